@@ -1,0 +1,46 @@
+# Gaoxin — the two commands that matter: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+GAOXIN := $(BIN)/gaoxin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1:8000
+SEED   ?= 42
+ENTERPRISES ?= 300
+
+.PHONY: demo test install migrate seed serve worker bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(GAOXIN) migrate --noinput
+
+seed: migrate
+	$(GAOXIN) seed_demo --seed $(SEED) --enterprises $(ENTERPRISES)
+
+# Installs, migrates, seeds the demo zone, starts the background worker and serves.
+demo: seed
+	$(GAOXIN) db_worker --queue-name '*' & echo $$! > var/worker.pid
+	@echo "后台任务进程已启动 (background worker started)"
+	$(GAOXIN) runserver $(HOST); kill $$(cat var/worker.pid) 2>/dev/null || true
+
+worker: install
+	$(GAOXIN) db_worker --queue-name '*'
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/workdays_bench.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* .pytest_cache

@@ -1,0 +1,85 @@
+"""Role-named users and logged-in clients shared by every app's tests."""
+
+import pytest
+from django.test import Client
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+
+PASSWORD = "Secret-pass-123"
+
+
+@pytest.fixture
+def department(db):
+    return OrgUnitFactory(name="市场监督管理局", code="market")
+
+
+def _user(role, **kw):
+    return UserFactory(role=role, **kw)
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user(Role.ZONE_ADMIN, username="admin")
+
+
+@pytest.fixture
+def clerk_user(db):
+    return _user(Role.WINDOW_CLERK, username="clerk")
+
+
+@pytest.fixture
+def officer_user(department):
+    return _user(Role.DEPT_OFFICER, username="officer", org_unit=department)
+
+
+@pytest.fixture
+def leader_user(db):
+    return _user(Role.LEADER, username="leader")
+
+
+@pytest.fixture
+def own_enterprise(db):
+    return EnterpriseFactory(name="湖南自家电工有限公司")
+
+
+@pytest.fixture
+def other_enterprise(db):
+    return EnterpriseFactory(name="湖南别家机械有限公司")
+
+
+@pytest.fixture
+def enterprise_user(own_enterprise):
+    user = _user(Role.ENTERPRISE, username="ent")
+    user.enterprise_memberships.create(enterprise=own_enterprise)
+    return user
+
+
+def _login(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+# pytest-django's `admin_client` logs in `admin_user` above, the zone administrator.
+
+
+@pytest.fixture
+def clerk_client(clerk_user):
+    return _login(clerk_user)
+
+
+@pytest.fixture
+def officer_client(officer_user):
+    return _login(officer_user)
+
+
+@pytest.fixture
+def leader_client(leader_user):
+    return _login(leader_user)
+
+
+@pytest.fixture
+def enterprise_client(enterprise_user):
+    return _login(enterprise_user)

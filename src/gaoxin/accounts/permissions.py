@@ -1,0 +1,98 @@
+"""Permission predicates `can_<verb>_<object>(user, obj)` and queryset scopers
+`<objects>_visible_to(user)`. Everything defaults to deny (CONVENTIONS §5)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Role, STAFF_ROLES
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def has_role(user, *roles: str) -> bool:
+    return _active(user) and user.role in roles
+
+
+def is_staff_role(user) -> bool:
+    return _active(user) and user.role in STAFF_ROLES
+
+
+# --- enterprises -------------------------------------------------------------------
+
+def enterprises_visible_to(user) -> QuerySet:
+    """Government staff see the whole registry (they serve every enterprise);
+    an enterprise user sees only the enterprises bound to them."""
+    from gaoxin.enterprises.models import Enterprise
+
+    if is_staff_role(user):
+        return Enterprise.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return Enterprise.objects.filter(memberships__user=user)
+    return Enterprise.objects.none()
+
+
+def can_view_enterprise(user, enterprise) -> bool:
+    return enterprises_visible_to(user).filter(pk=enterprise.pk).exists()
+
+
+def can_edit_enterprise(user, enterprise=None) -> bool:
+    """The registry is kept by the zone administration and the hall's clerks."""
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK)
+
+
+def can_import_enterprises(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN)
+
+
+def can_export_enterprises(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN, Role.LEADER)
+
+
+def can_view_personal_data(user) -> bool:
+    """Unmasked phones and ID numbers: administrators and clerks at work only."""
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK)
+
+
+# --- calendar, audit, jobs ---------------------------------------------------------
+
+def can_manage_calendar(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN)
+
+
+def can_use_deadline_calculator(user) -> bool:
+    return is_staff_role(user)
+
+
+def audit_events_visible_to(user) -> QuerySet:
+    from gaoxin.core.models import AuditEvent
+
+    if has_role(user, Role.ZONE_ADMIN):
+        return AuditEvent.objects.all()
+    return AuditEvent.objects.none()
+
+
+def jobs_visible_to(user) -> QuerySet:
+    from gaoxin.core.models import Job
+
+    if has_role(user, Role.ZONE_ADMIN):
+        return Job.objects.all()
+    if _active(user):
+        return Job.objects.filter(created_by=user)
+    return Job.objects.none()
+
+
+# --- organisation ------------------------------------------------------------------
+
+def org_units_visible_to(user) -> QuerySet:
+    from .models import OrgUnit
+
+    if is_staff_role(user):
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.none()
+
+
+def can_view_audit(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN)

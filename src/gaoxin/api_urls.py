@@ -1,0 +1,18 @@
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+from django.urls import include, path
+
+from gaoxin.core import api as core_api
+from gaoxin.enterprises.api import EnterpriseViewSet
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/workdays/due-date/", core_api.due_date, name="api_due_date"),
+    path("v1/jobs/<int:pk>/", core_api.job_status, name="api_job_status"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

@@ -1,0 +1,63 @@
+"""Working-day and job endpoints."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from gaoxin.accounts import permissions as perms
+
+from .selectors import work_calendar
+from .workdays import CalendarRangeError
+
+
+class DueDateQuery(serializers.Serializer):
+    start = serializers.DateField(help_text="受理日期 YYYY-MM-DD")
+    days = serializers.IntegerField(min_value=0, max_value=1000, help_text="时限（工作日）")
+    rule = serializers.ChoiceField(choices=["next_day", "next_workday"], default="next_day", required=False)
+
+
+class DueDateResult(serializers.Serializer):
+    start = serializers.DateField()
+    days = serializers.IntegerField()
+    due_date = serializers.DateField()
+    provisional = serializers.BooleanField(help_text="跨越尚未确认的年度，结果暂定")
+    is_makeup_workday = serializers.BooleanField(help_text="到期日为调休上班的周末")
+
+
+@extend_schema(summary="按工作日计算到期日", parameters=[DueDateQuery], responses=DueDateResult)
+@api_view(["GET"])
+def due_date(request):
+    query = DueDateQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    try:
+        result = work_calendar().due_date(data["start"], data["days"], rule=data.get("rule") or "next_day")
+    except CalendarRangeError as exc:
+        raise ValidationError({"start": [str(exc)]})
+    return Response(DueDateResult({
+        "start": data["start"], "days": data["days"], "due_date": result.date,
+        "provisional": result.provisional, "is_makeup_workday": result.is_makeup_workday,
+    }).data)
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    message = serializers.CharField()
+    errors = serializers.JSONField()
+    result = serializers.JSONField()
+
+
+@extend_schema(summary="后台任务进度", responses=JobSerializer)
+@api_view(["GET"])
+def job_status(request, pk: int):
+    job = perms.jobs_visible_to(request.user).filter(pk=pk).first()
+    if job is None:
+        raise NotFound("任务不存在")
+    return Response(JobSerializer(job).data)

@@ -1,0 +1,28 @@
+from django import forms
+
+from .models import DayKind
+
+
+class DeadlineForm(forms.Form):
+    start = forms.DateField(label="受理日期", widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label="办理时限（工作日）", min_value=0, max_value=1000)
+    rule = forms.ChoiceField(
+        label="非工作日受理的计算方式",
+        choices=[("next_day", "自次日起计算（默认）"), ("next_workday", "视为下一工作日受理")],
+        required=False,
+    )
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="类型", choices=DayKind.choices)
+    name = forms.CharField(label="节日名称", max_length=50, required=False)
+    source = forms.CharField(label="依据", max_length=255, required=False)
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+
+
+class CalendarConfirmForm(forms.Form):
+    source_document = forms.CharField(label="依据文件", max_length=255)

@@ -1,0 +1,156 @@
+"""Shared kernel models: the append-only audit log, the working-day calendar and
+background jobs with visible progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除")
+
+    def bulk_update(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改")
+
+
+class AuditEvent(models.Model):
+    """One row per state change, written only by `core.services.audit_record`."""
+
+    event_type = models.CharField("事件类型", max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="操作人",
+    )
+    actor_repr = models.CharField("操作人名称", max_length=150, blank=True)
+    subject_type = models.CharField("对象类型", max_length=64, db_index=True)
+    subject_id = models.CharField("对象编号", max_length=64, db_index=True)
+    subject_repr = models.CharField("对象名称", max_length=255, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    request_id = models.CharField("请求编号", max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.event_type} {self.subject_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class CalendarYear(models.Model):
+    """A year of the working-day calendar. Only a confirmed year is authoritative;
+    deadlines reaching an unconfirmed year are provisional (services.md §13.3)."""
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    confirmed = models.BooleanField("已确认", default=False)
+    source_document = models.CharField("依据文件", max_length=255, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日历年度"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class DayKind(models.TextChoices):
+    NORMAL = "normal", "正常"
+    HOLIDAY = "holiday", "法定节假日"
+    MAKE_UP_WORKDAY = "make_up_workday", "调休上班"
+    IN_LIEU = "in_lieu", "调休休息"
+
+
+class CalendarDay(models.Model):
+    date = models.DateField("日期", primary_key=True)
+    is_workday = models.BooleanField("工作日")
+    kind = models.CharField("类型", max_length=20, choices=DayKind.choices, default=DayKind.NORMAL)
+    name = models.CharField("节日名称", max_length=50, blank=True)
+    source = models.CharField("来源", max_length=255, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    SUCCEEDED = "succeeded", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Job(models.Model):
+    """Progress of a long piece of work (import, export, evaluation run) that the page polls.
+    The task re-reads the job by id and is idempotent (CONVENTIONS §7)."""
+
+    kind = models.CharField("任务类型", max_length=64, db_index=True)
+    status = models.CharField("状态", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField("已处理", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    message = models.CharField("说明", max_length=255, blank=True)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    input_file = models.FileField("上传文件", upload_to="jobs/in/%Y/%m/", blank=True)
+    output_file = models.FileField("结果文件", upload_to="jobs/out/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs", verbose_name="提交人",
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    KIND_LABELS = {
+        "enterprise_import": "企业名录导入",
+        "enterprise_export": "企业名录导出",
+    }
+
+    def get_kind_display(self) -> str:
+        return self.KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

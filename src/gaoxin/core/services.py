@@ -1,0 +1,160 @@
+"""Writes of the shared kernel: the audit log, calendar edits, job progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from .middleware import current_request_info
+from .models import AuditEvent, CalendarDay, CalendarYear, DayKind, Job, JobStatus
+
+
+def audit_record(
+    *,
+    event_type: str,
+    actor,
+    subject: Model | None = None,
+    subject_type: str = "",
+    subject_id: str | int = "",
+    subject_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. Call inside the transaction of the change it records."""
+    if subject is not None:
+        subject_type = subject_type or subject._meta.label_lower
+        subject_id = subject_id or subject.pk
+        subject_repr = subject_repr or str(subject)[:255]
+    info = current_request_info()
+    return AuditEvent.objects.create(
+        event_type=event_type,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_repr=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "系统",
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        subject_repr=subject_repr,
+        before=before,
+        after=after,
+        request_id=info.get("request_id", ""),
+        ip_address=info.get("ip"),
+    )
+
+
+# --- working-day calendar --------------------------------------------------------
+
+def _day_snapshot(day: CalendarDay | None) -> dict | None:
+    if day is None:
+        return None
+    return {"is_workday": day.is_workday, "kind": day.kind, "name": day.name}
+
+
+@transaction.atomic
+def calendar_year_add(*, year: int, actor) -> CalendarYear:
+    """Open a new (unconfirmed) year with Monday–Friday as working days, ready for the
+    administrator to enter the State Council notice."""
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": "年份应在2000至2100之间"})
+    if CalendarYear.objects.filter(year=year).exists():
+        raise ValidationError({"year": f"{year}年已存在"})
+    cal_year = CalendarYear.objects.create(year=year)
+    first = dt.date(year, 1, 1)
+    days = [first + dt.timedelta(i) for i in range((dt.date(year, 12, 31) - first).days + 1)]
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=d, is_workday=d.weekday() < 5, kind=DayKind.NORMAL, source="按周一至周五生成") for d in days]
+    )
+    audit_record(event_type="calendar.year_added", actor=actor, subject=cal_year, after={"year": year})
+    return cal_year
+
+
+@transaction.atomic
+def calendar_day_set(*, date: dt.date, kind: str, name: str = "", source: str = "", actor) -> CalendarDay:
+    """Set one day's kind. Holiday and in-lieu days are off; make-up days are worked;
+    a normal day follows the weekday."""
+    if kind not in DayKind.values:
+        raise ValidationError({"kind": "类型无效"})
+    if kind == DayKind.MAKE_UP_WORKDAY and date.weekday() < 5:
+        raise ValidationError({"kind": "调休上班日只能是周六或周日"})
+    if not CalendarYear.objects.filter(year=date.year).exists():
+        raise ValidationError({"date": f"{date.year}年尚未建立，请先新增年度"})
+    day = CalendarDay.objects.select_for_update().filter(date=date).first()
+    before = _day_snapshot(day)
+    is_workday = {
+        DayKind.NORMAL: date.weekday() < 5,
+        DayKind.HOLIDAY: False,
+        DayKind.IN_LIEU: False,
+        DayKind.MAKE_UP_WORKDAY: True,
+    }[DayKind(kind)]
+    day, _ = CalendarDay.objects.update_or_create(
+        date=date,
+        defaults={
+            "is_workday": is_workday, "kind": kind, "name": name.strip(), "source": source.strip(),
+            "edited_by": actor, "edited_at": timezone.now(),
+        },
+    )
+    CalendarYear.objects.filter(year=date.year).update(updated_at=timezone.now())
+    audit_record(event_type="calendar.day_set", actor=actor, subject=day, before=before, after=_day_snapshot(day))
+    return day
+
+
+@transaction.atomic
+def calendar_year_confirm(*, year: int, source_document: str, actor) -> CalendarYear:
+    """Mark a year authoritative once the State Council notice has been entered."""
+    cal_year = CalendarYear.objects.select_for_update().filter(year=year).first()
+    if cal_year is None:
+        raise ValidationError({"year": f"{year}年尚未建立"})
+    if cal_year.confirmed:
+        raise ValidationError({"year": f"{year}年已确认"})
+    if not source_document.strip():
+        raise ValidationError({"source_document": "请填写依据文件（如国务院办公厅通知文号）"})
+    cal_year.confirmed = True
+    cal_year.source_document = source_document.strip()
+    cal_year.confirmed_by = actor
+    cal_year.confirmed_at = timezone.now()
+    cal_year.save()
+    audit_record(
+        event_type="calendar.year_confirmed", actor=actor, subject=cal_year,
+        before={"confirmed": False}, after={"confirmed": True, "source_document": cal_year.source_document},
+    )
+    return cal_year
+
+
+# --- background jobs ---------------------------------------------------------------
+
+def job_create(*, kind: str, actor, total: int = 0, input_file=None) -> Job:
+    job = Job(kind=kind, created_by=actor, total=total)
+    if input_file is not None:
+        job.input_file.save(input_file.name, input_file, save=False)
+    job.save()
+    return job
+
+
+def job_start(job: Job, *, total: int | None = None) -> None:
+    job.status = JobStatus.RUNNING
+    job.started_at = timezone.now()
+    job.errors = []
+    job.done = 0
+    if total is not None:
+        job.total = total
+    job.save(update_fields=["status", "started_at", "errors", "done", "total"])
+
+
+def job_progress(job: Job, *, done: int, message: str = "") -> None:
+    job.done = done
+    job.message = message[:255]
+    job.save(update_fields=["done", "message"])
+
+
+def job_finish(job: Job, *, ok: bool, message: str = "", errors: list | None = None, result: dict | None = None) -> None:
+    job.status = JobStatus.SUCCEEDED if ok else JobStatus.FAILED
+    job.message = message[:255]
+    job.errors = errors or []
+    job.result = result or {}
+    job.finished_at = timezone.now()
+    if ok:
+        job.done = job.total
+    job.save()

@@ -1,0 +1,86 @@
+"""Check digits for the Unified Social Credit Code (GB 32100-2015) and the resident
+identity number (GB 11643-1999), implemented here because python-stdnum rejects
+valid codes (specs/services.md §12.3). Pure functions; the Django validators at the
+bottom only translate the reasons into Chinese messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1 3 9 27 19 26 16 ...
+
+_ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]  # 7 9 10 5 8 4 2 1 6 3 ...
+_ID_CHECK = "10X98765432"
+
+
+def normalize_code(value: str) -> str:
+    """Strip all whitespace and upper-case, as clerks paste codes with spaces."""
+    return "".join(str(value).split()).upper()
+
+
+def uscc_check_char(body: str) -> str:
+    """Check character for the first 17 characters of a USCC."""
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def uscc_problem(value: str) -> str | None:
+    """Why a USCC is invalid (Chinese, for users), or None when it is valid."""
+    code = normalize_code(value)
+    if len(code) != 18:
+        return f"统一社会信用代码应为18位，实际为{len(code)}位"
+    bad = [c for c in code if c not in _USCC_VALUE]
+    if bad:
+        return f"含有不允许的字符“{bad[0]}”（代码不使用I、O、Z、S、V）"
+    if not code[2:8].isdigit():
+        return "第3至8位应为行政区划代码（数字）"
+    expected = uscc_check_char(code[:17])
+    if code[17] != expected:
+        return f"校验码错误：第18位应为“{expected}”"
+    return None
+
+
+def uscc_is_valid(value: str) -> bool:
+    return uscc_problem(value) is None
+
+
+def id_check_char(body: str) -> str:
+    """Check character (ISO 7064 MOD 11-2) for the first 17 digits of an ID number."""
+    total = sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def id_number_problem(value: str) -> str | None:
+    """Why an 18-character resident ID number is invalid, or None when it is valid.
+    The region code is not checked: the table changes over time (services.md §12.2)."""
+    number = normalize_code(value)
+    if len(number) != 18:
+        return f"身份证号码应为18位，实际为{len(number)}位"
+    if not number[:17].isdigit():
+        return "前17位应全部为数字"
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return f"出生日期{number[6:14]}不是有效日期"
+    expected = id_check_char(number[:17])
+    if number[17] != expected:
+        return f"校验码错误：第18位应为“{expected}”"
+    return None
+
+
+def id_number_is_valid(value: str) -> bool:
+    return id_number_problem(value) is None
+
+
+def validate_uscc(value: str) -> None:
+    if problem := uscc_problem(value):
+        raise ValidationError(problem, code="invalid_uscc")
+
+
+def validate_id_number(value: str) -> None:
+    if problem := id_number_problem(value):
+        raise ValidationError(problem, code="invalid_id_number")

@@ -1,0 +1,41 @@
+"""Small helpers shared by views: permission gate, htmx-aware render, pagination."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+PAGE_SIZE = 50
+
+
+def require(predicate):
+    """Refuse (403) a logged-in user for whom predicate(user) is false."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied("您没有权限访问此页面")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def render_page(request, template: str, partial: str, context: dict):
+    """Full page normally; only the partial when htmx asks for it (CONVENTIONS §6)."""
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        return render(request, partial, context)
+    return render(request, template, context)
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    paginator = Paginator(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()

@@ -1,0 +1,226 @@
+"""A realistic synthetic demo zone, deterministic for a given seed.
+
+Modelled on the Xiangtan High-tech Zone of the source article: its departments, the
+service centre with three hall zones, the six stations (金荣, 中南, 新松, 万洋众创城,
+东方金谷, 家家美商圈) each with a "1+1+X" team, and industrial enterprises with land,
+qualifications and contacts. Everything is generated; no real enterprise is described.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from gaoxin.accounts.models import EnterpriseMembership, OrgAssignment, OrgKind, OrgUnit, Position, Role, User
+from gaoxin.core.validators import USCC_ALPHABET, uscc_check_char
+from gaoxin.enterprises.models import (
+    Contact, Enterprise, EnterpriseStatus, LandKind, LandParcel, ParkArea, Qualification, QualificationKind,
+    QualificationLevel, SizeGroup,
+)
+
+DEMO_PASSWORD = "Gaoxin@2026"
+
+DEPARTMENTS = [
+    ("tax", "国家税务总局湘潭高新区税务局", "税务"),
+    ("natural-resources", "自然资源和规划分局", "自然资源"),
+    ("ecology", "生态环境分局", "生态环境"),
+    ("emergency", "应急管理局", "应急管理"),
+    ("statistics", "统计局", "统计"),
+    ("market", "市场监督管理局", "市场监管"),
+    ("hrss", "人力资源和社会保障局", "人社"),
+    ("housing", "住房和城乡建设局", "住建"),
+    ("development", "发展和改革局", "发改"),
+    ("science", "科技局", "科技"),
+    ("industry", "工业和信息化局", "工信"),
+    ("economic", "经济发展局", "经发"),
+    ("finance", "财政局", "财政"),
+    ("provident-fund", "住房公积金管理中心高新区管理部", "公积金"),
+]
+STATIONS = [
+    ("jinrong", "金荣政务服务驿站", "金荣·湘潭国际工业园"),
+    ("zhongnan", "中南政务服务驿站", "中南智造产业园"),
+    ("xinsong", "新松政务服务驿站", "新松机器人产业园"),
+    ("wanyang", "万洋众创城政务服务驿站", "万洋众创城"),
+    ("dongfang", "东方金谷政务服务驿站", "东方金谷产业园"),
+    ("jiajiamei", "家家美商圈政务服务驿站", "家家美商圈"),
+]
+# Division -> words that fit its products; weighted towards the zone's manufacturing base.
+INDUSTRY_WORDS = {
+    "38": ["电工", "电气", "新能源", "储能", "电缆"], "35": ["智能装备", "重工", "机器人", "矿山装备"],
+    "34": ["机械", "精密机械", "液压", "轴承"], "39": ["电子", "微电子", "光电", "半导体"],
+    "36": ["汽车零部件", "汽车电子", "新能源汽车部件"], "30": ["新材料", "陶瓷", "玻璃纤维"],
+    "26": ["化工", "新材料", "涂料"], "33": ["金属制品", "钢结构", "五金"], "29": ["塑胶", "橡胶制品"],
+    "27": ["生物医药", "制药"], "40": ["仪器仪表", "检测设备"], "31": ["特钢", "钢管"],
+    "65": ["软件", "信息技术", "数字科技"], "73": ["科技研发", "检测技术"], "72": ["企业管理", "供应链管理"],
+    "51": ["贸易", "商贸"], "14": ["食品"], "21": ["家居", "智宅家居"],
+}
+DIVISION_WEIGHTS = {
+    "38": 14, "35": 12, "34": 10, "39": 9, "36": 8, "30": 7, "26": 5, "33": 7, "29": 4, "27": 3, "40": 3, "31": 2,
+    "65": 5, "73": 3, "72": 2, "51": 2, "14": 2, "21": 2,
+}
+NAME_HEADS = "博湘华昭盘九韶金天宏泰瑞恒蓝益鼎晟远景顺和信达创新源汇通宇星凯锐德嘉中南云岳楚麓锦鸿"
+NAME_TAILS = "越益恒兴达盛通泰源宇科辉拓航瑞峰川岭湖江城润升联驰能成安嘉隆捷美维讯鑫"
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌辉鹏宇浩然婷雪琳晨阳"
+TITLES = ["总经理", "财务负责人", "行政主管", "办公室主任", "项目经理"]
+STREETS = ["芙蓉大道", "晓塘路", "板塘路", "东风路", "白石路", "湘江北路", "杨柳路", "吉安路", "高新路", "宝安路"]
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(["138", "139", "150", "151", "173", "186", "189"]) + f"{rng.randrange(10**8):08d}"
+
+
+def make_uscc(rng: random.Random, region: str) -> str:
+    body = "91" + region + "MA4" + "".join(rng.choice(USCC_ALPHABET) for _ in range(6))
+    return body + uscc_check_char(body)
+
+
+class DemoAlreadySeeded(Exception):
+    pass
+
+
+@transaction.atomic
+def build_demo_zone(*, seed: int = 42, enterprises: int = 300, today: dt.date | None = None) -> dict:
+    """Create the demo zone. Refuses when the demo administrator already exists."""
+    if User.objects.filter(username="admin").exists():
+        raise DemoAlreadySeeded
+    rng = random.Random(seed)
+    today = today or dt.date(2026, 11, 1)
+    region = settings.GAOXIN_REGION_CODE
+
+    admin_unit = OrgUnit.objects.create(code="admin", name="湘潭高新区管委会", short_name="管委会", kind=OrgKind.ADMINISTRATION)
+    centre = OrgUnit.objects.create(code="centre", name="湘潭高新区政务服务中心", short_name="政务服务中心",
+                                    kind=OrgKind.CENTRE, parent=admin_unit, phone="0731-58580000")
+    depts = {
+        code: OrgUnit.objects.create(code=code, name=name, short_name=short, kind=OrgKind.DEPARTMENT,
+                                     parent=admin_unit, sort_order=i)
+        for i, (code, name, short) in enumerate(DEPARTMENTS)
+    }
+    parks = {}
+    stations = {}
+    for i, (code, name, park) in enumerate(STATIONS):
+        stations[code] = OrgUnit.objects.create(code=f"station-{code}", name=name, short_name=name[:-6] or name,
+                                                kind=OrgKind.STATION, parent=centre, sort_order=i, address=park)
+        parks[code] = ParkArea.objects.create(code=code, name=park)
+
+    def user(username, full_name, role, org, **extra):
+        u = User(username=username, full_name=full_name, role=role, org_unit=org, phone=_phone(rng), **extra)
+        u.set_password(DEMO_PASSWORD)
+        return u
+
+    people = [
+        user("admin", "管理员 周敏", Role.ZONE_ADMIN, admin_unit, is_staff=True, is_superuser=True),
+        user("clerk", "综窗 李娜", Role.WINDOW_CLERK, centre),
+        user("officer", "审批 王强", Role.DEPT_OFFICER, depts["market"]),
+        user("agent", "帮代办 陈杰", Role.AGENT, centre),
+        user("station", "驿站 刘洋", Role.STATION_OFFICER, stations["jinrong"]),
+        user("enterprise", "企业 张伟", Role.ENTERPRISE, None),
+        user("leader", "领导 赵建国", Role.LEADER, admin_unit),
+    ]
+    for code, dept in depts.items():
+        people.append(user(f"officer-{code}", f"{dept.short_name} {_person(rng)}", Role.DEPT_OFFICER, dept))
+    team = []
+    for code, station in stations.items():
+        head = user(f"{code}-head", f"{_person(rng)}", Role.STATION_OFFICER, station)
+        specialist = user(f"{code}-window", f"{_person(rng)}", Role.STATION_OFFICER, station)
+        guides = [user(f"{code}-guide{i}", f"{_person(rng)}", Role.AGENT, centre) for i in (1, 2)]
+        people += [head, specialist, *guides]
+        team += [(station, head, Position.HEAD), (station, specialist, Position.WINDOW_SPECIALIST)]
+        team += [(station, g, Position.MOBILE_GUIDE) for g in guides]
+    # Hashing every demo password with argon2 would dominate the run time: hash once, copy.
+    password_hash = people[0].password
+    for p in people:
+        p.password = password_hash
+    User.objects.bulk_create(people)
+    by_name = {u.username: u for u in User.objects.all()}
+    OrgAssignment.objects.bulk_create(
+        [OrgAssignment(org_unit=s, user=by_name[u.username], position=pos, since=dt.date(2022, 6, 15)) for s, u, pos in team]
+    )
+
+    divisions = list(DIVISION_WEIGHTS)
+    weights = [DIVISION_WEIGHTS[d] for d in divisions]
+    park_list = list(parks.values())
+    used_codes, used_names = set(), set()
+    ents = []
+    for i in range(enterprises):
+        division = rng.choices(divisions, weights)[0]
+        code = make_uscc(rng, region)
+        while code in used_codes:
+            code = make_uscc(rng, region)
+        used_codes.add(code)
+        base = rng.choice(["湖南", "湘潭", "湖南", "湘潭高新"]) + rng.choice(NAME_HEADS) + rng.choice(NAME_TAILS)
+        name = base + rng.choice(INDUSTRY_WORDS[division]) + rng.choice(["有限公司", "有限公司", "股份有限公司", "科技有限公司"])
+        if name in used_names:
+            name = name.replace("有限公司", f"（{i}）有限公司", 1)
+        used_names.add(name)
+        manufacturing = int(division) <= 43
+        ents.append(Enterprise(
+            uscc=code, name=name, legal_representative=_person(rng), industry_id=division,
+            industry_code=division + rng.choice("123456789") + rng.choice("0123456789") if rng.random() < 0.6 else "",
+            size_group=SizeGroup.ABOVE if rng.random() < (0.55 if manufacturing else 0.25) else SizeGroup.BELOW,
+            registered_on=today - dt.timedelta(days=rng.randrange(200, 9000)),
+            registered_capital=Decimal(rng.choice([50, 100, 200, 500, 1000, 2000, 5000, 10000])),
+            address=f"湘潭高新区{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
+            park_area=rng.choice(park_list),
+            status=EnterpriseStatus.OPERATING if rng.random() < 0.97 else EnterpriseStatus.CANCELLED,
+        ))
+    Enterprise.objects.bulk_create(ents, batch_size=5000)
+    ents = list(Enterprise.objects.order_by("id"))
+
+    parcels, quals, contacts = [], [], []
+    for n, e in enumerate(ents):
+        manufacturing = int(e.industry_id) <= 43
+        if manufacturing or rng.random() < 0.2:
+            for p in range(1 if rng.random() < 0.8 else 2):
+                area = Decimal(rng.randrange(3_000, 120_000 if e.size_group == SizeGroup.ABOVE else 30_000))
+                parcels.append(LandParcel(enterprise=e, kind=LandKind.OWN, area_m2=area,
+                                          parcel_no=f"XTGX-{2005 + rng.randrange(20)}-{n:05d}{p}",
+                                          certificate_no=f"湘({2010 + rng.randrange(16)})湘潭市不动产权第{rng.randrange(10**7):07d}号"))
+        if rng.random() < 0.2:
+            parcels.append(LandParcel(enterprise=e, kind=LandKind.LEASED_IN, area_m2=Decimal(rng.randrange(500, 8000)),
+                                      counterparty=rng.choice(park_list).name + "标准厂房"))
+        if rng.random() < 0.08 and parcels and parcels[-1].enterprise is e and parcels[-1].kind == LandKind.OWN:
+            parcels.append(LandParcel(enterprise=e, kind=LandKind.LEASED_OUT, area_m2=(parcels[-1].area_m2 / 5).quantize(Decimal(1)),
+                                      counterparty=ents[rng.randrange(len(ents))].name))
+        for kind, chance, years, level in (
+            (QualificationKind.HNTE, 0.35, 3, ""), (QualificationKind.TECH_SME, 0.3, 1, ""),
+            (QualificationKind.INNOVATIVE_SME, 0.15, 3, ""), (QualificationKind.SRDI, 0.1, 3, QualificationLevel.PROVINCIAL),
+            (QualificationKind.LITTLE_GIANT, 0.02, 3, QualificationLevel.NATIONAL),
+            (QualificationKind.GREEN_FACTORY, 0.06, 0, None),
+        ):
+            if rng.random() < chance:
+                start = today - dt.timedelta(days=rng.randrange(30, 365 * (years or 4) + 200))
+                lvl = level if level is not None else rng.choice(QualificationLevel.values[1:])
+                quals.append(Qualification(
+                    enterprise=e, kind=kind, level=lvl, cert_no=f"{kind[:2].upper()}{start.year}{rng.randrange(10**5):05d}",
+                    valid_from=start, valid_to=(start.replace(year=start.year + years) - dt.timedelta(days=1)) if years else None,
+                ))
+        contacts.append(Contact(enterprise=e, name=_person(rng), title=rng.choice(TITLES), phone=_phone(rng), is_primary=True))
+        if rng.random() < 0.4:
+            contacts.append(Contact(enterprise=e, name=_person(rng), title=rng.choice(TITLES), phone=_phone(rng)))
+    LandParcel.objects.bulk_create(parcels, batch_size=5000)
+    Qualification.objects.bulk_create(quals, batch_size=5000)
+    Contact.objects.bulk_create(contacts, batch_size=5000)
+    EnterpriseMembership.objects.bulk_create([
+        EnterpriseMembership(user=by_name["enterprise"], enterprise=e, is_manager=True) for e in ents[:2]
+    ])
+    return {"enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people)}
+
+
+DEMO_LOGINS = [
+    ("admin", "管委会管理员", "企业名录导入导出、工作日历、审计日志、后台 /django-admin/"),
+    ("clerk", "窗口人员", "企业查询、期限计算"),
+    ("officer", "审批部门人员（市场监管局）", "企业查询、期限计算"),
+    ("agent", "帮代办专员", "企业查询"),
+    ("station", "驿站专员（金荣驿站）", "企业查询"),
+    ("enterprise", "企业用户（绑定2家企业）", "只能看到本企业档案"),
+    ("leader", "领导（只读）", "企业档案、导出"),
+]

@@ -1,0 +1,68 @@
+"""Browser journeys in headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("GAOXIN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run",
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+# itself (factories, assertions) are safe because they do not overlap with the browser.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install Debian's chromium")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def login(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Browser tests run in committed transactions, and each one's flush also empties the
+    reference tables that migrations fill; put them back before every journey."""
+    from gaoxin.core.calendar_seed import seed_calendar
+    from gaoxin.core.models import CalendarDay, CalendarYear
+    from gaoxin.enterprises.industries import seed_industries
+    from gaoxin.enterprises.models import Industry
+
+    seed_industries(Industry)
+    seed_calendar(CalendarYear, CalendarDay)

@@ -1,0 +1,165 @@
+"""Registry Excel import and export: all-or-nothing with row-level errors."""
+
+import io
+from decimal import Decimal
+
+import fastexcel
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gaoxin.core.excel import write_workbook
+from gaoxin.core.models import AuditEvent, Job
+from gaoxin.enterprises.models import Contact, Enterprise, LandParcel, Qualification
+from gaoxin.enterprises.registry import (
+    CONTACT_COLUMNS, ENTERPRISE_COLUMNS, PARCEL_COLUMNS, QUALIFICATION_COLUMNS, parse_registry,
+)
+
+from .factories import EnterpriseFactory, LandParcelFactory
+
+GOOD = [
+    ["91110000600037341L", "湖南博越新材料有限公司", "杨杰", "C3985", "规模以上", "2015-03-01", "5000", "芙蓉大道1号", "金荣·湘潭国际工业园", ""],
+    ["91430300MA4L000020", "湖南三益智宅家居有限公司", "李明", "21", "规模以下", "", "", "", "", "存续"],
+]
+
+
+def workbook(enterprises=GOOD, parcels=None, qualifications=None, contacts=None, columns=ENTERPRISE_COLUMNS) -> bytes:
+    buf = io.BytesIO()
+    sheets = [("企业", columns, enterprises)]
+    if parcels is not None:
+        sheets.append(("用地", PARCEL_COLUMNS, parcels))
+    if qualifications is not None:
+        sheets.append(("资质", QUALIFICATION_COLUMNS, qualifications))
+    if contacts is not None:
+        sheets.append(("联系人", CONTACT_COLUMNS, contacts))
+    write_workbook(buf, sheets)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """POST, run the task the view scheduled after commit, then follow the redirect
+    to the job page, as the browser's polling would."""
+
+    def post(client, url, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data or {})
+        return client.get(response["Location"]) if response.status_code == 302 else response
+
+    return post
+
+
+@pytest.fixture
+def upload(run):
+    return lambda client, content, name="名录.xlsx": run(client, "/enterprises/import/", {"file": SimpleUploadedFile(name, content)})
+
+
+def test_import_creates_enterprises_with_children(admin_client, upload):
+    content = workbook(
+        parcels=[["91110000600037341L", "自有", "20000", "XT-1", "", ""], ["91110000600037341L", "出租", "2000", "", "", "某公司"]],
+        qualifications=[["91110000600037341L", "高新技术企业", "", "GR2024", "2024-01-01", "2026-12-31"]],
+        contacts=[["91430300MA4L000020", "王芳", "财务", "13912345678", "", "是"]],
+    )
+    response = upload(admin_client, content)
+    job = Job.objects.get()
+    assert job.status == "succeeded", job.errors
+    assert "新增2家" in response.content.decode()
+    e = Enterprise.objects.get(uscc="91110000600037341L")
+    assert e.industry_id == "39" and e.industry_code == "3985" and e.registered_capital == Decimal("5000")
+    assert e.park_area.name == "金荣·湘潭国际工业园"
+    e = Enterprise.objects.prefetch_related("parcels").get(pk=e.pk)
+    assert e.land_totals()["net_m2"] == Decimal("18000") and e.land_totals()["net_mu"] == Decimal("27.00")
+    assert Qualification.objects.get().kind == "hnte"
+    assert Contact.objects.get().is_primary
+    assert AuditEvent.objects.filter(event_type="enterprise.registry_imported").count() == 1
+
+
+def test_one_bad_row_writes_nothing_and_names_row_and_column(admin_client, upload):
+    existing = EnterpriseFactory(uscc="91430300MA4L000020", name="旧名称")
+    bad = GOOD + [["91110000600037341A", "错误企业", "赵六", "38", "规模以上", "", "", "", "", ""]]
+    response = upload(admin_client, workbook(bad))
+    html = response.content.decode()
+    job = Job.objects.get()
+    assert job.status == "failed"
+    assert job.errors[0]["sheet"] == "企业" and job.errors[0]["row"] == 4
+    assert job.errors[0]["column"] == "统一社会信用代码" and job.errors[0]["letter"] == "A"
+    assert "校验码错误" in html and "未写入任何数据" in html
+    assert Enterprise.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.name == "旧名称"
+    assert not AuditEvent.objects.filter(event_type="enterprise.registry_imported").exists()
+
+
+def test_every_kind_of_bad_cell_is_reported():
+    rows = [
+        ["91110000600037341L", "", "张三", "99", "中型", "2024-13-01", "很多", "", "", ""],
+        ["91110000600037341L", "重复企业", "张三", "38", "规模以上", "", "-5", "", "", ""],
+    ]
+    parsed = parse_registry(
+        workbook(rows, parcels=[["91350100M000100Y43", "自有", "0", "", "", ""]],
+                 qualifications=[["91110000600037341L", "高新技术企业", "", "", "2025-01-01", "2024-01-01"]]),
+        industry_codes={"38", "39"},
+    )
+    found = {(e.sheet, e.row, e.column) for e in parsed.errors}
+    assert {
+        ("企业", 2, "企业名称"), ("企业", 2, "行业代码"), ("企业", 2, "规模"), ("企业", 2, "成立日期"),
+        ("企业", 2, "注册资本（万元）"), ("企业", 3, "统一社会信用代码"), ("企业", 3, "注册资本（万元）"),
+        ("用地", 2, "统一社会信用代码"), ("用地", 2, "面积（平方米）"), ("资质", 2, "有效期止"),
+    } <= found
+    assert any("与第2行重复" in e.message for e in parsed.errors)
+
+
+def test_missing_required_column_is_reported():
+    parsed = parse_registry(workbook([["91110000600037341L"]], columns=["统一社会信用代码"]), industry_codes={"38"})
+    assert {e.column for e in parsed.errors} >= {"企业名称", "法定代表人", "行业代码", "规模"}
+
+
+def test_upload_must_be_xlsx(admin_client):
+    response = admin_client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.xlsx", b"not a zip")})
+    assert "不是有效的 .xlsx" in response.content.decode()
+    response = admin_client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.csv", b"x,y")})
+    assert "请上传 .xlsx" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_reimport_updates_and_replaces_children(admin_client, upload):
+    e = EnterpriseFactory(uscc="91110000600037341L")
+    LandParcelFactory(enterprise=e, area_m2=Decimal("999"))
+    upload(admin_client, workbook(GOOD[:1], parcels=[["91110000600037341L", "承租", "500", "", "", ""]]))
+    e.refresh_from_db()
+    assert e.name == "湖南博越新材料有限公司"
+    assert list(LandParcel.objects.filter(enterprise=e).values_list("kind", "area_m2")) == [("leased_in", Decimal("500"))]
+
+
+def test_import_forbidden_for_clerks(clerk_client, upload):
+    assert clerk_client.get("/enterprises/import/").status_code == 403
+    assert upload(clerk_client, workbook()).status_code == 403
+    assert not Enterprise.objects.exists()
+
+
+def test_export_round_trips_through_import(admin_client, run):
+    e = EnterpriseFactory(uscc="91110000600037341L", name="导出企业")
+    LandParcelFactory(enterprise=e, area_m2=Decimal("1234.5"))
+    response = run(admin_client, "/enterprises/export/")
+    job = Job.objects.get(kind="enterprise_export")
+    assert job.status == "succeeded" and "下载结果文件" in response.content.decode()
+    download = admin_client.get(f"/jobs/{job.pk}/download/")
+    content = b"".join(download.streaming_content)
+    reader = fastexcel.read_excel(content)
+    assert reader.sheet_names == ["企业", "用地", "资质", "联系人"]
+    frame = reader.load_sheet("企业", dtypes="string").to_polars()
+    assert frame["统一社会信用代码"].to_list() == ["91110000600037341L"]
+    parsed = parse_registry(content, industry_codes={"38"})
+    assert not parsed.errors and parsed.parcels[0]["area_m2"] == Decimal("1234.50")
+
+
+def test_export_forbidden_for_department_officer(officer_client):
+    assert officer_client.post("/enterprises/export/").status_code == 403
+
+
+def test_other_users_cannot_see_a_job(admin_client, clerk_client, run):
+    run(admin_client, "/enterprises/export/")
+    job = Job.objects.get()
+    assert clerk_client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert clerk_client.get(f"/jobs/{job.pk}/download/").status_code == 404
+    assert clerk_client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+    assert admin_client.get(f"/api/v1/jobs/{job.pk}/").json()["status"] == "succeeded"

@@ -1,0 +1,68 @@
+"""Registry pages: list with search and filters, detail, import and export."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gaoxin.accounts import permissions as perms
+from gaoxin.core.services import job_create
+from gaoxin.core.views_utils import paginate, render_page, require
+
+from . import registry
+from .forms import EnterpriseFilterForm, RegistryImportForm
+from .models import Enterprise
+from .selectors import enterprise_get, enterprise_list
+from .tasks import export_registry_task, import_registry_task
+
+
+def enterprise_index(request):
+    form = EnterpriseFilterForm(request.GET or None)
+    qs = enterprise_list(user=request.user, **form.filters())
+    page, query = paginate(request, qs)
+    return render_page(request, "enterprises/enterprise_list.html", "enterprises/partials/enterprise_table.html", {
+        "form": form, "page": page, "query": query,
+        "can_import": perms.can_import_enterprises(request.user),
+        "can_export": perms.can_export_enterprises(request.user),
+        "show_personal": perms.can_view_personal_data(request.user),
+    })
+
+
+def enterprise_detail(request, pk: int):
+    try:
+        enterprise = enterprise_get(user=request.user, pk=pk)
+    except Enterprise.DoesNotExist:
+        raise Http404("企业不存在或无权查看")
+    return render(request, "enterprises/enterprise_detail.html", {
+        "e": enterprise, "land": enterprise.land_totals(),
+        "show_personal": perms.can_view_personal_data(request.user),
+    })
+
+
+@require(perms.can_import_enterprises)
+def registry_import(request):
+    form = RegistryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            job = job_create(kind="enterprise_import", actor=request.user, input_file=form.cleaned_data["file"])
+            transaction.on_commit(lambda: import_registry_task.enqueue(job.pk))
+        return redirect("job_detail", pk=job.pk)
+    return render(request, "enterprises/registry_import.html", {
+        "form": form, "sheets": [
+            (registry.ENTERPRISE_SHEET, registry.ENTERPRISE_COLUMNS, registry.ENTERPRISE_REQUIRED),
+            (registry.PARCEL_SHEET, registry.PARCEL_COLUMNS, registry.PARCEL_REQUIRED),
+            (registry.QUALIFICATION_SHEET, registry.QUALIFICATION_COLUMNS, registry.QUALIFICATION_REQUIRED),
+            (registry.CONTACT_SHEET, registry.CONTACT_COLUMNS, registry.CONTACT_REQUIRED),
+        ],
+    })
+
+
+@require(perms.can_export_enterprises)
+@require_POST
+def registry_export(request):
+    with transaction.atomic():
+        job = job_create(kind="enterprise_export", actor=request.user)
+        transaction.on_commit(lambda: export_registry_task.enqueue(job.pk))
+    return redirect("job_detail", pk=job.pk)

@@ -1,0 +1,21 @@
+"""Role-aware navigation for the base layout."""
+
+from django.urls import reverse
+
+from gaoxin.accounts import permissions as perms
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {"nav_items": []}
+    items = [("首页", reverse("home"), "home")]
+    items.append(("企业档案" if perms.is_staff_role(user) else "我的企业", reverse("enterprise_index"), "enterprises"))
+    if perms.can_use_deadline_calculator(user):
+        items.append(("期限计算", reverse("deadline_calculator"), "deadline"))
+    if perms.can_manage_calendar(user):
+        items.append(("工作日历", reverse("calendar_index"), "calendar"))
+    if perms.can_view_audit(user):
+        items.append(("审计日志", reverse("audit_list"), "audit"))
+    large = request.COOKIES.get("gx_large_text") == "1"
+    return {"nav_items": items, "large_text": large}

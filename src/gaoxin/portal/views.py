@@ -1,0 +1,56 @@
+"""Home page per role: cards that later capabilities fill."""
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from gaoxin.accounts import permissions as perms
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.permissions import enterprises_visible_to
+
+# Cards per role: (title, description, url name or None while the capability is being built).
+_CARDS = {
+    Role.ZONE_ADMIN: [
+        ("企业档案", "一企一档：查询、导入、导出企业名录", "enterprise_index"),
+        ("工作日历", "录入国务院节假日通知，维护调休安排", "calendar_index"),
+        ("审计日志", "查看所有状态变更记录", "audit_list"),
+        ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
+    ],
+    Role.WINDOW_CLERK: [
+        ("企业查询", "查询企业档案、资质与用地", "enterprise_index"),
+        ("期限计算", "受理日期 + 工作日时限 → 到期日", "deadline_calculator"),
+        ("受理队列", "一窗受理、容缺受理（建设中）", None),
+    ],
+    Role.DEPT_OFFICER: [
+        ("审批队列", "本部门待审办件（建设中）", None),
+        ("企业查询", "查询企业档案", "enterprise_index"),
+        ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
+    ],
+    Role.AGENT: [
+        ("帮代办订单", "您点单、我来办（建设中）", None),
+        ("企业查询", "查询企业档案", "enterprise_index"),
+    ],
+    Role.STATION_OFFICER: [
+        ("驿站服务台账", "记录驿站服务（建设中）", None),
+        ("企业查询", "查询企业档案", "enterprise_index"),
+    ],
+    Role.ENTERPRISE: [
+        ("我的企业", "查看本企业档案、资质与用地", "enterprise_index"),
+        ("网上办事", "办事指南与在线申报（建设中）", None),
+        ("惠企政策", "应知尽知、应享尽享（建设中）", None),
+    ],
+    Role.LEADER: [
+        ("企业档案", "全区企业概况", "enterprise_index"),
+        ("领导驾驶舱", "政务服务与亩产效益统计（建设中）", None),
+    ],
+}
+
+
+def home(request):
+    user = request.user
+    cards = [(t, d, reverse(u) if u else None) for t, d, u in _CARDS.get(user.role, [])]
+    stats = {}
+    if perms.is_staff_role(user):
+        stats["enterprises"] = enterprises_visible_to(user).count()
+    else:
+        stats["my_enterprises"] = list(enterprises_visible_to(user).values("id", "name"))
+    return render(request, "portal/home.html", {"cards": cards, "stats": stats})

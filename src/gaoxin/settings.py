@@ -1,0 +1,193 @@
+"""Gaoxin settings. Every value can be set from the environment; defaults are safe for a laptop."""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+env = environ.Env()
+
+VAR_DIR = Path(env("GAOXIN_VAR_DIR", default=str(PROJECT_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("GAOXIN_DEBUG", default=False)
+SECRET_KEY = env("GAOXIN_SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = env.list("GAOXIN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("GAOXIN_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "gaoxin.core",
+    "gaoxin.accounts",
+    "gaoxin.enterprises",
+    "gaoxin.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gaoxin.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gaoxin.core.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Must be last: turns repeated failed log-ins into a lock-out.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "gaoxin.urls"
+WSGI_APPLICATION = "gaoxin.wsgi.application"
+ASGI_APPLICATION = "gaoxin.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gaoxin.portal.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in WAL mode under ./var by default; DATABASE_URL selects PostgreSQL.
+_sqlite_default = f"sqlite:///{VAR_DIR / 'gaoxin.sqlite3'}"
+DATABASES = {"default": env.db("DATABASE_URL", default=_sqlite_default)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            # Writers take the lock at BEGIN, so two writers queue instead of failing mid-transaction.
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after a working day or when the browser closes (shared hall computers).
+SESSION_COOKIE_AGE = env.int("GAOXIN_SESSION_SECONDS", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.bool("GAOXIN_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Lock-out after repeated failed log-ins (django-axes).
+AXES_FAILURE_LIMIT = env.int("GAOXIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("GAOXIN_LOGIN_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# WhiteNoise serves the vendored assets (zone intranets have no CDN). Finders let a fresh
+# checkout serve them without collectstatic; production may run collectstatic for caching.
+WHITENOISE_USE_FINDERS = env.bool("GAOXIN_STATIC_FROM_FINDERS", default=True)
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded spreadsheets are limited so a mistaken upload cannot fill the disk.
+GAOXIN_MAX_UPLOAD_BYTES = env.int("GAOXIN_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_MAX_UPLOAD_BYTES
+
+REST_FRAMEWORK = {
+    # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gaoxin 高新区平台 API",
+    "DESCRIPTION": "政务服务、企业档案、工作日历等接口。All endpoints need a session or a token.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "GAOXIN_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "gaoxin": {"handlers": ["console"], "level": env("GAOXIN_LOG_LEVEL", default="INFO")},
+    },
+}
+
+# --- Zone configuration (values a zone must confirm; see docs/configuration.md) ---
+# services.md §17.1: make-up weekend days (调休上班日) count as working days.
+GAOXIN_MAKEUP_DAYS_COUNT = env.bool("GAOXIN_MAKEUP_DAYS_COUNT", default=True)
+# services.md §17.2: acceptance on a non-working day counts from the next day ("next_day"),
+# or the case is deemed accepted on the next working day ("next_workday").
+GAOXIN_NONWORKING_ACCEPTANCE_RULE = env("GAOXIN_NONWORKING_ACCEPTANCE_RULE", default="next_day")
+# Demo zone's administrative region code (湘潭市), used for generated codes.
+GAOXIN_REGION_CODE = env("GAOXIN_REGION_CODE", default="430300")
