@@ -1,6 +1,6 @@
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
-from django.urls import include, path
 
 from gaoxin.core import api as core_api
 from gaoxin.enterprises.api import EnterpriseViewSet

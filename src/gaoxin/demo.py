@@ -18,8 +18,16 @@ from django.db import transaction
 from gaoxin.accounts.models import EnterpriseMembership, OrgAssignment, OrgKind, OrgUnit, Position, Role, User
 from gaoxin.core.validators import USCC_ALPHABET, uscc_check_char
 from gaoxin.enterprises.models import (
-    Contact, Enterprise, EnterpriseStatus, LandKind, LandParcel, ParkArea, Qualification, QualificationKind,
-    QualificationLevel, SizeGroup,
+    Contact,
+    Enterprise,
+    EnterpriseStatus,
+    LandKind,
+    LandParcel,
+    ParkArea,
+    Qualification,
+    QualificationKind,
+    QualificationLevel,
+    SizeGroup,
 )
 
 DEMO_PASSWORD = "Gaoxin@2026"
@@ -201,7 +209,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, today: dt.date | 
                 lvl = level if level is not None else rng.choice(QualificationLevel.values[1:])
                 quals.append(Qualification(
                     enterprise=e, kind=kind, level=lvl, cert_no=f"{kind[:2].upper()}{start.year}{rng.randrange(10**5):05d}",
-                    valid_from=start, valid_to=(start.replace(year=start.year + years) - dt.timedelta(days=1)) if years else None,
+                    valid_from=start, valid_to=(start + dt.timedelta(days=365 * years - 1)) if years else None,
                 ))
         contacts.append(Contact(enterprise=e, name=_person(rng), title=rng.choice(TITLES), phone=_phone(rng), is_primary=True))
         if rng.random() < 0.4:

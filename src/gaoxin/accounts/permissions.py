@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Role, STAFF_ROLES
+from .models import STAFF_ROLES, Role
 
 
 def _active(user) -> bool:

@@ -35,7 +35,7 @@ def due_date(request):
     try:
         result = work_calendar().due_date(data["start"], data["days"], rule=data.get("rule") or "next_day")
     except CalendarRangeError as exc:
-        raise ValidationError({"start": [str(exc)]})
+        raise ValidationError({"start": [str(exc)]}) from exc
     return Response(DueDateResult({
         "start": data["start"], "days": data["days"], "due_date": result.date,
         "provisional": result.provisional, "is_makeup_workday": result.is_makeup_workday,

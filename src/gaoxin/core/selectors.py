@@ -7,7 +7,7 @@ import threading
 from django.conf import settings
 from django.db.models import Max
 
-from .models import AuditEvent, CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear
 from .workdays import WorkCalendar
 
 _lock = threading.Lock()

@@ -59,7 +59,7 @@ class EnterpriseStatus(models.TextChoices):
 
 class Enterprise(models.Model):
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
-    name = models.CharField("企业名称", max_length=120, db_index=True)
+    name = models.CharField("企业名称", max_length=120)
     legal_representative = models.CharField("法定代表人", max_length=50)
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name="行业")
     industry_code = models.CharField("行业细类代码", max_length=4, blank=True, help_text="GB/T 4754-2017 中类或小类代码，可空")
@@ -77,7 +77,10 @@ class Enterprise(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "企业"
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["industry", "size_group"])]
+        indexes = [
+            models.Index(fields=["name", "id"], name="enterprise_name_order"),  # the list's ordering
+            models.Index(fields=["industry", "size_group"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -17,7 +17,14 @@ from decimal import Decimal
 from typing import Any
 
 from gaoxin.core.excel import (
-    CellError, Sheet, open_workbook, parse_bool, parse_choice, parse_date, parse_decimal, read_sheet,
+    CellError,
+    Sheet,
+    open_workbook,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    read_sheet,
 )
 from gaoxin.core.validators import normalize_code, uscc_problem
 

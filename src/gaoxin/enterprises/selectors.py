@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from gaoxin.accounts.permissions import enterprises_visible_to
-from gaoxin.core.validators import normalize_code
+from gaoxin.core.validators import normalize_code, uscc_is_valid
 
 from .models import Contact, Enterprise, LandParcel, Qualification
 
@@ -16,7 +16,9 @@ def enterprise_list(*, user, q: str = "", section: str = "", industry: str = "",
     qs = enterprises_visible_to(user).select_related("industry", "park_area")
     if q:
         code = normalize_code(q)
-        if code.isalnum() and code.isascii() and len(code) >= 4:
+        if len(code) == 18 and uscc_is_valid(code):
+            qs = qs.filter(uscc=code)  # a whole code: use the unique index
+        elif code.isalnum() and code.isascii() and len(code) >= 4:
             qs = qs.filter(Q(uscc__startswith=code) | Q(name__icontains=q.strip()))
         else:
             qs = qs.filter(Q(name__icontains=q.strip()) | Q(legal_representative=q.strip()))
@@ -31,10 +33,7 @@ def enterprise_list(*, user, q: str = "", section: str = "", industry: str = "",
     if qualification:
         today = timezone.localdate()
         qs = qs.filter(_has_valid_qualification(qualification, today))
-    return qs.prefetch_related(
-        Prefetch("parcels", queryset=LandParcel.objects.only("id", "enterprise_id", "kind", "area_m2")),
-        Prefetch("qualifications", queryset=Qualification.objects.all()),
-    )
+    return qs.prefetch_related("parcels", "qualifications")
 
 
 def _has_valid_qualification(kind: str, today):
@@ -50,7 +49,7 @@ def enterprise_get(*, user, pk: int) -> Enterprise:
     return (
         enterprises_visible_to(user)
         .select_related("industry", "park_area")
-        .prefetch_related("parcels", "qualifications", Prefetch("contacts", queryset=Contact.objects.all()))
+        .prefetch_related("parcels", "qualifications", "contacts")
         .get(pk=pk)
     )
 

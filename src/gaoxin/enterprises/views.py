@@ -34,7 +34,7 @@ def enterprise_detail(request, pk: int):
     try:
         enterprise = enterprise_get(user=request.user, pk=pk)
     except Enterprise.DoesNotExist:
-        raise Http404("企业不存在或无权查看")
+        raise Http404("企业不存在或无权查看") from None
     return render(request, "enterprises/enterprise_detail.html", {
         "e": enterprise, "land": enterprise.land_totals(),
         "show_personal": perms.can_view_personal_data(request.user),

@@ -1,6 +1,7 @@
 """Role-aware navigation for the base layout."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions as perms
 
@@ -9,13 +10,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {"nav_items": []}
-    items = [("首页", reverse("home"), "home")]
-    items.append(("企业档案" if perms.is_staff_role(user) else "我的企业", reverse("enterprise_index"), "enterprises"))
+    items = [(_("首页"), reverse("home"), "home")]
+    items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
     if perms.can_use_deadline_calculator(user):
-        items.append(("期限计算", reverse("deadline_calculator"), "deadline"))
+        items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))
     if perms.can_manage_calendar(user):
-        items.append(("工作日历", reverse("calendar_index"), "calendar"))
+        items.append((_("工作日历"), reverse("calendar_index"), "calendar"))
     if perms.can_view_audit(user):
-        items.append(("审计日志", reverse("audit_list"), "audit"))
+        items.append((_("审计日志"), reverse("audit_list"), "audit"))
     large = request.COOKIES.get("gx_large_text") == "1"
     return {"nav_items": items, "large_text": large}

@@ -6,7 +6,13 @@ from hypothesis import strategies as st
 
 from gaoxin.core.masking import mask_id_number, mask_phone
 from gaoxin.core.validators import (
-    USCC_ALPHABET, id_check_char, id_number_is_valid, id_number_problem, uscc_check_char, uscc_is_valid, uscc_problem,
+    USCC_ALPHABET,
+    id_check_char,
+    id_number_is_valid,
+    id_number_problem,
+    uscc_check_char,
+    uscc_is_valid,
+    uscc_problem,
 )
 
 VALID_USCC = [

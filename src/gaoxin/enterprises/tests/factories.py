@@ -4,7 +4,16 @@ from decimal import Decimal
 import factory
 
 from gaoxin.core.validators import uscc_check_char
-from gaoxin.enterprises.models import Contact, Enterprise, LandKind, LandParcel, ParkArea, Qualification, QualificationKind, SizeGroup
+from gaoxin.enterprises.models import (
+    Contact,
+    Enterprise,
+    LandKind,
+    LandParcel,
+    ParkArea,
+    Qualification,
+    QualificationKind,
+    SizeGroup,
+)
 
 
 def _uscc(n: int) -> str:

@@ -11,7 +11,11 @@ from gaoxin.core.excel import write_workbook
 from gaoxin.core.models import AuditEvent, Job
 from gaoxin.enterprises.models import Contact, Enterprise, LandParcel, Qualification
 from gaoxin.enterprises.registry import (
-    CONTACT_COLUMNS, ENTERPRISE_COLUMNS, PARCEL_COLUMNS, QUALIFICATION_COLUMNS, parse_registry,
+    CONTACT_COLUMNS,
+    ENTERPRISE_COLUMNS,
+    PARCEL_COLUMNS,
+    QUALIFICATION_COLUMNS,
+    parse_registry,
 )
 
 from .factories import EnterpriseFactory, LandParcelFactory

@@ -74,3 +74,10 @@ def test_large_text_mode_is_remembered(clerk_client):
 def test_english_is_available(clerk_client):
     clerk_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert 'lang="en"' in clerk_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_english_navigation_is_translated(clerk_client):
+    clerk_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = clerk_client.get("/").content.decode()
+    assert "Enterprises" in html and "Log out" in html
