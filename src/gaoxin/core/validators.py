@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
-
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1 3 9 27 19 26 16 ...
@@ -77,10 +75,15 @@ def id_number_is_valid(value: str) -> bool:
 
 
 def validate_uscc(value: str) -> None:
+    # Imported here so the pure checks above stay usable without Django (evaluation CLI).
+    from django.core.exceptions import ValidationError
+
     if problem := uscc_problem(value):
         raise ValidationError(problem, code="invalid_uscc")
 
 
 def validate_id_number(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
     if problem := id_number_problem(value):
         raise ValidationError(problem, code="invalid_id_number")
