@@ -143,3 +143,42 @@ def test_missing_land_makes_t_class():
     result = evaluate(frame, builtin_method("shandong_default"))
     row = result.row(E["E4"])
     assert row["tier"] == "T" and row["t_reason"] == "LAND_UNRESOLVED"
+
+
+def test_schedule_percent_and_caps():
+    import polars as pl
+
+    d = default_dict()
+    d["adjustments"].append({"id": "PCT", "type": "add_percent", "value": 10})
+    d["adjustments"].append({"id": "BIG", "type": "add_points", "value": 50, "cap": 4})
+    events = pl.DataFrame({"uscc": [E["E4"], E["E4"], E["E5"]], "rule_id": ["SUBLET", "PCT", "BIG"], "count": [3, 1, 1]})
+    result = evaluate(above_frame(), method_from_dict(d), events)
+    e4, e5 = result.row(E["E4"]), result.row(E["E5"])
+    assert e4["penalty"] == approx(10.0)  # sublet to 3 tenants, above-scale: 0 + 5 + 5
+    assert e4["bonus"] == approx(0.1 * 27.8259)
+    assert e5["bonus"] == approx(4.0)  # capped rule
+
+
+def test_quota_base_including_t_firms():
+    import polars as pl
+
+    d = default_dict()
+    d["tiers"]["quota_base"] = "rated_plus_T"
+    frame = above_frame().with_columns(
+        t_reason=pl.when(pl.col("name") == "E5").then(pl.lit("UTILITY")).otherwise(None))
+    result = evaluate(frame, method_from_dict(d))
+    assert by_firm(result, "tier") == {"E3": "A", "E1": "B", "E2": "B", "E4": "D", "E5": "T"}
+    assert result.quotas.row(0, named=True)["n"] == 5
+
+
+def test_benchmarks_per_industry_partition():
+    import polars as pl
+
+    d = default_dict()
+    d["groups"]["ABOVE"]["benchmark"]["partition"] = "zone_industry"
+    frame = above_frame().with_columns(
+        industry_code=pl.when(pl.col("name").is_in(["E1", "E2"])).then(pl.lit("3811")).otherwise(pl.lit("3411")))
+    result = evaluate(frame, method_from_dict(d))
+    i1 = {r["partition"]: r["benchmark"] for r in result.benchmarks.filter(indicator="I1").iter_rows(named=True)}
+    assert i1["38"] == approx(2 * (30 + 15) / 2)
+    assert i1["34"] == approx(2 * (40 + 7.111111 - 0.246914) / 3)
