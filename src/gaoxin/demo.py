@@ -47,6 +47,8 @@ DEPARTMENTS = [
     ("economic", "经济发展局", "经发"),
     ("finance", "财政局", "财政"),
     ("provident-fund", "住房公积金管理中心高新区管理部", "公积金"),
+    ("public-security", "公安分局", "公安"),
+    ("archives", "档案馆", "档案"),
 ]
 STATIONS = [
     ("jinrong", "金荣政务服务驿站", "金荣·湘潭国际工业园"),
@@ -153,6 +155,10 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, today: dt.date | 
         [OrgAssignment(org_unit=s, user=by_name[u.username], position=pos, since=dt.date(2022, 6, 15)) for s, u, pos in team]
     )
 
+    from gaoxin.catalog.demo_data import build_demo_catalog
+
+    catalog = build_demo_catalog(actor=by_name["admin"])
+
     divisions = list(DIVISION_WEIGHTS)
     weights = [DIVISION_WEIGHTS[d] for d in divisions]
     park_list = list(parks.values())
@@ -220,7 +226,8 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, today: dt.date | 
     EnterpriseMembership.objects.bulk_create([
         EnterpriseMembership(user=by_name["enterprise"], enterprise=e, is_manager=True) for e in ents[:2]
     ])
-    return {"enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people)}
+    return {"enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
+            "items": catalog["items"], "bundles": catalog["bundles"]}
 
 
 DEMO_LOGINS = [

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gaoxin.core",
     "gaoxin.accounts",
     "gaoxin.enterprises",
+    "gaoxin.catalog",
     "gaoxin.portal",
 ]
 
@@ -43,7 +44,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gaoxin.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "gaoxin.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -191,3 +192,8 @@ GAOXIN_MAKEUP_DAYS_COUNT = env.bool("GAOXIN_MAKEUP_DAYS_COUNT", default=True)
 GAOXIN_NONWORKING_ACCEPTANCE_RULE = env("GAOXIN_NONWORKING_ACCEPTANCE_RULE", default="next_day")
 # Demo zone's administrative region code (湘潭市), used for generated codes.
 GAOXIN_REGION_CODE = env("GAOXIN_REGION_CODE", default="430300")
+# services.md §17.11: the layout of 实施编码 differs per province; a per-deployment pattern.
+GAOXIN_ITEM_CODE_REGEX = env("GAOXIN_ITEM_CODE_REGEX", default=r"^[0-9A-Za-z-]{6,40}$")
+# Base of the URLs printed in QR codes (e.g. https://zwfw.example.gov.cn). Empty: the address
+# the poster was printed from.
+GAOXIN_PUBLIC_BASE_URL = env("GAOXIN_PUBLIC_BASE_URL", default="")

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from gaoxin.accounts.views import LoginView, LogoutView
+from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
 from gaoxin.enterprises import views as enterprise_views
 from gaoxin.portal import views as portal_views
@@ -27,6 +28,25 @@ urlpatterns = [
     path("audit/", core_views.audit_list, name="audit_list"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job_download"),
+    # Public guides ("码上查、立下载、网上办"): no log-in.
+    path("guide/", catalog_views.guide_index, name="guide_index"),
+    path("guide/zones/<slug:zone>/qr-sheet/", catalog_views.zone_qr_sheet, name="guide_zone_qr_sheet"),
+    path("guide/bundles/<slug:code>/", catalog_views.bundle_detail, name="guide_bundle"),
+    path("guide/bundles/<slug:code>/form/", catalog_views.bundle_form, name="guide_bundle_form"),
+    path("guide/<str:code>/", catalog_views.guide_detail, name="guide_detail"),
+    path("guide/<str:code>/poster/", catalog_views.guide_poster, name="guide_poster"),
+    path("guide/<str:code>/qr.<str:fmt>", catalog_views.guide_qr, name="guide_qr"),
+    path("guide/<str:code>/materials/<int:material_id>/<str:kind>/", catalog_views.guide_download, name="guide_download"),
+    # Catalogue maintenance (administrators).
+    path("catalog/manage/", catalog_views.manage_index, name="catalog_manage"),
+    path("catalog/manage/new/", catalog_views.manage_create, name="catalog_create"),
+    path("catalog/manage/import/", catalog_views.manage_import, name="catalog_import"),
+    path("catalog/manage/export/", catalog_views.manage_export, name="catalog_export"),
+    path("catalog/manage/<str:code>/", catalog_views.manage_item, name="catalog_item"),
+    path("catalog/manage/<str:code>/draft/", catalog_views.manage_new_draft, name="catalog_new_draft"),
+    path("catalog/manage/<str:code>/status/", catalog_views.manage_status, name="catalog_status"),
+    path("catalog/manage/<str:code>/v<int:number>/edit/", catalog_views.manage_edit, name="catalog_edit"),
+    path("catalog/manage/<str:code>/v<int:number>/publish/", catalog_views.manage_publish, name="catalog_publish"),
     path("api/", include("gaoxin.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -96,3 +96,10 @@ def org_units_visible_to(user) -> QuerySet:
 
 def can_view_audit(user) -> bool:
     return has_role(user, Role.ZONE_ADMIN)
+
+
+# --- catalogue ---------------------------------------------------------------------
+
+def can_manage_catalog(user) -> bool:
+    """The centre's administrators keep the catalogue; guides themselves are public."""
+    return has_role(user, Role.ZONE_ADMIN)

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from .models import DayKind
 
@@ -26,3 +27,26 @@ class CalendarYearForm(forms.Form):
 
 class CalendarConfirmForm(forms.Form):
     source_document = forms.CharField(label="依据文件", max_length=255)
+
+
+class XlsxUploadForm(forms.Form):
+    """An Excel upload: extension, size and the zip signature are checked before any work."""
+
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+    def __init__(self, *args, label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["file"].label = label
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件")
+        if f.size > settings.GAOXIN_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"文件不能超过{settings.GAOXIN_MAX_UPLOAD_BYTES // 1024 // 1024}MB")
+        head = f.read(4)
+        f.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError("文件内容不是有效的 .xlsx 文件")
+        return f

@@ -140,6 +140,8 @@ class Job(models.Model):
     KIND_LABELS = {
         "enterprise_import": "企业名录导入",
         "enterprise_export": "企业名录导出",
+        "catalog_import": "事项清单导入",
+        "catalog_export": "事项清单导出",
     }
 
     def get_kind_display(self) -> str:

@@ -1,5 +1,6 @@
 from django import forms
-from django.conf import settings
+
+from gaoxin.core.forms import XlsxUploadForm
 
 from .industries import SECTIONS
 from .models import Industry, ParkArea, QualificationKind, SizeGroup
@@ -24,17 +25,6 @@ class EnterpriseFilterForm(forms.Form):
         }
 
 
-class RegistryImportForm(forms.Form):
-    file = forms.FileField(label="企业名录文件（.xlsx）")
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件")
-        if f.size > settings.GAOXIN_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"文件不能超过{settings.GAOXIN_MAX_UPLOAD_BYTES // 1024 // 1024}MB")
-        head = f.read(4)
-        f.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError("文件内容不是有效的 .xlsx 文件")
-        return f
+class RegistryImportForm(XlsxUploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label="企业名录文件（.xlsx）", **kwargs)

@@ -8,15 +8,17 @@ from gaoxin.accounts import permissions as perms
 
 def navigation(request):
     user = getattr(request, "user", None)
+    large = request.COOKIES.get("gx_large_text") == "1"
     if not (user and user.is_authenticated):
-        return {"nav_items": []}
-    items = [(_("首页"), reverse("home"), "home")]
+        return {"nav_items": [(_("办事指南"), reverse("guide_index"), "guide")], "large_text": large}
+    items = [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide")]
     items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
     if perms.can_use_deadline_calculator(user):
         items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))
+    if perms.can_manage_catalog(user):
+        items.append((_("事项维护"), reverse("catalog_manage"), "catalog"))
     if perms.can_manage_calendar(user):
         items.append((_("工作日历"), reverse("calendar_index"), "calendar"))
     if perms.can_view_audit(user):
         items.append((_("审计日志"), reverse("audit_list"), "audit"))
-    large = request.COOKIES.get("gx_large_text") == "1"
     return {"nav_items": items, "large_text": large}

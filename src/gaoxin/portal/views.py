@@ -11,12 +11,14 @@ from gaoxin.accounts.permissions import enterprises_visible_to
 _CARDS = {
     Role.ZONE_ADMIN: [
         ("企业档案", "一企一档：查询、导入、导出企业名录", "enterprise_index"),
+        ("事项清单维护", "办事指南草稿、发布、版本与清单导入导出", "catalog_manage"),
         ("工作日历", "录入国务院节假日通知，维护调休安排", "calendar_index"),
         ("审计日志", "查看所有状态变更记录", "audit_list"),
         ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
     ],
     Role.WINDOW_CLERK: [
         ("企业查询", "查询企业档案、资质与用地", "enterprise_index"),
+        ("办事指南", "事项材料清单、空白表格、二维码海报", "guide_index"),
         ("期限计算", "受理日期 + 工作日时限 → 到期日", "deadline_calculator"),
         ("受理队列", "一窗受理、容缺受理（建设中）", None),
     ],
@@ -27,15 +29,18 @@ _CARDS = {
     ],
     Role.AGENT: [
         ("帮代办订单", "您点单、我来办（建设中）", None),
+        ("办事指南", "事项、一件事与材料清单", "guide_index"),
         ("企业查询", "查询企业档案", "enterprise_index"),
     ],
     Role.STATION_OFFICER: [
         ("驿站服务台账", "记录驿站服务（建设中）", None),
+        ("办事指南", "为企业查询事项与材料", "guide_index"),
         ("企业查询", "查询企业档案", "enterprise_index"),
     ],
     Role.ENTERPRISE: [
         ("我的企业", "查看本企业档案、资质与用地", "enterprise_index"),
-        ("网上办事", "办事指南与在线申报（建设中）", None),
+        ("办事指南", "码上查、立下载：材料清单与空白表格", "guide_index"),
+        ("在线申报", "网上提交办件、查看进度（建设中）", None),
         ("惠企政策", "应知尽知、应享尽享（建设中）", None),
     ],
     Role.LEADER: [

@@ -1,0 +1,77 @@
+from django import forms
+from django.forms import inlineformset_factory
+
+from gaoxin.accounts.models import OrgKind, OrgUnit
+
+from .models import Channel, ItemVersion, Material, ServiceZone, Situation, Theme
+
+
+class GuideSearchForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=50,
+                        widget=forms.TextInput(attrs={"placeholder": "事项名称、拼音首字母（如 qysl）或编码", "type": "search"}))
+    department = forms.ChoiceField(label="部门", required=False)
+    zone = forms.ChoiceField(label="专区", required=False)
+    theme = forms.ChoiceField(label="主题", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "全部部门")] + list(
+            OrgUnit.objects.filter(kind=OrgKind.DEPARTMENT, service_items__isnull=False).distinct()
+            .order_by("sort_order", "name").values_list("code", "name"))
+        self.fields["zone"].choices = [("", "全部专区")] + list(ServiceZone.objects.values_list("code", "name"))
+        self.fields["theme"].choices = [("", "全部主题")] + list(Theme.objects.values_list("code", "name"))
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: self.cleaned_data[k] for k in ("q", "department", "zone", "theme")}
+
+
+class VersionForm(forms.ModelForm):
+    channels = forms.MultipleChoiceField(label="办理渠道", choices=Channel.choices, widget=forms.CheckboxSelectMultiple)
+    online_url = forms.URLField(label="网上申请链接", required=False, assume_scheme="https")
+
+    class Meta:
+        model = ItemVersion
+        fields = [
+            "name", "basic_code", "item_type", "service_object", "case_type", "statutory_limit", "statutory_unit",
+            "promised_limit", "promised_unit", "promise_note", "channels", "visits", "visit_reason", "online_depth",
+            "online_url", "tolerance_allowed", "commitment_allowed", "fee_charged", "fee_basis", "conditions",
+            "legal_basis", "process", "location", "office_hours", "result_name", "delivery", "consult", "complain",
+            "faq",
+        ]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("conditions", "legal_basis", "process", "faq")}
+
+
+class ItemCreateForm(forms.Form):
+    implementation_code = forms.CharField(label="实施编码", max_length=40)
+    name = forms.CharField(label="事项名称", max_length=120)
+    department = forms.ModelChoiceField(label="实施部门", queryset=OrgUnit.objects.filter(kind=OrgKind.DEPARTMENT))
+    zone = forms.ModelChoiceField(label="专区", queryset=ServiceZone.objects.all())
+    themes = forms.ModelMultipleChoiceField(label="主题", queryset=Theme.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ["name", "necessity", "originals", "copies", "form", "source", "spec", "notes", "situations",
+                  "blank_form", "sample_form", "sort_order"]
+        widgets = {"situations": forms.CheckboxSelectMultiple}
+
+
+SituationFormSet = inlineformset_factory(ItemVersion, Situation, fields=["name", "description", "sort_order"], extra=1,
+                                         can_delete=True)
+_MaterialFormSet = inlineformset_factory(ItemVersion, Material, form=MaterialForm, extra=1, can_delete=True)
+
+
+class MaterialFormSet(_MaterialFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.fields["situations"].queryset = Situation.objects.filter(version=self.instance)
+        return form
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[("published", "恢复"), ("suspended", "暂停"), ("cancelled", "取消")])
+    reason = forms.CharField(label="原因", max_length=200, required=False)

@@ -1,0 +1,276 @@
+"""Public guides (no log-in: "码上查、立下载、网上办") and catalogue maintenance."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gaoxin.accounts import permissions as perms
+from gaoxin.core.forms import XlsxUploadForm
+from gaoxin.core.services import job_create
+from gaoxin.core.views_utils import paginate, render_page, require
+
+from . import catalog_io, qr, selectors, services
+from .forms import GuideSearchForm, ItemCreateForm, MaterialFormSet, SituationFormSet, StatusForm, VersionForm
+from .models import Bundle, ItemStatus, ItemVersion, Material, ServiceItem, ServiceZone, VersionStatus
+from .tasks import export_catalog_task, import_catalog_task
+
+
+def _public_item(code: str) -> ServiceItem:
+    try:
+        return selectors.public_item_get(code)
+    except ServiceItem.DoesNotExist:
+        raise Http404("事项不存在或未发布") from None
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names."""
+    pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    for field, msgs in pairs:
+        for message in msgs:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return "；".join(exc.messages)
+
+
+# --- public guide ------------------------------------------------------------------------
+
+@login_not_required
+def guide_index(request):
+    form = GuideSearchForm(request.GET or None)
+    filters = form.filters()
+    searching = any(filters.values())
+    page, query = paginate(request, selectors.public_items(**filters), per_page=30)
+    context = {"form": form, "page": page, "query": query, "searching": searching}
+    if not searching:
+        context.update(selectors.browse_counts())
+    return render_page(request, "catalog/guide_index.html", "catalog/partials/guide_results.html", context)
+
+
+@login_not_required
+def guide_detail(request, code: str):
+    item = _public_item(code)
+    version = item.current_version
+    situations, materials = selectors.version_materials(version)
+    try:
+        situation_id = int(request.GET.get("situation") or 0)
+    except ValueError:
+        situation_id = 0
+    if situation_id and not any(s.pk == situation_id for s in situations):
+        situation_id = 0
+    printed = request.GET.get("printed", "")
+    context = {
+        "item": item, "v": version, "situations": situations, "situation_id": situation_id,
+        "materials": selectors.materials_for_situation(materials, situation_id),
+        "changed_since_print": printed.isdigit() and int(printed) < version.number,
+        "can_manage": perms.can_manage_catalog(request.user),
+    }
+    return render_page(request, "catalog/guide_detail.html", "catalog/partials/material_checklist.html", context)
+
+
+@login_not_required
+def guide_download(request, code: str, material_id: int, kind: str):
+    """立下载: a blank form or a filled sample of the current version."""
+    item = _public_item(code)
+    material = get_object_or_404(Material, pk=material_id, version=item.current_version)
+    field = {"blank": material.blank_form, "sample": material.sample_form}.get(kind)
+    if not field:
+        raise Http404("没有该文件")
+    filename = f"{material.name}{'（样表）' if kind == 'sample' else ''}.{field.name.rsplit('.', 1)[-1]}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=filename)
+
+
+@login_not_required
+def guide_poster(request, code: str):
+    """Printable A4 poster: the QR opens the guide; it records the version printed."""
+    item = _public_item(code)
+    url = qr.guide_url(request, code, item.current_version.number)
+    return render(request, "catalog/poster.html", {
+        "item": item, "v": item.current_version, "qr_url": url, "qr_svg": qr.qr_svg(url, scalable=True),
+        "printed_on": timezone.localdate(),
+    })
+
+
+@login_not_required
+def guide_qr(request, code: str, fmt: str):
+    if fmt not in ("svg", "png"):
+        raise Http404("格式应为 svg 或 png")
+    item = _public_item(code)
+    url = qr.guide_url(request, code, item.current_version.number)
+    if fmt == "svg":
+        return HttpResponse(qr.qr_svg(url, scale=8), content_type="image/svg+xml")
+    response = HttpResponse(qr.qr_png(url), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{code}.png"'
+    return response
+
+
+@login_not_required
+def zone_qr_sheet(request, zone: str):
+    """One printable sheet with the QR codes of a zone's items, for the hall."""
+    zone_obj = get_object_or_404(ServiceZone, code=zone)
+    items = selectors.public_items(zone=zone)
+    cards = []
+    for item in items:
+        url = qr.guide_url(request, item.implementation_code, item.current_version.number)
+        cards.append((item, url, qr.qr_svg(url, scalable=True)))
+    return render(request, "catalog/qr_sheet.html", {"zone": zone_obj, "cards": cards, "printed_on": timezone.localdate()})
+
+
+@login_not_required
+def bundle_detail(request, code: str):
+    try:
+        bundle = selectors.bundle_get(code)
+    except Bundle.DoesNotExist:
+        raise Http404("一件事不存在") from None
+    return render(request, "catalog/bundle_detail.html", {"bundle": bundle})
+
+
+@login_not_required
+def bundle_form(request, code: str):
+    bundle = get_object_or_404(Bundle, code=code, is_published=True)
+    if not bundle.form:
+        raise Http404("没有该文件")
+    return FileResponse(bundle.form.open("rb"), as_attachment=True,
+                        filename=f"{bundle.name}申请表.{bundle.form.name.rsplit('.', 1)[-1]}")
+
+
+# --- maintenance -----------------------------------------------------------------------------
+
+@require(perms.can_manage_catalog)
+def manage_index(request):
+    qs = selectors.managed_items(q=request.GET.get("q", "").strip(), status=request.GET.get("status", ""))
+    page, query = paginate(request, qs)
+    return render_page(request, "catalog/manage_index.html", "catalog/partials/manage_table.html", {
+        "page": page, "query": query, "statuses": ItemStatus.choices,
+    })
+
+
+@require(perms.can_manage_catalog)
+def manage_create(request):
+    form = ItemCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.item_create(
+                actor=request.user, implementation_code=data["implementation_code"], department=data["department"],
+                zone=data["zone"], themes=data["themes"], name=data["name"], item_type="licensing",
+                case_type="promised", statutory_limit=20, promised_limit=10, channels=["window"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "事项已创建（草稿），请补充办事指南内容后发布。")
+            return redirect("catalog_edit", code=item.implementation_code, number=1)
+    return render(request, "catalog/manage_create.html", {"form": form})
+
+
+@require(perms.can_manage_catalog)
+def manage_item(request, code: str):
+    item = get_object_or_404(ServiceItem.objects.select_related("department", "zone", "current_version"),
+                             implementation_code=code)
+    versions = item.versions.select_related("published_by").order_by("-number")
+    return render(request, "catalog/manage_item.html", {
+        "item": item, "versions": versions, "draft": next((v for v in versions if v.status == VersionStatus.DRAFT), None),
+        "status_form": StatusForm(),
+    })
+
+
+@require(perms.can_manage_catalog)
+@require_POST
+def manage_new_draft(request, code: str):
+    item = get_object_or_404(ServiceItem, implementation_code=code)
+    try:
+        draft = services.version_create_draft(item=item, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("catalog_item", code=code)
+    return redirect("catalog_edit", code=code, number=draft.number)
+
+
+@require(perms.can_manage_catalog)
+def manage_edit(request, code: str, number: int):
+    version = get_object_or_404(ItemVersion.objects.select_related("item"), item__implementation_code=code, number=number)
+    if version.status != VersionStatus.DRAFT:
+        messages.error(request, "只能修改草稿。")
+        return redirect("catalog_item", code=code)
+    data = request.POST if request.method == "POST" else None
+    form = VersionForm(data, instance=version)
+    situations = SituationFormSet(data, instance=version, prefix="sit")
+    materials = MaterialFormSet(data, request.FILES or None, instance=version, prefix="mat")
+    if request.method == "POST" and form.is_valid() and situations.is_valid() and materials.is_valid():
+        try:
+            services.draft_save(version=version, actor=request.user, form=form, situation_formset=situations,
+                                material_formset=materials)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "草稿已保存。")
+            if "publish" in request.POST:
+                return manage_publish(request, code, number)
+            return redirect("catalog_edit", code=code, number=number)
+    return render(request, "catalog/manage_edit.html", {
+        "item": version.item, "version": version, "form": form, "situations": situations, "materials": materials,
+    })
+
+
+@require(perms.can_manage_catalog)
+@require_POST
+def manage_publish(request, code: str, number: int):
+    version = get_object_or_404(ItemVersion, item__implementation_code=code, number=number)
+    try:
+        services.version_publish(version=version, actor=request.user)
+        messages.success(request, f"第{number}版已发布，办事指南与二维码页面即时更新。")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("catalog_item", code=code)
+
+
+@require(perms.can_manage_catalog)
+@require_POST
+def manage_status(request, code: str):
+    item = get_object_or_404(ServiceItem, implementation_code=code)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_set_status(item=item, status=form.cleaned_data["status"], actor=request.user,
+                                     reason=form.cleaned_data["reason"])
+            messages.success(request, "状态已更新。")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, "状态无效")
+    return redirect("catalog_item", code=code)
+
+
+@require(perms.can_manage_catalog)
+def manage_import(request):
+    form = XlsxUploadForm(request.POST or None, request.FILES or None, label="事项清单文件（.xlsx）")
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            job = job_create(kind="catalog_import", actor=request.user, input_file=form.cleaned_data["file"])
+            transaction.on_commit(lambda: import_catalog_task.enqueue(job.pk))
+        return redirect("job_detail", pk=job.pk)
+    return render(request, "catalog/manage_import.html", {"form": form, "sheets": [
+        (catalog_io.ITEM_SHEET, catalog_io.ITEM_COLUMNS, catalog_io.ITEM_REQUIRED),
+        (catalog_io.SITUATION_SHEET, catalog_io.SITUATION_COLUMNS, [catalog_io.CODE, "情形名称"]),
+        (catalog_io.MATERIAL_SHEET, catalog_io.MATERIAL_COLUMNS, catalog_io.MATERIAL_REQUIRED),
+    ]})
+
+
+@require(perms.can_manage_catalog)
+@require_POST
+def manage_export(request):
+    with transaction.atomic():
+        job = job_create(kind="catalog_export", actor=request.user)
+        transaction.on_commit(lambda: export_catalog_task.enqueue(job.pk))
+    return redirect("job_detail", pk=job.pk)
