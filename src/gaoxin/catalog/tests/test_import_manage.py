@@ -124,7 +124,7 @@ def test_manage_pages_are_for_administrators(clerk_client, enterprise_client, ad
 def browser_post(form) -> dict:
     """What a browser submits for a rendered form: every field's shown value."""
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False or name in ("blank_form", "sample_form"):
             continue
