@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from gaoxin.cases.api import CaseViewSet
 from gaoxin.catalog import api as catalog_api
 from gaoxin.core import api as core_api
 from gaoxin.enterprises.api import EnterpriseViewSet
@@ -12,6 +13,7 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("catalog/items", catalog_api.ItemViewSet, basename="catalog-item")
 router.register("catalog/zones", catalog_api.ZoneViewSet, basename="catalog-zone")
 router.register("catalog/bundles", catalog_api.BundleViewSet, basename="catalog-bundle")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -226,16 +226,19 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, today: dt.date | 
     EnterpriseMembership.objects.bulk_create([
         EnterpriseMembership(user=by_name["enterprise"], enterprise=e, is_manager=True) for e in ents[:2]
     ])
-    return {"enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
+    from gaoxin.cases.demo_data import build_demo_cases
+
+    cases = build_demo_cases(rng=rng, enterprises=ents[:200])
+    return {"cases": cases, "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
             "items": catalog["items"], "bundles": catalog["bundles"]}
 
 
 DEMO_LOGINS = [
     ("admin", "管委会管理员", "企业名录导入导出、工作日历、审计日志、后台 /django-admin/"),
-    ("clerk", "窗口人员", "企业查询、期限计算"),
-    ("officer", "审批部门人员（市场监管局）", "企业查询、期限计算"),
+    ("clerk", "窗口人员", "受理队列、容缺受理、期限预警、企业查询"),
+    ("officer", "审批部门人员（市场监管局）", "本部门审查队列、差评整改"),
     ("agent", "帮代办专员", "企业查询"),
     ("station", "驿站专员（金荣驿站）", "企业查询"),
-    ("enterprise", "企业用户（绑定2家企业）", "只能看到本企业档案"),
+    ("enterprise", "企业用户（绑定2家企业）", "网上申报、我的办件、好差评；只能看到本企业"),
     ("leader", "领导（只读）", "企业档案、导出"),
 ]

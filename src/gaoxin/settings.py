@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "gaoxin.accounts",
     "gaoxin.enterprises",
     "gaoxin.catalog",
+    "gaoxin.cases",
     "gaoxin.portal",
 ]
 
@@ -197,3 +198,13 @@ GAOXIN_ITEM_CODE_REGEX = env("GAOXIN_ITEM_CODE_REGEX", default=r"^[0-9A-Za-z-]{6
 # Base of the URLs printed in QR codes (e.g. https://zwfw.example.gov.cn). Empty: the address
 # the poster was printed from.
 GAOXIN_PUBLIC_BASE_URL = env("GAOXIN_PUBLIC_BASE_URL", default="")
+# Outgoing SMS / e-mail (services.md §4 notifications): a dotted path to a class with send(phone=, message=).
+GAOXIN_NOTIFY_BACKEND = env("GAOXIN_NOTIFY_BACKEND", default="gaoxin.core.notify.LogBackend")
+# Case handling (services.md §5, §6, §9, §17): values a zone must confirm.
+GAOXIN_CORRECTION_NOTICE_WORKDAYS = env.int("GAOXIN_CORRECTION_NOTICE_WORKDAYS", default=5)
+GAOXIN_EXTENSION_WORKDAYS = env.int("GAOXIN_EXTENSION_WORKDAYS", default=10)
+GAOXIN_AT_RISK_WORKDAYS = env.int("GAOXIN_AT_RISK_WORKDAYS", default=1)
+GAOXIN_TOLERANCE_REMINDER_WORKDAYS = env.int("GAOXIN_TOLERANCE_REMINDER_WORKDAYS", default=2)
+GAOXIN_RECTIFICATION_WORKDAYS = env.int("GAOXIN_RECTIFICATION_WORKDAYS", default=5)
+GAOXIN_UPLOAD_EXTENSIONS = env.list("GAOXIN_UPLOAD_EXTENSIONS", default=["pdf", "jpg", "jpeg", "png", "ofd", "doc", "docx", "xls", "xlsx"])
+GAOXIN_UPLOAD_MAX_BYTES = env.int("GAOXIN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

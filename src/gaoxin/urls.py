@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from gaoxin.accounts.views import LoginView, LogoutView
+from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
 from gaoxin.enterprises import views as enterprise_views
@@ -47,6 +48,23 @@ urlpatterns = [
     path("catalog/manage/<str:code>/status/", catalog_views.manage_status, name="catalog_status"),
     path("catalog/manage/<str:code>/v<int:number>/edit/", catalog_views.manage_edit, name="catalog_edit"),
     path("catalog/manage/<str:code>/v<int:number>/publish/", catalog_views.manage_publish, name="catalog_publish"),
+    # Cases (办件).
+    path("guide/<str:code>/apply/", case_views.apply_online, name="case_apply"),
+    path("guide/bundles/<slug:code>/apply/", case_views.bundle_apply, name="bundle_apply"),
+    path("cases/intake/<str:code>/", case_views.window_intake, name="case_intake"),
+    path("cases/", case_views.case_queue, name="case_queue_all"),
+    path("cases/queue/<slug:queue>/", case_views.case_queue, name="case_queue"),
+    path("cases/rectifications/", case_views.rectification_list, name="rectification_list"),
+    path("cases/rectifications/<int:pk>/", case_views.rectification_update, name="rectification_update"),
+    path("cases/<str:number>/", case_views.case_detail, name="case_detail"),
+    path("cases/<str:number>/act/", case_views.case_act, name="case_act"),
+    path("cases/<str:number>/tolerance/", case_views.case_accept_tolerance, name="case_accept_tolerance"),
+    path("cases/<str:number>/accept-package/", case_views.case_accept_package, name="case_accept_package"),
+    path("cases/<str:number>/supply/<int:material_id>/", case_views.case_supply, name="case_supply"),
+    path("cases/<str:number>/review/", case_views.case_review, name="case_review"),
+    path("cases/<str:number>/notice/<slug:kind>/", case_views.case_notice, name="case_notice"),
+    path("track/", case_views.track, name="track"),
+    path("notifications/", case_views.notification_list, name="notification_list"),
     path("api/", include("gaoxin.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -103,3 +103,47 @@ def can_view_audit(user) -> bool:
 def can_manage_catalog(user) -> bool:
     """The centre's administrators keep the catalogue; guides themselves are public."""
     return has_role(user, Role.ZONE_ADMIN)
+
+
+# --- cases -----------------------------------------------------------------------------
+
+def cases_visible_to(user) -> QuerySet:
+    """The centre's clerks, administrators and leaders see every case; a department
+    officer the cases of the department; an agent or station officer the cases they filed;
+    an enterprise user the cases of its enterprises or filed by itself."""
+    from django.db.models import Q
+
+    from gaoxin.cases.models import Case
+
+    if has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER):
+        return Case.objects.all()
+    if has_role(user, Role.DEPT_OFFICER):
+        return Case.objects.filter(department_id=user.org_unit_id)
+    if has_role(user, Role.AGENT, Role.STATION_OFFICER):
+        return Case.objects.filter(submitted_by=user)
+    if has_role(user, Role.ENTERPRISE):
+        return Case.objects.filter(Q(enterprise__memberships__user=user) | Q(submitted_by=user)).distinct()
+    return Case.objects.none()
+
+
+def can_apply_online(user) -> bool:
+    return has_role(user, Role.ENTERPRISE)
+
+
+def can_register_case(user) -> bool:
+    """Window intake, and filing on an enterprise's behalf (帮代办, 驿站)."""
+    return has_role(user, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT, Role.STATION_OFFICER)
+
+
+def can_watch_deadlines(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER)
+
+
+def rectifications_visible_to(user) -> QuerySet:
+    from gaoxin.cases.models import Rectification
+
+    if has_role(user, Role.ZONE_ADMIN, Role.LEADER):
+        return Rectification.objects.all()
+    if has_role(user, Role.DEPT_OFFICER):
+        return Rectification.objects.filter(department_id=user.org_unit_id)
+    return Rectification.objects.none()

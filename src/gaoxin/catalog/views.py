@@ -74,6 +74,7 @@ def guide_detail(request, code: str):
         "materials": selectors.materials_for_situation(materials, situation_id),
         "changed_since_print": printed.isdigit() and int(printed) < version.number,
         "can_manage": perms.can_manage_catalog(request.user),
+        "can_register": perms.can_register_case(request.user),
     }
     return render_page(request, "catalog/guide_detail.html", "catalog/partials/material_checklist.html", context)
 

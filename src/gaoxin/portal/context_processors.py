@@ -13,6 +13,7 @@ def navigation(request):
         return {"nav_items": [(_("办事指南"), reverse("guide_index"), "guide")], "large_text": large}
     items = [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide")]
     items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
+    items.append((_("我的办件") if user.role == "enterprise" else _("办件"), reverse("case_queue_all"), "cases"))
     if perms.can_use_deadline_calculator(user):
         items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))
     if perms.can_manage_catalog(user):
@@ -21,4 +22,7 @@ def navigation(request):
         items.append((_("工作日历"), reverse("calendar_index"), "calendar"))
     if perms.can_view_audit(user):
         items.append((_("审计日志"), reverse("audit_list"), "audit"))
-    return {"nav_items": items, "large_text": large}
+    from gaoxin.cases.models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return {"nav_items": items, "large_text": large, "unread_notifications": unread}

@@ -20,15 +20,18 @@ _CARDS = {
         ("企业查询", "查询企业档案、资质与用地", "enterprise_index"),
         ("办事指南", "事项材料清单、空白表格、二维码海报", "guide_index"),
         ("期限计算", "受理日期 + 工作日时限 → 到期日", "deadline_calculator"),
-        ("受理队列", "一窗受理、容缺受理（建设中）", None),
+        ("受理队列", "一窗受理、补正、容缺受理", "case_intake_queue"),
+        ("即将到期", "预警与超期办件", "case_at_risk"),
     ],
     Role.DEPT_OFFICER: [
-        ("审批队列", "本部门待审办件（建设中）", None),
+        ("审批队列", "本部门待审办件", "case_review_queue"),
+        ("差评整改", "本部门差评整改与回访", "rectification_list"),
         ("企业查询", "查询企业档案", "enterprise_index"),
         ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
     ],
     Role.AGENT: [
         ("帮代办订单", "您点单、我来办（建设中）", None),
+        ("代办办件", "我为企业提交的办件", "case_mine"),
         ("办事指南", "事项、一件事与材料清单", "guide_index"),
         ("企业查询", "查询企业档案", "enterprise_index"),
     ],
@@ -40,19 +43,32 @@ _CARDS = {
     Role.ENTERPRISE: [
         ("我的企业", "查看本企业档案、资质与用地", "enterprise_index"),
         ("办事指南", "码上查、立下载：材料清单与空白表格", "guide_index"),
-        ("在线申报", "网上提交办件、查看进度（建设中）", None),
+        ("我的办件", "网上申报的进度、补正与评价", "case_mine"),
         ("惠企政策", "应知尽知、应享尽享（建设中）", None),
     ],
     Role.LEADER: [
         ("企业档案", "全区企业概况", "enterprise_index"),
+        ("超期预警", "即将到期与超期办件", "case_at_risk"),
         ("领导驾驶舱", "政务服务与亩产效益统计（建设中）", None),
     ],
 }
 
 
+_QUEUE_URLS = {"case_intake_queue": "intake", "case_review_queue": "review", "case_mine": "mine",
+               "case_at_risk": "at_risk"}
+
+
+def _url(name: str | None) -> str | None:
+    if name is None:
+        return None
+    if name in _QUEUE_URLS:
+        return reverse("case_queue", args=[_QUEUE_URLS[name]])
+    return reverse(name)
+
+
 def home(request):
     user = request.user
-    cards = [(t, d, reverse(u) if u else None) for t, d, u in _CARDS.get(user.role, [])]
+    cards = [(t, d, _url(u)) for t, d, u in _CARDS.get(user.role, [])]
     stats = {}
     if perms.is_staff_role(user):
         stats["enterprises"] = enterprises_visible_to(user).count()

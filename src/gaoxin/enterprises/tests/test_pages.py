@@ -39,7 +39,7 @@ def test_empty_state(clerk_client):
 
 def test_list_query_count_is_constant(clerk_client, django_assert_max_num_queries):
     def load():
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             assert clerk_client.get("/enterprises/").status_code == 200
 
     for _ in range(3):
@@ -57,7 +57,7 @@ def test_list_query_count_is_constant(clerk_client, django_assert_max_num_querie
 def test_detail_query_budget(clerk_client, own_enterprise, django_assert_max_num_queries):
     LandParcelFactory(enterprise=own_enterprise)
     ContactFactory(enterprise=own_enterprise)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert clerk_client.get(f"/enterprises/{own_enterprise.pk}/").status_code == 200
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages that must be reachable without an account: log-in, the public service guides
-# ("码上查": a QR code on the wall opens them) and their read-only API.
-PUBLIC = {"login", "set_language", "healthz"}
+# ("码上查": a QR code on the wall opens them), their read-only API and case tracking by number + ID.
+PUBLIC = {"login", "set_language", "healthz", "track"}
 PUBLIC_PREFIXES = ("guide_", "catalog-item", "catalog-zone", "catalog-bundle")
 
 

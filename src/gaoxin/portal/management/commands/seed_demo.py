@@ -16,7 +16,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"演示园区已生成：企业 {counts['enterprises']} 家，用地 {counts['parcels']} 宗，"
                 f"资质 {counts['qualifications']} 项，用户 {counts['users']} 名，"
-                f"政务服务事项 {counts['items']} 个，一件事 {counts['bundles']} 个。"
+                f"政务服务事项 {counts['items']} 个，一件事 {counts['bundles']} 个，办件 {counts['cases']} 件。"
             ))
         except DemoAlreadySeeded:
             self.stdout.write("演示数据已存在，跳过生成（删除 var/gaoxin.sqlite3 可重新生成）。")

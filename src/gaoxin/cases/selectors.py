@@ -1,0 +1,119 @@
+"""Reads of cases, always from the permission scope, with time left on every row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from gaoxin.accounts import permissions as perms
+from gaoxin.core.selectors import work_calendar
+
+from .models import CLOCK_RUNNING, INTAKE, Case, Status
+from .services import today
+
+QUEUES = {
+    "intake": "窗口受理队列",
+    "review": "部门审查队列",
+    "mine": "我的办件",
+    "at_risk": "即将到期（预警）",
+    "overdue": "已超期",
+    "all": "全部办件",
+}
+
+
+def case_list(*, user, queue: str = "all", q: str = "", status: str = "", channel: str = "") -> QuerySet[Case]:
+    qs = perms.cases_visible_to(user).select_related(
+        "item", "version", "bundle", "department", "enterprise", "officer")
+    on = today()
+    if queue == "intake":
+        qs = qs.filter(status__in=INTAKE).exclude(kind="child")
+    elif queue == "review":
+        qs = qs.filter(status__in=[Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED, Status.WITHDRAW_PENDING]).exclude(kind="package")
+    elif queue == "mine":
+        qs = qs.filter(Q(submitted_by=user) | Q(officer=user) | Q(enterprise__memberships__user=user)).distinct()
+    elif queue == "at_risk":
+        horizon = work_calendar().add_working_days(on, settings.GAOXIN_AT_RISK_WORKDAYS)
+        qs = qs.filter(status__in=CLOCK_RUNNING, due_date__gte=on, due_date__lte=horizon)
+    elif queue == "overdue":
+        qs = qs.filter(status__in=CLOCK_RUNNING, due_date__lt=on)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(number__iexact=q) | Q(applicant_name__icontains=q) | Q(version__name__icontains=q)
+                       | Q(enterprise__uscc=q.upper()))
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    order = ["due_date", "id"] if queue in ("at_risk", "overdue", "review") else ["-created_at", "-id"]
+    return qs.order_by(*order)
+
+
+def with_time_left(cases) -> list[Case]:
+    """Attach `time_left` (working days, negative when overdue) to the rows of a page."""
+    cal = work_calendar()
+    on = today()
+    rows = list(cases)
+    for case in rows:
+        case.time_left = None
+        if case.clock_running:
+            try:
+                case.time_left = cal.working_days_between(on, case.due_date)
+            except ValueError:
+                case.time_left = None
+        elif case.status == Status.SUSPENDED and case.due_date:
+            case.time_left = cal.working_days_between(on, case.due_date)
+        case.at_risk = case.time_left is not None and 0 <= case.time_left <= settings.GAOXIN_AT_RISK_WORKDAYS
+    return rows
+
+
+def case_get(*, user, number: str) -> Case:
+    return (
+        perms.cases_visible_to(user)
+        .select_related("item", "version", "bundle", "department", "enterprise", "officer", "submitted_by", "parent")
+        .prefetch_related("events", "materials__material", "suspensions", "children__version", "children__department")
+        .get(number=number)
+    )
+
+
+def track(number: str, identity: str) -> Case | None:
+    """Public tracking: the case number plus the applicant's ID number or USCC."""
+    identity = "".join(identity.split()).upper()
+    if not number or not identity:
+        return None
+    return (
+        Case.objects.select_related("version", "bundle", "department", "enterprise")
+        .prefetch_related("events")
+        .filter(number=number.strip().upper())
+        .filter(Q(applicant_id_number=identity) | Q(enterprise__uscc=identity))
+        .first()
+    )
+
+
+def deadline_explanation(case: Case) -> list[str]:
+    """Every deadline is explainable (services.md §5.4)."""
+    if not case.accepted_on or not case.due_date:
+        return []
+    cal = work_calendar()
+    lines = [f"受理日期 {case.accepted_on:%Y-%m-%d}（当日不计），承诺时限 {case.promised_limit} 个工作日"]
+    start = case.accepted_on
+    base_due = cal.add_working_days(start, case.promised_limit) if case.promised_limit else start
+    skipped, makeup = [], []
+    day = start + dt.timedelta(days=1)
+    while day <= base_due:
+        if day.weekday() < 5 and not cal.is_workday(day):
+            skipped.append(day)
+        if day.weekday() >= 5 and cal.is_workday(day):
+            makeup.append(day)
+        day += dt.timedelta(days=1)
+    if skipped:
+        lines.append("跳过节假日：" + "、".join(f"{d:%m-%d}" for d in skipped))
+    if makeup:
+        lines.append("计入调休上班日：" + "、".join(f"{d:%m-%d}" for d in makeup))
+    if case.suspended_days:
+        lines.append(f"特别程序暂停 {case.suspended_days} 个工作日，期限顺延")
+    if case.extension_days:
+        lines.append(f"经批准延长 {case.extension_days} 个工作日")
+    lines.append(f"办结期限 {case.due_date:%Y-%m-%d}" + ("（暂定：跨越尚未确认节假日安排的年度）" if case.due_provisional else ""))
+    return lines

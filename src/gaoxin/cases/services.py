@@ -1,0 +1,433 @@
+"""Writes to cases. `case_submit` files a case; `case_transition` applies every named
+transition of `workflow.TRANSITIONS`: it locks the row, checks role, scope and guard,
+updates the case, appends a timeline event, writes exactly one audit event and sends
+notifications after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gaoxin.accounts.models import Role
+from gaoxin.catalog.models import CaseType, ItemStatus, LimitUnit, Necessity, ServiceItem
+from gaoxin.core.selectors import work_calendar
+from gaoxin.core.services import audit_record
+from gaoxin.core.validators import id_number_problem
+
+from . import notifications
+from .models import (
+    DECIDED,
+    ApplicantType,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseMaterial,
+    CreditRestriction,
+    Kind,
+    Rectification,
+    RectificationStatus,
+    Review,
+    Status,
+    Suspension,
+)
+from .workflow import SYSTEM, TRANSITIONS
+
+
+class CaseConflict(ValidationError):
+    """Someone else changed the case first."""
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _next_number(day: dt.date) -> str:
+    counter, _ = CaseCounter.objects.select_for_update().get_or_create(day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"GX{day:%Y%m%d}{counter.last:05d}"
+
+
+def _actor_repr(actor) -> str:
+    return actor.get_full_name() if actor else "系统"
+
+
+def _event(case: Case, name: str, before: str, actor, note: str = "", **data) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, transition=name, from_status=before, to_status=case.status, actor=actor,
+                                    actor_repr=_actor_repr(actor), note=note, data=data)
+
+
+@dataclass
+class Applicant:
+    type: str
+    name: str
+    enterprise: object = None
+    id_number: str = ""
+    phone: str = ""
+
+
+def _check_applicant(applicant: Applicant) -> None:
+    if applicant.type == ApplicantType.ENTERPRISE and applicant.enterprise is None:
+        raise ValidationError({"enterprise": "请选择申请企业"})
+    if applicant.type == ApplicantType.CITIZEN:
+        if problem := id_number_problem(applicant.id_number or ""):
+            raise ValidationError({"applicant_id_number": problem})
+    if not applicant.name.strip():
+        raise ValidationError({"applicant_name": "申请人必填"})
+
+
+@transaction.atomic
+def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor, files: dict | None = None,
+                originals_seen: set[int] = frozenset(), note: str = "", parent: Case | None = None) -> Case:
+    """File a case under the item's current version (the version stays with the case).
+    files: material id -> uploaded file; originals_seen: material ids checked at the window."""
+    if item.status != ItemStatus.PUBLISHED or item.current_version is None:
+        raise ValidationError("该事项暂停或未发布，不能申请")
+    version = item.current_version
+    if channel not in version.channels and channel != "window":
+        raise ValidationError({"channel": "该事项不支持此办理渠道"})
+    _check_applicant(applicant)
+    materials = {m.pk: m for m in version.materials.all()}
+    unknown = set(files or {}) - materials.keys()
+    if unknown:
+        raise ValidationError("上传的材料不属于本事项")
+    received = today()
+    case = Case.objects.create(
+        number=_next_number(received), kind=Kind.CHILD if parent else Kind.SINGLE, parent=parent, item=item,
+        version=version, department=item.department, channel=channel, status=Status.RECEIVED,
+        applicant_type=applicant.type, enterprise=applicant.enterprise, applicant_name=applicant.name.strip(),
+        applicant_id_number=(applicant.id_number or "").upper(), contact_phone=applicant.phone, submitted_by=actor,
+        note=note, received_on=received, promised_limit=version.promised_limit,
+        correction_notice_due=work_calendar().add_working_days(received, settings.GAOXIN_CORRECTION_NOTICE_WORKDAYS),
+    )
+    CaseMaterial.objects.bulk_create([
+        CaseMaterial(case=case, material=m, original_seen=pk in originals_seen,
+                     received_on=received if (pk in (files or {}) or pk in originals_seen) else None)
+        for pk, m in materials.items()
+    ])
+    for pk, upload in (files or {}).items():
+        cm = case.materials.get(material_id=pk)
+        cm.file.save(upload.name, upload, save=True)
+    _event(case, "SUBMIT", "", actor, channel=channel)
+    audit_record(event_type="case.submitted", actor=actor, subject=case,
+                 after={"status": case.status, "item": item.implementation_code, "version": version.number,
+                        "channel": channel})
+    notifications.case_changed(case, "SUBMIT")
+    return case
+
+
+@transaction.atomic
+def bundle_submit(*, bundle, applicant: Applicant, channel: str, actor, note: str = "") -> Case:
+    """一件事: one package case and a child case per item, handled in parallel."""
+    _check_applicant(applicant)
+    received = today()
+    package = Case.objects.create(
+        number=_next_number(received), kind=Kind.PACKAGE, bundle=bundle, department=bundle.lead_department,
+        channel=channel, status=Status.RECEIVED, applicant_type=applicant.type, enterprise=applicant.enterprise,
+        applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number, contact_phone=applicant.phone,
+        submitted_by=actor, note=note, received_on=received, promised_limit=bundle.promised_limit,
+        correction_notice_due=work_calendar().add_working_days(received, settings.GAOXIN_CORRECTION_NOTICE_WORKDAYS),
+    )
+    for item in bundle.items.all():
+        child_channel = channel if channel in item.current_version.channels else "window"
+        case_submit(item=item, applicant=applicant, channel=child_channel, actor=actor, note=note, parent=package)
+    _event(package, "SUBMIT", "", actor, channel=channel)
+    audit_record(event_type="case.submitted", actor=actor, subject=package,
+                 after={"status": package.status, "bundle": bundle.code, "children": bundle.items.count()})
+    return package
+
+
+def _is_blacklisted(case: Case) -> bool:
+    qs = CreditRestriction.objects.filter(active=True)
+    if case.enterprise_id:
+        return qs.filter(uscc=case.enterprise.uscc).exists()
+    return bool(case.applicant_id_number) and qs.filter(id_number=case.applicant_id_number).exists()
+
+
+def _in_scope(case: Case, actor) -> bool:
+    """Who may act on this case besides having the role: officers of its department,
+    applicants of their own case; clerks and administrators on every case."""
+    if actor is None:
+        return True
+    if actor.role == Role.DEPT_OFFICER:
+        return case.department_id == actor.org_unit_id
+    if actor.role == Role.ENTERPRISE:
+        return case.submitted_by_id == actor.pk or actor.enterprise_memberships.filter(enterprise_id=case.enterprise_id).exists()
+    return actor.role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN)
+
+
+def _due(start: dt.date, limit: int, unit: str):
+    cal = work_calendar()
+    if unit == LimitUnit.NATURAL:
+        due = start + dt.timedelta(days=limit)
+        return due, cal.is_provisional(start, due)
+    result = cal.due_date(start, limit, rule=settings.GAOXIN_NONWORKING_ACCEPTANCE_RULE)
+    return result.date, result.provisional
+
+
+def _accept(case: Case, on: dt.date) -> None:
+    case.accepted_on = on
+    unit = case.version.promised_unit if case.version_id else LimitUnit.WORKING
+    case.due_date, case.due_provisional = _due(on, case.promised_limit, unit)
+
+
+def _missing_required(case: Case) -> list[str]:
+    return [cm.material.name for cm in case.materials.select_related("material")
+            if cm.material.necessity == Necessity.REQUIRED and not cm.present and not cm.owed]
+
+
+@transaction.atomic
+def case_transition(*, case: Case, name: str, actor, reason: str = "", **kwargs) -> Case:
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError(f"未知操作 {name}")
+    expected_status = case.status
+    case = Case.objects.select_for_update().select_related("version", "enterprise", "item").get(pk=case.pk)
+    if case.status != expected_status:
+        raise CaseConflict(f"办件状态已变为“{case.get_status_display()}”，请刷新后再操作")
+    role = actor.role if actor else SYSTEM
+    if role not in transition.roles or not _in_scope(case, actor):
+        raise PermissionDenied("您无权执行此操作")
+    if case.status not in transition.sources:
+        raise ValidationError(f"“{case.get_status_display()}”状态下不能“{transition.label}”")
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise ValidationError({"reason": f"“{transition.label}”需要填写原因或说明"})
+    before = case.status
+    data = _apply(case, name, actor=actor, reason=reason, **kwargs)
+    if transition.target is not None:
+        case.status = transition.target
+    case.save()
+    _event(case, name, before, actor, note=reason, **data)
+    audit_record(event_type=f"case.{name.lower()}", actor=actor, subject=case,
+                 before={"status": before}, after={"status": case.status, **data})
+    if case.parent_id:
+        _update_package(case.parent_id, actor)
+    notifications.case_changed(case, name)
+    return case
+
+
+def _apply(case: Case, name: str, *, actor, reason: str, **kwargs) -> dict:
+    """Guards and field changes of each transition; returns data for the timeline."""
+    on = today()
+    if name in ("ACCEPT", "COMPLETE_CORRECTION"):
+        if missing := _missing_required(case):
+            raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
+        _accept(case, on)  # after 补正 the acceptance date is the completion date
+        return {"accepted_on": str(on), "due_date": str(case.due_date)}
+    if name == "DEEMED_ACCEPT":
+        if on <= case.correction_notice_due:
+            raise ValidationError("补正告知期限未过")
+        _accept(case, case.received_on)  # deemed accepted on the day the materials were received
+        return {"accepted_on": str(case.received_on), "due_date": str(case.due_date)}
+    if name == "ACCEPT_TOLERANCE":
+        return _accept_tolerance(case, on, owed=kwargs.get("owed", []), due=kwargs.get("due"),
+                                 commitment=kwargs.get("commitment", False))
+    if name == "REQUEST_CORRECTION":
+        if on > case.correction_notice_due:
+            raise ValidationError("已超过5个工作日的补正告知期限，依法视为受理")
+        return {"corrections": reason}
+    if name == "COMPLETE_IMMEDIATE":
+        if case.version.case_type != CaseType.IMMEDIATE:
+            raise ValidationError("只有即办件可以当场办结")
+        if missing := _missing_required(case):
+            raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
+        case.accepted_on = case.due_date = case.decided_on = case.delivered_on = on
+        case.delivery_method = "当场办结"
+        return {"accepted_on": str(on)}
+    if name == "START_REVIEW":
+        case.officer = actor
+        return {"officer": _actor_repr(actor)}
+    if name == "SUSPEND":
+        Suspension.objects.create(case=case, reason=reason, legal_basis=kwargs.get("legal_basis", ""), started_on=on)
+        return {"started_on": str(on)}
+    if name == "RESUME":
+        suspension = case.suspensions.filter(ended_on__isnull=True).last()
+        cal = work_calendar()
+        # Days from the day after the start up to and including the end are not counted.
+        days = max(cal.working_days_between(suspension.started_on, on), 0)
+        suspension.ended_on, suspension.workdays = on, days
+        suspension.save()
+        case.suspended_days += days
+        case.due_date = cal.add_working_days(case.due_date, days)
+        return {"suspended_workdays": days, "due_date": str(case.due_date)}
+    if name == "EXTEND":
+        if case.due_date and on > case.due_date:
+            raise ValidationError("已超过办结期限，不能再申请延长（按超时办结统计）")
+        days = int(kwargs.get("days") or settings.GAOXIN_EXTENSION_WORKDAYS)
+        if not 1 <= days <= settings.GAOXIN_EXTENSION_WORKDAYS:
+            raise ValidationError({"days": f"延长天数应在1至{settings.GAOXIN_EXTENSION_WORKDAYS}个工作日之间"})
+        case.extension_days += days
+        case.due_date = work_calendar().add_working_days(case.due_date, days)
+        return {"extension_workdays": days, "due_date": str(case.due_date)}
+    if name == "APPROVE":
+        owed = case.materials.filter(owed=True, supplied_on__isnull=True).exists()
+        case.status = Status.DECIDED_OK_TOLERANCE if owed else Status.DECIDED_OK
+        case.decided_on, case.decision_note = on, reason
+        return {"decision": case.status}
+    if name == "REFUSE":
+        case.decided_on, case.decision_note = on, reason
+        return {}
+    if name == "DELIVER":
+        case.delivered_on = on
+        case.delivery_method = kwargs.get("method") or "窗口领取"
+        return {"method": case.delivery_method}
+    return {}
+
+
+def _accept_tolerance(case: Case, on: dt.date, *, owed: list[int], due, commitment: bool) -> dict:
+    version = case.version
+    if not version.tolerance_allowed:
+        raise ValidationError("该事项不在容缺受理清单内")
+    if _is_blacklisted(case):
+        raise ValidationError("申请人在信用限制名单内，不能适用容缺受理")
+    if not commitment:
+        raise ValidationError({"commitment": "申请人须签署《容缺受理承诺书》"})
+    owed_materials = list(case.materials.filter(material_id__in=owed).select_related("material"))
+    if not owed_materials:
+        raise ValidationError({"owed": "请选择容缺（后补）的材料"})
+    main = [cm.material.name for cm in owed_materials if cm.material.necessity != Necessity.TOLERANCE]
+    if main:
+        raise ValidationError({"owed": f"以下是主要材料，不能容缺：{'、'.join(main)}"})
+    if due is None:
+        raise ValidationError({"due": "请填写补正期限"})
+    _accept(case, on)
+    if due <= on or due > case.due_date:
+        raise ValidationError({"due": f"补正期限应在受理日之后、办结期限（{case.due_date}）之前"})
+    for cm in owed_materials:
+        cm.owed = True
+        cm.save(update_fields=["owed"])
+    if missing := _missing_required(case):
+        raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
+    case.tolerance, case.tolerance_due, case.commitment_signed = True, due, True
+    return {"owed": [cm.material.name for cm in owed_materials], "tolerance_due": str(due), "due_date": str(case.due_date)}
+
+
+@transaction.atomic
+def case_supply_owed(*, case: Case, material_id: int, actor, upload=None) -> CaseMaterial:
+    """An owed (容缺) material arrives: by upload or handed in at the window."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.is_terminal:
+        raise ValidationError("办件已结束")
+    if not _in_scope(case, actor) or actor.role not in (Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.ENTERPRISE):
+        raise PermissionDenied("您无权补交材料")
+    cm = case.materials.select_related("material").get(material_id=material_id, owed=True)
+    if cm.supplied_on:
+        raise ValidationError("该材料已补齐")
+    if upload is not None:
+        cm.file.save(upload.name, upload, save=False)
+    elif actor.role == Role.ENTERPRISE:
+        raise ValidationError({"file": "请上传材料文件"})
+    else:
+        cm.original_seen = True
+    cm.supplied_on = cm.received_on = today()
+    cm.save()
+    remaining = case.materials.filter(owed=True, supplied_on__isnull=True).count()
+    if remaining == 0 and case.status == Status.DECIDED_OK_TOLERANCE:
+        case.status = Status.DECIDED_OK
+        case.save(update_fields=["status", "updated_at"])
+    _event(case, "SUPPLY_OWED", case.status, actor, note=cm.material.name, remaining=remaining)
+    audit_record(event_type="case.supply_owed", actor=actor, subject=case,
+                 after={"material": cm.material.name, "remaining": remaining, "status": case.status})
+    return cm
+
+
+def _update_package(package_id: int, actor) -> None:
+    """A package completes when every child case has ended (统一出件)."""
+    package = Case.objects.select_for_update().get(pk=package_id)
+    children = list(package.children.values_list("status", flat=True))
+    if package.is_terminal or not children:
+        return
+    before = package.status
+    if all(s in {Status.DELIVERED} | DECIDED | {Status.WITHDRAWN, Status.CANCELLED, Status.TERMINATED,
+                                                 Status.REFUSED_ACCEPT, Status.NOT_ACCEPTED, Status.WITHDRAWN_PRE}
+           for s in children):
+        package.status = Status.DELIVERED if all(s == Status.DELIVERED for s in children) else Status.DECIDED_OK
+        package.decided_on = package.decided_on or today()
+        if package.status == Status.DELIVERED:
+            package.delivered_on = today()
+    elif any(s in {Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED} | DECIDED for s in children):
+        if package.status == Status.RECEIVED:
+            package.status = Status.ACCEPTED
+            package.accepted_on = today()
+            package.due_date, package.due_provisional = _due(package.accepted_on, package.promised_limit, LimitUnit.WORKING)
+    if package.status != before:
+        package.save()
+        _event(package, "PACKAGE_PROGRESS", before, actor)
+        audit_record(event_type="case.package_progress", actor=actor, subject=package,
+                     before={"status": before}, after={"status": package.status})
+
+
+@transaction.atomic
+def package_accept(*, package: Case, actor) -> Case:
+    """One acceptance at the 综窗 accepts every child of a 一件事."""
+    if package.kind != Kind.PACKAGE:
+        raise ValidationError("不是一件事主件")
+    for child in package.children.filter(status=Status.RECEIVED):
+        case_transition(case=child, name="ACCEPT", actor=actor)
+    package.refresh_from_db()
+    return package
+
+
+@transaction.atomic
+def review_submit(*, case: Case, level: int, comment: str, actor) -> Review:
+    """好差评 after delivery; the two lowest levels open a rectification task (services.md §9)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Status.DELIVERED:
+        raise ValidationError("办件送达后才能评价")
+    if actor is not None and not _in_scope(case, actor):
+        raise PermissionDenied("只能评价自己的办件")
+    if hasattr(case, "review"):
+        raise ValidationError("该办件已评价")
+    if level not in range(1, 6):
+        raise ValidationError({"level": "请选择1至5星"})
+    if level <= 2 and not comment.strip():
+        raise ValidationError({"comment": "请说明不满意的原因，便于整改"})
+    review = Review.objects.create(case=case, level=level, comment=comment.strip(), by=actor)
+    after = {"level": level}
+    if review.is_bad:
+        due = work_calendar().add_working_days(today(), settings.GAOXIN_RECTIFICATION_WORKDAYS)
+        Rectification.objects.create(review=review, department=case.department, due_date=due)
+        after["rectification_due"] = str(due)
+    _event(case, "REVIEW", case.status, actor, note=comment.strip(), level=level)
+    audit_record(event_type="case.reviewed", actor=actor, subject=case, after=after)
+    if review.is_bad:
+        notifications.bad_review(case)
+    return review
+
+
+@transaction.atomic
+def rectification_update(*, rectification: Rectification, actor, status: str, measures: str = "",
+                         visit_note: str = "", visit_result: int | None = None) -> Rectification:
+    rect = Rectification.objects.select_for_update().select_related("review__case").get(pk=rectification.pk)
+    if actor.role == Role.DEPT_OFFICER and rect.department_id != actor.org_unit_id:
+        raise PermissionDenied("只能处理本部门的整改")
+    if actor.role not in (Role.DEPT_OFFICER, Role.ZONE_ADMIN):
+        raise PermissionDenied("您无权处理整改")
+    allowed = {
+        RectificationStatus.OPEN: {RectificationStatus.RECTIFIED, RectificationStatus.EXPLAINED},
+        RectificationStatus.RECTIFIED: {RectificationStatus.REVISITED},
+        RectificationStatus.EXPLAINED: {RectificationStatus.REVISITED},
+        RectificationStatus.REVISITED: set(),
+    }[RectificationStatus(rect.status)]
+    if status not in allowed:
+        raise ValidationError("不能进行该整改操作")
+    if status in (RectificationStatus.RECTIFIED, RectificationStatus.EXPLAINED) and not measures.strip():
+        raise ValidationError({"measures": "请填写整改措施或解释说明"})
+    if status == RectificationStatus.REVISITED and (not visit_note.strip() or visit_result not in (1, 2, 3)):
+        raise ValidationError({"visit_note": "请填写回访记录和申请人对整改的评价"})
+    before = rect.status
+    rect.status = status
+    if measures.strip():
+        rect.measures = measures.strip()
+    if status == RectificationStatus.REVISITED:
+        rect.visit_note, rect.visit_result, rect.closed_on = visit_note.strip(), visit_result, today()
+    rect.save()
+    audit_record(event_type="case.rectification", actor=actor, subject=rect.review.case,
+                 before={"rectification": before}, after={"rectification": status})
+    return rect

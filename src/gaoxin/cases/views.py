@@ -1,0 +1,321 @@
+"""Case pages: queues, the case page with its actions and timeline, online application,
+window intake, printable notices, public tracking, reviews and rectifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gaoxin.accounts import permissions as perms
+from gaoxin.accounts.models import Role
+from gaoxin.catalog import qr
+from gaoxin.catalog.models import Bundle, CaseType, ServiceItem
+from gaoxin.core.views_utils import paginate, render_page, require
+from gaoxin.enterprises.models import Enterprise
+
+from . import selectors, services
+from .forms import ApplyForm, ReviewForm, ToleranceForm, TrackForm, TransitionForm, WindowIntakeForm
+from .models import Case, Kind, Notification, RectificationStatus, Status
+from .workflow import TRANSITIONS, available
+
+
+def _errors(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return "；".join(exc.messages)
+
+
+def _case(request, number: str) -> Case:
+    try:
+        return selectors.case_get(user=request.user, number=number)
+    except Case.DoesNotExist:
+        raise Http404("办件不存在或无权查看") from None
+
+
+def case_queue(request, queue: str = "all"):
+    if queue not in selectors.QUEUES:
+        raise Http404("没有该队列")
+    if queue in ("at_risk", "overdue") and not (perms.can_watch_deadlines(request.user) or request.user.role == Role.DEPT_OFFICER):
+        raise PermissionDenied("您无权查看")
+    qs = selectors.case_list(user=request.user, queue=queue, q=request.GET.get("q", ""),
+                             status=request.GET.get("status", ""), channel=request.GET.get("channel", ""))
+    page, query = paginate(request, qs)
+    page.object_list = selectors.with_time_left(page.object_list)
+    return render_page(request, "cases/case_queue.html", "cases/partials/case_table.html", {
+        "page": page, "query": query, "queue": queue, "queues": selectors.QUEUES, "statuses": Status.choices,
+    })
+
+
+def case_detail(request, number: str):
+    case = _case(request, number)
+    role = request.user.role
+    actions = [t for t in available(case.status, role) if services._in_scope(case, request.user)
+               and t.name not in ("ACCEPT_TOLERANCE",)]
+    if case.kind == Kind.PACKAGE:
+        actions = []
+    materials = list(case.materials.all())
+    can_tolerance = (case.status in TRANSITIONS["ACCEPT_TOLERANCE"].sources and role in TRANSITIONS["ACCEPT_TOLERANCE"].roles
+                     and case.version_id and case.version.tolerance_allowed)
+    tolerance_candidates = [cm for cm in materials if cm.material.necessity == "tolerance" and not cm.present]
+    [case] = selectors.with_time_left([case])
+    return render(request, "cases/case_detail.html", {
+        "case": case, "actions": actions, "materials": materials, "events": case.events.all(),
+        "deadline_lines": selectors.deadline_explanation(case),
+        "tolerance_form": ToleranceForm(materials=tolerance_candidates) if can_tolerance and tolerance_candidates else None,
+        "owed": [cm for cm in materials if cm.owed and not cm.supplied_on],
+        "can_supply": role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.ENTERPRISE),
+        "review_form": ReviewForm() if case.status == Status.DELIVERED and not hasattr(case, "review")
+        and role == Role.ENTERPRISE else None,
+        "can_accept_package": case.kind == Kind.PACKAGE and case.status == Status.RECEIVED and role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN),
+        "notices": _notices(case),
+    })
+
+
+def _notices(case: Case) -> list[tuple[str, str]]:
+    kinds = []
+    if case.accepted_on:
+        kinds.append(("acceptance", "受理通知书"))
+    if case.events.filter(transition="REQUEST_CORRECTION").exists():
+        kinds.append(("correction", "补正告知书"))
+    if case.tolerance:
+        kinds.append(("tolerance", "容缺受理通知书"))
+    if case.status == Status.REFUSED_ACCEPT:
+        kinds.append(("refusal", "不予受理决定书"))
+    return kinds
+
+
+@require_POST
+def case_act(request, number: str):
+    case = _case(request, number)
+    form = TransitionForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["name"] not in TRANSITIONS:
+        messages.error(request, "操作无效")
+        return redirect("case_detail", number=number)
+    data = form.cleaned_data
+    try:
+        services.case_transition(case=case, name=data["name"], actor=request.user, reason=data["reason"],
+                                 days=data.get("days"), method=data.get("method"), legal_basis=data.get("legal_basis") or "")
+        messages.success(request, f"已完成：{TRANSITIONS[data['name']].label}")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("case_detail", number=number)
+
+
+@require_POST
+def case_accept_tolerance(request, number: str):
+    case = _case(request, number)
+    candidates = [cm for cm in case.materials.all() if cm.material.necessity == "tolerance"]
+    form = ToleranceForm(request.POST, materials=candidates)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
+        return redirect("case_detail", number=number)
+    try:
+        services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=request.user,
+                                 owed=[int(x) for x in form.cleaned_data["owed"]], due=form.cleaned_data["due"],
+                                 commitment=form.cleaned_data["commitment"])
+        messages.success(request, "已容缺受理，请打印《容缺受理通知书》交申请人。")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("case_detail", number=number)
+
+
+@require_POST
+def case_accept_package(request, number: str):
+    case = _case(request, number)
+    if request.user.role not in (Role.WINDOW_CLERK, Role.ZONE_ADMIN):
+        raise PermissionDenied("您无权受理")
+    try:
+        services.package_accept(package=case, actor=request.user)
+        messages.success(request, "一件事已一次受理，各子件已分送承办部门并联办理。")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("case_detail", number=number)
+
+
+@require_POST
+def case_supply(request, number: str, material_id: int):
+    case = _case(request, number)
+    upload = request.FILES.get("file")
+    try:
+        if upload is not None:
+            from .forms import check_upload
+
+            check_upload(upload)
+        services.case_supply_owed(case=case, material_id=material_id, actor=request.user, upload=upload)
+        messages.success(request, "容缺材料已补齐。")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("case_detail", number=number)
+
+
+@require_POST
+def case_review(request, number: str):
+    case = _case(request, number)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_submit(case=case, level=form.cleaned_data["level"], comment=form.cleaned_data["comment"],
+                                   actor=request.user)
+            messages.success(request, "感谢您的评价。")
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+    else:
+        messages.error(request, "请选择评价等级")
+    return redirect("case_detail", number=number)
+
+
+def case_notice(request, number: str, kind: str):
+    case = _case(request, number)
+    titles = dict(_notices(case))
+    if kind not in titles:
+        raise Http404("该办件没有此类文书")
+    track_url = request.build_absolute_uri(reverse("track") + f"?number={case.number}")
+    correction = case.events.filter(transition="REQUEST_CORRECTION").last()
+    return render(request, "cases/notice.html", {
+        "case": case, "kind": kind, "title": titles[kind], "qr_svg": qr.qr_svg(track_url, scalable=True),
+        "track_url": track_url, "correction": correction, "today": timezone.localdate(),
+        "owed": case.materials.filter(owed=True).select_related("material"),
+    })
+
+
+@require(perms.can_apply_online)
+def apply_online(request, code: str):
+    item = get_object_or_404(ServiceItem.objects.select_related("current_version"), implementation_code=code,
+                             status="published")
+    version = item.current_version
+    if "web" not in version.channels:
+        messages.error(request, "本事项暂不支持网上办理，请到窗口或驿站办理。")
+        return redirect("guide_detail", code=code)
+    enterprises = Enterprise.objects.filter(memberships__user=request.user)
+    if not enterprises.exists():
+        messages.error(request, "您的账号尚未绑定企业，请先到窗口办理企业绑定。")
+        return redirect("guide_detail", code=code)
+    materials = list(version.materials.all())
+    form = ApplyForm(request.POST or None, request.FILES or None, enterprises=enterprises, materials=materials,
+                     initial={"contact_phone": request.user.phone})
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.cleaned_data["enterprise"]
+        try:
+            case = services.case_submit(
+                item=item, channel="web", actor=request.user, files=form.files_by_material(),
+                note=form.cleaned_data["note"],
+                applicant=services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise,
+                                             phone=form.cleaned_data["contact_phone"]),
+            )
+            if version.case_type == CaseType.IMMEDIATE:
+                case = services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
+                messages.success(request, f"即办件已办结，办件编号 {case.number}。")
+            else:
+                messages.success(request, f"申请已提交，办件编号 {case.number}，请留意受理通知。")
+            return redirect("case_detail", number=case.number)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+    return render(request, "cases/apply.html", {"item": item, "v": version, "form": form})
+
+
+@require(perms.can_register_case)
+def window_intake(request, code: str):
+    item = get_object_or_404(ServiceItem.objects.select_related("current_version"), implementation_code=code,
+                             status="published")
+    materials = list(item.current_version.materials.all())
+    form = WindowIntakeForm(request.POST or None, materials=materials,
+                            initial={"channel": {"agent": "proxy", "station_officer": "station"}.get(request.user.role, "window")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["applicant_type"] == "enterprise":
+                enterprise = Enterprise.objects.filter(uscc="".join(data["uscc"].split()).upper()).first()
+                if enterprise is None:
+                    raise ValidationError({"uscc": "企业档案中没有该统一社会信用代码"})
+                applicant = services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise,
+                                               phone=data["contact_phone"])
+            else:
+                applicant = services.Applicant(type="citizen", name=data["applicant_name"], phone=data["contact_phone"],
+                                               id_number="".join(data["applicant_id_number"].split()).upper())
+            case = services.case_submit(item=item, applicant=applicant, channel=data["channel"], actor=request.user,
+                                        originals_seen={int(x) for x in data["originals"]}, note=data["note"])
+            messages.success(request, f"已接件，办件编号 {case.number}。")
+            return redirect("case_detail", number=case.number)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, msgs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            else:
+                form.add_error(None, _errors(exc))
+    return render(request, "cases/window_intake.html", {"item": item, "form": form})
+
+
+def bundle_apply(request, code: str):
+    bundle = get_object_or_404(Bundle, code=code, is_published=True)
+    user = request.user
+    if user.role == Role.ENTERPRISE:
+        enterprises = Enterprise.objects.filter(memberships__user=user)
+    elif perms.can_register_case(user):
+        enterprises = None
+    else:
+        raise PermissionDenied("您无权申请")
+    if request.method == "POST":
+        uscc = "".join(request.POST.get("uscc", "").split()).upper()
+        pool = enterprises if enterprises is not None else Enterprise.objects.all()
+        enterprise = pool.filter(uscc=uscc).first()
+        phone = request.POST.get("contact_phone", "").strip()
+        if enterprise is None:
+            messages.error(request, "请选择或填写有效的申请企业")
+        elif not phone:
+            messages.error(request, "请填写联系电话")
+        else:
+            package = services.bundle_submit(
+                bundle=bundle, actor=user, channel="web" if user.role == Role.ENTERPRISE else "window",
+                applicant=services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise, phone=phone),
+                note=request.POST.get("note", "")[:500])
+            messages.success(request, f"“{bundle.name}”已提交，办件编号 {package.number}。")
+            return redirect("case_detail", number=package.number)
+    return render(request, "cases/bundle_apply.html", {"bundle": bundle, "enterprises": enterprises})
+
+
+@login_not_required
+def track(request):
+    form = TrackForm(request.GET or None)
+    case = None
+    searched = form.is_valid()
+    if searched:
+        case = selectors.track(form.cleaned_data["number"], form.cleaned_data["identity"])
+    return render(request, "cases/track.html", {"form": form, "case": case, "searched": searched})
+
+
+def notification_list(request):
+    qs = Notification.objects.filter(user=request.user).select_related("case")
+    page, query = paginate(request, qs)
+    if request.method == "POST":
+        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notification_list")
+    return render(request, "cases/notifications.html", {"page": page, "query": query})
+
+
+def rectification_list(request):
+    qs = perms.rectifications_visible_to(request.user).select_related("review__case__version", "department")
+    if not (request.user.role in (Role.ZONE_ADMIN, Role.LEADER, Role.DEPT_OFFICER)):
+        raise PermissionDenied("您无权查看")
+    page, query = paginate(request, qs)
+    return render(request, "cases/rectifications.html", {"page": page, "query": query,
+                                                          "statuses": RectificationStatus.choices})
+
+
+@require_POST
+def rectification_update(request, pk: int):
+    rect = get_object_or_404(perms.rectifications_visible_to(request.user), pk=pk)
+    try:
+        result = request.POST.get("visit_result")
+        services.rectification_update(rectification=rect, actor=request.user, status=request.POST.get("status", ""),
+                                      measures=request.POST.get("measures", ""), visit_note=request.POST.get("visit_note", ""),
+                                      visit_result=int(result) if result and result.isdigit() else None)
+        messages.success(request, "整改记录已更新。")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("rectification_list")

@@ -1,0 +1,71 @@
+"""An enterprise applies online; the window accepts; the department approves; the window
+delivers; the enterprise sees the result and rates the service."""
+
+import pytest
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.catalog.tests.factories import department, make_item
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+
+from .conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "Secret-pass-123"
+
+
+def test_online_application_to_rating(live_server, browser, tmp_path):
+    admin = UserFactory(role=Role.ZONE_ADMIN)
+    market = department()
+    item = make_item(admin, channels=["window", "web"])
+    enterprise = EnterpriseFactory(name="湖南蓝恒环保科技有限公司")
+    applicant = UserFactory(username="ent", role=Role.ENTERPRISE)
+    applicant.enterprise_memberships.create(enterprise=enterprise)
+    UserFactory(username="clerk", role=Role.WINDOW_CLERK)
+    UserFactory(username="officer", role=Role.DEPT_OFFICER, org_unit=market)
+    form_pdf = tmp_path / "申请表.pdf"
+    form_pdf.write_bytes(b"%PDF-1.4 demo form")
+
+    def session(username):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        login(page, live_server.url, username, PASSWORD)
+        return page
+
+    ent = session("ent")
+    ent.goto(f"{live_server.url}/guide/{item.implementation_code}/")
+    ent.get_by_test_id("apply-online").click()
+    ent.wait_for_url("**/apply/")
+    ent.get_by_label("联系电话").fill("13812345678")
+    for label in ("企业设立登记申请表", "公司章程", "合伙协议"):
+        ent.get_by_label(label).set_input_files(str(form_pdf))
+    ent.get_by_role("button", name="提交申请").click()
+    ent.wait_for_url("**/cases/GX*/")
+    number = ent.get_by_test_id("case-number").inner_text()
+    assert ent.get_by_test_id("case-status").inner_text() == "已接件"
+
+    clerk = session("clerk")
+    clerk.goto(f"{live_server.url}/cases/queue/intake/")
+    clerk.get_by_role("link", name=number).click()
+    clerk.get_by_role("button", name="受理", exact=True).click()
+    assert clerk.get_by_test_id("case-status").inner_text() == "已受理"
+    assert "剩余" in clerk.get_by_test_id("time-left").inner_text()
+
+    officer = session("officer")
+    officer.goto(f"{live_server.url}/cases/queue/review/")
+    officer.get_by_role("link", name=number).click()
+    officer.get_by_role("button", name="开始审查").click()
+    officer.get_by_role("button", name="准予（办结）").click()
+    assert officer.get_by_test_id("case-status").inner_text() == "办结（准予）"
+
+    clerk.reload()
+    clerk.get_by_role("button", name="送达（出件）").click()
+    assert clerk.get_by_test_id("case-status").inner_text() == "已送达"
+
+    ent.goto(f"{live_server.url}/cases/{number}/")
+    assert ent.get_by_test_id("case-status").inner_text() == "已送达"
+    assert ent.get_by_test_id("unread").inner_text() != ""  # told about acceptance, decision and delivery
+    ent.get_by_label("非常满意").check()
+    ent.get_by_role("button", name="提交评价").click()
+    assert "评价：非常满意" in ent.content()
