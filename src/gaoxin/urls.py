@@ -62,6 +62,7 @@ urlpatterns = [
     path("cases/<str:number>/accept-package/", case_views.case_accept_package, name="case_accept_package"),
     path("cases/<str:number>/supply/<int:material_id>/", case_views.case_supply, name="case_supply"),
     path("cases/<str:number>/review/", case_views.case_review, name="case_review"),
+    path("cases/<str:number>/materials/", case_views.case_add_materials, name="case_add_materials"),
     path("cases/<str:number>/notice/<slug:kind>/", case_views.case_notice, name="case_notice"),
     path("track/", case_views.track, name="track"),
     path("notifications/", case_views.notification_list, name="notification_list"),

@@ -82,6 +82,7 @@ class Case(models.Model):
     promised_limit = models.PositiveIntegerField("承诺时限（工作日）", default=0)
     due_date = models.DateField("办结期限", null=True, blank=True, db_index=True)
     due_provisional = models.BooleanField("期限暂定", default=False)
+    statutory_due = models.DateField("法定期限", null=True, blank=True)
     suspended_days = models.PositiveIntegerField("暂停工作日数", default=0)
     extension_days = models.PositiveIntegerField("延长工作日数", default=0)
     tolerance = models.BooleanField("容缺受理", default=False)

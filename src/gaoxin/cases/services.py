@@ -174,6 +174,8 @@ def _accept(case: Case, on: dt.date) -> None:
     case.accepted_on = on
     unit = case.version.promised_unit if case.version_id else LimitUnit.WORKING
     case.due_date, case.due_provisional = _due(on, case.promised_limit, unit)
+    if case.version_id:
+        case.statutory_due, _ = _due(on, case.version.statutory_limit, case.version.statutory_unit)
 
 
 def _missing_required(case: Case) -> list[str]:
@@ -187,7 +189,7 @@ def case_transition(*, case: Case, name: str, actor, reason: str = "", **kwargs)
     if transition is None:
         raise ValidationError(f"未知操作 {name}")
     expected_status = case.status
-    case = Case.objects.select_for_update().select_related("version", "enterprise", "item").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("version", "enterprise", "item").get(pk=case.pk)
     if case.status != expected_status:
         raise CaseConflict(f"办件状态已变为“{case.get_status_display()}”，请刷新后再操作")
     role = actor.role if actor else SYSTEM
@@ -255,6 +257,8 @@ def _apply(case: Case, name: str, *, actor, reason: str, **kwargs) -> dict:
         suspension.save()
         case.suspended_days += days
         case.due_date = cal.add_working_days(case.due_date, days)
+        if case.statutory_due:
+            case.statutory_due = cal.add_working_days(case.statutory_due, days)
         return {"suspended_workdays": days, "due_date": str(case.due_date)}
     if name == "EXTEND":
         if case.due_date and on > case.due_date:
@@ -264,6 +268,8 @@ def _apply(case: Case, name: str, *, actor, reason: str, **kwargs) -> dict:
             raise ValidationError({"days": f"延长天数应在1至{settings.GAOXIN_EXTENSION_WORKDAYS}个工作日之间"})
         case.extension_days += days
         case.due_date = work_calendar().add_working_days(case.due_date, days)
+        if case.statutory_due:
+            case.statutory_due = work_calendar().add_working_days(case.statutory_due, days)
         return {"extension_workdays": days, "due_date": str(case.due_date)}
     if name == "APPROVE":
         owed = case.materials.filter(owed=True, supplied_on__isnull=True).exists()
@@ -337,6 +343,31 @@ def case_supply_owed(*, case: Case, material_id: int, actor, upload=None) -> Cas
     return cm
 
 
+@transaction.atomic
+def case_add_materials(*, case: Case, files: dict, actor) -> list[str]:
+    """The applicant answers a correction request online: files for materials of the checklist.
+    The window then checks them and completes the correction (COMPLETE_CORRECTION)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (Status.RECEIVED, Status.CORRECTION):
+        raise ValidationError("只有接件或补正中的办件可以补充材料")
+    if not _in_scope(case, actor) or actor.role != Role.ENTERPRISE:
+        raise PermissionDenied("只能为自己的办件补充材料")
+    if not files:
+        raise ValidationError({"files": "请选择要上传的材料"})
+    names = []
+    for material_id, upload in files.items():
+        cm = case.materials.select_related("material").filter(material_id=material_id).first()
+        if cm is None:
+            raise ValidationError("材料不属于本办件")
+        cm.file.save(upload.name, upload, save=False)
+        cm.received_on = today()
+        cm.save()
+        names.append(cm.material.name)
+    _event(case, "SUPPLY_CORRECTION", case.status, actor, note="、".join(names))
+    audit_record(event_type="case.materials_added", actor=actor, subject=case, after={"materials": names})
+    return names
+
+
 def _update_package(package_id: int, actor) -> None:
     """A package completes when every child case has ended (统一出件)."""
     package = Case.objects.select_for_update().get(pk=package_id)
@@ -404,7 +435,7 @@ def review_submit(*, case: Case, level: int, comment: str, actor) -> Review:
 @transaction.atomic
 def rectification_update(*, rectification: Rectification, actor, status: str, measures: str = "",
                          visit_note: str = "", visit_result: int | None = None) -> Rectification:
-    rect = Rectification.objects.select_for_update().select_related("review__case").get(pk=rectification.pk)
+    rect = Rectification.objects.select_for_update(of=("self",)).select_related("review__case").get(pk=rectification.pk)
     if actor.role == Role.DEPT_OFFICER and rect.department_id != actor.org_unit_id:
         raise PermissionDenied("只能处理本部门的整改")
     if actor.role not in (Role.DEPT_OFFICER, Role.ZONE_ADMIN):

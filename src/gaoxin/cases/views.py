@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.catalog import qr
-from gaoxin.catalog.models import Bundle, CaseType, ServiceItem
+from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
 from gaoxin.core.views_utils import paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
@@ -49,6 +49,7 @@ def case_queue(request, queue: str = "all"):
     page.object_list = selectors.with_time_left(page.object_list)
     return render_page(request, "cases/case_queue.html", "cases/partials/case_table.html", {
         "page": page, "query": query, "queue": queue, "queues": selectors.QUEUES, "statuses": Status.choices,
+        "channels": Channel.choices,
     })
 
 
@@ -70,6 +71,9 @@ def case_detail(request, number: str):
         "tolerance_form": ToleranceForm(materials=tolerance_candidates) if can_tolerance and tolerance_candidates else None,
         "owed": [cm for cm in materials if cm.owed and not cm.supplied_on],
         "can_supply": role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.ENTERPRISE),
+        "can_add_materials": role == Role.ENTERPRISE and case.status in (Status.RECEIVED, Status.CORRECTION)
+        and case.kind != Kind.PACKAGE,
+        "correction": case.events.filter(transition="REQUEST_CORRECTION").last(),
         "review_form": ReviewForm() if case.status == Status.DELIVERED and not hasattr(case, "review")
         and role == Role.ENTERPRISE else None,
         "can_accept_package": case.kind == Kind.PACKAGE and case.status == Status.RECEIVED and role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN),
@@ -149,6 +153,25 @@ def case_supply(request, number: str, material_id: int):
             check_upload(upload)
         services.case_supply_owed(case=case, material_id=material_id, actor=request.user, upload=upload)
         messages.success(request, "容缺材料已补齐。")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("case_detail", number=number)
+
+
+@require_POST
+def case_add_materials(request, number: str):
+    """The enterprise answers a correction request by uploading the missing materials."""
+    from .forms import check_upload
+
+    case = _case(request, number)
+    files = {}
+    try:
+        for key, upload in request.FILES.items():
+            if key.startswith("material_"):
+                check_upload(upload)
+                files[int(key.removeprefix("material_"))] = upload
+        names = services.case_add_materials(case=case, files=files, actor=request.user)
+        messages.success(request, f"已上传：{'、'.join(names)}。窗口核对后将受理。")
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return redirect("case_detail", number=number)

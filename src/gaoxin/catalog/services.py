@@ -113,7 +113,7 @@ def copy_children(source: ItemVersion, target: ItemVersion) -> None:
 @transaction.atomic
 def version_publish(*, version: ItemVersion, actor) -> ItemVersion:
     """The draft becomes the current version; the previous one is kept, superseded."""
-    version = ItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    version = ItemVersion.objects.select_for_update(of=("self",)).select_related("item").get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise ValidationError("只有草稿可以发布")
     _validate_version(version)

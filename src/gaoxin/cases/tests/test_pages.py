@@ -168,3 +168,15 @@ def test_api_submit_read_and_transition(enterprise_client, clerk_client, client,
 @pytest.mark.parametrize("url", ["/cases/", "/cases/queue/intake/", "/notifications/"])
 def test_pages_render_empty_states(clerk_client, url, db):
     assert clerk_client.get(url).status_code == 200
+
+
+def test_enterprise_answers_a_correction_online(enterprise_client, clerk_user, item, submit):
+    case = submit(item, originals=set())
+    case = services.case_transition(case=case, name="REQUEST_CORRECTION", actor=clerk_user, reason="请补交申请表和章程")
+    page = enterprise_client.get(f"/cases/{case.number}/").content.decode()
+    assert "需要补正" in page and "请补交申请表和章程" in page
+    required = list(item.current_version.materials.filter(necessity="required"))
+    enterprise_client.post(f"/cases/{case.number}/materials/", {f"material_{m.pk}": pdf() for m in required})
+    assert case.materials.filter(file__gt="").count() == len(required)
+    case = services.case_transition(case=Case.objects.get(pk=case.pk), name="COMPLETE_CORRECTION", actor=clerk_user)
+    assert case.status == Status.ACCEPTED and case.statutory_due >= case.due_date
