@@ -10,6 +10,23 @@ from gaoxin.enterprises.tests.factories import EnterpriseFactory
 PASSWORD = "Secret-pass-123"
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Tests in committed transactions (browser journeys, concurrency) flush the database
+    after each test, reference tables that migrations fill included: put them back first."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from gaoxin.core.calendar_seed import seed_calendar
+    from gaoxin.core.models import CalendarDay, CalendarYear
+    from gaoxin.enterprises.industries import seed_industries
+    from gaoxin.enterprises.models import Industry
+
+    seed_industries(Industry)
+    seed_calendar(CalendarYear, CalendarDay)
+
+
 @pytest.fixture
 def department(db):
     return OrgUnitFactory(name="市场监督管理局", code="market")

@@ -98,7 +98,7 @@ class DemoAlreadySeeded(Exception):
 
 
 @transaction.atomic
-def build_demo_zone(*, seed: int = 42, enterprises: int = 300, today: dt.date | None = None) -> dict:
+def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 5000, today: dt.date | None = None) -> dict:
     """Create the demo zone. Refuses when the demo administrator already exists."""
     if User.objects.filter(username="admin").exists():
         raise DemoAlreadySeeded
@@ -229,7 +229,10 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, today: dt.date | 
     from gaoxin.cases.demo_data import build_demo_cases
 
     cases = build_demo_cases(rng=rng, enterprises=ents[:200])
-    return {"cases": cases, "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
+    from gaoxin.cases.history import generate_history
+
+    history_count = generate_history(n=history, seed=seed)
+    return {"cases": cases, "history": history_count, "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
             "items": catalog["items"], "bundles": catalog["bundles"]}
 
 

@@ -65,7 +65,9 @@ class Case(models.Model):
                                    verbose_name="承办部门")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="cases_reviewed", verbose_name="审批人员")
-    channel = models.CharField("渠道", max_length=10)
+    channel = models.CharField("渠道", max_length=10, db_index=True)
+    station = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="station_cases", verbose_name="驿站")
     status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True)
     applicant_type = models.CharField("申请人类型", max_length=12, choices=ApplicantType.choices)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
@@ -99,7 +101,7 @@ class Case(models.Model):
         verbose_name = verbose_name_plural = "办件"
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["department", "status"]),
+            models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["enterprise", "-created_at"]),
         ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts import permissions as perms
+from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.selectors import work_calendar
+from gaoxin.core.validators import uscc_is_valid
 
 from .models import CLOCK_RUNNING, INTAKE, Case, Status
 from .services import today
@@ -39,15 +42,26 @@ def case_list(*, user, queue: str = "all", q: str = "", status: str = "", channe
     elif queue == "overdue":
         qs = qs.filter(status__in=CLOCK_RUNNING, due_date__lt=on)
     if q:
-        q = q.strip()
-        qs = qs.filter(Q(number__iexact=q) | Q(applicant_name__icontains=q) | Q(version__name__icontains=q)
-                       | Q(enterprise__uscc=q.upper()))
+        qs = _search(qs, q.strip())
     if status:
         qs = qs.filter(status=status)
     if channel:
         qs = qs.filter(channel=channel)
     order = ["due_date", "id"] if queue in ("at_risk", "overdue", "review") else ["-created_at", "-id"]
     return qs.order_by(*order)
+
+
+def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
+    """A case number or a USCC hits a unique index; other text searches names (trigram-indexed
+    on PostgreSQL, see migration 0002)."""
+    code = "".join(q.split()).upper()
+    if re.fullmatch(r"GX\d{13}", code):
+        return qs.filter(number=code)
+    if len(code) == 18 and uscc_is_valid(code):
+        return qs.filter(enterprise__uscc=code)
+    # Item names are few: resolve them first so the case table is searched by indexed columns only.
+    item_ids = list(ServiceItem.objects.filter(name__icontains=q).values_list("pk", flat=True)[:50])
+    return qs.filter(Q(applicant_name__icontains=q) | Q(item_id__in=item_ids))
 
 
 def with_time_left(cases) -> list[Case]:

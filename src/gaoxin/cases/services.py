@@ -102,7 +102,7 @@ def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor,
         version=version, department=item.department, channel=channel, status=Status.RECEIVED,
         applicant_type=applicant.type, enterprise=applicant.enterprise, applicant_name=applicant.name.strip(),
         applicant_id_number=(applicant.id_number or "").upper(), contact_phone=applicant.phone, submitted_by=actor,
-        note=note, received_on=received, promised_limit=version.promised_limit,
+        station=_station_of(actor, channel), note=note, received_on=received, promised_limit=version.promised_limit,
         correction_notice_due=work_calendar().add_working_days(received, settings.GAOXIN_CORRECTION_NOTICE_WORKDAYS),
     )
     CaseMaterial.objects.bulk_create([
@@ -119,6 +119,13 @@ def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor,
                         "channel": channel})
     notifications.case_changed(case, "SUBMIT")
     return case
+
+
+def _station_of(actor, channel: str):
+    """Cases filed at a station (驿站) count for that station's figures."""
+    if channel == "station" and actor is not None and actor.org_unit_id and actor.org_unit.kind == "station":
+        return actor.org_unit
+    return None
 
 
 @transaction.atomic

@@ -54,15 +54,3 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base_url}/")
 
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Browser tests run in committed transactions, and each one's flush also empties the
-    reference tables that migrations fill; put them back before every journey."""
-    from gaoxin.core.calendar_seed import seed_calendar
-    from gaoxin.core.models import CalendarDay, CalendarYear
-    from gaoxin.enterprises.industries import seed_industries
-    from gaoxin.enterprises.models import Industry
-
-    seed_industries(Industry)
-    seed_calendar(CalendarYear, CalendarDay)

@@ -1,11 +1,14 @@
-"""An enterprise applies online; the window accepts; the department approves; the window
+"""An enterprise applies online without one secondary material; the window accepts it with
+that material owed (容缺受理); the enterprise supplies it; the department approves; the window
 delivers; the enterprise sees the result and rates the service."""
 
 import pytest
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.cases import services
 from gaoxin.catalog.tests.factories import department, make_item
+from gaoxin.core.selectors import work_calendar
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
 from .conftest import login
@@ -17,7 +20,7 @@ PASSWORD = "Secret-pass-123"
 def test_online_application_to_rating(live_server, browser, tmp_path):
     admin = UserFactory(role=Role.ZONE_ADMIN)
     market = department()
-    item = make_item(admin, channels=["window", "web"])
+    item = make_item(admin, channels=["window", "web"], tolerance_allowed=True)
     enterprise = EnterpriseFactory(name="湖南蓝恒环保科技有限公司")
     applicant = UserFactory(username="ent", role=Role.ENTERPRISE)
     applicant.enterprise_memberships.create(enterprise=enterprise)
@@ -48,9 +51,20 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     clerk = session("clerk")
     clerk.goto(f"{live_server.url}/cases/queue/intake/")
     clerk.get_by_role("link", name=number).click()
-    clerk.get_by_role("button", name="受理", exact=True).click()
+    clerk.get_by_label("住所使用证明").check()
+    owed_until = work_calendar().add_working_days(services.today(), 1)
+    clerk.get_by_label("补正期限").fill(owed_until.isoformat())
+    clerk.get_by_label("申请人已签署《容缺受理承诺书》").check()
+    clerk.get_by_role("button", name="容缺受理").click()
     assert clerk.get_by_test_id("case-status").inner_text() == "已受理"
     assert "剩余" in clerk.get_by_test_id("time-left").inner_text()
+    clerk.get_by_role("link", name="容缺受理通知书").click()
+    assert "住所使用证明" in clerk.content() and number in clerk.content()
+
+    ent.reload()
+    ent.get_by_label("补交文件").set_input_files(str(form_pdf))
+    ent.get_by_role("button", name="补交", exact=True).click()
+    assert "容缺材料已补齐" in ent.content()
 
     officer = session("officer")
     officer.goto(f"{live_server.url}/cases/queue/review/")
@@ -59,7 +73,7 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     officer.get_by_role("button", name="准予（办结）").click()
     assert officer.get_by_test_id("case-status").inner_text() == "办结（准予）"
 
-    clerk.reload()
+    clerk.goto(f"{live_server.url}/cases/{number}/")
     clerk.get_by_role("button", name="送达（出件）").click()
     assert clerk.get_by_test_id("case-status").inner_text() == "已送达"
 

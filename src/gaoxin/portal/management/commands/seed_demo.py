@@ -9,14 +9,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42, help="random seed; the same seed gives the same zone")
         parser.add_argument("--enterprises", type=int, default=300, help="number of enterprises (e.g. 100000 for benchmarks)")
+        parser.add_argument("--history", type=int, default=5000, help="finished cases over the past 12 months")
 
-    def handle(self, *args, seed, enterprises, **options):
+    def handle(self, *args, seed, enterprises, history, **options):
         try:
-            counts = build_demo_zone(seed=seed, enterprises=enterprises)
+            counts = build_demo_zone(seed=seed, enterprises=enterprises, history=history)
             self.stdout.write(self.style.SUCCESS(
                 f"演示园区已生成：企业 {counts['enterprises']} 家，用地 {counts['parcels']} 宗，"
                 f"资质 {counts['qualifications']} 项，用户 {counts['users']} 名，"
-                f"政务服务事项 {counts['items']} 个，一件事 {counts['bundles']} 个，办件 {counts['cases']} 件。"
+                f"政务服务事项 {counts['items']} 个，一件事 {counts['bundles']} 个，在办办件 {counts['cases']} 件，"
+                f"近12个月历史办件 {counts['history']} 件。"
             ))
         except DemoAlreadySeeded:
             self.stdout.write("演示数据已存在，跳过生成（删除 var/gaoxin.sqlite3 可重新生成）。")

@@ -1,0 +1,59 @@
+"""Two clerks act on the same case at the same moment: exactly one action wins and the other
+gets a clear message. Needs real row locks, so it runs on PostgreSQL (CI runs the suite there)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.cases import services
+from gaoxin.cases.models import Case, CaseEvent, Status
+from gaoxin.catalog.tests.factories import make_item
+from gaoxin.core.models import AuditEvent
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="row-level locks (SELECT … FOR UPDATE) exist only on PostgreSQL; CI runs this there"),
+]
+
+
+def test_two_clerks_at_the_same_moment():
+    admin = UserFactory(role=Role.ZONE_ADMIN)
+    item = make_item(admin)
+    first, second = UserFactory(role=Role.WINDOW_CLERK), UserFactory(role=Role.WINDOW_CLERK)
+    enterprise = EnterpriseFactory()
+    required = set(item.current_version.materials.filter(necessity="required").values_list("pk", flat=True))
+    case = services.case_submit(item=item, channel="window", actor=first, originals_seen=required,
+                                applicant=services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise))
+    audits = AuditEvent.objects.count()
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def act(user, name, reason):
+        stale = Case.objects.get(pk=case.pk)  # both read the case before either acts
+        barrier.wait()
+        try:
+            services.case_transition(case=stale, name=name, actor=user, reason=reason)
+            outcomes[name] = "ok"
+        except services.CaseConflict as exc:
+            outcomes[name] = str(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=(first, "ACCEPT", "")),
+               threading.Thread(target=act, args=(second, "NOT_ACCEPT", "材料不全"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(v == "ok" for v in outcomes.values()) == [False, True], outcomes
+    loser = next(v for v in outcomes.values() if v != "ok")
+    assert "办件状态已变为" in loser and "请刷新后再操作" in loser
+    case.refresh_from_db()
+    assert case.status in (Status.ACCEPTED, Status.NOT_ACCEPTED)
+    assert AuditEvent.objects.count() == audits + 1
+    assert CaseEvent.objects.filter(case=case).exclude(transition="SUBMIT").count() == 1
