@@ -229,10 +229,18 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.cases.demo_data import build_demo_cases
 
     cases = build_demo_cases(rng=rng, enterprises=ents[:200])
+    from gaoxin.benefits import services as benefit_services
+    from gaoxin.benefits.demo_data import build_demo_policies, demo_facts
+    from gaoxin.benefits.models import ProfileFact
+
+    ProfileFact.objects.bulk_create(demo_facts(rng, [e.pk for e in ents]), batch_size=5000)
+    policies = build_demo_policies(actor=by_name["admin"])
+    for policy in policies:
+        benefit_services.policy_publish(policy=policy, actor=by_name["admin"])
     from gaoxin.cases.history import generate_history
 
     history_count = generate_history(n=history, seed=seed)
-    return {"cases": cases, "history": history_count, "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
+    return {"cases": cases, "history": history_count, "policies": len(policies), "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
             "items": catalog["items"], "bundles": catalog["bundles"]}
 
 

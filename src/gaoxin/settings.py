@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "gaoxin.enterprises",
     "gaoxin.catalog",
     "gaoxin.cases",
+    "gaoxin.benefits",
     "gaoxin.portal",
 ]
 
@@ -208,3 +209,9 @@ GAOXIN_TOLERANCE_REMINDER_WORKDAYS = env.int("GAOXIN_TOLERANCE_REMINDER_WORKDAYS
 GAOXIN_RECTIFICATION_WORKDAYS = env.int("GAOXIN_RECTIFICATION_WORKDAYS", default=5)
 GAOXIN_UPLOAD_EXTENSIONS = env.list("GAOXIN_UPLOAD_EXTENSIONS", default=["pdf", "jpg", "jpeg", "png", "ofd", "doc", "docx", "xls", "xlsx"])
 GAOXIN_UPLOAD_MAX_BYTES = env.int("GAOXIN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Benefits (benefits.md §3, §11): values a zone must confirm.
+GAOXIN_FINANCE_DEPARTMENT_CODE = env("GAOXIN_FINANCE_DEPARTMENT_CODE", default="finance")
+GAOXIN_FAST_PAYMENT_WORKDAYS = env.int("GAOXIN_FAST_PAYMENT_WORKDAYS", default=60)
+GAOXIN_BENEFIT_NOTICE_WORKDAYS = env.int("GAOXIN_BENEFIT_NOTICE_WORKDAYS", default=5)
+# A PARTIAL match is pushed when at least this share of its conditions is already met (自测通过率 band "中").
+GAOXIN_PARTIAL_PUSH_MIN_RATIO = env.float("GAOXIN_PARTIAL_PUSH_MIN_RATIO", default=0.4)

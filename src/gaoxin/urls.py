@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from gaoxin.accounts.views import LoginView, LogoutView
+from gaoxin.benefits import views as benefit_views
 from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
@@ -65,6 +66,19 @@ urlpatterns = [
     path("cases/<str:number>/materials/", case_views.case_add_materials, name="case_add_materials"),
     path("cases/<str:number>/notice/<slug:kind>/", case_views.case_notice, name="case_notice"),
     path("track/", case_views.track, name="track"),
+    # Enterprise benefits (惠企政策).
+    path("policies/", benefit_views.policy_index, name="policy_index"),
+    path("policies/mine/", benefit_views.my_policies, name="my_policies"),
+    path("policies/new/", benefit_views.policy_edit, name="policy_new"),
+    path("policies/statistics/", benefit_views.statistics, name="benefit_statistics"),
+    path("policies/applications/", benefit_views.application_list, name="benefit_applications"),
+    path("policies/applications/<str:number>/", benefit_views.application_detail, name="benefit_application"),
+    path("policies/applications/<str:number>/act/", benefit_views.application_act, name="benefit_application_act"),
+    path("policies/profile/<int:pk>/", benefit_views.profile_edit, name="profile_edit"),
+    path("policies/<slug:code>/", benefit_views.policy_detail, name="policy_detail"),
+    path("policies/<slug:code>/edit/", benefit_views.policy_edit, name="policy_edit"),
+    path("policies/<slug:code>/publish/", benefit_views.policy_publish, name="policy_publish"),
+    path("policies/<slug:code>/apply/", benefit_views.application_create, name="benefit_apply"),
     path("notifications/", case_views.notification_list, name="notification_list"),
     path("api/", include("gaoxin.api_urls")),
     path("django-admin/", admin.site.urls),

@@ -142,6 +142,7 @@ class Job(models.Model):
         "enterprise_export": "企业名录导出",
         "catalog_import": "事项清单导入",
         "catalog_export": "事项清单导出",
+        "policy_match": "政策匹配",
     }
 
     def get_kind_display(self) -> str:

@@ -37,6 +37,8 @@ def enterprise_detail(request, pk: int):
         raise Http404("企业不存在或无权查看") from None
     return render(request, "enterprises/enterprise_detail.html", {
         "e": enterprise, "land": enterprise.land_totals(),
+        "can_edit_profile": request.user.role == "zone_admin"
+        or request.user.enterprise_memberships.filter(enterprise=enterprise).exists(),
         "show_personal": perms.can_view_personal_data(request.user),
     })
 

@@ -14,6 +14,7 @@ _CARDS = {
         ("事项清单维护", "办事指南草稿、发布、版本与清单导入导出", "catalog_manage"),
         ("工作日历", "录入国务院节假日通知，维护调休安排", "calendar_index"),
         ("审计日志", "查看所有状态变更记录", "audit_list"),
+        ("惠企政策", "政策库、规则、匹配推送与兑现统计", "policy_index"),
         ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
     ],
     Role.WINDOW_CLERK: [
@@ -26,6 +27,7 @@ _CARDS = {
     Role.DEPT_OFFICER: [
         ("审批队列", "本部门待审办件", "case_review_queue"),
         ("差评整改", "本部门差评整改与回访", "rectification_list"),
+        ("政策兑现", "本部门政策的申请审核与拨付", "benefit_applications"),
         ("企业查询", "查询企业档案", "enterprise_index"),
         ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
     ],
@@ -44,11 +46,13 @@ _CARDS = {
         ("我的企业", "查看本企业档案、资质与用地", "enterprise_index"),
         ("办事指南", "码上查、立下载：材料清单与空白表格", "guide_index"),
         ("我的办件", "网上申报的进度、补正与评价", "case_mine"),
-        ("惠企政策", "应知尽知、应享尽享（建设中）", None),
+        ("我可享受的政策", "应知尽知、应享尽享：自动比对与测算", "my_policies"),
+
     ],
     Role.LEADER: [
         ("企业档案", "全区企业概况", "enterprise_index"),
         ("超期预警", "即将到期与超期办件", "case_at_risk"),
+        ("政策兑现统计", "匹配、推送、申请、拨付", "benefit_statistics"),
         ("领导驾驶舱", "政务服务与亩产效益统计（建设中）", None),
     ],
 }

@@ -1,0 +1,101 @@
+"""The enterprise fields a policy rule may use (benefits.md §2.2). Pure data: no Django.
+
+kind: "number" (compared as exact decimals), "text", "bool". `source` says where the value
+comes from: the registry, a fact the enterprise or a department records, or a derived formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    code: str
+    label: str
+    kind: str  # number | text | bool
+    unit: str = ""
+    source: str = "fact"  # registry | fact | derived
+
+
+FIELDS: dict[str, Field] = {f.code: f for f in [
+    # From the enterprise registry (一企一档).
+    Field("industry_code", "行业代码", "text", source="registry"),
+    Field("industry_section", "行业门类", "text", source="registry"),
+    Field("size_group", "规模（ABOVE 规上 / BELOW 规下）", "text", source="registry"),
+    Field("park", "园区", "text", source="registry"),
+    Field("days_since_registration", "成立天数", "number", "天", "registry"),
+    Field("registered_capital", "注册资本", "number", "万元", "registry"),
+    Field("land_mu", "净用地面积", "number", "亩", "registry"),
+    # Facts recorded by the enterprise or supplied by departments.
+    Field("resident", "居民企业", "bool"),
+    Field("collection_method", "企业所得税征收方式（查账征收/核定征收）", "text"),
+    Field("taxpayer_type", "增值税纳税人类型（一般纳税人/小规模纳税人）", "text"),
+    Field("tax_credit_rating", "纳税信用等级（A/B/M/C/D）", "text"),
+    Field("enterprise_size", "企业划型（大型/中型/小型/微型）", "text"),
+    Field("revenue", "上年营业收入", "number", "万元"),
+    Field("revenue_prev", "前年营业收入", "number", "万元"),
+    Field("main_business_revenue", "上年主营业务收入", "number", "万元"),
+    Field("rd_expense", "上年研发费用", "number", "万元"),
+    Field("rd_expense_prev", "前年研发费用", "number", "万元"),
+    Field("rd_expense_3y", "近三年研发费用合计", "number", "万元"),
+    Field("sales_3y", "近三年销售收入合计", "number", "万元"),
+    Field("domestic_rd_share", "境内研发费用占比", "number"),
+    Field("ht_revenue_share", "高新技术产品（服务）收入占比", "number"),
+    Field("employees", "职工人数", "number", "人"),
+    Field("st_staff", "科技人员数", "number", "人"),
+    Field("assets", "资产总额", "number", "万元"),
+    Field("liabilities", "负债总额", "number", "万元"),
+    Field("taxable_income", "年应纳税所得额", "number", "万元"),
+    Field("cit_rate", "企业所得税税率", "number"),
+    Field("innovation_score", "高企创新能力评价得分", "number", "分"),
+    Field("tsme_score", "科技型中小企业评价得分", "number", "分"),
+    Field("ism_score", "创新型中小企业评价得分", "number", "分"),
+    Field("major_incident_last_year", "上年发生重大安全、质量事故或严重环境违法", "bool"),
+    Field("core_ip_count", "核心自主知识产权数", "number", "件"),
+    Field("excluded_industry_income_share", "负面清单行业收入占比", "number"),
+    Field("main_business_industry", "主营业务所属行业", "text"),
+    Field("manufacturing_sales_share", "制造业销售额占比", "number"),
+    Field("input_vat", "当期可抵扣进项税额", "number", "万元"),
+    Field("retained_vat_now", "期末留抵税额", "number", "万元"),
+    Field("retained_vat_2019", "2019年3月底留抵税额", "number", "万元"),
+    Field("input_ratio", "进项构成比例", "number"),
+    Field("vat_fraud_36m", "近36个月有骗税、虚开行为", "bool"),
+    Field("instant_refund_since_2019", "2019年4月以来享受即征即退/先征后返", "bool"),
+    Field("avg_staff", "全年季度平均从业人数", "number", "人"),
+    Field("avg_assets", "全年季度平均资产总额", "number", "万元"),
+    Field("niche_years", "从事细分市场年限", "number", "年"),
+    Field("equity_financing_2y", "近两年新增股权融资", "number", "万元"),
+    Field("creative_china_top500", "近三年获“创客中国”全国500强", "bool"),
+    Field("ui_paid", "上年失业保险实缴额（单位+个人）", "number", "万元"),
+    Field("ui_months", "失业保险连续足额缴费月数", "number", "月"),
+    Field("insured_count", "月均参保人数", "number", "人"),
+    Field("layoff_rate", "上年裁员率", "number"),
+    Field("seriously_dishonest", "严重失信主体", "bool"),
+    Field("eligible_new_hires", "符合条件的新招用高校毕业生人数", "number", "人"),
+    Field("green_loan_need", "绿色信贷需求", "number", "万元"),
+    Field("srdi_score", "专精特新评价得分", "number", "分"),
+    Field("skill_cert_level", "职业技能等级证书（初级/中级/高级）", "text"),
+    Field("skill_cert_repeat", "同一职业同一等级已享受过补贴", "bool"),
+    Field("iit_paid", "境外人才已缴个人所得税", "number", "万元"),
+    Field("talent_taxable_income", "境外人才应纳税所得额", "number", "万元"),
+    # Derived from the facts above (UNKNOWN when an input is missing).
+    Field("rd_ratio", "研发费用占营业收入比例", "number", source="derived"),
+    Field("rd_ratio_prev", "前年研发费用占比", "number", source="derived"),
+    Field("rd_ratio_3y", "近三年研发费用占销售收入比例", "number", source="derived"),
+    Field("st_staff_ratio", "科技人员占职工比例", "number", source="derived"),
+    Field("debt_ratio", "资产负债率", "number", source="derived"),
+    Field("revenue_growth", "营业收入增长率", "number", source="derived"),
+    Field("main_business_share", "主营业务收入占营业收入比例", "number", source="derived"),
+]}
+
+# name -> (numerator, denominator): computed as exact decimals, UNKNOWN if either is missing or the denominator is 0.
+DERIVED = {
+    "rd_ratio": ("rd_expense", "revenue"),
+    "rd_ratio_prev": ("rd_expense_prev", "revenue_prev"),
+    "rd_ratio_3y": ("rd_expense_3y", "sales_3y"),
+    "st_staff_ratio": ("st_staff", "employees"),
+    "debt_ratio": ("liabilities", "assets"),
+    "main_business_share": ("main_business_revenue", "revenue"),
+}
+FACT_FIELDS = [f for f in FIELDS.values() if f.source == "fact"]

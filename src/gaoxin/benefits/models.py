@@ -1,0 +1,168 @@
+"""Enterprise benefits (惠企政策): policies with rules, enterprise profile facts, match results,
+and applications through to payment (benefits.md §2, §3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class PolicyKind(models.TextChoices):
+    TAX = "tax", "税收优惠"
+    SUBSIDY = "subsidy", "资金奖补"
+    QUALIFICATION = "qualification", "资格认定"
+    FINANCE = "finance", "金融产品"
+    SERVICE = "service", "服务"
+
+
+class PolicyMode(models.TextChoices):
+    AUTO = "auto", "免申即享"
+    FAST = "fast", "快申快享"
+    APPLY = "apply", "申报审核"
+    INFORM = "inform", "告知（向税务等部门申报）"
+
+
+class PolicyLevel(models.TextChoices):
+    NATIONAL = "national", "国家"
+    PROVINCIAL = "provincial", "省"
+    MUNICIPAL = "municipal", "市"
+    ZONE = "zone", "区"
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "生效"
+    EXPIRED = "expired", "失效"
+
+
+class Policy(models.Model):
+    code = models.SlugField("编号", max_length=30, unique=True)
+    title = models.CharField("政策名称", max_length=150)
+    document_number = models.CharField("文号", max_length=100, blank=True)
+    issuer = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="policies", verbose_name="主管部门")
+    level = models.CharField("层级", max_length=12, choices=PolicyLevel.choices, default=PolicyLevel.ZONE)
+    kind = models.CharField("类别", max_length=15, choices=PolicyKind.choices)
+    mode = models.CharField("兑现方式", max_length=10, choices=PolicyMode.choices)
+    summary = models.TextField("政策内容", blank=True)
+    guide = models.TextField("申兑指南", blank=True)
+    rule = models.TextField("适用条件（规则）", help_text="例如：has('高新技术企业') and rd_ratio >= 0.03")
+    formula = models.CharField("测算公式（万元）", max_length=500, blank=True, help_text="例如：rd_expense * cit_rate")
+    amount_cap = models.DecimalField("最高金额（万元）", max_digits=14, decimal_places=4, null=True, blank=True)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    contact = models.CharField("咨询电话", max_length=60, blank=True)
+    status = models.CharField("状态", max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
+    version = models.PositiveIntegerField("版本", default=1)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "惠企政策"
+        ordering = ["-published_at", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def pays_in_zone(self) -> bool:
+        """Tax incentives are declared to the tax bureau: the zone reminds and estimates only."""
+        return self.mode != PolicyMode.INFORM
+
+
+class ProfileFact(models.Model):
+    """One enterprise field used by policy rules (企业画像), with its source and date."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="facts")
+    field = models.CharField("字段", max_length=40)
+    number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    text = models.CharField(max_length=100, blank=True)
+    flag = models.BooleanField(null=True, blank=True)
+    source = models.CharField("来源", max_length=40, default="企业填报")
+    as_of = models.DateField("数据日期", null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业画像数据"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "field"], name="uniq_enterprise_fact")]
+
+
+class Verdict(models.TextChoices):
+    ELIGIBLE = "eligible", "符合"
+    PARTIAL = "partial", "可能符合，待完善"
+
+
+class MatchResult(models.Model):
+    """Only ELIGIBLE and PARTIAL results are kept; re-matching replaces a policy's results."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="policy_matches")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="matches")
+    verdict = models.CharField("结果", max_length=10, choices=Verdict.choices)
+    pass_ratio = models.DecimalField("自测通过率", max_digits=5, decimal_places=4)
+    passed = models.JSONField("已满足条件", default=list)
+    missing = models.JSONField("待完善数据", default=list)
+    estimate = models.DecimalField("测算金额（万元）", max_digits=16, decimal_places=4, null=True, blank=True)
+    estimate_inputs = models.JSONField("测算依据", default=dict, blank=True)
+    policy_version = models.PositiveIntegerField("政策版本")
+    rule_digest = models.CharField(max_length=16)
+    computed_at = models.DateTimeField(auto_now_add=True)
+    told_at = models.DateTimeField("推送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策匹配结果"
+        ordering = ["-computed_at"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "policy"], name="uniq_match")]
+        indexes = [models.Index(fields=["policy", "verdict"])]
+
+
+class AppStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "已确认（免申即享）"
+    SUBMITTED = "submitted", "已申报"
+    RETURNED = "returned", "退回补充"
+    REJECTED = "rejected", "不予受理"
+    ACCEPTED = "accepted", "审核中"
+    REFUSED = "refused", "审核不通过"
+    PUBLICITY = "publicity", "公示中"
+    APPROVED = "approved", "待拨付"
+    PAID = "paid", "已拨付"
+    ARCHIVED = "archived", "已归档"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class BenefitApplication(models.Model):
+    number = models.CharField("申请编号", max_length=24, unique=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="benefit_applications")
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="applications")
+    policy_version = models.PositiveIntegerField()
+    status = models.CharField("状态", max_length=12, choices=AppStatus.choices, db_index=True)
+    amount_requested = models.DecimalField("申请金额（万元）", max_digits=16, decimal_places=4, null=True, blank=True)
+    amount_approved = models.DecimalField("核定金额（万元）", max_digits=16, decimal_places=4, null=True, blank=True)
+    amount_paid = models.DecimalField("拨付金额（万元）", max_digits=16, decimal_places=4, null=True, blank=True)
+    bank_account = models.CharField("收款账户", max_length=60, blank=True)
+    note = models.TextField("说明", blank=True)
+    profile_snapshot = models.JSONField("申报时画像数据", default=dict)
+    accepted_on = models.DateField(null=True, blank=True)
+    payment_due = models.DateField("拨付期限", null=True, blank=True)
+    notice_end = models.DateField("公示截止", null=True, blank=True)
+    payment_ref = models.CharField("拨付凭证号", max_length=60, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策兑现申请"
+        ordering = ["-created_at", "-id"]
+
+
+class ApplicationEvent(models.Model):
+    application = models.ForeignKey(BenefitApplication, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor_repr = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,0 +1,308 @@
+"""The eligibility rule language: small, readable, checked when saved, compiled to Polars.
+
+    has('高新技术企业') and rd_ratio >= 0.03
+    collection_method == '查账征收' and not (main_business_industry in ['批发和零售业', '房地产业']
+                                              and excluded_industry_income_share > 0.50)
+    rd_ratio_3y >= (0.05 if revenue <= 5000 else 0.04 if revenue <= 20000 else 0.03)
+
+Syntax is a safe subset of Python expressions, parsed with `ast` and never executed: `and`,
+`or`, `not`, comparisons (== != < <= > >= in, chained), numbers, '文本', True/False, lists,
++ - * /, `a if cond else b`, has('资质'), min(), max(). Numbers are exact decimals.
+
+Evaluation is three-valued (benefits.md §2.3): a missing field makes its comparison UNKNOWN
+(null), and `and` / `or` / `not` follow Kleene logic — exactly Polars' null semantics, so a
+whole rule is one vectorised expression over all enterprises. `evaluate_row` is the same
+semantics in plain Python, used for explanations and as the benchmark's baseline.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import polars as pl
+
+from .fields import FIELDS
+
+NUMBER = pl.Decimal(28, 6)
+
+
+class RuleError(ValueError):
+    def __init__(self, message: str, column: int | None = None):
+        self.column = column
+        where = f"第{column + 1}个字符处：" if column is not None else ""
+        super().__init__(where + message)
+
+
+@dataclass
+class Leaf:
+    text: str
+    fields: list[str]
+
+
+@dataclass
+class Compiled:
+    source: str
+    expr: pl.Expr  # Boolean with nulls: True PASS, False FAIL, null UNKNOWN
+    leaves: list[Leaf]
+    leaf_exprs: list[pl.Expr]
+    fields: list[str]
+    tree: ast.AST = field(repr=False)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.source.encode()).hexdigest()[:16]
+
+
+_CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+        ast.In: "in", ast.NotIn: "not in"}
+
+
+class _Compiler:
+    def __init__(self, source: str, qualifications: set[str], kind: str):
+        self.source = source
+        self.qualifications = qualifications
+        self.kind = kind  # "rule" (boolean) or "formula" (number)
+        self.leaves: list[Leaf] = []
+        self.leaf_exprs: list[pl.Expr] = []
+        self.fields: list[str] = []
+        self.in_value = 0
+
+    def fail(self, node, message):
+        raise RuleError(message, getattr(node, "col_offset", None))
+
+    def text(self, node) -> str:
+        return ast.get_source_segment(self.source, node) or ""
+
+    # -- types: "bool", "number", "text", "list" ------------------------------------------------
+    def compile(self, node) -> tuple[pl.Expr, str]:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            self.fail(node, f"不支持的写法“{self.text(node)}”")
+        return method(node)
+
+    def _BoolOp(self, node):
+        parts = []
+        for value in node.values:
+            expr, kind = self.compile(value)
+            if kind != "bool":
+                self.fail(value, f"“{self.text(value)}”不是条件（需要比较或 has(...)）")
+            parts.append(expr)
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = (combined & part) if isinstance(node.op, ast.And) else (combined | part)
+        return combined, "bool"
+
+    def _UnaryOp(self, node):
+        expr, kind = self.compile(node.operand)
+        if isinstance(node.op, ast.Not):
+            if kind != "bool":
+                self.fail(node, "not 后面应是条件")
+            return ~expr, "bool"
+        if isinstance(node.op, ast.USub) and kind == "number":
+            return -expr, "number"
+        self.fail(node, f"不支持的运算“{self.text(node)}”")
+
+    def _Compare(self, node):
+        operands = [node.left, *node.comparators]
+        compiled = [self.compile(o) for o in operands]
+        result = None
+        for (left, lkind), op, (right, rkind), rnode in zip(compiled[:-1], node.ops, compiled[1:], operands[1:],
+                                                           strict=True):
+            symbol = _CMP.get(type(op))
+            if symbol is None:
+                self.fail(node, "不支持的比较符号")
+            if symbol in ("in", "not in"):
+                if rkind != "list":
+                    self.fail(rnode, "in 后面应是列表，如 ['A', 'B']")
+                values = right
+                expr = left.is_in(values) if symbol == "in" else ~left.is_in(values)
+                expr = pl.when(left.is_null()).then(None).otherwise(expr)
+            else:
+                if lkind != rkind or lkind not in ("number", "text", "bool"):
+                    self.fail(node, f"“{self.text(node)}”两边类型不同（{lkind} 与 {rkind}）")
+                if lkind != "number" and symbol not in ("==", "!="):
+                    self.fail(node, "文字和是否只能用 == 或 != 比较")
+                expr = {"==": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
+                        ">": left > right, ">=": left >= right}[symbol]
+            result = expr if result is None else (result & expr)
+        self._leaf(node, result)
+        return result, "bool"
+
+    def _leaf(self, node, expr) -> None:
+        # Conditions inside a value ("0.05 if revenue <= 5000 else …") are not conditions of the rule.
+        if not self.in_value:
+            self.leaves.append(Leaf(self.text(node), self._fields_in(node)))
+            self.leaf_exprs.append(expr)
+
+    def _fields_in(self, node) -> list[str]:
+        return sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in FIELDS})
+
+    def _Name(self, node):
+        if node.id not in FIELDS:
+            close = [c for c in FIELDS if node.id[:4] in c][:5]
+            hint = f"，是否想写：{'、'.join(close)}" if close else ""
+            self.fail(node, f"未知字段“{node.id}”{hint}")
+        f = FIELDS[node.id]
+        if node.id not in self.fields:
+            self.fields.append(node.id)
+        col = pl.col(node.id)
+        return (col.cast(NUMBER) if f.kind == "number" else col), f.kind
+
+    def _Constant(self, node):
+        value = node.value
+        if isinstance(value, bool):
+            return pl.lit(value), "bool"
+        if isinstance(value, (int, float)):
+            try:
+                exact = Decimal(self.text(node) or str(value))
+            except InvalidOperation:
+                self.fail(node, "数字格式不正确")
+            return pl.lit(exact, dtype=NUMBER), "number"
+        if isinstance(value, str):
+            return pl.lit(value), "text"
+        self.fail(node, f"不支持的值“{self.text(node)}”")
+
+    def _List(self, node):
+        values = []
+        for elt in node.elts:
+            if not isinstance(elt, ast.Constant) or not isinstance(elt.value, (str, int, float)):
+                self.fail(elt, "列表中只能写文字或数字")
+            values.append(elt.value if isinstance(elt.value, str) else Decimal(self.text(elt)))
+        return values, "list"
+
+    _Tuple = _List
+
+    def _BinOp(self, node):
+        left, lkind = self.compile(node.left)
+        right, rkind = self.compile(node.right)
+        if lkind != "number" or rkind != "number":
+            self.fail(node, "只有数字可以做加减乘除")
+        ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
+        if isinstance(node.op, ast.Div):
+            return pl.when(right != 0).then(left / right).otherwise(None), "number"
+        if type(node.op) not in ops:
+            self.fail(node, "只支持 + - * /")
+        return ops[type(node.op)](left, right).cast(NUMBER), "number"
+
+    def _IfExp(self, node):
+        self.in_value += 1
+        cond, ckind = self.compile(node.test)
+        self.in_value -= 1
+        body, bkind = self.compile(node.body)
+        other, okind = self.compile(node.orelse)
+        if ckind != "bool" or bkind != okind:
+            self.fail(node, "“a if 条件 else b”中条件应为比较，两个取值类型应相同")
+        # An UNKNOWN condition gives an UNKNOWN value.
+        return pl.when(cond.is_null()).then(None).when(cond).then(body).otherwise(other), bkind
+
+    def _Call(self, node):
+        name = getattr(node.func, "id", "")
+        if name == "has":
+            if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+                self.fail(node, "has 的写法：has('高新技术企业')")
+            qual = node.args[0].value
+            if self.qualifications and qual not in self.qualifications:
+                self.fail(node, f"未知资质“{qual}”（可用：{'、'.join(sorted(self.qualifications))}）")
+            expr = pl.col("qualifications").list.contains(qual)
+            self._leaf(node, expr)
+            return expr, "bool"
+        if name in ("min", "max") and len(node.args) >= 2:
+            parts = [self.compile(a) for a in node.args]
+            if any(k != "number" for _, k in parts):
+                self.fail(node, f"{name} 的参数应为数字")
+            exprs = [e for e, _ in parts]
+            return (pl.min_horizontal(exprs) if name == "min" else pl.max_horizontal(exprs)), "number"
+        self.fail(node, f"未知函数“{name}”（可用：has、min、max）")
+
+
+def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: str = "rule") -> Compiled:
+    """Parse and check a rule (kind "rule", boolean) or a benefit formula (kind "formula", number)."""
+    source = (source or "").strip()
+    if not source:
+        raise RuleError("条件不能为空")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        raise RuleError(f"语法错误：{exc.msg}", (exc.offset or 1) - 1) from None
+    compiler = _Compiler(source, qualifications or set(), kind)
+    expr, result_kind = compiler.compile(tree.body)
+    wanted = "bool" if kind == "rule" else "number"
+    if result_kind != wanted:
+        raise RuleError("条件的结果应为“是/否”" if kind == "rule" else "测算公式的结果应为数字")
+    return Compiled(source, expr, compiler.leaves, compiler.leaf_exprs, compiler.fields, tree)
+
+
+# --- the same semantics in plain Python (explanations, baseline) -------------------------------
+
+def _and(values):
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _or(values):
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def evaluate_row(compiled: Compiled, row: dict):
+    """Three-valued evaluation of a compiled rule for one enterprise (a dict of field values)."""
+    source = compiled.source
+
+    def ev(node):
+        if isinstance(node, ast.BoolOp):
+            values = [ev(v) for v in node.values]
+            return _and(values) if isinstance(node.op, ast.And) else _or(values)
+        if isinstance(node, ast.UnaryOp):
+            value = ev(node.operand)
+            if isinstance(node.op, ast.Not):
+                return None if value is None else not value
+            return None if value is None else -value
+        if isinstance(node, ast.Compare):
+            operands = [ev(o) for o in [node.left, *node.comparators]]
+            results = []
+            for left, op, right in zip(operands[:-1], node.ops, operands[1:], strict=True):
+                if left is None or right is None:
+                    results.append(None)
+                    continue
+                symbol = _CMP[type(op)]
+                results.append({"==": lambda: left == right, "!=": lambda: left != right, "<": lambda: left < right,
+                                "<=": lambda: left <= right, ">": lambda: left > right, ">=": lambda: left >= right,
+                                "in": lambda: left in right, "not in": lambda: left not in right}[symbol]())
+            return _and(results)
+        if isinstance(node, ast.Name):
+            value = row.get(node.id)
+            if value is not None and FIELDS[node.id].kind == "number":
+                return Decimal(str(value))
+            return value
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+                return Decimal(ast.get_source_segment(source, node))
+            return node.value
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [e.value if isinstance(e.value, str) else Decimal(ast.get_source_segment(source, e)) for e in node.elts]
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left), ev(node.right)
+            if a is None or b is None:
+                return None
+            if isinstance(node.op, ast.Div):
+                return None if b == 0 else a / b
+            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}[type(node.op)]
+        if isinstance(node, ast.IfExp):
+            cond = ev(node.test)
+            return None if cond is None else (ev(node.body) if cond else ev(node.orelse))
+        if isinstance(node, ast.Call):
+            name = node.func.id
+            if name == "has":
+                return node.args[0].value in (row.get("qualifications") or [])
+            values = [ev(a) for a in node.args]
+            if any(v is None for v in values):
+                return None
+            return min(values) if name == "min" else max(values)
+        raise RuleError("unsupported")
+
+    return ev(compiled.tree.body)

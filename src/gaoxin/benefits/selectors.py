@@ -1,0 +1,89 @@
+"""Reads for benefits: the enterprise profile as a Polars frame, policies, matches, applications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+import polars as pl
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from gaoxin.accounts import permissions as perms
+from gaoxin.accounts.models import Role
+from gaoxin.enterprises.models import Enterprise, LandParcel, Qualification
+
+from .fields import FIELDS
+from .matching import add_derived
+from .models import BenefitApplication, MatchResult, Policy, PolicyStatus, ProfileFact
+from .rules import NUMBER
+
+
+def profile_frame(enterprise_ids: list[int] | None = None, *, on: dt.date | None = None) -> pl.DataFrame:
+    """One row per enterprise: registry fields, valid qualifications and recorded facts."""
+    on = on or timezone.localdate()
+    ents = Enterprise.objects.all() if enterprise_ids is None else Enterprise.objects.filter(pk__in=enterprise_ids)
+    rows = list(ents.values("id", "industry_code", "industry_id", "industry__section", "size_group", "park_area__name",
+                            "registered_on", "registered_capital"))
+    ids = [r["id"] for r in rows]
+    quals = defaultdict(list)
+    qs = Qualification.objects.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    for ent_id, kind in (qs if enterprise_ids is None else qs.filter(enterprise_id__in=ids)).values_list("enterprise_id", "kind"):
+        quals[ent_id].append(Qualification(kind=kind).get_kind_display())
+    land = defaultdict(Decimal)
+    parcels = LandParcel.objects.all() if enterprise_ids is None else LandParcel.objects.filter(enterprise_id__in=ids)
+    for ent_id, kind, area in parcels.values_list("enterprise_id", "kind", "area_m2"):
+        land[ent_id] += area if kind != "leased_out" else -area
+    facts = defaultdict(dict)
+    fq = ProfileFact.objects.all() if enterprise_ids is None else ProfileFact.objects.filter(enterprise_id__in=ids)
+    for ent_id, field, number, text, flag in fq.values_list("enterprise_id", "field", "number", "text", "flag"):
+        f = FIELDS.get(field)
+        if f is not None:
+            facts[ent_id][field] = number if f.kind == "number" else (flag if f.kind == "bool" else (text or None))
+    data = []
+    for r in rows:
+        data.append({
+            "enterprise_id": r["id"], "industry_code": r["industry_code"] or r["industry_id"],
+            "industry_section": r["industry__section"], "size_group": r["size_group"], "park": r["park_area__name"],
+            "days_since_registration": Decimal((on - r["registered_on"]).days) if r["registered_on"] else None,
+            "registered_capital": r["registered_capital"], "land_mu": land[r["id"]] * Decimal("0.0015"),
+            "qualifications": quals[r["id"]], **facts[r["id"]],
+        })
+    schema = {"enterprise_id": pl.Int64, "qualifications": pl.List(pl.String)}
+    for code, f in FIELDS.items():
+        if f.source != "derived":
+            schema[code] = NUMBER if f.kind == "number" else (pl.Boolean if f.kind == "bool" else pl.String)
+    return add_derived(pl.DataFrame(data, schema=schema))
+
+
+def policy_list(*, user, q: str = "", kind: str = "", mode: str = "") -> QuerySet[Policy]:
+    qs = Policy.objects.select_related("issuer")
+    if not perms.has_role(user, Role.ZONE_ADMIN, Role.DEPT_OFFICER, Role.LEADER):
+        qs = qs.filter(status=PolicyStatus.PUBLISHED)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(document_number__icontains=q) | Q(summary__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if mode:
+        qs = qs.filter(mode=mode)
+    return qs
+
+
+def my_matches(*, user) -> QuerySet[MatchResult]:
+    return (MatchResult.objects.filter(enterprise__memberships__user=user, policy__status=PolicyStatus.PUBLISHED)
+            .select_related("policy", "policy__issuer", "enterprise").order_by("verdict", "-estimate", "policy__title"))
+
+
+def applications_visible_to(user) -> QuerySet[BenefitApplication]:
+    qs = BenefitApplication.objects.select_related("policy", "policy__issuer", "enterprise")
+    if perms.has_role(user, Role.ZONE_ADMIN, Role.LEADER):
+        return qs
+    if perms.has_role(user, Role.DEPT_OFFICER):
+        if user.org_unit and user.org_unit.code == settings.GAOXIN_FINANCE_DEPARTMENT_CODE:
+            return qs.filter(Q(policy__issuer_id=user.org_unit_id) | Q(status__in=["approved", "paid", "archived"]))
+        return qs.filter(policy__issuer_id=user.org_unit_id)
+    if perms.has_role(user, Role.ENTERPRISE):
+        return qs.filter(enterprise__memberships__user=user)
+    return qs.none()
