@@ -44,43 +44,57 @@ def add_derived(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def match(frame: pl.DataFrame, rules: list[PolicyRule]) -> pl.DataFrame:
-    """Vectorised: one expression per policy over all enterprises, then details for the hits."""
+    """Vectorised: all policies' verdicts, condition bitmasks and estimates in one select over
+    all enterprises, then the ELIGIBLE / PARTIAL rows. Bit i of `passed` / `missing` is the
+    rule's i-th condition (see `reasons`)."""
     schema = {"enterprise_id": pl.Int64, "policy_id": pl.Int64, "verdict": pl.String, "pass_ratio": pl.Float64,
-              "passed": pl.List(pl.String), "missing": pl.List(pl.String), "estimate": NUMBER}
+              "passed": pl.UInt64, "missing": pl.UInt64, "estimate": NUMBER}
     if frame.is_empty() or not rules:
         return pl.DataFrame(schema=schema)
-    verdicts = frame.select("enterprise_id", *[r.rule.expr.alias(f"p{r.policy_id}") for r in rules])
-    parts = []
+    exprs = []
     for r in rules:
-        col = f"p{r.policy_id}"
-        hits = verdicts.filter(pl.col(col).is_null() | pl.col(col))
-        if hits.is_empty():
-            continue
-        subset = frame.join(hits.select("enterprise_id", pl.col(col).alias("_v")), on="enterprise_id", how="inner")
+        p = r.policy_id
         leaves = r.rule.leaf_exprs
-        leaf_frame = subset.select(
-            "enterprise_id", "_v",
-            *[e.alias(f"l{i}") for i, e in enumerate(leaves)],
-            *([r.formula.expr.alias("_estimate")] if r.formula else []),
-        )
-        passed = pl.concat_list([pl.when(pl.col(f"l{i}")).then(pl.lit(leaf.text)) for i, leaf in enumerate(r.rule.leaves)])
-        missing = pl.concat_list([
-            pl.when(pl.col(f"l{i}").is_null()).then(pl.lit("、".join(FIELDS[f].label for f in leaf.fields) or leaf.text))
-            for i, leaf in enumerate(r.rule.leaves)
-        ])
-        n = max(len(leaves), 1)
-        ratio = pl.sum_horizontal([pl.col(f"l{i}").fill_null(False).cast(pl.Int32) for i in range(len(leaves))]) / n
-        estimate = pl.col("_estimate").cast(NUMBER) if r.formula else pl.lit(None, dtype=NUMBER)
+        passed = pl.sum_horizontal([pl.when(e).then(pl.lit(1 << i, dtype=pl.UInt64)).otherwise(pl.lit(0, dtype=pl.UInt64))
+                                    for i, e in enumerate(leaves)])
+        missing = pl.sum_horizontal([pl.when(e.is_null()).then(pl.lit(1 << i, dtype=pl.UInt64))
+                                     .otherwise(pl.lit(0, dtype=pl.UInt64)) for i, e in enumerate(leaves)])
+        estimate = r.formula.expr.cast(NUMBER) if r.formula else pl.lit(None, dtype=NUMBER)
         if r.cap is not None:  # min_horizontal skips nulls: an UNKNOWN estimate must stay UNKNOWN
             estimate = pl.when(estimate.is_null()).then(None).otherwise(
                 pl.min_horizontal(estimate, pl.lit(r.cap, dtype=NUMBER))).cast(NUMBER)
-        parts.append(leaf_frame.select(
-            pl.col("enterprise_id").cast(pl.Int64),
-            pl.lit(r.policy_id, dtype=pl.Int64).alias("policy_id"),
-            pl.when(pl.col("_v")).then(pl.lit("eligible")).otherwise(pl.lit("partial")).alias("verdict"),
-            ratio.cast(pl.Float64).alias("pass_ratio"),
-            passed.list.drop_nulls().alias("passed"),
-            missing.list.drop_nulls().list.unique(maintain_order=True).alias("missing"),
-            pl.when(estimate < 0).then(pl.lit(Decimal(0), dtype=NUMBER)).otherwise(estimate).alias("estimate"),
+        estimate = pl.when(estimate < 0).then(pl.lit(Decimal(0), dtype=NUMBER)).otherwise(estimate)
+        exprs += [r.rule.expr.alias(f"v{p}"), passed.alias(f"p{p}"), missing.alias(f"m{p}"), estimate.alias(f"e{p}")]
+    wide = frame.select(pl.col("enterprise_id").cast(pl.Int64), *exprs)
+    parts = []
+    for r in rules:
+        p = r.policy_id
+        n = max(len(r.rule.leaf_exprs), 1)
+        # Only this policy's four columns: filtering the whole wide frame would copy every policy's.
+        hits = wide.select("enterprise_id", f"v{p}", f"p{p}", f"m{p}", f"e{p}").filter(
+            pl.col(f"v{p}").is_null() | pl.col(f"v{p}"))
+        if hits.is_empty():
+            continue
+        parts.append(hits.select(
+            "enterprise_id", pl.lit(p, dtype=pl.Int64).alias("policy_id"),
+            pl.when(pl.col(f"v{p}")).then(pl.lit("eligible")).otherwise(pl.lit("partial")).alias("verdict"),
+            (_popcount(pl.col(f"p{p}")) / n).alias("pass_ratio"),
+            pl.col(f"p{p}").alias("passed"), pl.col(f"m{p}").alias("missing"), pl.col(f"e{p}").alias("estimate"),
         ))
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def _popcount(mask: pl.Expr) -> pl.Expr:
+    return mask.bitwise_count_ones().cast(pl.Float64)
+
+
+def reasons(rule, passed: int, missing: int) -> tuple[list[str], list[str]]:
+    """The conditions met and the data missing, from the bitmasks of `match`."""
+    met = [leaf.text for i, leaf in enumerate(rule.leaves) if passed >> i & 1]
+    lacking = []
+    for i, leaf in enumerate(rule.leaves):
+        if missing >> i & 1:
+            label = "、".join(FIELDS[f].label for f in leaf.fields) or leaf.text
+            if label not in lacking:
+                lacking.append(label)
+    return met, lacking

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -229,6 +230,8 @@ def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: s
         raise RuleError(f"语法错误：{exc.msg}", (exc.offset or 1) - 1) from None
     compiler = _Compiler(source, qualifications or set(), kind)
     expr, result_kind = compiler.compile(tree.body)
+    if len(compiler.leaves) > 64:
+        raise RuleError("条件过多（最多64个比较），请拆分为多条政策")
     wanted = "bool" if kind == "rule" else "number"
     if result_kind != wanted:
         raise RuleError("条件的结果应为“是/否”" if kind == "rule" else "测算公式的结果应为数字")
@@ -247,6 +250,10 @@ def _or(values):
     if any(v is True for v in values):
         return True
     return None if any(v is None for v in values) else False
+
+
+_PY_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+           "in": lambda a, b: a in b, "not in": lambda a, b: a not in b}
 
 
 def evaluate_row(compiled: Compiled, row: dict):
@@ -270,9 +277,7 @@ def evaluate_row(compiled: Compiled, row: dict):
                     results.append(None)
                     continue
                 symbol = _CMP[type(op)]
-                results.append({"==": lambda: left == right, "!=": lambda: left != right, "<": lambda: left < right,
-                                "<=": lambda: left <= right, ">": lambda: left > right, ">=": lambda: left >= right,
-                                "in": lambda: left in right, "not in": lambda: left not in right}[symbol]())
+                results.append(_PY_OPS[symbol](left, right))
             return _and(results)
         if isinstance(node, ast.Name):
             value = row.get(node.id)

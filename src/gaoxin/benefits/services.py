@@ -121,14 +121,16 @@ def match_write(*, policies: list[Policy], enterprise_ids: list[int] | None = No
         old = old.filter(enterprise_id__in=enterprise_ids)
     told = {(m.enterprise_id, m.policy_id): m.told_at for m in old.only("enterprise_id", "policy_id", "told_at")}
     old.delete()
+    rules_by_id = {r.policy_id: r for r in rules}
     rows = []
     for r in result.iter_rows(named=True):
         policy = by_id[r["policy_id"]]
+        passed, missing = matching.reasons(rules_by_id[policy.pk].rule, r["passed"], r["missing"])
         rows.append(MatchResult(
             enterprise_id=r["enterprise_id"], policy=policy, verdict=r["verdict"],
-            pass_ratio=Decimal(str(round(r["pass_ratio"], 4))), passed=r["passed"], missing=r["missing"],
+            pass_ratio=Decimal(str(round(r["pass_ratio"], 4))), passed=passed, missing=missing,
             estimate=r["estimate"], estimate_inputs={"formula": policy.formula} if policy.formula else {},
-            policy_version=policy.version, rule_digest=rules[policies.index(policy)].rule.digest,
+            policy_version=policy.version, rule_digest=rules_by_id[policy.pk].rule.digest,
             told_at=told.get((r["enterprise_id"], policy.pk)),
         ))
     MatchResult.objects.bulk_create(rows, batch_size=2000)
@@ -238,6 +240,7 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
     Materials are not asked again: the profile facts are attached as a snapshot."""
     if actor.role != Role.ENTERPRISE or not actor.enterprise_memberships.filter(enterprise=enterprise).exists():
         raise PermissionDenied("只能为本企业申请")
+    policy = Policy.objects.get(pk=policy.pk)  # the caller's copy may be stale
     if policy.status != PolicyStatus.PUBLISHED:
         raise ValidationError("政策未发布或已失效")
     if policy.mode == PolicyMode.INFORM:

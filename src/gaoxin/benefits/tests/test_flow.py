@@ -1,0 +1,198 @@
+"""Publishing, matching and push; profile updates; applications from confirmation to payment."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.benefits import services
+from gaoxin.benefits.models import AppStatus, MatchResult, Policy, ProfileFact
+from gaoxin.cases.models import Notification
+from gaoxin.catalog.tests.factories import department
+from gaoxin.core.models import AuditEvent
+from gaoxin.enterprises.tests.factories import QualificationFactory
+
+
+@pytest.fixture
+def hrss(db):
+    return department("hrss", "人力资源和社会保障局")
+
+
+@pytest.fixture
+def finance(db):
+    return department("finance", "财政局")
+
+
+@pytest.fixture
+def hrss_officer(hrss):
+    return UserFactory(role=Role.DEPT_OFFICER, org_unit=hrss)
+
+
+@pytest.fixture
+def finance_officer(finance):
+    return UserFactory(role=Role.DEPT_OFFICER, org_unit=finance)
+
+
+def make_policy(issuer, *, code="p10", mode="auto", rule="ui_months >= 12 and layoff_rate <= 0.055",
+                formula="ui_paid * 0.60", cap=None):
+    return Policy.objects.create(code=code, title="失业保险稳岗返还", issuer=issuer, kind="subsidy", mode=mode, rule=rule,
+                                 formula=formula, amount_cap=cap, effective_from=dt.date(2024, 1, 1))
+
+
+def facts(enterprise, **values):
+    for field, value in values.items():
+        ProfileFact.objects.create(enterprise=enterprise, field=field, number=D(str(value)))
+
+
+def publish(policy, actor, capture):
+    with capture(execute=True):
+        services.policy_publish(policy=policy, actor=actor)
+
+
+def test_publish_matches_and_pushes(own_enterprise, other_enterprise, enterprise_user, hrss, admin_user,
+                                    django_capture_on_commit_callbacks):
+    facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20)
+    facts(other_enterprise, ui_months=6, layoff_rate="0.01", ui_paid=20)
+    policy = make_policy(hrss)
+    publish(policy, admin_user, django_capture_on_commit_callbacks)
+    match = MatchResult.objects.get(policy=policy)
+    assert match.enterprise == own_enterprise and match.verdict == "eligible" and match.estimate == D(12)
+    assert match.told_at is not None
+    note = Notification.objects.get(user=enterprise_user, kind="POLICY_MATCH")
+    assert "您可能符合“失业保险稳岗返还”" in note.message and "12.00万元" in note.message
+
+
+def test_profile_update_rematches_and_missing_data_is_partial(own_enterprise, enterprise_user, hrss, admin_user,
+                                                               django_capture_on_commit_callbacks):
+    policy = make_policy(hrss)
+    publish(policy, admin_user, django_capture_on_commit_callbacks)
+    services.profile_update(enterprise=own_enterprise, values={"ui_months": 24}, actor=enterprise_user)
+    match = MatchResult.objects.get(policy=policy, enterprise=own_enterprise)
+    assert match.verdict == "partial" and match.missing == ["上年裁员率"]
+    services.profile_update(enterprise=own_enterprise, values={"layoff_rate": D("0.06")}, actor=enterprise_user)
+    assert not MatchResult.objects.filter(policy=policy, enterprise=own_enterprise).exists()
+    with pytest.raises(ValidationError):
+        services.profile_update(enterprise=own_enterprise, values={"rd_ratio": 1}, actor=enterprise_user)  # derived
+
+
+def test_bad_rule_is_refused_when_saved(hrss, admin_client):
+    response = admin_client.post("/policies/new/", {
+        "code": "x1", "title": "测试", "issuer": hrss.pk, "level": "zone", "kind": "subsidy", "mode": "apply",
+        "rule": "revenu >= 100", "effective_from": "2026-01-01"})
+    assert response.status_code == 200 and "未知字段“revenu”" in response.content.decode()
+    assert not Policy.objects.filter(code="x1").exists()
+
+
+def test_auto_policy_confirm_verify_pay(own_enterprise, enterprise_user, hrss, hrss_officer, finance_officer,
+                                        admin_user, django_capture_on_commit_callbacks):
+    facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20)
+    policy = make_policy(hrss)
+    publish(policy, admin_user, django_capture_on_commit_callbacks)
+    app = services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
+                                      bank_account="中国银行湘潭分行 6217****0001")
+    assert app.status == AppStatus.CONFIRMED and app.amount_requested == D(12) and app.profile_snapshot["ui_paid"]
+    with pytest.raises(ValidationError):
+        services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user, bank_account="x")
+    with pytest.raises(PermissionDenied):
+        services.application_transition(application=app, name="PAY", actor=hrss_officer, payment_ref="x")
+    app = services.application_transition(application=app, name="VERIFY", actor=hrss_officer)
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        services.application_transition(application=app, name="PAY", actor=finance_officer)  # no reference
+    app = services.application_transition(application=app, name="PAY", actor=finance_officer, payment_ref="ZF2026-001")
+    assert app.status == AppStatus.PAID and app.amount_paid == D(12) and AuditEvent.objects.count() == before + 1
+
+
+def test_apply_policy_review_publicity_payment(own_enterprise, enterprise_user, hrss, hrss_officer, finance_officer,
+                                               admin_user, monkeypatch, django_capture_on_commit_callbacks):
+    facts(own_enterprise, eligible_new_hires=3)
+    policy = make_policy(hrss, code="p11", mode="apply", rule="eligible_new_hires >= 1",
+                         formula="eligible_new_hires * 0.15")
+    publish(policy, admin_user, django_capture_on_commit_callbacks)
+    app = services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
+                                      bank_account="工商银行 6222****0002")
+    app = services.application_transition(application=app, name="RETURN", actor=hrss_officer, reason="请补充劳动合同")
+    app = services.application_transition(application=app, name="RESUBMIT", actor=enterprise_user)
+    app = services.application_transition(application=app, name="ACCEPT", actor=hrss_officer)
+    with pytest.raises(ValidationError, match="上限"):
+        Policy.objects.filter(pk=policy.pk).update(amount_cap=D("0.3"))
+        services.application_transition(application=app, name="APPROVE", actor=hrss_officer, amount=D("0.45"))
+    app = services.application_transition(application=app, name="APPROVE", actor=hrss_officer, amount=D("0.3"))
+    assert app.status == AppStatus.PUBLICITY and app.notice_end > dt.date.today()
+    with pytest.raises(ValidationError, match="公示期"):
+        services.application_transition(application=app, name="CLOSE_PUBLICITY", actor=hrss_officer)
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: app.notice_end + dt.timedelta(days=1))
+    app = services.application_transition(application=app, name="CLOSE_PUBLICITY", actor=hrss_officer)
+    app = services.application_transition(application=app, name="PAY", actor=finance_officer, payment_ref="ZF-9")
+    app = services.application_transition(application=app, name="ARCHIVE", actor=hrss_officer)
+    assert app.status == AppStatus.ARCHIVED and [e.transition for e in app.events.all()] == [
+        "SUBMIT", "RETURN", "RESUBMIT", "ACCEPT", "APPROVE", "CLOSE_PUBLICITY", "PAY", "ARCHIVE"]
+
+
+@pytest.mark.parametrize("status", [s for s in AppStatus.values])
+def test_transition_table_refuses_wrong_states(status, own_enterprise, enterprise_user, hrss, hrss_officer):
+    policy = make_policy(hrss, mode="apply")
+    app = services.BenefitApplication.objects.create(
+        number=f"HQ{status}", enterprise=own_enterprise, policy=policy, policy_version=1, status=status,
+        amount_requested=D(1), created_by=enterprise_user)
+    for name, (sources, *_rest) in services.TRANSITIONS.items():
+        who = _rest[1]
+        actor = enterprise_user if who == "applicant" else hrss_officer if who == "officer" else UserFactory(role=Role.ZONE_ADMIN)
+        if status in sources:
+            continue
+        with pytest.raises(ValidationError):
+            services.application_transition(application=app, name=name, actor=actor, reason="x", amount=D(1),
+                                            payment_ref="x")
+
+
+def test_scoping_of_pages(enterprise_client, other_enterprise, own_enterprise, enterprise_user, hrss, hrss_officer,
+                          admin_user, client, django_capture_on_commit_callbacks):
+    facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20)
+    policy = make_policy(hrss)
+    publish(policy, admin_user, django_capture_on_commit_callbacks)
+    html = enterprise_client.get("/policies/mine/").content.decode()
+    assert "失业保险稳岗返还" in html and "12.00" in html
+    assert enterprise_client.get(f"/policies/profile/{other_enterprise.pk}/").status_code == 404
+    assert enterprise_client.get(f"/policies/profile/{own_enterprise.pk}/").status_code == 200
+    app = services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user, bank_account="x")
+    other_officer = UserFactory(role=Role.DEPT_OFFICER, org_unit=department("tax", "税务局"))
+    from django.test import Client
+
+    c = Client()
+    c.force_login(other_officer)
+    assert c.get(f"/policies/applications/{app.number}/").status_code == 404
+    assert client.get("/policies/").status_code == 302
+
+
+def test_statistics_page(admin_client, own_enterprise, hrss, admin_user, django_capture_on_commit_callbacks):
+    facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20)
+    publish(make_policy(hrss), admin_user, django_capture_on_commit_callbacks)
+    html = admin_client.get("/policies/statistics/").content.decode()
+    assert "失业保险稳岗返还" in html and "人力资源和社会保障局" in html
+
+
+def test_hnte_qualification_feeds_has(own_enterprise, hrss, admin_user, django_capture_on_commit_callbacks):
+    QualificationFactory(enterprise=own_enterprise, valid_to=dt.date(2099, 1, 1))
+    policy = make_policy(hrss, code="p3", rule="has('高新技术企业')", formula="")
+    publish(policy, admin_user, django_capture_on_commit_callbacks)
+    assert MatchResult.objects.get(policy=policy).enterprise == own_enterprise
+
+
+def test_api(enterprise_client, clerk_client, own_enterprise, hrss, admin_user, client, django_capture_on_commit_callbacks):
+    facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20)
+    publish(make_policy(hrss), admin_user, django_capture_on_commit_callbacks)
+    assert client.get("/api/v1/policies/").status_code == 401
+    assert enterprise_client.get("/api/v1/policies/").json()["count"] == 1
+    mine = enterprise_client.get("/api/v1/policy-matches/").json()["results"]
+    assert mine[0]["verdict"] == "eligible" and mine[0]["estimate"] == "12.0000"
+    created = enterprise_client.post("/api/v1/benefit-applications/", {
+        "policy": "p10", "enterprise_uscc": own_enterprise.uscc, "bank_account": "6222"}, content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "confirmed"
+    assert enterprise_client.get("/api/v1/policies/p10/matches/").status_code == 403
+    assert clerk_client.get("/api/v1/policies/p10/matches/").json()["count"] == 1
+    assert "/api/v1/benefit-applications/" in clerk_client.get("/api/schema/").content.decode()

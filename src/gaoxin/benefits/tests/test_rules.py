@@ -1,0 +1,87 @@
+"""The rule language: checked when saved, three-valued, exact decimals, Polars == plain Python."""
+
+from decimal import Decimal as D
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gaoxin.benefits.matching import add_derived
+from gaoxin.benefits.rules import RuleError, compile_rule, evaluate_row
+
+
+@pytest.mark.parametrize("rule,message", [
+    ("rd_ratoi > 0.03", "未知字段“rd_ratoi”"),
+    ("revenue > '很多'", "两边类型不同"),
+    ("revenue >", "语法错误"),
+    ("revenue", "结果应为“是/否”"),
+    ("__import__('os').system('x')", "未知函数"),
+    ("open('x') == 1", "未知函数“open”"),
+    ("has(3)", "has 的写法"),
+    ("has('不存在的资质')", "未知资质"),
+    ("collection_method < '查账征收'", "只能用 == 或 !="),
+    ("collection_method in '查账征收'", "in 后面应是列表"),
+    ("", "条件不能为空"),
+])
+def test_bad_rules_are_refused_with_a_reason(rule, message):
+    with pytest.raises(RuleError, match=message):
+        compile_rule(rule, qualifications={"高新技术企业"})
+
+
+def frame(**columns):
+    data = {"enterprise_id": list(range(len(next(iter(columns.values())))))} | columns
+    return add_derived(pl.DataFrame(data, strict=False))
+
+
+def test_three_valued_logic_and_kleene_rules():
+    rule = compile_rule("revenue >= 1000 and (rd_expense >= 100 or employees >= 50)")
+    df = frame(revenue=[D(1000), D(999), None, D(2000), None],
+               rd_expense=[D(100), D(100), D(100), None, D(1)],
+               employees=[None, None, None, None, None])
+    got = df.select(rule.expr.alias("v"))["v"].to_list()
+    assert got == [True, False, None, None, None]
+    assert [evaluate_row(rule, r) for r in df.to_dicts()] == got
+    negated = compile_rule("not (revenue >= 1000)")
+    assert df.select(negated.expr.alias("v"))["v"].to_list() == [False, True, None, False, None]
+
+
+def test_decimal_boundaries_are_exact():
+    rule = compile_rule("excluded_industry_income_share > 0.50")
+    df = frame(excluded_industry_income_share=[D("0.50"), D("0.5001"), D("0.500000")])
+    assert df.select(rule.expr.alias("v"))["v"].to_list() == [False, True, False]
+    ratio = compile_rule("rd_ratio >= 0.03")  # 3 / 100 computed as an exact decimal
+    df = frame(rd_expense=[D(3), D("2.99")], revenue=[D(100), D(100)])
+    assert df.select(ratio.expr.alias("v"))["v"].to_list() == [True, False]
+
+
+def test_conditions_inside_values_are_not_listed_as_conditions():
+    rule = compile_rule("rd_ratio_3y >= (0.05 if revenue <= 5000 else 0.03) and has('高新技术企业')")
+    assert [leaf.text for leaf in rule.leaves] == ["rd_ratio_3y >= (0.05 if revenue <= 5000 else 0.03)",
+                                                    "has('高新技术企业')"]
+
+
+RULES = [
+    "revenue >= 1000 and rd_ratio >= 0.03",
+    "revenue >= 1000 or employees <= 50",
+    "not (employees > 100 and revenue < 500) or collection_method == '查账征收'",
+    "layoff_rate <= (0.20 if insured_count <= 30 else 0.055)",
+    "collection_method in ['查账征收'] and has('高新技术企业')",
+]
+maybe_number = st.one_of(st.none(), st.integers(0, 3000).map(D))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "revenue": maybe_number, "rd_expense": maybe_number, "employees": maybe_number, "insured_count": maybe_number,
+    "layoff_rate": st.one_of(st.none(), st.sampled_from([D("0.01"), D("0.055"), D("0.056"), D("0.2")])),
+    "collection_method": st.one_of(st.none(), st.sampled_from(["查账征收", "核定征收"])),
+    "qualifications": st.lists(st.sampled_from(["高新技术企业", "绿色工厂"]), max_size=2),
+}), min_size=1, max_size=15))
+def test_vectorised_equals_row_by_row(rows):
+    df = add_derived(pl.DataFrame([{"enterprise_id": i, **r} for i, r in enumerate(rows)],
+                                  schema_overrides={k: pl.Decimal(28, 6) for k in
+                                                    ("revenue", "rd_expense", "employees", "insured_count", "layoff_rate")}))
+    for text in RULES:
+        rule = compile_rule(text)
+        assert df.select(rule.expr.alias("v"))["v"].to_list() == [evaluate_row(rule, r) for r in df.to_dicts()], text

@@ -1,0 +1,67 @@
+"""An enterprise sees a policy it qualifies for, with the reasons and an estimate, applies;
+the department approves it and finance pays it."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.benefits import services
+from gaoxin.benefits.models import Policy, ProfileFact
+from gaoxin.catalog.tests.factories import department
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+
+from .conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_matched_policy_to_payment(live_server, browser):
+    hrss, finance = department("hrss", "人力资源和社会保障局"), department("finance", "财政局")
+    admin = UserFactory(role=Role.ZONE_ADMIN)
+    enterprise = EnterpriseFactory(name="湖南金杯电工有限公司")
+    applicant = UserFactory(username="ent", role=Role.ENTERPRISE)
+    applicant.enterprise_memberships.create(enterprise=enterprise)
+    UserFactory(username="hr", role=Role.DEPT_OFFICER, org_unit=hrss)
+    UserFactory(username="fin", role=Role.DEPT_OFFICER, org_unit=finance)
+    ProfileFact.objects.create(enterprise=enterprise, field="eligible_new_hires", number=Decimal(3))
+    policy = Policy.objects.create(code="p11", title="一次性扩岗补助", issuer=hrss, kind="subsidy", mode="fast",
+                                   rule="eligible_new_hires >= 1", formula="eligible_new_hires * 0.15",
+                                   effective_from=dt.date(2024, 1, 1))
+    services.policy_publish(policy=policy, actor=admin)  # the test backend matches at once
+
+    def session(username):
+        page = browser.new_context(locale="zh-CN").new_page()
+        page.set_default_timeout(15_000)
+        login(page, live_server.url, username, "Secret-pass-123")
+        return page
+
+    ent = session("ent")
+    ent.goto(f"{live_server.url}/policies/mine/")
+    ent.get_by_role("link", name="一次性扩岗补助").click()
+    match = ent.get_by_test_id("my-match")
+    assert "符合" in match.inner_text() and "eligible_new_hires >= 1" in match.inner_text()
+    assert ent.get_by_test_id("estimate").inner_text() == "0.45"
+    ent.get_by_label("收款账户").fill("工商银行湘潭高新支行 6222****0002")
+    ent.get_by_role("button", name="在线申请").click()
+    assert ent.get_by_test_id("app-status").inner_text() == "已申报"
+    number = ent.url.rstrip("/").rsplit("/", 1)[-1]
+
+    hr = session("hr")
+    hr.goto(f"{live_server.url}/policies/applications/{number}/")
+    hr.get_by_role("button", name="受理", exact=True).click()
+    hr.get_by_role("button", name="审核通过", exact=True).click()
+    assert hr.get_by_test_id("app-status").inner_text() == "待拨付"
+
+    fin = session("fin")
+    fin.goto(f"{live_server.url}/policies/applications/")
+    fin.get_by_role("link", name=number).click()
+    fin.get_by_label("拨付凭证号").fill("ZF2026-1129")
+    fin.get_by_role("button", name="拨付", exact=True).click()
+    assert fin.get_by_test_id("app-status").inner_text() == "已拨付"
+
+    ent.reload()
+    assert ent.get_by_test_id("app-status").inner_text() == "已拨付"
+    assert "0.45" in ent.get_by_test_id("paid").inner_text()
