@@ -75,6 +75,7 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("eligible_new_hires", "符合条件的新招用高校毕业生人数", "number", "人"),
     Field("green_loan_need", "绿色信贷需求", "number", "万元"),
     Field("srdi_score", "专精特新评价得分", "number", "分"),
+    Field("evaluation_tier", "亩产效益评价等级（A/B/C/D）", "text"),
     Field("skill_cert_level", "职业技能等级证书（初级/中级/高级）", "text"),
     Field("skill_cert_repeat", "同一职业同一等级已享受过补贴", "bool"),
     Field("iit_paid", "境外人才已缴个人所得税", "number", "万元"),

@@ -97,13 +97,20 @@ def policy_publish(*, policy: Policy, actor) -> Policy:
     return policy
 
 
-def _enqueue_match(policy_id: int, actor) -> None:
+def _enqueue_match(policy_id: int | None, actor) -> None:
+    """policy_id None: every published policy (after the registry changed)."""
     from gaoxin.core.services import job_create
 
     from .tasks import match_policy_task
 
     job = job_create(kind="policy_match", actor=actor)
     match_policy_task.enqueue(job.pk, policy_id)
+
+
+def rematch_after_registry_change(actor) -> None:
+    """Enterprise data changed in bulk (registry import): re-match every published policy."""
+    if Policy.objects.filter(status=PolicyStatus.PUBLISHED).exists():
+        transaction.on_commit(lambda: _enqueue_match(None, actor))
 
 
 @transaction.atomic

@@ -76,6 +76,9 @@ def registry_import(*, parsed: ParsedRegistry, actor, source_name: str = "") -> 
         model.objects.bulk_create(objs, batch_size=_BATCH)
         counts[key] = len(objs)
 
+    from gaoxin.benefits.services import rematch_after_registry_change
+
+    rematch_after_registry_change(actor)  # qualifications, industry or size may have changed
     audit_record(
         event_type="enterprise.registry_imported", actor=actor,
         subject_type="enterprises.enterprise", subject_id="*", subject_repr=f"企业名录导入 {source_name}"[:255],

@@ -196,3 +196,22 @@ def test_api(enterprise_client, clerk_client, own_enterprise, hrss, admin_user, 
     assert enterprise_client.get("/api/v1/policies/p10/matches/").status_code == 403
     assert clerk_client.get("/api/v1/policies/p10/matches/").json()["count"] == 1
     assert "/api/v1/benefit-applications/" in clerk_client.get("/api/schema/").content.decode()
+
+
+def test_registry_import_rematches(own_enterprise, hrss, admin_user, django_capture_on_commit_callbacks):
+    from gaoxin.enterprises.registry import ParsedRegistry
+    from gaoxin.enterprises.services import registry_import
+
+    policy = make_policy(hrss, code="p3", rule="has('高新技术企业')", formula="")
+    publish(policy, admin_user, django_capture_on_commit_callbacks)
+    assert not MatchResult.objects.filter(policy=policy).exists()
+    parsed = ParsedRegistry(
+        enterprises=[{"uscc": own_enterprise.uscc, "name": own_enterprise.name, "legal_representative": "张三",
+                      "industry_id": "38", "industry_code": "", "size_group": "ABOVE", "registered_on": None,
+                      "registered_capital": None, "address": "", "park_area_name": "", "status": "operating"}],
+        qualifications=[{"uscc": own_enterprise.uscc, "kind": "hnte", "level": "", "cert_no": "GR1",
+                         "valid_from": dt.date(2025, 1, 1), "valid_to": dt.date(2099, 1, 1)}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_import(parsed=parsed, actor=admin_user)
+    assert MatchResult.objects.get(policy=policy).enterprise == own_enterprise
