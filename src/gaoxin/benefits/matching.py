@@ -90,7 +90,7 @@ def _popcount(mask: pl.Expr) -> pl.Expr:
 
 def reasons(rule, passed: int, missing: int) -> tuple[list[str], list[str]]:
     """The conditions met and the data missing, from the bitmasks of `match`."""
-    met = [leaf.text for i, leaf in enumerate(rule.leaves) if passed >> i & 1]
+    met = [leaf.label for i, leaf in enumerate(rule.leaves) if passed >> i & 1]
     lacking = []
     for i, leaf in enumerate(rule.leaves):
         if missing >> i & 1:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import operator
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -41,6 +42,23 @@ class RuleError(ValueError):
 class Leaf:
     text: str
     fields: list[str]
+
+    @property
+    def label(self) -> str:
+        return humanize(self.text)
+
+
+_WORDS = [(r"\bhas\('([^']+)'\)", r"具有“\1”"), (r">=", "≥"), (r"<=", "≤"), (r"!=", "≠"), (r"==", "为"),
+          (r"\bnot in\b", "不属于"), (r"\bin\b", "属于"), (r"\band\b", "且"), (r"\bor\b", "或"),
+          (r"\bnot\b", "非"), (r"\bTrue\b", "是"), (r"\bFalse\b", "否"), (r"\bif\b", "当"), (r"\belse\b", "否则")]
+
+
+def humanize(text: str) -> str:
+    """A condition in plain Chinese for enterprises: field names become their labels."""
+    out = re.sub(r"\b[a-z_][a-z0-9_]*\b", lambda m: FIELDS[m.group(0)].label if m.group(0) in FIELDS else m.group(0), text)
+    for pattern, replacement in _WORDS:
+        out = re.sub(pattern, replacement, out)
+    return out
 
 
 @dataclass

@@ -55,7 +55,7 @@ def policy_detail(request, code: str):
         raise Http404("政策不存在")
     from .rules import compile_rule
 
-    leaves = [leaf.text for leaf in compile_rule(policy.rule).leaves]
+    leaves = [(leaf.label, leaf.text) for leaf in compile_rule(policy.rule).leaves]
     context = {"policy": policy, "leaves": leaves, "can_edit": services._can_manage(user, policy) if can_manage_policies(user) else False}
     if user.role == Role.ENTERPRISE:
         context["my_matches"] = list(MatchResult.objects.filter(policy=policy, enterprise__memberships__user=user)

@@ -42,7 +42,7 @@ def test_matched_policy_to_payment(live_server, browser):
     ent.goto(f"{live_server.url}/policies/mine/")
     ent.get_by_role("link", name="一次性扩岗补助").click()
     match = ent.get_by_test_id("my-match")
-    assert "符合" in match.inner_text() and "eligible_new_hires >= 1" in match.inner_text()
+    assert "符合" in match.inner_text() and "符合条件的新招用高校毕业生人数 ≥ 1" in match.inner_text()
     assert ent.get_by_test_id("estimate").inner_text() == "0.45"
     ent.get_by_label("收款账户").fill("工商银行湘潭高新支行 6222****0002")
     ent.get_by_role("button", name="在线申请").click()

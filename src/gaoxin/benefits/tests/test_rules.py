@@ -85,3 +85,9 @@ def test_vectorised_equals_row_by_row(rows):
     for text in RULES:
         rule = compile_rule(text)
         assert df.select(rule.expr.alias("v"))["v"].to_list() == [evaluate_row(rule, r) for r in df.to_dicts()], text
+
+
+def test_conditions_read_in_chinese():
+    from gaoxin.benefits.rules import humanize
+
+    assert humanize("rd_ratio >= 0.03 and has('高新技术企业')") == "研发费用占营业收入比例 ≥ 0.03 且 具有“高新技术企业”"
