@@ -99,12 +99,11 @@ def policy_publish(*, policy: Policy, actor) -> Policy:
 
 def _enqueue_match(policy_id: int | None, actor) -> None:
     """policy_id None: every published policy (after the registry changed)."""
-    from gaoxin.core.services import job_create
+    from gaoxin.core.services import job_enqueue
 
     from .tasks import match_policy_task
 
-    job = job_create(kind="policy_match", actor=actor)
-    match_policy_task.enqueue(job.pk, policy_id)
+    job_enqueue(kind="policy_match", actor=actor, task=match_policy_task, args=(policy_id,))
 
 
 def rematch_after_registry_change(actor) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.core.forms import XlsxUploadForm
-from gaoxin.core.services import job_create
+from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import paginate, render_page, require
 
 from . import catalog_io, qr, selectors, services
@@ -257,9 +256,8 @@ def manage_status(request, code: str):
 def manage_import(request):
     form = XlsxUploadForm(request.POST or None, request.FILES or None, label="事项清单文件（.xlsx）")
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            job = job_create(kind="catalog_import", actor=request.user, input_file=form.cleaned_data["file"])
-            transaction.on_commit(lambda: import_catalog_task.enqueue(job.pk))
+        job = job_enqueue(kind="catalog_import", actor=request.user, task=import_catalog_task,
+                          input_file=form.cleaned_data["file"])
         return redirect("job_detail", pk=job.pk)
     return render(request, "catalog/manage_import.html", {"form": form, "sheets": [
         (catalog_io.ITEM_SHEET, catalog_io.ITEM_COLUMNS, catalog_io.ITEM_REQUIRED),
@@ -271,7 +269,5 @@ def manage_import(request):
 @require(perms.can_manage_catalog)
 @require_POST
 def manage_export(request):
-    with transaction.atomic():
-        job = job_create(kind="catalog_export", actor=request.user)
-        transaction.on_commit(lambda: export_catalog_task.enqueue(job.pk))
+    job = job_enqueue(kind="catalog_export", actor=request.user, task=export_catalog_task)
     return redirect("job_detail", pk=job.pk)

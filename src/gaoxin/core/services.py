@@ -133,6 +133,14 @@ def job_create(*, kind: str, actor, total: int = 0, input_file=None) -> Job:
     return job
 
 
+def job_enqueue(*, kind: str, actor, task, args: tuple = (), input_file=None) -> Job:
+    """Create a job and hand it to the task backend once the job row is committed."""
+    with transaction.atomic():
+        job = job_create(kind=kind, actor=actor, input_file=input_file)
+        transaction.on_commit(lambda: task.enqueue(job.pk, *args))
+    return job
+
+
 def job_start(job: Job, *, total: int | None = None) -> None:
     job.status = JobStatus.RUNNING
     job.started_at = timezone.now()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
-from gaoxin.core.services import job_create
+from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import paginate, render_page, require
 
 from . import registry
@@ -47,9 +46,8 @@ def enterprise_detail(request, pk: int):
 def registry_import(request):
     form = RegistryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            job = job_create(kind="enterprise_import", actor=request.user, input_file=form.cleaned_data["file"])
-            transaction.on_commit(lambda: import_registry_task.enqueue(job.pk))
+        job = job_enqueue(kind="enterprise_import", actor=request.user, task=import_registry_task,
+                          input_file=form.cleaned_data["file"])
         return redirect("job_detail", pk=job.pk)
     return render(request, "enterprises/registry_import.html", {
         "form": form, "sheets": [
@@ -64,7 +62,5 @@ def registry_import(request):
 @require(perms.can_export_enterprises)
 @require_POST
 def registry_export(request):
-    with transaction.atomic():
-        job = job_create(kind="enterprise_export", actor=request.user)
-        transaction.on_commit(lambda: export_registry_task.enqueue(job.pk))
+    job = job_enqueue(kind="enterprise_export", actor=request.user, task=export_registry_task)
     return redirect("job_detail", pk=job.pk)
