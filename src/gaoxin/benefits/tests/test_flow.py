@@ -215,3 +215,22 @@ def test_registry_import_rematches(own_enterprise, hrss, admin_user, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         registry_import(parsed=parsed, actor=admin_user)
     assert MatchResult.objects.get(policy=policy).enterprise == own_enterprise
+
+
+def test_list_pages_have_constant_queries(enterprise_client, admin_client, own_enterprise, enterprise_user, hrss,
+                                          admin_user, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+    facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20, eligible_new_hires=2)
+
+    def load(n):
+        for i in range(n):
+            policy = make_policy(hrss, code=f"q{Policy.objects.count()}", rule="ui_months >= 12")
+            publish(policy, admin_user, django_capture_on_commit_callbacks)
+            services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
+                                        bank_account="6222")
+        for client, url, budget in ((admin_client, "/policies/", 9), (enterprise_client, "/policies/mine/", 10),
+                                    (admin_client, "/policies/applications/", 9), (admin_client, "/policies/statistics/", 10)):
+            with django_assert_max_num_queries(budget):
+                assert client.get(url).status_code == 200, url
+
+    load(2)
+    load(15)
