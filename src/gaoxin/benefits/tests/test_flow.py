@@ -222,7 +222,7 @@ def test_list_pages_have_constant_queries(enterprise_client, admin_client, own_e
     facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20, eligible_new_hires=2)
 
     def load(n):
-        for i in range(n):
+        for _ in range(n):
             policy = make_policy(hrss, code=f"q{Policy.objects.count()}", rule="ui_months >= 12")
             publish(policy, admin_user, django_capture_on_commit_callbacks)
             services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
