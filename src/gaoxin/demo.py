@@ -237,6 +237,9 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     policies = build_demo_policies(actor=by_name["admin"])
     for policy in policies:
         benefit_services.policy_publish(policy=policy, actor=by_name["admin"])
+    from gaoxin.appeals.demo_data import build_demo_appeals
+
+    build_demo_appeals(rng=rng, enterprises=ents[:2])
     from gaoxin.cases.history import generate_history
 
     history_count = generate_history(n=history, seed=seed)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "gaoxin.catalog",
     "gaoxin.cases",
     "gaoxin.benefits",
+    "gaoxin.appeals",
     "gaoxin.portal",
 ]
 
@@ -215,3 +216,12 @@ GAOXIN_FAST_PAYMENT_WORKDAYS = env.int("GAOXIN_FAST_PAYMENT_WORKDAYS", default=6
 GAOXIN_BENEFIT_NOTICE_WORKDAYS = env.int("GAOXIN_BENEFIT_NOTICE_WORKDAYS", default=5)
 # A PARTIAL match is pushed when at least this share of its conditions is already met (自测通过率 band "中").
 GAOXIN_PARTIAL_PUSH_MIN_RATIO = env.float("GAOXIN_PARTIAL_PUSH_MIN_RATIO", default=0.4)
+# Enterprise appeals (benefits.md §5.4): (respond, resolve) in working days after dispatch, by
+# urgency (urgent, complex) or request type. 0 = the same day.
+GAOXIN_APPEAL_LIMITS = env.json("GAOXIN_APPEAL_LIMITS", default={
+    "urgent": [0, 0], "complex": [1, 25], "consult": [1, 2], "help": [0, 10], "suggestion": [0, 10],
+    "complaint": [0, 15], "report": [0, 15],
+})
+GAOXIN_APPEAL_EXTENSION_WORKDAYS = env.int("GAOXIN_APPEAL_EXTENSION_WORKDAYS", default=10)
+# 满意率 = (非常满意 + 满意 + w × 基本满意) ÷ rated (benefits.md §5.5)
+GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT = env.float("GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT", default=1.0)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from gaoxin.accounts.views import LoginView, LogoutView
+from gaoxin.appeals import views as appeal_views
 from gaoxin.benefits import views as benefit_views
 from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
@@ -80,6 +81,12 @@ urlpatterns = [
     path("policies/<slug:code>/publish/", benefit_views.policy_publish, name="policy_publish"),
     path("policies/<slug:code>/apply/", benefit_views.application_create, name="benefit_apply"),
     path("notifications/", case_views.notification_list, name="notification_list"),
+    # Enterprise appeals (企业诉求).
+    path("appeals/", appeal_views.appeal_index, name="appeal_index"),
+    path("appeals/new/", appeal_views.appeal_new, name="appeal_new"),
+    path("appeals/statistics/", appeal_views.appeal_statistics, name="appeal_statistics"),
+    path("appeals/<str:number>/", appeal_views.appeal_detail, name="appeal_detail"),
+    path("appeals/<str:number>/act/", appeal_views.appeal_act, name="appeal_act"),
     path("api/", include("gaoxin.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -147,3 +147,23 @@ def rectifications_visible_to(user) -> QuerySet:
     if has_role(user, Role.DEPT_OFFICER):
         return Rectification.objects.filter(department_id=user.org_unit_id)
     return Rectification.objects.none()
+
+
+# --- appeals (企业诉求) ---------------------------------------------------------------
+
+def appeals_visible_to(user) -> QuerySet:
+    """The centre and leaders see all; a department the appeals it leads or cooperates on;
+    a station officer those of the station; an enterprise user its enterprises' appeals."""
+    from django.db.models import Q
+
+    from gaoxin.appeals.models import Appeal
+
+    if has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER):
+        return Appeal.objects.all()
+    if has_role(user, Role.DEPT_OFFICER):
+        return Appeal.objects.filter(Q(lead_id=user.org_unit_id) | Q(cooperating=user.org_unit_id)).distinct()
+    if has_role(user, Role.STATION_OFFICER, Role.AGENT):
+        return Appeal.objects.filter(Q(received_by=user) | Q(station_id=user.org_unit_id)).distinct()
+    if has_role(user, Role.ENTERPRISE):
+        return Appeal.objects.filter(enterprise__memberships__user=user)
+    return Appeal.objects.none()

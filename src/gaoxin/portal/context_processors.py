@@ -15,6 +15,7 @@ def navigation(request):
     items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
     items.append((_("我的办件") if user.role == "enterprise" else _("办件"), reverse("case_queue_all"), "cases"))
     items.append((_("惠企政策"), reverse("policy_index"), "policies"))
+    items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
     if perms.can_use_deadline_calculator(user):
         items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))
     if perms.can_manage_catalog(user):

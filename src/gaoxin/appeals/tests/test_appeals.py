@@ -1,0 +1,136 @@
+"""Appeals: the transition table both ways, two departments, rating, reopening, scoping, 三率."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.appeals import services
+from gaoxin.appeals.models import Appeal, AppealStatus
+from gaoxin.appeals.selectors import statistics
+from gaoxin.catalog.tests.factories import department
+from gaoxin.core.models import AuditEvent
+
+
+@pytest.fixture
+def units(db):
+    return department("hrss", "人力资源和社会保障局"), department("tax", "税务局")
+
+
+@pytest.fixture
+def officers(units):
+    return [UserFactory(role=Role.DEPT_OFFICER, org_unit=u) for u in units]
+
+
+@pytest.fixture
+def appeal(enterprise_user, own_enterprise):
+    return services.appeal_submit(actor=enterprise_user, enterprise=own_enterprise, channel="平台", category="talent",
+                                  request_type="help", title="招工难", description="急需数控技工20名",
+                                  contact_name="王经理", contact_phone="13800000000")
+
+
+def handled(appeal, clerk, units, officers):
+    lead, coop = units
+    appeal = services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk, lead=lead, cooperating=[coop])
+    appeal = services.appeal_transition(appeal=appeal, name="ACCEPT", actor=officers[0])
+    appeal = services.appeal_transition(appeal=appeal, name="START", actor=officers[0])
+    appeal = services.appeal_transition(appeal=appeal, name="COOP_REPORT", actor=officers[1], reason="可享受社保补贴")
+    return services.appeal_transition(appeal=appeal, name="RESOLVE", actor=officers[0], result="solved",
+                                      reason="已组织专场招聘会，推荐技工18名")
+
+
+def test_two_departments_and_closing_with_rating(appeal, clerk_user, units, officers, enterprise_user):
+    appeal = handled(appeal, clerk_user, units, officers)
+    assert appeal.status == AppealStatus.RESOLVED and appeal.responded_on_time is True
+    with pytest.raises(ValidationError):
+        services.appeal_transition(appeal=appeal, name="CONFIRM", actor=enterprise_user)  # no rating
+    appeal = services.appeal_transition(appeal=appeal, name="CONFIRM", actor=enterprise_user, satisfaction=5, solved=True)
+    assert appeal.status == AppealStatus.CLOSED
+    assert [e.transition for e in appeal.events.all()] == ["SUBMIT", "DISPATCH", "ACCEPT", "START", "COOP_REPORT",
+                                                            "RESOLVE", "CONFIRM"]
+    stats = {r["name"]: r for r in statistics("lead__name")}["人力资源和社会保障局"]
+    assert stats["response_rate"] == 100.0 and stats["solve_rate"] == 100.0 and stats["satisfaction_rate"] == 100.0
+
+
+def test_dissatisfied_enterprise_reopens(appeal, clerk_user, units, officers, enterprise_user):
+    appeal = handled(appeal, clerk_user, units, officers)
+    with pytest.raises(ValidationError, match="重办"):
+        services.appeal_transition(appeal=appeal, name="CONFIRM", actor=enterprise_user, satisfaction=1, solved=False)
+    appeal = services.appeal_transition(appeal=appeal, name="REOPEN", actor=enterprise_user, reason="只到岗5人")
+    assert appeal.status == AppealStatus.IN_PROGRESS and appeal.reopen_count == 1
+
+
+def test_return_and_reassignment_settled_by_the_centre(appeal, clerk_user, units, officers):
+    lead, other = units
+    appeal = services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk_user, lead=lead)
+    appeal = services.appeal_transition(appeal=appeal, name="REQUEST_RETURN", actor=officers[0],
+                                        reason="属税收政策咨询，建议税务局办理")
+    with pytest.raises(ValidationError):
+        services.appeal_transition(appeal=appeal, name="REASSIGN", actor=clerk_user, lead=lead)
+    appeal = services.appeal_transition(appeal=appeal, name="REASSIGN", actor=clerk_user, lead=other)
+    assert appeal.lead == other and appeal.returns == 1 and appeal.status == AppealStatus.DISPATCHED
+    with pytest.raises(PermissionDenied):
+        services.appeal_transition(appeal=appeal, name="ACCEPT", actor=officers[0])  # no longer the lead
+
+
+def test_urging_escalates(appeal, clerk_user, units):
+    appeal = services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk_user, lead=units[0])
+    for level in ("催办", "督办", "通报", "通报"):
+        appeal = services.appeal_transition(appeal=appeal, name="URGE", actor=clerk_user, reason="逾期未签收")
+        assert appeal.supervision == level
+
+
+ALL = [(name, status) for name in services.TRANSITIONS for status in AppealStatus.values]
+
+
+@pytest.mark.parametrize("name,status", ALL)
+def test_transition_table(name, status, appeal, clerk_user, units, officers, enterprise_user):
+    lead, coop = units
+    Appeal.objects.filter(pk=appeal.pk).update(status=status, lead=lead)
+    appeal.refresh_from_db()
+    appeal.cooperating.set([coop])
+    who = services.TRANSITIONS[name][2]
+    actor = {"centre": clerk_user, "lead": officers[0], "cooperating": officers[1], "enterprise": enterprise_user}[who]
+    kwargs = {"reason": "说明", "lead": coop, "result": "solved", "satisfaction": 5, "solved": True}
+    audits = AuditEvent.objects.count()
+    if status in services.TRANSITIONS[name][0]:
+        services.appeal_transition(appeal=appeal, name=name, actor=actor, **kwargs)
+        assert AuditEvent.objects.count() == audits + 1
+    else:
+        with pytest.raises(ValidationError):
+            services.appeal_transition(appeal=appeal, name=name, actor=actor, **kwargs)
+        assert AuditEvent.objects.count() == audits
+
+
+def test_scoping(appeal, clerk_user, units, officers, enterprise_client, other_enterprise):
+    services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk_user, lead=units[0])
+    stranger = UserFactory(role=Role.DEPT_OFFICER, org_unit=department("housing", "住建局"))
+    c = Client()
+    c.force_login(stranger)
+    assert c.get(f"/appeals/{appeal.number}/").status_code == 404
+    mine = Client()
+    mine.force_login(officers[0])
+    assert appeal.number in mine.get("/appeals/").content.decode()
+    assert appeal.number in enterprise_client.get("/appeals/").content.decode()
+    response = enterprise_client.post("/appeals/new/", {"uscc": other_enterprise.uscc, "category": "talent",
+                                                        "request_type": "help", "title": "x", "description": "y",
+                                                        "contact_name": "a", "contact_phone": "1"})
+    assert Appeal.objects.count() == 1 and response.status_code == 200
+
+
+def test_pages_and_api(enterprise_client, clerk_client, own_enterprise, units, client):
+    enterprise_client.post("/appeals/new/", {"uscc": own_enterprise.uscc, "category": "financing",
+                                             "request_type": "help", "title": "贷款难", "description": "需要流动资金",
+                                             "contact_name": "李", "contact_phone": "13800000000"})
+    appeal = Appeal.objects.get()
+    response = clerk_client.post(f"/appeals/{appeal.number}/act/", {"name": "DISPATCH", "lead": units[0].pk,
+                                                                     "cooperating": [units[1].pk]})
+    appeal.refresh_from_db()
+    assert response.status_code == 302 and appeal.status == AppealStatus.DISPATCHED
+    assert list(appeal.cooperating.all()) == [units[1]]
+    assert client.get("/api/v1/appeals/").status_code == 401
+    data = clerk_client.get(f"/api/v1/appeals/{appeal.number}/").json()
+    assert data["lead"] == "人力资源和社会保障局" and data["events"][-1]["transition"] == "DISPATCH"
+    assert "三率统计" in clerk_client.get("/appeals/").content.decode()
+    assert clerk_client.get("/appeals/statistics/").status_code == 200
