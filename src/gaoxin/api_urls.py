@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gaoxin.appeals.api import AppealViewSet
+from gaoxin.assist.api import OrderViewSet, StationLogViewSet
 from gaoxin.benefits import api as benefit_api
 from gaoxin.cases.api import CaseViewSet
 from gaoxin.catalog import api as catalog_api
@@ -17,6 +18,8 @@ router.register("catalog/zones", catalog_api.ZoneViewSet, basename="catalog-zone
 router.register("catalog/bundles", catalog_api.BundleViewSet, basename="catalog-bundle")
 router.register("cases", CaseViewSet, basename="case")
 router.register("appeals", AppealViewSet, basename="appeal")
+router.register("assist-orders", OrderViewSet, basename="assist-order")
+router.register("station-logs", StationLogViewSet, basename="station-log")
 router.register("policies", benefit_api.PolicyViewSet, basename="policy")
 router.register("policy-matches", benefit_api.MyMatchViewSet, basename="policy-match")
 router.register("benefit-applications", benefit_api.ApplicationViewSet, basename="benefit-application")

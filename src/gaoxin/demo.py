@@ -240,6 +240,9 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.appeals.demo_data import build_demo_appeals
 
     build_demo_appeals(rng=rng, enterprises=ents[:2])
+    from gaoxin.assist.demo_data import build_demo_assist
+
+    build_demo_assist(rng=rng, enterprises=ents[:200], today=today)
     from gaoxin.cases.history import generate_history
 
     history_count = generate_history(n=history, seed=seed)

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "gaoxin.cases",
     "gaoxin.benefits",
     "gaoxin.appeals",
+    "gaoxin.stations",
+    "gaoxin.assist",
     "gaoxin.portal",
 ]
 
@@ -225,3 +227,6 @@ GAOXIN_APPEAL_LIMITS = env.json("GAOXIN_APPEAL_LIMITS", default={
 GAOXIN_APPEAL_EXTENSION_WORKDAYS = env.int("GAOXIN_APPEAL_EXTENSION_WORKDAYS", default=10)
 # 满意率 = (非常满意 + 满意 + w × 基本满意) ÷ rated (benefits.md §5.5)
 GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT = env.float("GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT", default=1.0)
+# The four 即 (services.md §11, §17.10): largest gaps in calendar days that still count.
+GAOXIN_LAND_TO_START_DAYS = env.int("GAOXIN_LAND_TO_START_DAYS", default=7)  # 拿地即开工
+GAOXIN_COMPLETION_TO_CERT_DAYS = env.int("GAOXIN_COMPLETION_TO_CERT_DAYS", default=7)  # 竣工即办证

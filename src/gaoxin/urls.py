@@ -5,12 +5,14 @@ from django.views.i18n import set_language
 
 from gaoxin.accounts.views import LoginView, LogoutView
 from gaoxin.appeals import views as appeal_views
+from gaoxin.assist import views as assist_views
 from gaoxin.benefits import views as benefit_views
 from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
 from gaoxin.enterprises import views as enterprise_views
 from gaoxin.portal import views as portal_views
+from gaoxin.stations import views as station_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
@@ -87,6 +89,21 @@ urlpatterns = [
     path("appeals/statistics/", appeal_views.appeal_statistics, name="appeal_statistics"),
     path("appeals/<str:number>/", appeal_views.appeal_detail, name="appeal_detail"),
     path("appeals/<str:number>/act/", appeal_views.appeal_act, name="appeal_act"),
+    # Stations (驿站), 帮代办 and project approval chains.
+    path("stations/", station_views.station_index, name="station_index"),
+    path("stations/figures/", station_views.centre_figures, name="centre_figures"),
+    path("stations/<slug:code>/", station_views.station_detail, name="station_detail"),
+    path("stations/<slug:code>/log/", station_views.station_log, name="station_log"),
+    path("stations/<slug:code>/events/", station_views.station_event, name="station_event"),
+    path("stations/<slug:code>/liaison/", station_views.station_liaison, name="station_liaison"),
+    path("assist/", assist_views.order_index, name="order_index"),
+    path("assist/new/", assist_views.order_new, name="order_new"),
+    path("assist/projects/", assist_views.project_index, name="project_index"),
+    path("assist/projects/<int:pk>/", assist_views.project_detail, name="project_detail"),
+    path("assist/projects/<int:pk>/steps/<int:step_id>/", assist_views.project_file_step, name="project_file_step"),
+    path("assist/projects/<int:pk>/milestones/", assist_views.project_milestones, name="project_milestones"),
+    path("assist/<str:number>/", assist_views.order_detail, name="order_detail"),
+    path("assist/<str:number>/act/", assist_views.order_act, name="order_act"),
     path("api/", include("gaoxin.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -167,3 +167,35 @@ def appeals_visible_to(user) -> QuerySet:
     if has_role(user, Role.ENTERPRISE):
         return Appeal.objects.filter(enterprise__memberships__user=user)
     return Appeal.objects.none()
+
+
+# --- 帮代办, projects, stations ------------------------------------------------------------
+
+def orders_visible_to(user) -> QuerySet:
+    from django.db.models import Q
+
+    from gaoxin.assist.models import AssistOrder
+
+    if has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER):
+        return AssistOrder.objects.all()
+    if has_role(user, Role.AGENT):
+        return AssistOrder.objects.filter(Q(agent=user) | Q(requested_by=user))
+    if has_role(user, Role.STATION_OFFICER):
+        return AssistOrder.objects.filter(Q(station_id=user.org_unit_id) | Q(requested_by=user))
+    if has_role(user, Role.ENTERPRISE):
+        return AssistOrder.objects.filter(enterprise__memberships__user=user)
+    return AssistOrder.objects.none()
+
+
+def projects_visible_to(user) -> QuerySet:
+    from gaoxin.assist.models import Project
+
+    if is_staff_role(user):
+        return Project.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return Project.objects.filter(enterprise__memberships__user=user)
+    return Project.objects.none()
+
+
+def can_view_stations(user) -> bool:
+    return is_staff_role(user)

@@ -16,6 +16,9 @@ def navigation(request):
     items.append((_("我的办件") if user.role == "enterprise" else _("办件"), reverse("case_queue_all"), "cases"))
     items.append((_("惠企政策"), reverse("policy_index"), "policies"))
     items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
+    items.append((_("帮代办"), reverse("order_index"), "assist"))
+    if perms.can_view_stations(user):
+        items.append((_("驿站"), reverse("station_index"), "stations"))
     if perms.can_use_deadline_calculator(user):
         items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))
     if perms.can_manage_catalog(user):

@@ -1,0 +1,82 @@
+"""帮代办: an enterprise orders help; the centre assigns an agent; the agent files the case
+and completes the order; the enterprise rates it. And one step of a project approval chain."""
+
+import datetime as dt
+
+import pytest
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.assist import services
+from gaoxin.assist.models import ChainStep, ChainTemplate
+from gaoxin.catalog.tests.factories import make_item
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+
+from .conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def session(browser, live_server, username):
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server.url, username, "Secret-pass-123")
+    return page
+
+
+def test_order_from_request_to_completion(live_server, browser):
+    admin = UserFactory(role=Role.ZONE_ADMIN)
+    make_item(admin, name="企业变更登记", channels=["window", "proxy"], situations=())
+    enterprise = EnterpriseFactory(name="湖南三益智宅家居有限公司")
+    UserFactory(username="ent", role=Role.ENTERPRISE).enterprise_memberships.create(enterprise=enterprise)
+    UserFactory(username="clerk", role=Role.WINDOW_CLERK)
+    UserFactory(username="agent", role=Role.AGENT, full_name="帮代办 陈杰")
+
+    ent = session(browser, live_server, "ent")
+    ent.goto(f"{live_server.url}/assist/new/")
+    ent.get_by_label("代办事项（可选）").select_option(label="企业变更登记")
+    ent.get_by_label("需求说明").fill("变更注册地址，希望上门代办")
+    ent.get_by_label("联系电话").fill("13800000000")
+    ent.get_by_role("button", name="提交订单").click()
+    assert ent.get_by_test_id("order-status").inner_text() == "已下单"
+    url = ent.url
+
+    clerk = session(browser, live_server, "clerk")
+    clerk.goto(url)
+    clerk.get_by_role("button", name="指派专员").click()
+    assert clerk.get_by_test_id("agent").inner_text() == "帮代办 陈杰"
+
+    agent = session(browser, live_server, "agent")
+    agent.goto(url)
+    agent.get_by_role("button", name="开始代办").click()
+    agent.get_by_role("button", name="代为申报").click()
+    assert "已代为申报" in agent.content()
+    agent.get_by_label("走访记录").fill("上门收取营业执照正副本")
+    agent.get_by_role("button", name="记录", exact=True).click()
+    agent.get_by_label("办结（办结单）说明").fill("新营业执照已当面交付企业")
+    agent.get_by_role("button", name="办结（办结单）").click()
+    assert agent.get_by_test_id("order-status").inner_text() == "已办结"
+
+    ent.reload()
+    ent.get_by_role("button", name="提交评价").click()
+    assert "企业评价：5星" in ent.content()
+
+
+def test_one_step_of_a_project_chain(live_server, browser):
+    admin = UserFactory(role=Role.ZONE_ADMIN)
+    first = make_item(admin, code="43037109XK0001", name="企业投资项目备案", situations=(), channels=["window", "proxy"])
+    second = make_item(admin, code="43037109XK0002", name="建设用地规划许可证核发", situations=(), channels=["window", "proxy"])
+    template = ChainTemplate.objects.create(code="t", name="工业项目审批链")
+    s1 = ChainStep.objects.create(template=template, name="立项备案", item=first, order=0)
+    ChainStep.objects.create(template=template, name="用地规划许可", item=second, order=1).predecessors.set([s1])
+    agent_user = UserFactory(username="agent", role=Role.AGENT)
+    project = services.project_create(actor=admin, name="金杯电工智能制造基地", enterprise=EnterpriseFactory(),
+                                      template=template, is_key=True, agent=agent_user, negotiation_on=dt.date.today())
+
+    agent = session(browser, live_server, "agent")
+    agent.goto(f"{live_server.url}/assist/projects/{project.pk}/")
+    chain = agent.get_by_test_id("chain")
+    assert "申报用地规划许可" not in chain.inner_text()  # waits for its predecessor
+    agent.get_by_role("button", name="申报立项备案").click()
+    assert "已申报“立项备案”" in agent.content()
+    assert "已接件" in agent.get_by_test_id("chain").inner_text()
