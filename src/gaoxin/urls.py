@@ -40,6 +40,7 @@ urlpatterns = [
     path("guide/bundles/<slug:code>/form/", catalog_views.bundle_form, name="guide_bundle_form"),
     path("guide/<str:code>/", catalog_views.guide_detail, name="guide_detail"),
     path("guide/<str:code>/poster/", catalog_views.guide_poster, name="guide_poster"),
+    path("guide/<str:code>/poster.pdf", catalog_views.guide_poster, {"pdf": True}, name="guide_poster_pdf"),
     path("guide/<str:code>/qr.<str:fmt>", catalog_views.guide_qr, name="guide_qr"),
     path("guide/<str:code>/materials/<int:material_id>/<str:kind>/", catalog_views.guide_download, name="guide_download"),
     # Catalogue maintenance (administrators).
@@ -68,6 +69,7 @@ urlpatterns = [
     path("cases/<str:number>/review/", case_views.case_review, name="case_review"),
     path("cases/<str:number>/materials/", case_views.case_add_materials, name="case_add_materials"),
     path("cases/<str:number>/notice/<slug:kind>/", case_views.case_notice, name="case_notice"),
+    path("cases/<str:number>/notice/<slug:kind>/pdf/", case_views.case_notice, {"pdf": True}, name="case_notice_pdf"),
     path("track/", case_views.track, name="track"),
     # Enterprise benefits (惠企政策).
     path("policies/", benefit_views.policy_index, name="policy_index"),

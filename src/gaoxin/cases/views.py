@@ -3,6 +3,8 @@ window intake, printable notices, public tracking, reviews and rectifications.""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.catalog import qr
 from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
+from gaoxin.core.pdf import pdf_response
 from gaoxin.core.views_utils import paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
@@ -193,18 +196,21 @@ def case_review(request, number: str):
     return redirect("case_detail", number=number)
 
 
-def case_notice(request, number: str, kind: str):
+def case_notice(request, number: str, kind: str, pdf: bool = False):
     case = _case(request, number)
     titles = dict(_notices(case))
     if kind not in titles:
         raise Http404("该办件没有此类文书")
     track_url = request.build_absolute_uri(reverse("track") + f"?number={case.number}")
     correction = case.events.filter(transition="REQUEST_CORRECTION").last()
-    return render(request, "cases/notice.html", {
+    context = {
         "case": case, "kind": kind, "title": titles[kind], "qr_svg": qr.qr_svg(track_url, scalable=True),
         "track_url": track_url, "correction": correction, "today": timezone.localdate(),
-        "owed": case.materials.filter(owed=True).select_related("material"),
-    })
+        "owed": case.materials.filter(owed=True).select_related("material"), "pdf": pdf,
+    }
+    if pdf:
+        return pdf_response(request, "cases/notice.html", context, quote(f"{titles[kind]}-{case.number}.pdf"))
+    return render(request, "cases/notice.html", context)
 
 
 @require(perms.can_apply_online)

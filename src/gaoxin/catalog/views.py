@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.core.forms import XlsxUploadForm
+from gaoxin.core.pdf import pdf_response
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import paginate, render_page, require
 
@@ -91,14 +94,15 @@ def guide_download(request, code: str, material_id: int, kind: str):
 
 
 @login_not_required
-def guide_poster(request, code: str):
-    """Printable A4 poster: the QR opens the guide; it records the version printed."""
+def guide_poster(request, code: str, pdf: bool = False):
+    """Printable A4 poster (HTML, or PDF): the QR opens the guide; it records the version printed."""
     item = _public_item(code)
     url = qr.guide_url(request, code, item.current_version.number)
-    return render(request, "catalog/poster.html", {
-        "item": item, "v": item.current_version, "qr_url": url, "qr_svg": qr.qr_svg(url, scalable=True),
-        "printed_on": timezone.localdate(),
-    })
+    context = {"item": item, "v": item.current_version, "qr_url": url, "qr_svg": qr.qr_svg(url, scalable=True),
+               "printed_on": timezone.localdate(), "pdf": pdf}
+    if pdf:
+        return pdf_response(request, "catalog/poster.html", context, quote(f"{item.name}-二维码海报.pdf"))
+    return render(request, "catalog/poster.html", context)
 
 
 @login_not_required

@@ -1,0 +1,71 @@
+"""Notices and posters as PDFs with embedded Chinese fonts; HTML where WeasyPrint is missing."""
+
+import os
+import re
+import shutil
+import zlib
+
+import pytest
+
+from gaoxin.cases import services
+from gaoxin.catalog.tests.factories import make_item
+
+try:
+    import weasyprint  # noqa: F401
+
+    HAVE_PDF = True
+except (ImportError, OSError):
+    HAVE_PDF = False
+
+def pdf_text(data: bytes) -> bytes:
+    """The PDF with its compressed streams inflated, to look for the embedded font names."""
+    out = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(out)
+
+
+needs_pdf = pytest.mark.skipif(not HAVE_PDF and not os.environ.get("CI"),
+                               reason="WeasyPrint needs Pango (Debian libpango-1.0-0); CI installs it")
+needs_font = pytest.mark.skipif(not shutil.which("fc-list") and not os.environ.get("CI"),
+                                reason="fonts-noto-cjk not installed; CI installs it")
+
+
+@needs_pdf
+@needs_font
+def test_acceptance_notice_pdf_embeds_a_chinese_font(clerk_client, clerk_user, admin_user, own_enterprise):
+    item = make_item(admin_user, situations=())
+    required = set(item.current_version.materials.filter(necessity="required").values_list("pk", flat=True))
+    case = services.case_submit(item=item, channel="window", actor=clerk_user, originals_seen=required,
+                                applicant=services.Applicant(type="enterprise", name=own_enterprise.name,
+                                                             enterprise=own_enterprise))
+    services.case_transition(case=case, name="ACCEPT", actor=clerk_user)
+    response = clerk_client.get(f"/cases/{case.number}/notice/acceptance/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and b"CJK" in pdf_text(response.content)
+
+
+@needs_pdf
+def test_poster_pdf_is_public(client, admin_user):
+    item = make_item(admin_user)
+    response = client.get(f"/guide/{item.implementation_code}/poster.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_falls_back_to_print_html_without_weasyprint(client, admin_user, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name.startswith("weasyprint"):
+            raise ImportError("no weasyprint")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    item = make_item(admin_user)
+    response = client.get(f"/guide/{item.implementation_code}/poster.pdf")
+    assert response.status_code == 200 and "码上查" in response.content.decode()
