@@ -1,3 +1,5 @@
+import logging
+
 from django.core.management.base import BaseCommand
 
 from gaoxin.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoAlreadySeeded, build_demo_zone
@@ -12,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--history", type=int, default=5000, help="finished cases over the past 12 months")
 
     def handle(self, *args, seed, enterprises, history, **options):
+        # Demo cases and appeals send hundreds of notices; the log backend would print each one.
+        notify_log = logging.getLogger("gaoxin.notify")
+        level = notify_log.level
+        notify_log.setLevel(logging.WARNING)
         try:
             counts = build_demo_zone(seed=seed, enterprises=enterprises, history=history)
             self.stdout.write(self.style.SUCCESS(
@@ -22,6 +28,8 @@ class Command(BaseCommand):
             ))
         except DemoAlreadySeeded:
             self.stdout.write("演示数据已存在，跳过生成（删除 var/gaoxin.sqlite3 可重新生成）。")
+        finally:
+            notify_log.setLevel(level)
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for username, role, what in DEMO_LOGINS:
             self.stdout.write(f"  {username:<11} {role:<16} {what}")
