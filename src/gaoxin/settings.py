@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "gaoxin.appeals",
     "gaoxin.stations",
     "gaoxin.assist",
+    "gaoxin.evaluation",
     "gaoxin.portal",
 ]
 
@@ -230,3 +231,8 @@ GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT = env.float("GAOXIN_APPEAL_BASIC_SATISFIED_
 # The four 即 (services.md §11, §17.10): largest gaps in calendar days that still count.
 GAOXIN_LAND_TO_START_DAYS = env.int("GAOXIN_LAND_TO_START_DAYS", default=7)  # 拿地即开工
 GAOXIN_COMPLETION_TO_CERT_DAYS = env.int("GAOXIN_COMPLETION_TO_CERT_DAYS", default=7)  # 竣工即办证
+
+# Per-mu evaluation (specs/evaluation.md §12, all "(default, configurable)").
+GAOXIN_EVALUATION_DEPARTMENT_CODE = env("GAOXIN_EVALUATION_DEPARTMENT_CODE", default="economic")
+GAOXIN_EVALUATION_NOTICE_LENGTH = env.int("GAOXIN_EVALUATION_NOTICE_LENGTH", default=5)
+GAOXIN_EVALUATION_NOTICE_UNIT = env("GAOXIN_EVALUATION_NOTICE_UNIT", default="calendar")  # or "working"

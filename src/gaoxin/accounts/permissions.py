@@ -199,3 +199,16 @@ def projects_visible_to(user) -> QuerySet:
 
 def can_view_stations(user) -> bool:
     return is_staff_role(user)
+
+
+# --- per-mu evaluation ---------------------------------------------------------------
+
+def can_run_evaluation(user) -> bool:
+    """The zone administrator and the officers of the department that runs the yearly cycle
+    (经发局 by default, settings.GAOXIN_EVALUATION_DEPARTMENT_CODE)."""
+    from django.conf import settings
+
+    if has_role(user, Role.ZONE_ADMIN):
+        return True
+    return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
+        user.org_unit.code == settings.GAOXIN_EVALUATION_DEPARTMENT_CODE

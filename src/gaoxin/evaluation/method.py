@@ -303,3 +303,7 @@ METHODS_DIR = Path(__file__).resolve().parent / "methods"
 def builtin_method(name: str) -> Method:
     """One of the shipped method files: shandong_default, zhejiang, efficacy."""
     return load_method(METHODS_DIR / f"{name}.yaml")
+
+
+def builtin_method_names() -> list[str]:
+    return sorted(p.stem for p in METHODS_DIR.glob("*.yaml"))
