@@ -243,6 +243,13 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.assist.demo_data import build_demo_assist
 
     build_demo_assist(rng=rng, enterprises=ents[:200], today=today)
+    from gaoxin.evaluation import services as evaluation_services
+
+    cycle = evaluation_services.cycle_create(actor=by_name["admin"], data_year=today.year - 1,
+                                             name=f"{today.year - 1}年度工业企业亩产效益综合评价")
+    evaluation_services.participants_populate(actor=by_name["admin"], cycle=cycle)
+    for target in ("SCOPE_CONFIRMED", "COLLECTING"):
+        evaluation_services.cycle_transition(actor=by_name["admin"], cycle=cycle, target=target)
     from gaoxin.cases.history import generate_history
 
     history_count = generate_history(n=history, seed=seed)
@@ -251,11 +258,11 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
 
 DEMO_LOGINS = [
-    ("admin", "管委会管理员", "企业名录导入导出、事项清单、惠企政策、工作日历、审计日志、后台 /django-admin/"),
+    ("admin", "管委会管理员", "企业名录导入导出、事项清单、惠企政策、亩产评价周期、工作日历、审计日志"),
     ("clerk", "窗口人员", "受理队列、容缺受理、期限预警、企业查询"),
     ("officer", "审批部门人员（市场监管局）", "本部门审查队列、差评整改、企业诉求办理"),
     ("agent", "帮代办专员", "帮代办订单、项目审批链（四即）、企业查询"),
     ("station", "驿站专员（金荣驿站）", "驿站服务台账、活动、企业诉求登记"),
     ("enterprise", "企业用户（绑定2家企业）", "网上申报、我的办件、好差评；只能看到本企业"),
-    ("leader", "领导（只读）", "期限预警、办件统计、诉求三率、企业档案、导出"),
+    ("leader", "领导（只读）", "期限预警、办件统计、诉求三率、亩产评价（只读）、企业档案"),
 ]

@@ -11,6 +11,7 @@ from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
 from gaoxin.enterprises import views as enterprise_views
+from gaoxin.evaluation import views as evaluation_views
 from gaoxin.portal import views as portal_views
 from gaoxin.stations import views as station_views
 
@@ -31,6 +32,13 @@ urlpatterns = [
     path("calendar/<int:year>/day/", core_views.calendar_day_edit, name="calendar_day_edit"),
     path("calendar/<int:year>/confirm/", core_views.calendar_year_confirm, name="calendar_year_confirm"),
     path("audit/", core_views.audit_list, name="audit_list"),
+    path("evaluation/", evaluation_views.cycle_index, name="evaluation_index"),
+    path("evaluation/new/", evaluation_views.cycle_create, name="evaluation_create"),
+    path("evaluation/<int:pk>/", evaluation_views.cycle_detail, name="evaluation_cycle"),
+    path("evaluation/<int:pk>/populate/", evaluation_views.cycle_populate, name="evaluation_populate"),
+    path("evaluation/<int:pk>/transition/", evaluation_views.cycle_transition, name="evaluation_transition"),
+    path("evaluation/<int:pk>/participants/<int:participant_id>/flag/", evaluation_views.participant_flag,
+         name="evaluation_flag"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job_download"),
     # Public guides ("码上查、立下载、网上办"): no log-in.

@@ -212,3 +212,8 @@ def can_run_evaluation(user) -> bool:
         return True
     return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
         user.org_unit.code == settings.GAOXIN_EVALUATION_DEPARTMENT_CODE
+
+
+def can_view_evaluation(user) -> bool:
+    """Leaders read the cycles; enterprises will see only their own report cards."""
+    return can_run_evaluation(user) or has_role(user, Role.LEADER)

@@ -4,11 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from gaoxin.accounts.models import OrgUnit
+from gaoxin.core.api import raise_api_error
 from gaoxin.enterprises.models import Enterprise
 
 from . import selectors, services
@@ -53,12 +53,6 @@ class ActSerializer(serializers.Serializer):
     solved = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-def _raise(exc):
-    if isinstance(exc, PermissionDenied):
-        raise ApiPermissionDenied(str(exc)) from exc
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-
-
 @extend_schema_view(list=extend_schema(summary="企业诉求"), retrieve=extend_schema(summary="诉求与办理过程"),
                     create=extend_schema(summary="提出诉求", request=SubmitSerializer))
 class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -78,7 +72,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         try:
             appeal = services.appeal_submit(actor=request.user, enterprise=enterprise, channel="平台", **d)
         except (ValidationError, PermissionDenied) as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="办理操作（派单、签收、退单、办结、确认……）", request=ActSerializer, responses=AppealSerializer)
@@ -95,5 +89,5 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                 if "cooperating" in d else None, result=d.get("result", ""), satisfaction=d.get("satisfaction"),
                 solved=d.get("solved"))
         except (ValidationError, PermissionDenied) as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(AppealSerializer(appeal).data)

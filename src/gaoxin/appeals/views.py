@@ -10,15 +10,11 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role
-from gaoxin.core.views_utils import paginate, render_page, require
+from gaoxin.core.views_utils import error_text, paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
 from . import selectors, services
 from .models import AppealStatus, Category, RequestType, Result, Urgency
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(m for msgs in exc.message_dict.values() for m in msgs) if hasattr(exc, "error_dict") else "；".join(exc.messages)
 
 
 def appeal_index(request):
@@ -53,7 +49,7 @@ def appeal_new(request):
             messages.success(request, f"诉求已登记，编号 {appeal.number}，政务服务中心将在24小时内派单。")
             return redirect("appeal_detail", number=appeal.number)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
     return render(request, "appeals/appeal_form.html", {
         "enterprises": enterprises, "categories": Category.choices, "types": RequestType.choices,
         "urgencies": Urgency.choices, "data": request.POST,
@@ -89,7 +85,7 @@ def appeal_act(request, number: str):
             solved={"yes": True, "no": False}.get(post.get("solved", "")))
         messages.success(request, "操作已完成。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("appeal_detail", number=number)
 
 

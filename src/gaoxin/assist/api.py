@@ -6,24 +6,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import OrgKind, OrgUnit, User
+from gaoxin.core.api import raise_api_error
 from gaoxin.enterprises.models import Enterprise
 from gaoxin.stations import services as station_services
 from gaoxin.stations.models import Outcome, ServiceCategory, StationService
 
 from . import services
 from .models import AssistOrder, OrderChannel, OrderEvent
-
-
-def _raise(exc):
-    if isinstance(exc, PermissionDenied):
-        raise ApiPermissionDenied(str(exc)) from exc
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
@@ -81,7 +75,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         try:
             order = services.order_create(actor=request.user, enterprise=enterprise, **d)
         except (ValidationError, PermissionDenied) as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="订单操作（指派、代办、中止、续办、办结、终止）", request=OrderActSerializer,
@@ -96,7 +90,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                                               reason=d.get("reason", ""),
                                               agent=User.objects.filter(username=d.get("agent", "")).first())
         except (ValidationError, PermissionDenied) as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(OrderSerializer(order).data)
 
 
@@ -150,5 +144,5 @@ class StationLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
                 outcome=d["outcome"], enterprise=enterprise, person=d.get("person", ""), problem=d["problem"],
                 jobs_filled=d["jobs_filled"], provided_on=d.get("provided_on") or dt.date.today())
         except (ValidationError, PermissionDenied) as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(StationLogSerializer(entry).data, status=status.HTTP_201_CREATED)

@@ -13,15 +13,11 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role, User
 from gaoxin.catalog.models import Bundle, ServiceItem
-from gaoxin.core.views_utils import paginate
+from gaoxin.core.views_utils import error_text, paginate
 from gaoxin.enterprises.models import Enterprise
 
 from . import services
 from .models import AssistOrder, OrderChannel, OrderStatus, Project, VisitKind
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(m for msgs in exc.message_dict.values() for m in msgs) if hasattr(exc, "error_dict") else "；".join(exc.messages)
 
 
 def _order(request, number: str) -> AssistOrder:
@@ -67,7 +63,7 @@ def order_new(request):
             messages.success(request, f"已下单（无偿代办），订单编号 {order.number}，中心将尽快指派专员。")
             return redirect("order_detail", number=order.number)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         except ValueError:
             messages.error(request, "请填写委托书签署日期和有效期")
     return render(request, "assist/order_form.html", {
@@ -112,7 +108,7 @@ def order_act(request, number: str):
                                       agent=User.objects.filter(pk=post.get("agent") or 0).first())
         messages.success(request, "操作已完成。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("order_detail", number=number)
 
 
@@ -149,7 +145,7 @@ def project_file_step(request, pk: int, step_id: int):
         case = services.project_file_step(project=project, step=step, actor=request.user)
         messages.success(request, f"已申报“{step.step.name}”，办件编号 {case.number}。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("project_detail", pk=pk)
 
 

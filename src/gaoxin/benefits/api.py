@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from gaoxin.core.api import raise_api_error
 from gaoxin.enterprises.models import Enterprise
 
 from . import selectors, services
@@ -66,12 +67,6 @@ class ActSerializer(serializers.Serializer):
     payment_ref = serializers.CharField(required=False, allow_blank=True)
 
 
-def _raise(exc):
-    if isinstance(exc, PermissionDenied):
-        raise ApiPermissionDenied(str(exc)) from exc
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-
-
 @extend_schema_view(list=extend_schema(summary="惠企政策库"), retrieve=extend_schema(summary="政策详情"))
 class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PolicySerializer
@@ -122,7 +117,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             app = services.application_create(policy=policy, enterprise=enterprise, actor=request.user,
                                               amount=d.get("amount"), bank_account=d["bank_account"])
         except (ValidationError, PermissionDenied) as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(ApplicationSerializer(app).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="办理操作（受理、退回、审核、拨付……）", request=ActSerializer, responses=ApplicationSerializer)
@@ -136,5 +131,5 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                                                   reason=d.get("reason", ""), amount=d.get("amount"),
                                                   payment_ref=d.get("payment_ref", ""))
         except (ValidationError, PermissionDenied) as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(ApplicationSerializer(app).data)

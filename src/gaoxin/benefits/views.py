@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
-from gaoxin.core.views_utils import paginate, render_page, require
+from gaoxin.core.views_utils import error_text, paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
 from . import selectors, services
@@ -28,10 +28,6 @@ from .models import (
     PolicyMode,
     PolicyStatus,
 )
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(m for msgs in exc.message_dict.values() for m in msgs) if hasattr(exc, "error_dict") else "；".join(exc.messages)
 
 
 def can_manage_policies(user) -> bool:
@@ -112,7 +108,7 @@ def policy_edit(request, code: str | None = None):
             messages.success(request, "政策已保存。" + ("已重新匹配企业。" if policy.status == PolicyStatus.PUBLISHED else ""))
             return redirect("policy_detail", code=policy.code)
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
     fields = [(f.code, f.label) for f in FIELDS.values()]
     return render(request, "benefits/policy_form.html", {"form": form, "policy": policy, "fields": fields})
 
@@ -125,7 +121,7 @@ def policy_publish(request, code: str):
         services.policy_publish(policy=policy, actor=request.user)
         messages.success(request, "政策已发布，正在匹配全区企业并推送“您可能符合”通知。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("policy_detail", code=code)
 
 
@@ -185,7 +181,7 @@ def application_create(request, code: str):
         messages.success(request, f"已{'确认' if app.status == AppStatus.CONFIRMED else '提交'}，申请编号 {app.number}。")
         return redirect("benefit_application", number=app.number)
     except (ValidationError, InvalidOperation) as exc:
-        messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else "金额格式不正确")
+        messages.error(request, error_text(exc) if isinstance(exc, ValidationError) else "金额格式不正确")
     except PermissionDenied as exc:
         raise exc
     return redirect("policy_detail", code=code)
@@ -222,7 +218,7 @@ def application_act(request, number: str):
                                         payment_ref=request.POST.get("payment_ref", ""))
         messages.success(request, "操作已完成。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     except InvalidOperation:
         messages.error(request, "金额格式不正确")
     return redirect("benefit_application", number=number)

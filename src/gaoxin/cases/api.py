@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.catalog.models import CaseType, Channel, ServiceItem
+from gaoxin.core.api import raise_api_error
 from gaoxin.enterprises.models import Enterprise
 
 from . import selectors, services
@@ -63,10 +64,6 @@ class TransitionSerializer(serializers.Serializer):
     days = serializers.IntegerField(required=False, min_value=1)
 
 
-def _raise(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-
-
 @extend_schema_view(
     list=extend_schema(summary="我可见的办件"),
     retrieve=extend_schema(summary="办件状态与办理过程"),
@@ -108,7 +105,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             if item.current_version.case_type == CaseType.IMMEDIATE and d["channel"] in ("web", "mobile", "kiosk"):
                 case = services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
         except ValidationError as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(CaseDetailSerializer(selectors.case_get(user=user, number=case.number)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -125,5 +122,5 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         except PermissionDenied as exc:
             raise ApiPermissionDenied(str(exc)) from exc
         except ValidationError as exc:
-            _raise(exc)
+            raise_api_error(exc)
         return Response(CaseDetailSerializer(selectors.case_get(user=request.user, number=number)).data)

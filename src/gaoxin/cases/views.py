@@ -19,19 +19,13 @@ from gaoxin.accounts.models import Role
 from gaoxin.catalog import qr
 from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
 from gaoxin.core.pdf import pdf_response
-from gaoxin.core.views_utils import paginate, render_page, require
+from gaoxin.core.views_utils import error_text, paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
 from . import selectors, services
 from .forms import ApplyForm, ReviewForm, ToleranceForm, TrackForm, TransitionForm, WindowIntakeForm
 from .models import Case, Kind, Notification, RectificationStatus, Status
 from .workflow import TRANSITIONS, available
-
-
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
 
 
 def _case(request, number: str) -> Case:
@@ -110,7 +104,7 @@ def case_act(request, number: str):
                                  days=data.get("days"), method=data.get("method"), legal_basis=data.get("legal_basis") or "")
         messages.success(request, f"已完成：{TRANSITIONS[data['name']].label}")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("case_detail", number=number)
 
 
@@ -128,7 +122,7 @@ def case_accept_tolerance(request, number: str):
                                  commitment=form.cleaned_data["commitment"])
         messages.success(request, "已容缺受理，请打印《容缺受理通知书》交申请人。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("case_detail", number=number)
 
 
@@ -141,7 +135,7 @@ def case_accept_package(request, number: str):
         services.package_accept(package=case, actor=request.user)
         messages.success(request, "一件事已一次受理，各子件已分送承办部门并联办理。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("case_detail", number=number)
 
 
@@ -157,7 +151,7 @@ def case_supply(request, number: str, material_id: int):
         services.case_supply_owed(case=case, material_id=material_id, actor=request.user, upload=upload)
         messages.success(request, "容缺材料已补齐。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("case_detail", number=number)
 
 
@@ -176,7 +170,7 @@ def case_add_materials(request, number: str):
         names = services.case_add_materials(case=case, files=files, actor=request.user)
         messages.success(request, f"已上传：{'、'.join(names)}。窗口核对后将受理。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("case_detail", number=number)
 
 
@@ -190,7 +184,7 @@ def case_review(request, number: str):
                                    actor=request.user)
             messages.success(request, "感谢您的评价。")
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "请选择评价等级")
     return redirect("case_detail", number=number)
@@ -244,7 +238,7 @@ def apply_online(request, code: str):
                 messages.success(request, f"申请已提交，办件编号 {case.number}，请留意受理通知。")
             return redirect("case_detail", number=case.number)
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
     return render(request, "cases/apply.html", {"item": item, "v": version, "form": form})
 
 
@@ -276,7 +270,7 @@ def window_intake(request, code: str):
                 for field, msgs in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, msgs)
             else:
-                form.add_error(None, _errors(exc))
+                form.add_error(None, error_text(exc))
     return render(request, "cases/window_intake.html", {"item": item, "form": form})
 
 
@@ -346,5 +340,5 @@ def rectification_update(request, pk: int):
                                       visit_result=int(result) if result and result.isdigit() else None)
         messages.success(request, "整改记录已更新。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("rectification_list")

@@ -1,15 +1,24 @@
-"""Working-day and job endpoints."""
+"""Working-day and job endpoints, and the translation of service errors into API errors."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from gaoxin.accounts import permissions as perms
 
 from .selectors import work_calendar
 from .workdays import CalendarRangeError
+
+
+def raise_api_error(exc: DjangoValidationError | DjangoPermissionDenied):
+    """Re-raise a service's error as the API's: 403 with the reason, or 400 naming the fields."""
+    if isinstance(exc, DjangoPermissionDenied):
+        raise PermissionDenied(str(exc)) from exc
+    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
 class DueDateQuery(serializers.Serializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -39,3 +39,8 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+def error_text(exc: ValidationError) -> str:
+    """A validation error's messages as one Chinese sentence list, for a flash message."""
+    return "；".join(exc.messages)

@@ -15,15 +15,11 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import OrgKind, OrgUnit, Position, Role, User
-from gaoxin.core.views_utils import paginate, require
+from gaoxin.core.views_utils import error_text, paginate, require
 from gaoxin.enterprises.models import Enterprise
 
 from . import services
 from .models import Outcome, ServiceCategory, StationEvent, StationService
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(m for msgs in exc.message_dict.values() for m in msgs) if hasattr(exc, "error_dict") else "；".join(exc.messages)
 
 
 @require(perms.can_view_stations)
@@ -75,7 +71,7 @@ def station_log(request, code: str):
             problem=post.get("problem") == "on", jobs_filled=int(post.get("jobs_filled") or 0))
         messages.success(request, "已记入服务台账。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     except ValueError:
         messages.error(request, "解决用工人次应为整数")
     return redirect("station_detail", code=code)
@@ -94,7 +90,7 @@ def station_event(request, code: str):
                               attendees=int(post.get("attendees") or 0))
         messages.success(request, "活动已记录。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     except ValueError:
         messages.error(request, "请填写正确的日期和人数")
     return redirect("station_detail", code=code)
@@ -110,7 +106,7 @@ def station_liaison(request, code: str):
         services.liaison_set(station=station, officer=officer, actor=request.user)
         messages.success(request, f"已指定{officer.org_unit.name}联络员：{officer.get_full_name()}")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("station_detail", code=code)
 
 

@@ -1,0 +1,60 @@
+"""亩产效益评价周期: the economic bureau opens a cycle, builds the participant list, sets one
+firm aside as T class, confirms the list and starts data collection; a leader reads along."""
+
+import pytest
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
+from gaoxin.core.models import AuditEvent
+from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
+from gaoxin.evaluation.models import Cycle, CycleStatus
+
+from .conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_cycle_from_draft_to_collection(live_server, page, browser):
+    UserFactory(username="econ", role=Role.DEPT_OFFICER, org_unit=OrgUnitFactory(name="经济发展局", code="economic"))
+    UserFactory(username="leader", role=Role.LEADER)
+    for name in ("湖南金杯电工股份有限公司", "湖南三一重工配套有限公司", "湘潭电化科技股份有限公司"):
+        LandParcelFactory(enterprise=EnterpriseFactory(name=name))
+    EnterpriseFactory(name="湖南无地科技有限公司")
+
+    login(page, live_server.url, "econ", "Secret-pass-123")
+    page.get_by_role("link", name="亩产评价").first.click()
+    page.get_by_text("还没有评价周期").wait_for()
+    page.get_by_label("数据年度").fill("2025")
+    page.get_by_label("周期名称").fill("2025年度工业企业亩产效益综合评价")
+    page.get_by_role("button", name="新建").click()
+    page.get_by_text("评价周期已创建").wait_for()
+    page.get_by_role("button", name="按企业档案生成参评名单").click()
+    page.get_by_text("参评名单已按企业档案生成").wait_for()
+    assert page.get_by_test_id("rated").inner_text() == "3"
+    assert "用地面积无法确认" in page.get_by_role("row", name="湖南无地科技有限公司").inner_text()
+
+    row = page.get_by_role("row", name="湘潭电化科技股份有限公司")
+    row.get_by_label("湘潭电化科技股份有限公司不参评原因").fill("2025年新投产，不满一个完整年度")
+    row.get_by_role("button", name="列为不参评").click()
+    page.get_by_text("已列为不参评（T类）").wait_for()
+    assert page.get_by_test_id("rated").inner_text() == "2"
+    page.get_by_label("是否参评").select_option("0")
+    page.get_by_role("button", name="筛选").click()
+    assert page.get_by_test_id("participants").locator("tbody tr").count() == 2
+
+    page.get_by_role("button", name="进入“参评名单确认”").click()
+    page.get_by_role("button", name="进入“数据采集”").click()
+    page.get_by_text("评价周期已进入“数据采集”").wait_for()
+    assert page.get_by_test_id("cycle-status").inner_text() == "数据采集"
+
+    cycle = Cycle.objects.get()
+    assert cycle.status == CycleStatus.COLLECTING
+    assert AuditEvent.objects.filter(subject_type="evaluation.cycle", event_type="evaluation.cycle.transition").count() == 2
+
+    leader = browser.new_context(locale="zh-CN").new_page()
+    login(leader, live_server.url, "leader", "Secret-pass-123")
+    leader.goto(f"{live_server.url}/evaluation/")
+    leader.get_by_role("link", name="2025年度工业企业亩产效益综合评价").click()
+    assert leader.get_by_test_id("cycle-status").inner_text() == "数据采集"
+    assert leader.get_by_role("button", name="进入“数据审核”").count() == 0
+    leader.context.close()
