@@ -81,7 +81,7 @@ class Cycle(models.Model):
         constraints = [models.UniqueConstraint(fields=["data_year", "name"], name="cycle_year_name_unique")]
 
     def __str__(self) -> str:
-        return f"{self.data_year}年度 {self.name}"
+        return self.name if str(self.data_year) in self.name else f"{self.data_year}年度 {self.name}"
 
 
 class Participant(models.Model):

@@ -73,6 +73,8 @@ def test_create_validates_and_audits(admin_user):
     assert set(err.value.message_dict) == {"data_year", "name", "method_name"}
     cycle = services.cycle_create(actor=admin_user, data_year=2025, name="年度评价", method_name="zhejiang")
     assert cycle.status == S.DRAFT and cycle.notice_length == 5 and cycle.notice_unit == "calendar"
+    assert str(cycle) == "2025年度 年度评价"
+    assert str(services.cycle_create(actor=admin_user, data_year=2024, name="2024年度评价")) == "2024年度评价"
     assert AuditEvent.objects.filter(event_type="evaluation.cycle.create", subject_id=str(cycle.pk)).count() == 1
     with pytest.raises(ValidationError, match="已有"):
         services.cycle_create(actor=admin_user, data_year=2025, name="年度评价")
