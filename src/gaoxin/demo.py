@@ -98,6 +98,28 @@ class DemoAlreadySeeded(Exception):
 
 
 @transaction.atomic
+def _demo_evaluation_data(rng: random.Random, cycle, actor) -> None:
+    """The tax bureau has uploaded tax and sales; a few firms reported their own figures, some
+    off by more than the cross-check threshold."""
+    from decimal import Decimal
+
+    from gaoxin.accounts.models import OrgUnit
+    from gaoxin.evaluation import collection
+
+    tax = OrgUnit.objects.get(code="tax")
+    rows = list(cycle.participants.filter(participating=True).values_list("pk", flat=True))
+    verified = {}
+    for pk in rows:
+        sales = Decimal(rng.randint(800, 90000))
+        verified[(pk, "sales_wan")] = sales
+        verified[(pk, "tax_wan")] = (sales * Decimal(rng.uniform(0.02, 0.08))).quantize(Decimal("0.01"))
+    collection.department_import(actor=actor, cycle=cycle, unit=tax, values=verified, source_name="税务局数据.xlsx")
+    reported = {key: value * Decimal(rng.choice(["1", "1", "1.02", "0.85", "1.2"])) for key, value in verified.items()
+                if key[0] in rows[:40]}
+    for (pk, field), value in reported.items():  # demo seeding: self-reported figures written directly
+        collection.CycleValue.objects.filter(participant_id=pk, field=field).update(reported=value.quantize(Decimal("0.01")))
+
+
 def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 5000, today: dt.date | None = None) -> dict:
     """Create the demo zone. Refuses when the demo administrator already exists."""
     if User.objects.filter(username="admin").exists():
@@ -250,6 +272,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     evaluation_services.participants_populate(actor=by_name["admin"], cycle=cycle)
     for target in ("SCOPE_CONFIRMED", "COLLECTING"):
         evaluation_services.cycle_transition(actor=by_name["admin"], cycle=cycle, target=target)
+    _demo_evaluation_data(rng, cycle, by_name["admin"])
     from gaoxin.cases.history import generate_history
 
     history_count = generate_history(n=history, seed=seed)

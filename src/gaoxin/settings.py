@@ -236,3 +236,14 @@ GAOXIN_COMPLETION_TO_CERT_DAYS = env.int("GAOXIN_COMPLETION_TO_CERT_DAYS", defau
 GAOXIN_EVALUATION_DEPARTMENT_CODE = env("GAOXIN_EVALUATION_DEPARTMENT_CODE", default="economic")
 GAOXIN_EVALUATION_NOTICE_LENGTH = env.int("GAOXIN_EVALUATION_NOTICE_LENGTH", default=5)
 GAOXIN_EVALUATION_NOTICE_UNIT = env("GAOXIN_EVALUATION_NOTICE_UNIT", default="calendar")  # or "working"
+# Which department supplies and verifies each input field (§12.5); keys are method field names.
+GAOXIN_EVALUATION_FIELD_OWNERS = env.json("GAOXIN_EVALUATION_FIELD_OWNERS", default={
+    "tax_wan": "tax", "sales_wan": "tax",
+    "value_added_wan": "statistics", "energy_tce": "statistics", "rd_wan": "statistics", "avg_employees": "statistics",
+    "electricity_wan_kwh": "power", "water_t": "water",
+    "own_land_m2": "natural-resources", "leased_in_m2": "natural-resources", "leased_out_m2": "natural-resources",
+    "unregistered_land_m2": "natural-resources",
+    "cod_kg": "ecology", "nh3n_kg": "ecology", "so2_kg": "ecology", "nox_kg": "ecology",
+})
+# A self-reported figure further than this from the verified one is listed in the cross-check.
+GAOXIN_EVALUATION_GAP_PERCENT = env.float("GAOXIN_EVALUATION_GAP_PERCENT", default=10.0)

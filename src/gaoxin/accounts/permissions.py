@@ -214,6 +214,15 @@ def can_run_evaluation(user) -> bool:
         user.org_unit.code == settings.GAOXIN_EVALUATION_DEPARTMENT_CODE
 
 
+def can_supply_evaluation_data(user) -> bool:
+    """Officers of a department that owns an input field (settings.GAOXIN_EVALUATION_FIELD_OWNERS)."""
+    from django.conf import settings
+
+    return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
+        user.org_unit.code in set(settings.GAOXIN_EVALUATION_FIELD_OWNERS.values())
+
+
 def can_view_evaluation(user) -> bool:
-    """Leaders read the cycles; enterprises will see only their own report cards."""
-    return can_run_evaluation(user) or has_role(user, Role.LEADER)
+    """Leaders read the cycles and data-supplying departments see them; enterprises will see only
+    their own figures and report cards."""
+    return can_run_evaluation(user) or has_role(user, Role.LEADER) or can_supply_evaluation_data(user)

@@ -1,12 +1,15 @@
 """亩产效益评价周期: the economic bureau opens a cycle, builds the participant list, sets one
 firm aside as T class, confirms the list and starts data collection; a leader reads along."""
 
+import fastexcel
 import pytest
+import xlsxwriter
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
 from gaoxin.core.models import AuditEvent
 from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
+from gaoxin.evaluation import services
 from gaoxin.evaluation.models import Cycle, CycleStatus
 
 from .conftest import login
@@ -58,3 +61,60 @@ def test_cycle_from_draft_to_collection(live_server, page, browser):
     assert leader.get_by_test_id("cycle-status").inner_text() == "数据采集"
     assert leader.get_by_role("button", name="进入“数据审核”").count() == 0
     leader.context.close()
+
+
+def test_department_upload_with_an_error_then_the_cross_check(live_server, page, tmp_path):
+    admin = UserFactory(username="admin", role=Role.ZONE_ADMIN)
+    tax = OrgUnitFactory(name="税务局", short_name="税务", code="tax")
+    UserFactory(username="taxman", role=Role.DEPT_OFFICER, org_unit=tax)
+    firm = EnterpriseFactory(name="湖南金杯电工股份有限公司")
+    LandParcelFactory(enterprise=firm)
+    owner = UserFactory(username="ent", role=Role.ENTERPRISE)
+    owner.enterprise_memberships.create(enterprise=firm)
+    cycle = services.cycle_create(actor=admin, data_year=2025, name="2025年度评价")
+    services.participants_populate(actor=admin, cycle=cycle)
+    for target in (CycleStatus.SCOPE_CONFIRMED, CycleStatus.COLLECTING):
+        services.cycle_transition(actor=admin, cycle=cycle, target=target)
+
+    ent = page.context.browser.new_context(locale="zh-CN").new_page()
+    login(ent, live_server.url, "ent", "Secret-pass-123")
+    ent.get_by_role("link", name="亩产填报").first.click()
+    ent.get_by_label("实缴税收（万元）").fill("150")
+    ent.get_by_role("button", name="保存填报").click()
+    ent.get_by_text("已保存本企业填报数据").wait_for()
+    ent.context.close()
+
+    login(page, live_server.url, "taxman", "Secret-pass-123")
+    page.goto(f"{live_server.url}/evaluation/{cycle.pk}/collect/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载税务模板").click()
+    template = tmp_path / "tax.xlsx"
+    download.value.save_as(template)
+    rows = fastexcel.read_excel(str(template)).load_sheet(0, dtypes="string").to_polars()
+    assert rows.columns == ["统一社会信用代码", "企业名称", "实缴税收（万元）", "销售收入（万元）"]
+    assert rows["统一社会信用代码"].to_list() == [firm.uscc]
+
+    def fill(tax):
+        book = xlsxwriter.Workbook(str(template))
+        book.add_worksheet().write_row(0, 0, rows.columns)
+        book.worksheets()[0].write_row(1, 0, [firm.uscc, firm.name, tax, 1000])
+        book.close()
+
+    fill("一百二十")
+    page.get_by_label("税务数据文件").set_input_files(str(template))
+    page.get_by_role("button", name="上传").click()
+    page.get_by_text("未导入任何数据").wait_for()
+    assert "“一百二十”不是数字" in page.content()
+
+    fill(120)
+    page.goto(f"{live_server.url}/evaluation/{cycle.pk}/collect/")
+    page.get_by_label("税务数据文件").set_input_files(str(template))
+    page.get_by_role("button", name="上传").click()
+    page.get_by_text("新增1项，更新1项").wait_for()  # sales is new; tax was self-reported
+
+    centre = page.context.browser.new_context(locale="zh-CN").new_page()
+    login(centre, live_server.url, "admin", "Secret-pass-123")
+    centre.goto(f"{live_server.url}/evaluation/{cycle.pk}/collect/")
+    gaps = centre.get_by_test_id("gaps").inner_text()
+    assert "湖南金杯电工股份有限公司" in gaps and "25.0%" in gaps
+    centre.context.close()

@@ -106,3 +106,25 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id}:{self.enterprise_id}"
+
+
+class CycleValue(models.Model):
+    """One input figure of one participant: what the enterprise reported and what the owning
+    department verified. The verified value wins (§12.5)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="values",
+                                    verbose_name="参评企业")
+    field = models.CharField("指标数据项", max_length=32)
+    reported = models.DecimalField("企业填报值", max_digits=18, decimal_places=4, null=True, blank=True)
+    verified = models.DecimalField("部门核实值", max_digits=18, decimal_places=4, null=True, blank=True)
+    verified_by = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="核实部门")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评价数据"
+        constraints = [models.UniqueConstraint(fields=["participant", "field"], name="one_value_per_field")]
+
+    @property
+    def value(self):
+        return self.verified if self.verified is not None else self.reported

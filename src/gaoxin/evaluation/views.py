@@ -3,18 +3,25 @@ participant list with its T-class flags; every change goes through `services`.""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
+from gaoxin.accounts.models import OrgUnit, Role
+from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import error_text, paginate, require
 
-from . import services
-from .method import builtin_method_names
-from .models import Cycle, CycleStatus, Participant
+from . import collection, services
+from .method import RAW_FIELDS, builtin_method_names
+from .models import Cycle, CycleStatus, CycleValue, Participant
+from .tasks import import_department_data_task
 
 NEEDS_DOC = {CycleStatus.APPROVED_FOR_NOTICE, CycleStatus.RELEASED}
 
@@ -108,3 +115,100 @@ def cycle_transition(request, pk: int):
                                                                reason=request.POST.get("reason", ""),
                                                                doc_no=request.POST.get("doc_no", "")),
                 f"评价周期已进入“{label}”。")
+
+
+@require(perms.can_view_evaluation)
+def cycle_collect(request, pk: int):
+    """数据采集: each department's template, upload and progress; the cross-check report for the bureau."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    can_run = perms.can_run_evaluation(request.user)
+    units = [(unit, code, [RAW_FIELDS[f] for f in fields]) for unit, code, fields in collection.supplying_units(cycle)
+             if can_run or (unit and unit.pk == request.user.org_unit_id)]
+    filled = dict(CycleValue.objects.filter(participant__cycle=cycle, verified__isnull=False)
+                  .values_list("verified_by__code").annotate(n=Count("id")))
+    expected = collection.expected_counts(cycle)
+    return render(request, "evaluation/cycle_collect.html", {
+        "cycle": cycle, "units": [(u, code, fields, filled.get(code, 0), expected.get(code, 0))
+                                  for u, code, fields in units],
+        "open": cycle.status in collection.DEPARTMENT_STATES,
+        "check": collection.cross_check(cycle) if can_run else None, "can_run": can_run,
+    })
+
+
+def _supplier_unit(request, unit_id: int) -> OrgUnit:
+    unit = get_object_or_404(OrgUnit, pk=unit_id)
+    if not collection.can_supply(request.user, unit):
+        raise PermissionDenied("只能处理本部门负责的数据")
+    return unit
+
+
+@require(perms.can_view_evaluation)
+def department_template(request, pk: int, unit_id: int):
+    cycle, unit = get_object_or_404(Cycle, pk=pk), _supplier_unit(request, unit_id)
+    response = HttpResponse(collection.build_template(cycle, unit),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"{cycle.data_year}亩产评价_{unit.short_name or unit.name}数据.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_POST
+@require(perms.can_view_evaluation)
+def department_upload(request, pk: int, unit_id: int):
+    cycle, unit = get_object_or_404(Cycle, pk=pk), _supplier_unit(request, unit_id)
+    upload = request.FILES.get("file")
+    if upload is None or not upload.name.lower().endswith((".xlsx", ".csv")):
+        messages.error(request, "请选择 .xlsx 或 .csv 文件")
+        return redirect("evaluation_collect", pk=pk)
+    if cycle.status not in collection.DEPARTMENT_STATES:
+        messages.error(request, f"评价周期处于“{cycle.get_status_display()}”，不能上报部门数据")
+        return redirect("evaluation_collect", pk=pk)
+    job = job_enqueue(kind="evaluation_department_import", actor=request.user, task=import_department_data_task,
+                      args=(cycle.pk, unit.pk), input_file=upload)
+    return redirect("job_detail", pk=job.pk)
+
+
+def _own_participant(request, pk: int | None) -> Participant | None:
+    """The user's enterprise in cycle pk (the latest cycle listing it when pk is None); ?p= picks
+    one of several bound enterprises."""
+    if request.user.role != Role.ENTERPRISE:
+        raise PermissionDenied("仅企业用户可以填报")
+    mine = Participant.objects.filter(
+        enterprise__in=request.user.enterprise_memberships.values("enterprise"), participating=True,
+    ).select_related("cycle", "enterprise").order_by("-cycle__data_year", "-cycle_id", "pk")
+    if pk is not None:
+        mine = mine.filter(cycle_id=pk)
+    chosen = request.GET.get("p") or request.POST.get("p") or ""
+    participant = (mine.filter(pk=chosen) if chosen.isdigit() else mine).first()
+    if participant is None and pk is not None:
+        raise PermissionDenied("本企业不在该评价周期的参评名单中")
+    return participant
+
+
+def enterprise_report(request, pk: int | None = None):
+    """企业填报: the enterprise enters its own figures; department figures, once verified, win."""
+    participant = _own_participant(request, pk)
+    if participant is None:
+        return render(request, "evaluation/enterprise_report.html", {"participant": None})
+    fields = collection.needed_fields(participant.cycle)
+    if request.method == "POST":
+        try:
+            collection.enterprise_report(actor=request.user, participant=participant,
+                                         values={f: request.POST.get(f, "") for f in fields})
+            messages.success(request, "已保存本企业填报数据。")
+            return redirect(f"{reverse('evaluation_report', args=[participant.cycle_id])}?p={participant.pk}")
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+    values = {v.field: v for v in CycleValue.objects.filter(participant=participant)}
+
+    def shown(field):  # what the user typed after an error, else the saved figure
+        if request.method == "POST":
+            return request.POST.get(field, "")
+        saved = values.get(field)
+        return "" if saved is None or saved.reported is None else saved.reported.normalize()
+
+    return render(request, "evaluation/enterprise_report.html", {
+        "participant": participant, "cycle": participant.cycle,
+        "rows": [(f, RAW_FIELDS[f], values.get(f), shown(f)) for f in fields],
+        "open": participant.cycle.status == CycleStatus.COLLECTING,
+    })

@@ -21,6 +21,8 @@ def navigation(request):
         items.append((_("驿站"), reverse("station_index"), "stations"))
     if perms.can_view_evaluation(user):
         items.append((_("亩产评价"), reverse("evaluation_index"), "evaluation"))
+    elif user.role == "enterprise":
+        items.append((_("亩产填报"), reverse("evaluation_my_report"), "evaluation"))
     if perms.can_use_deadline_calculator(user):
         items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))
     if perms.can_manage_catalog(user):

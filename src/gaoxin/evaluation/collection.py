@@ -1,0 +1,257 @@
+"""Data collection (specs/evaluation.md §12.2 数据采集, §12.5): department templates generated
+from the cycle's method, atomic uploads with a per-cell error report, enterprise self-reporting
+and the cross-check of reported against verified figures."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from gaoxin.accounts.models import OrgUnit, Role
+from gaoxin.accounts.permissions import can_run_evaluation
+from gaoxin.core.services import audit_record
+
+from .inputs import NON_NEGATIVE, SCHEMA, InputError, InputProblem, _rows, read_table
+from .method import RAW_FIELDS, Method, builtin_method, method_from_dict
+from .models import Cycle, CycleStatus, CycleValue, Participant
+
+S = CycleStatus
+DEPARTMENT_STATES = {S.COLLECTING, S.DEPT_REVIEW, S.CORRECTING}
+USCC, NAME = SCHEMA["uscc"], SCHEMA["name"]
+
+
+def cycle_method(cycle: Cycle) -> Method:
+    return method_from_dict(cycle.method_frozen) if cycle.method_frozen else builtin_method(cycle.method_name)
+
+
+def needed_fields(cycle: Cycle) -> list[str]:
+    """Raw fields the cycle's method uses, in the method file's field order."""
+    needed = cycle_method(cycle).fields_needed()
+    return [f for f in RAW_FIELDS if f in needed]
+
+
+def owned_fields(cycle: Cycle, unit: OrgUnit) -> list[str]:
+    owners = settings.GAOXIN_EVALUATION_FIELD_OWNERS
+    return [f for f in needed_fields(cycle) if owners.get(f) == unit.code]
+
+
+def supplying_units(cycle: Cycle) -> list[tuple[OrgUnit | None, str, list[str]]]:
+    """(unit, code, fields) for every department that owns a needed field; unit is None when the
+    configured code names no department in the registry."""
+    owners = settings.GAOXIN_EVALUATION_FIELD_OWNERS
+    by_code: dict[str, list[str]] = defaultdict(list)
+    for field in needed_fields(cycle):
+        by_code[owners.get(field, "")].append(field)
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=by_code)}
+    return [(units.get(code), code, fields) for code, fields in by_code.items()]
+
+
+def can_supply(user, unit: OrgUnit) -> bool:
+    return can_run_evaluation(user) or (
+        user.is_authenticated and user.role == Role.DEPT_OFFICER and user.org_unit_id == unit.pk)
+
+
+def _participants(cycle: Cycle):
+    return Participant.objects.filter(cycle=cycle, participating=True).select_related("enterprise")
+
+
+def build_template(cycle: Cycle, unit: OrgUnit) -> bytes:
+    """The department's sheet: its fields only, one row per participating firm, current values filled
+    in, number validation on every input cell."""
+    fields = owned_fields(cycle, unit)
+    rows = list(_participants(cycle).order_by("group", "enterprise__uscc"))
+    values = {(v.participant_id, v.field): v.verified for v in
+              CycleValue.objects.filter(participant__cycle=cycle, field__in=fields, verified__isnull=False)}
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(f"{unit.short_name or unit.name}数据"[:31])
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    sheet.write_row(0, 0, [USCC, NAME] + [SCHEMA[f] for f in fields], head)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 30)
+    sheet.set_column(2, 1 + len(fields), 16)
+    sheet.freeze_panes(1, 2)
+    for r, p in enumerate(rows, start=1):
+        sheet.write_string(r, 0, p.enterprise.uscc)
+        sheet.write_string(r, 1, p.enterprise.name)
+        for c, field in enumerate(fields, start=2):
+            value = values.get((p.pk, field))
+            if value is not None:
+                sheet.write_number(r, c, float(value))
+    last = max(len(rows), 1)
+    for c, field in enumerate(fields, start=2):
+        rule = {"validate": "decimal", "input_title": SCHEMA[field][:32],
+                "error_message": "请输入数字" + ("，不能为负数" if field in NON_NEGATIVE else "")}
+        rule.update({"criteria": ">=", "value": 0} if field in NON_NEGATIVE else
+                    {"criteria": "between", "minimum": -1e12, "maximum": 1e12})
+        sheet.data_validation(1, c, last, c, rule)
+    book.close()
+    return out.getvalue()
+
+
+def _check_state(cycle: Cycle, allowed: set[str], what: str) -> None:
+    if cycle.status not in allowed:
+        raise ValidationError(f"评价周期处于“{cycle.get_status_display()}”，不能{what}")
+
+
+def parse_department_file(cycle: Cycle, unit: OrgUnit, path: str | Path,
+                          on_progress: Callable[[int, int], None] | None = None) -> dict[tuple[int, str], Decimal]:
+    """{(participant id, field): value} for every filled cell, or InputError listing every bad cell."""
+    fields = owned_fields(cycle, unit)
+    frame = read_table(path)
+    problems = [InputProblem(0, heading, "缺少此列") for heading in [USCC] + [SCHEMA[f] for f in fields]
+                if heading not in frame.columns]
+    if problems:
+        raise InputError(problems, Path(path).name)
+    known = dict(_participants(cycle).values_list("enterprise__uscc", "pk"))
+    codes = frame[USCC].str.replace_all(r"\s", "").str.to_uppercase()
+    for row in _rows(codes.is_null()):
+        problems.append(InputProblem(row, USCC, "必填"))
+    for row in _rows(codes.is_not_null() & ~codes.is_in(list(known))):
+        problems.append(InputProblem(row, USCC, f"“{codes[row - 2]}”不在本周期参评名单中"))
+    first: dict[str, int] = {}
+    for row in _rows(codes.is_duplicated() & codes.is_not_null()):
+        if first.setdefault(codes[row - 2], row) != row:
+            problems.append(InputProblem(row, USCC, f"与第{first[codes[row - 2]]}行重复"))
+    parsed: dict[tuple[int, str], Decimal] = {}
+    for done, field in enumerate(fields, start=1):
+        heading = SCHEMA[field]
+        text = frame[heading].cast(pl.String).str.replace_all(",", "")
+        for row in _rows(text.is_not_null()):
+            raw = text[row - 2]
+            try:
+                value = Decimal(raw)
+                if not value.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                problems.append(InputProblem(row, heading, f"“{raw}”不是数字"))
+                continue
+            if field in NON_NEGATIVE and value < 0:
+                problems.append(InputProblem(row, heading, "不能为负数"))
+            elif codes[row - 2] in known:
+                parsed[(known[codes[row - 2]], field)] = value
+        if on_progress:
+            on_progress(done, len(fields))
+    if problems:
+        problems.sort(key=lambda p: (p.row, p.column))
+        raise InputError(problems, Path(path).name)
+    return parsed
+
+
+@transaction.atomic
+def department_import(*, actor, cycle: Cycle, unit: OrgUnit, values: dict[tuple[int, str], Decimal],
+                      source_name: str = "") -> dict[str, int]:
+    """Write a department's verified figures, all or nothing, with one audit event."""
+    if not can_supply(actor, unit):
+        raise PermissionDenied("只能上报本部门负责的数据")
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    _check_state(cycle, DEPARTMENT_STATES, "上报部门数据")
+    counts = _upsert(values, column="verified", unit=unit)
+    audit_record(event_type="evaluation.data.department_import", actor=actor, subject=cycle,
+                 after={"unit": unit.code, "file": source_name, **counts})
+    return counts
+
+
+def _upsert(values: dict[tuple[int, str], Decimal], *, column: str, unit: OrgUnit | None = None) -> dict[str, int]:
+    existing = {(v.participant_id, v.field): v for v in CycleValue.objects.filter(
+        participant_id__in={p for p, _ in values}, field__in={f for _, f in values})}
+    new, changed, now = [], [], timezone.now()
+    for key, value in values.items():
+        row = existing.get(key) or CycleValue(participant_id=key[0], field=key[1])
+        if getattr(row, column) == value and (unit is None or row.verified_by_id == unit.pk):
+            continue
+        setattr(row, column, value)
+        row.updated_at = now
+        if unit is not None:
+            row.verified_by = unit
+        (changed if row.pk else new).append(row)
+    CycleValue.objects.bulk_create(new, batch_size=2000)
+    CycleValue.objects.bulk_update(changed, [column, "verified_by", "updated_at"], batch_size=2000)
+    return {"created": len(new), "updated": len(changed), "unchanged": len(values) - len(new) - len(changed)}
+
+
+@transaction.atomic
+def enterprise_report(*, actor, participant: Participant, values: dict[str, str]) -> dict[str, int]:
+    """An enterprise enters its own figures (企业填报) while data is being collected."""
+    participant = Participant.objects.select_related("cycle").get(pk=participant.pk)
+    if not (actor.role == Role.ENTERPRISE and
+            actor.enterprise_memberships.filter(enterprise_id=participant.enterprise_id).exists()):
+        raise PermissionDenied("只能填报本企业的数据")
+    _check_state(participant.cycle, {S.COLLECTING}, "填报")
+    if not participant.participating:
+        raise ValidationError("本企业本年度不参评，无需填报")
+    allowed = needed_fields(participant.cycle)
+    errors, parsed = {}, {}
+    for field, raw in values.items():
+        if field not in allowed:
+            errors[field] = "本次评价不需要此项"
+            continue
+        if raw is None or str(raw).strip() == "":
+            continue
+        try:
+            parsed[(participant.pk, field)] = Decimal(str(raw).replace(",", "").strip())
+        except InvalidOperation:
+            errors[field] = f"{RAW_FIELDS[field]}：“{raw}”不是数字"
+            continue
+        if field in NON_NEGATIVE and parsed[(participant.pk, field)] < 0:
+            errors[field] = f"{RAW_FIELDS[field]}：不能为负数"
+    if errors:
+        raise ValidationError(errors)
+    counts = _upsert(parsed, column="reported")
+    Participant.objects.filter(pk=participant.pk).update(record_status="FILLED")
+    audit_record(event_type="evaluation.data.enterprise_report", actor=actor, subject=participant, after=counts)
+    return counts
+
+
+def cross_check(cycle: Cycle, gap_percent: float | None = None) -> dict:
+    """Gaps between reported and verified figures above the configured percentage, and missing
+    figures per department and per enterprise (§12.5)."""
+    gap_percent = settings.GAOXIN_EVALUATION_GAP_PERCENT if gap_percent is None else gap_percent
+    fields = needed_fields(cycle)
+    owners = settings.GAOXIN_EVALUATION_FIELD_OWNERS
+    participants = {p.pk: p for p in _participants(cycle)}
+    values = {(pid, f): (rep, ver) for pid, f, rep, ver in CycleValue.objects.filter(
+        participant_id__in=participants, field__in=fields).values_list("participant_id", "field", "reported", "verified")}
+    group_fields = {g: set(cycle_method(cycle).fields_needed({g})) for g in {p.group for p in participants.values()}}
+    gaps, by_department, by_enterprise = [], defaultdict(int), []
+    for pid, p in participants.items():
+        missing = []
+        for field in fields:
+            if field not in group_fields[p.group]:
+                continue
+            reported, verified = values.get((pid, field), (None, None))
+            if verified is None:
+                by_department[owners.get(field, "")] += 1
+                if reported is None:
+                    missing.append(RAW_FIELDS[field])
+            elif reported is not None and verified != 0:
+                gap = abs(reported - verified) / abs(verified) * 100
+                if gap > Decimal(str(gap_percent)):
+                    gaps.append({"enterprise": p.enterprise, "field": RAW_FIELDS[field], "reported": reported,
+                                 "verified": verified, "gap": round(gap, 1)})
+        if missing:
+            by_enterprise.append({"enterprise": p.enterprise, "missing": missing})
+    names = dict(OrgUnit.objects.filter(code__in=by_department).values_list("code", "name"))
+    return {"gaps": gaps, "unverified_by_department": {names.get(c, c): n for c, n in by_department.items()},
+            "missing_by_enterprise": by_enterprise, "gap_percent": gap_percent}
+
+
+def expected_counts(cycle: Cycle) -> dict[str, int]:
+    """Figures each department owes: participating firms × the department's fields their group uses."""
+    method, owners = cycle_method(cycle), settings.GAOXIN_EVALUATION_FIELD_OWNERS
+    expected: dict[str, int] = defaultdict(int)
+    for group, n in cycle.participants.filter(participating=True).values_list("group").annotate(n=Count("id")):
+        for field in method.fields_needed({group}):
+            expected[owners.get(field, "")] += n
+    return dict(expected)

@@ -1,0 +1,58 @@
+"""Background work for the evaluation cycle: department data uploads with visible progress."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_tasks import task
+
+from gaoxin.accounts.models import OrgUnit
+from gaoxin.core.models import Job, JobStatus
+from gaoxin.core.services import job_finish, job_progress, job_start
+
+from . import collection
+from .inputs import InputError
+from .models import Cycle
+
+log = logging.getLogger(__name__)
+MAX_ERRORS_SHOWN = 500
+
+
+@task()
+def import_department_data_task(job_id: int, cycle_id: int, unit_id: int) -> None:
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return  # idempotent: a re-delivered task does nothing
+    cycle, unit = Cycle.objects.get(pk=cycle_id), OrgUnit.objects.get(pk=unit_id)
+    job_start(job, total=len(collection.owned_fields(cycle, unit)))
+    # The storage may not be a local disk: read the upload through a temporary file with its suffix.
+    with job.input_file.open("rb") as fh, tempfile.NamedTemporaryFile(suffix=Path(job.input_file.name).suffix) as tmp:
+        tmp.write(fh.read())
+        tmp.flush()
+        try:
+            values = collection.parse_department_file(
+                cycle, unit, tmp.name, on_progress=lambda done, total: job_progress(job, done=done, message="正在校验"))
+        except InputError as exc:
+            values, problems = None, exc.problems
+    if values is None:
+        errors = [{"row": p.row or "表头", "column": p.column, "message": p.message, "text": str(p)}
+                  for p in problems[:MAX_ERRORS_SHOWN]]
+        job_finish(job, ok=False, message=f"发现{len(problems)}处错误，未导入任何数据", errors=errors,
+                   result={"error_count": len(problems)})
+        return
+    job_progress(job, done=job.done, message="正在写入")
+    try:
+        counts = collection.department_import(actor=job.created_by, cycle=cycle, unit=unit, values=values,
+                                              source_name=Path(job.input_file.name).name)
+    except (ValidationError, PermissionDenied) as exc:
+        job_finish(job, ok=False, message="；".join(getattr(exc, "messages", [str(exc)])))
+        return
+    except Exception:
+        log.exception("department data job %s failed", job_id)
+        job_finish(job, ok=False, message="写入失败，未导入任何数据，请联系管理员")
+        return
+    job_finish(job, ok=True, message=f"新增{counts['created']}项，更新{counts['updated']}项，未变{counts['unchanged']}项",
+               result=counts)
