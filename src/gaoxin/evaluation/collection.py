@@ -37,9 +37,9 @@ def cycle_method(cycle: Cycle) -> Method:
     return method_from_dict(cycle.method_frozen) if cycle.method_frozen else builtin_method(cycle.method_name)
 
 
-def needed_fields(cycle: Cycle) -> list[str]:
-    """Raw fields the cycle's method uses, in the method file's field order."""
-    needed = cycle_method(cycle).fields_needed()
+def needed_fields(cycle: Cycle, group: str | None = None) -> list[str]:
+    """Raw fields the cycle's method uses (for one group, or all), in the method file's field order."""
+    needed = cycle_method(cycle).fields_needed({group} if group else None)
     return [f for f in RAW_FIELDS if f in needed]
 
 
@@ -193,7 +193,7 @@ def enterprise_report(*, actor, participant: Participant, values: dict[str, str]
     _check_state(participant.cycle, {S.COLLECTING}, "填报")
     if not participant.participating:
         raise ValidationError("本企业本年度不参评，无需填报")
-    allowed = needed_fields(participant.cycle)
+    allowed = needed_fields(participant.cycle, participant.group)
     errors, parsed = {}, {}
     for field, raw in values.items():
         if field not in allowed:

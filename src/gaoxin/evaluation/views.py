@@ -190,7 +190,7 @@ def enterprise_report(request, pk: int | None = None):
     participant = _own_participant(request, pk)
     if participant is None:
         return render(request, "evaluation/enterprise_report.html", {"participant": None})
-    fields = collection.needed_fields(participant.cycle)
+    fields = collection.needed_fields(participant.cycle, participant.group)
     if request.method == "POST":
         try:
             collection.enterprise_report(actor=request.user, participant=participant,

@@ -143,6 +143,7 @@ def test_enterprise_reports_only_its_own_figures(client, enterprise_user, cycle,
     client.force_login(enterprise_user)
     page = client.get(reverse("evaluation_my_report")).content.decode()
     assert firms[1].name in page and "实缴税收（万元）" in page
+    assert "研发经费支出（万元）" not in page  # the below-scale group is rated on tax and sales per mu only
     bad = client.post(reverse("evaluation_report", args=[cycle.pk]), {"tax_wan": "十万"}).content.decode()
     assert "不是数字" in bad and "十万" in bad and not CycleValue.objects.exists()
     client.post(reverse("evaluation_report", args=[cycle.pk]), {"tax_wan": "88.5"})
