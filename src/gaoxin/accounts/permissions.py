@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from .models import STAFF_ROLES, Role
@@ -206,8 +207,6 @@ def can_view_stations(user) -> bool:
 def can_run_evaluation(user) -> bool:
     """The zone administrator and the officers of the department that runs the yearly cycle
     (经发局 by default, settings.GAOXIN_EVALUATION_DEPARTMENT_CODE)."""
-    from django.conf import settings
-
     if has_role(user, Role.ZONE_ADMIN):
         return True
     return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
@@ -216,8 +215,6 @@ def can_run_evaluation(user) -> bool:
 
 def can_supply_evaluation_data(user) -> bool:
     """Officers of a department that owns an input field (settings.GAOXIN_EVALUATION_FIELD_OWNERS)."""
-    from django.conf import settings
-
     return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
         user.org_unit.code in set(settings.GAOXIN_EVALUATION_FIELD_OWNERS.values())
 

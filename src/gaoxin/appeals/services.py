@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role
 from gaoxin.core.selectors import work_calendar
-from gaoxin.core.services import audit_record
+from gaoxin.core.services import audit_record, lock_for_transition
 
 from .models import Appeal, AppealEvent, AppealStatus, Result
 
@@ -94,17 +94,8 @@ def appeal_submit(*, actor, enterprise, channel: str, category: str, request_typ
 def appeal_transition(*, appeal: Appeal, name: str, actor, reason: str = "", lead: OrgUnit | None = None,
                       cooperating: list[OrgUnit] | None = None, result: str = "", satisfaction: int | None = None,
                       solved: bool | None = None, days: int | None = None) -> Appeal:
-    if name not in TRANSITIONS:
-        raise ValidationError("未知操作")
-    sources, target, who, label, needs_reason = TRANSITIONS[name]
-    expected = appeal.status
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if appeal.status != expected:
-        raise ValidationError(f"诉求状态已变为“{appeal.get_status_display()}”，请刷新后再操作")
-    if who not in roles_for(actor, appeal):
-        raise PermissionDenied("您无权执行此操作")
-    if appeal.status not in sources:
-        raise ValidationError(f"“{appeal.get_status_display()}”状态下不能“{label}”")
+    appeal, (sources, target, who, label, needs_reason) = lock_for_transition(
+        appeal, transitions=TRANSITIONS, name=name, actor=actor, roles=roles_for, noun="诉求")
     reason = reason.strip()
     if needs_reason and not reason:
         raise ValidationError({"reason": f"“{label}”需要填写说明"})

@@ -13,7 +13,7 @@ from gaoxin.accounts.models import OrgKind, Role
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import DECIDED, Status
 from gaoxin.core.selectors import work_calendar
-from gaoxin.core.services import audit_record
+from gaoxin.core.services import audit_record, lock_for_transition
 
 from .models import AssistOrder, AssistVisit, OrderEvent, OrderStatus, Project, ProjectStep
 
@@ -79,17 +79,8 @@ def order_create(*, actor, enterprise, channel: str, description: str, contact_n
 
 @transaction.atomic
 def order_transition(*, order: AssistOrder, name: str, actor, reason: str = "", agent=None) -> AssistOrder:
-    if name not in ORDER_TRANSITIONS:
-        raise ValidationError("未知操作")
-    sources, target, who, label, needs_reason = ORDER_TRANSITIONS[name]
-    expected = order.status
-    order = AssistOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status != expected:
-        raise ValidationError(f"订单状态已变为“{order.get_status_display()}”，请刷新后再操作")
-    if who not in _order_roles(actor, order):
-        raise PermissionDenied("您无权执行此操作")
-    if order.status not in sources:
-        raise ValidationError(f"“{order.get_status_display()}”状态下不能“{label}”")
+    order, (sources, target, who, label, needs_reason) = lock_for_transition(
+        order, transitions=ORDER_TRANSITIONS, name=name, actor=actor, roles=_order_roles, noun="订单")
     if needs_reason and not reason.strip():
         raise ValidationError({"reason": f"“{label}”需要填写说明"})
     if name in ("ASSIGN", "REASSIGN"):

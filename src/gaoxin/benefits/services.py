@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import Role, User
 from gaoxin.core.selectors import work_calendar
-from gaoxin.core.services import audit_record
+from gaoxin.core.services import audit_record, lock_for_transition
 from gaoxin.enterprises.models import QualificationKind
 
 from . import matching
@@ -278,17 +278,9 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
 @transaction.atomic
 def application_transition(*, application: BenefitApplication, name: str, actor, reason: str = "",
                            amount: Decimal | None = None, payment_ref: str = "") -> BenefitApplication:
-    if name not in TRANSITIONS:
-        raise ValidationError("未知操作")
-    sources, target, who, label, needs_reason = TRANSITIONS[name]
-    expected = application.status
-    app = BenefitApplication.objects.select_for_update().select_related("policy").get(pk=application.pk)
-    if app.status != expected:
-        raise ValidationError(f"申请状态已变为“{app.get_status_display()}”，请刷新后再操作")
-    if who not in _role_for(actor, app):
-        raise PermissionDenied("您无权执行此操作")
-    if app.status not in sources:
-        raise ValidationError(f"“{app.get_status_display()}”状态下不能“{label}”")
+    app, (sources, target, who, label, needs_reason) = lock_for_transition(
+        application, transitions=TRANSITIONS, name=name, actor=actor, roles=_role_for, noun="申请",
+        queryset=BenefitApplication.objects.select_related("policy"))
     if needs_reason and not reason.strip():
         raise ValidationError({"reason": f"“{label}”需要填写原因"})
     on = timezone.localdate()

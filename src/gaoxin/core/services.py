@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -43,6 +43,25 @@ def audit_record(
         request_id=info.get("request_id", ""),
         ip_address=info.get("ip"),
     )
+
+
+def lock_for_transition(obj, *, transitions: dict, name: str, actor, roles, noun: str, queryset=None):
+    """The shared opening of a table-driven transition (name -> (sources, target, who, label, ...)):
+    find it, lock the row, refuse a stale read, an actor without the transition's role and a state
+    it does not start from. Returns (the locked object, the table's entry). Call inside the transaction."""
+    if name not in transitions:
+        raise ValidationError("未知操作")
+    entry = transitions[name]
+    sources, _target, who, label = entry[:4]
+    expected = obj.status
+    locked = (queryset if queryset is not None else type(obj).objects).select_for_update().get(pk=obj.pk)
+    if locked.status != expected:
+        raise ValidationError(f"{noun}状态已变为“{locked.get_status_display()}”，请刷新后再操作")
+    if who not in roles(actor, locked):
+        raise PermissionDenied("您无权执行此操作")
+    if locked.status not in sources:
+        raise ValidationError(f"“{locked.get_status_display()}”状态下不能“{label}”")
+    return locked, entry
 
 
 # --- working-day calendar --------------------------------------------------------

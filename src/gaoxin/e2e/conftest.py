@@ -54,3 +54,10 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base_url}/")
 
+
+def session(browser, live_server, username: str, password: str = "Secret-pass-123"):
+    """A logged-in page in a fresh browser context, so several users can act side by side."""
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server.url, username, password)
+    return page

@@ -8,7 +8,7 @@ from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.catalog.tests.factories import department
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
-from .conftest import login
+from .conftest import session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,13 +21,7 @@ def test_appeal_with_two_departments(live_server, browser):
     UserFactory(username="hr", role=Role.DEPT_OFFICER, org_unit=hrss)
     UserFactory(username="tax", role=Role.DEPT_OFFICER, org_unit=tax)
 
-    def session(username):
-        page = browser.new_context(locale="zh-CN").new_page()
-        page.set_default_timeout(15_000)
-        login(page, live_server.url, username, "Secret-pass-123")
-        return page
-
-    ent = session("ent")
+    ent = session(browser, live_server, "ent")
     ent.goto(f"{live_server.url}/appeals/new/")
     ent.get_by_label("类别").select_option(label="人才")
     ent.get_by_label("标题").fill("技工招聘难，希望协调社保补贴")
@@ -37,19 +31,19 @@ def test_appeal_with_two_departments(live_server, browser):
     assert ent.get_by_test_id("appeal-status").inner_text() == "已登记"
     url = ent.url
 
-    clerk = session("clerk")
+    clerk = session(browser, live_server, "clerk")
     clerk.goto(url)
     clerk.locator("#lead-DISPATCH").select_option(label="人力资源和社会保障局")
     clerk.locator("#coop-DISPATCH").select_option(label="税务局")
     clerk.get_by_role("button", name="派单", exact=True).click()
     assert clerk.get_by_test_id("lead").inner_text() == "人力资源和社会保障局"
 
-    hr = session("hr")
+    hr = session(browser, live_server, "hr")
     hr.goto(url)
     hr.get_by_role("button", name="签收").click()
     hr.get_by_role("button", name="开始办理").click()
 
-    tax_page = session("tax")
+    tax_page = session(browser, live_server, "tax")
     tax_page.goto(url)
     tax_page.get_by_label("协办单位报送意见说明").fill("企业可享受社保费减免，已电话告知")
     tax_page.get_by_role("button", name="协办单位报送意见").click()

@@ -12,16 +12,9 @@ from gaoxin.assist.models import ChainStep, ChainTemplate
 from gaoxin.catalog.tests.factories import make_item
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
-from .conftest import login
+from .conftest import session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def session(browser, live_server, username):
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.set_default_timeout(15_000)
-    login(page, live_server.url, username, "Secret-pass-123")
-    return page
 
 
 def test_order_from_request_to_completion(live_server, browser):

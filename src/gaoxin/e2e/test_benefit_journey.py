@@ -13,7 +13,7 @@ from gaoxin.benefits.models import Policy, ProfileFact
 from gaoxin.catalog.tests.factories import department
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
-from .conftest import login
+from .conftest import session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +32,7 @@ def test_matched_policy_to_payment(live_server, browser):
                                    effective_from=dt.date(2024, 1, 1))
     services.policy_publish(policy=policy, actor=admin)  # the test backend matches at once
 
-    def session(username):
-        page = browser.new_context(locale="zh-CN").new_page()
-        page.set_default_timeout(15_000)
-        login(page, live_server.url, username, "Secret-pass-123")
-        return page
-
-    ent = session("ent")
+    ent = session(browser, live_server, "ent")
     ent.goto(f"{live_server.url}/policies/mine/")
     ent.get_by_role("link", name="一次性扩岗补助").click()
     match = ent.get_by_test_id("my-match")
@@ -49,13 +43,13 @@ def test_matched_policy_to_payment(live_server, browser):
     assert ent.get_by_test_id("app-status").inner_text() == "已申报"
     number = ent.url.rstrip("/").rsplit("/", 1)[-1]
 
-    hr = session("hr")
+    hr = session(browser, live_server, "hr")
     hr.goto(f"{live_server.url}/policies/applications/{number}/")
     hr.get_by_role("button", name="受理", exact=True).click()
     hr.get_by_role("button", name="审核通过", exact=True).click()
     assert hr.get_by_test_id("app-status").inner_text() == "待拨付"
 
-    fin = session("fin")
+    fin = session(browser, live_server, "fin")
     fin.goto(f"{live_server.url}/policies/applications/")
     fin.get_by_role("link", name=number).click()
     fin.get_by_label("拨付凭证号").fill("ZF2026-1129")

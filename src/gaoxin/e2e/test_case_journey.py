@@ -11,10 +11,9 @@ from gaoxin.catalog.tests.factories import department, make_item
 from gaoxin.core.selectors import work_calendar
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
-from .conftest import login
+from .conftest import session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Secret-pass-123"
 
 
 def test_online_application_to_rating(live_server, browser, tmp_path):
@@ -29,14 +28,7 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     form_pdf = tmp_path / "申请表.pdf"
     form_pdf.write_bytes(b"%PDF-1.4 demo form")
 
-    def session(username):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        login(page, live_server.url, username, PASSWORD)
-        return page
-
-    ent = session("ent")
+    ent = session(browser, live_server, "ent")
     ent.goto(f"{live_server.url}/guide/{item.implementation_code}/")
     ent.get_by_test_id("apply-online").click()
     ent.wait_for_url("**/apply/")
@@ -48,7 +40,7 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     number = ent.get_by_test_id("case-number").inner_text()
     assert ent.get_by_test_id("case-status").inner_text() == "已接件"
 
-    clerk = session("clerk")
+    clerk = session(browser, live_server, "clerk")
     clerk.goto(f"{live_server.url}/cases/queue/intake/")
     clerk.get_by_role("link", name=number).click()
     clerk.get_by_label("住所使用证明").check()
@@ -66,7 +58,7 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     ent.get_by_role("button", name="补交", exact=True).click()
     assert "容缺材料已补齐" in ent.content()
 
-    officer = session("officer")
+    officer = session(browser, live_server, "officer")
     officer.goto(f"{live_server.url}/cases/queue/review/")
     officer.get_by_role("link", name=number).click()
     officer.get_by_role("button", name="开始审查").click()

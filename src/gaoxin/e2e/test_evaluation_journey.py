@@ -12,7 +12,7 @@ from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFact
 from gaoxin.evaluation import services
 from gaoxin.evaluation.models import Cycle, CycleStatus
 
-from .conftest import login
+from .conftest import login, session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -54,8 +54,7 @@ def test_cycle_from_draft_to_collection(live_server, page, browser):
     assert cycle.status == CycleStatus.COLLECTING
     assert AuditEvent.objects.filter(subject_type="evaluation.cycle", event_type="evaluation.cycle.transition").count() == 2
 
-    leader = browser.new_context(locale="zh-CN").new_page()
-    login(leader, live_server.url, "leader", "Secret-pass-123")
+    leader = session(browser, live_server, "leader")
     leader.goto(f"{live_server.url}/evaluation/")
     leader.get_by_role("link", name="2025年度工业企业亩产效益综合评价").click()
     assert leader.get_by_test_id("cycle-status").inner_text() == "数据采集"
@@ -76,8 +75,7 @@ def test_department_upload_with_an_error_then_the_cross_check(live_server, page,
     for target in (CycleStatus.SCOPE_CONFIRMED, CycleStatus.COLLECTING):
         services.cycle_transition(actor=admin, cycle=cycle, target=target)
 
-    ent = page.context.browser.new_context(locale="zh-CN").new_page()
-    login(ent, live_server.url, "ent", "Secret-pass-123")
+    ent = session(page.context.browser, live_server, "ent")
     ent.get_by_role("link", name="亩产填报").first.click()
     ent.get_by_label("实缴税收（万元）").fill("150")
     ent.get_by_role("button", name="保存填报").click()
@@ -112,8 +110,7 @@ def test_department_upload_with_an_error_then_the_cross_check(live_server, page,
     page.get_by_role("button", name="上传").click()
     page.get_by_text("新增1项，更新1项").wait_for()  # sales is new; tax was self-reported
 
-    centre = page.context.browser.new_context(locale="zh-CN").new_page()
-    login(centre, live_server.url, "admin", "Secret-pass-123")
+    centre = session(page.context.browser, live_server, "admin")
     centre.goto(f"{live_server.url}/evaluation/{cycle.pk}/collect/")
     gaps = centre.get_by_test_id("gaps").inner_text()
     assert "湖南金杯电工股份有限公司" in gaps and "25.0%" in gaps
