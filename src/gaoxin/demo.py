@@ -97,29 +97,6 @@ class DemoAlreadySeeded(Exception):
     pass
 
 
-@transaction.atomic
-def _demo_evaluation_data(rng: random.Random, cycle, actor) -> None:
-    """The tax bureau has uploaded tax and sales; a few firms reported their own figures, some
-    off by more than the cross-check threshold."""
-    from decimal import Decimal
-
-    from gaoxin.accounts.models import OrgUnit
-    from gaoxin.evaluation import collection
-
-    tax = OrgUnit.objects.get(code="tax")
-    rows = list(cycle.participants.filter(participating=True).values_list("pk", flat=True))
-    verified = {}
-    for pk in rows:
-        sales = Decimal(rng.randint(800, 90000))
-        verified[(pk, "sales_wan")] = sales
-        verified[(pk, "tax_wan")] = (sales * Decimal(rng.uniform(0.02, 0.08))).quantize(Decimal("0.01"))
-    collection.department_import(actor=actor, cycle=cycle, unit=tax, values=verified, source_name="税务局数据.xlsx")
-    reported = {key: value * Decimal(rng.choice(["1", "1", "1.02", "0.85", "1.2"])) for key, value in verified.items()
-                if key[0] in rows[:40]}
-    for (pk, field), value in reported.items():  # demo seeding: self-reported figures written directly
-        collection.CycleValue.objects.filter(participant_id=pk, field=field).update(reported=value.quantize(Decimal("0.01")))
-
-
 def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 5000, today: dt.date | None = None) -> dict:
     """Create the demo zone. Refuses when the demo administrator already exists."""
     if User.objects.filter(username="admin").exists():
@@ -207,6 +184,9 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
             address=f"湘潭高新区{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
             park_area=rng.choice(park_list),
             status=EnterpriseStatus.OPERATING if rng.random() < 0.97 else EnterpriseStatus.CANCELLED,
+            power_account=f"07320{i:07d}" if manufacturing else "",
+            water_account=f"XTGS{i:06d}" if manufacturing else "",
+            gas_account=f"XTRQ{i:06d}" if manufacturing and rng.random() < 0.6 else "",
         ))
     Enterprise.objects.bulk_create(ents, batch_size=5000)
     ents = list(Enterprise.objects.order_by("id"))
@@ -265,14 +245,9 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.assist.demo_data import build_demo_assist
 
     build_demo_assist(rng=rng, enterprises=ents[:200], today=today)
-    from gaoxin.evaluation import services as evaluation_services
+    from gaoxin.evaluation.demo_data import build_demo_evaluation
 
-    cycle = evaluation_services.cycle_create(actor=by_name["admin"], data_year=today.year - 1,
-                                             name=f"{today.year - 1}年度工业企业亩产效益综合评价")
-    evaluation_services.participants_populate(actor=by_name["admin"], cycle=cycle)
-    for target in ("SCOPE_CONFIRMED", "COLLECTING"):
-        evaluation_services.cycle_transition(actor=by_name["admin"], cycle=cycle, target=target)
-    _demo_evaluation_data(rng, cycle, by_name["admin"])
+    build_demo_evaluation(seed=seed, today=today, admin=by_name["admin"], enterprise_user=by_name["enterprise"])
     from gaoxin.cases.history import generate_history
 
     history_count = generate_history(n=history, seed=seed)

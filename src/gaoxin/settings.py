@@ -247,3 +247,6 @@ GAOXIN_EVALUATION_FIELD_OWNERS = env.json("GAOXIN_EVALUATION_FIELD_OWNERS", defa
 })
 # A self-reported figure further than this from the verified one is listed in the cross-check.
 GAOXIN_EVALUATION_GAP_PERCENT = env.float("GAOXIN_EVALUATION_GAP_PERCENT", default=10.0)
+# Consecutive years in D (§13): does a year in T, or a year without evaluation, break the streak?
+GAOXIN_EVALUATION_STREAK_T_BREAKS = env.bool("GAOXIN_EVALUATION_STREAK_T_BREAKS", default=True)
+GAOXIN_EVALUATION_STREAK_GAP_BREAKS = env.bool("GAOXIN_EVALUATION_STREAK_GAP_BREAKS", default=True)

@@ -12,6 +12,7 @@ from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
 from gaoxin.enterprises import views as enterprise_views
 from gaoxin.evaluation import views as evaluation_views
+from gaoxin.evaluation import views_results as evaluation_results
 from gaoxin.portal import views as portal_views
 from gaoxin.stations import views as station_views
 
@@ -46,6 +47,25 @@ urlpatterns = [
     path("evaluation/<int:pk>/report/", evaluation_views.enterprise_report, name="evaluation_report"),
     path("evaluation/<int:pk>/participants/<int:participant_id>/flag/", evaluation_views.participant_flag,
          name="evaluation_flag"),
+    path("evaluation/<int:pk>/confirm/", evaluation_views.enterprise_confirm, name="evaluation_confirm"),
+    path("evaluation/<int:pk>/object/", evaluation_views.enterprise_object, name="evaluation_object"),
+    path("evaluation/<int:pk>/objections/", evaluation_views.objection_list, name="evaluation_objections"),
+    path("evaluation/<int:pk>/objections/<int:objection_id>/decide/", evaluation_views.objection_decide,
+         name="evaluation_objection_decide"),
+    path("evaluation/<int:pk>/objections/<int:objection_id>/evidence/", evaluation_views.evidence_download,
+         name="evaluation_evidence"),
+    path("evaluation/<int:pk>/score/", evaluation_results.score, name="evaluation_score"),
+    path("evaluation/<int:pk>/results/", evaluation_results.results, name="evaluation_results"),
+    path("evaluation/<int:pk>/participants/<int:participant_id>/regrade/", evaluation_results.regrade_request,
+         name="evaluation_regrade"),
+    path("evaluation/<int:pk>/regrades/<int:regrade_id>/decide/", evaluation_results.regrade_decide,
+         name="evaluation_regrade_decide"),
+    path("evaluation/<int:pk>/notice/", evaluation_results.public_notice, name="evaluation_notice"),
+    path("evaluation/<int:pk>/card/<int:participant_id>/", evaluation_results.report_card, name="evaluation_card"),
+    path("evaluation/<int:pk>/releases/<int:version>/export/", evaluation_results.release_export,
+         name="evaluation_release_export"),
+    path("evaluation/policies/", evaluation_results.policy_list, name="evaluation_policies"),
+    path("evaluation/summary/", evaluation_results.summary, name="evaluation_summary"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job_download"),
     # Public guides ("码上查、立下载、网上办"): no log-in.

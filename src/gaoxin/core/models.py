@@ -143,6 +143,9 @@ class Job(models.Model):
         "catalog_import": "事项清单导入",
         "catalog_export": "事项清单导出",
         "policy_match": "政策匹配",
+        "evaluation_department_import": "亩产评价部门数据导入",
+        "evaluation_score": "亩产评价测算",
+        "evaluation_release_list": "亩产评价结果名单导出",
     }
 
     def get_kind_display(self) -> str:

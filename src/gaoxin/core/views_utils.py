@@ -44,3 +44,19 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
 def error_text(exc: ValidationError) -> str:
     """A validation error's messages as one Chinese sentence list, for a flash message."""
     return "；".join(exc.messages)
+
+
+def flash_action(request, action, success: str) -> bool:
+    """Run a service call; flash its success message, or its validation or permission error."""
+    from django.contrib import messages
+
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return False
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "您无权执行此操作")
+        return False
+    messages.success(request, success)
+    return True

@@ -71,6 +71,9 @@ class Enterprise(models.Model):
         ParkArea, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises", verbose_name="园区",
     )
     status = models.CharField("经营状态", max_length=12, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING)
+    power_account = models.CharField("电力户号", max_length=30, blank=True)
+    water_account = models.CharField("用水户号", max_length=30, blank=True)
+    gas_account = models.CharField("用气户号", max_length=30, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -29,7 +29,7 @@ from .method import RAW_FIELDS, Method, builtin_method, method_from_dict
 from .models import Cycle, CycleStatus, CycleValue, Participant
 
 S = CycleStatus
-DEPARTMENT_STATES = {S.COLLECTING, S.DEPT_REVIEW, S.CORRECTING}
+DEPARTMENT_STATES = {S.COLLECTING, S.DEPT_REVIEW, S.CORRECTING, S.AMENDED}
 USCC, NAME = SCHEMA["uscc"], SCHEMA["name"]
 
 

@@ -70,6 +70,11 @@ class Cycle(models.Model):
     approval_doc_no = models.CharField("审定文号", max_length=60, blank=True)
     release_doc_no = models.CharField("发布文号", max_length=60, blank=True)
     release_version = models.PositiveSmallIntegerField("发布版本", default=0)
+    amendment_reason = models.CharField("更正原因", max_length=200, blank=True)
+    notice_start = models.DateField("公示开始", null=True, blank=True)
+    notice_end = models.DateField("公示截止", null=True, blank=True)
+    current_run = models.ForeignKey("ScoreRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name="当前测算")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name="创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -128,3 +133,226 @@ class CycleValue(models.Model):
     @property
     def value(self):
         return self.verified if self.verified is not None else self.reported
+
+
+class ObjectionStage(models.TextChoices):
+    VERIFY = "VERIFY", "企业核实异议"
+    NOTICE = "NOTICE", "公示期异议"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "OPEN", "待部门核实"
+    CORRECTED = "CORRECTED", "已更正"
+    REJECTED = "REJECTED", "不予更正"
+
+
+class Objection(models.Model):
+    """A firm disputes one figure, while confirming its data or during the public notice (§12.4).
+    It goes to the department that owns the field, which corrects it or rejects it with a reason."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="objections", verbose_name="评价周期")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="objections",
+                                    verbose_name="参评企业")
+    stage = models.CharField("类型", max_length=8, choices=ObjectionStage.choices)
+    field = models.CharField("数据项", max_length=32)
+    owner_code = models.CharField("负责部门编码", max_length=30, db_index=True)
+    current = models.DecimalField("提出时采用值", max_digits=18, decimal_places=4, null=True, blank=True)
+    claimed = models.DecimalField("企业主张值", max_digits=18, decimal_places=4)
+    reason = models.TextField("异议理由")
+    evidence = models.FileField("证明材料", upload_to="evaluation/evidence/%Y/")
+    status = models.CharField("处理状态", max_length=10, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.OPEN, db_index=True)
+    corrected = models.DecimalField("更正后数值", max_digits=18, decimal_places=4, null=True, blank=True)
+    decision_reason = models.TextField("处理意见", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="处理人")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="提出人")
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据异议"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["cycle", "status", "owner_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} #{self.pk}"
+
+    @property
+    def field_label(self) -> str:
+        from .method import RAW_FIELDS
+
+        return RAW_FIELDS.get(self.field, self.field)
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "RUNNING", "测算中"
+    DONE = "DONE", "已完成"
+    FAILED = "FAILED", "失败"
+
+
+class ScoreRun(models.Model):
+    """One scoring of a cycle: the frozen method, a hash of the exact inputs and the results.
+    Runs are never changed after they finish; a correction makes a new run."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="runs", verbose_name="评价周期")
+    number = models.PositiveSmallIntegerField("测算序号")
+    status = models.CharField("状态", max_length=8, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    note = models.CharField("说明", max_length=200, blank=True)
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    method_hash = models.CharField("评价方法摘要", max_length=64)
+    input_hash = models.CharField("输入数据摘要", max_length=64, blank=True)
+    counts = models.JSONField("各等级家数", default=dict, blank=True)
+    benchmarks = models.JSONField("基准值", default=list, blank=True)
+    frame = models.BinaryField("完整结果（Parquet）", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="发起人")
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评价测算"
+        ordering = ["cycle_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "number"], name="run_number_unique")]
+
+    def __str__(self) -> str:
+        return f"第{self.number}次测算"
+
+
+TIER_NAMES = {"A": "A类（优先发展类）", "B": "B类（支持发展类）", "C": "C类（提升发展类）", "D": "D类（限制发展类）",
+              "T": "暂不评价类"}
+
+
+class ScoreResult(models.Model):
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="results", verbose_name="测算")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="results",
+                                    verbose_name="参评企业")
+    group = models.CharField("评价组", max_length=20)
+    total = models.FloatField("综合得分", null=True)
+    base_score = models.FloatField("指标合计得分", null=True)
+    bonus = models.FloatField("加分", null=True)
+    penalty = models.FloatField("扣分", null=True)
+    rank = models.PositiveIntegerField("组内排名", null=True)
+    tier = models.CharField("初评等级", max_length=1)
+    final_tier = models.CharField("调档后等级", max_length=1, db_index=True)
+    indicators = models.JSONField("指标", default=dict)
+    reasons = models.JSONField("说明", default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "测算结果"
+        ordering = ["run_id", "group", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "participant"], name="one_result_per_run")]
+        indexes = [models.Index(fields=["run", "group", "rank"]), models.Index(fields=["run", "final_tier"])]
+
+    @property
+    def tier_name(self) -> str:
+        return TIER_NAMES.get(self.final_tier, self.final_tier)
+
+
+class RegradeStatus(models.TextChoices):
+    PENDING = "PENDING", "待审批"
+    APPROVED = "APPROVED", "已批准"
+    REJECTED = "REJECTED", "未批准"
+
+
+class Regrade(models.Model):
+    """手动调档: the bureau proposes a tier with a reason; a leader approves it before it applies."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="regrades", verbose_name="评价周期")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="regrades",
+                                    verbose_name="参评企业")
+    from_tier = models.CharField("原等级", max_length=1)
+    to_tier = models.CharField("调整为", max_length=1)
+    reason = models.TextField("调档理由")
+    status = models.CharField("状态", max_length=8, choices=RegradeStatus.choices, default=RegradeStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="提出人")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="审批人")
+    approval_note = models.CharField("审批意见", max_length=200, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "手动调档"
+        ordering = ["-created_at", "-id"]
+
+
+class Release(models.Model):
+    """One published version of a cycle's result (v1, and v2… after amendments, §12.6)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="releases", verbose_name="评价周期")
+    version = models.PositiveSmallIntegerField("版本")
+    run = models.ForeignKey(ScoreRun, on_delete=models.PROTECT, related_name="+", verbose_name="所据测算")
+    doc_no = models.CharField("发布文号", max_length=60)
+    reason = models.CharField("更正原因", max_length=200, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="发布人")
+    released_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结果发布"
+        ordering = ["cycle_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "version"], name="release_version_unique")]
+
+
+class TierHistory(models.Model):
+    """Each firm's final released tier per data year, also for years before Gaoxin (imported);
+    the consecutive-years-in-D streak is read from here (§13)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="tier_history",
+                                   verbose_name="企业")
+    year = models.PositiveSmallIntegerField("数据年度")
+    tier = models.CharField("等级", max_length=1)
+    cycle = models.ForeignKey(Cycle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    release_version = models.PositiveSmallIntegerField("发布版本", default=1)
+    source = models.CharField("来源", max_length=20, default="released")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历年等级"
+        ordering = ["enterprise_id", "-year"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="one_tier_per_year")]
+
+
+class Lever(models.TextChoices):
+    ELECTRICITY = "electricity_surcharge", "电价加价"
+    WATER = "water_surcharge", "水价加价"
+    GAS = "gas_surcharge", "气价加价"
+    ENERGY_QUOTA = "energy_quota_cut", "用能指标核减"
+    LAND = "land_priority", "用地保障"
+    CREDIT = "credit", "信贷支持"
+    AWARD = "award", "奖励"
+
+
+class TierPolicy(models.Model):
+    """A row of the differentiated-policy table (§13): configurable data, not code."""
+
+    tier = models.CharField("等级", max_length=1, choices=[(t, t) for t in "ABCD"])
+    consecutive_years = models.CharField("连续年数", max_length=6, blank=True,
+                                         help_text="如 1、2、>=3；空表示不限")
+    lever = models.CharField("政策手段", max_length=24, choices=Lever.choices)
+    value = models.DecimalField("数值", max_digits=12, decimal_places=4, null=True, blank=True)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    stacking = models.CharField("叠加方式", max_length=20, default="max_of_existing",
+                                choices=[("max_of_existing", "与其他加价取高"), ("additive", "叠加"), ("none", "不叠加")])
+    description = models.CharField("说明", max_length=200, blank=True)
+    effective_from = models.DateField("生效日期", null=True, blank=True)
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    basis_document = models.CharField("依据文件", max_length=120, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "差别化政策"
+        ordering = ["tier", "lever", "consecutive_years"]
+
+    def __str__(self) -> str:
+        return f"{self.tier}类 {self.get_lever_display()} {self.consecutive_years}"
+
+    def applies(self, streak: int) -> bool:
+        text = self.consecutive_years.replace(" ", "")
+        if not text:
+            return True
+        if text.startswith(">="):
+            return streak >= int(text[2:])
+        return streak == int(text)

@@ -3,19 +3,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from gaoxin.accounts.permissions import can_run_evaluation
+from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import Enterprise, LandKind
 
 from .method import METHODS_DIR, builtin_method, builtin_method_names
-from .models import Cycle, CycleStatus, Participant
+from .models import (
+    Cycle,
+    CycleStatus,
+    NoticeUnit,
+    Objection,
+    ObjectionStage,
+    ObjectionStatus,
+    Participant,
+    RegradeStatus,
+    RunStatus,
+)
 
 S = CycleStatus
 # The table's order; forward moves may skip the optional states (§12.2).
@@ -43,6 +56,38 @@ def allowed_targets(status: str) -> list[str]:
             break
     targets += [b for a, b in EXTRA if a == status and b not in targets]
     return targets
+
+
+def notice_window(cycle: Cycle, start: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of the public notice: `notice_length` calendar or working days counting
+    the first day (a working-day notice starts on the next working day)."""
+    if cycle.notice_unit == NoticeUnit.WORKING:
+        cal = work_calendar()
+        start = cal.next_workday(start)
+        return start, cal.add_working_days(start, max(cycle.notice_length - 1, 0))
+    return start, start + dt.timedelta(days=max(cycle.notice_length - 1, 0))
+
+
+def _check_preconditions(cycle: Cycle, target: str) -> None:
+    """What must be settled before the cycle moves on (§12.2–§12.4)."""
+    open_objections = Objection.objects.filter(cycle=cycle, status=ObjectionStatus.OPEN)
+    run = cycle.current_run
+    if target == S.SCORED and open_objections.filter(stage=ObjectionStage.VERIFY).exists():
+        raise ValidationError(f"还有{open_objections.count()}条企业核实异议待部门处理")
+    if target in (S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE, S.RELEASED):
+        if run is None or run.status != RunStatus.DONE:
+            raise ValidationError("还没有完成的评价测算")
+        if cycle.runs.filter(status=RunStatus.RUNNING).exists():
+            raise ValidationError("有测算正在进行，请等待其完成")
+        if cycle.regrades.filter(status=RegradeStatus.PENDING).exists():
+            raise ValidationError("还有待领导审批的调档申请")
+    if target == S.OBJECTION_RESOLUTION and cycle.notice_end and timezone.localdate() <= cycle.notice_end:
+        raise ValidationError(f"公示期至{cycle.notice_end:%Y年%m月%d日}，期满后才能进入异议处理")
+    if target == S.RELEASED:
+        if open_objections.exists():
+            raise ValidationError(f"还有{open_objections.count()}条异议待部门处理")
+        if Objection.objects.filter(cycle=cycle, status=ObjectionStatus.CORRECTED, decided_at__gt=run.created_at).exists():
+            raise ValidationError("有已更正的数据尚未重新测算，请先重新测算")
 
 
 def _check_actor(actor) -> None:
@@ -156,8 +201,21 @@ def cycle_transition(*, actor, cycle: Cycle, target: str, reason: str = "", doc_
         raise ValidationError("试评价结果仅供参考，不执行差别化政策")
     if target == S.AMENDED and not reason.strip():
         raise ValidationError({"reason": "发布后更正必须说明原因"})
+    _check_preconditions(cycle, target)
+    if target == S.AMENDED:
+        cycle.amendment_reason = reason.strip()[:200]
+        update.append("amendment_reason")
+    if target == S.PUBLIC_NOTICE:
+        cycle.notice_start, cycle.notice_end = notice_window(cycle, timezone.localdate())
+        update += ["notice_start", "notice_end"]
+        cycle.participants.filter(participating=True).update(record_status="IN_NOTICE")
     cycle.status = target
     cycle.save(update_fields=update)
+    if target == S.RELEASED:
+        from .scoring import release_write
+
+        release_write(actor=actor, cycle=cycle, doc_no=doc_no.strip(),
+                      reason=cycle.amendment_reason if cycle.release_version > 1 else "")
     audit_record(event_type="evaluation.cycle.transition", actor=actor, subject=cycle,
                  before={"status": before},
                  after={"status": target, "reason": reason.strip(), "doc_no": doc_no.strip(),

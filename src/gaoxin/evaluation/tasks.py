@@ -15,7 +15,7 @@ from gaoxin.core.services import job_finish, job_progress, job_start
 
 from . import collection
 from .inputs import InputError
-from .models import Cycle
+from .models import Cycle, ScoreResult, ScoreRun
 
 log = logging.getLogger(__name__)
 MAX_ERRORS_SHOWN = 500
@@ -56,3 +56,46 @@ def import_department_data_task(job_id: int, cycle_id: int, unit_id: int) -> Non
         return
     job_finish(job, ok=True, message=f"新增{counts['created']}项，更新{counts['updated']}项，未变{counts['unchanged']}项",
                result=counts)
+
+
+@task()
+def score_task(job_id: int, run_id: int) -> None:
+    """评价测算: the engine over the stored figures; the run keeps its inputs' hash and results."""
+    from .scoring import score_compute, score_fail
+
+    job = Job.objects.get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return
+    run = ScoreRun.objects.select_related("cycle", "created_by").get(pk=run_id)
+    job_start(job, total=4)
+    try:
+        run = score_compute(run, on_progress=lambda done, message: job_progress(job, done=done, message=message))
+    except Exception as exc:  # the run is marked failed and the officer sees why; nothing is half-written
+        log.exception("scoring run %s failed", run_id)
+        score_fail(run, str(exc)[:200])
+        job_finish(job, ok=False, message=f"测算失败：{str(exc)[:200]}")
+        return
+    counts = {t: sum(g.get(t, 0) for g in run.counts.values()) for t in "ABCDT"}
+    job_finish(job, ok=True, message="测算完成：" + "，".join(f"{t}类{n}家" for t, n in counts.items() if n),
+               result={"run": run.pk, "counts": counts})
+
+
+@task()
+def release_list_task(job_id: int, release_id: int) -> None:
+    """The released list per tier with utility account numbers, as Excel."""
+    from django.core.files import File
+    from django.db import transaction
+
+    from .models import Release
+    from .policies import write_release_list
+
+    job = Job.objects.get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return
+    release = Release.objects.select_related("cycle").get(pk=release_id)
+    job_start(job, total=ScoreResult.objects.filter(run_id=release.run_id).count())
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        n = write_release_list(tmp.name, release, on_progress=lambda done: job_progress(job, done=done, message="正在导出"))
+        with open(tmp.name, "rb") as fh, transaction.atomic():
+            job.output_file.save(f"{release.cycle.data_year}亩产评价结果_v{release.version}.xlsx", File(fh), save=False)
+            job_finish(job, ok=True, message=f"已导出{n}家企业（发布文号 {release.doc_no}）", result={"rows": n})

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,12 +16,23 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import OrgUnit, Role
 from gaoxin.core.services import job_enqueue
-from gaoxin.core.views_utils import error_text, paginate, require
+from gaoxin.core.views_utils import error_text, flash_action, paginate, require
 
-from . import collection, services
+from . import collection, objections, scoring, services
 from .method import RAW_FIELDS, builtin_method_names
-from .models import Cycle, CycleStatus, CycleValue, Participant
+from .models import (
+    Cycle,
+    CycleStatus,
+    CycleValue,
+    Objection,
+    ObjectionStage,
+    ObjectionStatus,
+    Participant,
+    RecordStatus,
+    ScoreResult,
+)
 from .tasks import import_department_data_task
+from .views_results import NOTICE_STATES
 
 NEEDS_DOC = {CycleStatus.APPROVED_FOR_NOTICE, CycleStatus.RELEASED}
 
@@ -67,22 +78,49 @@ def cycle_detail(request, pk: int):
     page, query = paginate(request, rows)
     counts = cycle.participants.aggregate(total=Count("id"), rated=Count("id", filter=Q(participating=True)))
     can_run = perms.can_run_evaluation(request.user)
+    scorable = can_run and cycle.status in scoring.SCORABLE
     targets = [(t, CycleStatus(t).label, t in NEEDS_DOC, t == CycleStatus.AMENDED)
-               for t in services.allowed_targets(cycle.status)] if can_run else []
+               for t in services.allowed_targets(cycle.status)
+               if not (t == CycleStatus.SCORED and scorable)] if can_run else []
     return render(request, "evaluation/cycle_detail.html", {
         "cycle": cycle, "page": page, "query": query, "counts": counts, "can_run": can_run,
-        "targets": targets, "draft": cycle.status == CycleStatus.DRAFT,
+        "targets": targets, "draft": cycle.status == CycleStatus.DRAFT, "scorable": scorable,
+        "dashboard": _dashboard(cycle), "can_export": perms.can_run_evaluation(request.user) or
+        perms.has_role(request.user, Role.LEADER),
         "steps": [(s, CycleStatus(s).label) for s in services.ORDER],
         "passed": set(services.ORDER[:services.ORDER.index(cycle.status)]),
     })
 
 
+def _dashboard(cycle: Cycle) -> dict:
+    """Progress per state and per department (a fixed number of grouped queries)."""
+    states = dict(cycle.participants.filter(participating=True).values_list("record_status")
+                  .annotate(n=Count("id")).order_by())
+    expected = collection.expected_counts(cycle)
+    verified = dict(CycleValue.objects.filter(participant__cycle=cycle, participant__participating=True,
+                                              verified__isnull=False)
+                    .values_list("verified_by__code").annotate(n=Count("id")).order_by())
+    raised: dict[str, dict[str, int]] = {}
+    for code, status, n in (Objection.objects.filter(cycle=cycle).values_list("owner_code", "status")
+                            .annotate(n=Count("id")).order_by()):
+        raised.setdefault(code, {})[status] = n
+    names = dict(OrgUnit.objects.filter(code__in=set(expected) | set(raised)).values_list("code", "name"))
+    departments = [{"name": names.get(code, code or "未指定部门"), "expected": n, "verified": verified.get(code, 0),
+                    "percent": min(100, round(verified.get(code, 0) * 100 / n)) if n else 0,
+                    "open": raised.get(code, {}).get("OPEN", 0),
+                    "closed": sum(v for k, v in raised.get(code, {}).items() if k != "OPEN")}
+                   for code, n in sorted(expected.items())]
+    return {
+        "states": [(label, states.get(value, 0)) for value, label in RecordStatus.choices if states.get(value)],
+        "departments": departments,
+        "runs": list(cycle.runs.select_related("job").order_by("-number")[:5]),
+        "releases": list(cycle.releases.all()),
+        "pending_regrades": cycle.regrades.filter(status="PENDING").count(),
+    }
+
+
 def _act(request, pk: int, action, success: str):
-    try:
-        action()
-        messages.success(request, success)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
+    flash_action(request, action, success)
     return redirect("evaluation_cycle", pk=pk)
 
 
@@ -199,7 +237,7 @@ def enterprise_report(request, pk: int | None = None):
             return redirect(f"{reverse('evaluation_report', args=[participant.cycle_id])}?p={participant.pk}")
         except ValidationError as exc:
             messages.error(request, error_text(exc))
-    values = {v.field: v for v in CycleValue.objects.filter(participant=participant)}
+    values = {v.field: v for v in CycleValue.objects.filter(participant=participant).select_related("verified_by")}
 
     def shown(field):  # what the user typed after an error, else the saved figure
         if request.method == "POST":
@@ -207,8 +245,70 @@ def enterprise_report(request, pk: int | None = None):
         saved = values.get(field)
         return "" if saved is None or saved.reported is None else saved.reported.normalize()
 
+    cycle = participant.cycle
     return render(request, "evaluation/enterprise_report.html", {
-        "participant": participant, "cycle": participant.cycle,
+        "participant": participant, "cycle": cycle,
         "rows": [(f, RAW_FIELDS[f], values.get(f), shown(f)) for f in fields],
-        "open": participant.cycle.status == CycleStatus.COLLECTING,
+        "open": cycle.status == CycleStatus.COLLECTING,
+        "confirming": cycle.status == CycleStatus.ENTERPRISE_CONFIRM,
+        "objecting": objections.notice_open(cycle),
+        "result": ScoreResult.objects.filter(run_id=cycle.current_run_id, participant=participant).first()
+        if cycle.status in NOTICE_STATES else None,
+        "objections": participant.objections.select_related("decided_by").order_by("-created_at"),
+        "fields": [(f, RAW_FIELDS[f]) for f in fields],
     })
+
+
+@require_POST
+def enterprise_confirm(request, pk: int):
+    participant = _own_participant(request, pk)
+    flash_action(request, lambda: objections.enterprise_confirm(actor=request.user, participant=participant),
+             "已确认本企业评价数据。")
+    return redirect(f"{reverse('evaluation_report', args=[pk])}?p={participant.pk}")
+
+
+@require_POST
+def enterprise_object(request, pk: int):
+    participant = _own_participant(request, pk)
+    flash_action(request, lambda: objections.objection_file(
+        actor=request.user, participant=participant, field=request.POST.get("field", ""),
+        claimed=request.POST.get("claimed", ""), reason=request.POST.get("reason", ""),
+        evidence=request.FILES.get("evidence")), "异议已提交，将由负责该数据的部门核实处理。")
+    return redirect(f"{reverse('evaluation_report', args=[pk])}?p={participant.pk}")
+
+
+@require(perms.can_view_evaluation)
+def objection_list(request, pk: int):
+    """Objections for the department that owns the disputed figures (all of them for the bureau)."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    rows = objections.objections_visible_to(request.user, cycle)
+    if request.GET.get("status"):
+        rows = rows.filter(status=request.GET["status"])
+    if request.GET.get("stage"):
+        rows = rows.filter(stage=request.GET["stage"])
+    page, query = paginate(request, rows)
+    decidable = {o.pk for o in page.object_list if o.status == ObjectionStatus.OPEN and objections.can_decide(
+        request.user, o) and cycle.status in objections.DECIDABLE[o.stage]}
+    return render(request, "evaluation/objections.html", {
+        "cycle": cycle, "page": page, "query": query, "decidable": decidable,
+        "statuses": ObjectionStatus.choices, "stages": ObjectionStage.choices,
+    })
+
+
+@require_POST
+@require(perms.can_view_evaluation)
+def objection_decide(request, pk: int, objection_id: int):
+    objection = get_object_or_404(Objection, pk=objection_id, cycle_id=pk)
+    correct = request.POST.get("decision") == "correct"
+    flash_action(request, lambda: objections.objection_decide(
+        actor=request.user, objection=objection, correct=correct, value=request.POST.get("value", ""),
+        reason=request.POST.get("reason", "")), "已更正数据。" if correct else "已驳回异议。")
+    return redirect("evaluation_objections", pk=pk)
+
+
+def evidence_download(request, pk: int, objection_id: int):
+    objection = get_object_or_404(Objection, pk=objection_id, cycle_id=pk)
+    if not objections.objections_visible_to(request.user, objection.cycle).filter(pk=objection.pk).exists():
+        raise PermissionDenied("无权查看该证明材料")
+    return FileResponse(objection.evidence.open("rb"), as_attachment=True,
+                        filename=objection.evidence.name.rsplit("/", 1)[-1])

@@ -11,6 +11,7 @@ from gaoxin.enterprises.models import LandKind, SizeGroup
 from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
 from gaoxin.evaluation import services
 from gaoxin.evaluation.models import Cycle, CycleStatus, Participant
+from gaoxin.evaluation.tests.helpers import walk
 
 S = CycleStatus
 
@@ -42,15 +43,6 @@ def zone(db):
     LandParcelFactory(enterprise=firms["landlord"], area_m2=5000)
     LandParcelFactory(enterprise=firms["landlord"], kind=LandKind.LEASED_OUT, area_m2=5000)
     return firms
-
-
-def walk(cycle, actor, *targets):
-    for target in targets:
-        kwargs = {"doc_no": "济高新管发〔2026〕4号"} if target in (S.APPROVED_FOR_NOTICE, S.RELEASED) else {}
-        if target == S.AMENDED:
-            kwargs["reason"] = "税务局更正一家企业的税收数据"
-        cycle = services.cycle_transition(actor=actor, cycle=cycle, target=target, **kwargs)
-    return cycle
 
 
 MAIN_PATH = [S.SCOPE_CONFIRMED, S.COLLECTING, S.DEPT_REVIEW, S.ENTERPRISE_CONFIRM, S.SCORED,
@@ -169,6 +161,8 @@ def test_forbidden_transitions_change_nothing(admin_user, cycle, start, target):
     (S.SCORED, S.APPROVED_FOR_NOTICE, {}, "文号"),
     (S.OBJECTION_RESOLUTION, S.RELEASED, {"doc_no": "  "}, "文号"),
     (S.RELEASED, S.AMENDED, {}, "原因"),
+    (S.SCORED, S.APPROVED_FOR_NOTICE, {"doc_no": "济高新管发〔2026〕4号"}, "还没有完成的评价测算"),
+    (S.OBJECTION_RESOLUTION, S.RELEASED, {"doc_no": "济高新管发〔2026〕4号"}, "还没有完成的评价测算"),
 ])
 def test_guards_need_documents_and_reasons(admin_user, cycle, start, target, kwargs, message):
     Cycle.objects.filter(pk=cycle.pk).update(status=start)

@@ -1,0 +1,172 @@
+"""Enterprise verification and objections (specs/evaluation.md §12.3 企业核实确认, §12.4 异议):
+a firm confirms its figures or disputes one with a reason and evidence; the department that owns
+the field corrects it or rejects it with a reason. Each write is one transaction and one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gaoxin.accounts.models import OrgUnit, Role
+from gaoxin.accounts.permissions import can_run_evaluation, has_role
+from gaoxin.core.services import audit_record
+
+from .collection import needed_fields
+from .inputs import NON_NEGATIVE
+from .method import RAW_FIELDS
+from .models import Cycle, CycleStatus, CycleValue, Objection, ObjectionStage, ObjectionStatus, Participant
+
+S = CycleStatus
+EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx", ".ofd")
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# Where each kind of objection may be decided by the owning department.
+DECIDABLE = {ObjectionStage.VERIFY: {S.ENTERPRISE_CONFIRM},
+             ObjectionStage.NOTICE: {S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION}}
+
+
+def is_member(user, participant: Participant) -> bool:
+    return has_role(user, Role.ENTERPRISE) and user.enterprise_memberships.filter(
+        enterprise_id=participant.enterprise_id).exists()
+
+
+def can_decide(user, objection: Objection) -> bool:
+    """The bureau, or an officer of the department that owns the disputed field."""
+    return can_run_evaluation(user) or (
+        has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and user.org_unit.code == objection.owner_code)
+
+
+def notice_open(cycle: Cycle, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (cycle.status == S.PUBLIC_NOTICE and cycle.notice_start is not None
+            and cycle.notice_start <= today <= cycle.notice_end)
+
+
+def _parse_value(raw, field: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).replace(",", "").strip())
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValidationError({"claimed": f"{RAW_FIELDS.get(field, field)}：“{raw}”不是数字"}) from None
+    if field in NON_NEGATIVE and value < 0:
+        raise ValidationError({"claimed": f"{RAW_FIELDS.get(field, field)}：不能为负数"})
+    return value
+
+
+@transaction.atomic
+def enterprise_confirm(*, actor, participant: Participant) -> Participant:
+    """企业核实确认: the firm confirms the figures it was shown."""
+    if not is_member(actor, participant):
+        raise PermissionDenied("只能确认本企业的数据")
+    participant = Participant.objects.select_for_update().select_related("cycle").get(pk=participant.pk)
+    if participant.cycle.status != S.ENTERPRISE_CONFIRM:
+        raise ValidationError(f"评价周期处于“{participant.cycle.get_status_display()}”，不能确认数据")
+    if not participant.participating:
+        raise ValidationError("本企业本年度不参评，无需确认")
+    if participant.objections.filter(stage=ObjectionStage.VERIFY, status=ObjectionStatus.OPEN).exists():
+        raise ValidationError("本企业还有异议正由部门核实，处理完毕后再确认")
+    if participant.record_status == "CONFIRMED":
+        raise ValidationError("本企业已确认数据")
+    before = participant.record_status
+    participant.record_status = "CONFIRMED"
+    participant.save(update_fields=["record_status"])
+    audit_record(event_type="evaluation.data.enterprise_confirm", actor=actor, subject=participant,
+                 before={"record_status": before}, after={"record_status": "CONFIRMED"})
+    return participant
+
+
+@transaction.atomic
+def objection_file(*, actor, participant: Participant, field: str, claimed, reason: str, evidence) -> Objection:
+    """A dispute while confirming (企业核实) or an objection during the public notice (公示异议);
+    which one follows from the cycle's state. Routed to the department that owns the field."""
+    if not is_member(actor, participant):
+        raise PermissionDenied("只能对本企业的数据提出异议")
+    participant = Participant.objects.select_for_update().select_related("cycle").get(pk=participant.pk)
+    cycle = participant.cycle
+    if cycle.status == S.ENTERPRISE_CONFIRM:
+        stage = ObjectionStage.VERIFY
+    elif cycle.status == S.PUBLIC_NOTICE:
+        if not notice_open(cycle):
+            raise ValidationError(f"公示期已于{cycle.notice_end:%Y年%m月%d日}结束，逾期不再受理异议"
+                                  if cycle.notice_end and timezone.localdate() > cycle.notice_end else "公示尚未开始")
+        stage = ObjectionStage.NOTICE
+    else:
+        raise ValidationError(f"评价周期处于“{cycle.get_status_display()}”，不能提出异议")
+    if not participant.participating:
+        raise ValidationError("本企业本年度不参评")
+    errors = {}
+    if field not in needed_fields(cycle, participant.group):
+        errors["field"] = "请选择本企业参与评价的数据项"
+    if not reason.strip():
+        errors["reason"] = "请说明异议理由"
+    if evidence is None:
+        errors["evidence"] = "请上传证明材料（加盖公章的书面材料扫描件等）"
+    elif not evidence.name.lower().endswith(EVIDENCE_TYPES):
+        errors["evidence"] = f"证明材料只能是 {'、'.join(EVIDENCE_TYPES)} 文件"
+    elif evidence.size > EVIDENCE_MAX_BYTES:
+        errors["evidence"] = "证明材料不能超过20MB"
+    if errors:
+        raise ValidationError(errors)
+    value = _parse_value(claimed, field)
+    if participant.objections.filter(field=field, status=ObjectionStatus.OPEN).exists():
+        raise ValidationError({"field": f"{RAW_FIELDS[field]}已有异议正在处理"})
+    current = CycleValue.objects.filter(participant=participant, field=field).first()
+    objection = Objection(cycle=cycle, participant=participant, stage=stage, field=field,
+                          owner_code=settings.GAOXIN_EVALUATION_FIELD_OWNERS.get(field, ""),
+                          current=current.value if current else None, claimed=value, reason=reason.strip(),
+                          created_by=actor)
+    objection.evidence.save(evidence.name, evidence, save=False)
+    objection.save()
+    participant.record_status = "UNDER_REVIEW" if stage == ObjectionStage.VERIFY else "IN_OBJECTION"
+    participant.save(update_fields=["record_status"])
+    audit_record(event_type="evaluation.objection.file", actor=actor, subject=objection,
+                 after={"stage": stage, "field": field, "current": str(objection.current), "claimed": str(value),
+                        "owner": objection.owner_code})
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection: Objection, correct: bool, value=None, reason: str = "") -> Objection:
+    """The owning department corrects the figure (its verified value becomes the corrected one) or
+    rejects the objection; a reason is required either way."""
+    objection = Objection.objects.select_for_update().select_related("cycle", "participant").get(pk=objection.pk)
+    if not can_decide(actor, objection):
+        raise PermissionDenied("只有负责该数据的部门可以处理此异议")
+    if objection.status != ObjectionStatus.OPEN:
+        raise ValidationError(f"该异议已处理（{objection.get_status_display()}）")
+    if objection.cycle.status not in DECIDABLE[objection.stage]:
+        raise ValidationError(f"评价周期处于“{objection.cycle.get_status_display()}”，不能处理{objection.get_stage_display()}")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写处理意见"})
+    if correct:
+        objection.corrected = _parse_value(objection.claimed if value in (None, "") else value, objection.field)
+        unit = OrgUnit.objects.filter(code=objection.owner_code).first()
+        row, _ = CycleValue.objects.get_or_create(participant=objection.participant, field=objection.field)
+        row.verified, row.verified_by = objection.corrected, unit
+        row.save(update_fields=["verified", "verified_by", "updated_at"])
+    objection.status = ObjectionStatus.CORRECTED if correct else ObjectionStatus.REJECTED
+    objection.decision_reason, objection.decided_by, objection.decided_at = reason.strip(), actor, timezone.now()
+    objection.save(update_fields=["status", "corrected", "decision_reason", "decided_by", "decided_at"])
+    if not objection.participant.objections.filter(status=ObjectionStatus.OPEN).exists():
+        after = "REVIEWED" if objection.stage == ObjectionStage.VERIFY else "FINAL"
+        Participant.objects.filter(pk=objection.participant_id).update(record_status=after)
+    audit_record(event_type="evaluation.objection.decide", actor=actor, subject=objection,
+                 before={"status": ObjectionStatus.OPEN, "value": str(objection.current)},
+                 after={"status": objection.status, "value": str(objection.corrected), "reason": objection.decision_reason})
+    return objection
+
+
+def objections_visible_to(user, cycle: Cycle):
+    rows = Objection.objects.filter(cycle=cycle).select_related("participant__enterprise", "decided_by")
+    if can_run_evaluation(user) or has_role(user, Role.LEADER):
+        return rows
+    if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:
+        return rows.filter(owner_code=user.org_unit.code)
+    if has_role(user, Role.ENTERPRISE):
+        return rows.filter(participant__enterprise__in=user.enterprise_memberships.values("enterprise"))
+    return rows.none()

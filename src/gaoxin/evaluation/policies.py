@@ -1,0 +1,131 @@
+"""Differentiated policies per tier (specs/evaluation.md §13) and the released list that carries
+them, with utility account numbers, to utilities, banks and departments (§12.1, §12.6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import xlsxwriter
+from django.conf import settings
+from django.db.models import Q
+
+from .models import Cycle, Release, ScoreResult, TierHistory, TierPolicy
+
+TIER_SHEETS = {"A": "A类 优先发展类", "B": "B类 支持发展类", "C": "C类 提升发展类", "D": "D类 限制发展类",
+               "T": "暂不评价类"}
+COLUMNS = ["序号", "统一社会信用代码", "企业名称", "评价组", "等级", "综合得分", "组内排名", "连续D类年数",
+           "差别化政策", "电力户号", "用水户号", "用气户号", "发布版本", "发布文号"]
+
+
+def d_streaks(enterprise_ids: Iterable[int], year: int) -> dict[int, int]:
+    """Consecutive evaluation years ending with `year` whose final released tier was D. A year in T
+    or a year with no evaluation breaks the streak unless configured otherwise (§13)."""
+    t_breaks = settings.GAOXIN_EVALUATION_STREAK_T_BREAKS
+    gap_breaks = settings.GAOXIN_EVALUATION_STREAK_GAP_BREAKS
+    history: dict[int, dict[int, str]] = {}
+    for eid, y, tier in TierHistory.objects.filter(enterprise_id__in=list(enterprise_ids), year__lte=year).values_list(
+            "enterprise_id", "year", "tier"):
+        history.setdefault(eid, {})[y] = tier
+    out = {}
+    for eid, years in history.items():
+        streak, y = 0, year
+        while y >= min(years):
+            tier = years.get(y)
+            if tier == "D":
+                streak += 1
+            elif (tier is None and gap_breaks) or (tier == "T" and t_breaks) or tier in ("A", "B", "C"):
+                break
+            y -= 1
+        out[eid] = streak
+    return out
+
+
+def active_policies(on: dt.date) -> list[TierPolicy]:
+    return list(TierPolicy.objects.filter(active=True)
+                .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
+                .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on)))
+
+
+def policy_text(policy: TierPolicy) -> str:
+    value = "" if policy.value is None else f" {policy.value.normalize():f}{policy.unit}"
+    return f"{policy.get_lever_display()}{value}"
+
+
+def measures(tier: str, streak: int, policies: list[TierPolicy]) -> list[TierPolicy]:
+    """The policy rows that apply to a firm. Where several rows of one lever match, the highest
+    value applies when the row says max_of_existing (no double surcharge, §13)."""
+    rows = [p for p in policies if p.tier == tier and p.applies(streak)]
+    best: dict[str, TierPolicy] = {}
+    out = []
+    for p in rows:
+        if p.stacking == "max_of_existing":
+            if p.lever not in best or (p.value or 0) > (best[p.lever].value or 0):
+                best[p.lever] = p
+        else:
+            out.append(p)
+    return list(best.values()) + out
+
+
+def release_rows(release: Release) -> Iterable[dict]:
+    """The released list, one dict per firm, in tier and rank order."""
+    results = (ScoreResult.objects.filter(run_id=release.run_id)
+               .select_related("participant__enterprise").order_by("final_tier", "group", "rank", "pk"))
+    eids = results.values_list("participant__enterprise_id", flat=True)
+    streaks = d_streaks(eids, release.cycle.data_year)
+    policies = active_policies(release.released_at.date())
+    for r in results.iterator(chunk_size=2000):
+        e = r.participant.enterprise
+        streak = streaks.get(e.pk, 0) if r.final_tier == "D" else 0
+        yield {"uscc": e.uscc, "name": e.name, "group": "规模以上" if r.group == "ABOVE" else "规模以下",
+               "tier": r.final_tier, "total": None if r.total is None else round(r.total, 4), "rank": r.rank,
+               "streak": streak, "measures": "；".join(policy_text(p) for p in measures(r.final_tier, streak, policies)),
+               "power": e.power_account, "water": e.water_account, "gas": e.gas_account}
+
+
+def write_release_list(path: str, release: Release, on_progress: Callable[[int], None] | None = None) -> int:
+    """One sheet per tier plus, from version 2, the rows that changed since the previous version
+    (recipients are re-notified with the changed rows only, §12.6). Returns the row count."""
+    book = xlsxwriter.Workbook(path, {"constant_memory": False})
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    title = book.add_format({"bold": True, "font_size": 13})
+    cycle: Cycle = release.cycle
+    sheets, counters = {}, {}
+    for tier, label in TIER_SHEETS.items():
+        sheet = book.add_worksheet(label)
+        sheet.write(0, 0, f"{cycle}亩产效益综合评价结果（{label}） 发布文号：{release.doc_no} 版本 v{release.version}", title)
+        sheet.write_row(1, 0, COLUMNS, head)
+        sheet.set_column(1, 1, 22)
+        sheet.set_column(2, 2, 32)
+        sheet.set_column(8, 8, 40)
+        sheet.set_column(9, 11, 16)
+        sheet.freeze_panes(2, 3)
+        sheets[tier], counters[tier] = sheet, 0
+    previous = {}
+    if release.version > 1:
+        prior = Release.objects.filter(cycle=cycle, version=release.version - 1).first()
+        if prior is not None:
+            previous = dict(ScoreResult.objects.filter(run_id=prior.run_id)
+                            .values_list("participant__enterprise__uscc", "final_tier"))
+    changed = []
+    n = 0
+    for row in release_rows(release):
+        sheet = sheets[row["tier"]]
+        counters[row["tier"]] += 1
+        values = [counters[row["tier"]], row["uscc"], row["name"], row["group"], row["tier"], row["total"], row["rank"],
+                  row["streak"], row["measures"], row["power"], row["water"], row["gas"], f"v{release.version}",
+                  release.doc_no]
+        sheet.write_row(1 + counters[row["tier"]], 0, values)
+        if previous and previous.get(row["uscc"]) != row["tier"]:
+            changed.append([previous.get(row["uscc"], "")] + values[1:])
+        n += 1
+        if on_progress and n % 2000 == 0:
+            on_progress(n)
+    if release.version > 1:
+        sheet = book.add_worksheet(f"本版变化（较v{release.version - 1}）")
+        sheet.write(0, 0, f"更正原因：{release.reason}", title)
+        sheet.write_row(1, 0, ["原等级"] + COLUMNS[1:], head)
+        for i, values in enumerate(changed, start=2):
+            sheet.write_row(i, 0, values)
+    book.close()
+    return n

@@ -1,0 +1,353 @@
+"""Scoring runs over the cycle's stored figures (specs/evaluation.md §12.2 评价测算, §12.4):
+the engine's input built from the database, every run stored with its method, an input hash and
+its results, the tier diff between runs, manual re-grading (调档) with a leader's approval, and
+the release into each firm's tier history."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, FloatField, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from gaoxin.accounts.models import EnterpriseMembership, Role
+from gaoxin.accounts.permissions import can_run_evaluation, has_role
+from gaoxin.cases.models import Notification
+from gaoxin.core.services import audit_record
+from gaoxin.enterprises.models import LandKind
+
+from . import engine
+from .collection import cycle_method
+from .inputs import NUMERIC
+from .method import LAND_FIELDS, RAW_FIELDS
+from .models import (
+    Cycle,
+    CycleStatus,
+    CycleValue,
+    Objection,
+    ObjectionStatus,
+    Participant,
+    Regrade,
+    RegradeStatus,
+    Release,
+    RunStatus,
+    ScoreResult,
+    ScoreRun,
+    TierHistory,
+)
+
+S = CycleStatus
+# States in which the bureau may (re)score: the first run moves ENTERPRISE_CONFIRM to SCORED.
+SCORABLE = {S.ENTERPRISE_CONFIRM, S.SCORED, S.OBJECTION_RESOLUTION, S.AMENDED}
+REGRADABLE = {S.SCORED, S.OBJECTION_RESOLUTION, S.AMENDED}
+TIER_LABELS = {"A": "A类", "B": "B类", "C": "C类", "D": "D类", "T": "暂不评价"}
+_LAND_KIND = {LandKind.OWN: "own_land_m2", LandKind.LEASED_IN: "leased_in_m2", LandKind.LEASED_OUT: "leased_out_m2"}
+
+
+# --- the engine's input, from the database -----------------------------------------------
+
+def input_frame(cycle: Cycle) -> pl.DataFrame:
+    """One row per participant in the engine's schema. A figure is the verified value, else the
+    reported one; land comes from the registry's parcels unless natural resources supplied it."""
+    parts = pl.DataFrame(
+        list(cycle.participants.values_list("pk", "enterprise_id", "enterprise__uscc", "enterprise__name", "group",
+                                            "enterprise__industry_id", "participating", "t_reason")),
+        schema={"pid": pl.Int64, "eid": pl.Int64, "uscc": pl.String, "name": pl.String, "group": pl.String,
+                "industry_code": pl.String, "participating": pl.Boolean, "t_reason": pl.String}, orient="row")
+    values = pl.DataFrame(
+        list(CycleValue.objects.filter(participant__cycle=cycle).values_list(
+            "participant_id", "field", Cast("reported", FloatField()), Cast("verified", FloatField()))),
+        schema={"pid": pl.Int64, "field": pl.String, "reported": pl.Float64, "verified": pl.Float64}, orient="row")
+    wide = (values.with_columns(value=pl.coalesce("verified", "reported")).drop_nulls("value")
+            .pivot(on="field", index="pid", values="value") if values.height else pl.DataFrame({"pid": []},
+                                                                                             schema={"pid": pl.Int64}))
+    frame = parts.join(wide, on="pid", how="left")
+    land_given = [c for c in LAND_FIELDS if c in frame.columns]
+    has_land = pl.any_horizontal([pl.col(c).is_not_null() for c in land_given]) if land_given else pl.lit(False)
+    registry = _registry_land(cycle)
+    frame = frame.join(registry, on="eid", how="left", suffix="_registry")
+    for col in ("own_land_m2", "leased_in_m2", "leased_out_m2"):
+        given = pl.col(col) if col in land_given else pl.lit(None, dtype=pl.Float64)
+        frame = frame.with_columns(pl.when(has_land).then(given).otherwise(pl.col(f"{col}_registry")).alias(col))
+    for col in NUMERIC:
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
+    frame = frame.with_columns(t_reason=pl.when(pl.col("participating")).then(None).otherwise(pl.col("t_reason")))
+    return frame.select(["pid", "eid", "uscc", "name", "group", "industry_code", "t_reason",
+                         *[pl.col(c).cast(pl.Float64) for c in NUMERIC]]).sort("uscc")
+
+
+def _registry_land(cycle: Cycle) -> pl.DataFrame:
+    from gaoxin.enterprises.models import LandParcel
+
+    rows = (LandParcel.objects.filter(enterprise_id__in=cycle.participants.values("enterprise_id"))
+            .values_list("enterprise_id", "kind", Cast("area_m2", FloatField())))
+    frame = pl.DataFrame(list(rows), schema={"eid": pl.Int64, "kind": pl.String, "m2": pl.Float64}, orient="row")
+    frame = frame.with_columns(pl.col("kind").replace_strict(_LAND_KIND, default=None)).drop_nulls("kind")
+    if frame.is_empty():
+        return pl.DataFrame(schema={"eid": pl.Int64, **{f"{c}_registry": pl.Float64 for c in _LAND_KIND.values()}})
+    wide = frame.pivot(on="kind", index="eid", values="m2", aggregate_function="sum")
+    return wide.select("eid", *[(pl.col(c) if c in wide.columns else pl.lit(None, dtype=pl.Float64)).alias(f"{c}_registry")
+                                for c in _LAND_KIND.values()])
+
+
+def input_hash(frame: pl.DataFrame) -> str:
+    """SHA-256 of the exact engine input, so a run can be shown to rest on the stored figures."""
+    return hashlib.sha256(frame.drop("pid", "eid").sort("uscc").write_csv().encode()).hexdigest()
+
+
+def prior_frame(cycle: Cycle) -> pl.DataFrame | None:
+    """The previous data year's released indicator values, for prior-year benchmarks (§7)."""
+    release = (Release.objects.filter(cycle__data_year=cycle.data_year - 1).select_related("run")
+               .order_by("-released_at", "-version").first())
+    if release is None:
+        return None
+    rows = [{"group": r.group, **{iid: v.get("value") for iid, v in r.indicators.items()}}
+            for r in ScoreResult.objects.filter(run=release.run).exclude(tier="T").only("group", "indicators").iterator(
+                chunk_size=5000)]
+    if not rows:
+        return None
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+# --- starting and computing a run --------------------------------------------------------------
+
+@transaction.atomic
+def score_start(*, actor, cycle: Cycle, note: str = "") -> ScoreRun:
+    """Open a scoring run (the first one moves the cycle to 评价测算 and freezes the method) and
+    queue it as a background job."""
+    from gaoxin.core.services import job_enqueue
+
+    from .services import cycle_transition
+    from .tasks import score_task
+
+    if not can_run_evaluation(actor):
+        raise PermissionDenied("只有管委会管理员或经发局人员可以发起评价测算")
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status not in SCORABLE:
+        raise ValidationError(f"评价周期处于“{cycle.get_status_display()}”，不能发起测算")
+    if cycle.runs.filter(status=RunStatus.RUNNING).exists():
+        raise ValidationError("已有一次测算正在进行，请等待其完成")
+    if cycle.status == S.ENTERPRISE_CONFIRM:
+        cycle = cycle_transition(actor=actor, cycle=cycle, target=S.SCORED)
+    number = (cycle.runs.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    run = ScoreRun.objects.create(cycle=cycle, number=number, note=note.strip()[:200] or ("初评" if number == 1 else "重新测算"),
+                                  method_hash=cycle.method_hash, created_by=actor)
+    run.job = job_enqueue(kind="evaluation_score", actor=actor, task=score_task, args=(run.pk,))
+    run.save(update_fields=["job"])
+    audit_record(event_type="evaluation.score.start", actor=actor, subject=run,
+                 after={"cycle": cycle.pk, "number": number, "note": run.note})
+    return run
+
+
+def _result_rows(run: ScoreRun, results: pl.DataFrame, pids: dict[str, int], method) -> list[ScoreResult]:
+    ids = method.indicator_ids()
+    rows = []
+    for r in results.iter_rows(named=True):
+        indicators = {iid: {"value": r[f"{iid}_value"], "benchmark": r[f"{iid}_benchmark"], "score": r[f"{iid}_score"]}
+                      for iid in ids if r.get(f"{iid}_score") is not None or r.get(f"{iid}_value") is not None}
+        rows.append(ScoreResult(run=run, participant_id=pids[r["uscc"]], group=r["group"], total=r["total"],
+                                base_score=r["base_score"], bonus=r["bonus"], penalty=r["penalty"], rank=r["rank"],
+                                tier=r["tier"], final_tier=r["tier"], indicators=indicators,
+                                reasons=list(r["reasons"] or [])))
+    return rows
+
+
+def score_compute(run: ScoreRun, on_progress: Callable[[int, str], None] | None = None) -> ScoreRun:
+    """Run the engine over the stored figures and store everything; one audit event. Called by the
+    background task. Approved re-gradings carry over; firms whose tier moved are notified."""
+    step = on_progress or (lambda done, message: None)
+    cycle = run.cycle
+    method = cycle_method(cycle)
+    step(1, "读取数据")
+    frame = input_frame(cycle)
+    digest = input_hash(frame)
+    step(2, "计算基准值、得分和等级")
+    result = engine.evaluate(frame.drop("pid", "eid"), method, prior=prior_frame(cycle))
+    step(3, "保存结果")
+    pids = dict(zip(frame["uscc"].to_list(), frame["pid"].to_list(), strict=True))
+    buffer = io.BytesIO()
+    result.results.write_parquet(buffer)
+    bench = result.benchmarks.select("group", "indicator", "benchmark", "source", "population").to_dicts() \
+        if result.benchmarks.height else []
+    with transaction.atomic():
+        run = ScoreRun.objects.select_for_update().select_related("cycle").get(pk=run.pk)
+        if run.status != RunStatus.RUNNING:
+            return run  # a re-delivered task: the run is already stored
+        ScoreResult.objects.bulk_create(_result_rows(run, result.results, pids, method), batch_size=2000)
+        for regrade in Regrade.objects.filter(cycle=cycle, status=RegradeStatus.APPROVED).order_by("decided_at"):
+            ScoreResult.objects.filter(run=run, participant_id=regrade.participant_id).update(final_tier=regrade.to_tier)
+        previous = cycle.current_run
+        run.status, run.finished_at, run.input_hash, run.benchmarks = RunStatus.DONE, timezone.now(), digest, bench
+        run.frame = buffer.getvalue()
+        run.counts = tier_counts(run)
+        run.save()
+        Cycle.objects.filter(pk=cycle.pk).update(current_run=run)
+        if cycle.status == S.SCORED:
+            Participant.objects.filter(cycle=cycle).exclude(record_status="REGRADED").update(record_status="SCORED")
+        changed = _notify_changes(cycle, tier_changes(run, previous)) if previous else 0
+        audit_record(event_type="evaluation.score.finish", actor=run.created_by, subject=run,
+                     after={"input_hash": digest, "method_hash": run.method_hash, "counts": run.counts,
+                            "tier_changes": changed})
+    step(4, "完成")
+    return run
+
+
+def score_fail(run: ScoreRun, message: str) -> None:
+    with transaction.atomic():
+        updated = ScoreRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, finished_at=timezone.now())
+        if updated:
+            audit_record(event_type="evaluation.score.fail", actor=run.created_by, subject=run, after={"message": message})
+
+
+def tier_counts(run: ScoreRun) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for group, tier, n in (ScoreResult.objects.filter(run=run).values_list("group", "final_tier")
+                           .annotate(n=Count("id")).order_by()):
+        counts.setdefault(group, {})[tier] = n
+    return counts
+
+
+def tier_changes(run: ScoreRun, previous: ScoreRun | None):
+    """Results of `run` whose final tier differs from `previous`, each with the old tier, rank and
+    total annotated (one query; the (run, participant) unique index serves the lookups)."""
+    if previous is None:
+        return ScoreResult.objects.none()
+    old = ScoreResult.objects.filter(run=previous, participant=OuterRef("participant"))
+    return (ScoreResult.objects.filter(run=run)
+            .annotate(old_tier=Subquery(old.values("final_tier")[:1]), old_rank=Subquery(old.values("rank")[:1]),
+                      old_total=Subquery(old.values("total")[:1]))
+            .exclude(old_tier=F("final_tier")).select_related("participant__enterprise")
+            .order_by("group", "rank", "pk"))
+
+
+def change_reason(row: ScoreResult, corrections: dict[int, list[Objection]]) -> str:
+    """Why a firm's tier moved: its own corrected figure, else the group's re-ranking."""
+    own = corrections.get(row.participant_id)
+    if own:
+        return "；".join(f"本企业异议更正：{RAW_FIELDS.get(o.field, o.field)} {_fmt(o.current)} → {_fmt(o.corrected)}"
+                         for o in own)
+    rank = f"组内排名 第{row.old_rank}名 → 第{row.rank}名" if row.old_rank and row.rank else "排名变化"
+    return f"组内其他企业数据更正后基准值和名次重算，{rank}"
+
+
+def _fmt(value) -> str:
+    return "无" if value is None else f"{value.normalize():f}"
+
+
+def corrections_between(run: ScoreRun, previous: ScoreRun | None) -> dict[int, list[Objection]]:
+    rows = Objection.objects.filter(cycle_id=run.cycle_id, status=ObjectionStatus.CORRECTED,
+                                    decided_at__lte=run.created_at)
+    if previous is not None:
+        rows = rows.filter(decided_at__gt=previous.created_at)
+    out: dict[int, list[Objection]] = {}
+    for o in rows:
+        out.setdefault(o.participant_id, []).append(o)
+    return out
+
+
+def _notify_changes(cycle: Cycle, changed) -> int:
+    """Every firm whose tier moved is told, not only the objector (§12.4). Returns how many moved."""
+    rows = list(changed.values_list("participant__enterprise_id", "participant__enterprise__name", "old_tier",
+                                    "final_tier"))
+    if not rows:
+        return 0
+    users: dict[int, list[int]] = {}
+    for eid, uid in EnterpriseMembership.objects.filter(enterprise_id__in=[r[0] for r in rows]).values_list(
+            "enterprise_id", "user_id"):
+        users.setdefault(eid, []).append(uid)
+    notes = [Notification(user_id=uid, kind="EVALUATION_TIER",
+                          message=f"{cycle}：{name}的测算等级由{TIER_LABELS.get(old, old)}调整为{TIER_LABELS.get(new, new)}，"
+                                  "原因见企业评价报告")
+             for eid, name, old, new in rows for uid in users.get(eid, [])]
+    Notification.objects.bulk_create(notes, batch_size=2000)
+    return len(rows)
+
+
+# --- manual re-grading (调档) ----------------------------------------------------------------
+
+@transaction.atomic
+def regrade_request(*, actor, participant: Participant, to_tier: str, reason: str) -> Regrade:
+    if not can_run_evaluation(actor):
+        raise PermissionDenied("只有管委会管理员或经发局人员可以提出调档")
+    participant = Participant.objects.select_related("cycle").get(pk=participant.pk)
+    cycle = Cycle.objects.select_for_update().get(pk=participant.cycle_id)
+    if cycle.status not in REGRADABLE:
+        raise ValidationError(f"评价周期处于“{cycle.get_status_display()}”，不能调档")
+    current = ScoreResult.objects.filter(run_id=cycle.current_run_id, participant=participant).first()
+    errors = {}
+    if current is None:
+        errors["participant"] = "该企业没有测算结果"
+    elif current.tier == "T":
+        errors["participant"] = "暂不评价（T类）企业不能调档"
+    if to_tier not in "ABCD" or len(to_tier) != 1:
+        errors["to_tier"] = "请选择A、B、C、D之一"
+    elif current is not None and to_tier == current.final_tier:
+        errors["to_tier"] = f"该企业当前已是{to_tier}类"
+    if not reason.strip():
+        errors["reason"] = "调档必须说明理由"
+    if not errors and Regrade.objects.filter(participant=participant, status=RegradeStatus.PENDING).exists():
+        errors["participant"] = "该企业已有待审批的调档申请"
+    if errors:
+        raise ValidationError(errors)
+    regrade = Regrade.objects.create(cycle=cycle, participant=participant, from_tier=current.final_tier,
+                                     to_tier=to_tier, reason=reason.strip(), requested_by=actor)
+    audit_record(event_type="evaluation.regrade.request", actor=actor, subject=regrade,
+                 after={"participant": participant.pk, "from": regrade.from_tier, "to": to_tier, "reason": regrade.reason})
+    return regrade
+
+
+def can_approve_regrade(user) -> bool:
+    return has_role(user, Role.LEADER)
+
+
+@transaction.atomic
+def regrade_decide(*, actor, regrade: Regrade, approve: bool, note: str = "") -> Regrade:
+    """A leader (not the requester) approves or rejects; an approved tier applies to the current run
+    and to every later run of the cycle."""
+    if not can_approve_regrade(actor):
+        raise PermissionDenied("调档须由领导审批")
+    regrade = Regrade.objects.select_for_update().select_related("cycle").get(pk=regrade.pk)
+    if regrade.requested_by_id == actor.pk:
+        raise PermissionDenied("提出人不能审批自己的调档申请")
+    if regrade.status != RegradeStatus.PENDING:
+        raise ValidationError(f"该调档申请已{regrade.get_status_display()}")
+    if regrade.cycle.status not in REGRADABLE:
+        raise ValidationError(f"评价周期处于“{regrade.cycle.get_status_display()}”，不能审批调档")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "不予批准须说明理由"})
+    regrade.status = RegradeStatus.APPROVED if approve else RegradeStatus.REJECTED
+    regrade.approver, regrade.approval_note, regrade.decided_at = actor, note.strip()[:200], timezone.now()
+    regrade.save(update_fields=["status", "approver", "approval_note", "decided_at"])
+    if approve:
+        ScoreResult.objects.filter(run_id=regrade.cycle.current_run_id, participant_id=regrade.participant_id).update(
+            final_tier=regrade.to_tier)
+        Participant.objects.filter(pk=regrade.participant_id).update(record_status="REGRADED")
+        run = ScoreRun.objects.get(pk=regrade.cycle.current_run_id)
+        run.counts = tier_counts(run)
+        run.save(update_fields=["counts"])
+    audit_record(event_type="evaluation.regrade.decide", actor=actor, subject=regrade,
+                 before={"status": RegradeStatus.PENDING}, after={"status": regrade.status, "note": regrade.approval_note})
+    return regrade
+
+
+# --- release ---------------------------------------------------------------------------
+
+def release_write(*, actor, cycle: Cycle, doc_no: str, reason: str) -> Release:
+    """Called inside the RELEASED transition: version N, the final tiers into each firm's history."""
+    release = Release.objects.create(cycle=cycle, version=cycle.release_version, run_id=cycle.current_run_id,
+                                     doc_no=doc_no, reason=reason, released_by=actor)
+    finals = list(ScoreResult.objects.filter(run_id=cycle.current_run_id)
+                  .values_list("participant__enterprise_id", "final_tier"))
+    TierHistory.objects.filter(year=cycle.data_year, enterprise_id__in=[e for e, _ in finals]).delete()
+    TierHistory.objects.bulk_create([TierHistory(enterprise_id=e, year=cycle.data_year, tier=t, cycle=cycle,
+                                                 release_version=release.version) for e, t in finals], batch_size=2000)
+    Participant.objects.filter(cycle=cycle).update(record_status="PUBLISHED")
+    return release

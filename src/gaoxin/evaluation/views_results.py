@@ -1,0 +1,318 @@
+"""Scoring, results, re-grading, the public notice, report cards, the released list and the zone
+summary. Every change goes through `scoring`, `objections` or `services`."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+import polars as pl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gaoxin.accounts import permissions as perms
+from gaoxin.accounts.models import Role
+from gaoxin.core.pdf import pdf_response
+from gaoxin.core.services import job_enqueue
+from gaoxin.core.views_utils import error_text, flash_action, paginate, require
+from gaoxin.enterprises.models import Industry
+
+from . import engine, explain, objections, scoring
+from .collection import cycle_method
+from .method import RAW_FIELDS
+from .models import (
+    TIER_NAMES,
+    Cycle,
+    CycleStatus,
+    Participant,
+    Regrade,
+    Release,
+    RunStatus,
+    ScoreResult,
+    ScoreRun,
+    TierHistory,
+    TierPolicy,
+)
+from .policies import active_policies, d_streaks, measures, policy_text
+from .tasks import release_list_task
+
+S = CycleStatus
+NOTICE_STATES = {S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION, S.RELEASED, S.POLICY_APPLIED, S.AMENDED}
+
+
+def _run(cycle: Cycle, request) -> ScoreRun | None:
+    number = request.GET.get("run", "")
+    if number.isdigit():
+        return get_object_or_404(ScoreRun, cycle=cycle, number=int(number), status=RunStatus.DONE)
+    return cycle.current_run
+
+
+def _previous(run: ScoreRun | None) -> ScoreRun | None:
+    if run is None:
+        return None
+    return (ScoreRun.objects.filter(cycle_id=run.cycle_id, status=RunStatus.DONE, number__lt=run.number)
+            .order_by("-number").first())
+
+
+def _changes(run: ScoreRun | None, limit: int = 200) -> list[tuple[ScoreResult, str]]:
+    """Firms whose tier moved since the previous run, with why (the objection, or the re-ranking)."""
+    previous = _previous(run)
+    if previous is None:
+        return []
+    corrections = scoring.corrections_between(run, previous)
+    return [(row, scoring.change_reason(row, corrections)) for row in scoring.tier_changes(run, previous)[:limit]]
+
+
+@require_POST
+@require(perms.can_run_evaluation)
+def score(request, pk: int):
+    cycle = get_object_or_404(Cycle, pk=pk)
+    try:
+        run = scoring.score_start(actor=request.user, cycle=cycle, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("evaluation_cycle", pk=pk)
+    messages.success(request, f"已开始{run}，完成后可查看结果。")
+    return redirect("job_detail", pk=run.job_id)
+
+
+@require(perms.can_view_evaluation)
+def results(request, pk: int):
+    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    run = _run(cycle, request)
+    rows = ScoreResult.objects.none()
+    if run is not None:
+        rows = ScoreResult.objects.filter(run=run).select_related("participant__enterprise__industry")
+        if request.GET.get("group"):
+            rows = rows.filter(group=request.GET["group"])
+        if request.GET.get("tier"):
+            rows = rows.filter(final_tier=request.GET["tier"])
+        if request.GET.get("industry"):
+            rows = rows.filter(participant__enterprise__industry_id=request.GET["industry"])
+        if request.GET.get("regraded") == "1":
+            rows = rows.exclude(tier=F("final_tier"))
+        if request.GET.get("q"):
+            q = request.GET["q"].strip()
+            rows = rows.filter(Q(participant__enterprise__name__contains=q) | Q(participant__enterprise__uscc=q.upper()))
+        rows = rows.order_by("group", "rank", "pk")
+    page, query = paginate(request, rows)
+    method = cycle_method(cycle)
+    can_run = perms.can_run_evaluation(request.user)
+    return render(request, "evaluation/results.html", {
+        "cycle": cycle, "run": run, "page": page, "query": query, "can_run": can_run,
+        "can_regrade": can_run and cycle.status in scoring.REGRADABLE and run == cycle.current_run,
+        "can_approve": scoring.can_approve_regrade(request.user),
+        "indicators": {g: list(group.indicators) for g, group in method.groups.items()},
+        "indicator_ids": method.indicator_ids(),
+        "runs": ScoreRun.objects.filter(cycle=cycle).order_by("-number")[:20],
+        "changes": _changes(run),
+        "regrades": Regrade.objects.filter(cycle=cycle).select_related(
+            "participant__enterprise", "requested_by", "approver")[:50],
+        "industries": Industry.objects.filter(section__in=("B", "C", "D")).order_by("code"),
+        "tiers": TIER_NAMES,
+    })
+
+
+@require_POST
+@require(perms.can_run_evaluation)
+def regrade_request(request, pk: int, participant_id: int):
+    participant = get_object_or_404(Participant, pk=participant_id, cycle_id=pk)
+    flash_action(request, lambda: scoring.regrade_request(actor=request.user, participant=participant,
+                                                    to_tier=request.POST.get("to_tier", ""),
+                                                    reason=request.POST.get("reason", "")),
+           f"已提出对{participant.enterprise.name}的调档申请，待领导审批。")
+    return redirect("evaluation_results", pk=pk)
+
+
+@require_POST
+@require(scoring.can_approve_regrade)
+def regrade_decide(request, pk: int, regrade_id: int):
+    regrade = get_object_or_404(Regrade, pk=regrade_id, cycle_id=pk)
+    approve = request.POST.get("approve") == "1"
+    flash_action(request, lambda: scoring.regrade_decide(actor=request.user, regrade=regrade, approve=approve,
+                                                         note=request.POST.get("note", "")),
+                 "已批准调档。" if approve else "已退回调档申请。")
+    return redirect("evaluation_results", pk=pk)
+
+
+@login_not_required
+def public_notice(request, pk: int):
+    """公示 page: open to everyone while the notice runs and after release."""
+    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    if cycle.status not in NOTICE_STATES:
+        raise Http404("该评价结果尚未公示")
+    release = cycle.releases.select_related("run").first() if cycle.status not in (S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION) else None
+    run = release.run if release else cycle.current_run
+    rows = ScoreResult.objects.filter(run=run).select_related("participant__enterprise").order_by("final_tier", "group", "rank", "pk")
+    if request.GET.get("tier"):
+        rows = rows.filter(final_tier=request.GET["tier"])
+    if request.GET.get("q"):
+        rows = rows.filter(participant__enterprise__name__contains=request.GET["q"].strip())
+    page, query = paginate(request, rows, per_page=100)
+    counts = dict(ScoreResult.objects.filter(run=run).values_list("final_tier").annotate(n=Count("id")).order_by())
+    return render(request, "evaluation/public_notice.html", {
+        "cycle": cycle, "release": release, "page": page, "query": query, "tiers": TIER_NAMES,
+        "counts": [(t, TIER_NAMES[t], counts.get(t, 0)) for t in TIER_NAMES],
+        "open": objections.notice_open(cycle), "changes": _changes(run),
+    })
+
+
+# --- report card --------------------------------------------------------------------------
+
+def _card_access(request, cycle: Cycle, participant: Participant) -> None:
+    if perms.can_view_evaluation(request.user):
+        return
+    if objections.is_member(request.user, participant) and cycle.status in NOTICE_STATES:
+        return
+    raise PermissionDenied("只能查看本企业已公示的评价结果")
+
+
+def _what_ifs(run: ScoreRun, method, uscc: str, indicator_ids: list[str]) -> list[str]:
+    if not run.frame:
+        return []
+    frame = pl.read_parquet(io.BytesIO(bytes(run.frame)))
+    result = engine.EvaluationResult(method=method, results=frame, benchmarks=pl.DataFrame(), quotas=pl.DataFrame())
+    try:
+        return [explain.what_if(result, uscc, iid).message for iid in indicator_ids]
+    except KeyError:
+        return []
+
+
+def report_card(request, pk: int, participant_id: int):
+    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    participant = get_object_or_404(Participant.objects.select_related("enterprise__industry"), pk=participant_id,
+                                    cycle=cycle)
+    _card_access(request, cycle, participant)
+    release = cycle.releases.select_related("run").first()
+    run = release.run if release and cycle.status in (S.RELEASED, S.POLICY_APPLIED) else cycle.current_run
+    result = ScoreResult.objects.filter(run=run, participant=participant).first() if run else None
+    if result is None:
+        raise Http404("该企业还没有测算结果")
+    method = cycle_method(cycle)
+    group = method.groups.get(result.group)
+    rows = []
+    if group is not None:
+        for iid, ind in group.indicators.items():
+            data = result.indicators.get(iid, {})
+            rows.append({"id": iid, "name": ind.name_zh or iid, "weight": ind.weight, "value": data.get("value"),
+                         "benchmark": data.get("benchmark"), "score": data.get("score"),
+                         "formula": f"{RAW_FIELDS.get(ind.num, ind.num)} ÷ {RAW_FIELDS.get(ind.den, ind.den)}"})
+    size = ScoreResult.objects.filter(run=run, group=result.group).exclude(tier="T").count()
+    year = cycle.data_year
+    history = {h.year: h.tier for h in TierHistory.objects.filter(enterprise=participant.enterprise,
+                                                                  year__gte=year - 2, year__lte=year)}
+    past = {r.run.cycle.data_year: r for r in ScoreResult.objects.filter(
+        run__in=Release.objects.filter(cycle__data_year__gte=year - 2, cycle__data_year__lt=year).values("run"),
+        participant__enterprise=participant.enterprise).select_related("run__cycle")}
+    trend = []
+    for y in range(year - 2, year + 1):
+        r = result if y == year else past.get(y)
+        trend.append({"year": y, "tier": result.final_tier if y == year else history.get(y, r.final_tier if r else None),
+                      "total": r.total if r else None,
+                      "I1": (r.indicators.get("I1") or {}).get("value") if r else None,
+                      "I2": (r.indicators.get("I2") or {}).get("value") if r else None})
+    streak = d_streaks([participant.enterprise_id], year).get(participant.enterprise_id, 0) \
+        if result.final_tier == "D" and release else (1 if result.final_tier == "D" else 0)
+    context = {
+        "cycle": cycle, "participant": participant, "enterprise": participant.enterprise, "result": result,
+        "run": run, "release": release, "rows": rows, "group_size": size, "trend": trend,
+        "tier_name": TIER_NAMES.get(result.final_tier, result.final_tier),
+        "what_ifs": _what_ifs(run, method, participant.enterprise.uscc, list(group.indicators) if group else [])
+        if result.final_tier not in ("A", "T") else [],
+        "measures": [policy_text(p) for p in measures(result.final_tier, streak, active_policies(timezone.localdate()))],
+        "streak": streak, "printed_at": timezone.localtime(),
+    }
+    if request.GET.get("format") == "pdf":
+        context["pdf"] = True
+        return pdf_response(request, "evaluation/report_card_print.html", context,
+                            quote(f"{participant.enterprise.name}-{year}年度亩产效益评价报告.pdf"))
+    if request.GET.get("format") == "print":
+        return render(request, "evaluation/report_card_print.html", context)
+    return render(request, "evaluation/report_card.html", context)
+
+
+# --- release list, policies, zone summary ------------------------------------------------------
+
+def can_export_release(user) -> bool:
+    return perms.can_run_evaluation(user) or perms.has_role(user, Role.LEADER)
+
+
+@require_POST
+@require(can_export_release)
+def release_export(request, pk: int, version: int):
+    release = get_object_or_404(Release, cycle_id=pk, version=version)
+    job = job_enqueue(kind="evaluation_release_list", actor=request.user, task=release_list_task, args=(release.pk,))
+    return redirect("job_detail", pk=job.pk)
+
+
+@require(perms.can_view_evaluation)
+def policy_list(request):
+    return render(request, "evaluation/policies.html", {
+        "policies": TierPolicy.objects.all(), "can_edit": perms.has_role(request.user, Role.ZONE_ADMIN)})
+
+
+def _release_frames() -> list[tuple[Release, pl.DataFrame]]:
+    """The latest release of each data year, newest last, with its full result frame."""
+    latest: dict[int, Release] = {}
+    for release in Release.objects.select_related("cycle", "run").order_by("cycle__data_year", "version", "released_at"):
+        latest[release.cycle.data_year] = release
+    out = []
+    for year in sorted(latest)[-5:]:
+        release = latest[year]
+        if release.run.frame:
+            out.append((release, pl.read_parquet(io.BytesIO(bytes(release.run.frame)))))
+    return out
+
+
+@require(perms.can_view_evaluation)
+def summary(request):
+    """Zone summary: firms per tier, tax and sales per mu year over year (三连增), industries."""
+    years = []
+    for release, frame in _release_frames():
+        rated = frame.filter(pl.col("status") == "rated")
+        finals = dict(ScoreResult.objects.filter(run=release.run).values_list("final_tier").annotate(n=Count("id"))
+                      .order_by())
+        total = sum(finals.values()) or 1
+        area = rated["area_mu"].sum() or 0
+        tax = (rated["I1_value"] * rated["area_mu"]).sum() if "I1_value" in rated.columns else 0
+        sales = (rated["I2_value"] * rated["area_mu"]).sum() if "I2_value" in rated.columns else 0
+        years.append({"year": release.cycle.data_year, "release": release, "n": sum(finals.values()),
+                      "tiers": [(t, finals.get(t, 0), round(finals.get(t, 0) * 100 / total, 1)) for t in TIER_NAMES],
+                      "tax_per_mu": tax / area if area else None, "sales_per_mu": sales / area if area else None,
+                      "frame": rated})
+    industries = []
+    if years:
+        names = dict(Industry.objects.values_list("code", "name"))
+        by_industry = (years[-1]["frame"].group_by("industry_code")
+                       .agg(n=pl.len(), mean_total=pl.col("total").mean(),
+                            tax_per_mu=(pl.col("I1_value") * pl.col("area_mu")).sum() / pl.col("area_mu").sum())
+                       .filter(pl.col("n") >= 3).sort("mean_total", descending=True))
+        rows = [dict(r, name=names.get(r["industry_code"], r["industry_code"])) for r in by_industry.iter_rows(named=True)]
+        industries = [("效益最好的行业", rows[:5]), ("效益最差的行业", list(reversed(rows[-5:])) if len(rows) > 5 else [])]
+    for key in ("tax_per_mu", "sales_per_mu"):
+        values = [y[key] for y in years if y[key] is not None]
+        top = max(values) if values else 0
+        for y in years:
+            y[f"{key}_pct"] = round(y[key] * 100 / top, 1) if top and y[key] else 0
+    rising = {key: _rises(years, key) for key in ("tax_per_mu", "sales_per_mu")}
+    for y in years:
+        y.pop("frame")
+    return render(request, "evaluation/summary.html", {
+        "years": years, "industries": industries, "rising": rising, "tiers": TIER_NAMES,
+        "latest_year": years[-1]["year"] if years else None})
+
+
+def _rises(years: list[dict], key: str) -> int:
+    """Consecutive year-on-year increases ending with the latest year (3 = 三连增)."""
+    n = 0
+    for i in range(len(years) - 1, 0, -1):
+        if years[i][key] is None or years[i - 1][key] is None or years[i][key] <= years[i - 1][key]:
+            break
+        n += 1
+    return n
