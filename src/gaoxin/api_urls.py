@@ -9,7 +9,7 @@ from gaoxin.cases.api import CaseViewSet
 from gaoxin.catalog import api as catalog_api
 from gaoxin.core import api as core_api
 from gaoxin.enterprises.api import EnterpriseViewSet
-from gaoxin.evaluation.api import CycleViewSet
+from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -22,6 +22,8 @@ router.register("appeals", AppealViewSet, basename="appeal")
 router.register("assist-orders", OrderViewSet, basename="assist-order")
 router.register("station-logs", StationLogViewSet, basename="station-log")
 router.register("evaluation-cycles", CycleViewSet, basename="evaluation-cycle")
+router.register("evaluation-objections", ObjectionViewSet, basename="evaluation-objection")
+router.register("evaluation-tier-policies", TierPolicyViewSet, basename="evaluation-tier-policy")
 router.register("policies", benefit_api.PolicyViewSet, basename="policy")
 router.register("policy-matches", benefit_api.MyMatchViewSet, basename="policy-match")
 router.register("benefit-applications", benefit_api.ApplicationViewSet, basename="benefit-application")

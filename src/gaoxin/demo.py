@@ -13,7 +13,6 @@ import random
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 
 from gaoxin.accounts.models import EnterpriseMembership, OrgAssignment, OrgKind, OrgUnit, Position, Role, User
 from gaoxin.core.validators import USCC_ALPHABET, uscc_check_char

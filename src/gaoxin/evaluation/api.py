@@ -1,4 +1,6 @@
-"""Evaluation cycles API: read cycles and their participant lists; move a cycle along §12.2."""
+"""Evaluation API: cycles, participant lists and results; state changes, scoring runs, objections
+(enterprises file, owning departments decide) and the tier-policy table. Every write goes
+through the same service functions as the pages."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -11,8 +13,8 @@ from rest_framework.response import Response
 from gaoxin.accounts import permissions as perms
 from gaoxin.core.api import raise_api_error
 
-from . import services
-from .models import Cycle, CycleStatus, Participant
+from . import objections, scoring, services
+from .models import Cycle, CycleStatus, Objection, ObjectionStatus, Participant, ScoreResult, TierPolicy
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -39,10 +41,60 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["id", "uscc", "enterprise", "group", "participating", "t_reason", "record_status"]
 
 
-class TransitionSerializer(serializers.Serializer):
+class CycleTransitionSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=CycleStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     doc_no = serializers.CharField(required=False, allow_blank=True, default="", help_text="审定或发布文号")
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="participant.enterprise.uscc")
+    enterprise = serializers.CharField(source="participant.enterprise.name")
+    run = serializers.IntegerField(source="run.number")
+
+    class Meta:
+        model = ScoreResult
+        fields = ["uscc", "enterprise", "group", "run", "rank", "base_score", "bonus", "penalty", "total", "tier",
+                  "final_tier", "indicators", "reasons"]
+
+
+class ScoreRunSerializer(serializers.Serializer):
+    run = serializers.IntegerField(source="number")
+    job = serializers.IntegerField(source="job_id")
+    status = serializers.CharField()
+    note = serializers.CharField()
+
+
+class ScoreRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="说明，如“异议更正后重新测算”")
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="participant.enterprise.uscc", read_only=True)
+    enterprise = serializers.CharField(source="participant.enterprise.name", read_only=True)
+    participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all(), write_only=True)
+
+    class Meta:
+        model = Objection
+        fields = ["id", "cycle", "participant", "uscc", "enterprise", "stage", "field", "owner_code", "current",
+                  "claimed", "reason", "evidence", "status", "corrected", "decision_reason", "decided_at", "created_at"]
+        read_only_fields = ["cycle", "stage", "owner_code", "current", "status", "corrected", "decision_reason",
+                            "decided_at", "created_at"]
+        extra_kwargs = {"evidence": {"write_only": True}, "claimed": {"coerce_to_string": True}}
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("correct", "更正"), ("reject", "不予更正")])
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, required=False, allow_null=True,
+                                     help_text="更正后数值；不填则采用企业主张值")
+    reason = serializers.CharField(help_text="处理意见")
+
+
+class TierPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TierPolicy
+        fields = ["id", "tier", "consecutive_years", "lever", "value", "unit", "stacking", "description",
+                  "effective_from", "effective_to", "basis_document", "active"]
 
 
 def _cycles():
@@ -53,6 +105,7 @@ def _cycles():
 @extend_schema_view(list=extend_schema(summary="亩产效益评价周期"), retrieve=extend_schema(summary="评价周期"))
 class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = CycleSerializer
+    queryset = Cycle.objects.none()  # for the schema; get_queryset checks the user
 
     def get_queryset(self):
         if not perms.can_view_evaluation(self.request.user):
@@ -66,13 +119,88 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
 
-    @extend_schema(summary="推进评价周期状态", request=TransitionSerializer, responses=CycleSerializer)
+    @extend_schema(summary="评价结果（当前测算）", responses=ResultSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def results(self, request, pk=None):
+        cycle = self.get_object()
+        rows = (ScoreResult.objects.filter(run_id=cycle.current_run_id).select_related("participant__enterprise", "run")
+                .order_by("group", "rank", "pk"))
+        for key, column in (("tier", "final_tier"), ("group", "group")):
+            if request.query_params.get(key):
+                rows = rows.filter(**{column: request.query_params[key]})
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(ResultSerializer(page, many=True).data)
+
+    @extend_schema(summary="发起评价测算（后台任务）", request=ScoreRequestSerializer, responses=ScoreRunSerializer)
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        data = ScoreRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            run = scoring.score_start(actor=request.user, cycle=self.get_object(), note=data.validated_data["note"])
+        except (ValidationError, PermissionDenied) as exc:
+            raise_api_error(exc)
+        return Response(ScoreRunSerializer(run).data, status=202)
+
+    @extend_schema(summary="推进评价周期状态", request=CycleTransitionSerializer, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        data = TransitionSerializer(data=request.data)
+        data = CycleTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             services.cycle_transition(actor=request.user, cycle=self.get_object(), **data.validated_data)
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(CycleSerializer(_cycles().get(pk=pk)).data)
+
+
+@extend_schema_view(list=extend_schema(summary="数据异议（企业核实异议与公示期异议）"),
+                    retrieve=extend_schema(summary="数据异议"),
+                    create=extend_schema(summary="企业提出异议（multipart，附证明材料）"))
+class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Enterprises see and file their own; departments see those on the fields they own."""
+
+    serializer_class = ObjectionSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        rows = objections.objections_visible_to(user).select_related("cycle").order_by("-created_at", "-id")
+        if self.request.query_params.get("status") in ObjectionStatus.values:
+            rows = rows.filter(status=self.request.query_params["status"])
+        if self.request.query_params.get("cycle", "").isdigit():
+            rows = rows.filter(cycle_id=self.request.query_params["cycle"])
+        return rows
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = objections.objection_file(
+                actor=self.request.user, participant=data["participant"], field=data["field"], claimed=data["claimed"],
+                reason=data["reason"], evidence=data.get("evidence"))
+        except (ValidationError, PermissionDenied) as exc:
+            raise_api_error(exc)
+
+    @extend_schema(summary="负责部门处理异议（更正或不予更正）", request=DecisionSerializer, responses=ObjectionSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            objection = objections.objection_decide(
+                actor=request.user, objection=self.get_object(), correct=data.validated_data["decision"] == "correct",
+                value=data.validated_data.get("value"), reason=data.validated_data["reason"])
+        except (ValidationError, PermissionDenied) as exc:
+            raise_api_error(exc)
+        return Response(ObjectionSerializer(objection).data)
+
+
+@extend_schema_view(list=extend_schema(summary="差别化政策表"), retrieve=extend_schema(summary="差别化政策"))
+class TierPolicyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TierPolicySerializer
+    queryset = TierPolicy.objects.none()  # for the schema; get_queryset checks the user
+
+    def get_queryset(self):
+        if not perms.can_view_evaluation(self.request.user):
+            raise ApiPermissionDenied("您没有权限查看差别化政策")
+        return TierPolicy.objects.all()

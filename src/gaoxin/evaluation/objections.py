@@ -161,8 +161,11 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
     return objection
 
 
-def objections_visible_to(user, cycle: Cycle):
-    rows = Objection.objects.filter(cycle=cycle).select_related("participant__enterprise", "decided_by")
+def objections_visible_to(user, cycle: Cycle | None = None):
+    """The bureau and leaders see every objection; a department those on its fields; a firm its own."""
+    rows = Objection.objects.select_related("participant__enterprise", "decided_by")
+    if cycle is not None:
+        rows = rows.filter(cycle=cycle)
     if can_run_evaluation(user) or has_role(user, Role.LEADER):
         return rows
     if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:

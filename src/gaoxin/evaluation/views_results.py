@@ -25,7 +25,7 @@ from gaoxin.enterprises.models import Industry
 
 from . import engine, explain, objections, scoring
 from .collection import cycle_method
-from .method import RAW_FIELDS
+from .method import FORMULA_FIELDS
 from .models import (
     TIER_NAMES,
     Cycle,
@@ -202,7 +202,7 @@ def report_card(request, pk: int, participant_id: int):
             data = result.indicators.get(iid, {})
             rows.append({"id": iid, "name": ind.name_zh or iid, "weight": ind.weight, "value": data.get("value"),
                          "benchmark": data.get("benchmark"), "score": data.get("score"),
-                         "formula": f"{RAW_FIELDS.get(ind.num, ind.num)} ÷ {RAW_FIELDS.get(ind.den, ind.den)}"})
+                         "formula": f"{FORMULA_FIELDS.get(ind.num, ind.num)} ÷ {FORMULA_FIELDS.get(ind.den, ind.den)}"})
     size = ScoreResult.objects.filter(run=run, group=result.group).exclude(tier="T").count()
     year = cycle.data_year
     history = {h.year: h.tier for h in TierHistory.objects.filter(enterprise=participant.enterprise,

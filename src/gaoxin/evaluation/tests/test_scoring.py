@@ -14,8 +14,21 @@ from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases.models import Notification
 from gaoxin.core.models import AuditEvent, Job, JobStatus
 from gaoxin.evaluation import objections, scoring, services
-from gaoxin.evaluation.models import (Cycle, CycleStatus, CycleValue, Objection, ObjectionStage, ObjectionStatus,
-                                      Participant, Regrade, Release, RunStatus, ScoreResult, ScoreRun, TierHistory)
+from gaoxin.evaluation.models import (
+    Cycle,
+    CycleStatus,
+    CycleValue,
+    Objection,
+    ObjectionStage,
+    ObjectionStatus,
+    Participant,
+    Regrade,
+    Release,
+    RunStatus,
+    ScoreResult,
+    ScoreRun,
+    TierHistory,
+)
 from gaoxin.evaluation.tests.conftest import OWN, own_participant
 from gaoxin.evaluation.tests.helpers import DOC, close_notice, score, walk
 

@@ -1,0 +1,261 @@
+"""Pages and API of scoring, objections, the public notice, report cards, the released list and the
+zone summary: who sees what, empty states, constant query counts."""
+
+import datetime as dt
+from decimal import Decimal
+
+import fastexcel
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from gaoxin.core.models import Job, JobStatus
+from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
+from gaoxin.evaluation import objections, policies
+from gaoxin.evaluation.models import (Cycle, CycleStatus, Objection, Release, ScoreResult, TierHistory, TierPolicy)
+from gaoxin.evaluation.tests.conftest import OWN, own_participant
+from gaoxin.evaluation.tests.helpers import score, walk
+
+S = CycleStatus
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def scored(admin_user, confirming):
+    score(confirming, admin_user)
+    return Cycle.objects.get(pk=confirming.pk)
+
+
+@pytest.fixture
+def released(admin_user, scored):
+    return walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION, S.RELEASED)
+
+
+def test_results_page_filters_and_shows_tiers(client, admin_user, scored, firms):
+    page = login(client, admin_user).get(reverse("evaluation_results", args=[scored.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "第1次测算" in text and firms[0].name in text
+    d_only = client.get(reverse("evaluation_results", args=[scored.pk]), {"tier": "D"}).content.decode()
+    assert firms[9].name in d_only and firms[0].name not in d_only
+
+
+def test_results_page_before_scoring_says_so(client, admin_user, confirming):
+    text = login(client, admin_user).get(reverse("evaluation_results", args=[confirming.pk])).content.decode()
+    assert "还没有完成的评价测算" in text
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_results_page_queries_do_not_grow_with_firms(client, admin_user, confirming, firms, tax_unit):
+    login(client, admin_user)
+    score(confirming, admin_user)
+    score(Cycle.objects.get(pk=confirming.pk), admin_user)  # a previous run: the tier-change list is shown
+    url = reverse("evaluation_results", args=[confirming.pk])
+    small = _queries(client, url)
+    cycle = Cycle.objects.get(pk=confirming.pk)
+    for _ in range(30):  # more firms in the same cycle: the next run lists 40
+        p = cycle.participants.create(enterprise=LandParcelFactory(enterprise=EnterpriseFactory()).enterprise,
+                                      group="ABOVE")
+        p.values.create(field="tax_wan", verified=Decimal(50))
+    score(cycle, admin_user)
+    assert ScoreResult.objects.filter(run=Cycle.objects.get(pk=cycle.pk).current_run).count() == 40
+    assert _queries(client, url) == small
+
+
+@pytest.mark.parametrize("who, status", [("leader_user", 200), ("tax_officer", 200), ("enterprise_user", 403),
+                                         ("clerk_user", 403)])
+def test_who_reads_results(client, scored, who, status, request):
+    login(client, request.getfixturevalue(who))
+    assert client.get(reverse("evaluation_results", args=[scored.pk])).status_code == status
+
+
+def test_scoring_from_the_page_runs_a_job(client, admin_user, confirming, django_capture_on_commit_callbacks):
+    login(client, admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("evaluation_score", args=[confirming.pk]), {"note": "初评"})
+    job = Job.objects.get(kind="evaluation_score")
+    assert response["Location"] == reverse("job_detail", args=[job.pk]) and job.status == JobStatus.SUCCEEDED
+    assert Cycle.objects.get(pk=confirming.pk).status == S.SCORED
+
+
+def test_a_leader_cannot_start_scoring(client, leader_user, confirming):
+    assert login(client, leader_user).post(reverse("evaluation_score", args=[confirming.pk])).status_code == 403
+
+
+def test_enterprise_confirms_and_disputes_on_its_page(client, enterprise_user, confirming, firms, tax_officer):
+    login(client, enterprise_user)
+    url = reverse("evaluation_report", args=[confirming.pk])
+    assert "确认数据无误" in client.get(url).content.decode()
+    p = own_participant(confirming, firms)
+    client.post(reverse("evaluation_object", args=[confirming.pk]), {
+        "p": p.pk, "field": "tax_wan", "claimed": "850", "reason": "漏计税款",
+        "evidence": SimpleUploadedFile("证明.pdf", b"%PDF-1.4", content_type="application/pdf")})
+    o = Objection.objects.get()
+    assert (o.owner_code, o.claimed) == ("tax", Decimal("850"))
+    bad = client.post(reverse("evaluation_object", args=[confirming.pk]), {"p": p.pk, "field": "tax_wan",
+                                                                         "claimed": "850", "reason": "再提"}, follow=True)
+    assert "证明材料" in bad.content.decode() and Objection.objects.count() == 1
+    # the tax officer sees it, the evidence opens, and the decision lands
+    login(client, tax_officer)
+    listing = client.get(reverse("evaluation_objections", args=[confirming.pk])).content.decode()
+    assert firms[OWN].name in listing and "更正数据" in listing
+    assert client.get(reverse("evaluation_evidence", args=[confirming.pk, o.pk])).status_code == 200
+    client.post(reverse("evaluation_objection_decide", args=[confirming.pk, o.pk]),
+                {"decision": "correct", "value": "850", "reason": "核实属实"})
+    assert Objection.objects.get().status == "CORRECTED"
+    login(client, enterprise_user)
+    client.post(reverse("evaluation_confirm", args=[confirming.pk]), {"p": p.pk})
+    assert confirming.participants.get(pk=p.pk).record_status == "CONFIRMED"
+
+
+def test_other_departments_neither_see_nor_decide(client, enterprise_user, confirming, firms, stats_officer):
+    p = own_participant(confirming, firms)
+    o = objections.objection_file(actor=enterprise_user, participant=p, field="tax_wan", claimed="850", reason="x",
+                                  evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
+    login(client, stats_officer)
+    assert firms[OWN].name not in client.get(reverse("evaluation_objections", args=[confirming.pk])).content.decode()
+    client.post(reverse("evaluation_objection_decide", args=[confirming.pk, o.pk]),
+                {"decision": "correct", "reason": "越权"})
+    assert Objection.objects.get().status == "OPEN"
+    assert client.get(reverse("evaluation_evidence", args=[confirming.pk, o.pk])).status_code == 403
+
+
+def test_public_notice_is_open_to_all_only_once_published(client, admin_user, scored, firms):
+    assert client.get(reverse("evaluation_notice", args=[scored.pk])).status_code == 404
+    cycle = walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
+    text = client.get(reverse("evaluation_notice", args=[cycle.pk])).content.decode()
+    assert firms[0].name in text and "公示期" in text and cycle.approval_doc_no in text
+    assert "A类（优先发展类） 2家" in text
+
+
+def test_report_card_for_the_firm_after_notice_only(client, admin_user, enterprise_user, scored, firms):
+    login(client, enterprise_user)
+    own = own_participant(scored, firms)
+    url = reverse("evaluation_card", args=[scored.pk, own.pk])
+    assert client.get(url).status_code == 403  # scored, not yet published
+    cycle = walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
+    text = client.get(url).content.decode()
+    assert "B类（支持发展类）" in text and "第3名（共10家）" in text and "I1 单位用地税收" in text
+    assert "升为A类" in text  # the what-if to the next tier
+    other = cycle.participants.get(enterprise=firms[0])
+    assert client.get(reverse("evaluation_card", args=[cycle.pk, other.pk])).status_code == 403
+    pdf = client.get(url, {"format": "pdf"})
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf" or firms[OWN].name in pdf.content.decode()
+
+
+def test_release_list_carries_tiers_policies_and_utility_accounts(client, admin_user, released, firms,
+                                                                  django_capture_on_commit_callbacks):
+    TierHistory.objects.create(enterprise=firms[9], year=2024, tier="D")
+    TierHistory.objects.create(enterprise=firms[9], year=2023, tier="D")
+    login(client, admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("evaluation_release_export", args=[released.pk, 1]))
+    job = Job.objects.get(kind="evaluation_release_list")
+    assert response["Location"] == reverse("job_detail", args=[job.pk]) and job.status == JobStatus.SUCCEEDED
+    data = client.get(reverse("job_download", args=[job.pk]))
+    book = fastexcel.read_excel(b"".join(data.streaming_content))
+    assert book.sheet_names == ["A类 优先发展类", "B类 支持发展类", "C类 提升发展类", "D类 限制发展类", "暂不评价类"]
+    d = book.load_sheet("D类 限制发展类", header_row=1, dtypes="string").to_polars()
+    row = d.row(0, named=True)
+    assert row["统一社会信用代码"] == firms[9].uscc and row["连续D类年数"] == "3"
+    assert row["差别化政策"] == "电价加价 0.15元/千瓦时" and row["电力户号"] == "073200000009"
+    b = book.load_sheet("B类 支持发展类", header_row=1, dtypes="string").to_polars()
+    assert "073200000002" in b["电力户号"].to_list() and set(b["发布文号"].to_list()) == {released.release_doc_no}
+
+
+def test_release_export_is_for_the_bureau_and_leaders(client, tax_officer, enterprise_user, released):
+    for user in (tax_officer, enterprise_user):
+        assert login(client, user).post(reverse("evaluation_release_export", args=[released.pk, 1])).status_code == 403
+
+
+def test_streaks_follow_the_configured_breaks(firms, settings):
+    e = firms[0]
+    for year, tier in ((2021, "D"), (2022, "D"), (2023, "T"), (2024, "D"), (2025, "D")):
+        TierHistory.objects.create(enterprise=e, year=year, tier=tier)
+    assert policies.d_streaks([e.pk], 2025) == {e.pk: 2}
+    settings.GAOXIN_EVALUATION_STREAK_T_BREAKS = False
+    assert policies.d_streaks([e.pk], 2025) == {e.pk: 4}
+    TierHistory.objects.filter(enterprise=e, year=2024).delete()
+    assert policies.d_streaks([e.pk], 2025) == {e.pk: 1}
+    settings.GAOXIN_EVALUATION_STREAK_GAP_BREAKS = False
+    assert policies.d_streaks([e.pk], 2025) == {e.pk: 3}
+
+
+def test_the_highest_matching_surcharge_applies_and_expired_rows_do_not(db):
+    rows = policies.active_policies(dt.date(2026, 1, 1))
+    assert [policies.policy_text(p) for p in policies.measures("D", 1, rows)] == ["电价加价 0.05元/千瓦时"]
+    assert [policies.policy_text(p) for p in policies.measures("D", 5, rows)] == ["电价加价 0.15元/千瓦时"]
+    assert policies.measures("A", 0, rows) == []
+    TierPolicy.objects.create(tier="D", consecutive_years="", lever="electricity_surcharge", value=Decimal("0.3"),
+                              unit="元/千瓦时", effective_to=dt.date(2025, 12, 31))
+    assert [p.value for p in policies.measures("D", 1, policies.active_policies(dt.date(2025, 6, 1)))] == [Decimal("0.3")]
+    assert [p.value for p in policies.measures("D", 1, policies.active_policies(dt.date(2026, 6, 1)))] == [Decimal("0.05")]
+
+
+def test_zone_summary_empty_and_with_releases(client, leader_user, admin_user, released):
+    login(client, leader_user)
+    text = client.get(reverse("evaluation_summary")).content.decode()
+    assert "2025年度（10家" in text and "A 2" in text
+    Release.objects.all().delete()
+    assert "还没有正式发布的评价结果" in client.get(reverse("evaluation_summary")).content.decode()
+
+
+def test_cycle_dashboard_shows_department_progress_and_runs(client, admin_user, scored):
+    text = login(client, admin_user).get(reverse("evaluation_cycle", args=[scored.pk])).content.decode()
+    assert "国家税务总局湘潭高新区税务局" in text and "20 / 20" in text and "第1次（初评）" in text
+
+
+# --- API ---------------------------------------------------------------------------------
+
+def test_api_results_score_objections_and_policies(client, admin_user, enterprise_user, tax_officer, confirming,
+                                                   firms, django_capture_on_commit_callbacks):
+    login(client, admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(f"/api/v1/evaluation-cycles/{confirming.pk}/score/", {"note": "接口测算"},
+                              content_type="application/json")
+    assert started.status_code == 202 and started.json()["run"] == 1
+    rows = client.get(f"/api/v1/evaluation-cycles/{confirming.pk}/results/", {"tier": "A"}).json()["results"]
+    assert [r["uscc"] for r in rows] == [firms[0].uscc, firms[1].uscc]
+    assert client.get("/api/v1/evaluation-tier-policies/").json()["count"] == 3
+    cycle = walk(Cycle.objects.get(pk=confirming.pk), admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
+    login(client, enterprise_user)
+    own = own_participant(cycle, firms)
+    filed = client.post("/api/v1/evaluation-objections/", {
+        "participant": own.pk, "field": "tax_wan", "claimed": "1100", "reason": "补缴税款",
+        "evidence": SimpleUploadedFile("a.pdf", b"%PDF")})
+    assert filed.status_code == 201, filed.content
+    assert filed.json()["stage"] == "NOTICE" and filed.json()["owner_code"] == "tax"
+    other = cycle.participants.get(enterprise=firms[0])
+    refused = client.post("/api/v1/evaluation-objections/", {
+        "participant": other.pk, "field": "tax_wan", "claimed": "1", "reason": "x",
+        "evidence": SimpleUploadedFile("a.pdf", b"%PDF")})
+    assert refused.status_code == 403
+    assert client.get("/api/v1/evaluation-tier-policies/").status_code == 403
+    login(client, tax_officer)
+    listed = client.get("/api/v1/evaluation-objections/").json()
+    assert listed["count"] == 1
+    bad = client.post(f"/api/v1/evaluation-objections/{filed.json()['id']}/decide/", {"decision": "correct"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "reason" in bad.json()
+    done = client.post(f"/api/v1/evaluation-objections/{filed.json()['id']}/decide/",
+                       {"decision": "correct", "reason": "核实属实"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "CORRECTED" and done.json()["corrected"] == "1100.0000"
+
+
+def test_api_objections_are_scoped(client, enterprise_user, confirming, firms, stats_officer):
+    objections.objection_file(actor=enterprise_user, participant=own_participant(confirming, firms), field="tax_wan",
+                              claimed="1", reason="x", evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
+    assert login(client, stats_officer).get("/api/v1/evaluation-objections/").json()["count"] == 0
+    assert login(client, enterprise_user).get("/api/v1/evaluation-objections/").json()["count"] == 1
+
