@@ -14,7 +14,7 @@ from django.urls import reverse
 from gaoxin.core.models import Job, JobStatus
 from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
 from gaoxin.evaluation import objections, policies
-from gaoxin.evaluation.models import (Cycle, CycleStatus, Objection, Release, ScoreResult, TierHistory, TierPolicy)
+from gaoxin.evaluation.models import Cycle, CycleStatus, Objection, Release, ScoreResult, TierHistory, TierPolicy
 from gaoxin.evaluation.tests.conftest import OWN, own_participant
 from gaoxin.evaluation.tests.helpers import score, walk
 
