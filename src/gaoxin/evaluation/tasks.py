@@ -73,11 +73,11 @@ def score_task(job_id: int, run_id: int) -> None:
     except Exception as exc:  # the run is marked failed and the officer sees why; nothing is half-written
         log.exception("scoring run %s failed", run_id)
         score_fail(run, str(exc)[:200])
-        job_finish(job, ok=False, message=f"测算失败：{str(exc)[:200]}")
+        job_finish(job, ok=False, message=f"测算失败：{str(exc)[:200]}", result={"cycle": run.cycle_id})
         return
     counts = {t: sum(g.get(t, 0) for g in run.counts.values()) for t in "ABCDT"}
     job_finish(job, ok=True, message="测算完成：" + "，".join(f"{t}类{n}家" for t, n in counts.items() if n),
-               result={"run": run.pk, "counts": counts})
+               result={"run": run.pk, "cycle": run.cycle_id, "counts": counts})
 
 
 @task()
@@ -98,4 +98,5 @@ def release_list_task(job_id: int, release_id: int) -> None:
         n = write_release_list(tmp.name, release, on_progress=lambda done: job_progress(job, done=done, message="正在导出"))
         with open(tmp.name, "rb") as fh, transaction.atomic():
             job.output_file.save(f"{release.cycle.data_year}亩产评价结果_v{release.version}.xlsx", File(fh), save=False)
-            job_finish(job, ok=True, message=f"已导出{n}家企业（发布文号 {release.doc_no}）", result={"rows": n})
+            job_finish(job, ok=True, message=f"已导出{n}家企业（发布文号 {release.doc_no}）",
+                       result={"rows": n, "cycle": release.cycle_id})

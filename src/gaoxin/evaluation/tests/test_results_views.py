@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gaoxin.core.models import Job, JobStatus
+from gaoxin.core.tests.test_pdf import needs_font, needs_pdf, pdf_text
 from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
 from gaoxin.evaluation import objections, policies
 from gaoxin.evaluation.models import Cycle, CycleStatus, Objection, Release, ScoreResult, TierHistory, TierPolicy
@@ -149,9 +150,18 @@ def test_report_card_for_the_firm_after_notice_only(client, admin_user, enterpri
     assert "升为A类" in text  # the what-if to the next tier
     other = cycle.participants.get(enterprise=firms[0])
     assert client.get(reverse("evaluation_card", args=[cycle.pk, other.pk])).status_code == 403
-    pdf = client.get(url, {"format": "pdf"})
-    assert pdf.status_code == 200
-    assert pdf["Content-Type"] == "application/pdf" or firms[OWN].name in pdf.content.decode()
+    printable = client.get(url, {"format": "print"}).content.decode()
+    assert '<meta charset="utf-8">' in printable and "近三年趋势" in printable
+
+
+@needs_pdf
+@needs_font
+def test_report_card_pdf_embeds_a_chinese_font(client, admin_user, scored, firms):
+    cycle = walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
+    response = login(client, admin_user).get(reverse("evaluation_card", args=[cycle.pk, own_participant(cycle, firms).pk]),
+                                             {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and b"CJK" in pdf_text(response.content)
 
 
 def test_release_list_carries_tiers_policies_and_utility_accounts(client, admin_user, released, firms,
