@@ -36,7 +36,10 @@ QUALIFICATION_SHEET = "资质"
 CONTACT_SHEET = "联系人"
 
 USCC = "统一社会信用代码"
-ENTERPRISE_COLUMNS = [USCC, "企业名称", "法定代表人", "行业代码", "规模", "成立日期", "注册资本（万元）", "注册地址", "园区", "经营状态"]
+# Utility account numbers (电力/用水/用气户号) travel with the per-mu evaluation's released list.
+UTILITY_COLUMNS = {"power_account": "电力户号", "water_account": "用水户号", "gas_account": "用气户号"}
+ENTERPRISE_COLUMNS = [USCC, "企业名称", "法定代表人", "行业代码", "规模", "成立日期", "注册资本（万元）", "注册地址", "园区", "经营状态",
+                      *UTILITY_COLUMNS.values()]
 ENTERPRISE_REQUIRED = [USCC, "企业名称", "法定代表人", "行业代码", "规模"]
 PARCEL_COLUMNS = [USCC, "用地类型", "面积（平方米）", "宗地编号", "不动产权证号", "出租方/承租方"]
 PARCEL_REQUIRED = [USCC, "用地类型", "面积（平方米）"]
@@ -148,6 +151,9 @@ def parse_registry(source, *, industry_codes: set[str], on_progress: Callable[[i
             "address": r.text("注册地址", max_length=200),
             "park_area_name": r.text("园区", max_length=60),
             "status": r.parsed("经营状态", parse_choice, STATUS_CHOICES) or EnterpriseStatus.OPERATING,
+            # A workbook without these columns leaves the accounts on file untouched.
+            **{key: r.text(heading, max_length=30) for key, heading in UTILITY_COLUMNS.items()
+               if heading in ent_sheet.headers},
         })
         done += 1
         if on_progress and done % 1000 == 0:
@@ -242,7 +248,7 @@ def export_sheets(enterprises, parcels, qualifications, contacts):
     yield ENTERPRISE_SHEET, ENTERPRISE_COLUMNS, (
         [e.uscc, e.name, e.legal_representative, e.industry_code or e.industry_id, e.get_size_group_display(),
          e.registered_on, _d(e.registered_capital), e.address, e.park_area.name if e.park_area else "",
-         e.get_status_display()]
+         e.get_status_display(), e.power_account, e.water_account, e.gas_account]
         for e in enterprises
     )
     yield PARCEL_SHEET, PARCEL_COLUMNS, (

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from gaoxin.core.services import audit_record
 
 from .models import Contact, Enterprise, LandParcel, ParkArea, Qualification
-from .registry import ParsedRegistry
+from .registry import UTILITY_COLUMNS, ParsedRegistry
 
 _ENTERPRISE_FIELDS = [
     "name", "legal_representative", "industry_id", "industry_code", "size_group", "registered_on",
@@ -42,8 +42,9 @@ def registry_import(*, parsed: ParsedRegistry, actor, source_name: str = "") -> 
         for ent in Enterprise.objects.select_for_update().filter(uscc__in=codes[start:start + _BATCH]):
             existing[ent.uscc] = ent
     to_create, to_update = [], []
+    utility = [k for k in UTILITY_COLUMNS if parsed.enterprises and k in parsed.enterprises[0]]
     for row in parsed.enterprises:
-        values = {k: row[k] for k in _ENTERPRISE_FIELDS if k != "park_area_id"}
+        values = {k: row[k] for k in _ENTERPRISE_FIELDS + utility if k != "park_area_id"}
         values["park_area_id"] = parks.get(row["park_area_name"]) if row["park_area_name"] else None
         ent = existing.get(row["uscc"])
         if ent is None:
@@ -53,7 +54,7 @@ def registry_import(*, parsed: ParsedRegistry, actor, source_name: str = "") -> 
                 setattr(ent, k, v)
             to_update.append(ent)
     Enterprise.objects.bulk_create(to_create, batch_size=_BATCH)
-    Enterprise.objects.bulk_update(to_update, _ENTERPRISE_FIELDS, batch_size=_BATCH)
+    Enterprise.objects.bulk_update(to_update, _ENTERPRISE_FIELDS + utility, batch_size=_BATCH)
     ids: dict[str, int] = {}
     for start in range(0, len(codes), _BATCH):
         ids.update(Enterprise.objects.filter(uscc__in=codes[start:start + _BATCH]).values_list("uscc", "id"))

@@ -134,6 +134,15 @@ def test_reimport_updates_and_replaces_children(admin_client, upload):
     assert list(LandParcel.objects.filter(enterprise=e).values_list("kind", "area_m2")) == [("leased_in", Decimal("500"))]
 
 
+def test_utility_accounts_import_and_an_older_workbook_keeps_them(admin_client, upload):
+    upload(admin_client, workbook([GOOD[0] + ["0732000123", "XTGS0001", ""]]))
+    e = Enterprise.objects.get(uscc="91110000600037341L")
+    assert (e.power_account, e.water_account, e.gas_account) == ("0732000123", "XTGS0001", "")
+    upload(admin_client, workbook([GOOD[0]], columns=ENTERPRISE_COLUMNS[:10]))
+    e.refresh_from_db()
+    assert e.power_account == "0732000123"
+
+
 def test_import_forbidden_for_clerks(clerk_client, upload):
     assert clerk_client.get("/enterprises/import/").status_code == 403
     assert upload(clerk_client, workbook()).status_code == 403
@@ -141,7 +150,7 @@ def test_import_forbidden_for_clerks(clerk_client, upload):
 
 
 def test_export_round_trips_through_import(admin_client, run):
-    e = EnterpriseFactory(uscc="91110000600037341L", name="导出企业")
+    e = EnterpriseFactory(uscc="91110000600037341L", name="导出企业", power_account="0732009")
     LandParcelFactory(enterprise=e, area_m2=Decimal("1234.5"))
     response = run(admin_client, "/enterprises/export/")
     job = Job.objects.get(kind="enterprise_export")
@@ -152,6 +161,7 @@ def test_export_round_trips_through_import(admin_client, run):
     assert reader.sheet_names == ["企业", "用地", "资质", "联系人"]
     frame = reader.load_sheet("企业", dtypes="string").to_polars()
     assert frame["统一社会信用代码"].to_list() == ["91110000600037341L"]
+    assert frame["电力户号"].to_list() == ["0732009"]
     parsed = parse_registry(content, industry_codes={"38"})
     assert not parsed.errors and parsed.parcels[0]["area_m2"] == Decimal("1234.50")
 
