@@ -32,7 +32,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from gaoxin.accounts.models import Role, User  # noqa: E402
 from gaoxin.core.validators import uscc_check_char  # noqa: E402
 from gaoxin.enterprises.models import Enterprise, LandParcel  # noqa: E402
-from gaoxin.evaluation import scoring, services  # noqa: E402
+from gaoxin.evaluation import scoring  # noqa: E402
 from gaoxin.evaluation.models import Cycle, CycleStatus, CycleValue, Participant  # noqa: E402
 from gaoxin.evaluation.policies import write_release_list  # noqa: E402
 from gaoxin.evaluation.tests.helpers import walk  # noqa: E402

@@ -61,6 +61,7 @@ urlpatterns = [
     path("evaluation/<int:pk>/regrades/<int:regrade_id>/decide/", evaluation_results.regrade_decide,
          name="evaluation_regrade_decide"),
     path("evaluation/<int:pk>/notice/", evaluation_results.public_notice, name="evaluation_notice"),
+    path("evaluation/<int:pk>/notice/print/", evaluation_results.public_notice_print, name="evaluation_notice_print"),
     path("evaluation/<int:pk>/card/<int:participant_id>/", evaluation_results.report_card, name="evaluation_card"),
     path("evaluation/<int:pk>/releases/<int:version>/export/", evaluation_results.release_export,
          name="evaluation_release_export"),

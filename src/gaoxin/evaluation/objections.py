@@ -152,6 +152,9 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
     objection.status = ObjectionStatus.CORRECTED if correct else ObjectionStatus.REJECTED
     objection.decision_reason, objection.decided_by, objection.decided_at = reason.strip(), actor, timezone.now()
     objection.save(update_fields=["status", "corrected", "decision_reason", "decided_by", "decided_at"])
+    verdict = f"已更正为{objection.corrected.normalize():f}" if correct else "不予更正"
+    notify_members(objection.participant.enterprise_id, "EVALUATION_OBJECTION",
+                   f"{objection.cycle}：您对“{objection.field_label}”提出的异议{verdict}（{objection.decision_reason}）")
     if not objection.participant.objections.filter(status=ObjectionStatus.OPEN).exists():
         after = "REVIEWED" if objection.stage == ObjectionStage.VERIFY else "FINAL"
         Participant.objects.filter(pk=objection.participant_id).update(record_status=after)
@@ -159,6 +162,16 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
                  before={"status": ObjectionStatus.OPEN, "value": str(objection.current)},
                  after={"status": objection.status, "value": str(objection.corrected), "reason": objection.decision_reason})
     return objection
+
+
+def notify_members(enterprise_id: int, kind: str, message: str) -> None:
+    """In-app notice to every user bound to the enterprise."""
+    from gaoxin.accounts.models import EnterpriseMembership
+    from gaoxin.cases.models import Notification
+
+    Notification.objects.bulk_create([
+        Notification(user_id=uid, kind=kind, message=message[:300])
+        for uid in EnterpriseMembership.objects.filter(enterprise_id=enterprise_id).values_list("user_id", flat=True)])
 
 
 def objections_visible_to(user, cycle: Cycle | None = None):

@@ -27,6 +27,7 @@ from .collection import cycle_method
 from .inputs import NUMERIC
 from .method import LAND_FIELDS, RAW_FIELDS
 from .models import (
+    TIER_NAMES,
     Cycle,
     CycleStatus,
     CycleValue,
@@ -46,7 +47,6 @@ S = CycleStatus
 # States in which the bureau may (re)score: the first run moves ENTERPRISE_CONFIRM to SCORED.
 SCORABLE = {S.ENTERPRISE_CONFIRM, S.SCORED, S.OBJECTION_RESOLUTION, S.AMENDED}
 REGRADABLE = {S.SCORED, S.OBJECTION_RESOLUTION, S.AMENDED}
-TIER_LABELS = {"A": "A类", "B": "B类", "C": "C类", "D": "D类", "T": "暂不评价"}
 _LAND_KIND = {LandKind.OWN: "own_land_m2", LandKind.LEASED_IN: "leased_in_m2", LandKind.LEASED_OUT: "leased_out_m2"}
 
 
@@ -264,7 +264,7 @@ def _notify_changes(cycle: Cycle, changed) -> int:
             "enterprise_id", "user_id"):
         users.setdefault(eid, []).append(uid)
     notes = [Notification(user_id=uid, kind="EVALUATION_TIER",
-                          message=f"{cycle}：{name}的测算等级由{TIER_LABELS.get(old, old)}调整为{TIER_LABELS.get(new, new)}，"
+                          message=f"{cycle}：{name}的测算等级由{TIER_NAMES.get(old, old)}调整为{TIER_NAMES.get(new, new)}，"
                                   "原因见企业评价报告")
              for eid, name, old, new in rows for uid in users.get(eid, [])]
     Notification.objects.bulk_create(notes, batch_size=2000)

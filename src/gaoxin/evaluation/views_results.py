@@ -141,14 +141,19 @@ def regrade_decide(request, pk: int, regrade_id: int):
     return redirect("evaluation_results", pk=pk)
 
 
-@login_not_required
-def public_notice(request, pk: int):
-    """公示 page: open to everyone while the notice runs and after release."""
+def _noticed(pk: int) -> tuple[Cycle, Release | None, ScoreRun]:
+    """The cycle, its latest release (None while on notice) and the run the public sees."""
     cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
     if cycle.status not in NOTICE_STATES:
         raise Http404("该评价结果尚未公示")
     release = cycle.releases.select_related("run").first() if cycle.status not in (S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION) else None
-    run = release.run if release else cycle.current_run
+    return cycle, release, release.run if release else cycle.current_run
+
+
+@login_not_required
+def public_notice(request, pk: int):
+    """公示 page: open to everyone while the notice runs and after release."""
+    cycle, release, run = _noticed(pk)
     rows = ScoreResult.objects.filter(run=run).select_related("participant__enterprise").order_by("final_tier", "group", "rank", "pk")
     if request.GET.get("tier"):
         rows = rows.filter(final_tier=request.GET["tier"])
@@ -161,6 +166,23 @@ def public_notice(request, pk: int):
         "counts": [(t, TIER_NAMES[t], counts.get(t, 0)) for t in TIER_NAMES],
         "open": objections.notice_open(cycle), "changes": _changes(run),
     })
+
+
+@login_not_required
+def public_notice_print(request, pk: int):
+    """The notice (公示 or 发布) as a printable document, and as a PDF with ?format=pdf."""
+    cycle, release, run = _noticed(pk)
+    rows = (ScoreResult.objects.filter(run=run).select_related("participant__enterprise")
+            .order_by("final_tier", "group", "rank", "pk"))
+    tiers = {}
+    for row in rows.iterator(chunk_size=2000):
+        tiers.setdefault(row.final_tier, []).append(row)
+    context = {"cycle": cycle, "release": release, "tiers": [(TIER_NAMES[t], tiers[t]) for t in TIER_NAMES if t in tiers],
+               "printed_at": timezone.localtime(), "pdf": request.GET.get("format") == "pdf"}
+    if context["pdf"]:
+        title = f"{cycle}亩产效益综合评价结果{'公告' if release else '公示'}.pdf"
+        return pdf_response(request, "evaluation/notice_print.html", context, quote(title))
+    return render(request, "evaluation/notice_print.html", context)
 
 
 # --- report card --------------------------------------------------------------------------

@@ -137,6 +137,14 @@ def test_public_notice_is_open_to_all_only_once_published(client, admin_user, sc
     text = client.get(reverse("evaluation_notice", args=[cycle.pk])).content.decode()
     assert firms[0].name in text and "公示期" in text and cycle.approval_doc_no in text
     assert "A类（优先发展类） 2家" in text
+    printed = client.get(reverse("evaluation_notice_print", args=[cycle.pk])).content.decode()
+    assert "予以公示" in printed and "D类（限制发展类）（1家）" in printed and firms[9].name in printed
+
+
+@needs_pdf
+def test_the_release_notice_prints_as_pdf(client, released):
+    response = client.get(reverse("evaluation_notice_print", args=[released.pk]), {"format": "pdf"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
 def test_report_card_for_the_firm_after_notice_only(client, admin_user, enterprise_user, scored, firms):

@@ -157,6 +157,8 @@ def test_a_dispute_goes_to_the_owning_department_which_corrects_it(enterprise_us
     assert value.verified == Decimal("850") and value.verified_by.code == "tax"
     assert events("evaluation.objection.decide") == n + 1
     assert Participant.objects.get(pk=p.pk).record_status == "REVIEWED"
+    told = Notification.objects.get(kind="EVALUATION_OBJECTION", user=enterprise_user)
+    assert "已更正为850" in told.message and "实缴税收" in told.message
     with pytest.raises(ValidationError, match="已处理"):
         objections.objection_decide(actor=tax_officer, objection=o, correct=False, reason="再次处理")
 
