@@ -277,3 +277,36 @@ def test_api_objections_are_scoped(client, enterprise_user, confirming, firms, s
     assert login(client, stats_officer).get("/api/v1/evaluation-objections/").json()["count"] == 0
     assert login(client, enterprise_user).get("/api/v1/evaluation-objections/").json()["count"] == 1
 
+
+
+def test_objection_and_notice_pages_queries_do_not_grow(client, admin_user, enterprise_user, in_notice_many, firms):
+    cycle, mine = in_notice_many
+    login(client, admin_user)
+    objection_url = reverse("evaluation_objections", args=[cycle.pk])
+    notice_url = reverse("evaluation_notice", args=[cycle.pk])
+
+    def file(participant):
+        objections.objection_file(actor=enterprise_user, participant=participant, field="tax_wan", claimed="1",
+                                  reason="x", evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
+
+    file(mine[0])
+    small = (_queries(client, objection_url), _queries(client, notice_url))
+    for participant in mine[1:]:
+        file(participant)
+    assert Objection.objects.count() == len(mine) > 10
+    assert (_queries(client, objection_url), _queries(client, notice_url)) == small
+
+
+@pytest.fixture
+def in_notice_many(admin_user, enterprise_user, confirming, firms):
+    """The notice open, with a dozen more firms bound to the enterprise user."""
+    from gaoxin.accounts.models import EnterpriseMembership
+
+    extra = [LandParcelFactory(enterprise=EnterpriseFactory()).enterprise for _ in range(12)]
+    for e in extra:
+        EnterpriseMembership.objects.create(user=enterprise_user, enterprise=e)
+        p = confirming.participants.create(enterprise=e, group="ABOVE")
+        p.values.create(field="tax_wan", verified=Decimal(40))
+    score(confirming, admin_user)
+    cycle = walk(Cycle.objects.get(pk=confirming.pk), admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
+    return cycle, list(cycle.participants.filter(enterprise__in=extra))
