@@ -350,4 +350,21 @@ def release_write(*, actor, cycle: Cycle, doc_no: str, reason: str) -> Release:
     TierHistory.objects.bulk_create([TierHistory(enterprise_id=e, year=cycle.data_year, tier=t, cycle=cycle,
                                                  release_version=release.version) for e, t in finals], batch_size=2000)
     Participant.objects.filter(cycle=cycle).update(record_status="PUBLISHED")
+    if not cycle.trial:
+        _tier_facts(cycle, release, finals, actor)
     return release
+
+
+def _tier_facts(cycle: Cycle, release: Release, finals: list[tuple[int, str]], actor) -> None:
+    """The released tier becomes the enterprise profile's `evaluation_tier` fact, which policy
+    rules and green-finance products read (benefits.md); published policies are re-matched.
+    A trial cycle's result is for reference only and is not handed on (§12.1)."""
+    from gaoxin.benefits.models import ProfileFact
+    from gaoxin.benefits.services import rematch_after_registry_change
+
+    rated = [(e, t) for e, t in finals if t in "ABCD"]
+    ProfileFact.objects.filter(field="evaluation_tier", enterprise_id__in=[e for e, _ in finals]).delete()
+    ProfileFact.objects.bulk_create([
+        ProfileFact(enterprise_id=e, field="evaluation_tier", text=t, source=f"亩产效益评价 {release.doc_no}"[:40],
+                    as_of=timezone.localdate(), updated_by=actor) for e, t in rated], batch_size=2000)
+    rematch_after_registry_change(actor)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.benefits.models import ProfileFact
 from gaoxin.cases.models import Notification
 from gaoxin.core.models import AuditEvent, Job, JobStatus
 from gaoxin.evaluation import objections, scoring, services
@@ -250,6 +251,15 @@ def test_an_upheld_objection_rescoring_the_group_moves_two_firms_and_tells_both(
     assert (release.version, release.run, release.doc_no) == (1, second, DOC)
     assert TierHistory.objects.get(enterprise=firms[OWN], year=2025).tier == "A"
     assert set(Participant.objects.filter(cycle=cycle).values_list("record_status", flat=True)) == {"PUBLISHED"}
+    fact = ProfileFact.objects.get(enterprise=firms[OWN], field="evaluation_tier")
+    assert (fact.text, fact.source) == ("A", f"亩产效益评价 {DOC}")
+
+
+def test_a_trial_release_is_not_handed_to_the_enterprise_profile(admin_user, in_notice):
+    Cycle.objects.filter(pk=in_notice.pk).update(trial=True)
+    walk(Cycle.objects.get(pk=in_notice.pk), admin_user, S.OBJECTION_RESOLUTION, S.RELEASED)
+    assert TierHistory.objects.filter(year=2025).count() == 10
+    assert not ProfileFact.objects.filter(field="evaluation_tier").exists()
 
 
 def test_release_waits_for_open_objections(admin_user, enterprise_user, in_notice, firms):
