@@ -66,6 +66,7 @@ urlpatterns = [
     path("evaluation/<int:pk>/releases/<int:version>/export/", evaluation_results.release_export,
          name="evaluation_release_export"),
     path("evaluation/policies/", evaluation_results.policy_list, name="evaluation_policies"),
+    path("evaluation/history/", evaluation_results.tier_history, name="evaluation_history"),
     path("evaluation/summary/", evaluation_results.summary, name="evaluation_summary"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job_download"),

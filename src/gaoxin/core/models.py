@@ -146,6 +146,7 @@ class Job(models.Model):
         "evaluation_department_import": "亩产评价部门数据导入",
         "evaluation_score": "亩产评价测算",
         "evaluation_release_list": "亩产评价结果名单导出",
+        "evaluation_history_import": "亩产评价历年等级导入",
     }
 
     def get_kind_display(self) -> str:

@@ -129,3 +129,74 @@ def write_release_list(path: str, release: Release, on_progress: Callable[[int],
             sheet.write_row(i, 0, values)
     book.close()
     return n
+
+
+# --- tier history from before Gaoxin (importable, §13) -------------------------------------------
+
+HISTORY_COLUMNS = {"uscc": "统一社会信用代码", "year": "数据年度", "tier": "等级"}
+
+
+def parse_history(path) -> list[tuple[int, int, str]]:
+    """(enterprise id, year, tier) for every row, or InputError naming every bad cell. Years
+    already released in Gaoxin are refused: their history comes from the release."""
+    import polars as pl
+    from django.utils import timezone
+
+    from gaoxin.enterprises.models import Enterprise
+
+    from .inputs import InputError, InputProblem, _rows, read_table
+
+    frame = read_table(path)
+    problems = [InputProblem(0, heading, "缺少此列") for heading in HISTORY_COLUMNS.values() if heading not in frame.columns]
+    if problems:
+        raise InputError(problems)
+    codes = frame[HISTORY_COLUMNS["uscc"]].str.replace_all(r"\s", "").str.to_uppercase()
+    years = frame[HISTORY_COLUMNS["year"]].str.replace(r"(年|年度)$", "").cast(pl.Int64, strict=False)
+    tiers = frame[HISTORY_COLUMNS["tier"]].str.replace("类$", "").str.to_uppercase()
+    known = dict(Enterprise.objects.filter(uscc__in=codes.drop_nulls().unique().to_list()).values_list("uscc", "pk"))
+    released = set(Release.objects.values_list("cycle__data_year", flat=True))
+    this_year = timezone.localdate().year
+    for row in _rows(codes.is_null() | ~codes.is_in(list(known))):
+        value = codes[row - 2]
+        problems.append(InputProblem(row, HISTORY_COLUMNS["uscc"], f"“{value}”不在企业档案中" if value else "必填"))
+    for row in _rows(years.is_null() | (years < 2000) | (years >= this_year)):
+        problems.append(InputProblem(row, HISTORY_COLUMNS["year"],
+                                     f"“{frame[HISTORY_COLUMNS['year']][row - 2] or ''}”应为2000至{this_year - 1}之间的年份"))
+    for row in _rows(years.is_in(list(released))):
+        problems.append(InputProblem(row, HISTORY_COLUMNS["year"], f"{years[row - 2]}年度已在本平台正式发布，不能导入"))
+    for row in _rows(tiers.is_null() | ~tiers.is_in(list(TIER_SHEETS))):
+        problems.append(InputProblem(row, HISTORY_COLUMNS["tier"], f"“{tiers[row - 2] or ''}”应为A、B、C、D或T"))
+    keys = pl.DataFrame({"c": codes, "y": years})
+    first: dict[tuple, int] = {}
+    for row in _rows(keys.is_duplicated()):
+        key = (codes[row - 2], years[row - 2])
+        if first.setdefault(key, row) != row:
+            problems.append(InputProblem(row, HISTORY_COLUMNS["uscc"], f"与第{first[key]}行重复（同一企业同一年度）"))
+    if problems:
+        problems.sort(key=lambda p: (p.row, p.column))
+        raise InputError(problems)
+    return [(known[c], y, t) for c, y, t in zip(codes, years, tiers, strict=True)]
+
+
+def history_import(*, actor, rows: list[tuple[int, int, str]], source_name: str = "") -> dict[str, int]:
+    """Write imported tiers, all or nothing, with one audit event; re-importing a year replaces it."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from gaoxin.accounts.permissions import can_run_evaluation
+    from gaoxin.core.services import audit_record
+
+    if not can_run_evaluation(actor):
+        raise PermissionDenied("只有管委会管理员或经发局人员可以导入历年等级")
+    with transaction.atomic():
+        keys = {(e, y) for e, y, _ in rows}
+        existing = {(h.enterprise_id, h.year): h for h in TierHistory.objects.filter(
+            enterprise_id__in={e for e, _ in keys}, year__in={y for _, y in keys})}
+        replaced = [h.pk for k, h in existing.items() if k in keys]
+        TierHistory.objects.filter(pk__in=replaced).delete()
+        TierHistory.objects.bulk_create([TierHistory(enterprise_id=e, year=y, tier=t, source="imported")
+                                         for e, y, t in rows], batch_size=2000)
+        counts = {"rows": len(rows), "replaced": len(replaced), "years": len({y for _, y in keys})}
+        audit_record(event_type="evaluation.history.import", actor=actor, subject_type="evaluation.tierhistory",
+                     subject_repr=source_name or "历年等级", after=counts)
+    return counts

@@ -21,6 +21,14 @@ log = logging.getLogger(__name__)
 MAX_ERRORS_SHOWN = 500
 
 
+def _refuse(job: Job, problems) -> None:
+    """Finish an import job that wrote nothing, listing the bad cells."""
+    errors = [{"row": p.row or "表头", "column": p.column, "message": p.message, "text": str(p)}
+              for p in problems[:MAX_ERRORS_SHOWN]]
+    job_finish(job, ok=False, message=f"发现{len(problems)}处错误，未导入任何数据", errors=errors,
+               result={"error_count": len(problems)})
+
+
 @task()
 def import_department_data_task(job_id: int, cycle_id: int, unit_id: int) -> None:
     job = Job.objects.select_related("created_by").get(pk=job_id)
@@ -38,10 +46,7 @@ def import_department_data_task(job_id: int, cycle_id: int, unit_id: int) -> Non
         except InputError as exc:
             values, problems = None, exc.problems
     if values is None:
-        errors = [{"row": p.row or "表头", "column": p.column, "message": p.message, "text": str(p)}
-                  for p in problems[:MAX_ERRORS_SHOWN]]
-        job_finish(job, ok=False, message=f"发现{len(problems)}处错误，未导入任何数据", errors=errors,
-                   result={"error_count": len(problems)})
+        _refuse(job, problems)
         return
     job_progress(job, done=job.done, message="正在写入")
     try:
@@ -100,3 +105,29 @@ def release_list_task(job_id: int, release_id: int) -> None:
             job.output_file.save(f"{release.cycle.data_year}亩产评价结果_v{release.version}.xlsx", File(fh), save=False)
             job_finish(job, ok=True, message=f"已导出{n}家企业（发布文号 {release.doc_no}）",
                        result={"rows": n, "cycle": release.cycle_id})
+
+
+@task()
+def import_history_task(job_id: int) -> None:
+    """Tier history for the years before Gaoxin, from Excel or CSV, all or nothing."""
+    from .policies import history_import, parse_history
+
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return
+    job_start(job, total=1)
+    with job.input_file.open("rb") as fh, tempfile.NamedTemporaryFile(suffix=Path(job.input_file.name).suffix) as tmp:
+        tmp.write(fh.read())
+        tmp.flush()
+        try:
+            rows = parse_history(tmp.name)
+        except InputError as exc:
+            _refuse(job, exc.problems)
+            return
+    try:
+        counts = history_import(actor=job.created_by, rows=rows, source_name=Path(job.input_file.name).name)
+    except PermissionDenied as exc:
+        job_finish(job, ok=False, message=str(exc))
+        return
+    job_finish(job, ok=True, message=f"导入{counts['rows']}条（{counts['years']}个年度，替换{counts['replaced']}条）",
+               result=counts)

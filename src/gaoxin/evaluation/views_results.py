@@ -40,7 +40,7 @@ from .models import (
     TierPolicy,
 )
 from .policies import active_policies, d_streaks, measures, policy_text
-from .tasks import release_list_task
+from .tasks import import_history_task, release_list_task
 
 S = CycleStatus
 NOTICE_STATES = {S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION, S.RELEASED, S.POLICY_APPLIED, S.AMENDED}
@@ -277,6 +277,29 @@ def release_export(request, pk: int, version: int):
 def policy_list(request):
     return render(request, "evaluation/policies.html", {
         "policies": TierPolicy.objects.all(), "can_edit": perms.has_role(request.user, Role.ZONE_ADMIN)})
+
+
+@require(perms.can_view_evaluation)
+def tier_history(request):
+    """历年等级: released and imported tiers per year; the bureau imports years before Gaoxin."""
+    if request.method == "POST":
+        if not perms.can_run_evaluation(request.user):
+            raise PermissionDenied("只有管委会管理员或经发局人员可以导入历年等级")
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith((".xlsx", ".csv")):
+            messages.error(request, "请选择 .xlsx 或 .csv 文件")
+            return redirect("evaluation_history")
+        job = job_enqueue(kind="evaluation_history_import", actor=request.user, task=import_history_task,
+                          input_file=upload)
+        return redirect("job_detail", pk=job.pk)
+    rows = (TierHistory.objects.values("year", "source", "tier").annotate(n=Count("id")).order_by("-year", "source", "tier"))
+    years: dict[tuple[int, str], dict[str, int]] = {}
+    for r in rows:
+        years.setdefault((r["year"], r["source"]), {})[r["tier"]] = r["n"]
+    return render(request, "evaluation/history.html", {
+        "years": [(y, "本平台发布" if src == "released" else "导入", [counts.get(t, 0) for t in TIER_NAMES])
+                  for (y, src), counts in years.items()],
+        "tiers": TIER_NAMES, "can_import": perms.can_run_evaluation(request.user)})
 
 
 def _release_frames() -> list[tuple[Release, pl.DataFrame]]:

@@ -2,6 +2,7 @@
 zone summary: who sees what, empty states, constant query counts."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import fastexcel
@@ -310,3 +311,51 @@ def in_notice_many(admin_user, enterprise_user, confirming, firms):
     score(confirming, admin_user)
     cycle = walk(Cycle.objects.get(pk=confirming.pk), admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
     return cycle, list(cycle.participants.filter(enterprise__in=extra))
+
+
+def _history_file(rows):
+    import xlsxwriter
+
+    path = io.BytesIO()
+    book = xlsxwriter.Workbook(path, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["统一社会信用代码", "数据年度", "等级"])
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return SimpleUploadedFile("历年等级.xlsx", path.getvalue())
+
+
+def test_tier_history_import_feeds_the_streak(client, admin_user, firms, django_capture_on_commit_callbacks):
+    login(client, admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("evaluation_history"), {"file": _history_file(
+            [[firms[0].uscc, "2023", "D"], [firms[0].uscc, "2024年", "d类"], [firms[1].uscc, 2024, "A"]])})
+    job = Job.objects.get(kind="evaluation_history_import")
+    assert response["Location"] == reverse("job_detail", args=[job.pk]) and job.status == JobStatus.SUCCEEDED
+    assert policies.d_streaks([firms[0].pk], 2024) == {firms[0].pk: 2}
+    assert TierHistory.objects.filter(source="imported").count() == 3
+    page = client.get(reverse("evaluation_history")).content.decode()
+    assert "导入" in page and "2023" in page
+
+
+def test_a_bad_history_file_names_every_cell_and_writes_nothing(client, admin_user, released, firms,
+                                                                django_capture_on_commit_callbacks):
+    login(client, admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("evaluation_history"), {"file": _history_file([
+            [firms[0].uscc, "2023", "D"], ["91430300MA4000000X", "2023", "B"], [firms[1].uscc, "去年", "A"],
+            [firms[2].uscc, "2023", "E"], [firms[0].uscc, "2023", "C"], [firms[3].uscc, "2025", "A"]])})
+    job = Job.objects.get(kind="evaluation_history_import")
+    assert job.status == JobStatus.FAILED and job.result["error_count"] == 5
+    texts = [e["text"] for e in job.errors]
+    assert any(t.startswith("第3行“统一社会信用代码”") for t in texts)
+    assert any(t.startswith("第4行“数据年度”") for t in texts) and any(t.startswith("第5行“等级”") for t in texts)
+    assert any("与第2行重复" in t for t in texts) and any("2025年度已在本平台正式发布" in t for t in texts)
+    assert not TierHistory.objects.filter(source="imported").exists()
+
+
+def test_only_the_bureau_imports_history(client, leader_user):
+    login(client, leader_user)
+    assert client.get(reverse("evaluation_history")).status_code == 200
+    assert client.post(reverse("evaluation_history"), {"file": _history_file([])}).status_code == 403
