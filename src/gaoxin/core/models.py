@@ -145,6 +145,7 @@ class Job(models.Model):
         "policy_match": "政策匹配",
         "evaluation_department_import": "亩产评价部门数据导入",
         "evaluation_score": "亩产评价测算",
+        "evaluation_template": "亩产评价部门数据模板",
         "evaluation_release_list": "亩产评价结果名单导出",
         "evaluation_history_import": "亩产评价历年等级导入",
     }

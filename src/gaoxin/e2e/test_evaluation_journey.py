@@ -84,8 +84,9 @@ def test_department_upload_with_an_error_then_the_cross_check(live_server, page,
 
     login(page, live_server.url, "taxman", "Secret-pass-123")
     page.goto(f"{live_server.url}/evaluation/{cycle.pk}/collect/")
+    page.get_by_role("button", name="下载税务模板").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="下载税务模板").click()
+        page.get_by_role("link", name="下载结果文件").click()
     template = tmp_path / "tax.xlsx"
     download.value.save_as(template)
     rows = fastexcel.read_excel(str(template)).load_sheet(0, dtypes="string").to_polars()
@@ -99,6 +100,7 @@ def test_department_upload_with_an_error_then_the_cross_check(live_server, page,
         book.close()
 
     fill("一百二十")
+    page.get_by_role("link", name="返回数据采集").click()
     page.get_by_label("税务数据文件").set_input_files(str(template))
     page.get_by_role("button", name="上传").click()
     page.get_by_text("未导入任何数据").wait_for()

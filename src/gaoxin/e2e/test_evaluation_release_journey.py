@@ -57,8 +57,9 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     # 1. The tax bureau fills its template and uploads it.
     taxman = session(browser, live_server, "taxman")
     taxman.goto(f"{base}/collect/")
+    taxman.get_by_role("button", name="下载税务模板").click()
     with taxman.expect_download() as download:
-        taxman.get_by_role("link", name="下载税务模板").click()
+        taxman.get_by_role("link", name="下载结果文件").click()
     template = tmp_path / "tax.xlsx"
     download.value.save_as(template)
     sheet = fastexcel.read_excel(str(template)).load_sheet(0, dtypes="string").to_polars()
@@ -68,6 +69,7 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     for r, (uscc, name) in enumerate(zip(sheet["统一社会信用代码"], sheet["企业名称"], strict=True), start=1):
         book.worksheets()[0].write_row(r, 0, [uscc, name, by_uscc[uscc], by_uscc[uscc] * 20])
     book.close()
+    taxman.get_by_role("link", name="返回数据采集").click()
     taxman.get_by_label("税务数据文件").set_input_files(str(template))
     taxman.get_by_role("button", name="上传").click()
     taxman.get_by_text("新增20项").wait_for()

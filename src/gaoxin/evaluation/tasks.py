@@ -60,7 +60,7 @@ def import_department_data_task(job_id: int, cycle_id: int, unit_id: int) -> Non
         job_finish(job, ok=False, message="写入失败，未导入任何数据，请联系管理员")
         return
     job_finish(job, ok=True, message=f"新增{counts['created']}项，更新{counts['updated']}项，未变{counts['unchanged']}项",
-               result=counts)
+               result={**counts, "cycle": cycle_id})
 
 
 @task()
@@ -131,3 +131,19 @@ def import_history_task(job_id: int) -> None:
         return
     job_finish(job, ok=True, message=f"导入{counts['rows']}条（{counts['years']}个年度，替换{counts['replaced']}条）",
                result=counts)
+
+
+@task()
+def department_template_task(job_id: int, cycle_id: int, unit_id: int) -> None:
+    """A department's Excel template: its fields, one row per participating firm."""
+    from django.core.files.base import ContentFile
+
+    job = Job.objects.get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return
+    cycle, unit = Cycle.objects.get(pk=cycle_id), OrgUnit.objects.get(pk=unit_id)
+    job_start(job, total=1)
+    content = collection.build_template(cycle, unit)
+    job.output_file.save(f"{cycle.data_year}亩产评价_{unit.short_name or unit.name}数据模板.xlsx", ContentFile(content),
+                         save=False)
+    job_finish(job, ok=True, message=f"已生成{unit.short_name or unit.name}数据模板", result={"cycle": cycle.pk})

@@ -3,12 +3,10 @@ participant list with its T-class flags; every change goes through `services`.""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,7 +29,7 @@ from .models import (
     RecordStatus,
     ScoreResult,
 )
-from .tasks import import_department_data_task
+from .tasks import department_template_task, import_department_data_task
 from .views_results import NOTICE_STATES
 
 NEEDS_DOC = {CycleStatus.APPROVED_FOR_NOTICE, CycleStatus.RELEASED}
@@ -180,14 +178,14 @@ def _supplier_unit(request, unit_id: int) -> OrgUnit:
     return unit
 
 
+@require_POST
 @require(perms.can_view_evaluation)
 def department_template(request, pk: int, unit_id: int):
+    """The department's template is built as a background job (a large zone has 100k rows)."""
     cycle, unit = get_object_or_404(Cycle, pk=pk), _supplier_unit(request, unit_id)
-    response = HttpResponse(collection.build_template(cycle, unit),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"{cycle.data_year}亩产评价_{unit.short_name or unit.name}数据.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    job = job_enqueue(kind="evaluation_template", actor=request.user, task=department_template_task,
+                      args=(cycle.pk, unit.pk))
+    return redirect("job_detail", pk=job.pk)
 
 
 @require_POST

@@ -68,13 +68,18 @@ def upload(client, cycle, unit, content, django_capture_on_commit_callbacks, nam
     return client.get(response["Location"])
 
 
-def test_template_has_only_the_departments_fields_for_participants(tax_officer, cycle, tax, firms, client):
+def test_template_has_only_the_departments_fields_for_participants(tax_officer, cycle, tax, firms, client,
+                                                                    django_capture_on_commit_callbacks):
     client.force_login(tax_officer)
-    response = client.get(reverse("evaluation_template", args=[cycle.pk, tax.pk]))
-    sheet = fastexcel.read_excel(response.content).load_sheet(0, dtypes="string").to_polars()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("evaluation_template", args=[cycle.pk, tax.pk]))
+    job = Job.objects.get(kind="evaluation_template")
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    download = client.get(reverse("job_download", args=[job.pk]))
+    assert "attachment" in download["Content-Disposition"]
+    sheet = fastexcel.read_excel(b"".join(download.streaming_content)).load_sheet(0, dtypes="string").to_polars()
     assert sheet.columns == ["统一社会信用代码", "企业名称", "实缴税收（万元）", "销售收入（万元）"]
     assert sorted(sheet["统一社会信用代码"].to_list()) == sorted(e.uscc for e in firms)
-    assert "attachment" in response["Content-Disposition"]
 
 
 def test_upload_writes_verified_values_and_the_verified_value_wins(tax_officer, cycle, tax, firms, client,
@@ -123,7 +128,7 @@ def test_a_bad_file_names_every_cell_and_writes_nothing(tax_officer, cycle, tax,
 def test_departments_only_touch_their_own_data(cycle, tax, client, django_capture_on_commit_callbacks):
     stats_officer = UserFactory(role=Role.DEPT_OFFICER, org_unit=OrgUnitFactory(code="statistics", name="统计局"))
     client.force_login(stats_officer)
-    assert client.get(reverse("evaluation_template", args=[cycle.pk, tax.pk])).status_code == 403
+    assert client.post(reverse("evaluation_template", args=[cycle.pk, tax.pk])).status_code == 403
     assert client.post(reverse("evaluation_upload", args=[cycle.pk, tax.pk])).status_code == 403
     page = client.get(reverse("evaluation_collect", args=[cycle.pk])).content.decode()
     assert "统计局" in page and "税务局" not in page and "交叉比对" not in page
