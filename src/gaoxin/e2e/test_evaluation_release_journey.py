@@ -157,6 +157,8 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
 
     public.goto(f"{base}/notice/")
     assert "正式发布" in public.content() and "湘高新管发〔2026〕15号" in public.content()
+    moved = public.get_by_test_id("notice-changes").inner_text()  # compared with what was on notice
+    assert ours.name in moved and firms[1].name in moved
     ent.goto(f"{base}/card/{cycle.participants.get(enterprise=ours).pk}/")
     assert "A类（优先发展类）" in ent.get_by_test_id("card-tier").inner_text()
     assert TierHistory.objects.get(enterprise=ours, year=2025).tier == "A"

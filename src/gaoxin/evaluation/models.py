@@ -75,6 +75,8 @@ class Cycle(models.Model):
     notice_end = models.DateField("公示截止", null=True, blank=True)
     current_run = models.ForeignKey("ScoreRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                     verbose_name="当前测算")
+    notice_run = models.ForeignKey("ScoreRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name="公示所据测算")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name="创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -207,7 +207,8 @@ def cycle_transition(*, actor, cycle: Cycle, target: str, reason: str = "", doc_
         update.append("amendment_reason")
     if target == S.PUBLIC_NOTICE:
         cycle.notice_start, cycle.notice_end = notice_window(cycle, timezone.localdate())
-        update += ["notice_start", "notice_end"]
+        cycle.notice_run_id = cycle.current_run_id  # what the public saw; later re-scorings are compared with it
+        update += ["notice_start", "notice_end", "notice_run"]
         cycle.participants.filter(participating=True).update(record_status="IN_NOTICE")
     cycle.status = target
     cycle.save(update_fields=update)

@@ -27,10 +27,11 @@ from .models import (
     ObjectionStatus,
     Participant,
     RecordStatus,
+    RegradeStatus,
     ScoreResult,
 )
 from .tasks import department_template_task, import_department_data_task
-from .views_results import NOTICE_STATES
+from .views_results import NOTICE_STATES, can_export_release
 
 NEEDS_DOC = {CycleStatus.APPROVED_FOR_NOTICE, CycleStatus.RELEASED}
 
@@ -83,8 +84,7 @@ def cycle_detail(request, pk: int):
     return render(request, "evaluation/cycle_detail.html", {
         "cycle": cycle, "page": page, "query": query, "counts": counts, "can_run": can_run,
         "targets": targets, "draft": cycle.status == CycleStatus.DRAFT, "scorable": scorable,
-        "dashboard": _dashboard(cycle), "can_export": perms.can_run_evaluation(request.user) or
-        perms.has_role(request.user, Role.LEADER),
+        "dashboard": _dashboard(cycle), "can_export": can_export_release(request.user),
         "steps": [(s, CycleStatus(s).label) for s in services.ORDER],
         "passed": set(services.ORDER[:services.ORDER.index(cycle.status)]),
     })
@@ -113,7 +113,7 @@ def _dashboard(cycle: Cycle) -> dict:
         "departments": departments,
         "runs": list(cycle.runs.select_related("job").order_by("-number")[:5]),
         "releases": list(cycle.releases.all()),
-        "pending_regrades": cycle.regrades.filter(status="PENDING").count(),
+        "pending_regrades": cycle.regrades.filter(status=RegradeStatus.PENDING).count(),
     }
 
 
@@ -261,7 +261,7 @@ def enterprise_report(request, pk: int | None = None):
 def enterprise_confirm(request, pk: int):
     participant = _own_participant(request, pk)
     flash_action(request, lambda: objections.enterprise_confirm(actor=request.user, participant=participant),
-             "已确认本企业评价数据。")
+                 "已确认本企业评价数据。")
     return redirect(f"{reverse('evaluation_report', args=[pk])}?p={participant.pk}")
 
 

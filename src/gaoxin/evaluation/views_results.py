@@ -60,10 +60,11 @@ def _previous(run: ScoreRun | None) -> ScoreRun | None:
             .order_by("-number").first())
 
 
-def _changes(run: ScoreRun | None, limit: int = 200) -> list[tuple[ScoreResult, str]]:
-    """Firms whose tier moved since the previous run, with why (the objection, or the re-ranking)."""
-    previous = _previous(run)
-    if previous is None:
+def _changes(run: ScoreRun | None, previous: ScoreRun | None = None, limit: int = 200) -> list[tuple[ScoreResult, str]]:
+    """Firms whose tier moved since `previous` (default: the run before), with why (the
+    objection, or the re-ranking)."""
+    previous = previous or _previous(run)
+    if previous is None or previous == run:
         return []
     corrections = scoring.corrections_between(run, previous)
     return [(row, scoring.change_reason(row, corrections)) for row in scoring.tier_changes(run, previous)[:limit]]
@@ -108,7 +109,6 @@ def results(request, pk: int):
         "cycle": cycle, "run": run, "page": page, "query": query, "can_run": can_run,
         "can_regrade": can_run and cycle.status in scoring.REGRADABLE and run == cycle.current_run,
         "can_approve": scoring.can_approve_regrade(request.user),
-        "indicators": {g: list(group.indicators) for g, group in method.groups.items()},
         "indicator_ids": method.indicator_ids(),
         "runs": ScoreRun.objects.filter(cycle=cycle).order_by("-number")[:20],
         "changes": _changes(run),
@@ -124,9 +124,9 @@ def results(request, pk: int):
 def regrade_request(request, pk: int, participant_id: int):
     participant = get_object_or_404(Participant, pk=participant_id, cycle_id=pk)
     flash_action(request, lambda: scoring.regrade_request(actor=request.user, participant=participant,
-                                                    to_tier=request.POST.get("to_tier", ""),
-                                                    reason=request.POST.get("reason", "")),
-           f"已提出对{participant.enterprise.name}的调档申请，待领导审批。")
+                                                          to_tier=request.POST.get("to_tier", ""),
+                                                          reason=request.POST.get("reason", "")),
+                 f"已提出对{participant.enterprise.name}的调档申请，待领导审批。")
     return redirect("evaluation_results", pk=pk)
 
 
@@ -164,7 +164,8 @@ def public_notice(request, pk: int):
     return render(request, "evaluation/public_notice.html", {
         "cycle": cycle, "release": release, "page": page, "query": query, "tiers": TIER_NAMES,
         "counts": [(t, TIER_NAMES[t], counts.get(t, 0)) for t in TIER_NAMES],
-        "open": objections.notice_open(cycle), "changes": _changes(run),
+        "open": objections.notice_open(cycle),
+        "changes": _changes(run, cycle.notice_run) if cycle.notice_run_id else [],
     })
 
 
