@@ -108,9 +108,9 @@ def prior_frame(cycle: Cycle) -> pl.DataFrame | None:
                .order_by("-released_at", "-version").first())
     if release is None:
         return None
-    rows = [{"group": r.group, **{iid: v.get("value") for iid, v in r.indicators.items()}}
-            for r in ScoreResult.objects.filter(run=release.run).exclude(tier="T").only("group", "indicators").iterator(
-                chunk_size=5000)]
+    rows = [{"group": group, "industry_code": industry, **{iid: v.get("value") for iid, v in indicators.items()}}
+            for group, industry, indicators in ScoreResult.objects.filter(run=release.run).exclude(tier="T").values_list(
+                "group", "participant__enterprise__industry_id", "indicators").iterator(chunk_size=5000)]
     if not rows:
         return None
     return pl.DataFrame(rows, infer_schema_length=None)

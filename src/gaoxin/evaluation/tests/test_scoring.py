@@ -319,3 +319,16 @@ def test_a_leader_may_not_approve_their_own_request_and_rejection_needs_a_note(a
     assert Regrade.objects.get(pk=regrade.pk).status == "REJECTED"
     with pytest.raises(ValidationError, match="已未批准"):
         scoring.regrade_decide(actor=leader_user, regrade=regrade, approve=True)
+
+
+def test_next_year_benchmarks_come_from_the_released_year(admin_user, in_notice, firms, tax_unit):
+    from gaoxin.evaluation.tests.conftest import supply
+
+    walk(in_notice, admin_user, S.OBJECTION_RESOLUTION, S.RELEASED)
+    later = services.cycle_create(actor=admin_user, data_year=2026, name="2026年度评价")
+    services.participants_populate(actor=admin_user, cycle=later)
+    later = walk(later, admin_user, S.SCOPE_CONFIRMED, S.COLLECTING)
+    supply(later, admin_user, tax_unit, firms, taxes=[t * 2 for t in (1000, 900, 800, 700, 600, 500, 400, 300, 200, 100)])
+    later = walk(later, admin_user, S.DEPT_REVIEW, S.ENTERPRISE_CONFIRM, S.SCORED)
+    i1 = next(b for b in later.current_run.benchmarks if b["indicator"] == "I1")
+    assert i1["source"] == "prior_year" and i1["benchmark"] == pytest.approx(2 * 5500 / 10 / 15)
