@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 import xlsxwriter
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .models import Cycle, Release, ScoreResult, TierHistory, TierPolicy
 
@@ -23,14 +23,15 @@ def d_streaks(enterprise_ids: Iterable[int], year: int) -> dict[int, int]:
     or a year with no evaluation breaks the streak unless configured otherwise (§13)."""
     t_breaks = settings.GAOXIN_EVALUATION_STREAK_T_BREAKS
     gap_breaks = settings.GAOXIN_EVALUATION_STREAK_GAP_BREAKS
+    ids = enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids)  # a queryset stays a subquery
     history: dict[int, dict[int, str]] = {}
-    for eid, y, tier in TierHistory.objects.filter(enterprise_id__in=list(enterprise_ids), year__lte=year).values_list(
+    for eid, y, tier in TierHistory.objects.filter(enterprise_id__in=ids, year__lte=year).values_list(
             "enterprise_id", "year", "tier"):
         history.setdefault(eid, {})[y] = tier
     out = {}
     for eid, years in history.items():
-        streak, y = 0, year
-        while y >= min(years):
+        streak, y, first = 0, year, min(years)
+        while y >= first:
             tier = years.get(y)
             if tier == "D":
                 streak += 1

@@ -260,8 +260,8 @@ def _notify_changes(cycle: Cycle, changed) -> int:
     if not rows:
         return 0
     users: dict[int, list[int]] = {}
-    for eid, uid in EnterpriseMembership.objects.filter(enterprise_id__in=[r[0] for r in rows]).values_list(
-            "enterprise_id", "user_id"):
+    members = EnterpriseMembership.objects.filter(enterprise_id__in=changed.values("participant__enterprise_id"))
+    for eid, uid in members.values_list("enterprise_id", "user_id"):
         users.setdefault(eid, []).append(uid)
     notes = [Notification(user_id=uid, kind="EVALUATION_TIER",
                           message=f"{cycle}：{name}的测算等级由{TIER_NAMES.get(old, old)}调整为{TIER_NAMES.get(new, new)}，"
@@ -346,16 +346,17 @@ def release_write(*, actor, cycle: Cycle, doc_no: str, reason: str) -> Release:
                                      doc_no=doc_no, reason=reason, released_by=actor)
     finals = list(ScoreResult.objects.filter(run_id=cycle.current_run_id)
                   .values_list("participant__enterprise_id", "final_tier"))
-    TierHistory.objects.filter(year=cycle.data_year, enterprise_id__in=[e for e, _ in finals]).delete()
+    members = cycle.participants.values("enterprise_id")  # a subquery, not 100k bound parameters
+    TierHistory.objects.filter(year=cycle.data_year, enterprise_id__in=members).delete()
     TierHistory.objects.bulk_create([TierHistory(enterprise_id=e, year=cycle.data_year, tier=t, cycle=cycle,
                                                  release_version=release.version) for e, t in finals], batch_size=2000)
     Participant.objects.filter(cycle=cycle).update(record_status="PUBLISHED")
     if not cycle.trial:
-        _tier_facts(cycle, release, finals, actor)
+        _tier_facts(release, finals, members, actor)
     return release
 
 
-def _tier_facts(cycle: Cycle, release: Release, finals: list[tuple[int, str]], actor) -> None:
+def _tier_facts(release: Release, finals: list[tuple[int, str]], members, actor) -> None:
     """The released tier becomes the enterprise profile's `evaluation_tier` fact, which policy
     rules and green-finance products read (benefits.md); published policies are re-matched.
     A trial cycle's result is for reference only and is not handed on (§12.1)."""
@@ -363,7 +364,7 @@ def _tier_facts(cycle: Cycle, release: Release, finals: list[tuple[int, str]], a
     from gaoxin.benefits.services import rematch_after_registry_change
 
     rated = [(e, t) for e, t in finals if t in "ABCD"]
-    ProfileFact.objects.filter(field="evaluation_tier", enterprise_id__in=[e for e, _ in finals]).delete()
+    ProfileFact.objects.filter(field="evaluation_tier", enterprise_id__in=members).delete()
     ProfileFact.objects.bulk_create([
         ProfileFact(enterprise_id=e, field="evaluation_tier", text=t, source=f"亩产效益评价 {release.doc_no}"[:40],
                     as_of=timezone.localdate(), updated_by=actor) for e, t in rated], batch_size=2000)
