@@ -254,6 +254,9 @@ def enterprise_report(request, pk: int | None = None):
         if cycle.status in NOTICE_STATES else None,
         "objections": participant.objections.select_related("decided_by").order_by("-created_at"),
         "fields": [(f, RAW_FIELDS[f]) for f in fields],
+        "reports": Participant.objects.filter(enterprise_id=participant.enterprise_id, participating=True,
+                                              cycle__status__in=NOTICE_STATES).select_related("cycle")
+        .order_by("-cycle__data_year"),
     })
 
 

@@ -24,12 +24,13 @@ from gaoxin.core.views_utils import error_text, flash_action, paginate, require
 from gaoxin.enterprises.models import Industry
 
 from . import engine, explain, objections, scoring
-from .collection import cycle_method
-from .method import FORMULA_FIELDS
+from .collection import cycle_method, needed_fields
+from .method import FORMULA_FIELDS, RAW_FIELDS
 from .models import (
     TIER_NAMES,
     Cycle,
     CycleStatus,
+    CycleValue,
     Participant,
     Regrade,
     Release,
@@ -242,8 +243,11 @@ def report_card(request, pk: int, participant_id: int):
                       "I2": (r.indicators.get("I2") or {}).get("value") if r else None})
     streak = d_streaks([participant.enterprise_id], year).get(participant.enterprise_id, 0) \
         if result.final_tier == "D" and release else (1 if result.final_tier == "D" else 0)
+    figures = {v.field: v for v in CycleValue.objects.filter(participant=participant).select_related("verified_by")}
+    sources = [(RAW_FIELDS[f], figures.get(f)) for f in needed_fields(cycle, result.group)]
     context = {
         "cycle": cycle, "participant": participant, "enterprise": participant.enterprise, "result": result,
+        "sources": sources,
         "run": run, "release": release, "rows": rows, "group_size": size, "trend": trend,
         "tier_name": TIER_NAMES.get(result.final_tier, result.final_tier),
         "what_ifs": _what_ifs(run, method, participant.enterprise.uscc, list(group.indicators) if group else [])

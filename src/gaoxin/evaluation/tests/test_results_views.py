@@ -157,6 +157,9 @@ def test_report_card_for_the_firm_after_notice_only(client, admin_user, enterpri
     text = client.get(url).content.decode()
     assert "B类（支持发展类）" in text and "第3名（共10家）" in text and "I1 单位用地税收" in text
     assert "升为A类" in text  # the what-if to the next tier
+    assert "国家税务总局湘潭高新区税务局核实" in text  # where each figure came from
+    mine = client.get(reverse("evaluation_report", args=[cycle.pk])).content.decode()
+    assert url in mine  # listed among the firm's reports
     other = cycle.participants.get(enterprise=firms[0])
     assert client.get(reverse("evaluation_card", args=[cycle.pk, other.pk])).status_code == 403
     printable = client.get(url, {"format": "print"}).content.decode()
