@@ -250,3 +250,6 @@ GAOXIN_EVALUATION_GAP_PERCENT = env.float("GAOXIN_EVALUATION_GAP_PERCENT", defau
 # Consecutive years in D (§13): does a year in T, or a year without evaluation, break the streak?
 GAOXIN_EVALUATION_STREAK_T_BREAKS = env.bool("GAOXIN_EVALUATION_STREAK_T_BREAKS", default=True)
 GAOXIN_EVALUATION_STREAK_GAP_BREAKS = env.bool("GAOXIN_EVALUATION_STREAK_GAP_BREAKS", default=True)
+# Bonus rules of the method that the registry's qualifications prove (rule id -> qualification kind),
+# valid at the end of the data year; other bonus, penalty and veto events are recorded per cycle.
+GAOXIN_EVALUATION_QUALIFICATION_RULES = env.json("GAOXIN_EVALUATION_QUALIFICATION_RULES", default={"HNTE": "hnte"})

@@ -54,6 +54,7 @@ urlpatterns = [
          name="evaluation_objection_decide"),
     path("evaluation/<int:pk>/objections/<int:objection_id>/evidence/", evaluation_views.evidence_download,
          name="evaluation_evidence"),
+    path("evaluation/<int:pk>/adjustments/", evaluation_views.adjustment_list, name="evaluation_adjustments"),
     path("evaluation/<int:pk>/score/", evaluation_results.score, name="evaluation_score"),
     path("evaluation/<int:pk>/results/", evaluation_results.results, name="evaluation_results"),
     path("evaluation/<int:pk>/participants/<int:participant_id>/regrade/", evaluation_results.regrade_request,

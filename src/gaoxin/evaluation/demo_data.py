@@ -14,6 +14,7 @@ from django.db import transaction
 from gaoxin.accounts.models import OrgUnit
 
 from . import collection, objections, scoring, services
+from .adjustments import adjustment_set
 from .models import Cycle, CycleStatus, CycleValue, Participant
 
 S = CycleStatus
@@ -63,6 +64,17 @@ def _supply(cycle: Cycle, actor, firms: dict[int, _Firm], rng: random.Random, k:
                                      source_name=f"{unit.short_name or unit.name}{cycle.data_year}年数据.xlsx")
 
 
+def _penalties(cycle: Cycle, actor, rng: random.Random) -> None:
+    """A few environmental penalties (and, one year, a serious accident) recorded with evidence."""
+    firms = list(cycle.participants.filter(participating=True, group="ABOVE").order_by("pk"))
+    for n, p in enumerate(rng.sample(firms, min(3, len(firms)))):
+        adjustment_set(actor=actor, participant=p, rule_id="ENV_PENALTY", count=1 + n % 2,
+                       evidence=f"湘潭环罚〔{cycle.data_year}〕{rng.randrange(10, 90)}号")
+    if cycle.data_year % 2 and firms:
+        adjustment_set(actor=actor, participant=rng.choice(firms), rule_id="MAJOR_SAFETY", count=1,
+                       evidence=f"湘潭应急〔{cycle.data_year}〕{rng.randrange(1, 9)}号事故调查报告")
+
+
 def _score(cycle: Cycle, actor, note: str = "") -> None:
     from gaoxin.core.services import job_finish
 
@@ -77,6 +89,7 @@ def _released_cycle(year: int, actor, firms: dict[int, _Firm], rng: random.Rando
     for target in (S.SCOPE_CONFIRMED, S.COLLECTING):
         cycle = services.cycle_transition(actor=actor, cycle=cycle, target=target)
     _supply(cycle, actor, firms, rng, k)
+    _penalties(cycle, actor, rng)
     for target in (S.DEPT_REVIEW, S.ENTERPRISE_CONFIRM):
         cycle = services.cycle_transition(actor=actor, cycle=cycle, target=target)
     Participant.objects.filter(cycle=cycle, participating=True).update(record_status="CONFIRMED")
@@ -106,6 +119,7 @@ def build_demo_evaluation(*, seed: int, today: dt.date, admin, enterprise_user) 
     for target in (S.SCOPE_CONFIRMED, S.COLLECTING):
         cycle = services.cycle_transition(actor=admin, cycle=cycle, target=target)
     _supply(cycle, admin, firms, rng, 3)
+    _penalties(cycle, admin, rng)
     # Some firms reported their own figures; a few differ from the tax bureau's by more than the threshold.
     tax_rows = list(CycleValue.objects.filter(participant__cycle=cycle, field__in=("tax_wan", "sales_wan"))
                     .order_by("participant_id", "field")[:80])

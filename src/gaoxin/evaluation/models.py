@@ -358,3 +358,24 @@ class TierPolicy(models.Model):
         if text.startswith(">="):
             return streak >= int(text[2:])
         return streak == int(text)
+
+
+class CycleAdjustment(models.Model):
+    """A bonus, penalty or veto event of the method (§10) recorded for one participant, with its
+    evidence (document number, penalty decision…). Qualifications in the registry (e.g. 高新技术企业)
+    are added automatically at scoring and need no row here."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="adjustments", verbose_name="评价周期")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="adjustments",
+                                    verbose_name="参评企业")
+    rule_id = models.CharField("规则编号", max_length=40)
+    count = models.PositiveSmallIntegerField("次数", default=1)
+    evidence = models.CharField("依据", max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="录入人")
+    created_at = models.DateTimeField("录入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "加减分事项"
+        ordering = ["cycle_id", "rule_id", "participant_id"]
+        constraints = [models.UniqueConstraint(fields=["participant", "rule_id"], name="one_adjustment_per_rule")]

@@ -23,6 +23,7 @@ from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import LandKind
 
 from . import engine
+from .adjustments import adjustments_frame
 from .collection import cycle_method
 from .inputs import NUMERIC
 from .method import LAND_FIELDS, RAW_FIELDS
@@ -97,9 +98,13 @@ def _registry_land(cycle: Cycle) -> pl.DataFrame:
                                 for c in _LAND_KIND.values()])
 
 
-def input_hash(frame: pl.DataFrame) -> str:
-    """SHA-256 of the exact engine input, so a run can be shown to rest on the stored figures."""
-    return hashlib.sha256(frame.drop("pid", "eid").sort("uscc").write_csv().encode()).hexdigest()
+def input_hash(frame: pl.DataFrame, adjustments: pl.DataFrame | None = None) -> str:
+    """SHA-256 of the exact engine input (figures and bonus/penalty events), so a run can be shown
+    to rest on the stored data."""
+    digest = hashlib.sha256(frame.drop("pid", "eid").sort("uscc").write_csv().encode())
+    if adjustments is not None and adjustments.height:
+        digest.update(adjustments.sort(["uscc", "rule_id"]).write_csv().encode())
+    return digest.hexdigest()
 
 
 def prior_frame(cycle: Cycle) -> pl.DataFrame | None:
@@ -167,9 +172,10 @@ def score_compute(run: ScoreRun, on_progress: Callable[[int, str], None] | None 
     method = cycle_method(cycle)
     step(1, "读取数据")
     frame = input_frame(cycle)
-    digest = input_hash(frame)
+    events = adjustments_frame(cycle)
+    digest = input_hash(frame, events)
     step(2, "计算基准值、得分和等级")
-    result = engine.evaluate(frame.drop("pid", "eid"), method, prior=prior_frame(cycle))
+    result = engine.evaluate(frame.drop("pid", "eid"), method, adjustments=events, prior=prior_frame(cycle))
     step(3, "保存结果")
     pids = dict(zip(frame["uscc"].to_list(), frame["pid"].to_list(), strict=True))
     buffer = io.BytesIO()

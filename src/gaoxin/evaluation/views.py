@@ -3,6 +3,7 @@ participant list with its T-class flags; every change goes through `services`.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -16,10 +17,11 @@ from gaoxin.accounts.models import OrgUnit, Role
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import error_text, flash_action, paginate, require
 
-from . import collection, objections, scoring, services
+from . import adjustments, collection, objections, scoring, services
 from .method import RAW_FIELDS, builtin_method_names
 from .models import (
     Cycle,
+    CycleAdjustment,
     CycleStatus,
     CycleValue,
     Objection,
@@ -313,3 +315,35 @@ def evidence_download(request, pk: int, objection_id: int):
         raise PermissionDenied("无权查看该证明材料")
     return FileResponse(objection.evidence.open("rb"), as_attachment=True,
                         filename=objection.evidence.name.rsplit("/", 1)[-1])
+
+
+@require(perms.can_view_evaluation)
+def adjustment_list(request, pk: int):
+    """加减分事项: events recorded by the bureau and the departments, with the firm and evidence."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    can_record = adjustments.can_record(request.user) and cycle.status in adjustments.OPEN_STATES
+    if request.method == "POST":
+        if not adjustments.can_record(request.user):
+            raise PermissionDenied("只有经发局和数据部门可以录入加减分事项")
+        code = request.POST.get("uscc", "").strip().upper()
+        participant = cycle.participants.filter(enterprise__uscc=code).first()
+        if participant is None:
+            messages.error(request, f"统一社会信用代码“{code}”不在本周期参评名单中")
+        else:
+            count = request.POST.get("count", "1").strip()
+            flash_action(request, lambda: adjustments.adjustment_set(
+                actor=request.user, participant=participant, rule_id=request.POST.get("rule_id", ""),
+                count=int(count) if count.isdigit() else -1, evidence=request.POST.get("evidence", "")),
+                f"已保存{participant.enterprise.name}的加减分事项。")
+        return redirect("evaluation_adjustments", pk=pk)
+    rules = {r.id: r for r in collection.cycle_method(cycle).adjustments}
+    page, query = paginate(request, CycleAdjustment.objects.filter(cycle=cycle).select_related(
+        "participant__enterprise", "created_by"))
+    for row in page.object_list:
+        row.rule_name = rules[row.rule_id].name_zh if row.rule_id in rules else row.rule_id
+    return render(request, "evaluation/adjustments.html", {
+        "cycle": cycle, "page": page, "query": query, "can_record": can_record,
+        "rules": [(r.id, r.name_zh or r.id, r.type, r.evidence_source) for r in adjustments.recordable_rules(cycle)],
+        "automatic": [(rid, rules[rid].name_zh or rid) for rid in settings.GAOXIN_EVALUATION_QUALIFICATION_RULES
+                      if rid in rules],
+    })

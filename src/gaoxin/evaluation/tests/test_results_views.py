@@ -362,3 +362,18 @@ def test_only_the_bureau_imports_history(client, leader_user):
     login(client, leader_user)
     assert client.get(reverse("evaluation_history")).status_code == 200
     assert client.post(reverse("evaluation_history"), {"file": _history_file([])}).status_code == 403
+
+
+def test_adjustment_page_records_events_and_refuses_strangers(client, tax_officer, confirming, firms, clerk_user):
+    from gaoxin.evaluation.models import CycleAdjustment
+
+    url = reverse("evaluation_adjustments", args=[confirming.pk])
+    login(client, tax_officer)
+    assert "高新技术企业（HNTE）" in client.get(url).content.decode()  # proven by the registry, not typed in
+    client.post(url, {"uscc": firms[4].uscc.lower(), "rule_id": "ENV_PENALTY", "count": "2", "evidence": "湘潭环罚〔2025〕12号"})
+    assert CycleAdjustment.objects.get().count == 2
+    text = client.post(url, {"uscc": "91430300MA4000000X", "rule_id": "ENV_PENALTY", "count": "1", "evidence": "x"},
+                       follow=True).content.decode()
+    assert "不在本周期参评名单中" in text and firms[4].name in text
+    login(client, clerk_user)
+    assert client.get(url).status_code == 403

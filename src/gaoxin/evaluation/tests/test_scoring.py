@@ -332,3 +332,48 @@ def test_next_year_benchmarks_come_from_the_released_year(admin_user, in_notice,
     later = walk(later, admin_user, S.DEPT_REVIEW, S.ENTERPRISE_CONFIRM, S.SCORED)
     i1 = next(b for b in later.current_run.benchmarks if b["indicator"] == "I1")
     assert i1["source"] == "prior_year" and i1["benchmark"] == pytest.approx(2 * 5500 / 10 / 15)
+
+
+# --- bonus, penalty and veto ----------------------------------------------------------------
+
+def test_recorded_events_and_registry_qualifications_move_scores(admin_user, confirming, firms):
+    from gaoxin.enterprises.models import Qualification, QualificationKind
+    from gaoxin.evaluation import adjustments
+
+    Qualification.objects.create(enterprise=firms[5], kind=QualificationKind.HNTE, valid_from=dt.date(2024, 1, 1),
+                                 valid_to=dt.date(2026, 12, 31))
+    Qualification.objects.create(enterprise=firms[6], kind=QualificationKind.HNTE, valid_from=dt.date(2020, 1, 1),
+                                 valid_to=dt.date(2023, 12, 31))  # expired before the data year ended
+    n = events("evaluation.adjustment.set")
+    adjustments.adjustment_set(actor=admin_user, participant=confirming.participants.get(enterprise=firms[4]),
+                               rule_id="ENV_PENALTY", count=2, evidence="湘潭环罚〔2025〕12号、15号")
+    adjustments.adjustment_set(actor=admin_user, participant=confirming.participants.get(enterprise=firms[0]),
+                               rule_id="MAJOR_SAFETY", count=1, evidence="湘潭应急〔2025〕3号事故调查报告")
+    assert events("evaluation.adjustment.set") == n + 2
+    run = score(confirming, admin_user)
+    rows = {r.participant.enterprise_id: r for r in ScoreResult.objects.filter(run=run).select_related("participant")}
+    assert (rows[firms[5].pk].bonus, rows[firms[6].pk].bonus) == (2, 0)
+    assert rows[firms[4].pk].penalty == 6 and rows[firms[0].pk].final_tier == "D"
+    assert any("一票否决" in r for r in rows[firms[0].pk].reasons)
+
+
+def test_events_are_validated_guarded_and_removed_with_count_zero(admin_user, tax_officer, leader_user, confirming,
+                                                                  firms):
+    from gaoxin.evaluation import adjustments
+    from gaoxin.evaluation.models import CycleAdjustment
+
+    p = confirming.participants.get(enterprise=firms[4])
+    with pytest.raises(PermissionDenied):
+        adjustments.adjustment_set(actor=leader_user, participant=p, rule_id="ENV_PENALTY", count=1, evidence="x")
+    for kwargs, message in (({"rule_id": "HNTE"}, "规则"), ({"evidence": " "}, "依据"), ({"count": -1}, "次数")):
+        args = {"rule_id": "ENV_PENALTY", "count": 1, "evidence": "湘潭环罚〔2025〕12号"} | kwargs
+        with pytest.raises(ValidationError, match=message):
+            adjustments.adjustment_set(actor=tax_officer, participant=p, **args)
+    adjustments.adjustment_set(actor=tax_officer, participant=p, rule_id="ENV_PENALTY", count=1, evidence="湘潭环罚〔2025〕12号")
+    before = scoring.input_hash(scoring.input_frame(confirming), adjustments.adjustments_frame(confirming))
+    adjustments.adjustment_set(actor=tax_officer, participant=p, rule_id="ENV_PENALTY", count=0, evidence="")
+    assert not CycleAdjustment.objects.exists()
+    assert scoring.input_hash(scoring.input_frame(confirming), adjustments.adjustments_frame(confirming)) != before
+    Cycle.objects.filter(pk=confirming.pk).update(status=S.PUBLIC_NOTICE)
+    with pytest.raises(ValidationError, match="不能录入"):
+        adjustments.adjustment_set(actor=admin_user, participant=p, rule_id="ENV_PENALTY", count=1, evidence="x")
