@@ -8,13 +8,24 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.core.api import raise_api_error
 
 from . import objections, scoring, services
-from .models import Cycle, CycleStatus, Objection, ObjectionStatus, Participant, ScoreResult, TierPolicy
+from .adjustments import adjustment_set
+from .models import (
+    Cycle,
+    CycleAdjustment,
+    CycleStatus,
+    Objection,
+    ObjectionStatus,
+    Participant,
+    ScoreResult,
+    TierPolicy,
+)
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -90,6 +101,13 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="处理意见")
 
 
+class AdjustmentSerializer(serializers.Serializer):
+    uscc = serializers.CharField(max_length=18, help_text="统一社会信用代码")
+    rule_id = serializers.CharField(max_length=40, help_text="评价方法中的规则编号，如 ENV_PENALTY")
+    count = serializers.IntegerField(min_value=0, max_value=100, default=1, help_text="次数；0 表示删除")
+    evidence = serializers.CharField(max_length=200, allow_blank=True, default="", help_text="依据，如处罚决定书文号")
+
+
 class TierPolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = TierPolicy
@@ -141,6 +159,31 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(ScoreRunSerializer(run).data, status=202)
+
+    @extend_schema(methods=["get"], summary="加减分事项", responses=AdjustmentSerializer(many=True))
+    @extend_schema(methods=["post"], summary="录入或删除加减分事项（数据部门、经发局）", request=AdjustmentSerializer,
+                   responses=AdjustmentSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def adjustments(self, request, pk=None):
+        cycle = self.get_object()
+        if request.method == "GET":
+            rows = (CycleAdjustment.objects.filter(cycle=cycle).select_related("participant__enterprise")
+                    .order_by("rule_id", "participant_id"))
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(AdjustmentSerializer(
+                [{"uscc": a.participant.enterprise.uscc, "rule_id": a.rule_id, "count": a.count,
+                  "evidence": a.evidence} for a in page], many=True).data)
+        data = AdjustmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        participant = cycle.participants.filter(enterprise__uscc=data.validated_data["uscc"].strip().upper()).first()
+        if participant is None:
+            raise DrfValidationError({"uscc": "不在本周期参评名单中"})
+        try:
+            adjustment_set(actor=request.user, participant=participant, **{k: v for k, v in data.validated_data.items()
+                                                                          if k != "uscc"})
+        except (ValidationError, PermissionDenied) as exc:
+            raise_api_error(exc)
+        return Response(data.validated_data, status=201)
 
     @extend_schema(summary="推进评价周期状态", request=CycleTransitionSerializer, responses=CycleSerializer)
     @action(detail=True, methods=["post"])

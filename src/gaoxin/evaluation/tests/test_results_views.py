@@ -377,3 +377,18 @@ def test_adjustment_page_records_events_and_refuses_strangers(client, tax_office
     assert "不在本周期参评名单中" in text and firms[4].name in text
     login(client, clerk_user)
     assert client.get(url).status_code == 403
+
+
+def test_api_adjustments(client, tax_officer, enterprise_user, confirming, firms):
+    url = f"/api/v1/evaluation-cycles/{confirming.pk}/adjustments/"
+    login(client, tax_officer)
+    made = client.post(url, {"uscc": firms[4].uscc, "rule_id": "ENV_PENALTY", "count": 2, "evidence": "湘潭环罚〔2025〕12号"},
+                       content_type="application/json")
+    assert made.status_code == 201
+    assert client.get(url).json()["results"] == [{"uscc": firms[4].uscc, "rule_id": "ENV_PENALTY", "count": 2,
+                                                  "evidence": "湘潭环罚〔2025〕12号"}]
+    bad = client.post(url, {"uscc": firms[4].uscc, "rule_id": "NOPE"}, content_type="application/json")
+    assert bad.status_code == 400 and "rule_id" in bad.json()
+    assert client.post(url, {"uscc": "X", "rule_id": "ENV_PENALTY"}, content_type="application/json").status_code == 400
+    login(client, enterprise_user)
+    assert client.get(url).status_code == 403
