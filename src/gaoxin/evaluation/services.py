@@ -8,6 +8,7 @@ import hashlib
 import json
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -207,7 +208,9 @@ def cycle_transition(*, actor, cycle: Cycle, target: str, reason: str = "", doc_
         update.append("amendment_reason")
     if target == S.PUBLIC_NOTICE:
         cycle.notice_start, cycle.notice_end = notice_window(cycle, timezone.localdate())
-        cycle.notice_run_id = cycle.current_run_id  # what the public saw; later re-scorings are compared with it
+        # What the public saw first; later re-scorings (and a re-notice of only the changed firms) compare with it.
+        if cycle.notice_run_id is None or settings.GAOXIN_EVALUATION_RENOTICE_SCOPE == "all":
+            cycle.notice_run_id = cycle.current_run_id
         update += ["notice_start", "notice_end", "notice_run"]
         cycle.participants.filter(participating=True).update(record_status="IN_NOTICE")
     cycle.status = target

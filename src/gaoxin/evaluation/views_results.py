@@ -151,11 +151,22 @@ def _noticed(pk: int) -> tuple[Cycle, Release | None, ScoreRun]:
     return cycle, release, release.run if release else cycle.current_run
 
 
+def _notice_rows(cycle: Cycle, run: ScoreRun):
+    """The firms on notice, and whether this is a re-notice (更正公示) of only those whose tier moved
+    since the first notice (GAOXIN_EVALUATION_RENOTICE_SCOPE = "changed")."""
+    rows = (ScoreResult.objects.filter(run=run).select_related("participant__enterprise")
+            .order_by("final_tier", "group", "rank", "pk"))
+    renotice = cycle.status == S.PUBLIC_NOTICE and cycle.notice_run_id not in (None, run.pk)
+    if renotice:
+        rows = rows.filter(participant__in=scoring.tier_changes(run, cycle.notice_run).values("participant"))
+    return rows, renotice
+
+
 @login_not_required
 def public_notice(request, pk: int):
     """公示 page: open to everyone while the notice runs and after release."""
     cycle, release, run = _noticed(pk)
-    rows = ScoreResult.objects.filter(run=run).select_related("participant__enterprise").order_by("final_tier", "group", "rank", "pk")
+    rows, renotice = _notice_rows(cycle, run)
     if request.GET.get("tier"):
         rows = rows.filter(final_tier=request.GET["tier"])
     if request.GET.get("q"):
@@ -165,7 +176,7 @@ def public_notice(request, pk: int):
     return render(request, "evaluation/public_notice.html", {
         "cycle": cycle, "release": release, "page": page, "query": query, "tiers": TIER_NAMES,
         "counts": [(t, TIER_NAMES[t], counts.get(t, 0)) for t in TIER_NAMES],
-        "open": objections.notice_open(cycle),
+        "open": objections.notice_open(cycle), "renotice": renotice,
         "changes": _changes(run, cycle.notice_run) if cycle.notice_run_id else [],
     })
 
@@ -174,12 +185,12 @@ def public_notice(request, pk: int):
 def public_notice_print(request, pk: int):
     """The notice (公示 or 发布) as a printable document, and as a PDF with ?format=pdf."""
     cycle, release, run = _noticed(pk)
-    rows = (ScoreResult.objects.filter(run=run).select_related("participant__enterprise")
-            .order_by("final_tier", "group", "rank", "pk"))
+    rows, renotice = _notice_rows(cycle, run)
     tiers = {}
     for row in rows.iterator(chunk_size=2000):
         tiers.setdefault(row.final_tier, []).append(row)
-    context = {"cycle": cycle, "release": release, "tiers": [(TIER_NAMES[t], tiers[t]) for t in TIER_NAMES if t in tiers],
+    context = {"cycle": cycle, "release": release, "renotice": renotice,
+               "tiers": [(TIER_NAMES[t], tiers[t]) for t in TIER_NAMES if t in tiers],
                "printed_at": timezone.localtime(), "pdf": request.GET.get("format") == "pdf"}
     if context["pdf"]:
         title = f"{cycle}亩产效益综合评价结果{'公告' if release else '公示'}.pdf"

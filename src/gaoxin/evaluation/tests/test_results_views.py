@@ -392,3 +392,19 @@ def test_api_adjustments(client, tax_officer, enterprise_user, confirming, firms
     assert client.post(url, {"uscc": "X", "rule_id": "ENV_PENALTY"}, content_type="application/json").status_code == 400
     login(client, enterprise_user)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("scope, listed", [("changed", 2), ("all", 10)])
+def test_a_renotice_lists_only_the_firms_that_moved(client, admin_user, enterprise_user, tax_officer, scored, firms,
+                                                    settings, scope, listed):
+    settings.GAOXIN_EVALUATION_RENOTICE_SCOPE = scope
+    cycle = walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
+    o = objections.objection_file(actor=enterprise_user, participant=own_participant(cycle, firms), field="tax_wan",
+                                  claimed="1100", reason="补缴", evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
+    objections.objection_decide(actor=tax_officer, objection=o, correct=True, reason="属实")
+    cycle = walk(Cycle.objects.get(pk=cycle.pk), admin_user, S.OBJECTION_RESOLUTION)
+    score(cycle, admin_user, note="异议更正后重新测算")
+    cycle = walk(Cycle.objects.get(pk=cycle.pk), admin_user, S.PUBLIC_NOTICE)
+    text = client.get(reverse("evaluation_notice", args=[cycle.pk])).content.decode()
+    assert text.count("<td>规模以上</td>") == listed
+    assert ("更正公示" in text) == (scope == "changed")
