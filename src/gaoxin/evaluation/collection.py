@@ -183,6 +183,19 @@ def _upsert(values: dict[tuple[int, str], Decimal], *, column: str, unit: OrgUni
     return {"created": len(new), "updated": len(changed), "unchanged": len(values) - len(new) - len(changed)}
 
 
+def parse_figure(raw, field: str) -> Decimal:
+    """A typed figure (thousands separators allowed) as a Decimal; ValueError names the field."""
+    try:
+        value = Decimal(str(raw).replace(",", "").strip())
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValueError(f"{RAW_FIELDS.get(field, field)}：“{raw}”不是数字") from None
+    if field in NON_NEGATIVE and value < 0:
+        raise ValueError(f"{RAW_FIELDS.get(field, field)}：不能为负数")
+    return value
+
+
 @transaction.atomic
 def enterprise_report(*, actor, participant: Participant, values: dict[str, str]) -> dict[str, int]:
     """An enterprise enters its own figures (企业填报) while data is being collected."""
@@ -202,12 +215,9 @@ def enterprise_report(*, actor, participant: Participant, values: dict[str, str]
         if raw is None or str(raw).strip() == "":
             continue
         try:
-            parsed[(participant.pk, field)] = Decimal(str(raw).replace(",", "").strip())
-        except InvalidOperation:
-            errors[field] = f"{RAW_FIELDS[field]}：“{raw}”不是数字"
-            continue
-        if field in NON_NEGATIVE and parsed[(participant.pk, field)] < 0:
-            errors[field] = f"{RAW_FIELDS[field]}：不能为负数"
+            parsed[(participant.pk, field)] = parse_figure(raw, field)
+        except ValueError as exc:
+            errors[field] = str(exc)
     if errors:
         raise ValidationError(errors)
     counts = _upsert(parsed, column="reported")

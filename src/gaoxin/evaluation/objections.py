@@ -5,7 +5,7 @@ the field corrects it or rejects it with a reason. Each write is one transaction
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +16,7 @@ from gaoxin.accounts.models import OrgUnit, Role
 from gaoxin.accounts.permissions import can_run_evaluation, has_role
 from gaoxin.core.services import audit_record
 
-from .collection import needed_fields
-from .inputs import NON_NEGATIVE
+from .collection import needed_fields, parse_figure
 from .method import RAW_FIELDS
 from .models import Cycle, CycleStatus, CycleValue, Objection, ObjectionStage, ObjectionStatus, Participant
 
@@ -48,14 +47,9 @@ def notice_open(cycle: Cycle, today: dt.date | None = None) -> bool:
 
 def _parse_value(raw, field: str) -> Decimal:
     try:
-        value = Decimal(str(raw).replace(",", "").strip())
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ValidationError({"claimed": f"{RAW_FIELDS.get(field, field)}：“{raw}”不是数字"}) from None
-    if field in NON_NEGATIVE and value < 0:
-        raise ValidationError({"claimed": f"{RAW_FIELDS.get(field, field)}：不能为负数"})
-    return value
+        return parse_figure(raw, field)
+    except ValueError as exc:
+        raise ValidationError({"claimed": str(exc)}) from None
 
 
 @transaction.atomic
