@@ -408,3 +408,23 @@ def test_a_renotice_lists_only_the_firms_that_moved(client, admin_user, enterpri
     text = client.get(reverse("evaluation_notice", args=[cycle.pk])).content.decode()
     assert text.count("<td>规模以上</td>") == listed
     assert ("更正公示" in text) == (scope == "changed")
+
+
+def test_regrade_through_the_pages(client, admin_user, leader_user, scored, firms):
+    from gaoxin.evaluation.models import Regrade
+
+    p = scored.participants.get(enterprise=firms[9])
+    login(client, admin_user)
+    page = client.post(reverse("evaluation_regrade", args=[scored.pk, p.pk]), {"to_tier": "C", "reason": ""},
+                       follow=True).content.decode()
+    assert "调档必须说明理由" in page and not Regrade.objects.exists()
+    client.post(reverse("evaluation_regrade", args=[scored.pk, p.pk]), {"to_tier": "C", "reason": "停产三个月"})
+    regrade = Regrade.objects.get()
+    assert client.post(reverse("evaluation_regrade_decide", args=[scored.pk, regrade.pk]),
+                       {"approve": "1"}).status_code == 403  # the bureau cannot approve
+    login(client, leader_user)
+    assert "待审批" in client.get(reverse("evaluation_results", args=[scored.pk])).content.decode()
+    client.post(reverse("evaluation_regrade_decide", args=[scored.pk, regrade.pk]), {"approve": "1", "note": "同意"})
+    text = client.get(reverse("evaluation_results", args=[scored.pk]), {"regraded": "1"}).content.decode()
+    assert firms[9].name in text and firms[0].name not in text
+    assert ScoreResult.objects.get(run=scored.current_run, participant=p).final_tier == "C"
