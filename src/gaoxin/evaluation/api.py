@@ -84,13 +84,15 @@ class ObjectionSerializer(serializers.ModelSerializer):
     uscc = serializers.CharField(source="participant.enterprise.uscc", read_only=True)
     enterprise = serializers.CharField(source="participant.enterprise.name", read_only=True)
     participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all(), write_only=True)
+    decision_label = serializers.CharField(read_only=True, help_text="采纳 / 部分采纳 / 不予采纳 / 待处理")
 
     class Meta:
         model = Objection
         fields = ["id", "cycle", "participant", "uscc", "enterprise", "stage", "field", "owner_code", "current",
-                  "claimed", "reason", "evidence", "status", "corrected", "decision_reason", "decided_at", "created_at"]
+                  "claimed", "reason", "evidence", "status", "decision_label", "corrected", "decision_reason",
+                  "approval_ref", "decided_at", "created_at"]
         read_only_fields = ["cycle", "stage", "owner_code", "current", "status", "corrected", "decision_reason",
-                            "decided_at", "created_at"]
+                            "approval_ref", "decided_at", "created_at"]
         extra_kwargs = {"evidence": {"write_only": True}, "claimed": {"coerce_to_string": True}}
 
 
@@ -99,6 +101,8 @@ class DecisionSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=18, decimal_places=4, required=False, allow_null=True,
                                      help_text="更正后数值；不填则采用企业主张值")
     reason = serializers.CharField(help_text="处理意见")
+    approval_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=60,
+                                         help_text="领导小组审批文号（如有）")
 
 
 class AdjustmentSerializer(serializers.Serializer):
@@ -232,7 +236,8 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         try:
             objection = objections.objection_decide(
                 actor=request.user, objection=self.get_object(), correct=data.validated_data["decision"] == "correct",
-                value=data.validated_data.get("value"), reason=data.validated_data["reason"])
+                value=data.validated_data.get("value"), reason=data.validated_data["reason"],
+                approval_ref=data.validated_data["approval_ref"])
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(ObjectionSerializer(objection).data)

@@ -166,6 +166,7 @@ class Objection(models.Model):
                               default=ObjectionStatus.OPEN, db_index=True)
     corrected = models.DecimalField("更正后数值", max_digits=18, decimal_places=4, null=True, blank=True)
     decision_reason = models.TextField("处理意见", blank=True)
+    approval_ref = models.CharField("审批文号", max_length=60, blank=True, help_text="领导小组审批调整的文号（如有）")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="处理人")
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
@@ -180,6 +181,13 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} #{self.pk}"
+
+    @property
+    def decision_label(self) -> str:
+        """采纳 / 部分采纳 / 不予采纳, as the objection record names it (§12.4)."""
+        if self.status == ObjectionStatus.CORRECTED:
+            return "采纳" if self.corrected == self.claimed else "部分采纳"
+        return "不予采纳" if self.status == ObjectionStatus.REJECTED else "待处理"
 
     @property
     def field_label(self) -> str:

@@ -125,7 +125,8 @@ def objection_file(*, actor, participant: Participant, field: str, claimed, reas
 
 
 @transaction.atomic
-def objection_decide(*, actor, objection: Objection, correct: bool, value=None, reason: str = "") -> Objection:
+def objection_decide(*, actor, objection: Objection, correct: bool, value=None, reason: str = "",
+                     approval_ref: str = "") -> Objection:
     """The owning department corrects the figure (its verified value becomes the corrected one) or
     rejects the objection; a reason is required either way."""
     objection = Objection.objects.select_for_update().select_related("cycle", "participant").get(pk=objection.pk)
@@ -145,8 +146,9 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
         row.save(update_fields=["verified", "verified_by", "updated_at"])
     objection.status = ObjectionStatus.CORRECTED if correct else ObjectionStatus.REJECTED
     objection.decision_reason, objection.decided_by, objection.decided_at = reason.strip(), actor, timezone.now()
-    objection.save(update_fields=["status", "corrected", "decision_reason", "decided_by", "decided_at"])
-    verdict = f"已更正为{objection.corrected.normalize():f}" if correct else "不予更正"
+    objection.approval_ref = approval_ref.strip()[:60]
+    objection.save(update_fields=["status", "corrected", "decision_reason", "approval_ref", "decided_by", "decided_at"])
+    verdict = f"{objection.decision_label}，更正为{objection.corrected.normalize():f}" if correct else "不予采纳"
     notify_members(objection.participant.enterprise_id, "EVALUATION_OBJECTION",
                    f"{objection.cycle}：您对“{objection.field_label}”提出的异议{verdict}（{objection.decision_reason}）")
     if not objection.participant.objections.filter(status=ObjectionStatus.OPEN).exists():
@@ -154,7 +156,8 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
         Participant.objects.filter(pk=objection.participant_id).update(record_status=after)
     audit_record(event_type="evaluation.objection.decide", actor=actor, subject=objection,
                  before={"status": ObjectionStatus.OPEN, "value": str(objection.current)},
-                 after={"status": objection.status, "value": str(objection.corrected), "reason": objection.decision_reason})
+                 after={"status": objection.status, "value": str(objection.corrected), "reason": objection.decision_reason,
+                        "approval_ref": objection.approval_ref})
     return objection
 
 

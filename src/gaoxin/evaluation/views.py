@@ -305,7 +305,8 @@ def objection_decide(request, pk: int, objection_id: int):
     correct = request.POST.get("decision") == "correct"
     flash_action(request, lambda: objections.objection_decide(
         actor=request.user, objection=objection, correct=correct, value=request.POST.get("value", ""),
-        reason=request.POST.get("reason", "")), "已更正数据。" if correct else "已驳回异议。")
+        reason=request.POST.get("reason", ""), approval_ref=request.POST.get("approval_ref", "")),
+        "已更正数据。" if correct else "已驳回异议。")
     return redirect("evaluation_objections", pk=pk)
 
 

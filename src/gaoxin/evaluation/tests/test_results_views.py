@@ -271,8 +271,10 @@ def test_api_results_score_objections_and_policies(client, admin_user, enterpris
                       content_type="application/json")
     assert bad.status_code == 400 and "reason" in bad.json()
     done = client.post(f"/api/v1/evaluation-objections/{filed.json()['id']}/decide/",
-                       {"decision": "correct", "reason": "核实属实"}, content_type="application/json")
-    assert done.status_code == 200 and done.json()["status"] == "CORRECTED" and done.json()["corrected"] == "1100.0000"
+                       {"decision": "correct", "value": "1050", "reason": "核实部分属实", "approval_ref": "湘高新亩字〔2026〕2号"},
+                       content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "CORRECTED" and done.json()["corrected"] == "1050.0000"
+    assert (done.json()["decision_label"], done.json()["approval_ref"]) == ("部分采纳", "湘高新亩字〔2026〕2号")
 
 
 def test_api_objections_are_scoped(client, enterprise_user, confirming, firms, stats_officer):

@@ -21,7 +21,6 @@ from gaoxin.evaluation.models import (
     CycleValue,
     Objection,
     ObjectionStage,
-    ObjectionStatus,
     Participant,
     Regrade,
     Release,
@@ -159,7 +158,7 @@ def test_a_dispute_goes_to_the_owning_department_which_corrects_it(enterprise_us
     assert events("evaluation.objection.decide") == n + 1
     assert Participant.objects.get(pk=p.pk).record_status == "REVIEWED"
     told = Notification.objects.get(kind="EVALUATION_OBJECTION", user=enterprise_user)
-    assert "已更正为850" in told.message and "实缴税收" in told.message
+    assert "采纳，更正为850" in told.message and "实缴税收" in told.message
     with pytest.raises(ValidationError, match="已处理"):
         objections.objection_decide(actor=tax_officer, objection=o, correct=False, reason="再次处理")
 
@@ -169,7 +168,7 @@ def test_a_rejected_dispute_keeps_the_figure(enterprise_user, confirming, firms,
     o = objections.objection_file(actor=enterprise_user, participant=p, field="sales_wan", claimed="17000",
                                   reason="含出口销售", evidence=evidence())
     objections.objection_decide(actor=tax_officer, objection=o, correct=False, reason="出口销售已计入，不予更正")
-    assert Objection.objects.get(pk=o.pk).status == ObjectionStatus.REJECTED
+    assert Objection.objects.get(pk=o.pk).decision_label == "不予采纳"
     assert CycleValue.objects.get(participant=p, field="sales_wan").verified == Decimal("16000")
 
 
