@@ -55,6 +55,8 @@ urlpatterns = [
     path("evaluation/<int:pk>/objections/<int:objection_id>/evidence/", evaluation_views.evidence_download,
          name="evaluation_evidence"),
     path("evaluation/<int:pk>/adjustments/", evaluation_views.adjustment_list, name="evaluation_adjustments"),
+    path("evaluation/<int:pk>/adjustments/upload/", evaluation_views.adjustment_upload,
+         name="evaluation_adjustment_upload"),
     path("evaluation/<int:pk>/score/", evaluation_results.score, name="evaluation_score"),
     path("evaluation/<int:pk>/results/", evaluation_results.results, name="evaluation_results"),
     path("evaluation/<int:pk>/participants/<int:participant_id>/regrade/", evaluation_results.regrade_request,

@@ -148,6 +148,7 @@ class Job(models.Model):
         "evaluation_template": "亩产评价部门数据模板",
         "evaluation_release_list": "亩产评价结果名单导出",
         "evaluation_history_import": "亩产评价历年等级导入",
+        "evaluation_adjustment_import": "亩产评价加减分事项导入",
     }
 
     def get_kind_display(self) -> str:

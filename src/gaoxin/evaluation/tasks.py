@@ -147,3 +147,31 @@ def department_template_task(job_id: int, cycle_id: int, unit_id: int) -> None:
     job.output_file.save(f"{cycle.data_year}亩产评价_{unit.short_name or unit.name}数据模板.xlsx", ContentFile(content),
                          save=False)
     job_finish(job, ok=True, message=f"已生成{unit.short_name or unit.name}数据模板", result={"cycle": cycle.pk})
+
+
+@task()
+def import_adjustments_task(job_id: int, cycle_id: int) -> None:
+    """A department's bonus / penalty / veto list from Excel or CSV, all or nothing."""
+    from .adjustments import adjustments_import, parse_adjustment_file
+
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return
+    cycle = Cycle.objects.get(pk=cycle_id)
+    job_start(job, total=1)
+    with job.input_file.open("rb") as fh, tempfile.NamedTemporaryFile(suffix=Path(job.input_file.name).suffix) as tmp:
+        tmp.write(fh.read())
+        tmp.flush()
+        try:
+            rows = parse_adjustment_file(cycle, tmp.name)
+        except InputError as exc:
+            _refuse(job, exc.problems)
+            return
+    try:
+        counts = adjustments_import(actor=job.created_by, cycle=cycle, rows=rows,
+                                    source_name=Path(job.input_file.name).name)
+    except (ValidationError, PermissionDenied) as exc:
+        job_finish(job, ok=False, message="；".join(getattr(exc, "messages", [str(exc)])))
+        return
+    job_finish(job, ok=True, message=f"导入{counts['rows']}条加减分事项（删除{counts['removed']}条）",
+               result={**counts, "cycle": cycle_id})

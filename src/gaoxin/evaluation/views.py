@@ -32,7 +32,7 @@ from .models import (
     RegradeStatus,
     ScoreResult,
 )
-from .tasks import department_template_task, import_department_data_task
+from .tasks import department_template_task, import_adjustments_task, import_department_data_task
 from .views_results import NOTICE_STATES, can_export_release
 
 NEEDS_DOC = {CycleStatus.APPROVED_FOR_NOTICE, CycleStatus.RELEASED}
@@ -348,3 +348,15 @@ def adjustment_list(request, pk: int):
         "automatic": [(rid, rules[rid].name_zh or rid) for rid in settings.GAOXIN_EVALUATION_QUALIFICATION_RULES
                       if rid in rules],
     })
+
+@require_POST
+@require(adjustments.can_record)
+def adjustment_upload(request, pk: int):
+    cycle = get_object_or_404(Cycle, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None or not upload.name.lower().endswith((".xlsx", ".csv")):
+        messages.error(request, "请选择 .xlsx 或 .csv 文件")
+        return redirect("evaluation_adjustments", pk=pk)
+    job = job_enqueue(kind="evaluation_adjustment_import", actor=request.user, task=import_adjustments_task,
+                      args=(cycle.pk,), input_file=upload)
+    return redirect("job_detail", pk=job.pk)

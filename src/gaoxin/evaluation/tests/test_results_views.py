@@ -430,3 +430,45 @@ def test_regrade_through_the_pages(client, admin_user, leader_user, scored, firm
     text = client.get(reverse("evaluation_results", args=[scored.pk]), {"regraded": "1"}).content.decode()
     assert firms[9].name in text and firms[0].name not in text
     assert ScoreResult.objects.get(run=scored.current_run, participant=p).final_tier == "C"
+
+
+def _sheet(header, rows, name="加减分.xlsx"):
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+ADJ_HEADER = ["统一社会信用代码", "规则编号", "次数", "依据"]
+
+
+def test_a_departments_penalty_list_imports_all_or_nothing(client, tax_officer, confirming, firms,
+                                                           django_capture_on_commit_callbacks):
+    from gaoxin.evaluation.models import CycleAdjustment
+
+    login(client, tax_officer)
+    url = reverse("evaluation_adjustment_upload", args=[confirming.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": _sheet(ADJ_HEADER, [
+            [firms[4].uscc, "ENV_PENALTY", 2, "湘潭环罚〔2025〕12号"], [firms[5].uscc, "NOPE", 1, "x"],
+            [firms[6].uscc, "ENV_PENALTY", 1, ""], [firms[7].uscc, "HNTE", 1, "证书"],
+            [firms[4].uscc, "ENV_PENALTY", 1, "重复"]])})
+    failed = Job.objects.get(kind="evaluation_adjustment_import")
+    texts = [e["text"] for e in failed.errors]
+    assert failed.status == JobStatus.FAILED and not CycleAdjustment.objects.exists()
+    assert any(t.startswith("第3行“规则编号”") for t in texts) and any(t.startswith("第4行“依据”") for t in texts)
+    assert any("自动认定" in t for t in texts) and any("与第2行重复" in t for t in texts)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": _sheet(ADJ_HEADER, [
+            [firms[4].uscc, "ENV_PENALTY", 2, "湘潭环罚〔2025〕12号"], [firms[0].uscc, "MAJOR_SAFETY", 1, "事故调查报告"]])})
+    ok = Job.objects.filter(kind="evaluation_adjustment_import").order_by("-pk").first()
+    assert ok.status == JobStatus.SUCCEEDED and CycleAdjustment.objects.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": _sheet(ADJ_HEADER, [[firms[0].uscc, "MAJOR_SAFETY", 0, ""]])})
+    assert list(CycleAdjustment.objects.values_list("rule_id", flat=True)) == ["ENV_PENALTY"]
