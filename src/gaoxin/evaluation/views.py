@@ -33,7 +33,7 @@ from .models import (
     ScoreResult,
 )
 from .tasks import department_template_task, import_adjustments_task, import_department_data_task
-from .views_results import NOTICE_STATES, can_export_release
+from .views_results import NOTICE_STATES, can_export_release, published
 
 NEEDS_DOC = {CycleStatus.APPROVED_FOR_NOTICE, CycleStatus.RELEASED}
 
@@ -252,7 +252,7 @@ def enterprise_report(request, pk: int | None = None):
         "open": cycle.status == CycleStatus.COLLECTING,
         "confirming": cycle.status == CycleStatus.ENTERPRISE_CONFIRM,
         "objecting": objections.notice_open(cycle),
-        "result": ScoreResult.objects.filter(run_id=cycle.current_run_id, participant=participant).first()
+        "result": ScoreResult.objects.filter(run=published(cycle)[1], participant=participant).first()
         if cycle.status in NOTICE_STATES else None,
         "objections": participant.objections.select_related("decided_by").order_by("-created_at"),
         "fields": [(f, RAW_FIELDS[f]) for f in fields],

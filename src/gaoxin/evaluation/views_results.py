@@ -142,13 +142,21 @@ def regrade_decide(request, pk: int, regrade_id: int):
     return redirect("evaluation_results", pk=pk)
 
 
-def _noticed(pk: int) -> tuple[Cycle, Release | None, ScoreRun]:
-    """The cycle, its latest release (None while on notice) and the run the public sees."""
-    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+def published(cycle: Cycle) -> tuple[Release | None, ScoreRun | None]:
+    """What the public and the firms see: the run on notice, or once released the latest release
+    (also while an amendment is being prepared). (None, None) before the notice."""
     if cycle.status not in NOTICE_STATES:
-        raise Http404("该评价结果尚未公示")
+        return None, None
     release = cycle.releases.select_related("run").first() if cycle.status not in (S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION) else None
-    return cycle, release, release.run if release else cycle.current_run
+    return release, release.run if release else cycle.current_run
+
+
+def _noticed(pk: int) -> tuple[Cycle, Release | None, ScoreRun]:
+    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    release, run = published(cycle)
+    if run is None:
+        raise Http404("该评价结果尚未公示")
+    return cycle, release, run
 
 
 def _notice_rows(cycle: Cycle, run: ScoreRun):
@@ -224,8 +232,11 @@ def report_card(request, pk: int, participant_id: int):
     participant = get_object_or_404(Participant.objects.select_related("enterprise__industry"), pk=participant_id,
                                     cycle=cycle)
     _card_access(request, cycle, participant)
-    release = cycle.releases.select_related("run").first()
-    run = release.run if release and cycle.status in (S.RELEASED, S.POLICY_APPLIED) else cycle.current_run
+    if perms.can_view_evaluation(request.user):  # officials see the working run, firms what was published
+        release = cycle.releases.select_related("run").first()
+        run = release.run if release and cycle.status in (S.RELEASED, S.POLICY_APPLIED) else cycle.current_run
+    else:
+        release, run = published(cycle)
     result = ScoreResult.objects.filter(run=run, participant=participant).first() if run else None
     if result is None:
         raise Http404("该企业还没有测算结果")

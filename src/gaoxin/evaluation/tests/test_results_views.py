@@ -472,3 +472,18 @@ def test_a_departments_penalty_list_imports_all_or_nothing(client, tax_officer, 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"file": _sheet(ADJ_HEADER, [[firms[0].uscc, "MAJOR_SAFETY", 0, ""]])})
     assert list(CycleAdjustment.objects.values_list("rule_id", flat=True)) == ["ENV_PENALTY"]
+
+
+def test_while_an_amendment_is_prepared_firms_still_see_the_released_version(client, admin_user, enterprise_user,
+                                                                            released, firms):
+    from gaoxin.evaluation.models import CycleValue
+
+    cycle = walk(released, admin_user, S.AMENDED)
+    CycleValue.objects.filter(participant__enterprise=firms[OWN], field="tax_wan").update(verified=Decimal("5000"))
+    score(cycle, admin_user, note="更正")
+    login(client, enterprise_user)
+    own = own_participant(cycle, firms)
+    assert "B类（支持发展类）" in client.get(reverse("evaluation_card", args=[cycle.pk, own.pk])).content.decode()
+    assert "B类" in client.get(reverse("evaluation_report", args=[cycle.pk])).content.decode()
+    login(client, admin_user)  # the bureau sees the working run
+    assert "A类（优先发展类）" in client.get(reverse("evaluation_card", args=[cycle.pk, own.pk])).content.decode()
