@@ -1,6 +1,7 @@
 """Demo evaluation history: three released cycles (the three data years before last) and last
-year's cycle waiting at enterprise confirmation. Every step goes through the same services as
-the pages, so the demo's audit log reads like a real zone's."""
+year's cycle waiting at enterprise confirmation. Cycle transitions, department uploads, events,
+scoring and the open dispute go through the same services as the pages (so the audit log reads like
+a real zone's); only the demo firms' confirmations are marked in bulk."""
 
 from __future__ import annotations
 
