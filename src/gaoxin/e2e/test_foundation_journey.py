@@ -1,6 +1,9 @@
 """The clerk logs in, opens the enterprise list, searches and opens a detail page."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
@@ -45,9 +48,11 @@ def test_deadline_calculator_on_a_phone(live_server, phone):
     due = phone.get_by_test_id("due-date")
     due.wait_for()
     assert "2026年10月10日" in due.inner_text()
-    # 适老化: the large-text switch enlarges the page and is remembered.
+    # 适老化: the large-text switch enlarges the page and is remembered. Its script is deferred:
+    # wait until the page has loaded, or a click on a busy machine can come before the handler.
+    phone.wait_for_load_state("load")
     phone.get_by_role("button", name="菜单").click()
     phone.get_by_role("button", name="大字").click()
-    assert "large-text" in phone.evaluate("document.documentElement.className")
+    expect(phone.locator("html")).to_have_class(re.compile("large-text"))
     phone.reload()
-    assert "large-text" in phone.evaluate("document.documentElement.className")
+    expect(phone.locator("html")).to_have_class(re.compile("large-text"))
