@@ -61,3 +61,12 @@ def session(browser, live_server, username: str, password: str = "Secret-pass-12
     page.set_default_timeout(15_000)
     login(page, live_server.url, username, password)
     return page
+
+
+def download_job_file(page, button: str, target):
+    """Click a button that starts a background export, then download its file from the job page."""
+    page.get_by_role("button", name=button).click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载结果文件").click()
+    download.value.save_as(target)
+    return target

@@ -12,7 +12,7 @@ from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFact
 from gaoxin.evaluation import services
 from gaoxin.evaluation.models import Cycle, CycleStatus
 
-from .conftest import login, session
+from .conftest import download_job_file, login, session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -84,11 +84,7 @@ def test_department_upload_with_an_error_then_the_cross_check(live_server, page,
 
     login(page, live_server.url, "taxman", "Secret-pass-123")
     page.goto(f"{live_server.url}/evaluation/{cycle.pk}/collect/")
-    page.get_by_role("button", name="下载税务模板").click()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="下载结果文件").click()
-    template = tmp_path / "tax.xlsx"
-    download.value.save_as(template)
+    template = download_job_file(page, "下载税务模板", tmp_path / "tax.xlsx")
     rows = fastexcel.read_excel(str(template)).load_sheet(0, dtypes="string").to_polars()
     assert rows.columns == ["统一社会信用代码", "企业名称", "实缴税收（万元）", "销售收入（万元）"]
     assert rows["统一社会信用代码"].to_list() == [firm.uscc]

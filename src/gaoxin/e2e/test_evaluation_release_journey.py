@@ -19,7 +19,7 @@ from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFact
 from gaoxin.evaluation import services
 from gaoxin.evaluation.models import Cycle, CycleStatus, TierHistory
 
-from .conftest import session
+from .conftest import download_job_file, session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TAXES = [1000, 900, 800, 700, 600, 500, 400, 300, 200, 100]  # ours is the third: B of A2 B4 C3 D1
@@ -30,6 +30,25 @@ def _advance(page, label, doc_no=""):
         page.get_by_role("button", name=f"进入“{label}”").locator("..").get_by_placeholder("文号，如 济高新管发〔2026〕4号").fill(doc_no)
     page.get_by_role("button", name=f"进入“{label}”").click()
     page.get_by_text(f"评价周期已进入“{label}”").wait_for()
+
+
+def _object(ent, field: str, claimed: str, reason: str, evidence) -> None:
+    """The enterprise disputes one figure on its 亩产填报 page."""
+    ent.get_by_label("数据项").select_option(label=field)
+    ent.get_by_label("应为").fill(claimed)
+    ent.get_by_label("证明材料（PDF、图片等，加盖公章）").set_input_files(str(evidence))
+    ent.get_by_label("异议理由").fill(reason)
+    ent.get_by_role("button", name="提交异议").click()
+    ent.get_by_text("异议已提交").wait_for()
+
+
+def _uphold(officer, url: str, firm: str, reason: str) -> None:
+    """The owning department corrects the firm's figure to the claimed value."""
+    officer.goto(url)
+    row = officer.get_by_test_id("objections").get_by_role("row", name=firm)
+    row.get_by_label("处理意见").fill(reason)
+    row.get_by_role("button", name="更正数据").click()
+    officer.get_by_text("已更正数据").wait_for()
 
 
 def test_a_year_from_department_upload_to_the_utility_list(live_server, browser, tmp_path):
@@ -57,11 +76,7 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     # 1. The tax bureau fills its template and uploads it.
     taxman = session(browser, live_server, "taxman")
     taxman.goto(f"{base}/collect/")
-    taxman.get_by_role("button", name="下载税务模板").click()
-    with taxman.expect_download() as download:
-        taxman.get_by_role("link", name="下载结果文件").click()
-    template = tmp_path / "tax.xlsx"
-    download.value.save_as(template)
+    template = download_job_file(taxman, "下载税务模板", tmp_path / "tax.xlsx")
     sheet = fastexcel.read_excel(str(template)).load_sheet(0, dtypes="string").to_polars()
     by_uscc = {f.uscc: tax_wan for f, tax_wan in zip(firms, TAXES, strict=True)}
     book = xlsxwriter.Workbook(str(template))
@@ -82,18 +97,8 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     # 2. The enterprise disputes its sales figure with evidence; the tax bureau corrects it.
     ent = session(browser, live_server, "ent")
     ent.get_by_role("link", name="亩产填报").first.click()
-    ent.get_by_label("数据项").select_option(label="销售收入（万元）")
-    ent.get_by_label("应为").fill("17000")
-    ent.get_by_label("证明材料（PDF、图片等，加盖公章）").set_input_files(str(evidence))
-    ent.get_by_label("异议理由").fill("12月出口销售收入1000万元未计入，附出口报关单。")
-    ent.get_by_role("button", name="提交异议").click()
-    ent.get_by_text("异议已提交").wait_for()
-
-    taxman.goto(f"{base}/objections/")
-    row = taxman.get_by_test_id("objections").get_by_role("row", name=ours.name)
-    row.get_by_label("处理意见").fill("核对出口退税系统，属实，予以更正")
-    row.get_by_role("button", name="更正数据").click()
-    taxman.get_by_text("已更正数据").wait_for()
+    _object(ent, "销售收入（万元）", "17000", "12月出口销售收入1000万元未计入，附出口报关单。", evidence)
+    _uphold(taxman, f"{base}/objections/", ours.name, "核对出口退税系统，属实，予以更正")
 
     ent.reload()
     assert "已更正" in ent.get_by_test_id("my-objections").inner_text()
@@ -117,17 +122,8 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     # 4. During the notice the enterprise objects to its tax; the tax bureau upholds it.
     ent.goto(f"{live_server.url}/evaluation/report/")
     assert "B类" in ent.get_by_test_id("my-tier").inner_text()
-    ent.get_by_label("数据项").select_option(label="实缴税收（万元）")
-    ent.get_by_label("应为").fill("1100")
-    ent.get_by_label("证明材料（PDF、图片等，加盖公章）").set_input_files(str(evidence))
-    ent.get_by_label("异议理由").fill("2025年度汇算清缴补缴税款300万元未计入。")
-    ent.get_by_role("button", name="提交异议").click()
-    ent.get_by_text("异议已提交").wait_for()
-    taxman.goto(f"{base}/objections/?status=OPEN")
-    row = taxman.get_by_test_id("objections").get_by_role("row", name=ours.name)
-    row.get_by_label("处理意见").fill("经核实补缴税款已入库")
-    row.get_by_role("button", name="更正数据").click()
-    taxman.get_by_text("已更正数据").wait_for()
+    _object(ent, "实缴税收（万元）", "1100", "2025年度汇算清缴补缴税款300万元未计入。", evidence)
+    _uphold(taxman, f"{base}/objections/?status=OPEN", ours.name, "经核实补缴税款已入库")
 
     # The notice period runs out (five calendar days later).
     Cycle.objects.filter(pk=cycle.pk).update(notice_end=timezone.localdate() - dt.timedelta(days=1))
@@ -145,11 +141,7 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     # 5. Release with a numbered notice, then the list for the utilities.
     bureau.goto(f"{base}/")
     _advance(bureau, "正式发布", doc_no="湘高新管发〔2026〕15号")
-    bureau.get_by_role("button", name="导出结果名单（含电、水、气户号）").click()
-    with bureau.expect_download() as download:
-        bureau.get_by_role("link", name="下载结果文件").click()
-    listing = tmp_path / "list.xlsx"
-    download.value.save_as(listing)
+    listing = download_job_file(bureau, "导出结果名单（含电、水、气户号）", tmp_path / "list.xlsx")
     a_sheet = fastexcel.read_excel(str(listing)).load_sheet("A类 优先发展类", header_row=1, dtypes="string").to_polars()
     assert ours.uscc in a_sheet["统一社会信用代码"].to_list()
     assert "073200000002" in a_sheet["电力户号"].to_list()
