@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from registry_pages_bench import measure  # noqa: E402  (bench/ is the script's folder)
 
 from gaoxin.accounts.models import Role, User  # noqa: E402
 from gaoxin.core.validators import uscc_check_char  # noqa: E402
@@ -78,14 +77,8 @@ def timed(fn):
 
 
 def page(client, url, repeat=3):
-    times = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - t0)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times) * 1000, len(ctx.captured_queries)
+    seconds, queries = measure(client, url, repeat)
+    return seconds * 1000, queries
 
 
 def main() -> None:
