@@ -33,8 +33,18 @@ DEPARTMENT_STATES = {S.COLLECTING, S.DEPT_REVIEW, S.CORRECTING, S.AMENDED}
 USCC, NAME = SCHEMA["uscc"], SCHEMA["name"]
 
 
+_FROZEN: dict[str, Method] = {}  # method hash (SHA-256 of the frozen file) -> validated method
+
+
 def cycle_method(cycle: Cycle) -> Method:
-    return method_from_dict(cycle.method_frozen) if cycle.method_frozen else builtin_method(cycle.method_name)
+    """The cycle's method: the frozen copy once scoring started, else the shipped file. Pages call
+    this several times per request, so each distinct method is validated once per process."""
+    if not cycle.method_frozen:
+        return builtin_method(cycle.method_name)
+    method = _FROZEN.get(cycle.method_hash)
+    if method is None:
+        method = _FROZEN[cycle.method_hash] = method_from_dict(cycle.method_frozen)
+    return method
 
 
 def needed_fields(cycle: Cycle, group: str | None = None) -> list[str]:

@@ -6,6 +6,7 @@ scoring, missing-data rules, adjustments and tiers (specs/evaluation.md §14).
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -300,8 +301,10 @@ def load_method(path: str | Path) -> Method:
 METHODS_DIR = Path(__file__).resolve().parent / "methods"
 
 
+@lru_cache(maxsize=None)
 def builtin_method(name: str) -> Method:
-    """One of the shipped method files: shandong_default, zhejiang, efficacy."""
+    """One of the shipped method files: shandong_default, zhejiang, efficacy. Parsed once per
+    process (the files ship with the code; the models are frozen, so sharing them is safe)."""
     return load_method(METHODS_DIR / f"{name}.yaml")
 
 
