@@ -22,9 +22,12 @@ def _reference_data(request):
     from gaoxin.core.models import CalendarDay, CalendarYear
     from gaoxin.enterprises.industries import seed_industries
     from gaoxin.enterprises.models import Industry
+    from gaoxin.evaluation.models import TierPolicy
+    from gaoxin.evaluation.policy_seed import seed_default_policies
 
     seed_industries(Industry)
     seed_calendar(CalendarYear, CalendarDay)
+    seed_default_policies(TierPolicy)
 
 
 @pytest.fixture

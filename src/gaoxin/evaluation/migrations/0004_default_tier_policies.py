@@ -1,22 +1,12 @@
-"""The provincial D-tier electricity surcharge (specs/evaluation.md §13, [SD-PRICE]) as the
-default rows of the policy table; a zone edits or extends them in the admin."""
-
-from decimal import Decimal
+"""The provincial D-tier electricity surcharge as the default rows of the policy table."""
 
 from django.db import migrations
 
-BASIS = "山东省差别化电价政策（亩产效益评价D类企业加价）"
-ROWS = [("1", "0.05", "第1年列为D类"), ("2", "0.10", "连续2年列为D类"), (">=3", "0.15", "连续3年及以上列为D类")]
+from gaoxin.evaluation.policy_seed import BASIS, seed_default_policies
 
 
 def add(apps, schema_editor):
-    TierPolicy = apps.get_model("evaluation", "TierPolicy")
-    for years, value, text in ROWS:
-        TierPolicy.objects.get_or_create(
-            tier="D", lever="electricity_surcharge", consecutive_years=years,
-            defaults={"value": Decimal(value), "unit": "元/千瓦时", "stacking": "max_of_existing",
-                      "description": f"{text}，用电每千瓦时加价{value}元；与差别电价、惩罚性电价按最高标准执行，不重复加价",
-                      "basis_document": BASIS})
+    seed_default_policies(apps.get_model("evaluation", "TierPolicy"))
 
 
 def remove(apps, schema_editor):
