@@ -134,3 +134,12 @@ def test_pages_and_api(enterprise_client, clerk_client, own_enterprise, units, c
     assert data["lead"] == "人力资源和社会保障局" and data["events"][-1]["transition"] == "DISPATCH"
     assert "三率统计" in clerk_client.get("/appeals/").content.decode()
     assert clerk_client.get("/appeals/statistics/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["clerk_client", "leader_client", "enterprise_client"])
+def test_list_shows_an_undispatched_appeal_as_waiting_for_dispatch(request, who, appeal):
+    """An appeal not yet dispatched has no lead department: the list says 待派单 (it used to fail)."""
+    response = request.getfixturevalue(who).get("/appeals/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert appeal.number in html and "待派单" in html
