@@ -1,0 +1,28 @@
+"""CI detection for the test suite: only a truthy CI variable means CI."""
+
+import pytest
+
+from gaoxin.core.testing import running_in_ci
+
+
+@pytest.mark.parametrize("value", ["1", "true", "TRUE", "True", "yes", "YES", " true "])
+def test_truthy_values_mean_ci(value):
+    assert running_in_ci({"CI": value}) is True
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "False", "no", "off", "anything"])
+def test_other_values_are_a_local_run(value):
+    assert running_in_ci({"CI": value}) is False
+
+
+def test_unset_is_a_local_run():
+    assert running_in_ci({}) is False
+
+
+def test_reads_the_process_environment_by_default(monkeypatch):
+    monkeypatch.setenv("CI", "false")
+    assert running_in_ci() is False
+    monkeypatch.setenv("CI", "yes")
+    assert running_in_ci() is True
+    monkeypatch.delenv("CI")
+    assert running_in_ci() is False
