@@ -2,12 +2,25 @@
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
+from gaoxin.core.testing import running_in_ci
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
 PASSWORD = "Secret-pass-123"
+
+# Hypothesis: in CI a failure prints its @reproduce_failure blob, and timing never fails a test
+# (the 2-core CI machine is shared; speed is not what these properties check). Examples stay
+# random in CI too, so it keeps searching. Local runs keep Hypothesis' defaults. Both start from
+# Hypothesis' "default" and are loaded explicitly: Hypothesis' own CI detection takes CI=false for CI.
+_hypothesis_default = hypothesis_settings.get_profile("default")
+hypothesis_settings.register_profile("ci", _hypothesis_default, print_blob=True, deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("local", _hypothesis_default)
+hypothesis_settings.load_profile("ci" if running_in_ci() else "local")
 
 
 @pytest.fixture(autouse=True)

@@ -26,3 +26,14 @@ def test_reads_the_process_environment_by_default(monkeypatch):
     assert running_in_ci() is True
     monkeypatch.delenv("CI")
     assert running_in_ci() is False
+
+
+def test_hypothesis_profile_follows_running_in_ci():
+    """src/conftest.py loads the CI profile exactly when running_in_ci() says so; the CI profile
+    prints the reproduction blob and has no deadline, the local one keeps Hypothesis' defaults."""
+    from hypothesis import settings
+
+    ci, local = settings.get_profile("ci"), settings.get_profile("local")
+    assert ci.print_blob is True and ci.deadline is None and ci.derandomize is False
+    assert local.deadline == settings.get_profile("default").deadline and local.print_blob is False
+    assert settings._current_profile == ("ci" if running_in_ci() else "local")
