@@ -108,6 +108,8 @@ urlpatterns = [
     path("cases/<str:number>/supply/<int:material_id>/", case_views.case_supply, name="case_supply"),
     path("cases/<str:number>/review/", case_views.case_review, name="case_review"),
     path("cases/<str:number>/materials/", case_views.case_add_materials, name="case_add_materials"),
+    path("cases/<str:number>/materials/<int:material_id>/file/", case_views.case_material_file,
+         name="case_material_file"),
     path("cases/<str:number>/notice/<slug:kind>/", case_views.case_notice, name="case_notice"),
     path("cases/<str:number>/notice/<slug:kind>/pdf/", case_views.case_notice, {"pdf": True}, name="case_notice_pdf"),
     path("track/", case_views.track, name="track"),

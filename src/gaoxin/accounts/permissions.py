@@ -140,6 +140,19 @@ def can_watch_deadlines(user) -> bool:
     return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER)
 
 
+def can_open_case_files(user) -> bool:
+    """Uploaded materials and result files are personal documents: clerks, administrators,
+    leaders and department officers open those of the cases they see (`cases_visible_to`),
+    an enterprise user those of its own cases. Agents and station officers file cases but
+    do not read the files back."""
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER, Role.DEPT_OFFICER, Role.ENTERPRISE)
+
+
+def case_file_views_are_audited(user) -> bool:
+    """Every opening of a case file by government staff goes to the audit log."""
+    return is_staff_role(user)
+
+
 def rectifications_visible_to(user) -> QuerySet:
     from gaoxin.cases.models import Rectification
 

@@ -158,6 +158,27 @@ class CaseMaterial(models.Model):
     def present(self) -> bool:
         return bool(self.file) or self.original_seen
 
+    @property
+    def received_how(self) -> str:
+        """How the material came in, as the case page lists it."""
+        if self.owed and self.supplied_on:
+            return "容缺后补"
+        if self.file:
+            return "上传"
+        if self.original_seen:
+            return "已核验原件"
+        return ""
+
+    @property
+    def file_size(self) -> int | None:
+        """Size in bytes of the uploaded file, None when there is none (or storage lost it)."""
+        if not self.file:
+            return None
+        try:
+            return self.file.size
+        except OSError:
+            return None
+
 
 class CaseEvent(models.Model):
     """The case timeline: one row per transition, append-only."""

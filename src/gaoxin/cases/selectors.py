@@ -6,14 +6,16 @@ import datetime as dt
 import re
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case as Conditional  # SQL CASE; `Case` is the 办件 model
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 
 from gaoxin.accounts import permissions as perms
+from gaoxin.accounts.models import Role
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.validators import uscc_is_valid
 
-from .models import CLOCK_RUNNING, INTAKE, Case, Status
+from .models import CLOCK_RUNNING, INTAKE, TERMINAL, Case, CaseMaterial, Status
 from .services import today
 
 QUEUES = {
@@ -47,8 +49,14 @@ def case_list(*, user, queue: str = "all", q: str = "", status: str = "", channe
         qs = qs.filter(status=status)
     if channel:
         qs = qs.filter(channel=channel)
-    order = ["due_date", "id"] if queue in ("at_risk", "overdue", "review") else ["-created_at", "-id"]
-    return qs.order_by(*order)
+    if queue in ("at_risk", "overdue", "review"):
+        return qs.order_by("due_date", "id")
+    if perms.has_role(user, Role.ENTERPRISE):
+        # An applicant looks for what is still running: open cases first, then closed ones, newest first in each.
+        qs = qs.annotate(closed=Conditional(When(status__in=TERMINAL, then=Value(1)), default=Value(0),
+                                           output_field=IntegerField()))
+        return qs.order_by("closed", "-created_at", "-id")
+    return qs.order_by("-created_at", "-id")
 
 
 def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
@@ -88,6 +96,16 @@ def case_get(*, user, number: str) -> Case:
         .select_related("item", "version", "bundle", "department", "enterprise", "officer", "submitted_by", "parent")
         .prefetch_related("events", "materials__material", "suspensions", "children__version", "children__department")
         .get(number=number)
+    )
+
+
+def case_material_get(*, user, number: str, material_id: int) -> CaseMaterial:
+    """A material of a case the user may see, with its file (404 otherwise: DoesNotExist)."""
+    return (
+        CaseMaterial.objects.select_related("case", "material")
+        .filter(case__in=perms.cases_visible_to(user).values("pk"))
+        .exclude(file="")
+        .get(case__number=number, material_id=material_id)
     )
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.catalog.models import CaseType, ItemStatus, LimitUnit, Necessity, ServiceItem
 from gaoxin.core.selectors import work_calendar
@@ -373,6 +374,19 @@ def case_add_materials(*, case: Case, files: dict, actor) -> list[str]:
     _event(case, "SUPPLY_CORRECTION", case.status, actor, note="、".join(names))
     audit_record(event_type="case.materials_added", actor=actor, subject=case, after={"materials": names})
     return names
+
+
+@transaction.atomic
+def case_material_open(*, case_material: CaseMaterial, actor, download: bool = False) -> None:
+    """Someone opens an uploaded material. Materials are personal documents: every view or
+    download by government staff is written to the audit log, naming the material."""
+    if not perms.can_open_case_files(actor):
+        raise PermissionDenied("您无权查看办件材料")
+    if not perms.case_file_views_are_audited(actor):
+        return
+    audit_record(event_type="case.material_downloaded" if download else "case.material_viewed", actor=actor,
+                 subject=case_material.case,
+                 after={"material": case_material.material.name, "file": case_material.file.name.rsplit("/", 1)[-1]})
 
 
 def _update_package(package_id: int, actor) -> None:

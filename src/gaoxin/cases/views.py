@@ -3,12 +3,14 @@ window intake, printable notices, public tracking, reviews and rectifications.""
 
 from __future__ import annotations
 
+import mimetypes
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +26,7 @@ from gaoxin.enterprises.models import Enterprise
 
 from . import selectors, services
 from .forms import ApplyForm, ReviewForm, ToleranceForm, TrackForm, TransitionForm, WindowIntakeForm
-from .models import Case, Kind, Notification, RectificationStatus, Status
+from .models import Case, CaseMaterial, Kind, Notification, RectificationStatus, Status
 from .workflow import TRANSITIONS, available
 
 
@@ -68,6 +70,7 @@ def case_detail(request, number: str):
         "tolerance_form": ToleranceForm(materials=tolerance_candidates) if can_tolerance and tolerance_candidates else None,
         "owed": [cm for cm in materials if cm.owed and not cm.supplied_on],
         "can_supply": role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.ENTERPRISE),
+        "can_open_files": perms.can_open_case_files(request.user),
         "can_add_materials": role == Role.ENTERPRISE and case.status in (Status.RECEIVED, Status.CORRECTION)
         and case.kind != Kind.PACKAGE,
         "correction": case.events.filter(transition="REQUEST_CORRECTION").last(),
@@ -205,6 +208,38 @@ def case_notice(request, number: str, kind: str, pdf: bool = False):
     if pdf:
         return pdf_response(request, "cases/notice.html", context, quote(f"{titles[kind]}-{case.number}.pdf"))
     return render(request, "cases/notice.html", context)
+
+
+# Opened in the browser; everything else (Word, Excel, OFD) is downloaded.
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def _serve_file(field, filename: str, *, download: bool) -> FileResponse:
+    """A stored case file under a readable Chinese name (RFC 5987 `filename*`), inline for PDF
+    and images unless a download is asked for; never cached by shared caches."""
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    try:
+        handle = field.open("rb")
+    except OSError:
+        raise Http404("文件不存在") from None
+    response = FileResponse(handle, as_attachment=download or content_type not in INLINE_TYPES, filename=filename,
+                            content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require(perms.can_open_case_files)
+def case_material_file(request, number: str, material_id: int):
+    """An uploaded material: staff and the applicant of cases they may see (404 outside scope)."""
+    try:
+        cm = selectors.case_material_get(user=request.user, number=number, material_id=material_id)
+    except CaseMaterial.DoesNotExist:
+        raise Http404("材料不存在或无权查看") from None
+    download = request.GET.get("download") == "1"
+    ext = PurePosixPath(cm.file.name).suffix.lower()
+    response = _serve_file(cm.file, f"{cm.material.name}-{cm.case.number}{ext}", download=download)
+    services.case_material_open(case_material=cm, actor=request.user, download=download)
+    return response
 
 
 @require(perms.can_apply_online)
