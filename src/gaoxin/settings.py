@@ -210,6 +210,9 @@ GAOXIN_CORRECTION_NOTICE_WORKDAYS = env.int("GAOXIN_CORRECTION_NOTICE_WORKDAYS",
 GAOXIN_EXTENSION_WORKDAYS = env.int("GAOXIN_EXTENSION_WORKDAYS", default=10)
 GAOXIN_AT_RISK_WORKDAYS = env.int("GAOXIN_AT_RISK_WORKDAYS", default=1)
 GAOXIN_TOLERANCE_REMINDER_WORKDAYS = env.int("GAOXIN_TOLERANCE_REMINDER_WORKDAYS", default=2)
+# 容缺 (services.md §6): the longest supply period the window may grant, in working days counted
+# from the day after acceptance; its own limit, not the case's decision deadline.
+GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS = env.int("GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS", default=10)
 GAOXIN_RECTIFICATION_WORKDAYS = env.int("GAOXIN_RECTIFICATION_WORKDAYS", default=5)
 GAOXIN_UPLOAD_EXTENSIONS = env.list("GAOXIN_UPLOAD_EXTENSIONS", default=["pdf", "jpg", "jpeg", "png", "ofd", "doc", "docx", "xls", "xlsx"])
 GAOXIN_UPLOAD_MAX_BYTES = env.int("GAOXIN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -76,13 +76,23 @@ class TransitionForm(forms.Form):
 
 
 class ToleranceForm(forms.Form):
-    owed = forms.MultipleChoiceField(label="容缺（后补）的材料", widget=forms.CheckboxSelectMultiple)
-    due = forms.DateField(label="补正期限", widget=forms.DateInput(attrs={"type": "date"}))
-    commitment = forms.BooleanField(label="申请人已签署《容缺受理承诺书》", required=False)
+    owed = forms.MultipleChoiceField(label="容缺（后补）的材料",
+                                     widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                                     error_messages={"required": "请选择容缺（后补）的材料"})
+    commitment = forms.BooleanField(label="申请人已签署《容缺受理承诺书》", required=False,
+                                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
     def __init__(self, *args, materials, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owed"].choices = [(str(cm.material_id), cm.material.name) for cm in materials]
+        longest = settings.GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS
+        out_of_range = f"补齐期限应为1至{longest}个工作日"
+        self.fields["supply_days"] = forms.IntegerField(
+            label="补齐期限（工作日）", min_value=1, max_value=longest, initial=longest,
+            help_text=f"自受理次日起按工作日计算，最长{longest}个工作日；期限最后一日当日补交仍有效",
+            error_messages={"required": "请填写补齐期限", "invalid": "请填写整数天数", "min_value": out_of_range,
+                            "max_value": out_of_range})
+        self.order_fields(["owed", "supply_days", "commitment"])
 
 
 class ReviewForm(forms.Form):

@@ -10,6 +10,11 @@ from django.utils import timezone
 from gaoxin.core.masking import mask_id_number, mask_phone
 
 
+def cn_date(day) -> str:
+    """2026-03-03 -> 2026年3月3日"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 class Status(models.TextChoices):
     # Codes of the national exchange tables in brackets (services.md §5.2).
     RECEIVED = "received", "已接件"  # 1
@@ -88,7 +93,10 @@ class Case(models.Model):
     suspended_days = models.PositiveIntegerField("暂停工作日数", default=0)
     extension_days = models.PositiveIntegerField("延长工作日数", default=0)
     tolerance = models.BooleanField("容缺受理", default=False)
-    tolerance_due = models.DateField("容缺补正期限", null=True, blank=True)
+    # The last day (inclusive) to supply owed materials, `tolerance_supply_days` working days after
+    # acceptance; the decision deadline (`due_date`) is not moved by it (services.md §6).
+    tolerance_due = models.DateField("容缺材料补齐期限", null=True, blank=True)
+    tolerance_supply_days = models.PositiveIntegerField("容缺补齐期限（工作日）", default=0)
     commitment_signed = models.BooleanField("已签承诺书", default=False)
     decided_on = models.DateField("办结日期", null=True, blank=True)
     decision_note = models.TextField("决定说明", blank=True)
@@ -132,6 +140,11 @@ class Case(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def tolerance_deadline_text(self) -> str:
+        """The 容缺 supply deadline as every message and notice states it: the day itself still counts."""
+        return f"{cn_date(self.tolerance_due)}之前（含当日）" if self.tolerance_due else ""
 
     @property
     def clock_running(self) -> bool:

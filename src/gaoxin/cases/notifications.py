@@ -9,14 +9,14 @@ from django.urls import reverse
 from gaoxin.accounts.models import Role, User
 from gaoxin.core.notify import send_sms
 
-from .models import Notification
+from .models import Notification, cn_date
 
 MESSAGES = {
     "SUBMIT": "您的申请（{title}）已收到，办件编号{number}。",
     "ACCEPT": "您的申请（{title}）已受理，办件编号{number}，办结期限{due}。",
     "COMPLETE_CORRECTION": "补正材料已齐，您的申请（{title}）已受理，办结期限{due}。",
     "DEEMED_ACCEPT": "您的申请（{title}）依法视为已受理，办结期限{due}。",
-    "ACCEPT_TOLERANCE": "您的申请（{title}）已容缺受理，请于{tolerance_due}前补齐材料，办结期限{due}。",
+    "ACCEPT_TOLERANCE": "您的申请（{title}）已容缺受理，请于{tolerance_due}补齐材料，办结期限{due}。",
     "REQUEST_CORRECTION": "您的申请（{title}）需要补正材料，请查看补正告知书：{note}",
     "COMPLETE_IMMEDIATE": "您的申请（{title}）已当场办结。欢迎评价。",
     "APPROVE": "您的申请（{title}）已审批通过，请留意领取或送达通知。",
@@ -25,7 +25,7 @@ MESSAGES = {
     "DELIVER": "您的办件（{title}）结果已送达。欢迎对本次服务进行评价。",
     "TERMINATE_TOLERANCE": "您的办件（{title}）因容缺材料逾期未补齐，已终止办理。",
     "DUE_SOON": "办件{number}（{title}）将于{due}到期，请及时办理。",
-    "TOLERANCE_REMINDER": "请于{tolerance_due}前补齐容缺材料（办件{number}，{title}），逾期将终止办理。",
+    "TOLERANCE_REMINDER": "请于{tolerance_due}补齐容缺材料（办件{number}，{title}），逾期将终止办理。",
 }
 
 
@@ -37,8 +37,9 @@ def _applicant_users(case) -> list[User]:
 
 
 def _text(kind: str, case, note: str = "") -> str:
-    return MESSAGES[kind].format(title=case.title, number=case.number, due=case.due_date or "—",
-                                 tolerance_due=case.tolerance_due or "—", note=note)[:300]
+    return MESSAGES[kind].format(title=case.title, number=case.number,
+                                 due=cn_date(case.due_date) if case.due_date else "—",
+                                 tolerance_due=case.tolerance_deadline_text or "—", note=note)[:300]
 
 
 def case_changed(case, kind: str) -> None:

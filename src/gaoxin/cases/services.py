@@ -236,8 +236,15 @@ def _apply(case: Case, name: str, *, actor, reason: str, **kwargs) -> dict:
         _accept(case, case.received_on)  # deemed accepted on the day the materials were received
         return {"accepted_on": str(case.received_on), "due_date": str(case.due_date)}
     if name == "ACCEPT_TOLERANCE":
-        return _accept_tolerance(case, on, owed=kwargs.get("owed", []), due=kwargs.get("due"),
+        return _accept_tolerance(case, on, owed=kwargs.get("owed", []), supply_days=kwargs.get("supply_days"),
                                  commitment=kwargs.get("commitment", False))
+    if name == "TERMINATE_TOLERANCE":
+        # The applicant may still supply on the last day: terminate only after it.
+        if not case.tolerance_due or on <= case.tolerance_due:
+            raise ValidationError(f"容缺材料补齐期限为{case.tolerance_deadline_text or '—'}，期限未过不能终止")
+        if not case.materials.filter(owed=True, supplied_on__isnull=True).exists():
+            raise ValidationError("容缺材料已全部补齐，不能终止")
+        return {"tolerance_due": str(case.tolerance_due)}
     if name == "REQUEST_CORRECTION":
         if on > case.correction_notice_due:
             raise ValidationError("已超过5个工作日的补正告知期限，依法视为受理")
@@ -294,7 +301,11 @@ def _apply(case: Case, name: str, *, actor, reason: str, **kwargs) -> dict:
     return {}
 
 
-def _accept_tolerance(case: Case, on: dt.date, *, owed: list[int], due, commitment: bool) -> dict:
+def _accept_tolerance(case: Case, on: dt.date, *, owed: list[int], supply_days, commitment: bool) -> dict:
+    """容缺受理 (services.md §6). The supply period is its own limit (at most
+    GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS), counted in working days from the day after acceptance.
+    The decision deadline stays the promised limit from acceptance ("在原承诺时限内准时出具"):
+    if the supply day falls later, the department may decide first (办结（容缺通过）)."""
     version = case.version
     if not version.tolerance_allowed:
         raise ValidationError("该事项不在容缺受理清单内")
@@ -308,18 +319,20 @@ def _accept_tolerance(case: Case, on: dt.date, *, owed: list[int], due, commitme
     main = [cm.material.name for cm in owed_materials if cm.material.necessity != Necessity.TOLERANCE]
     if main:
         raise ValidationError({"owed": f"以下是主要材料，不能容缺：{'、'.join(main)}"})
-    if due is None:
-        raise ValidationError({"due": "请填写补正期限"})
+    longest = settings.GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS
+    if not isinstance(supply_days, int) or isinstance(supply_days, bool) or not 1 <= supply_days <= longest:
+        raise ValidationError({"supply_days": f"补齐期限应为1至{longest}个工作日"})
     _accept(case, on)
-    if due <= on or due > case.due_date:
-        raise ValidationError({"due": f"补正期限应在受理日之后、办结期限（{case.due_date}）之前"})
     for cm in owed_materials:
         cm.owed = True
         cm.save(update_fields=["owed"])
     if missing := _missing_required(case):
         raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
-    case.tolerance, case.tolerance_due, case.commitment_signed = True, due, True
-    return {"owed": [cm.material.name for cm in owed_materials], "tolerance_due": str(due), "due_date": str(case.due_date)}
+    case.tolerance, case.commitment_signed = True, True
+    case.tolerance_supply_days = supply_days
+    case.tolerance_due = work_calendar().add_working_days(on, supply_days)
+    return {"owed": [cm.material.name for cm in owed_materials], "supply_workdays": supply_days,
+            "tolerance_due": str(case.tolerance_due), "due_date": str(case.due_date)}
 
 
 @transaction.atomic
@@ -333,6 +346,8 @@ def case_supply_owed(*, case: Case, material_id: int, actor, upload=None) -> Cas
     cm = case.materials.select_related("material").get(material_id=material_id, owed=True)
     if cm.supplied_on:
         raise ValidationError("该材料已补齐")
+    if case.tolerance_due and today() > case.tolerance_due:
+        raise ValidationError(f"容缺材料应于{case.tolerance_deadline_text}补齐，已逾期，本次容缺受理将终止办理")
     if upload is not None:
         cm.file.save(upload.name, upload, save=False)
     elif actor.role == Role.ENTERPRISE:

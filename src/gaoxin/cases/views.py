@@ -53,7 +53,12 @@ def case_queue(request, queue: str = "all"):
 
 
 def case_detail(request, number: str):
-    case = _case(request, number)
+    return _detail_page(request, _case(request, number))
+
+
+def _detail_page(request, case: Case, **bound):
+    """The case page. `bound`: action forms bound to what the user typed, shown with their errors
+    in place of the blank ones (tolerance_form=...)."""
     role = request.user.role
     actions = [t for t in available(case.status, role) if services._in_scope(case, request.user)
                and t.name not in ("ACCEPT_TOLERANCE",)]
@@ -67,7 +72,8 @@ def case_detail(request, number: str):
     return render(request, "cases/case_detail.html", {
         "case": case, "actions": actions, "materials": materials, "events": case.events.all(),
         "deadline_lines": selectors.deadline_explanation(case),
-        "tolerance_form": ToleranceForm(materials=tolerance_candidates) if can_tolerance and tolerance_candidates else None,
+        "tolerance_form": bound.get("tolerance_form") or (
+            ToleranceForm(materials=tolerance_candidates) if can_tolerance and tolerance_candidates else None),
         "owed": [cm for cm in materials if cm.owed and not cm.supplied_on],
         "can_supply": role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.ENTERPRISE),
         "can_open_files": perms.can_open_case_files(request.user),
@@ -116,17 +122,27 @@ def case_accept_tolerance(request, number: str):
     case = _case(request, number)
     candidates = [cm for cm in case.materials.all() if cm.material.necessity == "tolerance"]
     form = ToleranceForm(request.POST, materials=candidates)
-    if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
-        return redirect("case_detail", number=number)
-    try:
-        services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=request.user,
-                                 owed=[int(x) for x in form.cleaned_data["owed"]], due=form.cleaned_data["due"],
-                                 commitment=form.cleaned_data["commitment"])
-        messages.success(request, "已容缺受理，请打印《容缺受理通知书》交申请人。")
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    return redirect("case_detail", number=number)
+    if form.is_valid():
+        try:
+            case = services.case_transition(
+                case=case, name="ACCEPT_TOLERANCE", actor=request.user,
+                owed=[int(x) for x in form.cleaned_data["owed"]], supply_days=form.cleaned_data["supply_days"],
+                commitment=form.cleaned_data["commitment"])
+            messages.success(request, f"已容缺受理，容缺材料须于{case.tolerance_deadline_text}补齐。"
+                                      "请打印《容缺受理通知书》交申请人。")
+            return redirect("case_detail", number=number)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+    return _detail_page(request, _case(request, number), tolerance_form=form)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's validation errors beside the form's fields (the rest above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @require_POST

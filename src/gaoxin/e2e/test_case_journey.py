@@ -7,6 +7,7 @@ import pytest
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases import services
+from gaoxin.cases.models import cn_date
 from gaoxin.catalog.tests.factories import department, make_item
 from gaoxin.core.selectors import work_calendar
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
@@ -44,14 +45,16 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     clerk.goto(f"{live_server.url}/cases/queue/intake/")
     clerk.get_by_role("link", name=number).click()
     clerk.get_by_label("住所使用证明").check()
-    owed_until = work_calendar().add_working_days(services.today(), 1)
-    clerk.get_by_label("补正期限").fill(owed_until.isoformat())
+    clerk.get_by_label("补齐期限（工作日）").fill("3")
     clerk.get_by_label("申请人已签署《容缺受理承诺书》").check()
     clerk.get_by_role("button", name="容缺受理").click()
     assert clerk.get_by_test_id("case-status").inner_text() == "已受理"
     assert "剩余" in clerk.get_by_test_id("time-left").inner_text()
+    owed_until = cn_date(work_calendar().add_working_days(services.today(), 3))
+    assert clerk.get_by_test_id("tolerance-due").inner_text().startswith(f"{owed_until}之前（含当日）")
     clerk.get_by_role("link", name="容缺受理通知书").click()
     assert "住所使用证明" in clerk.content() and number in clerk.content()
+    assert clerk.get_by_test_id("tolerance-deadline").inner_text() == f"{owed_until}之前（含当日）"
 
     ent.reload()
     ent.get_by_label("补交文件").set_input_files(str(form_pdf))

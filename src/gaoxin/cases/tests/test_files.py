@@ -112,3 +112,14 @@ def test_case_page_lists_how_each_material_came_in_with_links_only_for_readers(u
     html = login(agent).get(f"/cases/{case.number}/").content.decode()
     assert "企业设立登记申请表" in html and url(case, form) not in html
 
+
+
+def test_a_supplied_tolerance_material_reads_as_supplied_later(item, submit, clerk_user, clerk_client, enterprise_user):
+    case = submit(item)
+    owed = case.materials.get(material__necessity="tolerance").material
+    case = services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk_user, owed=[owed.pk],
+                                    supply_days=3, commitment=True)
+    services.case_supply_owed(case=case, material_id=owed.pk, actor=enterprise_user,
+                              upload=SimpleUploadedFile("租赁合同.pdf", PDF))
+    html = clerk_client.get(f"/cases/{case.number}/").content.decode()
+    assert "容缺后补" in html and url(case, owed) in html

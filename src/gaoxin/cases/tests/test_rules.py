@@ -72,9 +72,9 @@ def test_acceptance_after_correction_is_the_completion_day(item, submit, clerk_u
     assert case.accepted_on == D(2026, 3, 10) and case.due_date == D(2026, 3, 11)
 
 
-def tolerance_kwargs(case, due):
+def tolerance_kwargs(case, supply_days):
     owed = case.materials.get(material__necessity="tolerance").material_id
-    return {"owed": [owed], "due": due, "commitment": True}
+    return {"owed": [owed], "supply_days": supply_days, "commitment": True}
 
 
 def test_tolerance_acceptance_rules(item, submit, clerk_user, own_enterprise, on):
@@ -83,17 +83,17 @@ def test_tolerance_acceptance_rules(item, submit, clerk_user, own_enterprise, on
     required = case.materials.filter(material__necessity="required").first().material_id
     with pytest.raises(ValidationError, match="主要材料"):
         services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk_user,
-                                 owed=[required], due=D(2026, 3, 3), commitment=True)
+                                 owed=[required], supply_days=1, commitment=True)
     with pytest.raises(ValidationError, match="承诺书"):
         services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk_user,
-                                 **(tolerance_kwargs(case, D(2026, 3, 3)) | {"commitment": False}))
-    with pytest.raises(ValidationError, match="补正期限"):
+                                 **(tolerance_kwargs(case, 1) | {"commitment": False}))
+    with pytest.raises(ValidationError, match="补齐期限应为1至10个工作日"):
         services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk_user,
-                                 **tolerance_kwargs(case, D(2026, 4, 30)))  # beyond the promised limit
+                                 **tolerance_kwargs(case, 11))  # beyond GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS
     CreditRestriction.objects.create(uscc=own_enterprise.uscc, reason="严重失信")
     with pytest.raises(ValidationError, match="信用限制"):
         services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk_user,
-                                 **tolerance_kwargs(case, D(2026, 3, 3)))
+                                 **tolerance_kwargs(case, 1))
     assert Case.objects.get(pk=case.pk).status == Status.RECEIVED
 
 
@@ -101,7 +101,7 @@ def test_tolerance_supply_and_approval(item, submit, clerk_user, officer, enterp
     on(D(2026, 3, 2))
     case = submit(item)
     case = services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk_user,
-                                    **tolerance_kwargs(case, D(2026, 3, 3)))
+                                    **tolerance_kwargs(case, 1))
     assert case.tolerance and case.tolerance_due == D(2026, 3, 3)
     case = services.case_transition(case=case, name="START_REVIEW", actor=officer)
     case = services.case_transition(case=case, name="APPROVE", actor=officer)
@@ -119,7 +119,7 @@ def test_tolerance_default_terminates_and_reminders_are_sent_once(item, submit, 
     on(D(2026, 3, 2))
     case = submit(item)
     case = services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk_user,
-                                    **tolerance_kwargs(case, D(2026, 3, 3)))
+                                    **tolerance_kwargs(case, 1))
     counts = tasks.sweep()
     assert counts["tolerance_reminders"] == 1 and tasks.sweep()["tolerance_reminders"] == 0
     assert Notification.objects.filter(case=case, kind="TOLERANCE_REMINDER").exists()

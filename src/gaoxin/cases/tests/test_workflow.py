@@ -46,7 +46,10 @@ def prepared(case: Case, name: str, status: str) -> dict:
     if name == "ACCEPT_TOLERANCE":
         fields["accepted_on"] = fields["due_date"] = None
         tolerance = case.materials.get(material__necessity="tolerance")
-        kwargs = {"owed": [tolerance.material_id], "due": cal.add_working_days(on, 1), "commitment": True}
+        kwargs = {"owed": [tolerance.material_id], "supply_days": 1, "commitment": True}
+    if name == "TERMINATE_TOLERANCE":  # the supply day (inclusive) has passed with a material still owed
+        fields.update(tolerance=True, tolerance_due=on - dt.timedelta(days=1))
+        case.materials.filter(material__necessity="tolerance").update(owed=True)
     Case.objects.filter(pk=case.pk).update(**fields)
     case.refresh_from_db()
     return kwargs
