@@ -16,8 +16,15 @@ from gaoxin.evaluation import views_results as evaluation_results
 from gaoxin.portal import views as portal_views
 from gaoxin.stations import views as station_views
 
+handler400 = "gaoxin.core.errors.bad_request"
+handler403 = "gaoxin.core.errors.permission_denied"
+handler404 = "gaoxin.core.errors.page_not_found"
+handler500 = "gaoxin.core.errors.server_error"
+
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    path("notices/", portal_views.notices, name="public_notices"),
+    path("notices/policies/<slug:code>/", portal_views.policy_publicity, name="policy_publicity"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

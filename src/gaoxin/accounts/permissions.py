@@ -183,7 +183,26 @@ def appeals_visible_to(user) -> QuerySet:
     return Appeal.objects.none()
 
 
+def can_submit_appeal(user) -> bool:
+    """Enterprises raise appeals online; the centre, stations and agents register them for a firm."""
+    return has_role(user, Role.ENTERPRISE, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.STATION_OFFICER, Role.AGENT)
+
+
+def can_view_appeal_statistics(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER, Role.DEPT_OFFICER)
+
+
 # --- 帮代办, projects, stations ------------------------------------------------------------
+
+def can_place_order(user) -> bool:
+    """帮代办 "您点单、我来办": the enterprise orders, or the centre, a station or an agent for it."""
+    return has_role(user, Role.ENTERPRISE, Role.STATION_OFFICER, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT)
+
+
+def can_view_orders(user) -> bool:
+    """Department officers handle cases, not 帮代办 orders."""
+    return _active(user) and not has_role(user, Role.DEPT_OFFICER)
+
 
 def orders_visible_to(user) -> QuerySet:
     from django.db.models import Q

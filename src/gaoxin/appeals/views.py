@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,17 +21,19 @@ def appeal_index(request):
     qs = selectors.appeal_list(user=request.user, status=request.GET.get("status", ""), q=request.GET.get("q", ""))
     page, query = paginate(request, qs)
     return render_page(request, "appeals/appeal_list.html", "appeals/appeal_table.html",
-                       {"page": page, "query": query, "statuses": AppealStatus.choices})
+                       {"page": page, "query": query, "statuses": AppealStatus.choices,
+                        "can_submit": perms.can_submit_appeal(request.user),
+                        "can_view_statistics": perms.can_view_appeal_statistics(request.user)})
 
 
 def appeal_new(request):
     user = request.user
     if user.role == Role.ENTERPRISE:
         enterprises = Enterprise.objects.filter(memberships__user=user)
-    elif user.role in (Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.STATION_OFFICER, Role.AGENT):
+    elif perms.can_submit_appeal(user):
         enterprises = None
     else:
-        raise Http404("无权登记诉求")
+        raise PermissionDenied("您无权登记诉求")
     if request.method == "POST":
         pool = enterprises if enterprises is not None else Enterprise.objects.all()
         enterprise = pool.filter(uscc="".join(request.POST.get("uscc", "").split()).upper()).first()
@@ -89,7 +91,7 @@ def appeal_act(request, number: str):
     return redirect("appeal_detail", number=number)
 
 
-@require(lambda u: perms.has_role(u, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER, Role.DEPT_OFFICER))
+@require(perms.can_view_appeal_statistics)
 def appeal_statistics(request):
     return render(request, "appeals/statistics.html", {
         "departments": selectors.statistics("lead__name"), "stations": selectors.statistics("station__name"),

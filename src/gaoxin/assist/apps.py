@@ -5,3 +5,14 @@ class AssistConfig(AppConfig):
     name = "gaoxin.assist"
     label = "assist"
     verbose_name = "帮代办与项目审批链"
+
+    def ready(self):
+        from gaoxin.core import events
+
+        from .services import ORDER_TRANSITIONS
+
+        events.register_room("assist", "帮代办")
+        events.register({name: entry[3] for name, entry in ORDER_TRANSITIONS.items()}, prefix="assist.order_")
+        events.register({"REQUEST": "提交帮代办订单", "CREATED": "提交帮代办订单", "RATED": "评价代办服务"}, prefix="assist.order_")
+        events.register({"visit_logged": "记录上门走访", "project_created": "登记项目", "project_step_filed": "项目环节申报",
+                         "project_milestones": "更新“四即”节点", "file_downloaded": "查看委托书等材料"}, prefix="assist.")

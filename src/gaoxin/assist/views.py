@@ -33,7 +33,8 @@ def order_index(request):
     if request.GET.get("status"):
         qs = qs.filter(status=request.GET["status"])
     page, query = paginate(request, qs)
-    return render(request, "assist/order_list.html", {"page": page, "query": query, "statuses": OrderStatus.choices})
+    return render(request, "assist/order_list.html", {"page": page, "query": query, "statuses": OrderStatus.choices,
+                                                      "can_order": perms.can_place_order(request.user)})
 
 
 def order_new(request):

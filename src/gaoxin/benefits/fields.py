@@ -6,6 +6,8 @@ comes from: the registry, a fact the enterprise or a department records, or a de
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 
 
@@ -100,3 +102,53 @@ DERIVED = {
     "main_business_share": ("main_business_revenue", "revenue"),
 }
 FACT_FIELDS = [f for f in FIELDS.values() if f.source == "fact"]
+
+_FUNCTIONS = {"min": "取较小值", "max": "取较大值", "round": "四舍五入", "abs": "绝对值"}
+_BINOPS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷"}
+_COMPARE = {ast.Eq: "为", ast.NotEq: "不为", ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
+
+
+def _precedence(node: ast.AST) -> int:
+    if isinstance(node, ast.IfExp):
+        return 0
+    if isinstance(node, ast.BinOp):
+        return 1 if isinstance(node.op, ast.Add | ast.Sub) else 2
+    return 3
+
+
+def _words(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        field = FIELDS.get(node.id)
+        return re.sub(r"（[^）]*）$", "", field.label) if field else node.id
+    if isinstance(node, ast.Constant):
+        return f"“{node.value}”" if isinstance(node.value, str) else str(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        mine = _precedence(node)
+        left, right = _words(node.left), _words(node.right)
+        if _precedence(node.left) < mine:
+            left = f"（{left}）"
+        if _precedence(node.right) < mine or (_precedence(node.right) == mine and isinstance(node.op, ast.Sub | ast.Div)):
+            right = f"（{right}）"
+        return f"{left} {_BINOPS[type(node.op)]} {right}"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return f"{_FUNCTIONS.get(node.func.id, node.func.id)}（{'，'.join(_words(a) for a in node.args)}）"
+    if isinstance(node, ast.IfExp):  # a chain "a if x else b if y else c" reads as cases
+        cases = []
+        while isinstance(node, ast.IfExp):
+            cases.append(f"{_words(node.test)}时为 {_words(node.body)}")
+            node = node.orelse
+        return "；".join(cases) + f"；其他情况为 {_words(node)}"
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+        return f"{_words(node.left)}{_COMPARE[type(node.ops[0])]}{_words(node.comparators[0])}"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return f"−{_words(node.operand)}"
+    raise ValueError("unsupported")
+
+
+def formula_text(formula: str) -> str:
+    """A measuring formula in words for enterprises: `rd_expense * cit_rate` -> "上年研发费用 × 企业所得税税率".
+    Field labels drop their bracketed hint; a formula outside this small grammar is shown as written."""
+    try:
+        return _words(ast.parse(formula.strip(), mode="eval").body)
+    except (SyntaxError, ValueError):
+        return formula

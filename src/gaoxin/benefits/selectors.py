@@ -87,3 +87,22 @@ def applications_visible_to(user) -> QuerySet[BenefitApplication]:
     if perms.has_role(user, Role.ENTERPRISE):
         return qs.filter(enterprise__memberships__user=user)
     return qs.none()
+
+
+def publicity_by_policy() -> QuerySet:
+    """Policies with awards on public notice (公示): one row per policy with the count and the last day."""
+    from django.db.models import Count, Max
+
+    from .models import AppStatus
+
+    return (BenefitApplication.objects.filter(status=AppStatus.PUBLICITY)
+            .values("policy__code", "policy__title", "policy__issuer__name")
+            .annotate(firms=Count("id"), notice_end=Max("notice_end")).order_by("-notice_end", "policy__code"))
+
+
+def publicity_list(*, policy_code: str) -> QuerySet[BenefitApplication]:
+    """The awards of one policy on public notice: what the public may read (firm, amount, last day)."""
+    from .models import AppStatus
+
+    return (BenefitApplication.objects.filter(status=AppStatus.PUBLICITY, policy__code=policy_code)
+            .select_related("enterprise", "policy").order_by("enterprise__name", "pk"))

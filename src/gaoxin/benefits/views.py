@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
@@ -49,10 +50,11 @@ def policy_detail(request, code: str):
     user = request.user
     if policy.status != PolicyStatus.PUBLISHED and not can_manage_policies(user):
         raise Http404("政策不存在")
+    from .fields import formula_text
     from .rules import compile_rule
 
     leaves = [(leaf.label, leaf.text) for leaf in compile_rule(policy.rule).leaves]
-    context = {"policy": policy, "leaves": leaves, "can_edit": services._can_manage(user, policy) if can_manage_policies(user) else False}
+    context = {"policy": policy, "leaves": leaves, "formula_text": formula_text(policy.formula), "can_edit": services._can_manage(user, policy) if can_manage_policies(user) else False}
     if user.role == Role.ENTERPRISE:
         context["my_matches"] = list(MatchResult.objects.filter(policy=policy, enterprise__memberships__user=user)
                                      .select_related("enterprise"))
@@ -85,6 +87,9 @@ class PolicyForm(forms.ModelForm):
                    "summary": forms.Textarea(attrs={"rows": 3}), "guide": forms.Textarea(attrs={"rows": 3}),
                    "effective_from": forms.DateInput(attrs={"type": "date"}),
                    "effective_to": forms.DateInput(attrs={"type": "date"})}
+        # The rule language's examples are code the author types: shown as code, not as prose.
+        help_texts = {"rule": mark_safe("例如：<code>has('高新技术企业') and rd_ratio &gt;= 0.03</code>"),
+                      "formula": mark_safe("例如：<code>rd_expense * cit_rate</code>")}
 
     def clean(self):
         data = super().clean()

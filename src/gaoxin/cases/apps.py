@@ -5,3 +5,17 @@ class CasesConfig(AppConfig):
     name = "gaoxin.cases"
     label = "cases"
     verbose_name = "办件"
+
+    def ready(self):
+        from gaoxin.core import events
+
+        from .workflow import TRANSITIONS
+
+        events.register_room("case", "办件")
+        events.register({t.name: t.label for t in TRANSITIONS.values()}, prefix="case.")
+        # Timeline codes that are not transitions of the table, and their audit event types.
+        events.register({
+            "SUBMIT": "提交申请", "SUBMITTED": "提交申请", "SUPPLY_OWED": "补交容缺材料", "SUPPLY_CORRECTION": "上传补正材料",
+            "MATERIALS_ADDED": "上传补正材料", "REVIEW": "好差评", "REVIEWED": "好差评", "RECTIFICATION": "差评整改",
+            "PACKAGE_PROGRESS": "一件事进度更新", "MATERIAL_VIEWED": "查看申请材料", "MATERIAL_DOWNLOADED": "下载申请材料",
+        }, prefix="case.")

@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "gaoxin.core"
     label = "core"
     verbose_name = "公共基础"
+
+    def ready(self):
+        from . import events
+
+        events.register_room("calendar", "工作日历")
+        events.register({"year_added": "新增年度日历", "day_set": "修改日历日期", "year_confirmed": "确认年度日历"},
+                        prefix="calendar.")

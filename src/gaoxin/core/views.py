@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
 
-from . import services
+from . import events, services
 from .forms import CalendarConfirmForm, CalendarDayForm, CalendarYearForm, DeadlineForm
 from .models import CalendarDay, CalendarYear
 from .selectors import audit_event_list, work_calendar
@@ -121,7 +121,7 @@ def audit_list(request):
     qs = audit_event_list(user=request.user, event_type=request.GET.get("type", ""), q=request.GET.get("q", ""))
     page, query = paginate(request, qs)
     return render_page(request, "core/audit_list.html", "core/partials/audit_table.html",
-                       {"page": page, "query": query})
+                       {"page": page, "query": query, "rooms": events.rooms()})
 
 
 def job_detail(request, pk: int):

@@ -310,3 +310,17 @@ def builtin_method(name: str) -> Method:
 
 def builtin_method_names() -> list[str]:
     return sorted(p.stem for p in METHODS_DIR.glob("*.yaml"))
+
+
+DEFAULT_METHOD = "shandong_default"
+
+
+def method_title(name: str) -> str:
+    """The Chinese name of a shipped method for pages (its file name is an internal id)."""
+    if name in builtin_method_names():
+        return builtin_method(name).name_zh or "自定义评价方法"
+    return "自定义评价方法"
+
+
+def builtin_method_choices() -> list[tuple[str, str]]:
+    return [(name, method_title(name)) for name in builtin_method_names()]

@@ -18,7 +18,7 @@ from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import error_text, flash_action, paginate, require
 
 from . import adjustments, collection, objections, scoring, services
-from .method import RAW_FIELDS, builtin_method_names
+from .method import DEFAULT_METHOD, RAW_FIELDS, builtin_method_choices, method_title
 from .models import (
     Cycle,
     CycleAdjustment,
@@ -47,7 +47,7 @@ def cycle_index(request):
     page, query = paginate(request, cycles)
     return render(request, "evaluation/cycle_list.html", {
         "page": page, "query": query, "can_run": perms.can_run_evaluation(request.user),
-        "methods": builtin_method_names(),
+        "methods": builtin_method_choices(), "default_method": DEFAULT_METHOD,
     })
 
 
@@ -57,7 +57,7 @@ def cycle_create(request):
     try:
         cycle = services.cycle_create(actor=request.user, data_year=int(request.POST.get("data_year") or 0),
                                       name=request.POST.get("name", ""),
-                                      method_name=request.POST.get("method_name", "shandong_default"),
+                                      method_name=request.POST.get("method_name", DEFAULT_METHOD),
                                       trial=request.POST.get("trial") == "on")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
@@ -85,6 +85,7 @@ def cycle_detail(request, pk: int):
                if not (t == CycleStatus.SCORED and scorable)] if can_run else []
     return render(request, "evaluation/cycle_detail.html", {
         "cycle": cycle, "page": page, "query": query, "counts": counts, "can_run": can_run,
+        "method_title": method_title(cycle.method_name),
         "targets": targets, "draft": cycle.status == CycleStatus.DRAFT, "scorable": scorable,
         "dashboard": _dashboard(cycle), "can_export": can_export_release(request.user),
         "steps": [(s, CycleStatus(s).label) for s in services.ORDER],

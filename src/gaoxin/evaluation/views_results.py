@@ -41,10 +41,10 @@ from .models import (
     TierPolicy,
 )
 from .policies import active_policies, d_streaks, measures, policy_text
+from .selectors import NOTICE_STATES
 from .tasks import import_history_task, release_list_task
 
 S = CycleStatus
-NOTICE_STATES = {S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION, S.RELEASED, S.POLICY_APPLIED, S.AMENDED}
 
 
 def _run(cycle: Cycle, request) -> ScoreRun | None:

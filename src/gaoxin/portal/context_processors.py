@@ -10,13 +10,16 @@ def navigation(request):
     user = getattr(request, "user", None)
     large = request.COOKIES.get("gx_large_text") == "1"
     if not (user and user.is_authenticated):
-        return {"nav_items": [(_("办事指南"), reverse("guide_index"), "guide")], "large_text": large}
+        return {"nav_items": [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide"),
+                              (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices")],
+                "large_text": large}
     items = [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide")]
     items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
     items.append((_("我的办件") if user.role == "enterprise" else _("办件"), reverse("case_queue_all"), "cases"))
     items.append((_("惠企政策"), reverse("policy_index"), "policies"))
     items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
-    items.append((_("帮代办"), reverse("order_index"), "assist"))
+    if perms.can_view_orders(user):
+        items.append((_("帮代办"), reverse("order_index"), "assist"))
     if perms.can_view_stations(user):
         items.append((_("驿站"), reverse("station_index"), "stations"))
     if perms.can_view_evaluation(user):

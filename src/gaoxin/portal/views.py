@@ -1,13 +1,21 @@
-"""Home page per role: cards that later capabilities fill."""
+"""Home pages: the public home for visitors (办事指南, 办件查询, 公示公告) and one per role for
+staff and enterprises, whose cards link only to what the role can open."""
 
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.permissions import enterprises_visible_to
+from gaoxin.benefits.selectors import publicity_list
+from gaoxin.cases.forms import TrackForm
 
-# Cards per role: (title, description, url name or None while the capability is being built).
+from . import selectors
+
+# Cards per role: (title, description, url name). A card whose page the role may not open is a defect
+# the demo walk reports; pages still to be built have no card.
 _CARDS = {
     Role.ZONE_ADMIN: [
         ("企业档案", "一企一档：查询、导入、导出企业名录", "enterprise_index"),
@@ -16,6 +24,7 @@ _CARDS = {
         ("审计日志", "查看所有状态变更记录", "audit_list"),
         ("惠企政策", "政策库、规则、匹配推送与兑现统计", "policy_index"),
         ("亩产效益评价", "评价周期、数据采集、测算、公示、发布与差别化政策", "evaluation_index"),
+        ("服务成效", "驿站服务、解决问题、帮代办与审批提速", "centre_figures"),
         ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
     ],
     Role.WINDOW_CLERK: [
@@ -24,22 +33,28 @@ _CARDS = {
         ("期限计算", "受理日期 + 工作日时限 → 到期日", "deadline_calculator"),
         ("受理队列", "一窗受理、补正、容缺受理", "case_intake_queue"),
         ("即将到期", "预警与超期办件", "case_at_risk"),
+        ("企业诉求", "登记企业诉求、派单给主办单位", "appeal_index"),
+        ("帮代办订单", "指派专员、跟踪代办进度", "order_index"),
     ],
     Role.DEPT_OFFICER: [
         ("审批队列", "本部门待审办件", "case_review_queue"),
+        ("企业诉求", "本部门主办或协办的企业诉求", "appeal_index"),
         ("差评整改", "本部门差评整改与回访", "rectification_list"),
         ("政策兑现", "本部门政策的申请审核与拨付", "benefit_applications"),
         ("企业查询", "查询企业档案", "enterprise_index"),
         ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
     ],
     Role.AGENT: [
-        ("帮代办订单", "您点单、我来办（建设中）", None),
+        ("帮代办订单", "您点单、我来办：我负责的代办订单", "order_index"),
+        ("项目审批链", "重点项目“四即”节点与审批进度", "project_index"),
         ("代办办件", "我为企业提交的办件", "case_mine"),
         ("办事指南", "事项、一件事与材料清单", "guide_index"),
         ("企业查询", "查询企业档案", "enterprise_index"),
     ],
     Role.STATION_OFFICER: [
-        ("驿站服务台账", "记录驿站服务（建设中）", None),
+        ("驿站服务台账", "记录驿站服务、活动与部门联络", "station_index"),
+        ("企业诉求", "为企业登记诉求、跟踪办理", "appeal_index"),
+        ("帮代办下单", "为企业预约帮代办服务", "order_index"),
         ("办事指南", "为企业查询事项与材料", "guide_index"),
         ("企业查询", "查询企业档案", "enterprise_index"),
     ],
@@ -48,14 +63,17 @@ _CARDS = {
         ("办事指南", "码上查、立下载：材料清单与空白表格", "guide_index"),
         ("我的办件", "网上申报的进度、补正与评价", "case_mine"),
         ("我可享受的政策", "应知尽知、应享尽享：自动比对与测算", "my_policies"),
+        ("企业诉求", "提出诉求，跟踪办理并评价", "appeal_index"),
+        ("帮代办", "您点单、我来办：预约免费代办", "order_index"),
         ("亩产效益评价", "数据填报、核实确认、异议与本企业评价报告", "evaluation_my_report"),
     ],
     Role.LEADER: [
-        ("企业档案", "全区企业概况", "enterprise_index"),
-        ("超期预警", "即将到期与超期办件", "case_at_risk"),
-        ("政策兑现统计", "匹配、推送、申请、拨付", "benefit_statistics"),
+        ("服务成效", "驿站服务、解决问题、帮代办与审批提速", "centre_figures"),
         ("亩产效益评价", "全区概览、评价结果、调档审批", "evaluation_summary"),
-        ("领导驾驶舱", "政务服务与亩产效益统计（建设中）", None),
+        ("诉求三率", "各部门和驿站的响应率、解决率、满意率", "appeal_statistics"),
+        ("政策兑现统计", "匹配、推送、申请、拨付", "benefit_statistics"),
+        ("超期预警", "即将到期与超期办件", "case_at_risk"),
+        ("企业档案", "全区企业概况", "enterprise_index"),
     ],
 }
 
@@ -64,16 +82,17 @@ _QUEUE_URLS = {"case_intake_queue": "intake", "case_review_queue": "review", "ca
                "case_at_risk": "at_risk"}
 
 
-def _url(name: str | None) -> str | None:
-    if name is None:
-        return None
+def _url(name: str) -> str:
     if name in _QUEUE_URLS:
         return reverse("case_queue", args=[_QUEUE_URLS[name]])
     return reverse(name)
 
 
+@login_not_required
 def home(request):
     user = request.user
+    if not user.is_authenticated:
+        return public_home(request)
     cards = [(t, d, _url(u)) for t, d, u in _CARDS.get(user.role, [])]
     stats = {}
     if perms.is_staff_role(user):
@@ -81,3 +100,27 @@ def home(request):
     else:
         stats["my_enterprises"] = list(enterprises_visible_to(user).values("id", "name"))
     return render(request, "portal/home.html", {"cards": cards, "stats": stats})
+
+
+def public_home(request):
+    """What a visitor sees first: find a guide, track a case, read the public notices."""
+    return render(request, "portal/public_home.html", {
+        "track_form": TrackForm(), "notices": selectors.public_notices(limit=5),
+        "bundles": selectors.published_bundles(), "centre": selectors.centre(),
+    })
+
+
+@login_not_required
+def notices(request):
+    """公示公告: evaluation results on notice or released, and policy awards on publicity."""
+    return render(request, "portal/notices.html", {"notices": selectors.public_notices(), "centre": selectors.centre()})
+
+
+@login_not_required
+def policy_publicity(request, code: str):
+    """One policy's awards on public notice: firm, approved amount and the last day for objections."""
+    rows = list(publicity_list(policy_code=code))
+    if not rows:
+        raise Http404("该政策当前没有公示中的兑现名单")
+    return render(request, "portal/policy_publicity.html", {"policy": rows[0].policy, "rows": rows,
+                                                            "centre": selectors.centre()})

@@ -5,3 +5,10 @@ class StationsConfig(AppConfig):
     name = "gaoxin.stations"
     label = "stations"
     verbose_name = "政务服务驿站"
+
+    def ready(self):
+        from gaoxin.core import events
+
+        events.register_room("station", "政务服务驿站")
+        events.register({"service_logged": "登记驿站服务", "event_recorded": "登记驿站活动", "liaison_set": "设置部门联络员"},
+                        prefix="station.")

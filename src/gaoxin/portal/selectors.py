@@ -1,0 +1,50 @@
+"""Reads for the public pages: notices of other rooms gathered through their own selectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.urls import reverse
+
+from gaoxin.accounts.models import OrgKind, OrgUnit
+from gaoxin.benefits.selectors import publicity_by_policy
+from gaoxin.catalog.models import Bundle
+from gaoxin.evaluation.models import CycleStatus
+from gaoxin.evaluation.selectors import public_cycles
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    title: str
+    url: str
+    on: date | None = None
+    note: str = ""
+
+
+def public_notices(limit: int | None = None) -> list[Notice]:
+    """Evaluation results on notice (公示) or released (公告), and policy awards on notice."""
+    notices = []
+    for cycle in public_cycles()[:limit] if limit else public_cycles():
+        on_notice = cycle.status in (CycleStatus.PUBLIC_NOTICE, CycleStatus.OBJECTION_RESOLUTION)
+        notices.append(Notice(
+            kind="亩产效益评价", title=f"{cycle}亩产效益综合评价结果{'公示' if on_notice else '公告'}",
+            url=reverse("evaluation_notice", args=[cycle.pk]), on=cycle.notice_end if on_notice else None,
+            note="试评价，结果仅供参考" if cycle.trial else ("公示期内可提出异议" if on_notice else "已正式发布")))
+    rows = publicity_by_policy()
+    for row in rows[:limit] if limit else rows:
+        notices.append(Notice(
+            kind="惠企政策兑现", title=f"{row['policy__title']} 兑现公示", on=row["notice_end"],
+            url=reverse("policy_publicity", args=[row["policy__code"]]),
+            note=f"{row['policy__issuer__name']} · {row['firms']} 家企业"))
+    return notices[:limit] if limit else notices
+
+
+def published_bundles():
+    return Bundle.objects.filter(is_published=True).select_related("zone")
+
+
+def centre() -> OrgUnit | None:
+    """The service centre, for its address and phone on public pages."""
+    return OrgUnit.objects.filter(kind=OrgKind.CENTRE).first()

@@ -1,0 +1,55 @@
+"""The public home (办事指南, 办件查询, 公示公告), the notices list and role cards that open."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.portal.views import _CARDS, _url
+
+
+@pytest.mark.django_db
+def test_visitor_gets_the_public_home_not_the_login(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="public-home"' in html
+    for words in ("办事指南", "办件进度查询", "公示公告", "登录"):
+        assert words in html
+    assert f'action="{reverse("track")}"' in html and f'action="{reverse("guide_index")}"' in html
+
+
+@pytest.mark.django_db
+def test_notices_list_is_public_and_has_an_empty_state(client):
+    response = client.get("/notices/")
+    assert response.status_code == 200 and "目前没有公示中的事项" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_policy_awards_on_notice_are_listed_publicly(client, own_enterprise, admin_user, department):
+    from gaoxin.benefits.models import AppStatus, BenefitApplication
+    from gaoxin.benefits.tests.test_flow import make_policy
+
+    policy = make_policy(department)
+    BenefitApplication.objects.create(number="ZC1", enterprise=own_enterprise, policy=policy, policy_version=1,
+                                      status=AppStatus.PUBLICITY, amount_approved=12.5, created_by=admin_user,
+                                      notice_end=dt.date(2026, 12, 7))
+    home = client.get("/notices/").content.decode()
+    assert f"{policy.title} 兑现公示" in home
+    page = client.get(reverse("policy_publicity", args=[policy.code])).content.decode()
+    assert own_enterprise.name in page and "12.50" in page and "2026年12月7日" in page
+    assert client.get(reverse("policy_publicity", args=["no-such-policy"])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [r for r in _CARDS])
+def test_every_home_card_opens_for_its_role(client, role, department):
+    user = UserFactory(role=role, org_unit=department if role == Role.DEPT_OFFICER else None)
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "建设中" not in html
+    for title, _desc, name in _CARDS[role]:
+        url = _url(name)
+        assert url in html, title
+        assert client.get(url).status_code == 200, (role, title, url)
