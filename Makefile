@@ -31,6 +31,7 @@ seed: migrate
 demo: seed
 	$(GAOXIN) db_worker --queue-name '*' & echo $$! > var/worker.pid
 	@echo "后台任务进程已启动 (background worker started)"
+	@echo "打开 http://$(HOST) 登录 (open http://$(HOST) and log in)"
 	$(GAOXIN) runserver $(HOST); kill $$(cat var/worker.pid) 2>/dev/null || true
 
 worker: install

@@ -57,3 +57,15 @@ def test_seed_command_prints_logins(capsys):
     assert "admin" in out and "Gaoxin@2026" in out and "企业 20 家" in out
     call_command("seed_demo", "--enterprises", "20")
     assert "演示数据已存在" in capsys.readouterr().out
+
+
+def test_make_demo_prints_the_address_it_serves():
+    """`make demo HOST=…` prints the address it serves, not a fixed 127.0.0.1:8000."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[4]
+    plan = subprocess.run(["make", "-n", "demo", "HOST=10.1.2.3:8123", "VENV=/nonexistent-venv"], cwd=root,
+                          capture_output=True, text=True).stdout
+    assert "http://10.1.2.3:8123" in plan and "runserver 10.1.2.3:8123" in plan
+    assert "127.0.0.1:8000" not in plan

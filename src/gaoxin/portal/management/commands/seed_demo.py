@@ -33,4 +33,4 @@ class Command(BaseCommand):
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for username, role, what in DEMO_LOGINS:
             self.stdout.write(f"  {username:<11} {role:<16} {what}")
-        self.stdout.write("\n打开 http://127.0.0.1:8000 登录。")
+        self.stdout.write("\n启动服务后用以上账号登录（make demo 会打印服务地址）。")
