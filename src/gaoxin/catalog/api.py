@@ -49,10 +49,13 @@ class ItemListSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="current_version.number")
     case_type = serializers.CharField(source="current_version.case_type")
     promised_limit = serializers.IntegerField(source="current_version.promised_limit")
+    keywords = serializers.ListField(source="keyword_list", child=serializers.CharField(), read_only=True,
+                                     help_text="检索关键词（群众常用的叫法）")
 
     class Meta:
         model = ServiceItem
-        fields = ["implementation_code", "name", "department", "zone", "status", "version", "case_type", "promised_limit"]
+        fields = ["implementation_code", "name", "department", "zone", "status", "version", "case_type", "promised_limit",
+                  "keywords"]
 
 
 class ItemDetailSerializer(ItemListSerializer):
@@ -64,8 +67,12 @@ class ItemDetailSerializer(ItemListSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="事项清单（已发布）", parameters=[
-        OpenApiParameter("q", str, description="名称、拼音首字母或编码"),
+    list=extend_schema(summary="事项清单（已发布）；带 q 时为办事指南搜索", description=(
+        "与公开办事指南页面 /guide/ 使用同一检索：q 中每个词先按近义词表（俗称，如 社保→社会保险）扩展，"
+        "再在事项名称、检索关键词、主题名称以及它们的拼音全拼和首字母（如 shebao、sb、yyzz）与实施编码中查找；"
+        "多个词（空格分隔）须同时命中。结果按相关度排序：名称完全一致、名称包含、检索关键词、主题、拼音或编码。"), parameters=[
+        OpenApiParameter("q", str, description="搜索词：事项名称、常用说法（俗称）、主题、拼音全拼或首字母、实施编码；"
+                                               "最多 50 个字、6 个词"),
         OpenApiParameter("department", str, description="部门编码"),
         OpenApiParameter("zone", str, description="专区编码"),
         OpenApiParameter("theme", str, description="主题编码"),

@@ -3,13 +3,16 @@
 Sheets: 事项 (one row per item), 情形 (situations), 材料 (materials). Validation reads the whole
 file first and names sheet, row and column of every problem; `apply_catalog` then writes all
 rows in one transaction: a new item gets version 1, a changed item a new published version
-(material files are carried over by material name), an unchanged item is left alone.
+(material files are carried over by material name), an unchanged item is left alone. The
+item's search keywords (检索关键词) are not guide content: changing only them updates the item
+without a new version, and a workbook without that column leaves them as they are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,10 +43,13 @@ from .models import (
 
 ITEM_SHEET, SITUATION_SHEET, MATERIAL_SHEET = "事项", "情形", "材料"
 CODE = "实施编码"
+# Added later, so it is the last column and optional: a workbook without it leaves keywords as they are.
+KEYWORDS = "检索关键词"
 ITEM_COLUMNS = [
     CODE, "事项名称", "基本编码", "事项类型", "实施部门", "专区", "主题", "服务对象", "办件类型", "法定时限", "法定时限单位",
     "承诺时限", "承诺时限单位", "是否收费", "收费依据", "办理渠道", "到现场次数", "网办深度", "网上申请链接", "容缺受理",
     "告知承诺", "受理条件", "设定依据", "办理流程", "办理地点", "办理时间", "审批结果", "送达方式", "咨询方式", "投诉方式", "常见问题",
+    KEYWORDS,
 ]
 ITEM_REQUIRED = [CODE, "事项名称", "事项类型", "实施部门", "专区", "办件类型", "法定时限", "承诺时限", "办理渠道"]
 SITUATION_COLUMNS = [CODE, "情形名称", "说明"]
@@ -179,8 +185,14 @@ def parse_catalog(source) -> ParsedCatalog:
                 fail("主题", f"“{part}”不是已有主题（{SEP.join(themes)}）")
             else:
                 theme_ids.append(themes[part])
+        keywords = None
+        if KEYWORDS in items_sheet.headers:
+            try:
+                keywords = services.keywords_clean(row.get(KEYWORDS) or "")
+            except ValidationError as exc:
+                fail(KEYWORDS, exc.message_dict["keywords"][0])
         result.items.append({"code": code, "department_id": department, "zone_id": zone, "theme_ids": theme_ids,
-                             "version": version, "row": i + 2})
+                             "keywords": keywords, "version": version, "row": i + 2})
 
     known = set(seen)
     sit_sheet = sheets[SITUATION_SHEET]
@@ -272,9 +284,10 @@ def apply_catalog(*, parsed: ParsedCatalog, actor, source_name: str = "") -> dic
     for row in parsed.items:
         code = row["code"]
         item = ServiceItem.objects.select_for_update().filter(implementation_code=code).first()
+        keywords_changed = False
         if item is None:
             item = ServiceItem(implementation_code=code, department_id=row["department_id"], zone_id=row["zone_id"],
-                               name=row["version"]["name"])
+                               name=row["version"]["name"], keywords=row["keywords"] or "")
             item.search_text = services.search_text_for(item, item.name)
             item.save()
             number, previous = 1, None
@@ -283,7 +296,11 @@ def apply_catalog(*, parsed: ParsedCatalog, actor, source_name: str = "") -> dic
             previous = item.current_version
             number = (item.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
             item.department_id, item.zone_id = row["department_id"], row["zone_id"]
-            item.save(update_fields=["department", "zone"])
+            keywords_changed = row["keywords"] is not None and row["keywords"] != item.keywords
+            if keywords_changed:
+                item.keywords = row["keywords"]
+                item.search_text = services.search_text_for(item, item.name)
+            item.save(update_fields=["department", "zone", "keywords", "search_text"])
         item.themes.set(row["theme_ids"])
         version = ItemVersion.objects.create(item=item, number=number, status=VersionStatus.DRAFT, created_by=actor,
                                              **row["version"])
@@ -298,7 +315,10 @@ def apply_catalog(*, parsed: ParsedCatalog, actor, source_name: str = "") -> dic
             material.situations.set([situations[name] for name in m["situations"]])
         if previous is not None and services.version_content_hash(version) == previous.content_hash:
             version.delete()
-            counts["unchanged"] += 1
+            # New search words alone change the item, not its guide: no new version.
+            counts["updated" if keywords_changed else "unchanged"] += 1
+            if keywords_changed:
+                changed_codes.append(code)
             continue
         if previous is not None:
             counts["updated"] += 1
@@ -333,7 +353,7 @@ def export_sheets(items):
          "是" if v.fee_charged else "否", v.fee_basis, SEP.join(v.channel_labels()), v.visits,
          v.get_online_depth_display(), v.online_url, "是" if v.tolerance_allowed else "否",
          "是" if v.commitment_allowed else "否", v.conditions, v.legal_basis, v.process, v.location, v.office_hours,
-         v.result_name, v.delivery, v.consult, v.complain, v.faq]
+         v.result_name, v.delivery, v.consult, v.complain, v.faq, it.keywords]
         for it in items if (v := it.current_version)
     )
     yield SITUATION_SHEET, SITUATION_COLUMNS, (

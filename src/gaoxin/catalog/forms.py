@@ -8,7 +8,8 @@ from .models import Channel, ItemVersion, Material, ServiceZone, Situation, Them
 
 class GuideSearchForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=50,
-                        widget=forms.TextInput(attrs={"placeholder": "事项名称、拼音首字母（如 qysl）或编码", "type": "search"}))
+                        widget=forms.TextInput(attrs={"placeholder": "事项名称、常用说法或拼音，如：社保、营业执照、yyzz",
+                                                      "type": "search"}))
     department = forms.ChoiceField(label="部门", required=False)
     zone = forms.ChoiceField(label="专区", required=False)
     theme = forms.ChoiceField(label="主题", required=False)
@@ -50,6 +51,21 @@ class ItemCreateForm(forms.Form):
     zone = forms.ModelChoiceField(label="专区", queryset=ServiceZone.objects.all())
     themes = forms.ModelMultipleChoiceField(label="主题", queryset=Theme.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
+    keywords = forms.CharField(label="检索关键词", max_length=300, required=False,
+                               help_text="群众常用的叫法、简称，用“、”分隔，如：社保、参保")
+
+
+class KeywordsForm(forms.Form):
+    keywords = forms.CharField(label="检索关键词", max_length=300, required=False,
+                               help_text="群众常用的叫法、简称，用“、”分隔，如：社保、参保。保存后立即生效，不产生新版本。")
+
+
+class SynonymForm(forms.Form):
+    word = forms.CharField(label="俗称", max_length=30, help_text="群众常说的词，如：社保",
+                           error_messages={"required": "请填写俗称"})
+    meanings = forms.CharField(label="对应的规范用语", max_length=200,
+                               help_text="事项名称、检索关键词或主题中的用语，多个用“、”分隔，如：社会保险、参保",
+                               error_messages={"required": "请至少填写一个对应的规范用语"})
 
 
 class MaterialForm(forms.ModelForm):

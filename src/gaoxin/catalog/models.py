@@ -67,7 +67,12 @@ class ServiceItem(models.Model):
     )
     # Denormalised from the current (or first draft) version for listing and search.
     name = models.CharField("事项名称", max_length=120)
-    search_text = models.CharField("检索文本", max_length=600, blank=True, db_index=True)
+    # Everyday words people search with (社保, 营业执照, 刻章): search metadata of the item, not
+    # guide content, so changing them publishes no new guide version.
+    keywords = models.CharField("检索关键词", max_length=300, blank=True,
+                                help_text="群众常用的叫法、简称，用“、”分隔，如：社保、参保")
+    # Name, keywords, their pinyin (full and initials) and the code; rebuilt by the services.
+    search_text = models.TextField("检索文本", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,6 +86,9 @@ class ServiceItem(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == ItemStatus.PUBLISHED and self.current_version_id is not None
+
+    def keyword_list(self) -> list[str]:
+        return [k for k in self.keywords.split("、") if k]
 
 
 class ItemType(models.TextChoices):
@@ -328,3 +336,23 @@ class BundleItem(models.Model):
     class Meta:
         ordering = ["sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["bundle", "item"], name="uniq_bundle_item")]
+
+
+class SearchSynonym(models.Model):
+    """A zone-kept entry of the guide search's synonym list (近义词/俗称): a word people type
+    and the catalogue's words it stands for, e.g. 社保 → 社会保险. Queries are expanded with it."""
+
+    word = models.CharField("俗称", max_length=30, unique=True)
+    meanings = models.CharField("对应的规范用语", max_length=200, help_text="多个用“、”分隔")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检索近义词"
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.meanings}"
+
+    def meaning_list(self) -> list[str]:
+        return [m for m in self.meanings.split("、") if m]

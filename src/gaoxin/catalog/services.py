@@ -6,14 +6,14 @@ import hashlib
 import json
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
-from pypinyin import Style, lazy_pinyin
 
 from gaoxin.core.services import audit_record
 
-from .models import ItemStatus, ItemVersion, Material, ServiceItem, Situation, VersionStatus
+from . import search
+from .models import ItemStatus, ItemVersion, Material, SearchSynonym, ServiceItem, Situation, VersionStatus
 
 # Fields of a version that make up its content (everything an applicant reads).
 VERSION_FIELDS = [
@@ -27,10 +27,25 @@ MATERIAL_FIELDS = ["name", "necessity", "originals", "copies", "form", "source",
 
 
 def search_text_for(item: ServiceItem, name: str) -> str:
-    """Name, pinyin initials (企业设立登记 → qysldj), full pinyin and the code, for one LIKE search."""
-    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
-    full = "".join(lazy_pinyin(name)).lower()
-    return f"{name} {initials} {full} {item.implementation_code.lower()}"[:600]
+    """Name and keywords, their pinyin initials (企业设立登记 → qysldj) and full pinyin, and the
+    code, for one LIKE search. Theme names are matched at query time, so renaming a theme
+    leaves nothing stale here."""
+    return search.item_search_text(name=name, keywords=item.keyword_list(), code=item.implementation_code)
+
+
+KEYWORD_MAX_LENGTH = 20
+
+
+def keywords_clean(text: str) -> str:
+    """Keywords as stored: separated by “、”, without repeats. Raises naming the field."""
+    words = search.split_words(text)
+    too_long = [w for w in words if len(w) > KEYWORD_MAX_LENGTH]
+    if too_long:
+        raise ValidationError({"keywords": f"“{too_long[0]}”太长，每个关键词不超过{KEYWORD_MAX_LENGTH}个字"})
+    joined = search.join_words(words)
+    if len(joined) > ServiceItem._meta.get_field("keywords").max_length:
+        raise ValidationError({"keywords": "检索关键词合计不能超过300个字"})
+    return joined
 
 
 def version_content_hash(version: ItemVersion) -> str:
@@ -60,10 +75,11 @@ def _validate_version(version: ItemVersion) -> None:
 
 
 @transaction.atomic
-def item_create(*, actor, implementation_code: str, department, zone, themes=(), **version_fields) -> ServiceItem:
+def item_create(*, actor, implementation_code: str, department, zone, themes=(), keywords: str = "",
+                **version_fields) -> ServiceItem:
     """A new item with draft version 1; it is not public until published."""
     item = ServiceItem(implementation_code=implementation_code.strip(), department=department, zone=zone,
-                       name=version_fields.get("name", ""))
+                       name=version_fields.get("name", ""), keywords=keywords_clean(keywords))
     item.full_clean(exclude=["current_version", "search_text"])
     item.search_text = search_text_for(item, item.name)
     item.save()
@@ -72,7 +88,23 @@ def item_create(*, actor, implementation_code: str, department, zone, themes=(),
     _validate_version(version)
     version.save()
     audit_record(event_type="catalog.item_created", actor=actor, subject=item,
-                 after={"implementation_code": item.implementation_code, "name": item.name})
+                 after={"implementation_code": item.implementation_code, "name": item.name, "keywords": item.keywords})
+    return item
+
+
+@transaction.atomic
+def item_set_keywords(*, item: ServiceItem, actor, keywords: str) -> ServiceItem:
+    """Change the everyday words an item is found by; effective at once, no new guide version."""
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    cleaned = keywords_clean(keywords)
+    if cleaned == item.keywords:
+        return item
+    before = item.keywords
+    item.keywords = cleaned
+    item.search_text = search_text_for(item, item.name)
+    item.save(update_fields=["keywords", "search_text", "updated_at"])
+    audit_record(event_type="catalog.item_keywords_changed", actor=actor, subject=item,
+                 before={"keywords": before}, after={"keywords": cleaned})
     return item
 
 
@@ -184,3 +216,76 @@ def draft_save(*, version: ItemVersion, actor, form, situation_formset, material
     audit_record(event_type="catalog.draft_updated", actor=actor, subject=version,
                  before={k: before[k] for k in changed}, after=changed)
     return version
+
+
+# --- search synonyms (近义词/俗称) ----------------------------------------------------------
+
+def _synonym_clean(*, word: str, meanings: str, instance: SearchSynonym | None = None) -> tuple[str, str]:
+    errors = {}
+    word = (word or "").strip()
+    if not word:
+        errors["word"] = "请填写俗称"
+    elif search.split_words(word) != [word]:
+        errors["word"] = "俗称是一个词，不能含空格或“、”等分隔符"
+    elif len(word) > SearchSynonym._meta.get_field("word").max_length:
+        errors["word"] = "俗称不能超过30个字"
+    else:
+        clash = SearchSynonym.objects.filter(word__iexact=word)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors["word"] = f"“{word}”已在近义词表中，请直接修改那一条"
+    words = search.split_words(meanings)
+    if not words:
+        errors["meanings"] = "请至少填写一个对应的规范用语"
+    elif word and all(w == word for w in words):
+        errors["meanings"] = "对应的规范用语不能只是俗称本身"
+    elif any(len(w) > KEYWORD_MAX_LENGTH for w in words):
+        errors["meanings"] = f"每个规范用语不超过{KEYWORD_MAX_LENGTH}个字"
+    joined = search.join_words(words)
+    if "meanings" not in errors and len(joined) > SearchSynonym._meta.get_field("meanings").max_length:
+        errors["meanings"] = "规范用语合计不能超过200个字"
+    if errors:
+        raise ValidationError(errors)
+    return word, joined
+
+
+def _synonym_save(synonym: SearchSynonym, fields: list[str] | None = None) -> None:
+    # Two administrators adding the same word at once: the unique index decides, with the same message.
+    try:
+        with transaction.atomic():
+            synonym.save(update_fields=fields)
+    except IntegrityError:
+        raise ValidationError({"word": f"“{synonym.word}”已在近义词表中，请直接修改那一条"}) from None
+
+
+@transaction.atomic
+def synonym_create(*, actor, word: str, meanings: str) -> SearchSynonym:
+    word, meanings = _synonym_clean(word=word, meanings=meanings)
+    synonym = SearchSynonym(word=word, meanings=meanings)
+    _synonym_save(synonym)
+    audit_record(event_type="catalog.synonym_created", actor=actor, subject=synonym,
+                 after={"word": word, "meanings": meanings})
+    return synonym
+
+
+@transaction.atomic
+def synonym_update(*, synonym: SearchSynonym, actor, word: str, meanings: str) -> SearchSynonym:
+    synonym = SearchSynonym.objects.select_for_update().get(pk=synonym.pk)
+    word, meanings = _synonym_clean(word=word, meanings=meanings, instance=synonym)
+    before = {"word": synonym.word, "meanings": synonym.meanings}
+    if before == {"word": word, "meanings": meanings}:
+        return synonym
+    synonym.word, synonym.meanings = word, meanings
+    _synonym_save(synonym, ["word", "meanings", "updated_at"])
+    audit_record(event_type="catalog.synonym_updated", actor=actor, subject=synonym, before=before,
+                 after={"word": word, "meanings": meanings})
+    return synonym
+
+
+@transaction.atomic
+def synonym_delete(*, synonym: SearchSynonym, actor) -> None:
+    synonym = SearchSynonym.objects.select_for_update().get(pk=synonym.pk)
+    audit_record(event_type="catalog.synonym_deleted", actor=actor, subject=synonym,
+                 before={"word": synonym.word, "meanings": synonym.meanings})
+    synonym.delete()

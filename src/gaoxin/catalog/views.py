@@ -19,8 +19,17 @@ from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import paginate, render_page, require
 
 from . import catalog_io, qr, selectors, services
-from .forms import GuideSearchForm, ItemCreateForm, MaterialFormSet, SituationFormSet, StatusForm, VersionForm
-from .models import Bundle, ItemStatus, ItemVersion, Material, ServiceItem, ServiceZone, VersionStatus
+from .forms import (
+    GuideSearchForm,
+    ItemCreateForm,
+    KeywordsForm,
+    MaterialFormSet,
+    SituationFormSet,
+    StatusForm,
+    SynonymForm,
+    VersionForm,
+)
+from .models import Bundle, ItemStatus, ItemVersion, Material, SearchSynonym, ServiceItem, ServiceZone, VersionStatus
 from .tasks import export_catalog_task, import_catalog_task
 
 
@@ -52,10 +61,14 @@ def guide_index(request):
     form = GuideSearchForm(request.GET or None)
     filters = form.filters()
     searching = any(filters.values())
-    page, query = paginate(request, selectors.public_items(**filters), per_page=30)
-    context = {"form": form, "page": page, "query": query, "searching": searching}
+    terms = selectors.guide_search_terms(filters.get("q", ""))
+    page, query = paginate(request, selectors.public_items(**filters, terms=terms), per_page=30)
+    context = {"form": form, "page": page, "query": query, "searching": searching, "q": filters.get("q", ""),
+               "expanded": [(t.typed, t.expanded) for t in terms if t.expanded]}
     if not searching:
         context.update(selectors.browse_counts())
+    elif not page.paginator.count:
+        context.update(selectors.search_help(), can_place_order=perms.can_place_order(request.user))
     return render_page(request, "catalog/guide_index.html", "catalog/partials/guide_results.html", context)
 
 
@@ -167,7 +180,7 @@ def manage_create(request):
         try:
             item = services.item_create(
                 actor=request.user, implementation_code=data["implementation_code"], department=data["department"],
-                zone=data["zone"], themes=data["themes"], name=data["name"], item_type="licensing",
+                zone=data["zone"], themes=data["themes"], keywords=data["keywords"], name=data["name"], item_type="licensing",
                 case_type="promised", statutory_limit=20, promised_limit=10, channels=["window"],
             )
         except ValidationError as exc:
@@ -182,11 +195,32 @@ def manage_create(request):
 def manage_item(request, code: str):
     item = get_object_or_404(ServiceItem.objects.select_related("department", "zone", "current_version"),
                              implementation_code=code)
+    return _item_page(request, item, KeywordsForm(initial={"keywords": item.keywords}))
+
+
+def _item_page(request, item: ServiceItem, keywords_form: KeywordsForm):
     versions = item.versions.select_related("published_by").order_by("-number")
     return render(request, "catalog/manage_item.html", {
         "item": item, "versions": versions, "draft": next((v for v in versions if v.status == VersionStatus.DRAFT), None),
-        "status_form": StatusForm(),
+        "status_form": StatusForm(), "keywords_form": keywords_form,
     })
+
+
+@require(perms.can_manage_catalog)
+@require_POST
+def manage_keywords(request, code: str):
+    item = get_object_or_404(ServiceItem.objects.select_related("department", "zone", "current_version"),
+                             implementation_code=code)
+    form = KeywordsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_set_keywords(item=item, actor=request.user, keywords=form.cleaned_data["keywords"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "检索关键词已保存，办事指南搜索即时生效。")
+            return redirect("catalog_item", code=code)
+    return _item_page(request, item, form)
 
 
 @require(perms.can_manage_catalog)
@@ -275,3 +309,47 @@ def manage_import(request):
 def manage_export(request):
     job = job_enqueue(kind="catalog_export", actor=request.user, task=export_catalog_task)
     return redirect("job_detail", pk=job.pk)
+
+
+# --- search synonyms (近义词/俗称) ----------------------------------------------------------
+
+@require(perms.can_manage_catalog)
+def synonym_index(request):
+    return render(request, "catalog/synonym_list.html", {"synonyms": selectors.synonym_list()})
+
+
+@require(perms.can_manage_catalog)
+def synonym_create(request):
+    return _synonym_form(request, None)
+
+
+@require(perms.can_manage_catalog)
+def synonym_edit(request, pk: int):
+    return _synonym_form(request, get_object_or_404(SearchSynonym, pk=pk))
+
+
+def _synonym_form(request, synonym: SearchSynonym | None):
+    initial = {"word": synonym.word, "meanings": synonym.meanings} if synonym else None
+    form = SynonymForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if synonym is None:
+                saved = services.synonym_create(actor=request.user, **form.cleaned_data)
+            else:
+                saved = services.synonym_update(synonym=synonym, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存：搜索“{saved.word}”时同时查找“{saved.meanings}”。")
+            return redirect("catalog_synonyms")
+    return render(request, "catalog/synonym_form.html", {"form": form, "synonym": synonym})
+
+
+@require(perms.can_manage_catalog)
+def synonym_delete(request, pk: int):
+    synonym = get_object_or_404(SearchSynonym, pk=pk)
+    if request.method == "POST":
+        services.synonym_delete(synonym=synonym, actor=request.user)
+        messages.success(request, f"已删除近义词“{synonym.word}”。")
+        return redirect("catalog_synonyms")
+    return render(request, "catalog/synonym_delete.html", {"synonym": synonym})

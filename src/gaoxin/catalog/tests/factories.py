@@ -18,11 +18,13 @@ def theme(code="startup", name="企业开办"):
 
 
 def make_item(actor, *, code="43037105XK0001", name="企业设立登记", publish=True, situations=("有限责任公司", "合伙企业"),
-              dept=None, zone_obj=None, **fields):
+              dept=None, zone_obj=None, themes=None, **fields):
+    """An item with forms and materials; `keywords` and the version's fields pass through."""
     defaults = dict(item_type="licensing", case_type="promised", statutory_limit=15, promised_limit=1,
                     channels=["window", "web"], online_url="https://zwfw.example.gov.cn/apply")
     item = services.item_create(actor=actor, implementation_code=code, department=dept or department(),
-                                zone=zone_obj or zone(), themes=[theme()], name=name, **(defaults | fields))
+                                zone=zone_obj or zone(), themes=[theme()] if themes is None else themes, name=name,
+                                **(defaults | fields))
     version = item.versions.get()
     sits = {s: Situation.objects.create(version=version, name=s) for s in situations}
     form = Material.objects.create(version=version, name=f"{name}申请表", necessity="required")

@@ -27,7 +27,7 @@ def test_search_by_pinyin_initials_name_and_code(client, item, admin_user):
     for query in ("qysl", "企业设立", "43037105xk0001", "qiyeshe"):
         html = client.get("/guide/", {"q": query}).content.decode()
         assert "企业设立登记" in html and "印章刻制备案" not in html, query
-    assert "没有找到相关事项" in client.get("/guide/", {"q": "zzzz"}).content.decode()
+    assert "没有找到“zzzz”的相关事项" in client.get("/guide/", {"q": "zzzz"}).content.decode()
 
 
 def test_browse_filters(client, item, admin_user):

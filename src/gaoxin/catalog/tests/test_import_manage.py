@@ -177,3 +177,51 @@ def test_create_item_page(admin_client):
     again = admin_client.post("/catalog/manage/new/", {"implementation_code": "43037105XK0300", "name": "重复",
                                                         "department": dept.pk, "zone": z.pk})
     assert again.status_code == 200 and "已存在" in again.content.decode()
+
+
+def test_keywords_column_round_trips_and_changes_no_version(admin_client, admin_user, run):
+    item = make_item(admin_user, keywords="营业执照")
+    sheets = rows_of(exported(run, admin_client))
+    keywords_at = catalog_io.ITEM_COLUMNS.index("检索关键词")
+    assert sheets["事项"][0][keywords_at] == "营业执照"
+
+    def mutate(s):
+        s["事项"][0][keywords_at] = "营业执照，开公司"
+
+    upload(run, admin_client, rewrite(sheets, mutate))
+    job = Job.objects.filter(kind="catalog_import").get()
+    assert job.status == "succeeded" and job.result == {"created": 0, "updated": 1, "unchanged": 0}
+    item.refresh_from_db()
+    assert item.keywords == "营业执照、开公司" and " kaigongsi " in item.search_text
+    assert item.current_version.number == 1 and item.versions.count() == 1
+
+
+def test_a_workbook_without_the_keywords_column_still_imports(admin_client, admin_user, run):
+    item = make_item(admin_user, keywords="营业执照")
+    sheets = rows_of(exported(run, admin_client))
+    old_columns = [c for c in catalog_io.ITEM_COLUMNS if c != "检索关键词"]
+    buffer = io.BytesIO()
+    write_workbook(buffer, [
+        (catalog_io.ITEM_SHEET, old_columns, [row[:len(old_columns)] for row in sheets["事项"]]),
+        (catalog_io.SITUATION_SHEET, catalog_io.SITUATION_COLUMNS, sheets["情形"]),
+        (catalog_io.MATERIAL_SHEET, catalog_io.MATERIAL_COLUMNS, sheets["材料"]),
+    ])
+    upload(run, admin_client, buffer.getvalue())
+    job = Job.objects.filter(kind="catalog_import").get()
+    assert job.status == "succeeded" and job.result == {"created": 0, "updated": 0, "unchanged": 1}
+    item.refresh_from_db()
+    assert item.keywords == "营业执照"  # kept: the old workbook says nothing about them
+
+
+def test_a_bad_keyword_names_its_cell(admin_client, admin_user, run):
+    make_item(admin_user)
+    sheets = rows_of(exported(run, admin_client))
+
+    def mutate(s):
+        s["事项"][0][catalog_io.ITEM_COLUMNS.index("检索关键词")] = "开公司、" + "很" * 21
+
+    upload(run, admin_client, rewrite(sheets, mutate))
+    job = Job.objects.filter(kind="catalog_import").get()
+    assert job.status == "failed"
+    assert [(e["sheet"], e["row"], e["column"]) for e in job.errors] == [("事项", 2, "检索关键词")]
+    assert ServiceItem.objects.get().keywords == ""

@@ -1,0 +1,51 @@
+"""The default synonym list (近义词/俗称) of the guide search for a fresh zone: words people
+type at the counter and on the phone, and the catalogue's words for them. Takes the model so
+a migration can pass its historical one; the zone administrator edits the list afterwards
+(/catalog/manage/synonyms/). Meanings are separated by “、” and should be words that occur
+in item names, keywords or theme names."""
+
+DEFAULT_SYNONYMS = [
+    # The words asked for most often come first: the empty search suggests the first few.
+    ("社保", "社会保险、养老保险、参保"),
+    ("公积金", "住房公积金"),
+    ("营业执照", "设立登记、营业执照"),
+    ("开公司", "企业开办、设立登记"),
+    ("刻章", "印章刻制"),
+    ("发票", "发票领用、发票申领"),
+    ("环评", "环境影响"),
+    ("施工证", "施工许可"),
+    # 企业开办
+    ("注册公司", "企业开办、设立登记"),
+    ("办执照", "设立登记、营业执照"),
+    ("执照变更", "变更登记"),
+    ("注销公司", "注销登记"),
+    ("核名", "名称自主申报、企业名称"),
+    ("个体户", "个体工商户"),
+    ("公章", "印章刻制"),
+    ("领发票", "发票领用、发票申领"),
+    ("税号", "税务登记"),
+    # 社保、公积金、就业
+    ("交社保", "社会保险、参保"),
+    ("医保", "医疗保险"),
+    ("失业金", "失业保险金"),
+    ("招工", "就业登记"),
+    ("落户", "户籍、落户"),
+    # 工程建设、不动产
+    ("立项", "项目备案、项目核准"),
+    ("开工许可", "施工许可"),
+    ("规划证", "规划许可"),
+    ("土地证", "不动产、建设用地"),
+    ("房产证", "不动产"),
+    ("排污证", "排污许可"),
+    ("竣工备案", "竣工验收备案"),
+    # 科技、惠企
+    ("高企", "高新技术企业"),
+    ("科小", "科技型中小企业"),
+    ("补贴", "补贴、奖补、政策兑现"),
+]
+
+
+def seed_default_synonyms(SearchSynonym) -> None:
+    """Add the default entries whose word is missing; a word the zone already has is left as it is."""
+    for word, meanings in DEFAULT_SYNONYMS:
+        SearchSynonym.objects.get_or_create(word=word, defaults={"meanings": meanings})
