@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from gaoxin.accounts.models import OrgUnit
 
 from . import services
-from .models import Bundle, BundleItem, ItemVersion, Material, ServiceZone, Situation, Theme, Window
+from .models import Bundle, BundleItem, ItemVersion, Material, SearchSynonym, ServiceZone, Situation, Theme, Window
+from .synonym_seed import seed_default_synonyms
 
 ZONES = [
     ("startup", "企业开办", "企业设立、变更、注销，印章、发票、社保、公积金一窗办理"),
@@ -120,6 +121,54 @@ ITEMS = [
      [("异议说明及证明材料", "required", [])], {}),
 ]
 
+# What people actually say at the counter and type into the search box (检索关键词), per item.
+KEYWORDS = {
+    "企业设立登记": "营业执照、开公司、注册公司、办执照、工商注册",
+    "企业变更登记": "执照变更、公司改名、换法人、增资、迁址",
+    "企业注销登记": "注销公司、关公司、公司注销",
+    "企业名称自主申报": "核名、起名、公司名称",
+    "个体工商户设立登记": "个体户、个体执照、开店、营业执照",
+    "印章刻制备案": "刻章、公章、刻公章、印章",
+    "发票申领": "领发票、开票、税控盘",
+    "发票验旧": "发票缴销、验旧",
+    "税务登记信息确认": "税务报到、税号、新办纳税人",
+    "增值税专用发票最高开票限额审批": "专票、开票限额、增值税专票",
+    "单位社会保险参保登记": "社保、社保开户、单位参保、交社保",
+    "单位住房公积金缴存登记": "公积金开户、单位公积金、交公积金",
+    "食品经营许可": "食品证、餐饮许可证、开饭店、开餐馆",
+    "特种设备使用登记": "电梯登记、锅炉登记、叉车登记",
+    "企业投资项目备案": "立项、投资备案",
+    "节能审查": "能评、节能评估",
+    "建设项目用地预审与选址意见书核发": "用地预审、选址意见书、选址",
+    "建设用地规划许可证核发": "用地规划许可、规划证、拿地",
+    "建设工程规划许可证核发": "工程规划许可、规划证、报规",
+    "施工图设计文件审查备案": "施工图审查、图审",
+    "建筑工程施工许可证核发": "施工许可、施工证、开工证、开工许可",
+    "建设工程消防设计审查": "消防审查、消防设计",
+    "建设项目环境影响报告表审批": "环评、环评审批、环境影响评价",
+    "排污许可证核发": "排污证、排污许可",
+    "城市建筑垃圾处置核准": "渣土、渣土运输、建筑垃圾",
+    "危险化学品经营许可": "危化品、危险品经营、危化证",
+    "建设工程消防验收": "消防验收、消防备案",
+    "房屋建筑和市政基础设施工程竣工验收备案": "竣工验收、竣工备案、联合验收",
+    "不动产首次登记": "房产证、土地证、首次登记、办证、产权证",
+    "不动产转移登记": "过户、房产过户、房产证、产权转移",
+    "档案查询": "查档案、人事档案、档案证明",
+    "就业登记": "招工、用工备案、就业备案、招聘登记",
+    "失业保险金申领": "失业金、失业补助、社保",
+    "高校毕业生就业见习补贴申领": "见习补贴、毕业生补贴、实习补贴",
+    "职工基本养老保险个人参保登记": "社保、个人参保、交社保、养老",
+    "住房公积金提取": "公积金提取、取公积金、提公积金",
+    "住房公积金个人住房贷款申请": "公积金贷款、房贷、买房贷款",
+    "人才引进落户": "落户、人才落户、迁户口、户口",
+    "高新技术企业认定申报": "高企、高新认定、高企认定",
+    "科技型中小企业评价入库": "科小、科小入库、科技型中小企业入库",
+    "专精特新中小企业认定申报": "专精特新、小巨人",
+    "统计单位名录库信息变更": "统计名录、统计信息变更",
+    "惠企政策兑现申请": "补贴、奖补、政策兑现、奖励资金",
+    "亩产效益评价结果异议申请": "亩产评价、亩均效益、评价异议",
+}
+
 BUNDLES = [
     ("startup-one", "企业开办一件事", "startup", "market", 1,
      ["企业设立登记", "印章刻制备案", "发票申领", "税务登记信息确认", "单位社会保险参保登记", "单位住房公积金缴存登记"],
@@ -164,7 +213,9 @@ def _form_xlsx(title: str, sample: bool) -> bytes:
 
 
 def build_demo_catalog(*, actor) -> dict:
-    """Zones, themes, windows, items (published through the service), bundles."""
+    """Zones, themes, windows, items with their search keywords (published through the service),
+    bundles, and the search synonym list."""
+    seed_default_synonyms(SearchSynonym)
     zones = {code: ServiceZone.objects.create(code=code, name=name, description=desc, sort_order=i)
              for i, (code, name, desc) in enumerate(ZONES)}
     themes = {code: Theme.objects.create(code=code, name=name, sort_order=i) for i, (code, name) in enumerate(THEMES)}
@@ -175,7 +226,7 @@ def build_demo_catalog(*, actor) -> dict:
         code = f"430371{department.sort_order:02d}{'XK' if item_type == 'licensing' else 'GG'}{n:04d}"
         item = services.item_create(
             actor=actor, implementation_code=code, department=department, zone=zones[zone],
-            themes=[themes[t] for t in theme_codes], name=name, basic_code=f"{code[:8]}{n:03d}000",
+            themes=[themes[t] for t in theme_codes], keywords=KEYWORDS[name], name=name, basic_code=f"{code[:8]}{n:03d}000",
             item_type=item_type, case_type=case_type, statutory_limit=statutory, promised_limit=promised,
             service_object=opt.get("object", "legal"), channels=channels, visits=opt.get("visits", 1),
             online_depth=4 if "web" in channels and opt.get("visits", 1) == 0 else (3 if "web" in channels else 1),
@@ -222,4 +273,4 @@ def build_demo_catalog(*, actor) -> dict:
     draft = services.version_create_draft(item=first, actor=actor)
     ItemVersion.objects.filter(pk=draft.pk).update(promise_note="材料齐全当场受理，1个工作日内办结；可选择免费邮寄执照")
     services.version_publish(version=ItemVersion.objects.get(pk=draft.pk), actor=actor)
-    return {"items": len(items), "bundles": len(BUNDLES)}
+    return {"items": len(items), "bundles": len(BUNDLES), "synonyms": SearchSynonym.objects.count()}
