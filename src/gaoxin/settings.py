@@ -232,9 +232,12 @@ GAOXIN_APPEAL_LIMITS = env.json("GAOXIN_APPEAL_LIMITS", default={
 GAOXIN_APPEAL_EXTENSION_WORKDAYS = env.int("GAOXIN_APPEAL_EXTENSION_WORKDAYS", default=10)
 # 满意率 = (非常满意 + 满意 + w × 基本满意) ÷ rated (benefits.md §5.5)
 GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT = env.float("GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT", default=1.0)
-# The four 即 (services.md §11, §17.10): largest gaps in calendar days that still count.
-GAOXIN_LAND_TO_START_DAYS = env.int("GAOXIN_LAND_TO_START_DAYS", default=7)  # 拿地即开工
-GAOXIN_COMPLETION_TO_CERT_DAYS = env.int("GAOXIN_COMPLETION_TO_CERT_DAYS", default=7)  # 竣工即办证
+# The four 即 (services.md §11, §17.10): largest gap in working days (start day not counted)
+# between a reform's two milestones that still counts as achieved.
+GAOXIN_NEGOTIATION_TO_PLAN_WORKDAYS = env.int("GAOXIN_NEGOTIATION_TO_PLAN_WORKDAYS", default=1)  # 洽谈即服务
+GAOXIN_LAND_TO_PERMIT_WORKDAYS = env.int("GAOXIN_LAND_TO_PERMIT_WORKDAYS", default=0)  # 拿地即开工
+GAOXIN_COMPLETION_TO_REGISTRATION_WORKDAYS = env.int("GAOXIN_COMPLETION_TO_REGISTRATION_WORKDAYS", default=0)  # 竣工即办证
+GAOXIN_HANDOVER_TO_CERTIFICATE_WORKDAYS = env.int("GAOXIN_HANDOVER_TO_CERTIFICATE_WORKDAYS", default=0)  # 交房即交证
 
 # Per-mu evaluation (specs/evaluation.md §12, all "(default, configurable)").
 GAOXIN_EVALUATION_DEPARTMENT_CODE = env("GAOXIN_EVALUATION_DEPARTMENT_CODE", default="economic")

@@ -160,6 +160,10 @@ urlpatterns = [
     path("assist/projects/<int:pk>/milestones/", assist_views.project_milestones, name="project_milestones"),
     path("assist/<str:number>/", assist_views.order_detail, name="order_detail"),
     path("assist/<str:number>/act/", assist_views.order_act, name="order_act"),
+    path("assist/<str:number>/file/", assist_views.order_file_case, name="order_file_case"),
+    path("assist/<str:number>/files/<slug:kind>/", assist_views.order_file_download, name="order_file"),
+    path("assist/<str:number>/visits/<int:file_id>/attachment/", assist_views.order_file_download, {"kind": "visit"},
+         name="order_visit_file"),
     path("api/", include("gaoxin.api_urls")),
     path("django-admin/", admin.site.urls),
 ]

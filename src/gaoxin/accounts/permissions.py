@@ -220,6 +220,37 @@ def orders_visible_to(user) -> QuerySet:
     return AssistOrder.objects.none()
 
 
+def can_open_order_files(user, order) -> bool:
+    """委托书 and visit attachments of an order the user sees: its agent, the centre's clerks and
+    administrators, the officers of its station, the enterprise itself. Leaders oversee orders
+    but do not open the personal documents behind them."""
+    return (has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.AGENT, Role.STATION_OFFICER, Role.ENTERPRISE)
+            and orders_visible_to(user).filter(pk=order.pk).exists())
+
+
+def can_view_order_contact(user, order) -> bool:
+    """The enterprise contact's phone unmasked: who may see personal data, the agent working the
+    order (who must report progress to the enterprise) and the enterprise's own users."""
+    if can_view_personal_data(user):
+        return True
+    if has_role(user, Role.AGENT):
+        return order.agent_id == user.pk
+    return has_role(user, Role.ENTERPRISE) and \
+        user.enterprise_memberships.filter(enterprise_id=order.enterprise_id).exists()
+
+
+def can_file_for_order(user, order) -> bool:
+    """代为申报: only the agent assigned to an order that is being worked."""
+    from gaoxin.assist.models import OrderStatus
+
+    return has_role(user, Role.AGENT) and order.agent_id == user.pk and order.status == OrderStatus.IN_PROGRESS
+
+
+def can_work_projects(user) -> bool:
+    """File the steps of a project approval chain and record its milestones."""
+    return has_role(user, Role.AGENT, Role.WINDOW_CLERK, Role.ZONE_ADMIN)
+
+
 def projects_visible_to(user) -> QuerySet:
     from gaoxin.assist.models import Project
 

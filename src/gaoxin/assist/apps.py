@@ -13,6 +13,8 @@ class AssistConfig(AppConfig):
 
         events.register_room("assist", "帮代办")
         events.register({name: entry[3] for name, entry in ORDER_TRANSITIONS.items()}, prefix="assist.order_")
-        events.register({"REQUEST": "提交帮代办订单", "CREATED": "提交帮代办订单", "RATED": "评价代办服务"}, prefix="assist.order_")
+        events.register({"REQUEST": "提交帮代办订单", "CREATED": "提交帮代办订单", "RATED": "评价代办服务",
+                         "FILE_CASE": "代为申报"}, prefix="assist.order_")
+        events.register({"case_filed": "代为申报办件"}, prefix="assist.")
         events.register({"visit_logged": "记录上门走访", "project_created": "登记项目", "project_step_filed": "项目环节申报",
                          "project_milestones": "更新“四即”节点", "file_downloaded": "查看委托书等材料"}, prefix="assist.")

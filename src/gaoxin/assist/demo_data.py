@@ -4,16 +4,25 @@ totals resemble the source (600+ services, 260+ problems solved, 3,000+ jobs fil
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role, User
-from gaoxin.catalog.models import ServiceItem
+from gaoxin.cases import services as case_services
+from gaoxin.cases.models import Case, CaseEvent
+from gaoxin.catalog.models import Bundle, ServiceItem
+from gaoxin.core.selectors import work_calendar
+from gaoxin.enterprises.models import Contact
 from gaoxin.stations.models import Outcome, ServiceCategory, StationService
 
 from . import services
-from .models import AssistOrder, ChainStep, ChainTemplate, OrderEvent, OrderStatus
+from .models import AssistOrder, ChainStep, ChainTemplate, OrderEvent, OrderStatus, Project
+
+log = logging.getLogger(__name__)
 
 CHAIN = [  # name, catalogue item, predecessors (names)
     ("立项备案", "企业投资项目备案", []),
@@ -25,12 +34,72 @@ CHAIN = [  # name, catalogue item, predecessors (names)
     ("竣工验收备案", "房屋建筑和市政基础设施工程竣工验收备案", ["施工许可"]),
     ("不动产首次登记", "不动产首次登记", ["竣工验收备案"]),
 ]
+# The finished chain of the first demo project: working days each step took from acceptance to
+# decision (the statutory limits of the same steps add up to 123 working days on the critical path).
+FINISHED = {"立项备案": 0, "用地预审": 6, "节能审查": 8, "用地规划许可": 3, "工程规划许可": 5, "施工许可": 2,
+            "竣工验收备案": 2, "不动产首次登记": 0}
 DESCRIPTIONS = {
     ServiceCategory.REGISTRATION: "指导企业办理变更登记", ServiceCategory.HIRING: "对接职业院校解决用工",
     ServiceCategory.SOCIAL: "代办社保增员", ServiceCategory.TALENT: "人才政策咨询与申报辅导",
     ServiceCategory.LOAN: "对接银行办理流动资金贷款", ServiceCategory.PROJECT: "项目审批帮办",
     ServiceCategory.CONSULT: "政策咨询", ServiceCategory.CERTIFICATE: "代办证照",
 }
+
+
+def _finish_chain(project: Project, *, steps: dict, clerk, agent, anchor: dt.date) -> None:
+    """Walk every step of the project's chain through the case services, then date the cases as they
+    happened: registered at negotiation two years ago, each step accepted the day its predecessors
+    were decided (the agent prepared the materials in parallel) and decided within FINISHED working
+    days; land and construction permit on one day (拿地即开工), fourteen months of building, completion
+    acceptance and first registration on one day (竣工即办证)."""
+    calendar = work_calendar()
+    officers = {u.org_unit_id: u for u in User.objects.filter(role=Role.DEPT_OFFICER).order_by("id")}
+    negotiation = calendar.next_workday(anchor - dt.timedelta(days=730))
+    decided: dict[str, dt.date] = {}
+    for name, _item, preds in CHAIN:
+        case = services.project_file_step(project=project, step=project.steps.get(step=steps[name]), actor=agent)
+        if case.version.case_type == "immediate":
+            case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=clerk)
+        else:
+            officer = officers[case.department_id]
+            case = case_services.case_transition(case=case, name="ACCEPT", actor=clerk)
+            case = case_services.case_transition(case=case, name="START_REVIEW", actor=officer)
+            case = case_services.case_transition(case=case, name="APPROVE", actor=officer,
+                                                 opinion="申请材料齐全，符合法定条件、标准。",
+                                                 licence_number=f"湘高新许字〔{case.received_on.year}〕第{case.number[-5:]}号")
+            case_services.case_transition(case=case, name="DELIVER", actor=clerk, method="window")
+        if not preds:
+            accepted = calendar.add_working_days(negotiation, 5)
+        elif name == "竣工验收备案":
+            accepted = calendar.next_workday(decided["施工许可"] + dt.timedelta(days=425))
+        else:
+            accepted = max(decided[p] for p in preds)
+        decided[name] = calendar.add_working_days(accepted, FINISHED[name])
+        version = case.version
+        Case.objects.filter(pk=case.pk).update(
+            received_on=accepted, accepted_on=accepted, decided_on=decided[name], delivered_on=decided[name],
+            correction_notice_due=calendar.add_working_days(accepted, 5),
+            due_date=calendar.add_working_days(accepted, version.promised_limit),
+            statutory_due=calendar.add_working_days(accepted, version.statutory_limit), due_provisional=False)
+        CaseEvent.objects.filter(case_id=case.pk).update(
+            at=timezone.make_aware(dt.datetime.combine(decided[name], dt.time(10))))
+    services.project_set_milestones(
+        project=project, actor=agent, negotiation_on=negotiation, plan_issued_on=calendar.add_working_days(negotiation, 1),
+        land_delivered_on=decided["施工许可"], construction_permit_on=decided["施工许可"],
+        completed_on=decided["竣工验收备案"], certificate_on=decided["不动产首次登记"])
+
+
+def _commission_letter(order: AssistOrder) -> None:
+    """The signed 代办服务委托书 as the enterprise would upload it (a PDF rendered from a template)."""
+    html = render_to_string("assist/demo/commission_letter.html", {"order": order})
+    try:
+        from weasyprint import HTML
+
+        pdf = HTML(string=html).write_pdf()
+    except (ImportError, OSError):  # no WeasyPrint or Pango here: the demo order keeps no scan
+        log.warning("WeasyPrint unavailable: demo order %s has no 委托书 scan", order.number)
+        return
+    order.commission_file.save("代办服务委托书.pdf", ContentFile(pdf), save=True)
 
 
 def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) -> dict:
@@ -42,18 +111,29 @@ def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) 
         steps[name].predecessors.set([steps[p] for p in preds])
     admin, clerk = User.objects.get(username="admin"), User.objects.get(username="clerk")
     agent = User.objects.get(username="agent")
+    # Milestones may not lie in the future (checked against the real date), whatever day the demo pretends.
+    anchor = min(today, timezone.localdate())
+    calendar = work_calendar()
     projects = []
     for i, name in enumerate(["铁姆肯新能源轴承项目", "金杯电工智能制造基地", "新松机器人产业园二期", "东方金谷标准厂房"]):
-        land = today - dt.timedelta(days=40 + 30 * i)
+        land = anchor - dt.timedelta(days=40 + 30 * i)
+        negotiation = land - dt.timedelta(days=60)
         project = services.project_create(actor=admin, name=name, enterprise=enterprises[i], template=template,
                                           is_key=i < 2, investment=rng.choice([20000, 50000, 80000]), agent=agent,
-                                          negotiation_on=land - dt.timedelta(days=60))
-        services.project_set_milestones(project=project, actor=admin, land_delivered_on=land,
-                                        construction_permit_on=land + dt.timedelta(days=rng.choice([0, 3, 20])))
-        projects.append(project)
-    # A live chain: the first step filed by the agent on the first project.
-    first = projects[0].steps.get(step=steps["立项备案"])
-    services.project_file_step(project=projects[0], step=first, actor=agent)
+                                          negotiation_on=negotiation)
+        projects.append(services.project_set_milestones(
+            project=project, actor=admin, land_delivered_on=land,
+            plan_issued_on=calendar.add_working_days(negotiation, rng.choice([1, 1, 3])),
+            construction_permit_on=land + dt.timedelta(days=rng.choice([0, 3, 20]))))
+    _finish_chain(projects[0], steps=steps, clerk=clerk, agent=agent, anchor=anchor)
+    # 东方金谷标准厂房: steel-frame plant units sold to firms, handed over with their certificates (交房即交证).
+    completed = calendar.next_workday(projects[3].construction_permit_on + dt.timedelta(days=80))
+    handover = calendar.add_working_days(completed, 10)
+    services.project_set_milestones(project=projects[3], actor=admin, completed_on=completed, certificate_on=completed,
+                                    handover_on=handover, handover_certificate_on=handover)
+    # A live chain: the first step filed by the agent on the second project.
+    first = projects[1].steps.get(step=steps["立项备案"])
+    services.project_file_step(project=projects[1], step=first, actor=agent)
 
     stations = list(OrgUnit.objects.filter(kind=OrgKind.STATION).order_by("sort_order"))
     station_staff = {u.org_unit_id: u for u in User.objects.filter(role=Role.STATION_OFFICER).order_by("id")}
@@ -72,12 +152,18 @@ def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) 
     StationService.objects.bulk_create(log, batch_size=2000)
 
     orders = []
+    contacts = {c.enterprise_id: c  # ordered so that the primary contact is the one kept
+                for c in Contact.objects.filter(enterprise__in=enterprises).order_by("is_primary", "-id")}
     for i in range(40):
         enterprise = rng.choice(enterprises)
+        phone = f"139{rng.randrange(10**8):08d}"
+        contact = contacts.get(enterprise.pk)
         order = AssistOrder.objects.create(
             number=f"BD{today:%Y}{i + 1:06d}", enterprise=enterprise, channel=rng.choice(["window", "station", "online", "visit"]),
-            item=rng.choice(list(items.values())), description="企业委托代办", contact_name="联系人",
-            contact_phone=f"139{rng.randrange(10**8):08d}", commission_signed_on=today - dt.timedelta(days=200),
+            item=rng.choice(list(items.values())), description="企业委托代办",
+            contact_name=contact.name if contact else enterprise.legal_representative,
+            contact_phone=contact.phone if contact and contact.phone else phone,
+            commission_signed_on=today - dt.timedelta(days=200),
             commission_valid_until=today + dt.timedelta(days=160), status=OrderStatus.COMPLETED, agent=agent,
             requested_by=clerk, completed_on=today - dt.timedelta(days=rng.randrange(1, 180)),
             rating=rng.choice([5, 5, 4]), handover="证照已当面交付")
@@ -85,8 +171,24 @@ def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) 
             requested_at=timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=rng.randrange(5, 270)), dt.time(10))))
         OrderEvent.objects.create(order=order, transition="COMPLETE", to_status=order.status, actor_repr="帮代办 陈杰")
         orders.append(order)
+    signed = timezone.localdate()  # live orders are signed now, so their 委托书 is valid today
     live = services.order_create(actor=User.objects.get(username="station"), enterprise=enterprises[0], channel="station",
                                  description="企业开办一件事全程代办，一次不用跑", contact_name="张伟",
-                                 contact_phone="13800001111", commission_signed_on=today,
-                                 commission_valid_until=today + dt.timedelta(days=90))
-    return {"orders": len(orders) + 1, "projects": len(projects), "station_services": len(log), "live_order": live.number}
+                                 contact_phone="13800001111", commission_signed_on=signed,
+                                 commission_valid_until=signed + dt.timedelta(days=90),
+                                 bundle=Bundle.objects.filter(code="startup-one").first())
+    _commission_letter(live)
+    # An order the agent is working: the 委托书 uploaded, a visit made, the case not yet filed (代为申报
+    # material by material is the agent's next step in the demo).
+    ent_user = User.objects.get(username="enterprise")
+    own = ent_user.enterprises.order_by("id").first()
+    working = services.order_create(actor=ent_user, enterprise=own, channel="online",
+                                    description="变更注册地址和经营范围，请专员上门收取材料", contact_name="企业 张伟",
+                                    contact_phone=ent_user.phone or "13800002222", commission_signed_on=signed,
+                                    commission_valid_until=signed + dt.timedelta(days=180), item=items["企业变更登记"])
+    _commission_letter(working)
+    working = services.order_transition(order=working, name="ASSIGN", actor=clerk, agent=agent)
+    working = services.order_transition(order=working, name="START", actor=agent)
+    services.order_log_visit(order=working, actor=agent, kind="door", note="上门核对营业执照原件，收取股东会决议")
+    return {"orders": len(orders) + 2, "projects": len(projects), "station_services": len(log), "live_order": live.number,
+            "working_order": working.number}

@@ -89,6 +89,8 @@ class AssistVisit(models.Model):
     kind = models.CharField("方式", max_length=10, choices=VisitKind.choices)
     visited_on = models.DateField("日期")
     note = models.CharField("记录", max_length=300)
+    # e.g. the signed 代办服务中止单, a receipt or a photo of the hand-over.
+    attachment = models.FileField("附件", upload_to="assist/visits/%Y/", blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -129,10 +131,11 @@ class Project(models.Model):
                               related_name="+", verbose_name="帮代办专员")
     # The four "即" milestones (services.md §11).
     negotiation_on = models.DateField("洽谈（服务介入）日期", null=True, blank=True)
+    plan_issued_on = models.DateField("审批服务方案出具日期", null=True, blank=True)
     land_delivered_on = models.DateField("拿地（交地）日期", null=True, blank=True)
     construction_permit_on = models.DateField("取得施工许可日期", null=True, blank=True)
     completed_on = models.DateField("竣工验收日期", null=True, blank=True)
-    certificate_on = models.DateField("办证日期", null=True, blank=True)
+    certificate_on = models.DateField("不动产首次登记（办证）日期", null=True, blank=True)
     handover_on = models.DateField("交房日期", null=True, blank=True)
     handover_certificate_on = models.DateField("购房人领证日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.conf import settings
@@ -9,12 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import OrgKind, Role
 from gaoxin.cases import services as case_services
+from gaoxin.cases.forms import check_upload
 from gaoxin.cases.models import DECIDED, Status
+from gaoxin.catalog.models import Necessity
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record, lock_for_transition
 
+from . import milestones as ms
 from .models import AssistOrder, AssistVisit, OrderEvent, OrderStatus, Project, ProjectStep
 
 O = OrderStatus
@@ -42,6 +47,14 @@ def _order_roles(actor, order: AssistOrder) -> set[str]:
     return roles
 
 
+def _checked_upload(field: str, upload) -> None:
+    """Type and size of an uploaded file, the same check as every case material (cases/forms.py)."""
+    try:
+        check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
 def _order_number() -> str:
     today = timezone.localdate()
     return f"BD{today:%Y%m%d}{AssistOrder.objects.filter(requested_at__date=today).count() + 1:05d}"
@@ -61,6 +74,8 @@ def order_create(*, actor, enterprise, channel: str, description: str, contact_n
         raise ValidationError({"description": "请说明需要代办的事项"})
     if commission_valid_until < commission_signed_on:
         raise ValidationError({"commission_valid_until": "委托有效期不能早于签署日期"})
+    if commission_file is not None:
+        _checked_upload("commission_file", commission_file)
     station = actor.org_unit if actor.role == Role.STATION_OFFICER and actor.org_unit and \
         actor.org_unit.kind == OrgKind.STATION else None
     order = AssistOrder(number=_order_number(), enterprise=enterprise, channel=channel, station=station, item=item,
@@ -110,32 +125,109 @@ def order_actions(order: AssistOrder, actor) -> list[tuple[str, str, bool]]:
 
 
 @transaction.atomic
-def order_log_visit(*, order: AssistOrder, actor, kind: str, note: str, visited_on=None) -> AssistVisit:
+def order_log_visit(*, order: AssistOrder, actor, kind: str, note: str, visited_on=None,
+                    attachment=None) -> AssistVisit:
     if "agent" not in _order_roles(actor, order):
         raise PermissionDenied("只有承办专员可以记录走访")
     if order.status not in (O.ASSIGNED, O.IN_PROGRESS):
         raise ValidationError("订单不在代办中")
     if not note.strip():
         raise ValidationError({"note": "请填写记录"})
-    visit = AssistVisit.objects.create(order=order, kind=kind, note=note.strip(), by=actor,
+    if attachment is not None:
+        _checked_upload("attachment", attachment)
+    visit = AssistVisit.objects.create(order=order, kind=kind, note=note.strip()[:300], by=actor,
                                        visited_on=visited_on or timezone.localdate())
-    audit_record(event_type="assist.visit_logged", actor=actor, subject=order, after={"kind": kind})
+    if attachment is not None:
+        visit.attachment.save(attachment.name, attachment, save=True)
+    audit_record(event_type="assist.visit_logged", actor=actor, subject=order,
+                 after={"kind": kind, "attachment": bool(attachment)})
     return visit
 
 
+def order_items(order: AssistOrder) -> list:
+    """The items the order was placed for: its item, or the items of its 一件事."""
+    if order.item_id:
+        return [order.item]
+    if order.bundle_id:
+        return list(order.bundle.items.order_by("name"))
+    return []
+
+
 @transaction.atomic
-def order_file_case(*, order: AssistOrder, actor, item, note: str = ""):
-    """The agent files a case for the enterprise (channel 帮代办) with the complete set of materials."""
+def order_file_case(*, order: AssistOrder, actor, item, files: dict | None = None,
+                    originals_seen: set[int] | frozenset = frozenset(), note: str = ""):
+    """The agent files a case for the enterprise (channel 帮代办). Per material of the item's current
+    version: the uploaded file, or the original the agent has seen; a required material needs one of
+    the two, an optional or 容缺 material may be left for later. Errors are keyed `material_<id>`."""
     if "agent" not in _order_roles(actor, order) or order.status != O.IN_PROGRESS:
         raise PermissionDenied("只有代办中的承办专员可以代为申报")
-    required = {m.pk for m in item.current_version.materials.all() if m.necessity == "required"}
+    if timezone.localdate() > order.commission_valid_until:
+        raise ValidationError("委托书已过有效期，请企业续签后再代为申报")
+    version = item.current_version
+    if version is None:
+        raise ValidationError({"item": "该事项未发布，不能申报"})
+    materials = list(version.materials.all())
+    known = {m.pk for m in materials}
+    files = dict(files or {})
+    originals_seen = set(originals_seen)
+    if (set(files) | originals_seen) - known:
+        raise ValidationError({"item": "材料不属于所选事项，请重新选择"})
+    errors: dict[str, list[str]] = {}
+    for m in materials:
+        if m.pk in files:
+            try:
+                check_upload(files[m.pk])
+            except ValidationError as exc:
+                errors[f"material_{m.pk}"] = exc.messages
+        elif m.necessity == Necessity.REQUIRED and m.pk not in originals_seen:
+            errors[f"material_{m.pk}"] = [f"“{m.name}”是必要材料：请上传文件，或核验原件后勾选“已核验原件”"]
+    if errors:
+        raise ValidationError(errors)
     applicant = case_services.Applicant(type="enterprise", name=order.enterprise.name, enterprise=order.enterprise,
                                         phone=order.contact_phone)
-    channel = "proxy" if "proxy" in item.current_version.channels else "window"
-    case = case_services.case_submit(item=item, applicant=applicant, channel=channel, actor=actor,
-                                     originals_seen=required, note=note or f"帮代办订单 {order.number}")
+    channel = "proxy" if "proxy" in version.channels else "window"
+    case = case_services.case_submit(item=item, applicant=applicant, channel=channel, actor=actor, files=files,
+                                     originals_seen=originals_seen,
+                                     note=note.strip() or f"帮代办订单 {order.number}")
     order.cases.add(case)
+    OrderEvent.objects.create(order=order, transition="FILE_CASE", to_status=order.status,
+                              actor_repr=actor.get_full_name(), note=f"{case.number} {item.name}")
+    audit_record(event_type="assist.case_filed", actor=actor, subject=order,
+                 after={"case": case.number, "uploaded": sorted(files), "originals_seen": sorted(originals_seen)})
     return case
+
+
+def order_files(order: AssistOrder) -> list[dict]:
+    """The files attached to the order (the 委托书) and to its visits, with a Chinese download name."""
+    result = []
+    if order.commission_file:
+        result.append({"kind": "commission", "id": 0, "field": order.commission_file,
+                       "label": "代办服务委托书", "name": f"代办服务委托书（{order.number}）"})
+    for visit in order.visits.all():
+        if visit.attachment:
+            result.append({"kind": "visit", "id": visit.pk, "field": visit.attachment,
+                           "label": f"{visit.visited_on:%Y-%m-%d} {visit.get_kind_display()}附件",
+                           "name": f"{visit.get_kind_display()}附件（{order.number}，{visit.visited_on:%Y-%m-%d}）"})
+    for f in result:
+        stored = f["field"].name.rsplit("/", 1)[-1]
+        if "." in stored:
+            f["name"] += "." + stored.rsplit(".", 1)[-1].lower()
+    return result
+
+
+@transaction.atomic
+def order_file_open(*, order: AssistOrder, actor, kind: str, file_id: int = 0) -> dict | None:
+    """Hand out one file of the order (None when there is no such file). 委托书 and visit
+    attachments are personal documents: every opening by government staff is audited."""
+    if not perms.can_open_order_files(actor, order):
+        raise PermissionDenied("无权查看该订单的附件")
+    found = next((f for f in order_files(order) if f["kind"] == kind and f["id"] == file_id), None)
+    if found is None:
+        return None
+    if perms.is_staff_role(actor):
+        audit_record(event_type="assist.file_downloaded", actor=actor, subject=order,
+                     after={"file": found["name"], "kind": kind})
+    return found
 
 
 @transaction.atomic
@@ -160,6 +252,7 @@ def project_create(*, actor, name: str, enterprise, template, is_key: bool = Fal
                    agent=None, negotiation_on=None) -> Project:
     if actor.role not in (Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.AGENT):
         raise PermissionDenied("无权登记项目")
+    _check_milestones({"negotiation_on": negotiation_on}, {"negotiation_on"})
     project = Project.objects.create(name=name.strip(), enterprise=enterprise, template=template, is_key=is_key,
                                      investment=investment, agent=agent, negotiation_on=negotiation_on)
     ProjectStep.objects.bulk_create([ProjectStep(project=project, step=s) for s in template.steps.all()])
@@ -200,53 +293,77 @@ def project_file_step(*, project: Project, step: ProjectStep, actor):
     return case
 
 
-MILESTONES = ["negotiation_on", "land_delivered_on", "construction_permit_on", "completed_on", "certificate_on",
-              "handover_on", "handover_certificate_on"]
+MILESTONES = list(ms.MILESTONES)
+
+
+def milestone_labels() -> dict[str, str]:
+    return {k: str(Project._meta.get_field(k).verbose_name) for k in MILESTONES}
+
+
+def _check_milestones(values: dict, changed: set[str]) -> None:
+    errors = ms.milestone_errors(values, today=timezone.localdate(), labels=milestone_labels(), changed=changed)
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
 
 
 @transaction.atomic
 def project_set_milestones(*, project: Project, actor, **dates) -> Project:
-    if actor.role not in (Role.AGENT, Role.WINDOW_CLERK, Role.ZONE_ADMIN):
+    """Record milestone dates (None clears one). The dates must follow the project's natural order
+    (services.md §11) and none may lie in the future; on any error nothing is written."""
+    if not perms.can_work_projects(actor):
         raise PermissionDenied("无权修改")
     project = Project.objects.select_for_update().get(pk=project.pk)
-    before = {k: str(getattr(project, k) or "") for k in MILESTONES}
+    unknown = set(dates) - set(MILESTONES)
+    if unknown:
+        raise ValidationError({k: "未知节点" for k in sorted(unknown)})
+    before = {k: getattr(project, k) for k in MILESTONES}
+    after = before | dates
+    _check_milestones(after, {k for k in dates if dates[k] != before[k]})
+    if after == before:
+        return project
     for key, value in dates.items():
-        if key not in MILESTONES:
-            raise ValidationError({key: "未知节点"})
         setattr(project, key, value)
-    project.save()
-    audit_record(event_type="assist.project_milestones", actor=actor, subject=project, before=before,
-                 after={k: str(getattr(project, k) or "") for k in MILESTONES})
+    project.save(update_fields=list(dates))
+    audit_record(event_type="assist.project_milestones", actor=actor, subject=project,
+                 before={k: str(v or "") for k, v in before.items()}, after={k: str(v or "") for k, v in after.items()})
     return project
 
 
+def _reform_kpis() -> dict[str, int]:
+    return {
+        "negotiation_service": settings.GAOXIN_NEGOTIATION_TO_PLAN_WORKDAYS,
+        "land_to_start": settings.GAOXIN_LAND_TO_PERMIT_WORKDAYS,
+        "completion_to_certificate": settings.GAOXIN_COMPLETION_TO_REGISTRATION_WORKDAYS,
+        "handover_with_certificate": settings.GAOXIN_HANDOVER_TO_CERTIFICATE_WORKDAYS,
+    }
+
+
 def project_metrics(project: Project) -> dict:
-    """The four 即 and the speed-up against the statutory total (longest path of statutory limits)."""
+    """The four 即 (gap in working days and whether within the KPI) and the speed-up (提速) of the
+    approval chain: the critical path of the actual handling times (acceptance to decision, in
+    working days) against the critical path of the statutory limits. The time between steps
+    (waiting for land, building) is not approval time and does not count."""
     steps = list(project.steps.select_related("step__item__current_version", "case").prefetch_related("step__predecessors"))
     permit = project.construction_permit_on or next(
         (s.case.decided_on for s in steps if "施工许可" in s.step.name and s.case_id and s.case.decided_on), None)
-    land_days, cert_days = settings.GAOXIN_LAND_TO_START_DAYS, settings.GAOXIN_COMPLETION_TO_CERT_DAYS
-
-    def within(a, b, days):
-        return None if not (a and b) else (b - a).days <= days
-
-    longest: dict[int, int] = {}
-    for s in sorted(steps, key=lambda x: x.step.order):
-        before = max((longest.get(p.pk, 0) for p in s.step.predecessors.all()), default=0)
-        longest[s.step_id] = before + s.step.item.current_version.statutory_limit
-    statutory = max(longest.values(), default=0)
-    decided = [s.case for s in steps if s.case_id and s.case.decided_on and s.case.accepted_on]
+    calendar = work_calendar()
+    dates = {k: getattr(project, k) for k in MILESTONES} | {"construction_permit_on": permit}
+    reforms = ms.reforms(dates, kpis=_reform_kpis(), workdays_between=calendar.working_days_between)
+    if not project.agent_id:  # 洽谈即服务 also needs the service team (a 帮代办 agent) assigned
+        reforms = [dataclasses.replace(r, achieved=False) if r.key == "negotiation_service" and r.achieved else r
+                   for r in reforms]
+    ordered = [s.step_id for s in sorted(steps, key=lambda x: x.step.order)]
+    predecessors = {s.step_id: [p.pk for p in s.step.predecessors.all()] for s in steps}
+    statutory = ms.critical_path({s.step_id: s.step.item.current_version.statutory_limit for s in steps},
+                                 predecessors, ordered)
     actual = speed_up = None
-    if decided and len(decided) == len(steps):
-        start = min(c.accepted_on for c in decided)
-        end = max(c.decided_on for c in decided)
-        actual = work_calendar().working_days_between(start, end)
+    decided = {s.step_id: s.case for s in steps if s.case_id and s.case.decided_on and s.case.accepted_on}
+    if steps and len(decided) == len(steps):
+        actual = ms.critical_path({k: max(calendar.working_days_between(c.accepted_on, c.decided_on), 0)
+                                   for k, c in decided.items()}, predecessors, ordered)
         speed_up = round(100 * (1 - actual / statutory), 1) if statutory else None
     return {
-        "negotiation_service": bool(project.negotiation_on and project.agent_id),
-        "land_to_start": within(project.land_delivered_on, permit, land_days),
-        "completion_to_certificate": within(project.completed_on, project.certificate_on, cert_days),
-        "handover_with_certificate": within(project.handover_on, project.handover_certificate_on, 0),
+        "reforms": reforms, "dates": dates, **{r.key: r.achieved for r in reforms},
         "permit_on": permit, "statutory_workdays": statutory, "actual_workdays": actual, "speed_up": speed_up,
         "done": sum(1 for s in steps if step_done(s)), "total": len(steps),
     }

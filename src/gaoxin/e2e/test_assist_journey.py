@@ -1,5 +1,6 @@
-"""帮代办: an enterprise orders help; the centre assigns an agent; the agent files the case
-and completes the order; the enterprise rates it. And one step of a project approval chain."""
+"""帮代办: an enterprise orders help and uploads its 委托书; the centre assigns an agent and opens the
+letter; the agent files the case material by material and completes the order; the enterprise rates it.
+And one step of a project approval chain."""
 
 import datetime as dt
 
@@ -8,7 +9,7 @@ import pytest
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.assist import services
-from gaoxin.assist.models import ChainStep, ChainTemplate
+from gaoxin.assist.models import AssistOrder, ChainStep, ChainTemplate
 from gaoxin.catalog.tests.factories import make_item
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
@@ -30,6 +31,8 @@ def test_order_from_request_to_completion(live_server, browser):
     ent.get_by_label("代办事项（可选）").select_option(label="企业变更登记")
     ent.get_by_label("需求说明").fill("变更注册地址，希望上门代办")
     ent.get_by_label("联系电话").fill("13800000000")
+    ent.get_by_label("委托书扫描件").set_input_files(
+        {"name": "委托书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
     ent.get_by_role("button", name="提交订单").click()
     assert ent.get_by_test_id("order-status").inner_text() == "已下单"
     url = ent.url
@@ -38,12 +41,29 @@ def test_order_from_request_to_completion(live_server, browser):
     clerk.goto(url)
     clerk.get_by_role("button", name="指派专员").click()
     assert clerk.get_by_test_id("agent").inner_text() == "帮代办 陈杰"
+    assert "13800000000" in clerk.get_by_test_id("contact").inner_text()
+    letter = clerk.get_by_role("link", name="代办服务委托书")
+    opened = clerk.request.get(f"{live_server.url}{letter.get_attribute('href')}")
+    assert opened.status == 200 and opened.headers["content-type"] == "application/pdf"
 
     agent = session(browser, live_server, "agent")
     agent.goto(url)
     agent.get_by_role("button", name="开始代办").click()
+    assert "13800000000" in agent.get_by_test_id("contact").inner_text()  # the agent working it calls the firm
     agent.get_by_role("button", name="代为申报").click()
+    rows = agent.get_by_test_id("file-case")
+    assert "企业变更登记申请表" in rows.inner_text() and "住所使用证明" in rows.inner_text()
+    agent.get_by_role("button", name="提交申报").click()  # nothing supplied for the required form
+    assert "是必要材料" in agent.get_by_test_id("file-case").inner_text()
+    agent.get_by_label("企业变更登记申请表：上传文件").set_input_files(
+        {"name": "变更登记申请表.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    agent.get_by_label("住所使用证明：已核验原件").check()
+    agent.get_by_role("button", name="提交申报").click()
+    agent.wait_for_url(url)
     assert "已代为申报" in agent.content()
+    filed = {cm.material.name: cm for cm in AssistOrder.objects.get().cases.get().materials.select_related("material")}
+    assert filed["企业变更登记申请表"].file and not filed["企业变更登记申请表"].original_seen
+    assert filed["住所使用证明"].original_seen and not filed["住所使用证明"].file
     agent.get_by_label("走访记录").fill("上门收取营业执照正副本")
     agent.get_by_role("button", name="记录", exact=True).click()
     agent.get_by_label("办结（办结单）说明").fill("新营业执照已当面交付企业")

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from gaoxin.accounts.models import OrgAssignment, OrgKind, OrgUnit, Position, Role
+from gaoxin.accounts.models import OrgAssignment, Position, Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.assist import services
 from gaoxin.assist.models import AssistOrder, ChainStep, ChainTemplate, OrderStatus
@@ -20,34 +20,13 @@ from gaoxin.stations.models import StationService
 TODAY = dt.date.today()
 
 
-@pytest.fixture
-def agent(db):
-    return UserFactory(role=Role.AGENT, username="agent")
-
-
-@pytest.fixture
-def station(db):
-    return OrgUnit.objects.create(code="station-jinrong", name="金荣政务服务驿站", kind=OrgKind.STATION)
-
-
-@pytest.fixture
-def station_officer(station):
-    return UserFactory(role=Role.STATION_OFFICER, org_unit=station)
-
-
-@pytest.fixture
-def order(station_officer, own_enterprise):
-    return services.order_create(actor=station_officer, enterprise=own_enterprise, channel="station",
-                                 description="代办企业变更登记", contact_name="张", contact_phone="13800000000",
-                                 commission_signed_on=TODAY, commission_valid_until=TODAY + dt.timedelta(days=90))
-
-
 def test_order_from_request_to_rating(order, clerk_user, agent, enterprise_user, admin_user):
     assert order.station.name == "金荣政务服务驿站"
     order = services.order_transition(order=order, name="ASSIGN", actor=clerk_user, agent=agent)
     order = services.order_transition(order=order, name="START", actor=agent)
     item = make_item(admin_user, situations=(), channels=["window", "proxy"])
-    case = services.order_file_case(order=order, actor=agent, item=item)
+    form = item.current_version.materials.get(necessity="required")
+    case = services.order_file_case(order=order, actor=agent, item=item, originals_seen={form.pk})
     assert case.channel == "proxy" and case.status == Status.RECEIVED and list(order.cases.all()) == [case]
     services.order_log_visit(order=order, actor=agent, kind="door", note="上门收取材料")
     order = services.order_transition(order=order, name="SUSPEND", actor=agent, reason="等待企业补充股东会决议")
@@ -105,7 +84,8 @@ def chain(admin_user):
 def decide(case, clerk, officer):
     case = case_services.case_transition(case=case, name="ACCEPT", actor=clerk)
     case = case_services.case_transition(case=case, name="START_REVIEW", actor=officer)
-    return case_services.case_transition(case=case, name="APPROVE", actor=officer)
+    return case_services.case_transition(case=case, name="APPROVE", actor=officer, opinion="符合法定条件",
+                                         licence_number="湘高新许字〔2026〕第0001号")
 
 
 def test_project_chain_parallel_steps_and_speed_up(chain, admin_user, agent, clerk_user, own_enterprise):
@@ -120,7 +100,8 @@ def test_project_chain_parallel_steps_and_speed_up(chain, admin_user, agent, cle
     for name in ("节能审查", "用地规划"):
         decide(services.project_file_step(project=project, step=steps[name], actor=agent), clerk_user, officer)
     permit = decide(services.project_file_step(project=project, step=steps["施工许可"], actor=agent), clerk_user, officer)
-    project = services.project_set_milestones(project=project, actor=admin_user, land_delivered_on=TODAY)
+    project = services.project_set_milestones(project=project, actor=admin_user, land_delivered_on=TODAY,
+                                              plan_issued_on=TODAY)
     m = services.project_metrics(project)
     assert m["done"] == 4 and m["negotiation_service"] and m["land_to_start"] is True and m["permit_on"] == permit.decided_on
     assert m["statutory_workdays"] == 45  # 15 + 15 + 15 along the longest path
