@@ -31,6 +31,8 @@ def _reference_data(request):
     if not (marker and marker.kwargs.get("transaction")):
         return
     request.getfixturevalue("transactional_db")
+    from gaoxin.catalog.models import SearchSynonym
+    from gaoxin.catalog.synonym_seed import seed_default_synonyms
     from gaoxin.core.calendar_seed import seed_calendar
     from gaoxin.core.models import CalendarDay, CalendarYear
     from gaoxin.enterprises.industries import seed_industries
@@ -41,6 +43,7 @@ def _reference_data(request):
     seed_industries(Industry)
     seed_calendar(CalendarYear, CalendarDay)
     seed_default_policies(TierPolicy)
+    seed_default_synonyms(SearchSynonym)
 
 
 @pytest.fixture
