@@ -163,35 +163,6 @@ def rectifications_visible_to(user) -> QuerySet:
     return Rectification.objects.none()
 
 
-# --- appeals (企业诉求) ---------------------------------------------------------------
-
-def appeals_visible_to(user) -> QuerySet:
-    """The centre and leaders see all; a department the appeals it leads or cooperates on;
-    a station officer those of the station; an enterprise user its enterprises' appeals."""
-    from django.db.models import Q
-
-    from gaoxin.appeals.models import Appeal
-
-    if has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER):
-        return Appeal.objects.all()
-    if has_role(user, Role.DEPT_OFFICER):
-        return Appeal.objects.filter(Q(lead_id=user.org_unit_id) | Q(cooperating=user.org_unit_id)).distinct()
-    if has_role(user, Role.STATION_OFFICER, Role.AGENT):
-        return Appeal.objects.filter(Q(received_by=user) | Q(station_id=user.org_unit_id)).distinct()
-    if has_role(user, Role.ENTERPRISE):
-        return Appeal.objects.filter(enterprise__memberships__user=user)
-    return Appeal.objects.none()
-
-
-def can_submit_appeal(user) -> bool:
-    """Enterprises raise appeals online; the centre, stations and agents register them for a firm."""
-    return has_role(user, Role.ENTERPRISE, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.STATION_OFFICER, Role.AGENT)
-
-
-def can_view_appeal_statistics(user) -> bool:
-    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER, Role.DEPT_OFFICER)
-
-
 # --- 帮代办, projects, stations ------------------------------------------------------------
 
 def can_place_order(user) -> bool:

@@ -4,15 +4,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from gaoxin.accounts.models import OrgUnit
-from gaoxin.core.api import raise_api_error
-from gaoxin.enterprises.models import Enterprise
+from gaoxin.core.api import raise_api_error, raise_form_errors
 
+from . import permissions as perms
 from . import selectors, services
-from .models import Appeal, AppealEvent, Category, RequestType, Urgency
+from .forms import AppealActionForm, AppealForm
+from .models import Appeal, AppealEvent, Category, RequestType, Result, Urgency
+from .workflow import WORKFLOW
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -33,7 +33,9 @@ class AppealSerializer(serializers.ModelSerializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    enterprise_uscc = serializers.CharField()
+    """The request of raising an appeal (documentation only: checked by the page's own form)."""
+
+    uscc = serializers.CharField(help_text="企业统一社会信用代码（企业用户只能为本企业提出）")
     category = serializers.ChoiceField(choices=Category.choices)
     request_type = serializers.ChoiceField(choices=RequestType.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default="normal")
@@ -41,16 +43,20 @@ class SubmitSerializer(serializers.Serializer):
     description = serializers.CharField()
     contact_name = serializers.CharField()
     contact_phone = serializers.CharField()
+    confidential = serializers.BooleanField(required=False, default=False)
 
 
-class ActSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=sorted(services.TRANSITIONS))
-    reason = serializers.CharField(required=False, allow_blank=True)
-    lead = serializers.CharField(required=False, help_text="主办单位编码")
+class TransitionSerializer(serializers.Serializer):
+    """The request of a transition (documentation only: the input is checked by the page's own form)."""
+
+    name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions])
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="说明（表中要求说明的操作必填）")
+    lead = serializers.CharField(required=False, help_text="主办单位编码（派单、改派）")
     cooperating = serializers.ListField(child=serializers.CharField(), required=False, help_text="协办单位编码")
-    result = serializers.CharField(required=False, allow_blank=True)
-    satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    solved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    result = serializers.ChoiceField(choices=Result.choices, required=False, help_text="办理结果（办结答复）")
+    satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5, help_text="满意度 1–5（确认办结）")
+    solved = serializers.ChoiceField(choices=["yes", "no"], required=False, help_text="是否已解决（确认办结）")
+    days = serializers.IntegerField(required=False, min_value=1, max_value=60, help_text="延期工作日")
 
 
 @extend_schema_view(list=extend_schema(summary="企业诉求"), retrieve=extend_schema(summary="诉求与办理过程"),
@@ -63,31 +69,31 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return selectors.appeal_list(user=self.request.user).prefetch_related("events")
 
     def create(self, request, *args, **kwargs):
-        data = SubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
-        enterprise = Enterprise.objects.filter(uscc=d.pop("enterprise_uscc").upper()).first()
-        if enterprise is None:
-            raise ApiValidationError({"enterprise_uscc": ["企业不存在"]})
+        firms = perms.firms_for_appeal(request.user)
+        form = AppealForm(data={"channel": "平台", **request.data}, firms=firms)
+        if not form.is_valid():
+            raise_form_errors(form)
+        d = form.cleaned_data
         try:
-            appeal = services.appeal_submit(actor=request.user, enterprise=enterprise, channel="平台", **d)
+            appeal = services.appeal_submit(
+                actor=request.user, enterprise=form.firm(), channel="平台", category=d["category"],
+                request_type=d["request_type"], urgency=d["urgency"], title=d["title"], description=d["description"],
+                contact_name=d["contact_name"], contact_phone=d["contact_phone"], confidential=d["confidential"])
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="办理操作（派单、签收、退单、办结、确认……）", request=ActSerializer, responses=AppealSerializer)
+    @extend_schema(summary="办理操作（派单、签收、退单、办结、确认……）", request=TransitionSerializer,
+                   responses=AppealSerializer)
     @action(detail=True, methods=["post"])
-    def act(self, request, number=None):
-        data = ActSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        units = {u.code: u for u in OrgUnit.objects.filter(code__in=[d.get("lead"), *d.get("cooperating", [])])}
+    def transition(self, request, number=None):
+        appeal = self.get_object()
+        form = AppealActionForm(data=request.data)
+        if not form.is_valid():
+            raise_form_errors(form)
         try:
-            appeal = services.appeal_transition(
-                appeal=self.get_object(), name=d["name"], actor=request.user, reason=d.get("reason", ""),
-                lead=units.get(d.get("lead")), cooperating=[units[c] for c in d.get("cooperating", []) if c in units]
-                if "cooperating" in d else None, result=d.get("result", ""), satisfaction=d.get("satisfaction"),
-                solved=d.get("solved"))
+            appeal = services.appeal_transition(appeal=appeal, name=form.cleaned_data["name"], actor=request.user,
+                                                reason=form.cleaned_data["reason"], **form.params())
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(AppealSerializer(appeal).data)

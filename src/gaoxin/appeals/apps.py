@@ -9,8 +9,8 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
-        from .services import TRANSITIONS
+        from .workflow import WORKFLOW
 
         events.register_room("appeal", "企业诉求")
-        events.register({name: entry[3] for name, entry in TRANSITIONS.items()}, prefix="appeal.")
+        events.register(WORKFLOW.labels(), prefix="appeal.")
         events.register({"SUBMIT": "提出诉求", "SUBMITTED": "提出诉求"}, prefix="appeal.")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 
-from gaoxin.accounts import permissions as perms
-
 from .models import Appeal, AppealStatus
+from .permissions import appeals_visible_to
 
 
 def appeal_list(*, user, status: str = "", q: str = "") -> QuerySet[Appeal]:
-    qs = perms.appeals_visible_to(user).select_related("enterprise", "lead", "station")
+    qs = appeals_visible_to(user).select_related("enterprise", "lead", "station")
     if status:
         qs = qs.filter(status=status)
     if q:

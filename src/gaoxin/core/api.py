@@ -21,6 +21,13 @@ def raise_api_error(exc: DjangoValidationError | DjangoPermissionDenied):
     raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 
+def raise_form_errors(form) -> None:
+    """A page's form used at the API edge: its errors as a 400 naming each field (the page's messages)."""
+    errors = {("non_field_errors" if field == "__all__" else field): [e["message"] for e in items]
+              for field, items in form.errors.get_json_data().items()}
+    raise ValidationError(errors)
+
+
 class DueDateQuery(serializers.Serializer):
     start = serializers.DateField(help_text="受理日期 YYYY-MM-DD")
     days = serializers.IntegerField(min_value=0, max_value=1000, help_text="时限（工作日）")

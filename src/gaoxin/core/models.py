@@ -163,3 +163,43 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class DocumentCounter(models.Model):
+    """The last number given per document prefix and period (a day "20261130" or a year "2026"), taken under
+    a row lock by `core.numbering.next_number`, so concurrent submissions never share a number."""
+
+    prefix = models.CharField("编号前缀", max_length=10)
+    period = models.CharField("期间", max_length=10)
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文书编号计数"
+        constraints = [models.UniqueConstraint(fields=["prefix", "period"], name="uniq_counter_prefix_period")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.period}:{self.last}"
+
+
+class Notification(models.Model):
+    """A message for a user's inbox (站内消息) — always a link to the thing it is about — or the record of
+    an SMS / e-mail sent to a phone without an account. Written only by `core.notify.notify`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="inbox", verbose_name="接收人")
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    kind = models.CharField("类别", max_length=40, blank=True)
+    message = models.CharField("内容", max_length=500)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    delivered = models.BooleanField("短信/邮件已发送", default=False)
+    key = models.CharField("去重键", max_length=80, blank=True, db_index=True)  # e.g. one reminder per case and day
+
+    class Meta:
+        verbose_name = verbose_name_plural = "消息"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message[:40]

@@ -60,3 +60,12 @@ def flash_action(request, action, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's validation error on the form: beside the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

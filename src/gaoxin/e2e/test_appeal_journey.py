@@ -33,9 +33,10 @@ def test_appeal_with_two_departments(live_server, browser):
 
     clerk = session(browser, live_server, "clerk")
     clerk.goto(url)
-    clerk.locator("#lead-DISPATCH").select_option(label="人力资源和社会保障局")
-    clerk.locator("#coop-DISPATCH").select_option(label="税务局")
-    clerk.get_by_role("button", name="派单", exact=True).click()
+    dispatch = action(clerk, "派单")
+    dispatch.get_by_label("主办单位").select_option(label="人力资源和社会保障局")
+    dispatch.get_by_label("协办单位").select_option(label="税务局")
+    dispatch.get_by_role("button", name="派单", exact=True).click()
     assert clerk.get_by_test_id("lead").inner_text() == "人力资源和社会保障局"
 
     hr = session(browser, live_server, "hr")
@@ -45,18 +46,29 @@ def test_appeal_with_two_departments(live_server, browser):
 
     tax_page = session(browser, live_server, "tax")
     tax_page.goto(url)
-    tax_page.get_by_label("协办单位报送意见说明").fill("企业可享受社保费减免，已电话告知")
-    tax_page.get_by_role("button", name="协办单位报送意见").click()
+    report = action(tax_page, "协办单位报送意见")
+    report.get_by_label("说明").fill("企业可享受社保费减免，已电话告知")
+    report.get_by_role("button", name="协办单位报送意见").click()
 
     hr.reload()
-    hr.get_by_label("办结答复说明").fill("已组织专场招聘会，推荐技工18名，并告知补贴办理方式")
-    hr.get_by_role("button", name="办结答复").click()
+    resolve = action(hr, "办结答复")
+    resolve.get_by_label("办理结果").select_option(label="已解决")
+    resolve.get_by_label("说明").fill("已组织专场招聘会，推荐技工18名，并告知补贴办理方式")
+    resolve.get_by_role("button", name="办结答复").click()
     assert hr.get_by_test_id("appeal-status").inner_text() == "已办结待确认"
 
     ent.reload()
-    ent.get_by_label("满意度").select_option(label="满意")
-    ent.get_by_role("button", name="确认办结并评价").click()
+    confirm = action(ent, "确认办结并评价")
+    confirm.get_by_label("已解决", exact=True).check()
+    confirm.get_by_label("满意度").select_option(label="满意")
+    confirm.get_by_role("button", name="确认办结并评价").click()
     assert ent.get_by_test_id("appeal-status").inner_text() == "已关闭"
     assert "满意" in ent.get_by_test_id("satisfaction").inner_text()
     timeline = ent.get_by_test_id("timeline").inner_text()
-    assert "COOP_REPORT" in timeline and "税务局" in timeline
+    assert "协办单位报送意见" in timeline and "税务局" in timeline and "COOP_REPORT" not in timeline
+
+
+def action(page, button: str):
+    """The form of one action on the appeal page (each action has its own form with its own fields)."""
+    return page.get_by_test_id("actions").locator("form").filter(
+        has=page.get_by_role("button", name=button, exact=True))

@@ -1,9 +1,29 @@
 from django import forms
 
 from gaoxin.core.forms import XlsxUploadForm
+from gaoxin.core.validators import normalize_code
 
 from .industries import SECTIONS
-from .models import Industry, ParkArea, QualificationKind, SizeGroup
+from .models import Enterprise, Industry, ParkArea, QualificationKind, SizeGroup
+
+
+class FirmField(forms.CharField):
+    """A firm named by its 统一社会信用代码, as clerks type or paste it (spaces and case ignored); cleans to
+    the Enterprise. `firms` limits the choice (an enterprise user's own firms)."""
+
+    def __init__(self, *, firms=None, label="企业统一社会信用代码", **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(label=label, **kwargs)
+        self.firms = firms
+
+    def clean(self, value):
+        code = normalize_code(super().clean(value) or "")
+        if not code:
+            return None
+        firm = (self.firms if self.firms is not None else Enterprise.objects.all()).filter(uscc=code).first()
+        if firm is None:
+            raise forms.ValidationError("企业档案中没有该统一社会信用代码" if self.firms is None else "请选择本企业")
+        return firm
 
 
 class EnterpriseFilterForm(forms.Form):

@@ -20,3 +20,21 @@ def pretty_json(value) -> str:
     if value in (None, "", {}):
         return ""
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+
+
+@register.filter
+def as_control(field):
+    """A bound field's widget with Bootstrap's classes (and is-invalid when it has errors)."""
+    widget = field.field.widget
+    if widget.input_type in ("checkbox", "radio") if hasattr(widget, "input_type") else False:
+        css = "form-check-input"
+    elif field.widget_type in ("select", "selectmultiple", "nullbooleanselect"):
+        css = "form-select"
+    elif field.widget_type in ("radioselect", "checkboxselectmultiple"):
+        css = ""
+    else:
+        css = "form-control"
+    if field.errors and css:
+        css += " is-invalid"
+    existing = widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()} if css or existing else None)

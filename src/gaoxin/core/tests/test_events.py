@@ -31,7 +31,7 @@ def test_every_literal_event_type_has_a_label(event_type):
 
 
 def test_every_transition_of_every_table_has_a_label():
-    from gaoxin.appeals.services import TRANSITIONS as appeal
+    from gaoxin.appeals.workflow import WORKFLOW as appeal
     from gaoxin.assist.services import ORDER_TRANSITIONS as order
     from gaoxin.benefits.services import TRANSITIONS as application
     from gaoxin.cases.workflow import TRANSITIONS as case

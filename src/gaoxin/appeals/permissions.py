@@ -1,0 +1,69 @@
+"""Who sees and does what with appeals (企业诉求). Scopers return querysets; predicates booleans; default deny."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from gaoxin.accounts.permissions import has_role
+from gaoxin.accounts.models import Role
+
+from .models import Appeal
+
+CENTRE_ROLES = (Role.ZONE_ADMIN, Role.WINDOW_CLERK)
+
+
+def appeals_visible_to(user) -> QuerySet[Appeal]:
+    """The centre and leaders see all; a department the appeals it leads or cooperates on; a station
+    officer or agent those they registered or of their station; an enterprise user its firms' appeals."""
+    if has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER):
+        return Appeal.objects.all()
+    if has_role(user, Role.DEPT_OFFICER):
+        return Appeal.objects.filter(Q(lead_id=user.org_unit_id) | Q(cooperating=user.org_unit_id)).distinct()
+    if has_role(user, Role.STATION_OFFICER, Role.AGENT):
+        return Appeal.objects.filter(Q(received_by=user) | Q(station_id=user.org_unit_id)).distinct()
+    if has_role(user, Role.ENTERPRISE):
+        return Appeal.objects.filter(enterprise__memberships__user=user)
+    return Appeal.objects.none()
+
+
+def appeal_roles(actor, appeal: Appeal) -> set[str]:
+    """The actor's roles in the appeal's workflow: centre, lead, cooperating, enterprise."""
+    roles = set()
+    if has_role(actor, *CENTRE_ROLES):
+        roles.add("centre")
+    if has_role(actor, Role.DEPT_OFFICER) and actor.org_unit_id:
+        if actor.org_unit_id == appeal.lead_id:
+            roles.add("lead")
+        if appeal.cooperating.filter(pk=actor.org_unit_id).exists():
+            roles.add("cooperating")
+    if has_role(actor, Role.ENTERPRISE) and \
+            actor.enterprise_memberships.filter(enterprise_id=appeal.enterprise_id).exists():
+        roles.add("enterprise")
+    return roles
+
+
+def can_submit_appeal(user) -> bool:
+    """Enterprises raise appeals online; the centre, stations and agents register them for a firm."""
+    return has_role(user, Role.ENTERPRISE, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.STATION_OFFICER, Role.AGENT)
+
+
+def firms_for_appeal(user) -> QuerySet | None:
+    """The firms a user may raise an appeal for: an enterprise user its own; staff any (None: not limited)."""
+    from gaoxin.enterprises.models import Enterprise
+
+    if has_role(user, Role.ENTERPRISE):
+        return Enterprise.objects.filter(memberships__user=user)
+    return None
+
+
+def can_view_appeal_statistics(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER, Role.DEPT_OFFICER)
+
+
+def can_see_contact(user, appeal: Appeal) -> bool:
+    """A confidential appeal's contact is for the centre only."""
+    return not appeal.confidential or has_role(user, *CENTRE_ROLES)
+
+
+def is_station_intake(user) -> bool:
+    return has_role(user, Role.STATION_OFFICER)
