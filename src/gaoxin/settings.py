@@ -217,6 +217,11 @@ GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS = env.int("GAOXIN_TOLERANCE_SUPPLY_MAX_WORK
 GAOXIN_RECTIFICATION_WORKDAYS = env.int("GAOXIN_RECTIFICATION_WORKDAYS", default=5)
 GAOXIN_UPLOAD_EXTENSIONS = env.list("GAOXIN_UPLOAD_EXTENSIONS", default=["pdf", "jpg", "jpeg", "png", "ofd", "doc", "docx", "xls", "xlsx"])
 GAOXIN_UPLOAD_MAX_BYTES = env.int("GAOXIN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Items (by name) whose decision registers a new firm: entering its USCC binds it to the founder.
+GAOXIN_FIRM_REGISTRATION_ITEMS = env.list("GAOXIN_FIRM_REGISTRATION_ITEMS",
+                                          default=["企业设立登记", "个体工商户设立登记"])
+# Self-registration of natural persons (自然人注册): attempts per client address and hour.
+GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR = env.int("GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR", default=10)
 # Benefits (benefits.md §3, §11): values a zone must confirm.
 GAOXIN_FINANCE_DEPARTMENT_CODE = env("GAOXIN_FINANCE_DEPARTMENT_CODE", default="finance")
 GAOXIN_FAST_PAYMENT_WORKDAYS = env.int("GAOXIN_FAST_PAYMENT_WORKDAYS", default=60)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from gaoxin.accounts import views as account_views
 from gaoxin.accounts.views import LoginView, LogoutView
 from gaoxin.appeals import views as appeal_views
 from gaoxin.assist import views as assist_views
@@ -27,6 +28,7 @@ urlpatterns = [
     path("notices/policies/<slug:code>/", portal_views.policy_publicity, name="policy_publicity"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/register/", account_views.register, name="register"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("enterprises/", enterprise_views.enterprise_index, name="enterprise_index"),
@@ -119,6 +121,7 @@ urlpatterns = [
     path("cases/<str:number>/accept-package/", case_views.case_accept_package, name="case_accept_package"),
     path("cases/<str:number>/supply/<int:material_id>/", case_views.case_supply, name="case_supply"),
     path("cases/<str:number>/review/", case_views.case_review, name="case_review"),
+    path("cases/<str:number>/new-firm/", case_views.case_register_firm, name="case_register_firm"),
     path("cases/<str:number>/materials/", case_views.case_add_materials, name="case_add_materials"),
     path("cases/<str:number>/materials/<int:material_id>/file/", case_views.case_material_file,
          name="case_material_file"),

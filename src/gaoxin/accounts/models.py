@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from gaoxin.core.masking import mask_phone
+from gaoxin.core.masking import mask_id_number, mask_phone
 
 
 class Role(models.TextChoices):
@@ -57,6 +57,8 @@ class User(AbstractUser):
         OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name="所属机构",
     )
     phone = models.CharField("手机号", max_length=20, blank=True)
+    # A natural person who registered themself (自然人注册): the checked resident ID number.
+    id_number = models.CharField("身份证号码", max_length=18, blank=True)
     enterprises = models.ManyToManyField(
         "enterprises.Enterprise", through="EnterpriseMembership", related_name="users", blank=True,
         verbose_name="绑定企业",
@@ -64,6 +66,9 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], condition=~models.Q(id_number=""), name="uniq_user_id_number"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -74,6 +79,10 @@ class User(AbstractUser):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
 
     @property
     def is_staff_role(self) -> bool:

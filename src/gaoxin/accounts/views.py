@@ -1,4 +1,16 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+
+from . import services
+from .forms import CitizenRegistrationForm
 
 
 class LoginView(auth_views.LoginView):
@@ -8,3 +20,52 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
+def _too_many_attempts(request) -> bool:
+    """Registration attempts per client address and hour (settings.GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR):
+    bounds both bulk sign-ups and probing which phones or ID numbers are registered."""
+    from axes.helpers import get_client_ip_address
+
+    key = f"gaoxin:register:{get_client_ip_address(request) or 'unknown'}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        attempts = 1
+    return attempts > settings.GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR
+
+
+@login_not_required
+@sensitive_post_parameters("password1", "password2", "id_number")
+def register(request):
+    """自然人注册: a natural person opens an account to apply in their own name (e.g. 企业开办)."""
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request) or "home")
+    form = CitizenRegistrationForm(request.POST or None)
+    if request.method == "POST":
+        if _too_many_attempts(request):
+            return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request),
+                                                              "throttled": True}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.user_register_citizen(full_name=data["full_name"], id_number=data["id_number"],
+                                                      phone=data["phone"], password=data["password1"])
+            except ValidationError as exc:
+                for field, msgs in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+                    for message in msgs:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"注册成功，欢迎您，{user.full_name}。以后请用手机号码 {user.phone} 登录。")
+                return redirect(_safe_next(request) or "home")
+    return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request)})

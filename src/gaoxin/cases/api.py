@@ -56,6 +56,7 @@ class SubmitSerializer(serializers.Serializer):
     applicant_id_number = serializers.CharField(required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=20)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    situation = serializers.IntegerField(required=False, help_text="办理情形 id（事项有多个情形时按情形收取材料）")
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -99,9 +100,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             applicant = services.Applicant(type="citizen", name=d.get("applicant_name", ""),
                                            id_number=d.get("applicant_id_number", ""), phone=d["contact_phone"])
         files = {int(k.removeprefix("material_")): f for k, f in request.FILES.items() if k.startswith("material_")}
+        situation = None
+        if d.get("situation") is not None:
+            situation = item.current_version.situations.filter(pk=d["situation"]).first() if item.current_version else None
+            if situation is None:
+                raise ApiValidationError({"situation": ["办理情形不属于该事项"]})
         try:
             case = services.case_submit(item=item, applicant=applicant, channel=d["channel"], actor=user, files=files,
-                                        note=d.get("note", ""))
+                                        note=d.get("note", ""), situation=situation)
             if item.current_version.case_type == CaseType.IMMEDIATE and d["channel"] in ("web", "mobile", "kiosk"):
                 case = services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
         except ValidationError as exc:

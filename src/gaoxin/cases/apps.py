@@ -17,5 +17,6 @@ class CasesConfig(AppConfig):
         events.register({
             "SUBMIT": "提交申请", "SUBMITTED": "提交申请", "SUPPLY_OWED": "补交容缺材料", "SUPPLY_CORRECTION": "上传补正材料",
             "MATERIALS_ADDED": "上传补正材料", "REVIEW": "好差评", "REVIEWED": "好差评", "RECTIFICATION": "差评整改",
-            "PACKAGE_PROGRESS": "一件事进度更新", "MATERIAL_VIEWED": "查看申请材料", "MATERIAL_DOWNLOADED": "下载申请材料",
+            "PACKAGE_PROGRESS": "一件事进度更新", "REGISTER_ENTERPRISE": "登记新设企业", "ENTERPRISE_REGISTERED": "登记新设企业",
+            "MATERIAL_VIEWED": "查看申请材料", "MATERIAL_DOWNLOADED": "下载申请材料",
         }, prefix="case.")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import random
 
+from django.core.files.base import ContentFile
+
 from gaoxin.accounts.models import User
 from gaoxin.catalog.models import Bundle, ServiceItem
 from gaoxin.core.selectors import work_calendar
+from gaoxin.core.validators import id_check_char
 
-from . import services
+from . import application, services
 from .models import Case
 
 
@@ -79,5 +82,37 @@ def build_demo_cases(*, rng: random.Random, enterprises: list) -> int:
     bundle = Bundle.objects.get(code="startup-one")
     services.bundle_submit(bundle=bundle, actor=users["enterprise"], channel="web",
                            applicant=services.Applicant(type="enterprise", name=own[1].name, enterprise=own[1],
-                                                        phone="13800001111"))
-    return count + 2
+                                                        phone="13800001111"),
+                           **_bundle_answers(bundle, "enterprise"))
+    build_demo_founder(bundle)
+    return count + 3
+
+
+# A natural person who registered themself and applied for 企业开办 before having a firm.
+FOUNDER = {"username": "founder", "full_name": "孙悦", "id_body": "43030219900315202", "phone": "13907320001"}
+
+
+def _bundle_answers(bundle, applicant_type: str) -> dict:
+    """The combined form as a demo applicant fills it: the first situation of each item that has
+    several (有限责任公司 for 企业设立登记) and one small PDF per required material of the set."""
+    parts = application.bundle_parts(bundle)
+    chosen = {p.item.pk: p.situations[0] if p.situations else None for p in parts}
+    groups = application.material_groups(bundle, parts, chosen, applicant_type)
+    files = {g.key: ContentFile(b"%PDF-1.4 demo material", name=f"{g.name}.pdf") for g in groups if g.required}
+    return {"situations": chosen, "files": files}
+
+
+def build_demo_founder(bundle):
+    from gaoxin.accounts.services import user_register_citizen
+    from gaoxin.demo import DEMO_PASSWORD
+
+    id_number = FOUNDER["id_body"] + id_check_char(FOUNDER["id_body"])
+    founder = user_register_citizen(full_name=FOUNDER["full_name"], id_number=id_number, phone=FOUNDER["phone"],
+                                    password=DEMO_PASSWORD)
+    # Self-registered people log in with their phone; the demo gives this one a memorable name.
+    User.objects.filter(pk=founder.pk).update(username=FOUNDER["username"])
+    applicant = services.Applicant(type="citizen", name=founder.full_name, id_number=founder.id_number,
+                                   phone=founder.phone)
+    return services.bundle_submit(bundle=bundle, actor=founder, channel="web", applicant=applicant,
+                                  note="拟设立：湘潭星火智能科技有限公司（有限责任公司）",
+                                  **_bundle_answers(bundle, "citizen"))

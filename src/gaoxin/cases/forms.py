@@ -1,7 +1,8 @@
 from django import forms
 from django.conf import settings
 
-from gaoxin.catalog.models import Channel
+from gaoxin.catalog.models import Channel, Necessity, Situation
+from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 
 from .models import ApplicantType, Level
 
@@ -17,35 +18,210 @@ def check_upload(f) -> None:
         raise forms.ValidationError("文件是空的")
 
 
-class ApplyForm(forms.Form):
-    """Online application by an enterprise user: one upload field per material."""
+PHONE_REGEX = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
+PHONE_ERRORS = {"invalid": "请填写正确的手机号或座机号", "required": "请填写联系电话"}
 
-    enterprise = forms.ModelChoiceField(label="申请企业", queryset=None, empty_label=None)
-    contact_phone = forms.RegexField(label="联系电话", regex=r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$",
-                                     error_messages={"invalid": "请填写正确的手机号或座机号"})
-    note = forms.CharField(label="申请说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, enterprises, materials, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises
-        self.materials = materials
-        for m in materials:
-            self.fields[f"material_{m.pk}"] = forms.FileField(
-                label=m.name, required=m.necessity == "required", help_text=m.get_necessity_display())
+def _styled(field: forms.Field) -> forms.Field:
+    widget = field.widget
+    if isinstance(widget, (forms.RadioSelect, forms.HiddenInput, forms.CheckboxInput)):
+        return field
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    return field
 
-    def clean(self):
-        data = super().clean()
-        for m in self.materials:
-            f = data.get(f"material_{m.pk}")
-            if f:
+
+class ApplicantMixin:
+    """The applicant block of an application, asked once: one of the user's firms, the user as a
+    natural person (name and ID number from the account), or, for staff registering a 一件事,
+    any firm of the registry by USCC or any person by name and ID number."""
+
+    def add_applicant_fields(self, *, enterprises=None, citizen=None, staff: bool = False,
+                             type_hidden: bool = False) -> None:
+        self.enterprises, self.citizen, self.staff = enterprises, citizen, staff
+        choices = []
+        if enterprises is not None or staff:
+            choices.append((ApplicantType.ENTERPRISE, "企业（法人）"))
+        if citizen is not None or staff:
+            choices.append((ApplicantType.CITIZEN, f"个人：{citizen.full_name}" if citizen else "个人（自然人）"))
+        hidden = type_hidden or len(choices) == 1
+        self.applicant_choices = choices
+        # With one choice there is nothing to ask; with two, the form must say which.
+        self.fields["applicant_type"] = forms.ChoiceField(
+            label="申请人类型", choices=choices, initial=choices[0][0], required=len(choices) > 1,
+            widget=forms.HiddenInput if hidden else forms.RadioSelect(attrs={"class": "form-check-input"}),
+            error_messages={"invalid_choice": "请选择申请人类型", "required": "请选择申请人类型"})
+        if enterprises is not None:
+            self.fields["enterprise"] = _styled(forms.ModelChoiceField(
+                label="申请企业", queryset=enterprises, empty_label=None, required=False,
+                error_messages={"invalid_choice": "请选择您绑定的企业"}))
+        if staff:
+            self.fields["uscc"] = _styled(forms.CharField(label="企业统一社会信用代码", required=False, max_length=30))
+            self.fields["applicant_name"] = _styled(forms.CharField(label="个人申请人姓名", required=False, max_length=50))
+            self.fields["applicant_id_number"] = _styled(forms.CharField(label="身份证号码", required=False, max_length=20))
+
+    def clean_applicant(self, data: dict) -> None:
+        if not data.get("applicant_type") and len(self.applicant_choices) == 1:
+            data["applicant_type"] = self.applicant_choices[0][0]
+        kind = data.get("applicant_type")
+        self._enterprise = None
+        if kind == ApplicantType.ENTERPRISE:
+            if self.staff:
+                from gaoxin.enterprises.models import Enterprise
+
+                code = normalize_code(data.get("uscc") or "")
+                if not code:
+                    self.add_error("uscc", "请填写申请企业的统一社会信用代码")
+                elif problem := uscc_problem(code):
+                    self.add_error("uscc", problem)
+                elif (found := Enterprise.objects.filter(uscc=code).first()) is None:
+                    self.add_error("uscc", "企业档案中没有该统一社会信用代码")
+                else:
+                    self._enterprise = found
+            elif data.get("enterprise") is None:
+                self.add_error("enterprise", "请选择申请企业")
+            else:
+                self._enterprise = data["enterprise"]
+        elif kind == ApplicantType.CITIZEN and self.citizen is None:
+            if not (data.get("applicant_name") or "").strip():
+                self.add_error("applicant_name", "请填写个人申请人姓名")
+            if problem := id_number_problem(data.get("applicant_id_number") or ""):
+                self.add_error("applicant_id_number", problem)
+
+    def applicant(self):
+        from .services import Applicant
+
+        data = self.cleaned_data
+        phone = data["contact_phone"]
+        if data["applicant_type"] == ApplicantType.ENTERPRISE:
+            return Applicant(type=ApplicantType.ENTERPRISE, name=self._enterprise.name, enterprise=self._enterprise,
+                             phone=phone)
+        if self.citizen is not None:
+            return Applicant(type=ApplicantType.CITIZEN, name=self.citizen.full_name, id_number=self.citizen.id_number,
+                             phone=phone)
+        return Applicant(type=ApplicantType.CITIZEN, name=data["applicant_name"].strip(),
+                         id_number=normalize_code(data["applicant_id_number"]), phone=phone)
+
+    def check_uploads(self, names) -> None:
+        for name in names:
+            if f := self.cleaned_data.get(name):
                 try:
                     check_upload(f)
                 except forms.ValidationError as exc:
-                    self.add_error(f"material_{m.pk}", exc)
+                    self.add_error(name, exc)
+
+
+def _material_help(necessity: str, notes: str = "", extra: str = "") -> str:
+    text = {"required": "必要材料", "tolerance": "容缺材料：可暂不上传，窗口受理时确定是否容缺后补",
+            "optional": "非必要材料", "deferred": "企业登记后补交，现在可不上传"}[necessity]
+    return "；".join(t for t in (text, extra, notes) if t)
+
+
+class ApplyForm(ApplicantMixin, forms.Form):
+    """Online application for one item: the applicant, the chosen 办理情形 (picked above the form,
+    carried here hidden) and one upload per material of that situation."""
+
+    situation = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput,
+                                       error_messages={"invalid_choice": "请重新选择办理情形"})
+    contact_phone = _styled(forms.RegexField(label="联系电话", regex=PHONE_REGEX, error_messages=PHONE_ERRORS))
+    note = _styled(forms.CharField(label="申请说明", required=False, max_length=500,
+                                   widget=forms.Textarea(attrs={"rows": 2})))
+
+    def __init__(self, *args, enterprises, citizen, situations, materials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_applicant_fields(enterprises=enterprises, citizen=citizen)
+        self.fields["situation"].queryset = Situation.objects.filter(pk__in=[s.pk for s in situations])
+        self.fields["situation"].required = bool(situations)
+        self.fields["situation"].error_messages["required"] = "请先在上方选择您的办理情形"
+        self.materials = materials
+        for m in materials:
+            self.fields[f"material_{m.pk}"] = _styled(forms.FileField(
+                label=m.name, required=m.necessity == Necessity.REQUIRED,
+                help_text=_material_help(m.necessity, m.notes),
+                error_messages={"required": f"请上传“{m.name}”（必要材料）"}))
+        self.order_fields(["applicant_type", "enterprise", "situation"])
+
+    def material_fields(self):
+        return [self[f"material_{m.pk}"] for m in self.materials]
+
+    def clean(self):
+        data = super().clean()
+        self.clean_applicant(data)
+        self.check_uploads(f"material_{m.pk}" for m in self.materials)
         return data
 
     def files_by_material(self) -> dict:
-        return {m.pk: self.cleaned_data[f"material_{m.pk}"] for m in self.materials if self.cleaned_data.get(f"material_{m.pk}")}
+        return {m.pk: self.cleaned_data[f"material_{m.pk}"] for m in self.materials
+                if self.cleaned_data.get(f"material_{m.pk}")}
+
+
+class BundleApplyForm(ApplicantMixin, forms.Form):
+    """一件事一表申请: the applicant once, the situation of each item (chosen above the form,
+    carried here hidden) and one upload per material of the deduplicated checklist."""
+
+    contact_phone = _styled(forms.RegexField(label="联系电话", regex=PHONE_REGEX, error_messages=PHONE_ERRORS))
+    note = _styled(forms.CharField(label="申请说明", required=False, max_length=500,
+                                   widget=forms.Textarea(attrs={"rows": 2})))
+
+    def __init__(self, *args, parts, groups, enterprises=None, citizen=None, staff=False, **kwargs):
+        # Staff registering at the window, a station or as agent check originals there: uploads optional.
+        super().__init__(*args, **kwargs)
+        self.add_applicant_fields(enterprises=enterprises, citizen=citizen, staff=staff, type_hidden=True)
+        self.parts, self.groups = parts, groups
+        for part in parts:
+            self.fields[part.situation_field] = forms.ModelChoiceField(
+                queryset=Situation.objects.filter(pk__in=[s.pk for s in part.situations]),
+                required=len(part.situations) > 1, widget=forms.HiddenInput,
+                error_messages={"required": f"请先在上方选择“{part.item.name}”的办理情形",
+                                "invalid_choice": f"请重新选择“{part.item.name}”的办理情形"})
+        for group in groups:
+            uses = f"共用于：{'、'.join(group.item_names)}" if len(group.item_names) > 1 else f"用于：{group.item_names[0]}"
+            if group.bundle_form:
+                uses = "下载一表申请，填写并签字后上传一次，各事项共用"
+            necessity = group.necessity
+            if group.deferred:
+                necessity = "deferred"
+                uses += "（为新设企业办理的事项）"
+            self.fields[group.field_name] = _styled(forms.FileField(
+                label=group.name, required=group.required and not staff, help_text=_material_help(necessity, group.notes, uses),
+                error_messages={"required": f"请上传“{group.name}”（必要材料）"}))
+
+    def situation_fields(self):
+        return [self[p.situation_field] for p in self.parts]
+
+    def material_fields(self):
+        return [(g, self[g.field_name]) for g in self.groups]
+
+    def clean(self):
+        data = super().clean()
+        self.clean_applicant(data)
+        self.check_uploads(g.field_name for g in self.groups)
+        return data
+
+    def situations(self) -> dict:
+        return {p.item.pk: self.cleaned_data.get(p.situation_field) or (p.situations[0] if len(p.situations) == 1 else None)
+                for p in self.parts}
+
+    def files_by_key(self) -> dict:
+        return {g.key: self.cleaned_data[g.field_name] for g in self.groups if self.cleaned_data.get(g.field_name)}
+
+
+class RegisterFirmForm(forms.Form):
+    """The firm a founder's registration case created (新设企业)."""
+
+    uscc = _styled(forms.CharField(label="统一社会信用代码", max_length=30))
+    name = _styled(forms.CharField(label="企业名称", max_length=120, required=False,
+                                   help_text="企业档案中尚无该代码时必填"))
+    industry = _styled(forms.ModelChoiceField(label="所属行业", queryset=None, required=False,
+                                              help_text="企业档案中尚无该代码时必填"))
+    address = _styled(forms.CharField(label="注册地址", max_length=200, required=False))
+
+    def __init__(self, *args, **kwargs):
+        from gaoxin.enterprises.models import Industry
+
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = Industry.objects.all()
+        self.fields["industry"].empty_label = "请选择"
 
 
 class WindowIntakeForm(forms.Form):

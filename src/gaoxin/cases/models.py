@@ -102,6 +102,14 @@ class Case(models.Model):
     decision_note = models.TextField("决定说明", blank=True)
     delivered_on = models.DateField("送达日期", null=True, blank=True)
     delivery_method = models.CharField("送达方式", max_length=30, blank=True)
+    # The 办理情形 the applicant chose: it selected the case's materials (services.md §3.1).
+    situation = models.ForeignKey("catalog.Situation", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="办理情形")
+    # What the applicant answered in the application form (一表申请: per-item situations).
+    answers = models.JSONField("申请表内容", default=dict, blank=True)
+    # A founder's registration case: the firm it registered, bound to the founder's account.
+    registered_enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True,
+                                              blank=True, related_name="registration_cases", verbose_name="新设企业")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,12 +159,33 @@ class Case(models.Model):
         return self.status in CLOCK_RUNNING and self.due_date is not None
 
 
+class SharedMaterial(models.Model):
+    """一套材料: a file uploaded once for a 一件事 package; every child case that needs the
+    material refers to this one stored file (CaseMaterial.shared) instead of a copy."""
+
+    package = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shared_materials")
+    key = models.CharField("材料标识", max_length=150)
+    name = models.CharField("材料名称", max_length=150)
+    file = models.FileField("上传文件", upload_to="cases/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事共享材料"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["package", "key"], name="uniq_package_material")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CaseMaterial(models.Model):
     """A material of the checklist as received: uploaded, original seen, or owed under 容缺."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     material = models.ForeignKey("catalog.Material", on_delete=models.PROTECT, related_name="+")
     file = models.FileField("上传文件", upload_to="cases/%Y/%m/", blank=True)
+    shared = models.ForeignKey(SharedMaterial, on_delete=models.SET_NULL, null=True, blank=True, related_name="uses",
+                               verbose_name="一件事共享材料")
     original_seen = models.BooleanField("已核验原件", default=False)
     received_on = models.DateField("收到日期", null=True, blank=True)
     owed = models.BooleanField("容缺待补", default=False)

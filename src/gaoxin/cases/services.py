@@ -18,9 +18,9 @@ from gaoxin.accounts.models import Role
 from gaoxin.catalog.models import CaseType, ItemStatus, LimitUnit, Necessity, ServiceItem
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
-from gaoxin.core.validators import id_number_problem
+from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 
-from . import notifications
+from . import application, notifications
 from .models import (
     DECIDED,
     ApplicantType,
@@ -33,6 +33,7 @@ from .models import (
     Rectification,
     RectificationStatus,
     Review,
+    SharedMaterial,
     Status,
     Suspension,
 )
@@ -82,42 +83,78 @@ def _check_applicant(applicant: Applicant) -> None:
         raise ValidationError({"applicant_name": "申请人必填"})
 
 
+# Channels where the applicant hands in materials only as uploads: the checklist is checked here.
+ONLINE_CHANNELS = frozenset({"web", "mobile"})
+
+
+def _new_case(*, item, version, applicant: Applicant, channel: str, actor, note: str, parent: Case | None,
+              situation, kind: str | None = None, answers: dict | None = None) -> Case:
+    received = today()
+    return Case.objects.create(
+        number=_next_number(received), kind=kind or (Kind.CHILD if parent else Kind.SINGLE), parent=parent,
+        item=item, version=version, department=item.department, channel=channel, status=Status.RECEIVED,
+        applicant_type=applicant.type, enterprise=applicant.enterprise, applicant_name=applicant.name.strip(),
+        applicant_id_number=(applicant.id_number or "").upper(), contact_phone=applicant.phone, submitted_by=actor,
+        station=_station_of(actor, channel), note=note, received_on=received, promised_limit=version.promised_limit,
+        correction_notice_due=work_calendar().add_working_days(received, settings.GAOXIN_CORRECTION_NOTICE_WORKDAYS),
+        situation=situation, answers=answers or {},
+    )
+
+
+def _check_situation(version, situation, field: str = "situation") -> None:
+    if situation is not None and situation.version_id != version.pk:
+        raise ValidationError({field: f"所选办理情形不属于“{version.name}”"})
+
+
 @transaction.atomic
 def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor, files: dict | None = None,
-                originals_seen: set[int] = frozenset(), note: str = "", parent: Case | None = None) -> Case:
+                originals_seen: set[int] = frozenset(), note: str = "", parent: Case | None = None,
+                situation=None) -> Case:
     """File a case under the item's current version (the version stays with the case).
-    files: material id -> uploaded file; originals_seen: material ids checked at the window."""
+    files: material id -> uploaded file; originals_seen: material ids checked at the window.
+    situation: the chosen 办理情形; the case then holds only that situation's materials (without
+    one, every material of the version). Online, where uploads are the only way in, every
+    required material the case holds must be uploaded."""
     if item.status != ItemStatus.PUBLISHED or item.current_version is None:
         raise ValidationError("该事项暂停或未发布，不能申请")
     version = item.current_version
     if channel not in version.channels and channel != "window":
         raise ValidationError({"channel": "该事项不支持此办理渠道"})
     _check_applicant(applicant)
-    materials = {m.pk: m for m in version.materials.all()}
-    unknown = set(files or {}) - materials.keys()
-    if unknown:
+    online = channel in ONLINE_CHANNELS
+    if online and applicant.type == ApplicantType.CITIZEN and not application.accepts_citizens(version):
+        raise ValidationError({"applicant_type": "本事项只受理企业（法人）申请"})
+    _, all_materials = application.version_situations_and_materials(version)
+    _check_situation(version, situation)
+    materials = (application.situation_materials(all_materials, situation) if situation is not None
+                 else all_materials)
+    by_pk = {m.pk: m for m in materials}
+    files = files or {}
+    if unknown := [m.name for m in all_materials if m.pk in files and m.pk not in by_pk]:
+        raise ValidationError(f"以下材料不属于所选办理情形：{'、'.join(unknown)}")
+    if set(files) - by_pk.keys():
         raise ValidationError("上传的材料不属于本事项")
-    received = today()
-    case = Case.objects.create(
-        number=_next_number(received), kind=Kind.CHILD if parent else Kind.SINGLE, parent=parent, item=item,
-        version=version, department=item.department, channel=channel, status=Status.RECEIVED,
-        applicant_type=applicant.type, enterprise=applicant.enterprise, applicant_name=applicant.name.strip(),
-        applicant_id_number=(applicant.id_number or "").upper(), contact_phone=applicant.phone, submitted_by=actor,
-        station=_station_of(actor, channel), note=note, received_on=received, promised_limit=version.promised_limit,
-        correction_notice_due=work_calendar().add_working_days(received, settings.GAOXIN_CORRECTION_NOTICE_WORKDAYS),
-    )
+    if online:
+        missing = {f"material_{m.pk}": f"请上传“{m.name}”（必要材料）" for m in materials
+                   if m.necessity == Necessity.REQUIRED and m.pk not in files}
+        if missing:
+            raise ValidationError(missing)
+    case = _new_case(item=item, version=version, applicant=applicant, channel=channel, actor=actor, note=note,
+                     parent=parent, situation=situation,
+                     answers={"situation": situation.name} if situation is not None else None)
+    received = case.received_on
     CaseMaterial.objects.bulk_create([
         CaseMaterial(case=case, material=m, original_seen=pk in originals_seen,
-                     received_on=received if (pk in (files or {}) or pk in originals_seen) else None)
-        for pk, m in materials.items()
+                     received_on=received if (pk in files or pk in originals_seen) else None)
+        for pk, m in by_pk.items()
     ])
-    for pk, upload in (files or {}).items():
+    for pk, upload in files.items():
         cm = case.materials.get(material_id=pk)
         cm.file.save(upload.name, upload, save=True)
-    _event(case, "SUBMIT", "", actor, channel=channel)
+    _event(case, "SUBMIT", "", actor, channel=channel, **({"situation": situation.name} if situation else {}))
     audit_record(event_type="case.submitted", actor=actor, subject=case,
                  after={"status": case.status, "item": item.implementation_code, "version": version.number,
-                        "channel": channel})
+                        "channel": channel, **({"situation": situation.name} if situation else {})})
     notifications.case_changed(case, "SUBMIT")
     return case
 
@@ -130,24 +167,133 @@ def _station_of(actor, channel: str):
 
 
 @transaction.atomic
-def bundle_submit(*, bundle, applicant: Applicant, channel: str, actor, note: str = "") -> Case:
-    """一件事: one package case and a child case per item, handled in parallel."""
+def bundle_submit(*, bundle, applicant: Applicant, channel: str, actor, note: str = "",
+                  situations: dict | None = None, files: dict | None = None) -> Case:
+    """一件事 (services.md §8): one package case and a child case per item, handled in parallel.
+    One form (一表申请): the applicant once, the situation per item where the item has several
+    (situations: item id -> Situation). One set of materials (一套材料): files are keyed by the
+    material identity of `application.material_groups`; each is stored once (SharedMaterial)
+    and every child case that needs it refers to that one file. Online, every required
+    material of the combined checklist must be uploaded."""
     _check_applicant(applicant)
+    situations = situations or {}
+    files = files or {}
+    parts = application.bundle_parts(bundle)
+    if not parts:
+        raise ValidationError("该一件事未包含可办理的事项")
+    online = channel in ONLINE_CHANNELS
+    if applicant.type == ApplicantType.CITIZEN and not application.bundle_accepts_citizens(parts):
+        raise ValidationError({"applicant_type": f"“{bundle.name}”只受理企业（法人）申请"})
+    for part in parts:
+        if part.item.status != ItemStatus.PUBLISHED:
+            raise ValidationError(f"“{part.item.name}”暂停办理，暂不能申请“{bundle.name}”")
+        chosen = situations.get(part.item.pk)
+        _check_situation(part.version, chosen, field=part.situation_field)
+        if online and part.situations and chosen is None:
+            raise ValidationError({part.situation_field: f"请选择“{part.item.name}”的办理情形"})
+    groups = application.material_groups(bundle, parts, situations, applicant.type)
+    by_key = {g.key: g for g in groups}
+    if unknown := set(files) - by_key.keys():
+        raise ValidationError(f"以下材料不属于本次申请：{'、'.join(sorted(unknown))}")
+    if online:
+        missing = {g.field_name: f"请上传“{g.name}”（必要材料）" for g in groups if g.required and g.key not in files}
+        if missing:
+            raise ValidationError(missing)
+    answers = {"items": [
+        {"item": p.item.implementation_code, "name": p.item.name,
+         "situation": situations[p.item.pk].name if situations.get(p.item.pk) else ""}
+        for p in parts]}
     received = today()
     package = Case.objects.create(
         number=_next_number(received), kind=Kind.PACKAGE, bundle=bundle, department=bundle.lead_department,
         channel=channel, status=Status.RECEIVED, applicant_type=applicant.type, enterprise=applicant.enterprise,
-        applicant_name=applicant.name.strip(), applicant_id_number=applicant.id_number, contact_phone=applicant.phone,
-        submitted_by=actor, note=note, received_on=received, promised_limit=bundle.promised_limit,
+        applicant_name=applicant.name.strip(), applicant_id_number=(applicant.id_number or "").upper(),
+        contact_phone=applicant.phone, submitted_by=actor, note=note, received_on=received,
+        promised_limit=bundle.promised_limit, answers=answers,
         correction_notice_due=work_calendar().add_working_days(received, settings.GAOXIN_CORRECTION_NOTICE_WORKDAYS),
     )
-    for item in bundle.items.all():
-        child_channel = channel if channel in item.current_version.channels else "window"
-        case_submit(item=item, applicant=applicant, channel=child_channel, actor=actor, note=note, parent=package)
+    stored = {}
+    for key, upload in files.items():
+        shared = SharedMaterial(package=package, key=key, name=by_key[key].name)
+        shared.file.save(upload.name, upload, save=True)
+        stored[key] = shared
+    shared_of = {(p.item.pk, m.pk): stored.get(g.key) for g in groups for p, m in g.members}
+    for part in parts:
+        chosen = situations.get(part.item.pk)
+        child_channel = channel if channel in part.version.channels else "window"
+        child = _new_case(item=part.item, version=part.version, applicant=applicant, channel=child_channel,
+                          actor=actor, note=note, parent=package, situation=chosen,
+                          answers={"situation": chosen.name} if chosen else None)
+        rows = []
+        for material in application.situation_materials(part.materials, chosen) if chosen else part.materials:
+            shared = shared_of.get((part.item.pk, material.pk))
+            rows.append(CaseMaterial(case=child, material=material, shared=shared,
+                                     file=shared.file.name if shared else "",
+                                     received_on=received if shared else None))
+        CaseMaterial.objects.bulk_create(rows)
+        _event(child, "SUBMIT", "", actor, channel=child_channel)
+        audit_record(event_type="case.submitted", actor=actor, subject=child,
+                     after={"status": child.status, "item": part.item.implementation_code,
+                            "version": part.version.number, "channel": child_channel, "package": package.number})
     _event(package, "SUBMIT", "", actor, channel=channel)
     audit_record(event_type="case.submitted", actor=actor, subject=package,
-                 after={"status": package.status, "bundle": bundle.code, "children": bundle.items.count()})
+                 after={"status": package.status, "bundle": bundle.code, "children": len(parts),
+                        "shared_materials": [s.name for s in stored.values()]})
+    notifications.case_changed(package, "SUBMIT")
     return package
+
+
+REGISTERED = {Status.DECIDED_OK, Status.DECIDED_OK_TOLERANCE, Status.DELIVERED}
+
+
+def registers_firm(case: Case) -> bool:
+    """A natural person's case of a registration item (settings.GAOXIN_FIRM_REGISTRATION_ITEMS)
+    that was approved and has no firm recorded yet."""
+    return (case.applicant_type == ApplicantType.CITIZEN and case.status in REGISTERED and case.item_id is not None
+            and case.registered_enterprise_id is None and case.item.name in settings.GAOXIN_FIRM_REGISTRATION_ITEMS)
+
+
+@transaction.atomic
+def case_register_enterprise(*, case: Case, actor, uscc: str, name: str, industry, address: str = ""):
+    """The firm a founder's registration case created: enter its USCC. The firm enters the
+    registry (一企一档) unless it is there already, is recorded on the case, and is bound to the
+    founder's account (accounts.services.founders_bind, which tells the founder)."""
+    from gaoxin.accounts.services import founders_bind
+    from gaoxin.enterprises.models import Enterprise, SizeGroup
+
+    case = Case.objects.select_for_update(of=("self",)).select_related("item").get(pk=case.pk)
+    if not perms.can_record_new_firm(actor, case):
+        raise PermissionDenied("您无权登记新设企业")
+    if case.registered_enterprise_id:
+        raise ValidationError("本办件已登记新设企业")
+    if not registers_firm(case):
+        raise ValidationError("只有自然人申请、已准予的设立登记办件可以登记新设企业")
+    code = normalize_code(uscc or "")
+    if problem := uscc_problem(code):
+        raise ValidationError({"uscc": problem})
+    enterprise = Enterprise.objects.filter(uscc=code).first()
+    created = enterprise is None
+    if created:
+        errors = {}
+        if not (name or "").strip():
+            errors["name"] = "请填写企业名称"
+        if industry is None:
+            errors["industry"] = "请选择所属行业"
+        if errors:
+            raise ValidationError(errors)
+        enterprise = Enterprise.objects.create(
+            uscc=code, name=name.strip(), legal_representative=case.applicant_name, industry=industry,
+            size_group=SizeGroup.BELOW, registered_on=today(), address=(address or "").strip())
+    case.registered_enterprise = enterprise
+    case.save(update_fields=["registered_enterprise", "updated_at"])
+    bound = founders_bind(enterprise=enterprise, id_number=case.applicant_id_number, actor=actor,
+                          source=f"办件{case.number}")
+    _event(case, "REGISTER_ENTERPRISE", case.status, actor, note=f"{enterprise.name}（{enterprise.uscc}）",
+           uscc=enterprise.uscc, bound=len(bound))
+    audit_record(event_type="case.enterprise_registered", actor=actor, subject=case,
+                 after={"uscc": enterprise.uscc, "enterprise": enterprise.name, "new_in_registry": created,
+                        "bound_accounts": len(bound)})
+    return enterprise
 
 
 def _is_blacklisted(case: Case) -> bool:

@@ -7,6 +7,7 @@ import mimetypes
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,9 +25,18 @@ from gaoxin.core.pdf import pdf_response
 from gaoxin.core.views_utils import error_text, paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
-from . import selectors, services
-from .forms import ApplyForm, ReviewForm, ToleranceForm, TrackForm, TransitionForm, WindowIntakeForm
-from .models import Case, CaseMaterial, Kind, Notification, RectificationStatus, Status
+from . import application, selectors, services
+from .forms import (
+    ApplyForm,
+    BundleApplyForm,
+    RegisterFirmForm,
+    ReviewForm,
+    ToleranceForm,
+    TrackForm,
+    TransitionForm,
+    WindowIntakeForm,
+)
+from .models import ApplicantType, Case, CaseMaterial, Kind, Notification, RectificationStatus, Status
 from .workflow import TRANSITIONS, available
 
 
@@ -258,29 +268,66 @@ def case_material_file(request, number: str, material_id: int):
     return response
 
 
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """A service's refusal beside the field it names (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, msgs in exc.message_dict.items():
+            for message in msgs:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, error_text(exc))
+
+
+def _applicant_options(user, *, enterprise_ok: bool, citizen_ok: bool):
+    """Whom this user may apply as: their bound firms, themself as a natural person, both or neither."""
+    enterprises = perms.enterprises_visible_to(user) if enterprise_ok else None
+    if enterprises is not None and not enterprises.exists():
+        enterprises = None
+    citizen = user if citizen_ok and perms.can_apply_as_citizen(user) else None
+    return enterprises, citizen
+
+
+def _next_step(request, *, item=None, bundle=None):
+    """No firm to apply for and not a registered natural person (or the item is for firms only):
+    say why and what to do instead of a dead end."""
+    bundles = [b for b in Bundle.objects.filter(is_published=True).prefetch_related("items__current_version")
+               if application.bundle_accepts_citizens(
+                   [application.Part(item=i, situations=[], materials=[]) for i in b.items.all() if i.current_version_id])]
+    founder_items = (ServiceItem.objects.filter(status="published", name__in=settings.GAOXIN_FIRM_REGISTRATION_ITEMS)
+                     .select_related("current_version"))
+    return render(request, "cases/apply_next_step.html", {
+        "item": item, "bundle": bundle, "founder_bundles": bundles,
+        "founder_items": [i for i in founder_items if i.current_version and "web" in i.current_version.channels],
+        "is_citizen": perms.can_apply_as_citizen(request.user),
+    })
+
+
 @require(perms.can_apply_online)
 def apply_online(request, code: str):
+    """网上办: the applicant picks the 办理情形 (carried from the guide as ?situation=), which
+    decides the materials asked for; changing it reloads the form (htmx, or a plain GET)."""
     item = get_object_or_404(ServiceItem.objects.select_related("current_version"), implementation_code=code,
                              status="published")
     version = item.current_version
     if "web" not in version.channels:
         messages.error(request, "本事项暂不支持网上办理，请到窗口或驿站办理。")
         return redirect("guide_detail", code=code)
-    enterprises = Enterprise.objects.filter(memberships__user=request.user)
-    if not enterprises.exists():
-        messages.error(request, "您的账号尚未绑定企业，请先到窗口办理企业绑定。")
-        return redirect("guide_detail", code=code)
-    materials = list(version.materials.all())
-    form = ApplyForm(request.POST or None, request.FILES or None, enterprises=enterprises, materials=materials,
-                     initial={"contact_phone": request.user.phone})
-    if request.method == "POST" and form.is_valid():
-        enterprise = form.cleaned_data["enterprise"]
+    enterprises, citizen = _applicant_options(request.user, enterprise_ok=application.accepts_enterprises(version),
+                                              citizen_ok=application.accepts_citizens(version))
+    if enterprises is None and citizen is None:
+        return _next_step(request, item=item)
+    situations, all_materials = application.version_situations_and_materials(version)
+    posted = request.method == "POST"
+    situation = application.pick_situation(situations, (request.POST if posted else request.GET).get("situation"))
+    materials = application.situation_materials(all_materials, situation)
+    form = ApplyForm(request.POST if posted else None, request.FILES if posted else None, enterprises=enterprises,
+                     citizen=citizen, situations=situations, materials=materials,
+                     initial={"contact_phone": request.user.phone, "situation": situation})
+    if posted and form.is_valid():
         try:
             case = services.case_submit(
                 item=item, channel="web", actor=request.user, files=form.files_by_material(),
-                note=form.cleaned_data["note"],
-                applicant=services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise,
-                                             phone=form.cleaned_data["contact_phone"]),
+                note=form.cleaned_data["note"], applicant=form.applicant(), situation=situation,
             )
             if version.case_type == CaseType.IMMEDIATE:
                 case = services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
@@ -289,8 +336,9 @@ def apply_online(request, code: str):
                 messages.success(request, f"申请已提交，办件编号 {case.number}，请留意受理通知。")
             return redirect("case_detail", number=case.number)
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
-    return render(request, "cases/apply.html", {"item": item, "v": version, "form": form})
+            _add_service_errors(form, exc)
+    return render(request, "cases/apply.html", {"item": item, "v": version, "form": form, "situations": situations,
+                                                "situation": situation, "citizen": citizen})
 
 
 @require(perms.can_register_case)
@@ -326,31 +374,74 @@ def window_intake(request, code: str):
 
 
 def bundle_apply(request, code: str):
-    bundle = get_object_or_404(Bundle, code=code, is_published=True)
+    """一件事一表申请: the applicant once, the situation of each item, the union of the items'
+    materials deduplicated (one upload serves every item that needs it)."""
+    bundle = get_object_or_404(Bundle.objects.select_related("zone", "lead_department"), code=code, is_published=True)
     user = request.user
-    if user.role == Role.ENTERPRISE:
-        enterprises = Enterprise.objects.filter(memberships__user=user)
-    elif perms.can_register_case(user):
-        enterprises = None
-    else:
+    staff = perms.can_register_case(user)
+    if not staff and not perms.can_apply_online(user):
         raise PermissionDenied("您无权申请")
-    if request.method == "POST":
-        uscc = "".join(request.POST.get("uscc", "").split()).upper()
-        pool = enterprises if enterprises is not None else Enterprise.objects.all()
-        enterprise = pool.filter(uscc=uscc).first()
-        phone = request.POST.get("contact_phone", "").strip()
-        if enterprise is None:
-            messages.error(request, "请选择或填写有效的申请企业")
-        elif not phone:
-            messages.error(request, "请填写联系电话")
-        else:
-            package = services.bundle_submit(
-                bundle=bundle, actor=user, channel="web" if user.role == Role.ENTERPRISE else "window",
-                applicant=services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise, phone=phone),
-                note=request.POST.get("note", "")[:500])
-            messages.success(request, f"“{bundle.name}”已提交，办件编号 {package.number}。")
+    parts = application.bundle_parts(bundle)
+    if staff:
+        enterprises = citizen = None
+    else:
+        enterprises, citizen = _applicant_options(user, enterprise_ok=True,
+                                                  citizen_ok=application.bundle_accepts_citizens(parts))
+        if enterprises is None and citizen is None:
+            return _next_step(request, bundle=bundle)
+    posted = request.method == "POST"
+    source = request.POST if posted else request.GET
+    type_choices = ([ApplicantType.ENTERPRISE] if enterprises is not None or staff else []) + \
+        ([ApplicantType.CITIZEN] if citizen is not None or staff else [])
+    applicant_type = source.get("applicant_type") if source.get("applicant_type") in type_choices else type_choices[0]
+    chosen = {p.item.pk: application.pick_situation(p.situations, source.get(p.situation_field)) for p in parts}
+    groups = application.material_groups(bundle, parts, chosen, applicant_type)
+    initial = {"contact_phone": "" if staff else user.phone, "applicant_type": applicant_type,
+               **{p.situation_field: chosen[p.item.pk] for p in parts}}
+    form = BundleApplyForm(request.POST if posted else None, request.FILES if posted else None, parts=parts,
+                           groups=groups, enterprises=enterprises, citizen=citizen, staff=staff, initial=initial)
+    if posted and form.is_valid():
+        channel = "web" if user.role == Role.ENTERPRISE else {Role.AGENT: "proxy", Role.STATION_OFFICER: "station"}.get(
+            user.role, "window")
+        try:
+            package = services.bundle_submit(bundle=bundle, actor=user, channel=channel, applicant=form.applicant(),
+                                             note=form.cleaned_data["note"], situations=form.situations(),
+                                             files=form.files_by_key())
+            messages.success(request, f"“{bundle.name}”已提交，办件编号 {package.number}。"
+                                      f"{len(parts)}个事项将一次受理、并联办理。")
             return redirect("case_detail", number=package.number)
-    return render(request, "cases/bundle_apply.html", {"bundle": bundle, "enterprises": enterprises})
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+    items = [(p, chosen[p.item.pk], form[p.situation_field]) for p in parts]
+    return render(request, "cases/bundle_apply.html", {
+        "bundle": bundle, "form": form, "parts": parts, "items": items, "applicant_type": applicant_type,
+        "questions": [row for row in items if len(row[0].situations) > 1],
+        "type_choices": [(t, ApplicantType(t).label) for t in type_choices], "citizen": citizen, "staff": staff,
+        "shared_count": sum(1 for g in groups if len(g.item_names) > 1 or g.bundle_form),
+    })
+
+
+def case_register_firm(request, number: str):
+    """The officer or the window enters the USCC of the firm a founder's registration case
+    created; the firm is bound to the founder's account."""
+    case = _case(request, number)
+    if not perms.can_record_new_firm(request.user, case):
+        raise PermissionDenied("您无权登记新设企业")
+    if not services.registers_firm(case):
+        messages.error(request, "本办件不能登记新设企业（须为自然人申请、已准予且尚未登记企业的设立登记办件）。")
+        return redirect("case_detail", number=number)
+    form = RegisterFirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enterprise = services.case_register_enterprise(case=case, actor=request.user, uscc=data["uscc"],
+                                                           name=data["name"], industry=data["industry"],
+                                                           address=data["address"])
+            messages.success(request, f"新设企业“{enterprise.name}”已登记，并已绑定到申请人的账号。")
+            return redirect("case_detail", number=number)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+    return render(request, "cases/register_firm.html", {"case": case, "form": form})
 
 
 @login_not_required

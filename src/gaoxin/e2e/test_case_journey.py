@@ -2,11 +2,14 @@
 that material owed (容缺受理); the enterprise supplies it; the department approves; the window
 delivers; the enterprise sees the result and rates the service."""
 
+import re
+
 import pytest
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases import services
+from gaoxin.cases.models import Case
 from gaoxin.cases.models import cn_date
 from gaoxin.catalog.tests.factories import department, make_item
 from gaoxin.core.selectors import work_calendar
@@ -31,10 +34,15 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
 
     ent = session(browser, live_server, "ent")
     ent.goto(f"{live_server.url}/guide/{item.implementation_code}/")
+    # The situation picked on the guide goes with 网上办 and decides the materials asked for.
+    ent.get_by_label("请选择您的办理情形：").select_option(label="有限责任公司")
+    ent.wait_for_selector("[data-testid=apply-online][href*='situation=']")
     ent.get_by_test_id("apply-online").click()
-    ent.wait_for_url("**/apply/")
+    ent.wait_for_url("**/apply/?situation=*")
+    assert "有限责任公司" in ent.get_by_test_id("chosen-situation").inner_text()
+    assert ent.get_by_label("合伙协议").count() == 0
     ent.get_by_label("联系电话").fill("13812345678")
-    for label in ("企业设立登记申请表", "公司章程", "合伙协议"):
+    for label in ("企业设立登记申请表", "公司章程"):
         ent.get_by_label(label).set_input_files(str(form_pdf))
     ent.get_by_role("button", name="提交申请").click()
     ent.wait_for_url("**/cases/GX*/")
@@ -78,3 +86,67 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     ent.get_by_label("非常满意").check()
     ent.get_by_role("button", name="提交评价").click()
     assert "评价：非常满意" in ent.content()
+
+
+def test_founder_registers_and_applies_for_startup_in_one_form(live_server, browser, tmp_path):
+    """A founder without a firm registers as a natural person (the ID number's check digit is
+    verified), then applies for 企业开办一件事 in one combined form, choosing the situation and
+    uploading the combined application form once for both items."""
+    from django.core.files.base import ContentFile
+
+    from gaoxin.cases.models import CaseMaterial, Kind, SharedMaterial
+    from gaoxin.catalog.models import Bundle, BundleItem, Material
+
+    admin = UserFactory(role=Role.ZONE_ADMIN)
+    market = department()
+    item = make_item(admin, channels=["window", "web"], service_object="both")
+    seal = make_item(admin, code="43037106XK0002", name="印章刻制备案", situations=(), channels=["window", "web"],
+                     dept=department("public-security", "公安局"))
+    Material.objects.create(version=seal.current_version, name="营业执照", necessity="required", sort_order=1)
+    bundle = Bundle.objects.create(code="startup-one", name="企业开办一件事", zone=item.zone, lead_department=market,
+                                   promised_limit=1)
+    bundle.form.save("startup.xlsx", ContentFile(b"PK\x03\x04 combined form"))
+    BundleItem.objects.bulk_create([BundleItem(bundle=bundle, item=item, sort_order=0),
+                                    BundleItem(bundle=bundle, item=seal, sort_order=1)])
+    upload = tmp_path / "材料.pdf"
+    upload.write_bytes(b"%PDF-1.4 founder")
+
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/guide/bundles/startup-one/")
+    page.get_by_role("link", name="申请“企业开办一件事”").click()
+    page.wait_for_url(re.compile(r".*/accounts/login/\?next=/guide/bundles/startup-one/apply/$"))
+    page.get_by_test_id("register-link").click()
+    page.get_by_label("真实姓名").fill("孙悦")
+    page.get_by_label("居民身份证号码").fill("110105194912310021")
+    page.get_by_role("textbox", name="手机号码").fill("13907320001")
+    page.locator("#id_password1").fill("Xingfu-2026!")
+    page.get_by_label("确认密码").fill("Xingfu-2026!")
+    page.get_by_label("本人同意").check()
+    page.get_by_role("button", name="注册").click()
+    assert "校验码错误" in page.get_by_test_id("error-id_number").inner_text()
+    page.get_by_label("居民身份证号码").fill("11010519491231002X")
+    page.locator("#id_password1").fill("Xingfu-2026!")
+    page.get_by_label("确认密码").fill("Xingfu-2026!")
+    page.get_by_role("button", name="注册").click()
+    page.wait_for_url("**/guide/bundles/startup-one/apply/")
+    assert "孙悦" in page.get_by_test_id("citizen-applicant").inner_text()
+
+    page.get_by_label("企业设立登记 · 办理情形").select_option(label="有限责任公司")
+    page.wait_for_selector("#apply-form >> text=公司章程")
+    assert page.get_by_label("合伙协议").count() == 0
+    combined = page.get_by_label("企业开办一件事申请表（一表申请）")
+    assert combined.count() == 1  # one upload for both items' application forms
+    combined.set_input_files(str(upload))
+    page.get_by_label("公司章程").set_input_files(str(upload))
+    page.get_by_role("button", name="提交一件事申请").click()
+    page.wait_for_url("**/cases/GX*/")
+    assert "一表申请内容" in page.content() and "有限责任公司" in page.content()
+    assert "共用于2个事项" in page.get_by_test_id("shared-materials").inner_text()
+
+    package = Case.objects.get(kind=Kind.PACKAGE)
+    assert package.applicant_type == "citizen" and package.applicant_id_number == "11010519491231002X"
+    shared = SharedMaterial.objects.get(package=package, name="企业开办一件事申请表（一表申请）")
+    uses = CaseMaterial.objects.filter(shared=shared)
+    assert uses.count() == 2 and {u.file.name for u in uses} == {shared.file.name}
+    assert {u.case.parent_id for u in uses} == {package.pk}

@@ -14,20 +14,27 @@ def pdf(name="申请表.pdf", size=100):
 
 
 def apply_data(item, enterprise, **files):
+    """The form as filled for the item's first situation (有限责任公司 in the fixture)."""
+    situation = item.current_version.situations.first()
     data = {"enterprise": enterprise.pk, "contact_phone": "13812345678", "note": "请尽快办理"}
-    for m in item.current_version.materials.filter(necessity="required"):
+    materials = item.current_version.materials.filter(necessity="required")
+    if situation is not None:
+        data["situation"] = situation.pk
+        materials = [m for m in materials if not m.situations.exists() or m.situations.filter(pk=situation.pk).exists()]
+    for m in materials:
         data[f"material_{m.pk}"] = files.get("file") or pdf()
     return data
 
 
 def test_enterprise_applies_online(enterprise_client, item, own_enterprise, enterprise_user):
-    page = enterprise_client.get(f"/guide/{item.implementation_code}/apply/")
+    situation = item.current_version.situations.get(name="有限责任公司")
+    page = enterprise_client.get(f"/guide/{item.implementation_code}/apply/?situation={situation.pk}")
     assert page.status_code == 200 and "公司章程" in page.content.decode()
     response = enterprise_client.post(f"/guide/{item.implementation_code}/apply/", apply_data(item, own_enterprise))
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
     assert case.channel == "web" and case.status == Status.RECEIVED and case.version == item.current_version
-    assert case.materials.filter(file__gt="").count() == 3
+    assert case.situation == situation and case.materials.filter(file__gt="").count() == 2
     html = enterprise_client.get(f"/cases/{case.number}/").content.decode()
     assert "已接件" in html and case.number in html
 
