@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # ("码上查": a QR code on the wall opens them), their read-only API, case tracking by number + ID
 # and the per-mu evaluation's public notice (公示).
 PUBLIC = {"login", "set_language", "healthz", "track", "evaluation_notice", "evaluation_notice_print", "home",
-          "public_notices", "policy_publicity"}
+          "public_notices", "policy_publicity", "register"}
 PUBLIC_PREFIXES = ("guide_", "catalog-item", "catalog-zone", "catalog-bundle")
 
 
