@@ -192,6 +192,17 @@ def test_combined_form_asks_the_applicant_once_and_each_material_once(enterprise
     assert "公司章程" in html and "合伙协议" not in html
 
 
+def test_application_pages_keep_a_query_budget(enterprise_client, founder_client, bundle, item,
+                                                django_assert_max_num_queries):
+    partner = situation(item, "有限责任公司")
+    with django_assert_max_num_queries(14):
+        assert enterprise_client.get(f"/guide/bundles/{bundle.code}/apply/?situation_{item.pk}={partner.pk}").status_code == 200
+    with django_assert_max_num_queries(13):
+        assert enterprise_client.get(f"/guide/{item.implementation_code}/apply/?situation={partner.pk}").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert founder_client.get(f"/guide/{bundle.items.get(name='印章刻制备案').implementation_code}/apply/").status_code == 200
+
+
 def bundle_post(bundle, item, enterprise=None, **overrides):
     _, _, groups = groups_of(bundle)
     data = {f"situation_{item.pk}": situation(item, "有限责任公司").pk, "contact_phone": "13812345678",
