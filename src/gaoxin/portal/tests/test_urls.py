@@ -1,28 +1,32 @@
-"""Walk every URL pattern: anonymous users are sent to log in (pages) or get 401 (API)."""
+"""Walk every URL pattern. A route whose view is declared public must answer an anonymous visitor
+with a real object behind it (200, never 404, never a redirect to log in); every other route
+sends the visitor to log in (pages) or answers 401 (API)."""
 
+import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
-# Pages that must be reachable without an account: log-in, the public service guides
-# ("码上查": a QR code on the wall opens them), their read-only API, case tracking by number + ID
-# and the per-mu evaluation's public notice (公示).
-PUBLIC = {"login", "set_language", "healthz", "track", "evaluation_notice", "evaluation_notice_print", "home",
-          "public_notices", "policy_publicity", "register"}
-PUBLIC_PREFIXES = ("guide_", "catalog-item", "catalog-zone", "catalog-bundle")
-
-
-def is_public(name: str) -> bool:
-    return name in PUBLIC or name.startswith(PUBLIC_PREFIXES)
+from gaoxin.accounts.tests.factories import OrgUnitFactory
+from gaoxin.catalog.tests.factories import make_item
+from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
 
 
-def _walk(patterns, prefix=""):
+def _walk(patterns, prefix="", namespace=""):
     for p in patterns:
         if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + _segment(p))
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + _segment(p), ns)
         elif isinstance(p, URLPattern):
-            yield prefix + _segment(p), p
+            yield prefix + _segment(p), f"{namespace}{p.name}" if p.name else prefix + _segment(p), p.callback
 
 
 def _segment(p) -> str:
@@ -30,25 +34,197 @@ def _segment(p) -> str:
 
 
 def _concrete(route: str) -> str:
-    """A real path for a route: year-like parameters get 2026, other parameters 1."""
+    """A path for a route with placeholder parameters: year-like ones get 2026, others 1."""
     route = re.sub(r"\(\?P<[a-z_]+>[^)]*\)", "1", route)
     route = re.sub(r"<int:year>", "2026", route)
     route = re.sub(r"<(?:[a-z_]+:)?[a-z_]+>", "1", route)
     return "/" + route.replace("\\", "")
 
 
-ROUTES = sorted({(_concrete(r), p.name or "") for r, p in _walk(get_resolver().url_patterns)})
+def declared_public(path: str, view) -> bool:
+    """Whether anyone may call the view, decided the way the request is: DRF views by their
+    permission classes (all AllowAny); other views under /api/ are open, because
+    gaoxin.core.middleware.LoginRequiredMiddleware leaves /api/ to DRF; every other view by the
+    `login_required` attribute that Django's LoginRequiredMiddleware reads (@login_not_required)."""
+    cls = getattr(view, "cls", None)
+    if isinstance(cls, type) and issubclass(cls, APIView):
+        return all(issubclass(p, AllowAny) for p in cls.permission_classes)
+    if path.startswith("/api/"):
+        return True
+    return getattr(view, "login_required", True) is False
+
+
+# (concrete path with placeholders, route name qualified by its namespace, declared public)
+ROUTES = sorted({(_concrete(route), name, declared_public("/" + route, view))
+                 for route, name, view in _walk(get_resolver().url_patterns)})
+
+
+# --- real objects for the public routes ---------------------------------------------------------
+
+@pytest.fixture
+def item(admin_user):
+    """A published service item with situations and a required material carrying a blank form
+    and a filled sample (the catalogue's own test helper)."""
+    return make_item(admin_user)
+
+
+@pytest.fixture
+def material(item):
+    return item.current_version.materials.exclude(blank_form="").get()
+
+
+@pytest.fixture
+def bundle(item):
+    from gaoxin.catalog.models import Bundle, BundleItem
+
+    bundle = Bundle.objects.create(code="startup-one", name="企业开办一件事", zone=item.zone,
+                                   lead_department=item.department, promised_limit=3, shared_materials="营业执照")
+    bundle.form.save("form.xlsx", ContentFile(b"PK\x03\x04 bundle form"), save=True)
+    BundleItem.objects.create(bundle=bundle, item=item)
+    return bundle
+
+
+@pytest.fixture
+def case(item, clerk_user, own_enterprise):
+    """A case registered at the window for an enterprise: tracked by its number and the USCC."""
+    from gaoxin.cases import services
+
+    required = set(item.current_version.materials.filter(necessity="required").values_list("pk", flat=True))
+    return services.case_submit(item=item, channel="window", actor=clerk_user, originals_seen=required,
+                                applicant=services.Applicant(type="enterprise", name=own_enterprise.name,
+                                                             enterprise=own_enterprise))
+
+
+@pytest.fixture
+def notice_cycle(admin_user):
+    """An evaluation cycle scored and in its public-notice window (公示), walked through the
+    cycle's own services with the tax bureau's figures, as the evaluation tests do."""
+    from gaoxin.evaluation import services
+    from gaoxin.evaluation.models import CycleStatus as S
+    from gaoxin.evaluation.tests.conftest import TAXES, supply
+    from gaoxin.evaluation.tests.helpers import walk
+
+    tax_unit = OrgUnitFactory(name="国家税务总局湘潭高新区税务局", short_name="税务", code="tax")
+    OrgUnitFactory(name="统计局", short_name="统计", code="statistics")
+    firms = [EnterpriseFactory() for _ in TAXES]
+    for firm in firms:
+        LandParcelFactory(enterprise=firm)
+    cycle = services.cycle_create(actor=admin_user, data_year=2025, name="2025年度亩产效益综合评价")
+    services.participants_populate(actor=admin_user, cycle=cycle)
+    cycle = walk(cycle, admin_user, S.SCOPE_CONFIRMED, S.COLLECTING)
+    supply(cycle, admin_user, tax_unit, firms)
+    cycle = walk(cycle, admin_user, S.DEPT_REVIEW, S.ENTERPRISE_CONFIRM, S.SCORED, S.APPROVED_FOR_NOTICE,
+                 S.PUBLIC_NOTICE)
+    assert cycle.status == S.PUBLIC_NOTICE
+    return cycle
+
+
+@pytest.fixture
+def award_on_notice(own_enterprise, admin_user, department):
+    """A policy award on public notice (兑现公示)."""
+    from gaoxin.benefits.models import AppStatus, BenefitApplication
+    from gaoxin.benefits.tests.test_flow import make_policy
+
+    policy = make_policy(department)
+    return BenefitApplication.objects.create(number="ZC1", enterprise=own_enterprise, policy=policy, policy_version=1,
+                                             status=AppStatus.PUBLICITY, amount_approved=12.5, created_by=admin_user,
+                                             notice_end=dt.date.today() + dt.timedelta(days=7))
+
+
+@dataclass(frozen=True)
+class Public:
+    """How to call one public route anonymously: the fixtures holding its real objects, the
+    concrete URL made from them, and what a correct answer is."""
+
+    url: Callable[[SimpleNamespace], str]  # from the objects (o.<fixture name>) to the concrete URL
+    needs: tuple[str, ...] = ()  # fixtures that put the objects in the database
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    status: int = 200
+    location: str | None = None  # for a redirect: where it must go (never to the log-in page)
+    shows: Callable[[SimpleNamespace], str] | None = None  # text of the object the answer must contain
+
+
+# Every route a view declares public, with a concrete URL over real objects. Adding a public
+# page or API route? Add its entry here (and a fixture for the objects it shows):
+# test_every_public_route_is_in_the_table fails until you do.
+PUBLIC_URLS: dict[str, Public] = {
+    "home": Public(lambda o: "/", shows=lambda o: "办事指南"),
+    "public_notices": Public(lambda o: reverse("public_notices"), needs=("award_on_notice",),
+                             shows=lambda o: o.award_on_notice.policy.title),
+    "policy_publicity": Public(lambda o: reverse("policy_publicity", args=[o.award_on_notice.policy.code]),
+                               needs=("award_on_notice",), shows=lambda o: o.award_on_notice.enterprise.name),
+    "login": Public(lambda o: reverse("login"), shows=lambda o: "用户登录"),
+    "register": Public(lambda o: reverse("register"), shows=lambda o: "注册"),
+    "admin:login": Public(lambda o: reverse("admin:login")),
+    # POST-only language switch: Django's set_language answers with a redirect to `next`.
+    "set_language": Public(lambda o: reverse("set_language"), method="post",
+                           data={"language": "zh-hans", "next": "/guide/"}, status=302, location="/guide/"),
+    "healthz": Public(lambda o: reverse("healthz"), shows=lambda o: "ok"),
+    "track": Public(lambda o: f"{reverse('track')}?number={o.case.number}&identity={o.own_enterprise.uscc}",
+                    needs=("case", "own_enterprise"), shows=lambda o: o.case.number),
+    "evaluation_notice": Public(lambda o: reverse("evaluation_notice", args=[o.notice_cycle.pk]),
+                                needs=("notice_cycle",), shows=lambda o: "公示期"),
+    "evaluation_notice_print": Public(lambda o: reverse("evaluation_notice_print", args=[o.notice_cycle.pk]),
+                                      needs=("notice_cycle",), shows=lambda o: "予以公示"),
+    "guide_index": Public(lambda o: f"{reverse('guide_index')}?q={o.item.implementation_code}", needs=("item",),
+                          shows=lambda o: o.item.name),
+    "guide_zone_qr_sheet": Public(lambda o: reverse("guide_zone_qr_sheet", args=[o.item.zone.code]), needs=("item",),
+                                  shows=lambda o: o.item.name),
+    "guide_bundle": Public(lambda o: reverse("guide_bundle", args=[o.bundle.code]), needs=("bundle",),
+                           shows=lambda o: o.bundle.name),
+    "guide_bundle_form": Public(lambda o: reverse("guide_bundle_form", args=[o.bundle.code]), needs=("bundle",)),
+    "guide_detail": Public(lambda o: reverse("guide_detail", args=[o.item.implementation_code]), needs=("item",),
+                           shows=lambda o: o.item.name),
+    "guide_poster": Public(lambda o: reverse("guide_poster", args=[o.item.implementation_code]), needs=("item",),
+                           shows=lambda o: o.item.name),
+    # A PDF where WeasyPrint is installed, the print-ready page where it is not: 200 either way.
+    "guide_poster_pdf": Public(lambda o: reverse("guide_poster_pdf", args=[o.item.implementation_code]),
+                               needs=("item",)),
+    "guide_qr": Public(lambda o: reverse("guide_qr", args=[o.item.implementation_code, "png"]), needs=("item",)),
+    "guide_download": Public(lambda o: reverse("guide_download", args=[
+        o.material.version.item.implementation_code, o.material.pk, "blank"]), needs=("material",)),
+    "catalog-item-list": Public(lambda o: reverse("catalog-item-list"), needs=("item",),
+                                shows=lambda o: o.item.implementation_code),
+    "catalog-item-detail": Public(lambda o: reverse("catalog-item-detail", args=[o.item.implementation_code]),
+                                  needs=("item",), shows=lambda o: o.item.name),
+    "catalog-zone-list": Public(lambda o: reverse("catalog-zone-list"), needs=("item",),
+                                shows=lambda o: o.item.zone.name),
+    "catalog-zone-detail": Public(lambda o: reverse("catalog-zone-detail", args=[o.item.zone.code]), needs=("item",),
+                                  shows=lambda o: o.item.zone.name),
+    "catalog-bundle-list": Public(lambda o: reverse("catalog-bundle-list"), needs=("bundle",),
+                                  shows=lambda o: o.bundle.name),
+    "catalog-bundle-detail": Public(lambda o: reverse("catalog-bundle-detail", args=[o.bundle.code]),
+                                    needs=("bundle",), shows=lambda o: o.bundle.name),
+}
+
+
+def test_every_public_route_is_in_the_table():
+    declared = {name for _, name, public in ROUTES if public}
+    assert sorted(declared - PUBLIC_URLS.keys()) == [], "public routes without a concrete URL in PUBLIC_URLS"
+    assert sorted(PUBLIC_URLS.keys() - declared) == [], "PUBLIC_URLS entries whose route is not (or no longer) public"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path,name", ROUTES)
-def test_anonymous_is_refused_everywhere(client, path, name):
-    if name in PUBLIC:
-        return
+@pytest.mark.parametrize("name", sorted(PUBLIC_URLS))
+def test_public_route_answers_anonymously(client, request, name):
+    entry = PUBLIC_URLS[name]
+    objects = SimpleNamespace(**{n: request.getfixturevalue(n) for n in entry.needs})
+    url = entry.url(objects)
+    assert resolve(urlsplit(url).path).view_name == name, url  # the entry calls its own route
+    response = getattr(client, entry.method)(url, entry.data)
+    assert response.status_code == entry.status, (url, response.status_code, response.get("Location"))
+    if entry.location is not None:
+        assert response["Location"] == entry.location, url
+    if entry.shows is not None:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert entry.shows(objects) in body.decode(), url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path,name", sorted((p, n) for p, n, public in ROUTES if not public))
+def test_anonymous_is_refused_everywhere_else(client, path, name):
     response = client.get(path)
-    if is_public(name):
-        assert response.status_code in (200, 404), path  # answered, never sent to log in
-        return
     if path.startswith("/api/"):
         assert response.status_code == 401, path
     else:
@@ -57,14 +233,8 @@ def test_anonymous_is_refused_everywhere(client, path, name):
 
 
 def test_walk_found_the_routes():
-    paths = {p for p, _ in ROUTES}
+    paths = {p for p, _, _ in ROUTES}
     assert {"/enterprises/", "/enterprises/1/", "/api/v1/enterprises/", "/calendar/2026/"} <= paths
-
-
-@pytest.mark.django_db
-def test_public_pages_answer(client):
-    assert client.get("/accounts/login/").status_code == 200
-    assert client.get("/healthz").content == b"ok"
 
 
 @pytest.mark.django_db
