@@ -333,14 +333,14 @@ def test_founder_applies_for_a_registration_item_in_their_own_name(founder_clien
 
 
 def test_founder_on_an_item_for_firms_only_gets_a_next_step(founder_client, item, bundle):
-    # 企业设立登记 is for firms only in the fixture; the startup bundle accepts natural persons.
-    item.current_version.service_object = "legal"
-    item.current_version.save(update_fields=["service_object"])
+    # 印章刻制备案 is for firms only; the startup bundle (through 企业设立登记) accepts natural persons.
     seal = bundle.items.get(name="印章刻制备案")
     response = founder_client.get(f"/guide/{seal.implementation_code}/apply/")
     html = response.content.decode()
     assert response.status_code == 200 and 'data-testid="next-step"' in html
     assert "企业登记办结后，新企业会自动绑定到您的账号" in html
+    assert f'href="/guide/bundles/{bundle.code}/apply/"' in html  # the way on: 企业开办 as a natural person
+    assert f'href="/guide/{item.implementation_code}/apply/"' in html
 
 
 def test_user_without_firm_or_id_number_is_shown_what_to_do(item, bundle):
@@ -349,7 +349,7 @@ def test_user_without_firm_or_id_number_is_shown_what_to_do(item, bundle):
         response = stray.get(url)
         html = response.content.decode()
         assert response.status_code == 200 and 'data-testid="next-step"' in html
-        assert "/accounts/register/" in html and "企业绑定" in html
+        assert "自然人注册" in html and "企业绑定" in html and 'href="/accounts/logout/"' not in html
 
 
 def test_anonymous_applicant_is_sent_to_log_in_which_offers_registration(client, item):
