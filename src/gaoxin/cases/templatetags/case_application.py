@@ -30,3 +30,9 @@ def case_application(context, case):
         "answers": [a for a in case.answers.get("items", []) if a.get("situation")] if case.kind == Kind.PACKAGE else [],
         "can_record_firm": services.registers_firm(case) and perms.can_record_new_firm(user, case),
     }
+
+
+@register.filter
+def may_apply_online(user) -> bool:
+    """网上办 is for applicants: visitors are sent to log in (or register); staff register cases instead."""
+    return not user.is_authenticated or perms.can_apply_online(user)

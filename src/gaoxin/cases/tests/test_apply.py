@@ -60,6 +60,9 @@ def test_guide_link_carries_the_chosen_situation(client, item):
     html = partial.content.decode()
     assert 'hx-swap-oob="true"' in html and f"apply/?situation={partner.pk}" in html
     assert "<html" not in html
+    # Staff register cases at the window instead: no 网上办 button they could not use.
+    clerk = login(UserFactory(role=Role.WINDOW_CLERK))
+    assert 'data-testid="apply-online"' not in clerk.get(f"/guide/{item.implementation_code}/").content.decode()
 
 
 def test_apply_form_asks_only_for_the_situation_materials(enterprise_client, item):
