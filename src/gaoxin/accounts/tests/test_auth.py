@@ -24,9 +24,11 @@ def _login(client, password):
 def test_login_and_logout(person):
     c = Client()
     assert _login(c, PASSWORD).status_code == 302
-    assert c.get("/").status_code == 200
+    assert c.get("/enterprises/").status_code == 200
+    assert 'data-testid="current-user"' in c.get("/").content.decode()
     c.post("/accounts/logout/")
-    assert c.get("/").status_code == 302
+    assert c.get("/enterprises/").status_code == 302
+    assert 'data-testid="public-home"' in c.get("/").content.decode()  # the visitor's home
 
 
 def test_wrong_password_shows_chinese_error(person):
@@ -45,7 +47,7 @@ def test_lockout_after_repeated_failures(person, settings):
     assert "已被暂时锁定" in locked.content.decode()
     # Even the right password is refused while locked out.
     assert _login(c, PASSWORD).status_code == 429
-    assert c.get("/").status_code == 302
+    assert c.get("/enterprises/").status_code == 302
 
 
 def test_argon2_is_the_production_hasher():
