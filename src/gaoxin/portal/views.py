@@ -99,7 +99,11 @@ def home(request):
         stats["enterprises"] = enterprises_visible_to(user).count()
     else:
         stats["my_enterprises"] = list(enterprises_visible_to(user).values("id", "name"))
-    return render(request, "portal/home.html", {"cards": cards, "stats": stats})
+    citizen = not stats.get("my_enterprises") and perms.can_apply_as_citizen(user)
+    return render(request, "portal/home.html", {
+        "cards": cards, "stats": stats, "citizen": citizen,
+        "bundles": selectors.published_bundles() if citizen else [],
+    })
 
 
 def public_home(request):

@@ -53,3 +53,16 @@ def test_every_home_card_opens_for_its_role(client, role, department):
         url = _url(name)
         assert url in html, title
         assert client.get(url).status_code == 200, (role, title, url)
+
+
+@pytest.mark.django_db
+def test_a_founder_without_a_firm_is_shown_the_way_to_start_one(client):
+    from gaoxin.catalog.models import Bundle
+    from gaoxin.catalog.tests.factories import department, zone
+
+    bundle = Bundle.objects.create(code="startup-one", name="企业开办一件事", zone=zone(), lead_department=department(),
+                                   promised_limit=1)
+    founder = UserFactory(role=Role.ENTERPRISE, id_number="430302199001011234")
+    client.force_login(founder)
+    html = client.get("/").content.decode()
+    assert 'data-testid="founder-next-step"' in html and reverse("guide_bundle", args=[bundle.code]) in html
