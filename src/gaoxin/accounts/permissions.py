@@ -167,6 +167,16 @@ def case_file_views_are_audited(user) -> bool:
     return is_staff_role(user)
 
 
+def can_decide_case(user, case) -> bool:
+    """准予 / 不予许可: officers of the department that handles the case."""
+    return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and case.department_id == user.org_unit_id
+
+
+def can_deliver_case(user, case) -> bool:
+    """送达（出件）: the centre's window ("窗口统一出件") or the deciding department."""
+    return has_role(user, Role.WINDOW_CLERK, Role.ZONE_ADMIN) or can_decide_case(user, case)
+
+
 def rectifications_visible_to(user) -> QuerySet:
     from gaoxin.cases.models import Rectification
 

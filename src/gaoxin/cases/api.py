@@ -16,7 +16,7 @@ from gaoxin.core.api import raise_api_error
 from gaoxin.enterprises.models import Enterprise
 
 from . import selectors, services
-from .models import Case, CaseEvent
+from .models import DELIVER_METHODS, Case, CaseEvent, Decision
 from .workflow import TRANSITIONS
 
 
@@ -41,11 +41,29 @@ class CaseSerializer(serializers.ModelSerializer):
                   "due_provisional", "tolerance", "tolerance_due", "decided_on", "delivered_on"]
 
 
+class DecisionSerializer(serializers.ModelSerializer):
+    outcome_display = serializers.CharField(source="get_outcome_display")
+    department = serializers.CharField(source="department.name")
+    result_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = ["outcome", "outcome_display", "notice_number", "licence_number", "opinion", "legal_basis", "reasons",
+                  "decided_on", "department", "result_file"]
+
+    def get_result_file(self, decision) -> bool:
+        """Whether a result file is attached (it is fetched from the case page, where opening it is audited)."""
+        return bool(decision.result_file)
+
+
 class CaseDetailSerializer(CaseSerializer):
     timeline = EventSerializer(source="events", many=True)
+    decision = DecisionSerializer(default=None)
+    delivery_method_display = serializers.CharField(source="get_delivery_method_display")
 
     class Meta(CaseSerializer.Meta):
-        fields = CaseSerializer.Meta.fields + ["timeline"]
+        fields = CaseSerializer.Meta.fields + ["decision", "delivery_method", "delivery_method_display",
+                                               "postal_recipient", "postal_address", "tracking_number", "timeline"]
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -60,9 +78,21 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
+    """Fields beyond name and reason belong to one transition; the service checks them as the pages do."""
+
     name = serializers.ChoiceField(choices=sorted(TRANSITIONS))
-    reason = serializers.CharField(required=False, allow_blank=True)
-    days = serializers.IntegerField(required=False, min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="原因或说明；不予许可（REFUSE）时为不予许可的理由")
+    days = serializers.IntegerField(required=False, min_value=1, help_text="延长工作日（EXTEND）")
+    opinion = serializers.CharField(required=False, allow_blank=True, help_text="审查意见（APPROVE、REFUSE 必填）")
+    licence_number = serializers.CharField(required=False, allow_blank=True, help_text="证照编号/批准文号（APPROVE 必填）")
+    legal_basis = serializers.CharField(required=False, allow_blank=True,
+                                        help_text="法律依据（REFUSE 必填；SUSPEND 的法定依据）")
+    result_file = serializers.FileField(required=False, help_text="结果文件（APPROVE、REFUSE 可选，multipart 上传）")
+    method = serializers.ChoiceField(choices=[(m.value, m.label) for m in DELIVER_METHODS], required=False,
+                                     help_text="送达方式（DELIVER 必填）")
+    postal_recipient = serializers.CharField(required=False, allow_blank=True, help_text="收件人（邮寄送达必填）")
+    postal_address = serializers.CharField(required=False, allow_blank=True, help_text="邮寄地址（邮寄送达必填）")
+    tracking_number = serializers.CharField(required=False, allow_blank=True, help_text="快递单号（邮寄送达必填）")
 
 
 @extend_schema_view(
@@ -122,9 +152,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         case = self.get_object()
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        extra = {k: v for k, v in data.validated_data.items() if k not in ("name", "reason")}
         try:
             services.case_transition(case=case, name=data.validated_data["name"], actor=request.user,
-                                     reason=data.validated_data.get("reason", ""), days=data.validated_data.get("days"))
+                                     reason=data.validated_data.get("reason", ""), **extra)
         except PermissionDenied as exc:
             raise ApiPermissionDenied(str(exc)) from exc
         except ValidationError as exc:

@@ -8,11 +8,12 @@ from django.core.files.base import ContentFile
 
 from gaoxin.accounts.models import User
 from gaoxin.catalog.models import Bundle, ServiceItem
-from gaoxin.core.selectors import work_calendar
 from gaoxin.core.validators import id_check_char
 
 from . import application, services
 from .models import Case
+
+RECIPIENTS = ["王磊", "李娜", "张伟", "刘洋"]
 
 
 def build_demo_cases(*, rng: random.Random, enterprises: list) -> int:
@@ -33,6 +34,7 @@ def build_demo_cases(*, rng: random.Random, enterprises: list) -> int:
 
     promised = [i for i in items if i.current_version.case_type == "promised"]
     count = 0
+    decided, posted = 0, False
     plan = ["received"] * 5 + ["correction"] * 2 + ["accepted"] * 3 + ["review"] * 4 + ["suspended"] + ["decided"] * 2 \
         + ["delivered"] * 6 + ["refused"]
     for stage in plan:
@@ -60,12 +62,30 @@ def build_demo_cases(*, rng: random.Random, enterprises: list) -> int:
                                      legal_basis="《行政许可法》第四十五条")
             continue
         if stage == "refused":
-            services.case_transition(case=case, name="REFUSE", actor=officer(case), reason="不符合规划条件")
+            services.case_transition(
+                case=case, name="REFUSE", actor=officer(case),
+                reason="拟建项目位于规划控制区内，用地性质与控制性详细规划不符。",
+                opinion="经现场核查和材料审查，申请事项不符合法定条件。",
+                legal_basis="《中华人民共和国行政许可法》第三十八条第二款")
             continue
-        case = services.case_transition(case=case, name="APPROVE", actor=officer(case))
+        decided += 1
+        case = services.case_transition(
+            case=case, name="APPROVE", actor=officer(case),
+            opinion="申请材料齐全、符合法定形式，经审查符合法定条件、标准。",
+            licence_number=f"湘高新许字〔{services.today().year}〕第{decided:04d}号",
+            legal_basis="《中华人民共和国行政许可法》第三十八条第一款",
+            # The first decision carries a scan of the result, as an officer attaches it.
+            result_file=ContentFile(b"%PDF-1.4 demo licence", name="许可证.pdf") if decided == 1 else None)
         if stage == "decided":
             continue
-        case = services.case_transition(case=case, name="DELIVER", actor=clerk, method=rng.choice(["窗口领取", "免费邮寄"]))
+        method = rng.choice(["window", "post"])
+        postal = {}
+        if method == "post" or not posted:  # at least one result goes by post (邮寄送达)
+            method, posted = "post", True
+            postal = {"postal_recipient": RECIPIENTS[decided % len(RECIPIENTS)],
+                      "postal_address": case.enterprise.address or "湖南省湘潭市岳塘区芙蓉中路9号",
+                      "tracking_number": f"SF14{decided:02d}{case.number[-9:]}"}
+        case = services.case_transition(case=case, name="DELIVER", actor=clerk, method=method, **postal)
         level = rng.choice([5, 5, 5, 4, 4, 3, 2])
         services.review_submit(case=case, level=level, comment="窗口排队时间较长" if level <= 2 else "", actor=None)
     # A 容缺 case, as in the source: premises documents owed until completion acceptance.
@@ -74,7 +94,7 @@ def build_demo_cases(*, rng: random.Random, enterprises: list) -> int:
     owed = [cm.material_id for cm in case.materials.all() if cm.material.necessity == "tolerance"]
     if owed:
         services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk, owed=owed, commitment=True,
-                                 due=work_calendar().add_working_days(services.today(), 1))
+                                 supply_days=3)
         count += 1
     # A 即办件 at the kiosk and a 企业开办一件事 package.
     kiosk = next(i for i in items if i.current_version.case_type == "immediate" and "kiosk" in i.current_version.channels)

@@ -4,7 +4,7 @@ from django.conf import settings
 from gaoxin.catalog.models import Channel, Necessity, Situation
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 
-from .models import ApplicantType, Level
+from .models import DELIVER_METHODS, ApplicantType, DeliveryMethod, Level
 
 
 def check_upload(f) -> None:
@@ -269,6 +269,63 @@ class ToleranceForm(forms.Form):
             error_messages={"required": "请填写补齐期限", "invalid": "请填写整数天数", "min_value": out_of_range,
                             "max_value": out_of_range})
         self.order_fields(["owed", "supply_days", "commitment"])
+
+
+class DecisionForm(forms.Form):
+    """准予 / 不予许可. The same rules as the service and the API (`services.decision_problems`);
+    a file chosen before the confirmation step travels as a signed token (`pending`), not as a field."""
+
+    opinion = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                              required=False)
+    licence_number = forms.CharField(label="证照编号/批准文号", required=False,
+                                     widget=forms.TextInput(attrs={"class": "form-control"}))
+    legal_basis = forms.CharField(label="法律依据", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    reason = forms.CharField(label="不予许可的理由", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    result_file = forms.FileField(label="结果文件（可选）", required=False,
+                                  widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args, approved: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.approved = approved
+        del self.fields["reason" if approved else "licence_number"]
+        self.fields["legal_basis"].label = "法律依据（可选）" if approved else "法律依据"
+        self.fields["result_file"].help_text = (f"{'、'.join(settings.GAOXIN_UPLOAD_EXTENSIONS)}，"
+                                                f"不超过{settings.GAOXIN_UPLOAD_MAX_BYTES // 1024 // 1024} MB")
+
+    def clean(self):
+        from .services import decision_problems
+
+        data = super().clean()
+        problems = decision_problems(
+            approved=self.approved, opinion=data.get("opinion", ""), licence_number=data.get("licence_number", ""),
+            legal_basis=data.get("legal_basis", ""), reasons=data.get("reason", ""),
+            result_file=data.get("result_file") or None)
+        for field, message in problems.items():
+            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+class DeliveryForm(forms.Form):
+    method = forms.ChoiceField(label="送达方式", choices=[(m.value, m.label) for m in DELIVER_METHODS],
+                               initial=DeliveryMethod.WINDOW, error_messages={"required": "请选择送达方式",
+                                                                              "invalid_choice": "请选择送达方式"})
+    postal_recipient = forms.CharField(label="收件人", required=False, max_length=50)
+    postal_address = forms.CharField(label="邮寄地址", required=False, max_length=200)
+    tracking_number = forms.CharField(label="快递单号", required=False, max_length=40)
+
+    def clean(self):
+        from .services import delivery_problems
+
+        data = super().clean()
+        if "method" in data:
+            for field, message in delivery_problems(
+                    method=data["method"], postal_recipient=data.get("postal_recipient", ""),
+                    postal_address=data.get("postal_address", ""),
+                    tracking_number=data.get("tracking_number", "")).items():
+                self.add_error(field, message)
+        return data
 
 
 class ReviewForm(forms.Form):

@@ -96,7 +96,7 @@ def generate_history(*, n: int, seed: int = 7, today: dt.date | None = None, det
                 accepted_on=day if status != Status.WITHDRAWN_PRE else None, promised_limit=limits[i],
                 due_date=due[i] if status != Status.WITHDRAWN_PRE else None, statutory_due=None,
                 decided_on=decided_on, delivered_on=decided_on if status == Status.DELIVERED else None,
-                delivery_method=rng.choice(["窗口领取", "免费邮寄", "电子证照"]) if status == Status.DELIVERED else "",
+                delivery_method=rng.choice(["window", "post", "electronic"]) if status == Status.DELIVERED else "",
             ))
         with transaction.atomic():
             Case.objects.bulk_create(cases, batch_size=5000)

@@ -43,6 +43,30 @@ CLOCK_RUNNING = {Status.ACCEPTED, Status.IN_REVIEW, Status.WITHDRAW_PENDING}
 INTAKE = {Status.RECEIVED, Status.CORRECTION}
 
 
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", "窗口领取"
+    POST = "post", "邮寄"
+    ELECTRONIC = "electronic", "电子送达"
+    ON_THE_SPOT = "on_the_spot", "当场办结"  # 即办件, set by COMPLETE_IMMEDIATE only
+
+
+# What the DELIVER transition offers (当场办结 is the immediate case's own completion).
+DELIVER_METHODS = (DeliveryMethod.WINDOW, DeliveryMethod.POST, DeliveryMethod.ELECTRONIC)
+
+
+def mask_address(value: str) -> str:
+    """湖南省湘潭市岳塘区芙蓉路9号 -> 湖南省湘潭市岳塘区****: the district stays, the street goes."""
+    if not value:
+        return ""
+    cut = next((i for i, ch in enumerate(value[:15]) if ch in "区县旗" and i >= 2), None)
+    return (value[:cut + 1] if cut is not None else value[:min(6, len(value) // 2)]) + "****"
+
+
+def mask_name(value: str) -> str:
+    """张三丰 -> 张**"""
+    return value[:1] + "*" * (len(value) - 1) if value else ""
+
+
 class ApplicantType(models.TextChoices):
     ENTERPRISE = "enterprise", "企业"
     CITIZEN = "citizen", "个人"
@@ -101,7 +125,11 @@ class Case(models.Model):
     decided_on = models.DateField("办结日期", null=True, blank=True)
     decision_note = models.TextField("决定说明", blank=True)
     delivered_on = models.DateField("送达日期", null=True, blank=True)
-    delivery_method = models.CharField("送达方式", max_length=30, blank=True)
+    delivery_method = models.CharField("送达方式", max_length=12, choices=DeliveryMethod.choices, blank=True)
+    # 邮寄送达 (services.md §5.3 DELIVER by post): where and how the result went.
+    postal_recipient = models.CharField("收件人", max_length=50, blank=True)
+    postal_address = models.CharField("邮寄地址", max_length=200, blank=True)
+    tracking_number = models.CharField("快递单号", max_length=40, blank=True)
     # The 办理情形 the applicant chose: it selected the case's materials (services.md §3.1).
     situation = models.ForeignKey("catalog.Situation", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name="办理情形")
@@ -148,6 +176,14 @@ class Case(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def masked_postal_address(self) -> str:
+        return mask_address(self.postal_address)
+
+    @property
+    def masked_postal_recipient(self) -> str:
+        return mask_name(self.postal_recipient)
 
     @property
     def tolerance_deadline_text(self) -> str:
@@ -220,6 +256,49 @@ class CaseMaterial(models.Model):
             return self.file.size
         except OSError:
             return None
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", "准予行政许可"
+    REFUSED = "refused", "不予行政许可"
+
+
+class Decision(models.Model):
+    """The department's decision (APPROVE / REFUSE) and what its 决定书 states."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField("决定", max_length=10, choices=DecisionOutcome.choices)
+    notice_number = models.CharField("决定书文号", max_length=60, unique=True)
+    licence_number = models.CharField("证照编号/批准文号", max_length=60, blank=True)
+    opinion = models.TextField("审查意见")
+    legal_basis = models.TextField("法律依据", blank=True)
+    reasons = models.TextField("不予许可的理由", blank=True)
+    result_file = models.FileField("结果文件", upload_to="cases/results/%Y/%m/", blank=True)
+    department = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="决定机关")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="审批人员")
+    decided_on = models.DateField("决定日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审批决定"
+
+    def __str__(self) -> str:
+        return self.notice_number
+
+    @property
+    def approved(self) -> bool:
+        return self.outcome == DecisionOutcome.APPROVED
+
+    @property
+    def notice_kind(self) -> str:
+        """The slug of its 决定书 among the case's notices."""
+        return "approval" if self.approved else "denial"
+
+    @property
+    def notice_title(self) -> str:
+        return "准予行政许可决定书" if self.approved else "不予行政许可决定书"
 
 
 class CaseEvent(models.Model):

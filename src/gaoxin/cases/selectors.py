@@ -93,7 +93,8 @@ def with_time_left(cases) -> list[Case]:
 def case_get(*, user, number: str) -> Case:
     return (
         perms.cases_visible_to(user)
-        .select_related("item", "version", "bundle", "department", "enterprise", "officer", "submitted_by", "parent")
+        .select_related("item", "version", "bundle", "department", "enterprise", "officer", "submitted_by", "parent",
+                        "decision", "decision__department")
         .prefetch_related("events", "materials__material", "suspensions", "children__version", "children__department")
         .get(number=number)
     )
@@ -115,7 +116,7 @@ def track(number: str, identity: str) -> Case | None:
     if not number or not identity:
         return None
     return (
-        Case.objects.select_related("version", "bundle", "department", "enterprise")
+        Case.objects.select_related("version", "bundle", "department", "enterprise", "decision")
         .prefetch_related("events")
         .filter(number=number.strip().upper())
         .filter(Q(applicant_id_number=identity) | Q(enterprise__uscc=identity))

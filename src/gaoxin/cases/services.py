@@ -21,14 +21,19 @@ from gaoxin.core.services import audit_record
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 
 from . import application, notifications
+from .forms import check_upload
 from .models import (
     DECIDED,
+    DELIVER_METHODS,
     ApplicantType,
     Case,
     CaseCounter,
     CaseEvent,
     CaseMaterial,
     CreditRestriction,
+    Decision,
+    DecisionOutcome,
+    DeliveryMethod,
     Kind,
     Rectification,
     RectificationStatus,
@@ -401,7 +406,7 @@ def _apply(case: Case, name: str, *, actor, reason: str, **kwargs) -> dict:
         if missing := _missing_required(case):
             raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
         case.accepted_on = case.due_date = case.decided_on = case.delivered_on = on
-        case.delivery_method = "当场办结"
+        case.delivery_method = DeliveryMethod.ON_THE_SPOT
         return {"accepted_on": str(on)}
     if name == "START_REVIEW":
         case.officer = actor
@@ -432,19 +437,101 @@ def _apply(case: Case, name: str, *, actor, reason: str, **kwargs) -> dict:
         if case.statutory_due:
             case.statutory_due = work_calendar().add_working_days(case.statutory_due, days)
         return {"extension_workdays": days, "due_date": str(case.due_date)}
-    if name == "APPROVE":
+    if name in ("APPROVE", "REFUSE"):
+        return _decide(case, on, actor=actor, approved=name == "APPROVE", reasons=reason, **kwargs)
+    if name == "DELIVER":
+        return _deliver(case, on, **kwargs)
+    return {}
+
+
+DECISION_LIMITS = {"opinion": 2000, "licence_number": 60, "legal_basis": 500, "reason": 2000}
+
+
+def decision_problems(*, approved: bool, opinion: str, licence_number: str = "", legal_basis: str = "",
+                      reasons: str = "", result_file=None) -> dict[str, str]:
+    """What is wrong with a decision's input, per field (the form, the API and the service agree):
+    an opinion always; for 准予 the licence or approval number; for 不予许可 the legal basis and
+    the reasons; an optional result file of an accepted type and size."""
+    values = {"opinion": opinion, "licence_number": licence_number, "legal_basis": legal_basis, "reason": reasons}
+    problems = {}
+    if not (opinion or "").strip():
+        problems["opinion"] = "请填写审查意见"
+    if approved and not (licence_number or "").strip():
+        problems["licence_number"] = "准予许可须填写证照编号或批准文号"
+    if not approved and not (legal_basis or "").strip():
+        problems["legal_basis"] = "不予许可须写明法律依据"
+    if not approved and not (reasons or "").strip():
+        problems["reason"] = "不予许可须说明理由"
+    for field, limit in DECISION_LIMITS.items():
+        if len((values[field] or "").strip()) > limit and field not in problems:
+            problems[field] = f"不能超过{limit}个字"
+    if result_file is not None:
+        try:
+            check_upload(result_file)
+        except ValidationError as exc:
+            problems["result_file"] = exc.messages[0]
+    return problems
+
+
+def _decide(case: Case, on: dt.date, *, actor, approved: bool, reasons: str, opinion: str = "",
+            licence_number: str = "", legal_basis: str = "", result_file=None, **_) -> dict:
+    """APPROVE / REFUSE: the decision is recorded with what its 决定书 states."""
+    if problems := decision_problems(approved=approved, opinion=opinion, licence_number=licence_number,
+                                     legal_basis=legal_basis, reasons=reasons, result_file=result_file):
+        raise ValidationError(problems)
+    if approved:
         owed = case.materials.filter(owed=True, supplied_on__isnull=True).exists()
         case.status = Status.DECIDED_OK_TOLERANCE if owed else Status.DECIDED_OK
-        case.decided_on, case.decision_note = on, reason
-        return {"decision": case.status}
-    if name == "REFUSE":
-        case.decided_on, case.decision_note = on, reason
-        return {}
-    if name == "DELIVER":
-        case.delivered_on = on
-        case.delivery_method = kwargs.get("method") or "窗口领取"
-        return {"method": case.delivery_method}
-    return {}
+    case.decided_on, case.decision_note = on, opinion.strip()
+    decision = Decision(
+        case=case, outcome=DecisionOutcome.APPROVED if approved else DecisionOutcome.REFUSED,
+        notice_number=f"{'准许' if approved else '不许'}字〔{on.year}〕第{case.number}号",
+        licence_number=licence_number.strip() if approved else "", opinion=opinion.strip(),
+        legal_basis=legal_basis.strip(), reasons="" if approved else reasons.strip(), department=case.department,
+        decided_by=actor, decided_on=on)
+    if result_file is not None:
+        decision.result_file.save(result_file.name.rsplit("/", 1)[-1], result_file, save=False)
+    decision.save()
+    data = {"decision": decision.outcome, "notice_number": decision.notice_number}
+    if approved:
+        data["licence_number"] = decision.licence_number
+    return data
+
+
+def delivery_problems(*, method: str, postal_recipient: str = "", postal_address: str = "",
+                      tracking_number: str = "") -> dict[str, str]:
+    """送达: a method of the list; by post the recipient, the address and the tracking number."""
+    if method not in DELIVER_METHODS:
+        return {"method": "请选择送达方式（窗口领取、邮寄或电子送达）"}
+    problems = {}
+    if method == DeliveryMethod.POST:
+        for field, value, message, limit in (
+                ("postal_recipient", postal_recipient, "邮寄送达须填写收件人", 50),
+                ("postal_address", postal_address, "邮寄送达须填写邮寄地址", 200),
+                ("tracking_number", tracking_number, "邮寄送达须填写快递单号", 40)):
+            value = (value or "").strip()
+            if not value:
+                problems[field] = message
+            elif len(value) > limit:
+                problems[field] = f"不能超过{limit}个字"
+    return problems
+
+
+def _deliver(case: Case, on: dt.date, *, method: str = "", postal_recipient: str = "", postal_address: str = "",
+             tracking_number: str = "", **_) -> dict:
+    method = method or ""
+    if problems := delivery_problems(method=method, postal_recipient=postal_recipient,
+                                     postal_address=postal_address, tracking_number=tracking_number):
+        raise ValidationError(problems)
+    by_post = method == DeliveryMethod.POST
+    case.delivered_on, case.delivery_method = on, method
+    case.postal_recipient = postal_recipient.strip() if by_post else ""
+    case.postal_address = postal_address.strip() if by_post else ""
+    case.tracking_number = tracking_number.strip() if by_post else ""
+    data = {"method": method}
+    if by_post:
+        data["tracking_number"] = case.tracking_number
+    return data
 
 
 def _accept_tolerance(case: Case, on: dt.date, *, owed: list[int], supply_days, commitment: bool) -> dict:
@@ -548,6 +635,18 @@ def case_material_open(*, case_material: CaseMaterial, actor, download: bool = F
     audit_record(event_type="case.material_downloaded" if download else "case.material_viewed", actor=actor,
                  subject=case_material.case,
                  after={"material": case_material.material.name, "file": case_material.file.name.rsplit("/", 1)[-1]})
+
+
+@transaction.atomic
+def case_result_open(*, decision: Decision, actor, download: bool = False) -> None:
+    """Someone opens the result file of a decision; staff openings are audited like materials."""
+    if not perms.can_open_case_files(actor):
+        raise PermissionDenied("您无权查看结果文件")
+    if not perms.case_file_views_are_audited(actor):
+        return
+    audit_record(event_type="case.result_downloaded" if download else "case.result_viewed", actor=actor,
+                 subject=decision.case,
+                 after={"notice_number": decision.notice_number, "file": decision.result_file.name.rsplit("/", 1)[-1]})
 
 
 def _update_package(package_id: int, actor) -> None:

@@ -25,10 +25,12 @@ from gaoxin.core.pdf import pdf_response
 from gaoxin.core.views_utils import error_text, paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
-from . import application, selectors, services
+from . import application, pending, selectors, services
 from .forms import (
     ApplyForm,
     BundleApplyForm,
+    DecisionForm,
+    DeliveryForm,
     RegisterFirmForm,
     ReviewForm,
     ToleranceForm,
@@ -84,6 +86,8 @@ def _detail_page(request, case: Case, **bound):
         "deadline_lines": selectors.deadline_explanation(case),
         "tolerance_form": bound.get("tolerance_form") or (
             ToleranceForm(materials=tolerance_candidates) if can_tolerance and tolerance_candidates else None),
+        "delivery_form": bound.get("delivery_form") or DeliveryForm(),
+        "decision": getattr(case, "decision", None),
         "owed": [cm for cm in materials if cm.owed and not cm.supplied_on],
         "can_supply": role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.ENTERPRISE),
         "can_open_files": perms.can_open_case_files(request.user),
@@ -107,6 +111,8 @@ def _notices(case: Case) -> list[tuple[str, str]]:
         kinds.append(("tolerance", "容缺受理通知书"))
     if case.status == Status.REFUSED_ACCEPT:
         kinds.append(("refusal", "不予受理决定书"))
+    if decision := getattr(case, "decision", None):
+        kinds.append((decision.notice_kind, decision.notice_title))
     return kinds
 
 
@@ -118,6 +124,11 @@ def case_act(request, number: str):
         messages.error(request, "操作无效")
         return redirect("case_detail", number=number)
     data = form.cleaned_data
+    if data["name"] in DECISIONS.values():  # decisions have their own form with a confirmation step
+        return redirect("case_decide", number=number, outcome=DECISION_SLUGS[data["name"]])
+    if data["name"] == "DELIVER":
+        messages.error(request, "请在送达表单中选择送达方式")
+        return redirect("case_detail", number=number)
     try:
         services.case_transition(case=case, name=data["name"], actor=request.user, reason=data["reason"],
                                  days=data.get("days"), method=data.get("method"), legal_basis=data.get("legal_basis") or "")
@@ -226,9 +237,12 @@ def case_notice(request, number: str, kind: str, pdf: bool = False):
         raise Http404("该办件没有此类文书")
     track_url = request.build_absolute_uri(reverse("track") + f"?number={case.number}")
     correction = case.events.filter(transition="REQUEST_CORRECTION").last()
+    decision = getattr(case, "decision", None)
     context = {
         "case": case, "kind": kind, "title": titles[kind], "qr_svg": qr.qr_svg(track_url, scalable=True),
-        "track_url": track_url, "correction": correction, "today": timezone.localdate(),
+        "track_url": track_url, "correction": correction, "today": timezone.localdate(), "decision": decision,
+        # A decision notice is dated the day of the decision; the others the day they are printed.
+        "sign_date": decision.decided_on if decision and kind == decision.notice_kind else timezone.localdate(),
         "owed": case.materials.filter(owed=True).select_related("material"), "pdf": pdf,
     }
     if pdf:
@@ -252,6 +266,92 @@ def _serve_file(field, filename: str, *, download: bool) -> FileResponse:
                             content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require(perms.can_open_case_files)
+def case_result_file(request, number: str):
+    """The result file attached to the decision (licence scan, approval document)."""
+    case = _case(request, number)
+    decision = getattr(case, "decision", None)
+    if decision is None or not decision.result_file:
+        raise Http404("该办件没有结果文件")
+    download = request.GET.get("download") == "1"
+    ext = PurePosixPath(decision.result_file.name).suffix.lower()
+    response = _serve_file(decision.result_file, f"审批结果-{case.title}-{case.number}{ext}", download=download)
+    services.case_result_open(decision=decision, actor=request.user, download=download)
+    return response
+
+
+DECISIONS = {"approve": "APPROVE", "refuse": "REFUSE"}
+DECISION_SLUGS = {name: slug for slug, name in DECISIONS.items()}
+
+
+def case_decide(request, number: str, outcome: str):
+    """准予 / 不予许可 in two steps without JavaScript: the form, then a summary the officer
+    confirms ("确认作出准予许可决定？"); "返回修改" goes back to the filled-in form."""
+    if outcome not in DECISIONS:
+        raise Http404("没有该决定类型")
+    case = _case(request, number)
+    if not perms.can_decide_case(request.user, case):
+        raise PermissionDenied("只有承办部门的审批人员可以作出决定")
+    name, approved = DECISIONS[outcome], outcome == "approve"
+    if case.status not in TRANSITIONS[name].sources:
+        messages.error(request, f"办件处于“{case.get_status_display()}”状态，不能作出决定")
+        return redirect("case_detail", number=number)
+    user, step, token = request.user, "form", ""
+    if request.method == "POST":
+        form = DecisionForm(request.POST, request.FILES, approved=approved)
+        token = request.POST.get("result_token", "")
+        if token and pending.name(token, user) is None:
+            token = ""  # expired or not this user's: the file must be chosen again
+        if form.is_valid():
+            data = form.cleaned_data
+            if data.get("result_file"):
+                if token:
+                    pending.drop(token, user)
+                token = pending.keep(data["result_file"], user)
+            action = request.POST.get("step", "")
+            if action == "confirm":
+                try:
+                    services.case_transition(
+                        case=case, name=name, actor=user, reason=data.get("reason", ""), opinion=data["opinion"],
+                        licence_number=data.get("licence_number", ""), legal_basis=data["legal_basis"],
+                        result_file=pending.take(token, user) if token else None)
+                except ValidationError as exc:
+                    _form_errors(form, exc)
+                else:
+                    if token:
+                        pending.drop(token, user)
+                    messages.success(request, f"已作出{'准予' if approved else '不予'}许可决定，"
+                                              f"请打印《{'准予' if approved else '不予'}行政许可决定书》。")
+                    return redirect("case_detail", number=number)
+            elif action != "edit":
+                step = "confirm"
+    else:
+        form = DecisionForm(approved=approved)
+    return render(request, "cases/decide.html", {
+        "case": case, "form": form, "approved": approved, "outcome": outcome, "step": step, "token": token,
+        "file_name": pending.name(token, user) if token else None,
+        "verb": "准予许可" if approved else "不予许可",
+    })
+
+
+@require_POST
+def case_deliver(request, number: str):
+    """送达（出件）: the method from the list; by post with recipient, address and tracking number."""
+    case = _case(request, number)
+    if not perms.can_deliver_case(request.user, case):
+        raise PermissionDenied("您无权送达")
+    form = DeliveryForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.case_transition(case=case, name="DELIVER", actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已送达（{case.get_delivery_method_display()}）。")
+            return redirect("case_detail", number=number)
+    return _detail_page(request, _case(request, number), delivery_form=form)
 
 
 @require(perms.can_open_case_files)

@@ -9,9 +9,9 @@ import pytest
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases import services
-from gaoxin.cases.models import Case
-from gaoxin.cases.models import cn_date
+from gaoxin.cases.models import Case, cn_date
 from gaoxin.catalog.tests.factories import department, make_item
+from gaoxin.core.models import AuditEvent
 from gaoxin.core.selectors import work_calendar
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
@@ -64,6 +64,14 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     assert "住所使用证明" in clerk.content() and number in clerk.content()
     assert clerk.get_by_test_id("tolerance-deadline").inner_text() == f"{owed_until}之前（含当日）"
 
+    # The clerk opens the application form the enterprise uploaded; the opening is audited.
+    clerk.goto(f"{live_server.url}/cases/{number}/")
+    link = clerk.get_by_test_id("materials").get_by_role("link", name="企业设立登记申请表", exact=True)
+    opened = clerk.request.get(live_server.url + link.get_attribute("href"))
+    assert opened.status == 200 and opened.headers["content-type"] == "application/pdf"
+    assert opened.body() == form_pdf.read_bytes()
+    assert AuditEvent.objects.filter(event_type="case.material_viewed", actor__username="clerk").count() == 1
+
     ent.reload()
     ent.get_by_label("补交文件").set_input_files(str(form_pdf))
     ent.get_by_role("button", name="补交", exact=True).click()
@@ -73,12 +81,31 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     officer.goto(f"{live_server.url}/cases/queue/review/")
     officer.get_by_role("link", name=number).click()
     officer.get_by_role("button", name="开始审查").click()
-    officer.get_by_role("button", name="准予（办结）").click()
+    officer.get_by_role("link", name="准予（办结）").click()
+    officer.get_by_label("审查意见").fill("申请材料齐全、符合法定形式，经审查符合法定条件。")
+    officer.get_by_label("证照编号/批准文号").fill("91430300MA4T0012XK")
+    officer.get_by_label("结果文件（可选）").set_input_files(str(form_pdf))
+    officer.get_by_role("button", name="下一步：确认决定").click()
+    summary = officer.get_by_test_id("decision-summary").inner_text()
+    assert "确认作出准予许可决定？" in summary and "91430300MA4T0012XK" in summary and "申请表.pdf" in summary
+    officer.get_by_role("button", name="确认作出准予许可决定").click()
     assert officer.get_by_test_id("case-status").inner_text() == "办结（准予）"
+    assert "91430300MA4T0012XK" in officer.get_by_test_id("decision").inner_text()
+    officer.get_by_role("link", name="准予行政许可决定书").click()
+    assert officer.get_by_role("heading", name="准予行政许可决定书").is_visible()
+    assert officer.get_by_test_id("licence-number").inner_text() == "91430300MA4T0012XK"
+    assert "经审查符合法定条件" in officer.get_by_test_id("opinion").inner_text()
 
     clerk.goto(f"{live_server.url}/cases/{number}/")
+    clerk.get_by_label("送达方式").select_option("post")
+    clerk.get_by_role("button", name="送达（出件）").click()
+    assert "邮寄送达须填写快递单号" in clerk.get_by_test_id("delivery-form").inner_text()
+    clerk.get_by_label("收件人").fill("王磊")
+    clerk.get_by_label("邮寄地址").fill("湖南省湘潭市岳塘区芙蓉中路9号")
+    clerk.get_by_label("快递单号").fill("SF1400012345")
     clerk.get_by_role("button", name="送达（出件）").click()
     assert clerk.get_by_test_id("case-status").inner_text() == "已送达"
+    assert "SF1400012345" in clerk.get_by_test_id("delivery").inner_text()
 
     ent.goto(f"{live_server.url}/cases/{number}/")
     assert ent.get_by_test_id("case-status").inner_text() == "已送达"

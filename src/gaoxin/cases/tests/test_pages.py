@@ -144,8 +144,9 @@ def test_public_tracking_needs_number_and_identity(client, item, submit, own_ent
 def test_review_from_the_case_page(enterprise_client, item, submit, clerk_user, officer):
     case = services.case_transition(case=submit(item), name="ACCEPT", actor=clerk_user)
     case = services.case_transition(case=case, name="START_REVIEW", actor=officer)
-    case = services.case_transition(case=case, name="APPROVE", actor=officer)
-    case = services.case_transition(case=case, name="DELIVER", actor=clerk_user)
+    case = services.case_transition(case=case, name="APPROVE", actor=officer, opinion="符合法定条件",
+                                    licence_number="湘高新许字〔2026〕第0001号")
+    case = services.case_transition(case=case, name="DELIVER", actor=clerk_user, method="window")
     assert "服务评价" in enterprise_client.get(f"/cases/{case.number}/").content.decode()
     enterprise_client.post(f"/cases/{case.number}/review/", {"level": "1", "comment": "态度差"})
     case.refresh_from_db()

@@ -13,6 +13,7 @@ from gaoxin.core.models import AuditEvent
 from gaoxin.core.notify import MemoryBackend
 
 D = dt.date
+APPROVAL = {"opinion": "符合法定条件、标准", "licence_number": "湘高新许字〔2026〕第0001号"}
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def test_tolerance_supply_and_approval(item, submit, clerk_user, officer, enterp
                                     **tolerance_kwargs(case, 1))
     assert case.tolerance and case.tolerance_due == D(2026, 3, 3)
     case = services.case_transition(case=case, name="START_REVIEW", actor=officer)
-    case = services.case_transition(case=case, name="APPROVE", actor=officer)
+    case = services.case_transition(case=case, name="APPROVE", actor=officer, **APPROVAL)
     assert case.status == Status.DECIDED_OK_TOLERANCE  # 办结（容缺通过）
     owed = case.materials.get(owed=True)
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -152,10 +153,11 @@ def test_bundle_package_completes_when_every_child_does(admin_user, item, clerk_
     assert package.status == Status.ACCEPTED
     for child in package.children.all():
         child = services.case_transition(case=child, name="START_REVIEW", actor=officer)
-        child = services.case_transition(case=child, name="APPROVE", actor=officer)
+        child = services.case_transition(case=child, name="APPROVE", actor=officer, **APPROVAL)
         package.refresh_from_db()
         assert package.status != Status.DELIVERED or all(c.status == Status.DELIVERED for c in package.children.all())
-        services.case_transition(case=child, name="DELIVER", actor=clerk_user, method="免费邮寄")
+        services.case_transition(case=child, name="DELIVER", actor=clerk_user, method="post", postal_recipient="王磊",
+                                 postal_address="湖南省湘潭市岳塘区芙蓉中路9号", tracking_number="SF1400000001")
     package.refresh_from_db()
     assert package.status == Status.DELIVERED
 
@@ -163,8 +165,8 @@ def test_bundle_package_completes_when_every_child_does(admin_user, item, clerk_
 def delivered(item, submit, clerk_user, officer):
     case = services.case_transition(case=submit(item), name="ACCEPT", actor=clerk_user)
     case = services.case_transition(case=case, name="START_REVIEW", actor=officer)
-    case = services.case_transition(case=case, name="APPROVE", actor=officer)
-    return services.case_transition(case=case, name="DELIVER", actor=clerk_user)
+    case = services.case_transition(case=case, name="APPROVE", actor=officer, **APPROVAL)
+    return services.case_transition(case=case, name="DELIVER", actor=clerk_user, method="window")
 
 
 def test_bad_review_opens_a_rectification_with_a_deadline(item, submit, clerk_user, officer, enterprise_user, admin_user,

@@ -47,6 +47,12 @@ def prepared(case: Case, name: str, status: str) -> dict:
         fields["accepted_on"] = fields["due_date"] = None
         tolerance = case.materials.get(material__necessity="tolerance")
         kwargs = {"owed": [tolerance.material_id], "supply_days": 1, "commitment": True}
+    if name == "APPROVE":
+        kwargs = {"opinion": "符合法定条件", "licence_number": "湘高新许字〔2026〕第0001号"}
+    if name == "REFUSE":
+        kwargs = {"opinion": "不符合法定条件", "legal_basis": "《行政许可法》第三十八条第二款"}
+    if name == "DELIVER":
+        kwargs = {"method": "window"}
     if name == "TERMINATE_TOLERANCE":  # the supply day (inclusive) has passed with a material still owed
         fields.update(tolerance=True, tolerance_due=on - dt.timedelta(days=1))
         case.materials.filter(material__necessity="tolerance").update(owed=True)

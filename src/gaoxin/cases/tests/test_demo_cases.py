@@ -1,0 +1,26 @@
+"""The seeded demo shows the case features: decisions with licence numbers and their notices, a
+refusal with reasons, a result file, a delivery by post, a 容缺 case with its supply deadline."""
+
+import pytest
+
+from gaoxin.accounts.models import User
+from gaoxin.cases.models import Case, Decision, DeliveryMethod
+from gaoxin.demo import build_demo_zone
+
+
+@pytest.mark.django_db
+def test_demo_cases_show_decisions_deliveries_and_tolerance(client):
+    build_demo_zone(seed=3, enterprises=60, history=0)
+    client.force_login(User.objects.get(username="clerk"))
+    approved = Decision.objects.filter(outcome="approved")
+    assert approved.count() >= 8 and all(d.licence_number and d.opinion for d in approved)
+    assert approved.exclude(result_file="").count() == 1
+    refused = Decision.objects.get(outcome="refused")
+    assert refused.reasons and refused.legal_basis
+    posted = Case.objects.filter(delivery_method=DeliveryMethod.POST)
+    assert posted.exists() and all(c.tracking_number and c.postal_address and c.postal_recipient for c in posted)
+    tolerant = Case.objects.get(tolerance=True)
+    assert tolerant.tolerance_supply_days == 3 and tolerant.tolerance_due > tolerant.accepted_on
+    for decision in (approved.first(), refused):
+        page = client.get(f"/cases/{decision.case.number}/notice/{decision.notice_kind}/")
+        assert page.status_code == 200 and decision.notice_number in page.content.decode()
