@@ -19,4 +19,5 @@ class CasesConfig(AppConfig):
             "MATERIALS_ADDED": "上传补正材料", "REVIEW": "好差评", "REVIEWED": "好差评", "RECTIFICATION": "差评整改",
             "PACKAGE_PROGRESS": "一件事进度更新", "REGISTER_ENTERPRISE": "登记新设企业", "ENTERPRISE_REGISTERED": "登记新设企业",
             "MATERIAL_VIEWED": "查看申请材料", "MATERIAL_DOWNLOADED": "下载申请材料",
+            "RESULT_VIEWED": "查看结果文件", "RESULT_DOWNLOADED": "下载结果文件",
         }, prefix="case.")
