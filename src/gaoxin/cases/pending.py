@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import uuid
 
+import datetime as dt
+
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 SALT = "gaoxin.cases.pending-upload"
 MAX_AGE = 2 * 3600
@@ -48,3 +51,22 @@ def take(token: str, user) -> ContentFile | None:
 def drop(token: str, user) -> None:
     if path := _path(token, user):
         default_storage.delete(path)
+
+
+def purge(now: dt.datetime | None = None) -> int:
+    """Remove kept files nobody confirmed within MAX_AGE (personal documents must not linger);
+    the daily sweep calls it. Returns how many files were removed."""
+    limit = (now or timezone.now()) - dt.timedelta(seconds=MAX_AGE)
+    removed = 0
+    try:
+        folders, _ = default_storage.listdir("cases/pending")
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        _, files = default_storage.listdir(f"cases/pending/{folder}")
+        for name in files:
+            path = f"cases/pending/{folder}/{name}"
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+                removed += 1
+    return removed

@@ -1,5 +1,6 @@
-"""The daily sweep: deemed acceptance, 容缺 termination and reminders. Idempotent: run it
-as often as you like (`gaoxin sweep_cases`, or the `sweep_cases_task` background task)."""
+"""The daily sweep: deemed acceptance, 容缺 termination, reminders, and removal of files chosen on
+the decision form but never confirmed. Idempotent: run it as often as you like (`gaoxin sweep_cases`,
+or the `sweep_cases_task` background task)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django_tasks import task
 
 from gaoxin.core.selectors import work_calendar
 
-from . import notifications, services
+from . import notifications, pending, services
 from .models import CLOCK_RUNNING, Case, Notification, Status
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def sweep(on=None) -> dict[str, int]:
         if (case.pk, "TOLERANCE_REMINDER") not in already and not case.is_terminal:
             notifications.remind(case, "TOLERANCE_REMINDER", key)
             counts["tolerance_reminders"] += 1
+    counts["pending_files_removed"] = pending.purge()
     log.info("case sweep %s: %s", on, counts)
     return counts
 

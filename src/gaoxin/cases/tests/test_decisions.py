@@ -318,3 +318,26 @@ def test_free_text_delivery_methods_of_existing_cases_become_choices(item, submi
     migration.codes_from_labels(apps, None)
     assert {label: Case.objects.get(pk=c.pk).delivery_method for label, c in cases.items()} == {
         "免费邮寄": "post", "窗口领取": "window", "电子证照": "electronic", "当场办结": "on_the_spot", "手写的方式": ""}
+
+
+def test_unconfirmed_decision_files_are_removed_by_the_sweep(officer):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from gaoxin.cases import tasks
+
+    token = pending.keep(pdf(), officer)
+    assert tasks.sweep()["pending_files_removed"] == 0 and pending.name(token, officer) == "许可证.pdf"
+    later = timezone.now() + dt.timedelta(seconds=pending.MAX_AGE + 60)
+    assert pending.purge(later) >= 1 and pending.name(token, officer) is None  # storage may hold other tests' files
+    call_command("sweep_cases")  # the command reports every count in Chinese
+
+
+def test_case_page_with_a_decision_keeps_its_query_budget(in_review, officer, clerk_client,
+                                                          django_assert_max_num_queries):
+    services.case_transition(case=in_review, name="APPROVE", actor=officer, result_file=pdf(), **APPROVAL)
+    with django_assert_max_num_queries(16):
+        html = clerk_client.get(f"/cases/{in_review.number}/").content.decode()
+    assert "审批决定：准予行政许可" in html
