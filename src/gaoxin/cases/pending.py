@@ -5,9 +5,8 @@ step takes the file back. Nothing is written to the database until the user conf
 
 from __future__ import annotations
 
-import uuid
-
 import datetime as dt
+import uuid
 
 from django.core import signing
 from django.core.files.base import ContentFile
