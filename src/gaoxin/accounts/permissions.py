@@ -130,6 +130,7 @@ def cases_visible_to(user) -> QuerySet:
 def can_apply_online(user) -> bool:
     return has_role(user, Role.ENTERPRISE)
 
+
 def can_apply_as_citizen(user) -> bool:
     """A self-registered natural person (resident ID number on the account) applies in their own
     name, e.g. a founder without a firm yet for 企业开办."""
@@ -142,7 +143,6 @@ def can_record_new_firm(user, case) -> bool:
     if has_role(user, Role.WINDOW_CLERK, Role.ZONE_ADMIN):
         return True
     return has_role(user, Role.DEPT_OFFICER) and case.department_id == user.org_unit_id
-
 
 
 def can_register_case(user) -> bool:
