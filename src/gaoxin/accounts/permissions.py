@@ -57,34 +57,6 @@ def can_view_personal_data(user) -> bool:
     return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK)
 
 
-# --- calendar, audit, jobs ---------------------------------------------------------
-
-def can_manage_calendar(user) -> bool:
-    return has_role(user, Role.ZONE_ADMIN)
-
-
-def can_use_deadline_calculator(user) -> bool:
-    return is_staff_role(user)
-
-
-def audit_events_visible_to(user) -> QuerySet:
-    from gaoxin.core.models import AuditEvent
-
-    if has_role(user, Role.ZONE_ADMIN):
-        return AuditEvent.objects.all()
-    return AuditEvent.objects.none()
-
-
-def jobs_visible_to(user) -> QuerySet:
-    from gaoxin.core.models import Job
-
-    if has_role(user, Role.ZONE_ADMIN):
-        return Job.objects.all()
-    if _active(user):
-        return Job.objects.filter(created_by=user)
-    return Job.objects.none()
-
-
 # --- organisation ------------------------------------------------------------------
 
 def org_units_visible_to(user) -> QuerySet:
@@ -93,10 +65,6 @@ def org_units_visible_to(user) -> QuerySet:
     if is_staff_role(user):
         return OrgUnit.objects.all()
     return OrgUnit.objects.none()
-
-
-def can_view_audit(user) -> bool:
-    return has_role(user, Role.ZONE_ADMIN)
 
 
 # --- catalogue ---------------------------------------------------------------------

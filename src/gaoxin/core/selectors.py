@@ -42,7 +42,7 @@ def work_calendar() -> WorkCalendar:
 
 
 def audit_event_list(*, user, subject_type: str = "", event_type: str = "", q: str = ""):
-    from gaoxin.accounts.permissions import audit_events_visible_to
+    from .permissions import audit_events_visible_to
 
     qs = audit_events_visible_to(user).select_related("actor")
     if subject_type:

@@ -12,9 +12,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gaoxin.accounts import permissions as perms
 
 from . import events, services
+from . import permissions as perms
 from .forms import CalendarConfirmForm, CalendarDayForm, CalendarYearForm, DeadlineForm
 from .models import CalendarDay, CalendarYear
 from .selectors import audit_event_list, work_calendar

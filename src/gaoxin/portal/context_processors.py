@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions as perms
+from gaoxin.core import permissions as core_perms
 
 
 def navigation(request):
@@ -26,13 +27,13 @@ def navigation(request):
         items.append((_("亩产评价"), reverse("evaluation_index"), "evaluation"))
     elif user.role == "enterprise":
         items.append((_("亩产填报"), reverse("evaluation_my_report"), "evaluation"))
-    if perms.can_use_deadline_calculator(user):
+    if core_perms.can_use_deadline_calculator(user):
         items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))
     if perms.can_manage_catalog(user):
         items.append((_("事项维护"), reverse("catalog_manage"), "catalog"))
-    if perms.can_manage_calendar(user):
+    if core_perms.can_manage_calendar(user):
         items.append((_("工作日历"), reverse("calendar_index"), "calendar"))
-    if perms.can_view_audit(user):
+    if core_perms.can_view_audit(user):
         items.append((_("审计日志"), reverse("audit_list"), "audit"))
     from gaoxin.cases.models import Notification
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.core import permissions as core_perms
 
 STAFF = [Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.DEPT_OFFICER, Role.AGENT, Role.STATION_OFFICER, Role.LEADER]
 
@@ -26,7 +27,7 @@ def test_anonymous_and_inactive_see_nothing(own_enterprise):
     assert not perms.enterprises_visible_to(AnonymousUser()).exists()
     inactive = UserFactory(role=Role.ZONE_ADMIN, is_active=False)
     assert not perms.enterprises_visible_to(inactive).exists()
-    assert not perms.can_manage_calendar(inactive)
+    assert not core_perms.can_manage_calendar(inactive)
 
 
 @pytest.mark.parametrize("role,import_,export,calendar,audit,personal", [
@@ -42,8 +43,8 @@ def test_predicates_per_role(db, role, import_, export, calendar, audit, persona
     user = UserFactory(role=role)
     assert perms.can_import_enterprises(user) is import_
     assert perms.can_export_enterprises(user) is export
-    assert perms.can_manage_calendar(user) is calendar
-    assert perms.can_view_audit(user) is audit
+    assert core_perms.can_manage_calendar(user) is calendar
+    assert core_perms.can_view_audit(user) is audit
     assert perms.can_view_personal_data(user) is personal
 
 
@@ -51,6 +52,6 @@ def test_jobs_scoped_to_creator(clerk_user, officer_user, admin_user):
     from gaoxin.core.services import job_create
 
     job = job_create(kind="enterprise_export", actor=clerk_user)
-    assert list(perms.jobs_visible_to(clerk_user)) == [job]
-    assert not perms.jobs_visible_to(officer_user).exists()
-    assert list(perms.jobs_visible_to(admin_user)) == [job]
+    assert list(core_perms.jobs_visible_to(clerk_user)) == [job]
+    assert not core_perms.jobs_visible_to(officer_user).exists()
+    assert list(core_perms.jobs_visible_to(admin_user)) == [job]
