@@ -37,8 +37,9 @@ demo: seed
 worker: install
 	$(GAOXIN) db_worker --queue-name '*'
 
+# Two workers on these 2-core machines; each test file stays on one worker, so the demo walk seeds once.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/workdays_bench.py
