@@ -47,8 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "gaoxin.core.middleware.RequestIdMiddleware",
+    "gaoxin.core.middleware.ControlCharacterMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gaoxin.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,12 +183,26 @@ TASKS = {
     }
 }
 
+# Logs go to standard error and to var/log/gaoxin.log (rotated), each line with the request id, so a user's
+# 故障参考号 finds the server error (Django logs 500s to nowhere by default when DEBUG is off).
+LOG_DIR = VAR_DIR / "log"
+LOG_DIR.mkdir(parents=True, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "gaoxin.core.logs.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+        "file": {"class": "logging.handlers.RotatingFileHandler", "filename": str(LOG_DIR / "gaoxin.log"),
+                 "maxBytes": 10 * 1024 * 1024, "backupCount": 5, "encoding": "utf-8", "delay": True,
+                 "filters": ["request_id"], "formatter": "plain"},
+    },
     "loggers": {
-        "gaoxin": {"handlers": ["console"], "level": env("GAOXIN_LOG_LEVEL", default="INFO")},
+        "gaoxin": {"handlers": ["console", "file"], "level": env("GAOXIN_LOG_LEVEL", default="INFO")},
+        "django.request": {"handlers": ["console", "file"], "level": "ERROR"},
+        "django.security": {"handlers": ["console", "file"], "level": "WARNING"},
+        "django_tasks": {"handlers": ["console", "file"], "level": "WARNING"},
     },
 }
 

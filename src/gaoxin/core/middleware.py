@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-import contextvars
+import re
 import uuid
+from urllib.parse import unquote_to_bytes
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
 
-request_context: contextvars.ContextVar[dict | None] = contextvars.ContextVar("gaoxin_request", default=None)
+from .context import request_context
 
 
-def current_request_info() -> dict:
-    return request_context.get() or {}
+# A request id a proxy or client sends is kept only when it looks like one (it lands in the audit log).
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class RequestIdMiddleware:
+    """Every request gets an id for the audit log and the error log (server-generated unless the
+    proxy's X-Request-ID is a plausible id), returned in the X-Request-ID response header."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        given = request.headers.get("X-Request-ID", "")
+        request.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         token = request_context.set({"request_id": request.request_id, "ip": request.META.get("REMOTE_ADDR")})
         try:
             response = self.get_response(request)
@@ -59,3 +65,31 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class ControlCharacterMiddleware:
+    """A path or query string with NUL or other control characters is refused with 400 before any view
+    or database sees it (PostgreSQL rejects NUL in text and the request would end in a server error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw_path = request.META.get("PATH_INFO", "").encode("utf-8", "surrogateescape")
+        raw_query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
+        if _CONTROL.search(raw_path) or _CONTROL.search(unquote_to_bytes(raw_query)) or \
+                _CONTROL.search(unquote_to_bytes(raw_path)):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request):
+        from django.http import JsonResponse
+
+        from .errors import bad_request
+
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": "请求中含有不允许的控制字符"}, status=400)
+        from django.core.exceptions import BadRequest
+
+        return bad_request(request, BadRequest("请求地址中含有不允许的控制字符，请检查后重试。"))

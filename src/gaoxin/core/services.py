@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .middleware import current_request_info
+from .context import current_request_info
 from .models import AuditEvent, CalendarDay, CalendarYear, DayKind, Job, JobStatus
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from gaoxin.core.middleware import request_context
+from gaoxin.core.context import request_context
 from gaoxin.core.models import AuditEvent
 from gaoxin.core.services import audit_record
 
