@@ -36,6 +36,9 @@ class AuditEvent(models.Model):
     request_id = models.CharField("请求编号", max_length=64, blank=True)
     ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    # The hash chain (core.audit_chain): each sealed event's hash covers its fields and the previous hash.
+    chain_seq = models.BigIntegerField("链序号", null=True, blank=True, unique=True)
+    chain_hash = models.CharField("链哈希", max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from .audit_chain import schedule_seal
 from .context import current_request_info
 from .models import AuditEvent, CalendarDay, CalendarYear, DayKind, Job, JobStatus
 
@@ -31,7 +32,7 @@ def audit_record(
         subject_id = subject_id or subject.pk
         subject_repr = subject_repr or str(subject)[:255]
     info = current_request_info()
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         event_type=event_type,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_repr=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "系统",
@@ -43,6 +44,8 @@ def audit_record(
         request_id=info.get("request_id", ""),
         ip_address=info.get("ip"),
     )
+    schedule_seal()
+    return event
 
 
 def lock_for_transition(obj, *, transitions: dict, name: str, actor, roles, noun: str, queryset=None):
