@@ -13,11 +13,11 @@ from django.utils import timezone
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import OrgKind, Role
 from gaoxin.cases import services as case_services
-from gaoxin.cases.forms import check_upload
 from gaoxin.cases.models import DECIDED, Status
 from gaoxin.catalog.models import Necessity
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record, lock_for_transition
+from gaoxin.core.uploads import check_upload
 
 from . import milestones as ms
 from .models import AssistOrder, AssistVisit, OrderEvent, OrderStatus, Project, ProjectStep

@@ -2,21 +2,10 @@ from django import forms
 from django.conf import settings
 
 from gaoxin.catalog.models import Channel, Necessity, Situation
+from gaoxin.core.uploads import check_upload, upload_help
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 
 from .models import DELIVER_METHODS, ApplicantType, DeliveryMethod, Level
-
-
-def check_upload(f) -> None:
-    """Type and size of an uploaded material (services.md: type- and size-checked)."""
-    ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
-    if ext not in settings.GAOXIN_UPLOAD_EXTENSIONS:
-        raise forms.ValidationError(f"文件类型 .{ext or '?'} 不支持，请上传 {'、'.join(settings.GAOXIN_UPLOAD_EXTENSIONS)} 文件")
-    if f.size > settings.GAOXIN_UPLOAD_MAX_BYTES:
-        raise forms.ValidationError(f"文件不能超过 {settings.GAOXIN_UPLOAD_MAX_BYTES // 1024 // 1024} MB")
-    if f.size == 0:
-        raise forms.ValidationError("文件是空的")
-
 
 PHONE_REGEX = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
 PHONE_ERRORS = {"invalid": "请填写正确的手机号或座机号", "required": "请填写联系电话"}
@@ -291,8 +280,7 @@ class DecisionForm(forms.Form):
         self.approved = approved
         del self.fields["reason" if approved else "licence_number"]
         self.fields["legal_basis"].label = "法律依据（可选）" if approved else "法律依据"
-        self.fields["result_file"].help_text = (f"{'、'.join(settings.GAOXIN_UPLOAD_EXTENSIONS)}，"
-                                                f"不超过{settings.GAOXIN_UPLOAD_MAX_BYTES // 1024 // 1024} MB")
+        self.fields["result_file"].help_text = upload_help()
 
     def clean(self):
         from .services import decision_problems

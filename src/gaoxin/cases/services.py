@@ -18,10 +18,10 @@ from gaoxin.accounts.models import Role
 from gaoxin.catalog.models import CaseType, ItemStatus, LimitUnit, Necessity, ServiceItem
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
+from gaoxin.core.uploads import check_upload
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 
 from . import application, notifications
-from .forms import check_upload
 from .models import (
     DECIDED,
     DELIVER_METHODS,

@@ -185,7 +185,7 @@ def case_supply(request, number: str, material_id: int):
     upload = request.FILES.get("file")
     try:
         if upload is not None:
-            from .forms import check_upload
+            from gaoxin.core.uploads import check_upload
 
             check_upload(upload)
         services.case_supply_owed(case=case, material_id=material_id, actor=request.user, upload=upload)
@@ -198,7 +198,7 @@ def case_supply(request, number: str, material_id: int):
 @require_POST
 def case_add_materials(request, number: str):
     """The enterprise answers a correction request by uploading the missing materials."""
-    from .forms import check_upload
+    from gaoxin.core.uploads import check_upload
 
     case = _case(request, number)
     files = {}

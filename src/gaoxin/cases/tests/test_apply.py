@@ -10,7 +10,7 @@ from django.test import Client
 from gaoxin.accounts.models import EnterpriseMembership, Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases import application, services
-from gaoxin.cases.models import ApplicantType, Case, CaseMaterial, Kind, Notification, SharedMaterial, Status
+from gaoxin.cases.models import ApplicantType, Case, CaseMaterial, Kind, Notification, SharedMaterial
 from gaoxin.catalog.models import Bundle, BundleItem, Material
 from gaoxin.catalog.tests.factories import department, make_item
 from gaoxin.core.models import AuditEvent
