@@ -9,15 +9,13 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import Role
 from gaoxin.catalog.models import CaseType, Channel, ServiceItem
 from gaoxin.core.api import raise_api_error
-from gaoxin.enterprises.models import Enterprise
 
+from . import permissions as perms
 from . import selectors, services
 from .models import DELIVER_METHODS, Case, CaseEvent, Decision
-from .workflow import TRANSITIONS
+from .workflow import WORKFLOW
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -80,7 +78,7 @@ class SubmitSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     """Fields beyond name and reason belong to one transition; the service checks them as the pages do."""
 
-    name = serializers.ChoiceField(choices=sorted(TRANSITIONS))
+    name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions])
     reason = serializers.CharField(required=False, allow_blank=True, help_text="原因或说明；不予许可（REFUSE）时为不予许可的理由")
     days = serializers.IntegerField(required=False, min_value=1, help_text="延长工作日（EXTEND）")
     opinion = serializers.CharField(required=False, allow_blank=True, help_text="审查意见（APPROVE、REFUSE 必填）")
@@ -120,7 +118,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         d = data.validated_data
         item = get_object_or_404(ServiceItem, implementation_code=d["item"])
         if d.get("enterprise_uscc"):
-            pool = Enterprise.objects.filter(memberships__user=user) if user.role == Role.ENTERPRISE else Enterprise.objects
+            pool = perms.firms_for_application(user)
             enterprise = pool.filter(uscc=d["enterprise_uscc"].upper()).first()
             if enterprise is None:
                 raise ApiValidationError({"enterprise_uscc": ["企业不存在或不是您绑定的企业"]})

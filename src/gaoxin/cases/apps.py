@@ -9,10 +9,14 @@ class CasesConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
-        from .workflow import TRANSITIONS
+        from .workflow import RECTIFICATION_WORKFLOW, WORKFLOW
 
         events.register_room("case", "办件")
-        events.register({t.name: t.label for t in TRANSITIONS.values()}, prefix="case.")
+        events.register(WORKFLOW.labels(), prefix="case.")
+        # 差评整改: audit types "case.rectification.<step>"; the case timeline shows the step's code.
+        events.register(RECTIFICATION_WORKFLOW.labels(), prefix="case.rectification.")
+        events.register({code: f"差评整改：{label}" for code, label in RECTIFICATION_WORKFLOW.labels().items()},
+                        prefix="case.")
         # Timeline codes that are not transitions of the table, and their audit event types.
         events.register({
             "SUBMIT": "提交申请", "SUBMITTED": "提交申请", "SUPPLY_OWED": "补交容缺材料", "SUPPLY_CORRECTION": "上传补正材料",

@@ -261,7 +261,7 @@ class ToleranceForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    """准予 / 不予许可. The same rules as the service and the API (`services.decision_problems`);
+    """准予 / 不予许可. The same rules as the service and the API (`workflow.decision_problems`);
     a file chosen before the confirmation step travels as a signed token (`pending`), not as a field."""
 
     opinion = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
@@ -283,7 +283,7 @@ class DecisionForm(forms.Form):
         self.fields["result_file"].help_text = upload_help()
 
     def clean(self):
-        from .services import decision_problems
+        from .workflow import decision_problems
 
         data = super().clean()
         problems = decision_problems(
@@ -304,7 +304,7 @@ class DeliveryForm(forms.Form):
     tracking_number = forms.CharField(label="快递单号", required=False, max_length=40)
 
     def clean(self):
-        from .services import delivery_problems
+        from .workflow import delivery_problems
 
         data = super().clean()
         if "method" in data:
@@ -324,3 +324,38 @@ class ReviewForm(forms.Form):
 class TrackForm(forms.Form):
     number = forms.CharField(label="办件编号", max_length=24)
     identity = forms.CharField(label="身份证号码或统一社会信用代码", max_length=20)
+
+
+class RectificationForm(forms.Form):
+    """One step of a 差评整改: 已整改 / 解释说明 with the measures, or 回访 with the note and the applicant's
+    rating of the rectification. Which fields a step shows is `FIELDS`."""
+
+    FIELDS = {"RECTIFY": ("measures",), "EXPLAIN": ("measures",), "REVISIT": ("visit_note", "visit_result")}
+
+    name = forms.ChoiceField(label="处理方式", choices=[("RECTIFY", "已整改"), ("EXPLAIN", "解释说明"), ("REVISIT", "回访")],
+                             error_messages={"required": "请选择处理方式", "invalid_choice": "请选择处理方式"})
+    measures = forms.CharField(label="整改措施或解释说明", required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    visit_note = forms.CharField(label="回访记录", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    visit_result = forms.TypedChoiceField(label="申请人对整改的评价", coerce=int, required=False, empty_value=None,
+                                          choices=[("", "请选择"), (3, "满意"), (2, "基本满意"), (1, "不满意")],
+                                          error_messages={"invalid_choice": "请选择申请人对整改的评价"})
+
+    def __init__(self, *args, steps=None, **kwargs):
+        """steps: the names this rectification offers now (the choice of 处理方式)."""
+        super().__init__(*args, **kwargs)
+        if steps is not None:
+            labels = dict(self.fields["name"].choices)
+            self.fields["name"].choices = [(n, labels[n]) for n in steps]
+            if len(steps) == 1:
+                self.fields["name"].widget = forms.HiddenInput()
+                self.fields["name"].initial = steps[0]
+
+    def shown(self) -> list:
+        """The fields of the offered steps, for the page."""
+        names = [n for n, _ in self.fields["name"].choices]
+        return [self[f] for f in dict.fromkeys(f for n in names for f in self.FIELDS[n])]
+
+    def params(self) -> dict:
+        d = self.cleaned_data
+        return {f: d.get(f) for f in self.FIELDS[d["name"]]}

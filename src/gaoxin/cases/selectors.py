@@ -9,12 +9,11 @@ from django.conf import settings
 from django.db.models import Case as Conditional  # SQL CASE; `Case` is the 办件 model
 from django.db.models import IntegerField, Q, QuerySet, Value, When
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import Role
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.validators import uscc_is_valid
 
+from . import permissions as perms
 from .models import CLOCK_RUNNING, INTAKE, TERMINAL, Case, CaseMaterial, Status
 from .services import today
 
@@ -51,7 +50,7 @@ def case_list(*, user, queue: str = "all", q: str = "", status: str = "", channe
         qs = qs.filter(channel=channel)
     if queue in ("at_risk", "overdue", "review"):
         return qs.order_by("due_date", "id")
-    if perms.has_role(user, Role.ENTERPRISE):
+    if perms.lists_own_cases(user):
         # An applicant looks for what is still running: open cases first, then closed ones, newest first in each.
         qs = qs.annotate(closed=Conditional(When(status__in=TERMINAL, then=Value(1)), default=Value(0),
                                            output_field=IntegerField()))

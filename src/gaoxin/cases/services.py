@@ -1,7 +1,7 @@
-"""Writes to cases. `case_submit` files a case; `case_transition` applies every named
-transition of `workflow.TRANSITIONS`: it locks the row, checks role, scope and guard,
-updates the case, appends a timeline event, writes exactly one audit event and sends
-notifications after commit."""
+"""Writes to cases. `case_submit` / `bundle_submit` file a case; `case_transition` applies every named
+transition of `workflow.WORKFLOW` through the kernel's engine (row lock, role tokens for this case, guard,
+timeline event, exactly one audit event, notifications after commit); `rectification_transition` does
+the same for the 差评整改 table."""
 
 from __future__ import annotations
 
@@ -13,40 +13,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import Role
-from gaoxin.catalog.models import CaseType, ItemStatus, LimitUnit, Necessity, ServiceItem
+from gaoxin.catalog.models import ItemStatus, Necessity, ServiceItem
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
-from gaoxin.core.uploads import check_upload
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
+from gaoxin.core.workflow import Conflict
 
 from . import application, notifications
+from . import permissions as perms
 from .models import (
-    DECIDED,
-    DELIVER_METHODS,
     ApplicantType,
     Case,
     CaseCounter,
     CaseEvent,
     CaseMaterial,
-    CreditRestriction,
     Decision,
-    DecisionOutcome,
-    DeliveryMethod,
     Kind,
     Rectification,
-    RectificationStatus,
     Review,
     SharedMaterial,
     Status,
-    Suspension,
 )
-from .workflow import SYSTEM, TRANSITIONS
+from .workflow import RECTIFICATION_WORKFLOW, WORKFLOW
 
-
-class CaseConflict(ValidationError):
-    """Someone else changed the case first."""
+CaseConflict = Conflict  # someone else changed the case first
 
 
 def today() -> dt.date:
@@ -301,271 +291,11 @@ def case_register_enterprise(*, case: Case, actor, uscc: str, name: str, industr
     return enterprise
 
 
-def _is_blacklisted(case: Case) -> bool:
-    qs = CreditRestriction.objects.filter(active=True)
-    if case.enterprise_id:
-        return qs.filter(uscc=case.enterprise.uscc).exists()
-    return bool(case.applicant_id_number) and qs.filter(id_number=case.applicant_id_number).exists()
-
-
-def _in_scope(case: Case, actor) -> bool:
-    """Who may act on this case besides having the role: officers of its department,
-    applicants of their own case; clerks and administrators on every case."""
-    if actor is None:
-        return True
-    if actor.role == Role.DEPT_OFFICER:
-        return case.department_id == actor.org_unit_id
-    if actor.role == Role.ENTERPRISE:
-        return case.submitted_by_id == actor.pk or actor.enterprise_memberships.filter(enterprise_id=case.enterprise_id).exists()
-    return actor.role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN)
-
-
-def _due(start: dt.date, limit: int, unit: str):
-    cal = work_calendar()
-    if unit == LimitUnit.NATURAL:
-        due = start + dt.timedelta(days=limit)
-        return due, cal.is_provisional(start, due)
-    result = cal.due_date(start, limit, rule=settings.GAOXIN_NONWORKING_ACCEPTANCE_RULE)
-    return result.date, result.provisional
-
-
-def _accept(case: Case, on: dt.date) -> None:
-    case.accepted_on = on
-    unit = case.version.promised_unit if case.version_id else LimitUnit.WORKING
-    case.due_date, case.due_provisional = _due(on, case.promised_limit, unit)
-    if case.version_id:
-        case.statutory_due, _ = _due(on, case.version.statutory_limit, case.version.statutory_unit)
-
-
-def _missing_required(case: Case) -> list[str]:
-    return [cm.material.name for cm in case.materials.select_related("material")
-            if cm.material.necessity == Necessity.REQUIRED and not cm.present and not cm.owed]
-
-
-@transaction.atomic
-def case_transition(*, case: Case, name: str, actor, reason: str = "", **kwargs) -> Case:
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise ValidationError(f"未知操作 {name}")
-    expected_status = case.status
-    case = Case.objects.select_for_update(of=("self",)).select_related("version", "enterprise", "item").get(pk=case.pk)
-    if case.status != expected_status:
-        raise CaseConflict(f"办件状态已变为“{case.get_status_display()}”，请刷新后再操作")
-    role = actor.role if actor else SYSTEM
-    if role not in transition.roles or not _in_scope(case, actor):
-        raise PermissionDenied("您无权执行此操作")
-    if case.status not in transition.sources:
-        raise ValidationError(f"“{case.get_status_display()}”状态下不能“{transition.label}”")
-    reason = (reason or "").strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError({"reason": f"“{transition.label}”需要填写原因或说明"})
-    before = case.status
-    data = _apply(case, name, actor=actor, reason=reason, **kwargs)
-    if transition.target is not None:
-        case.status = transition.target
-    case.save()
-    _event(case, name, before, actor, note=reason, **data)
-    audit_record(event_type=f"case.{name.lower()}", actor=actor, subject=case,
-                 before={"status": before}, after={"status": case.status, **data})
-    if case.parent_id:
-        _update_package(case.parent_id, actor)
-    notifications.case_changed(case, name)
-    return case
-
-
-def _apply(case: Case, name: str, *, actor, reason: str, **kwargs) -> dict:
-    """Guards and field changes of each transition; returns data for the timeline."""
-    on = today()
-    if name in ("ACCEPT", "COMPLETE_CORRECTION"):
-        if missing := _missing_required(case):
-            raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
-        _accept(case, on)  # after 补正 the acceptance date is the completion date
-        return {"accepted_on": str(on), "due_date": str(case.due_date)}
-    if name == "DEEMED_ACCEPT":
-        if on <= case.correction_notice_due:
-            raise ValidationError("补正告知期限未过")
-        _accept(case, case.received_on)  # deemed accepted on the day the materials were received
-        return {"accepted_on": str(case.received_on), "due_date": str(case.due_date)}
-    if name == "ACCEPT_TOLERANCE":
-        return _accept_tolerance(case, on, owed=kwargs.get("owed", []), supply_days=kwargs.get("supply_days"),
-                                 commitment=kwargs.get("commitment", False))
-    if name == "TERMINATE_TOLERANCE":
-        # The applicant may still supply on the last day: terminate only after it.
-        if not case.tolerance_due or on <= case.tolerance_due:
-            raise ValidationError(f"容缺材料补齐期限为{case.tolerance_deadline_text or '—'}，期限未过不能终止")
-        if not case.materials.filter(owed=True, supplied_on__isnull=True).exists():
-            raise ValidationError("容缺材料已全部补齐，不能终止")
-        return {"tolerance_due": str(case.tolerance_due)}
-    if name == "REQUEST_CORRECTION":
-        if on > case.correction_notice_due:
-            raise ValidationError("已超过5个工作日的补正告知期限，依法视为受理")
-        return {"corrections": reason}
-    if name == "COMPLETE_IMMEDIATE":
-        if case.version.case_type != CaseType.IMMEDIATE:
-            raise ValidationError("只有即办件可以当场办结")
-        if missing := _missing_required(case):
-            raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
-        case.accepted_on = case.due_date = case.decided_on = case.delivered_on = on
-        case.delivery_method = DeliveryMethod.ON_THE_SPOT
-        return {"accepted_on": str(on)}
-    if name == "START_REVIEW":
-        case.officer = actor
-        return {"officer": _actor_repr(actor)}
-    if name == "SUSPEND":
-        Suspension.objects.create(case=case, reason=reason, legal_basis=kwargs.get("legal_basis", ""), started_on=on)
-        return {"started_on": str(on)}
-    if name == "RESUME":
-        suspension = case.suspensions.filter(ended_on__isnull=True).last()
-        cal = work_calendar()
-        # Days from the day after the start up to and including the end are not counted.
-        days = max(cal.working_days_between(suspension.started_on, on), 0)
-        suspension.ended_on, suspension.workdays = on, days
-        suspension.save()
-        case.suspended_days += days
-        case.due_date = cal.add_working_days(case.due_date, days)
-        if case.statutory_due:
-            case.statutory_due = cal.add_working_days(case.statutory_due, days)
-        return {"suspended_workdays": days, "due_date": str(case.due_date)}
-    if name == "EXTEND":
-        if case.due_date and on > case.due_date:
-            raise ValidationError("已超过办结期限，不能再申请延长（按超时办结统计）")
-        days = int(kwargs.get("days") or settings.GAOXIN_EXTENSION_WORKDAYS)
-        if not 1 <= days <= settings.GAOXIN_EXTENSION_WORKDAYS:
-            raise ValidationError({"days": f"延长天数应在1至{settings.GAOXIN_EXTENSION_WORKDAYS}个工作日之间"})
-        case.extension_days += days
-        case.due_date = work_calendar().add_working_days(case.due_date, days)
-        if case.statutory_due:
-            case.statutory_due = work_calendar().add_working_days(case.statutory_due, days)
-        return {"extension_workdays": days, "due_date": str(case.due_date)}
-    if name in ("APPROVE", "REFUSE"):
-        return _decide(case, on, actor=actor, approved=name == "APPROVE", reasons=reason, **kwargs)
-    if name == "DELIVER":
-        return _deliver(case, on, **kwargs)
-    return {}
-
-
-DECISION_LIMITS = {"opinion": 2000, "licence_number": 60, "legal_basis": 500, "reason": 2000}
-
-
-def decision_problems(*, approved: bool, opinion: str, licence_number: str = "", legal_basis: str = "",
-                      reasons: str = "", result_file=None) -> dict[str, str]:
-    """What is wrong with a decision's input, per field (the form, the API and the service agree):
-    an opinion always; for 准予 the licence or approval number; for 不予许可 the legal basis and
-    the reasons; an optional result file of an accepted type and size."""
-    values = {"opinion": opinion, "licence_number": licence_number, "legal_basis": legal_basis, "reason": reasons}
-    problems = {}
-    if not (opinion or "").strip():
-        problems["opinion"] = "请填写审查意见"
-    if approved and not (licence_number or "").strip():
-        problems["licence_number"] = "准予许可须填写证照编号或批准文号"
-    if not approved and not (legal_basis or "").strip():
-        problems["legal_basis"] = "不予许可须写明法律依据"
-    if not approved and not (reasons or "").strip():
-        problems["reason"] = "不予许可须说明理由"
-    for field, limit in DECISION_LIMITS.items():
-        if len((values[field] or "").strip()) > limit and field not in problems:
-            problems[field] = f"不能超过{limit}个字"
-    if result_file is not None:
-        try:
-            check_upload(result_file)
-        except ValidationError as exc:
-            problems["result_file"] = exc.messages[0]
-    return problems
-
-
-def _decide(case: Case, on: dt.date, *, actor, approved: bool, reasons: str, opinion: str = "",
-            licence_number: str = "", legal_basis: str = "", result_file=None, **_) -> dict:
-    """APPROVE / REFUSE: the decision is recorded with what its 决定书 states."""
-    if problems := decision_problems(approved=approved, opinion=opinion, licence_number=licence_number,
-                                     legal_basis=legal_basis, reasons=reasons, result_file=result_file):
-        raise ValidationError(problems)
-    if approved:
-        owed = case.materials.filter(owed=True, supplied_on__isnull=True).exists()
-        case.status = Status.DECIDED_OK_TOLERANCE if owed else Status.DECIDED_OK
-    case.decided_on, case.decision_note = on, opinion.strip()
-    decision = Decision(
-        case=case, outcome=DecisionOutcome.APPROVED if approved else DecisionOutcome.REFUSED,
-        notice_number=f"{'准许' if approved else '不许'}字〔{on.year}〕第{case.number}号",
-        licence_number=licence_number.strip() if approved else "", opinion=opinion.strip(),
-        legal_basis=legal_basis.strip(), reasons="" if approved else reasons.strip(), department=case.department,
-        decided_by=actor, decided_on=on)
-    if result_file is not None:
-        decision.result_file.save(result_file.name.rsplit("/", 1)[-1], result_file, save=False)
-    decision.save()
-    data = {"decision": decision.outcome, "notice_number": decision.notice_number}
-    if approved:
-        data["licence_number"] = decision.licence_number
-    return data
-
-
-def delivery_problems(*, method: str, postal_recipient: str = "", postal_address: str = "",
-                      tracking_number: str = "") -> dict[str, str]:
-    """送达: a method of the list; by post the recipient, the address and the tracking number."""
-    if method not in DELIVER_METHODS:
-        return {"method": "请选择送达方式（窗口领取、邮寄或电子送达）"}
-    problems = {}
-    if method == DeliveryMethod.POST:
-        for field, value, message, limit in (
-                ("postal_recipient", postal_recipient, "邮寄送达须填写收件人", 50),
-                ("postal_address", postal_address, "邮寄送达须填写邮寄地址", 200),
-                ("tracking_number", tracking_number, "邮寄送达须填写快递单号", 40)):
-            value = (value or "").strip()
-            if not value:
-                problems[field] = message
-            elif len(value) > limit:
-                problems[field] = f"不能超过{limit}个字"
-    return problems
-
-
-def _deliver(case: Case, on: dt.date, *, method: str = "", postal_recipient: str = "", postal_address: str = "",
-             tracking_number: str = "", **_) -> dict:
-    method = method or ""
-    if problems := delivery_problems(method=method, postal_recipient=postal_recipient,
-                                     postal_address=postal_address, tracking_number=tracking_number):
-        raise ValidationError(problems)
-    by_post = method == DeliveryMethod.POST
-    case.delivered_on, case.delivery_method = on, method
-    case.postal_recipient = postal_recipient.strip() if by_post else ""
-    case.postal_address = postal_address.strip() if by_post else ""
-    case.tracking_number = tracking_number.strip() if by_post else ""
-    data = {"method": method}
-    if by_post:
-        data["tracking_number"] = case.tracking_number
-    return data
-
-
-def _accept_tolerance(case: Case, on: dt.date, *, owed: list[int], supply_days, commitment: bool) -> dict:
-    """容缺受理 (services.md §6). The supply period is its own limit (at most
-    GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS), counted in working days from the day after acceptance.
-    The decision deadline stays the promised limit from acceptance ("在原承诺时限内准时出具"):
-    if the supply day falls later, the department may decide first (办结（容缺通过）)."""
-    version = case.version
-    if not version.tolerance_allowed:
-        raise ValidationError("该事项不在容缺受理清单内")
-    if _is_blacklisted(case):
-        raise ValidationError("申请人在信用限制名单内，不能适用容缺受理")
-    if not commitment:
-        raise ValidationError({"commitment": "申请人须签署《容缺受理承诺书》"})
-    owed_materials = list(case.materials.filter(material_id__in=owed).select_related("material"))
-    if not owed_materials:
-        raise ValidationError({"owed": "请选择容缺（后补）的材料"})
-    main = [cm.material.name for cm in owed_materials if cm.material.necessity != Necessity.TOLERANCE]
-    if main:
-        raise ValidationError({"owed": f"以下是主要材料，不能容缺：{'、'.join(main)}"})
-    longest = settings.GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS
-    if not isinstance(supply_days, int) or isinstance(supply_days, bool) or not 1 <= supply_days <= longest:
-        raise ValidationError({"supply_days": f"补齐期限应为1至{longest}个工作日"})
-    _accept(case, on)
-    for cm in owed_materials:
-        cm.owed = True
-        cm.save(update_fields=["owed"])
-    if missing := _missing_required(case):
-        raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
-    case.tolerance, case.commitment_signed = True, True
-    case.tolerance_supply_days = supply_days
-    case.tolerance_due = work_calendar().add_working_days(on, supply_days)
-    return {"owed": [cm.material.name for cm in owed_materials], "supply_workdays": supply_days,
-            "tolerance_due": str(case.tolerance_due), "due_date": str(case.due_date)}
+def case_transition(*, case: Case, name: str, actor, reason: str = "", **params) -> Case:
+    """Apply one transition of the table (see `workflow` for the inputs each takes). The day it takes
+    effect is the services' `today()`."""
+    params.setdefault("on", today())
+    return WORKFLOW.apply(case, name, actor=actor, reason=reason, **params)
 
 
 @transaction.atomic
@@ -574,7 +304,7 @@ def case_supply_owed(*, case: Case, material_id: int, actor, upload=None) -> Cas
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.is_terminal:
         raise ValidationError("办件已结束")
-    if not _in_scope(case, actor) or actor.role not in (Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.ENTERPRISE):
+    if not perms.can_supply_owed(actor, case):
         raise PermissionDenied("您无权补交材料")
     cm = case.materials.select_related("material").get(material_id=material_id, owed=True)
     if cm.supplied_on:
@@ -583,7 +313,7 @@ def case_supply_owed(*, case: Case, material_id: int, actor, upload=None) -> Cas
         raise ValidationError(f"容缺材料应于{case.tolerance_deadline_text}补齐，已逾期，本次容缺受理将终止办理")
     if upload is not None:
         cm.file.save(upload.name, upload, save=False)
-    elif actor.role == Role.ENTERPRISE:
+    elif not perms.can_check_originals(actor, case):
         raise ValidationError({"file": "请上传材料文件"})
     else:
         cm.original_seen = True
@@ -606,7 +336,7 @@ def case_add_materials(*, case: Case, files: dict, actor) -> list[str]:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in (Status.RECEIVED, Status.CORRECTION):
         raise ValidationError("只有接件或补正中的办件可以补充材料")
-    if not _in_scope(case, actor) or actor.role != Role.ENTERPRISE:
+    if not perms.can_add_case_materials(actor, case):
         raise PermissionDenied("只能为自己的办件补充材料")
     if not files:
         raise ValidationError({"files": "请选择要上传的材料"})
@@ -649,32 +379,6 @@ def case_result_open(*, decision: Decision, actor, download: bool = False) -> No
                  after={"notice_number": decision.notice_number, "file": decision.result_file.name.rsplit("/", 1)[-1]})
 
 
-def _update_package(package_id: int, actor) -> None:
-    """A package completes when every child case has ended (统一出件)."""
-    package = Case.objects.select_for_update().get(pk=package_id)
-    children = list(package.children.values_list("status", flat=True))
-    if package.is_terminal or not children:
-        return
-    before = package.status
-    if all(s in {Status.DELIVERED} | DECIDED | {Status.WITHDRAWN, Status.CANCELLED, Status.TERMINATED,
-                                                 Status.REFUSED_ACCEPT, Status.NOT_ACCEPTED, Status.WITHDRAWN_PRE}
-           for s in children):
-        package.status = Status.DELIVERED if all(s == Status.DELIVERED for s in children) else Status.DECIDED_OK
-        package.decided_on = package.decided_on or today()
-        if package.status == Status.DELIVERED:
-            package.delivered_on = today()
-    elif any(s in {Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED} | DECIDED for s in children):
-        if package.status == Status.RECEIVED:
-            package.status = Status.ACCEPTED
-            package.accepted_on = today()
-            package.due_date, package.due_provisional = _due(package.accepted_on, package.promised_limit, LimitUnit.WORKING)
-    if package.status != before:
-        package.save()
-        _event(package, "PACKAGE_PROGRESS", before, actor)
-        audit_record(event_type="case.package_progress", actor=actor, subject=package,
-                     before={"status": before}, after={"status": package.status})
-
-
 @transaction.atomic
 def package_accept(*, package: Case, actor) -> Case:
     """One acceptance at the 综窗 accepts every child of a 一件事."""
@@ -692,7 +396,7 @@ def review_submit(*, case: Case, level: int, comment: str, actor) -> Review:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Status.DELIVERED:
         raise ValidationError("办件送达后才能评价")
-    if actor is not None and not _in_scope(case, actor):
+    if actor is not None and not perms.can_record_review(actor, case):
         raise PermissionDenied("只能评价自己的办件")
     if hasattr(case, "review"):
         raise ValidationError("该办件已评价")
@@ -713,33 +417,8 @@ def review_submit(*, case: Case, level: int, comment: str, actor) -> Review:
     return review
 
 
-@transaction.atomic
-def rectification_update(*, rectification: Rectification, actor, status: str, measures: str = "",
-                         visit_note: str = "", visit_result: int | None = None) -> Rectification:
-    rect = Rectification.objects.select_for_update(of=("self",)).select_related("review__case").get(pk=rectification.pk)
-    if actor.role == Role.DEPT_OFFICER and rect.department_id != actor.org_unit_id:
-        raise PermissionDenied("只能处理本部门的整改")
-    if actor.role not in (Role.DEPT_OFFICER, Role.ZONE_ADMIN):
-        raise PermissionDenied("您无权处理整改")
-    allowed = {
-        RectificationStatus.OPEN: {RectificationStatus.RECTIFIED, RectificationStatus.EXPLAINED},
-        RectificationStatus.RECTIFIED: {RectificationStatus.REVISITED},
-        RectificationStatus.EXPLAINED: {RectificationStatus.REVISITED},
-        RectificationStatus.REVISITED: set(),
-    }[RectificationStatus(rect.status)]
-    if status not in allowed:
-        raise ValidationError("不能进行该整改操作")
-    if status in (RectificationStatus.RECTIFIED, RectificationStatus.EXPLAINED) and not measures.strip():
-        raise ValidationError({"measures": "请填写整改措施或解释说明"})
-    if status == RectificationStatus.REVISITED and (not visit_note.strip() or visit_result not in (1, 2, 3)):
-        raise ValidationError({"visit_note": "请填写回访记录和申请人对整改的评价"})
-    before = rect.status
-    rect.status = status
-    if measures.strip():
-        rect.measures = measures.strip()
-    if status == RectificationStatus.REVISITED:
-        rect.visit_note, rect.visit_result, rect.closed_on = visit_note.strip(), visit_result, today()
-    rect.save()
-    audit_record(event_type="case.rectification", actor=actor, subject=rect.review.case,
-                 before={"rectification": before}, after={"rectification": status})
-    return rect
+def rectification_transition(*, rectification: Rectification, name: str, actor, reason: str = "",
+                             **params) -> Rectification:
+    """One step of the 差评整改 table: RECTIFY / EXPLAIN (`measures`), REVISIT (`visit_note`, `visit_result`)."""
+    params.setdefault("on", today())
+    return RECTIFICATION_WORKFLOW.apply(rectification, name, actor=actor, reason=reason, **params)

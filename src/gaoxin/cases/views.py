@@ -17,20 +17,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import Role
 from gaoxin.catalog import qr
 from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
 from gaoxin.core.pdf import pdf_response
-from gaoxin.core.views_utils import error_text, paginate, render_page, require
+from gaoxin.core.views_utils import add_service_errors, error_text, paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
 from . import application, pending, selectors, services
+from . import permissions as perms
 from .forms import (
     ApplyForm,
     BundleApplyForm,
     DecisionForm,
     DeliveryForm,
+    RectificationForm,
     RegisterFirmForm,
     ReviewForm,
     ToleranceForm,
@@ -38,8 +38,8 @@ from .forms import (
     TransitionForm,
     WindowIntakeForm,
 )
-from .models import ApplicantType, Case, CaseMaterial, Kind, Notification, RectificationStatus, Status
-from .workflow import TRANSITIONS, available
+from .models import ApplicantType, Case, CaseMaterial, Kind, Notification, Status
+from .workflow import RECTIFICATION_WORKFLOW, WORKFLOW
 
 
 def _case(request, number: str) -> Case:
@@ -52,7 +52,7 @@ def _case(request, number: str) -> Case:
 def case_queue(request, queue: str = "all"):
     if queue not in selectors.QUEUES:
         raise Http404("没有该队列")
-    if queue in ("at_risk", "overdue") and not (perms.can_watch_deadlines(request.user) or request.user.role == Role.DEPT_OFFICER):
+    if queue in ("at_risk", "overdue") and not perms.can_view_deadline_queues(request.user):
         raise PermissionDenied("您无权查看")
     qs = selectors.case_list(user=request.user, queue=queue, q=request.GET.get("q", ""),
                              status=request.GET.get("status", ""), channel=request.GET.get("channel", ""))
@@ -71,13 +71,13 @@ def case_detail(request, number: str):
 def _detail_page(request, case: Case, **bound):
     """The case page. `bound`: action forms bound to what the user typed, shown with their errors
     in place of the blank ones (tolerance_form=...)."""
-    role = request.user.role
-    actions = [t for t in available(case.status, role) if services._in_scope(case, request.user)
-               and t.name not in ("ACCEPT_TOLERANCE",)]
+    user = request.user
+    available = WORKFLOW.available(case, user)
+    actions = [t for t in available if t.name not in ("ACCEPT_TOLERANCE",)]
     if case.kind == Kind.PACKAGE:
         actions = []
     materials = list(case.materials.all())
-    can_tolerance = (case.status in TRANSITIONS["ACCEPT_TOLERANCE"].sources and role in TRANSITIONS["ACCEPT_TOLERANCE"].roles
+    can_tolerance = (any(t.name == "ACCEPT_TOLERANCE" for t in available)
                      and case.version_id and case.version.tolerance_allowed)
     tolerance_candidates = [cm for cm in materials if cm.material.necessity == "tolerance" and not cm.present]
     [case] = selectors.with_time_left([case])
@@ -89,14 +89,15 @@ def _detail_page(request, case: Case, **bound):
         "delivery_form": bound.get("delivery_form") or DeliveryForm(),
         "decision": getattr(case, "decision", None),
         "owed": [cm for cm in materials if cm.owed and not cm.supplied_on],
-        "can_supply": role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.ENTERPRISE),
+        "can_supply": perms.can_supply_owed(user, case),
         "can_open_files": perms.can_open_case_files(request.user),
-        "can_add_materials": role == Role.ENTERPRISE and case.status in (Status.RECEIVED, Status.CORRECTION)
+        "can_add_materials": perms.can_add_case_materials(user, case) and case.status in (Status.RECEIVED, Status.CORRECTION)
         and case.kind != Kind.PACKAGE,
         "correction": case.events.filter(transition="REQUEST_CORRECTION").last(),
         "review_form": ReviewForm() if case.status == Status.DELIVERED and not hasattr(case, "review")
-        and role == Role.ENTERPRISE else None,
-        "can_accept_package": case.kind == Kind.PACKAGE and case.status == Status.RECEIVED and role in (Role.WINDOW_CLERK, Role.ZONE_ADMIN),
+        and perms.can_review_case(user, case) else None,
+        "can_accept_package": case.kind == Kind.PACKAGE and case.status == Status.RECEIVED
+        and perms.can_accept_package(user, case),
         "notices": _notices(case),
     })
 
@@ -120,7 +121,7 @@ def _notices(case: Case) -> list[tuple[str, str]]:
 def case_act(request, number: str):
     case = _case(request, number)
     form = TransitionForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["name"] not in TRANSITIONS:
+    if not form.is_valid() or form.cleaned_data["name"] not in WORKFLOW:
         messages.error(request, "操作无效")
         return redirect("case_detail", number=number)
     data = form.cleaned_data
@@ -132,7 +133,7 @@ def case_act(request, number: str):
     try:
         services.case_transition(case=case, name=data["name"], actor=request.user, reason=data["reason"],
                                  days=data.get("days"), method=data.get("method"), legal_basis=data.get("legal_basis") or "")
-        messages.success(request, f"已完成：{TRANSITIONS[data['name']].label}")
+        messages.success(request, f"已完成：{WORKFLOW[data['name']].label}")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     return redirect("case_detail", number=number)
@@ -169,7 +170,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @require_POST
 def case_accept_package(request, number: str):
     case = _case(request, number)
-    if request.user.role not in (Role.WINDOW_CLERK, Role.ZONE_ADMIN):
+    if not perms.can_accept_package(request.user, case):
         raise PermissionDenied("您无权受理")
     try:
         services.package_accept(package=case, actor=request.user)
@@ -295,7 +296,7 @@ def case_decide(request, number: str, outcome: str):
     if not perms.can_decide_case(request.user, case):
         raise PermissionDenied("只有承办部门的审批人员可以作出决定")
     name, approved = DECISIONS[outcome], outcome == "approve"
-    if case.status not in TRANSITIONS[name].sources:
+    if not WORKFLOW[name].starts_from(case.status):
         messages.error(request, f"办件处于“{case.get_status_display()}”状态，不能作出决定")
         return redirect("case_detail", number=number)
     user, step, token = request.user, "form", ""
@@ -380,7 +381,7 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 
 def _applicant_options(user, *, enterprise_ok: bool, citizen_ok: bool):
     """Whom this user may apply as: their bound firms, themself as a natural person, both or neither."""
-    enterprises = perms.enterprises_visible_to(user) if enterprise_ok else None
+    enterprises = perms.firms_for_application(user) if enterprise_ok else None
     if enterprises is not None and not enterprises.exists():
         enterprises = None
     citizen = user if citizen_ok and perms.can_apply_as_citizen(user) else None
@@ -447,7 +448,7 @@ def window_intake(request, code: str):
                              status="published")
     materials = list(item.current_version.materials.all())
     form = WindowIntakeForm(request.POST or None, materials=materials,
-                            initial={"channel": {"agent": "proxy", "station_officer": "station"}.get(request.user.role, "window")})
+                            initial={"channel": perms.filing_channel(request.user)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -501,8 +502,7 @@ def bundle_apply(request, code: str):
     form = BundleApplyForm(request.POST if posted else None, request.FILES if posted else None, parts=parts,
                            groups=groups, enterprises=enterprises, citizen=citizen, staff=staff, initial=initial)
     if posted and form.is_valid():
-        channel = "web" if user.role == Role.ENTERPRISE else {Role.AGENT: "proxy", Role.STATION_OFFICER: "station"}.get(
-            user.role, "window")
+        channel = perms.filing_channel(user)
         try:
             package = services.bundle_submit(bundle=bundle, actor=user, channel=channel, applicant=form.applicant(),
                                              note=form.cleaned_data["note"], situations=form.situations(),
@@ -563,24 +563,39 @@ def notification_list(request):
     return render(request, "cases/notifications.html", {"page": page, "query": query})
 
 
-def rectification_list(request):
-    qs = perms.rectifications_visible_to(request.user).select_related("review__case__version", "department")
-    if not (request.user.role in (Role.ZONE_ADMIN, Role.LEADER, Role.DEPT_OFFICER)):
+def rectification_list(request, failed: tuple[int, RectificationForm] | None = None):
+    """The 差评整改 ledger; a step that failed comes back with its form and the error beside the field."""
+    if not perms.can_view_rectifications(request.user):
         raise PermissionDenied("您无权查看")
+    qs = perms.rectifications_visible_to(request.user).select_related("review__case__version", "review__case__bundle",
+                                                                      "department")
     page, query = paginate(request, qs)
-    return render(request, "cases/rectifications.html", {"page": page, "query": query,
-                                                          "statuses": RectificationStatus.choices})
+    rows = []
+    for rect in page.object_list:
+        steps = [t.name for t in RECTIFICATION_WORKFLOW.available(rect, request.user)]
+        form = None
+        if steps:
+            form = failed[1] if failed and failed[0] == rect.pk else \
+                RectificationForm(steps=steps, auto_id=f"id_r{rect.pk}_%s")
+        rows.append((rect, form))
+    return render(request, "cases/rectifications.html", {"page": page, "query": query, "rows": rows},
+                  status=400 if failed else 200)
 
 
 @require_POST
 def rectification_update(request, pk: int):
     rect = get_object_or_404(perms.rectifications_visible_to(request.user), pk=pk)
-    try:
-        result = request.POST.get("visit_result")
-        services.rectification_update(rectification=rect, actor=request.user, status=request.POST.get("status", ""),
-                                      measures=request.POST.get("measures", ""), visit_note=request.POST.get("visit_note", ""),
-                                      visit_result=int(result) if result and result.isdigit() else None)
-        messages.success(request, "整改记录已更新。")
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    return redirect("rectification_list")
+    if not RECTIFICATION_WORKFLOW.roles_of(request.user, rect):
+        raise PermissionDenied("您无权处理该整改")
+    steps = [t.name for t in RECTIFICATION_WORKFLOW.available(rect, request.user)]
+    form = RectificationForm(request.POST, steps=steps or None, auto_id=f"id_r{rect.pk}_%s")
+    if form.is_valid():
+        try:
+            services.rectification_transition(rectification=rect, name=form.cleaned_data["name"], actor=request.user,
+                                              **form.params())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "整改记录已更新。")
+            return redirect("rectification_list")
+    return rectification_list(request, failed=(rect.pk, form))

@@ -1,66 +1,444 @@
-"""The case state machine as an explicit table of named transitions (CONVENTIONS §3,
-specs/services.md §5.3). Any transition not in the table is refused."""
+"""The case (办件) state machine, services.md §5.2–§5.3, and the 差评整改 rectification, §9, on the kernel's
+transition engine (core.workflow). Any transition not in a table is refused.
+
+Roles are tokens relative to the case (`permissions.case_roles`): "clerk" (the centre's window),
+"admin" (the zone administrator), "officer" (the handling department), "applicant"; SYSTEM is the daily
+sweep. Each transition's guard and effect are small functions of `(case, step)`; an effect returns data
+for the timeline and the audit event. The engine locks, checks, records, audits and notifies; a child of
+a 一件事 then updates its package (`after`).
+
+Transition inputs (keyword arguments of `services.case_transition`):
+- ACCEPT_TOLERANCE: `owed` (material ids), `supply_days`, `commitment`;
+- EXTEND: `days`; SUSPEND: `legal_basis`;
+- APPROVE / REFUSE: `opinion`, `licence_number` (approve), `legal_basis`, `result_file`; the reasons of a
+  refusal are the transition's reason;
+- DELIVER: `method`, and by post `postal_recipient`, `postal_address`, `tracking_number`;
+- `on`: the day the step takes effect (the case services' clock; defaults to today)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
 
-from gaoxin.accounts.models import Role
+from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from .models import DECIDED, TERMINAL, Status
+from gaoxin.catalog.models import CaseType, LimitUnit, Necessity
+from gaoxin.core.selectors import work_calendar
+from gaoxin.core.services import audit_record
+from gaoxin.core.uploads import check_upload
+from gaoxin.core.workflow import SYSTEM, Step, Workflow, transition
 
-SYSTEM = "system"
-CLERKS = frozenset({Role.WINDOW_CLERK, Role.ZONE_ADMIN})
-OFFICERS = frozenset({Role.DEPT_OFFICER})
-APPLICANTS = frozenset({Role.ENTERPRISE})
+from . import notifications
+from .models import (
+    DECIDED,
+    DELIVER_METHODS,
+    TERMINAL,
+    Case,
+    CaseEvent,
+    CreditRestriction,
+    Decision,
+    DecisionOutcome,
+    DeliveryMethod,
+    Rectification,
+    RectificationStatus,
+    Status,
+    Suspension,
+)
+from .permissions import ADMIN, APPLICANT, CLERK, OFFICER, case_roles, rectification_roles
 
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    target: Status | None  # None: decided by the service (e.g. approve with or without 容缺)
-    roles: frozenset
-    needs_reason: bool = False
-    style: str = "primary"
-
-
-def _t(name, label, sources, target, roles, needs_reason=False, style="primary"):
-    return Transition(name, label, frozenset(sources), target, frozenset(roles), needs_reason, style)
-
-
+S = Status
 NON_TERMINAL = frozenset(set(Status) - TERMINAL)
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
-    _t("ACCEPT", "受理", [Status.RECEIVED], Status.ACCEPTED, CLERKS),
-    _t("ACCEPT_TOLERANCE", "容缺受理", [Status.RECEIVED, Status.CORRECTION], Status.ACCEPTED, CLERKS, style="warning"),
-    _t("COMPLETE_IMMEDIATE", "即办办结", [Status.RECEIVED], Status.DELIVERED, CLERKS | {SYSTEM}, style="success"),
-    _t("REQUEST_CORRECTION", "一次性告知补正", [Status.RECEIVED], Status.CORRECTION, CLERKS, True, "warning"),
-    _t("COMPLETE_CORRECTION", "补正材料已齐，受理", [Status.CORRECTION], Status.ACCEPTED, CLERKS),
-    _t("NOT_ACCEPT", "不受理（退回）", [Status.RECEIVED], Status.NOT_ACCEPTED, CLERKS, True, "outline-danger"),
-    _t("REFUSE_ACCEPT", "不予受理", [Status.RECEIVED, Status.CORRECTION], Status.REFUSED_ACCEPT, CLERKS, True, "danger"),
-    _t("WITHDRAW_PRE", "撤件", [Status.RECEIVED, Status.CORRECTION], Status.WITHDRAWN_PRE, CLERKS | APPLICANTS, True,
-       "outline-secondary"),
-    _t("DEEMED_ACCEPT", "逾期未告知补正，视为受理", [Status.RECEIVED], Status.ACCEPTED, {SYSTEM}),
-    _t("START_REVIEW", "开始审查", [Status.ACCEPTED], Status.IN_REVIEW, OFFICERS),
-    _t("SUSPEND", "特别程序（暂停计时）", [Status.IN_REVIEW], Status.SUSPENDED, OFFICERS, True, "warning"),
-    _t("RESUME", "特别程序结束（恢复计时）", [Status.SUSPENDED], Status.IN_REVIEW, OFFICERS),
-    _t("EXTEND", "延长办理期限", [Status.IN_REVIEW], Status.IN_REVIEW, OFFICERS, True, "outline-warning"),
-    _t("APPROVE", "准予（办结）", [Status.IN_REVIEW], None, OFFICERS, style="success"),
-    _t("REFUSE", "不予许可（办结）", [Status.IN_REVIEW], Status.DECIDED_REFUSED, OFFICERS, True, "danger"),
-    _t("DELIVER", "送达（出件）", DECIDED, Status.DELIVERED, CLERKS | OFFICERS, style="success"),
-    _t("REQUEST_WITHDRAWAL", "申请撤回", [Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED], Status.WITHDRAW_PENDING,
-       CLERKS | APPLICANTS, True, "outline-secondary"),
-    _t("CONFIRM_WITHDRAWAL", "确认撤回", [Status.WITHDRAW_PENDING], Status.WITHDRAWN, CLERKS | OFFICERS),
-    _t("TERMINATE_TOLERANCE", "容缺材料逾期未补，终止", [Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED,
-                                                         Status.DECIDED_OK_TOLERANCE], Status.TERMINATED, {SYSTEM}),
-    _t("CANCEL", "撤销办件", NON_TERMINAL, Status.CANCELLED, {Role.ZONE_ADMIN}, True, "outline-danger"),
-]}
 
-def allowed(transition: Transition, status: str, role: str | None) -> bool:
-    return status in transition.sources and (role or SYSTEM) in transition.roles
+def _on(step: Step) -> dt.date:
+    return step.param("on") or step.today
 
 
-def available(status: str, role: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if allowed(t, status, role)]
+def _actor_repr(actor) -> str:
+    return actor.get_full_name() if actor else "系统"
+
+
+# --- shared pieces of the guards and effects -------------------------------------------------------
+
+def due(start: dt.date, limit: int, unit: str) -> tuple[dt.date, bool]:
+    """The deadline `limit` days (working or natural) after `start` (the start day not counted)."""
+    cal = work_calendar()
+    if unit == LimitUnit.NATURAL:
+        end = start + dt.timedelta(days=limit)
+        return end, cal.is_provisional(start, end)
+    result = cal.due_date(start, limit, rule=settings.GAOXIN_NONWORKING_ACCEPTANCE_RULE)
+    return result.date, result.provisional
+
+
+def _set_accepted(case: Case, on: dt.date) -> None:
+    case.accepted_on = on
+    unit = case.version.promised_unit if case.version_id else LimitUnit.WORKING
+    case.due_date, case.due_provisional = due(on, case.promised_limit, unit)
+    if case.version_id:
+        case.statutory_due, _ = due(on, case.version.statutory_limit, case.version.statutory_unit)
+
+
+def missing_required(case: Case) -> list[str]:
+    return [cm.material.name for cm in case.materials.select_related("material")
+            if cm.material.necessity == Necessity.REQUIRED and not cm.present and not cm.owed]
+
+
+def _materials_complete(case: Case) -> None:
+    if missing := missing_required(case):
+        raise ValidationError(f"以下必要材料尚未收到：{'、'.join(missing)}")
+
+
+def is_blacklisted(case: Case) -> bool:
+    qs = CreditRestriction.objects.filter(active=True)
+    if case.enterprise_id:
+        return qs.filter(uscc=case.enterprise.uscc).exists()
+    return bool(case.applicant_id_number) and qs.filter(id_number=case.applicant_id_number).exists()
+
+
+# --- intake -------------------------------------------------------------------------------------------
+
+def _accept(case: Case, step: Step) -> dict:
+    """ACCEPT / COMPLETE_CORRECTION: after 补正 the acceptance date is the completion date."""
+    _materials_complete(case)
+    on = _on(step)
+    _set_accepted(case, on)
+    return {"accepted_on": on, "due_date": case.due_date}
+
+
+def _deemed_accept(case: Case, step: Step) -> dict:
+    """No correction notice within 5 WD: deemed accepted on the day the materials were received."""
+    if _on(step) <= case.correction_notice_due:
+        raise ValidationError("补正告知期限未过")
+    _set_accepted(case, case.received_on)
+    return {"accepted_on": case.received_on, "due_date": case.due_date}
+
+
+def _request_correction(case: Case, step: Step) -> dict:
+    if _on(step) > case.correction_notice_due:
+        raise ValidationError("已超过5个工作日的补正告知期限，依法视为受理")
+    return {"corrections": step.reason}
+
+
+def _complete_immediate(case: Case, step: Step) -> dict:
+    if case.version.case_type != CaseType.IMMEDIATE:
+        raise ValidationError("只有即办件可以当场办结")
+    _materials_complete(case)
+    on = _on(step)
+    case.accepted_on = case.due_date = case.decided_on = case.delivered_on = on
+    case.delivery_method = DeliveryMethod.ON_THE_SPOT
+    return {"accepted_on": on}
+
+
+def _accept_tolerance(case: Case, step: Step) -> dict:
+    """容缺受理 (services.md §6). The supply period is its own limit (at most
+    GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS), counted in working days from the day after acceptance.
+    The decision deadline stays the promised limit from acceptance ("在原承诺时限内准时出具"):
+    if the supply day falls later, the department may decide first (办结（容缺通过）)."""
+    owed, supply_days = step.param("owed") or [], step.param("supply_days")
+    if not case.version.tolerance_allowed:
+        raise ValidationError("该事项不在容缺受理清单内")
+    if is_blacklisted(case):
+        raise ValidationError("申请人在信用限制名单内，不能适用容缺受理")
+    if not step.param("commitment"):
+        raise ValidationError({"commitment": "申请人须签署《容缺受理承诺书》"})
+    owed_materials = list(case.materials.filter(material_id__in=owed).select_related("material"))
+    if not owed_materials:
+        raise ValidationError({"owed": "请选择容缺（后补）的材料"})
+    main = [cm.material.name for cm in owed_materials if cm.material.necessity != Necessity.TOLERANCE]
+    if main:
+        raise ValidationError({"owed": f"以下是主要材料，不能容缺：{'、'.join(main)}"})
+    longest = settings.GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS
+    if not isinstance(supply_days, int) or isinstance(supply_days, bool) or not 1 <= supply_days <= longest:
+        raise ValidationError({"supply_days": f"补齐期限应为1至{longest}个工作日"})
+    on = _on(step)
+    _set_accepted(case, on)
+    for cm in owed_materials:
+        cm.owed = True
+        cm.save(update_fields=["owed"])
+    _materials_complete(case)
+    case.tolerance, case.commitment_signed = True, True
+    case.tolerance_supply_days = supply_days
+    case.tolerance_due = work_calendar().add_working_days(on, supply_days)
+    return {"owed": [cm.material.name for cm in owed_materials], "supply_workdays": supply_days,
+            "tolerance_due": case.tolerance_due, "due_date": case.due_date}
+
+
+def _terminate_tolerance(case: Case, step: Step) -> dict:
+    # The applicant may still supply on the last day: terminate only after it.
+    if not case.tolerance_due or _on(step) <= case.tolerance_due:
+        raise ValidationError(f"容缺材料补齐期限为{case.tolerance_deadline_text or '—'}，期限未过不能终止")
+    if not case.materials.filter(owed=True, supplied_on__isnull=True).exists():
+        raise ValidationError("容缺材料已全部补齐，不能终止")
+    return {"tolerance_due": case.tolerance_due}
+
+
+# --- review ---------------------------------------------------------------------------------------------
+
+def _start_review(case: Case, step: Step) -> dict:
+    case.officer = step.actor
+    return {"officer": _actor_repr(step.actor)}
+
+
+def _suspend(case: Case, step: Step) -> dict:
+    on = _on(step)
+    Suspension.objects.create(case=case, reason=step.reason, legal_basis=(step.param("legal_basis") or "").strip(),
+                              started_on=on)
+    return {"started_on": on}
+
+
+def _resume(case: Case, step: Step) -> dict:
+    on = _on(step)
+    suspension = case.suspensions.filter(ended_on__isnull=True).last()
+    cal = work_calendar()
+    # Days from the day after the start up to and including the end are not counted.
+    days = max(cal.working_days_between(suspension.started_on, on), 0)
+    suspension.ended_on, suspension.workdays = on, days
+    suspension.save()
+    case.suspended_days += days
+    case.due_date = cal.add_working_days(case.due_date, days)
+    if case.statutory_due:
+        case.statutory_due = cal.add_working_days(case.statutory_due, days)
+    return {"suspended_workdays": days, "due_date": case.due_date}
+
+
+def _extend(case: Case, step: Step) -> dict:
+    if case.due_date and _on(step) > case.due_date:
+        raise ValidationError("已超过办结期限，不能再申请延长（按超时办结统计）")
+    longest = settings.GAOXIN_EXTENSION_WORKDAYS
+    days = step.param("days") or longest
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= longest:
+        raise ValidationError({"days": f"延长天数应在1至{longest}个工作日之间"})
+    cal = work_calendar()
+    case.extension_days += days
+    case.due_date = cal.add_working_days(case.due_date, days)
+    if case.statutory_due:
+        case.statutory_due = cal.add_working_days(case.statutory_due, days)
+    return {"extension_workdays": days, "due_date": case.due_date}
+
+
+DECISION_LIMITS = {"opinion": 2000, "licence_number": 60, "legal_basis": 500, "reason": 2000}
+
+
+def decision_problems(*, approved: bool, opinion: str, licence_number: str = "", legal_basis: str = "",
+                      reasons: str = "", result_file=None) -> dict[str, str]:
+    """What is wrong with a decision's input, per field (the form, the API and the service agree):
+    an opinion always; for 准予 the licence or approval number; for 不予许可 the legal basis and
+    the reasons; an optional result file of an accepted type and size."""
+    values = {"opinion": opinion, "licence_number": licence_number, "legal_basis": legal_basis, "reason": reasons}
+    problems = {}
+    if not (opinion or "").strip():
+        problems["opinion"] = "请填写审查意见"
+    if approved and not (licence_number or "").strip():
+        problems["licence_number"] = "准予许可须填写证照编号或批准文号"
+    if not approved and not (legal_basis or "").strip():
+        problems["legal_basis"] = "不予许可须写明法律依据"
+    if not approved and not (reasons or "").strip():
+        problems["reason"] = "不予许可须说明理由"
+    for field, limit in DECISION_LIMITS.items():
+        if len((values[field] or "").strip()) > limit and field not in problems:
+            problems[field] = f"不能超过{limit}个字"
+    if result_file is not None:
+        try:
+            check_upload(result_file)
+        except ValidationError as exc:
+            problems["result_file"] = exc.messages[0]
+    return problems
+
+
+def _decide(case: Case, step: Step) -> dict:
+    """APPROVE / REFUSE: the decision is recorded with what its 决定书 states. An approval with 容缺
+    materials still owed is 办结（容缺通过）."""
+    approved = step.transition.name == "APPROVE"
+    opinion, licence_number = step.param("opinion") or "", step.param("licence_number") or ""
+    legal_basis, result_file = step.param("legal_basis") or "", step.param("result_file")
+    if problems := decision_problems(approved=approved, opinion=opinion, licence_number=licence_number,
+                                     legal_basis=legal_basis, reasons=step.reason, result_file=result_file):
+        raise ValidationError(problems)
+    on = _on(step)
+    if approved:
+        owed = case.materials.filter(owed=True, supplied_on__isnull=True).exists()
+        step.target = S.DECIDED_OK_TOLERANCE if owed else S.DECIDED_OK
+    case.decided_on, case.decision_note = on, opinion.strip()
+    decision = Decision(
+        case=case, outcome=DecisionOutcome.APPROVED if approved else DecisionOutcome.REFUSED,
+        notice_number=f"{'准许' if approved else '不许'}字〔{on.year}〕第{case.number}号",
+        licence_number=licence_number.strip() if approved else "", opinion=opinion.strip(),
+        legal_basis=legal_basis.strip(), reasons="" if approved else step.reason, department=case.department,
+        decided_by=step.actor, decided_on=on)
+    if result_file is not None:
+        decision.result_file.save(result_file.name.rsplit("/", 1)[-1], result_file, save=False)
+    decision.save()
+    data = {"decision": decision.outcome, "notice_number": decision.notice_number}
+    if approved:
+        data["licence_number"] = decision.licence_number
+    return data
+
+
+# --- delivery --------------------------------------------------------------------------------------------
+
+def delivery_problems(*, method: str, postal_recipient: str = "", postal_address: str = "",
+                      tracking_number: str = "") -> dict[str, str]:
+    """送达: a method of the list; by post the recipient, the address and the tracking number."""
+    if method not in DELIVER_METHODS:
+        return {"method": "请选择送达方式（窗口领取、邮寄或电子送达）"}
+    problems = {}
+    if method == DeliveryMethod.POST:
+        for field, value, message, limit in (
+                ("postal_recipient", postal_recipient, "邮寄送达须填写收件人", 50),
+                ("postal_address", postal_address, "邮寄送达须填写邮寄地址", 200),
+                ("tracking_number", tracking_number, "邮寄送达须填写快递单号", 40)):
+            value = (value or "").strip()
+            if not value:
+                problems[field] = message
+            elif len(value) > limit:
+                problems[field] = f"不能超过{limit}个字"
+    return problems
+
+
+def _deliver(case: Case, step: Step) -> dict:
+    method = step.param("method") or ""
+    postal = {f: step.param(f) or "" for f in ("postal_recipient", "postal_address", "tracking_number")}
+    if problems := delivery_problems(method=method, **postal):
+        raise ValidationError(problems)
+    by_post = method == DeliveryMethod.POST
+    case.delivered_on, case.delivery_method = _on(step), method
+    for field, value in postal.items():
+        setattr(case, field, value.strip() if by_post else "")
+    data = {"method": method}
+    if by_post:
+        data["tracking_number"] = case.tracking_number
+    return data
+
+
+# --- history, aggregate, notifications --------------------------------------------------------------------
+
+def _record(case: Case, step: Step, data: dict) -> None:
+    CaseEvent.objects.create(case=case, transition=step.transition.name, from_status=step.before,
+                             to_status=case.status, actor=step.actor, actor_repr=_actor_repr(step.actor),
+                             note=step.reason, data=data)
+
+
+CHILD_ENDED = {S.DELIVERED} | DECIDED | {S.WITHDRAWN, S.CANCELLED, S.TERMINATED, S.REFUSED_ACCEPT, S.NOT_ACCEPTED,
+                                         S.WITHDRAWN_PRE}
+CHILD_STARTED = {S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED} | DECIDED
+
+
+def update_package(package_id: int, actor, on: dt.date) -> None:
+    """A package is accepted when a child is, and completes when every child has ended (统一出件)."""
+    package = Case.objects.select_for_update().get(pk=package_id)
+    children = list(package.children.values_list("status", flat=True))
+    if package.is_terminal or not children:
+        return
+    before = package.status
+    if all(s in CHILD_ENDED for s in children):
+        package.status = S.DELIVERED if all(s == S.DELIVERED for s in children) else S.DECIDED_OK
+        package.decided_on = package.decided_on or on
+        if package.status == S.DELIVERED:
+            package.delivered_on = on
+    elif any(s in CHILD_STARTED for s in children) and package.status == S.RECEIVED:
+        package.status = S.ACCEPTED
+        package.accepted_on = on
+        package.due_date, package.due_provisional = due(on, package.promised_limit, LimitUnit.WORKING)
+    if package.status != before:
+        package.save()
+        CaseEvent.objects.create(case=package, transition="PACKAGE_PROGRESS", from_status=before,
+                                 to_status=package.status, actor=actor, actor_repr=_actor_repr(actor))
+        audit_record(event_type="case.package_progress", actor=actor, subject=package,
+                     before={"status": before}, after={"status": package.status})
+
+
+def _after(case: Case, step: Step) -> None:
+    if case.parent_id:
+        update_package(case.parent_id, step.actor, _on(step))
+
+
+def _notify(case: Case, step: Step) -> None:
+    notifications.case_changed(case, step.transition.name)
+
+
+CLERKS, OFFICERS = [CLERK], [OFFICER]
+
+WORKFLOW = Workflow(
+    name="case", noun="办件", model=Case, roles=case_roles, record=_record, notify=_notify, after=_after,
+    lock_queryset=lambda: Case.objects.select_related("version", "enterprise", "item"),
+    transitions=[
+        transition("ACCEPT", "受理", [S.RECEIVED], S.ACCEPTED, CLERKS, effect=_accept),
+        transition("ACCEPT_TOLERANCE", "容缺受理", [S.RECEIVED, S.CORRECTION], S.ACCEPTED, CLERKS,
+                   effect=_accept_tolerance, style="warning"),
+        transition("COMPLETE_IMMEDIATE", "即办办结", [S.RECEIVED], S.DELIVERED, [CLERK, SYSTEM],
+                   effect=_complete_immediate, style="success"),
+        transition("REQUEST_CORRECTION", "一次性告知补正", [S.RECEIVED], S.CORRECTION, CLERKS, needs_reason=True,
+                   effect=_request_correction, style="warning"),
+        transition("COMPLETE_CORRECTION", "补正材料已齐，受理", [S.CORRECTION], S.ACCEPTED, CLERKS, effect=_accept),
+        transition("NOT_ACCEPT", "不受理（退回）", [S.RECEIVED], S.NOT_ACCEPTED, CLERKS, needs_reason=True,
+                   style="outline-danger"),
+        transition("REFUSE_ACCEPT", "不予受理", [S.RECEIVED, S.CORRECTION], S.REFUSED_ACCEPT, CLERKS,
+                   needs_reason=True, style="danger"),
+        transition("WITHDRAW_PRE", "撤件", [S.RECEIVED, S.CORRECTION], S.WITHDRAWN_PRE, [CLERK, APPLICANT],
+                   needs_reason=True, style="outline-secondary"),
+        transition("DEEMED_ACCEPT", "逾期未告知补正，视为受理", [S.RECEIVED], S.ACCEPTED, [SYSTEM],
+                   effect=_deemed_accept),
+        transition("START_REVIEW", "开始审查", [S.ACCEPTED], S.IN_REVIEW, OFFICERS, effect=_start_review),
+        transition("SUSPEND", "特别程序（暂停计时）", [S.IN_REVIEW], S.SUSPENDED, OFFICERS, needs_reason=True,
+                   effect=_suspend, style="warning"),
+        transition("RESUME", "特别程序结束（恢复计时）", [S.SUSPENDED], S.IN_REVIEW, OFFICERS, effect=_resume),
+        transition("EXTEND", "延长办理期限", [S.IN_REVIEW], S.IN_REVIEW, OFFICERS, needs_reason=True,
+                   effect=_extend, style="outline-warning"),
+        transition("APPROVE", "准予（办结）", [S.IN_REVIEW], None, OFFICERS, effect=_decide, style="success"),
+        transition("REFUSE", "不予许可（办结）", [S.IN_REVIEW], S.DECIDED_REFUSED, OFFICERS, needs_reason=True,
+                   effect=_decide, style="danger"),
+        transition("DELIVER", "送达（出件）", DECIDED, S.DELIVERED, [CLERK, OFFICER], effect=_deliver,
+                   style="success"),
+        transition("REQUEST_WITHDRAWAL", "申请撤回", [S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED], S.WITHDRAW_PENDING,
+                   [CLERK, APPLICANT], needs_reason=True, style="outline-secondary"),
+        transition("CONFIRM_WITHDRAWAL", "确认撤回", [S.WITHDRAW_PENDING], S.WITHDRAWN, [CLERK, OFFICER]),
+        transition("TERMINATE_TOLERANCE", "容缺材料逾期未补，终止",
+                   [S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED, S.DECIDED_OK_TOLERANCE], S.TERMINATED, [SYSTEM],
+                   effect=_terminate_tolerance),
+        transition("CANCEL", "撤销办件", NON_TERMINAL, S.CANCELLED, [ADMIN], needs_reason=True,
+                   style="outline-danger"),
+    ],
+)
+
+
+# --- 差评整改 (services.md §9) ------------------------------------------------------------------------------
+
+R = RectificationStatus
+DEPARTMENT = "department"
+
+
+def _measures(rect: Rectification, step: Step) -> dict:
+    measures = (step.param("measures") or "").strip()
+    if not measures:
+        raise ValidationError({"measures": "请填写整改措施或解释说明"})
+    rect.measures = measures
+    return {"measures": measures}
+
+
+def _revisit(rect: Rectification, step: Step) -> dict:
+    note, result = (step.param("visit_note") or "").strip(), step.param("visit_result")
+    if not note or result not in (1, 2, 3):
+        raise ValidationError({"visit_note": "请填写回访记录和申请人对整改的评价"})
+    rect.visit_note, rect.visit_result, rect.closed_on = note, result, _on(step)
+    return {"visit_result": rect.get_visit_result_display()}
+
+
+def _record_rectification(rect: Rectification, step: Step, data: dict) -> None:
+    """The rectification's steps are on the case's timeline: the applicant sees the answer to the 差评."""
+    case = rect.review.case
+    CaseEvent.objects.create(case=case, transition=step.transition.name, from_status=case.status,
+                             to_status=case.status, actor=step.actor, actor_repr=_actor_repr(step.actor),
+                             note=rect.measures if step.transition.name != "REVISIT" else rect.visit_note,
+                             data={"rectification": rect.status, **data})
+
+
+RECTIFICATION_WORKFLOW = Workflow(
+    name="case.rectification", noun="差评整改", model=Rectification, roles=rectification_roles,
+    record=_record_rectification, audit_state_key="rectification",
+    lock_queryset=lambda: Rectification.objects.select_related("review__case__version", "review__case__bundle"),
+    transitions=[
+        transition("RECTIFY", "已整改", [R.OPEN], R.RECTIFIED, [DEPARTMENT, ADMIN], effect=_measures),
+        transition("EXPLAIN", "解释说明", [R.OPEN], R.EXPLAINED, [DEPARTMENT, ADMIN], effect=_measures),
+        transition("REVISIT", "回访", [R.RECTIFIED, R.EXPLAINED], R.REVISITED, [DEPARTMENT, ADMIN], effect=_revisit),
+    ],
+)

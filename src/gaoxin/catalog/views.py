@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
+from gaoxin.cases import permissions as case_perms
 from gaoxin.core.forms import XlsxUploadForm
 from gaoxin.core.pdf import pdf_response
 from gaoxin.core.services import job_enqueue
@@ -89,7 +90,7 @@ def guide_detail(request, code: str):
         "materials": selectors.materials_for_situation(materials, situation_id),
         "changed_since_print": printed.isdigit() and int(printed) < version.number,
         "can_manage": perms.can_manage_catalog(request.user),
-        "can_register": perms.can_register_case(request.user),
+        "can_register": case_perms.can_register_case(request.user),
     }
     return render_page(request, "catalog/guide_detail.html", "catalog/partials/material_checklist.html", context)
 

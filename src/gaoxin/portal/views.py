@@ -10,6 +10,7 @@ from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.permissions import enterprises_visible_to
 from gaoxin.benefits.selectors import publicity_list
+from gaoxin.cases import permissions as case_perms
 from gaoxin.cases.forms import TrackForm
 
 from . import selectors
@@ -99,7 +100,7 @@ def home(request):
         stats["enterprises"] = enterprises_visible_to(user).count()
     else:
         stats["my_enterprises"] = list(enterprises_visible_to(user).values("id", "name"))
-    citizen = not stats.get("my_enterprises") and perms.can_apply_as_citizen(user)
+    citizen = not stats.get("my_enterprises") and case_perms.can_apply_as_citizen(user)
     return render(request, "portal/home.html", {
         "cards": cards, "stats": stats, "citizen": citizen,
         "bundles": selectors.published_bundles() if citizen else [],

@@ -3,8 +3,7 @@
 
 from django import template
 
-from gaoxin.accounts import permissions as perms
-
+from .. import permissions as perms
 from .. import services
 from ..models import Kind
 

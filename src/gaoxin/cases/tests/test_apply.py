@@ -9,7 +9,7 @@ from django.test import Client
 
 from gaoxin.accounts.models import EnterpriseMembership, Role
 from gaoxin.accounts.tests.factories import UserFactory
-from gaoxin.cases import application, services
+from gaoxin.cases import application, services, workflow
 from gaoxin.cases.models import ApplicantType, Case, CaseMaterial, Kind, Notification, SharedMaterial
 from gaoxin.catalog.models import Bundle, BundleItem, Material
 from gaoxin.catalog.tests.factories import department, make_item
@@ -237,7 +237,7 @@ def test_one_upload_serves_every_child_that_needs_it(enterprise_client, bundle, 
     registration = children[0]
     assert registration.situation == situation(item, "有限责任公司")
     assert not registration.materials.filter(material__name="合伙协议").exists()
-    assert services._missing_required(registration) == [] and services._missing_required(children[1]) == []
+    assert workflow.missing_required(registration) == [] and workflow.missing_required(children[1]) == []
     assert package.answers["items"][0] == {"item": item.implementation_code, "name": "企业设立登记",
                                            "situation": "有限责任公司"}
 

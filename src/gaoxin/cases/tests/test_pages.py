@@ -188,3 +188,33 @@ def test_enterprise_answers_a_correction_online(enterprise_client, clerk_user, i
     assert case.materials.filter(file__gt="").count() == len(required)
     case = services.case_transition(case=Case.objects.get(pk=case.pk), name="COMPLETE_CORRECTION", actor=clerk_user)
     assert case.status == Status.ACCEPTED and case.statutory_due >= case.due_date
+
+
+def test_rectification_page_keeps_what_was_typed_and_shows_the_error_beside_the_field(
+        enterprise_client, officer, item, submit, clerk_user, leader_client):
+    from gaoxin.cases.models import Rectification, RectificationStatus
+
+    case = services.case_transition(case=submit(item), name="ACCEPT", actor=clerk_user)
+    case = services.case_transition(case=case, name="START_REVIEW", actor=officer)
+    case = services.case_transition(case=case, name="APPROVE", actor=officer, opinion="符合法定条件",
+                                    licence_number="湘高新许字〔2026〕第0001号")
+    services.case_transition(case=case, name="DELIVER", actor=clerk_user, method="window")
+    enterprise_client.post(f"/cases/{case.number}/review/", {"level": "2", "comment": "窗口等候太久"})
+    rect = Rectification.objects.get()
+    mine = Client()
+    mine.force_login(officer)
+    page = mine.get("/cases/rectifications/").content.decode()
+    assert "窗口等候太久" in page and "已整改" in page and "RECTIFY" not in page.replace('value="RECTIFY"', "")
+    bad = mine.post(f"/cases/rectifications/{rect.pk}/", {"name": "RECTIFY", "measures": "  "})
+    html = bad.content.decode()
+    assert bad.status_code == 400 and "请填写整改措施或解释说明" in html and "is-invalid" in html
+    assert Rectification.objects.get().status == RectificationStatus.OPEN
+    assert mine.post(f"/cases/rectifications/{rect.pk}/", {"name": "EXPLAIN", "measures": "系高峰时段，已增设窗口"}
+                     ).status_code == 302
+    assert Rectification.objects.get().status == RectificationStatus.EXPLAINED
+    typed = mine.post(f"/cases/rectifications/{rect.pk}/", {"name": "REVISIT", "visit_note": "电话回访，企业认可"})
+    html = typed.content.decode()
+    assert typed.status_code == 400 and "电话回访，企业认可" in html and "请填写回访记录和申请人对整改的评价" in html
+    assert Rectification.objects.get().status == RectificationStatus.EXPLAINED
+    assert leader_client.post(f"/cases/rectifications/{rect.pk}/", {"name": "REVISIT"}).status_code == 403
+    assert "系高峰时段，已增设窗口" in enterprise_client.get(f"/cases/{case.number}/").content.decode()

@@ -182,12 +182,12 @@ def test_bad_review_opens_a_rectification_with_a_deadline(item, submit, clerk_us
     with pytest.raises(ValidationError):
         services.review_submit(case=case, level=5, comment="", actor=enterprise_user)  # one review per case
     with pytest.raises(ValidationError):
-        services.rectification_update(rectification=rect, actor=officer, status=RectificationStatus.REVISITED)
-    services.rectification_update(rectification=rect, actor=officer, status=RectificationStatus.RECTIFIED,
-                                  measures="增设综窗，实行预约")
+        services.rectification_transition(rectification=rect, actor=officer, name="REVISIT")
+    rect = services.rectification_transition(rectification=rect, actor=officer, name="RECTIFY",
+                                             measures="增设综窗，实行预约")
     before = AuditEvent.objects.count()
-    services.rectification_update(rectification=rect, actor=admin_user, status=RectificationStatus.REVISITED,
-                                  visit_note="电话回访，企业认可", visit_result=3)
+    services.rectification_transition(rectification=rect, actor=admin_user, name="REVISIT",
+                                      visit_note="电话回访，企业认可", visit_result=3)
     rect.refresh_from_db()
     assert rect.status == RectificationStatus.REVISITED and AuditEvent.objects.count() == before + 1
 

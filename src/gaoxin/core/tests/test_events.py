@@ -34,7 +34,7 @@ def test_every_transition_of_every_table_has_a_label():
     from gaoxin.appeals.workflow import WORKFLOW as appeal
     from gaoxin.assist.services import ORDER_TRANSITIONS as order
     from gaoxin.benefits.services import TRANSITIONS as application
-    from gaoxin.cases.workflow import TRANSITIONS as case
+    from gaoxin.cases.workflow import WORKFLOW as case
 
     for prefix, table in (("case.", case), ("appeal.", appeal), ("assist.order_", order),
                           ("benefits.application_", application)):
