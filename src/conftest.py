@@ -57,7 +57,8 @@ def _user(role, **kw):
 
 @pytest.fixture
 def admin_user(db):
-    return _user(Role.ZONE_ADMIN, username="admin")
+    # As in the demo, the zone administrator is also the superuser of the administration (/django-admin/).
+    return _user(Role.ZONE_ADMIN, username="admin", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

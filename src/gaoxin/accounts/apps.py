@@ -11,3 +11,13 @@ class AccountsConfig(AppConfig):
 
         events.register_room("account", "账号")
         events.register({"registered": "自然人注册", "enterprise_bound": "绑定企业"}, prefix="account.")
+        # The administration (/django-admin/): accounts, units, firm bindings and posts.
+        events.register({
+            "user_created": "新建用户", "user_changed": "修改用户信息", "user_access_changed": "变更用户角色、机构或后台权限",
+            "user_activated": "启用账号", "user_deactivated": "停用账号", "user_deleted": "删除用户",
+            "password_set": "管理员设置密码", "password_disabled": "管理员关闭密码登录",
+            "org_unit_created": "新建机构", "org_unit_changed": "修改机构", "org_unit_deleted": "删除机构",
+            "membership_granted": "授予企业绑定", "membership_changed": "修改企业绑定", "membership_revoked": "解除企业绑定",
+            "assignment_added": "新增岗位安排", "assignment_changed": "修改岗位安排", "assignment_removed": "撤销岗位安排",
+            "api_token_issued": "发放接口令牌", "api_token_revoked": "收回接口令牌", "lockout_cleared": "解除登录锁定",
+        }, prefix="account.")
