@@ -1,10 +1,15 @@
-"""Writes to the enterprise registry."""
+"""Writes to the enterprise registry: the workbook import, and one firm's record edited by hand in
+the administration, each change audited."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from gaoxin.core.changes import apply_changes, snapshot
 from gaoxin.core.services import audit_record
 
 from .models import Contact, Enterprise, LandParcel, ParkArea, Qualification
@@ -86,3 +91,101 @@ def registry_import(*, parsed: ParsedRegistry, actor, source_name: str = "") -> 
         after=counts,
     )
     return counts
+
+
+# --- administration (/django-admin/): one firm's record edited by hand, audited ---------------------
+
+ENTERPRISE_FIELDS = (
+    "uscc", "name", "legal_representative", "industry", "industry_code", "size_group", "registered_on",
+    "registered_capital", "address", "park_area", "status", "power_account", "water_account", "gas_account",
+)
+# A firm's child rows: their fields and the audit event types of adding, changing and removing one.
+RECORDS = {
+    LandParcel: (("enterprise", "kind", "parcel_no", "certificate_no", "area_m2", "counterparty"),
+                 ("enterprise.parcel_added", "enterprise.parcel_changed", "enterprise.parcel_removed")),
+    Qualification: (("enterprise", "kind", "level", "cert_no", "valid_from", "valid_to"),
+                    ("enterprise.qualification_added", "enterprise.qualification_changed",
+                     "enterprise.qualification_removed")),
+    Contact: (("enterprise", "name", "title", "phone", "email", "is_primary"),
+              ("enterprise.contact_added", "enterprise.contact_changed", "enterprise.contact_removed")),
+}
+
+
+def _registry_changed(actor) -> None:
+    # Policy matches read industry, size and qualifications: re-match after commit, as after an import.
+    from gaoxin.benefits.services import rematch_after_registry_change
+
+    rematch_after_registry_change(actor)
+
+
+@transaction.atomic
+def enterprise_create(*, actor, values: Mapping[str, Any]) -> Enterprise:
+    """Open a firm's record by hand (the registry import is the usual way)."""
+    enterprise = Enterprise()
+    apply_changes(enterprise, values, allowed=ENTERPRISE_FIELDS)
+    enterprise.full_clean()
+    enterprise.save()
+    audit_record(event_type="enterprise.created", actor=actor, subject=enterprise,
+                 after=snapshot(enterprise, ENTERPRISE_FIELDS))
+    _registry_changed(actor)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, enterprise: Enterprise, actor, changes: Mapping[str, Any]) -> Enterprise:
+    """Correct a firm's record: one audit event with the changed fields; nothing changed, nothing written."""
+    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    before, after = apply_changes(locked, changes, allowed=ENTERPRISE_FIELDS)
+    if not after:
+        return locked
+    locked.full_clean()
+    locked.save(update_fields=[*after, "updated_at"])
+    audit_record(event_type="enterprise.changed", actor=actor, subject=locked, before=before, after=after)
+    _registry_changed(actor)
+    return locked
+
+
+def _record_spec(model) -> tuple[tuple[str, ...], tuple[str, str, str]]:
+    if model not in RECORDS:
+        raise ValueError(f"{model.__name__} is not a record of a firm")
+    return RECORDS[model]
+
+
+@transaction.atomic
+def enterprise_record_add(*, model, values: Mapping[str, Any], actor):
+    """Add a land parcel, qualification or contact to a firm. The event's subject is the firm."""
+    fields, (added, _changed, _removed) = _record_spec(model)
+    record = model()
+    apply_changes(record, values, allowed=fields)
+    record.full_clean()
+    record.save()
+    audit_record(event_type=added, actor=actor, subject=record.enterprise, after=snapshot(record, fields[1:]))
+    _registry_changed(actor)
+    return record
+
+
+@transaction.atomic
+def enterprise_record_update(*, record, actor, changes: Mapping[str, Any]):
+    fields, (_added, changed, _removed) = _record_spec(type(record))
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    before, after = apply_changes(locked, changes, allowed=fields[1:])  # a record stays with its firm
+    if not after:
+        return locked
+    locked.full_clean()
+    locked.save(update_fields=list(after))
+    # The record's identity beside the changed fields, so the event says which parcel/contact changed.
+    audit_record(event_type=changed, actor=actor, subject=locked.enterprise,
+                 before={"record": str(record.pk), **before}, after={"record": str(record.pk), **after})
+    _registry_changed(actor)
+    return locked
+
+
+@transaction.atomic
+def enterprise_record_remove(*, record, actor) -> None:
+    fields, (_added, _changed, removed) = _record_spec(type(record))
+    locked = type(record).objects.select_for_update().select_related("enterprise").get(pk=record.pk)
+    before = {"record": str(locked.pk), **snapshot(locked, fields[1:])}
+    enterprise = locked.enterprise
+    locked.delete()
+    audit_record(event_type=removed, actor=actor, subject=enterprise, before=before)
+    _registry_changed(actor)
