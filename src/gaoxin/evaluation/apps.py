@@ -18,3 +18,8 @@ class EvaluationConfig(AppConfig):
             "score.finish": "测算完成", "score.fail": "测算失败", "regrade.request": "申请调档", "regrade.decide": "审批调档",
             "history.import": "导入历年等级",
         }, prefix="evaluation.")
+        # The administration (/django-admin/): the policy table and tier history entered by hand.
+        events.register({
+            "policy.create": "新增差别化政策", "policy.update": "修改差别化政策", "policy.delete": "删除差别化政策",
+            "history.create": "补录历年等级", "history.update": "修改历年等级", "history.delete": "删除历年等级",
+        }, prefix="evaluation.")
