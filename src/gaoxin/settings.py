@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gaoxin.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gaoxin.accounts.security.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Must be last: turns repeated failed log-ins into a lock-out.
@@ -107,11 +108,20 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The demo zone (make demo sets GAOXIN_DEMO=1): its accounts share a published password; anywhere else a
+# log-in with that password must change it first, and no one may set it.
+GAOXIN_DEMO_MODE = env.bool("GAOXIN_DEMO", default=False)
+GAOXIN_DEMO_PASSWORD = "Gaoxin@2026"
+GAOXIN_PASSWORD_MIN_LENGTH = env.int("GAOXIN_PASSWORD_MIN_LENGTH", default=10)
+GAOXIN_PASSWORD_BANNED_WORDS = env.list("GAOXIN_PASSWORD_BANNED_WORDS", default=[
+    "gaoxin", "xiangtan", "zhengwu", "admin", "password", "passw0rd", "qwerty", "abcdef"])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "gaoxin.accounts.passwords.LengthValidator", "OPTIONS": {"min_length": GAOXIN_PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gaoxin.accounts.passwords.ZoneWordsValidator"},
+    {"NAME": "gaoxin.accounts.passwords.DemoPasswordValidator"},
 ]
 CSRF_FAILURE_VIEW = "gaoxin.core.errors.csrf_failure"
 LOGIN_URL = "login"
@@ -120,6 +130,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a working day or when the browser closes (shared hall computers).
 SESSION_COOKIE_AGE = env.int("GAOXIN_SESSION_SECONDS", default=8 * 3600)
+# Log out after this many minutes without a request (shared hall computers); 0 turns it off.
+GAOXIN_IDLE_TIMEOUT_MINUTES = env.int("GAOXIN_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("GAOXIN_SECURE_COOKIES", default=False)
@@ -132,6 +144,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# A failure during the lock does not restart it (else a victim behind the hall's NAT stays locked forever).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failed log-ins from one address across all user names within the cool-off (password spraying).
+GAOXIN_LOGIN_IP_FAILURE_LIMIT = env.int("GAOXIN_LOGIN_IP_FAILURE_LIMIT", default=30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from gaoxin.accounts import views as account_views
-from gaoxin.accounts.views import LoginView, LogoutView
+from gaoxin.accounts.views import LoginView, LogoutView, PasswordChangeView
 from gaoxin.appeals import views as appeal_views
 from gaoxin.assist import views as assist_views
 from gaoxin.benefits import views as benefit_views
@@ -28,6 +28,7 @@ urlpatterns = [
     path("notices/policies/<slug:code>/", portal_views.policy_publicity, name="policy_publicity"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/register/", account_views.register, name="register"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

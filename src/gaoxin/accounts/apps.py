@@ -10,7 +10,15 @@ class AccountsConfig(AppConfig):
         from gaoxin.core import events
 
         events.register_room("account", "账号")
-        events.register({"registered": "自然人注册", "enterprise_bound": "绑定企业"}, prefix="account.")
+        events.register({"registered": "自然人注册", "enterprise_bound": "绑定企业", "login": "登录", "logout": "退出登录",
+                         "login_failed": "登录失败", "password_changed": "修改本人密码"}, prefix="account.")
+        from django.contrib.auth import signals
+
+        from . import security
+
+        signals.user_logged_in.connect(security.on_logged_in, dispatch_uid="gaoxin.account.login")
+        signals.user_logged_out.connect(security.on_logged_out, dispatch_uid="gaoxin.account.logout")
+        signals.user_login_failed.connect(security.on_login_failed, dispatch_uid="gaoxin.account.login_failed")
         # The administration (/django-admin/): accounts, units, firm bindings and posts.
         events.register({
             "user_created": "新建用户", "user_changed": "修改用户信息", "user_access_changed": "变更用户角色、机构或后台权限",

@@ -364,3 +364,8 @@ def login_lockout_clear(*, attempt, actor) -> None:
     else:
         audit_record(event_type="account.lockout_cleared", actor=actor, subject_type=User._meta.label_lower,
                      subject_id=name, subject_repr=name, before=before)
+
+
+def password_changed(*, user) -> None:
+    """A user changed their own password (the password itself is never recorded)."""
+    audit_record(event_type="account.password_changed", actor=user, subject=user)

@@ -6,20 +6,48 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import services
+from . import security, services
 from .forms import CitizenRegistrationForm
+from .passwords import is_demo_password
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if security.address_failures_exceeded(request):
+            return render(request, settings.AXES_LOCKOUT_TEMPLATE, {"by_address": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if is_demo_password(form.get_user(), form.cleaned_data.get("password", "")):
+            self.request.session[security.MUST_CHANGE] = True
+            return redirect("password_change")
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码: any logged-in user changes their own password (the old one first); audited."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(security.MUST_CHANGE, None)
+        services.password_changed(user=self.request.user)
+        messages.success(self.request, "密码已修改。")
+        return response
 
 
 def _safe_next(request) -> str:

@@ -128,9 +128,11 @@ def build_demo_founder(bundle):
 
     id_number = FOUNDER["id_body"] + id_check_char(FOUNDER["id_body"])
     founder = user_register_citizen(full_name=FOUNDER["full_name"], id_number=id_number, phone=FOUNDER["phone"],
-                                    password=DEMO_PASSWORD)
-    # Self-registered people log in with their phone; the demo gives this one a memorable name.
-    User.objects.filter(pk=founder.pk).update(username=FOUNDER["username"])
+                                    password="Lanshan-qiao-88")
+    # Self-registered people log in with their phone; the demo gives this one a memorable name and the demo
+    # zone's shared password (set directly: the password rules refuse it outside the demo).
+    founder.set_password(DEMO_PASSWORD)
+    User.objects.filter(pk=founder.pk).update(username=FOUNDER["username"], password=founder.password)
     applicant = services.Applicant(type="citizen", name=founder.full_name, id_number=founder.id_number,
                                    phone=founder.phone)
     return services.bundle_submit(bundle=bundle, actor=founder, channel="web", applicant=applicant,

@@ -82,6 +82,7 @@ def served_demo(scratch: Path):
     # The code under test is this checkout's, whatever the virtualenv's editable install points at.
     src = str(PROJECT_DIR / "src")
     env.update({"GAOXIN_VAR_DIR": str(scratch), "DJANGO_SETTINGS_MODULE": "gaoxin.settings", "PYTHONUNBUFFERED": "1",
+                "GAOXIN_DEMO": "1",
                 "PYTHONPATH": os.pathsep.join([src, env["PYTHONPATH"]]) if env.get("PYTHONPATH") else src})
     log = scratch / "server.log"
     with _database(env):

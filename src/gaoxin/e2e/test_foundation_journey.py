@@ -50,6 +50,8 @@ def test_deadline_calculator_on_a_phone(live_server, phone):
     assert "2026年10月10日" in due.inner_text()
     # 适老化: the large-text switch enlarges the page and is remembered.
     phone.get_by_role("button", name="菜单").click()
+    # The menu slides open; click once it is fully shown, not while its items are still moving.
+    expect(phone.locator("#gx-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
     phone.get_by_role("button", name="大字").click()
     expect(phone.locator("html")).to_have_class(re.compile("large-text"))
     phone.reload()
