@@ -3,13 +3,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gaoxin.appeals.api import AppealViewSet
-from gaoxin.assist.api import OrderViewSet, StationLogViewSet
+from gaoxin.assist.api import OrderViewSet
 from gaoxin.benefits import api as benefit_api
 from gaoxin.cases.api import CaseViewSet
 from gaoxin.catalog import api as catalog_api
 from gaoxin.core import api as core_api
 from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
+from gaoxin.stations.api import StationLogViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False

@@ -1,23 +1,19 @@
-"""API for 帮代办 orders and station service logs."""
-
-import datetime as dt
+"""帮代办 API: place an order, read it with its timeline, act on it with the one verb `transition`. The
+inputs are checked by the pages' own forms (assist/forms.py)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import OrgKind, OrgUnit, User
-from gaoxin.core.api import raise_api_error
-from gaoxin.enterprises.models import Enterprise
-from gaoxin.stations import services as station_services
-from gaoxin.stations.models import Outcome, ServiceCategory, StationService
+from gaoxin.core.api import raise_api_error, raise_form_errors
 
-from . import services
+from . import permissions as perms
+from . import selectors, services
+from .forms import OrderActionForm, OrderForm
 from .models import AssistOrder, OrderChannel, OrderEvent
+from .workflow import WORKFLOW
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
@@ -40,8 +36,12 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class OrderCreateSerializer(serializers.Serializer):
-    enterprise_uscc = serializers.CharField()
+    """The request of placing an order (documentation only: checked by the page's own form)."""
+
+    uscc = serializers.CharField(help_text="企业统一社会信用代码（企业用户只能为本企业下单；旧字段名 enterprise_uscc 亦可）")
     channel = serializers.ChoiceField(choices=OrderChannel.choices, default="online")
+    item = serializers.CharField(required=False, help_text="事项实施编码（可选）")
+    bundle = serializers.CharField(required=False, help_text="“一件事”编码（可选）")
     description = serializers.CharField()
     contact_name = serializers.CharField()
     contact_phone = serializers.CharField()
@@ -49,10 +49,12 @@ class OrderCreateSerializer(serializers.Serializer):
     commission_valid_until = serializers.DateField()
 
 
-class OrderActSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=sorted(services.ORDER_TRANSITIONS))
-    reason = serializers.CharField(required=False, allow_blank=True)
-    agent = serializers.CharField(required=False, help_text="专员用户名")
+class TransitionSerializer(serializers.Serializer):
+    """The request of a transition (documentation only: the input is checked by the page's own form)."""
+
+    name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions])
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="说明（表中要求说明的操作必填）")
+    agent = serializers.CharField(required=False, help_text="帮代办专员的用户名（指派、改派）")
 
 
 @extend_schema_view(list=extend_schema(summary="帮代办订单"), retrieve=extend_schema(summary="订单与过程"),
@@ -62,87 +64,35 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     lookup_field = "number"
 
     def get_queryset(self):
-        return perms.orders_visible_to(self.request.user).select_related("enterprise", "agent", "item", "bundle",
-                                                                          "project").prefetch_related("events", "cases")
+        return selectors.order_list(user=self.request.user).prefetch_related("events", "cases")
 
     def create(self, request, *args, **kwargs):
-        data = OrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
-        enterprise = Enterprise.objects.filter(uscc=d.pop("enterprise_uscc").upper()).first()
-        if enterprise is None:
-            raise ApiValidationError({"enterprise_uscc": ["企业不存在"]})
+        if not perms.can_place_order(request.user):
+            raise_api_error(PermissionDenied("无权下单"))
+        data = request.data.copy()
+        data.setdefault("channel", OrderChannel.ONLINE)
+        if "uscc" not in data and "enterprise_uscc" in data:  # the field's name before the page's form checked it
+            data["uscc"] = data["enterprise_uscc"]
+        form = OrderForm(data=data, files=request.FILES, firms=perms.firms_for_order(request.user))
+        if not form.is_valid():
+            raise_form_errors(form)
         try:
-            order = services.order_create(actor=request.user, enterprise=enterprise, **d)
+            order = services.order_create(actor=request.user, **form.order_kwargs())
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="订单操作（指派、代办、中止、续办、办结、终止）", request=OrderActSerializer,
+    @extend_schema(summary="订单操作（指派、改派、代办、中止、续办、办结、终止）", request=TransitionSerializer,
                    responses=OrderSerializer)
     @action(detail=True, methods=["post"])
-    def act(self, request, number=None):
-        data = OrderActSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+    def transition(self, request, number=None):
+        order = self.get_object()
+        form = OrderActionForm(data=request.data)
+        if not form.is_valid():
+            raise_form_errors(form)
         try:
-            order = services.order_transition(order=self.get_object(), name=d["name"], actor=request.user,
-                                              reason=d.get("reason", ""),
-                                              agent=User.objects.filter(username=d.get("agent", "")).first())
+            order = services.order_transition(order=order, name=form.cleaned_data["name"], actor=request.user,
+                                              reason=form.cleaned_data["reason"], **form.params())
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(OrderSerializer(order).data)
-
-
-class StationLogSerializer(serializers.ModelSerializer):
-    station = serializers.CharField(source="station.code")
-    enterprise = serializers.CharField(source="enterprise.uscc", default=None)
-
-    class Meta:
-        model = StationService
-        fields = ["id", "station", "enterprise", "person", "category", "description", "outcome", "problem",
-                  "jobs_filled", "provided_on"]
-
-
-class StationLogCreateSerializer(serializers.Serializer):
-    station = serializers.CharField(help_text="驿站编码")
-    enterprise_uscc = serializers.CharField(required=False, allow_blank=True)
-    person = serializers.CharField(required=False, allow_blank=True)
-    category = serializers.ChoiceField(choices=ServiceCategory.choices)
-    description = serializers.CharField(max_length=300)
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    problem = serializers.BooleanField(default=False)
-    jobs_filled = serializers.IntegerField(min_value=0, default=0)
-    provided_on = serializers.DateField(required=False)
-
-
-@extend_schema_view(list=extend_schema(summary="驿站服务台账"),
-                    create=extend_schema(summary="记录驿站服务", request=StationLogCreateSerializer))
-class StationLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    serializer_class = StationLogSerializer
-
-    def get_queryset(self):
-        if not perms.can_view_stations(self.request.user):
-            return StationService.objects.none()
-        qs = StationService.objects.select_related("station", "enterprise")
-        if self.request.query_params.get("station"):
-            qs = qs.filter(station__code=self.request.query_params["station"])
-        return qs
-
-    def create(self, request, *args, **kwargs):
-        data = StationLogCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        station = OrgUnit.objects.filter(code=d["station"], kind=OrgKind.STATION).first()
-        if station is None:
-            raise ApiValidationError({"station": ["驿站不存在"]})
-        enterprise = Enterprise.objects.filter(uscc=d.get("enterprise_uscc", "").upper()).first() \
-            if d.get("enterprise_uscc") else None
-        try:
-            entry = station_services.service_log(
-                station=station, actor=request.user, category=d["category"], description=d["description"],
-                outcome=d["outcome"], enterprise=enterprise, person=d.get("person", ""), problem=d["problem"],
-                jobs_filled=d["jobs_filled"], provided_on=d.get("provided_on") or dt.date.today())
-        except (ValidationError, PermissionDenied) as exc:
-            raise_api_error(exc)
-        return Response(StationLogSerializer(entry).data, status=status.HTTP_201_CREATED)

@@ -9,10 +9,13 @@ class AssistConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
-        from .services import ORDER_TRANSITIONS
+        from .workflow import WORKFLOW
 
         events.register_room("assist", "帮代办")
-        events.register({name: entry[3] for name, entry in ORDER_TRANSITIONS.items()}, prefix="assist.order_")
+        events.register(WORKFLOW.labels(), prefix="assist.order.")
+        events.register({"REQUEST": "提交帮代办订单", "FILE_CASE": "代为申报"}, prefix="assist.order.")
+        # Audit events written before the orders moved onto the kernel ("assist.order_assign", …).
+        events.register(WORKFLOW.labels(), prefix="assist.order_")
         events.register({"REQUEST": "提交帮代办订单", "CREATED": "提交帮代办订单", "RATED": "评价代办服务",
                          "FILE_CASE": "代为申报"}, prefix="assist.order_")
         events.register({"case_filed": "代为申报办件"}, prefix="assist.")

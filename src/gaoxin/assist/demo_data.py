@@ -14,7 +14,7 @@ from django.utils import timezone
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role, User
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, CaseEvent
-from gaoxin.catalog.models import Bundle, ServiceItem
+from gaoxin.catalog.models import Bundle, Necessity, ServiceItem
 from gaoxin.core.selectors import work_calendar
 from gaoxin.enterprises.models import Contact
 from gaoxin.stations.models import Outcome, ServiceCategory, StationService
@@ -46,6 +46,11 @@ DESCRIPTIONS = {
 }
 
 
+def _originals(step) -> set[int]:
+    """The agent brought the originals of the step's required materials to the window and they were seen."""
+    return {m.pk for m in services.step_materials(step) if m.necessity == Necessity.REQUIRED}
+
+
 def _finish_chain(project: Project, *, steps: dict, clerk, agent, anchor: dt.date) -> None:
     """Walk every step of the project's chain through the case services, then date the cases as they
     happened: registered at negotiation two years ago, each step accepted the day its predecessors
@@ -57,7 +62,8 @@ def _finish_chain(project: Project, *, steps: dict, clerk, agent, anchor: dt.dat
     negotiation = calendar.next_workday(anchor - dt.timedelta(days=730))
     decided: dict[str, dt.date] = {}
     for name, _item, preds in CHAIN:
-        case = services.project_file_step(project=project, step=project.steps.get(step=steps[name]), actor=agent)
+        step = project.steps.get(step=steps[name])
+        case = services.project_file_step(project=project, step=step, actor=agent, originals_seen=_originals(step))
         if case.version.case_type == "immediate":
             case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=clerk)
         else:
@@ -133,7 +139,7 @@ def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) 
                                     handover_on=handover, handover_certificate_on=handover)
     # A live chain: the first step filed by the agent on the second project.
     first = projects[1].steps.get(step=steps["立项备案"])
-    services.project_file_step(project=projects[1], step=first, actor=agent)
+    services.project_file_step(project=projects[1], step=first, actor=agent, originals_seen=_originals(first))
 
     stations = list(OrgUnit.objects.filter(kind=OrgKind.STATION).order_by("sort_order"))
     station_staff = {u.org_unit_id: u for u in User.objects.filter(role=Role.STATION_OFFICER).order_by("id")}

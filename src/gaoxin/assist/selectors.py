@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from gaoxin.accounts import permissions as perms
+from django.db.models import QuerySet
+
+from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.masking import mask_phone
 
-from .models import AssistOrder
+from . import permissions as perms
+from .models import AssistOrder, Project
+
+
+def order_list(*, user, status: str = "") -> QuerySet[AssistOrder]:
+    qs = perms.orders_visible_to(user).select_related("enterprise", "agent", "item", "bundle", "project", "station")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def order_get(*, user, number: str) -> AssistOrder | None:
+    return order_list(user=user).filter(number=number).first()
+
+
+def project_list(*, user) -> QuerySet[Project]:
+    return perms.projects_visible_to(user).select_related("enterprise", "template", "agent")
+
+
+def project_get(*, user, pk: int) -> Project | None:
+    return project_list(user=user).filter(pk=pk).first()
 
 
 def order_contact(order: AssistOrder, user) -> dict | None:
@@ -19,3 +41,10 @@ def order_contact(order: AssistOrder, user) -> dict | None:
         name, phone, source = registry.name, registry.phone, "企业档案"
     show = perms.can_view_order_contact(user, order)
     return {"name": name, "phone": phone if show else mask_phone(phone), "source": source, "masked": not show}
+
+
+def item_choices(own_items: list) -> tuple[list, list]:
+    """The items an order was placed for first (published ones), then the rest of the published catalogue."""
+    own = [i for i in own_items if i.status == "published"]
+    others = ServiceItem.objects.filter(status="published").exclude(pk__in=[i.pk for i in own]).order_by("name")
+    return own, list(others)

@@ -10,41 +10,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import OrgKind, Role
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import DECIDED, Status
 from gaoxin.catalog.models import Necessity
+from gaoxin.core.numbering import next_number
 from gaoxin.core.selectors import work_calendar
-from gaoxin.core.services import audit_record, lock_for_transition
+from gaoxin.core.services import audit_record
 from gaoxin.core.uploads import check_upload
 
 from . import milestones as ms
+from . import notifications
+from . import permissions as perms
 from .models import AssistOrder, AssistVisit, OrderEvent, OrderStatus, Project, ProjectStep
+from .workflow import WORKFLOW
 
 O = OrderStatus
-# name: (sources, target, who, label, needs_reason)
-ORDER_TRANSITIONS = {
-    "ASSIGN": ({O.REQUESTED}, O.ASSIGNED, "centre", "指派专员", False),
-    "REASSIGN": ({O.ASSIGNED, O.IN_PROGRESS}, O.ASSIGNED, "centre", "改派专员", True),
-    "START": ({O.ASSIGNED}, O.IN_PROGRESS, "agent", "开始代办", False),
-    "SUSPEND": ({O.IN_PROGRESS}, O.SUSPENDED, "agent", "中止（代办服务中止单）", True),
-    "RESUME": ({O.SUSPENDED}, O.IN_PROGRESS, "agent", "续办（续办委托）", False),
-    "COMPLETE": ({O.IN_PROGRESS}, O.COMPLETED, "agent", "办结（办结单）", True),
-    "TERMINATE": ({O.REQUESTED, O.ASSIGNED, O.IN_PROGRESS, O.SUSPENDED}, O.TERMINATED, "centre_or_enterprise",
-                  "终止（终止单）", True),
-}
-
-
-def _order_roles(actor, order: AssistOrder) -> set[str]:
-    roles = set()
-    if actor.role in (Role.ZONE_ADMIN, Role.WINDOW_CLERK):
-        roles |= {"centre", "centre_or_enterprise"}
-    if actor.role == Role.AGENT and order.agent_id == actor.pk:
-        roles.add("agent")
-    if actor.role == Role.ENTERPRISE and actor.enterprise_memberships.filter(enterprise_id=order.enterprise_id).exists():
-        roles |= {"enterprise", "centre_or_enterprise"}
-    return roles
 
 
 def _checked_upload(field: str, upload) -> None:
@@ -55,81 +35,49 @@ def _checked_upload(field: str, upload) -> None:
         raise ValidationError({field: exc.messages}) from exc
 
 
-def _order_number() -> str:
-    today = timezone.localdate()
-    return f"BD{today:%Y%m%d}{AssistOrder.objects.filter(requested_at__date=today).count() + 1:05d}"
-
-
 @transaction.atomic
 def order_create(*, actor, enterprise, channel: str, description: str, contact_name: str, contact_phone: str,
                  commission_signed_on: dt.date, commission_valid_until: dt.date, item=None, bundle=None,
                  project=None, commission_file=None) -> AssistOrder:
-    """An enterprise, or a station officer on its behalf, orders free help; the 委托书 is captured."""
-    if actor.role == Role.ENTERPRISE:
-        if not actor.enterprise_memberships.filter(enterprise=enterprise).exists():
-            raise PermissionDenied("只能为本企业下单")
-    elif actor.role not in (Role.STATION_OFFICER, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT):
+    """An enterprise, or a station officer on its behalf, orders free help; the 委托书 is captured.
+    Numbered "BD" + date + sequence by the locked counter; the centre is told at once."""
+    if not perms.can_place_order(actor):
         raise PermissionDenied("无权下单")
+    firms = perms.firms_for_order(actor)
+    if firms is not None and not firms.filter(pk=enterprise.pk).exists():
+        raise PermissionDenied("只能为本企业下单")
     if not description.strip():
         raise ValidationError({"description": "请说明需要代办的事项"})
     if commission_valid_until < commission_signed_on:
         raise ValidationError({"commission_valid_until": "委托有效期不能早于签署日期"})
     if commission_file is not None:
         _checked_upload("commission_file", commission_file)
-    station = actor.org_unit if actor.role == Role.STATION_OFFICER and actor.org_unit and \
-        actor.org_unit.kind == OrgKind.STATION else None
-    order = AssistOrder(number=_order_number(), enterprise=enterprise, channel=channel, station=station, item=item,
-                        bundle=bundle, project=project, description=description.strip(),
-                        contact_name=contact_name.strip(), contact_phone=contact_phone.strip(),
-                        commission_signed_on=commission_signed_on, commission_valid_until=commission_valid_until,
-                        requested_by=actor)
+    order = AssistOrder(number=next_number("BD"), enterprise=enterprise, channel=channel,
+                        station=perms.station_of(actor), item=item, bundle=bundle, project=project,
+                        description=description.strip(), contact_name=contact_name.strip(),
+                        contact_phone=contact_phone.strip(), commission_signed_on=commission_signed_on,
+                        commission_valid_until=commission_valid_until, requested_by=actor)
     order.full_clean(exclude=["commission_file", "requested_by"])
     order.save()
     if commission_file is not None:
         order.commission_file.save(commission_file.name, commission_file, save=True)
     OrderEvent.objects.create(order=order, transition="REQUEST", to_status=order.status, actor_repr=actor.get_full_name())
     audit_record(event_type="assist.order_created", actor=actor, subject=order, after={"status": order.status})
+    notifications.order_created(order, actor)
     return order
 
 
-@transaction.atomic
-def order_transition(*, order: AssistOrder, name: str, actor, reason: str = "", agent=None) -> AssistOrder:
-    order, (sources, target, who, label, needs_reason) = lock_for_transition(
-        order, transitions=ORDER_TRANSITIONS, name=name, actor=actor, roles=_order_roles, noun="订单")
-    if needs_reason and not reason.strip():
-        raise ValidationError({"reason": f"“{label}”需要填写说明"})
-    if name in ("ASSIGN", "REASSIGN"):
-        if agent is None or agent.role != Role.AGENT:
-            raise ValidationError({"agent": "请选择帮代办专员"})
-        if name == "REASSIGN" and agent.pk == order.agent_id:
-            raise ValidationError({"agent": "改派应选择其他专员"})
-        order.agent = agent
-    if name == "START" and timezone.localdate() > order.commission_valid_until:
-        raise ValidationError("委托书已过有效期，请企业续签")
-    if name == "COMPLETE":
-        order.completed_on, order.handover = timezone.localdate(), reason.strip()[:200]
-    before = order.status
-    order.status = target
-    order.save()
-    OrderEvent.objects.create(order=order, transition=name, to_status=order.status, actor_repr=actor.get_full_name(),
-                              note=reason.strip() + (f"（专员：{agent.get_full_name()}）" if agent else ""))
-    audit_record(event_type=f"assist.order_{name.lower()}", actor=actor, subject=order,
-                 before={"status": before}, after={"status": order.status, "agent": order.agent_id})
-    return order
-
-
-def order_actions(order: AssistOrder, actor) -> list[tuple[str, str, bool]]:
-    roles = _order_roles(actor, order)
-    return [(n, label, needs) for n, (sources, _, who, label, needs) in ORDER_TRANSITIONS.items()
-            if order.status in sources and who in roles]
+def order_transition(*, order: AssistOrder, name: str, actor, reason: str = "", **params) -> AssistOrder:
+    """Apply one transition of the order's table (assist/workflow.py); ASSIGN and REASSIGN take `agent`."""
+    return WORKFLOW.apply(order, name, actor=actor, reason=reason, **params)
 
 
 @transaction.atomic
 def order_log_visit(*, order: AssistOrder, actor, kind: str, note: str, visited_on=None,
                     attachment=None) -> AssistVisit:
-    if "agent" not in _order_roles(actor, order):
+    if perms.AGENT not in perms.order_roles(actor, order):
         raise PermissionDenied("只有承办专员可以记录走访")
-    if order.status not in (O.ASSIGNED, O.IN_PROGRESS):
+    if not perms.can_log_visit(actor, order):
         raise ValidationError("订单不在代办中")
     if not note.strip():
         raise ValidationError({"note": "请填写记录"})
@@ -153,24 +101,15 @@ def order_items(order: AssistOrder) -> list:
     return []
 
 
-@transaction.atomic
-def order_file_case(*, order: AssistOrder, actor, item, files: dict | None = None,
-                    originals_seen: set[int] | frozenset = frozenset(), note: str = ""):
-    """The agent files a case for the enterprise (channel 帮代办). Per material of the item's current
-    version: the uploaded file, or the original the agent has seen; a required material needs one of
-    the two, an optional or 容缺 material may be left for later. Errors are keyed `material_<id>`."""
-    if "agent" not in _order_roles(actor, order) or order.status != O.IN_PROGRESS:
-        raise PermissionDenied("只有代办中的承办专员可以代为申报")
-    if timezone.localdate() > order.commission_valid_until:
-        raise ValidationError("委托书已过有效期，请企业续签后再代为申报")
+def _checked_materials(item, files: dict, originals_seen: set[int]) -> None:
+    """Per material of the item's current version: the uploaded file, or the original the filer has
+    seen; a required material needs one of the two, an optional or 容缺 material may be left for later.
+    Errors are keyed `material_<id>`, so each sits beside its material."""
     version = item.current_version
     if version is None:
         raise ValidationError({"item": "该事项未发布，不能申报"})
     materials = list(version.materials.all())
-    known = {m.pk for m in materials}
-    files = dict(files or {})
-    originals_seen = set(originals_seen)
-    if (set(files) | originals_seen) - known:
+    if (set(files) | originals_seen) - {m.pk for m in materials}:
         raise ValidationError({"item": "材料不属于所选事项，请重新选择"})
     errors: dict[str, list[str]] = {}
     for m in materials:
@@ -183,9 +122,23 @@ def order_file_case(*, order: AssistOrder, actor, item, files: dict | None = Non
             errors[f"material_{m.pk}"] = [f"“{m.name}”是必要材料：请上传文件，或核验原件后勾选“已核验原件”"]
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def order_file_case(*, order: AssistOrder, actor, item, files: dict | None = None,
+                    originals_seen: set[int] | frozenset = frozenset(), note: str = ""):
+    """The agent files a case for the enterprise (channel 帮代办), material by material
+    (`_checked_materials`)."""
+    if not perms.can_file_for_order(actor, order):
+        raise PermissionDenied("只有代办中的承办专员可以代为申报")
+    if timezone.localdate() > order.commission_valid_until:
+        raise ValidationError("委托书已过有效期，请企业续签后再代为申报")
+    files = dict(files or {})
+    originals_seen = set(originals_seen)
+    _checked_materials(item, files, originals_seen)
     applicant = case_services.Applicant(type="enterprise", name=order.enterprise.name, enterprise=order.enterprise,
                                         phone=order.contact_phone)
-    channel = "proxy" if "proxy" in version.channels else "window"
+    channel = "proxy" if "proxy" in item.current_version.channels else "window"
     case = case_services.case_submit(item=item, applicant=applicant, channel=channel, actor=actor, files=files,
                                      originals_seen=originals_seen,
                                      note=note.strip() or f"帮代办订单 {order.number}")
@@ -194,6 +147,7 @@ def order_file_case(*, order: AssistOrder, actor, item, files: dict | None = Non
                               actor_repr=actor.get_full_name(), note=f"{case.number} {item.name}")
     audit_record(event_type="assist.case_filed", actor=actor, subject=order,
                  after={"case": case.number, "uploaded": sorted(files), "originals_seen": sorted(originals_seen)})
+    notifications.case_filed(order, case, actor)
     return case
 
 
@@ -224,7 +178,7 @@ def order_file_open(*, order: AssistOrder, actor, kind: str, file_id: int = 0) -
     found = next((f for f in order_files(order) if f["kind"] == kind and f["id"] == file_id), None)
     if found is None:
         return None
-    if perms.is_staff_role(actor):
+    if perms.order_file_openings_are_audited(actor):
         audit_record(event_type="assist.file_downloaded", actor=actor, subject=order,
                      after={"file": found["name"], "kind": kind})
     return found
@@ -233,7 +187,7 @@ def order_file_open(*, order: AssistOrder, actor, kind: str, file_id: int = 0) -
 @transaction.atomic
 def order_rate(*, order: AssistOrder, actor, rating: int, comment: str = "") -> AssistOrder:
     order = AssistOrder.objects.select_for_update().get(pk=order.pk)
-    if "enterprise" not in _order_roles(actor, order):
+    if perms.ENTERPRISE not in perms.order_roles(actor, order):
         raise PermissionDenied("只有下单企业可以评价")
     if order.status != O.COMPLETED or order.rating:
         raise ValidationError("办结后可评价一次")
@@ -250,7 +204,7 @@ def order_rate(*, order: AssistOrder, actor, rating: int, comment: str = "") -> 
 @transaction.atomic
 def project_create(*, actor, name: str, enterprise, template, is_key: bool = False, investment=None,
                    agent=None, negotiation_on=None) -> Project:
-    if actor.role not in (Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.AGENT):
+    if not perms.can_register_project(actor):
         raise PermissionDenied("无权登记项目")
     _check_milestones({"negotiation_on": negotiation_on}, {"negotiation_on"})
     project = Project.objects.create(name=name.strip(), enterprise=enterprise, template=template, is_key=is_key,
@@ -270,26 +224,45 @@ def step_ready(step: ProjectStep, steps_by_chain_step: dict) -> bool:
     return step.case_id is None and all(step_done(steps_by_chain_step[p.pk]) for p in step.step.predecessors.all())
 
 
+def item_materials(item) -> list:
+    """The materials of an item's current version, for a filing form (none without an item)."""
+    version = item.current_version if item is not None else None
+    return list(version.materials.prefetch_related("situations")) if version else []
+
+
+def step_materials(step: ProjectStep) -> list:
+    return item_materials(step.step.item)
+
+
 @transaction.atomic
-def project_file_step(*, project: Project, step: ProjectStep, actor):
-    if actor.role not in (Role.AGENT, Role.WINDOW_CLERK, Role.ZONE_ADMIN):
+def project_file_step(*, project: Project, step: ProjectStep, actor, files: dict | None = None,
+                      originals_seen: set[int] | frozenset = frozenset(), note: str = ""):
+    """File the case of a ready step of the chain, material by material as an order's case is filed
+    (`_checked_materials`): only what was uploaded or whose original was seen is marked so."""
+    if not perms.can_work_projects(actor):
         raise PermissionDenied("无权申报")
-    steps = {s.step_id: s for s in project.steps.select_related("step", "case")}
-    step = steps[step.step_id]
+    steps = {s.step_id: s for s in project.steps.select_related("step__item__current_version", "case")}
+    step = steps.get(step.step_id)
+    if step is None:
+        raise ValidationError("环节不存在")
     if step.case_id:
         raise ValidationError("该环节已申报")
     if not step_ready(step, steps):
         raise ValidationError("前置环节尚未办结")
     item = step.step.item
-    required = {m.pk for m in item.current_version.materials.all() if m.necessity == "required"}
+    files = dict(files or {})
+    originals_seen = set(originals_seen)
+    _checked_materials(item, files, originals_seen)
     applicant = case_services.Applicant(type="enterprise", name=project.enterprise.name, enterprise=project.enterprise)
-    channel = "proxy" if actor.role == Role.AGENT and "proxy" in item.current_version.channels else "window"
-    case = case_services.case_submit(item=item, applicant=applicant, channel=channel, actor=actor,
-                                     originals_seen=required, note=f"项目：{project.name}（{step.step.name}）")
+    channel = "proxy" if perms.is_agent(actor) and "proxy" in item.current_version.channels else "window"
+    case = case_services.case_submit(item=item, applicant=applicant, channel=channel, actor=actor, files=files,
+                                     originals_seen=originals_seen,
+                                     note=note.strip() or f"项目：{project.name}（{step.step.name}）")
     step.case = case
     step.save(update_fields=["case"])
     audit_record(event_type="assist.project_step_filed", actor=actor, subject=project,
-                 after={"step": step.step.name, "case": case.number})
+                 after={"step": step.step.name, "case": case.number, "uploaded": sorted(files),
+                        "originals_seen": sorted(originals_seen)})
     return case
 
 

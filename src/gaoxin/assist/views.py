@@ -1,8 +1,8 @@
-"""帮代办 orders and project approval chains."""
+"""帮代办 orders and project approval chains. Every POST is bound to a form; a service's error is shown
+beside the field it names and the page is re-rendered with what the user typed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import mimetypes
 
 from django.contrib import messages
@@ -11,91 +11,128 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import Role, User
-from gaoxin.catalog.models import Bundle, ServiceItem
-from gaoxin.core.views_utils import error_text, paginate
-from gaoxin.enterprises.models import Enterprise
+from gaoxin.core.views_utils import add_service_errors, paginate, require
 
+from . import permissions as perms
 from . import selectors, services
-from .forms import FileCaseForm, MilestoneForm
-from .models import AssistOrder, OrderChannel, OrderStatus, Project, VisitKind
+from .forms import (
+    FIELDS_BY_ACTION,
+    FileCaseForm,
+    ItemPickForm,
+    MilestoneForm,
+    OrderActionForm,
+    OrderForm,
+    OrderStepForm,
+    RateForm,
+    VisitForm,
+)
+from .models import AssistOrder, OrderStatus, Project
+from .workflow import WORKFLOW
 
 
 def _order(request, number: str) -> AssistOrder:
-    order = perms.orders_visible_to(request.user).select_related("enterprise", "agent", "item", "bundle", "project",
-                                                                  "station").filter(number=number).first()
+    order = selectors.order_get(user=request.user, number=number)
     if order is None:
         raise Http404("订单不存在或无权查看")
     return order
 
 
 def order_index(request):
-    qs = perms.orders_visible_to(request.user).select_related("enterprise", "agent", "item", "bundle", "project")
-    if request.GET.get("status"):
-        qs = qs.filter(status=request.GET["status"])
-    page, query = paginate(request, qs)
+    page, query = paginate(request, selectors.order_list(user=request.user, status=request.GET.get("status", "")))
     return render(request, "assist/order_list.html", {"page": page, "query": query, "statuses": OrderStatus.choices,
                                                       "can_order": perms.can_place_order(request.user)})
 
 
+@require(perms.can_place_order)
 def order_new(request):
     user = request.user
-    if user.role == Role.ENTERPRISE:
-        enterprises = Enterprise.objects.filter(memberships__user=user)
-    elif user.role in (Role.STATION_OFFICER, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT):
-        enterprises = None
-    else:
-        raise PermissionDenied("无权下单")
-    if request.method == "POST":
-        post = request.POST
-        pool = enterprises if enterprises is not None else Enterprise.objects.all()
+    posted = request.method == "POST"
+    form = OrderForm(request.POST if posted else None, request.FILES if posted else None,
+                     firms=perms.firms_for_order(user),
+                     initial={"contact_name": user.get_full_name(), "contact_phone": user.phone,
+                              "channel": perms.default_order_channel(user)})
+    if posted and form.is_valid():
         try:
-            enterprise = pool.filter(uscc="".join(post.get("uscc", "").split()).upper()).first()
-            if enterprise is None:
-                raise ValidationError({"uscc": "请选择或填写有效的企业"})
-            signed = dt.date.fromisoformat(post.get("commission_signed_on", ""))
-            valid = dt.date.fromisoformat(post.get("commission_valid_until", ""))
-            order = services.order_create(
-                actor=user, enterprise=enterprise, channel=post.get("channel") or OrderChannel.ONLINE,
-                description=post.get("description", ""), contact_name=post.get("contact_name", ""),
-                contact_phone=post.get("contact_phone", ""), commission_signed_on=signed, commission_valid_until=valid,
-                item=ServiceItem.objects.filter(implementation_code=post.get("item")).first() if post.get("item") else None,
-                bundle=Bundle.objects.filter(code=post.get("bundle")).first() if post.get("bundle") else None,
-                commission_file=request.FILES.get("commission_file"))
+            order = services.order_create(actor=user, **form.order_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
             messages.success(request, f"已下单（无偿代办），订单编号 {order.number}，中心将尽快指派专员。")
             return redirect("order_detail", number=order.number)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        except ValueError:
-            messages.error(request, "请填写委托书签署日期和有效期")
-    return render(request, "assist/order_form.html", {
-        "enterprises": enterprises, "channels": OrderChannel.choices, "data": request.POST,
-        "items": ServiceItem.objects.filter(status="published").order_by("name"), "bundles": Bundle.objects.all(),
-        "today": dt.date.today(), "until": dt.date.today() + dt.timedelta(days=180),
-    })
+    return render(request, "assist/order_form.html", {"form": form})
 
 
-def _item_choices(order: AssistOrder) -> tuple[list, list]:
-    """The items the order was placed for first, then the rest of the published catalogue."""
-    own = [i for i in services.order_items(order) if i.status == "published"]
-    others = ServiceItem.objects.filter(status="published").exclude(pk__in=[i.pk for i in own]).order_by("name")
-    return own, list(others)
+def _action_form(transition, data=None) -> OrderActionForm:
+    form = OrderActionForm(data, initial={"name": transition.name}, auto_id=f"id_{transition.name.lower()}_%s")
+    form.fields["reason"].label = f"{transition.label}说明"
+    return form
+
+
+def _detail(request, order: AssistOrder, failed=None, status: int = 200):
+    """The order page; `failed` is the bound form of a refused action, shown with its errors."""
+    user = request.user
+    failed_name = failed.data.get("name") if failed is not None else None
+    actions = []
+    for t in WORKFLOW.available(order, user):
+        form = failed if failed_name == t.name else _action_form(t)
+        fields = [form[f] for f in FIELDS_BY_ACTION.get(t.name, ())] + ([form["reason"]] if t.needs_reason else [])
+        actions.append({"transition": t, "form": form, "fields": fields})
+    can_file = perms.can_file_for_order(user, order)
+    own_items, other_items = selectors.item_choices(services.order_items(order)) if can_file else ([], [])
+    can_visit, can_rate = perms.can_log_visit(user, order), perms.can_rate_order(user, order)
+    return render(request, "assist/order_detail.html", {
+        "order": order, "actions": actions, "events": order.events.all(),
+        "visits": order.visits.select_related("by"), "cases": order.cases.select_related("version"),
+        "can_file": can_file, "own_items": own_items, "other_items": other_items,
+        "visit_form": (failed if failed_name == "VISIT" else VisitForm(auto_id="id_visit_%s")) if can_visit else None,
+        "rate_form": (failed if failed_name == "RATE" else RateForm(auto_id="id_rate_%s")) if can_rate else None,
+        "contact": selectors.order_contact(order, user),
+        "files": services.order_files(order), "can_open_files": perms.can_open_order_files(user, order),
+    }, status=status)
 
 
 def order_detail(request, number: str):
+    return _detail(request, _order(request, number))
+
+
+@require_POST
+def order_act(request, number: str):
+    """One step on the order: a transition of its table, a visit record (VISIT) or the rating (RATE)."""
     order = _order(request, number)
-    can_file = perms.can_file_for_order(request.user, order)
-    own_items, other_items = _item_choices(order) if can_file else ([], [])
-    return render(request, "assist/order_detail.html", {
-        "order": order, "actions": services.order_actions(order, request.user), "events": order.events.all(),
-        "visits": order.visits.select_related("by"), "cases": order.cases.select_related("version"),
-        "agents": User.objects.filter(role=Role.AGENT, is_active=True), "visit_kinds": VisitKind.choices,
-        "is_agent": can_file, "own_items": own_items, "other_items": other_items,
-        "can_rate": request.user.role == Role.ENTERPRISE and order.status == OrderStatus.COMPLETED and not order.rating,
-        "contact": selectors.order_contact(order, request.user),
-        "files": services.order_files(order), "can_open_files": perms.can_open_order_files(request.user, order),
-    })
+    step = OrderStepForm(request.POST)
+    if not step.is_valid():
+        messages.error(request, "未知操作，请刷新页面后重试")
+        return _detail(request, order, status=400)
+    name = step.cleaned_data["name"]
+    user = request.user
+    try:
+        if name == "VISIT":
+            form = VisitForm(request.POST, request.FILES, auto_id="id_visit_%s")
+            if form.is_valid():
+                d = form.cleaned_data
+                services.order_log_visit(order=order, actor=user, kind=d["kind"], note=d["note"],
+                                         attachment=d["attachment"])
+                messages.success(request, "走访记录已保存。")
+                return redirect("order_detail", number=number)
+        elif name == "RATE":
+            form = RateForm(request.POST, auto_id="id_rate_%s")
+            if form.is_valid():
+                services.order_rate(order=order, actor=user, rating=form.cleaned_data["rating"],
+                                    comment=form.cleaned_data["comment"])
+                messages.success(request, "感谢您的评价。")
+                return redirect("order_detail", number=number)
+        else:
+            transition = WORKFLOW[name]
+            form = _action_form(transition, request.POST)
+            if form.is_valid():
+                services.order_transition(order=order, name=name, actor=user, reason=form.cleaned_data["reason"],
+                                          **form.params())
+                messages.success(request, f"已完成：{transition.label}")
+                return redirect("order_detail", number=number)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    order.refresh_from_db()
+    return _detail(request, order, failed=form, status=400)
 
 
 def order_file_case(request, number: str):
@@ -104,31 +141,29 @@ def order_file_case(request, number: str):
     order = _order(request, number)
     if not perms.can_file_for_order(request.user, order):
         raise PermissionDenied("只有代办中的承办专员可以代为申报")
-    own_items, other_items = _item_choices(order)
-    code = request.POST.get("item") or request.GET.get("item")
-    item = next((i for i in own_items + other_items if i.implementation_code == code), None) if code else None
-    if item is None and not code and own_items:
+    own_items, other_items = selectors.item_choices(services.order_items(order))
+    posted = request.method == "POST"
+    pick = ItemPickForm(request.POST if posted else request.GET, items=own_items + other_items)
+    item = pick.chosen()
+    if item is None and not pick.named_an_item() and own_items:
         item = own_items[0]
-    materials = list(item.current_version.materials.prefetch_related("situations")) if item else []
-    form = FileCaseForm(request.POST if request.method == "POST" else None, request.FILES or None, materials=materials)
-    if request.method == "POST" and form.is_valid():
+    form = FileCaseForm(request.POST if posted else None, request.FILES if posted else None,
+                        materials=services.item_materials(item))
+    if posted and form.is_valid():
         try:
             if item is None:
-                raise ValidationError({"item": "请选择代为申报的事项"})
+                raise ValidationError("请选择代为申报的事项")
             case = services.order_file_case(order=order, actor=request.user, item=item,
                                             files=form.files_by_material(), originals_seen=form.originals_seen(),
                                             note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
             messages.success(request, f"已代为申报“{item.name}”，办件编号 {case.number}。")
             return redirect("order_detail", number=number)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, error_text(exc))
     return render(request, "assist/order_file_case.html", {
         "order": order, "item": item, "form": form, "own_items": own_items, "other_items": other_items,
-        "chosen": code or (item.implementation_code if item else ""),
+        "chosen": item.implementation_code if item else "",
     })
 
 
@@ -151,36 +186,16 @@ def order_file_download(request, number: str, kind: str, file_id: int = 0):
                         as_attachment=content_type not in INLINE_TYPES)
 
 
-@require_POST
-def order_act(request, number: str):
-    order = _order(request, number)
-    post = request.POST
-    try:
-        name = post.get("name", "")
-        if name == "VISIT":
-            services.order_log_visit(order=order, actor=request.user, kind=post.get("kind", "door"),
-                                     note=post.get("note", ""), attachment=request.FILES.get("attachment"))
-        elif name == "RATE":
-            services.order_rate(order=order, actor=request.user, rating=int(post.get("rating") or 0),
-                                comment=post.get("comment", ""))
-        else:
-            services.order_transition(order=order, name=name, actor=request.user, reason=post.get("reason", ""),
-                                      agent=User.objects.filter(pk=post.get("agent") or 0).first())
-        messages.success(request, "操作已完成。")
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    return redirect("order_detail", number=number)
-
+# --- project approval chains -------------------------------------------------------------------
 
 def project_index(request):
-    qs = perms.projects_visible_to(request.user).select_related("enterprise", "template", "agent")
-    page, query = paginate(request, qs)
+    page, query = paginate(request, selectors.project_list(user=request.user))
     rows = [(p, services.project_metrics(p)) for p in page.object_list]
     return render(request, "assist/project_list.html", {"page": page, "query": query, "rows": rows})
 
 
 def _project(request, pk: int) -> Project:
-    project = perms.projects_visible_to(request.user).select_related("enterprise", "template", "agent").filter(pk=pk).first()
+    project = selectors.project_get(user=request.user, pk=pk)
     if project is None:
         raise Http404("项目不存在或无权查看")
     return project
@@ -205,20 +220,33 @@ def project_detail(request, pk: int):
     return _project_page(request, _project(request, pk))
 
 
-@require_POST
 def project_file_step(request, pk: int, step_id: int):
-    project = perms.projects_visible_to(request.user).filter(pk=pk).first()
-    if project is None:
-        raise Http404("项目不存在")
-    step = project.steps.filter(pk=step_id).first()
-    try:
-        if step is None:
-            raise ValidationError("环节不存在")
-        case = services.project_file_step(project=project, step=step, actor=request.user)
-        messages.success(request, f"已申报“{step.step.name}”，办件编号 {case.number}。")
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    return redirect("project_detail", pk=pk)
+    """申报 one ready step of the chain: per material of the step's item, the uploaded file or the
+    original seen (as 代为申报 on an order), never a blanket claim that every original was seen."""
+    project = _project(request, pk)
+    step = project.steps.select_related("step__item__current_version", "case").filter(pk=step_id).first()
+    if step is None:
+        raise Http404("环节不存在")
+    if not perms.can_work_projects(request.user):
+        raise PermissionDenied("无权申报")
+    posted = request.method == "POST"
+    form = FileCaseForm(request.POST if posted else None, request.FILES if posted else None,
+                        materials=services.step_materials(step))
+    if posted and form.is_valid():
+        try:
+            case = services.project_file_step(project=project, step=step, actor=request.user,
+                                              files=form.files_by_material(), originals_seen=form.originals_seen(),
+                                              note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已申报“{step.step.name}”，办件编号 {case.number}。")
+            return redirect("project_detail", pk=pk)
+    steps = {s.step_id: s for s in project.steps.select_related("step", "case").prefetch_related("step__predecessors")}
+    return render(request, "assist/project_file_step.html", {
+        "project": project, "step": step, "form": form, "filed": step.case_id is not None,
+        "ready": services.step_ready(steps[step.step_id], steps),
+    })
 
 
 @require_POST
@@ -228,13 +256,12 @@ def project_milestones(request, pk: int):
         raise PermissionDenied("无权修改节点日期")
     form = MilestoneForm(request.POST)
     if form.is_valid():
-        dates = {k: form.cleaned_data[k] for k in services.MILESTONES if k in request.POST}
         try:
-            services.project_set_milestones(project=project, actor=request.user, **dates)
+            services.project_set_milestones(project=project, actor=request.user, **form.submitted())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
             messages.success(request, "节点日期已更新。")
             return redirect("project_detail", pk=pk)
-        except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
     project.refresh_from_db()
     return _project_page(request, project, form)

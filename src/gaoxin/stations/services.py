@@ -6,18 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gaoxin.accounts.models import OrgAssignment, OrgKind, Position, Role
+from gaoxin.accounts.models import OrgAssignment, OrgKind, Position
 from gaoxin.core.services import audit_record
 
+from . import permissions as perms
 from .models import Outcome, StationEvent, StationService
-
-
-def can_log(user, station) -> bool:
-    if user.role == Role.ZONE_ADMIN:
-        return True
-    if user.role == Role.STATION_OFFICER and user.org_unit_id == station.pk:
-        return True
-    return station.assignments.filter(user=user).exists()  # the X mobile guides of the team
 
 
 @transaction.atomic
@@ -25,7 +18,7 @@ def service_log(*, station, actor, category: str, description: str, outcome: str
                 escalated_to=None, problem: bool = False, jobs_filled: int = 0, provided_on=None) -> StationService:
     if station.kind != OrgKind.STATION:
         raise ValidationError("不是政务服务驿站")
-    if not can_log(actor, station):
+    if not perms.can_log_at_station(actor, station):
         raise PermissionDenied("只有本驿站服务队可以记录台账")
     if outcome == Outcome.ESCALATED and escalated_to is None:
         raise ValidationError({"escalated_to": "转部门办理须选择部门"})
@@ -45,12 +38,15 @@ def service_log(*, station, actor, category: str, description: str, outcome: str
 @transaction.atomic
 def event_record(*, station, actor, title: str, held_on, organisers: str = "", description: str = "",
                  enterprises=(), attendees: int = 0) -> StationEvent:
-    if not can_log(actor, station):
+    if station.kind != OrgKind.STATION:
+        raise ValidationError("不是政务服务驿站")
+    if not perms.can_log_at_station(actor, station):
         raise PermissionDenied("只有本驿站服务队可以记录活动")
     if not title.strip():
         raise ValidationError({"title": "请填写活动名称"})
-    event = StationEvent.objects.create(station=station, title=title.strip(), held_on=held_on, organisers=organisers,
-                                        description=description, attendees=max(attendees, len(enterprises)),
+    event = StationEvent.objects.create(station=station, title=title.strip(), held_on=held_on,
+                                        organisers=organisers.strip(), description=description,
+                                        attendees=max(attendees or 0, len(enterprises)),
                                         created_by=actor)
     event.enterprises.set(enterprises)
     audit_record(event_type="station.event_recorded", actor=actor, subject=event,
@@ -61,9 +57,9 @@ def event_record(*, station, actor, title: str, held_on, organisers: str = "", d
 @transaction.atomic
 def liaison_set(*, station, officer, actor) -> OrgAssignment:
     """One liaison officer per department for each station: the new one replaces the old."""
-    if actor.role != Role.ZONE_ADMIN:
+    if not perms.can_set_liaison(actor):
         raise PermissionDenied("只有管理员可以指定联络员")
-    if officer.role != Role.DEPT_OFFICER or officer.org_unit is None:
+    if not perms.can_be_liaison(officer):
         raise ValidationError({"officer": "联络员应为部门审批人员"})
     old = list(station.assignments.filter(position=Position.LIAISON, user__org_unit=officer.org_unit))
     station.assignments.filter(pk__in=[a.pk for a in old]).delete()

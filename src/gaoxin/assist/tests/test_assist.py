@@ -5,15 +5,17 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from gaoxin.accounts.models import OrgAssignment, Position, Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.assist import services
-from gaoxin.assist.models import AssistOrder, ChainStep, ChainTemplate, OrderStatus
+from gaoxin.assist.models import AssistOrder, ChainStep, ChainTemplate, OrderEvent, OrderStatus
+from gaoxin.assist.workflow import WORKFLOW
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, Status
 from gaoxin.catalog.tests.factories import department, make_item
-from gaoxin.core.models import AuditEvent
+from gaoxin.core.tests.workflow_walk import available_from, check_pair, check_roles_refused, pairs
 from gaoxin.stations import services as station_services
 from gaoxin.stations.models import StationService
 
@@ -38,21 +40,83 @@ def test_order_from_request_to_rating(order, clerk_user, agent, enterprise_user,
         services.order_rate(order=order, actor=enterprise_user, rating=4)
 
 
-@pytest.mark.parametrize("name,status", [(n, s) for n in services.ORDER_TRANSITIONS for s in OrderStatus.values])
-def test_order_transition_table(name, status, order, clerk_user, agent):
+O = OrderStatus
+# services.md §7's 帮代办 process, written out by hand from the spec (not from the table), so the table
+# cannot drift from the spec unnoticed: 受理 (REQUESTED) → the centre assigns an agent (ASSIGNED, reassigned by
+# the centre while assigned or being worked) → 办理 (IN_PROGRESS) → 中止 with its 中止单 (SUSPENDED) and 续办 with
+# its 续办委托书 → 办结 with its 办结单 (COMPLETED); 终止 with its 终止单 from any open state (TERMINATED).
+SPEC = {
+    O.REQUESTED: {"ASSIGN", "TERMINATE"},
+    O.ASSIGNED: {"START", "REASSIGN", "TERMINATE"},
+    O.IN_PROGRESS: {"SUSPEND", "COMPLETE", "REASSIGN", "TERMINATE"},
+    O.SUSPENDED: {"RESUME", "TERMINATE"},
+    O.COMPLETED: set(),
+    O.TERMINATED: set(),
+}
+# Who may do what (§7: the centre assigns; the assigned agent works the order; the applicant, who stays the
+# 申报主体, or the centre ends it).
+SPEC_ROLES = {"ASSIGN": {"centre"}, "REASSIGN": {"centre"}, "START": {"agent"}, "SUSPEND": {"agent"},
+              "RESUME": {"agent"}, "COMPLETE": {"agent"}, "TERMINATE": {"centre", "enterprise"}}
+
+
+def test_the_table_is_the_specs_state_machine():
+    assert available_from(WORKFLOW, O.values) == SPEC
+    assert {t.name: set(t.roles) for t in WORKFLOW.transitions} == SPEC_ROLES
+
+
+@pytest.mark.parametrize("name,status", pairs(WORKFLOW, O.values))
+def test_order_transition_table(name, status, order, clerk_user, agent, enterprise_user):
     AssistOrder.objects.filter(pk=order.pk).update(status=status, agent=agent)
     order.refresh_from_db()
-    who = services.ORDER_TRANSITIONS[name][2]
-    actor = agent if who == "agent" else clerk_user
-    other_agent = UserFactory(role=Role.AGENT)
-    audits = AuditEvent.objects.count()
-    if status in services.ORDER_TRANSITIONS[name][0]:
-        services.order_transition(order=order, name=name, actor=actor, reason="说明", agent=other_agent)
-        assert AuditEvent.objects.count() == audits + 1
-    else:
-        with pytest.raises(ValidationError):
-            services.order_transition(order=order, name=name, actor=actor, reason="说明", agent=other_agent)
-        assert AuditEvent.objects.count() == audits
+    token = sorted(WORKFLOW[name].roles)[0]
+    actor = {"centre": clerk_user, "agent": agent, "enterprise": enterprise_user}[token]
+    check_pair(WORKFLOW, order, name, actor=actor, history=lambda: OrderEvent.objects.count(),
+               agent=UserFactory(role=Role.AGENT))
+
+
+@pytest.mark.parametrize("name", [t.name for t in WORKFLOW.transitions])
+def test_roles_outside_the_table_are_refused(name, order, clerk_user, agent, enterprise_user, leader_user,
+                                             admin_user, station_officer, other_enterprise):
+    AssistOrder.objects.filter(pk=order.pk).update(status=sorted(WORKFLOW[name].sources)[0], agent=agent)
+    order.refresh_from_db()
+    stranger = UserFactory(role=Role.ENTERPRISE)
+    stranger.enterprise_memberships.create(enterprise=other_enterprise)
+    check_roles_refused(WORKFLOW, order, name, {
+        "centre": clerk_user, "admin": admin_user, "agent": agent, "enterprise": enterprise_user,
+        "leader": leader_user, "station": station_officer, "other agent": UserFactory(role=Role.AGENT),
+        "other firm": stranger, "department": UserFactory(role=Role.DEPT_OFFICER, org_unit=department()),
+    })
+
+
+def test_an_expired_commission_is_refused_at_start(order, clerk_user, agent):
+    order = services.order_transition(order=order, name="ASSIGN", actor=clerk_user, agent=agent)
+    AssistOrder.objects.filter(pk=order.pk).update(commission_valid_until=TODAY - dt.timedelta(days=1))
+    order.refresh_from_db()
+    with pytest.raises(ValidationError, match="委托书已过有效期"):
+        services.order_transition(order=order, name="START", actor=agent)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ASSIGNED
+
+
+def test_assignment_needs_an_agent_and_reassignment_another(order, clerk_user, agent):
+    with pytest.raises(ValidationError) as exc:
+        services.order_transition(order=order, name="ASSIGN", actor=clerk_user, agent=clerk_user)
+    assert exc.value.message_dict == {"agent": ["请选择帮代办专员"]}
+    order = services.order_transition(order=order, name="ASSIGN", actor=clerk_user, agent=agent)
+    with pytest.raises(ValidationError, match="改派应选择其他专员"):
+        services.order_transition(order=order, name="REASSIGN", actor=clerk_user, agent=agent, reason="企业要求")
+    other = UserFactory(role=Role.AGENT, full_name="帮代办 李娜")
+    order = services.order_transition(order=order, name="REASSIGN", actor=clerk_user, agent=other, reason="企业要求")
+    assert order.agent == other
+    assert order.events.last().note == "企业要求（专员：帮代办 李娜）"
+
+
+def test_the_order_number_keeps_its_format(order, station_officer, own_enterprise):
+    second = services.order_create(actor=station_officer, enterprise=own_enterprise, channel="station",
+                                   description="第二单", contact_name="张", contact_phone="13800000000",
+                                   commission_signed_on=TODAY, commission_valid_until=TODAY)
+    day = timezone.localdate()
+    assert order.number == f"BD{day:%Y%m%d}00001" and second.number == f"BD{day:%Y%m%d}00002"
 
 
 def test_only_the_assigned_agent_works_the_order(order, clerk_user, agent):
@@ -81,6 +145,10 @@ def chain(admin_user):
     return template
 
 
+def required(step) -> set[int]:
+    return {m.pk for m in services.step_materials(step) if m.necessity == "required"}
+
+
 def decide(case, clerk, officer):
     case = case_services.case_transition(case=case, name="ACCEPT", actor=clerk)
     case = case_services.case_transition(case=case, name="START_REVIEW", actor=officer)
@@ -93,13 +161,17 @@ def test_project_chain_parallel_steps_and_speed_up(chain, admin_user, agent, cle
     project = services.project_create(actor=admin_user, name="铁姆肯项目", enterprise=own_enterprise, template=chain,
                                       is_key=True, agent=agent, negotiation_on=TODAY)
     steps = {s.step.name: s for s in project.steps.select_related("step")}
+    def file(name):
+        return services.project_file_step(project=project, step=steps[name], actor=agent,
+                                          originals_seen=required(steps[name]))
+
     with pytest.raises(ValidationError, match="前置环节"):
-        services.project_file_step(project=project, step=steps["节能审查"], actor=agent)
-    decide(services.project_file_step(project=project, step=steps["立项"], actor=agent), clerk_user, officer)
+        file("节能审查")
+    decide(file("立项"), clerk_user, officer)
     # Both successors of 立项 are open at once (并联).
     for name in ("节能审查", "用地规划"):
-        decide(services.project_file_step(project=project, step=steps[name], actor=agent), clerk_user, officer)
-    permit = decide(services.project_file_step(project=project, step=steps["施工许可"], actor=agent), clerk_user, officer)
+        decide(file(name), clerk_user, officer)
+    permit = decide(file("施工许可"), clerk_user, officer)
     project = services.project_set_milestones(project=project, actor=admin_user, land_delivered_on=TODAY,
                                               plan_issued_on=TODAY)
     m = services.project_metrics(project)
@@ -140,3 +212,23 @@ def test_pages_and_figures(admin_client, station, station_officer, own_enterpris
     schema = clerk_client.get("/api/schema/").content.decode()
     assert "/api/v1/assist-orders/" in schema and "/api/v1/station-logs/" in schema
     assert StationService.objects.count() == 1
+
+
+def test_the_upgrade_starts_todays_counter_after_the_orders_already_numbered(order, station_officer, own_enterprise):
+    """Orders numbered by count() + 1 before the upgrade: the migration seeds the day's counter past them."""
+    import importlib
+
+    from django.apps import apps
+
+    from gaoxin.core.models import DocumentCounter
+
+    seed = importlib.import_module("gaoxin.assist.migrations.0003_seed_order_counters").seed_counters
+    day = timezone.localdate()
+    AssistOrder.objects.filter(pk=order.pk).update(number=f"BD{day:%Y%m%d}00007")
+    DocumentCounter.objects.all().delete()
+    seed(apps, None)
+    seed(apps, None)  # idempotent
+    again = services.order_create(actor=station_officer, enterprise=own_enterprise, channel="station",
+                                  description="升级后第一单", contact_name="张", contact_phone="13800000000",
+                                  commission_signed_on=TODAY, commission_valid_until=TODAY)
+    assert again.number == f"BD{day:%Y%m%d}00008"

@@ -239,7 +239,8 @@ def test_speed_up_counts_handling_time_along_the_critical_path_not_the_wait_betw
     calendar = work_calendar()
     start = MONDAY - dt.timedelta(days=140)
     for step in project.steps.select_related("step").order_by("step__order"):
-        case = services.project_file_step(project=project, step=step, actor=agent)
+        required = {m.pk for m in services.step_materials(step) if m.necessity == "required"}
+        case = services.project_file_step(project=project, step=step, actor=agent, originals_seen=required)
         case = case_services.case_transition(case=case, name="ACCEPT", actor=clerk_user)
         case = case_services.case_transition(case=case, name="START_REVIEW", actor=officer)
         case_services.case_transition(case=case, name="APPROVE", actor=officer, opinion="符合法定条件",

@@ -32,11 +32,11 @@ def test_every_literal_event_type_has_a_label(event_type):
 
 def test_every_transition_of_every_table_has_a_label():
     from gaoxin.appeals.workflow import WORKFLOW as appeal
-    from gaoxin.assist.services import ORDER_TRANSITIONS as order
+    from gaoxin.assist.workflow import WORKFLOW as order
     from gaoxin.benefits.services import TRANSITIONS as application
     from gaoxin.cases.workflow import WORKFLOW as case
 
-    for prefix, table in (("case.", case), ("appeal.", appeal), ("assist.order_", order),
+    for prefix, table in (("case.", case), ("appeal.", appeal), ("assist.order.", order),
                           ("benefits.application_", application)):
         for name in table:
             assert events.is_registered(name, prefix), (prefix, name)

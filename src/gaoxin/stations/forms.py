@@ -1,0 +1,109 @@
+"""Input edges of the station pages and the station-log API: one form per input, shared by both, so a
+value the page refuses the API refuses with the same message beside the same field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from gaoxin.accounts.models import OrgKind, OrgUnit
+from gaoxin.core.validators import normalize_code
+from gaoxin.enterprises.forms import FirmField
+from gaoxin.enterprises.models import Enterprise
+
+from .models import Outcome, ServiceCategory
+from .permissions import liaison_candidates
+
+
+def _departments():
+    return OrgUnit.objects.filter(kind=OrgKind.DEPARTMENT, is_active=True).order_by("sort_order", "name")
+
+
+class StationLogForm(forms.Form):
+    """One entry of the service log (服务台账). Departments are named by their code."""
+
+    uscc = FirmField(label="企业信用代码", required=False)
+    person = forms.CharField(label="或群众姓名", max_length=50, required=False)
+    category = forms.ChoiceField(label="类别", choices=ServiceCategory.choices)
+    outcome = forms.ChoiceField(label="结果", choices=Outcome.choices)
+    description = forms.CharField(label="服务内容", max_length=300, error_messages={"required": "请填写服务内容"})
+    escalated_to = forms.ModelChoiceField(label="转办部门", queryset=OrgUnit.objects.none(), required=False,
+                                          to_field_name="code", empty_label="—",
+                                          error_messages={"invalid_choice": "请选择转办部门"})
+    jobs_filled = forms.IntegerField(label="解决用工人次", min_value=0, required=False, initial=0,
+                                     error_messages={"invalid": "解决用工人次应为整数",
+                                                     "min_value": "解决用工人次不能为负数"})
+    problem = forms.BooleanField(label="解决问题", required=False)
+    provided_on = forms.DateField(label="服务日期", required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  error_messages={"invalid": "请填写正确的日期"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["escalated_to"].queryset = _departments()
+        self.fields["uscc"].widget.attrs["placeholder"] = "统一社会信用代码"
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors.get("uscc") and not data.get("uscc") and not (data.get("person") or "").strip():
+            self.add_error("uscc", "请选择企业或填写群众姓名")
+        return data
+
+    def log_kwargs(self) -> dict:
+        """The keyword arguments of `services.service_log` (besides the station and the actor)."""
+        d = self.cleaned_data
+        return {"enterprise": d["uscc"], "person": d["person"], "category": d["category"], "outcome": d["outcome"],
+                "description": d["description"], "escalated_to": d["escalated_to"], "problem": d["problem"],
+                "jobs_filled": d["jobs_filled"] or 0, "provided_on": d["provided_on"] or timezone.localdate()}
+
+
+class StationLogApiForm(StationLogForm):
+    """The API names the station by its code (the page has it in its address)."""
+
+    station = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), to_field_name="code",
+                                     error_messages={"invalid_choice": "驿站不存在", "required": "请填写驿站编码"})
+
+    def __init__(self, *args, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+
+
+class StationEventForm(forms.Form):
+    """A station activity (便民惠企活动) with the firms that took part, named by their USCC."""
+
+    title = forms.CharField(label="活动名称", max_length=120, error_messages={"required": "请填写活动名称"},
+                            widget=forms.TextInput(attrs={"placeholder": "如 便民惠企活动"}))
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              error_messages={"invalid": "请填写正确的日期", "required": "请填写活动日期"})
+    organisers = forms.CharField(label="主办单位", max_length=200, required=False)
+    enterprises = forms.CharField(label="参加企业信用代码（逗号分隔）", required=False, max_length=4000)
+    attendees = forms.IntegerField(label="参加人数", min_value=0, required=False,
+                                   error_messages={"invalid": "参加人数应为整数", "min_value": "参加人数不能为负数"})
+
+    def clean_enterprises(self) -> list[Enterprise]:
+        raw = self.cleaned_data["enterprises"].replace("，", ",").replace("、", ",")
+        codes = [normalize_code(c) for c in raw.split(",") if c.strip()]
+        firms = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=codes)}
+        unknown = [c for c in codes if c not in firms]
+        if unknown:
+            raise forms.ValidationError(f"企业档案中没有这些统一社会信用代码：{'、'.join(unknown)}")
+        return list({c: firms[c] for c in codes}.values())
+
+    def event_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"title": d["title"], "held_on": d["held_on"], "organisers": d["organisers"],
+                "enterprises": d["enterprises"], "attendees": d["attendees"] or 0}
+
+
+class LiaisonForm(forms.Form):
+    """一对一联络: a department officer named the station's liaison for that department."""
+
+    officer = forms.ModelChoiceField(label="指定部门联络员（每个部门一名）", queryset=liaison_candidates(),
+                                     to_field_name="username", empty_label=None,
+                                     error_messages={"invalid_choice": "请选择联络员", "required": "请选择联络员"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = liaison_candidates()
+        self.fields["officer"].label_from_instance = \
+            lambda o: f"{o.org_unit.short_name or o.org_unit.name} · {o.get_full_name()}"
