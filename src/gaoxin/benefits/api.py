@@ -1,19 +1,19 @@
 """Benefits API: the policy library, an enterprise's matches, applications and their handling."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from gaoxin.core.api import raise_api_error
-from gaoxin.enterprises.models import Enterprise
+from gaoxin.core.api import raise_api_error, raise_form_errors
 
+from . import permissions as perms
 from . import selectors, services
+from .forms import ApplicationActionForm, ApplicationApiForm
 from .models import ApplicationEvent, BenefitApplication, MatchResult, Policy
+from .workflow import WORKFLOW
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -54,17 +54,23 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class CreateSerializer(serializers.Serializer):
-    policy = serializers.CharField()
-    enterprise_uscc = serializers.CharField()
+    """The request of applying (documentation only: checked by the page's own form)."""
+
+    policy = serializers.CharField(help_text="政策编号")
+    enterprise_uscc = serializers.CharField(help_text="本企业统一社会信用代码")
     bank_account = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=16, decimal_places=4, required=False)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=4, required=False, help_text="申请金额（万元）")
+    note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ActSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=sorted(services.TRANSITIONS))
-    reason = serializers.CharField(required=False, allow_blank=True)
-    amount = serializers.DecimalField(max_digits=16, decimal_places=4, required=False)
-    payment_ref = serializers.CharField(required=False, allow_blank=True)
+class TransitionSerializer(serializers.Serializer):
+    """The request of a transition (documentation only: the input is checked by the page's own form)."""
+
+    name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions])
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="原因（表中要求说明的操作必填）")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=4, required=False,
+                                      help_text="核定金额（万元；审核通过、数据比对通过）")
+    payment_ref = serializers.CharField(required=False, allow_blank=True, help_text="拨付凭证号（拨付）")
 
 
 @extend_schema_view(list=extend_schema(summary="惠企政策库"), retrieve=extend_schema(summary="政策详情"))
@@ -78,9 +84,7 @@ class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(summary="符合或可能符合该政策的企业（工作人员）", responses=MatchSerializer(many=True))
     @action(detail=True)
     def matches(self, request, code=None):
-        from gaoxin.accounts import permissions as perms
-
-        if not perms.is_staff_role(request.user):
+        if not perms.can_view_policy_matches(request.user):
             raise ApiPermissionDenied("仅工作人员可查看")
         qs = self.get_object().matches.select_related("policy", "enterprise")
         page = self.paginate_queryset(qs)
@@ -103,33 +107,32 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     lookup_field = "number"
 
     def get_queryset(self):
-        return selectors.applications_visible_to(self.request.user).prefetch_related("events")
+        return selectors.application_list(user=self.request.user).prefetch_related("events")
 
     def create(self, request, *args, **kwargs):
-        data = CreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        policy = get_object_or_404(Policy, code=d["policy"])
-        enterprise = Enterprise.objects.filter(uscc=d["enterprise_uscc"].upper(), memberships__user=request.user).first()
-        if enterprise is None:
-            raise ApiValidationError({"enterprise_uscc": ["不是您绑定的企业"]})
+        if not perms.can_seek_benefits(request.user):
+            raise_api_error(PermissionDenied("只能为本企业申请"))
+        form = ApplicationApiForm(data=request.data, firms=perms.firms_for_benefits(request.user))
+        if not form.is_valid():
+            raise_form_errors(form)
         try:
-            app = services.application_create(policy=policy, enterprise=enterprise, actor=request.user,
-                                              amount=d.get("amount"), bank_account=d["bank_account"])
+            app = services.application_create(policy=form.cleaned_data["policy"], actor=request.user,
+                                              **form.application_kwargs())
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(ApplicationSerializer(app).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="办理操作（受理、退回、审核、拨付……）", request=ActSerializer, responses=ApplicationSerializer)
+    @extend_schema(summary="办理操作（受理、退回、审核、拨付……）", request=TransitionSerializer,
+                   responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
-    def act(self, request, number=None):
-        data = ActSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+    def transition(self, request, number=None):
+        app = self.get_object()
+        form = ApplicationActionForm(data=request.data)
+        if not form.is_valid():
+            raise_form_errors(form)
         try:
-            app = services.application_transition(application=self.get_object(), name=d["name"], actor=request.user,
-                                                  reason=d.get("reason", ""), amount=d.get("amount"),
-                                                  payment_ref=d.get("payment_ref", ""))
+            app = services.application_transition(application=app, name=form.cleaned_data["name"], actor=request.user,
+                                                  reason=form.cleaned_data["reason"], **form.params())
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(ApplicationSerializer(app).data)

@@ -9,10 +9,14 @@ class BenefitsConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
-        from .services import TRANSITIONS
+        from .workflow import POLICY_WORKFLOW, WORKFLOW
 
         events.register_room("benefits", "惠企政策")
-        events.register({name: entry[3] for name, entry in TRANSITIONS.items()}, prefix="benefits.application_")
+        events.register(WORKFLOW.labels(), prefix="benefits.application.")
+        events.register({"SUBMIT": "提交申请", "CONFIRM": "确认享受（免申即享）"}, prefix="benefits.application.")
+        events.register(POLICY_WORKFLOW.labels(), prefix="benefits.policy.")
+        # Audit events written before the applications moved onto the kernel ("benefits.application_accept", …).
+        events.register(WORKFLOW.labels(), prefix="benefits.application_")
         events.register({"SUBMIT": "提交申请", "CONFIRM": "确认享受（免申即享）", "CREATED": "提交申请"},
                         prefix="benefits.application_")
         events.register({"policy_saved": "保存政策", "policy_published": "发布政策", "profile_updated": "更新企业画像"},

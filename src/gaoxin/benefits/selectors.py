@@ -7,14 +7,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 import polars as pl
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import Role
 from gaoxin.enterprises.models import Enterprise, LandParcel, Qualification
 
+from . import permissions as perms
 from .fields import FIELDS
 from .matching import add_derived
 from .models import BenefitApplication, MatchResult, Policy, PolicyStatus, ProfileFact
@@ -59,9 +57,7 @@ def profile_frame(enterprise_ids: list[int] | None = None, *, on: dt.date | None
 
 
 def policy_list(*, user, q: str = "", kind: str = "", mode: str = "") -> QuerySet[Policy]:
-    qs = Policy.objects.select_related("issuer")
-    if not perms.has_role(user, Role.ZONE_ADMIN, Role.DEPT_OFFICER, Role.LEADER):
-        qs = qs.filter(status=PolicyStatus.PUBLISHED)
+    qs = perms.policies_visible_to(user).select_related("issuer")
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(document_number__icontains=q) | Q(summary__icontains=q))
     if kind:
@@ -72,21 +68,21 @@ def policy_list(*, user, q: str = "", kind: str = "", mode: str = "") -> QuerySe
 
 
 def my_matches(*, user) -> QuerySet[MatchResult]:
-    return (MatchResult.objects.filter(enterprise__memberships__user=user, policy__status=PolicyStatus.PUBLISHED)
+    """The matches of the user's own firms with published policies (我可享受的政策)."""
+    return (MatchResult.objects.filter(enterprise__in=perms.firms_for_benefits(user),
+                                       policy__status=PolicyStatus.PUBLISHED)
             .select_related("policy", "policy__issuer", "enterprise").order_by("verdict", "-estimate", "policy__title"))
 
 
-def applications_visible_to(user) -> QuerySet[BenefitApplication]:
-    qs = BenefitApplication.objects.select_related("policy", "policy__issuer", "enterprise")
-    if perms.has_role(user, Role.ZONE_ADMIN, Role.LEADER):
-        return qs
-    if perms.has_role(user, Role.DEPT_OFFICER):
-        if user.org_unit and user.org_unit.code == settings.GAOXIN_FINANCE_DEPARTMENT_CODE:
-            return qs.filter(Q(policy__issuer_id=user.org_unit_id) | Q(status__in=["approved", "paid", "archived"]))
-        return qs.filter(policy__issuer_id=user.org_unit_id)
-    if perms.has_role(user, Role.ENTERPRISE):
-        return qs.filter(enterprise__memberships__user=user)
-    return qs.none()
+def application_list(*, user, status: str = "") -> QuerySet[BenefitApplication]:
+    qs = perms.applications_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def application_get(*, user, number: str) -> BenefitApplication | None:
+    return perms.applications_visible_to(user).filter(number=number).first()
 
 
 def publicity_by_policy() -> QuerySet:

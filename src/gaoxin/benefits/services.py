@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gaoxin.accounts.models import Role, User
-from gaoxin.core.selectors import work_calendar
-from gaoxin.core.services import audit_record, lock_for_transition
+from gaoxin.accounts.models import User
+from gaoxin.core.numbering import next_number
+from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import QualificationKind
 
-from . import matching
+from . import matching, notifications
+from . import permissions as perms
 from .fields import FIELDS
 from .models import (
     ApplicationEvent,
@@ -28,6 +29,7 @@ from .models import (
     ProfileFact,
 )
 from .rules import RuleError, compile_rule
+from .workflow import WORKFLOW
 
 QUALIFICATION_NAMES = {str(label) for label in QualificationKind.labels}
 
@@ -54,15 +56,9 @@ def check_rule_text(rule: str, formula: str = "") -> None:
             raise ValidationError({"formula": f"测算公式有误：{exc}"}) from None
 
 
-def _can_manage(user, policy: Policy | None = None) -> bool:
-    if user.role == Role.ZONE_ADMIN:
-        return True
-    return user.role == Role.DEPT_OFFICER and (policy is None or policy.issuer_id == user.org_unit_id)
-
-
 @transaction.atomic
 def policy_save(*, policy: Policy, actor) -> Policy:
-    if not _can_manage(actor, policy):
+    if not perms.can_manage_policy(actor, policy):
         raise PermissionDenied("只能维护本部门的政策")
     check_rule_text(policy.rule, policy.formula)
     creating = policy.pk is None
@@ -77,24 +73,16 @@ def policy_save(*, policy: Policy, actor) -> Policy:
     return policy
 
 
-@transaction.atomic
 def policy_publish(*, policy: Policy, actor) -> Policy:
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    if not _can_manage(actor, policy):
-        raise PermissionDenied("只能发布本部门的政策")
-    if policy.status == PolicyStatus.PUBLISHED:
-        raise ValidationError("政策已发布")
-    check_rule_text(policy.rule, policy.formula)
-    if policy.effective_to and policy.effective_to < timezone.localdate():
-        raise ValidationError("政策已过有效期，不能发布")
-    before = policy.status
-    policy.status = PolicyStatus.PUBLISHED
-    policy.published_at = timezone.now()
-    policy.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(event_type="benefits.policy_published", actor=actor, subject=policy,
-                 before={"status": before}, after={"status": policy.status, "version": policy.version})
+    """Publish a draft (or expired) policy through its table (benefits/workflow.py): the rule is checked
+    again, and after commit every firm is matched and told ("您可能符合")."""
+    from .workflow import POLICY_WORKFLOW
+
+    return POLICY_WORKFLOW.apply(policy, "PUBLISH", actor=actor)
+
+
+def enqueue_match(policy: Policy, actor) -> None:
     transaction.on_commit(lambda: _enqueue_match(policy.pk, actor))
-    return policy
 
 
 def _enqueue_match(policy_id: int | None, actor) -> None:
@@ -146,8 +134,10 @@ def match_write(*, policies: list[Policy], enterprise_ids: list[int] | None = No
 
 
 def push_new_matches(policies: list[Policy]) -> int:
-    """One in-app notice per enterprise user for each match not yet told."""
-    from gaoxin.cases.models import Notification
+    """One in-app notice per enterprise user for each match not yet told, linking to the policy."""
+    from django.urls import reverse
+
+    from gaoxin.core.notify import notify
 
     pending = list(MatchResult.objects.filter(policy__in=policies, told_at__isnull=True)
                    .filter(Q(verdict="eligible") | Q(pass_ratio__gte=settings.GAOXIN_PARTIAL_PUSH_MIN_RATIO))
@@ -158,12 +148,12 @@ def push_new_matches(policies: list[Policy]) -> int:
     for user_id, ent_id in User.objects.filter(enterprise_memberships__enterprise_id__in={m.enterprise_id for m in pending},
                                                is_active=True).values_list("id", "enterprise_memberships__enterprise_id"):
         users.setdefault(ent_id, []).append(user_id)
-    notes = []
+    accounts = User.objects.in_bulk({uid for ids in users.values() for uid in ids})
     for m in pending:
         text = (f"您可能符合“{m.policy.title}”" + ("" if m.verdict == "eligible" else f"，待完善：{'、'.join(m.missing)}")
                 + ("" if m.estimate is None else f"，预计可享受约{m.estimate:.2f}万元（测算）") + "。")[:300]
-        notes += [Notification(user_id=u, kind="POLICY_MATCH", message=text) for u in users.get(m.enterprise_id, [])]
-    Notification.objects.bulk_create(notes)
+        notify([accounts[u] for u in users.get(m.enterprise_id, [])], kind="POLICY_MATCH", message=text,
+               url=reverse("policy_detail", args=[m.policy.code]))
     MatchResult.objects.filter(pk__in=[m.pk for m in pending]).update(told_at=timezone.now())
     return len(pending)
 
@@ -204,49 +194,15 @@ def profile_update(*, enterprise, values: dict, actor, source: str = "企业填�
 
 # --- applications -------------------------------------------------------------------------------
 
-TRANSITIONS = {
-    # name: (sources, target, who, label, needs_reason)
-    "RESUBMIT": ({AppStatus.RETURNED}, AppStatus.SUBMITTED, "applicant", "补充后重新提交", False),
-    "WITHDRAW": ({AppStatus.SUBMITTED, AppStatus.RETURNED, AppStatus.CONFIRMED}, AppStatus.WITHDRAWN, "applicant", "撤回", True),
-    "ACCEPT": ({AppStatus.SUBMITTED}, AppStatus.ACCEPTED, "officer", "受理", False),
-    "RETURN": ({AppStatus.SUBMITTED}, AppStatus.RETURNED, "officer", "退回补充（一次性告知）", True),
-    "REJECT": ({AppStatus.SUBMITTED}, AppStatus.REJECTED, "officer", "不予受理", True),
-    "APPROVE": ({AppStatus.ACCEPTED}, None, "officer", "审核通过", False),
-    "REFUSE": ({AppStatus.ACCEPTED}, AppStatus.REFUSED, "officer", "审核不通过", True),
-    "VERIFY": ({AppStatus.CONFIRMED}, AppStatus.APPROVED, "officer", "数据比对通过", False),
-    "CLOSE_PUBLICITY": ({AppStatus.PUBLICITY}, AppStatus.APPROVED, "officer", "公示无异议", False),
-    "OBJECTION_UPHELD": ({AppStatus.PUBLICITY}, AppStatus.ACCEPTED, "officer", "异议成立，重新审核", True),
-    "PAY": ({AppStatus.APPROVED}, AppStatus.PAID, "finance", "拨付", False),
-    "ARCHIVE": ({AppStatus.PAID}, AppStatus.ARCHIVED, "officer", "归档", False),
-}
-
-
-def _role_for(actor, application: BenefitApplication) -> set[str]:
-    roles = set()
-    if actor.role == Role.ENTERPRISE and actor.enterprise_memberships.filter(enterprise_id=application.enterprise_id).exists():
-        roles.add("applicant")
-    if actor.role == Role.ZONE_ADMIN or (actor.role == Role.DEPT_OFFICER and actor.org_unit_id == application.policy.issuer_id):
-        roles.add("officer")
-    if actor.role == Role.ZONE_ADMIN or (actor.role == Role.DEPT_OFFICER and actor.org_unit
-                                         and actor.org_unit.code == settings.GAOXIN_FINANCE_DEPARTMENT_CODE):
-        roles.add("finance")
-    return roles
-
-
-def _number() -> str:
-    today = timezone.localdate()
-    count = BenefitApplication.objects.filter(created_at__date=today).count() + 1
-    return f"HQ{today:%Y%m%d}{count:05d}"
-
-
 @transaction.atomic
 def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | None = None, bank_account: str = "",
                        note: str = "") -> BenefitApplication:
     """免申即享: the enterprise only confirms (CONFIRMED); otherwise it submits (SUBMITTED).
-    Materials are not asked again: the profile facts are attached as a snapshot."""
-    if actor.role != Role.ENTERPRISE or not actor.enterprise_memberships.filter(enterprise=enterprise).exists():
+    Materials are not asked again: the profile facts are attached as a snapshot. Numbered "HQ" + date +
+    sequence by the locked counter; the policy's department is told at once."""
+    if not perms.can_apply_for(actor, enterprise):
         raise PermissionDenied("只能为本企业申请")
-    policy = Policy.objects.get(pk=policy.pk)  # the caller's copy may be stale
+    policy = Policy.objects.select_related("issuer").get(pk=policy.pk)  # the caller's copy may be stale
     if policy.status != PolicyStatus.PUBLISHED:
         raise ValidationError("政策未发布或已失效")
     if policy.mode == PolicyMode.INFORM:
@@ -259,12 +215,14 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
         raise ValidationError("免申即享政策需经数据比对符合条件后确认")
     if not bank_account.strip():
         raise ValidationError({"bank_account": "请填写收款账户"})
+    if amount is not None and amount <= 0:
+        raise ValidationError({"amount": "申请金额应大于0"})
     snapshot = {f.field: str(f.number if f.number is not None else f.flag if f.flag is not None else f.text)
                 for f in enterprise.facts.all()}
     requested = amount if amount is not None else (match.estimate if match else None)
     status = AppStatus.CONFIRMED if policy.mode == PolicyMode.AUTO else AppStatus.SUBMITTED
     app = BenefitApplication.objects.create(
-        number=_number(), enterprise=enterprise, policy=policy, policy_version=policy.version, status=status,
+        number=next_number("HQ"), enterprise=enterprise, policy=policy, policy_version=policy.version, status=status,
         amount_requested=requested, bank_account=bank_account.strip(), note=note, profile_snapshot=snapshot,
         created_by=actor,
     )
@@ -272,55 +230,12 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
                                     to_status=status, actor_repr=actor.get_full_name())
     audit_record(event_type="benefits.application_created", actor=actor, subject=app,
                  after={"status": status, "policy": policy.code, "amount": str(requested)})
+    notifications.application_arrived(app, actor)
     return app
 
 
-@transaction.atomic
 def application_transition(*, application: BenefitApplication, name: str, actor, reason: str = "",
-                           amount: Decimal | None = None, payment_ref: str = "") -> BenefitApplication:
-    app, (sources, target, who, label, needs_reason) = lock_for_transition(
-        application, transitions=TRANSITIONS, name=name, actor=actor, roles=_role_for, noun="申请",
-        queryset=BenefitApplication.objects.select_related("policy"))
-    if needs_reason and not reason.strip():
-        raise ValidationError({"reason": f"“{label}”需要填写原因"})
-    on = timezone.localdate()
-    cal = work_calendar()
-    before = app.status
-    if name == "ACCEPT":
-        app.accepted_on = on
-        if app.policy.mode == PolicyMode.FAST:  # 快申快享: paid within 60 WD of acceptance
-            app.payment_due = cal.add_working_days(on, settings.GAOXIN_FAST_PAYMENT_WORKDAYS)
-    if name in ("APPROVE", "VERIFY"):
-        approved = amount if amount is not None else app.amount_requested
-        if approved is None or approved <= 0:
-            raise ValidationError({"amount": "请填写核定金额"})
-        if app.policy.amount_cap is not None and approved > app.policy.amount_cap:
-            raise ValidationError({"amount": f"核定金额不能超过政策上限{app.policy.amount_cap}万元"})
-        app.amount_approved = approved
-    if name == "APPROVE":
-        if app.policy.mode == PolicyMode.APPLY:
-            app.status = AppStatus.PUBLICITY
-            app.notice_end = cal.add_working_days(on, settings.GAOXIN_BENEFIT_NOTICE_WORKDAYS)
-        else:
-            app.status = AppStatus.APPROVED
-    if name == "CLOSE_PUBLICITY" and app.notice_end and on <= app.notice_end:
-        raise ValidationError(f"公示期至{app.notice_end}，期满后才能结束公示")
-    if name == "PAY":
-        if not payment_ref.strip():
-            raise ValidationError({"payment_ref": "请填写拨付凭证号"})
-        app.amount_paid, app.payment_ref = app.amount_approved, payment_ref.strip()
-    if target is not None:
-        app.status = target
-    app.save()
-    ApplicationEvent.objects.create(application=app, transition=name, from_status=before, to_status=app.status,
-                                    actor_repr=actor.get_full_name(), note=reason.strip())
-    audit_record(event_type=f"benefits.application_{name.lower()}", actor=actor, subject=app,
-                 before={"status": before}, after={"status": app.status,
-                                                   "amount_approved": str(app.amount_approved or "")})
-    return app
-
-
-def transitions_for(application: BenefitApplication, actor) -> list[tuple[str, str, bool]]:
-    roles = _role_for(actor, application)
-    return [(name, label, needs) for name, (sources, _, who, label, needs) in TRANSITIONS.items()
-            if application.status in sources and who in roles]
+                           **params) -> BenefitApplication:
+    """Apply one transition of the application's table (benefits/workflow.py): APPROVE and VERIFY take
+    `amount` (the approved amount, default the requested one), PAY takes `payment_ref`."""
+    return WORKFLOW.apply(application, name, actor=actor, reason=reason, **params)

@@ -38,6 +38,8 @@ def test_matched_policy_to_payment(live_server, browser):
     match = ent.get_by_test_id("my-match")
     assert "符合" in match.inner_text() and "符合条件的新招用高校毕业生人数 ≥ 1" in match.inner_text()
     assert ent.get_by_test_id("estimate").inner_text() == "0.45"
+    ent.get_by_role("button", name="在线申请").click()  # no account given: refused beside the field
+    assert ent.locator("[id$=bank_account] ~ .invalid-feedback").inner_text() == "请填写收款账户"
     ent.get_by_label("收款账户").fill("工商银行湘潭高新支行 6222****0002")
     ent.get_by_role("button", name="在线申请").click()
     assert ent.get_by_test_id("app-status").inner_text() == "已申报"
@@ -58,4 +60,9 @@ def test_matched_policy_to_payment(live_server, browser):
 
     ent.reload()
     assert ent.get_by_test_id("app-status").inner_text() == "已拨付"
+    from gaoxin.core.models import Notification
+
+    told = Notification.objects.filter(user__username="ent", kind="BENEFIT_STEP").values_list("message", flat=True)
+    assert any("已拨付0.45万元" in m for m in told)  # the firm was told of the payment, with a link here
+    assert Notification.objects.filter(user__username="fin", kind="BENEFIT_TO_PAY").exists()
     assert "0.45" in ent.get_by_test_id("paid").inner_text()

@@ -33,11 +33,11 @@ def test_every_literal_event_type_has_a_label(event_type):
 def test_every_transition_of_every_table_has_a_label():
     from gaoxin.appeals.workflow import WORKFLOW as appeal
     from gaoxin.assist.workflow import WORKFLOW as order
-    from gaoxin.benefits.services import TRANSITIONS as application
+    from gaoxin.benefits.workflow import WORKFLOW as application
     from gaoxin.cases.workflow import WORKFLOW as case
 
     for prefix, table in (("case.", case), ("appeal.", appeal), ("assist.order.", order),
-                          ("benefits.application_", application)):
+                          ("benefits.application.", application)):
         for name in table:
             assert events.is_registered(name, prefix), (prefix, name)
 

@@ -1,0 +1,160 @@
+"""Input edges of the benefit pages and API: writing a policy, the firm's profile facts, applying, acting on
+an application. The pages and the API use the same forms, so a value the page refuses the API refuses with
+the same message, beside the same field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
+
+from gaoxin.enterprises.forms import FirmField
+
+from .fields import FACT_FIELDS
+from .models import Policy, PolicyStatus
+from .workflow import WORKFLOW
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = ["code", "title", "document_number", "issuer", "level", "kind", "mode", "summary", "guide", "rule",
+                  "formula", "amount_cap", "effective_from", "effective_to", "contact"]
+        widgets = {"rule": forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
+                   "summary": forms.Textarea(attrs={"rows": 3}), "guide": forms.Textarea(attrs={"rows": 3}),
+                   "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "effective_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        # The rule language's examples are code the author types: shown as code, not as prose.
+        help_texts = {"rule": mark_safe("例如：<code>has('高新技术企业') and rd_ratio &gt;= 0.03</code>"),
+                      "formula": mark_safe("例如：<code>rd_expense * cit_rate</code>")}
+
+    def __init__(self, *args, issuers=None, **kwargs):
+        """issuers: the departments the author may issue for (an officer their own); None: any."""
+        super().__init__(*args, **kwargs)
+        if issuers is not None:
+            self.fields["issuer"].queryset = issuers
+
+    def clean(self):
+        from .services import check_rule_text
+
+        data = super().clean()
+        try:
+            check_rule_text(data.get("rule") or "", data.get("formula") or "")
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                self.add_error(field, msgs)
+        return data
+
+
+class PolicyPublishForm(forms.Form):
+    """Publishing takes no input; the form carries the service's refusal to the button."""
+
+
+class LooseDecimalField(forms.DecimalField):
+    """A number as people type it: thousands separators (1,200 or 1，200) and spaces are ignored."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("，", "").strip()
+        return super().to_python(value)
+
+
+class ProfileForm(forms.Form):
+    """The firm's profile facts (企业画像) that policy rules use: one field per fact field. An empty field
+    clears the fact (the policies that need it show 待完善)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in FACT_FIELDS:
+            label = f"{f.label}（{f.unit}）" if f.unit else f.label
+            if f.kind == "number":
+                field = LooseDecimalField(label=label, required=False, max_digits=20, decimal_places=6,
+                                          error_messages={"invalid": "请填写数字", "max_digits": "数字位数过多",
+                                                          "max_decimal_places": "小数位数过多",
+                                                          "max_whole_digits": "数字位数过多"})
+            elif f.kind == "bool":
+                field = forms.TypedChoiceField(label=label, required=False, empty_value=None,
+                                               choices=[("", "未填"), ("yes", "是"), ("no", "否")],
+                                               coerce=lambda v: v == "yes")
+            else:
+                field = forms.CharField(label=label, required=False, max_length=100)
+            self.fields[f.code] = field
+
+    @staticmethod
+    def initial_from(facts: dict) -> dict:
+        """The form's initial values from the stored facts {field: ProfileFact}."""
+        initial = {}
+        for f in FACT_FIELDS:
+            fact = facts.get(f.code)
+            if fact is None:
+                continue
+            if f.kind == "number":
+                initial[f.code] = None if fact.number is None else format(fact.number.normalize(), "f")
+            elif f.kind == "bool":
+                initial[f.code] = {True: "yes", False: "no"}.get(fact.flag, "")
+            else:
+                initial[f.code] = fact.text
+        return initial
+
+    def values(self) -> dict:
+        """{field: value} for `services.profile_update` (None clears)."""
+        return {f.code: (self.cleaned_data.get(f.code) or None) if f.kind == "text" else self.cleaned_data.get(f.code)
+                for f in FACT_FIELDS}
+
+
+class ApplicationForm(forms.Form):
+    """Applying for (or confirming) a policy for one of the user's firms, named by its USCC."""
+
+    enterprise_uscc = FirmField(label="企业", widget=forms.HiddenInput)
+    bank_account = forms.CharField(label="收款账户", max_length=60, error_messages={"required": "请填写收款账户"},
+                                   widget=forms.TextInput(attrs={"placeholder": "开户行及账号"}))
+    amount = forms.DecimalField(label="申请金额（万元）", required=False, max_digits=16, decimal_places=4,
+                                min_value=Decimal("0.0001"),
+                                error_messages={"invalid": "请填写正确的金额", "min_value": "申请金额应大于0",
+                                                "max_decimal_places": "金额最多保留4位小数"})
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+    def __init__(self, *args, firms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise_uscc"] = FirmField(firms=firms, label="企业", widget=forms.HiddenInput)
+
+    def application_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"enterprise": d["enterprise_uscc"], "amount": d["amount"], "bank_account": d["bank_account"],
+                "note": d["note"]}
+
+
+class ApplicationApiForm(ApplicationForm):
+    """The API names the policy by its code (the page has it in its address)."""
+
+    policy = forms.ModelChoiceField(queryset=Policy.objects.filter(status=PolicyStatus.PUBLISHED),
+                                    to_field_name="code", error_messages={"invalid_choice": "政策不存在或未发布",
+                                                                          "required": "请填写政策编号"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = Policy.objects.filter(status=PolicyStatus.PUBLISHED)
+        self.fields["enterprise_uscc"].widget = forms.TextInput()
+
+
+class ApplicationActionForm(forms.Form):
+    """One transition of an application with the inputs it may take (`FIELDS_BY_ACTION`)."""
+
+    name = forms.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions], widget=forms.HiddenInput,
+                             error_messages={"invalid_choice": "未知操作"})
+    amount = forms.DecimalField(label="核定金额（万元）", required=False, max_digits=16, decimal_places=4,
+                                error_messages={"invalid": "请填写正确的金额",
+                                                "max_decimal_places": "金额最多保留4位小数"})
+    payment_ref = forms.CharField(label="拨付凭证号", max_length=60, required=False)
+    reason = forms.CharField(label="原因", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def params(self) -> dict:
+        """The transition's keyword arguments for `services.application_transition`."""
+        return {f: self.cleaned_data.get(f) for f in FIELDS_BY_ACTION.get(self.cleaned_data["name"], ())}
+
+
+# Which inputs each transition takes (besides the reason, which the table's needs_reason governs).
+FIELDS_BY_ACTION = {"APPROVE": ("amount",), "VERIFY": ("amount",), "PAY": ("payment_ref",)}
+

@@ -1,0 +1,85 @@
+"""Who is told about a benefit application (政策兑现), through the kernel's notifier (after commit, with a
+link to the application page).
+
+A submitted, confirmed or resubmitted application → the officers of the policy's department, whose work
+it is; an application returned, accepted, decided or paid → the applying firm's users (by SMS too, where
+money or a missing document is at stake); an application approved for payment → finance. Nobody is told
+of what they did themselves. (The "您可能符合" push of a policy match is the matching job's own.)"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from gaoxin.accounts.models import Role, User
+from gaoxin.core.notify import notify
+
+from .models import AppStatus, BenefitApplication
+
+# Steps the firm hears of; those also sent by SMS.
+FIRM_STEPS = {"ACCEPT", "RETURN", "REJECT", "APPROVE", "REFUSE", "VERIFY", "CLOSE_PUBLICITY", "OBJECTION_UPHELD",
+              "PAY"}
+FIRM_SMS = {"RETURN", "REJECT", "REFUSE", "APPROVE", "VERIFY", "PAY"}
+
+
+def _officers(unit_id) -> list[User]:
+    return list(User.objects.filter(is_active=True, role=Role.DEPT_OFFICER, org_unit_id=unit_id))
+
+
+def _finance() -> list[User]:
+    return list(User.objects.filter(is_active=True, role=Role.DEPT_OFFICER,
+                                    org_unit__code=settings.GAOXIN_FINANCE_DEPARTMENT_CODE))
+
+
+def _firm(app: BenefitApplication) -> list[User]:
+    return list(User.objects.filter(is_active=True, role=Role.ENTERPRISE,
+                                    enterprise_memberships__enterprise_id=app.enterprise_id))
+
+
+def _others(users, actor) -> list[User]:
+    return [u for u in users if actor is None or u.pk != actor.pk]
+
+
+def _wan(amount) -> str:
+    return "—" if amount is None else f"{amount:.2f}万元"
+
+
+def _url(app: BenefitApplication) -> str:
+    return reverse("benefit_application", args=[app.number])
+
+
+def _subject(app: BenefitApplication) -> str:
+    return f"“{app.policy.title}”兑现申请（编号{app.number}，{app.enterprise.name}）"
+
+
+def application_arrived(app: BenefitApplication, actor, *, again: bool = False) -> None:
+    """A new (or resubmitted) application is the department's work."""
+    if app.status == AppStatus.CONFIRMED:
+        words = "企业已确认享受（免申即享），请进行数据比对"
+    else:
+        words = "企业已补充后重新提交，请审核" if again else "已提交，请受理"
+    notify(_others(_officers(app.policy.issuer_id), actor), kind="BENEFIT_APPLICATION", url=_url(app),
+           message=f"{_subject(app)}{words}。")
+
+
+def application_changed(app: BenefitApplication, step) -> None:
+    name = step.transition.name
+    if name == "RESUBMIT":
+        application_arrived(app, step.actor, again=True)
+    if name in FIRM_STEPS:
+        label = step.transition.label.split("（")[0]
+        detail = ""
+        if name in ("RETURN", "REJECT", "REFUSE", "OBJECTION_UPHELD") and step.reason:
+            detail = f"：{step.reason[:120]}"
+        elif app.status == AppStatus.PUBLICITY:
+            notice = f"，公示至{app.notice_end:%Y年%-m月%-d日}" if app.notice_end else ""
+            detail = f"，核定{_wan(app.amount_approved)}{notice}"
+        elif name in ("APPROVE", "VERIFY", "CLOSE_PUBLICITY"):
+            detail = f"，核定{_wan(app.amount_approved)}，待财政拨付"
+        elif name == "PAY":
+            detail = f"，已拨付{_wan(app.amount_paid)}（凭证{app.payment_ref}）"
+        notify(_others(_firm(app), step.actor), kind="BENEFIT_STEP", url=_url(app), sms=name in FIRM_SMS,
+               message=f"您的{_subject(app)}进展：{label}{detail}。")
+    if app.status == AppStatus.APPROVED and step.before != AppStatus.APPROVED:
+        notify(_others(_finance(), step.actor), kind="BENEFIT_TO_PAY", url=_url(app),
+               message=f"{_subject(app)}已核定{_wan(app.amount_approved)}，请拨付。")

@@ -1,0 +1,125 @@
+"""Who sees and does what with policies, profile data and benefit applications (惠企政策). Scopers return
+querysets, predicates booleans; everything defaults to deny (CONVENTIONS §5). Views, the API, services and
+templates (through context flags) ask these, never a role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.permissions import has_role, is_staff_role
+
+from .models import AppStatus, BenefitApplication, Policy, PolicyStatus
+
+# The application's workflow roles (benefits/workflow.py).
+APPLICANT, OFFICER, FINANCE = "applicant", "officer", "finance"
+
+
+# --- policies ----------------------------------------------------------------------------------
+
+def can_manage_policies(user) -> bool:
+    """Write and publish policies: the administrator, and department officers for their department."""
+    return has_role(user, Role.ZONE_ADMIN, Role.DEPT_OFFICER)
+
+
+def can_manage_policy(user, policy: Policy | None = None) -> bool:
+    """This policy (or, without one, a new policy): the administrator any, an officer their department's."""
+    if has_role(user, Role.ZONE_ADMIN):
+        return True
+    return has_role(user, Role.DEPT_OFFICER) and (policy is None or policy.issuer_id == user.org_unit_id)
+
+
+def policy_issuers_for(user) -> QuerySet | None:
+    """The departments a user may issue a policy for: an officer their own; the administrator any (None)."""
+    from gaoxin.accounts.models import OrgUnit
+
+    if has_role(user, Role.ZONE_ADMIN):
+        return None
+    if has_role(user, Role.DEPT_OFFICER):
+        return OrgUnit.objects.filter(pk=user.org_unit_id)
+    return OrgUnit.objects.none()
+
+
+def policies_visible_to(user) -> QuerySet[Policy]:
+    """Staff who write or oversee policies see drafts and expired ones too; everyone else the published."""
+    if has_role(user, Role.ZONE_ADMIN, Role.DEPT_OFFICER, Role.LEADER):
+        return Policy.objects.all()
+    return Policy.objects.filter(status=PolicyStatus.PUBLISHED)
+
+
+def can_view_policy_matches(user) -> bool:
+    """Which firms a policy matched (and whether they were told): government staff."""
+    return is_staff_role(user)
+
+
+def can_view_benefit_statistics(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN, Role.DEPT_OFFICER, Role.LEADER)
+
+
+# --- the enterprise's side ---------------------------------------------------------------------
+
+def can_seek_benefits(user) -> bool:
+    """My policies (我可享受的政策) and applying: users of an enterprise."""
+    return has_role(user, Role.ENTERPRISE)
+
+
+def firms_for_benefits(user) -> QuerySet:
+    """The firms a user may see matches of and apply for: their own."""
+    from gaoxin.enterprises.models import Enterprise
+
+    if can_seek_benefits(user):
+        return Enterprise.objects.filter(memberships__user=user)
+    return Enterprise.objects.none()
+
+
+def can_apply_for(user, enterprise) -> bool:
+    return firms_for_benefits(user).filter(pk=enterprise.pk).exists()
+
+
+def can_edit_profile(user, enterprise) -> bool:
+    """企业画像 facts: the firm's own users, or the administrator (部门核定)."""
+    return has_role(user, Role.ZONE_ADMIN) or can_apply_for(user, enterprise)
+
+
+def profile_source(user) -> str:
+    """Where a profile fact came from, as the firm's profile shows it."""
+    return "企业填报" if can_seek_benefits(user) else "部门核定"
+
+
+# --- applications ------------------------------------------------------------------------------
+
+def _finance_officer(user) -> bool:
+    return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
+        user.org_unit.code == settings.GAOXIN_FINANCE_DEPARTMENT_CODE
+
+
+def applications_visible_to(user) -> QuerySet[BenefitApplication]:
+    """The administrator and leaders see all; a department the applications for its policies (finance also
+    every application approved for payment); an enterprise user its firms' applications."""
+    qs = BenefitApplication.objects.select_related("policy", "policy__issuer", "enterprise")
+    if has_role(user, Role.ZONE_ADMIN, Role.LEADER):
+        return qs
+    if _finance_officer(user):
+        return qs.filter(Q(policy__issuer_id=user.org_unit_id)
+                         | Q(status__in=[AppStatus.APPROVED, AppStatus.PAID, AppStatus.ARCHIVED]))
+    if has_role(user, Role.DEPT_OFFICER):
+        return qs.filter(policy__issuer_id=user.org_unit_id)
+    if has_role(user, Role.ENTERPRISE):
+        return qs.filter(enterprise__memberships__user=user)
+    return qs.none()
+
+
+def application_roles(actor, application: BenefitApplication) -> set[str]:
+    """The actor's roles in the application's workflow: the applying firm's users, the officers of the
+    policy's department (and the administrator), finance (and the administrator)."""
+    roles = set()
+    if has_role(actor, Role.ENTERPRISE) and \
+            actor.enterprise_memberships.filter(enterprise_id=application.enterprise_id).exists():
+        roles.add(APPLICANT)
+    if has_role(actor, Role.ZONE_ADMIN) or \
+            (has_role(actor, Role.DEPT_OFFICER) and actor.org_unit_id == application.policy.issuer_id):
+        roles.add(OFFICER)
+    if has_role(actor, Role.ZONE_ADMIN) or _finance_officer(actor):
+        roles.add(FINANCE)
+    return roles

@@ -1,0 +1,61 @@
+"""Fifty firms applying at the same moment get fifty distinct application numbers (the locked counter of
+core.numbering, not count() + 1). Needs real row locks and concurrent connections, so it runs on PostgreSQL
+(CI runs the suite there)."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.benefits import services
+from gaoxin.benefits.models import BenefitApplication, Policy, PolicyStatus
+from gaoxin.catalog.tests.factories import department
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="concurrent writers and row-level locks need PostgreSQL (SQLite serialises every "
+                              "write); CI runs this there"),
+]
+
+N = 50
+
+
+def test_fifty_applications_at_once_get_fifty_numbers():
+    policy = Policy.objects.create(code="p11", title="一次性扩岗补助", issuer=department("hrss", "人社局"),
+                                   kind="subsidy", mode="apply", rule="eligible_new_hires >= 1",
+                                   effective_from=dt.date(2024, 1, 1), status=PolicyStatus.PUBLISHED)
+    applicants = []
+    for _ in range(N):
+        user = UserFactory(role=Role.ENTERPRISE)
+        firm = EnterpriseFactory()
+        user.enterprise_memberships.create(enterprise=firm)
+        applicants.append((user, firm))
+    barrier = threading.Barrier(N)
+    numbers, errors = [], []
+
+    def apply(user, firm):
+        try:
+            barrier.wait()
+            app = services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="6222")
+            numbers.append(app.number)
+        except Exception as exc:  # noqa: BLE001 (reported below with the others)
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=apply, args=pair) for pair in applicants]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    today = timezone.localdate()
+    assert not errors, errors[:3]
+    assert len(numbers) == len(set(numbers)) == N
+    assert sorted(numbers) == [f"HQ{today:%Y%m%d}{i:05d}" for i in range(1, N + 1)]
+    assert BenefitApplication.objects.count() == N
