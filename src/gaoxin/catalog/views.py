@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import permissions as perms
+from gaoxin.assist import permissions as assist_perms
 from gaoxin.cases import permissions as case_perms
 from gaoxin.core.forms import XlsxUploadForm
 from gaoxin.core.pdf import pdf_response
@@ -69,7 +70,7 @@ def guide_index(request):
     if not searching:
         context.update(selectors.browse_counts())
     elif not page.paginator.count:
-        context.update(selectors.search_help(), can_place_order=perms.can_place_order(request.user))
+        context.update(selectors.search_help(), can_place_order=assist_perms.can_place_order(request.user))
     return render_page(request, "catalog/guide_index.html", "catalog/partials/guide_results.html", context)
 
 

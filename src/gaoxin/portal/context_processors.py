@@ -4,7 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions as perms
+from gaoxin.assist import permissions as assist_perms
 from gaoxin.core import permissions as core_perms
+from gaoxin.stations import permissions as station_perms
 
 
 def navigation(request):
@@ -19,9 +21,9 @@ def navigation(request):
     items.append((_("我的办件") if user.role == "enterprise" else _("办件"), reverse("case_queue_all"), "cases"))
     items.append((_("惠企政策"), reverse("policy_index"), "policies"))
     items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
-    if perms.can_view_orders(user):
+    if assist_perms.can_view_orders(user):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
-    if perms.can_view_stations(user):
+    if station_perms.can_view_stations(user):
         items.append((_("驿站"), reverse("station_index"), "stations"))
     if perms.can_view_evaluation(user):
         items.append((_("亩产评价"), reverse("evaluation_index"), "evaluation"))
