@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.masking import mask_phone
@@ -22,8 +22,15 @@ def order_get(*, user, number: str) -> AssistOrder | None:
     return order_list(user=user).filter(number=number).first()
 
 
-def project_list(*, user) -> QuerySet[Project]:
-    return perms.projects_visible_to(user).select_related("enterprise", "template", "agent")
+def project_list(*, user, with_metrics: bool = False) -> QuerySet[Project]:
+    """with_metrics: the steps `services.project_metrics` reads are prefetched, so a page of projects with
+    their metrics costs the same few queries however many projects it shows."""
+    qs = perms.projects_visible_to(user).select_related("enterprise", "template", "agent")
+    if with_metrics:
+        from .services import metric_steps
+
+        qs = qs.prefetch_related(Prefetch("steps", queryset=metric_steps()))
+    return qs
 
 
 def project_get(*, user, pk: int) -> Project | None:

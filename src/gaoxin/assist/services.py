@@ -311,15 +311,25 @@ def _reform_kpis() -> dict[str, int]:
     }
 
 
-def project_metrics(project: Project) -> dict:
+def metric_steps():
+    """The steps with what `project_metrics` reads of them, in one query plus the predecessors."""
+    return ProjectStep.objects.select_related("step__item__current_version", "case").prefetch_related(
+        "step__predecessors")
+
+
+def project_metrics(project: Project, *, calendar=None) -> dict:
     """The four 即 (gap in working days and whether within the KPI) and the speed-up (提速) of the
     approval chain: the critical path of the actual handling times (acceptance to decision, in
     working days) against the critical path of the statutory limits. The time between steps
-    (waiting for land, building) is not approval time and does not count."""
-    steps = list(project.steps.select_related("step__item__current_version", "case").prefetch_related("step__predecessors"))
+    (waiting for land, building) is not approval time and does not count. A list page passes one
+    `calendar` (core.selectors.work_calendar()) for all its projects."""
+    if "steps" in getattr(project, "_prefetched_objects_cache", {}):
+        steps = list(project.steps.all())  # a list page prefetched them (selectors.project_list)
+    else:
+        steps = list(metric_steps().filter(project=project))
     permit = project.construction_permit_on or next(
         (s.case.decided_on for s in steps if "施工许可" in s.step.name and s.case_id and s.case.decided_on), None)
-    calendar = work_calendar()
+    calendar = calendar or work_calendar()
     dates = {k: getattr(project, k) for k in MILESTONES} | {"construction_permit_on": permit}
     reforms = ms.reforms(dates, kpis=_reform_kpis(), workdays_between=calendar.working_days_between)
     if not project.agent_id:  # 洽谈即服务 also needs the service team (a 帮代办 agent) assigned

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gaoxin.core.selectors import work_calendar
 from gaoxin.core.views_utils import add_service_errors, paginate, require
 
 from . import permissions as perms
@@ -189,8 +190,9 @@ def order_file_download(request, number: str, kind: str, file_id: int = 0):
 # --- project approval chains -------------------------------------------------------------------
 
 def project_index(request):
-    page, query = paginate(request, selectors.project_list(user=request.user))
-    rows = [(p, services.project_metrics(p)) for p in page.object_list]
+    page, query = paginate(request, selectors.project_list(user=request.user, with_metrics=True))
+    calendar = work_calendar()
+    rows = [(p, services.project_metrics(p, calendar=calendar)) for p in page.object_list]
     return render(request, "assist/project_list.html", {"page": page, "query": query, "rows": rows})
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import Position
+from gaoxin.core.selectors import work_calendar
 from gaoxin.core.views_utils import add_service_errors, paginate, require
 
 from . import permissions as perms
@@ -114,7 +115,7 @@ def station_liaison(request, code: str):
 def centre_figures(request):
     from gaoxin.appeals.models import Appeal
     from gaoxin.assist.models import AssistOrder, Project
-    from gaoxin.assist.services import project_metrics
+    from gaoxin.assist.services import metric_steps, project_metrics
 
     station_totals = StationService.objects.aggregate(
         services=Count("id"), problems=Count("id", filter=Q(problem=True)), jobs=Sum("jobs_filled"),
@@ -124,8 +125,10 @@ def centre_figures(request):
         .order_by("station__name"))
     orders_by_month = (AssistOrder.objects.annotate(month=TruncMonth("requested_at")).values("month")
                        .annotate(n=Count("id")).order_by("month"))
-    projects = list(Project.objects.select_related("enterprise"))
-    metrics = [(p, project_metrics(p)) for p in projects]
+    projects = list(Project.objects.select_related("enterprise").prefetch_related(Prefetch("steps",
+                                                                                       queryset=metric_steps())))
+    calendar = work_calendar()
+    metrics = [(p, project_metrics(p, calendar=calendar)) for p in projects]
     return render(request, "stations/figures.html", {
         "totals": station_totals, "per_station": per_station, "orders_by_month": orders_by_month,
         "orders_total": AssistOrder.objects.count(), "orders_key": AssistOrder.objects.filter(project__is_key=True).count(),

@@ -297,3 +297,22 @@ def test_a_step_waiting_for_its_predecessor_cannot_be_filed(project, agent_clien
     assert "前置环节尚未办结" in response.content.decode() and not Case.objects.exists()
     assert leader_client.get(url).status_code == 403
     assert login(UserFactory(role=Role.ENTERPRISE)).get(url).status_code == 404
+
+
+def test_the_project_list_and_the_figures_page_have_constant_queries(chain, admin_user, agent, own_enterprise,  # noqa: F811
+                                                                     clerk_client, django_assert_max_num_queries):
+    def load(n):
+        for i in range(n):
+            project = services.project_create(actor=admin_user, name=f"项目{i}", enterprise=own_enterprise,
+                                              template=chain, agent=agent, negotiation_on=TODAY)
+            step = _first(project)
+            services.project_file_step(project=project, step=step, actor=agent,
+                                       originals_seen={m.pk for m in services.step_materials(step)
+                                                       if m.necessity == "required"})
+        with django_assert_max_num_queries(16):
+            assert clerk_client.get("/assist/projects/").status_code == 200
+        with django_assert_max_num_queries(20):
+            assert clerk_client.get("/stations/figures/").status_code == 200
+
+    load(2)
+    load(10)
