@@ -16,6 +16,11 @@ from .models import AssistOrder, OrderChannel, OrderEvent
 from .workflow import WORKFLOW
 
 
+def _plain_data(data) -> dict:
+    """The request's fields as a plain dict (a multipart body's files stay in request.FILES for the form)."""
+    return data.dict() if hasattr(data, "dict") else dict(data)
+
+
 class OrderEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderEvent
@@ -69,7 +74,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def create(self, request, *args, **kwargs):
         if not perms.can_place_order(request.user):
             raise_api_error(PermissionDenied("无权下单"))
-        data = request.data.copy()
+        data = _plain_data(request.data)
         data.setdefault("channel", OrderChannel.ONLINE)
         if "uscc" not in data and "enterprise_uscc" in data:  # the field's name before the page's form checked it
             data["uscc"] = data["enterprise_uscc"]

@@ -13,6 +13,11 @@ from .forms import StationLogApiForm
 from .models import Outcome, ServiceCategory, StationService
 
 
+def _plain_data(data) -> dict:
+    """The request's fields as a plain dict (a multipart body's files stay in request.FILES for the form)."""
+    return data.dict() if hasattr(data, "dict") else dict(data)
+
+
 class StationLogSerializer(serializers.ModelSerializer):
     station = serializers.CharField(source="station.code")
     enterprise = serializers.CharField(source="enterprise.uscc", default=None)
@@ -53,7 +58,7 @@ class StationLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def create(self, request, *args, **kwargs):
         if not perms.can_view_stations(request.user):
             raise_api_error(PermissionDenied("无权记录驿站服务"))
-        data = request.data.copy()
+        data = _plain_data(request.data)
         if "uscc" not in data and "enterprise_uscc" in data:  # the field's name before the page's form checked it
             data["uscc"] = data["enterprise_uscc"]
         form = StationLogApiForm(data=data, stations=perms.stations_visible_to(request.user))

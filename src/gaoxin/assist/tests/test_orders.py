@@ -316,3 +316,13 @@ def test_the_project_list_and_the_figures_page_have_constant_queries(chain, admi
 
     load(2)
     load(10)
+
+
+def test_the_api_takes_the_commission_letter_as_a_multipart_upload(own_enterprise, enterprise_client):
+    created = enterprise_client.post("/api/v1/assist-orders/", ORDER | {"uscc": own_enterprise.uscc,
+                                                                       "commission_file": pdf()})
+    assert created.status_code == 201
+    assert AssistOrder.objects.get().commission_file.name.endswith(".pdf")
+    bad = enterprise_client.post("/api/v1/assist-orders/", ORDER | {
+        "uscc": own_enterprise.uscc, "commission_file": pdf("委托书.exe")})
+    assert bad.status_code == 400 and "commission_file" in bad.json() and AssistOrder.objects.count() == 1
