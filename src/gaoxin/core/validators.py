@@ -1,7 +1,7 @@
 """Check digits for the Unified Social Credit Code (GB 32100-2015) and the resident
 identity number (GB 11643-1999), implemented here because python-stdnum rejects
-valid codes (specs/services.md §12.3). Pure functions; the Django validators at the
-bottom only translate the reasons into Chinese messages."""
+valid codes (specs/services.md §12.3). Pure functions, no Django: the field validators that turn the
+reasons into ValidationErrors are in `core.field_validators`."""
 
 from __future__ import annotations
 
@@ -72,18 +72,3 @@ def id_number_problem(value: str) -> str | None:
 
 def id_number_is_valid(value: str) -> bool:
     return id_number_problem(value) is None
-
-
-def validate_uscc(value: str) -> None:
-    # Imported here so the pure checks above stay usable without Django (evaluation CLI).
-    from django.core.exceptions import ValidationError
-
-    if problem := uscc_problem(value):
-        raise ValidationError(problem, code="invalid_uscc")
-
-
-def validate_id_number(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
-    if problem := id_number_problem(value):
-        raise ValidationError(problem, code="invalid_id_number")

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
+from gaoxin.core.field_validators import validate_uscc
 from gaoxin.core.masking import mask_phone
-from gaoxin.core.validators import validate_uscc
 
 # 1 亩 = 10000/15 m²: convert with × 0.0015 exactly (evaluation.md §3).
 MU_PER_M2 = Decimal("0.0015")

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-import gaoxin.core.validators
+import gaoxin.core.field_validators
 
 
 class Migration(migrations.Migration):
@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='Enterprise',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, validators=[gaoxin.core.validators.validate_uscc], verbose_name='统一社会信用代码')),
+                ('uscc', models.CharField(max_length=18, unique=True, validators=[gaoxin.core.field_validators.validate_uscc], verbose_name='统一社会信用代码')),
                 ('name', models.CharField(db_index=True, max_length=120, verbose_name='企业名称')),
                 ('legal_representative', models.CharField(max_length=50, verbose_name='法定代表人')),
                 ('industry_code', models.CharField(blank=True, help_text='GB/T 4754-2017 中类或小类代码，可空', max_length=4, verbose_name='行业细类代码')),
