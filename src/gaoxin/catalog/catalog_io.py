@@ -10,14 +10,26 @@ without a new version, and a workbook without that column leaves them as they ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from gaoxin.accounts.models import OrgUnit
-from gaoxin.core.excel import CellError, open_workbook, parse_bool, parse_choice, read_sheet
+from gaoxin.core.excel import (
+    Check,
+    Column,
+    Invalid,
+    Sheet,
+    Table,
+    boolean,
+    choice,
+    integer,
+    lookup,
+    many,
+    open_workbook,
+)
 from gaoxin.core.services import audit_record
 
 from . import services
@@ -45,25 +57,8 @@ ITEM_SHEET, SITUATION_SHEET, MATERIAL_SHEET = "事项", "情形", "材料"
 CODE = "实施编码"
 # Added later, so it is the last column and optional: a workbook without it leaves keywords as they are.
 KEYWORDS = "检索关键词"
-ITEM_COLUMNS = [
-    CODE, "事项名称", "基本编码", "事项类型", "实施部门", "专区", "主题", "服务对象", "办件类型", "法定时限", "法定时限单位",
-    "承诺时限", "承诺时限单位", "是否收费", "收费依据", "办理渠道", "到现场次数", "网办深度", "网上申请链接", "容缺受理",
-    "告知承诺", "受理条件", "设定依据", "办理流程", "办理地点", "办理时间", "审批结果", "送达方式", "咨询方式", "投诉方式", "常见问题",
-    KEYWORDS,
-]
-ITEM_REQUIRED = [CODE, "事项名称", "事项类型", "实施部门", "专区", "办件类型", "法定时限", "承诺时限", "办理渠道"]
-SITUATION_COLUMNS = [CODE, "情形名称", "说明"]
-MATERIAL_COLUMNS = [CODE, "材料名称", "必要性", "原件数", "复印件数", "材料形式", "来源", "规格", "适用情形", "填报须知"]
-MATERIAL_REQUIRED = [CODE, "材料名称", "必要性"]
 SEP = "、"
-
-# Text columns of the item sheet -> version field.
-_TEXT = {
-    "事项名称": ("name", 120), "基本编码": ("basic_code", 40), "收费依据": ("fee_basis", 300), "网上申请链接": ("online_url", 200),
-    "受理条件": ("conditions", 4000), "设定依据": ("legal_basis", 4000), "办理流程": ("process", 4000),
-    "办理地点": ("location", 200), "办理时间": ("office_hours", 200), "审批结果": ("result_name", 120),
-    "送达方式": ("delivery", 120), "咨询方式": ("consult", 200), "投诉方式": ("complain", 200), "常见问题": ("faq", 8000),
-}
+SMALL = integer(0, 32767)
 
 
 def _choices(enum, extra: dict | None = None) -> dict:
@@ -74,7 +69,97 @@ def _choices(enum, extra: dict | None = None) -> dict:
 
 CHANNEL_CHOICES = _choices(Channel, {"窗口": "window", "网上": "web", "掌上": "mobile", "移动端": "mobile",
                                      "自助终端": "kiosk", "智能微厅": "kiosk", "驿站": "station"})
-DEPTH_CHOICES = {str(label): str(value) for value, label in OnlineDepth.choices} | {str(v): str(v) for v in OnlineDepth.values}
+
+
+def _item_code(drafts: set[str]):
+    def parse(value: str) -> str:
+        try:
+            validate_item_code(value)
+        except ValidationError:
+            raise Invalid(f"“{value}”格式不正确") from None
+        if value in drafts:
+            raise Invalid("该事项有未发布的草稿，请先在系统中发布或处理草稿")
+        return value
+    return parse
+
+
+def _keywords(value: str) -> str:
+    try:
+        return services.keywords_clean(value)
+    except ValidationError as exc:
+        raise Invalid(exc.message_dict["keywords"][0]) from None
+
+
+def _promise_within_statutory(row: dict) -> str | None:
+    if row["promised_unit"] == row["statutory_unit"] and row["promised_limit"] > row["statutory_limit"]:
+        return "不能超过法定时限"
+    return None
+
+
+def _text(heading: str, field_name: str, max_length: int) -> Column:
+    return Column(heading, field_name, max_length=max_length)
+
+
+# Columns bound per import (they name rows of the database): code (open drafts), department, zone, themes.
+ITEMS = Sheet(ITEM_SHEET, [
+    Column(CODE, "code", None, required=True),
+    _text("事项名称", "name", 120),
+    _text("基本编码", "basic_code", 40),
+    Column("事项类型", "item_type", choice(_choices(ItemType)), required=True),
+    Column("实施部门", "department_id", None, required=True),
+    Column("专区", "zone_id", None, required=True),
+    Column("主题", "theme_ids", None, default=()),
+    Column("服务对象", "service_object", choice(_choices(ServiceObject)), default=ServiceObject.LEGAL),
+    Column("办件类型", "case_type", choice(_choices(CaseType)), required=True),
+    Column("法定时限", "statutory_limit", integer(), required=True),
+    Column("法定时限单位", "statutory_unit", choice(_choices(LimitUnit)), default=LimitUnit.WORKING),
+    Column("承诺时限", "promised_limit", integer(), required=True),
+    Column("承诺时限单位", "promised_unit", choice(_choices(LimitUnit)), default=LimitUnit.WORKING),
+    Column("是否收费", "fee_charged", boolean, default=False),
+    _text("收费依据", "fee_basis", 300),
+    Column("办理渠道", "channels", many(choice(CHANNEL_CHOICES, Channel.labels), empty="至少一种渠道"),
+           needed=True, default=()),
+    Column("到现场次数", "visits", SMALL, default=1),
+    Column("网办深度", "online_depth", choice(_choices(OnlineDepth)), default=OnlineDepth.NONE),
+    _text("网上申请链接", "online_url", 200),
+    Column("容缺受理", "tolerance_allowed", boolean, default=False),
+    Column("告知承诺", "commitment_allowed", boolean, default=False),
+    _text("受理条件", "conditions", 4000),
+    _text("设定依据", "legal_basis", 4000),
+    _text("办理流程", "process", 4000),
+    _text("办理地点", "location", 200),
+    _text("办理时间", "office_hours", 200),
+    _text("审批结果", "result_name", 120),
+    _text("送达方式", "delivery", 120),
+    _text("咨询方式", "consult", 200),
+    _text("投诉方式", "complain", 200),
+    _text("常见问题", "faq", 8000),
+    Column(KEYWORDS, "keywords", _keywords, default="", absent=None),
+], unique=("code",), checks=[Check("promised_limit", _promise_within_statutory)])
+
+SITUATIONS = Sheet(SITUATION_SHEET, [
+    Column(CODE, "code", required=True, refers=ITEM_SHEET),
+    Column("情形名称", "name", required=True, max_length=100),
+    Column("说明", "description", max_length=300),
+], unique=("name", "code"), duplicate="同一事项的情形名称重复（见第{row}行）", required=False)
+
+MATERIALS = Sheet(MATERIAL_SHEET, [
+    Column(CODE, "code", required=True, refers=ITEM_SHEET),
+    Column("材料名称", "name", required=True, max_length=150),
+    Column("必要性", "necessity", choice(_choices(Necessity)), required=True),
+    Column("原件数", "originals", SMALL, default=1),
+    Column("复印件数", "copies", SMALL, default=0),
+    Column("材料形式", "form", choice(_choices(MaterialForm)), default=MaterialForm.BOTH),
+    Column("来源", "source", choice(_choices(MaterialSource)), default=MaterialSource.APPLICANT),
+    Column("规格", "spec", max_length=50, default="A4"),
+    Column("适用情形", "situations", many(), default=()),
+    Column("填报须知", "notes", max_length=300),
+], required=False)
+
+ITEM_COLUMNS, ITEM_REQUIRED = ITEMS.headings, ITEMS.needed
+SITUATION_COLUMNS, SITUATION_REQUIRED = SITUATIONS.headings, SITUATIONS.needed
+MATERIAL_COLUMNS, MATERIAL_REQUIRED = MATERIALS.headings, MATERIALS.needed
+_ITEM_FIELDS = ("code", "department_id", "zone_id", "theme_ids", "keywords")
 
 
 @dataclass
@@ -82,203 +167,68 @@ class ParsedCatalog:
     items: list[dict] = field(default_factory=list)
     situations: dict[str, list[dict]] = field(default_factory=dict)
     materials: dict[str, list[dict]] = field(default_factory=dict)
-    errors: list[CellError] = field(default_factory=list)
 
 
-def parse_catalog(source) -> ParsedCatalog:
-    result = ParsedCatalog()
-    reader = open_workbook(source)
-    if ITEM_SHEET not in reader.sheet_names:
-        result.errors.append(CellError(ITEM_SHEET, 0, "", "", f"缺少工作表“{ITEM_SHEET}”"))
-        return result
-    sheets = {}
-    for name, required in ((ITEM_SHEET, ITEM_REQUIRED), (SITUATION_SHEET, [CODE, "情形名称"]),
-                           (MATERIAL_SHEET, MATERIAL_REQUIRED)):
-        sheet, errors = read_sheet(reader, name, required)
-        sheets[name] = sheet
-        result.errors.extend(errors)
-    if result.errors:
-        return result
-
+def _bound_items() -> Sheet:
+    """The item sheet with the parsers that look at the database."""
     departments = {}
     for unit in OrgUnit.objects.all():
         departments.update({unit.name: unit.pk, unit.short_name: unit.pk, unit.code: unit.pk})
     departments.pop("", None)
-    zones = {z.name: z.pk for z in ServiceZone.objects.all()} | {z.code: z.pk for z in ServiceZone.objects.all()}
-    themes = {t.name: t.pk for t in Theme.objects.all()}
-    drafts = set(ServiceItem.objects.filter(versions__status=VersionStatus.DRAFT, status__in=[ItemStatus.PUBLISHED, ItemStatus.SUSPENDED])
+    zones = list(ServiceZone.objects.all())
+    themes = dict(Theme.objects.values_list("name", "pk"))
+    drafts = set(ServiceItem.objects.filter(versions__status=VersionStatus.DRAFT,
+                                            status__in=[ItemStatus.PUBLISHED, ItemStatus.SUSPENDED])
                  .values_list("implementation_code", flat=True))
-    seen: dict[str, int] = {}
-    items_sheet = sheets[ITEM_SHEET]
-    for i, row in enumerate(items_sheet.rows):
-        def fail(column, message, i=i):
-            result.errors.append(items_sheet.error(i, column, message))
-
-        def value(column, parser, *args, required=False, i=i, row=row):
-            raw = row.get(column)
-            if not raw:
-                if required:
-                    fail(column, "必填")
-                return None
-            parsed, problem = parser(raw, *args)
-            if problem:
-                fail(column, problem)
-            return parsed
-
-        code = (row.get(CODE) or "").strip()
-        if not code:
-            fail(CODE, "必填")
-        else:
-            try:
-                validate_item_code(code)
-            except Exception:
-                fail(CODE, f"“{code}”格式不正确")
-            if code in seen:
-                fail(CODE, f"与第{seen[code]}行重复")
-            seen.setdefault(code, i + 2)
-            if code in drafts:
-                fail(CODE, "该事项有未发布的草稿，请先在系统中发布或处理草稿")
-        version = {}
-        for column, (field_name, max_length) in _TEXT.items():
-            text = (row.get(column) or "").strip()
-            if len(text) > max_length:
-                fail(column, f"不能超过{max_length}个字")
-            version[field_name] = text
-        if not version["name"]:
-            fail("事项名称", "必填")
-        version["item_type"] = value("事项类型", parse_choice, _choices(ItemType), required=True)
-        version["service_object"] = value("服务对象", parse_choice, _choices(ServiceObject)) or ServiceObject.LEGAL
-        version["case_type"] = value("办件类型", parse_choice, _choices(CaseType), required=True)
-        version["statutory_limit"] = value("法定时限", _parse_int, required=True)
-        version["statutory_unit"] = value("法定时限单位", parse_choice, _choices(LimitUnit)) or LimitUnit.WORKING
-        version["promised_limit"] = value("承诺时限", _parse_int, required=True)
-        version["promised_unit"] = value("承诺时限单位", parse_choice, _choices(LimitUnit)) or LimitUnit.WORKING
-        version["fee_charged"] = value("是否收费", parse_bool) or False
-        version["visits"] = value("到现场次数", _parse_int)
-        version["visits"] = 1 if version["visits"] is None else version["visits"]
-        depth = value("网办深度", parse_choice, DEPTH_CHOICES)
-        version["online_depth"] = int(depth) if depth is not None else OnlineDepth.NONE
-        version["tolerance_allowed"] = value("容缺受理", parse_bool) or False
-        version["commitment_allowed"] = value("告知承诺", parse_bool) or False
-        channels = []
-        for part in _split(row.get("办理渠道")):
-            if part not in CHANNEL_CHOICES:
-                fail("办理渠道", f"“{part}”无效，应为：{SEP.join(str(label) for label in Channel.labels)}")
-            else:
-                channels.append(CHANNEL_CHOICES[part])
-        if not channels and row.get("办理渠道"):
-            fail("办理渠道", "至少一种渠道")
-        version["channels"] = list(dict.fromkeys(channels))
-        if (version["promised_limit"] is not None and version["statutory_limit"] is not None
-                and version["promised_unit"] == version["statutory_unit"]
-                and version["promised_limit"] > version["statutory_limit"]):
-            fail("承诺时限", "不能超过法定时限")
-        department = departments.get((row.get("实施部门") or "").strip())
-        if row.get("实施部门") and department is None:
-            fail("实施部门", f"“{row['实施部门']}”不是系统中的部门")
-        zone = zones.get((row.get("专区") or "").strip())
-        if row.get("专区") and zone is None:
-            fail("专区", f"“{row['专区']}”无效，应为：{SEP.join(z.name for z in ServiceZone.objects.all())}")
-        theme_ids = []
-        for part in _split(row.get("主题")):
-            if part not in themes:
-                fail("主题", f"“{part}”不是已有主题（{SEP.join(themes)}）")
-            else:
-                theme_ids.append(themes[part])
-        keywords = None
-        if KEYWORDS in items_sheet.headers:
-            try:
-                keywords = services.keywords_clean(row.get(KEYWORDS) or "")
-            except ValidationError as exc:
-                fail(KEYWORDS, exc.message_dict["keywords"][0])
-        result.items.append({"code": code, "department_id": department, "zone_id": zone, "theme_ids": theme_ids,
-                             "keywords": keywords, "version": version, "row": i + 2})
-
-    known = set(seen)
-    sit_sheet = sheets[SITUATION_SHEET]
-    if sit_sheet is not None:
-        for i, row in enumerate(sit_sheet.rows):
-            code = (row.get(CODE) or "").strip()
-            name = (row.get("情形名称") or "").strip()
-            if code not in known:
-                result.errors.append(sit_sheet.error(i, CODE, f"“{code}”不在“{ITEM_SHEET}”表中"))
-            if not name:
-                result.errors.append(sit_sheet.error(i, "情形名称", "必填"))
-            elif any(s["name"] == name for s in result.situations.get(code, [])):
-                result.errors.append(sit_sheet.error(i, "情形名称", "同一事项的情形名称重复"))
-            item_situations = result.situations.setdefault(code, [])
-            item_situations.append({"name": name, "description": (row.get("说明") or "")[:300],
-                                    "sort_order": len(item_situations)})
-    mat_sheet = sheets[MATERIAL_SHEET]
-    if mat_sheet is not None:
-        for i, row in enumerate(mat_sheet.rows):
-            code = (row.get(CODE) or "").strip()
-            errors_before = len(result.errors)
-
-            def fail(column, message, i=i):
-                result.errors.append(mat_sheet.error(i, column, message))
-
-            if code not in known:
-                fail(CODE, f"“{code}”不在“{ITEM_SHEET}”表中")
-            name = (row.get("材料名称") or "").strip()
-            if not name:
-                fail("材料名称", "必填")
-            parsed = {}
-            for column, key, enum in (("必要性", "necessity", Necessity), ("材料形式", "form", MaterialForm),
-                                      ("来源", "source", MaterialSource)):
-                chosen, problem = parse_choice(row.get(column), _choices(enum))
-                if problem:
-                    fail(column, problem)
-                parsed[key] = chosen
-            if not parsed["necessity"] and not row.get("必要性"):
-                fail("必要性", "必填")
-            counts = {}
-            for column, key, default in (("原件数", "originals", 1), ("复印件数", "copies", 0)):
-                number, problem = _parse_int(row.get(column)) if row.get(column) else (default, None)
-                if problem:
-                    fail(column, problem)
-                counts[key] = number
-            situation_names = _split(row.get("适用情形"))
-            defined = {s["name"] for s in result.situations.get(code, [])}
-            for s in situation_names:
-                if s not in defined:
-                    fail("适用情形", f"“{s}”不在“{SITUATION_SHEET}”表中该事项的情形里")
-            if len(result.errors) == errors_before:
-                item_materials = result.materials.setdefault(code, [])
-                item_materials.append({
-                    "name": name[:150], "necessity": parsed["necessity"], "form": parsed["form"] or MaterialForm.BOTH,
-                    "source": parsed["source"] or MaterialSource.APPLICANT, "spec": (row.get("规格") or "A4")[:50],
-                    "notes": (row.get("填报须知") or "")[:300], "sort_order": len(item_materials),
-                    "situations": situation_names, **counts,
-                })
-    return result
+    return ITEMS.bind(
+        code=_item_code(drafts),
+        department_id=lookup(departments, "“{}”不是系统中的部门"),
+        zone_id=choice({z.name: z.pk for z in zones} | {z.code: z.pk for z in zones}, [z.name for z in zones]),
+        theme_ids=many(lookup(themes, "“{}”不是已有主题（" + SEP.join(themes).replace("{", "{{").replace("}", "}}") + "）")),
+    )
 
 
-def _split(text: str | None) -> list[str]:
-    if not text:
-        return []
-    for sep in (",", "，", ";", "；", "/"):
-        text = text.replace(sep, SEP)
-    return [part.strip() for part in text.split(SEP) if part.strip()]
+def _situations_defined(situations) -> Check:
+    defined: dict[str, set[str]] = {}
+    for s in situations or ():
+        defined.setdefault(s["code"], set()).add(s["name"])
+
+    def test(row: dict) -> str | None:
+        unknown = [s for s in row["situations"] if s not in defined.get(row["code"], ())]
+        return "；".join(f"“{s}”不在“{SITUATION_SHEET}”表中该事项的情形里" for s in unknown) or None
+    return Check("situations", test)
 
 
-def _parse_int(text: str | None) -> tuple[int | None, str | None]:
-    if text is None:
-        return None, None
-    cleaned = text.strip()
-    if cleaned.endswith(".0"):
-        cleaned = cleaned[:-2]
-    if not cleaned.isdigit():
-        return None, f"“{text}”应为非负整数"
-    return int(cleaned), None
+def _by_code(rows, **extra) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for row in rows or ():
+        siblings = out.setdefault(row.pop("code"), [])
+        siblings.append({**row, **extra, "sort_order": len(siblings)})
+    return out
+
+
+def parse_catalog(source) -> ParsedCatalog:
+    """Read and validate a catalogue workbook, or raise `core.excel.SheetError` naming every bad cell."""
+    book = open_workbook(source)
+    items = book.read(_bound_items())
+    situations = book.read(SITUATIONS)
+    materials = book.read(replace(MATERIALS, checks=[_situations_defined(situations)]))
+    book.done()
+    return ParsedCatalog([_item(row, number) for row, number in zip(items, items.numbers, strict=True)],
+                         _by_code(situations), _by_code(materials))
+
+
+def _item(row: dict, number: int) -> dict:
+    """An item row split into the item's own fields and its version's (guide content)."""
+    item = {k: row.pop(k) for k in _ITEM_FIELDS}
+    return {**item, "theme_ids": list(item["theme_ids"]), "version": {**row, "channels": list(row["channels"])},
+            "row": number}
 
 
 @transaction.atomic
 def apply_catalog(*, parsed: ParsedCatalog, actor, source_name: str = "") -> dict[str, int]:
     from .models import ItemVersion
 
-    if parsed.errors:
-        raise ValueError("apply_catalog called with errors")
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     changed_codes = []
     for row in parsed.items:
@@ -343,25 +293,23 @@ def apply_catalog(*, parsed: ParsedCatalog, actor, source_name: str = "") -> dic
 
 
 def export_sheets(items):
-    """Rows for `core.excel.write_workbook`; items with current_version, department, zone, themes
+    """Tables for `core.excel.write_workbook`; items with current_version, department, zone, themes
     and the version's situations and materials prefetched."""
-    items = list(items)
-    yield ITEM_SHEET, ITEM_COLUMNS, (
+    items = [it for it in items if it.current_version]
+    yield Table(ITEM_SHEET, ITEM_COLUMNS, (
         [it.implementation_code, v.name, v.basic_code, v.get_item_type_display(), it.department.name, it.zone.name,
          SEP.join(t.name for t in it.themes.all()), v.get_service_object_display(), v.get_case_type_display(),
          v.statutory_limit, v.get_statutory_unit_display(), v.promised_limit, v.get_promised_unit_display(),
-         "是" if v.fee_charged else "否", v.fee_basis, SEP.join(v.channel_labels()), v.visits,
-         v.get_online_depth_display(), v.online_url, "是" if v.tolerance_allowed else "否",
-         "是" if v.commitment_allowed else "否", v.conditions, v.legal_basis, v.process, v.location, v.office_hours,
-         v.result_name, v.delivery, v.consult, v.complain, v.faq, it.keywords]
-        for it in items if (v := it.current_version)
-    )
-    yield SITUATION_SHEET, SITUATION_COLUMNS, (
-        [it.implementation_code, s.name, s.description] for it in items if it.current_version
-        for s in it.current_version.situations.all()
-    )
-    yield MATERIAL_SHEET, MATERIAL_COLUMNS, (
+         v.fee_charged, v.fee_basis, SEP.join(v.channel_labels()), v.visits, v.get_online_depth_display(),
+         v.online_url, v.tolerance_allowed, v.commitment_allowed, v.conditions, v.legal_basis, v.process, v.location,
+         v.office_hours, v.result_name, v.delivery, v.consult, v.complain, v.faq, it.keywords]
+        for it in items for v in [it.current_version]
+    ))
+    yield Table(SITUATION_SHEET, SITUATION_COLUMNS, (
+        [it.implementation_code, s.name, s.description] for it in items for s in it.current_version.situations.all()
+    ))
+    yield Table(MATERIAL_SHEET, MATERIAL_COLUMNS, (
         [it.implementation_code, m.name, m.get_necessity_display(), m.originals, m.copies, m.get_form_display(),
          m.get_source_display(), m.spec, SEP.join(s.name for s in m.situations.all()), m.notes]
-        for it in items if it.current_version for m in it.current_version.materials.all()
-    )
+        for it in items for m in it.current_version.materials.all()
+    ))

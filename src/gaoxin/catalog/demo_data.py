@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.core.files.base import ContentFile
 
 from gaoxin.accounts.models import OrgUnit
+from gaoxin.core.excel import Table, write_workbook
 
 from . import services
 from .models import Bundle, BundleItem, ItemVersion, Material, SearchSynonym, ServiceZone, Situation, Theme, Window
@@ -194,21 +194,12 @@ WINDOWS = [
 
 def _form_xlsx(title: str, sample: bool) -> bytes:
     """A blank application form (or a filled sample) as a small Excel file."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("申请表")
-    bold = book.add_format({"bold": True, "font_size": 16, "align": "center"})
-    cell = book.add_format({"border": 1})
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 46)
-    sheet.merge_range(0, 0, 0, 1, title + ("（样表）" if sample else ""), bold)
     rows = [("申请人（单位名称）", "湖南示例科技有限公司"), ("统一社会信用代码", "91430300MA4L000020"),
             ("法定代表人", "张三"), ("联系人及电话", "李四 138****5678"), ("申请事项", title.removesuffix("申请表")),
             ("申请日期", "2026年11月1日"), ("申请人签章", "（盖章）")]
-    for r, (label, example) in enumerate(rows, start=2):
-        sheet.write(r, 0, label, cell)
-        sheet.write(r, 1, example if sample else "", cell)
-    book.close()
+    buffer = io.BytesIO()
+    write_workbook(buffer, [Table("申请表", ["项目", "填写内容"], [(label, example if sample else "") for label, example in rows],
+                                  title=title + ("（样表）" if sample else ""), widths={"项目": 22, "填写内容": 46})])
     return buffer.getvalue()
 
 

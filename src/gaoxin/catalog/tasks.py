@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django_tasks import task
 
-from gaoxin.core.excel import SheetFormatError, write_workbook
+from gaoxin.core.excel import SheetError, write_workbook
 from gaoxin.core.models import Job, JobStatus
 from gaoxin.core.services import job_finish, job_progress, job_start
 
@@ -30,12 +30,8 @@ def import_catalog_task(job_id: int) -> None:
     try:
         with job.input_file.open("rb") as fh:
             parsed = catalog_io.parse_catalog(fh.read())
-    except SheetFormatError as exc:
-        job_finish(job, ok=False, message=str(exc), errors=[{"text": str(exc)}])
-        return
-    if parsed.errors:
-        job_finish(job, ok=False, message=f"发现{len(parsed.errors)}处错误，未导入任何数据",
-                   errors=[e.as_dict() for e in parsed.errors[:500]], result={"error_count": len(parsed.errors)})
+    except SheetError as exc:  # nothing is written: every bad cell is listed
+        job_finish(job, ok=False, **exc.job_report())
         return
     job_progress(job, done=0, message=f"正在写入{len(parsed.items)}个事项")
     try:

@@ -36,10 +36,8 @@ def _park_area_ids(names: set[str]) -> dict[str, int]:
 
 @transaction.atomic
 def registry_import(*, parsed: ParsedRegistry, actor, source_name: str = "") -> dict[str, int]:
-    """Apply a validated registry workbook: upsert enterprises by USCC and replace the
-    child rows of every sheet present. All or nothing; one audit event."""
-    if parsed.errors:
-        raise ValueError("registry_import called with a workbook that has errors")
+    """Apply a validated registry workbook (`registry.parse_registry` raises on any bad cell): upsert
+    enterprises by USCC and replace the child rows of every sheet present. All or nothing; one audit event."""
     parks = _park_area_ids({row["park_area_name"] for row in parsed.enterprises if row["park_area_name"]})
     codes = [row["uscc"] for row in parsed.enterprises]
     existing: dict[str, Enterprise] = {}

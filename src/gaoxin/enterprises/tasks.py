@@ -10,7 +10,7 @@ from django.core.files import File
 from django.db import transaction
 from django_tasks import task
 
-from gaoxin.core.excel import SheetFormatError, write_workbook
+from gaoxin.core.excel import SheetError, write_workbook
 from gaoxin.core.models import Job, JobStatus
 from gaoxin.core.services import job_finish, job_progress, job_start
 
@@ -35,13 +35,8 @@ def import_registry_task(job_id: int) -> None:
                 fh.read(), industry_codes=set(Industry.objects.values_list("code", flat=True)),
                 on_progress=lambda done, total: _progress(job, done, total, "正在校验"),
             )
-    except SheetFormatError as exc:
-        job_finish(job, ok=False, message=str(exc), errors=[{"text": str(exc)}])
-        return
-    if parsed.errors:
-        errors = [e.as_dict() for e in parsed.errors[:MAX_ERRORS_SHOWN]]
-        job_finish(job, ok=False, message=f"发现{len(parsed.errors)}处错误，未导入任何数据", errors=errors,
-                   result={"error_count": len(parsed.errors)})
+    except SheetError as exc:  # nothing is written: every bad cell is listed
+        job_finish(job, ok=False, **exc.job_report(MAX_ERRORS_SHOWN))
         return
     job_progress(job, done=job.done, message="正在写入")
     try:

@@ -5,6 +5,8 @@ The scoring run hands them to the engine; they are part of the run's input hash.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 
 import polars as pl
 from django.conf import settings
@@ -103,44 +105,30 @@ EVIDENCE_HEADING = "依据"
 def parse_adjustment_file(cycle: Cycle, path) -> list[tuple[int, str, int, str]]:
     """(participant id, rule id, count, evidence) per row of a department's list, or InputError
     naming every bad cell (columns 统一社会信用代码, 规则编号, 次数, 依据)."""
-    from .inputs import ADJUSTMENT_SCHEMA, InputError, InputProblem, _rows, prepare_adjustments, read_table
+    from gaoxin.core.excel import Check, Column, Invalid, Sheet
 
-    raw = read_table(path)
+    from .inputs import InputError, adjustment_columns, read_table
+
     known = dict(cycle.participants.filter(participating=True).values_list("enterprise__uscc", "pk"))
-    problems = [] if EVIDENCE_HEADING in raw.columns else [InputProblem(0, EVIDENCE_HEADING, "缺少此列")]
-    try:
-        events = prepare_adjustments(raw, cycle_method(cycle), set(known))
-    except InputError as exc:
-        problems += exc.problems
-        events = None
-    if EVIDENCE_HEADING in raw.columns:
-        evidence = raw[EVIDENCE_HEADING]
-        counts = events["count"] if events is not None else None
-        for row in _rows(evidence.is_null()):
-            if counts is None or counts[row - 2] != 0:
-                problems.append(InputProblem(row, EVIDENCE_HEADING, "请填写依据（如处罚决定书文号）"))
-        for row in _rows(evidence.str.len_chars() > 200):
-            problems.append(InputProblem(row, EVIDENCE_HEADING, "不能超过200个字"))
-    # Checks that do not depend on the rest of the row being valid: every bad cell is named at once.
-    heading_uscc, heading_rule, heading_count = (ADJUSTMENT_SCHEMA[k] for k in ("uscc", "rule_id", "count"))
-    if heading_uscc in raw.columns and heading_rule in raw.columns:
-        codes = raw[heading_uscc].str.replace_all(r"\s", "").str.to_uppercase()
-        rule_ids = raw[heading_rule]
-        for row in _rows(rule_ids.is_in(list(settings.GAOXIN_EVALUATION_QUALIFICATION_RULES))):
-            problems.append(InputProblem(row, heading_rule, "该规则按企业档案资质自动认定，无需录入"))
-        first: dict[tuple, int] = {}
-        for row in _rows(pl.DataFrame({"u": codes, "r": rule_ids}).is_duplicated()):
-            key = (codes[row - 2], rule_ids[row - 2])
-            if first.setdefault(key, row) != row:
-                problems.append(InputProblem(row, heading_uscc, f"与第{first[key]}行重复（同一企业同一规则）"))
-    if heading_count in raw.columns:
-        for row in _rows(raw[heading_count].cast(pl.Float64, strict=False) > 100):
-            problems.append(InputProblem(row, heading_count, "次数应为0至100的整数"))
-    if problems:
-        problems.sort(key=lambda p: (p.row, p.column))
-        raise InputError(problems)
-    return [(known[u], r, int(c), e or "") for u, r, c, e in
-            zip(events["uscc"], events["rule_id"], events["count"], raw[EVIDENCE_HEADING], strict=True)]
+    firm, rule, count = adjustment_columns(cycle_method(cycle), known, "“{}”不在本周期参评名单中",
+                                           firm_field="participant", max_count=100)
+    automatic = settings.GAOXIN_EVALUATION_QUALIFICATION_RULES
+
+    def recorded_rule(value: str) -> str:
+        if value in automatic:
+            raise Invalid("该规则按企业档案资质自动认定，无需录入")
+        return rule.parse(value)
+
+    sheet = Sheet("", [
+        firm, replace(rule, parse=recorded_rule), count,
+        Column(EVIDENCE_HEADING, "evidence", needed=True, max_length=200),
+    ], unique=("participant", "rule_id"), duplicate="与第{row}行重复（同一企业同一规则）", checks=[
+        Check("evidence", lambda r: "请填写依据（如处罚决定书文号）" if r["count"] and not r["evidence"] else None),
+    ])
+    rows, errors = sheet.check(read_table(path))
+    if errors:
+        raise InputError(errors, Path(path).name)
+    return [(r["participant"], r["rule_id"], r["count"], r["evidence"]) for r in rows]
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
+from gaoxin.core.validators import normalize_code
+
 from .engine import TIERS, EvaluationResult, evaluate
 from .explain import explain, what_if
 from .inputs import InputError, prepare_adjustments, prepare_data, prepare_prior, read_table
@@ -52,15 +54,14 @@ def write_result(result: EvaluationResult, out: Path) -> None:
     os.close(fd)
     try:
         if suffix == ".xlsx":
-            from gaoxin.core.excel import write_workbook
+            from gaoxin.core.excel import Table, write_workbook
 
             flat = _flat(result)
             headings = _headings(result)
-            bench = result.benchmarks
             write_workbook(tmp, [
-                ("评价结果", [headings.get(c, c) for c in flat.columns], flat.iter_rows()),
-                ("基准值", ["口径", "分区", "指标", "基准值", "取值年度", "样本数"], bench.iter_rows()),
-                ("等级名额", ["口径", "名额基数", "一票否决", *TIERS], result.quotas.iter_rows()),
+                Table("评价结果", [headings.get(c, c) for c in flat.columns], flat.iter_rows(), freeze=2),
+                Table("基准值", ["口径", "分区", "指标", "基准值", "取值年度", "样本数"], result.benchmarks.iter_rows()),
+                Table("等级名额", ["口径", "名额基数", "一票否决", *TIERS], result.quotas.iter_rows()),
             ])
         elif suffix == ".csv":
             _flat(result).write_csv(tmp)
@@ -139,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"结果已写入 {args.out}（用时 {time.perf_counter() - started:.2f} 秒）")
     try:
         if args.explain:
-            print("\n".join(explain(result, args.explain.upper())))
+            print("\n".join(explain(result, normalize_code(args.explain))))
         if args.what_if:
-            print(what_if(result, args.what_if[0].upper(), args.what_if[1]).message)
+            print(what_if(result, normalize_code(args.what_if[0]), args.what_if[1]).message)
     except KeyError as exc:
         print(str(exc.args[0]), file=sys.stderr)
         return 2

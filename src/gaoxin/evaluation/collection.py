@@ -7,11 +7,10 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,10 +20,11 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import OrgUnit, Role
 from gaoxin.accounts.permissions import can_run_evaluation
+from gaoxin.core.excel import Invalid, Sheet, Table, decimal, write_workbook
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import Enterprise
 
-from .inputs import NON_NEGATIVE, SCHEMA, InputError, InputProblem, _rows, read_table
+from .inputs import NON_NEGATIVE, SCHEMA, InputError, column, firm_column, read_table
 from .method import RAW_FIELDS, Method, builtin_method, method_from_dict
 from .models import Cycle, CycleStatus, CycleValue, Participant
 
@@ -85,31 +85,27 @@ def build_template(cycle: Cycle, unit: OrgUnit) -> bytes:
     rows = list(_participants(cycle).order_by("group", "enterprise__uscc"))
     values = {(v.participant_id, v.field): v.verified for v in
               CycleValue.objects.filter(participant__cycle=cycle, field__in=fields, verified__isnull=False)}
+    headings = [SCHEMA[f] for f in fields]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet(f"{unit.short_name or unit.name}数据"[:31])
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    sheet.write_row(0, 0, [USCC, NAME] + [SCHEMA[f] for f in fields], head)
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 30)
-    sheet.set_column(2, 1 + len(fields), 16)
-    sheet.freeze_panes(1, 2)
-    for r, p in enumerate(rows, start=1):
-        sheet.write_string(r, 0, p.enterprise.uscc)
-        sheet.write_string(r, 1, p.enterprise.name)
-        for c, field in enumerate(fields, start=2):
-            value = values.get((p.pk, field))
-            if value is not None:
-                sheet.write_number(r, c, float(value))
-    last = max(len(rows), 1)
-    for c, field in enumerate(fields, start=2):
-        rule = {"validate": "decimal", "input_title": SCHEMA[field][:32],
-                "error_message": "请输入数字" + ("，不能为负数" if field in NON_NEGATIVE else "")}
-        rule.update({"criteria": ">=", "value": 0} if field in NON_NEGATIVE else
-                    {"criteria": "between", "minimum": -1e12, "maximum": 1e12})
-        sheet.data_validation(1, c, last, c, rule)
-    book.close()
+    write_workbook(out, [Table(
+        f"{unit.short_name or unit.name}数据", [USCC, NAME, *headings],
+        ([p.enterprise.uscc, p.enterprise.name, *(values.get((p.pk, f)) for f in fields)] for p in rows),
+        widths={USCC: 22, NAME: 30} | dict.fromkeys(headings, 16), freeze=2,
+        validations={SCHEMA[f]: _number_rule(f) for f in fields},
+    )])
     return out.getvalue()
+
+
+def _number_rule(field: str) -> dict:
+    """Excel's own check on a figure cell, the same rule the upload applies."""
+    rule = {"validate": "decimal", "input_title": SCHEMA[field][:32],
+            "error_message": "请输入数字" + ("，不能为负数" if field in NON_NEGATIVE else "")}
+    return rule | ({"criteria": ">=", "value": 0} if field in NON_NEGATIVE else
+                   {"criteria": "between", "minimum": -1e12, "maximum": 1e12})
+
+
+def _figure(field: str):
+    return decimal(minimum=0 if field in NON_NEGATIVE else None)
 
 
 def _check_state(cycle: Cycle, allowed: set[str], what: str) -> None:
@@ -121,44 +117,14 @@ def parse_department_file(cycle: Cycle, unit: OrgUnit, path: str | Path,
                           on_progress: Callable[[int, int], None] | None = None) -> dict[tuple[int, str], Decimal]:
     """{(participant id, field): value} for every filled cell, or InputError listing every bad cell."""
     fields = owned_fields(cycle, unit)
-    frame = read_table(path)
-    problems = [InputProblem(0, heading, "缺少此列") for heading in [USCC] + [SCHEMA[f] for f in fields]
-                if heading not in frame.columns]
-    if problems:
-        raise InputError(problems, Path(path).name)
     known = dict(_participants(cycle).values_list("enterprise__uscc", "pk"))
-    codes = frame[USCC].str.replace_all(r"\s", "").str.to_uppercase()
-    for row in _rows(codes.is_null()):
-        problems.append(InputProblem(row, USCC, "必填"))
-    for row in _rows(codes.is_not_null() & ~codes.is_in(list(known))):
-        problems.append(InputProblem(row, USCC, f"“{codes[row - 2]}”不在本周期参评名单中"))
-    first: dict[str, int] = {}
-    for row in _rows(codes.is_duplicated() & codes.is_not_null()):
-        if first.setdefault(codes[row - 2], row) != row:
-            problems.append(InputProblem(row, USCC, f"与第{first[codes[row - 2]]}行重复"))
-    parsed: dict[tuple[int, str], Decimal] = {}
-    for done, field in enumerate(fields, start=1):
-        heading = SCHEMA[field]
-        text = frame[heading].cast(pl.String).str.replace_all(",", "")
-        for row in _rows(text.is_not_null()):
-            raw = text[row - 2]
-            try:
-                value = Decimal(raw)
-                if not value.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                problems.append(InputProblem(row, heading, f"“{raw}”不是数字"))
-                continue
-            if field in NON_NEGATIVE and value < 0:
-                problems.append(InputProblem(row, heading, "不能为负数"))
-            elif codes[row - 2] in known:
-                parsed[(known[codes[row - 2]], field)] = value
-        if on_progress:
-            on_progress(done, len(fields))
-    if problems:
-        problems.sort(key=lambda p: (p.row, p.column))
-        raise InputError(problems, Path(path).name)
-    return parsed
+    sheet = Sheet("", [firm_column(known, "“{}”不在本周期参评名单中", field="participant"),
+                       *(column(f, _figure(f), needed=True) for f in fields)], unique=("participant",))
+    rows, errors = sheet.check(read_table(path), on_progress=on_progress and (
+        lambda done, total: on_progress(done - 1, total - 1)))  # the firm column is not a figure
+    if errors:
+        raise InputError(errors, Path(path).name)
+    return {(row["participant"], f): row[f] for row in rows for f in fields if row[f] is not None}
 
 
 @transaction.atomic
@@ -196,14 +162,9 @@ def _upsert(values: dict[tuple[int, str], Decimal], *, column: str, unit: OrgUni
 def parse_figure(raw, field: str) -> Decimal:
     """A typed figure (thousands separators allowed) as a Decimal; ValueError names the field."""
     try:
-        value = Decimal(str(raw).replace(",", "").strip())
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ValueError(f"{RAW_FIELDS.get(field, field)}：“{raw}”不是数字") from None
-    if field in NON_NEGATIVE and value < 0:
-        raise ValueError(f"{RAW_FIELDS.get(field, field)}：不能为负数")
-    return value
+        return _figure(field)(str(raw).strip())
+    except Invalid as exc:
+        raise ValueError(f"{RAW_FIELDS.get(field, field)}：{exc}") from None
 
 
 @transaction.atomic

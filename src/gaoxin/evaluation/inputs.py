@@ -1,19 +1,37 @@
 """Reading and validating evaluation input files (xlsx, csv, parquet). Pure: no Django.
 
 Columns may carry the schema's own names or the Chinese headings of the department
-template. Every problem is reported with its row (spreadsheet numbering: header = 1) and
-column; callers write nothing when there is any problem.
+template. The sheets are declared with `core.excel` like every other import: every problem is a
+`core.excel.CellError` naming sheet, row (spreadsheet numbering: header = 1) and column, and
+callers write nothing when there is any problem.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from gaoxin.core.validators import uscc_problem
+from gaoxin.core.excel import (
+    OMIT,
+    CellError,
+    Column,
+    Invalid,
+    RawSheet,
+    Sheet,
+    SheetError,
+    SheetFormatError,
+    choice,
+    integer,
+    load_table,
+    lookup,
+    number,
+    text,
+    uscc,
+)
+from gaoxin.core.validators import normalize_code
 
 from .method import RAW_FIELDS, Method
 
@@ -33,163 +51,108 @@ GROUP_ALIASES = {"ABOVE": "ABOVE", "BELOW": "BELOW", "规上": "ABOVE", "规模�
 ADJUSTMENT_SCHEMA = {"uscc": "统一社会信用代码", "rule_id": "规则编号", "count": "次数"}
 
 
-@dataclass(frozen=True)
-class InputProblem:
-    row: int  # 0 for the header / whole file
-    column: str
-    message: str
+class InputError(SheetError):
+    """Evaluation input with problems: nothing is scored or written."""
 
-    def __str__(self) -> str:
-        where = f"第{self.row}行" if self.row else "表头"
-        return f"{where}“{self.column}”：{self.message}" if self.column else f"{where}：{self.message}"
+    headline = "输入文件有误{source}，未生成结果"
 
 
-class InputError(ValueError):
-    def __init__(self, problems: list[InputProblem], source: str = ""):
-        self.problems = problems
-        shown = "\n".join(f"  {p}" for p in problems[:200])
-        more = f"\n  ……共{len(problems)}处问题" if len(problems) > 200 else ""
-        super().__init__(f"输入文件有误{f'（{source}）' if source else ''}，未生成结果：\n{shown}{more}")
-
-
-def read_table(path: str | Path) -> pl.DataFrame:
+def read_table(path: str | Path) -> RawSheet:
     """Every cell as text (or null), whatever the file type, so validation sees what was typed."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError([InputProblem(0, "", f"文件不存在：{path}")], str(path))
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        import fastexcel
-
-        frame = fastexcel.read_excel(str(path)).load_sheet(0, dtypes="string").to_polars()
-    elif suffix == ".csv":
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    elif suffix == ".parquet":
-        frame = pl.read_parquet(path)
-        frame = frame.with_columns([pl.col(c).cast(pl.String) for c in frame.columns])
-    else:
-        raise InputError([InputProblem(0, "", f"不支持的文件类型 {suffix}（支持 .xlsx、.csv、.parquet）")], str(path))
-    frame = frame.rename({c: str(c).strip() for c in frame.columns})
-    return frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    try:
+        return load_table(path)
+    except SheetFormatError as exc:
+        raise InputError(exc.errors, exc.source) from None
 
 
-def _rename(frame: pl.DataFrame, schema: dict[str, str]) -> pl.DataFrame:
-    by_heading = {heading: name for name, heading in schema.items()}
-    return frame.rename({c: by_heading[c] for c in frame.columns if c in by_heading and by_heading[c] not in frame.columns})
+def column(name: str, parse=text, *, schema: Mapping[str, str] = SCHEMA, **kwargs) -> Column:
+    """A column of the evaluation schema: its Chinese heading, or its schema name as a heading."""
+    return Column(schema[name], name, parse, aliases=(name,), **kwargs)
 
 
-def _rows(mask: pl.Series) -> list[int]:
-    return [i + 2 for i in mask.arg_true().to_list()]
+def firm_column(known: Mapping[str, Any] | None = None, unknown: str = "", *, field: str = "uscc",
+                schema: Mapping[str, str] = SCHEMA) -> Column:
+    """统一社会信用代码 (as typed: spaces and case do not matter): checked for its check character, or looked
+    up in `known` (code -> the value `field` takes, e.g. the participant's id)."""
+    parse = uscc if known is None else lookup(known, unknown, normalize=normalize_code)
+    return Column(schema["uscc"], field, parse, required=True, aliases=("uscc",))
 
 
-def _uscc_problems(codes: pl.Series) -> list[tuple[int, str]]:
-    out = []
-    for i, code in enumerate(codes.to_list()):
-        problem = "必填" if code is None else uscc_problem(code)
-        if problem:
-            out.append((i + 2, f"“{code}”{problem}" if code else problem))
-    return out
+def _group(method: Method):
+    def parse(value: str) -> str:
+        group = GROUP_ALIASES.get(value)
+        if group is None:
+            raise Invalid(f"“{value}”无效，应为 {'、'.join(method.groups)}（或 规上、规下）")
+        if group not in method.groups:
+            raise Invalid(f"评价方法中没有口径“{group}”")
+        return group
+    return parse
 
 
-def prepare_data(raw: pl.DataFrame, method: Method, *, on_progress: Callable[[str], None] | None = None,
+def _check(sheet: Sheet, raw: RawSheet | pl.DataFrame, source: str):
+    raw = raw if isinstance(raw, RawSheet) else RawSheet("", raw)
+    rows, errors = sheet.check(raw)
+    if errors:
+        raise InputError(errors, source)
+    return rows
+
+
+def prepare_data(raw: RawSheet | pl.DataFrame, method: Method, *, on_progress: Callable[[str], None] | None = None,
                  source: str = "") -> pl.DataFrame:
     """Map headings, check every cell and return typed data for `engine.evaluate`."""
-    frame = _rename(raw, SCHEMA)
-    problems: list[InputProblem] = []
-    for col in ("uscc", "name", "group"):
-        if col not in frame.columns:
-            problems.append(InputProblem(0, SCHEMA[col], "缺少必填列"))
-    if problems:
-        raise InputError(problems, source)
-    groups = frame["group"].replace_strict(GROUP_ALIASES, default=None)
-    for row in _rows(frame["group"].is_not_null() & groups.is_null()):
-        problems.append(InputProblem(row, SCHEMA["group"], f"应为 {'、'.join(method.groups)}（或 规上、规下）"))
-    for row in _rows(frame["group"].is_null()):
-        problems.append(InputProblem(row, SCHEMA["group"], "必填"))
-    unknown = groups.is_not_null() & ~groups.is_in(list(method.groups))
-    for row in _rows(unknown):
-        problems.append(InputProblem(row, SCHEMA["group"], f"评价方法中没有口径“{groups[row - 2]}”"))
-    present_groups = set(groups.drop_nulls().unique().to_list())
-    needed = method.fields_needed(present_groups)
+    raw = raw if isinstance(raw, RawSheet) else RawSheet("", raw)
+    group = column("group", _group(method), required=True)
+    # The groups present decide which figures the method needs.
+    groups, errors = Sheet("", [group]).check(raw)
+    present = set(groups["group"]) - {None} if groups is not None else set()
+    needed = method.fields_needed(present)
     if any(g.benchmark.partition == "zone_industry" for g in method.groups.values()):
         needed.add("industry_code")
-    for col in sorted(needed):
-        if col not in frame.columns:
-            problems.append(InputProblem(0, SCHEMA[col], "缺少评价方法需要的列"))
-    if problems:
-        raise InputError(problems, source)
     if on_progress:
-        on_progress(f"校验 {len(frame):,} 行")
-
-    codes = frame["uscc"].str.replace_all(r"\s", "").str.to_uppercase()
-    problems += [InputProblem(r, SCHEMA["uscc"], m) for r, m in _uscc_problems(frame["uscc"])]
-    first_row: dict[str, int] = {}
-    for row in _rows(codes.is_duplicated() & codes.is_not_null()):
-        first = first_row.setdefault(codes[row - 2], row)
-        if first != row:
-            problems.append(InputProblem(row, SCHEMA["uscc"], f"与第{first}行重复"))
-    for row in _rows(frame["name"].is_null()):
-        problems.append(InputProblem(row, SCHEMA["name"], "必填"))
-
-    typed = {}
-    for col in NUMERIC:
-        if col not in frame.columns:
-            typed[col] = pl.Series(col, [None] * len(frame), dtype=pl.Float64)
-            continue
-        text = frame[col].cast(pl.String).str.replace_all(",", "")
-        values = text.cast(pl.Float64, strict=False)
-        for row in _rows(text.is_not_null() & values.is_null()):
-            problems.append(InputProblem(row, SCHEMA[col], f"“{frame[col][row - 2]}”不是数字"))
-        if col in NON_NEGATIVE:
-            for row in _rows(values.is_not_null() & (values < 0)):
-                problems.append(InputProblem(row, SCHEMA[col], "不能为负数"))
-        typed[col] = values
-    if problems:
-        problems.sort(key=lambda p: (p.row, p.column))
-        raise InputError(problems, source)
-    optional_text = {c: frame[c] if c in frame.columns else pl.Series(c, [None] * len(frame), dtype=pl.String)
-                     for c in ("industry_code", "t_reason")}
-    return pl.DataFrame({"uscc": codes, "name": frame["name"], "group": groups, **optional_text, **typed})
+        on_progress(f"校验 {raw.frame.height:,} 行")
+    sheet = Sheet("", [
+        firm_column(), column("name", required=True), group,
+        column("industry_code", default=None, needed="industry_code" in needed, missing="缺少评价方法需要的列"),
+        column("t_reason", default=None),
+        *(column(c, number(non_negative=c in NON_NEGATIVE), needed=c in needed, missing="缺少评价方法需要的列")
+          for c in NUMERIC),
+    ], unique=("uscc",))
+    rows = _check(sheet, raw, source)
+    return pl.DataFrame([rows.series(c, pl.String) for c in ("uscc", "name", "group", "industry_code", "t_reason")]
+                        + [rows.series(c, pl.Float64) for c in NUMERIC])
 
 
-def prepare_adjustments(raw: pl.DataFrame, method: Method, known_uscc: set[str], source: str = "") -> pl.DataFrame:
-    frame = _rename(raw, ADJUSTMENT_SCHEMA)
-    problems = [InputProblem(0, ADJUSTMENT_SCHEMA[c], "缺少必填列") for c in ("uscc", "rule_id") if c not in frame.columns]
-    if problems:
-        raise InputError(problems, source)
-    rule_ids = {r.id for r in method.adjustments}
-    codes = frame["uscc"].str.replace_all(r"\s", "").str.to_uppercase()
-    for row in _rows(codes.is_null() | ~codes.is_in(list(known_uscc))):
-        problems.append(InputProblem(row, ADJUSTMENT_SCHEMA["uscc"], f"“{codes[row - 2]}”不在评价数据中"))
-    for row in _rows(~frame["rule_id"].is_in(list(rule_ids))):
-        problems.append(InputProblem(row, ADJUSTMENT_SCHEMA["rule_id"],
-                                     f"“{frame['rule_id'][row - 2]}”不是评价方法中的规则（{'、'.join(sorted(rule_ids))}）"))
-    count_text = frame["count"] if "count" in frame.columns else pl.Series([None] * len(frame), dtype=pl.String)
-    counts = count_text.cast(pl.Float64, strict=False)
-    for row in _rows(count_text.is_not_null() & (counts.is_null() | (counts < 0) | (counts != counts.floor()))):
-        problems.append(InputProblem(row, ADJUSTMENT_SCHEMA["count"], f"“{count_text[row - 2]}”应为非负整数"))
-    if problems:
-        raise InputError(problems, source)
-    return pl.DataFrame({"uscc": codes, "rule_id": frame["rule_id"], "count": counts.fill_null(1).cast(pl.Int64)})
+def adjustment_columns(method: Method, known: Mapping[str, Any], unknown: str, *, firm_field: str = "uscc",
+                       max_count: int | None = None) -> list[Column]:
+    """统一社会信用代码 (looked up in `known`), 规则编号 (one of the method's rules), 次数 (default 1)."""
+    rule_ids = sorted(r.id for r in method.adjustments)
+    return [
+        firm_column(known, unknown, field=firm_field, schema=ADJUSTMENT_SCHEMA),
+        column("rule_id", choice({r: r for r in rule_ids}, message="“{}”不是评价方法中的规则（" + "、".join(rule_ids) + "）"),
+               required=True, schema=ADJUSTMENT_SCHEMA),
+        column("count", integer(0, max_count), default=1, schema=ADJUSTMENT_SCHEMA),
+    ]
 
 
-def prepare_prior(raw: pl.DataFrame, method: Method, source: str = "") -> pl.DataFrame:
-    frame = _rename(raw, IDENTITY)
-    problems = [InputProblem(0, IDENTITY[c], "缺少必填列") for c in ("group",) if c not in frame.columns]
-    ids = [i for i in method.indicator_ids() if i in frame.columns]
+def prepare_adjustments(raw: RawSheet | pl.DataFrame, method: Method, known_uscc: set[str], source: str = "",
+                        ) -> pl.DataFrame:
+    rows = _check(Sheet("", adjustment_columns(method, {c: c for c in known_uscc}, "“{}”不在评价数据中")), raw, source)
+    return pl.DataFrame([rows.series("uscc", pl.String), rows.series("rule_id", pl.String),
+                         rows.series("count", pl.Int64)])
+
+
+def prepare_prior(raw: RawSheet | pl.DataFrame, method: Method, source: str = "") -> pl.DataFrame:
+    raw = raw if isinstance(raw, RawSheet) else RawSheet("", raw)
+    ids = [i for i in method.indicator_ids() if i in raw.frame.columns]
     if not ids:
-        problems.append(InputProblem(0, "", f"上年数据中没有任何指标列（{'、'.join(method.indicator_ids())}）"))
-    if problems:
-        raise InputError(problems, source)
-    out = {"group": frame["group"].replace_strict(GROUP_ALIASES, default=frame["group"])}
-    if "industry_code" in frame.columns:
-        out["industry_code"] = frame["industry_code"]
-    for iid in ids:
-        text = frame[iid].cast(pl.String)
-        values = text.cast(pl.Float64, strict=False)
-        for row in _rows(text.is_not_null() & values.is_null()):
-            problems.append(InputProblem(row, iid, f"“{text[row - 2]}”不是数字"))
-        out[iid] = values
-    if problems:
-        raise InputError(problems, source)
-    return pl.DataFrame(out)
+        raise InputError([CellError(raw.name, 0, "", "", f"上年数据中没有任何指标列（{'、'.join(method.indicator_ids())}）")],
+                         source)
+    sheet = Sheet("", [
+        column("group", lambda v: GROUP_ALIASES.get(v, v), required=True, schema=IDENTITY),
+        column("industry_code", default=None, absent=OMIT, schema=IDENTITY),
+        *(Column(i, i, number()) for i in ids),
+    ])
+    rows = _check(sheet, raw, source)
+    return pl.DataFrame([rows.series("group", pl.String)]
+                        + ([rows.series("industry_code", pl.String)] if "industry_code" in rows else [])
+                        + [rows.series(i, pl.Float64) for i in ids])

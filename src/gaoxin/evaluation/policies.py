@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-import xlsxwriter
 from django.conf import settings
 from django.db.models import Q, QuerySet
+
+from gaoxin.core.excel import Table, write_workbook
 
 from .models import Cycle, Release, ScoreResult, TierHistory, TierPolicy
 
@@ -16,6 +17,7 @@ TIER_SHEETS = {"A": "A类 优先发展类", "B": "B类 支持发展类", "C": "C
                "T": "暂不评价类"}
 COLUMNS = ["序号", "统一社会信用代码", "企业名称", "评价组", "等级", "综合得分", "组内排名", "连续D类年数",
            "差别化政策", "电力户号", "用水户号", "用气户号", "发布版本", "发布文号"]
+WIDTHS = {"统一社会信用代码": 22, "企业名称": 32, "差别化政策": 40, "电力户号": 16, "用水户号": 16, "用气户号": 16}
 
 
 def d_streaks(enterprise_ids: Iterable[int], year: int) -> dict[int, int]:
@@ -87,48 +89,32 @@ def release_rows(release: Release) -> Iterable[dict]:
 def write_release_list(path: str, release: Release, on_progress: Callable[[int], None] | None = None) -> int:
     """One sheet per tier plus, from version 2, the rows that changed since the previous version
     (recipients are re-notified with the changed rows only, §12.6). Returns the row count."""
-    book = xlsxwriter.Workbook(path, {"constant_memory": False})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    title = book.add_format({"bold": True, "font_size": 13})
     cycle: Cycle = release.cycle
-    sheets, counters = {}, {}
-    for tier, label in TIER_SHEETS.items():
-        sheet = book.add_worksheet(label)
-        sheet.write(0, 0, f"{cycle}亩产效益综合评价结果（{label}） 发布文号：{release.doc_no} 版本 v{release.version}", title)
-        sheet.write_row(1, 0, COLUMNS, head)
-        sheet.set_column(1, 1, 22)
-        sheet.set_column(2, 2, 32)
-        sheet.set_column(8, 8, 40)
-        sheet.set_column(9, 11, 16)
-        sheet.freeze_panes(2, 3)
-        sheets[tier], counters[tier] = sheet, 0
     previous = {}
     if release.version > 1:
         prior = Release.objects.filter(cycle=cycle, version=release.version - 1).first()
         if prior is not None:
             previous = dict(ScoreResult.objects.filter(run_id=prior.run_id)
                             .values_list("participant__enterprise__uscc", "final_tier"))
+    by_tier: dict[str, list[list]] = {tier: [] for tier in TIER_SHEETS}
     changed = []
     n = 0
-    for row in release_rows(release):
-        sheet = sheets[row["tier"]]
-        counters[row["tier"]] += 1
-        values = [counters[row["tier"]], row["uscc"], row["name"], row["group"], row["tier"], row["total"], row["rank"],
+    for n, row in enumerate(release_rows(release), start=1):
+        listed = by_tier[row["tier"]]
+        values = [len(listed) + 1, row["uscc"], row["name"], row["group"], row["tier"], row["total"], row["rank"],
                   row["streak"], row["measures"], row["power"], row["water"], row["gas"], f"v{release.version}",
                   release.doc_no]
-        sheet.write_row(1 + counters[row["tier"]], 0, values)
+        listed.append(values)
         if previous and previous.get(row["uscc"]) != row["tier"]:
             changed.append([previous.get(row["uscc"], "")] + values[1:])
-        n += 1
         if on_progress and n % 2000 == 0:
             on_progress(n)
+    tables = [Table(label, COLUMNS, by_tier[tier], title=f"{cycle}亩产效益综合评价结果（{label}） 发布文号：{release.doc_no} "
+                    f"版本 v{release.version}", widths=WIDTHS, freeze=3) for tier, label in TIER_SHEETS.items()]
     if release.version > 1:
-        sheet = book.add_worksheet(f"本版变化（较v{release.version - 1}）")
-        sheet.write(0, 0, f"更正原因：{release.reason}", title)
-        sheet.write_row(1, 0, ["原等级"] + COLUMNS[1:], head)
-        for i, values in enumerate(changed, start=2):
-            sheet.write_row(i, 0, values)
-    book.close()
+        tables.append(Table(f"本版变化（较v{release.version - 1}）", ["原等级"] + COLUMNS[1:], changed,
+                            title=f"更正原因：{release.reason}", widths=WIDTHS))
+    write_workbook(path, tables)
     return n
 
 
@@ -140,43 +126,44 @@ HISTORY_COLUMNS = {"uscc": "统一社会信用代码", "year": "数据年度", "
 def parse_history(path) -> list[tuple[int, int, str]]:
     """(enterprise id, year, tier) for every row, or InputError naming every bad cell. Years
     already released in Gaoxin are refused: their history comes from the release."""
-    import polars as pl
+    from pathlib import Path
+
     from django.utils import timezone
 
+    from gaoxin.core.excel import Column, Invalid, Sheet
     from gaoxin.enterprises.models import Enterprise
 
-    from .inputs import InputError, InputProblem, _rows, read_table
+    from .inputs import InputError, firm_column, read_table
 
-    frame = read_table(path)
-    problems = [InputProblem(0, heading, "缺少此列") for heading in HISTORY_COLUMNS.values() if heading not in frame.columns]
-    if problems:
-        raise InputError(problems)
-    codes = frame[HISTORY_COLUMNS["uscc"]].str.replace_all(r"\s", "").str.to_uppercase()
-    years = frame[HISTORY_COLUMNS["year"]].str.replace(r"(年|年度)$", "").cast(pl.Int64, strict=False)
-    tiers = frame[HISTORY_COLUMNS["tier"]].str.replace("类$", "").str.to_uppercase()
-    known = dict(Enterprise.objects.filter(uscc__in=codes.drop_nulls().unique().to_list()).values_list("uscc", "pk"))
     released = set(Release.objects.values_list("cycle__data_year", flat=True))
-    this_year = timezone.localdate().year
-    for row in _rows(codes.is_null() | ~codes.is_in(list(known))):
-        value = codes[row - 2]
-        problems.append(InputProblem(row, HISTORY_COLUMNS["uscc"], f"“{value}”不在企业档案中" if value else "必填"))
-    for row in _rows(years.is_null() | (years < 2000) | (years >= this_year)):
-        problems.append(InputProblem(row, HISTORY_COLUMNS["year"],
-                                     f"“{frame[HISTORY_COLUMNS['year']][row - 2] or ''}”应为2000至{this_year - 1}之间的年份"))
-    for row in _rows(years.is_in(list(released))):
-        problems.append(InputProblem(row, HISTORY_COLUMNS["year"], f"{years[row - 2]}年度已在本平台正式发布，不能导入"))
-    for row in _rows(tiers.is_null() | ~tiers.is_in(list(TIER_SHEETS))):
-        problems.append(InputProblem(row, HISTORY_COLUMNS["tier"], f"“{tiers[row - 2] or ''}”应为A、B、C、D或T"))
-    keys = pl.DataFrame({"c": codes, "y": years})
-    first: dict[tuple, int] = {}
-    for row in _rows(keys.is_duplicated()):
-        key = (codes[row - 2], years[row - 2])
-        if first.setdefault(key, row) != row:
-            problems.append(InputProblem(row, HISTORY_COLUMNS["uscc"], f"与第{first[key]}行重复（同一企业同一年度）"))
-    if problems:
-        problems.sort(key=lambda p: (p.row, p.column))
-        raise InputError(problems)
-    return [(known[c], y, t) for c, y, t in zip(codes, years, tiers, strict=True)]
+    last = timezone.localdate().year - 1
+
+    def year(value: str) -> int:
+        number = value.removesuffix("年度").removesuffix("年").removesuffix(".0")
+        if not number.isdigit() or not 2000 <= int(number) <= last:
+            raise Invalid(f"“{value}”应为2000至{last}之间的年份")
+        if int(number) in released:
+            raise Invalid(f"{number}年度已在本平台正式发布，不能导入")
+        return int(number)
+
+    def tier(value: str) -> str:
+        letter = value.removesuffix("类").upper()
+        if letter not in TIER_SHEETS:
+            raise Invalid(f"“{value}”应为A、B、C、D或T")
+        return letter
+
+    def enterprises(codes: set[str]) -> dict[str, int]:
+        return dict(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", "pk"))
+
+    sheet = Sheet("", [
+        firm_column(enterprises, "“{}”不在企业档案中", field="enterprise", schema=HISTORY_COLUMNS),
+        Column(HISTORY_COLUMNS["year"], "year", year, required=True),
+        Column(HISTORY_COLUMNS["tier"], "tier", tier, required=True),
+    ], unique=("enterprise", "year"), duplicate="与第{row}行重复（同一企业同一年度）")
+    rows, errors = sheet.check(read_table(path))
+    if errors:
+        raise InputError(errors, Path(path).name)
+    return [(r["enterprise"], r["year"], r["tier"]) for r in rows]
 
 
 def history_import(*, actor, rows: list[tuple[int, int, str]], source_name: str = "") -> dict[str, int]:

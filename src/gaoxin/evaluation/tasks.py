@@ -21,12 +21,9 @@ log = logging.getLogger(__name__)
 MAX_ERRORS_SHOWN = 500
 
 
-def _refuse(job: Job, problems) -> None:
+def _refuse(job: Job, exc: InputError) -> None:
     """Finish an import job that wrote nothing, listing the bad cells."""
-    errors = [{"row": p.row or "表头", "column": p.column, "message": p.message, "text": str(p)}
-              for p in problems[:MAX_ERRORS_SHOWN]]
-    job_finish(job, ok=False, message=f"发现{len(problems)}处错误，未导入任何数据", errors=errors,
-               result={"error_count": len(problems)})
+    job_finish(job, ok=False, **exc.job_report(MAX_ERRORS_SHOWN))
 
 
 @task()
@@ -44,9 +41,9 @@ def import_department_data_task(job_id: int, cycle_id: int, unit_id: int) -> Non
             values = collection.parse_department_file(
                 cycle, unit, tmp.name, on_progress=lambda done, total: job_progress(job, done=done, message="正在校验"))
         except InputError as exc:
-            values, problems = None, exc.problems
+            values, refused = None, exc
     if values is None:
-        _refuse(job, problems)
+        _refuse(job, refused)
         return
     job_progress(job, done=job.done, message="正在写入")
     try:
@@ -122,7 +119,7 @@ def import_history_task(job_id: int) -> None:
         try:
             rows = parse_history(tmp.name)
         except InputError as exc:
-            _refuse(job, exc.problems)
+            _refuse(job, exc)
             return
     try:
         counts = history_import(actor=job.created_by, rows=rows, source_name=Path(job.input_file.name).name)
@@ -165,7 +162,7 @@ def import_adjustments_task(job_id: int, cycle_id: int) -> None:
         try:
             rows = parse_adjustment_file(cycle, tmp.name)
         except InputError as exc:
-            _refuse(job, exc.problems)
+            _refuse(job, exc)
             return
     try:
         counts = adjustments_import(actor=job.created_by, cycle=cycle, rows=rows,

@@ -1,13 +1,14 @@
 """Registry Excel import and export: all-or-nothing with row-level errors."""
 
 import io
+import zipfile
 from decimal import Decimal
 
 import fastexcel
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gaoxin.core.excel import write_workbook
+from gaoxin.core.excel import SheetError, write_workbook
 from gaoxin.core.models import AuditEvent, Job
 from gaoxin.enterprises.models import Contact, Enterprise, LandParcel, Qualification
 from gaoxin.enterprises.registry import (
@@ -98,23 +99,26 @@ def test_every_kind_of_bad_cell_is_reported():
         ["91110000600037341L", "", "张三", "99", "中型", "2024-13-01", "很多", "", "", ""],
         ["91110000600037341L", "重复企业", "张三", "38", "规模以上", "", "-5", "", "", ""],
     ]
-    parsed = parse_registry(
-        workbook(rows, parcels=[["91350100M000100Y43", "自有", "0", "", "", ""]],
-                 qualifications=[["91110000600037341L", "高新技术企业", "", "", "2025-01-01", "2024-01-01"]]),
-        industry_codes={"38", "39"},
-    )
-    found = {(e.sheet, e.row, e.column) for e in parsed.errors}
+    with pytest.raises(SheetError) as caught:
+        parse_registry(
+            workbook(rows, parcels=[["91350100M000100Y43", "自有", "0", "", "", ""]],
+                     qualifications=[["91110000600037341L", "高新技术企业", "", "", "2025-01-01", "2024-01-01"]]),
+            industry_codes={"38", "39"},
+        )
+    errors = caught.value.errors
+    found = {(e.sheet, e.row, e.column) for e in errors}
     assert {
         ("企业", 2, "企业名称"), ("企业", 2, "行业代码"), ("企业", 2, "规模"), ("企业", 2, "成立日期"),
         ("企业", 2, "注册资本（万元）"), ("企业", 3, "统一社会信用代码"), ("企业", 3, "注册资本（万元）"),
         ("用地", 2, "统一社会信用代码"), ("用地", 2, "面积（平方米）"), ("资质", 2, "有效期止"),
     } <= found
-    assert any("与第2行重复" in e.message for e in parsed.errors)
+    assert any("与第2行重复" in e.message for e in errors)
 
 
 def test_missing_required_column_is_reported():
-    parsed = parse_registry(workbook([["91110000600037341L"]], columns=["统一社会信用代码"]), industry_codes={"38"})
-    assert {e.column for e in parsed.errors} >= {"企业名称", "法定代表人", "行业代码", "规模"}
+    with pytest.raises(SheetError) as caught:
+        parse_registry(workbook([["91110000600037341L"]], columns=["统一社会信用代码"]), industry_codes={"38"})
+    assert {e.column for e in caught.value.errors} >= {"企业名称", "法定代表人", "行业代码", "规模"}
 
 
 def test_upload_must_be_xlsx(admin_client):
@@ -163,7 +167,7 @@ def test_export_round_trips_through_import(admin_client, run):
     assert frame["统一社会信用代码"].to_list() == ["91110000600037341L"]
     assert frame["电力户号"].to_list() == ["0732009"]
     parsed = parse_registry(content, industry_codes={"38"})
-    assert not parsed.errors and parsed.parcels[0]["area_m2"] == Decimal("1234.50")
+    assert parsed.parcels[0]["area_m2"] == Decimal("1234.50")
 
 
 def test_export_forbidden_for_department_officer(officer_client):
@@ -177,3 +181,25 @@ def test_other_users_cannot_see_a_job(admin_client, clerk_client, run):
     assert clerk_client.get(f"/jobs/{job.pk}/download/").status_code == 404
     assert clerk_client.get(f"/api/v1/jobs/{job.pk}/").status_code == 404
     assert admin_client.get(f"/api/v1/jobs/{job.pk}/").json()["status"] == "succeeded"
+
+
+def test_codes_are_read_as_typed_in_every_sheet(admin_client, upload):
+    typed = " 9111 0000 6000\u30003734 1l "
+    upload(admin_client, workbook([[typed, *GOOD[0][1:]]], contacts=[["91110000600037341l", "王芳", "", "", "", "否"]]))
+    assert Job.objects.get().status == "succeeded"
+    assert Contact.objects.get().enterprise == Enterprise.objects.get(uscc="91110000600037341L")
+
+
+def test_a_formula_like_name_is_exported_as_text_and_imported_back(admin_client, run):
+    name = '=HYPERLINK("http://x","点我")'
+    EnterpriseFactory(uscc="91110000600037341L", name=name, address="+86 芙蓉大道1号", legal_representative="@张三")
+    run(admin_client, "/enterprises/export/")
+    job = Job.objects.get(kind="enterprise_export")
+    content = b"".join(admin_client.get(f"/jobs/{job.pk}/download/").streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()  # text cells, never formulas
+    frame = fastexcel.read_excel(content).load_sheet("企业", dtypes="string").to_polars()
+    assert frame["企业名称"].to_list() == [name]
+    assert frame["注册地址"].to_list() == ["+86 芙蓉大道1号"] and frame["法定代表人"].to_list() == ["@张三"]
+    firm = parse_registry(content, industry_codes={"38"}).enterprises[0]
+    assert (firm["name"], firm["address"], firm["legal_representative"]) == (name, "+86 芙蓉大道1号", "@张三")

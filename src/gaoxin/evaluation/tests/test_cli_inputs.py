@@ -79,11 +79,11 @@ def bad_input(tmp_path, mutate) -> tuple[int, str, Path]:
 @pytest.mark.parametrize("mutate,expected", [
     (lambda f: f.with_columns(pl.when(pl.col("企业名称") == "E2").then(pl.lit("91430300MA4E00002X"))
                               .otherwise(pl.col("统一社会信用代码")).alias("统一社会信用代码")), "第3行“统一社会信用代码”"),
-    (lambda f: pl.concat([f, f.head(1)]), "第10行“统一社会信用代码”：与第2行重复"),
+    (lambda f: pl.concat([f, f.head(1)]), "第10行“统一社会信用代码”列（A列）：与第2行重复"),
     (lambda f: f.with_columns(pl.when(pl.col("企业名称") == "E4").then(pl.lit("-5"))
-                              .otherwise(pl.col("自有用地面积（平方米）")).alias("自有用地面积（平方米）")), "第5行“自有用地面积（平方米）”：不能为负数"),
+                              .otherwise(pl.col("自有用地面积（平方米）")).alias("自有用地面积（平方米）")), "第5行“自有用地面积（平方米）”列（O列）：不能为负数"),
     (lambda f: f.with_columns(pl.when(pl.col("企业名称") == "E1").then(pl.lit("一千八"))
-                              .otherwise(pl.col("实缴税收（万元）")).alias("实缴税收（万元）")), "第2行“实缴税收（万元）”：“一千八”不是数字"),
+                              .otherwise(pl.col("实缴税收（万元）")).alias("实缴税收（万元）")), "第2行“实缴税收（万元）”列（G列）：“一千八”不是数字"),
     (lambda f: f.drop("综合能耗（吨标准煤）"), "表头“综合能耗（吨标准煤）”：缺少评价方法需要的列"),
     (lambda f: f.with_columns(pl.lit("中型").alias("规模口径")), "第2行“规模口径”"),
 ])
@@ -100,7 +100,8 @@ def test_unknown_adjustment_rule_and_firm(tmp_path, data_csv, capsys):
     pl.DataFrame({"uscc": [E["E1"], "91110000600037341L"], "rule_id": ["NOPE", "HNTE"]}).write_csv(path)
     assert main([str(data_csv), "--adjustments", str(path), "--out", str(tmp_path / "o.xlsx")]) == 2
     err = capsys.readouterr().err
-    assert "第2行“规则编号”：“NOPE”不是评价方法中的规则" in err and "第3行“统一社会信用代码”" in err
+    assert "第2行“规则编号”列（B列）：“NOPE”不是评价方法中的规则" in err
+    assert "第3行“统一社会信用代码”列（A列）：“91110000600037341L”不在评价数据中" in err
 
 
 def test_bad_method_file_names_the_key(tmp_path, data_csv, capsys):
@@ -125,6 +126,12 @@ def test_explain_and_what_if(data_csv, capsys):
     out = capsys.readouterr().out
     assert "I1 单位用地税收：指标值 7.1111，基准值 36.7457" in out and "等级 C（提升发展类）" in out
     assert "升为B类" in out
+
+
+def test_a_code_on_the_command_line_is_read_as_typed(data_csv, capsys):
+    typed = f" {E['E4'][:6].lower()} {E['E4'][6:].lower()} "
+    assert main([str(data_csv), "--explain", typed, "--what-if", typed, "I1"]) == 0
+    assert "等级 C（提升发展类）" in capsys.readouterr().out
 
 
 def test_gaoxin_command_runs_without_django(data_csv, tmp_path):

@@ -107,9 +107,10 @@ def test_a_bad_file_names_every_cell_and_writes_nothing(tax_officer, cycle, tax_
     job = Job.objects.get()
     texts = [e["text"] for e in job.errors]
     assert job.status == "failed" and "未导入任何数据" in page.content.decode()
-    assert "第3行“统一社会信用代码”：“91430300MA4XXXXXXX”不在本周期参评名单中" in texts
-    assert "第4行“实缴税收（万元）”：“abc”不是数字" in texts and "第4行“销售收入（万元）”：不能为负数" in texts
-    assert "第5行“统一社会信用代码”：与第2行重复" in texts
+    assert "“Sheet1”表第3行“统一社会信用代码”列（A列）：“91430300MA4XXXXXXX”不在本周期参评名单中" in texts
+    assert "“Sheet1”表第4行“实缴税收（万元）”列（C列）：“abc”不是数字" in texts
+    assert "“Sheet1”表第4行“销售收入（万元）”列（D列）：不能为负数" in texts
+    assert "“Sheet1”表第5行“统一社会信用代码”列（A列）：与第2行重复" in texts
     assert not CycleValue.objects.exists()
     missing = upload(client, cycle, tax_unit, xlsx([["统一社会信用代码", "实缴税收（万元）"]]), django_capture_on_commit_callbacks)
     assert "<td>表头</td><td>销售收入（万元）</td><td>缺少此列</td>" in missing.content.decode()

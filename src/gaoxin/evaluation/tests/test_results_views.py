@@ -196,6 +196,23 @@ def test_release_list_carries_tiers_policies_and_utility_accounts(client, admin_
     assert "073200000002" in b["电力户号"].to_list() and set(b["发布文号"].to_list()) == {released.release_doc_no}
 
 
+def test_a_formula_like_firm_name_stays_text_in_the_released_list(released, firms, tmp_path):
+    import zipfile
+
+    from gaoxin.enterprises.models import Enterprise
+
+    name = '=HYPERLINK("http://x","点我")'
+    Enterprise.objects.filter(pk=firms[0].pk).update(name=name)
+    path = tmp_path / "list.xlsx"
+    policies.write_release_list(str(path), Release.objects.get(cycle=released, version=1))
+    with zipfile.ZipFile(path) as z:
+        assert not any("<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    book = fastexcel.read_excel(str(path))
+    names = [n for sheet in book.sheet_names
+             for n in book.load_sheet(sheet, header_row=1, dtypes="string").to_polars()["企业名称"].to_list()]
+    assert name in names
+
+
 def test_release_export_is_for_the_bureau_and_leaders(client, tax_officer, enterprise_user, released):
     for user in (tax_officer, enterprise_user):
         assert login(client, user).post(reverse("evaluation_release_export", args=[released.pk, 1])).status_code == 403
@@ -353,11 +370,41 @@ def test_a_bad_history_file_names_every_cell_and_writes_nothing(client, admin_us
             [firms[2].uscc, "2023", "E"], [firms[0].uscc, "2023", "C"], [firms[3].uscc, "2025", "A"]])})
     job = Job.objects.get(kind="evaluation_history_import")
     assert job.status == JobStatus.FAILED and job.result["error_count"] == 5
-    texts = [e["text"] for e in job.errors]
-    assert any(t.startswith("第3行“统一社会信用代码”") for t in texts)
-    assert any(t.startswith("第4行“数据年度”") for t in texts) and any(t.startswith("第5行“等级”") for t in texts)
-    assert any("与第2行重复" in t for t in texts) and any("2025年度已在本平台正式发布" in t for t in texts)
+    assert [e["text"] for e in job.errors] == [
+        "“Sheet1”表第3行“统一社会信用代码”列（A列）：“91430300MA4000000X”不在企业档案中",
+        f"“Sheet1”表第4行“数据年度”列（B列）：“去年”应为2000至{dt.date.today().year - 1}之间的年份",
+        "“Sheet1”表第5行“等级”列（C列）：“E”应为A、B、C、D或T",
+        "“Sheet1”表第6行“统一社会信用代码”列（A列）：与第2行重复（同一企业同一年度）",
+        "“Sheet1”表第7行“数据年度”列（B列）：2025年度已在本平台正式发布，不能导入",
+    ]
     assert not TierHistory.objects.filter(source="imported").exists()
+
+
+def as_typed(code: str) -> str:
+    """How a clerk pastes a code: groups separated by spaces, letters in lower case."""
+    return f" {code[:4].lower()} {code[4:10]}\u3000{code[10:].lower()} "
+
+
+def _xlsx(path, headings, rows):
+    from gaoxin.core.excel import write_workbook
+
+    write_workbook(str(path), [("Sheet1", headings, rows)])
+    return path
+
+
+def test_every_evaluation_upload_reads_a_code_as_typed(confirming, firms, tax_unit, tmp_path):
+    from gaoxin.evaluation import adjustments, collection
+
+    pid = {p.enterprise_id: p.pk for p in confirming.participants.all()}
+    figures = _xlsx(tmp_path / "税务.xlsx", ["统一社会信用代码", "企业名称", "实缴税收（万元）", "销售收入（万元）"],
+                    [[as_typed(firms[0].uscc), "甲", 120, 2400]])
+    assert collection.parse_department_file(confirming, tax_unit, figures) == {
+        (pid[firms[0].pk], "tax_wan"): Decimal(120), (pid[firms[0].pk], "sales_wan"): Decimal(2400)}
+    events = _xlsx(tmp_path / "加减分.xlsx", ADJ_HEADER, [[as_typed(firms[4].uscc), "ENV_PENALTY", 1, "湘潭环罚〔2025〕1号"]])
+    assert adjustments.parse_adjustment_file(confirming, events) == [
+        (pid[firms[4].pk], "ENV_PENALTY", 1, "湘潭环罚〔2025〕1号")]
+    history = _xlsx(tmp_path / "历年.xlsx", ["统一社会信用代码", "数据年度", "等级"], [[as_typed(firms[0].uscc), 2020, "d"]])
+    assert policies.parse_history(history) == [(firms[0].pk, 2020, "D")]
 
 
 def test_only_the_bureau_imports_history(client, leader_user):
@@ -460,10 +507,13 @@ def test_a_departments_penalty_list_imports_all_or_nothing(client, tax_officer, 
             [firms[6].uscc, "ENV_PENALTY", 1, ""], [firms[7].uscc, "HNTE", 1, "证书"],
             [firms[4].uscc, "ENV_PENALTY", 1, "重复"]])})
     failed = Job.objects.get(kind="evaluation_adjustment_import")
-    texts = [e["text"] for e in failed.errors]
     assert failed.status == JobStatus.FAILED and not CycleAdjustment.objects.exists()
-    assert any(t.startswith("第3行“规则编号”") for t in texts) and any(t.startswith("第4行“依据”") for t in texts)
-    assert any("自动认定" in t for t in texts) and any("与第2行重复" in t for t in texts)
+    assert [e["text"] for e in failed.errors] == [
+        "“Sheet1”表第3行“规则编号”列（B列）：“NOPE”不是评价方法中的规则（ENV_PENALTY、HNTE、MAJOR_SAFETY、SUBLET）",
+        "“Sheet1”表第4行“依据”列（D列）：请填写依据（如处罚决定书文号）",
+        "“Sheet1”表第5行“规则编号”列（B列）：该规则按企业档案资质自动认定，无需录入",
+        "“Sheet1”表第6行“统一社会信用代码”列（A列）：与第2行重复（同一企业同一规则）",
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"file": _sheet(ADJ_HEADER, [
             [firms[4].uscc, "ENV_PENALTY", 2, "湘潭环罚〔2025〕12号"], [firms[0].uscc, "MAJOR_SAFETY", 1, "事故调查报告"]])})
