@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from gaoxin.catalog.models import CaseType, Channel, ServiceItem
 from gaoxin.core.api import raise_api_error
+from gaoxin.core.validators import normalize_code
 
 from . import permissions as perms
 from . import selectors, services
@@ -119,7 +120,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         item = get_object_or_404(ServiceItem, implementation_code=d["item"])
         if d.get("enterprise_uscc"):
             pool = perms.firms_for_application(user)
-            enterprise = pool.filter(uscc=d["enterprise_uscc"].upper()).first()
+            enterprise = pool.filter(uscc=normalize_code(d["enterprise_uscc"])).first()
             if enterprise is None:
                 raise ApiValidationError({"enterprise_uscc": ["企业不存在或不是您绑定的企业"]})
             applicant = services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise,

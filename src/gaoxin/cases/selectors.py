@@ -11,7 +11,7 @@ from django.db.models import IntegerField, Q, QuerySet, Value, When
 
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.selectors import work_calendar
-from gaoxin.core.validators import uscc_is_valid
+from gaoxin.core.validators import normalize_code, uscc_is_valid
 
 from . import permissions as perms
 from .models import CLOCK_RUNNING, INTAKE, TERMINAL, Case, CaseMaterial, Status
@@ -61,7 +61,7 @@ def case_list(*, user, queue: str = "all", q: str = "", status: str = "", channe
 def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     """A case number or a USCC hits a unique index; other text searches names (trigram-indexed
     on PostgreSQL, see migration 0002)."""
-    code = "".join(q.split()).upper()
+    code = normalize_code(q)
     if re.fullmatch(r"GX\d{13}", code):
         return qs.filter(number=code)
     if len(code) == 18 and uscc_is_valid(code):
@@ -111,7 +111,7 @@ def case_material_get(*, user, number: str, material_id: int) -> CaseMaterial:
 
 def track(number: str, identity: str) -> Case | None:
     """Public tracking: the case number plus the applicant's ID number or USCC."""
-    identity = "".join(identity.split()).upper()
+    identity = normalize_code(identity)
     if not number or not identity:
         return None
     return (

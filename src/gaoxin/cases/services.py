@@ -89,7 +89,7 @@ def _new_case(*, item, version, applicant: Applicant, channel: str, actor, note:
         number=_next_number(received), kind=kind or (Kind.CHILD if parent else Kind.SINGLE), parent=parent,
         item=item, version=version, department=item.department, channel=channel, status=Status.RECEIVED,
         applicant_type=applicant.type, enterprise=applicant.enterprise, applicant_name=applicant.name.strip(),
-        applicant_id_number=(applicant.id_number or "").upper(), contact_phone=applicant.phone, submitted_by=actor,
+        applicant_id_number=normalize_code(applicant.id_number or ""), contact_phone=applicant.phone, submitted_by=actor,
         station=_station_of(actor, channel), note=note, received_on=received, promised_limit=version.promised_limit,
         correction_notice_due=work_calendar().add_working_days(received, settings.GAOXIN_CORRECTION_NOTICE_WORKDAYS),
         situation=situation, answers=answers or {},
@@ -202,7 +202,7 @@ def bundle_submit(*, bundle, applicant: Applicant, channel: str, actor, note: st
     package = Case.objects.create(
         number=_next_number(received), kind=Kind.PACKAGE, bundle=bundle, department=bundle.lead_department,
         channel=channel, status=Status.RECEIVED, applicant_type=applicant.type, enterprise=applicant.enterprise,
-        applicant_name=applicant.name.strip(), applicant_id_number=(applicant.id_number or "").upper(),
+        applicant_name=applicant.name.strip(), applicant_id_number=normalize_code(applicant.id_number or ""),
         contact_phone=applicant.phone, submitted_by=actor, note=note, received_on=received,
         promised_limit=bundle.promised_limit, answers=answers,
         correction_notice_due=work_calendar().add_working_days(received, settings.GAOXIN_CORRECTION_NOTICE_WORKDAYS),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from gaoxin.catalog import qr
 from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
 from gaoxin.core.pdf import pdf_response
+from gaoxin.core.validators import normalize_code
 from gaoxin.core.views_utils import add_service_errors, error_text, paginate, render_page, require
 from gaoxin.enterprises.models import Enterprise
 
@@ -453,14 +454,14 @@ def window_intake(request, code: str):
         data = form.cleaned_data
         try:
             if data["applicant_type"] == "enterprise":
-                enterprise = Enterprise.objects.filter(uscc="".join(data["uscc"].split()).upper()).first()
+                enterprise = Enterprise.objects.filter(uscc=normalize_code(data["uscc"])).first()
                 if enterprise is None:
                     raise ValidationError({"uscc": "企业档案中没有该统一社会信用代码"})
                 applicant = services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise,
                                                phone=data["contact_phone"])
             else:
                 applicant = services.Applicant(type="citizen", name=data["applicant_name"], phone=data["contact_phone"],
-                                               id_number="".join(data["applicant_id_number"].split()).upper())
+                                               id_number=normalize_code(data["applicant_id_number"]))
             case = services.case_submit(item=item, applicant=applicant, channel=data["channel"], actor=request.user,
                                         originals_seen={int(x) for x in data["originals"]}, note=data["note"])
             messages.success(request, f"已接件，办件编号 {case.number}。")

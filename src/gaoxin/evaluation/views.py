@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import OrgUnit, Role
 from gaoxin.core.services import job_enqueue
+from gaoxin.core.validators import normalize_code
 from gaoxin.core.views_utils import error_text, flash_action, paginate, require
 
 from . import adjustments, collection, objections, scoring, services
@@ -75,7 +76,7 @@ def cycle_detail(request, pk: int):
     if request.GET.get("participating") in ("1", "0"):
         rows = rows.filter(participating=request.GET["participating"] == "1")
     if request.GET.get("q"):
-        rows = rows.filter(Q(enterprise__name__contains=request.GET["q"]) | Q(enterprise__uscc=request.GET["q"].upper()))
+        rows = rows.filter(Q(enterprise__name__contains=request.GET["q"]) | Q(enterprise__uscc=normalize_code(request.GET["q"])))
     page, query = paginate(request, rows)
     counts = cycle.participants.aggregate(total=Count("id"), rated=Count("id", filter=Q(participating=True)))
     can_run = perms.can_run_evaluation(request.user)

@@ -20,6 +20,7 @@ from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.core.pdf import pdf_response
 from gaoxin.core.services import job_enqueue
+from gaoxin.core.validators import normalize_code
 from gaoxin.core.views_utils import error_text, flash_action, paginate, require
 from gaoxin.enterprises.models import Industry
 
@@ -101,7 +102,7 @@ def results(request, pk: int):
             rows = rows.exclude(tier=F("final_tier"))
         if request.GET.get("q"):
             q = request.GET["q"].strip()
-            rows = rows.filter(Q(participant__enterprise__name__contains=q) | Q(participant__enterprise__uscc=q.upper()))
+            rows = rows.filter(Q(participant__enterprise__name__contains=q) | Q(participant__enterprise__uscc=normalize_code(q)))
         rows = rows.order_by("group", "rank", "pk")
     page, query = paginate(request, rows)
     method = cycle_method(cycle)

@@ -407,6 +407,13 @@ def test_every_evaluation_upload_reads_a_code_as_typed(confirming, firms, tax_un
     assert policies.parse_history(history) == [(firms[0].pk, 2020, "D")]
 
 
+def test_the_participant_and_result_searches_read_a_code_as_typed(client, admin_user, scored, firms):
+    login(client, admin_user)
+    for url in (reverse("evaluation_cycle", args=[scored.pk]), reverse("evaluation_results", args=[scored.pk])):
+        text = client.get(url, {"q": as_typed(firms[9].uscc)}).content.decode()
+        assert firms[9].name in text and firms[8].name not in text, url
+
+
 def test_only_the_bureau_imports_history(client, leader_user):
     login(client, leader_user)
     assert client.get(reverse("evaluation_history")).status_code == 200
