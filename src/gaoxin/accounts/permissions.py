@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from .models import STAFF_ROLES, Role
@@ -73,25 +72,3 @@ def can_manage_catalog(user) -> bool:
     """The centre's administrators keep the catalogue; guides themselves are public."""
     return has_role(user, Role.ZONE_ADMIN)
 
-
-# --- per-mu evaluation ---------------------------------------------------------------
-
-def can_run_evaluation(user) -> bool:
-    """The zone administrator and the officers of the department that runs the yearly cycle
-    (经发局 by default, settings.GAOXIN_EVALUATION_DEPARTMENT_CODE)."""
-    if has_role(user, Role.ZONE_ADMIN):
-        return True
-    return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
-        user.org_unit.code == settings.GAOXIN_EVALUATION_DEPARTMENT_CODE
-
-
-def can_supply_evaluation_data(user) -> bool:
-    """Officers of a department that owns an input field (settings.GAOXIN_EVALUATION_FIELD_OWNERS)."""
-    return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
-        user.org_unit.code in set(settings.GAOXIN_EVALUATION_FIELD_OWNERS.values())
-
-
-def can_view_evaluation(user) -> bool:
-    """Leaders read the cycles and data-supplying departments see them; enterprises will see only
-    their own figures and report cards."""
-    return can_run_evaluation(user) or has_role(user, Role.LEADER) or can_supply_evaluation_data(user)

@@ -192,6 +192,53 @@ def profile_update(*, enterprise, values: dict, actor, source: str = "企业填�
     return changed
 
 
+@transaction.atomic
+def profile_facts_set(*, facts: dict, actor, source: str) -> int:
+    """Profile facts another room hands over in bulk, e.g. the released 亩产效益 tier of every participant:
+    {enterprise id: {field: value}}, None clearing a fact. One transaction; one audit event when anything
+    changed, and then every published policy is re-matched (after commit). Returns how many facts changed."""
+    by_field: dict[str, dict[int, object]] = {}
+    for eid, values in facts.items():
+        for code, value in values.items():
+            by_field.setdefault(code, {})[eid] = value
+    changed, today, step = 0, timezone.localdate(), 2000
+    for code, values in by_field.items():
+        f = FIELDS.get(code)
+        if f is None or f.source != "fact":
+            raise ValidationError({code: "不能填写该字段"})
+        column = {"number": "number", "bool": "flag"}.get(f.kind, "text")
+        wanted = {eid: None if v in ("", None) else Decimal(str(v)) if f.kind == "number" else v
+                  for eid, v in values.items()}
+        ids = list(wanted)
+        stale, rows = [], []
+        for chunk in (ids[i:i + step] for i in range(0, len(ids), step)):
+            existing = {eid: (value, src) for eid, value, src in ProfileFact.objects.filter(
+                field=code, enterprise_id__in=chunk).values_list("enterprise_id", column, "source")}
+            for eid in chunk:
+                new = wanted[eid]
+                if eid in existing:
+                    if existing[eid] == (new, source):
+                        continue
+                    stale.append(eid)
+                elif new is None:
+                    continue
+                if new is not None:
+                    rows.append(ProfileFact(enterprise_id=eid, field=code, source=source, as_of=today, updated_by=actor,
+                                            number=new if f.kind == "number" else None,
+                                            flag=new if f.kind == "bool" else None,
+                                            text=new if f.kind == "text" else ""))
+                changed += 1
+        for chunk in (stale[i:i + step] for i in range(0, len(stale), step)):
+            ProfileFact.objects.filter(field=code, enterprise_id__in=chunk).delete()
+        ProfileFact.objects.bulk_create(rows, batch_size=step)
+    if changed:
+        audit_record(event_type="benefits.profile_updated", actor=actor, subject_type="benefits.profilefact",
+                     subject_repr=f"企业画像（{source}）"[:255],
+                     after={"fields": sorted(by_field), "changed": changed, "enterprises": len(facts), "source": source})
+        rematch_after_registry_change(actor)
+    return changed
+
+
 # --- applications -------------------------------------------------------------------------------
 
 @transaction.atomic

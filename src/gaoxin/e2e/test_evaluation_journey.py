@@ -45,20 +45,23 @@ def test_cycle_from_draft_to_collection(live_server, page, browser):
     page.get_by_role("button", name="筛选").click()
     assert page.get_by_test_id("participants").locator("tbody tr").count() == 2
 
-    page.get_by_role("button", name="进入“参评名单确认”").click()
-    page.get_by_role("button", name="进入“数据采集”").click()
+    page.get_by_role("button", name="确认参评名单").click()
+    page.get_by_text("评价周期已进入“参评名单确认”").wait_for()
+    page.get_by_role("button", name="开始数据采集").click()
     page.get_by_text("评价周期已进入“数据采集”").wait_for()
     assert page.get_by_test_id("cycle-status").inner_text() == "数据采集"
 
     cycle = Cycle.objects.get()
     assert cycle.status == CycleStatus.COLLECTING
-    assert AuditEvent.objects.filter(subject_type="evaluation.cycle", event_type="evaluation.cycle.transition").count() == 2
+    assert AuditEvent.objects.filter(subject_type="evaluation.cycle", event_type__in=(
+        "evaluation.cycle.confirm_scope", "evaluation.cycle.start_collection")).count() == 2
+    assert [e.transition for e in cycle.events.all()] == ["CONFIRM_SCOPE", "START_COLLECTION"]
 
     leader = session(browser, live_server, "leader")
     leader.goto(f"{live_server.url}/evaluation/")
     leader.get_by_role("link", name="2025年度工业企业亩产效益综合评价").click()
     assert leader.get_by_test_id("cycle-status").inner_text() == "数据采集"
-    assert leader.get_by_role("button", name="进入“数据审核”").count() == 0
+    assert leader.get_by_role("button", name="进入数据审核").count() == 0
     leader.context.close()
 
 
@@ -72,8 +75,8 @@ def test_department_upload_with_an_error_then_the_cross_check(live_server, page,
     owner.enterprise_memberships.create(enterprise=firm)
     cycle = services.cycle_create(actor=admin, data_year=2025, name="2025年度评价")
     services.participants_populate(actor=admin, cycle=cycle)
-    for target in (CycleStatus.SCOPE_CONFIRMED, CycleStatus.COLLECTING):
-        services.cycle_transition(actor=admin, cycle=cycle, target=target)
+    for name in ("CONFIRM_SCOPE", "START_COLLECTION"):
+        cycle = services.cycle_transition(actor=admin, cycle=cycle, name=name)
 
     ent = session(page.context.browser, live_server, "ent")
     ent.get_by_role("link", name="亩产填报").first.click()

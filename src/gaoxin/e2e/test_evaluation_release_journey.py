@@ -17,19 +17,22 @@ from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
 from gaoxin.core.models import AuditEvent
 from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
 from gaoxin.evaluation import services
-from gaoxin.evaluation.models import Cycle, CycleStatus, TierHistory
+from gaoxin.evaluation.models import Cycle, TierHistory
+from gaoxin.evaluation.workflow import WORKFLOW
 
 from .conftest import download_job_file, session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TAXES = [1000, 900, 800, 700, 600, 500, 400, 300, 200, 100]  # ours is the third: B of A2 B4 C3 D1
+TRANSITIONS = [f"evaluation.cycle.{t.name.lower()}" for t in WORKFLOW.transitions]
 
 
-def _advance(page, label, doc_no=""):
-    if doc_no:
-        page.get_by_role("button", name=f"进入“{label}”").locator("..").get_by_placeholder("文号，如 济高新管发〔2026〕4号").fill(doc_no)
-    page.get_by_role("button", name=f"进入“{label}”").click()
-    page.get_by_text(f"评价周期已进入“{label}”").wait_for()
+def _advance(page, button, state, doc=("", "")):
+    """Press one of the cycle's transitions (by its label); `doc` = (the document number's label, the number)."""
+    if doc[1]:
+        page.get_by_label(doc[0]).fill(doc[1])
+    page.get_by_role("button", name=button, exact=True).click()
+    page.get_by_text(f"评价周期已进入“{state}”").wait_for()
 
 
 def _object(ent, field: str, claimed: str, reason: str, evidence) -> None:
@@ -66,9 +69,9 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     owner.enterprise_memberships.create(enterprise=ours)
     cycle = services.cycle_create(actor=admin, data_year=2025, name="2025年度工业企业亩产效益综合评价")
     services.participants_populate(actor=admin, cycle=cycle)
-    for target in (CycleStatus.SCOPE_CONFIRMED, CycleStatus.COLLECTING):
-        services.cycle_transition(actor=admin, cycle=cycle, target=target)
-    transitions = AuditEvent.objects.filter(event_type="evaluation.cycle.transition").count()
+    for name in ("CONFIRM_SCOPE", "START_COLLECTION"):
+        cycle = services.cycle_transition(actor=admin, cycle=cycle, name=name)
+    transitions = AuditEvent.objects.filter(event_type__in=TRANSITIONS).count()
     base = f"{live_server.url}/evaluation/{cycle.pk}"
     evidence = tmp_path / "完税证明.pdf"
     evidence.write_bytes(b"%PDF-1.4 demo")
@@ -91,8 +94,8 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
 
     bureau = session(browser, live_server, "econ")
     bureau.goto(f"{base}/")
-    _advance(bureau, "数据审核")
-    _advance(bureau, "企业核实确认")
+    _advance(bureau, "进入数据审核", "数据审核")
+    _advance(bureau, "交企业核实确认", "企业核实确认")
 
     # 2. The enterprise disputes its sales figure with evidence; the tax bureau corrects it.
     ent = session(browser, live_server, "ent")
@@ -113,8 +116,8 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     assert bureau.get_by_test_id(f"tier-{ours.uscc}").inner_text() == "B"
     assert bureau.get_by_test_id(f"tier-{firms[1].uscc}").inner_text() == "A"
     bureau.goto(f"{base}/")
-    _advance(bureau, "审定", doc_no="湘高新管函〔2026〕5号")
-    _advance(bureau, "公示")
+    _advance(bureau, "审定", "审定", doc=("审定文号", "湘高新管函〔2026〕5号"))
+    _advance(bureau, "发布公示", "公示")
     public = browser.new_context(locale="zh-CN").new_page()
     public.goto(f"{base}/notice/")
     assert "湘高新管函〔2026〕5号" in public.content() and ours.name in public.get_by_test_id("notice-list").inner_text()
@@ -128,7 +131,7 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     # The notice period runs out (five calendar days later).
     Cycle.objects.filter(pk=cycle.pk).update(notice_end=timezone.localdate() - dt.timedelta(days=1))
     bureau.goto(f"{base}/")
-    _advance(bureau, "异议处理")
+    _advance(bureau, "进入异议处理", "异议处理")
     bureau.get_by_label("测算说明").fill("公示期异议更正后重新测算")
     bureau.get_by_role("button", name="重新测算").click()
     bureau.get_by_text("测算完成").wait_for()
@@ -140,7 +143,7 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
 
     # 5. Release with a numbered notice, then the list for the utilities.
     bureau.goto(f"{base}/")
-    _advance(bureau, "正式发布", doc_no="湘高新管发〔2026〕15号")
+    _advance(bureau, "正式发布", "正式发布", doc=("发布文号", "湘高新管发〔2026〕15号"))
     listing = download_job_file(bureau, "导出结果名单（含电、水、气户号）", tmp_path / "list.xlsx")
     a_sheet = fastexcel.read_excel(str(listing)).load_sheet("A类 优先发展类", header_row=1, dtypes="string").to_polars()
     assert ours.uscc in a_sheet["统一社会信用代码"].to_list()
@@ -155,6 +158,7 @@ def test_a_year_from_department_upload_to_the_utility_list(live_server, browser,
     assert "A类（优先发展类）" in ent.get_by_test_id("card-tier").inner_text()
     assert TierHistory.objects.get(enterprise=ours, year=2025).tier == "A"
     # DEPT_REVIEW, ENTERPRISE_CONFIRM, SCORED, APPROVED_FOR_NOTICE, PUBLIC_NOTICE, OBJECTION_RESOLUTION, RELEASED
-    assert AuditEvent.objects.filter(event_type="evaluation.cycle.transition").count() - transitions == 7
+    assert AuditEvent.objects.filter(event_type__in=TRANSITIONS).count() - transitions == 7
+    assert cycle.events.count() == 9  # the two before the browser, and these seven
     for p in (taxman, bureau, ent, public):
         p.context.close()

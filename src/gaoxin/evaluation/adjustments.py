@@ -14,20 +14,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from gaoxin.accounts.permissions import can_run_evaluation, can_supply_evaluation_data
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import Qualification
 
 from .collection import cycle_method
 from .models import Cycle, CycleAdjustment, CycleStatus, Participant
+from .permissions import can_record_adjustments
 
 S = CycleStatus
 # Recorded before scoring, or while an amendment is being prepared.
 OPEN_STATES = {S.COLLECTING, S.DEPT_REVIEW, S.CORRECTING, S.ENTERPRISE_CONFIRM, S.AMENDED}
-
-
-def can_record(user) -> bool:
-    return can_run_evaluation(user) or can_supply_evaluation_data(user)
 
 
 def recordable_rules(cycle: Cycle) -> list:
@@ -38,7 +34,7 @@ def recordable_rules(cycle: Cycle) -> list:
 
 def _open_cycle(actor, cycle_id: int) -> Cycle:
     """Who may record events, and whether the cycle still takes them; locks the cycle row."""
-    if not can_record(actor):
+    if not can_record_adjustments(actor):
         raise PermissionDenied("只有经发局和数据部门可以录入加减分事项")
     cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
     if cycle.status not in OPEN_STATES:

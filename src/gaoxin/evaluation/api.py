@@ -1,46 +1,66 @@
-"""Evaluation API: cycles, participant lists and results; state changes, scoring runs, objections
-(enterprises file, owning departments decide) and the tier-policy table. Every write goes
-through the same service functions as the pages."""
+"""Evaluation API: cycles, participant lists and results; the cycle's one state-changing verb
+(`POST .../<id>/transition/` with `{"name": ...}`), scoring runs, objections (enterprises file, owning
+departments decide), bonus / penalty events and the tier-policy table. Every input is checked by the
+page's own form and written by the same service as the page."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.core.api import raise_api_error
+from gaoxin.core.api import raise_api_error, raise_form_errors
 
 from . import objections, scoring, services
-from .adjustments import adjustment_set
+from . import permissions as perms
+from .adjustments import adjustment_set, recordable_rules
+from .forms import AdjustmentForm, CycleCreateForm, CycleTransitionForm, ObjectionDecideForm, ObjectionForm, ScoreForm
 from .models import (
     Cycle,
     CycleAdjustment,
-    CycleStatus,
     Objection,
     ObjectionStatus,
     Participant,
     ScoreResult,
     TierPolicy,
 )
+from .workflow import WORKFLOW
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="操作名，用于 transition 接口")
+    label = serializers.CharField(help_text="操作的中文名称")
+    target = serializers.CharField(help_text="操作后的状态")
 
 
 class CycleSerializer(serializers.ModelSerializer):
     participants = serializers.IntegerField(source="n_participants", read_only=True)
     rated = serializers.IntegerField(source="n_rated", read_only=True)
-    allowed_targets = serializers.SerializerMethodField()
+    transitions = serializers.SerializerMethodField(help_text="当前用户现在可以执行的操作")
 
     class Meta:
         model = Cycle
         fields = ["id", "data_year", "name", "method_name", "method_hash", "status", "trial", "notice_length",
                   "notice_unit", "approval_doc_no", "release_doc_no", "release_version", "participants", "rated",
-                  "allowed_targets", "updated_at"]
+                  "transitions", "updated_at"]
 
-    def get_allowed_targets(self, cycle) -> list[str]:
-        return services.allowed_targets(cycle.status)
+    @extend_schema_field(TransitionOptionSerializer(many=True))
+    def get_transitions(self, cycle) -> list[dict]:
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        return [{"name": t.name, "label": t.label, "target": t.target}
+                for t in WORKFLOW.available(cycle, user)] if user is not None else []
+
+
+class CycleCreateSerializer(serializers.Serializer):
+    """The request of opening a cycle (documentation only: checked by the page's own form)."""
+
+    data_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="数据年度，如 2025")
+    name = serializers.CharField(max_length=100, help_text="周期名称")
+    method_name = serializers.CharField(required=False, help_text="评价方法（默认 shandong_default）")
+    trial = serializers.BooleanField(required=False, default=False, help_text="试评价（仅供参考，不执行差别化政策）")
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -53,9 +73,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class CycleTransitionSerializer(serializers.Serializer):
-    target = serializers.ChoiceField(choices=CycleStatus.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    doc_no = serializers.CharField(required=False, allow_blank=True, default="", help_text="审定或发布文号")
+    """The request of a transition (documentation only: checked by the page's own form)."""
+
+    name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions],
+                                   help_text="操作名（见周期的 transitions）")
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="原因（发布后更正必填）")
+    doc_no = serializers.CharField(required=False, allow_blank=True, help_text="审定或发布文号（审定、正式发布必填）")
 
 
 class ResultSerializer(serializers.ModelSerializer):
@@ -83,7 +106,8 @@ class ScoreRequestSerializer(serializers.Serializer):
 class ObjectionSerializer(serializers.ModelSerializer):
     uscc = serializers.CharField(source="participant.enterprise.uscc", read_only=True)
     enterprise = serializers.CharField(source="participant.enterprise.name", read_only=True)
-    participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all(), write_only=True)
+    participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all(), write_only=True,
+                                                     help_text="本企业在评价周期中的参评记录编号")
     decision_label = serializers.CharField(read_only=True, help_text="采纳 / 部分采纳 / 不予采纳 / 待处理")
 
     class Meta:
@@ -124,15 +148,32 @@ def _cycles():
                                   n_rated=Count("participants", filter=Q(participants__participating=True)))
 
 
-@extend_schema_view(list=extend_schema(summary="亩产效益评价周期"), retrieve=extend_schema(summary="评价周期"))
-class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="亩产效益评价周期"), retrieve=extend_schema(summary="评价周期"),
+                    create=extend_schema(summary="新建评价周期", request=CycleCreateSerializer))
+class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = CycleSerializer
     queryset = Cycle.objects.none()  # for the schema; get_queryset checks the user
 
     def get_queryset(self):
         if not perms.can_view_evaluation(self.request.user):
             raise ApiPermissionDenied("您没有权限查看评价周期")
-        return _cycles().order_by("-data_year", "-id")
+        return _cycles().filter(pk__in=perms.cycles_visible_to(self.request.user)).order_by("-data_year", "-id")
+
+    def _answer(self, cycle_pk: int, code: int = 200) -> Response:
+        return Response(CycleSerializer(_cycles().get(pk=cycle_pk), context=self.get_serializer_context()).data,
+                        status=code)
+
+    def create(self, request, *args, **kwargs):
+        if not perms.can_run_evaluation(request.user):
+            raise ApiPermissionDenied("只有管委会管理员或经发局人员可以新建评价周期")
+        form = CycleCreateForm(data=request.data)
+        if not form.is_valid():
+            raise_form_errors(form)
+        try:
+            cycle = services.cycle_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            raise_api_error(exc)
+        return self._answer(cycle.pk, status.HTTP_201_CREATED)
 
     @extend_schema(summary="参评名单", responses=ParticipantSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -156,10 +197,11 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(summary="发起评价测算（后台任务）", request=ScoreRequestSerializer, responses=ScoreRunSerializer)
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
-        data = ScoreRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        form = ScoreForm(data=request.data)
+        if not form.is_valid():
+            raise_form_errors(form)
         try:
-            run = scoring.score_start(actor=request.user, cycle=self.get_object(), note=data.validated_data["note"])
+            run = scoring.score_start(actor=request.user, cycle=self.get_object(), note=form.cleaned_data["note"])
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(ScoreRunSerializer(run).data, status=202)
@@ -177,28 +219,34 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return self.get_paginated_response(AdjustmentSerializer(
                 [{"uscc": a.participant.enterprise.uscc, "rule_id": a.rule_id, "count": a.count,
                   "evidence": a.evidence} for a in page], many=True).data)
-        data = AdjustmentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        participant = cycle.participants.filter(enterprise__uscc=data.validated_data["uscc"].strip().upper()).first()
-        if participant is None:
-            raise DrfValidationError({"uscc": "不在本周期参评名单中"})
+        if not perms.can_record_adjustments(request.user):
+            raise ApiPermissionDenied("只有经发局和数据部门可以录入加减分事项")
+        form = AdjustmentForm(data=request.data, cycle=cycle, rules=recordable_rules(cycle))
+        if not form.is_valid():
+            raise_form_errors(form)
+        d = form.cleaned_data
         try:
-            adjustment_set(actor=request.user, participant=participant, **{k: v for k, v in data.validated_data.items()
-                                                                          if k != "uscc"})
+            adjustment_set(actor=request.user, participant=d["uscc"], rule_id=d["rule_id"], count=d["count"],
+                           evidence=d["evidence"])
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
-        return Response(data.validated_data, status=201)
+        return Response({"uscc": d["uscc"].enterprise.uscc, "rule_id": d["rule_id"], "count": d["count"],
+                         "evidence": d["evidence"].strip()}, status=201)
 
-    @extend_schema(summary="推进评价周期状态", request=CycleTransitionSerializer, responses=CycleSerializer)
+    @extend_schema(summary="评价周期的操作（确认参评名单、开始数据采集……正式发布、发布后更正）",
+                   request=CycleTransitionSerializer, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        data = CycleTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        cycle = self.get_object()
+        form = CycleTransitionForm(data=request.data)
+        if not form.is_valid():
+            raise_form_errors(form)
         try:
-            services.cycle_transition(actor=request.user, cycle=self.get_object(), **data.validated_data)
+            services.cycle_transition(cycle=cycle, name=form.cleaned_data["name"], actor=request.user,
+                                      reason=form.cleaned_data["reason"], **form.params())
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
-        return Response(CycleSerializer(_cycles().get(pk=pk)).data)
+        return self._answer(cycle.pk)
 
 
 @extend_schema_view(list=extend_schema(summary="数据异议（企业核实异议与公示期异议）"),
@@ -212,32 +260,37 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def get_queryset(self):
         user = self.request.user
-        rows = objections.objections_visible_to(user).select_related("cycle").order_by("-created_at", "-id")
+        rows = perms.objections_visible_to(user).select_related("cycle").order_by("-created_at", "-id")
         if self.request.query_params.get("status") in ObjectionStatus.values:
             rows = rows.filter(status=self.request.query_params["status"])
         if self.request.query_params.get("cycle", "").isdigit():
             rows = rows.filter(cycle_id=self.request.query_params["cycle"])
         return rows
 
-    def perform_create(self, serializer):
-        data = serializer.validated_data
+    def create(self, request, *args, **kwargs):
+        form = ObjectionForm(data=request.data, files=request.FILES, participants=Participant.objects.all())
+        if not form.is_valid():
+            raise_form_errors(form)
+        d = form.cleaned_data
         try:
-            serializer.instance = objections.objection_file(
-                actor=self.request.user, participant=data["participant"], field=data["field"], claimed=data["claimed"],
-                reason=data["reason"], evidence=data.get("evidence"))
+            objection = objections.objection_file(actor=request.user, participant=d["participant"], field=d["field"],
+                                                  claimed=d["claimed"], reason=d["reason"], evidence=d["evidence"])
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
+        return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="负责部门处理异议（更正或不予更正）", request=DecisionSerializer, responses=ObjectionSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        objection = self.get_object()
+        form = ObjectionDecideForm(data=request.data, field=objection.field)
+        if not form.is_valid():
+            raise_form_errors(form)
+        d = form.cleaned_data
         try:
-            objection = objections.objection_decide(
-                actor=request.user, objection=self.get_object(), correct=data.validated_data["decision"] == "correct",
-                value=data.validated_data.get("value"), reason=data.validated_data["reason"],
-                approval_ref=data.validated_data["approval_ref"])
+            objection = objections.objection_decide(actor=request.user, objection=objection, correct=form.correct(),
+                                                    value=d["value"], reason=d["reason"],
+                                                    approval_ref=d["approval_ref"])
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(ObjectionSerializer(objection).data)

@@ -9,8 +9,12 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
+        from .workflow import WORKFLOW
+
         events.register_room("evaluation", "亩产效益评价")
+        events.register(WORKFLOW.labels(), prefix="evaluation.cycle.")  # evaluation.cycle.confirm_scope, ...
         events.register({
+            # cycle.transition: the audit rows written before the cycle had its table of named transitions
             "cycle.create": "新建评价周期", "cycle.transition": "评价周期状态变更", "participants.populate": "生成参评名单",
             "participant.flag": "标记不参评", "data.department_import": "部门数据导入", "data.enterprise_report": "企业填报数据",
             "data.enterprise_confirm": "企业核实确认", "objection.file": "企业提出异议", "objection.decide": "处理异议",

@@ -18,8 +18,7 @@ from django.db.models import Count, FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from gaoxin.accounts.models import OrgUnit, Role
-from gaoxin.accounts.permissions import can_run_evaluation
+from gaoxin.accounts.models import OrgUnit
 from gaoxin.core.excel import Invalid, Sheet, Table, decimal, write_workbook
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import Enterprise
@@ -27,6 +26,7 @@ from gaoxin.enterprises.models import Enterprise
 from .inputs import NON_NEGATIVE, SCHEMA, InputError, column, firm_column, read_table
 from .method import RAW_FIELDS, Method, builtin_method, method_from_dict
 from .models import Cycle, CycleStatus, CycleValue, Participant
+from .permissions import can_supply_unit, is_member
 
 S = CycleStatus
 DEPARTMENT_STATES = {S.COLLECTING, S.DEPT_REVIEW, S.CORRECTING, S.AMENDED}
@@ -67,11 +67,6 @@ def supplying_units(cycle: Cycle) -> list[tuple[OrgUnit | None, str, list[str]]]
         by_code[owners.get(field, "")].append(field)
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=by_code)}
     return [(units.get(code), code, fields) for code, fields in by_code.items()]
-
-
-def can_supply(user, unit: OrgUnit) -> bool:
-    return can_run_evaluation(user) or (
-        user.is_authenticated and user.role == Role.DEPT_OFFICER and user.org_unit_id == unit.pk)
 
 
 def _participants(cycle: Cycle):
@@ -131,7 +126,7 @@ def parse_department_file(cycle: Cycle, unit: OrgUnit, path: str | Path,
 def department_import(*, actor, cycle: Cycle, unit: OrgUnit, values: dict[tuple[int, str], Decimal],
                       source_name: str = "") -> dict[str, int]:
     """Write a department's verified figures, all or nothing, with one audit event."""
-    if not can_supply(actor, unit):
+    if not can_supply_unit(actor, unit):
         raise PermissionDenied("只能上报本部门负责的数据")
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     _check_state(cycle, DEPARTMENT_STATES, "上报部门数据")
@@ -171,8 +166,7 @@ def parse_figure(raw, field: str) -> Decimal:
 def enterprise_report(*, actor, participant: Participant, values: dict[str, str]) -> dict[str, int]:
     """An enterprise enters its own figures (企业填报) while data is being collected."""
     participant = Participant.objects.select_related("cycle").get(pk=participant.pk)
-    if not (actor.role == Role.ENTERPRISE and
-            actor.enterprise_memberships.filter(enterprise_id=participant.enterprise_id).exists()):
+    if not is_member(actor, participant):
         raise PermissionDenied("只能填报本企业的数据")
     _check_state(participant.cycle, {S.COLLECTING}, "填报")
     if not participant.participating:

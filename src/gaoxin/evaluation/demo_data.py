@@ -87,24 +87,24 @@ def _released_cycle(year: int, actor, firms: dict[int, _Firm], rng: random.Rando
                     applied: bool) -> Cycle:
     cycle = services.cycle_create(actor=actor, data_year=year, name=f"{year}年度工业企业亩产效益综合评价")
     services.participants_populate(actor=actor, cycle=cycle)
-    for target in (S.SCOPE_CONFIRMED, S.COLLECTING):
-        cycle = services.cycle_transition(actor=actor, cycle=cycle, target=target)
+    for name in ("CONFIRM_SCOPE", "START_COLLECTION"):
+        cycle = services.cycle_transition(actor=actor, cycle=cycle, name=name)
     _supply(cycle, actor, firms, rng, k)
     _penalties(cycle, actor, rng)
-    for target in (S.DEPT_REVIEW, S.ENTERPRISE_CONFIRM):
-        cycle = services.cycle_transition(actor=actor, cycle=cycle, target=target)
+    for name in ("START_REVIEW", "REQUEST_CONFIRMATION"):
+        cycle = services.cycle_transition(actor=actor, cycle=cycle, name=name)
     Participant.objects.filter(cycle=cycle, participating=True).update(record_status="CONFIRMED")
     _score(cycle, actor)
-    cycle = services.cycle_transition(actor=actor, cycle=Cycle.objects.get(pk=cycle.pk), target=S.APPROVED_FOR_NOTICE,
+    cycle = services.cycle_transition(actor=actor, cycle=Cycle.objects.get(pk=cycle.pk), name="APPROVE",
                                       doc_no=f"湘高新管函〔{year + 1}〕{doc}号")
-    cycle = services.cycle_transition(actor=actor, cycle=cycle, target=S.PUBLIC_NOTICE)
+    cycle = services.cycle_transition(actor=actor, cycle=cycle, name="PUBLISH_NOTICE")
     start = dt.date(year + 1, 6, 20)
     Cycle.objects.filter(pk=cycle.pk).update(notice_start=start, notice_end=start + dt.timedelta(days=4))
-    cycle = services.cycle_transition(actor=actor, cycle=Cycle.objects.get(pk=cycle.pk), target=S.OBJECTION_RESOLUTION)
-    cycle = services.cycle_transition(actor=actor, cycle=cycle, target=S.RELEASED,
+    cycle = services.cycle_transition(actor=actor, cycle=Cycle.objects.get(pk=cycle.pk), name="RESOLVE_OBJECTIONS")
+    cycle = services.cycle_transition(actor=actor, cycle=cycle, name="RELEASE",
                                       doc_no=f"湘高新管发〔{year + 1}〕{doc + 10}号")
     if applied:
-        cycle = services.cycle_transition(actor=actor, cycle=cycle, target=S.POLICY_APPLIED)
+        cycle = services.cycle_transition(actor=actor, cycle=cycle, name="APPLY_POLICY")
     return cycle
 
 
@@ -117,8 +117,8 @@ def build_demo_evaluation(*, seed: int, today: dt.date, admin, enterprise_user) 
                 for k, year in enumerate(range(last - 3, last))]
     cycle = services.cycle_create(actor=admin, data_year=last, name=f"{last}年度工业企业亩产效益综合评价")
     services.participants_populate(actor=admin, cycle=cycle)
-    for target in (S.SCOPE_CONFIRMED, S.COLLECTING):
-        cycle = services.cycle_transition(actor=admin, cycle=cycle, target=target)
+    for name in ("CONFIRM_SCOPE", "START_COLLECTION"):
+        cycle = services.cycle_transition(actor=admin, cycle=cycle, name=name)
     _supply(cycle, admin, firms, rng, 3)
     _penalties(cycle, admin, rng)
     # Some firms reported their own figures; a few differ from the tax bureau's by more than the threshold.
@@ -127,8 +127,8 @@ def build_demo_evaluation(*, seed: int, today: dt.date, admin, enterprise_user) 
     for row in tax_rows:
         row.reported = (row.verified * Decimal(rng.choice(["1", "1", "1.02", "0.85", "1.2"]))).quantize(D2)
     CycleValue.objects.bulk_update(tax_rows, ["reported"])
-    for target in (S.DEPT_REVIEW, S.ENTERPRISE_CONFIRM):
-        cycle = services.cycle_transition(actor=admin, cycle=cycle, target=target)
+    for name in ("START_REVIEW", "REQUEST_CONFIRMATION"):
+        cycle = services.cycle_transition(actor=admin, cycle=cycle, name=name)
     participants = list(cycle.participants.filter(participating=True).order_by("pk"))
     Participant.objects.filter(pk__in=[p.pk for p in participants[: len(participants) * 2 // 3]]).update(
         record_status="CONFIRMED")

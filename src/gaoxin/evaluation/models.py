@@ -91,6 +91,26 @@ class Cycle(models.Model):
         return self.name if str(self.data_year) in self.name else f"{self.data_year}年度 {self.name}"
 
 
+class CycleEvent(models.Model):
+    """The cycle's timeline: one row per transition of the workflow (who, when, from and to which state,
+    the reason or document number given)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events", verbose_name="评价周期")
+    transition = models.CharField("操作", max_length=30)
+    from_status = models.CharField("原状态", max_length=24, choices=CycleStatus.choices)
+    to_status = models.CharField("新状态", max_length=24, choices=CycleStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="操作人")
+    actor_repr = models.CharField("操作人", max_length=150, blank=True)
+    note = models.CharField("原因或说明", max_length=200, blank=True)
+    doc_no = models.CharField("文号", max_length=60, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评价周期记录"
+        ordering = ["at", "id"]
+
+
 class Participant(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="participants", verbose_name="评价周期")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",

@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gaoxin.accounts.models import OrgUnit, Role
-from gaoxin.accounts.permissions import can_run_evaluation, has_role
+from gaoxin.accounts.models import OrgUnit
 from gaoxin.core.services import audit_record
 
+from . import notifications
 from .collection import needed_fields, parse_figure
 from .method import RAW_FIELDS
 from .models import Cycle, CycleStatus, CycleValue, Objection, ObjectionStage, ObjectionStatus, Participant
+from .permissions import can_decide_objection, is_member
 
 S = CycleStatus
 EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx", ".ofd")
@@ -26,17 +27,6 @@ EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 # Where each kind of objection may be decided by the owning department.
 DECIDABLE = {ObjectionStage.VERIFY: {S.ENTERPRISE_CONFIRM},
              ObjectionStage.NOTICE: {S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION}}
-
-
-def is_member(user, participant: Participant) -> bool:
-    return has_role(user, Role.ENTERPRISE) and user.enterprise_memberships.filter(
-        enterprise_id=participant.enterprise_id).exists()
-
-
-def can_decide(user, objection: Objection) -> bool:
-    """The bureau, or an officer of the department that owns the disputed field."""
-    return can_run_evaluation(user) or (
-        has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and user.org_unit.code == objection.owner_code)
 
 
 def notice_open(cycle: Cycle, today: dt.date | None = None) -> bool:
@@ -121,6 +111,7 @@ def objection_file(*, actor, participant: Participant, field: str, claimed, reas
     audit_record(event_type="evaluation.objection.file", actor=actor, subject=objection,
                  after={"stage": stage, "field": field, "current": str(objection.current), "claimed": str(value),
                         "owner": objection.owner_code})
+    notifications.objection_filed(objection)
     return objection
 
 
@@ -130,7 +121,7 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
     """The owning department corrects the figure (its verified value becomes the corrected one) or
     rejects the objection; a reason is required either way."""
     objection = Objection.objects.select_for_update().select_related("cycle", "participant").get(pk=objection.pk)
-    if not can_decide(actor, objection):
+    if not can_decide_objection(actor, objection):
         raise PermissionDenied("只有负责该数据的部门可以处理此异议")
     if objection.status != ObjectionStatus.OPEN:
         raise ValidationError(f"该异议已处理（{objection.get_status_display()}）")
@@ -169,17 +160,3 @@ def notify_members(enterprise_id: int, kind: str, message: str) -> None:
     Notification.objects.bulk_create([
         Notification(user_id=uid, kind=kind, message=message[:300])
         for uid in EnterpriseMembership.objects.filter(enterprise_id=enterprise_id).values_list("user_id", flat=True)])
-
-
-def objections_visible_to(user, cycle: Cycle | None = None):
-    """The bureau and leaders see every objection; a department those on its fields; a firm its own."""
-    rows = Objection.objects.select_related("participant__enterprise", "decided_by")
-    if cycle is not None:
-        rows = rows.filter(cycle=cycle)
-    if can_run_evaluation(user) or has_role(user, Role.LEADER):
-        return rows
-    if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:
-        return rows.filter(owner_code=user.org_unit.code)
-    if has_role(user, Role.ENTERPRISE):
-        return rows.filter(participant__enterprise__in=user.enterprise_memberships.values("enterprise"))
-    return rows.none()

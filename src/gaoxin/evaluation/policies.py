@@ -171,10 +171,11 @@ def history_import(*, actor, rows: list[tuple[int, int, str]], source_name: str 
     from django.core.exceptions import PermissionDenied
     from django.db import transaction
 
-    from gaoxin.accounts.permissions import can_run_evaluation
     from gaoxin.core.services import audit_record
 
-    if not can_run_evaluation(actor):
+    from .permissions import can_import_tier_history
+
+    if not can_import_tier_history(actor):
         raise PermissionDenied("只有管委会管理员或经发局人员可以导入历年等级")
     with transaction.atomic():
         keys = {(e, y) for e, y, _ in rows}

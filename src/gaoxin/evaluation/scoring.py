@@ -16,13 +16,12 @@ from django.db.models import Count, F, FloatField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from gaoxin.accounts.models import EnterpriseMembership, Role
-from gaoxin.accounts.permissions import can_run_evaluation, has_role
+from gaoxin.accounts.models import EnterpriseMembership
 from gaoxin.cases.models import Notification
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import LandKind
 
-from . import engine
+from . import engine, notifications
 from .adjustments import adjustments_frame
 from .collection import cycle_method
 from .inputs import NUMERIC
@@ -43,6 +42,7 @@ from .models import (
     ScoreRun,
     TierHistory,
 )
+from .permissions import can_approve_regrade, can_request_regrade, can_run_evaluation
 
 S = CycleStatus
 # States in which the bureau may (re)score: the first run moves ENTERPRISE_CONFIRM to SCORED.
@@ -140,7 +140,7 @@ def score_start(*, actor, cycle: Cycle, note: str = "") -> ScoreRun:
     if cycle.runs.filter(status=RunStatus.RUNNING).exists():
         raise ValidationError("已有一次测算正在进行，请等待其完成")
     if cycle.status == S.ENTERPRISE_CONFIRM:
-        cycle = cycle_transition(actor=actor, cycle=cycle, target=S.SCORED)
+        cycle = cycle_transition(actor=actor, cycle=cycle, name="SCORE")
     number = (cycle.runs.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     run = ScoreRun.objects.create(cycle=cycle, number=number, note=note.strip()[:200] or ("初评" if number == 1 else "重新测算"),
                                   method_hash=cycle.method_hash, created_by=actor)
@@ -281,7 +281,7 @@ def _notify_changes(cycle: Cycle, changed) -> int:
 
 @transaction.atomic
 def regrade_request(*, actor, participant: Participant, to_tier: str, reason: str) -> Regrade:
-    if not can_run_evaluation(actor):
+    if not can_request_regrade(actor):
         raise PermissionDenied("只有管委会管理员或经发局人员可以提出调档")
     participant = Participant.objects.select_related("cycle").get(pk=participant.pk)
     cycle = Cycle.objects.select_for_update().get(pk=participant.cycle_id)
@@ -307,11 +307,8 @@ def regrade_request(*, actor, participant: Participant, to_tier: str, reason: st
                                      to_tier=to_tier, reason=reason.strip(), requested_by=actor)
     audit_record(event_type="evaluation.regrade.request", actor=actor, subject=regrade,
                  after={"participant": participant.pk, "from": regrade.from_tier, "to": to_tier, "reason": regrade.reason})
+    notifications.regrade_requested(regrade)
     return regrade
-
-
-def can_approve_regrade(user) -> bool:
-    return has_role(user, Role.LEADER)
 
 
 @transaction.atomic
@@ -341,6 +338,7 @@ def regrade_decide(*, actor, regrade: Regrade, approve: bool, note: str = "") ->
         run.save(update_fields=["counts"])
     audit_record(event_type="evaluation.regrade.decide", actor=actor, subject=regrade,
                  before={"status": RegradeStatus.PENDING}, after={"status": regrade.status, "note": regrade.approval_note})
+    notifications.regrade_decided(regrade)
     return regrade
 
 
@@ -363,15 +361,13 @@ def release_write(*, actor, cycle: Cycle, doc_no: str, reason: str) -> Release:
 
 
 def _tier_facts(release: Release, finals: list[tuple[int, str]], members, actor) -> None:
-    """The released tier becomes the enterprise profile's `evaluation_tier` fact, which policy
-    rules and green-finance products read (benefits.md); published policies are re-matched.
-    A trial cycle's result is for reference only and is not handed on (§12.1)."""
-    from gaoxin.benefits.models import ProfileFact
-    from gaoxin.benefits.services import rematch_after_registry_change
+    """The released tier becomes the enterprise profile's `evaluation_tier` fact, which policy rules and
+    green-finance products read (benefits.md); a participant without a rated tier (T) loses an older one.
+    Written by benefits' own service, which audits it and re-matches the published policies. A trial
+    cycle's result is for reference only and is not handed on (§12.1)."""
+    from gaoxin.benefits.services import profile_facts_set
 
-    rated = [(e, t) for e, t in finals if t in "ABCD"]
-    ProfileFact.objects.filter(field="evaluation_tier", enterprise_id__in=members).delete()
-    ProfileFact.objects.bulk_create([
-        ProfileFact(enterprise_id=e, field="evaluation_tier", text=t, source=f"亩产效益评价 {release.doc_no}"[:40],
-                    as_of=timezone.localdate(), updated_by=actor) for e, t in rated], batch_size=2000)
-    rematch_after_registry_change(actor)
+    tiers = dict.fromkeys(members.values_list("enterprise_id", flat=True))
+    tiers.update((e, t) for e, t in finals if t in "ABCD")
+    profile_facts_set(facts={e: {"evaluation_tier": t} for e, t in tiers.items()}, actor=actor,
+                      source=f"亩产效益评价 {release.doc_no}"[:40])

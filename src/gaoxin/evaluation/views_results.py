@@ -13,19 +13,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import Role
 from gaoxin.core.pdf import pdf_response
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.validators import normalize_code
-from gaoxin.core.views_utils import error_text, flash_action, paginate, require
+from gaoxin.core.views_utils import add_service_errors, paginate, require
 from gaoxin.enterprises.models import Industry
 
 from . import engine, explain, objections, scoring
+from . import permissions as perms
 from .collection import cycle_method, needed_fields
+from .forms import RegradeDecideForm, RegradeRequestForm, ScoreForm, TableUploadForm
 from .method import FORMULA_FIELDS, RAW_FIELDS
 from .models import (
     TIER_NAMES,
@@ -75,19 +76,31 @@ def _changes(run: ScoreRun | None, previous: ScoreRun | None = None, limit: int 
 @require_POST
 @require(perms.can_run_evaluation)
 def score(request, pk: int):
-    cycle = get_object_or_404(Cycle, pk=pk)
-    try:
-        run = scoring.score_start(actor=request.user, cycle=cycle, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect("evaluation_cycle", pk=pk)
-    messages.success(request, f"已开始{run}，完成后可查看结果。")
-    return redirect("job_detail", pk=run.job_id)
+    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    form = ScoreForm(request.POST, auto_id="id_score_%s")
+    if form.is_valid():
+        try:
+            run = scoring.score_start(actor=request.user, cycle=cycle, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已开始{run}，完成后可查看结果。")
+            return redirect("job_detail", pk=run.job_id)
+    from .views import _detail
+
+    if cycle.status not in scoring.SCORABLE:  # the scoring form is not on the page in this state
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return _detail(request, cycle, failed={"score": form}, status=400)
 
 
 @require(perms.can_view_evaluation)
 def results(request, pk: int):
-    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    return _results(request, get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk))
+
+
+def _results(request, cycle: Cycle, failed: dict | None = None, status: int = 200):
+    """The results of a run; `failed` holds a refused re-grading request or decision with its errors."""
+    failed = failed or {}
     run = _run(cycle, request)
     rows = ScoreResult.objects.none()
     if run is not None:
@@ -107,10 +120,16 @@ def results(request, pk: int):
     page, query = paginate(request, rows)
     method = cycle_method(cycle)
     can_run = perms.can_run_evaluation(request.user)
+    request_failed, decide_failed = failed.get("request"), failed.get("decide")
     return render(request, "evaluation/results.html", {
         "cycle": cycle, "run": run, "page": page, "query": query, "can_run": can_run,
-        "can_regrade": can_run and cycle.status in scoring.REGRADABLE and run == cycle.current_run,
-        "can_approve": scoring.can_approve_regrade(request.user),
+        "can_regrade": perms.can_request_regrade(request.user) and cycle.status in scoring.REGRADABLE
+        and run == cycle.current_run,
+        "can_approve": perms.can_approve_regrade(request.user),
+        "request_pk": request_failed[0] if request_failed else None,
+        "request_form": request_failed[1] if request_failed else None,
+        "decide_pk": decide_failed[0] if decide_failed else None,
+        "decide_form": decide_failed[1] if decide_failed else None,
         "indicator_ids": method.indicator_ids(),
         "runs": ScoreRun.objects.filter(cycle=cycle).order_by("-number")[:20],
         "changes": _changes(run),
@@ -118,29 +137,45 @@ def results(request, pk: int):
             "participant__enterprise", "requested_by", "approver")[:50],
         "industries": Industry.objects.filter(section__in=("B", "C", "D")).order_by("code"),
         "tiers": TIER_NAMES,
-    })
+    }, status=status)
+
+
+def _back_to_results(request, pk: int):
+    return redirect(f"{reverse('evaluation_results', args=[pk])}?{request.GET.urlencode()}")
 
 
 @require_POST
-@require(perms.can_run_evaluation)
+@require(perms.can_request_regrade)
 def regrade_request(request, pk: int, participant_id: int):
-    participant = get_object_or_404(Participant, pk=participant_id, cycle_id=pk)
-    flash_action(request, lambda: scoring.regrade_request(actor=request.user, participant=participant,
-                                                          to_tier=request.POST.get("to_tier", ""),
-                                                          reason=request.POST.get("reason", "")),
-                 f"已提出对{participant.enterprise.name}的调档申请，待领导审批。")
-    return redirect("evaluation_results", pk=pk)
+    participant = get_object_or_404(Participant.objects.select_related("cycle__current_run", "enterprise"),
+                                    pk=participant_id, cycle_id=pk)
+    form = RegradeRequestForm(request.POST, auto_id=f"id_rg{participant.pk}_%s")
+    if form.is_valid():
+        try:
+            scoring.regrade_request(actor=request.user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已提出对{participant.enterprise.name}的调档申请，待领导审批。")
+            return _back_to_results(request, pk)
+    return _results(request, participant.cycle, failed={"request": (participant.pk, form)}, status=400)
 
 
 @require_POST
-@require(scoring.can_approve_regrade)
+@require(perms.can_approve_regrade)
 def regrade_decide(request, pk: int, regrade_id: int):
-    regrade = get_object_or_404(Regrade, pk=regrade_id, cycle_id=pk)
-    approve = request.POST.get("approve") == "1"
-    flash_action(request, lambda: scoring.regrade_decide(actor=request.user, regrade=regrade, approve=approve,
-                                                         note=request.POST.get("note", "")),
-                 "已批准调档。" if approve else "已退回调档申请。")
-    return redirect("evaluation_results", pk=pk)
+    regrade = get_object_or_404(Regrade.objects.select_related("cycle__current_run"), pk=regrade_id, cycle_id=pk)
+    form = RegradeDecideForm(request.POST, auto_id=f"id_rd{regrade.pk}_%s")
+    if form.is_valid():
+        approve = form.cleaned_data["approve"]
+        try:
+            scoring.regrade_decide(actor=request.user, regrade=regrade, approve=approve, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已批准调档。" if approve else "已退回调档申请。")
+            return _back_to_results(request, pk)
+    return _results(request, regrade.cycle, failed={"decide": (regrade.pk, form)}, status=400)
 
 
 def published(cycle: Cycle) -> tuple[Release | None, ScoreRun | None]:
@@ -210,11 +245,9 @@ def public_notice_print(request, pk: int):
 # --- report card --------------------------------------------------------------------------
 
 def _card_access(request, cycle: Cycle, participant: Participant) -> None:
-    if perms.can_view_evaluation(request.user):
-        return
-    if objections.is_member(request.user, participant) and cycle.status in NOTICE_STATES:
-        return
-    raise PermissionDenied("只能查看本企业已公示的评价结果")
+    """Another firm's card, or one's own before the notice, is not there for this user (404)."""
+    if not perms.can_view_report_card(request.user, cycle, participant):
+        raise Http404("评价报告不存在或尚未公示")
 
 
 def _what_ifs(run: ScoreRun, method, uscc: str, indicator_ids: list[str]) -> list[str]:
@@ -289,12 +322,8 @@ def report_card(request, pk: int, participant_id: int):
 
 # --- release list, policies, zone summary ------------------------------------------------------
 
-def can_export_release(user) -> bool:
-    return perms.can_run_evaluation(user) or perms.has_role(user, Role.LEADER)
-
-
 @require_POST
-@require(can_export_release)
+@require(perms.can_export_release)
 def release_export(request, pk: int, version: int):
     release = get_object_or_404(Release, cycle_id=pk, version=version)
     job = job_enqueue(kind="evaluation_release_list", actor=request.user, task=release_list_task, args=(release.pk,))
@@ -304,22 +333,21 @@ def release_export(request, pk: int, version: int):
 @require(perms.can_view_evaluation)
 def policy_list(request):
     return render(request, "evaluation/policies.html", {
-        "policies": TierPolicy.objects.all(), "can_edit": perms.has_role(request.user, Role.ZONE_ADMIN)})
+        "policies": TierPolicy.objects.all(), "can_edit": perms.can_edit_tier_policies(request.user)})
 
 
 @require(perms.can_view_evaluation)
 def tier_history(request):
     """历年等级: released and imported tiers per year; the bureau imports years before Gaoxin."""
+    form = TableUploadForm(label="历年等级文件")
     if request.method == "POST":
-        if not perms.can_run_evaluation(request.user):
+        if not perms.can_import_tier_history(request.user):
             raise PermissionDenied("只有管委会管理员或经发局人员可以导入历年等级")
-        upload = request.FILES.get("file")
-        if upload is None or not upload.name.lower().endswith((".xlsx", ".csv")):
-            messages.error(request, "请选择 .xlsx 或 .csv 文件")
-            return redirect("evaluation_history")
-        job = job_enqueue(kind="evaluation_history_import", actor=request.user, task=import_history_task,
-                          input_file=upload)
-        return redirect("job_detail", pk=job.pk)
+        form = TableUploadForm(request.POST, request.FILES, label="历年等级文件")
+        if form.is_valid():
+            job = job_enqueue(kind="evaluation_history_import", actor=request.user, task=import_history_task,
+                              input_file=form.cleaned_data["file"])
+            return redirect("job_detail", pk=job.pk)
     rows = (TierHistory.objects.values("year", "source", "tier").annotate(n=Count("id")).order_by("-year", "source", "tier"))
     years: dict[tuple[int, str], dict[str, int]] = {}
     for r in rows:
@@ -327,7 +355,8 @@ def tier_history(request):
     return render(request, "evaluation/history.html", {
         "years": [(y, "本平台发布" if src == "released" else "导入", [counts.get(t, 0) for t in TIER_NAMES])
                   for (y, src), counts in years.items()],
-        "tiers": TIER_NAMES, "can_import": perms.can_run_evaluation(request.user)})
+        "tiers": TIER_NAMES, "can_import": perms.can_import_tier_history(request.user), "form": form},
+        status=400 if form.is_bound else 200)
 
 
 def _release_frames() -> list[tuple[Release, pl.DataFrame]]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.accounts import permissions as perms
 from gaoxin.assist import permissions as assist_perms
 from gaoxin.core import permissions as core_perms
+from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.stations import permissions as station_perms
 
 
@@ -25,9 +26,9 @@ def navigation(request):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
     if station_perms.can_view_stations(user):
         items.append((_("驿站"), reverse("station_index"), "stations"))
-    if perms.can_view_evaluation(user):
+    if evaluation_perms.can_view_evaluation(user):
         items.append((_("亩产评价"), reverse("evaluation_index"), "evaluation"))
-    elif user.role == "enterprise":
+    elif evaluation_perms.can_report_evaluation_data(user):
         items.append((_("亩产填报"), reverse("evaluation_my_report"), "evaluation"))
     if core_perms.can_use_deadline_calculator(user):
         items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))

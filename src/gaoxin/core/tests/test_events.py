@@ -22,7 +22,7 @@ def _literal_event_types() -> set[str]:
 
 
 def test_the_scan_finds_event_types():
-    assert {"case.submitted", "calendar.day_set", "evaluation.cycle.transition"} <= _literal_event_types()
+    assert {"case.submitted", "calendar.day_set", "evaluation.cycle.create"} <= _literal_event_types()
 
 
 @pytest.mark.parametrize("event_type", sorted(_literal_event_types()))

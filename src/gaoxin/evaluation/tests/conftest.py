@@ -64,11 +64,11 @@ def confirming(admin_user, firms, tax_unit, stats_unit):
     """A cycle at 企业核实确认 with every firm's tax and sales verified."""
     cycle = services.cycle_create(actor=admin_user, data_year=2025, name="2025年度亩产效益综合评价")
     services.participants_populate(actor=admin_user, cycle=cycle)
-    for target in (S.SCOPE_CONFIRMED, S.COLLECTING):
-        cycle = services.cycle_transition(actor=admin_user, cycle=cycle, target=target)
+    for name in ("CONFIRM_SCOPE", "START_COLLECTION"):
+        cycle = services.cycle_transition(actor=admin_user, cycle=cycle, name=name)
     supply(cycle, admin_user, tax_unit, firms)
-    for target in (S.DEPT_REVIEW, S.ENTERPRISE_CONFIRM):
-        cycle = services.cycle_transition(actor=admin_user, cycle=cycle, target=target)
+    for name in ("START_REVIEW", "REQUEST_CONFIRMATION"):
+        cycle = services.cycle_transition(actor=admin_user, cycle=cycle, name=name)
     return Cycle.objects.get(pk=cycle.pk)
 
 

@@ -1,5 +1,6 @@
 """Shared steps for the cycle tests: walk the state machine the way the bureau does, scoring
-through a real run and letting the public-notice window pass."""
+through a real run and letting the public-notice window pass. `walk` names the states to reach;
+each step is the table's transition from the current state to the next one named."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from gaoxin.evaluation import scoring, services
 from gaoxin.evaluation.models import Cycle, CycleStatus
+from gaoxin.evaluation.workflow import transition_to
 
 S = CycleStatus
 DOC = "济高新管发〔2026〕4号"
@@ -34,5 +36,7 @@ def walk(cycle, actor, *targets):
         kwargs = {"doc_no": DOC} if target in (S.APPROVED_FOR_NOTICE, S.RELEASED) else {}
         if target == S.AMENDED:
             kwargs["reason"] = "税务局更正一家企业的税收数据"
-        cycle = services.cycle_transition(actor=actor, cycle=cycle, target=target, **kwargs)
+        name = transition_to(cycle.status, target)
+        assert name, f"the table has no step from {cycle.status} to {target}"
+        cycle = services.cycle_transition(actor=actor, cycle=cycle, name=name, **kwargs)
     return cycle

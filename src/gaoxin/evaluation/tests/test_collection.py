@@ -36,8 +36,8 @@ def firms(db):
 def cycle(admin_user, firms):
     cycle = services.cycle_create(actor=admin_user, data_year=2025, name="2025年度评价")
     services.participants_populate(actor=admin_user, cycle=cycle)
-    for target in (S.SCOPE_CONFIRMED, S.COLLECTING):
-        cycle = services.cycle_transition(actor=admin_user, cycle=cycle, target=target)
+    for name in ("CONFIRM_SCOPE", "START_COLLECTION"):
+        cycle = services.cycle_transition(actor=admin_user, cycle=cycle, name=name)
     return cycle
 
 

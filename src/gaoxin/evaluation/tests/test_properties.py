@@ -121,7 +121,7 @@ def test_random_zone_is_scored_consistently(rows):
     assert ranked["uscc"].to_list() == spec_order(res.to_dicts(), METHOD)
 
     # The tie path is exercised in every example: the exact twins share a rounded total.
-    neighbours = list(zip(ranked.to_dicts(), ranked.to_dicts()[1:]))
+    neighbours = list(zip(ranked.to_dicts(), ranked.to_dicts()[1:], strict=False))
     deciders = [deciding_key(a, b, METHOD) for a, b in neighbours]
     assert any(d != "total" for d in deciders)
     for d in set(deciders):

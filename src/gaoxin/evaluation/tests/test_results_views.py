@@ -126,10 +126,10 @@ def test_other_departments_neither_see_nor_decide(client, enterprise_user, confi
                                   evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
     login(client, stats_officer)
     assert firms[OWN].name not in client.get(reverse("evaluation_objections", args=[confirming.pk])).content.decode()
-    client.post(reverse("evaluation_objection_decide", args=[confirming.pk, o.pk]),
-                {"decision": "correct", "reason": "越权"})
-    assert Objection.objects.get().status == "OPEN"
-    assert client.get(reverse("evaluation_evidence", args=[confirming.pk, o.pk])).status_code == 403
+    refused = client.post(reverse("evaluation_objection_decide", args=[confirming.pk, o.pk]),
+                          {"decision": "correct", "reason": "越权"})
+    assert refused.status_code == 404 and Objection.objects.get().status == "OPEN"  # not theirs: not there
+    assert client.get(reverse("evaluation_evidence", args=[confirming.pk, o.pk])).status_code == 404
 
 
 def test_public_notice_is_open_to_all_only_once_published(client, admin_user, scored, firms):
@@ -152,7 +152,7 @@ def test_report_card_for_the_firm_after_notice_only(client, admin_user, enterpri
     login(client, enterprise_user)
     own = own_participant(scored, firms)
     url = reverse("evaluation_card", args=[scored.pk, own.pk])
-    assert client.get(url).status_code == 403  # scored, not yet published
+    assert client.get(url).status_code == 404  # scored, not yet published
     cycle = walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
     text = client.get(url).content.decode()
     assert "B类（支持发展类）" in text and "第3名（共10家）" in text and "I1 单位用地税收" in text
@@ -161,7 +161,7 @@ def test_report_card_for_the_firm_after_notice_only(client, admin_user, enterpri
     mine = client.get(reverse("evaluation_report", args=[cycle.pk])).content.decode()
     assert url in mine  # listed among the firm's reports
     other = cycle.participants.get(enterprise=firms[0])
-    assert client.get(reverse("evaluation_card", args=[cycle.pk, other.pk])).status_code == 403
+    assert client.get(reverse("evaluation_card", args=[cycle.pk, other.pk])).status_code == 404
     printable = client.get(url, {"format": "print"}).content.decode()
     assert '<meta charset="utf-8">' in printable and "近三年趋势" in printable
 

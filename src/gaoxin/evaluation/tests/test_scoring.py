@@ -50,7 +50,7 @@ def tiers(run):
 # --- scoring runs -----------------------------------------------------------------------
 
 def test_first_run_moves_to_scored_freezes_the_method_and_stores_hashes_and_results(admin_user, confirming, firms):
-    before = {k: events(k) for k in ("evaluation.cycle.transition", "evaluation.score.start", "evaluation.score.finish")}
+    before = {k: events(k) for k in ("evaluation.cycle.score", "evaluation.score.start", "evaluation.score.finish")}
     run = score(confirming, admin_user)
     cycle = Cycle.objects.get(pk=confirming.pk)
     assert cycle.status == S.SCORED and cycle.current_run == run and len(cycle.method_hash) == 64
@@ -211,7 +211,7 @@ def test_the_notice_window_counts_configured_days(admin_user, in_notice):
     assert (start, end) == (dt.date(2025, 9, 30), dt.date(2025, 10, 13))
     assert services.notice_window(cycle, dt.date(2025, 10, 4))[0] == dt.date(2025, 10, 9)
     with pytest.raises(ValidationError, match="期满后"):
-        services.cycle_transition(actor=admin_user, cycle=in_notice, target=S.OBJECTION_RESOLUTION)
+        services.cycle_transition(actor=admin_user, cycle=in_notice, name="RESOLVE_OBJECTIONS")
 
 
 def test_a_late_objection_is_refused(enterprise_user, in_notice, firms):
@@ -234,7 +234,7 @@ def test_an_upheld_objection_rescoring_the_group_moves_two_firms_and_tells_both(
     objections.objection_decide(actor=tax_officer, objection=o, correct=True, reason="核实属实")
     cycle = walk(Cycle.objects.get(pk=in_notice.pk), admin_user, S.OBJECTION_RESOLUTION)
     with pytest.raises(ValidationError, match="尚未重新测算"):
-        services.cycle_transition(actor=admin_user, cycle=cycle, target=S.RELEASED, doc_no=DOC)
+        services.cycle_transition(actor=admin_user, cycle=cycle, name="RELEASE", doc_no=DOC)
     second = score(cycle, admin_user, note="异议更正后重新测算")
     changes = list(scoring.tier_changes(second, first))
     assert {(c.participant.enterprise_id, c.old_tier, c.final_tier) for c in changes} == {
@@ -266,7 +266,7 @@ def test_release_waits_for_open_objections(admin_user, enterprise_user, in_notic
                               field="tax_wan", claimed="1100", reason="x", evidence=evidence())
     cycle = walk(Cycle.objects.get(pk=in_notice.pk), admin_user, S.OBJECTION_RESOLUTION)
     with pytest.raises(ValidationError, match="异议待部门处理"):
-        services.cycle_transition(actor=admin_user, cycle=cycle, target=S.RELEASED, doc_no=DOC)
+        services.cycle_transition(actor=admin_user, cycle=cycle, name="RELEASE", doc_no=DOC)
 
 
 def test_an_amendment_releases_version_two_and_keeps_version_one(admin_user, in_notice, firms, tax_unit):
@@ -292,7 +292,7 @@ def test_a_regrade_needs_a_reason_and_a_leaders_approval_and_survives_rescoring(
     regrade = scoring.regrade_request(actor=admin_user, participant=p, to_tier="C", reason="受疫情停产三个月，经领导小组研究")
     with pytest.raises(ValidationError, match="待领导审批"):
         services.cycle_transition(actor=admin_user, cycle=Cycle.objects.get(pk=confirming.pk),
-                                  target=S.APPROVED_FOR_NOTICE, doc_no=DOC)
+                                  name="APPROVE", doc_no=DOC)
     with pytest.raises(PermissionDenied):
         scoring.regrade_decide(actor=admin_user, regrade=regrade, approve=True)
     assert tiers(run)[firms[9].pk] == "D"

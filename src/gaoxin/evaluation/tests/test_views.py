@@ -43,12 +43,14 @@ def test_admin_creates_populates_flags_and_confirms(admin_client):
     admin_client.post(reverse("evaluation_flag", args=[cycle.pk, row.pk]), {"participating": "0", "reason": "停产"})
     row.refresh_from_db()
     assert (row.participating, row.t_reason) == (False, "停产")
-    admin_client.post(reverse("evaluation_transition", args=[cycle.pk]), {"target": "SCOPE_CONFIRMED"})
+    admin_client.post(reverse("evaluation_transition", args=[cycle.pk]), {"name": "CONFIRM_SCOPE"})
     html = admin_client.get(reverse("evaluation_cycle", args=[cycle.pk])).content.decode()
     assert "参评名单确认" in html and "按企业档案生成参评名单" not in html and "列为不参评</button>" not in html
-    assert 'value="COLLECTING"' in html
-    bad = admin_client.post(reverse("evaluation_transition", args=[cycle.pk]), {"target": "RELEASED"}, follow=True)
-    assert "不能从“参评名单确认”转为“正式发布”" in bad.content.decode()
+    assert 'value="START_COLLECTION"' in html and "开始数据采集</button>" in html
+    bad = admin_client.post(reverse("evaluation_transition", args=[cycle.pk]), {"name": "RELEASE", "doc_no": "x"},
+                            follow=True)
+    assert bad.status_code == 400 and "“参评名单确认”状态下不能“正式发布”" in bad.content.decode()
+    assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.SCOPE_CONFIRMED
 
 
 def test_create_errors_name_the_field(admin_client):
@@ -64,8 +66,9 @@ def test_leader_reads_only_and_others_are_refused(leader_client, clerk_client, o
     assert leader_client.post(reverse("evaluation_populate", args=[cycle.pk])).status_code == 403
     for client in (clerk_client, officer_client, enterprise_client):
         assert client.get(reverse("evaluation_index")).status_code == 403
-        assert client.post(reverse("evaluation_transition", args=[cycle.pk]), {"target": "SCOPE_CONFIRMED"}).status_code == 403
-    assert not AuditEvent.objects.filter(event_type="evaluation.cycle.transition").exists()
+        assert client.post(reverse("evaluation_transition", args=[cycle.pk]), {"name": "CONFIRM_SCOPE"}).status_code == 403
+    assert not AuditEvent.objects.filter(event_type__startswith="evaluation.cycle.").exclude(
+        event_type="evaluation.cycle.create").exists()
 
 
 def test_flagging_a_row_of_another_cycle_is_not_found(admin_client, admin_user, cycle):
@@ -100,14 +103,18 @@ def test_api_reads_and_moves_cycles(admin_client, leader_client, clerk_client, a
     services.participants_populate(actor=admin_user, cycle=cycle)
     listed = leader_client.get("/api/v1/evaluation-cycles/").json()
     assert listed["count"] == 1 and listed["results"][0]["participants"] == 2
-    assert listed["results"][0]["allowed_targets"] == ["SCOPE_CONFIRMED"]
+    assert listed["results"][0]["transitions"] == []  # a leader reads along
+    mine = admin_client.get(f"/api/v1/evaluation-cycles/{cycle.pk}/").json()
+    assert mine["transitions"] == [{"name": "CONFIRM_SCOPE", "label": "确认参评名单", "target": "SCOPE_CONFIRMED"}]
     rows = leader_client.get(f"/api/v1/evaluation-cycles/{cycle.pk}/participants/").json()
     assert {r["group"] for r in rows["results"]} == {"ABOVE"} and rows["count"] == 2
     url = f"/api/v1/evaluation-cycles/{cycle.pk}/transition/"
-    assert leader_client.post(url, {"target": "SCOPE_CONFIRMED"}).status_code == 403
+    assert leader_client.post(url, {"name": "CONFIRM_SCOPE"}).status_code == 403
     assert clerk_client.get("/api/v1/evaluation-cycles/").status_code == 403
-    bad = admin_client.post(url, {"target": "RELEASED"})
-    assert bad.status_code == 400 and "不能从" in bad.json()["detail"][0]
-    moved = admin_client.post(url, {"target": "SCOPE_CONFIRMED"})
+    bad = admin_client.post(url, {"name": "RELEASE", "doc_no": "x"})
+    assert bad.status_code == 400 and "不能“正式发布”" in bad.json()["detail"][0]
+    by_target = admin_client.post(url, {"target": "SCOPE_CONFIRMED"})  # the old verb: no target states any more
+    assert by_target.status_code == 400 and by_target.json() == {"name": ["未知操作"]}
+    moved = admin_client.post(url, {"name": "CONFIRM_SCOPE"})
     assert moved.status_code == 200 and moved.json()["status"] == "SCOPE_CONFIRMED"
     assert "/api/v1/evaluation-cycles/" in admin_client.get("/api/schema/").content.decode()
