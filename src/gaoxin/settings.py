@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "gaoxin.accounts.security.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gaoxin.core.middleware.HtmxVaryMiddleware",
     # Must be last: turns repeated failed log-ins into a lock-out.
     "axes.middleware.AxesMiddleware",
 ]

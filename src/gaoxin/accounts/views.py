@@ -33,7 +33,10 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "您已安全退出。")
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -57,19 +60,26 @@ def _safe_next(request) -> str:
     return ""
 
 
-def _too_many_attempts(request) -> bool:
-    """Registration attempts per client address and hour (settings.GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR):
-    bounds both bulk sign-ups and probing which phones or ID numbers are registered."""
+def _attempts_key(request) -> str:
     from axes.helpers import get_client_ip_address
 
-    key = f"gaoxin:register:{get_client_ip_address(request) or 'unknown'}"
+    return f"gaoxin:register:{get_client_ip_address(request) or 'unknown'}"
+
+
+def _too_many_attempts(request) -> bool:
+    """Registration attempts per client address and hour (settings.GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR):
+    bounds both bulk sign-ups and probing which phones or ID numbers are registered. Only attempts that reach
+    the registration count — a person correcting a mistyped ID number is not locked out."""
+    return (cache.get(_attempts_key(request)) or 0) >= settings.GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR
+
+
+def _count_attempt(request) -> None:
+    key = _attempts_key(request)
     cache.add(key, 0, timeout=3600)
     try:
-        attempts = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=3600)
-        attempts = 1
-    return attempts > settings.GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR
 
 
 @login_not_required
@@ -84,6 +94,7 @@ def register(request):
             return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request),
                                                               "throttled": True}, status=429)
         if form.is_valid():
+            _count_attempt(request)
             data = form.cleaned_data
             try:
                 user = services.user_register_citizen(full_name=data["full_name"], id_number=data["id_number"],

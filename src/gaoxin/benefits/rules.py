@@ -26,6 +26,8 @@ from decimal import Decimal, InvalidOperation
 
 import polars as pl
 
+from gaoxin.enterprises.industries import SECTIONS
+
 from .fields import FIELDS
 
 NUMBER = pl.Decimal(28, 6)
@@ -53,9 +55,17 @@ _WORDS = [(r"\bhas\('([^']+)'\)", r"具有“\1”"), (r">=", "≥"), (r"<=", "�
           (r"\bnot\b", "非"), (r"\bTrue\b", "是"), (r"\bFalse\b", "否"), (r"\bif\b", "当"), (r"\belse\b", "否则")]
 
 
+def _list_words(items: str, names: dict[str, str]) -> str:
+    """A list literal ['A', 'B'] reads as “A”、“B”; codes with a name (industry sections) by their names."""
+    values = [a or b or c for a, b, c in re.findall(r"'([^']*)'|\"([^\"]*)\"|([-\d.]+)", items)]
+    return "、".join(f"“{names.get(v, v)}”" for v in values)
+
+
 def humanize(text: str) -> str:
-    """A condition in plain Chinese for enterprises: field names become their labels."""
-    out = re.sub(r"\b[a-z_][a-z0-9_]*\b", lambda m: FIELDS[m.group(0)].label if m.group(0) in FIELDS else m.group(0), text)
+    """A condition in plain Chinese for enterprises: field names become their labels, lists their items."""
+    names = SECTIONS if "industry_section" in text else {}
+    out = re.sub(r"\[([^\]]*)\]", lambda m: _list_words(m.group(1), names), text)
+    out = re.sub(r"\b[a-z_][a-z0-9_]*\b", lambda m: FIELDS[m.group(0)].label if m.group(0) in FIELDS else m.group(0), out)
     for pattern, replacement in _WORDS:
         out = re.sub(pattern, replacement, out)
     return out

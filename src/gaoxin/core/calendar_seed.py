@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-SOURCE = "chinesecalendar 国务院办公厅节假日安排通知"
+SOURCE = "国务院办公厅历年节假日安排通知（系统预置）"
 
 
 def package_days(first_year: int = 2004, last_year: int = 2026):

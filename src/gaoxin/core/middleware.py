@@ -7,6 +7,7 @@ import uuid
 from urllib.parse import unquote_to_bytes
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
+from django.utils.cache import patch_vary_headers
 
 from .context import request_context
 
@@ -93,3 +94,16 @@ class ControlCharacterMiddleware:
         from django.core.exceptions import BadRequest
 
         return bad_request(request, BadRequest("请求地址中含有不允许的控制字符，请检查后重试。"))
+
+
+class HtmxVaryMiddleware:
+    """Pages answer htmx with a fragment and browsers with the whole page at the same address: every
+    response varies on HX-Request, so the Back button never shows a cached fragment as the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_vary_headers(response, ("HX-Request",))
+        return response

@@ -158,6 +158,7 @@ def route_key(path: str, resolve) -> tuple:
 class WalkResult:
     who: str
     visited: dict[str, int] = field(default_factory=dict)  # url -> status
+    html: set[str] = field(default_factory=set)  # the visited urls that answered a page (not a file)
     findings: list[Finding] = field(default_factory=list)
     nav: list[str] = field(default_factory=list)
 
@@ -193,6 +194,7 @@ def walk(fetch, *, who: str, start: str = "/", depth: int = 2, per_kind: int = 2
         elif logged_in and urlsplit(final).path == login_path and url != login_path:
             problems.append("已登录用户被送回登录页（链接不应显示）")
         elif page.status == 200 and page.is_html:
+            result.html.add(url)
             parsed = parse(page.text)
             text = " ".join(parsed.chunks)
             if not CJK.search(text):

@@ -6,13 +6,16 @@ fit the screen and keep the navigation usable."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import resolve
+from playwright.sync_api import expect
 
 from gaoxin.demo import DEMO_LOGINS, DEMO_PASSWORD, DEPARTMENTS
 
 from .demo_site import Visitor, served_demo
-from .demo_walk import walk
+from .demo_walk import route_key, walk
 from .vocabulary import internal_codes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.demo]
@@ -70,34 +73,69 @@ def test_the_walk_covers_the_rooms(walks):
           f"{len(visited)} distinct pages, {len(WHO)} visitors")
 
 
-@pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
-def test_navigation_pages_fit_the_screen(browser, demo_site, walks, width, height):
-    """Each account's home and navigation pages at a phone's and a desktop's width: nothing wider than the
-    screen (a phone must not scroll sideways), and the navigation can be opened and used."""
+def _overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def _session(browser, demo_site, who, width, height, large=False):
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height},
+                                  is_mobile=width < 500, has_touch=width < 500)
+    if large:
+        context.add_cookies([{"name": "gx_large_text", "value": "1", "url": demo_site.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    if who:
+        page.goto(f"{demo_site.url}/accounts/login/")
+        page.get_by_label("用户名").fill(who)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{demo_site.url}/")
+    return context, page
+
+
+def _distinct_pages(walks) -> dict[str, list[str]]:
+    """Per printed account, the HTML pages its walk opened whose kind (route) no earlier account covered."""
+    seen, plan = set(), {}
+    for who in IN_BROWSER:
+        plan[who] = []
+        for url in walks[who].visited:
+            kind = route_key(url, resolve)
+            if url in walks[who].html and kind not in seen:
+                seen.add(kind)
+                plan[who].append(url)
+    return plan
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal-text", "large-text"])
+def test_every_page_fits_a_phone(browser, demo_site, walks, large):
+    """Every kind of page the walk opened, at a phone's width (390 px) and in large-text mode: nothing is wider
+    than the screen (tables scroll inside themselves), and the navigation opens and can be used."""
+    problems = []
+    for who, urls in _distinct_pages(walks).items():
+        context, page = _session(browser, demo_site, who, 390, 844, large=large)
+        try:
+            for url in ["/", *urls]:
+                page.goto(demo_site.url + url)
+                if (overflow := _overflow(page)) > 1:
+                    problems.append(f"[{who or '访客'}] {url} 宽出屏幕 {overflow}px")
+            page.goto(demo_site.url + "/")
+            page.locator(".navbar-toggler").click()
+            expect(page.locator("#gx-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+            expect(page.locator("#gx-nav .nav-link").first).to_be_visible()
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_navigation_pages_fit_a_desktop(browser, demo_site, walks):
     problems = []
     for who in IN_BROWSER:
-        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height},
-                                      is_mobile=width < 500, has_touch=width < 500)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        context, page = _session(browser, demo_site, who, 1280, 900)
         try:
-            if who:
-                page.goto(f"{demo_site.url}/accounts/login/")
-                page.get_by_label("用户名").fill(who)
-                page.get_by_label("密码").fill(DEMO_PASSWORD)
-                page.get_by_role("button", name="登录").click()
-                page.wait_for_url(f"{demo_site.url}/")
-            for path in ["/", *[p for p in walks[who].nav if p.startswith("/")]]:
-                page.goto(demo_site.url + path)
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                if overflow > 1:
-                    problems.append(f"[{who or '访客'}] {path} 宽出屏幕 {overflow}px（{width}px）")
-            page.goto(demo_site.url + "/")
-            toggler = page.locator(".navbar-toggler")
-            if toggler.is_visible():
-                toggler.click()
-            first = page.locator("nav .nav-link").first
-            first.wait_for(state="visible")
+            for url in ["/", *[p for p in walks[who].nav if p.startswith("/")]]:
+                page.goto(demo_site.url + url)
+                if (overflow := _overflow(page)) > 1:
+                    problems.append(f"[{who or '访客'}] {url} 宽出屏幕 {overflow}px")
         finally:
             context.close()
     assert not problems, "\n".join(problems)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions as perms
+from gaoxin.accounts.models import Role
 from gaoxin.assist import permissions as assist_perms
 from gaoxin.core import permissions as core_perms
 from gaoxin.evaluation import permissions as evaluation_perms
@@ -40,5 +41,12 @@ def navigation(request):
         items.append((_("审计日志"), reverse("audit_list"), "audit"))
     from gaoxin.cases.models import Notification
 
+    if perms.has_role(user, Role.ENTERPRISE) and not perms.enterprises_visible_to(user).exists():
+        # A person without a bound firm (a founder): only what serves them, not empty firm pages.
+        items = [item for item in items if item[2] not in FIRM_ONLY]
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {"nav_items": items, "large_text": large, "unread_notifications": unread}
+
+
+# Navigation of an enterprise user that needs a bound firm.
+FIRM_ONLY = frozenset({"enterprises", "policies", "appeals", "assist", "evaluation"})

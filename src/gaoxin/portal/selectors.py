@@ -28,8 +28,9 @@ def public_notices(limit: int | None = None) -> list[Notice]:
     notices = []
     for cycle in public_cycles()[:limit] if limit else public_cycles():
         on_notice = cycle.status in (CycleStatus.PUBLIC_NOTICE, CycleStatus.OBJECTION_RESOLUTION)
+        name = str(cycle) if "亩产" in str(cycle) else f"{cycle}亩产效益综合评价"
         notices.append(Notice(
-            kind="亩产效益评价", title=f"{cycle}亩产效益综合评价结果{'公示' if on_notice else '公告'}",
+            kind="亩产效益评价", title=f"{name}结果{'公示' if on_notice else '公告'}",
             url=reverse("evaluation_notice", args=[cycle.pk]), on=cycle.notice_end if on_notice else None,
             note="试评价，结果仅供参考" if cycle.trial else ("公示期内可提出异议" if on_notice else "已正式发布")))
     rows = publicity_by_policy()

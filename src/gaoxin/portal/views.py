@@ -79,6 +79,9 @@ _CARDS = {
 }
 
 
+# Cards of an enterprise user that need a bound firm (a founder without one does not see them).
+FIRM_ONLY_CARDS = frozenset({"enterprise_index", "my_policies", "appeal_index", "order_index", "evaluation_my_report"})
+
 _QUEUE_URLS = {"case_intake_queue": "intake", "case_review_queue": "review", "case_mine": "mine",
                "case_at_risk": "at_risk"}
 
@@ -94,12 +97,13 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return public_home(request)
-    cards = [(t, d, _url(u)) for t, d, u in _CARDS.get(user.role, [])]
     stats = {}
     if perms.is_staff_role(user):
         stats["enterprises"] = enterprises_visible_to(user).count()
     else:
         stats["my_enterprises"] = list(enterprises_visible_to(user).values("id", "name"))
+    firmless = "my_enterprises" in stats and not stats["my_enterprises"]
+    cards = [(t, d, _url(u)) for t, d, u in _CARDS.get(user.role, []) if not (firmless and u in FIRM_ONLY_CARDS)]
     citizen = not stats.get("my_enterprises") and case_perms.can_apply_as_citizen(user)
     return render(request, "portal/home.html", {
         "cards": cards, "stats": stats, "citizen": citizen,

@@ -75,14 +75,21 @@ def test_taken_phone_or_id_number_gives_one_answer_that_names_neither(db):
 
 
 def test_registration_attempts_are_throttled_per_address(db, settings):
+    """Attempts that reach the registration count (probing which ID numbers are taken); a person correcting a
+    mistyped ID number does not use them up."""
     settings.GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR = 2
+    UserFactory(username="13900000000", phone="13900000000", id_number=ID_NUMBER)
     client = Client(REMOTE_ADDR="10.9.9.9")
-    client.post(URL, form(id_number="110105194912310021"))
-    client.post(URL, form(id_number="110105194912310021"))
-    blocked = client.post(URL, form())
+    for _ in range(5):  # a typo in the check digit, five times
+        assert client.post(URL, form(id_number=ID_NUMBER[:-1] + "0" if ID_NUMBER[-1] != "0" else ID_NUMBER[:-1] + "1",
+                                     phone="13907320002")).status_code == 200
+    client.post(URL, form(phone="13907320002"))  # the ID number is taken: counted
+    client.post(URL, form(phone="13907320003"))
+    blocked = client.post(URL, form(phone="13907320004"))
     assert blocked.status_code == 429 and 'data-testid="register-throttled"' in blocked.content.decode()
-    assert not User.objects.exists()
-    assert Client(REMOTE_ADDR="10.9.9.8").post(URL, form()).status_code == 302
+    assert User.objects.count() == 1
+    other = "43030219900315203" + id_check_char("43030219900315203")
+    assert Client(REMOTE_ADDR="10.9.9.8").post(URL, form(id_number=other)).status_code == 302
 
 
 def test_log_in_page_links_to_registration(db):

@@ -46,6 +46,10 @@ def test_policy_awards_on_notice_are_listed_publicly(client, own_enterprise, adm
 @pytest.mark.parametrize("role", [r for r in _CARDS])
 def test_every_home_card_opens_for_its_role(client, role, department):
     user = UserFactory(role=role, org_unit=department if role == Role.DEPT_OFFICER else None)
+    if role == Role.ENTERPRISE:
+        from gaoxin.enterprises.tests.factories import EnterpriseFactory
+
+        user.enterprise_memberships.create(enterprise=EnterpriseFactory())
     client.force_login(user)
     html = client.get("/").content.decode()
     assert "建设中" not in html
@@ -66,3 +70,23 @@ def test_a_founder_without_a_firm_is_shown_the_way_to_start_one(client):
     client.force_login(founder)
     html = client.get("/").content.decode()
     assert 'data-testid="founder-next-step"' in html and reverse("guide_bundle", args=[bundle.code]) in html
+
+
+@pytest.mark.django_db
+def test_a_founder_is_not_offered_firm_pages(client):
+    founder = UserFactory(role=Role.ENTERPRISE, id_number="430302199001011234")
+    client.force_login(founder)
+    html = client.get("/").content.decode()
+    for name in ("enterprise_index", "my_policies", "appeal_index", "order_index", "evaluation_my_report"):
+        assert f'href="{reverse(name)}"' not in html, name
+    assert reverse("case_queue", args=["mine"]) in html and reverse("guide_index") in html
+
+
+@pytest.mark.django_db
+def test_pages_vary_on_htmx_so_back_shows_the_whole_page(client):
+    """A fragment answered to htmx and the page answered to the browser share an address: the response must
+    vary on HX-Request or the Back button shows the cached fragment."""
+    full = client.get("/guide/?q=社保")
+    fragment = client.get("/guide/?q=社保", HTTP_HX_REQUEST="true")
+    assert "HX-Request" in full["Vary"] and "HX-Request" in fragment["Vary"]
+    assert "<nav" in full.content.decode() and "<nav" not in fragment.content.decode()
