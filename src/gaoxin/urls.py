@@ -145,7 +145,8 @@ urlpatterns = [
     path("policies/<slug:code>/edit/", benefit_views.policy_edit, name="policy_edit"),
     path("policies/<slug:code>/publish/", benefit_views.policy_publish, name="policy_publish"),
     path("policies/<slug:code>/apply/", benefit_views.application_create, name="benefit_apply"),
-    path("notifications/", case_views.notification_list, name="notification_list"),
+    path("notifications/", core_views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/", core_views.notification_open, name="notification_open"),
     # Enterprise appeals (企业诉求).
     path("appeals/", appeal_views.appeal_index, name="appeal_index"),
     path("appeals/new/", appeal_views.appeal_new, name="appeal_new"),

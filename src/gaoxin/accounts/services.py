@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from gaoxin.core.changes import apply_changes, snapshot
 from gaoxin.core.masking import mask_id_number, mask_phone
-from gaoxin.core.notify import send_sms
+from gaoxin.core.notify import notify
 from gaoxin.core.services import audit_record
 from gaoxin.core.validators import id_number_problem, normalize_code
 
@@ -78,17 +78,11 @@ def founders_bind(*, enterprise, id_number: str, actor, source: str) -> list[Use
 
 
 def _tell_bound(users: list[User], enterprise) -> None:
-    from gaoxin.cases.models import Notification  # the in-app inbox lives with cases
+    from django.urls import reverse
 
     text = (f"您的企业“{enterprise.name}”（统一社会信用代码 {enterprise.uscc}）已登记，并已绑定到您的账号。"
             "现在可以以企业名义在网上办理业务。")
-
-    def deliver():
-        Notification.objects.bulk_create([Notification(user=u, kind="ENTERPRISE_BOUND", message=text) for u in users])
-        for user in users:
-            send_sms(user.phone, text)
-
-    transaction.on_commit(deliver)
+    notify(users, kind="ENTERPRISE_BOUND", message=text, url=reverse("enterprise_detail", args=[enterprise.pk]), sms=True)
 
 
 # --- administration (/django-admin/): every edit of who is who and who may see what, audited ---------

@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role, User
 from gaoxin.catalog.models import ItemStatus, ServiceItem
+from gaoxin.core.models import DocumentCounter
 from gaoxin.core.selectors import work_calendar
 from gaoxin.enterprises.models import Enterprise
 
 from .models import (
     ApplicantType,
     Case,
-    CaseCounter,
     CaseEvent,
     CaseMaterial,
     Rectification,
@@ -57,7 +57,9 @@ def generate_history(*, n: int, seed: int = 7, today: dt.date | None = None, det
     channels, weights = list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values())
     required = {it.pk: [m.pk for m in it.current_version.materials.all() if m.necessity == "required"] for it in items}
     # Continue each day's numbering where earlier loads (or live cases) left it.
-    sequence: dict[dt.date, int] = defaultdict(int, CaseCounter.objects.values_list("day", "last"))
+    sequence: dict[dt.date, int] = defaultdict(int, (
+        (dt.datetime.strptime(period, "%Y%m%d").date(), last)
+        for period, last in DocumentCounter.objects.filter(prefix="GX").values_list("period", "last")))
     written = 0
     for start in range(0, n, chunk):
         size = min(chunk, n - start)
@@ -107,7 +109,7 @@ def generate_history(*, n: int, seed: int = 7, today: dt.date | None = None, det
             progress(written, n)
     with transaction.atomic():
         for day, last in sequence.items():
-            counter, _ = CaseCounter.objects.select_for_update().get_or_create(day=day)
+            counter, _ = DocumentCounter.objects.select_for_update().get_or_create(prefix="GX", period=f"{day:%Y%m%d}")
             counter.last = max(counter.last, last)
             counter.save(update_fields=["last"])
     return written

@@ -395,27 +395,3 @@ class Rectification(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "差评整改"
         ordering = ["status", "due_date"]
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="notifications")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
-    phone = models.CharField(max_length=20, blank=True)
-    kind = models.CharField(max_length=30)
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    delivered = models.BooleanField("短信/邮件已发送", default=False)
-    key = models.CharField("去重键", max_length=60, blank=True, db_index=True)  # reminders: one per case, kind, day
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-
-class CaseCounter(models.Model):
-    """Per-day sequence for case numbers (GX + date + 5 digits), taken under a row lock."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gaoxin.catalog.models import ItemStatus, Necessity, ServiceItem
+from gaoxin.core.numbering import next_number
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
@@ -24,7 +25,6 @@ from . import permissions as perms
 from .models import (
     ApplicantType,
     Case,
-    CaseCounter,
     CaseEvent,
     CaseMaterial,
     Decision,
@@ -37,6 +37,7 @@ from .models import (
 from .workflow import RECTIFICATION_WORKFLOW, WORKFLOW
 
 CaseConflict = Conflict  # someone else changed the case first
+NUMBER_PREFIX = "GX"  # case numbers: GX + YYYYMMDD + 5 digits
 
 
 def today() -> dt.date:
@@ -44,10 +45,8 @@ def today() -> dt.date:
 
 
 def _next_number(day: dt.date) -> str:
-    counter, _ = CaseCounter.objects.select_for_update().get_or_create(day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"GX{day:%Y%m%d}{counter.last:05d}"
+    """"GX" + the day received + a 5-digit sequence of that day, from the kernel's locked counter."""
+    return next_number(NUMBER_PREFIX, on=day)
 
 
 def _actor_repr(actor) -> str:

@@ -1,5 +1,6 @@
-"""The daily sweep: deemed acceptance, 容缺 termination, reminders, and removal of files chosen on
-the decision form but never confirmed. Idempotent: run it as often as you like (`gaoxin sweep_cases`,
+"""The daily sweep: deemed acceptance, 容缺 termination, reminders (one per case, kind and day: the
+inbox's dedupe key is the day and the case number), and removal of files chosen on the decision form but
+never confirmed. Idempotent: run it as often as you like (`gaoxin sweep_cases`,
 or the `sweep_cases_task` background task)."""
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ import logging
 from django.conf import settings
 from django_tasks import task
 
+from gaoxin.core.models import Notification
 from gaoxin.core.selectors import work_calendar
 
 from . import notifications, pending, services
-from .models import CLOCK_RUNNING, Case, Notification, Status
+from .models import CLOCK_RUNNING, Case, Status
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +33,22 @@ def sweep(on=None) -> dict[str, int]:
     for case in owed:
         services.case_transition(case=case, name="TERMINATE_TOLERANCE", actor=None, reason="容缺材料逾期未补齐")
         counts["terminated"] += 1
-    key = f"{on:%Y%m%d}"
-    already = set(Notification.objects.filter(key=key, kind__in=["DUE_SOON", "TOLERANCE_REMINDER"])
-                  .values_list("case_id", "kind"))
+    day = f"{on:%Y%m%d}"
+    already = set(Notification.objects.filter(kind__in=["DUE_SOON", "TOLERANCE_REMINDER"], key__startswith=f"{day}:")
+                  .values_list("kind", "key"))
     horizon = cal.add_working_days(on, settings.GAOXIN_AT_RISK_WORKDAYS)
     for case in Case.objects.filter(status__in=CLOCK_RUNNING, due_date__lte=horizon, due_date__gte=on).select_related(
-            "version", "bundle"):
-        if (case.pk, "DUE_SOON") not in already:
-            staff = [case.officer] if case.officer_id else []
-            notifications.remind(case, "DUE_SOON", key, users=staff)
+            "version", "bundle", "officer"):
+        key = f"{day}:{case.number}"
+        if ("DUE_SOON", key) not in already:
+            notifications.remind(case, "DUE_SOON", key)
             counts["due_soon"] += 1
     reminder_horizon = cal.add_working_days(on, settings.GAOXIN_TOLERANCE_REMINDER_WORKDAYS)
     for case in Case.objects.filter(tolerance=True, tolerance_due__gte=on, tolerance_due__lte=reminder_horizon,
                                     materials__owed=True, materials__supplied_on__isnull=True).distinct().select_related(
-            "version", "bundle"):
-        if (case.pk, "TOLERANCE_REMINDER") not in already and not case.is_terminal:
+            "version", "bundle", "submitted_by"):
+        key = f"{day}:{case.number}"
+        if ("TOLERANCE_REMINDER", key) not in already and not case.is_terminal:
             notifications.remind(case, "TOLERANCE_REMINDER", key)
             counts["tolerance_reminders"] += 1
     counts["pending_files_removed"] = pending.purge()

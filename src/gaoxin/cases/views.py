@@ -39,7 +39,7 @@ from .forms import (
     TransitionForm,
     WindowIntakeForm,
 )
-from .models import ApplicantType, Case, CaseMaterial, Kind, Notification, Status
+from .models import ApplicantType, Case, CaseMaterial, Kind, Status
 from .workflow import RECTIFICATION_WORKFLOW, WORKFLOW
 
 
@@ -553,15 +553,6 @@ def track(request):
     if searched:
         case = selectors.track(form.cleaned_data["number"], form.cleaned_data["identity"])
     return render(request, "cases/track.html", {"form": form, "case": case, "searched": searched})
-
-
-def notification_list(request):
-    qs = Notification.objects.filter(user=request.user).select_related("case")
-    page, query = paginate(request, qs)
-    if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("notification_list")
-    return render(request, "cases/notifications.html", {"page": page, "query": query})
 
 
 def rectification_list(request, failed: tuple[int, RectificationForm] | None = None):

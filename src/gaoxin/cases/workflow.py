@@ -432,9 +432,13 @@ def _record_rectification(rect: Rectification, step: Step, data: dict) -> None:
                              data={"rectification": rect.status, **data})
 
 
+def _notify_rectification(rect: Rectification, step: Step) -> None:
+    notifications.rectification_changed(rect, step.transition.name)
+
+
 RECTIFICATION_WORKFLOW = Workflow(
     name="case.rectification", noun="差评整改", model=Rectification, roles=rectification_roles,
-    record=_record_rectification, audit_state_key="rectification",
+    record=_record_rectification, notify=_notify_rectification, audit_state_key="rectification",
     lock_queryset=lambda: Rectification.objects.select_related("review__case__version", "review__case__bundle"),
     transitions=[
         transition("RECTIFY", "已整改", [R.OPEN], R.RECTIFIED, [DEPARTMENT, ADMIN], effect=_measures),

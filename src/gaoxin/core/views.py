@@ -1,4 +1,4 @@
-"""Pages of the shared kernel: deadline calculator, working-day calendar, audit log, jobs."""
+"""Pages of the shared kernel: deadline calculator, working-day calendar, audit log, jobs, the inbox."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-
 
 from . import events, services
 from . import permissions as perms
 from .forms import CalendarConfirmForm, CalendarDayForm, CalendarYearForm, DeadlineForm
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear, Notification
 from .selectors import audit_event_list, work_calendar
 from .views_utils import paginate, render_page, require
 from .workdays import CalendarRangeError
@@ -137,3 +138,29 @@ def job_download(request, pk: int):
         raise Http404("文件不存在")
     return FileResponse(job.output_file.open("rb"), as_attachment=True,
                         filename=job.output_file.name.rsplit("/", 1)[-1])
+
+
+# --- the inbox (站内消息) ------------------------------------------------------------------------
+
+
+def notification_list(request):
+    """The user's messages, newest first, each a link to what it is about; "全部标为已读" marks them read."""
+    qs = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notification_list")
+    page, query = paginate(request, qs)
+    return render(request, "core/notifications.html",
+                  {"page": page, "query": query, "unread": qs.filter(read_at__isnull=True).count()})
+
+
+def notification_open(request, pk: int):
+    """Open one message: it is marked read and the user goes to the page it links to (a path of this site)."""
+    note = Notification.objects.filter(user=request.user, pk=pk).first()
+    if note is None:
+        raise Http404("消息不存在")
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+    if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
+        return redirect(note.url)
+    return redirect("notification_list")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gaoxin.accounts.models import OrgUnit
@@ -141,7 +142,8 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
     objection.save(update_fields=["status", "corrected", "decision_reason", "approval_ref", "decided_by", "decided_at"])
     verdict = f"{objection.decision_label}，更正为{objection.corrected.normalize():f}" if correct else "不予采纳"
     notify_members(objection.participant.enterprise_id, "EVALUATION_OBJECTION",
-                   f"{objection.cycle}：您对“{objection.field_label}”提出的异议{verdict}（{objection.decision_reason}）")
+                   f"{objection.cycle}：您对“{objection.field_label}”提出的异议{verdict}（{objection.decision_reason}）",
+                   url=reverse("evaluation_report", args=[objection.cycle_id]))
     if not objection.participant.objections.filter(status=ObjectionStatus.OPEN).exists():
         after = "REVIEWED" if objection.stage == ObjectionStage.VERIFY else "FINAL"
         Participant.objects.filter(pk=objection.participant_id).update(record_status=after)
@@ -152,11 +154,10 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
     return objection
 
 
-def notify_members(enterprise_id: int, kind: str, message: str) -> None:
-    """In-app notice to every user bound to the enterprise."""
+def notify_members(enterprise_id: int, kind: str, message: str, url: str = "") -> None:
+    """In-app notice to every user bound to the enterprise, linking to the page it is about."""
     from gaoxin.accounts.models import EnterpriseMembership
-    from gaoxin.cases.models import Notification
+    from gaoxin.core.notify import notify
 
-    Notification.objects.bulk_create([
-        Notification(user_id=uid, kind=kind, message=message[:300])
-        for uid in EnterpriseMembership.objects.filter(enterprise_id=enterprise_id).values_list("user_id", flat=True)])
+    members = EnterpriseMembership.objects.filter(enterprise_id=enterprise_id).select_related("user")
+    notify([m.user for m in members], kind=kind, message=message, url=url)

@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from gaoxin.accounts.models import EnterpriseMembership
-from gaoxin.cases.models import Notification
+from gaoxin.core.notify import notify
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import LandKind
 
@@ -265,15 +265,17 @@ def _notify_changes(cycle: Cycle, changed) -> int:
                                     "final_tier"))
     if not rows:
         return 0
-    users: dict[int, list[int]] = {}
+    from django.urls import reverse
+
+    users: dict[int, list] = {}
     members = EnterpriseMembership.objects.filter(enterprise_id__in=changed.values("participant__enterprise_id"))
-    for eid, uid in members.values_list("enterprise_id", "user_id"):
-        users.setdefault(eid, []).append(uid)
-    notes = [Notification(user_id=uid, kind="EVALUATION_TIER",
-                          message=f"{cycle}：{name}的测算等级由{TIER_NAMES.get(old, old)}调整为{TIER_NAMES.get(new, new)}，"
-                                  "原因见企业评价报告")
-             for eid, name, old, new in rows for uid in users.get(eid, [])]
-    Notification.objects.bulk_create(notes, batch_size=2000)
+    for member in members.select_related("user"):
+        users.setdefault(member.enterprise_id, []).append(member.user)
+    report = reverse("evaluation_report", args=[cycle.pk])
+    for eid, name, old, new in rows:
+        notify(users.get(eid, []), kind="EVALUATION_TIER", url=report,
+               message=f"{cycle}：{name}的测算等级由{TIER_NAMES.get(old, old)}调整为{TIER_NAMES.get(new, new)}，"
+                       "原因见企业评价报告")
     return len(rows)
 
 

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.assist import permissions as assist_perms
+from gaoxin.cases import permissions as case_perms
 from gaoxin.core import permissions as core_perms
+from gaoxin.core.notify import unread_count
 from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.stations import permissions as station_perms
 
@@ -20,7 +22,7 @@ def navigation(request):
                 "large_text": large}
     items = [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide")]
     items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
-    items.append((_("我的办件") if user.role == "enterprise" else _("办件"), reverse("case_queue_all"), "cases"))
+    items.append((_("我的办件") if case_perms.can_apply_online(user) else _("办件"), reverse("case_queue_all"), "cases"))
     items.append((_("惠企政策"), reverse("policy_index"), "policies"))
     items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
     if assist_perms.can_view_orders(user):
@@ -39,12 +41,10 @@ def navigation(request):
         items.append((_("工作日历"), reverse("calendar_index"), "calendar"))
     if core_perms.can_view_audit(user):
         items.append((_("审计日志"), reverse("audit_list"), "audit"))
-    from gaoxin.cases.models import Notification
-
     if perms.has_role(user, Role.ENTERPRISE) and not perms.enterprises_visible_to(user).exists():
         # A person without a bound firm (a founder): only what serves them, not empty firm pages.
         items = [item for item in items if item[2] not in FIRM_ONLY]
-    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    unread = unread_count(user)
     return {"nav_items": items, "large_text": large, "unread_notifications": unread}
 
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gaoxin.cases import services, tasks
-from gaoxin.cases.models import Case, CreditRestriction, Notification, RectificationStatus, Status
+from gaoxin.cases.models import Case, CreditRestriction, RectificationStatus, Status
 from gaoxin.catalog.models import Bundle, BundleItem
 from gaoxin.catalog.tests.factories import make_item
-from gaoxin.core.models import AuditEvent
+from gaoxin.core.models import AuditEvent, Notification
 from gaoxin.core.notify import MemoryBackend
 
 D = dt.date
@@ -116,14 +116,16 @@ def test_tolerance_supply_and_approval(item, submit, clerk_user, officer, enterp
     assert case.status == Status.DECIDED_OK
 
 
-def test_tolerance_default_terminates_and_reminders_are_sent_once(item, submit, clerk_user, on):
+def test_tolerance_default_terminates_and_reminders_are_sent_once(item, submit, clerk_user, on,
+                                                                 django_capture_on_commit_callbacks):
     on(D(2026, 3, 2))
     case = submit(item)
     case = services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=clerk_user,
                                     **tolerance_kwargs(case, 1))
-    counts = tasks.sweep()
+    with django_capture_on_commit_callbacks(execute=True):  # reminders go out after commit
+        counts = tasks.sweep()
     assert counts["tolerance_reminders"] == 1 and tasks.sweep()["tolerance_reminders"] == 0
-    assert Notification.objects.filter(case=case, kind="TOLERANCE_REMINDER").exists()
+    assert Notification.objects.filter(url=f"/cases/{case.number}/", kind="TOLERANCE_REMINDER").exists()
     on(D(2026, 3, 4))
     assert tasks.sweep()["terminated"] == 1
     case.refresh_from_db()
@@ -212,3 +214,12 @@ def test_citizen_application_needs_a_valid_id_number(item, clerk_user):
     bad = services.Applicant(type="citizen", name="王五", id_number="110105194912310021", phone="13800000000")
     with pytest.raises(ValidationError, match="校验码"):
         services.case_submit(item=item, applicant=bad, channel="window", actor=clerk_user)
+
+
+def test_case_numbers_continue_the_days_counter(item, submit):
+    """The day's sequence is the kernel's counter (carried over from the old per-day counter)."""
+    from gaoxin.core.models import DocumentCounter
+
+    day = services.today()
+    DocumentCounter.objects.create(prefix="GX", period=f"{day:%Y%m%d}", last=41)
+    assert [submit(item).number for _ in range(2)] == [f"GX{day:%Y%m%d}00042", f"GX{day:%Y%m%d}00043"]

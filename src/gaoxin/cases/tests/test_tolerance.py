@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gaoxin.cases import services, tasks
-from gaoxin.cases.models import Case, Notification, Status
-from gaoxin.core.models import AuditEvent
+from gaoxin.cases.models import Case, Status
+from gaoxin.core.models import AuditEvent, Notification
 
 D = dt.date
 
@@ -72,7 +72,8 @@ def test_the_last_day_still_counts_and_termination_comes_after_it(item, submit, 
         case = accept(submit(item), clerk_user, 1)  # supply by Tuesday 03-03 inclusive
     told = Notification.objects.get(user=enterprise_user, kind="ACCEPT_TOLERANCE").message
     assert "请于2026年3月3日之前（含当日）补齐材料" in told and "办结期限2026年3月3日" in told
-    assert tasks.sweep()["tolerance_reminders"] == 1
+    with django_capture_on_commit_callbacks(execute=True):  # reminders go out after commit
+        assert tasks.sweep()["tolerance_reminders"] == 1
     reminder = Notification.objects.get(user=enterprise_user, kind="TOLERANCE_REMINDER").message
     assert "请于2026年3月3日之前（含当日）补齐容缺材料" in reminder
 

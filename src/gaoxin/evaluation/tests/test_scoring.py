@@ -12,8 +12,7 @@ from django.utils import timezone
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.benefits.models import ProfileFact
-from gaoxin.cases.models import Notification
-from gaoxin.core.models import AuditEvent, Job, JobStatus
+from gaoxin.core.models import AuditEvent, Job, JobStatus, Notification
 from gaoxin.evaluation import objections, scoring, services
 from gaoxin.evaluation.models import (
     Cycle,
@@ -139,7 +138,8 @@ def test_an_enterprise_cannot_confirm_or_dispute_another_firm(enterprise_user, c
 
 
 def test_a_dispute_goes_to_the_owning_department_which_corrects_it(enterprise_user, confirming, firms, tax_officer,
-                                                                   stats_officer, admin_user):
+                                                                   stats_officer, admin_user,
+                                                                   django_capture_on_commit_callbacks):
     p = own_participant(confirming, firms)
     o = objections.objection_file(actor=enterprise_user, participant=p, field="tax_wan", claimed="850",
                                   reason="漏计12月入库税款", evidence=evidence())
@@ -152,7 +152,8 @@ def test_a_dispute_goes_to_the_owning_department_which_corrects_it(enterprise_us
     with pytest.raises(ValidationError, match="处理意见"):
         objections.objection_decide(actor=tax_officer, objection=o, correct=True, reason=" ")
     n = events("evaluation.objection.decide")
-    objections.objection_decide(actor=tax_officer, objection=o, correct=True, reason="经核对金税系统，予以更正")
+    with django_capture_on_commit_callbacks(execute=True):  # the firm is told after commit
+        objections.objection_decide(actor=tax_officer, objection=o, correct=True, reason="经核对金税系统，予以更正")
     value = CycleValue.objects.get(participant=p, field="tax_wan")
     assert value.verified == Decimal("850") and value.verified_by.code == "tax"
     assert events("evaluation.objection.decide") == n + 1
@@ -222,7 +223,7 @@ def test_a_late_objection_is_refused(enterprise_user, in_notice, firms):
 
 
 def test_an_upheld_objection_rescoring_the_group_moves_two_firms_and_tells_both(
-        admin_user, enterprise_user, tax_officer, in_notice, firms):
+        admin_user, enterprise_user, tax_officer, in_notice, firms, django_capture_on_commit_callbacks):
     from gaoxin.accounts.models import EnterpriseMembership
 
     displaced_user = UserFactory(role=Role.ENTERPRISE)
@@ -235,7 +236,8 @@ def test_an_upheld_objection_rescoring_the_group_moves_two_firms_and_tells_both(
     cycle = walk(Cycle.objects.get(pk=in_notice.pk), admin_user, S.OBJECTION_RESOLUTION)
     with pytest.raises(ValidationError, match="尚未重新测算"):
         services.cycle_transition(actor=admin_user, cycle=cycle, name="RELEASE", doc_no=DOC)
-    second = score(cycle, admin_user, note="异议更正后重新测算")
+    with django_capture_on_commit_callbacks(execute=True):  # every firm whose tier moved is told after commit
+        second = score(cycle, admin_user, note="异议更正后重新测算")
     changes = list(scoring.tier_changes(second, first))
     assert {(c.participant.enterprise_id, c.old_tier, c.final_tier) for c in changes} == {
         (firms[OWN].pk, "B", "A"), (firms[1].pk, "A", "B")}
