@@ -125,13 +125,13 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
         return u
 
     people = [
-        user("admin", "管理员 周敏", Role.ZONE_ADMIN, admin_unit, is_staff=True, is_superuser=True),
-        user("clerk", "综窗 李娜", Role.WINDOW_CLERK, centre),
-        user("officer", "审批 王强", Role.DEPT_OFFICER, depts["market"]),
-        user("agent", "帮代办 陈杰", Role.AGENT, centre),
-        user("station", "驿站 刘洋", Role.STATION_OFFICER, stations["jinrong"]),
-        user("enterprise", "企业 张伟", Role.ENTERPRISE, None),
-        user("leader", "领导 赵建国", Role.LEADER, admin_unit),
+        user("admin", "周敏", Role.ZONE_ADMIN, admin_unit, is_staff=True, is_superuser=True),
+        user("clerk", "李娜", Role.WINDOW_CLERK, centre),
+        user("officer", "王强", Role.DEPT_OFFICER, depts["market"]),
+        user("agent", "陈杰", Role.AGENT, centre),
+        user("station", "刘洋", Role.STATION_OFFICER, stations["jinrong"]),
+        user("enterprise", "张伟", Role.ENTERPRISE, None),
+        user("leader", "赵建国", Role.LEADER, admin_unit),
     ]
     for code, dept in depts.items():
         people.append(user(f"officer-{code}", f"{dept.short_name} {_person(rng)}", Role.DEPT_OFFICER, dept))

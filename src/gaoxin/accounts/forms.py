@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.conf import settings
 
 from gaoxin.core.validators import id_number_problem, normalize_code
 
@@ -25,7 +25,8 @@ class CitizenRegistrationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password1"].help_text = "；".join(password_validation.password_validators_help_texts())
+        self.fields["password1"].help_text = (f"至少 {settings.GAOXIN_PASSWORD_MIN_LENGTH} 个字符，不能全是数字，不能是常见密码，"
+                                              "不能包含平台名称、地名等常见词，不要与姓名、手机号相近。")
         for name, field in self.fields.items():
             if name != "agree":
                 field.widget.attrs["class"] = "form-control"
@@ -38,7 +39,9 @@ class CitizenRegistrationForm(forms.Form):
     def clean_id_number(self):
         number = normalize_code(self.cleaned_data["id_number"])
         if problem := id_number_problem(number):
-            raise forms.ValidationError(problem)
+            # On a public page the message does not reveal the right check digit (it would let anyone complete
+            # a guessed number); the window's forms still say which digit is expected.
+            raise forms.ValidationError("校验码不正确，请核对身份证号码的最后一位" if "校验码" in problem else problem)
         return number
 
     def clean(self):

@@ -175,7 +175,7 @@ def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) 
             rating=rng.choice([5, 5, 4]), handover="证照已当面交付")
         AssistOrder.objects.filter(pk=order.pk).update(
             requested_at=timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=rng.randrange(5, 270)), dt.time(10))))
-        OrderEvent.objects.create(order=order, transition="COMPLETE", to_status=order.status, actor_repr="帮代办 陈杰")
+        OrderEvent.objects.create(order=order, transition="COMPLETE", to_status=order.status, actor_repr="陈杰")
         orders.append(order)
     signed = timezone.localdate()  # live orders are signed now, so their 委托书 is valid today
     live = services.order_create(actor=User.objects.get(username="station"), enterprise=enterprises[0], channel="station",
@@ -189,7 +189,7 @@ def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) 
     ent_user = User.objects.get(username="enterprise")
     own = ent_user.enterprises.order_by("id").first()
     working = services.order_create(actor=ent_user, enterprise=own, channel="online",
-                                    description="变更注册地址和经营范围，请专员上门收取材料", contact_name="企业 张伟",
+                                    description="变更注册地址和经营范围，请专员上门收取材料", contact_name="张伟",
                                     contact_phone=ent_user.phone or "13800002222", commission_signed_on=signed,
                                     commission_valid_until=signed + dt.timedelta(days=180), item=items["企业变更登记"])
     _commission_letter(working)

@@ -10,6 +10,7 @@ from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.permissions import enterprises_visible_to
 from gaoxin.benefits.selectors import publicity_list
+from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.cases import permissions as case_perms
 from gaoxin.cases.forms import TrackForm
 
@@ -79,6 +80,11 @@ _CARDS = {
 }
 
 
+# Cards for a duty some users of a role have (the economic bureau runs the evaluation, data departments supply it).
+_DUTY_CARDS = [
+    (evaluation_perms.can_view_evaluation, ("亩产效益评价", "评价周期、数据上报、异议处理与结果", "evaluation_index")),
+]
+
 # Cards of an enterprise user that need a bound firm (a founder without one does not see them).
 FIRM_ONLY_CARDS = frozenset({"enterprise_index", "my_policies", "appeal_index", "order_index", "evaluation_my_report"})
 
@@ -104,6 +110,8 @@ def home(request):
         stats["my_enterprises"] = list(enterprises_visible_to(user).values("id", "name"))
     firmless = "my_enterprises" in stats and not stats["my_enterprises"]
     cards = [(t, d, _url(u)) for t, d, u in _CARDS.get(user.role, []) if not (firmless and u in FIRM_ONLY_CARDS)]
+    cards += [(t, d, _url(u)) for predicate, (t, d, u) in _DUTY_CARDS if predicate(user) and t not in
+              {title for title, _d, _u in cards}]
     citizen = not stats.get("my_enterprises") and case_perms.can_apply_as_citizen(user)
     return render(request, "portal/home.html", {
         "cards": cards, "stats": stats, "citizen": citizen,

@@ -90,3 +90,13 @@ def test_pages_vary_on_htmx_so_back_shows_the_whole_page(client):
     fragment = client.get("/guide/?q=社保", HTTP_HX_REQUEST="true")
     assert "HX-Request" in full["Vary"] and "HX-Request" in fragment["Vary"]
     assert "<nav" in full.content.decode() and "<nav" not in fragment.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_economic_bureau_gets_an_evaluation_card(client, settings):
+    from gaoxin.catalog.tests.factories import department
+
+    bureau = department(settings.GAOXIN_EVALUATION_DEPARTMENT_CODE, "经济发展局")
+    client.force_login(UserFactory(role=Role.DEPT_OFFICER, org_unit=bureau))
+    html = client.get("/").content.decode()
+    assert f'href="{reverse("evaluation_index")}"' in html and html.count("亩产效益评价</h2>") == 1
