@@ -64,11 +64,3 @@ def org_units_visible_to(user) -> QuerySet:
     if is_staff_role(user):
         return OrgUnit.objects.all()
     return OrgUnit.objects.none()
-
-
-# --- catalogue ---------------------------------------------------------------------
-
-def can_manage_catalog(user) -> bool:
-    """The centre's administrators keep the catalogue; guides themselves are public."""
-    return has_role(user, Role.ZONE_ADMIN)
-

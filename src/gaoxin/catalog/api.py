@@ -1,11 +1,21 @@
-"""Read-only catalogue API. Guides are public, so is their API (no log-in needed)."""
+"""Catalogue API. Guides are public, so is their read-only API (no log-in needed); the catalogue's keepers
+change an item's status through the one verb `POST /api/v1/catalog/manage/items/<code>/transition/`."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
-from . import selectors
+from gaoxin.core.api import raise_api_error, raise_form_errors
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import ItemActionForm
 from .models import Bundle, ItemVersion, Material, ServiceItem, ServiceZone, Situation
+from .workflow import WORKFLOW
 
 
 class SituationSerializer(serializers.ModelSerializer):
@@ -132,3 +142,57 @@ class BundleViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Bundle.objects.filter(is_published=True).select_related("zone", "lead_department").prefetch_related(
             "items__department", "items__zone", "items__current_version")
+
+
+class ManagedItemSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.name")
+    version = serializers.IntegerField(source="current_version.number", default=None)
+    status_display = serializers.CharField(source="get_status_display")
+    transitions = serializers.SerializerMethodField(help_text="当前用户现在可以执行的操作（name 用于 transition 接口）")
+
+    class Meta:
+        model = ServiceItem
+        fields = ["implementation_code", "name", "department", "status", "status_display", "version", "transitions"]
+
+    def get_transitions(self, item) -> list[dict]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [{"name": t.name, "label": t.label} for t in WORKFLOW.available(item, request.user)]
+
+
+class ItemTransitionSerializer(serializers.Serializer):
+    """The request of a transition (documentation only: checked by the maintenance page's own form)."""
+
+    name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions],
+                                   help_text="PUBLISH 发布草稿为新版本、SUSPEND 暂停、RESUME 恢复、CANCEL 取消")
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="原因（暂停、取消必填）")
+
+
+@extend_schema_view(list=extend_schema(summary="事项清单维护（全部事项，含草稿、暂停、取消）"),
+                    retrieve=extend_schema(summary="事项的状态与可执行操作"))
+class ManagedItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ManagedItemSerializer
+    lookup_field = "implementation_code"
+    queryset = ServiceItem.objects.none()  # for the schema; get_queryset checks the user
+
+    def get_queryset(self):
+        if not perms.can_manage_catalog(self.request.user):
+            raise ApiPermissionDenied("只有管委会管理员可以维护事项清单")
+        return perms.managed_items_visible_to(self.request.user).select_related("department", "current_version") \
+            .order_by("implementation_code")
+
+    @extend_schema(summary="事项状态操作（发布新版本、暂停、恢复、取消）", request=ItemTransitionSerializer,
+                   responses=ManagedItemSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, implementation_code=None):
+        item = self.get_object()
+        form = ItemActionForm(data=request.data)
+        if not form.is_valid():
+            raise_form_errors(form)
+        try:
+            item = services.item_transition(item=item, name=form.cleaned_data["name"], actor=request.user,
+                                            reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as exc:
+            raise_api_error(exc)
+        return Response(ManagedItemSerializer(item, context=self.get_serializer_context()).data)

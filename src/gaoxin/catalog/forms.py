@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from gaoxin.accounts.models import OrgKind, OrgUnit
 
 from .models import Channel, ItemVersion, Material, ServiceZone, Situation, Theme
+from .workflow import WORKFLOW
 
 
 class GuideSearchForm(forms.Form):
@@ -88,6 +89,15 @@ class MaterialFormSet(_MaterialFormSet):
         return form
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[("published", "恢复"), ("suspended", "暂停"), ("cancelled", "取消")])
-    reason = forms.CharField(label="原因", max_length=200, required=False)
+class ItemActionForm(forms.Form):
+    """One transition of an item's status table (suspend, resume, cancel; publishing has its own button),
+    named; `reason` for suspending and cancelling. The page and the API use it alike."""
+
+    name = forms.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions], widget=forms.HiddenInput,
+                             error_messages={"invalid_choice": "未知操作", "required": "未知操作"})
+    reason = forms.CharField(label="原因", max_length=200, required=False,
+                             error_messages={"max_length": "原因不能超过200个字"})
+
+
+class NoInputForm(forms.Form):
+    """An action without inputs (publish a draft, start a new draft): the refusal shows above its button."""

@@ -91,6 +91,26 @@ class ServiceItem(models.Model):
         return [k for k in self.keywords.split("、") if k]
 
 
+class ItemEvent(models.Model):
+    """An item's status record: one row per transition of its workflow (publishing a version, suspending,
+    resuming, cancelling), with who, when, the version published and the reason given."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="events", verbose_name="事项")
+    transition = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=12, choices=ItemStatus.choices)
+    to_status = models.CharField("新状态", max_length=12, choices=ItemStatus.choices)
+    version = models.PositiveIntegerField("版本号", null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="操作人")
+    actor_repr = models.CharField("操作人", max_length=150, blank=True)
+    note = models.CharField("原因", max_length=200, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项状态记录"
+        ordering = ["at", "id"]
+
+
 class ItemType(models.TextChoices):
     LICENSING = "licensing", "行政许可"
     CONFIRMATION = "confirmation", "行政确认"

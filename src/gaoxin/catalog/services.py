@@ -1,4 +1,6 @@
-"""Writes to the catalogue: every change is one service call, in a transaction, audited once."""
+"""Writes to the catalogue: every change is one service call, in a transaction, audited once. An item's
+status (publishing a version, suspending, resuming, cancelling) changes only through its transition table
+(catalog/workflow.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,12 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
-from django.utils import timezone
 
 from gaoxin.core.services import audit_record
 
 from . import search
 from .models import ItemStatus, ItemVersion, Material, SearchSynonym, ServiceItem, Situation, VersionStatus
+from .workflow import WORKFLOW
 
 # Fields of a version that make up its content (everything an applicant reads).
 VERSION_FIELDS = [
@@ -62,7 +64,7 @@ def version_content_hash(version: ItemVersion) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _validate_version(version: ItemVersion) -> None:
+def validate_version(version: ItemVersion) -> None:
     errors = {}
     if version.promised_unit == version.statutory_unit and version.promised_limit > version.statutory_limit:
         errors["promised_limit"] = "承诺时限不能超过法定时限"
@@ -85,7 +87,7 @@ def item_create(*, actor, implementation_code: str, department, zone, themes=(),
     item.save()
     item.themes.set(themes)
     version = ItemVersion(item=item, number=1, created_by=actor, **version_fields)
-    _validate_version(version)
+    validate_version(version)
     version.save()
     audit_record(event_type="catalog.item_created", actor=actor, subject=item,
                  after={"implementation_code": item.implementation_code, "name": item.name, "keywords": item.keywords})
@@ -113,6 +115,8 @@ def version_create_draft(*, item: ServiceItem, actor) -> ItemVersion:
     """Start editing: copy the current version (fields, situations, materials and their
     files) into a new draft. Returns the existing draft if there is one."""
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    if item.status == ItemStatus.CANCELLED:
+        raise ValidationError("事项已取消，不能再编辑")
     existing = item.versions.filter(status=VersionStatus.DRAFT).first()
     if existing:
         return existing
@@ -142,61 +146,18 @@ def copy_children(source: ItemVersion, target: ItemVersion) -> None:
         copy.situations.set([situations[s.pk] for s in m.situations.all()])
 
 
-@transaction.atomic
+def item_transition(*, item: ServiceItem, name: str, actor, reason: str = "", **params) -> ServiceItem:
+    """Apply one transition of the item's table (workflow.WORKFLOW): PUBLISH (with `version`, the draft),
+    SUSPEND and CANCEL (with a reason), RESUME. Row lock, role, state, reason and guard checked, one status
+    record row and one audit event."""
+    return WORKFLOW.apply(item, name, actor=actor, reason=reason, **params)
+
+
 def version_publish(*, version: ItemVersion, actor) -> ItemVersion:
-    """The draft becomes the current version; the previous one is kept, superseded."""
-    version = ItemVersion.objects.select_for_update(of=("self",)).select_related("item").get(pk=version.pk)
-    if version.status != VersionStatus.DRAFT:
-        raise ValidationError("只有草稿可以发布")
-    _validate_version(version)
-    item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
-    if item.status == ItemStatus.CANCELLED:
-        raise ValidationError("事项已取消，不能发布")
-    previous = item.current_version
-    if previous is not None:
-        previous.status = VersionStatus.SUPERSEDED
-        previous.save(update_fields=["status"])
-    version.status = VersionStatus.PUBLISHED
-    version.published_by = actor
-    version.published_at = timezone.now()
-    version.content_hash = version_content_hash(version)
-    version.save(update_fields=["status", "published_by", "published_at", "content_hash"])
-    before = {"version": previous.number if previous else None, "status": item.status}
-    item.current_version = version
-    item.name = version.name
-    item.search_text = search_text_for(item, version.name)
-    if item.status == ItemStatus.DRAFT:
-        item.status = ItemStatus.PUBLISHED
-    item.save(update_fields=["current_version", "name", "search_text", "status", "updated_at"])
-    audit_record(event_type="catalog.version_published", actor=actor, subject=item, before=before,
-                 after={"version": version.number, "status": item.status})
-    return version
-
-
-# Allowed status changes of a published item (services.md §3.1: 发布 / 暂停 / 取消).
-STATUS_TRANSITIONS = {
-    ItemStatus.PUBLISHED: {ItemStatus.SUSPENDED, ItemStatus.CANCELLED},
-    ItemStatus.SUSPENDED: {ItemStatus.PUBLISHED, ItemStatus.CANCELLED},
-    ItemStatus.DRAFT: {ItemStatus.CANCELLED},
-    ItemStatus.CANCELLED: set(),
-}
-
-
-@transaction.atomic
-def item_set_status(*, item: ServiceItem, status: str, actor, reason: str = "") -> ServiceItem:
-    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
-    if status not in STATUS_TRANSITIONS[ItemStatus(item.status)]:
-        raise ValidationError(f"不能从“{item.get_status_display()}”变为“{ItemStatus(status).label}”")
-    if status == ItemStatus.PUBLISHED and item.current_version_id is None:
-        raise ValidationError("事项没有已发布的版本")
-    if status in (ItemStatus.SUSPENDED, ItemStatus.CANCELLED) and not reason.strip():
-        raise ValidationError({"reason": "请填写暂停或取消的原因"})
-    before = item.status
-    item.status = status
-    item.save(update_fields=["status", "updated_at"])
-    audit_record(event_type="catalog.item_status_changed", actor=actor, subject=item,
-                 before={"status": before}, after={"status": status, "reason": reason.strip()})
-    return item
+    """The draft becomes the current version; the previous one is kept, superseded (the item's PUBLISH)."""
+    # The caller holds a version, not the item page's copy of the item: read its current state.
+    item_transition(item=ServiceItem.objects.get(pk=version.item_id), name="PUBLISH", actor=actor, version=version)
+    return ItemVersion.objects.get(pk=version.pk)
 
 
 @transaction.atomic
@@ -207,7 +168,7 @@ def draft_save(*, version: ItemVersion, actor, form, situation_formset, material
         raise ValidationError("只能修改草稿；已发布的版本请先“编辑草稿”")
     before = model_to_dict(locked, fields=VERSION_FIELDS)
     version = form.save(commit=False)
-    _validate_version(version)
+    validate_version(version)
     version.save()
     situation_formset.save()
     material_formset.save()

@@ -12,27 +12,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gaoxin.accounts import permissions as perms
 from gaoxin.assist import permissions as assist_perms
 from gaoxin.cases import permissions as case_perms
 from gaoxin.core.forms import XlsxUploadForm
 from gaoxin.core.pdf import pdf_response
 from gaoxin.core.services import job_enqueue
-from gaoxin.core.views_utils import paginate, render_page, require
+from gaoxin.core.views_utils import add_service_errors, paginate, render_page, require
 
 from . import catalog_io, qr, selectors, services
+from . import permissions as perms
 from .forms import (
     GuideSearchForm,
+    ItemActionForm,
     ItemCreateForm,
     KeywordsForm,
     MaterialFormSet,
+    NoInputForm,
     SituationFormSet,
-    StatusForm,
     SynonymForm,
     VersionForm,
 )
 from .models import Bundle, ItemStatus, ItemVersion, Material, SearchSynonym, ServiceItem, ServiceZone, VersionStatus
 from .tasks import export_catalog_task, import_catalog_task
+from .workflow import WORKFLOW
 
 
 def _public_item(code: str) -> ServiceItem:
@@ -40,20 +42,6 @@ def _public_item(code: str) -> ServiceItem:
         return selectors.public_item_get(code)
     except ServiceItem.DoesNotExist:
         raise Http404("事项不存在或未发布") from None
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names."""
-    pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-    for field, msgs in pairs:
-        for message in msgs:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
 
 
 # --- public guide ------------------------------------------------------------------------
@@ -186,54 +174,71 @@ def manage_create(request):
                 case_type="promised", statutory_limit=20, promised_limit=10, channels=["window"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "事项已创建（草稿），请补充办事指南内容后发布。")
             return redirect("catalog_edit", code=item.implementation_code, number=1)
     return render(request, "catalog/manage_create.html", {"form": form})
 
 
+def _managed_item(code: str) -> ServiceItem:
+    return get_object_or_404(ServiceItem.objects.select_related("department", "zone", "current_version"),
+                             implementation_code=code)
+
+
 @require(perms.can_manage_catalog)
 def manage_item(request, code: str):
-    item = get_object_or_404(ServiceItem.objects.select_related("department", "zone", "current_version"),
-                             implementation_code=code)
-    return _item_page(request, item, KeywordsForm(initial={"keywords": item.keywords}))
+    return _item_page(request, _managed_item(code))
 
 
-def _item_page(request, item: ServiceItem, keywords_form: KeywordsForm):
+def _item_page(request, item: ServiceItem, *, keywords_form: KeywordsForm | None = None, failed: dict | None = None,
+               status: int = 200):
+    """The item's maintenance page; `failed` holds a refused form ("action", "publish" or "draft") with its errors."""
+    failed = failed or {}
     versions = item.versions.select_related("published_by").order_by("-number")
+    action_failed = failed.get("action")
+    actions = []
+    for t in WORKFLOW.available(item, request.user):
+        if t.name == "PUBLISH":
+            continue  # the draft's own 发布 button
+        name = action_failed.cleaned_data.get("name") if action_failed is not None else None
+        form = action_failed if name == t.name else ItemActionForm(initial={"name": t.name},
+                                                                   auto_id=f"id_{t.name.lower()}_%s")
+        actions.append({"transition": t, "form": form, "fields": [form["reason"]] if t.needs_reason else []})
     return render(request, "catalog/manage_item.html", {
         "item": item, "versions": versions, "draft": next((v for v in versions if v.status == VersionStatus.DRAFT), None),
-        "status_form": StatusForm(), "keywords_form": keywords_form,
-    })
+        "actions": actions, "keywords_form": keywords_form or KeywordsForm(initial={"keywords": item.keywords}),
+        "publish_form": failed.get("publish") or NoInputForm(), "draft_form": failed.get("draft") or NoInputForm(),
+        "events": item.events.all(), "can_edit": item.status != ItemStatus.CANCELLED,
+    }, status=status)
 
 
 @require(perms.can_manage_catalog)
 @require_POST
 def manage_keywords(request, code: str):
-    item = get_object_or_404(ServiceItem.objects.select_related("department", "zone", "current_version"),
-                             implementation_code=code)
+    item = _managed_item(code)
     form = KeywordsForm(request.POST)
     if form.is_valid():
         try:
             services.item_set_keywords(item=item, actor=request.user, keywords=form.cleaned_data["keywords"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "检索关键词已保存，办事指南搜索即时生效。")
             return redirect("catalog_item", code=code)
-    return _item_page(request, item, form)
+    return _item_page(request, item, keywords_form=form)
 
 
 @require(perms.can_manage_catalog)
 @require_POST
 def manage_new_draft(request, code: str):
-    item = get_object_or_404(ServiceItem, implementation_code=code)
+    item = _managed_item(code)
+    form = NoInputForm(request.POST)
     try:
         draft = services.version_create_draft(item=item, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("catalog_item", code=code)
+        add_service_errors(form, exc)
+        return _item_page(request, item, failed={"draft": form}, status=400)
     return redirect("catalog_edit", code=code, number=draft.number)
 
 
@@ -252,7 +257,7 @@ def manage_edit(request, code: str, number: int):
             services.draft_save(version=version, actor=request.user, form=form, situation_formset=situations,
                                 material_formset=materials)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "草稿已保存。")
             if "publish" in request.POST:
@@ -266,30 +271,52 @@ def manage_edit(request, code: str, number: int):
 @require(perms.can_manage_catalog)
 @require_POST
 def manage_publish(request, code: str, number: int):
-    version = get_object_or_404(ItemVersion, item__implementation_code=code, number=number)
+    version = get_object_or_404(ItemVersion.objects.select_related("item"), item__implementation_code=code,
+                                number=number)
     try:
         services.version_publish(version=version, actor=request.user)
-        messages.success(request, f"第{number}版已发布，办事指南与二维码页面即时更新。")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        if hasattr(exc, "error_dict") and version.status == VersionStatus.DRAFT:
+            # A guide element is wrong (e.g. the promised limit): show it beside that field of the draft.
+            unbound = VersionForm(instance=version)
+            form = VersionForm({name: unbound[name].value() for name in unbound.fields}, instance=version)
+            form.is_valid()
+            add_service_errors(form, exc)
+            return render(request, "catalog/manage_edit.html", {
+                "item": version.item, "version": version, "form": form,
+                "situations": SituationFormSet(instance=version, prefix="sit"),
+                "materials": MaterialFormSet(instance=version, prefix="mat"),
+            }, status=400)
+        form = NoInputForm(request.POST)
+        add_service_errors(form, exc)
+        return _item_page(request, _managed_item(code), failed={"publish": form}, status=400)
+    messages.success(request, f"第{number}版已发布，办事指南与二维码页面即时更新。")
     return redirect("catalog_item", code=code)
 
 
 @require(perms.can_manage_catalog)
 @require_POST
 def manage_status(request, code: str):
-    item = get_object_or_404(ServiceItem, implementation_code=code)
-    form = StatusForm(request.POST)
-    if form.is_valid():
+    """One transition of the item's status table (暂停办理, 恢复办理, 取消事项), named, with its reason."""
+    item = _managed_item(code)
+    form = ItemActionForm(request.POST)
+    valid = form.is_valid()
+    name = form.cleaned_data.get("name")
+    if name:
+        form.auto_id = f"id_{name.lower()}_%s"
+    if valid:
+        transition = WORKFLOW[name]
         try:
-            services.item_set_status(item=item, status=form.cleaned_data["status"], actor=request.user,
-                                     reason=form.cleaned_data["reason"])
-            messages.success(request, "状态已更新。")
+            services.item_transition(item=item, name=name, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-    else:
-        messages.error(request, "状态无效")
-    return redirect("catalog_item", code=code)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已完成：{transition.label}")
+            return redirect("catalog_item", code=code)
+    item = _managed_item(code)
+    if name not in {t.name for t in WORKFLOW.available(item, request.user)} or name == "PUBLISH":
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors) or "未知操作")
+    return _item_page(request, item, failed={"action": form}, status=400)
 
 
 @require(perms.can_manage_catalog)
@@ -340,7 +367,7 @@ def _synonym_form(request, synonym: SearchSynonym | None):
             else:
                 saved = services.synonym_update(synonym=synonym, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已保存：搜索“{saved.word}”时同时查找“{saved.meanings}”。")
             return redirect("catalog_synonyms")

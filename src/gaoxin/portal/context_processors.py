@@ -7,6 +7,7 @@ from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.assist import permissions as assist_perms
 from gaoxin.cases import permissions as case_perms
+from gaoxin.catalog import permissions as catalog_perms
 from gaoxin.core import permissions as core_perms
 from gaoxin.core.notify import unread_count
 from gaoxin.evaluation import permissions as evaluation_perms
@@ -35,7 +36,7 @@ def navigation(request):
         items.append((_("亩产填报"), reverse("evaluation_my_report"), "evaluation"))
     if core_perms.can_use_deadline_calculator(user):
         items.append((_("期限计算"), reverse("deadline_calculator"), "deadline"))
-    if perms.can_manage_catalog(user):
+    if catalog_perms.can_manage_catalog(user):
         items.append((_("事项维护"), reverse("catalog_manage"), "catalog"))
     if core_perms.can_manage_calendar(user):
         items.append((_("工作日历"), reverse("calendar_index"), "calendar"))
