@@ -99,5 +99,14 @@ class ItemActionForm(forms.Form):
                              error_messages={"max_length": "原因不能超过200个字"})
 
 
+class DraftSubmitForm(forms.Form):
+    """Which button saved the draft: 保存草稿, or 保存并发布 (`publish`)."""
+
+    publish = forms.BooleanField(required=False)
+
+    def wants_publish(self) -> bool:
+        return self.is_valid() and self.cleaned_data["publish"]
+
+
 class NoInputForm(forms.Form):
     """An action without inputs (publish a draft, start a new draft): the refusal shows above its button."""

@@ -22,6 +22,7 @@ from gaoxin.core.views_utils import add_service_errors, paginate, render_page, r
 from . import catalog_io, qr, selectors, services
 from . import permissions as perms
 from .forms import (
+    DraftSubmitForm,
     GuideSearchForm,
     ItemActionForm,
     ItemCreateForm,
@@ -260,7 +261,7 @@ def manage_edit(request, code: str, number: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, "草稿已保存。")
-            if "publish" in request.POST:
+            if DraftSubmitForm(request.POST).wants_publish():
                 return manage_publish(request, code, number)
             return redirect("catalog_edit", code=code, number=number)
     return render(request, "catalog/manage_edit.html", {

@@ -337,7 +337,7 @@ def enterprise_report(request, pk: int | None = None):
                 messages.success(request, "已保存本企业填报数据。")
                 return redirect(_report_url(participant))
         return _report(request, participant, fields, values, report=form, status=400)
-    initial = {f: v.reported.normalize() for f, v in values.items() if v.reported is not None}
+    initial = {f: f"{v.reported.normalize():f}" for f, v in values.items() if v.reported is not None}
     return _report(request, participant, fields, values, report=EnterpriseReportForm(initial=initial, fields=fields))
 
 

@@ -160,3 +160,9 @@ def test_only_the_catalogue_keeper_acts(clerk_client, admin_user):
     assert clerk_client.post("/api/v1/catalog/manage/items/43037105XK0001/transition/", {"name": "SUSPEND", "reason": "x"},
                              content_type="application/json").status_code in (403, 404)
     assert ServiceItem.objects.get(pk=item.pk).status == S.PUBLISHED
+
+
+def test_the_edit_pages_publish_button_says_so(admin_client, item_with_draft):
+    """保存并发布 posts publish=1 (a button without a value posts an empty one, read as 保存草稿)."""
+    html = admin_client.get(reverse("catalog_edit", args=[item_with_draft.implementation_code, 2])).content.decode()
+    assert 'name="publish" value="1">保存并发布' in html

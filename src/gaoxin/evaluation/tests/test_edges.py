@@ -346,3 +346,17 @@ def test_the_number_of_the_figures_typed_is_kept(client, enterprise_user, admin_
     assert not own_participant(cycle, firms).values.exists()
     client.post(reverse("evaluation_report", args=[cycle.pk]), {"tax_wan": "1,200", "sales_wan": "5"})
     assert own_participant(cycle, firms).values.get(field="tax_wan").reported == Decimal("1200")
+
+
+def test_round_figures_read_as_people_write_them(client, enterprise_user, admin_user, confirming, firms):
+    """Decimal.normalize() alone shows 1000 as 1E+3."""
+    from gaoxin.evaluation.models import CycleValue
+
+    p = own_participant(confirming, firms)
+    CycleValue.objects.filter(participant=p, field="tax_wan").update(reported=Decimal("1000"), verified=Decimal("800"))
+    client.force_login(enterprise_user)
+    html = client.get(reverse("evaluation_report", args=[confirming.pk])).content.decode()
+    figures = html[html.index('data-testid="my-figures"'):]
+    assert "E+" not in figures and ">800 <" in figures
+    Cycle.objects.filter(pk=confirming.pk).update(status=S.COLLECTING)
+    assert 'value="1000"' in client.get(reverse("evaluation_report", args=[confirming.pk])).content.decode()
