@@ -120,9 +120,12 @@ def can_import_tier_history(user) -> bool:
 
 
 def can_view_report_card(user, cycle, participant) -> bool:
-    """Officials read every card; a firm its own once the result is on notice or released."""
+    """A card holds all of a firm's figures (tax, sales, R&D…): the bureau reads every card at every stage,
+    leaders once the result is on notice, a firm its own once the result is on notice. A data department
+    reads the figures it supplies on its collection page, not whole cards (need to know)."""
     from .selectors import NOTICE_STATES
 
-    if can_view_evaluation(user):
+    if can_run_evaluation(user):
         return True
-    return cycle.status in NOTICE_STATES and is_member(user, participant)
+    on_notice = cycle.status in NOTICE_STATES
+    return on_notice and (has_role(user, Role.LEADER) or is_member(user, participant))

@@ -1,0 +1,259 @@
+"""The cross-tenant walk (CONVENTIONS §5): every page, action, download and API route that addresses an
+object is requested, by GET and by POST (and PATCH on the API), for an object that another enterprise,
+department, station or agent owns. The outsider must not be able to tell the object from one that does not
+exist: the answer is the same refusal (404, or 403 where the role may not use the route at all) as for a
+made-up id, never a page, a redirect or a file — and nothing is written.
+
+The walk enumerates the URLconf and the OpenAPI schema: a new route with parameters fails
+`test_every_route_is_walked` until it has an entry below (or an exemption with its reason)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.db.models import Model, QuerySet
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+
+def _walk_urlconf(patterns=None, prefix=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk_urlconf(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.name
+
+
+PARAMETERISED = sorted({name for route, name in _walk_urlconf()
+                        if ("<" in route or "(?P" in route) and not route.startswith("django-admin")})
+
+
+@dataclass(frozen=True)
+class Route:
+    """objects(): the candidates (querysets of owned things); kwargs(obj): the URL's parameters;
+    sees(user): the objects this user may address (a queryset or a predicate)."""
+
+    objects: Callable[[], QuerySet]
+    kwargs: Callable[[Model], dict]
+    sees: Callable
+    public: bool = False  # the object's existence is public: a 403 is as good as a 404
+
+    def outside(self, user) -> Model | None:
+        seen = self.sees(user)
+        candidates = self.objects()
+        if isinstance(seen, QuerySet):
+            return candidates.exclude(pk__in=seen.values("pk")).order_by("pk").first()
+        return next((o for o in candidates.order_by("pk")[:400] if not seen(o)), None)
+
+
+def _visible(scoper):
+    return lambda user: scoper(user)
+
+
+def _tables():
+    """Built lazily (the rooms' permissions import their models)."""
+    from gaoxin.appeals.models import Appeal
+    from gaoxin.appeals.permissions import appeals_visible_to
+    from gaoxin.assist.models import AssistOrder, Project
+    from gaoxin.assist.permissions import orders_visible_to, projects_visible_to
+    from gaoxin.benefits.models import BenefitApplication, Policy
+    from gaoxin.benefits.permissions import applications_visible_to, can_manage_policy
+    from gaoxin.cases.models import Case, Rectification
+    from gaoxin.cases.permissions import cases_visible_to, rectifications_visible_to
+    from gaoxin.core.models import Job, Notification
+    from gaoxin.core.permissions import jobs_visible_to
+    from gaoxin.enterprises.models import Enterprise
+    from gaoxin.accounts.permissions import enterprises_visible_to
+    from gaoxin.evaluation.models import Objection, Participant
+    from gaoxin.evaluation.permissions import can_view_report_card, objections_visible_to
+    from gaoxin.accounts.models import OrgKind, OrgUnit
+    from gaoxin.stations.permissions import can_log_at_station
+
+    case = Route(lambda: Case.objects.all(), lambda c: {"number": c.number}, _visible(cases_visible_to))
+    case_with_file = Route(lambda: Case.objects.filter(materials__file__gt="").distinct(),
+                           lambda c: {"number": c.number, "material_id": c.materials.exclude(file="").first().material_id},
+                           _visible(cases_visible_to))
+    appeal = Route(lambda: Appeal.objects.all(), lambda a: {"number": a.number}, _visible(appeals_visible_to))
+    order = Route(lambda: AssistOrder.objects.all(), lambda o: {"number": o.number}, _visible(orders_visible_to))
+    project = Route(lambda: Project.objects.all(), lambda p: {"pk": p.pk}, _visible(projects_visible_to))
+    application = Route(lambda: BenefitApplication.objects.all(), lambda a: {"number": a.number},
+                        _visible(applications_visible_to))
+    firm = Route(lambda: Enterprise.objects.all(), lambda e: {"pk": e.pk}, _visible(enterprises_visible_to))
+    participant = Route(lambda: Participant.objects.all(), lambda p: {"pk": p.cycle_id, "participant_id": p.pk},
+                        lambda u: (lambda p: can_view_report_card(u, p.cycle, p)))
+    objection = Route(lambda: Objection.objects.all(), lambda o: {"pk": o.cycle_id, "objection_id": o.pk},
+                      _visible(objections_visible_to))
+    station = Route(lambda: OrgUnit.objects.filter(kind=OrgKind.STATION),
+                    lambda s: {"code": s.code.removeprefix("station-")}, lambda u: (lambda s: can_log_at_station(u, s)))
+    mine = lambda model: Route(lambda: model.objects.all(), lambda o: {"pk": o.pk},  # noqa: E731
+                               lambda u: model.objects.filter(**{"user" if model is Notification else "created_by": u}))
+    return {
+        "case_detail": case, "case_act": case, "case_accept_tolerance": case, "case_accept_package": case,
+        "case_review": case, "case_register_firm": case, "case_add_materials": case, "case_deliver": case,
+        "case_result_file": case, "case_material_file": case_with_file, "case_supply": case_with_file,
+        "case_decide": Route(case.objects, lambda c: {"number": c.number, "outcome": "approve"}, case.sees),
+        "case_notice": Route(case.objects, lambda c: {"number": c.number, "kind": "acceptance"}, case.sees),
+        "case_notice_pdf": Route(case.objects, lambda c: {"number": c.number, "kind": "acceptance"}, case.sees),
+        "case-detail": case, "case-transition": case,
+        "rectification_update": Route(lambda: Rectification.objects.all(), lambda r: {"pk": r.pk},
+                                      _visible(rectifications_visible_to)),
+        "appeal_detail": appeal, "appeal_act": appeal, "appeal-detail": appeal, "appeal-transition": appeal,
+        "order_detail": order, "order_act": order, "order_file_case": order, "assist-order-detail": order,
+        "assist-order-transition": order,
+        "order_file": Route(order.objects, lambda o: {"number": o.number, "kind": "commission"}, order.sees),
+        "order_visit_file": Route(lambda: AssistOrder.objects.filter(visits__attachment__gt="").distinct(),
+                                  lambda o: {"number": o.number, "file_id": o.visits.exclude(attachment="").first().pk},
+                                  order.sees),
+        "project_detail": project, "project_milestones": project,
+        "project_file_step": Route(lambda: Project.objects.filter(steps__isnull=False).distinct(),
+                                   lambda p: {"pk": p.pk, "step_id": p.steps.first().pk}, project.sees),
+        "benefit_application": application, "benefit_application_act": application,
+        "benefit-application-detail": application, "benefit-application-transition": application,
+        "profile_edit": firm, "enterprise_detail": firm, "enterprise-detail": firm,
+        "policy_edit": Route(lambda: Policy.objects.filter(status="published"), lambda p: {"code": p.code},
+                             lambda u: (lambda p: can_manage_policy(u, p)), public=True),
+        "policy_publish": Route(lambda: Policy.objects.filter(status="published"), lambda p: {"code": p.code},
+                                lambda u: (lambda p: can_manage_policy(u, p)), public=True),
+        "evaluation_card": participant,
+        "evaluation_objection_decide": objection, "evaluation_evidence": objection,
+        "evaluation-objection-detail": Route(objection.objects, lambda o: {"pk": o.pk}, objection.sees),
+        "evaluation-objection-decide": Route(objection.objects, lambda o: {"pk": o.pk}, objection.sees),
+        "station_log": station, "station_event": station,
+        "job_detail": mine(Job), "job_download": mine(Job), "api_job_status": mine(Job),
+        "notification_open": mine(Notification),
+    }
+
+
+# Routes with parameters that address nothing a tenant owns, each with why.
+EXEMPT = {
+    **{name: "公开的办事指南与事项清单（无需登录）" for name in (
+        "guide_zone_qr_sheet", "guide_bundle", "guide_bundle_form", "guide_detail", "guide_poster", "guide_poster_pdf",
+        "guide_qr", "guide_download", "catalog-item-detail", "catalog-zone-detail", "catalog-bundle-detail",
+        "case_apply", "bundle_apply")},
+    **{name: "事项清单维护：仅管委会管理员，不属于任何企业或部门" for name in (
+        "catalog_synonym_edit", "catalog_synonym_delete", "catalog_item", "catalog_keywords", "catalog_new_draft",
+        "catalog_status", "catalog_edit", "catalog_publish")},
+    **{name: "工作日历：仅管委会管理员，全区共用" for name in ("calendar_year", "calendar_day_edit", "calendar_year_confirm")},
+    "case_intake": "窗口接件：参数是公开事项的编码",
+    "case_queue": "参数是队列名称；队列内容按用户范围筛选（见办件的列表测试）",
+    "policy_publicity": "惠企政策兑现公示：公开页面",
+    "policy_detail": "已发布的政策全区公开；草稿只对主管部门可见（见惠企政策测试）",
+    "benefit_apply": "参数是政策编号；申请的企业由表单按用户范围选择",
+    "policy-detail": "已发布的政策全区公开", "policy-matches": "参数是政策编号；匹配结果按用户范围筛选",
+    "station_detail": "驿站页面对所有工作人员开放（台账的知情范围见驿站测试）",
+    "station_liaison": "部门联络员：仅管委会管理员",
+    "evaluation-tier-policy-detail": "差别化政策表：全区共用，只读或管理员维护",
+    **{name: "评价周期是全区公开的（公示、公告）；按角色整体允许或拒绝，不属于某一企业或部门" for name in (
+        "evaluation_cycle", "evaluation_populate", "evaluation_transition", "evaluation_collect", "evaluation_report",
+        "evaluation_confirm", "evaluation_object", "evaluation_objections", "evaluation_adjustments",
+        "evaluation_adjustment_upload", "evaluation_score", "evaluation_results", "evaluation_notice",
+        "evaluation_notice_print", "evaluation_release_export", "evaluation-cycle-detail",
+        "evaluation-cycle-adjustments", "evaluation-cycle-participants", "evaluation-cycle-results",
+        "evaluation-cycle-score", "evaluation-cycle-transition")},
+    "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
+    "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",
+    "evaluation_regrade_decide": "审批调档：仅领导（按角色拒绝）",
+    "evaluation_template": "部门模板：部门只能下载本部门的模板（见亩产采集测试）",
+    "evaluation_upload": "部门上报：部门只能上传本部门的数据（见亩产采集测试）",
+}
+
+
+def test_every_route_is_walked():
+    """A new route with parameters must be walked (or exempted with its reason)."""
+    walked = set(_tables()) | set(EXEMPT)
+    missing = [name for name in PARAMETERISED if name not in walked]
+    assert not missing, f"routes not in the cross-tenant walk: {missing}"
+    stale = sorted(walked - set(PARAMETERISED))
+    assert not stale, f"walk entries for routes that no longer exist: {stale}"
+
+
+def test_every_api_operation_is_walked():
+    """The OpenAPI schema's paths with parameters all resolve to walked or exempted routes."""
+    from django.urls import resolve
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    names = set()
+    for path in schema["paths"]:
+        if "{" not in path:
+            continue
+        names.add(resolve(re.sub(r"\{[^}]+\}", "1", path)).url_name)
+    walked = set(_tables()) | set(EXEMPT)
+    assert names and names <= walked, sorted(names - walked)
+
+
+def _nonexistent(kwargs: dict) -> dict:
+    return {k: (987654321 if isinstance(v, int) else "NOSUCH0000000001") for k, v in kwargs.items()}
+
+
+def _status(client, method, url):
+    if method == "GET":
+        return client.get(url).status_code
+    if method == "PATCH":
+        return client.patch(url, {}, content_type="application/json").status_code
+    return client.post(url, {}).status_code
+
+
+@pytest.mark.django_db
+def test_no_outsider_can_tell_or_touch_anothers_objects(django_capture_on_commit_callbacks):
+    from gaoxin.accounts.models import User
+    from gaoxin.core.models import AuditEvent
+    from gaoxin.demo import build_demo_zone
+
+    with django_capture_on_commit_callbacks(execute=True):  # messages are written after commit
+        build_demo_zone(seed=7, enterprises=40, history=30)
+        _complete_the_zone()
+    outsiders = {name: User.objects.get(username=name)
+                 for name in ("enterprise", "officer", "officer-tax", "station", "agent", "wanyang-head")}
+    tables = _tables()
+    checked, leaks, unexercised = 0, [], []
+    for name, route in sorted(tables.items()):
+        exercised = False
+        for who, user in outsiders.items():
+            obj = route.outside(user)
+            if obj is None:
+                continue
+            exercised = True
+            client = Client()
+            client.force_login(user)
+            kwargs = route.kwargs(obj)
+            url, ghost = reverse(name, kwargs=kwargs), reverse(name, kwargs=_nonexistent(kwargs))
+            methods = ["GET", "POST"] + (["PATCH"] if url.startswith("/api/") else [])
+            for method in methods:
+                before = AuditEvent.objects.count()
+                got, expected = _status(client, method, url), _status(client, method, ghost)
+                checked += 1
+                refused = got in (403, 404, 405) if route.public else (got == expected and got >= 400)
+                if not refused or AuditEvent.objects.count() != before:
+                    leaks.append(f"{who} {method} {url}: {got}（不存在的对象 {expected}）")
+        if not exercised:
+            unexercised.append(name)
+    print(f"\ncross-tenant walk: {len(tables)} routes, {checked} requests by {len(outsiders)} outsiders")
+    assert not leaks, "\n".join(leaks)
+    assert not unexercised, f"no object outside an outsider's scope in the demo for: {unexercised}"
+
+
+def _complete_the_zone():
+    """The small demo zone lacks a few kinds of objects; add them the way users would."""
+    from gaoxin.accounts.models import User
+    from gaoxin.benefits import services
+    from gaoxin.benefits.models import BenefitApplication, Policy
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gaoxin.assist import services as assist_services
+    from gaoxin.assist.models import AssistOrder
+
+    order = AssistOrder.objects.filter(status="in_progress").order_by("pk").first()
+    if not order.visits.exclude(attachment="").exists():  # a signed 中止单 brought back from a visit
+        assist_services.order_log_visit(order=order, actor=order.agent, kind="door", note="上门收取材料",
+                                        attachment=SimpleUploadedFile("签收单.pdf", b"%PDF-1.4 demo", "application/pdf"))
+    if not BenefitApplication.objects.exists():
+        policy = Policy.objects.filter(status="published", mode="apply").first()
+        for user in User.objects.filter(role="enterprise", enterprise_memberships__isnull=False).distinct()[:3]:
+            firm = user.enterprises.first()
+            services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="湘潭银行 6222001",
+                                        amount=None)
