@@ -311,7 +311,7 @@ def _own_participant(request, pk: int | None) -> Participant | None:
     chosen = ChosenParticipantForm(request.POST if request.method == "POST" else request.GET).chosen()
     participant = (mine.filter(pk=chosen) if chosen else mine).first()
     if participant is None and pk is not None:
-        raise PermissionDenied("本企业不在该评价周期的参评名单中")
+        raise Http404("本企业不在该评价周期的参评名单中")  # another firm's cycle is not there for this user
     return participant
 
 

@@ -157,7 +157,7 @@ def test_enterprise_reports_only_its_own_figures(client, enterprise_user, cycle,
     other.enterprise_memberships.create(enterprise=other_enterprise)
     client.force_login(other)
     assert "无需填报" in client.get(reverse("evaluation_my_report")).content.decode()
-    assert client.get(reverse("evaluation_report", args=[cycle.pk])).status_code == 403
+    assert client.get(reverse("evaluation_report", args=[cycle.pk])).status_code == 404
 
 
 def test_collect_page_queries_do_not_grow_with_departments_or_firms(admin_client, admin_user, cycle, tax_unit, firms):
