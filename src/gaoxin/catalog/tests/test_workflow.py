@@ -166,3 +166,21 @@ def test_the_edit_pages_publish_button_says_so(admin_client, item_with_draft):
     """保存并发布 posts publish=1 (a button without a value posts an empty one, read as 保存草稿)."""
     html = admin_client.get(reverse("catalog_edit", args=[item_with_draft.implementation_code, 2])).content.decode()
     assert 'name="publish" value="1">保存并发布' in html
+
+
+def test_the_api_uses_the_one_verb_and_the_pages_form(admin_client, admin_user, client):
+    item = make_item(admin_user)
+    url = f"/api/v1/catalog/manage/items/{item.implementation_code}/"
+    listed = admin_client.get(url).json()
+    assert listed["status"] == "published" and {t["name"] for t in listed["transitions"]} == {"PUBLISH", "SUSPEND", "CANCEL"}
+    refused = admin_client.post(url + "transition/", {"name": "SUSPEND"}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json() == {"reason": ["“暂停办理”需要填写原因或说明"]}
+    unknown = admin_client.post(url + "transition/", {"status": "suspended"}, content_type="application/json")
+    assert unknown.status_code == 400 and unknown.json() == {"name": ["未知操作"]}
+    done = admin_client.post(url + "transition/", {"name": "SUSPEND", "reason": "窗口装修"},
+                             content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "suspended"
+    assert done.json()["transitions"] == [{"name": "PUBLISH", "label": "发布新版本"}, {"name": "RESUME", "label": "恢复办理"},
+                                          {"name": "CANCEL", "label": "取消事项"}]
+    assert admin_client.get("/api/v1/catalog/manage/items/NOPE/").status_code == 404
+    assert client.get(url).status_code == 401
