@@ -1,20 +1,18 @@
 """Case API: submit a case, read its status and timeline, apply a transition."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from gaoxin.catalog.models import CaseType, Channel, ServiceItem
-from gaoxin.core.api import raise_api_error
-from gaoxin.core.validators import normalize_code
+from gaoxin.catalog.models import CaseType, Channel
+from gaoxin.core.api import raise_api_error, raise_form_errors
 
 from . import permissions as perms
 from . import selectors, services
+from .forms import CaseFilterForm, CaseSubmitForm, TransitionChoiceForm, transition_form
 from .models import DELIVER_METHODS, Case, CaseEvent, Decision
 from .workflow import WORKFLOW
 
@@ -66,6 +64,9 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class SubmitSerializer(serializers.Serializer):
+    """The request of filing a case (documentation only: checked by `forms.CaseSubmitForm`); materials'
+    files as `material_<id>` in a multipart request."""
+
     item = serializers.CharField(help_text="事项实施编码")
     channel = serializers.ChoiceField(choices=Channel.choices, default="web")
     enterprise_uscc = serializers.CharField(required=False, allow_blank=True)
@@ -77,7 +78,8 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    """Fields beyond name and reason belong to one transition; the service checks them as the pages do."""
+    """The request of a transition (documentation only: checked by the form the case page uses for the step,
+    `forms.transition_form`). Fields beyond name and reason belong to one transition."""
 
     name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions])
     reason = serializers.CharField(required=False, allow_blank=True, help_text="原因或说明；不予许可（REFUSE）时为不予许可的理由")
@@ -92,6 +94,10 @@ class TransitionSerializer(serializers.Serializer):
     postal_recipient = serializers.CharField(required=False, allow_blank=True, help_text="收件人（邮寄送达必填）")
     postal_address = serializers.CharField(required=False, allow_blank=True, help_text="邮寄地址（邮寄送达必填）")
     tracking_number = serializers.CharField(required=False, allow_blank=True, help_text="快递单号（邮寄送达必填）")
+    owed = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                 help_text="容缺（后补）材料的 id（ACCEPT_TOLERANCE）")
+    supply_days = serializers.IntegerField(required=False, help_text="容缺材料补齐期限，工作日（ACCEPT_TOLERANCE）")
+    commitment = serializers.BooleanField(required=False, help_text="申请人已签署容缺受理承诺书（ACCEPT_TOLERANCE）")
 
 
 @extend_schema_view(
@@ -103,8 +109,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     lookup_field = "number"
 
     def get_queryset(self):
-        return selectors.case_list(user=self.request.user, q=self.request.query_params.get("q", ""),
-                                   status=self.request.query_params.get("status", "")).prefetch_related("events")
+        filters = CaseFilterForm(self.request.query_params).filters()
+        return selectors.case_list(user=self.request.user, q=filters["q"], status=filters["status"]
+                                   ).prefetch_related("events")
 
     def get_serializer_class(self):
         return {"retrieve": CaseDetailSerializer, "create": SubmitSerializer, "transition": TransitionSerializer}.get(
@@ -114,29 +121,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         user = request.user
         if not (perms.can_apply_online(user) or perms.can_register_case(user)):
             raise ApiPermissionDenied("您无权提交办件")
-        data = SubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        item = get_object_or_404(ServiceItem, implementation_code=d["item"])
-        if d.get("enterprise_uscc"):
-            pool = perms.firms_for_application(user)
-            enterprise = pool.filter(uscc=normalize_code(d["enterprise_uscc"])).first()
-            if enterprise is None:
-                raise ApiValidationError({"enterprise_uscc": ["企业不存在或不是您绑定的企业"]})
-            applicant = services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise,
-                                           phone=d["contact_phone"])
-        else:
-            applicant = services.Applicant(type="citizen", name=d.get("applicant_name", ""),
-                                           id_number=d.get("applicant_id_number", ""), phone=d["contact_phone"])
-        files = {int(k.removeprefix("material_")): f for k, f in request.FILES.items() if k.startswith("material_")}
-        situation = None
-        if d.get("situation") is not None:
-            situation = item.current_version.situations.filter(pk=d["situation"]).first() if item.current_version else None
-            if situation is None:
-                raise ApiValidationError({"situation": ["办理情形不属于该事项"]})
+        form = CaseSubmitForm(request.data, request.FILES, firms=perms.firms_for_application(user))
+        if not form.is_valid():
+            raise_form_errors(form)
+        d = form.cleaned_data
+        item = d["item"]
         try:
-            case = services.case_submit(item=item, applicant=applicant, channel=d["channel"], actor=user, files=files,
-                                        note=d.get("note", ""), situation=situation)
+            case = services.case_submit(item=item, applicant=form.applicant(), channel=d["channel"], actor=user,
+                                        files=form.files_by_material(), note=d["note"], situation=d["situation"])
             if item.current_version.case_type == CaseType.IMMEDIATE and d["channel"] in ("web", "mobile", "kiosk"):
                 case = services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
         except ValidationError as exc:
@@ -148,15 +140,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                    responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, number=None):
+        """The one verb: {"name": …, "reason": …, …}, read by the form the case page uses for that step."""
         case = self.get_object()
-        data = TransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        extra = {k: v for k, v in data.validated_data.items() if k not in ("name", "reason")}
+        choice = TransitionChoiceForm(request.data)
+        if not choice.is_valid():
+            raise_form_errors(choice)
+        name = choice.cleaned_data["name"]
+        if not WORKFLOW.roles_of(request.user, case) & WORKFLOW[name].roles:
+            raise ApiPermissionDenied("您无权执行此操作")
+        form = transition_form(name, case, data=request.data, files=request.FILES)
+        if not form.is_valid():
+            raise_form_errors(form)
         try:
-            services.case_transition(case=case, name=data.validated_data["name"], actor=request.user,
-                                     reason=data.validated_data.get("reason", ""), **extra)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
-        except ValidationError as exc:
+            services.case_transition(case=case, name=name, actor=request.user, **form.params())
+        except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(CaseDetailSerializer(selectors.case_get(user=request.user, number=number)).data)

@@ -1,11 +1,16 @@
+"""Input edges of cases: every page and the API read their input through these forms, so a value the page
+refuses the API refuses with the same message, beside the same field."""
+
 from django import forms
 from django.conf import settings
 
-from gaoxin.catalog.models import Channel, Necessity, Situation
+from gaoxin.catalog.models import Channel, Necessity, ServiceItem, Situation
 from gaoxin.core.uploads import check_upload, upload_help
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
+from gaoxin.enterprises.forms import FirmField
 
-from .models import DELIVER_METHODS, ApplicantType, DeliveryMethod, Level
+from .models import DELIVER_METHODS, ApplicantType, DeliveryMethod, Level, Status
+from .workflow import WORKFLOW, decision_problems, delivery_problems
 
 PHONE_REGEX = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
 PHONE_ERRORS = {"invalid": "请填写正确的手机号或座机号", "required": "请填写联系电话"}
@@ -218,26 +223,74 @@ class WindowIntakeForm(forms.Form):
 
     applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantType.choices, widget=forms.RadioSelect,
                                        initial=ApplicantType.ENTERPRISE)
-    uscc = forms.CharField(label="企业统一社会信用代码", required=False, max_length=30)
+    uscc = FirmField(required=False)
     applicant_name = forms.CharField(label="个人申请人姓名", required=False, max_length=50)
     applicant_id_number = forms.CharField(label="身份证号码", required=False, max_length=20)
-    contact_phone = forms.RegexField(label="联系电话", regex=r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$",
-                                     error_messages={"invalid": "请填写正确的手机号或座机号"})
+    contact_phone = forms.RegexField(label="联系电话", regex=PHONE_REGEX, error_messages=PHONE_ERRORS)
     channel = forms.ChoiceField(label="渠道", choices=Channel.choices, initial="window")
-    originals = forms.MultipleChoiceField(label="已核验原件的材料", required=False, widget=forms.CheckboxSelectMultiple)
+    originals = forms.TypedMultipleChoiceField(label="已核验原件的材料", required=False, coerce=int,
+                                               widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label="备注", required=False, max_length=500)
 
     def __init__(self, *args, materials, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["originals"].choices = [(str(m.pk), f"{m.name}（{m.get_necessity_display()}）") for m in materials]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("applicant_type") == ApplicantType.ENTERPRISE and not data.get("uscc") and "uscc" not in self.errors:
+            self.add_error("uscc", "请填写申请企业的统一社会信用代码")
+        if data.get("applicant_type") == ApplicantType.CITIZEN and not (data.get("applicant_name") or "").strip():
+            self.add_error("applicant_name", "请填写个人申请人姓名")
+        return data
 
-class TransitionForm(forms.Form):
-    name = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="原因或说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    days = forms.IntegerField(label="延长工作日", required=False, min_value=1, max_value=60)
-    method = forms.CharField(label="送达方式", required=False, max_length=30)
-    legal_basis = forms.CharField(label="法定依据", required=False, max_length=200)
+    def applicant(self):
+        from .services import Applicant
+
+        d = self.cleaned_data
+        if d["applicant_type"] == ApplicantType.ENTERPRISE:
+            return Applicant(type=ApplicantType.ENTERPRISE, name=d["uscc"].name, enterprise=d["uscc"],
+                             phone=d["contact_phone"])
+        return Applicant(type=ApplicantType.CITIZEN, name=d["applicant_name"], phone=d["contact_phone"],
+                         id_number=normalize_code(d["applicant_id_number"]))
+
+
+class TransitionChoiceForm(forms.Form):
+    """Which transition of the case table (the API's one verb names it)."""
+
+    name = forms.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions], widget=forms.HiddenInput,
+                             error_messages={"required": "请选择办理操作", "invalid_choice": "没有该办理操作"})
+
+
+class CaseActionForm(TransitionChoiceForm):
+    """A transition of the case page's plain buttons, with the inputs it may take: a reason where the table
+    asks for one, the working days of an extension, the legal basis of a special procedure. Which of them a
+    transition shows is `FIELDS`."""
+
+    FIELDS = {"EXTEND": ("days",), "SUSPEND": ("legal_basis",)}
+
+    reason = forms.CharField(label="原因或说明", required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(label="法定依据", required=False, max_length=200,
+                                  widget=forms.TextInput(attrs={"placeholder": "如 行政许可法第四十五条"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        longest = settings.GAOXIN_EXTENSION_WORKDAYS
+        out_of_range = f"延长天数应在1至{longest}个工作日之间"
+        self.fields["days"] = forms.IntegerField(
+            label="延长工作日", required=False, min_value=1, max_value=longest, initial=longest,
+            error_messages={"invalid": "请填写整数天数", "min_value": out_of_range, "max_value": out_of_range})
+        self.order_fields(["name", "days", "legal_basis", "reason"])
+
+    def shown(self, transition) -> list:
+        """The inputs the page shows for this transition."""
+        return [self[f] for f in self.FIELDS.get(transition.name, ())] + \
+            ([self["reason"]] if transition.needs_reason else [])
+
+    def params(self) -> dict:
+        d = self.cleaned_data
+        return {"reason": d.get("reason") or "", **{f: d.get(f) for f in self.FIELDS.get(d["name"], ())}}
 
 
 class ToleranceForm(forms.Form):
@@ -259,10 +312,17 @@ class ToleranceForm(forms.Form):
                             "max_value": out_of_range})
         self.order_fields(["owed", "supply_days", "commitment"])
 
+    def params(self) -> dict:
+        d = self.cleaned_data
+        return {"owed": [int(x) for x in d["owed"]], "supply_days": d["supply_days"], "commitment": d["commitment"]}
+
 
 class DecisionForm(forms.Form):
     """准予 / 不予许可. The same rules as the service and the API (`workflow.decision_problems`);
-    a file chosen before the confirmation step travels as a signed token (`pending`), not as a field."""
+    a file chosen before the confirmation step travels as a signed token (`pending`, `result_token`): a
+    browser cannot send a file again from a hidden field. `step` is the page's: review, confirm or edit."""
+
+    STEPS = (("review", "下一步：确认决定"), ("confirm", "确认决定"), ("edit", "返回修改"))
 
     opinion = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
                               required=False)
@@ -275,6 +335,9 @@ class DecisionForm(forms.Form):
     result_file = forms.FileField(label="结果文件（可选）", required=False,
                                   widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
 
+    step = forms.ChoiceField(choices=STEPS, required=False, widget=forms.HiddenInput)
+    result_token = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
     def __init__(self, *args, approved: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.approved = approved
@@ -283,8 +346,6 @@ class DecisionForm(forms.Form):
         self.fields["result_file"].help_text = upload_help()
 
     def clean(self):
-        from .workflow import decision_problems
-
         data = super().clean()
         problems = decision_problems(
             approved=self.approved, opinion=data.get("opinion", ""), licence_number=data.get("licence_number", ""),
@@ -293,6 +354,12 @@ class DecisionForm(forms.Form):
         for field, message in problems.items():
             self.add_error(field if field in self.fields else None, message)
         return data
+
+    def params(self, result_file=None) -> dict:
+        """The transition's inputs; `result_file` the confirmed file (the page's kept one, the API's upload)."""
+        d = self.cleaned_data
+        return {"reason": d.get("reason", ""), "opinion": d["opinion"], "licence_number": d.get("licence_number", ""),
+                "legal_basis": d["legal_basis"], "result_file": result_file or d.get("result_file") or None}
 
 
 class DeliveryForm(forms.Form):
@@ -304,8 +371,6 @@ class DeliveryForm(forms.Form):
     tracking_number = forms.CharField(label="快递单号", required=False, max_length=40)
 
     def clean(self):
-        from .workflow import delivery_problems
-
         data = super().clean()
         if "method" in data:
             for field, message in delivery_problems(
@@ -315,10 +380,179 @@ class DeliveryForm(forms.Form):
                 self.add_error(field, message)
         return data
 
+    def params(self) -> dict:
+        return dict(self.cleaned_data)
+
 
 class ReviewForm(forms.Form):
-    level = forms.TypedChoiceField(label="评价", coerce=int, choices=Level.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label="意见建议", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    level = forms.TypedChoiceField(label="评价", coerce=int, choices=Level.choices,
+                                   widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                                   error_messages={"required": "请选择评价等级", "invalid_choice": "请选择评价等级"})
+    comment = forms.CharField(label="意见建议", required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2, "placeholder": "意见建议（不满意时请说明原因）"}))
+
+
+class SupplyForm(forms.Form):
+    """A 容缺 material owed: its file (the window may instead mark the original seen, without a file)."""
+
+    file = forms.FileField(label="补交文件", required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f:
+            check_upload(f)
+        return f or None
+
+
+class CorrectionUploadForm(forms.Form):
+    """补正 online: a file for any material of the checklist not yet received."""
+
+    def __init__(self, *args, materials, **kwargs):
+        """materials: the case's materials still missing (CaseMaterial rows)."""
+        super().__init__(*args, **kwargs)
+        self.materials = materials
+        for cm in materials:
+            self.fields[f"material_{cm.material_id}"] = forms.FileField(label=cm.material.name, required=False,
+                                                                       help_text=upload_help())
+
+    def clean(self):
+        data = super().clean()
+        for name in self.fields:
+            if f := data.get(name):
+                try:
+                    check_upload(f)
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
+        if not self.errors and not self.files_by_material():
+            raise forms.ValidationError("请选择要上传的材料")
+        return data
+
+    def files_by_material(self) -> dict:
+        return {cm.material_id: self.cleaned_data[f"material_{cm.material_id}"] for cm in self.materials
+                if self.cleaned_data.get(f"material_{cm.material_id}")}
+
+
+class FileOpenForm(forms.Form):
+    """Opening a case file: in the browser, or `?download=1` to download it."""
+
+    download = forms.ChoiceField(choices=[("1", "下载")], required=False)
+
+    def download_asked(self) -> bool:
+        return self.is_valid() and self.cleaned_data["download"] == "1"
+
+
+class CaseFilterForm(forms.Form):
+    """The queue's search and filters (an unknown value filters nothing)."""
+
+    q = forms.CharField(required=False, max_length=100)
+    status = forms.ChoiceField(required=False, choices=[("", "全部状态"), *Status.choices])
+    channel = forms.ChoiceField(required=False, choices=[("", "全部渠道"), *Channel.choices])
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {f: self.cleaned_data.get(f) or "" for f in ("q", "status", "channel")}
+
+
+class SituationPickForm(forms.Form):
+    """What the applicant picked above an application form (the 办理情形 of each item, the applicant type),
+    read from the query or the posted form to decide which form to build; an unknown value picks nothing."""
+
+    def __init__(self, data, *, situations: dict[str, list[Situation]], applicant_types=()):
+        super().__init__(data)
+        self.options = situations
+        for name, options in situations.items():
+            self.fields[name] = forms.TypedChoiceField(choices=[(s.pk, s.name) for s in options], coerce=int,
+                                                       required=False)
+        if applicant_types:
+            self.fields["applicant_type"] = forms.ChoiceField(choices=[(t, t) for t in applicant_types], required=False)
+        self.applicant_types = list(applicant_types)
+        self.is_valid()
+
+    def situation(self, name: str) -> Situation | None:
+        """The chosen situation of a field; an item with one situation has it without asking."""
+        options = self.options[name]
+        if len(options) == 1:
+            return options[0]
+        pk = self.cleaned_data.get(name)
+        return next((s for s in options if s.pk == pk), None)
+
+    def applicant_type(self) -> str:
+        return self.cleaned_data.get("applicant_type") or self.applicant_types[0]
+
+
+class CaseSubmitForm(forms.Form):
+    """Filing a case through the API (the pages have their own forms): the item, the channel, the applicant (a
+    firm by its USCC — an applicant's own only — or a person by name and ID number), the contact phone, a
+    note, the 办理情形, and a file per material as `material_<id>`."""
+
+    item = forms.CharField(max_length=30, error_messages={"required": "请填写事项实施编码"})
+    channel = forms.ChoiceField(choices=Channel.choices, required=False)
+    enterprise_uscc = FirmField(required=False)
+    applicant_name = forms.CharField(required=False, max_length=120)
+    applicant_id_number = forms.CharField(required=False, max_length=20)
+    contact_phone = forms.RegexField(regex=PHONE_REGEX, error_messages=PHONE_ERRORS)
+    note = forms.CharField(required=False, max_length=500)
+    situation = forms.IntegerField(required=False, error_messages={"invalid": "办理情形不属于该事项"})
+
+    def __init__(self, *args, firms, **kwargs):
+        """firms: an applicant's own firms; None for staff, who file for any firm of the registry."""
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise_uscc"].firms = firms
+
+    def clean_item(self):
+        item = ServiceItem.objects.select_related("current_version").filter(
+            implementation_code=normalize_code(self.cleaned_data["item"])).first()
+        if item is None or item.current_version is None:
+            raise forms.ValidationError("没有该事项")
+        return item
+
+    def clean(self):
+        data = super().clean()
+        data["channel"] = data.get("channel") or "web"
+        item, pk = data.get("item"), data.get("situation")
+        data["situation"] = None
+        if item is not None and pk is not None:
+            data["situation"] = item.current_version.situations.filter(pk=pk).first()
+            if data["situation"] is None:
+                self.add_error("situation", "办理情形不属于该事项")
+        for name, f in self.files.items():
+            if name.startswith("material_") and name.removeprefix("material_").isdigit():
+                try:
+                    check_upload(f)
+                except forms.ValidationError as exc:
+                    self.add_error(None, f"{name}：{exc.messages[0]}")
+        return data
+
+    def applicant(self):
+        from .services import Applicant
+
+        d = self.cleaned_data
+        if d.get("enterprise_uscc") is not None:
+            firm = d["enterprise_uscc"]
+            return Applicant(type=ApplicantType.ENTERPRISE, name=firm.name, enterprise=firm, phone=d["contact_phone"])
+        return Applicant(type=ApplicantType.CITIZEN, name=d.get("applicant_name") or "", phone=d["contact_phone"],
+                         id_number=normalize_code(d.get("applicant_id_number") or ""))
+
+    def files_by_material(self) -> dict:
+        return {int(name.removeprefix("material_")): f for name, f in self.files.items()
+                if name.startswith("material_") and name.removeprefix("material_").isdigit()}
+
+
+def transition_form(name: str, case, data=None, files=None):
+    """The form that reads a transition's inputs, the same for the case page and the API: the decision's,
+    the delivery's, 容缺受理's or the plain one."""
+    if name in ("APPROVE", "REFUSE"):
+        return DecisionForm(data, files, approved=name == "APPROVE")
+    if name == "DELIVER":
+        return DeliveryForm(data)
+    if name == "ACCEPT_TOLERANCE":
+        return ToleranceForm(data, materials=tolerance_candidates(case))
+    return CaseActionForm(data)
+
+
+def tolerance_candidates(case) -> list:
+    """Materials the window may accept as owed: the case's 容缺 materials not handed in."""
+    return [cm for cm in case.materials.all() if cm.material.necessity == Necessity.TOLERANCE and not cm.present]
 
 
 class TrackForm(forms.Form):

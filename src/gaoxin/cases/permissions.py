@@ -74,14 +74,15 @@ def can_register_case(user) -> bool:
     return has_role(user, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT, Role.STATION_OFFICER)
 
 
-def firms_for_application(user) -> QuerySet:
-    """The firms a user may file a case for: an applicant its own; staff who register cases any."""
+def firms_for_application(user) -> QuerySet | None:
+    """The firms a user may file a case for: an applicant its own; None for staff who register cases (any
+    firm of the registry); no firm for anyone else."""
     from gaoxin.enterprises.models import Enterprise
 
     if can_apply_online(user):
         return Enterprise.objects.filter(memberships__user=user)
     if can_register_case(user):
-        return Enterprise.objects.all()
+        return None
     return Enterprise.objects.none()
 
 

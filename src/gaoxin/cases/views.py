@@ -20,24 +20,28 @@ from django.views.decorators.http import require_POST
 from gaoxin.catalog import qr
 from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
 from gaoxin.core.pdf import pdf_response
-from gaoxin.core.validators import normalize_code
 from gaoxin.core.views_utils import add_service_errors, error_text, paginate, render_page, require
-from gaoxin.enterprises.models import Enterprise
 
 from . import application, pending, selectors, services
 from . import permissions as perms
 from .forms import (
     ApplyForm,
     BundleApplyForm,
+    CaseActionForm,
+    CaseFilterForm,
+    CorrectionUploadForm,
     DecisionForm,
     DeliveryForm,
+    FileOpenForm,
     RectificationForm,
     RegisterFirmForm,
     ReviewForm,
+    SituationPickForm,
+    SupplyForm,
     ToleranceForm,
     TrackForm,
-    TransitionForm,
     WindowIntakeForm,
+    tolerance_candidates,
 )
 from .models import ApplicantType, Case, CaseMaterial, Kind, Status
 from .workflow import RECTIFICATION_WORKFLOW, WORKFLOW
@@ -55,8 +59,7 @@ def case_queue(request, queue: str = "all"):
         raise Http404("没有该队列")
     if queue in ("at_risk", "overdue") and not perms.can_view_deadline_queues(request.user):
         raise PermissionDenied("您无权查看")
-    qs = selectors.case_list(user=request.user, queue=queue, q=request.GET.get("q", ""),
-                             status=request.GET.get("status", ""), channel=request.GET.get("channel", ""))
+    qs = selectors.case_list(user=request.user, queue=queue, **CaseFilterForm(request.GET).filters())
     page, query = paginate(request, qs)
     page.object_list = selectors.with_time_left(page.object_list)
     return render_page(request, "cases/case_queue.html", "cases/partials/case_table.html", {
@@ -69,34 +72,51 @@ def case_detail(request, number: str):
     return _detail_page(request, _case(request, number))
 
 
-def _detail_page(request, case: Case, **bound):
-    """The case page. `bound`: action forms bound to what the user typed, shown with their errors
-    in place of the blank ones (tolerance_form=...)."""
+def _detail_page(request, case: Case, **failed):
+    """The case page. `failed`: a form the user sent that was refused, shown with its errors beside its
+    fields and what was typed, in place of the blank one: action=(name, form), tolerance=, delivery=,
+    supply=(material id, form), materials=, review=."""
     user = request.user
-    available = WORKFLOW.available(case, user)
-    actions = [t for t in available if t.name not in ("ACCEPT_TOLERANCE",)]
-    if case.kind == Kind.PACKAGE:
-        actions = []
+    available = [] if case.kind == Kind.PACKAGE else WORKFLOW.available(case, user)
     materials = list(case.materials.all())
-    can_tolerance = (any(t.name == "ACCEPT_TOLERANCE" for t in available)
-                     and case.version_id and case.version.tolerance_allowed)
-    tolerance_candidates = [cm for cm in materials if cm.material.necessity == "tolerance" and not cm.present]
+    failed_name, failed_action = failed.get("action", (None, None))
+    actions = []
+    for t in available:
+        if t.name == "ACCEPT_TOLERANCE":
+            continue  # its own form below
+        entry = {"transition": t}
+        if t.name not in DECISION_SLUGS and t.name != "DELIVER":
+            form = failed_action if failed_name == t.name else \
+                CaseActionForm(initial={"name": t.name}, auto_id=f"id_{t.name.lower()}_%s")
+            entry.update(form=form, fields=form.shown(t))
+        actions.append(entry)
+    # A step refused because the case moved on is no longer among the buttons: its error goes above them.
+    stray = [] if failed_action is None or any(a["transition"].name == failed_name for a in actions) else \
+        [e for errors in failed_action.errors.values() for e in errors]
+    candidates = tolerance_candidates(case)
+    can_tolerance = (any(t.name == "ACCEPT_TOLERANCE" for t in available) and case.version_id
+                     and case.version.tolerance_allowed and candidates)
+    supply_id, supply_form = failed.get("supply", (None, None))
+    for cm in materials:
+        cm.supply_errors = supply_form.errors.get("file", []) + supply_form.non_field_errors() \
+            if supply_form is not None and cm.material_id == supply_id else []
+    can_add = perms.can_add_case_materials(user, case) and case.status in (Status.RECEIVED, Status.CORRECTION) \
+        and case.kind != Kind.PACKAGE
+    can_review = case.status == Status.DELIVERED and not hasattr(case, "review") and perms.can_review_case(user, case)
     [case] = selectors.with_time_left([case])
     return render(request, "cases/case_detail.html", {
-        "case": case, "actions": actions, "materials": materials, "events": case.events.all(),
+        "case": case, "actions": actions, "stray_errors": stray, "materials": materials, "events": case.events.all(),
         "deadline_lines": selectors.deadline_explanation(case),
-        "tolerance_form": bound.get("tolerance_form") or (
-            ToleranceForm(materials=tolerance_candidates) if can_tolerance and tolerance_candidates else None),
-        "delivery_form": bound.get("delivery_form") or DeliveryForm(),
+        "tolerance_form": failed.get("tolerance") or (ToleranceForm(materials=candidates) if can_tolerance else None),
+        "delivery_form": failed.get("delivery") or DeliveryForm(),
         "decision": getattr(case, "decision", None),
         "owed": [cm for cm in materials if cm.owed and not cm.supplied_on],
         "can_supply": perms.can_supply_owed(user, case),
-        "can_open_files": perms.can_open_case_files(request.user),
-        "can_add_materials": perms.can_add_case_materials(user, case) and case.status in (Status.RECEIVED, Status.CORRECTION)
-        and case.kind != Kind.PACKAGE,
+        "can_open_files": perms.can_open_case_files(user),
+        "materials_form": (failed.get("materials") or CorrectionUploadForm(
+            materials=[cm for cm in materials if not cm.present])) if can_add else None,
         "correction": case.events.filter(transition="REQUEST_CORRECTION").last(),
-        "review_form": ReviewForm() if case.status == Status.DELIVERED and not hasattr(case, "review")
-        and perms.can_review_case(user, case) else None,
+        "review_form": (failed.get("review") or ReviewForm()) if can_review else None,
         "can_accept_package": case.kind == Kind.PACKAGE and case.status == Status.RECEIVED
         and perms.can_accept_package(user, case),
         "notices": _notices(case),
@@ -120,52 +140,47 @@ def _notices(case: Case) -> list[tuple[str, str]]:
 
 @require_POST
 def case_act(request, number: str):
+    """A plain button of the case page; decisions and delivery have their own forms."""
     case = _case(request, number)
-    form = TransitionForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["name"] not in WORKFLOW:
-        messages.error(request, "操作无效")
+    form = CaseActionForm(request.POST)
+    valid = form.is_valid()
+    name = form.cleaned_data.get("name")
+    if name is None:
+        messages.error(request, "；".join(form.errors.get("name", [])) or "操作无效")
         return redirect("case_detail", number=number)
-    data = form.cleaned_data
-    if data["name"] in DECISIONS.values():  # decisions have their own form with a confirmation step
-        return redirect("case_decide", number=number, outcome=DECISION_SLUGS[data["name"]])
-    if data["name"] == "DELIVER":
+    if name in DECISION_SLUGS:  # decisions have their own form with a confirmation step
+        return redirect("case_decide", number=number, outcome=DECISION_SLUGS[name])
+    if name == "DELIVER":
         messages.error(request, "请在送达表单中选择送达方式")
         return redirect("case_detail", number=number)
-    try:
-        services.case_transition(case=case, name=data["name"], actor=request.user, reason=data["reason"],
-                                 days=data.get("days"), method=data.get("method"), legal_basis=data.get("legal_basis") or "")
-        messages.success(request, f"已完成：{WORKFLOW[data['name']].label}")
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    return redirect("case_detail", number=number)
+    if not WORKFLOW.roles_of(request.user, case) & WORKFLOW[name].roles:
+        raise PermissionDenied("您无权执行此操作")
+    form.auto_id = f"id_{name.lower()}_%s"
+    if valid:
+        try:
+            services.case_transition(case=case, name=name, actor=request.user, **form.params())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已完成：{WORKFLOW[name].label}")
+            return redirect("case_detail", number=number)
+    return _detail_page(request, _case(request, number), action=(name, form))
 
 
 @require_POST
 def case_accept_tolerance(request, number: str):
     case = _case(request, number)
-    candidates = [cm for cm in case.materials.all() if cm.material.necessity == "tolerance"]
-    form = ToleranceForm(request.POST, materials=candidates)
+    form = ToleranceForm(request.POST, materials=tolerance_candidates(case))
     if form.is_valid():
         try:
-            case = services.case_transition(
-                case=case, name="ACCEPT_TOLERANCE", actor=request.user,
-                owed=[int(x) for x in form.cleaned_data["owed"]], supply_days=form.cleaned_data["supply_days"],
-                commitment=form.cleaned_data["commitment"])
+            case = services.case_transition(case=case, name="ACCEPT_TOLERANCE", actor=request.user, **form.params())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
             messages.success(request, f"已容缺受理，容缺材料须于{case.tolerance_deadline_text}补齐。"
                                       "请打印《容缺受理通知书》交申请人。")
             return redirect("case_detail", number=number)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-    return _detail_page(request, _case(request, number), tolerance_form=form)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """A service's validation errors beside the form's fields (the rest above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    return _detail_page(request, _case(request, number), tolerance=form)
 
 
 @require_POST
@@ -184,36 +199,36 @@ def case_accept_package(request, number: str):
 @require_POST
 def case_supply(request, number: str, material_id: int):
     case = _case(request, number)
-    upload = request.FILES.get("file")
-    try:
-        if upload is not None:
-            from gaoxin.core.uploads import check_upload
-
-            check_upload(upload)
-        services.case_supply_owed(case=case, material_id=material_id, actor=request.user, upload=upload)
-        messages.success(request, "容缺材料已补齐。")
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    return redirect("case_detail", number=number)
+    form = SupplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.case_supply_owed(case=case, material_id=material_id, actor=request.user,
+                                      upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except CaseMaterial.DoesNotExist:
+            raise Http404("该材料不是容缺待补材料") from None
+        else:
+            messages.success(request, "容缺材料已补齐。")
+            return redirect("case_detail", number=number)
+    return _detail_page(request, _case(request, number), supply=(material_id, form))
 
 
 @require_POST
 def case_add_materials(request, number: str):
     """The enterprise answers a correction request by uploading the missing materials."""
-    from gaoxin.core.uploads import check_upload
-
     case = _case(request, number)
-    files = {}
-    try:
-        for key, upload in request.FILES.items():
-            if key.startswith("material_"):
-                check_upload(upload)
-                files[int(key.removeprefix("material_"))] = upload
-        names = services.case_add_materials(case=case, files=files, actor=request.user)
-        messages.success(request, f"已上传：{'、'.join(names)}。窗口核对后将受理。")
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    return redirect("case_detail", number=number)
+    form = CorrectionUploadForm(request.POST, request.FILES, materials=[cm for cm in case.materials.all()
+                                                                         if not cm.present])
+    if form.is_valid():
+        try:
+            names = services.case_add_materials(case=case, files=form.files_by_material(), actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已上传：{'、'.join(names)}。窗口核对后将受理。")
+            return redirect("case_detail", number=number)
+    return _detail_page(request, _case(request, number), materials=form)
 
 
 @require_POST
@@ -224,12 +239,12 @@ def case_review(request, number: str):
         try:
             services.review_submit(case=case, level=form.cleaned_data["level"], comment=form.cleaned_data["comment"],
                                    actor=request.user)
-            messages.success(request, "感谢您的评价。")
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
-    else:
-        messages.error(request, "请选择评价等级")
-    return redirect("case_detail", number=number)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "感谢您的评价。")
+            return redirect("case_detail", number=number)
+    return _detail_page(request, _case(request, number), review=form)
 
 
 def case_notice(request, number: str, kind: str, pdf: bool = False):
@@ -277,7 +292,7 @@ def case_result_file(request, number: str):
     decision = getattr(case, "decision", None)
     if decision is None or not decision.result_file:
         raise Http404("该办件没有结果文件")
-    download = request.GET.get("download") == "1"
+    download = FileOpenForm(request.GET).download_asked()
     ext = PurePosixPath(decision.result_file.name).suffix.lower()
     response = _serve_file(decision.result_file, f"审批结果-{case.title}-{case.number}{ext}", download=download)
     services.case_result_open(decision=decision, actor=request.user, download=download)
@@ -303,24 +318,23 @@ def case_decide(request, number: str, outcome: str):
     user, step, token = request.user, "form", ""
     if request.method == "POST":
         form = DecisionForm(request.POST, request.FILES, approved=approved)
-        token = request.POST.get("result_token", "")
+        valid = form.is_valid()
+        token = form.cleaned_data.get("result_token") or ""
         if token and pending.name(token, user) is None:
             token = ""  # expired or not this user's: the file must be chosen again
-        if form.is_valid():
+        if valid:
             data = form.cleaned_data
             if data.get("result_file"):
                 if token:
                     pending.drop(token, user)
                 token = pending.keep(data["result_file"], user)
-            action = request.POST.get("step", "")
+            action = data.get("step") or "review"
             if action == "confirm":
                 try:
-                    services.case_transition(
-                        case=case, name=name, actor=user, reason=data.get("reason", ""), opinion=data["opinion"],
-                        licence_number=data.get("licence_number", ""), legal_basis=data["legal_basis"],
-                        result_file=pending.take(token, user) if token else None)
+                    services.case_transition(case=case, name=name, actor=user,
+                                             **form.params(result_file=pending.take(token, user) if token else None))
                 except ValidationError as exc:
-                    _form_errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     if token:
                         pending.drop(token, user)
@@ -347,13 +361,13 @@ def case_deliver(request, number: str):
     form = DeliveryForm(request.POST)
     if form.is_valid():
         try:
-            case = services.case_transition(case=case, name="DELIVER", actor=request.user, **form.cleaned_data)
+            case = services.case_transition(case=case, name="DELIVER", actor=request.user, **form.params())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已送达（{case.get_delivery_method_display()}）。")
             return redirect("case_detail", number=number)
-    return _detail_page(request, _case(request, number), delivery_form=form)
+    return _detail_page(request, _case(request, number), delivery=form)
 
 
 @require(perms.can_open_case_files)
@@ -363,21 +377,11 @@ def case_material_file(request, number: str, material_id: int):
         cm = selectors.case_material_get(user=request.user, number=number, material_id=material_id)
     except CaseMaterial.DoesNotExist:
         raise Http404("材料不存在或无权查看") from None
-    download = request.GET.get("download") == "1"
+    download = FileOpenForm(request.GET).download_asked()
     ext = PurePosixPath(cm.file.name).suffix.lower()
     response = _serve_file(cm.file, f"{cm.material.name}-{cm.case.number}{ext}", download=download)
     services.case_material_open(case_material=cm, actor=request.user, download=download)
     return response
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """A service's refusal beside the field it names (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, msgs in exc.message_dict.items():
-            for message in msgs:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(None, error_text(exc))
 
 
 def _applicant_options(user, *, enterprise_ok: bool, citizen_ok: bool):
@@ -420,7 +424,8 @@ def apply_online(request, code: str):
         return _next_step(request, item=item)
     situations, all_materials = application.version_situations_and_materials(version)
     posted = request.method == "POST"
-    situation = application.pick_situation(situations, (request.POST if posted else request.GET).get("situation"))
+    picked = SituationPickForm(request.POST if posted else request.GET, situations={"situation": situations})
+    situation = picked.situation("situation")
     materials = application.situation_materials(all_materials, situation)
     form = ApplyForm(request.POST if posted else None, request.FILES if posted else None, enterprises=enterprises,
                      citizen=citizen, situations=situations, materials=materials,
@@ -438,7 +443,7 @@ def apply_online(request, code: str):
                 messages.success(request, f"申请已提交，办件编号 {case.number}，请留意受理通知。")
             return redirect("case_detail", number=case.number)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
     return render(request, "cases/apply.html", {"item": item, "v": version, "form": form, "situations": situations,
                                                 "situation": situation, "citizen": citizen})
 
@@ -453,25 +458,13 @@ def window_intake(request, code: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["applicant_type"] == "enterprise":
-                enterprise = Enterprise.objects.filter(uscc=normalize_code(data["uscc"])).first()
-                if enterprise is None:
-                    raise ValidationError({"uscc": "企业档案中没有该统一社会信用代码"})
-                applicant = services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise,
-                                               phone=data["contact_phone"])
-            else:
-                applicant = services.Applicant(type="citizen", name=data["applicant_name"], phone=data["contact_phone"],
-                                               id_number=normalize_code(data["applicant_id_number"]))
-            case = services.case_submit(item=item, applicant=applicant, channel=data["channel"], actor=request.user,
-                                        originals_seen={int(x) for x in data["originals"]}, note=data["note"])
+            case = services.case_submit(item=item, applicant=form.applicant(), channel=data["channel"],
+                                        actor=request.user, originals_seen=set(data["originals"]), note=data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
             messages.success(request, f"已接件，办件编号 {case.number}。")
             return redirect("case_detail", number=case.number)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, msgs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, msgs)
-            else:
-                form.add_error(None, error_text(exc))
     return render(request, "cases/window_intake.html", {"item": item, "form": form})
 
 
@@ -492,11 +485,12 @@ def bundle_apply(request, code: str):
         if enterprises is None and citizen is None:
             return _next_step(request, bundle=bundle)
     posted = request.method == "POST"
-    source = request.POST if posted else request.GET
     type_choices = ([ApplicantType.ENTERPRISE] if enterprises is not None or staff else []) + \
         ([ApplicantType.CITIZEN] if citizen is not None or staff else [])
-    applicant_type = source.get("applicant_type") if source.get("applicant_type") in type_choices else type_choices[0]
-    chosen = {p.item.pk: application.pick_situation(p.situations, source.get(p.situation_field)) for p in parts}
+    picked = SituationPickForm(request.POST if posted else request.GET, applicant_types=type_choices,
+                               situations={p.situation_field: p.situations for p in parts})
+    applicant_type = picked.applicant_type()
+    chosen = {p.item.pk: picked.situation(p.situation_field) for p in parts}
     groups = application.material_groups(bundle, parts, chosen, applicant_type)
     initial = {"contact_phone": "" if staff else user.phone, "applicant_type": applicant_type,
                **{p.situation_field: chosen[p.item.pk] for p in parts}}
@@ -512,7 +506,7 @@ def bundle_apply(request, code: str):
                                       f"{len(parts)}个事项将一次受理、并联办理。")
             return redirect("case_detail", number=package.number)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
     items = [(p, chosen[p.item.pk], form[p.situation_field]) for p in parts]
     return render(request, "cases/bundle_apply.html", {
         "bundle": bundle, "form": form, "parts": parts, "items": items, "applicant_type": applicant_type,
@@ -541,7 +535,7 @@ def case_register_firm(request, number: str):
             messages.success(request, f"新设企业“{enterprise.name}”已登记，并已绑定到申请人的账号。")
             return redirect("case_detail", number=number)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
     return render(request, "cases/register_firm.html", {"case": case, "form": form})
 
 
@@ -570,8 +564,7 @@ def rectification_list(request, failed: tuple[int, RectificationForm] | None = N
             form = failed[1] if failed and failed[0] == rect.pk else \
                 RectificationForm(steps=steps, auto_id=f"id_r{rect.pk}_%s")
         rows.append((rect, form))
-    return render(request, "cases/rectifications.html", {"page": page, "query": query, "rows": rows},
-                  status=400 if failed else 200)
+    return render(request, "cases/rectifications.html", {"page": page, "query": query, "rows": rows})
 
 
 @require_POST

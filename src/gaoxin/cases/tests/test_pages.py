@@ -207,14 +207,14 @@ def test_rectification_page_keeps_what_was_typed_and_shows_the_error_beside_the_
     assert "窗口等候太久" in page and "已整改" in page and "RECTIFY" not in page.replace('value="RECTIFY"', "")
     bad = mine.post(f"/cases/rectifications/{rect.pk}/", {"name": "RECTIFY", "measures": "  "})
     html = bad.content.decode()
-    assert bad.status_code == 400 and "请填写整改措施或解释说明" in html and "is-invalid" in html
+    assert bad.status_code == 200 and "请填写整改措施或解释说明" in html and "is-invalid" in html
     assert Rectification.objects.get().status == RectificationStatus.OPEN
     assert mine.post(f"/cases/rectifications/{rect.pk}/", {"name": "EXPLAIN", "measures": "系高峰时段，已增设窗口"}
                      ).status_code == 302
     assert Rectification.objects.get().status == RectificationStatus.EXPLAINED
     typed = mine.post(f"/cases/rectifications/{rect.pk}/", {"name": "REVISIT", "visit_note": "电话回访，企业认可"})
     html = typed.content.decode()
-    assert typed.status_code == 400 and "电话回访，企业认可" in html and "请填写回访记录和申请人对整改的评价" in html
+    assert typed.status_code == 200 and "电话回访，企业认可" in html and "请填写回访记录和申请人对整改的评价" in html
     assert Rectification.objects.get().status == RectificationStatus.EXPLAINED
     assert leader_client.post(f"/cases/rectifications/{rect.pk}/", {"name": "REVISIT"}).status_code == 403
     assert "系高峰时段，已增设窗口" in enterprise_client.get(f"/cases/{case.number}/").content.decode()
