@@ -20,36 +20,7 @@ def is_staff_role(user) -> bool:
     return _active(user) and user.role in STAFF_ROLES
 
 
-# --- enterprises -------------------------------------------------------------------
-
-def enterprises_visible_to(user) -> QuerySet:
-    """Government staff see the whole registry (they serve every enterprise);
-    an enterprise user sees only the enterprises bound to them."""
-    from gaoxin.enterprises.models import Enterprise
-
-    if is_staff_role(user):
-        return Enterprise.objects.all()
-    if has_role(user, Role.ENTERPRISE):
-        return Enterprise.objects.filter(memberships__user=user)
-    return Enterprise.objects.none()
-
-
-def can_view_enterprise(user, enterprise) -> bool:
-    return enterprises_visible_to(user).filter(pk=enterprise.pk).exists()
-
-
-def can_edit_enterprise(user, enterprise=None) -> bool:
-    """The registry is kept by the zone administration and the hall's clerks."""
-    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK)
-
-
-def can_import_enterprises(user) -> bool:
-    return has_role(user, Role.ZONE_ADMIN)
-
-
-def can_export_enterprises(user) -> bool:
-    return has_role(user, Role.ZONE_ADMIN, Role.LEADER)
-
+# --- personal data ---------------------------------------------------------------
 
 def can_view_personal_data(user) -> bool:
     """Unmasked phones and ID numbers: administrators and clerks at work only."""

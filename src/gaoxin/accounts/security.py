@@ -4,7 +4,6 @@ change after logging in with the published demo password outside the demo."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,7 +18,8 @@ from gaoxin.core.masking import mask_phone
 from gaoxin.core.services import audit_record
 
 MUST_CHANGE = "gx_must_change_password"
-LAST_SEEN = "gx_last_seen"
+ACTIVE_COOKIE = "gx_active"
+ACTIVE_SALT = "gaoxin.accounts.idle"
 
 
 def _client_ip(request) -> str:
@@ -77,21 +77,27 @@ class SessionGuardMiddleware:
             response = self._idle(request) or self._forced_change(request)
             if response is not None:
                 return response
-        return self.get_response(request)
+        response = self.get_response(request)
+        if settings.GAOXIN_IDLE_TIMEOUT_MINUTES and getattr(request, "user", None) is not None \
+                and request.user.is_authenticated:
+            # A signed, timestamped cookie marks activity: no session write (and no query) per request.
+            response.set_signed_cookie(ACTIVE_COOKIE, "1", salt=ACTIVE_SALT, httponly=True, samesite="Lax",
+                                       secure=settings.SESSION_COOKIE_SECURE)
+        return response
 
     def _idle(self, request):
         limit = settings.GAOXIN_IDLE_TIMEOUT_MINUTES * 60
-        now = int(time.time())
-        seen = request.session.get(LAST_SEEN)
-        if limit and seen and now - seen > limit:
-            logout(request)
-            if request.path_info.startswith("/api/"):
-                return None  # the API answers as to anyone not logged in (401)
-            messages.info(request, f"您已超过 {settings.GAOXIN_IDLE_TIMEOUT_MINUTES} 分钟未操作，为保护账号安全已自动退出，请重新登录。")
-            return redirect(f"{reverse('login')}?next={request.path}")
-        if not seen or now - seen >= 60:  # write the session at most once a minute
-            request.session[LAST_SEEN] = now
-        return None
+        if not limit or ACTIVE_COOKIE not in request.COOKIES:
+            return None  # the first request after logging in sets the cookie
+        if request.get_signed_cookie(ACTIVE_COOKIE, default=None, salt=ACTIVE_SALT, max_age=limit) is not None:
+            return None
+        logout(request)
+        if request.path_info.startswith("/api/"):
+            return None  # the API answers as to anyone not logged in (401)
+        messages.info(request, f"您已超过 {settings.GAOXIN_IDLE_TIMEOUT_MINUTES} 分钟未操作，为保护账号安全已自动退出，请重新登录。")
+        response = redirect(f"{reverse('login')}?next={request.path}")
+        response.delete_cookie(ACTIVE_COOKIE)
+        return response
 
     def _forced_change(self, request):
         if not request.session.get(MUST_CHANGE):

@@ -13,9 +13,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gaoxin.accounts import permissions as account_perms
 from gaoxin.core.validators import normalize_code
 from gaoxin.core.views_utils import add_service_errors, paginate, render_page, require
+from gaoxin.enterprises.permissions import enterprises_visible_to
 
 from . import permissions as perms
 from . import selectors, services
@@ -142,7 +142,7 @@ def policy_publish(request, code: str):
 
 
 def _enterprise_for_profile(request, pk: int):
-    enterprise = account_perms.enterprises_visible_to(request.user).filter(pk=pk).first()
+    enterprise = enterprises_visible_to(request.user).filter(pk=pk).first()
     if enterprise is None:
         raise Http404("企业不存在")
     if not perms.can_edit_profile(request.user, enterprise):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from gaoxin.accounts.permissions import enterprises_visible_to
+from .permissions import enterprises_visible_to
 from gaoxin.core.validators import normalize_code, uscc_is_valid
 
 from .models import Contact, Enterprise, LandParcel, Qualification

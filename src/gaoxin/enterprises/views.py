@@ -6,13 +6,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gaoxin.accounts import permissions as perms
+from gaoxin.accounts.permissions import can_view_personal_data
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import paginate, render_page, require
 
 from . import registry
 from .forms import EnterpriseFilterForm, RegistryImportForm
 from .models import Enterprise
+from .permissions import can_export_enterprises, can_import_enterprises
 from .selectors import enterprise_get, enterprise_list
 from .tasks import export_registry_task, import_registry_task
 
@@ -23,9 +24,9 @@ def enterprise_index(request):
     page, query = paginate(request, qs)
     return render_page(request, "enterprises/enterprise_list.html", "enterprises/partials/enterprise_table.html", {
         "form": form, "page": page, "query": query,
-        "can_import": perms.can_import_enterprises(request.user),
-        "can_export": perms.can_export_enterprises(request.user),
-        "show_personal": perms.can_view_personal_data(request.user),
+        "can_import": can_import_enterprises(request.user),
+        "can_export": can_export_enterprises(request.user),
+        "show_personal": can_view_personal_data(request.user),
     })
 
 
@@ -38,11 +39,11 @@ def enterprise_detail(request, pk: int):
         "e": enterprise, "land": enterprise.land_totals(),
         "can_edit_profile": request.user.role == "zone_admin"
         or request.user.enterprise_memberships.filter(enterprise=enterprise).exists(),
-        "show_personal": perms.can_view_personal_data(request.user),
+        "show_personal": can_view_personal_data(request.user),
     })
 
 
-@require(perms.can_import_enterprises)
+@require(can_import_enterprises)
 def registry_import(request):
     form = RegistryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +60,7 @@ def registry_import(request):
     })
 
 
-@require(perms.can_export_enterprises)
+@require(can_export_enterprises)
 @require_POST
 def registry_export(request):
     job = job_enqueue(kind="enterprise_export", actor=request.user, task=export_registry_task)

@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
-from gaoxin.accounts.permissions import enterprises_visible_to
 from gaoxin.benefits.selectors import publicity_list
-from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.cases import permissions as case_perms
 from gaoxin.cases.forms import TrackForm
+from gaoxin.enterprises.permissions import enterprises_visible_to
+from gaoxin.evaluation import permissions as evaluation_perms
 
 from . import selectors
 

@@ -7,6 +7,7 @@ from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.core import permissions as core_perms
+from gaoxin.enterprises import permissions as ent_perms
 
 STAFF = [Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.DEPT_OFFICER, Role.AGENT, Role.STATION_OFFICER, Role.LEADER]
 
@@ -14,19 +15,19 @@ STAFF = [Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.DEPT_OFFICER, Role.AGENT, Role
 @pytest.mark.parametrize("role", STAFF)
 def test_staff_see_whole_registry(role, own_enterprise, other_enterprise):
     user = UserFactory(role=role)
-    assert set(perms.enterprises_visible_to(user)) == {own_enterprise, other_enterprise}
+    assert set(ent_perms.enterprises_visible_to(user)) == {own_enterprise, other_enterprise}
 
 
 def test_enterprise_user_sees_only_bound(enterprise_user, own_enterprise, other_enterprise):
-    assert list(perms.enterprises_visible_to(enterprise_user)) == [own_enterprise]
-    assert perms.can_view_enterprise(enterprise_user, own_enterprise)
-    assert not perms.can_view_enterprise(enterprise_user, other_enterprise)
+    assert list(ent_perms.enterprises_visible_to(enterprise_user)) == [own_enterprise]
+    assert ent_perms.can_view_enterprise(enterprise_user, own_enterprise)
+    assert not ent_perms.can_view_enterprise(enterprise_user, other_enterprise)
 
 
 def test_anonymous_and_inactive_see_nothing(own_enterprise):
-    assert not perms.enterprises_visible_to(AnonymousUser()).exists()
+    assert not ent_perms.enterprises_visible_to(AnonymousUser()).exists()
     inactive = UserFactory(role=Role.ZONE_ADMIN, is_active=False)
-    assert not perms.enterprises_visible_to(inactive).exists()
+    assert not ent_perms.enterprises_visible_to(inactive).exists()
     assert not core_perms.can_manage_calendar(inactive)
 
 
@@ -41,8 +42,8 @@ def test_anonymous_and_inactive_see_nothing(own_enterprise):
 ])
 def test_predicates_per_role(db, role, import_, export, calendar, audit, personal):
     user = UserFactory(role=role)
-    assert perms.can_import_enterprises(user) is import_
-    assert perms.can_export_enterprises(user) is export
+    assert ent_perms.can_import_enterprises(user) is import_
+    assert ent_perms.can_export_enterprises(user) is export
     assert core_perms.can_manage_calendar(user) is calendar
     assert core_perms.can_view_audit(user) is audit
     assert perms.can_view_personal_data(user) is personal

@@ -55,6 +55,7 @@ def _visible(scoper):
 
 def _tables():
     """Built lazily (the rooms' permissions import their models)."""
+    from gaoxin.accounts.models import OrgKind, OrgUnit
     from gaoxin.appeals.models import Appeal
     from gaoxin.appeals.permissions import appeals_visible_to
     from gaoxin.assist.models import AssistOrder, Project
@@ -66,10 +67,9 @@ def _tables():
     from gaoxin.core.models import Job, Notification
     from gaoxin.core.permissions import jobs_visible_to
     from gaoxin.enterprises.models import Enterprise
-    from gaoxin.accounts.permissions import enterprises_visible_to
+    from gaoxin.enterprises.permissions import enterprises_visible_to
     from gaoxin.evaluation.models import Objection, Participant
     from gaoxin.evaluation.permissions import can_view_report_card, objections_visible_to
-    from gaoxin.accounts.models import OrgKind, OrgUnit
     from gaoxin.stations.permissions import can_log_at_station
 
     case = Route(lambda: Case.objects.all(), lambda c: {"number": c.number}, _visible(cases_visible_to))
@@ -135,7 +135,8 @@ EXEMPT = {
         "case_apply", "bundle_apply")},
     **{name: "事项清单维护：仅管委会管理员，不属于任何企业或部门" for name in (
         "catalog_synonym_edit", "catalog_synonym_delete", "catalog_item", "catalog_keywords", "catalog_new_draft",
-        "catalog_status", "catalog_edit", "catalog_publish")},
+        "catalog_status", "catalog_edit", "catalog_publish", "catalog-managed-item-detail",
+        "catalog-managed-item-transition")},
     **{name: "工作日历：仅管委会管理员，全区共用" for name in ("calendar_year", "calendar_day_edit", "calendar_year_confirm")},
     "case_intake": "窗口接件：参数是公开事项的编码",
     "case_queue": "参数是队列名称；队列内容按用户范围筛选（见办件的列表测试）",
@@ -238,14 +239,13 @@ def test_no_outsider_can_tell_or_touch_anothers_objects(django_capture_on_commit
 
 def _complete_the_zone():
     """The small demo zone lacks a few kinds of objects; add them the way users would."""
-    from gaoxin.accounts.models import User
-    from gaoxin.benefits import services
-    from gaoxin.benefits.models import BenefitApplication, Policy
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from gaoxin.accounts.models import User
     from gaoxin.assist import services as assist_services
     from gaoxin.assist.models import AssistOrder
+    from gaoxin.benefits import services
+    from gaoxin.benefits.models import BenefitApplication, Policy
 
     order = AssistOrder.objects.filter(status="in_progress").order_by("pk").first()
     if not order.visits.exclude(attachment="").exists():  # a signed 中止单 brought back from a visit
