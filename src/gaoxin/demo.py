@@ -29,7 +29,7 @@ from gaoxin.enterprises.models import (
     SizeGroup,
 )
 
-DEMO_PASSWORD = "Gaoxin@2026"
+DEMO_PASSWORD = settings.GAOXIN_DEMO_PASSWORD
 
 DEPARTMENTS = [
     ("tax", "国家税务总局湘潭高新区税务局", "税务"),

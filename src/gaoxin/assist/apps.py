@@ -21,3 +21,14 @@ class AssistConfig(AppConfig):
         events.register({"case_filed": "代为申报办件"}, prefix="assist.")
         events.register({"visit_logged": "记录上门走访", "project_created": "登记项目", "project_step_filed": "项目环节申报",
                          "project_milestones": "更新“四即”节点", "file_downloaded": "查看委托书等材料"}, prefix="assist.")
+
+        from gaoxin.catalog.hooks import register_guide_flags
+
+        register_guide_flags(_guide_flags)
+
+
+def _guide_flags(user) -> dict:
+    """The guide search's 帮代办 link when nothing is found."""
+    from .permissions import can_place_order
+
+    return {"can_place_order": can_place_order(user)}

@@ -21,3 +21,14 @@ class BenefitsConfig(AppConfig):
                         prefix="benefits.application_")
         events.register({"policy_saved": "保存政策", "policy_published": "发布政策", "profile_updated": "更新企业画像"},
                         prefix="benefits.")
+
+        from gaoxin.enterprises.signals import registry_changed
+
+        registry_changed.connect(_rematch, dispatch_uid="gaoxin.benefits.rematch_after_registry_change")
+
+
+def _rematch(sender, actor, **kwargs) -> None:
+    """A firm's industry, size or qualifications may have changed: re-match the published policies."""
+    from .services import rematch_after_registry_change
+
+    rematch_after_registry_change(actor)

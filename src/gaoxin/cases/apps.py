@@ -25,3 +25,14 @@ class CasesConfig(AppConfig):
             "MATERIAL_VIEWED": "查看申请材料", "MATERIAL_DOWNLOADED": "下载申请材料",
             "RESULT_VIEWED": "查看结果文件", "RESULT_DOWNLOADED": "下载结果文件",
         }, prefix="case.")
+
+        from gaoxin.catalog.hooks import register_guide_flags
+
+        register_guide_flags(_guide_flags)
+
+
+def _guide_flags(user) -> dict:
+    """The guide page's 登记接件 button: window, station and 帮代办 staff register cases."""
+    from .permissions import can_register_case
+
+    return {"can_register": can_register_case(user)}

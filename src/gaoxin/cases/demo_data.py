@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 import random
 
 from django.core.files.base import ContentFile
@@ -124,14 +126,13 @@ def _bundle_answers(bundle, applicant_type: str) -> dict:
 
 def build_demo_founder(bundle):
     from gaoxin.accounts.services import user_register_citizen
-    from gaoxin.demo import DEMO_PASSWORD
 
     id_number = FOUNDER["id_body"] + id_check_char(FOUNDER["id_body"])
     founder = user_register_citizen(full_name=FOUNDER["full_name"], id_number=id_number, phone=FOUNDER["phone"],
                                     password="Lanshan-qiao-88")
     # Self-registered people log in with their phone; the demo gives this one a memorable name and the demo
     # zone's shared password (set directly: the password rules refuse it outside the demo).
-    founder.set_password(DEMO_PASSWORD)
+    founder.set_password(settings.GAOXIN_DEMO_PASSWORD)
     User.objects.filter(pk=founder.pk).update(username=FOUNDER["username"], password=founder.password)
     applicant = services.Applicant(type="citizen", name=founder.full_name, id_number=founder.id_number,
                                    phone=founder.phone)

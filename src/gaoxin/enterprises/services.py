@@ -14,6 +14,7 @@ from gaoxin.core.services import audit_record
 
 from .models import Contact, Enterprise, LandParcel, ParkArea, Qualification
 from .registry import UTILITY_COLUMNS, ParsedRegistry
+from .signals import registry_changed
 
 _ENTERPRISE_FIELDS = [
     "name", "legal_representative", "industry_id", "industry_code", "size_group", "registered_on",
@@ -80,9 +81,7 @@ def registry_import(*, parsed: ParsedRegistry, actor, source_name: str = "") -> 
         model.objects.bulk_create(objs, batch_size=_BATCH)
         counts[key] = len(objs)
 
-    from gaoxin.benefits.services import rematch_after_registry_change
-
-    rematch_after_registry_change(actor)  # qualifications, industry or size may have changed
+    registry_changed.send(sender=Enterprise, actor=actor)  # qualifications, industry or size may have changed
     audit_record(
         event_type="enterprise.registry_imported", actor=actor,
         subject_type="enterprises.enterprise", subject_id="*", subject_repr=f"企业名录导入 {source_name}"[:255],
@@ -110,10 +109,8 @@ RECORDS = {
 
 
 def _registry_changed(actor) -> None:
-    # Policy matches read industry, size and qualifications: re-match after commit, as after an import.
-    from gaoxin.benefits.services import rematch_after_registry_change
-
-    rematch_after_registry_change(actor)
+    # Policy matches read industry, size and qualifications: the benefits room re-matches after commit.
+    registry_changed.send(sender=Enterprise, actor=actor)
 
 
 @transaction.atomic
