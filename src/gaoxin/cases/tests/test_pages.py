@@ -218,3 +218,28 @@ def test_rectification_page_keeps_what_was_typed_and_shows_the_error_beside_the_
     assert Rectification.objects.get().status == RectificationStatus.EXPLAINED
     assert leader_client.post(f"/cases/rectifications/{rect.pk}/", {"name": "REVISIT"}).status_code == 403
     assert "系高峰时段，已增设窗口" in enterprise_client.get(f"/cases/{case.number}/").content.decode()
+
+
+def test_the_rectification_ledger_keeps_its_query_budget(item, submit, officer, django_assert_max_num_queries):
+    import datetime as dt
+
+    from gaoxin.cases.models import Rectification, Review
+
+    mine = Client()
+    mine.force_login(officer)
+    mine.get("/")  # the session's first write after log-in is not the page's
+
+    def rectify(n):
+        for _ in range(n):
+            case = submit(item)
+            review = Review.objects.create(case=case, level=1, comment="等候太久")
+            Rectification.objects.create(review=review, department=case.department, due_date=dt.date(2026, 12, 31))
+
+    def load():
+        with django_assert_max_num_queries(8):
+            assert mine.get("/cases/rectifications/").status_code == 200
+
+    rectify(2)
+    load()
+    rectify(20)
+    load()
