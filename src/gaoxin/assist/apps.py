@@ -22,12 +22,12 @@ class AssistConfig(AppConfig):
         events.register({"visit_logged": "记录上门走访", "project_created": "登记项目", "project_step_filed": "项目环节申报",
                          "project_milestones": "更新“四即”节点", "file_downloaded": "查看委托书等材料"}, prefix="assist.")
 
-        from gaoxin.catalog.hooks import register_guide_flags
+        from gaoxin.core import hooks
 
-        register_guide_flags(_guide_flags)
+        hooks.provide("catalog.guide", _guide_flags)
 
 
-def _guide_flags(user) -> dict:
+def _guide_flags(user, **context) -> dict:
     """The guide search's 帮代办 link when nothing is found."""
     from .permissions import can_place_order
 

@@ -26,6 +26,17 @@ class BenefitsConfig(AppConfig):
 
         registry_changed.connect(_rematch, dispatch_uid="gaoxin.benefits.rematch_after_registry_change")
 
+        from gaoxin.core import hooks
+
+        hooks.provide("enterprises.detail", _firm_page_flags)
+
+
+def _firm_page_flags(user, *, enterprise, **context) -> dict:
+    """The firm page's link to its 企业画像 (the facts policies are matched on)."""
+    from .permissions import can_edit_profile
+
+    return {"can_edit_profile": can_edit_profile(user, enterprise)}
+
 
 def _rematch(sender, actor, **kwargs) -> None:
     """A firm's industry, size or qualifications may have changed: re-match the published policies."""

@@ -26,12 +26,12 @@ class CasesConfig(AppConfig):
             "RESULT_VIEWED": "查看结果文件", "RESULT_DOWNLOADED": "下载结果文件",
         }, prefix="case.")
 
-        from gaoxin.catalog.hooks import register_guide_flags
+        from gaoxin.core import hooks
 
-        register_guide_flags(_guide_flags)
+        hooks.provide("catalog.guide", _guide_flags)
 
 
-def _guide_flags(user) -> dict:
+def _guide_flags(user, **context) -> dict:
     """The guide page's 登记接件 button: window, station and 帮代办 staff register cases."""
     from .permissions import can_register_case
 

@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gaoxin.core import hooks
 from gaoxin.core.forms import XlsxUploadForm
 from gaoxin.core.pdf import pdf_response
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import add_service_errors, paginate, render_page, require
 
-from . import catalog_io, hooks, qr, selectors, services
+from . import catalog_io, qr, selectors, services
 from . import permissions as perms
 from .forms import (
     DraftSubmitForm,
@@ -57,7 +58,7 @@ def guide_index(request):
     if not searching:
         context.update(selectors.browse_counts())
     elif not page.paginator.count:
-        context.update(selectors.search_help(), **hooks.guide_flags(request.user))
+        context.update(selectors.search_help(), **hooks.flags("catalog.guide", request.user))
     return render_page(request, "catalog/guide_index.html", "catalog/partials/guide_results.html", context)
 
 
@@ -78,7 +79,7 @@ def guide_detail(request, code: str):
         "materials": selectors.materials_for_situation(materials, situation_id),
         "changed_since_print": printed.isdigit() and int(printed) < version.number,
         "can_manage": perms.can_manage_catalog(request.user),
-        **hooks.guide_flags(request.user),
+        **hooks.flags("catalog.guide", request.user),
     }
     return render_page(request, "catalog/guide_detail.html", "catalog/partials/material_checklist.html", context)
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.permissions import can_view_personal_data
+from gaoxin.core import hooks
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.views_utils import paginate, render_page, require
 
@@ -37,8 +38,7 @@ def enterprise_detail(request, pk: int):
         raise Http404("企业不存在或无权查看") from None
     return render(request, "enterprises/enterprise_detail.html", {
         "e": enterprise, "land": enterprise.land_totals(),
-        "can_edit_profile": request.user.role == "zone_admin"
-        or request.user.enterprise_memberships.filter(enterprise=enterprise).exists(),
+        **hooks.flags("enterprises.detail", request.user, enterprise=enterprise),
         "show_personal": can_view_personal_data(request.user),
     })
 
