@@ -2,24 +2,17 @@
 count() + 1, 38–43 of 50 concurrent POSTs answered 500). Needs real row locks and concurrent connections,
 so it runs on PostgreSQL (CI runs the suite there)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.appeals import services
 from gaoxin.appeals.models import Appeal
+from gaoxin.core.tests.concurrency import at_once, postgresql_only
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="concurrent writers and row-level locks need PostgreSQL (SQLite serialises every "
-                              "write); CI runs this there"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
 N = 50
 
@@ -29,26 +22,13 @@ def test_fifty_appeals_at_once_get_fifty_numbers():
     user = UserFactory(role=Role.ENTERPRISE)
     user.enterprise_memberships.create(enterprise=firm)
     today = timezone.localdate()
-    barrier = threading.Barrier(N)
-    numbers, errors = [], []
 
     def submit(i):
-        try:
-            barrier.wait()
-            appeal = services.appeal_submit(actor=user, enterprise=firm, channel="平台", category="talent",
-                                            request_type="help", title=f"招工难{i}", description="急需技工",
-                                            contact_name="王经理", contact_phone="13800000000")
-            numbers.append(appeal.number)
-        except Exception as exc:  # noqa: BLE001 (reported below with the others)
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
+        return services.appeal_submit(actor=user, enterprise=firm, channel="平台", category="talent",
+                                      request_type="help", title=f"招工难{i}", description="急需技工",
+                                      contact_name="王经理", contact_phone="13800000000").number
 
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    numbers, errors = at_once(submit, [(i,) for i in range(N)])
     assert not errors, errors[:3]
     assert sorted(numbers) == [f"SQ{today:%Y%m%d}{i:05d}" for i in range(1, N + 1)]
     assert Appeal.objects.count() == N

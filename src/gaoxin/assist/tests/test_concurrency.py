@@ -2,24 +2,17 @@
 not count() + 1). Needs real row locks and concurrent connections, so it runs on PostgreSQL (CI runs the
 suite there)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.assist import services
 from gaoxin.assist.models import AssistOrder
+from gaoxin.core.tests.concurrency import at_once, postgresql_only
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="concurrent writers and row-level locks need PostgreSQL (SQLite serialises every "
-                              "write); CI runs this there"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
 N = 50
 
@@ -29,26 +22,13 @@ def test_fifty_orders_at_once_get_fifty_numbers():
     officer = UserFactory(role=Role.STATION_OFFICER, org_unit=station)
     firm = EnterpriseFactory()
     today = timezone.localdate()
-    barrier = threading.Barrier(N)
-    numbers, errors = [], []
 
     def place(i):
-        try:
-            barrier.wait()
-            order = services.order_create(actor=officer, enterprise=firm, channel="station", description=f"代办{i}",
-                                          contact_name="张", contact_phone="13800000000",
-                                          commission_signed_on=today, commission_valid_until=today)
-            numbers.append(order.number)
-        except Exception as exc:  # noqa: BLE001 (reported below with the others)
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
+        return services.order_create(actor=officer, enterprise=firm, channel="station", description=f"代办{i}",
+                                     contact_name="张", contact_phone="13800000000",
+                                     commission_signed_on=today, commission_valid_until=today).number
 
-    threads = [threading.Thread(target=place, args=(i,)) for i in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    numbers, errors = at_once(place, [(i,) for i in range(N)])
     assert not errors, errors[:3]
     assert len(numbers) == len(set(numbers)) == N
     assert sorted(numbers) == [f"BD{today:%Y%m%d}{i:05d}" for i in range(1, N + 1)]

@@ -3,10 +3,8 @@ core.numbering, not count() + 1). Needs real row locks and concurrent connection
 (CI runs the suite there)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from gaoxin.accounts.models import Role
@@ -14,14 +12,10 @@ from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.benefits import services
 from gaoxin.benefits.models import BenefitApplication, Policy, PolicyStatus
 from gaoxin.catalog.tests.factories import department
+from gaoxin.core.tests.concurrency import at_once, postgresql_only
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="concurrent writers and row-level locks need PostgreSQL (SQLite serialises every "
-                              "write); CI runs this there"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
 N = 50
 
@@ -36,24 +30,11 @@ def test_fifty_applications_at_once_get_fifty_numbers():
         firm = EnterpriseFactory()
         user.enterprise_memberships.create(enterprise=firm)
         applicants.append((user, firm))
-    barrier = threading.Barrier(N)
-    numbers, errors = [], []
 
     def apply(user, firm):
-        try:
-            barrier.wait()
-            app = services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="6222")
-            numbers.append(app.number)
-        except Exception as exc:  # noqa: BLE001 (reported below with the others)
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
+        return services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="6222").number
 
-    threads = [threading.Thread(target=apply, args=pair) for pair in applicants]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    numbers, errors = at_once(apply, applicants)
     today = timezone.localdate()
     assert not errors, errors[:3]
     assert len(numbers) == len(set(numbers)) == N
