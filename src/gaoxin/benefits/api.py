@@ -29,11 +29,13 @@ class MatchSerializer(serializers.ModelSerializer):
     policy = serializers.CharField(source="policy.code")
     policy_title = serializers.CharField(source="policy.title")
     enterprise = serializers.CharField(source="enterprise.uscc")
+    estimate_note = serializers.CharField(read_only=True, allow_null=True,
+                                          help_text="测算金额为空的原因，如“待完善数据后测算（缺：绿色信贷需求）”")
 
     class Meta:
         model = MatchResult
         fields = ["policy", "policy_title", "enterprise", "verdict", "pass_ratio", "passed", "missing", "estimate",
-                  "policy_version", "computed_at", "told_at"]
+                  "estimate_note", "policy_version", "computed_at", "told_at"]
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -3,7 +3,9 @@
 `profile_frame` rows are enterprises, columns are the fields of `fields.FIELDS` plus
 `qualifications` (list of valid qualification names) and `enterprise_id`. `match` returns one
 row per (enterprise, policy) that is ELIGIBLE or PARTIAL, naming the conditions met and the
-data missing, with the benefit estimate where the policy has a formula.
+data missing, with the benefit estimate where the policy has a formula. An estimate whose inputs
+are not all known is UNKNOWN (null), never a number guessed from the rest; `estimate_missing`
+names the formula's fields it waits for.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def match(frame: pl.DataFrame, rules: list[PolicyRule]) -> pl.DataFrame:
     all enterprises, then the ELIGIBLE / PARTIAL rows. Bit i of `passed` / `missing` is the
     rule's i-th condition (see `reasons`)."""
     schema = {"enterprise_id": pl.Int64, "policy_id": pl.Int64, "verdict": pl.String, "pass_ratio": pl.Float64,
-              "passed": pl.UInt64, "missing": pl.UInt64, "estimate": NUMBER}
+              "passed": pl.UInt64, "missing": pl.UInt64, "estimate": NUMBER, "estimate_missing": pl.UInt64}
     if frame.is_empty() or not rules:
         return pl.DataFrame(schema=schema)
     exprs = []
@@ -64,14 +66,19 @@ def match(frame: pl.DataFrame, rules: list[PolicyRule]) -> pl.DataFrame:
             estimate = pl.when(estimate.is_null()).then(None).otherwise(
                 pl.min_horizontal(estimate, pl.lit(r.cap, dtype=NUMBER))).cast(NUMBER)
         estimate = pl.when(estimate < 0).then(pl.lit(Decimal(0), dtype=NUMBER)).otherwise(estimate)
-        exprs += [r.rule.expr.alias(f"v{p}"), passed.alias(f"p{p}"), missing.alias(f"m{p}"), estimate.alias(f"e{p}")]
+        formula_fields = r.formula.fields if r.formula else []
+        waiting = pl.sum_horizontal([pl.when(pl.col(f).is_null()).then(pl.lit(1 << i, dtype=pl.UInt64))
+                                     .otherwise(pl.lit(0, dtype=pl.UInt64)) for i, f in enumerate(formula_fields)]) \
+            if formula_fields else pl.lit(0, dtype=pl.UInt64)
+        exprs += [r.rule.expr.alias(f"v{p}"), passed.alias(f"p{p}"), missing.alias(f"m{p}"), estimate.alias(f"e{p}"),
+                  waiting.alias(f"w{p}")]
     wide = frame.select(pl.col("enterprise_id").cast(pl.Int64), *exprs)
     parts = []
     for r in rules:
         p = r.policy_id
         n = max(len(r.rule.leaf_exprs), 1)
         # Only this policy's four columns: filtering the whole wide frame would copy every policy's.
-        hits = wide.select("enterprise_id", f"v{p}", f"p{p}", f"m{p}", f"e{p}").filter(
+        hits = wide.select("enterprise_id", f"v{p}", f"p{p}", f"m{p}", f"e{p}", f"w{p}").filter(
             pl.col(f"v{p}").is_null() | pl.col(f"v{p}"))
         if hits.is_empty():
             continue
@@ -80,12 +87,21 @@ def match(frame: pl.DataFrame, rules: list[PolicyRule]) -> pl.DataFrame:
             pl.when(pl.col(f"v{p}")).then(pl.lit("eligible")).otherwise(pl.lit("partial")).alias("verdict"),
             (_popcount(pl.col(f"p{p}")) / n).alias("pass_ratio"),
             pl.col(f"p{p}").alias("passed"), pl.col(f"m{p}").alias("missing"), pl.col(f"e{p}").alias("estimate"),
+            pl.when(pl.col(f"e{p}").is_null()).then(pl.col(f"w{p}")).otherwise(pl.lit(0, dtype=pl.UInt64))
+            .cast(pl.UInt64).alias("estimate_missing"),
         ))
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
 def _popcount(mask: pl.Expr) -> pl.Expr:
     return mask.bitwise_count_ones().cast(pl.Float64)
+
+
+def estimate_waits_for(formula, mask: int) -> list[str]:
+    """The data an UNKNOWN estimate waits for (labels of the formula's missing fields), from `estimate_missing`."""
+    if formula is None:
+        return []
+    return [FIELDS[f].label for i, f in enumerate(formula.fields) if mask >> i & 1]
 
 
 def reasons(rule, passed: int, missing: int) -> tuple[list[str], list[str]]:

@@ -109,6 +109,21 @@ class MatchResult(models.Model):
     computed_at = models.DateTimeField(auto_now_add=True)
     told_at = models.DateTimeField("推送时间", null=True, blank=True)
 
+    ESTIMATE_PENDING = "待完善数据后测算"
+
+    @property
+    def estimate_pending(self) -> bool:
+        """The policy has a formula but its inputs are not all known: no amount until the data is completed."""
+        return self.estimate is None and bool(self.estimate_inputs.get("formula"))
+
+    @property
+    def estimate_note(self) -> str | None:
+        """Why there is no amount, with the data it waits for; None when there is one (or no formula)."""
+        if not self.estimate_pending:
+            return None
+        waiting = self.estimate_inputs.get("waiting") or []
+        return self.ESTIMATE_PENDING + (f"（缺：{'、'.join(waiting)}）" if waiting else "")
+
     class Meta:
         verbose_name = verbose_name_plural = "政策匹配结果"
         ordering = ["-computed_at"]

@@ -243,7 +243,11 @@ class _Compiler:
             if any(k != "number" for _, k in parts):
                 self.fail(node, f"{name} 的参数应为数字")
             exprs = [e for e, _ in parts]
-            return (pl.min_horizontal(exprs) if name == "min" else pl.max_horizontal(exprs)), "number"
+            # Polars' min/max_horizontal skip nulls; an UNKNOWN argument must make the result UNKNOWN
+            # (min(green_loan_need * 0.01, 50) is not 50 when the loan is not known), as in evaluate_row.
+            unknown = pl.any_horizontal([e.is_null() for e in exprs])
+            value = pl.min_horizontal(exprs) if name == "min" else pl.max_horizontal(exprs)
+            return pl.when(unknown).then(None).otherwise(value).cast(NUMBER), "number"
         self.fail(node, f"未知函数“{name}”（可用：has、min、max）")
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import polars as pl
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from gaoxin.enterprises.models import Enterprise, LandParcel, Qualification
@@ -71,7 +71,8 @@ def my_matches(*, user) -> QuerySet[MatchResult]:
     """The matches of the user's own firms with published policies (我可享受的政策)."""
     return (MatchResult.objects.filter(enterprise__in=perms.firms_for_benefits(user),
                                        policy__status=PolicyStatus.PUBLISHED)
-            .select_related("policy", "policy__issuer", "enterprise").order_by("verdict", "-estimate", "policy__title"))
+            .select_related("policy", "policy__issuer", "enterprise")
+            .order_by("verdict", F("estimate").desc(nulls_last=True), "policy__title"))  # unknown amounts last
 
 
 def application_list(*, user, status: str = "") -> QuerySet[BenefitApplication]:

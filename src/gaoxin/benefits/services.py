@@ -119,11 +119,17 @@ def match_write(*, policies: list[Policy], enterprise_ids: list[int] | None = No
     rows = []
     for r in result.iter_rows(named=True):
         policy = by_id[r["policy_id"]]
-        passed, missing = matching.reasons(rules_by_id[policy.pk].rule, r["passed"], r["missing"])
+        compiled = rules_by_id[policy.pk]
+        passed, missing = matching.reasons(compiled.rule, r["passed"], r["missing"])
+        inputs = {}
+        if policy.formula:  # an UNKNOWN estimate keeps what it waits for ("待完善数据后测算", never a number)
+            inputs = {"formula": policy.formula}
+            if r["estimate"] is None:
+                inputs["waiting"] = matching.estimate_waits_for(compiled.formula, r["estimate_missing"] or 0)
         rows.append(MatchResult(
             enterprise_id=r["enterprise_id"], policy=policy, verdict=r["verdict"],
             pass_ratio=Decimal(str(round(r["pass_ratio"], 4))), passed=passed, missing=missing,
-            estimate=r["estimate"], estimate_inputs={"formula": policy.formula} if policy.formula else {},
+            estimate=r["estimate"], estimate_inputs=inputs,
             policy_version=policy.version, rule_digest=rules_by_id[policy.pk].rule.digest,
             told_at=told.get((r["enterprise_id"], policy.pk)),
         ))
@@ -151,7 +157,8 @@ def push_new_matches(policies: list[Policy]) -> int:
     accounts = User.objects.in_bulk({uid for ids in users.values() for uid in ids})
     for m in pending:
         text = (f"您可能符合“{m.policy.title}”" + ("" if m.verdict == "eligible" else f"，待完善：{'、'.join(m.missing)}")
-                + ("" if m.estimate is None else f"，预计可享受约{m.estimate:.2f}万元（测算）") + "。")[:300]
+                + (f"，预计可享受约{m.estimate:.2f}万元（测算）" if m.estimate is not None
+                   else f"，金额{m.ESTIMATE_PENDING}" if m.estimate_pending else "") + "。")[:300]
         notify([accounts[u] for u in users.get(m.enterprise_id, [])], kind="POLICY_MATCH", message=text,
                url=reverse("policy_detail", args=[m.policy.code]))
     MatchResult.objects.filter(pk__in=[m.pk for m in pending]).update(told_at=timezone.now())

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -81,7 +81,8 @@ def _policy_page(request, policy: Policy, *, failed_apply=None, publish_form=Non
             else None, "applications": list(BenefitApplication.objects.filter(policy=policy, enterprise__in=firms)),
         })
     elif perms.can_view_policy_matches(user):
-        matches = policy.matches.select_related("enterprise").order_by("verdict", "-estimate", "enterprise__name")
+        matches = policy.matches.select_related("enterprise").order_by(  # amounts not yet known last, on every database
+            "verdict", F("estimate").desc(nulls_last=True), "enterprise__name")
         page, query = paginate(request, matches)
         context.update({"page": page, "query": query,
                         "counts": policy.matches.aggregate(eligible=Count("id", filter=Q(verdict="eligible")),

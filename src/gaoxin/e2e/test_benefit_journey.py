@@ -11,7 +11,7 @@ from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.benefits import services
 from gaoxin.benefits.models import Policy, ProfileFact
 from gaoxin.catalog.tests.factories import department
-from gaoxin.enterprises.tests.factories import EnterpriseFactory
+from gaoxin.enterprises.tests.factories import EnterpriseFactory, QualificationFactory
 
 from .conftest import session
 
@@ -31,9 +31,17 @@ def test_matched_policy_to_payment(live_server, browser):
                                    rule="eligible_new_hires >= 1", formula="eligible_new_hires * 0.15",
                                    effective_from=dt.date(2024, 1, 1))
     services.policy_publish(policy=policy, actor=admin)  # the test backend matches at once
+    # A green loan the firm has not sized yet: it may qualify, but the amount waits for the data.
+    QualificationFactory(enterprise=enterprise, kind="green_factory", valid_to=dt.date(2099, 1, 1))
+    green = Policy.objects.create(code="g1", title="绿色工厂绿色信贷贴息", issuer=finance, kind="finance", mode="apply",
+                                  rule="has('绿色工厂') and green_loan_need > 0", formula="min(green_loan_need * 0.01, 50)",
+                                  amount_cap=Decimal(50), effective_from=dt.date(2024, 1, 1))
+    services.policy_publish(policy=green, actor=admin)
 
     ent = session(browser, live_server, "ent")
     ent.goto(f"{live_server.url}/policies/mine/")
+    pending = ent.get_by_role("link", name="绿色工厂绿色信贷贴息")
+    assert "待完善数据后测算" in pending.inner_text() and "万元" not in pending.inner_text()  # not the cap, not 0.00
     ent.get_by_role("link", name="一次性扩岗补助").click()
     match = ent.get_by_test_id("my-match")
     assert "符合" in match.inner_text() and "符合条件的新招用高校毕业生人数 ≥ 1" in match.inner_text()
