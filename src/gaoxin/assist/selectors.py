@@ -37,6 +37,18 @@ def project_get(*, user, pk: int) -> Project | None:
     return project_list(user=user).filter(pk=pk).first()
 
 
+def service_counts(*, user) -> dict[str, int]:
+    """帮代办 services for the centre's figures (services.md §2: "2,000+ 帮代办, of which 200+ for key
+    enterprises and project approvals"): every order, and every project whose approval chain an agent
+    works for the firm (全程帮代办, one service per project). `key`: the services for key projects, that
+    is orders placed for a key project and the key projects an agent works."""
+    orders = perms.orders_visible_to(user)
+    projects = perms.projects_visible_to(user).filter(agent__isnull=False)
+    counts = {"orders": orders.count(), "projects": projects.count(),
+              "key": orders.filter(project__is_key=True).count() + projects.filter(is_key=True).count()}
+    return counts | {"total": counts["orders"] + counts["projects"]}
+
+
 def order_contact(order: AssistOrder, user) -> dict | None:
     """The enterprise's contact for the order: the one given on the order, else the registry's
     primary contact (一企一档). The phone is masked for whoever may not see personal data."""

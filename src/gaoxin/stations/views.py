@@ -115,6 +115,7 @@ def station_liaison(request, code: str):
 def centre_figures(request):
     from gaoxin.appeals.models import Appeal
     from gaoxin.assist.models import AssistOrder, Project
+    from gaoxin.assist.selectors import service_counts
     from gaoxin.assist.services import metric_steps, project_metrics
 
     station_totals = StationService.objects.aggregate(
@@ -131,7 +132,7 @@ def centre_figures(request):
     metrics = [(p, project_metrics(p, calendar=calendar)) for p in projects]
     return render(request, "stations/figures.html", {
         "totals": station_totals, "per_station": per_station, "orders_by_month": orders_by_month,
-        "orders_total": AssistOrder.objects.count(), "orders_key": AssistOrder.objects.filter(project__is_key=True).count(),
+        "assist": service_counts(user=request.user),
         "land_to_start": sum(1 for _, m in metrics if m["land_to_start"]),
         "speed_ups": [m["speed_up"] for _, m in metrics if m["speed_up"] is not None],
         "appeals_solved": Appeal.objects.filter(solved_confirmed=True).count(),

@@ -134,3 +134,33 @@ def test_the_api_records_with_the_pages_form(station, station_officer, own_enter
     assert enterprise_client.post("/api/v1/station-logs/", {"station": station.code},
                                   content_type="application/json").status_code == 403
     assert enterprise_client.get("/api/v1/station-logs/").json()["count"] == 0
+
+
+def test_the_figures_count_the_assist_services_for_key_projects(own_enterprise, admin_user, clerk_client,
+                                                                station_officer):
+    """services.md §1: "2,000+ 帮代办, of which 200+ for key enterprises and project approvals". A key project
+    whose approval chain an agent works is 帮代办 for a key project, as is an order placed for one; the total
+    counts both kinds of service, so the "of which" is a part of it."""
+    from gaoxin.assist import services as assist_services
+    from gaoxin.assist.models import ChainTemplate
+
+    agent = UserFactory(role=Role.AGENT)
+    template = ChainTemplate.objects.create(code="t", name="工业项目审批链")
+    projects = [assist_services.project_create(actor=admin_user, name=name, enterprise=own_enterprise,
+                                               template=template, is_key=key, agent=worked)
+                for name, key, worked in (("铁姆肯", True, agent), ("金杯电工", True, agent), ("新松", False, agent),
+                                          ("未派专员的重点项目", True, None))]
+    for project in (None, projects[2]):  # an order for no project, one for an ordinary project
+        order = assist_services.order_create(
+            actor=station_officer, enterprise=own_enterprise, channel="station", description="代办",
+            contact_name="张", contact_phone="13800000000", commission_signed_on=dt.date.today(),
+            commission_valid_until=dt.date.today())
+        order.project = project
+        order.save(update_fields=["project"])
+    html = clerk_client.get("/stations/figures/").content.decode()
+    card = html[html.index('data-testid="assist-services"'):]
+    card = card[:card.index("</div></div>")]
+    assert "5 件" in card and "其中重点项目 2 件" in card and "订单 2 件，项目审批全程代办 3 个" in card
+    order.project = projects[3]
+    order.save(update_fields=["project"])
+    assert "其中重点项目 3 件" in clerk_client.get("/stations/figures/").content.decode()
