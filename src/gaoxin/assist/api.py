@@ -44,7 +44,9 @@ class OrderCreateSerializer(serializers.Serializer):
     """The request of placing an order (documentation only: checked by the page's own form)."""
 
     uscc = serializers.CharField(help_text="企业统一社会信用代码（企业用户只能为本企业下单；旧字段名 enterprise_uscc 亦可）")
-    channel = serializers.ChoiceField(choices=OrderChannel.choices, default="online")
+    channel = serializers.ChoiceField(choices=OrderChannel.choices, default="online",
+                                      help_text="下单渠道：工作人员按实际渠道填写；企业自行下单只能是 online（平台/小程序）或 visit（上门预约）")
+    visit = serializers.BooleanField(required=False, help_text="企业请专员上门服务（即 channel=visit）")
     item = serializers.CharField(required=False, help_text="事项实施编码（可选）")
     bundle = serializers.CharField(required=False, help_text="“一件事”编码（可选）")
     description = serializers.CharField()
@@ -78,7 +80,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         data.setdefault("channel", OrderChannel.ONLINE)
         if "uscc" not in data and "enterprise_uscc" in data:  # the field's name before the page's form checked it
             data["uscc"] = data["enterprise_uscc"]
-        form = OrderForm(data=data, files=request.FILES, firms=perms.firms_for_order(request.user))
+        form = OrderForm(data=data, files=request.FILES, firms=perms.firms_for_order(request.user),
+                         choose_channel=perms.can_choose_order_channel(request.user))
         if not form.is_valid():
             raise_form_errors(form)
         try:

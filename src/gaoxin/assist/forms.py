@@ -16,7 +16,7 @@ from gaoxin.enterprises.forms import FirmField
 
 from .milestones import MILESTONES
 from .models import OrderChannel, Project, VisitKind
-from .permissions import assignable_agents
+from .permissions import SELF_SERVICE_CHANNELS, assignable_agents
 from .workflow import WORKFLOW
 
 PHONE = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
@@ -36,7 +36,11 @@ def _date(label: str, **kwargs) -> forms.DateField:
 
 
 class OrderForm(forms.Form):
-    """我要代办: an enterprise user picks one of its firms; staff name the firm by its USCC."""
+    """我要代办: an enterprise user picks one of its firms; staff name the firm by its USCC.
+
+    Staff record the channel the order came through; an enterprise does not pick one: its order is
+    placed on the platform (平台/小程序), or is a 上门预约 when it asks for a visit (`visit`). The API may
+    name the channel instead of ticking the box, but only one of those two."""
 
     uscc = FirmField(label="企业")
     channel = forms.ChoiceField(label="下单渠道", choices=OrderChannel.choices)
@@ -54,10 +58,19 @@ class OrderForm(forms.Form):
     commission_signed_on = _date("委托书签署日期")
     commission_valid_until = _date("委托有效期至")
     commission_file = forms.FileField(label="委托书扫描件", required=False)
+    visit = forms.BooleanField(label="请专员上门服务（上门预约）", required=False)
 
-    def __init__(self, *args, firms=None, **kwargs):
-        """firms: the enterprise user's own firms; None for staff, who may order for any firm."""
+    def __init__(self, *args, firms=None, choose_channel: bool = True, **kwargs):
+        """firms: the enterprise user's own firms; None for staff, who may order for any firm.
+        choose_channel: whether the user names the channel (staff) or the system sets it (an enterprise)."""
         super().__init__(*args, **kwargs)
+        self.choose_channel = choose_channel
+        if choose_channel:
+            del self.fields["visit"]
+        else:
+            self.fields["channel"] = forms.ChoiceField(
+                label="下单渠道", required=False, choices=[(c, OrderChannel(c).label) for c in SELF_SERVICE_CHANNELS],
+                error_messages={"invalid_choice": "企业下单的渠道由系统确定（平台/小程序，或上门预约）"})
         self.fields["item"].queryset = ServiceItem.objects.filter(status="published").order_by("name")
         self.fields["bundle"].queryset = Bundle.objects.order_by("name")
         if firms is not None:
@@ -72,6 +85,13 @@ class OrderForm(forms.Form):
 
     def clean_commission_file(self):
         return _checked(self.cleaned_data["commission_file"])
+
+    def clean(self):
+        data = super().clean()
+        if not self.choose_channel and "channel" in data:
+            asked_visit = data.get("visit") or data["channel"] == OrderChannel.VISIT
+            data["channel"] = OrderChannel.VISIT if asked_visit else OrderChannel.ONLINE
+        return data
 
     def order_kwargs(self) -> dict:
         """The keyword arguments of `services.order_create` (besides the actor)."""
@@ -185,16 +205,20 @@ class FileCaseForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    """The dates of the four 即 milestones; their order is checked by `project_set_milestones`."""
+    """The dates of the four 即 milestones; their order is checked by `project_set_milestones`.
 
-    def __init__(self, *args, **kwargs):
+    proven: the milestones the project's approval chain proves, each with the sentence saying where its
+    date comes from; they are shown, not typed (a disabled field keeps its initial value)."""
+
+    def __init__(self, *args, proven: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        proven = proven or {}
         for key in MILESTONES:
             self.fields[key] = forms.DateField(
                 label=Project._meta.get_field(key).verbose_name, required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                error_messages={"invalid": "请填写正确的日期"})
+                error_messages={"invalid": "请填写正确的日期"}, disabled=key in proven, help_text=proven.get(key, ""))
 
     def submitted(self) -> dict:
         """The dates the request carried (a field left out keeps its stored date; an empty one clears it)."""
-        return {k: self.cleaned_data[k] for k in MILESTONES if k in self.data}
+        return {k: self.cleaned_data[k] for k in MILESTONES if k in self.data and not self.fields[k].disabled}

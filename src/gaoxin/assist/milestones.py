@@ -63,17 +63,46 @@ def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+# A milestone needs each of its direct predecessors recorded first: a first registration without a
+# completion acceptance, or a plan without the negotiation it answers, is an input error.
+REQUIRES = {m: [earlier for earlier, later in ORDER if later == m] for m in MILESTONES}
+
+
 def milestone_errors(dates: Mapping[str, dt.date | None], *, today: dt.date, labels: Mapping[str, str],
-                     changed: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
+                     changed: frozenset[str] | set[str] = frozenset(),
+                     fixed: Mapping[str, str] | None = None) -> dict[str, str]:
     """One Chinese message per offending field; empty when the dates are consistent.
 
     `changed`: the fields the user just entered. A violated pair is blamed on the field the user
-    changed (the later one when both or neither changed), so the error sits where the typing was."""
+    changed (the later one when both or neither changed), so the error sits where the typing was.
+    `fixed`: milestones whose date is not typed but proven elsewhere (a step of the approval chain),
+    each with the sentence that says why it is still missing; they are never blamed, the typed field
+    of the pair is."""
+    fixed = fixed or {}
     errors: dict[str, str] = {}
+
+    def blame(field: str, message: str) -> None:
+        errors.setdefault(field, message)
+
     for field in MILESTONES:
         value = dates.get(field)
-        if value is not None and value > today:
-            errors[field] = f"{labels[field]}不能晚于今天（{cn_date(today)}）"
+        if value is not None and value > today and field not in fixed:
+            blame(field, f"{labels[field]}不能晚于今天（{cn_date(today)}）")
+    for later in MILESTONES:
+        if dates.get(later) is None:
+            continue
+        for earlier in REQUIRES[later]:
+            if dates.get(earlier) is not None:
+                continue
+            if earlier in fixed and later not in fixed:
+                blame(later, f"{labels[later]}需先有{labels[earlier]}：{fixed[earlier]}")
+            elif later in fixed and earlier not in fixed:
+                blame(earlier, f"请填写{labels[earlier]}：{labels[later]}已是{cn_date(dates[later])}")
+            elif earlier in changed and later not in changed:
+                blame(earlier, f"已填写{labels[later]}，{labels[earlier]}不能清空")
+            elif earlier not in fixed:
+                blame(later, f"{labels[later]}需先有{labels[earlier]}，请先填写{labels[earlier]}")
+            break  # the first missing predecessor says enough
     for later in MILESTONES:
         b = dates.get(later)
         if b is None:
@@ -82,10 +111,12 @@ def milestone_errors(dates: Mapping[str, dt.date | None], *, today: dt.date, lab
             a = dates.get(earlier)
             if a is None or a <= b:
                 continue
-            if earlier in changed and later not in changed:
-                errors.setdefault(earlier, f"{labels[earlier]}不能晚于{labels[later]}（{cn_date(b)}）")
+            if earlier in fixed and later in fixed:
+                continue  # both proven by the chain: its own order of steps decides
+            if later in fixed or (earlier in changed and later not in changed and earlier not in fixed):
+                blame(earlier, f"{labels[earlier]}不能晚于{labels[later]}（{cn_date(b)}）")
             else:
-                errors.setdefault(later, f"{labels[later]}不能早于{labels[earlier]}（{cn_date(a)}）")
+                blame(later, f"{labels[later]}不能早于{labels[earlier]}（{cn_date(a)}）")
             break  # the nearest violated predecessor says enough
     return errors
 

@@ -20,7 +20,7 @@ class OrderChannel(models.TextChoices):
     WINDOW = "window", "帮代办专窗"
     STATION = "station", "政务服务驿站"
     HOTLINE = "hotline", "热线"
-    ONLINE = "online", "网上下单"
+    ONLINE = "online", "平台/小程序"
     VISIT = "visit", "上门预约"
 
 
@@ -110,15 +110,26 @@ class ChainTemplate(models.Model):
         return self.name
 
 
+class ProvenMilestone(models.TextChoices):
+    """The 四即 milestones a step of the chain proves by its decision (its 许可 is the milestone)."""
+
+    CONSTRUCTION_PERMIT = "construction_permit_on", "取得施工许可"
+    FIRST_REGISTRATION = "certificate_on", "不动产首次登记"
+
+
 class ChainStep(models.Model):
     template = models.ForeignKey(ChainTemplate, on_delete=models.CASCADE, related_name="steps")
     name = models.CharField("环节", max_length=40)
     item = models.ForeignKey("catalog.ServiceItem", on_delete=models.PROTECT, related_name="+", verbose_name="事项")
     order = models.PositiveSmallIntegerField("顺序")
     predecessors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="successors")
+    # A project on this chain takes that milestone's date from this step's decision, not from a hand entry.
+    milestone = models.CharField("证明节点", max_length=30, choices=ProvenMilestone.choices, blank=True)
 
     class Meta:
         ordering = ["template", "order"]
+        constraints = [models.UniqueConstraint(fields=["template", "milestone"], condition=~models.Q(milestone=""),
+                                               name="uniq_chain_step_milestone")]
 
 
 class Project(models.Model):

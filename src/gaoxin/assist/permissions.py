@@ -46,8 +46,11 @@ def order_roles(actor, order: AssistOrder) -> set[str]:
 
 
 def can_place_order(user) -> bool:
-    """帮代办 "您点单、我来办": the enterprise orders, or the centre, a station or an agent for it."""
-    return has_role(user, Role.ENTERPRISE, Role.STATION_OFFICER, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT)
+    """帮代办 "您点单、我来办": the enterprise orders for a firm bound to its account (a founder without
+    one has nothing to order for), or the centre, a station or an agent for any firm."""
+    if has_role(user, Role.ENTERPRISE):
+        return firms_for_order(user).exists()
+    return has_role(user, Role.STATION_OFFICER, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT)
 
 
 def firms_for_order(user) -> QuerySet | None:
@@ -59,9 +62,25 @@ def firms_for_order(user) -> QuerySet | None:
     return None
 
 
+# An enterprise ordering by itself does not pick a channel: the system records the platform (平台/小程序),
+# or 上门预约 when it asks for a visit. The desk channels (专窗, 驿站, 热线) are recorded by the staff who take
+# the order there.
+SELF_SERVICE_CHANNELS = (OrderChannel.ONLINE, OrderChannel.VISIT)
+
+
+def can_choose_order_channel(user) -> bool:
+    """Staff taking an order name the channel it came through; an enterprise's is set by the system."""
+    return can_place_order(user) and not has_role(user, Role.ENTERPRISE)
+
+
+def order_channels_for(user) -> tuple[str, ...]:
+    """The channels an order placed by the user may carry."""
+    return tuple(OrderChannel.values) if can_choose_order_channel(user) else SELF_SERVICE_CHANNELS
+
+
 def default_order_channel(user) -> str:
     """The channel an order form starts with: online for a firm, the station for a station officer."""
-    if has_role(user, Role.ENTERPRISE):
+    if not can_choose_order_channel(user):
         return OrderChannel.ONLINE
     if has_role(user, Role.STATION_OFFICER):
         return OrderChannel.STATION

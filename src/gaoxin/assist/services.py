@@ -6,12 +6,12 @@ import dataclasses
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from gaoxin.cases import services as case_services
-from gaoxin.cases.models import DECIDED, Status
+from gaoxin.cases.models import DECIDED, DecisionOutcome, Status
 from gaoxin.catalog.models import Necessity
 from gaoxin.core.numbering import next_number
 from gaoxin.core.selectors import work_calendar
@@ -40,12 +40,15 @@ def order_create(*, actor, enterprise, channel: str, description: str, contact_n
                  commission_signed_on: dt.date, commission_valid_until: dt.date, item=None, bundle=None,
                  project=None, commission_file=None) -> AssistOrder:
     """An enterprise, or a station officer on its behalf, orders free help; the 委托书 is captured.
-    Numbered "BD" + date + sequence by the locked counter; the centre is told at once."""
+    Numbered "BD" + date + sequence by the locked counter; the centre is told at once. An enterprise's
+    own order carries a channel the system sets (`permissions.order_channels_for`)."""
     if not perms.can_place_order(actor):
         raise PermissionDenied("无权下单")
     firms = perms.firms_for_order(actor)
     if firms is not None and not firms.filter(pk=enterprise.pk).exists():
         raise PermissionDenied("只能为本企业下单")
+    if channel not in perms.order_channels_for(actor):
+        raise ValidationError({"channel": "企业下单的渠道由系统确定（平台/小程序，或上门预约）"})
     if not description.strip():
         raise ValidationError({"description": "请说明需要代办的事项"})
     if commission_valid_until < commission_signed_on:
@@ -219,6 +222,49 @@ def step_done(step: ProjectStep) -> bool:
     return step.case_id is not None and step.case.status in DECIDED | {Status.DELIVERED}
 
 
+def step_granted_on(step: ProjectStep) -> dt.date | None:
+    """The day the step's case was decided in the firm's favour (准予, also once delivered); None while it
+    is not filed, not decided or refused (不予许可)."""
+    case = step.case if step.case_id else None
+    if case is None or case.decided_on is None or case.status == Status.DECIDED_REFUSED:
+        return None
+    if case.status not in (Status.DECIDED_OK, Status.DECIDED_OK_TOLERANCE, Status.DELIVERED):
+        return None
+    try:
+        refused = case.decision.outcome == DecisionOutcome.REFUSED
+    except ObjectDoesNotExist:  # 即办件 are closed on the spot without a 决定书
+        refused = False
+    return None if refused else case.decided_on
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainProof:
+    """A milestone the project's approval chain proves: the step, and its date (None until granted)."""
+
+    step: ProjectStep
+    on: dt.date | None
+
+    @property
+    def pending(self) -> str:
+        """Why the milestone has no date yet, in the words of the page."""
+        case = self.step.case if self.step.case_id else None
+        state = "尚未申报" if case is None else ("不予许可" if case.status == Status.DECIDED_REFUSED or step_done(self.step)
+                                               else f"{case.get_status_display()}，尚未准予")
+        return f"以审批链“{self.step.step.name}”环节的准予日期为准，该环节{state}"
+
+
+def chain_proofs(steps) -> dict[str, ChainProof]:
+    """The milestones the chain's steps prove (ChainStep.milestone), by milestone field."""
+    return {s.step.milestone: ChainProof(s, step_granted_on(s)) for s in steps if s.step.milestone}
+
+
+def project_dates(project: Project, steps) -> dict[str, dt.date | None]:
+    """The project's milestone dates as they stand: what was recorded, except a milestone its chain
+    proves, which is the proving step's decision date (None until it is granted), whatever was typed."""
+    dates = {k: getattr(project, k) for k in MILESTONES}
+    return dates | {k: proof.on for k, proof in chain_proofs(steps).items()}
+
+
 def step_ready(step: ProjectStep, steps_by_chain_step: dict) -> bool:
     """Parallel steps have no predecessors; a step may start when every predecessor is decided."""
     return step.case_id is None and all(step_done(steps_by_chain_step[p.pk]) for p in step.step.predecessors.all())
@@ -273,8 +319,10 @@ def milestone_labels() -> dict[str, str]:
     return {k: str(Project._meta.get_field(k).verbose_name) for k in MILESTONES}
 
 
-def _check_milestones(values: dict, changed: set[str]) -> None:
-    errors = ms.milestone_errors(values, today=timezone.localdate(), labels=milestone_labels(), changed=changed)
+def _check_milestones(values: dict, changed: set[str], proofs: dict[str, ChainProof] | None = None) -> None:
+    fixed = {k: p.pending for k, p in (proofs or {}).items()}
+    errors = ms.milestone_errors(values, today=timezone.localdate(), labels=milestone_labels(), changed=changed,
+                                 fixed=fixed)
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
 
@@ -282,23 +330,40 @@ def _check_milestones(values: dict, changed: set[str]) -> None:
 @transaction.atomic
 def project_set_milestones(*, project: Project, actor, **dates) -> Project:
     """Record milestone dates (None clears one). The dates must follow the project's natural order
-    (services.md §11) and none may lie in the future; on any error nothing is written."""
+    (services.md §11), each after the milestones it needs (a first registration needs the completion
+    acceptance), and none may lie in the future. A milestone the project's chain proves (施工许可,
+    不动产首次登记) is the proving step's decision date: it is not typed, and a typed date other than that
+    one is refused. On any error nothing is written."""
     if not perms.can_work_projects(actor):
         raise PermissionDenied("无权修改")
     project = Project.objects.select_for_update().get(pk=project.pk)
     unknown = set(dates) - set(MILESTONES)
     if unknown:
         raise ValidationError({k: "未知节点" for k in sorted(unknown)})
+    proofs = chain_proofs(metric_steps().filter(project=project))
+    refused = {}
+    for key in set(dates) & set(proofs):
+        proof = proofs[key]
+        if dates[key] == proof.on or dates[key] is None:  # as the chain says, or not typed
+            continue
+        label = milestone_labels()[key]
+        refused[key] = [f"{label}{proof.pending}，不能填写" if proof.on is None else
+                        f"{label}以审批链“{proof.step.step.name}”环节的准予日期（{ms.cn_date(proof.on)}）为准，不能另填"]
+    if refused:
+        raise ValidationError(refused)
+    dates = {k: v for k, v in dates.items() if k not in proofs}
     before = {k: getattr(project, k) for k in MILESTONES}
     after = before | dates
-    _check_milestones(after, {k for k in dates if dates[k] != before[k]})
+    chain = {k: p.on for k, p in proofs.items()}
+    _check_milestones(after | chain, {k for k in dates if dates[k] != before[k]}, proofs)
     if after == before:
         return project
     for key, value in dates.items():
         setattr(project, key, value)
     project.save(update_fields=list(dates))
     audit_record(event_type="assist.project_milestones", actor=actor, subject=project,
-                 before={k: str(v or "") for k, v in before.items()}, after={k: str(v or "") for k, v in after.items()})
+                 before={k: str(v or "") for k, v in before.items() if k not in proofs},
+                 after={k: str(v or "") for k, v in after.items() if k not in proofs})
     return project
 
 
@@ -313,7 +378,7 @@ def _reform_kpis() -> dict[str, int]:
 
 def metric_steps():
     """The steps with what `project_metrics` reads of them, in one query plus the predecessors."""
-    return ProjectStep.objects.select_related("step__item__current_version", "case").prefetch_related(
+    return ProjectStep.objects.select_related("step__item__current_version", "case__decision").prefetch_related(
         "step__predecessors")
 
 
@@ -327,10 +392,9 @@ def project_metrics(project: Project, *, calendar=None) -> dict:
         steps = list(project.steps.all())  # a list page prefetched them (selectors.project_list)
     else:
         steps = list(metric_steps().filter(project=project))
-    permit = project.construction_permit_on or next(
-        (s.case.decided_on for s in steps if "施工许可" in s.step.name and s.case_id and s.case.decided_on), None)
+    dates = project_dates(project, steps)
+    permit = dates["construction_permit_on"]
     calendar = calendar or work_calendar()
-    dates = {k: getattr(project, k) for k in MILESTONES} | {"construction_permit_on": permit}
     reforms = ms.reforms(dates, kpis=_reform_kpis(), workdays_between=calendar.working_days_between)
     if not project.agent_id:  # 洽谈即服务 also needs the service team (a 帮代办 agent) assigned
         reforms = [dataclasses.replace(r, achieved=False) if r.key == "negotiation_service" and r.achieved else r

@@ -49,7 +49,7 @@ def order_new(request):
     user = request.user
     posted = request.method == "POST"
     form = OrderForm(request.POST if posted else None, request.FILES if posted else None,
-                     firms=perms.firms_for_order(user),
+                     firms=perms.firms_for_order(user), choose_channel=perms.can_choose_order_channel(user),
                      initial={"contact_name": user.get_full_name(), "contact_phone": user.phone,
                               "channel": perms.default_order_channel(user)})
     if posted and form.is_valid():
@@ -203,13 +203,19 @@ def _project(request, pk: int) -> Project:
     return project
 
 
+def _proven(steps) -> dict[str, str]:
+    """The milestones the chain proves, with where each date comes from (the form's help text)."""
+    return {k: (f"由审批链“{p.step.step.name}”环节的准予日期确定" if p.on else p.pending)
+            for k, p in services.chain_proofs(steps).items()}
+
+
 def _project_page(request, project: Project, form: MilestoneForm | None = None):
-    steps = list(project.steps.select_related("step__item", "case").prefetch_related("step__predecessors"))
+    steps = list(project.steps.select_related("step__item", "case__decision").prefetch_related("step__predecessors"))
     by_step = {s.step_id: s for s in steps}
     rows = [(s, services.step_done(s), services.step_ready(s, by_step)) for s in steps]
     can_file = perms.can_work_projects(request.user)
     if form is None and can_file:
-        form = MilestoneForm(initial={k: getattr(project, k) for k in services.MILESTONES})
+        form = MilestoneForm(initial=services.project_dates(project, steps), proven=_proven(steps))
     m = services.project_metrics(project)
     labels = services.milestone_labels()
     reform_rows = [(r, labels[r.start], m["dates"][r.start], labels[r.end], m["dates"][r.end]) for r in m["reforms"]]
@@ -256,7 +262,8 @@ def project_milestones(request, pk: int):
     project = _project(request, pk)
     if not perms.can_work_projects(request.user):
         raise PermissionDenied("无权修改节点日期")
-    form = MilestoneForm(request.POST)
+    steps = project.steps.select_related("step", "case__decision")
+    form = MilestoneForm(request.POST, initial=services.project_dates(project, steps), proven=_proven(steps))
     if form.is_valid():
         try:
             services.project_set_milestones(project=project, actor=request.user, **form.submitted())

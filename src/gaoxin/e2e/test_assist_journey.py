@@ -26,8 +26,19 @@ def test_order_from_request_to_completion(live_server, browser):
     UserFactory(username="clerk", role=Role.WINDOW_CLERK)
     UserFactory(username="agent", role=Role.AGENT, full_name="帮代办 陈杰")
 
+    UserFactory(username="founder", role=Role.ENTERPRISE)  # registered, no firm bound yet
+
+    founder = session(browser, live_server, "founder")
+    founder.goto(f"{live_server.url}/assist/")
+    assert founder.get_by_role("link", name="我要代办").count() == 0  # nothing to order for: no dead end
+    assert founder.goto(f"{live_server.url}/assist/new/").status == 403
+
     ent = session(browser, live_server, "ent")
-    ent.goto(f"{live_server.url}/assist/new/")
+    ent.goto(f"{live_server.url}/assist/")
+    ent.get_by_role("link", name="我要代办").click()
+    # The firm does not pick a desk channel (专窗, 热线…): it orders on the platform, or asks for a visit.
+    assert ent.get_by_label("下单渠道").count() == 0 and "热线" not in ent.get_by_test_id("order-form").inner_text()
+    ent.get_by_label("请专员上门服务（上门预约）").check()
     ent.get_by_label("代办事项（可选）").select_option(label="企业变更登记")
     ent.get_by_label("需求说明").fill("变更注册地址，希望上门代办")
     ent.get_by_label("联系电话").fill("1380000")  # a digit short
@@ -41,6 +52,7 @@ def test_order_from_request_to_completion(live_server, browser):
         {"name": "委托书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
     ent.get_by_role("button", name="提交订单").click()
     assert ent.get_by_test_id("order-status").inner_text() == "已下单"
+    assert "上门预约" in ent.content() and AssistOrder.objects.get().channel == "visit"
     url = ent.url
 
     clerk = session(browser, live_server, "clerk")
@@ -106,3 +118,10 @@ def test_one_step_of_a_project_chain(live_server, browser):
     filed = {cm.material.name: cm for cm in project.steps.get(step=s1).case.materials.select_related("material")}
     assert filed["企业投资项目备案申请表"].original_seen and not filed["住所使用证明"].original_seen
     assert "已接件" in agent.get_by_test_id("chain").inner_text()
+    # A first registration with no completion acceptance is refused beside the date typed; nothing is saved.
+    agent.get_by_label("不动产首次登记（办证）日期").fill(dt.date.today().isoformat())
+    agent.get_by_role("button", name="保存节点").click()
+    assert agent.locator("#id_certificate_on ~ .invalid-feedback").inner_text() == \
+        "不动产首次登记（办证）日期需先有竣工验收日期，请先填写竣工验收日期"
+    project.refresh_from_db()
+    assert project.certificate_on is None

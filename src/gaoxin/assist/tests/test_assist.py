@@ -138,7 +138,8 @@ def chain(admin_user):
     s1 = ChainStep.objects.create(template=template, name="立项", item=a, order=0)
     s2 = ChainStep.objects.create(template=template, name="节能审查", item=b, order=1)
     s3 = ChainStep.objects.create(template=template, name="用地规划", item=c, order=2)
-    s4 = ChainStep.objects.create(template=template, name="施工许可", item=d, order=3)
+    s4 = ChainStep.objects.create(template=template, name="施工许可", item=d, order=3,
+                                  milestone="construction_permit_on")  # the permit is this step's decision
     s2.predecessors.set([s1])
     s3.predecessors.set([s1])
     s4.predecessors.set([s2, s3])

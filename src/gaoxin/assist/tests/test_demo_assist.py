@@ -20,6 +20,10 @@ def test_the_demo_shows_the_assist_features():
     a_finished_chain_shows_a_real_speed_up()
     every_demo_milestone_passes_the_checks()
     demo_orders_carry_letters_staff_can_open()
+    no_reform_is_marked_that_the_chain_does_not_prove()
+    every_order_number_has_the_one_format()
+    the_founder_is_not_offered_an_order()
+    the_figures_count_the_key_projects_an_agent_works()
 
 
 def a_finished_chain_shows_a_real_speed_up():
@@ -42,8 +46,11 @@ def every_demo_milestone_passes_the_checks():
     projects = list(Project.objects.all())
     assert len(projects) == 4
     for project in projects:
-        dates = {k: getattr(project, k) for k in ms.MILESTONES}
-        assert ms.milestone_errors(dates, today=timezone.localdate(), labels=labels) == {}, project.name
+        steps = list(services.metric_steps().filter(project=project))
+        proofs = services.chain_proofs(steps)
+        dates = services.project_dates(project, steps)
+        assert ms.milestone_errors(dates, today=timezone.localdate(), labels=labels,
+                                   fixed={k: p.pending for k, p in proofs.items()}) == {}, project.name
     reforms = [r for p in projects for r in services.project_metrics(p)["reforms"]]
     assert {r.achieved for r in reforms if r.key == "handover_with_certificate"} >= {True}
 
@@ -58,3 +65,45 @@ def demo_orders_carry_letters_staff_can_open():
     page = login(agent).get(f"/assist/{working.number}/file/").content.decode()
     assert "企业变更登记申请表" in page
     assert not AssistOrder.objects.filter(contact_name="联系人").exists()
+
+
+def no_reform_is_marked_that_the_chain_does_not_prove():
+    """A permit or a first registration is the chain's: no ✓ of 拿地即开工 / 竣工即办证 / 交房即交证 before the step
+    that proves it is granted (the QA walk saw "拿地即开工 ✓" at 0/8 and 东方金谷 with four ✓ at 0/8)."""
+    for project in Project.objects.all():
+        m = services.project_metrics(project)
+        steps = {s.step.name: s for s in services.metric_steps().filter(project=project)}
+        granted = {name: services.step_granted_on(step) for name, step in steps.items()}
+        assert m["permit_on"] == granted["施工许可"], project.name
+        assert m["dates"]["certificate_on"] == granted["不动产首次登记"], project.name
+        if m["land_to_start"] is not None:
+            assert granted["施工许可"] is not None, project.name
+        for key in ("completion_to_certificate", "handover_with_certificate"):
+            if m[key] is not None:
+                assert granted["不动产首次登记"] is not None, project.name
+    east = Project.objects.get(name="东方金谷标准厂房")
+    m = services.project_metrics(east)
+    assert m["done"] == m["total"] == 8 and m["handover_with_certificate"] is True and m["land_to_start"] is False
+
+
+def every_order_number_has_the_one_format():
+    """BD + the day the order was placed + a five-digit sequence, from core.numbering, demo orders included."""
+    import re
+
+    orders = list(AssistOrder.objects.all())
+    assert len(orders) == 42
+    for order in orders:
+        assert re.fullmatch(r"BD\d{8}\d{5}", order.number), order.number
+        assert order.number[2:10] == f"{timezone.localtime(order.requested_at):%Y%m%d}", order.number
+
+
+def the_founder_is_not_offered_an_order():
+    founder = login(User.objects.get(username="founder"))
+    assert "我要代办" not in founder.get("/assist/").content.decode()
+    assert founder.get("/assist/new/").status_code == 403
+
+
+def the_figures_count_the_key_projects_an_agent_works():
+    figures = login(User.objects.get(username="admin")).get("/stations/figures/").content.decode()
+    card = figures[figures.index('data-testid="assist-services"'):]
+    assert "其中重点项目 2 件" in card[:card.index("</div></div>")]

@@ -142,6 +142,62 @@ def test_who_may_not_order_is_refused(officer_client):
     assert officer_client.post("/assist/new/", ORDER).status_code == 403
 
 
+def test_a_founder_without_a_firm_is_not_offered_an_order_it_cannot_place(own_enterprise, enterprise_client,
+                                                                           clerk_client):
+    """A person registered as an enterprise user before any firm is bound (the demo's `founder`) has no firm to
+    order for: no 我要代办 button, no form with an empty 企业 list, the API refuses too. Staff are unaffected."""
+    from gaoxin.assist import permissions as perms
+
+    founder = UserFactory(role=Role.ENTERPRISE, username="founder")
+    client = login(founder)
+    assert not perms.can_place_order(founder)
+    assert "我要代办" not in client.get("/assist/").content.decode()
+    assert client.get("/assist/new/").status_code == 403
+    assert client.post("/assist/new/", ORDER).status_code == 403
+    assert client.post("/api/v1/assist-orders/", ORDER, content_type="application/json").status_code == 403
+    assert not AssistOrder.objects.exists()
+    assert "我要代办" in enterprise_client.get("/assist/").content.decode()  # a bound firm: offered
+    assert "我要代办" in clerk_client.get("/assist/").content.decode()
+
+
+def test_an_enterprise_is_not_offered_the_staff_channels(own_enterprise, enterprise_client, clerk_client):
+    """下单渠道 is what staff record for an order taken at a desk; an enterprise ordering itself is on the
+    platform (平台/小程序), or asks for a visit (上门预约)."""
+    html = enterprise_client.get("/assist/new/").content.decode()
+    assert 'name="channel"' not in html
+    assert not any(label in html for label in ("帮代办专窗", "热线", "政务服务驿站"))
+    assert "请专员上门服务（上门预约）" in html
+    staff = clerk_client.get("/assist/new/").content.decode()
+    assert all(f'<option value="{c}"' in staff for c in ("window", "station", "hotline", "online", "visit"))
+
+    typed = {k: v for k, v in ORDER.items() if k != "channel"} | {"uscc": own_enterprise.uscc}
+    crafted = enterprise_client.post("/assist/new/", typed | {"channel": "hotline"})
+    assert crafted.status_code == 200 and "企业下单的渠道由系统确定" in crafted.content.decode()
+    assert enterprise_client.post("/assist/new/", typed).status_code == 302
+    assert enterprise_client.post("/assist/new/", typed | {"visit": "on"}).status_code == 302
+    assert sorted(AssistOrder.objects.values_list("channel", flat=True)) == ["online", "visit"]
+
+
+def test_an_enterprise_cannot_claim_a_staff_channel_through_the_api_or_the_service(own_enterprise, enterprise_user,
+                                                                                   enterprise_client, station_officer):
+    refused = enterprise_client.post("/api/v1/assist-orders/", ORDER | {"uscc": own_enterprise.uscc,
+                                                                       "channel": "window"},
+                                     content_type="application/json")
+    assert refused.status_code == 400 and refused.json() == {"channel": ["企业下单的渠道由系统确定（平台/小程序，或上门预约）"]}
+    visit = enterprise_client.post("/api/v1/assist-orders/", ORDER | {"uscc": own_enterprise.uscc, "channel": "visit"},
+                                   content_type="application/json")
+    assert visit.status_code == 201 and visit.json()["channel"] == "visit"
+    with pytest.raises(ValidationError) as exc:
+        services.order_create(actor=enterprise_user, enterprise=own_enterprise, channel="hotline", description="代办",
+                              contact_name="张", contact_phone="13800000000", commission_signed_on=TODAY,
+                              commission_valid_until=TODAY)
+    assert list(exc.value.message_dict) == ["channel"]
+    services.order_create(actor=station_officer, enterprise=own_enterprise, channel="hotline", description="代办",
+                          contact_name="张", contact_phone="13800000000", commission_signed_on=TODAY,
+                          commission_valid_until=TODAY)  # staff record the channel the order came through
+    assert AssistOrder.objects.filter(channel="hotline").count() == 1
+
+
 # --- the order page's actions ---------------------------------------------------------------------
 
 def test_an_action_error_sits_beside_its_field_and_writes_nothing(order, clerk_client, agent):
