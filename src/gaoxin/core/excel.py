@@ -198,10 +198,13 @@ def _number_text(value: str) -> str:
     return value.replace(",", "").replace("，", "")
 
 
-def decimal(*, places: int | None = None, minimum: int | None = 0, positive: bool = False) -> Parse:
+def decimal(*, places: int | None = None, minimum: int | None = 0, positive: bool = False,
+            max_digits: int = 18) -> Parse:
     """A Decimal (thousands separators allowed), quantized to `places` when given; negative values
-    refused unless minimum is None."""
+    refused unless minimum is None; no larger than the column holds (`max_digits` digits, `places` of them
+    after the point) — `1e999999` is a finite Decimal that would be stored as infinity."""
     step = None if places is None else Decimal(1).scaleb(-places)
+    bound = Decimal(10) ** (max_digits - (places or 0))
 
     def parse(value: str) -> Decimal:
         try:
@@ -210,6 +213,8 @@ def decimal(*, places: int | None = None, minimum: int | None = 0, positive: boo
             number = None
         if number is None or not number.is_finite():
             raise Invalid(f"“{value}”不是数字")
+        if abs(number) >= bound:
+            raise Invalid(f"“{value}”超出允许的数值范围")
         if positive and number <= 0:
             raise Invalid("应大于0")
         if minimum is not None and number < minimum:

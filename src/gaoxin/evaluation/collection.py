@@ -100,7 +100,8 @@ def _number_rule(field: str) -> dict:
 
 
 def _figure(field: str):
-    return decimal(minimum=0 if field in NON_NEGATIVE else None)
+    # CycleValue holds 18 digits, 4 of them decimals.
+    return decimal(minimum=0 if field in NON_NEGATIVE else None, places=4, max_digits=18)
 
 
 def _check_state(cycle: Cycle, allowed: set[str], what: str) -> None:

@@ -241,3 +241,20 @@ def test_any_text_round_trips_through_the_writer_and_the_reader(values):
     rows = read_workbook(content, [sheet])["表"]
     expected = [v.strip() for v in values if v.strip()]
     assert rows["text"] == expected
+
+
+@pytest.mark.parametrize("typed", ["1e999999", "-1e999999", "100000000000000", "1E+20"])
+def test_numbers_beyond_the_column_are_refused(typed):
+    """`1e999999` is a finite Decimal: stored, it became infinity and broke the next scoring run."""
+    from gaoxin.core.excel import Invalid, decimal
+
+    with pytest.raises(Invalid, match="超出允许的数值范围"):
+        decimal(minimum=None, places=4, max_digits=18)(typed)
+
+
+def test_the_largest_number_the_column_holds_passes():
+    from decimal import Decimal
+
+    from gaoxin.core.excel import decimal
+
+    assert decimal(places=4, max_digits=18)("99999999999999.9999") == Decimal("99999999999999.9999")

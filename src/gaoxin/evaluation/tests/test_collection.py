@@ -144,6 +144,9 @@ def test_enterprise_reports_only_its_own_figures(client, enterprise_user, cycle,
     assert "研发经费支出（万元）" not in page  # the below-scale group is rated on tax_unit and sales per mu only
     bad = client.post(reverse("evaluation_report", args=[cycle.pk]), {"tax_wan": "十万"}).content.decode()
     assert "不是数字" in bad and "十万" in bad and not CycleValue.objects.exists()
+    # 1e999999 is a finite Decimal: stored it became infinity and the whole cycle's next scoring failed.
+    huge = client.post(reverse("evaluation_report", args=[cycle.pk]), {"tax_wan": "1e999999"}).content.decode()
+    assert "超出允许的数值范围" in huge and not CycleValue.objects.exists()
     client.post(reverse("evaluation_report", args=[cycle.pk]), {"tax_wan": "88.5"})
     participant = cycle.participants.get(enterprise=firms[1])
     assert CycleValue.objects.get(participant=participant).reported == Decimal("88.5")
