@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1:8000
 SEED   ?= 42
 ENTERPRISES ?= 300
 
-.PHONY: demo test install migrate seed serve worker bench clean
+.PHONY: demo test install migrate seed serve worker bench clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ worker: install
 test: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# The committed API contract (docs/api/openapi.yaml); core/tests/test_openapi.py fails when it drifts.
+schema: install
+	$(GAOXIN) spectacular --file docs/api/openapi.yaml --fail-on-warn --validate
 
 bench: install
 	$(BIN)/python bench/workdays_bench.py

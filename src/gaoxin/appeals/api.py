@@ -15,7 +15,7 @@ from .models import Appeal, AppealEvent, Category, RequestType, Result, Urgency
 from .workflow import WORKFLOW
 
 
-class EventSerializer(serializers.ModelSerializer):
+class AppealEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AppealEvent
         fields = ["transition", "from_status", "to_status", "actor_repr", "unit", "note", "at"]
@@ -24,7 +24,7 @@ class EventSerializer(serializers.ModelSerializer):
 class AppealSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc")
     lead = serializers.CharField(source="lead.name", default=None)
-    events = EventSerializer(many=True, read_only=True)
+    events = AppealEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Appeal
@@ -32,7 +32,7 @@ class AppealSerializer(serializers.ModelSerializer):
                   "respond_by", "resolve_by", "result", "resolution", "satisfaction", "supervision", "events"]
 
 
-class SubmitSerializer(serializers.Serializer):
+class AppealSubmitSerializer(serializers.Serializer):
     """The request of raising an appeal (documentation only: checked by the page's own form)."""
 
     uscc = serializers.CharField(help_text="企业统一社会信用代码（企业用户只能为本企业提出）")
@@ -46,7 +46,7 @@ class SubmitSerializer(serializers.Serializer):
     confidential = serializers.BooleanField(required=False, default=False)
 
 
-class TransitionSerializer(serializers.Serializer):
+class AppealTransitionSerializer(serializers.Serializer):
     """The request of a transition (documentation only: the input is checked by the page's own form)."""
 
     name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions])
@@ -60,7 +60,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 @extend_schema_view(list=extend_schema(summary="企业诉求"), retrieve=extend_schema(summary="诉求与办理过程"),
-                    create=extend_schema(summary="提出诉求", request=SubmitSerializer))
+                    create=extend_schema(summary="提出诉求", request=AppealSubmitSerializer))
 class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = AppealSerializer
     lookup_field = "number"
@@ -83,7 +83,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise_api_error(exc)
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="办理操作（派单、签收、退单、办结、确认……）", request=TransitionSerializer,
+    @extend_schema(summary="办理操作（派单、签收、退单、办结、确认……）", request=AppealTransitionSerializer,
                    responses=AppealSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, number=None):

@@ -56,7 +56,7 @@ class OrderCreateSerializer(serializers.Serializer):
     commission_valid_until = serializers.DateField()
 
 
-class TransitionSerializer(serializers.Serializer):
+class OrderTransitionSerializer(serializers.Serializer):
     """The request of a transition (documentation only: the input is checked by the page's own form)."""
 
     name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions])
@@ -90,7 +90,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             raise_api_error(exc)
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="订单操作（指派、改派、代办、中止、续办、办结、终止）", request=TransitionSerializer,
+    @extend_schema(summary="订单操作（指派、改派、代办、中止、续办、办结、终止）", request=OrderTransitionSerializer,
                    responses=OrderSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, number=None):

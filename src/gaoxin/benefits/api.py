@@ -38,7 +38,7 @@ class MatchSerializer(serializers.ModelSerializer):
                   "estimate_note", "policy_version", "computed_at", "told_at"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ApplicationEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApplicationEvent
         fields = ["transition", "from_status", "to_status", "actor_repr", "note", "at"]
@@ -47,7 +47,7 @@ class EventSerializer(serializers.ModelSerializer):
 class ApplicationSerializer(serializers.ModelSerializer):
     policy = serializers.CharField(source="policy.code")
     enterprise = serializers.CharField(source="enterprise.uscc")
-    events = EventSerializer(many=True, read_only=True)
+    events = ApplicationEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = BenefitApplication
@@ -55,7 +55,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
                   "notice_end", "payment_due", "payment_ref", "created_at", "events"]
 
 
-class CreateSerializer(serializers.Serializer):
+class ApplicationCreateSerializer(serializers.Serializer):
     """The request of applying (documentation only: checked by the page's own form)."""
 
     policy = serializers.CharField(help_text="政策编号")
@@ -65,7 +65,7 @@ class CreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class TransitionSerializer(serializers.Serializer):
+class ApplicationTransitionSerializer(serializers.Serializer):
     """The request of a transition (documentation only: the input is checked by the page's own form)."""
 
     name = serializers.ChoiceField(choices=[(t.name, t.label) for t in WORKFLOW.transitions])
@@ -102,7 +102,7 @@ class MyMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="政策兑现申请"), retrieve=extend_schema(summary="申请详情与过程"),
-                    create=extend_schema(summary="申请或确认享受", request=CreateSerializer))
+                    create=extend_schema(summary="申请或确认享受", request=ApplicationCreateSerializer))
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          viewsets.GenericViewSet):
     serializer_class = ApplicationSerializer
@@ -124,7 +124,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             raise_api_error(exc)
         return Response(ApplicationSerializer(app).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="办理操作（受理、退回、审核、拨付……）", request=TransitionSerializer,
+    @extend_schema(summary="办理操作（受理、退回、审核、拨付……）", request=ApplicationTransitionSerializer,
                    responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, number=None):

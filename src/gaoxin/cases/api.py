@@ -17,7 +17,7 @@ from .models import DELIVER_METHODS, Case, CaseEvent, Decision
 from .workflow import WORKFLOW
 
 
-class EventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
         fields = ["transition", "from_status", "to_status", "actor_repr", "note", "at"]
@@ -38,7 +38,7 @@ class CaseSerializer(serializers.ModelSerializer):
                   "due_provisional", "tolerance", "tolerance_due", "decided_on", "delivered_on"]
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class CaseDecisionSerializer(serializers.ModelSerializer):
     outcome_display = serializers.CharField(source="get_outcome_display")
     department = serializers.CharField(source="department.name")
     result_file = serializers.SerializerMethodField()
@@ -54,8 +54,8 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    timeline = EventSerializer(source="events", many=True)
-    decision = DecisionSerializer(default=None)
+    timeline = CaseEventSerializer(source="events", many=True)
+    decision = CaseDecisionSerializer(default=None)
     delivery_method_display = serializers.CharField(source="get_delivery_method_display")
 
     class Meta(CaseSerializer.Meta):
@@ -63,7 +63,7 @@ class CaseDetailSerializer(CaseSerializer):
                                                "postal_recipient", "postal_address", "tracking_number", "timeline"]
 
 
-class SubmitSerializer(serializers.Serializer):
+class CaseSubmitSerializer(serializers.Serializer):
     """The request of filing a case (documentation only: checked by `forms.CaseSubmitForm`); materials'
     files as `material_<id>` in a multipart request."""
 
@@ -77,7 +77,7 @@ class SubmitSerializer(serializers.Serializer):
     situation = serializers.IntegerField(required=False, help_text="办理情形 id（事项有多个情形时按情形收取材料）")
 
 
-class TransitionSerializer(serializers.Serializer):
+class CaseTransitionSerializer(serializers.Serializer):
     """The request of a transition (documentation only: checked by the form the case page uses for the step,
     `forms.transition_form`). Fields beyond name and reason belong to one transition."""
 
@@ -103,7 +103,7 @@ class TransitionSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(summary="我可见的办件"),
     retrieve=extend_schema(summary="办件状态与办理过程"),
-    create=extend_schema(summary="提交办件", request=SubmitSerializer, responses={201: CaseDetailSerializer}),
+    create=extend_schema(summary="提交办件", request=CaseSubmitSerializer, responses={201: CaseDetailSerializer}),
 )
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     lookup_field = "number"
@@ -114,7 +114,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                                    ).prefetch_related("events")
 
     def get_serializer_class(self):
-        return {"retrieve": CaseDetailSerializer, "create": SubmitSerializer, "transition": TransitionSerializer}.get(
+        return {"retrieve": CaseDetailSerializer, "create": CaseSubmitSerializer, "transition": CaseTransitionSerializer}.get(
             self.action, CaseSerializer)
 
     def create(self, request, *args, **kwargs):
@@ -136,7 +136,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(CaseDetailSerializer(selectors.case_get(user=user, number=case.number)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="执行办理操作（受理、补正、审查、决定、送达……）", request=TransitionSerializer,
+    @extend_schema(summary="执行办理操作（受理、补正、审查、决定、送达……）", request=CaseTransitionSerializer,
                    responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, number=None):

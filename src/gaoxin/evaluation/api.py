@@ -81,7 +81,7 @@ class CycleTransitionSerializer(serializers.Serializer):
     doc_no = serializers.CharField(required=False, allow_blank=True, help_text="审定或发布文号（审定、正式发布必填）")
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ScoreResultSerializer(serializers.ModelSerializer):
     uscc = serializers.CharField(source="participant.enterprise.uscc")
     enterprise = serializers.CharField(source="participant.enterprise.name")
     run = serializers.IntegerField(source="run.number")
@@ -120,7 +120,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
         extra_kwargs = {"evidence": {"write_only": True}, "claimed": {"coerce_to_string": True}}
 
 
-class DecisionSerializer(serializers.Serializer):
+class ObjectionDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("correct", "更正"), ("reject", "不予更正")])
     value = serializers.DecimalField(max_digits=18, decimal_places=4, required=False, allow_null=True,
                                      help_text="更正后数值；不填则采用企业主张值")
@@ -182,7 +182,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
 
-    @extend_schema(summary="评价结果（当前测算）", responses=ResultSerializer(many=True))
+    @extend_schema(summary="评价结果（当前测算）", responses=ScoreResultSerializer(many=True))
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         cycle = self.get_object()
@@ -192,7 +192,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             if request.query_params.get(key):
                 rows = rows.filter(**{column: request.query_params[key]})
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(ResultSerializer(page, many=True).data)
+        return self.get_paginated_response(ScoreResultSerializer(page, many=True).data)
 
     @extend_schema(summary="发起评价测算（后台任务）", request=ScoreRequestSerializer, responses=ScoreRunSerializer)
     @action(detail=True, methods=["post"])
@@ -279,7 +279,7 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             raise_api_error(exc)
         return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="负责部门处理异议（更正或不予更正）", request=DecisionSerializer, responses=ObjectionSerializer)
+    @extend_schema(summary="负责部门处理异议（更正或不予更正）", request=ObjectionDecisionSerializer, responses=ObjectionSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         objection = self.get_object()
