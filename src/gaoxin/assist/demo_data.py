@@ -11,14 +11,13 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from gaoxin.accounts.models import OrgKind, OrgUnit, Role, User
+from gaoxin.accounts.models import Role, User
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, CaseEvent
 from gaoxin.catalog.models import Bundle, Necessity, ServiceItem
 from gaoxin.core.numbering import next_number
 from gaoxin.core.selectors import work_calendar
 from gaoxin.enterprises.models import Contact
-from gaoxin.stations.models import Outcome, ServiceCategory, StationService
 
 from . import services
 from .models import AssistOrder, ChainStep, ChainTemplate, OrderEvent, OrderStatus, Project, ProvenMilestone
@@ -41,12 +40,6 @@ PROVES = {"施工许可": ProvenMilestone.CONSTRUCTION_PERMIT, "不动产首次�
 # decision (the statutory limits of the same steps add up to 123 working days on the critical path).
 FINISHED = {"立项备案": 0, "用地预审": 6, "节能审查": 8, "用地规划许可": 3, "工程规划许可": 5, "施工许可": 2,
             "竣工验收备案": 2, "不动产首次登记": 0}
-DESCRIPTIONS = {
-    ServiceCategory.REGISTRATION: "指导企业办理变更登记", ServiceCategory.HIRING: "对接职业院校解决用工",
-    ServiceCategory.SOCIAL: "代办社保增员", ServiceCategory.TALENT: "人才政策咨询与申报辅导",
-    ServiceCategory.LOAN: "对接银行办理流动资金贷款", ServiceCategory.PROJECT: "项目审批帮办",
-    ServiceCategory.CONSULT: "政策咨询", ServiceCategory.CERTIFICATE: "代办证照",
-}
 
 
 def _originals(step) -> set[int]:
@@ -157,21 +150,6 @@ def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) 
     first = projects[1].steps.get(step=steps["立项备案"])
     services.project_file_step(project=projects[1], step=first, actor=agent, originals_seen=_originals(first))
 
-    stations = list(OrgUnit.objects.filter(kind=OrgKind.STATION).order_by("sort_order"))
-    station_staff = {u.org_unit_id: u for u in User.objects.filter(role=Role.STATION_OFFICER).order_by("id")}
-    departments = list(OrgUnit.objects.filter(kind=OrgKind.DEPARTMENT))
-    categories = list(DESCRIPTIONS)
-    log = []
-    for _ in range(620):
-        station = rng.choice(stations)
-        category = rng.choice(categories)
-        outcome = Outcome.ON_THE_SPOT if rng.random() < 0.9 else Outcome.ESCALATED
-        log.append(StationService(
-            station=station, enterprise=rng.choice(enterprises), category=category, description=DESCRIPTIONS[category],
-            outcome=outcome, escalated_to=rng.choice(departments) if outcome == Outcome.ESCALATED else None,
-            problem=rng.random() < 0.43, jobs_filled=rng.randrange(5, 30) if category == ServiceCategory.HIRING else 0,
-            provided_on=today - dt.timedelta(days=rng.randrange(1, 500)), provided_by=station_staff[station.pk]))
-    StationService.objects.bulk_create(log, batch_size=2000)
 
     orders = []
     contacts = {c.enterprise_id: c  # ordered so that the primary contact is the one kept
@@ -215,5 +193,5 @@ def build_demo_assist(*, rng: random.Random, enterprises: list, today: dt.date) 
     working = services.order_transition(order=working, name="ASSIGN", actor=clerk, agent=agent)
     working = services.order_transition(order=working, name="START", actor=agent)
     services.order_log_visit(order=working, actor=agent, kind="door", note="上门核对营业执照原件，收取股东会决议")
-    return {"orders": len(orders) + 2, "projects": len(projects), "station_services": len(log), "live_order": live.number,
+    return {"orders": len(orders) + 2, "projects": len(projects), "live_order": live.number,
             "working_order": working.number}
