@@ -17,9 +17,12 @@ PASSWORD = "Secret-pass-123"
 # random in CI too, so it keeps searching. Local runs keep Hypothesis' defaults. Both start from
 # Hypothesis' "default" and are loaded explicitly: Hypothesis' own CI detection takes CI=false for CI.
 _hypothesis_default = hypothesis_settings.get_profile("default")
+# Timing is not what the properties test, and these 2-core machines run two workers (and often more): no
+# deadline and no too-slow health check anywhere, or a busy machine fails a correct property.
 hypothesis_settings.register_profile("ci", _hypothesis_default, print_blob=True, deadline=None,
                                      suppress_health_check=[HealthCheck.too_slow])
-hypothesis_settings.register_profile("local", _hypothesis_default)
+hypothesis_settings.register_profile("local", _hypothesis_default, deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("ci" if running_in_ci() else "local")
 
 

@@ -35,5 +35,5 @@ def test_hypothesis_profile_follows_running_in_ci():
 
     ci, local = settings.get_profile("ci"), settings.get_profile("local")
     assert ci.print_blob is True and ci.deadline is None and ci.derandomize is False
-    assert local.deadline == settings.get_profile("default").deadline and local.print_blob is False
+    assert local.deadline is None and local.print_blob is False  # a busy machine must not fail a property
     assert settings._current_profile == ("ci" if running_in_ci() else "local")
