@@ -41,6 +41,7 @@ worker: install
 
 # Two workers on these 2-core machines; each test file stays on one worker, so the demo walk seeds once.
 test: install
+	$(BIN)/ruff check src bench
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 

@@ -26,14 +26,8 @@ hypothesis_settings.register_profile("local", _hypothesis_default, deadline=None
 hypothesis_settings.load_profile("ci" if running_in_ci() else "local")
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Tests in committed transactions (browser journeys, concurrency) flush the database
-    after each test, reference tables that migrations fill included: put them back first."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
-    request.getfixturevalue("transactional_db")
+def _seed_reference_data() -> None:
+    """The reference tables migrations fill (industries, the calendar, default tier policies and synonyms)."""
     from gaoxin.catalog.models import SearchSynonym
     from gaoxin.catalog.synonym_seed import seed_default_synonyms
     from gaoxin.core.calendar_seed import seed_calendar
@@ -47,6 +41,21 @@ def _reference_data(request):
     seed_calendar(CalendarYear, CalendarDay)
     seed_default_policies(TierPolicy)
     seed_default_synonyms(SearchSynonym)
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test in committed transactions (browser journeys, concurrency) flushes the whole database when it
+    ends, the reference tables included. Put them back right after the flush, committed, so whatever test
+    runs next on this worker (two workers take whole files in any order) finds them."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    # The last test of a worker has no next test, and its teardown has dropped the test database already.
+    if nextitem is not None and marker and marker.kwargs.get("transaction"):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed_reference_data()
 
 
 @pytest.fixture

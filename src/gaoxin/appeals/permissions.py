@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from gaoxin.accounts.permissions import has_role
 from gaoxin.accounts.models import Role
+from gaoxin.accounts.permissions import has_role
 
 from .models import Appeal
 

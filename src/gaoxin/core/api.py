@@ -8,7 +8,6 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-
 from . import permissions as perms
 from .selectors import work_calendar
 from .workdays import CalendarRangeError

@@ -11,7 +11,6 @@ from django.utils.cache import patch_vary_headers
 
 from .context import request_context
 
-
 # A request id a proxy or client sends is kept only when it looks like one (it lands in the audit log).
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

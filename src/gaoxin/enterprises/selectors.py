@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .permissions import enterprises_visible_to
 from gaoxin.core.validators import normalize_code, uscc_is_valid
 
 from .models import Contact, Enterprise, LandParcel, Qualification
+from .permissions import enterprises_visible_to
 
 
 def enterprise_list(*, user, q: str = "", section: str = "", industry: str = "", size_group: str = "",

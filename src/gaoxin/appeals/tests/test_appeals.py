@@ -8,8 +8,8 @@ from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.appeals import services
 from gaoxin.appeals.models import Appeal, AppealEvent, AppealStatus
-from gaoxin.appeals.workflow import WORKFLOW
 from gaoxin.appeals.selectors import statistics
+from gaoxin.appeals.workflow import WORKFLOW
 from gaoxin.catalog.tests.factories import department
 from gaoxin.core.tests.workflow_walk import available_from, check_pair, check_roles_refused, pairs
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role
-from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.accounts.tests.factories import MembershipFactory, UserFactory
 from gaoxin.catalog import search, selectors, services
 from gaoxin.catalog.models import SearchSynonym
 
@@ -162,7 +162,9 @@ def test_empty_search_suggests_words_assist_and_the_centres_phone(client, admin_
                                        (Role.DEPT_OFFICER, False), (Role.LEADER, False)])
 def test_empty_search_offers_assist_only_to_those_who_can_order(client, admin_user, role, link):
     make_item(admin_user)
-    client.force_login(UserFactory(role=role))
+    # An enterprise orders for the firm bound to its account (a founder without one has none to order for).
+    user = MembershipFactory().user if role == Role.ENTERPRISE else UserFactory(role=role)
+    client.force_login(user)
     html = client.get("/guide/", {"q": "量子纠缠"}).content.decode()
     assert ('href="/assist/new/">申请帮代办' in html) is link
     assert "登录后申请帮代办" not in html and "免费帮代办" in html

@@ -41,7 +41,7 @@ def check_pair(workflow: Workflow, obj, name: str, *, actor, history: Callable[[
 def check_roles_refused(workflow: Workflow, obj, name: str, actors: dict[str, object]):
     """Every actor whose role tokens for `obj` miss the transition's roles is refused (PermissionDenied)."""
     transition = workflow[name]
-    for label, actor in actors.items():
+    for actor in actors.values():
         if workflow.roles_of(actor, obj) & transition.roles:
             continue
         with pytest.raises(PermissionDenied):

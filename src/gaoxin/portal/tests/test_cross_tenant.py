@@ -65,7 +65,6 @@ def _tables():
     from gaoxin.cases.models import Case, Rectification
     from gaoxin.cases.permissions import cases_visible_to, rectifications_visible_to
     from gaoxin.core.models import Job, Notification
-    from gaoxin.core.permissions import jobs_visible_to
     from gaoxin.enterprises.models import Enterprise
     from gaoxin.enterprises.permissions import enterprises_visible_to
     from gaoxin.evaluation.models import Objection, Participant
