@@ -286,6 +286,10 @@ GAOXIN_FIRM_REGISTRATION_ITEMS = env.list("GAOXIN_FIRM_REGISTRATION_ITEMS",
                                           default=["企业设立登记", "个体工商户设立登记"])
 # Self-registration of natural persons (自然人注册): attempts per client address and hour.
 GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR = env.int("GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR", default=10)
+# Public case tracking (/track/): look-ups per client address within a window of minutes (guessing pairs of
+# case number and ID number is useless at this rate).
+GAOXIN_TRACK_ATTEMPTS = env.int("GAOXIN_TRACK_ATTEMPTS", default=10)
+GAOXIN_TRACK_WINDOW_MINUTES = env.int("GAOXIN_TRACK_WINDOW_MINUTES", default=10)
 # Benefits (benefits.md §3, §11): values a zone must confirm.
 GAOXIN_FINANCE_DEPARTMENT_CODE = env("GAOXIN_FINANCE_DEPARTMENT_CODE", default="finance")
 GAOXIN_FAST_PAYMENT_WORKDAYS = env.int("GAOXIN_FAST_PAYMENT_WORKDAYS", default=60)

@@ -92,6 +92,7 @@ class CaseTransitionSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=[(m.value, m.label) for m in DELIVER_METHODS], required=False,
                                      help_text="送达方式（DELIVER 必填）")
     postal_recipient = serializers.CharField(required=False, allow_blank=True, help_text="收件人（邮寄送达必填）")
+    postal_phone = serializers.CharField(required=False, allow_blank=True, help_text="收件人电话（邮寄送达必填）")
     postal_address = serializers.CharField(required=False, allow_blank=True, help_text="邮寄地址（邮寄送达必填）")
     tracking_number = serializers.CharField(required=False, allow_blank=True, help_text="快递单号（邮寄送达必填）")
     owed = serializers.ListField(child=serializers.IntegerField(), required=False,

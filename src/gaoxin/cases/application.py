@@ -10,9 +10,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch
 
-from gaoxin.catalog.models import Bundle, Material, Necessity, ServiceItem, ServiceObject, Situation
+from gaoxin.catalog.models import (
+    Bundle,
+    Material,
+    MaterialForm,
+    MaterialSource,
+    Necessity,
+    ServiceItem,
+    ServiceObject,
+    Situation,
+)
 
 # Remarks in brackets do not change what a material is: "营业执照（电子证照可免交）" is "营业执照".
 _REMARK = re.compile(r"\([^()]*\)")
@@ -37,6 +47,32 @@ def material_key(name: str) -> str:
 
 def is_application_form(material: Material) -> bool:
     return bool(material.blank_form) and material_key(material.name).endswith(APPLICATION_FORM_SUFFIXES)
+
+
+def is_electronic_licence(material: Material) -> bool:
+    """电子证照 (services.md §3.5, "whether it can be pulled from electronic licences"): a material a government
+    department issues in electronic form, e.g. 营业执照（电子证照可免交）. It is obtained through data sharing, so
+    it is never a required upload and never holds up acceptance; the applicant may still upload a copy."""
+    return material.source == MaterialSource.GOVERNMENT and material.form == MaterialForm.ELECTRONIC
+
+
+def must_upload(material: Material) -> bool:
+    """Online, where uploads are the only way in: a required material that is not shared as an 电子证照."""
+    return material.necessity == Necessity.REQUIRED and not is_electronic_licence(material)
+
+
+# A requirement only a unit can meet: a natural person signs instead.
+_SEAL = re.compile(r"加盖(?:单位)?公章")
+
+
+def requirement_for(notes: str, applicant_type: str | None) -> str:
+    """A material's requirement text as it fits the applicant: a natural person (no 单位公章) signs; when the
+    applicant may still be either, both are said."""
+    if not notes or not _SEAL.search(notes) or applicant_type == "enterprise":
+        return notes or ""
+    if applicant_type == "citizen":
+        return _SEAL.sub("由申请人本人签字", notes)
+    return _SEAL.sub(lambda m: f"{m.group(0)}（个人申请的由本人签字）", notes)
 
 
 def accepts_citizens(version) -> bool:
@@ -105,6 +141,11 @@ def bundle_parts(bundle: Bundle) -> list[Part]:
                  materials=list(i.current_version.materials.all())) for i in items if i.current_version_id]
 
 
+def starts_firm(item: ServiceItem) -> bool:
+    """A registration item that creates a firm (settings.GAOXIN_FIRM_REGISTRATION_ITEMS: 企业设立登记 …)."""
+    return item.name in settings.GAOXIN_FIRM_REGISTRATION_ITEMS
+
+
 def bundle_accepts_citizens(parts: list[Part]) -> bool:
     """A natural person may apply for a 一件事 when one of its items accepts natural persons
     (企业开办: the founder applies; the other items are done for the firm being set up)."""
@@ -137,8 +178,13 @@ class Group:
         return Necessity.OPTIONAL
 
     @property
+    def licence(self) -> bool:
+        """Every item takes it as an 电子证照 (shared, not uploaded)."""
+        return not self.bundle_form and all(is_electronic_licence(m) for _, m in self.members)
+
+    @property
     def required(self) -> bool:
-        return self.necessity == Necessity.REQUIRED and not self.deferred
+        return self.necessity == Necessity.REQUIRED and not self.deferred and not self.licence
 
     @property
     def item_names(self) -> list[str]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 import random
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 
 from gaoxin.accounts.models import User
@@ -84,7 +83,7 @@ def build_demo_cases(*, rng: random.Random, enterprises: list) -> int:
         postal = {}
         if method == "post" or not posted:  # at least one result goes by post (邮寄送达)
             method, posted = "post", True
-            postal = {"postal_recipient": RECIPIENTS[decided % len(RECIPIENTS)],
+            postal = {"postal_recipient": RECIPIENTS[decided % len(RECIPIENTS)], "postal_phone": case.contact_phone,
                       "postal_address": case.enterprise.address or "湖南省湘潭市岳塘区芙蓉中路9号",
                       "tracking_number": f"SF14{decided:02d}{case.number[-9:]}"}
         case = services.case_transition(case=case, name="DELIVER", actor=clerk, method=method, **postal)

@@ -1,6 +1,8 @@
 """Input edges of cases: every page and the API read their input through these forms, so a value the page
 refuses the API refuses with the same message, beside the same field."""
 
+import re
+
 from django import forms
 from django.conf import settings
 
@@ -9,10 +11,10 @@ from gaoxin.core.uploads import check_upload, upload_help
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 from gaoxin.enterprises.forms import FirmField
 
-from .models import DELIVER_METHODS, ApplicantType, DeliveryMethod, Level, Status
+from .application import is_electronic_licence, must_upload, requirement_for
+from .models import DELIVER_METHODS, PHONE_REGEX, ApplicantType, DeliveryMethod, Level, Status
 from .workflow import WORKFLOW, decision_problems, delivery_problems
 
-PHONE_REGEX = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
 PHONE_ERRORS = {"invalid": "请填写正确的手机号或座机号", "required": "请填写联系电话"}
 
 
@@ -107,7 +109,8 @@ class ApplicantMixin:
 
 def _material_help(necessity: str, notes: str = "", extra: str = "") -> str:
     text = {"required": "必要材料", "tolerance": "容缺材料：可暂不上传，窗口受理时确定是否容缺后补",
-            "optional": "非必要材料", "deferred": "企业登记后补交，现在可不上传"}[necessity]
+            "optional": "非必要材料", "deferred": "企业登记后补交，现在可不上传",
+            "licence": "电子证照：通过数据共享获取，可免交（也可上传）"}[necessity]
     return "；".join(t for t in (text, extra, notes) if t)
 
 
@@ -128,10 +131,14 @@ class ApplyForm(ApplicantMixin, forms.Form):
         self.fields["situation"].required = bool(situations)
         self.fields["situation"].error_messages["required"] = "请先在上方选择您的办理情形"
         self.materials = materials
+        # The applicant is known when the user may apply only one way (a firm, or themself).
+        applicant_type = self.applicant_choices[0][0] if len(self.applicant_choices) == 1 else None
         for m in materials:
+            licence = is_electronic_licence(m)
             self.fields[f"material_{m.pk}"] = _styled(forms.FileField(
-                label=m.name, required=m.necessity == Necessity.REQUIRED,
-                help_text=_material_help(m.necessity, m.notes),
+                label=m.name, required=must_upload(m),
+                help_text=_material_help("licence" if licence else m.necessity,
+                                         requirement_for(m.notes, applicant_type)),
                 error_messages={"required": f"请上传“{m.name}”（必要材料）"}))
         self.order_fields(["applicant_type", "enterprise", "situation"])
 
@@ -157,7 +164,9 @@ class BundleApplyForm(ApplicantMixin, forms.Form):
     note = _styled(forms.CharField(label="申请说明", required=False, max_length=500,
                                    widget=forms.Textarea(attrs={"rows": 2})))
 
-    def __init__(self, *args, parts, groups, enterprises=None, citizen=None, staff=False, **kwargs):
+    def __init__(self, *args, parts, groups, enterprises=None, citizen=None, staff=False, applicant_type=None,
+                 **kwargs):
+        """applicant_type: as picked above the form (the requirement texts fit it)."""
         # Staff registering at the window, a station or as agent check originals there: uploads optional.
         super().__init__(*args, **kwargs)
         self.add_applicant_fields(enterprises=enterprises, citizen=citizen, staff=staff, type_hidden=True)
@@ -172,12 +181,13 @@ class BundleApplyForm(ApplicantMixin, forms.Form):
             uses = f"共用于：{'、'.join(group.item_names)}" if len(group.item_names) > 1 else f"用于：{group.item_names[0]}"
             if group.bundle_form:
                 uses = "下载一表申请，填写并签字后上传一次，各事项共用"
-            necessity = group.necessity
+            necessity = "licence" if group.licence else group.necessity
             if group.deferred:
-                necessity = "deferred"
+                necessity = necessity if group.licence else "deferred"
                 uses += "（为新设企业办理的事项）"
             self.fields[group.field_name] = _styled(forms.FileField(
-                label=group.name, required=group.required and not staff, help_text=_material_help(necessity, group.notes, uses),
+                label=group.name, required=group.required and not staff,
+                help_text=_material_help(necessity, requirement_for(group.notes, applicant_type), uses),
                 error_messages={"required": f"请上传“{group.name}”（必要材料）"}))
 
     def situation_fields(self):
@@ -367,6 +377,7 @@ class DeliveryForm(forms.Form):
                                initial=DeliveryMethod.WINDOW, error_messages={"required": "请选择送达方式",
                                                                               "invalid_choice": "请选择送达方式"})
     postal_recipient = forms.CharField(label="收件人", required=False, max_length=50)
+    postal_phone = forms.CharField(label="收件人电话", required=False, max_length=20)
     postal_address = forms.CharField(label="邮寄地址", required=False, max_length=200)
     tracking_number = forms.CharField(label="快递单号", required=False, max_length=40)
 
@@ -375,7 +386,7 @@ class DeliveryForm(forms.Form):
         if "method" in data:
             for field, message in delivery_problems(
                     method=data["method"], postal_recipient=data.get("postal_recipient", ""),
-                    postal_address=data.get("postal_address", ""),
+                    postal_phone=data.get("postal_phone", ""), postal_address=data.get("postal_address", ""),
                     tracking_number=data.get("tracking_number", "")).items():
                 self.add_error(field, message)
         return data
@@ -555,9 +566,53 @@ def tolerance_candidates(case) -> list:
     return [cm for cm in case.materials.all() if cm.material.necessity == Necessity.TOLERANCE and not cm.present]
 
 
+CASE_NUMBER = re.compile(r"GX\d{13}")
+NUMBER_ERROR = "办件编号为GX加13位数字，请核对"
+IDENTITY_ERROR = "请填写申请时所用的18位身份证号码或统一社会信用代码"
+
+
+def _case_number(value) -> str:
+    return normalize_code(value or "")
+
+
 class TrackForm(forms.Form):
-    number = forms.CharField(label="办件编号", max_length=24)
-    identity = forms.CharField(label="身份证号码或统一社会信用代码", max_length=20)
+    """Public tracking: the case number and the applicant's ID number or USCC, posted (never in a URL); the
+    lengths are checked with a Chinese message beside the field (a code as people type it: spaces, lower case)."""
+
+    number = forms.CharField(label="办件编号", max_length=40,
+                             error_messages={"required": "请填写办件编号", "max_length": NUMBER_ERROR})
+    identity = forms.CharField(label="身份证号码或统一社会信用代码", max_length=40,
+                               error_messages={"required": "请填写身份证号码或统一社会信用代码",
+                                               "max_length": IDENTITY_ERROR})
+
+    def clean_number(self):
+        number = _case_number(self.cleaned_data["number"])
+        if not CASE_NUMBER.fullmatch(number):
+            raise forms.ValidationError(NUMBER_ERROR)
+        return number
+
+    def clean_identity(self):
+        identity = normalize_code(self.cleaned_data["identity"])
+        if len(identity) not in (15, 18):
+            raise forms.ValidationError(IDENTITY_ERROR)
+        return identity
+
+
+class TrackPrefillForm(forms.Form):
+    """The number a link prefills (the QR code on a notice: /track/?number=…); never an ID number."""
+
+    number = forms.CharField(required=False, max_length=40)
+    # Read only to be dropped: an old link or bookmark that still carries the ID number in its URL.
+    identity = forms.CharField(required=False)
+
+    def carries_identity(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data["identity"]) or "identity" in self.errors
+
+    def number_or_blank(self) -> str:
+        if not self.is_valid():
+            return ""
+        number = _case_number(self.cleaned_data["number"])
+        return number if CASE_NUMBER.fullmatch(number) else ""
 
 
 class RectificationForm(forms.Form):

@@ -23,11 +23,13 @@ from .models import (
     Case,
     CaseEvent,
     CaseMaterial,
+    Decision,
     Rectification,
     RectificationStatus,
     Review,
     Status,
 )
+from .workflow import decision_for
 
 CHANNEL_WEIGHTS = {"window": 34, "web": 28, "mobile": 10, "kiosk": 10, "station": 12, "proxy": 6}
 LEVELS = [5] * 62 + [4] * 24 + [3] * 9 + [2] * 3 + [1] * 2
@@ -115,9 +117,16 @@ def generate_history(*, n: int, seed: int = 7, today: dt.date | None = None, det
     return written
 
 
+# What the decisions of earlier years state (their 决定书 are printed from these).
+APPROVAL = {"opinion": "申请材料齐全、符合法定形式，经审查符合法定条件、标准。",
+            "legal_basis": "《中华人民共和国行政许可法》第三十八条第一款"}
+REFUSAL = {"opinion": "经审查，申请不符合法定条件、标准。", "legal_basis": "《中华人民共和国行政许可法》第三十八条第二款",
+           "reasons": "不符合法定条件"}
+
+
 def _details(cases: list[Case], required: dict, rng: random.Random, clerk, officers) -> None:
     saved = {c.number: c for c in Case.objects.filter(number__in=[c.number for c in cases])}
-    materials, events, reviews = [], [], []
+    materials, events, reviews, decisions = [], [], [], []
     for c in cases:
         case = saved[c.number]
         materials += [CaseMaterial(case=case, material_id=m, original_seen=True, received_on=case.received_on)
@@ -129,6 +138,10 @@ def _details(cases: list[Case], required: dict, rng: random.Random, clerk, offic
                                     at=_at(case.received_on, 15), actor_repr="申请人", note="申请人主动撤件"))
             continue
         officer = officers.get(case.department_id)
+        approved = case.status == Status.DELIVERED
+        decisions.append(decision_for(case, approved=approved, on=case.decided_on, actor=officer,
+                                      licence_number=f"湘高新许字〔{case.decided_on.year}〕第{case.number[-9:]}号",
+                                      **(APPROVAL if approved else REFUSAL)))
         events += [
             CaseEvent(case=case, transition="ACCEPT", from_status=Status.RECEIVED, to_status=Status.ACCEPTED,
                       at=_at(case.received_on, 10), actor=clerk, actor_repr=clerk.get_full_name() if clerk else ""),
@@ -137,7 +150,7 @@ def _details(cases: list[Case], required: dict, rng: random.Random, clerk, offic
             CaseEvent(case=case, transition="APPROVE" if case.status == Status.DELIVERED else "REFUSE",
                       from_status=Status.IN_REVIEW, to_status=Status.DECIDED_OK if case.status == Status.DELIVERED else case.status,
                       at=_at(case.decided_on, 11), actor=officer, actor_repr=officer.get_full_name() if officer else "",
-                      note="" if case.status == Status.DELIVERED else "不符合法定条件"),
+                      note="" if case.status == Status.DELIVERED else REFUSAL["reasons"]),
         ]
         if case.status == Status.DELIVERED:
             events.append(CaseEvent(case=case, transition="DELIVER", from_status=Status.DECIDED_OK, to_status=case.status,
@@ -148,6 +161,7 @@ def _details(cases: list[Case], required: dict, rng: random.Random, clerk, offic
                                       comment=rng.choice(["排队时间长", "材料要求没有一次说清", "工作人员态度生硬"]) if level <= 2 else ""))
     CaseMaterial.objects.bulk_create(materials, batch_size=5000)
     CaseEvent.objects.bulk_create(events, batch_size=5000)
+    Decision.objects.bulk_create(decisions, batch_size=5000)
     Review.objects.bulk_create(reviews, batch_size=5000)
     cal = work_calendar()
     bad = Review.objects.filter(case__number__in=[c.number for c in cases], level__lte=2).select_related("case")

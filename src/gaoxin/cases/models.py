@@ -15,6 +15,11 @@ def cn_date(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def deadline_text(day) -> str:
+    """A deadline as every notice and message states it: the day itself still counts (2026年3月3日之前（含当日）)."""
+    return f"{cn_date(day)}之前（含当日）" if day else ""
+
+
 class Status(models.TextChoices):
     # Codes of the national exchange tables in brackets (services.md §5.2).
     RECEIVED = "received", "已接件"  # 1
@@ -49,6 +54,9 @@ class DeliveryMethod(models.TextChoices):
     ELECTRONIC = "electronic", "电子送达"
     ON_THE_SPOT = "on_the_spot", "当场办结"  # 即办件, set by COMPLETE_IMMEDIATE only
 
+
+# A mobile or landline number as people type it on every case form (and 邮寄送达's recipient phone).
+PHONE_REGEX = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
 
 # What the DELIVER transition offers (当场办结 is the immediate case's own completion).
 DELIVER_METHODS = (DeliveryMethod.WINDOW, DeliveryMethod.POST, DeliveryMethod.ELECTRONIC)
@@ -128,6 +136,7 @@ class Case(models.Model):
     delivery_method = models.CharField("送达方式", max_length=12, choices=DeliveryMethod.choices, blank=True)
     # 邮寄送达 (services.md §5.3 DELIVER by post): where and how the result went.
     postal_recipient = models.CharField("收件人", max_length=50, blank=True)
+    postal_phone = models.CharField("收件人电话", max_length=20, blank=True)
     postal_address = models.CharField("邮寄地址", max_length=200, blank=True)
     tracking_number = models.CharField("快递单号", max_length=40, blank=True)
     # The 办理情形 the applicant chose: it selected the case's materials (services.md §3.1).
@@ -186,9 +195,18 @@ class Case(models.Model):
         return mask_name(self.postal_recipient)
 
     @property
+    def masked_postal_phone(self) -> str:
+        return mask_phone(self.postal_phone)
+
+    @property
     def tolerance_deadline_text(self) -> str:
         """The 容缺 supply deadline as every message and notice states it: the day itself still counts."""
-        return f"{cn_date(self.tolerance_due)}之前（含当日）" if self.tolerance_due else ""
+        return deadline_text(self.tolerance_due)
+
+    @property
+    def due_text(self) -> str:
+        """The decision deadline as notices and messages state it (inclusive, as `tolerance_deadline_text`)."""
+        return deadline_text(self.due_date)
 
     @property
     def clock_running(self) -> bool:
@@ -245,6 +263,10 @@ class CaseMaterial(models.Model):
             return "上传"
         if self.original_seen:
             return "已核验原件"
+        from .application import is_electronic_licence
+
+        if is_electronic_licence(self.material):
+            return "电子证照共享"
         return ""
 
     @property

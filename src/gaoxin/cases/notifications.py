@@ -14,14 +14,14 @@ from django.urls import reverse
 from gaoxin.accounts.models import Role, User
 from gaoxin.core.notify import notify
 
-from .models import Kind, cn_date
+from .models import Kind, deadline_text
 
 MESSAGES = {
     "SUBMIT": "您的申请（{title}）已收到，办件编号{number}。",
-    "ACCEPT": "您的申请（{title}）已受理，办件编号{number}，办结期限{due}。",
-    "COMPLETE_CORRECTION": "补正材料已齐，您的申请（{title}）已受理，办结期限{due}。",
-    "DEEMED_ACCEPT": "您的申请（{title}）依法视为已受理，办结期限{due}。",
-    "ACCEPT_TOLERANCE": "您的申请（{title}）已容缺受理，请于{tolerance_due}补齐材料，办结期限{due}。",
+    "ACCEPT": "您的申请（{title}）已受理，办件编号{number}，办结期限为{due}。",
+    "COMPLETE_CORRECTION": "补正材料已齐，您的申请（{title}）已受理，办结期限为{due}。",
+    "DEEMED_ACCEPT": "您的申请（{title}）依法视为已受理，办结期限为{due}。",
+    "ACCEPT_TOLERANCE": "您的申请（{title}）已容缺受理，请于{tolerance_due}补齐材料，办结期限为{due}。",
     "REQUEST_CORRECTION": "您的申请（{title}）需要补正材料，请查看补正告知书：{note}",
     "COMPLETE_IMMEDIATE": "您的申请（{title}）已当场办结。欢迎评价。",
     "APPROVE": "您的申请（{title}）已审批通过，请留意领取或送达通知。",
@@ -29,13 +29,13 @@ MESSAGES = {
     "REFUSE_ACCEPT": "您的申请（{title}）不予受理，理由见不予受理决定书。",
     "DELIVER": "您的办件（{title}）结果已送达。欢迎对本次服务进行评价。",
     "TERMINATE_TOLERANCE": "您的办件（{title}）因容缺材料逾期未补齐，已终止办理。",
-    "DUE_SOON": "办件{number}（{title}）将于{due}到期，请及时办理。",
+    "DUE_SOON": "办件{number}（{title}）的办结期限为{due}，即将到期，请及时办理。",
     "TOLERANCE_REMINDER": "请于{tolerance_due}补齐容缺材料（办件{number}，{title}），逾期将终止办理。",
 }
 # Work that arrives in someone's queue (kind: message).
 ARRIVED = {
     "CASE_ONLINE": "新的网上申请待受理：{title}（{applicant}，办件编号{number}）。",
-    "CASE_ARRIVED": "新办件待审查：{title}（{applicant}，办件编号{number}），办结期限{due}。",
+    "CASE_ARRIVED": "新办件待审查：{title}（{applicant}，办件编号{number}），办结期限为{due}。",
     "WITHDRAWAL_REQUESTED": "申请人申请撤回办件{number}（{title}），请确认。",
 }
 # Transitions after which the case waits in the department's review queue.
@@ -68,7 +68,7 @@ def window_clerks() -> list[User]:
 
 def _text(template: str, case, note: str = "") -> str:
     return template.format(title=case.title, number=case.number, applicant=case.applicant_name,
-                           due=cn_date(case.due_date) if case.due_date else "—",
+                           due=deadline_text(case.due_date) or "—",
                            tolerance_due=case.tolerance_deadline_text or "—", note=note)
 
 
@@ -108,9 +108,9 @@ def remind(case, kind: str, key: str) -> None:
     notify(staff, message=message, url=case_url(case), kind=kind, key=key)
 
 
-def bad_review(case) -> None:
+def bad_review(case, due) -> None:
     notify(department_officers(case), kind="BAD_REVIEW", url=reverse("rectification_list"),
-           message=f"办件{case.number}（{case.title}）收到差评，请在整改期限内处理。")
+           message=f"办件{case.number}（{case.title}）收到差评，请于{deadline_text(due)}完成整改。")
 
 
 def rectification_changed(rect, name: str) -> None:

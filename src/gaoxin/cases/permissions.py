@@ -69,6 +69,13 @@ def can_apply_as_citizen(user) -> bool:
     return can_apply_online(user) and bool(user.id_number)
 
 
+def refuses_duplicate_applications(user) -> bool:
+    """An applicant applying themself is refused a second application for an item or a 一件事 they already have
+    in handling (the demo founder's identical second 企业开办 went through); staff file on purpose (a firm's
+    projects each file the same item)."""
+    return can_apply_online(user)
+
+
 def can_register_case(user) -> bool:
     """Window intake, and filing on an enterprise's behalf (帮代办, 驿站)."""
     return has_role(user, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT, Role.STATION_OFFICER)
@@ -114,6 +121,37 @@ def can_watch_deadlines(user) -> bool:
 def can_view_deadline_queues(user) -> bool:
     """The 预警 and 超期 queues: who watches deadlines, and department officers for their own cases."""
     return can_watch_deadlines(user) or has_role(user, Role.DEPT_OFFICER)
+
+
+def can_view_intake_queue(user) -> bool:
+    """窗口受理队列: the centre's window accepts (clerks, administrators) and its leaders watch it."""
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER)
+
+
+def can_view_review_queue(user) -> bool:
+    """部门审查队列: department officers (their department's), the centre and its leaders."""
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER, Role.DEPT_OFFICER)
+
+
+def has_own_cases(user) -> bool:
+    """我的办件: who files cases (applicants, the window, agents, stations) or reviews them (officers)."""
+    return can_apply_online(user) or can_register_case(user) or has_role(user, Role.DEPT_OFFICER)
+
+
+QUEUE_PREDICATES = {
+    "intake": can_view_intake_queue,
+    "review": can_view_review_queue,
+    "mine": has_own_cases,
+    "at_risk": can_view_deadline_queues,
+    "overdue": can_view_deadline_queues,
+    "all": lambda user: True,  # every case the user may see (`cases_visible_to`)
+}
+
+
+def can_open_queue(user, queue: str) -> bool:
+    """A tab of the case list: shown only to who may open it; the others are refused (403)."""
+    predicate = QUEUE_PREDICATES.get(queue)
+    return predicate is not None and predicate(user)
 
 
 def can_open_case_files(user) -> bool:

@@ -7,7 +7,7 @@ import re
 
 from django.conf import settings
 from django.db.models import Case as Conditional  # SQL CASE; `Case` is the 办件 model
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.selectors import work_calendar
@@ -17,6 +17,10 @@ from . import permissions as perms
 from .models import CLOCK_RUNNING, INTAKE, TERMINAL, Case, CaseMaterial, Status
 from .services import today
 
+# What an applicant counts as closed: the ended states, and a refusal (办结（不予许可）: nothing more is issued to
+# wait for, its 决定书 is on the case page). An approval is still awaited until its result is delivered.
+CLOSED_FOR_APPLICANT = TERMINAL | {Status.DECIDED_REFUSED}
+
 QUEUES = {
     "intake": "窗口受理队列",
     "review": "部门审查队列",
@@ -25,6 +29,11 @@ QUEUES = {
     "overdue": "已超期",
     "all": "全部办件",
 }
+
+
+def queues_for(user) -> dict[str, str]:
+    """The tabs this user may open, in the order of QUEUES."""
+    return {key: label for key, label in QUEUES.items() if perms.can_open_queue(user, key)}
 
 
 def case_list(*, user, queue: str = "all", q: str = "", status: str = "", channel: str = "") -> QuerySet[Case]:
@@ -50,12 +59,14 @@ def case_list(*, user, queue: str = "all", q: str = "", status: str = "", channe
         qs = qs.filter(channel=channel)
     if queue in ("at_risk", "overdue", "review"):
         return qs.order_by("due_date", "id")
+    # Newest is the day the case came in: cases loaded in bulk (a migration of earlier years) are created today.
+    newest = ("-received_on", "-created_at", "-id")
     if perms.lists_own_cases(user):
         # An applicant looks for what is still running: open cases first, then closed ones, newest first in each.
-        qs = qs.annotate(closed=Conditional(When(status__in=TERMINAL, then=Value(1)), default=Value(0),
+        qs = qs.annotate(closed=Conditional(When(status__in=CLOSED_FOR_APPLICANT, then=Value(1)), default=Value(0),
                                            output_field=IntegerField()))
-        return qs.order_by("closed", "-created_at", "-id")
-    return qs.order_by("-created_at", "-id")
+        return qs.order_by("closed", *newest)
+    return qs.order_by(*newest)
 
 
 def _search(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
@@ -94,9 +105,25 @@ def case_get(*, user, number: str) -> Case:
         perms.cases_visible_to(user)
         .select_related("item", "version", "bundle", "department", "enterprise", "officer", "submitted_by", "parent",
                         "decision", "decision__department")
-        .prefetch_related("events", "materials__material", "suspensions", "children__version", "children__department")
+        .prefetch_related("events", "materials__material", "suspensions",
+                          # A package's children in the bundle's order (they are filed in it), not newest first.
+                          Prefetch("children", queryset=Case.objects.select_related("version", "department")
+                                   .order_by("id")))
         .get(number=number)
     )
+
+
+def postal_defaults(case: Case) -> dict[str, str]:
+    """What the 邮寄 form starts with, where the case knows it: a firm's primary contact (else its legal
+    representative) at its registered address, a person themself; the contact phone given with the application."""
+    recipient, phone, address = case.applicant_name, case.contact_phone, ""
+    if case.enterprise_id:
+        firm = case.enterprise
+        contact = firm.contacts.first()  # the primary contact first (Contact.Meta.ordering)
+        recipient = contact.name if contact else firm.legal_representative
+        phone = phone or (contact.phone if contact else "")
+        address = firm.address
+    return {"postal_recipient": recipient or "", "postal_phone": phone or "", "postal_address": address or ""}
 
 
 def case_material_get(*, user, number: str, material_id: int) -> CaseMaterial:

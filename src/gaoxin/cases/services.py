@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gaoxin.catalog.models import ItemStatus, Necessity, ServiceItem
+from gaoxin.catalog.models import ItemStatus, ServiceItem
 from gaoxin.core.numbering import next_number
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
@@ -23,6 +23,8 @@ from gaoxin.core.workflow import Conflict
 from . import application, notifications
 from . import permissions as perms
 from .models import (
+    DECIDED,
+    TERMINAL,
     ApplicantType,
     Case,
     CaseEvent,
@@ -77,6 +79,32 @@ def _check_applicant(applicant: Applicant) -> None:
         raise ValidationError({"applicant_name": "申请人必填"})
 
 
+# 在办: received and not yet decided or ended (services.md §5.2: every state but 办结 and the ending ones).
+IN_HANDLING = frozenset(set(Status) - TERMINAL - DECIDED)
+
+
+def open_application(*, applicant: Applicant, item=None, bundle=None) -> Case | None:
+    """The applicant's case of this item (on its own or inside a 一件事) or package of this bundle still in
+    handling: the same firm, or for a natural person the same ID number."""
+    qs = Case.objects.filter(status__in=IN_HANDLING).select_related("parent__bundle", "version", "bundle")
+    qs = qs.filter(item=item) if item is not None else qs.filter(bundle=bundle, kind=Kind.PACKAGE)
+    if applicant.type == ApplicantType.ENTERPRISE:
+        qs = qs.filter(enterprise=applicant.enterprise)
+    else:
+        qs = qs.filter(applicant_type=ApplicantType.CITIZEN, applicant_id_number=normalize_code(applicant.id_number))
+    return qs.order_by("-received_on", "-id").first()
+
+
+def _refuse_duplicate(*, applicant: Applicant, actor, item=None, bundle=None) -> None:
+    if actor is None or not perms.refuses_duplicate_applications(actor):
+        return
+    if (existing := open_application(applicant=applicant, item=item, bundle=bundle)) is None:
+        return
+    within = f"（“{existing.parent.bundle.name}”的子件）" if existing.parent_id else ""
+    raise ValidationError(f"您已有一件在办的“{existing.title}”，办件编号{existing.number}{within}，请勿重复申请；"
+                          f"可在“我的办件”中查看办理进度。")
+
+
 # Channels where the applicant hands in materials only as uploads: the checklist is checked here.
 ONLINE_CHANNELS = frozenset({"web", "mobile"})
 
@@ -115,6 +143,7 @@ def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor,
     if channel not in version.channels and channel != "window":
         raise ValidationError({"channel": "该事项不支持此办理渠道"})
     _check_applicant(applicant)
+    _refuse_duplicate(applicant=applicant, actor=actor, item=item)
     online = channel in ONLINE_CHANNELS
     if online and applicant.type == ApplicantType.CITIZEN and not application.accepts_citizens(version):
         raise ValidationError({"applicant_type": "本事项只受理企业（法人）申请"})
@@ -130,7 +159,7 @@ def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor,
         raise ValidationError("上传的材料不属于本事项")
     if online:
         missing = {f"material_{m.pk}": f"请上传“{m.name}”（必要材料）" for m in materials
-                   if m.necessity == Necessity.REQUIRED and m.pk not in files}
+                   if application.must_upload(m) and m.pk not in files}
         if missing:
             raise ValidationError(missing)
     case = _new_case(item=item, version=version, applicant=applicant, channel=channel, actor=actor, note=note,
@@ -170,6 +199,7 @@ def bundle_submit(*, bundle, applicant: Applicant, channel: str, actor, note: st
     and every child case that needs it refers to that one file. Online, every required
     material of the combined checklist must be uploaded."""
     _check_applicant(applicant)
+    _refuse_duplicate(applicant=applicant, actor=actor, bundle=bundle)
     situations = situations or {}
     files = files or {}
     parts = application.bundle_parts(bundle)
@@ -405,6 +435,7 @@ def review_submit(*, case: Case, level: int, comment: str, actor) -> Review:
         raise ValidationError({"comment": "请说明不满意的原因，便于整改"})
     review = Review.objects.create(case=case, level=level, comment=comment.strip(), by=actor)
     after = {"level": level}
+    due = None
     if review.is_bad:
         due = work_calendar().add_working_days(today(), settings.GAOXIN_RECTIFICATION_WORKDAYS)
         Rectification.objects.create(review=review, department=case.department, due_date=due)
@@ -412,7 +443,7 @@ def review_submit(*, case: Case, level: int, comment: str, actor) -> Review:
     _event(case, "REVIEW", case.status, actor, note=comment.strip(), level=level)
     audit_record(event_type="case.reviewed", actor=actor, subject=case, after=after)
     if review.is_bad:
-        notifications.bad_review(case)
+        notifications.bad_review(case, due)
     return review
 
 

@@ -10,15 +10,18 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from gaoxin.catalog import qr
 from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
+from gaoxin.core.masking import mask_id_number
 from gaoxin.core.pdf import pdf_response
 from gaoxin.core.views_utils import add_service_errors, error_text, paginate, render_page, require
 
@@ -40,6 +43,7 @@ from .forms import (
     SupplyForm,
     ToleranceForm,
     TrackForm,
+    TrackPrefillForm,
     WindowIntakeForm,
     tolerance_candidates,
 )
@@ -57,14 +61,14 @@ def _case(request, number: str) -> Case:
 def case_queue(request, queue: str = "all"):
     if queue not in selectors.QUEUES:
         raise Http404("没有该队列")
-    if queue in ("at_risk", "overdue") and not perms.can_view_deadline_queues(request.user):
-        raise PermissionDenied("您无权查看")
+    if not perms.can_open_queue(request.user, queue):
+        raise PermissionDenied("您无权查看该队列")
     qs = selectors.case_list(user=request.user, queue=queue, **CaseFilterForm(request.GET).filters())
     page, query = paginate(request, qs)
     page.object_list = selectors.with_time_left(page.object_list)
     return render_page(request, "cases/case_queue.html", "cases/partials/case_table.html", {
-        "page": page, "query": query, "queue": queue, "queues": selectors.QUEUES, "statuses": Status.choices,
-        "channels": Channel.choices,
+        "page": page, "query": query, "queue": queue, "queues": selectors.queues_for(request.user),
+        "statuses": Status.choices, "channels": Channel.choices,
     })
 
 
@@ -77,7 +81,7 @@ def _detail_page(request, case: Case, **failed):
     fields and what was typed, in place of the blank one: action=(name, form), tolerance=, delivery=,
     supply=(material id, form), materials=, review=."""
     user = request.user
-    available = [] if case.kind == Kind.PACKAGE else WORKFLOW.available(case, user)
+    available = WORKFLOW.available(case, user)
     materials = list(case.materials.all())
     failed_name, failed_action = failed.get("action", (None, None))
     actions = []
@@ -108,7 +112,8 @@ def _detail_page(request, case: Case, **failed):
         "case": case, "actions": actions, "stray_errors": stray, "materials": materials, "events": case.events.all(),
         "deadline_lines": selectors.deadline_explanation(case),
         "tolerance_form": failed.get("tolerance") or (ToleranceForm(materials=candidates) if can_tolerance else None),
-        "delivery_form": failed.get("delivery") or DeliveryForm(),
+        "delivery_form": failed.get("delivery") or (DeliveryForm(initial=selectors.postal_defaults(case))
+                                                     if any(t.name == "DELIVER" for t in available) else None),
         "decision": getattr(case, "decision", None),
         "owed": [cm for cm in materials if cm.owed and not cm.supplied_on],
         "can_supply": perms.can_supply_owed(user, case),
@@ -395,10 +400,13 @@ def _applicant_options(user, *, enterprise_ok: bool, citizen_ok: bool):
 
 def _next_step(request, *, item=None, bundle=None):
     """No firm to apply for and not a registered natural person (or the item is for firms only):
-    say why and what to do instead of a dead end."""
-    bundles = [b for b in Bundle.objects.filter(is_published=True).prefetch_related("items__current_version")
-               if application.bundle_accepts_citizens(
-                   [application.Part(item=i, situations=[], materials=[]) for i in b.items.all() if i.current_version_id])]
+    say why and what to do instead of a dead end: the bundles and items that start a firm in one's own name."""
+    bundles = []
+    for b in Bundle.objects.filter(is_published=True).prefetch_related("items__current_version"):
+        parts = [application.Part(item=i, situations=[], materials=[]) for i in b.items.all() if i.current_version_id]
+        # Only a 一件事 that sets up a firm (企业开办), not every one a natural person may apply for (交房即交证).
+        if application.bundle_accepts_citizens(parts) and any(application.starts_firm(p.item) for p in parts):
+            bundles.append(b)
     founder_items = (ServiceItem.objects.filter(status="published", name__in=settings.GAOXIN_FIRM_REGISTRATION_ITEMS)
                      .select_related("current_version"))
     return render(request, "cases/apply_next_step.html", {
@@ -426,7 +434,8 @@ def apply_online(request, code: str):
     posted = request.method == "POST"
     picked = SituationPickForm(request.POST if posted else request.GET, situations={"situation": situations})
     situation = picked.situation("situation")
-    materials = application.situation_materials(all_materials, situation)
+    # The situation decides the materials: none are listed (or asked) before it is chosen.
+    materials = [] if situations and situation is None else application.situation_materials(all_materials, situation)
     form = ApplyForm(request.POST if posted else None, request.FILES if posted else None, enterprises=enterprises,
                      citizen=citizen, situations=situations, materials=materials,
                      initial={"contact_phone": request.user.phone, "situation": situation})
@@ -495,7 +504,8 @@ def bundle_apply(request, code: str):
     initial = {"contact_phone": "" if staff else user.phone, "applicant_type": applicant_type,
                **{p.situation_field: chosen[p.item.pk] for p in parts}}
     form = BundleApplyForm(request.POST if posted else None, request.FILES if posted else None, parts=parts,
-                           groups=groups, enterprises=enterprises, citizen=citizen, staff=staff, initial=initial)
+                           groups=groups, enterprises=enterprises, citizen=citizen, staff=staff, initial=initial,
+                           applicant_type=applicant_type)
     if posted and form.is_valid():
         channel = perms.filing_channel(user)
         try:
@@ -539,14 +549,49 @@ def case_register_firm(request, number: str):
     return render(request, "cases/register_firm.html", {"case": case, "form": form})
 
 
+def _track_key(request) -> str:
+    from axes.helpers import get_client_ip_address
+
+    return f"gaoxin:track:{get_client_ip_address(request) or 'unknown'}"
+
+
+def _track_throttled(request) -> bool:
+    return (cache.get(_track_key(request)) or 0) >= settings.GAOXIN_TRACK_ATTEMPTS
+
+
+def _count_track_attempt(request) -> None:
+    key, window = _track_key(request), settings.GAOXIN_TRACK_WINDOW_MINUTES * 60
+    cache.add(key, 0, timeout=window)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+
+
 @login_not_required
+@sensitive_post_parameters("identity")
 def track(request):
-    form = TrackForm(request.GET or None)
-    case = None
-    searched = form.is_valid()
-    if searched:
-        case = selectors.track(form.cleaned_data["number"], form.cleaned_data["identity"])
-    return render(request, "cases/track.html", {"form": form, "case": case, "searched": searched})
+    """Public tracking (issue 15): a POST form, so the ID number stays out of URLs, browser history and access
+    logs; the page never shows it back (masked in the result); look-ups per client address are limited
+    (GAOXIN_TRACK_ATTEMPTS per GAOXIN_TRACK_WINDOW_MINUTES), so guessing pairs is useless. A link may prefill
+    the case number only (the QR code on a notice)."""
+    context = {"window_minutes": settings.GAOXIN_TRACK_WINDOW_MINUTES}
+    if request.method != "POST":
+        prefill = TrackPrefillForm(request.GET)
+        number = prefill.number_or_blank()
+        if prefill.carries_identity():  # the page itself (its language switch) would repeat the URL: drop the ID
+            return redirect(reverse("track") + (f"?number={number}" if number else ""))
+        return render(request, "cases/track.html", {**context, "form": TrackForm(initial={"number": number})})
+    form = TrackForm(request.POST)
+    context["form"] = form
+    if _track_throttled(request):
+        return render(request, "cases/track.html", {**context, "throttled": True}, status=429)
+    if form.is_valid():
+        _count_track_attempt(request)
+        identity = form.cleaned_data["identity"]
+        context.update(searched=True, case=selectors.track(form.cleaned_data["number"], identity),
+                       masked_identity=mask_id_number(identity))
+    return render(request, "cases/track.html", context)
 
 
 def rectification_list(request, failed: tuple[int, RectificationForm] | None = None):

@@ -12,12 +12,18 @@ Transition inputs (keyword arguments of `services.case_transition`):
 - EXTEND: `days`; SUSPEND: `legal_basis`;
 - APPROVE / REFUSE: `opinion`, `licence_number` (approve), `legal_basis`, `result_file`; the reasons of a
   refusal are the transition's reason;
-- DELIVER: `method`, and by post `postal_recipient`, `postal_address`, `tracking_number`;
-- `on`: the day the step takes effect (the case services' clock; defaults to today)."""
+- DELIVER: `method`, and by post `postal_recipient`, `postal_phone`, `postal_address`, `tracking_number`;
+- `on`: the day the step takes effect (the case services' clock; defaults to today).
+
+A 一件事 package is handled on its children: every step of the table applies to single cases and children only,
+except WITHDRAW_PACKAGE, which applies to packages only (the applicant withdraws the whole 一件事 before it is
+accepted: each child gets its own WITHDRAW_PRE, then the package follows). COMPLETE_IMMEDIATE applies to 即办件
+only (a 承诺件 is never offered it)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,9 +35,11 @@ from gaoxin.core.uploads import check_upload
 from gaoxin.core.workflow import SYSTEM, Step, Workflow, transition
 
 from . import notifications
+from .application import is_electronic_licence
 from .models import (
     DECIDED,
     DELIVER_METHODS,
+    PHONE_REGEX,
     TERMINAL,
     Case,
     CaseEvent,
@@ -39,6 +47,7 @@ from .models import (
     Decision,
     DecisionOutcome,
     DeliveryMethod,
+    Kind,
     Rectification,
     RectificationStatus,
     Status,
@@ -79,8 +88,10 @@ def _set_accepted(case: Case, on: dt.date) -> None:
 
 
 def missing_required(case: Case) -> list[str]:
+    """Required materials not received (an 电子证照 is received through data sharing)."""
     return [cm.material.name for cm in case.materials.select_related("material")
-            if cm.material.necessity == Necessity.REQUIRED and not cm.present and not cm.owed]
+            if cm.material.necessity == Necessity.REQUIRED and not cm.present and not cm.owed
+            and not is_electronic_licence(cm.material)]
 
 
 def _materials_complete(case: Case) -> None:
@@ -119,9 +130,20 @@ def _request_correction(case: Case, step: Step) -> dict:
     return {"corrections": step.reason}
 
 
+def is_package(case: Case) -> bool:
+    return case.kind == Kind.PACKAGE
+
+
+def is_not_package(case: Case) -> bool:
+    return case.kind != Kind.PACKAGE
+
+
+def is_immediate(case: Case) -> bool:
+    """即办件 (services.md §3.6): completed on the spot; a 承诺件 is not."""
+    return is_not_package(case) and case.version_id is not None and case.version.case_type == CaseType.IMMEDIATE
+
+
 def _complete_immediate(case: Case, step: Step) -> dict:
-    if case.version.case_type != CaseType.IMMEDIATE:
-        raise ValidationError("只有即办件可以当场办结")
     _materials_complete(case)
     on = _on(step)
     case.accepted_on = case.due_date = case.decided_on = case.delivered_on = on
@@ -170,6 +192,26 @@ def _terminate_tolerance(case: Case, step: Step) -> dict:
     if not case.materials.filter(owed=True, supplied_on__isnull=True).exists():
         raise ValidationError("容缺材料已全部补齐，不能终止")
     return {"tolerance_due": case.tolerance_due}
+
+
+# Children a package withdrawal withdraws (the others have already ended at intake).
+WITHDRAWABLE = (S.RECEIVED, S.CORRECTION)
+ENDED_AT_INTAKE = (S.WITHDRAWN_PRE, S.NOT_ACCEPTED, S.REFUSED_ACCEPT)
+
+
+def _withdraw_package(package: Case, step: Step) -> dict:
+    """撤件 of a whole 一件事 before acceptance: every child still at intake is withdrawn by its own WITHDRAW_PRE
+    (its timeline row, audit event and notifications), then the package is withdrawn (the engine's one event)."""
+    children = list(package.children.select_for_update().order_by("id"))
+    if any(c.status not in WITHDRAWABLE + ENDED_AT_INTAKE for c in children):
+        raise ValidationError("已有事项受理，不能整件撤回；请在已受理的子件上申请撤回")
+    withdrawn = []
+    for child in children:
+        if child.status in WITHDRAWABLE:
+            WORKFLOW.apply(child, "WITHDRAW_PRE", actor=step.actor, reason=step.reason, on=_on(step),
+                           within_package=True)
+            withdrawn.append(child.number)
+    return {"children": withdrawn}
 
 
 # --- review ---------------------------------------------------------------------------------------------
@@ -245,6 +287,18 @@ def decision_problems(*, approved: bool, opinion: str, licence_number: str = "",
     return problems
 
 
+def decision_for(case: Case, *, approved: bool, on: dt.date, opinion: str, licence_number: str = "",
+                 legal_basis: str = "", reasons: str = "", actor=None) -> Decision:
+    """The decision record (unsaved) as APPROVE / REFUSE writes it, with its 决定书's number; earlier years'
+    cases loaded in bulk (`history`) get theirs from here too, so every decided case has its 决定书."""
+    return Decision(
+        case=case, outcome=DecisionOutcome.APPROVED if approved else DecisionOutcome.REFUSED,
+        notice_number=f"{'准许' if approved else '不许'}字〔{on.year}〕第{case.number}号",
+        licence_number=licence_number.strip() if approved else "", opinion=opinion.strip(),
+        legal_basis=legal_basis.strip(), reasons="" if approved else reasons.strip(), department=case.department,
+        decided_by=actor, decided_on=on)
+
+
 def _decide(case: Case, step: Step) -> dict:
     """APPROVE / REFUSE: the decision is recorded with what its 决定书 states. An approval with 容缺
     materials still owed is 办结（容缺通过）."""
@@ -259,12 +313,8 @@ def _decide(case: Case, step: Step) -> dict:
         owed = case.materials.filter(owed=True, supplied_on__isnull=True).exists()
         step.target = S.DECIDED_OK_TOLERANCE if owed else S.DECIDED_OK
     case.decided_on, case.decision_note = on, opinion.strip()
-    decision = Decision(
-        case=case, outcome=DecisionOutcome.APPROVED if approved else DecisionOutcome.REFUSED,
-        notice_number=f"{'准许' if approved else '不许'}字〔{on.year}〕第{case.number}号",
-        licence_number=licence_number.strip() if approved else "", opinion=opinion.strip(),
-        legal_basis=legal_basis.strip(), reasons="" if approved else step.reason, department=case.department,
-        decided_by=step.actor, decided_on=on)
+    decision = decision_for(case, approved=approved, on=on, opinion=opinion, licence_number=licence_number,
+                            legal_basis=legal_basis, reasons=step.reason, actor=step.actor)
     if result_file is not None:
         decision.result_file.save(result_file.name.rsplit("/", 1)[-1], result_file, save=False)
     decision.save()
@@ -276,15 +326,20 @@ def _decide(case: Case, step: Step) -> dict:
 
 # --- delivery --------------------------------------------------------------------------------------------
 
-def delivery_problems(*, method: str, postal_recipient: str = "", postal_address: str = "",
+POSTAL_FIELDS = ("postal_recipient", "postal_phone", "postal_address", "tracking_number")
+
+
+def delivery_problems(*, method: str, postal_recipient: str = "", postal_phone: str = "", postal_address: str = "",
                       tracking_number: str = "") -> dict[str, str]:
-    """送达: a method of the list; by post the recipient, the address and the tracking number."""
+    """送达: a method of the list; by post the recipient, the recipient's phone (the courier calls), the address
+    and the tracking number."""
     if method not in DELIVER_METHODS:
         return {"method": "请选择送达方式（窗口领取、邮寄或电子送达）"}
     problems = {}
     if method == DeliveryMethod.POST:
         for field, value, message, limit in (
                 ("postal_recipient", postal_recipient, "邮寄送达须填写收件人", 50),
+                ("postal_phone", postal_phone, "邮寄送达须填写收件人电话", 20),
                 ("postal_address", postal_address, "邮寄送达须填写邮寄地址", 200),
                 ("tracking_number", tracking_number, "邮寄送达须填写快递单号", 40)):
             value = (value or "").strip()
@@ -292,12 +347,15 @@ def delivery_problems(*, method: str, postal_recipient: str = "", postal_address
                 problems[field] = message
             elif len(value) > limit:
                 problems[field] = f"不能超过{limit}个字"
+        phone = (postal_phone or "").strip()
+        if phone and "postal_phone" not in problems and not re.fullmatch(PHONE_REGEX, phone):
+            problems["postal_phone"] = "请填写正确的手机号或座机号"
     return problems
 
 
 def _deliver(case: Case, step: Step) -> dict:
     method = step.param("method") or ""
-    postal = {f: step.param(f) or "" for f in ("postal_recipient", "postal_address", "tracking_number")}
+    postal = {f: step.param(f) or "" for f in POSTAL_FIELDS}
     if problems := delivery_problems(method=method, **postal):
         raise ValidationError(problems)
     by_post = method == DeliveryMethod.POST
@@ -324,13 +382,16 @@ CHILD_STARTED = {S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED} | DECIDED
 
 
 def update_package(package_id: int, actor, on: dt.date) -> None:
-    """A package is accepted when a child is, and completes when every child has ended (统一出件)."""
+    """A package is accepted when a child is, and completes when every child has ended (统一出件); when every
+    child was withdrawn before acceptance, the package is withdrawn too."""
     package = Case.objects.select_for_update().get(pk=package_id)
     children = list(package.children.values_list("status", flat=True))
     if package.is_terminal or not children:
         return
     before = package.status
-    if all(s in CHILD_ENDED for s in children):
+    if package.status == S.RECEIVED and all(s == S.WITHDRAWN_PRE for s in children):
+        package.status = S.WITHDRAWN_PRE
+    elif all(s in CHILD_ENDED for s in children):
         package.status = S.DELIVERED if all(s == S.DELIVERED for s in children) else S.DECIDED_OK
         package.decided_on = package.decided_on or on
         if package.status == S.DELIVERED:
@@ -348,7 +409,8 @@ def update_package(package_id: int, actor, on: dt.date) -> None:
 
 
 def _after(case: Case, step: Step) -> None:
-    if case.parent_id:
+    # A child withdrawn as part of its package's withdrawal leaves the package's state to that transition.
+    if case.parent_id and not step.param("within_package"):
         update_package(case.parent_id, step.actor, _on(step))
 
 
@@ -357,46 +419,59 @@ def _notify(case: Case, step: Step) -> None:
 
 
 CLERKS, OFFICERS = [CLERK], [OFFICER]
+ON_CHILDREN = "一件事在各子件上办理"
+
+
+def case_step(name: str, label: str, sources, target, roles, **options):
+    """A transition of a single case or a 一件事's child (a package is handled on its children)."""
+    options.setdefault("applies_to", is_not_package)
+    options.setdefault("not_applicable", ON_CHILDREN)
+    return transition(name, label, sources, target, roles, **options)
+
 
 WORKFLOW = Workflow(
     name="case", noun="办件", model=Case, roles=case_roles, record=_record, notify=_notify, after=_after,
     lock_queryset=lambda: Case.objects.select_related("version", "enterprise", "item"),
     transitions=[
-        transition("ACCEPT", "受理", [S.RECEIVED], S.ACCEPTED, CLERKS, effect=_accept),
-        transition("ACCEPT_TOLERANCE", "容缺受理", [S.RECEIVED, S.CORRECTION], S.ACCEPTED, CLERKS,
-                   effect=_accept_tolerance, style="warning"),
-        transition("COMPLETE_IMMEDIATE", "即办办结", [S.RECEIVED], S.DELIVERED, [CLERK, SYSTEM],
-                   effect=_complete_immediate, style="success"),
-        transition("REQUEST_CORRECTION", "一次性告知补正", [S.RECEIVED], S.CORRECTION, CLERKS, needs_reason=True,
-                   effect=_request_correction, style="warning"),
-        transition("COMPLETE_CORRECTION", "补正材料已齐，受理", [S.CORRECTION], S.ACCEPTED, CLERKS, effect=_accept),
-        transition("NOT_ACCEPT", "不受理（退回）", [S.RECEIVED], S.NOT_ACCEPTED, CLERKS, needs_reason=True,
-                   style="outline-danger"),
-        transition("REFUSE_ACCEPT", "不予受理", [S.RECEIVED, S.CORRECTION], S.REFUSED_ACCEPT, CLERKS,
-                   needs_reason=True, style="danger"),
-        transition("WITHDRAW_PRE", "撤件", [S.RECEIVED, S.CORRECTION], S.WITHDRAWN_PRE, [CLERK, APPLICANT],
-                   needs_reason=True, style="outline-secondary"),
-        transition("DEEMED_ACCEPT", "逾期未告知补正，视为受理", [S.RECEIVED], S.ACCEPTED, [SYSTEM],
-                   effect=_deemed_accept),
-        transition("START_REVIEW", "开始审查", [S.ACCEPTED], S.IN_REVIEW, OFFICERS, effect=_start_review),
-        transition("SUSPEND", "特别程序（暂停计时）", [S.IN_REVIEW], S.SUSPENDED, OFFICERS, needs_reason=True,
-                   effect=_suspend, style="warning"),
-        transition("RESUME", "特别程序结束（恢复计时）", [S.SUSPENDED], S.IN_REVIEW, OFFICERS, effect=_resume),
-        transition("EXTEND", "延长办理期限", [S.IN_REVIEW], S.IN_REVIEW, OFFICERS, needs_reason=True,
-                   effect=_extend, style="outline-warning"),
-        transition("APPROVE", "准予（办结）", [S.IN_REVIEW], None, OFFICERS, effect=_decide, style="success"),
-        transition("REFUSE", "不予许可（办结）", [S.IN_REVIEW], S.DECIDED_REFUSED, OFFICERS, needs_reason=True,
-                   effect=_decide, style="danger"),
-        transition("DELIVER", "送达（出件）", DECIDED, S.DELIVERED, [CLERK, OFFICER], effect=_deliver,
-                   style="success"),
-        transition("REQUEST_WITHDRAWAL", "申请撤回", [S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED], S.WITHDRAW_PENDING,
-                   [CLERK, APPLICANT], needs_reason=True, style="outline-secondary"),
-        transition("CONFIRM_WITHDRAWAL", "确认撤回", [S.WITHDRAW_PENDING], S.WITHDRAWN, [CLERK, OFFICER]),
-        transition("TERMINATE_TOLERANCE", "容缺材料逾期未补，终止",
-                   [S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED, S.DECIDED_OK_TOLERANCE], S.TERMINATED, [SYSTEM],
-                   effect=_terminate_tolerance),
-        transition("CANCEL", "撤销办件", NON_TERMINAL, S.CANCELLED, [ADMIN], needs_reason=True,
-                   style="outline-danger"),
+        case_step("ACCEPT", "受理", [S.RECEIVED], S.ACCEPTED, CLERKS, effect=_accept),
+        case_step("ACCEPT_TOLERANCE", "容缺受理", [S.RECEIVED, S.CORRECTION], S.ACCEPTED, CLERKS,
+                  effect=_accept_tolerance, style="warning"),
+        case_step("COMPLETE_IMMEDIATE", "即办办结", [S.RECEIVED], S.DELIVERED, [CLERK, SYSTEM],
+                  effect=_complete_immediate, style="success", applies_to=is_immediate,
+                  not_applicable="只有即办件可以当场办结"),
+        case_step("REQUEST_CORRECTION", "一次性告知补正", [S.RECEIVED], S.CORRECTION, CLERKS, needs_reason=True,
+                  effect=_request_correction, style="warning"),
+        case_step("COMPLETE_CORRECTION", "补正材料已齐，受理", [S.CORRECTION], S.ACCEPTED, CLERKS, effect=_accept),
+        case_step("NOT_ACCEPT", "不受理（退回）", [S.RECEIVED], S.NOT_ACCEPTED, CLERKS, needs_reason=True,
+                  style="outline-danger"),
+        case_step("REFUSE_ACCEPT", "不予受理", [S.RECEIVED, S.CORRECTION], S.REFUSED_ACCEPT, CLERKS,
+                  needs_reason=True, style="danger"),
+        case_step("WITHDRAW_PRE", "撤件", [S.RECEIVED, S.CORRECTION], S.WITHDRAWN_PRE, [CLERK, APPLICANT],
+                  needs_reason=True, style="outline-secondary"),
+        case_step("WITHDRAW_PACKAGE", "撤件（整件撤回一件事）", [S.RECEIVED], S.WITHDRAWN_PRE, [CLERK, APPLICANT],
+                  needs_reason=True, effect=_withdraw_package, style="outline-secondary", applies_to=is_package,
+                  not_applicable="只有一件事可以整件撤回，单个事项请用“撤件”"),
+        case_step("DEEMED_ACCEPT", "逾期未告知补正，视为受理", [S.RECEIVED], S.ACCEPTED, [SYSTEM],
+                  effect=_deemed_accept),
+        case_step("START_REVIEW", "开始审查", [S.ACCEPTED], S.IN_REVIEW, OFFICERS, effect=_start_review),
+        case_step("SUSPEND", "特别程序（暂停计时）", [S.IN_REVIEW], S.SUSPENDED, OFFICERS, needs_reason=True,
+                  effect=_suspend, style="warning"),
+        case_step("RESUME", "特别程序结束（恢复计时）", [S.SUSPENDED], S.IN_REVIEW, OFFICERS, effect=_resume),
+        case_step("EXTEND", "延长办理期限", [S.IN_REVIEW], S.IN_REVIEW, OFFICERS, needs_reason=True,
+                  effect=_extend, style="outline-warning"),
+        case_step("APPROVE", "准予（办结）", [S.IN_REVIEW], None, OFFICERS, effect=_decide, style="success"),
+        case_step("REFUSE", "不予许可（办结）", [S.IN_REVIEW], S.DECIDED_REFUSED, OFFICERS, needs_reason=True,
+                  effect=_decide, style="danger"),
+        case_step("DELIVER", "送达（出件）", DECIDED, S.DELIVERED, [CLERK, OFFICER], effect=_deliver,
+                  style="success"),
+        case_step("REQUEST_WITHDRAWAL", "申请撤回", [S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED], S.WITHDRAW_PENDING,
+                  [CLERK, APPLICANT], needs_reason=True, style="outline-secondary"),
+        case_step("CONFIRM_WITHDRAWAL", "确认撤回", [S.WITHDRAW_PENDING], S.WITHDRAWN, [CLERK, OFFICER]),
+        case_step("TERMINATE_TOLERANCE", "容缺材料逾期未补，终止",
+                  [S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED, S.DECIDED_OK_TOLERANCE], S.TERMINATED, [SYSTEM],
+                  effect=_terminate_tolerance),
+        case_step("CANCEL", "撤销办件", NON_TERMINAL, S.CANCELLED, [ADMIN], needs_reason=True,
+                  style="outline-danger"),
     ],
 )
 

@@ -44,7 +44,7 @@ ITEMS = [
     ("个体工商户设立登记", "market", "startup", "licensing", "promised", 15, 1, ["startup"], ALL,
      [("经营者身份证明", "required", []), ("经营场所使用证明", "tolerance", [])], {"tolerance": True, "object": "natural"}),
     ("印章刻制备案", "public-security", "startup", "filing", "immediate", 1, 0, ["startup"], ALL,
-     [("营业执照", "required", []), ("法定代表人身份证件", "required", [])], {}),
+     [("法定代表人身份证件", "required", [])], {}),
     ("发票申领", "tax", "startup", "public_service", "immediate", 1, 0, ["startup", "tax"], KIOSK,
      [("经办人身份证件", "required", [])], {}),
     ("发票验旧", "tax", "startup", "public_service", "immediate", 1, 0, ["tax"], KIOSK, [], {"visits": 0}),
@@ -52,7 +52,7 @@ ITEMS = [
     ("增值税专用发票最高开票限额审批", "tax", "startup", "licensing", "promised", 20, 5, ["tax"], ALL,
      [("税务行政许可申请表", "required", [])], {}),
     ("单位社会保险参保登记", "hrss", "startup", "public_service", "immediate", 1, 0, ["startup", "social"], ALL,
-     [("营业执照", "required", [])], {"visits": 0}),
+     [], {"visits": 0}),
     ("单位住房公积金缴存登记", "provident-fund", "startup", "public_service", "immediate", 1, 0, ["startup", "housing-fund"], KIOSK,
      [("单位经办人授权委托书", "required", [])], {"visits": 0}),
     ("食品经营许可", "market", "startup", "licensing", "promised", 20, 5, ["startup"], ALL,
@@ -169,19 +169,21 @@ KEYWORDS = {
     "亩产效益评价结果异议申请": "亩产评价、亩均效益、评价异议",
 }
 
+# code, name, zone, lead department, promised WD, items, 共享材料 (the guide's list: what the combined form marks
+# 共享材料, one material several items use — a test keeps the two the same), description
 BUNDLES = [
     ("startup-one", "企业开办一件事", "startup", "market", 1,
      ["企业设立登记", "印章刻制备案", "发票申领", "税务登记信息确认", "单位社会保险参保登记", "单位住房公积金缴存登记"],
-     "申请人身份证件\n住所（经营场所）使用证明\n公司章程",
+     "营业执照（电子证照可免交）",
      "企业设立、印章刻制、发票申领、税务信息确认、社保和公积金登记一表申请、一窗受理、并联办理，1个工作日办结，"
      "营业执照、印章、发票一次领取，可选择免费邮寄。"),
     ("construction-start", "项目开工一件事", "construction", "housing", 15,
      ["企业投资项目备案", "建设用地规划许可证核发", "建设工程规划许可证核发", "施工图设计文件审查备案", "建筑工程施工许可证核发"],
-     "项目备案证明\n土地出让合同\n建设工程设计方案\n施工合同",
+     "营业执照（电子证照可免交）",
      "“拿地即开工”：土地出让合同签订后，用地规划、工程规划、施工许可并联审批，帮代办专员全程代办。"),
     ("handover-certificate", "交房即交证一件事", "construction", "natural-resources", 10,
      ["建设工程消防验收", "房屋建筑和市政基础设施工程竣工验收备案", "不动产首次登记", "不动产转移登记"],
-     "不动产权籍调查成果\n工程竣工验收报告\n购房人身份证件及买卖合同",
+     "营业执照（电子证照可免交）\n工程竣工验收报告",
      "竣工验收、首次登记与转移登记联动办理，购房人在交房当天领取不动产权证书。"),
 ]
 
@@ -241,9 +243,15 @@ def build_demo_catalog(*, actor) -> dict:
         form.blank_form.save("blank.xlsx", ContentFile(_form_xlsx(form_name, False)), save=False)
         form.sample_form.save("sample.xlsx", ContentFile(_form_xlsx(form_name, True)), save=False)
         form.save()
-        identity = "营业执照（电子证照可免交）" if opt.get("object", "legal") == "legal" else "申请人身份证件"
-        Material.objects.create(version=version, name=identity, necessity="required", originals=1, copies=1,
-                                source="government", sort_order=1)
+        # A firm's business licence is an 电子证照: issued electronically, shared, never to be uploaded (the item's
+        # own "营业执照" is this one material, not a second one).
+        if opt.get("object", "legal") == "legal":
+            Material.objects.create(version=version, name="营业执照（电子证照可免交）", necessity="required", originals=0,
+                                    copies=0, source="government", form="electronic", sort_order=1,
+                                    notes="已领取电子营业执照的，通过电子证照共享获取，无需提交")
+        else:
+            Material.objects.create(version=version, name="申请人身份证件", necessity="required", originals=1,
+                                    copies=1, source="government", sort_order=1)
         for i, (mname, necessity, sits) in enumerate(extra, start=2):
             material = Material.objects.create(version=version, name=mname, necessity=necessity, originals=1,
                                                copies=1, sort_order=i)

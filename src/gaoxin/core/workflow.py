@@ -66,15 +66,24 @@ class Transition:
     guard: Guard | None = None
     effect: Effect | None = None
     style: str = "primary"
+    # Objects the transition exists for (None: every object of the model); an object it does not apply to is
+    # never offered the step and is refused it with `not_applicable` (e.g. 即办办结 only for a 即办件).
+    applies_to: Callable[[Model], bool] | None = None
+    not_applicable: str = ""
 
     def starts_from(self, state: str) -> bool:
         return state in self.sources
 
+    def applies(self, obj: Model) -> bool:
+        return self.applies_to is None or bool(self.applies_to(obj))
+
 
 def transition(name: str, label: str, sources: Iterable[str], target: str | None, roles: Iterable[str], *,
                needs_reason: bool = False, guard: Guard | None = None, effect: Effect | None = None,
-               style: str = "primary") -> Transition:
-    return Transition(name, label, frozenset(sources), target, frozenset(roles), needs_reason, guard, effect, style)
+               style: str = "primary", applies_to: Callable[[Model], bool] | None = None,
+               not_applicable: str = "") -> Transition:
+    return Transition(name, label, frozenset(sources), target, frozenset(roles), needs_reason, guard, effect, style,
+                      applies_to, not_applicable)
 
 
 @dataclass
@@ -129,7 +138,7 @@ class Workflow:
         """What this actor may do to this object now (the buttons a page shows)."""
         roles = self.roles_of(actor, obj)
         state = self.state_of(obj)
-        return [t for t in self.transitions if t.starts_from(state) and roles & t.roles]
+        return [t for t in self.transitions if t.starts_from(state) and roles & t.roles and t.applies(obj)]
 
     def labels(self) -> dict[str, str]:
         return {t.name: t.label for t in self.transitions}
@@ -155,6 +164,8 @@ class Workflow:
                 raise PermissionDenied("您无权执行此操作")
             if not transition.starts_from(expected):
                 raise ValidationError(f"“{self._display(locked)}”状态下不能“{transition.label}”")
+            if not transition.applies(locked):
+                raise ValidationError(transition.not_applicable or f"该{self.noun}不能“{transition.label}”")
             reason = (reason or "").strip()
             if transition.needs_reason and not reason:
                 raise ValidationError({"reason": f"“{transition.label}”需要填写原因或说明"})

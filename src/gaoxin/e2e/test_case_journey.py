@@ -100,7 +100,7 @@ def test_online_application_to_rating(live_server, browser, tmp_path):
     clerk.get_by_label("送达方式").select_option("post")
     clerk.get_by_role("button", name="送达（出件）").click()
     assert "邮寄送达须填写快递单号" in clerk.get_by_test_id("delivery-form").inner_text()
-    clerk.get_by_label("收件人").fill("王磊")
+    clerk.get_by_label("收件人", exact=True).fill("王磊")
     clerk.get_by_label("邮寄地址").fill("湖南省湘潭市岳塘区芙蓉中路9号")
     clerk.get_by_label("快递单号").fill("SF1400012345")
     clerk.get_by_role("button", name="送达（出件）").click()

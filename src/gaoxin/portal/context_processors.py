@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import Role
 from gaoxin.assist import permissions as assist_perms
 from gaoxin.cases import permissions as case_perms
 from gaoxin.catalog import permissions as catalog_perms
@@ -43,7 +42,7 @@ def navigation(request):
         items.append((_("工作日历"), reverse("calendar_index"), "calendar"))
     if core_perms.can_view_audit(user):
         items.append((_("审计日志"), reverse("audit_list"), "audit"))
-    if perms.has_role(user, Role.ENTERPRISE) and not enterprises_visible_to(user).exists():
+    if case_perms.can_apply_online(user) and not enterprises_visible_to(user).exists():
         # A person without a bound firm (a founder): only what serves them, not empty firm pages.
         items = [item for item in items if item[2] not in FIRM_ONLY]
     unread = unread_count(user)

@@ -46,3 +46,53 @@ def submit(enterprise_user, own_enterprise, clerk_user):
         return services.case_submit(item=item, applicant=applicant, channel=channel, actor=actor or clerk_user,
                                     originals_seen=required_ids(item) if originals is None else originals)
     return _submit
+
+
+@pytest.fixture
+def seal_item(admin_user):
+    from gaoxin.catalog.tests.factories import department as dept
+
+    return make_item(admin_user, code="43037106XK0002", name="印章刻制备案", situations=(),
+                     dept=dept("public-security", "公安局"), channels=["window", "web"])
+
+
+@pytest.fixture
+def two_item_bundle(item, seal_item, market):
+    """A 一件事 of two items (企业设立登记, 印章刻制备案), in that order."""
+    from gaoxin.catalog.models import Bundle, BundleItem
+
+    bundle = Bundle.objects.create(code="startup-one", name="企业开办一件事", zone=item.zone, lead_department=market,
+                                   promised_limit=1)
+    BundleItem.objects.bulk_create([BundleItem(bundle=bundle, item=item, sort_order=0),
+                                    BundleItem(bundle=bundle, item=seal_item, sort_order=1)])
+    return bundle
+
+
+@pytest.fixture
+def file_package(two_item_bundle, enterprise_user, own_enterprise, clerk_user):
+    """File the 一件事 for the own enterprise (at the window unless `actor`/`channel` say otherwise)."""
+    from django.core.files.base import ContentFile
+
+    from gaoxin.cases import application
+
+    def _file(*, actor=None, channel="window") -> Case:
+        applicant = services.Applicant(type="enterprise", name=own_enterprise.name, enterprise=own_enterprise,
+                                       phone="13812345678")
+        parts = application.bundle_parts(two_item_bundle)
+        situations = {p.item.pk: p.situations[0] if p.situations else None for p in parts}
+        files = {g.key: ContentFile(b"%PDF-1.4 test", name=f"{g.name}.pdf")
+                 for g in application.material_groups(two_item_bundle, parts, situations, "enterprise") if g.required}
+        return services.bundle_submit(bundle=two_item_bundle, applicant=applicant, channel=channel,
+                                      actor=actor or clerk_user, situations=situations,
+                                      files=files if channel == "web" else {})
+    return _file
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Look-up throttles (public tracking) count per client address in the cache: each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

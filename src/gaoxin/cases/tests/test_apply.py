@@ -406,7 +406,8 @@ def test_officer_enters_the_new_firm_and_the_founder_is_bound(approved_registrat
     assert AuditEvent.objects.filter(event_type="case.enterprise_registered", subject_id=str(case.pk)).count() == 1
     assert Notification.objects.filter(user=founder, kind="ENTERPRISE_BOUND", message__contains=NEW_USCC).exists()
     # The founder now applies in the firm's name too, and the case page names the firm.
-    html = founder_client.get(f"/guide/{item.implementation_code}/apply/").content.decode()
+    html = founder_client.get(f"/guide/{item.implementation_code}/apply/",
+                              {"situation": situation(item, "有限责任公司").pk}).content.decode()
     assert "湘潭星火科技有限公司" in html and 'name="applicant_type"' in html
     assert 'data-testid="registered-enterprise"' in founder_client.get(f"/cases/{case.number}/").content.decode()
     # Once only.

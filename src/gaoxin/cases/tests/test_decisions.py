@@ -18,8 +18,8 @@ APPROVAL = {"opinion": "申请材料齐全，符合法定条件、标准。", "l
             "legal_basis": "《中华人民共和国行政许可法》第三十八条第一款"}
 REFUSAL = {"opinion": "经现场核查，申请不符合法定条件。", "legal_basis": "《中华人民共和国行政许可法》第三十八条第二款",
            "reason": "拟建项目位于规划控制区内，用地性质与控制性详细规划不符。"}
-POST = {"method": "post", "postal_recipient": "王磊", "postal_address": "湖南省湘潭市岳塘区芙蓉中路9号",
-        "tracking_number": "SF1400012345"}
+POST = {"method": "post", "postal_recipient": "王磊", "postal_phone": "13812345678",
+        "postal_address": "湖南省湘潭市岳塘区芙蓉中路9号", "tracking_number": "SF1400012345"}
 
 
 def pdf(name="许可证.pdf", size=64):
@@ -235,6 +235,7 @@ def test_delivery_by_post_needs_recipient_address_and_tracking_number(decided, c
     with pytest.raises(ValidationError) as exc:
         services.case_transition(case=decided, name="DELIVER", actor=clerk_user, method="post")
     assert exc.value.message_dict == {"postal_recipient": ["邮寄送达须填写收件人"],
+                                      "postal_phone": ["邮寄送达须填写收件人电话"],
                                       "postal_address": ["邮寄送达须填写邮寄地址"],
                                       "tracking_number": ["邮寄送达须填写快递单号"]}
     for method in ("免费邮寄", "", "on_the_spot"):  # free text and the immediate case's own completion are refused
@@ -271,7 +272,7 @@ def test_delivery_form_keeps_input_and_shows_errors_beside_fields(decided, clerk
 
 def test_public_tracking_shows_the_tracking_number_and_a_masked_address(decided, clerk_user, client, own_enterprise):
     services.case_transition(case=decided, name="DELIVER", actor=clerk_user, **POST)
-    html = client.get("/track/", {"number": decided.number, "identity": own_enterprise.uscc}).content.decode()
+    html = client.post("/track/", {"number": decided.number, "identity": own_enterprise.uscc}).content.decode()
     assert "邮寄" in html and "SF1400012345" in html and "湖南省湘潭市岳塘区****" in html and "王*" in html
     assert "芙蓉中路" not in html and "王磊" not in html
 

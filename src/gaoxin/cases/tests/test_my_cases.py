@@ -27,6 +27,23 @@ def test_open_cases_come_first_newest_first_in_each_group(url, enterprise_client
     assert positions == sorted(positions)
 
 
+@pytest.mark.parametrize("url", ["/cases/", "/cases/queue/mine/"])
+def test_a_refusal_and_cases_loaded_from_earlier_years_are_listed_as_closed(url, enterprise_client, item, submit):
+    """QA walk: the demo enterprise's top row was a refusal received months ago but loaded (created) today."""
+    loaded_refusal = submit(item)
+    Case.objects.filter(pk=loaded_refusal.pk).update(status=Status.DECIDED_REFUSED,
+                                                     received_on=timezone.localdate() - dt.timedelta(days=90))
+    loaded_delivered = submit(item)
+    Case.objects.filter(pk=loaded_delivered.pk).update(status=Status.DELIVERED,
+                                                       received_on=timezone.localdate() - dt.timedelta(days=30))
+    open_case = aged(submit(item), days_ago=3, status=Status.IN_REVIEW)
+    refused_today = aged(submit(item), days_ago=1, status=Status.DECIDED_REFUSED)
+    expected = [open_case, refused_today, loaded_delivered, loaded_refusal]
+    content = enterprise_client.get(url).content.decode()
+    positions = [content.index(c.number) for c in expected]
+    assert positions == sorted(positions)
+
+
 def test_staff_queues_keep_newest_first(clerk_client, item, submit):
     closed_new = aged(submit(item), days_ago=1, status=Status.DELIVERED)
     open_old = aged(submit(item), days_ago=9, status=Status.RECEIVED)

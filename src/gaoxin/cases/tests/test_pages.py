@@ -135,9 +135,9 @@ def test_at_risk_and_overdue_queues(clerk_client, item, submit, clerk_user):
 
 def test_public_tracking_needs_number_and_identity(client, item, submit, own_enterprise):
     case = submit(item)
-    ok = client.get("/track/", {"number": case.number, "identity": own_enterprise.uscc.lower()}).content.decode()
+    ok = client.post("/track/", {"number": case.number, "identity": own_enterprise.uscc.lower()}).content.decode()
     assert "已接件" in ok and case.title in ok
-    wrong = client.get("/track/", {"number": case.number, "identity": "91110000600037341L"}).content.decode()
+    wrong = client.post("/track/", {"number": case.number, "identity": "91110000600037341L"}).content.decode()
     assert "没有找到该办件" in wrong and case.title not in wrong
 
 

@@ -159,7 +159,7 @@ def test_bundle_package_completes_when_every_child_does(admin_user, item, clerk_
         package.refresh_from_db()
         assert package.status != Status.DELIVERED or all(c.status == Status.DELIVERED for c in package.children.all())
         services.case_transition(case=child, name="DELIVER", actor=clerk_user, method="post", postal_recipient="王磊",
-                                 postal_address="湖南省湘潭市岳塘区芙蓉中路9号", tracking_number="SF1400000001")
+                                 postal_phone="13812345678", postal_address="湖南省湘潭市岳塘区芙蓉中路9号", tracking_number="SF1400000001")
     package.refresh_from_db()
     assert package.status == Status.DELIVERED
 

@@ -71,7 +71,7 @@ def test_the_last_day_still_counts_and_termination_comes_after_it(item, submit, 
     with django_capture_on_commit_callbacks(execute=True):
         case = accept(submit(item), clerk_user, 1)  # supply by Tuesday 03-03 inclusive
     told = Notification.objects.get(user=enterprise_user, kind="ACCEPT_TOLERANCE").message
-    assert "请于2026年3月3日之前（含当日）补齐材料" in told and "办结期限2026年3月3日" in told
+    assert "请于2026年3月3日之前（含当日）补齐材料" in told and "办结期限为2026年3月3日之前（含当日）" in told
     with django_capture_on_commit_callbacks(execute=True):  # reminders go out after commit
         assert tasks.sweep()["tolerance_reminders"] == 1
     reminder = Notification.objects.get(user=enterprise_user, kind="TOLERANCE_REMINDER").message
@@ -107,7 +107,7 @@ def test_notice_and_case_page_state_the_inclusive_deadline(item, submit, clerk_u
     case = accept(submit(item), clerk_user, 5)
     notice = clerk_client.get(f"/cases/{case.number}/notice/tolerance/").content.decode()
     assert "受理之日起5个工作日内，即" in notice and "2026年3月9日之前（含当日）" in notice
-    assert "原承诺时限内（至2026年3月3日）" in notice
+    assert "原承诺时限内，于2026年3月3日之前（含当日）作出决定" in notice
     page = clerk_client.get(f"/cases/{case.number}/").content.decode()
     assert "2026年3月9日之前（含当日）" in page and "办结期限不因容缺顺延" in page
 

@@ -23,9 +23,12 @@ S = Status
 # 容缺 acceptance is a way into ACCEPTED (§6), from intake; "cancellation approved [负责人]" is the zone
 # administrator's CANCEL from any non-terminal state; TERMINATED is the sweep's end of an owed 容缺 case
 # (including 办结（容缺通过）); 即办件 are completed on the spot (§3.6); 不予受理 also after a correction notice.
+# A 一件事 package (§8) is withdrawn as a whole before acceptance ("RECEIVED | CORRECTION --applicant withdraws-->
+# WITHDRAWN_PRE" for the package: its children each withdrawn, the package following); a package is never in
+# CORRECTION (its children are).
 SPEC = {
     S.RECEIVED: {"ACCEPT", "ACCEPT_TOLERANCE", "COMPLETE_IMMEDIATE", "REQUEST_CORRECTION", "NOT_ACCEPT",
-                 "REFUSE_ACCEPT", "WITHDRAW_PRE", "DEEMED_ACCEPT", "CANCEL"},
+                 "REFUSE_ACCEPT", "WITHDRAW_PRE", "WITHDRAW_PACKAGE", "DEEMED_ACCEPT", "CANCEL"},
     S.CORRECTION: {"COMPLETE_CORRECTION", "ACCEPT_TOLERANCE", "REFUSE_ACCEPT", "WITHDRAW_PRE", "CANCEL"},
     S.ACCEPTED: {"START_REVIEW", "REQUEST_WITHDRAWAL", "TERMINATE_TOLERANCE", "CANCEL"},
     S.IN_REVIEW: {"SUSPEND", "EXTEND", "APPROVE", "REFUSE", "REQUEST_WITHDRAWAL", "TERMINATE_TOLERANCE", "CANCEL"},
@@ -42,7 +45,8 @@ SPEC = {
 WHO = {
     "ACCEPT": {"clerk"}, "ACCEPT_TOLERANCE": {"clerk"}, "COMPLETE_IMMEDIATE": {"clerk", SYSTEM},
     "REQUEST_CORRECTION": {"clerk"}, "COMPLETE_CORRECTION": {"clerk"}, "NOT_ACCEPT": {"clerk"},
-    "REFUSE_ACCEPT": {"clerk"}, "WITHDRAW_PRE": {"clerk", "applicant"}, "DEEMED_ACCEPT": {SYSTEM},
+    "REFUSE_ACCEPT": {"clerk"}, "WITHDRAW_PRE": {"clerk", "applicant"}, "WITHDRAW_PACKAGE": {"clerk", "applicant"},
+    "DEEMED_ACCEPT": {SYSTEM},
     "START_REVIEW": {"officer"}, "SUSPEND": {"officer"}, "RESUME": {"officer"}, "EXTEND": {"officer"},
     "APPROVE": {"officer"}, "REFUSE": {"officer"}, "DELIVER": {"clerk", "officer"},
     "REQUEST_WITHDRAWAL": {"clerk", "applicant"}, "CONFIRM_WITHDRAWAL": {"clerk", "officer"},
@@ -53,6 +57,23 @@ WHO = {
 def test_the_table_is_the_specs_state_machine():
     assert available_from(WORKFLOW, S.values) == SPEC
     assert {t.name: set(t.roles) for t in WORKFLOW.transitions} == WHO
+
+
+# Which objects each step applies to: a package only to its withdrawal (its children carry the rest); a 承诺件
+# never to 即办办结 (§3.6: 即收即办、当场办结 is the 即办件's).
+PACKAGE_STEPS = {"WITHDRAW_PACKAGE"}
+IMMEDIATE_ONLY = {"COMPLETE_IMMEDIATE"}
+
+
+def test_what_applies_to_packages_promised_and_immediate_cases(item, immediate_item, submit, file_package):
+    package, promised, immediate = file_package(), submit(item), submit(immediate_item)
+    child = package.children.first()
+    applies = {label: {t.name for t in WORKFLOW.transitions if t.applies(obj)}
+               for label, obj in (("package", package), ("promised", promised), ("immediate", immediate),
+                                  ("child", child))}
+    every = set(WORKFLOW.table)
+    assert applies == {"package": PACKAGE_STEPS, "promised": every - PACKAGE_STEPS - IMMEDIATE_ONLY,
+                       "immediate": every - PACKAGE_STEPS, "child": every - PACKAGE_STEPS - IMMEDIATE_ONLY}
 
 
 @pytest.fixture
@@ -89,12 +110,31 @@ def prepared(case: Case, name: str, status: str) -> dict:
 
 
 @pytest.mark.parametrize("name,status", pairs(WORKFLOW, S.values))
-def test_transition_table(name, status, item, immediate_item, submit, users):
+def test_transition_table(name, status, item, immediate_item, submit, file_package, users):
     transition = WORKFLOW[name]
+    if name == "WITHDRAW_PACKAGE":
+        return check_package_withdrawal(file_package(), status, users["clerk"])
     case = submit(immediate_item if name == "COMPLETE_IMMEDIATE" else item)
     kwargs = prepared(case, name, status)
     actor = users[sorted(transition.roles)[0]]
     check_pair(WORKFLOW, case, name, actor=actor, history=CaseEvent.objects.count, **kwargs)
+
+
+def check_package_withdrawal(package: Case, status: str, actor):
+    """The walk for the one step that changes several rows: from RECEIVED, one audit event and one timeline row
+    per state change (each child's WITHDRAW_PRE, then the package's); from anywhere else nothing is written."""
+    Case.objects.filter(pk=package.pk).update(status=status)
+    package.refresh_from_db()
+    children = list(package.children.all())
+    if not WORKFLOW["WITHDRAW_PACKAGE"].starts_from(status):
+        check_pair(WORKFLOW, package, "WITHDRAW_PACKAGE", actor=actor, history=CaseEvent.objects.count)
+        return
+    audits, rows = AuditEvent.objects.count(), CaseEvent.objects.count()
+    services.case_transition(case=package, name="WITHDRAW_PACKAGE", actor=actor, reason="申请人不再办理")
+    assert AuditEvent.objects.count() == audits + len(children) + 1
+    assert CaseEvent.objects.count() == rows + len(children) + 1
+    assert set(Case.objects.filter(pk__in=[package.pk, *[c.pk for c in children]]).values_list("status", flat=True)) \
+        == {S.WITHDRAWN_PRE}
 
 
 @pytest.mark.parametrize("name", [t.name for t in WORKFLOW.transitions])

@@ -139,7 +139,7 @@ class Public:
     url: Callable[[SimpleNamespace], str]  # from the objects (o.<fixture name>) to the concrete URL
     needs: tuple[str, ...] = ()  # fixtures that put the objects in the database
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[SimpleNamespace], dict] = field(default_factory=dict)  # a dict, or made from the objects
     status: int = 200
     location: str | None = None  # for a redirect: where it must go (never to the log-in page)
     shows: Callable[[SimpleNamespace], str] | None = None  # text of the object the answer must contain
@@ -161,8 +161,10 @@ PUBLIC_URLS: dict[str, Public] = {
     "set_language": Public(lambda o: reverse("set_language"), method="post",
                            data={"language": "zh-hans", "next": "/guide/"}, status=302, location="/guide/"),
     "healthz": Public(lambda o: reverse("healthz"), shows=lambda o: "ok"),
-    "track": Public(lambda o: f"{reverse('track')}?number={o.case.number}&identity={o.own_enterprise.uscc}",
-                    needs=("case", "own_enterprise"), shows=lambda o: o.case.number),
+    # POST: the ID number never goes into a URL (issue 15); a link may prefill the case number only.
+    "track": Public(lambda o: reverse("track"), method="post", needs=("case", "own_enterprise"),
+                    data=lambda o: {"number": o.case.number, "identity": o.own_enterprise.uscc},
+                    shows=lambda o: o.case.title),
     "evaluation_notice": Public(lambda o: reverse("evaluation_notice", args=[o.notice_cycle.pk]),
                                 needs=("notice_cycle",), shows=lambda o: "公示期"),
     "evaluation_notice_print": Public(lambda o: reverse("evaluation_notice_print", args=[o.notice_cycle.pk]),
@@ -212,7 +214,7 @@ def test_public_route_answers_anonymously(client, request, name):
     objects = SimpleNamespace(**{n: request.getfixturevalue(n) for n in entry.needs})
     url = entry.url(objects)
     assert resolve(urlsplit(url).path).view_name == name, url  # the entry calls its own route
-    response = getattr(client, entry.method)(url, entry.data)
+    response = getattr(client, entry.method)(url, entry.data(objects) if callable(entry.data) else entry.data)
     assert response.status_code == entry.status, (url, response.status_code, response.get("Location"))
     if entry.location is not None:
         assert response["Location"] == entry.location, url
