@@ -90,6 +90,9 @@ TEMPLATES = [
 _sqlite_default = f"sqlite:///{VAR_DIR / 'gaoxin.sqlite3'}"
 DATABASES = {"default": env.db("DATABASE_URL", default=_sqlite_default)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "gaoxin.core.sqlite3"  # integer fields bounded as on PostgreSQL
+    # Tests in memory, as Django's own SQLite backend does by default (pytest-django recognises only that one).
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",

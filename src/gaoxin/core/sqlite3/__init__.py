@@ -1,0 +1,1 @@
+"""SQLite, bounded as PostgreSQL is (see base.py)."""
