@@ -336,6 +336,11 @@ GAOXIN_EVALUATION_STREAK_GAP_BREAKS = env.bool("GAOXIN_EVALUATION_STREAK_GAP_BRE
 # Bonus rules of the method that the registry's qualifications prove (rule id -> qualification kind),
 # valid at the end of the data year; other bonus, penalty and veto events are recorded per cycle.
 GAOXIN_EVALUATION_QUALIFICATION_RULES = env.json("GAOXIN_EVALUATION_QUALIFICATION_RULES", default={"HNTE": "hnte"})
+# Which department records each bonus / penalty / veto rule (the rule's evidence source, §10); keys are rule ids
+# of the method. The bureau records every rule; a department only its own (the tax bureau records no accident veto).
+GAOXIN_EVALUATION_ADJUSTMENT_OWNERS = env.json("GAOXIN_EVALUATION_ADJUSTMENT_OWNERS", default={
+    "ENV_PENALTY": "ecology", "MAJOR_SAFETY": "emergency", "SUBLET": "natural-resources",
+})
 # Re-publishing after objections (§12.2): "changed" notices only the firms whose tier moved since the
 # first notice; "all" notices the whole list again.
 GAOXIN_EVALUATION_RENOTICE_SCOPE = env("GAOXIN_EVALUATION_RENOTICE_SCOPE", default="changed")

@@ -56,21 +56,41 @@ def check_rule_text(rule: str, formula: str = "") -> None:
             raise ValidationError({"formula": f"测算公式有误：{exc}"}) from None
 
 
+AUDITED_POLICY_FIELDS = ("title", "document_number", "issuer_id", "level", "kind", "mode", "rule", "formula",
+                         "amount_cap", "effective_from", "effective_to", "status", "version")
+
+
 @transaction.atomic
 def policy_save(*, policy: Policy, actor) -> Policy:
-    if not perms.can_manage_policy(actor, policy):
-        raise PermissionDenied("只能维护本部门的政策")
-    check_rule_text(policy.rule, policy.formula)
+    """Authority is checked against the stored policy (its department), not against the edited copy, and only
+    the administrator moves a policy to another department; the audit event holds what changed, before and after."""
     creating = policy.pk is None
+    stored = None if creating else Policy.objects.select_for_update().get(pk=policy.pk)
+    if stored is not None and not perms.can_manage_policy(actor, stored):
+        raise PermissionDenied("只能维护本部门的政策")
+    if not perms.can_manage_policy(actor, policy):
+        raise PermissionDenied("只能维护本部门的政策，不能把政策移交给其他部门")
+    check_rule_text(policy.rule, policy.formula)
     if not creating and policy.status == PolicyStatus.PUBLISHED:
         policy.version += 1
     policy.full_clean()
     policy.save()
+    before = {} if stored is None else {f: _plain(getattr(stored, f)) for f in AUDITED_POLICY_FIELDS}
+    after = {f: _plain(getattr(policy, f)) for f in AUDITED_POLICY_FIELDS}
+    changed = [f for f in AUDITED_POLICY_FIELDS if before.get(f) != after[f]]
     audit_record(event_type="benefits.policy_saved", actor=actor, subject=policy,
-                 after={"version": policy.version, "rule": policy.rule, "created": creating})
+                 before={f: before[f] for f in changed} if stored is not None else None,
+                 after={**{f: after[f] for f in changed}, "created": creating})
     if policy.status == PolicyStatus.PUBLISHED:
         transaction.on_commit(lambda: _enqueue_match(policy.pk, actor))
     return policy
+
+
+def _plain(value):
+    """A field's value as the audit log's JSON holds it."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def policy_publish(*, policy: Policy, actor) -> Policy:

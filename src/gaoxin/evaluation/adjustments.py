@@ -19,17 +19,23 @@ from gaoxin.enterprises.models import Qualification
 
 from .collection import cycle_method
 from .models import Cycle, CycleAdjustment, CycleStatus, Participant
-from .permissions import can_record_adjustments
+from .permissions import can_record_adjustments, can_record_rule
 
 S = CycleStatus
 # Recorded before scoring, or while an amendment is being prepared.
 OPEN_STATES = {S.COLLECTING, S.DEPT_REVIEW, S.CORRECTING, S.ENTERPRISE_CONFIRM, S.AMENDED}
 
 
-def recordable_rules(cycle: Cycle) -> list:
-    """The method's rules that are recorded by hand (not proven by a registry qualification)."""
+def recordable_rules(cycle: Cycle, actor=None) -> list:
+    """The method's rules that are recorded by hand (not proven by a registry qualification); with an actor,
+    only those the actor records (a department the rules whose evidence it owns)."""
     automatic = settings.GAOXIN_EVALUATION_QUALIFICATION_RULES
-    return [r for r in cycle_method(cycle).adjustments if r.id not in automatic]
+    return [r for r in cycle_method(cycle).adjustments
+            if r.id not in automatic and (actor is None or can_record_rule(actor, r.id))]
+
+
+def _not_yours(rule) -> str:
+    return f"“{rule.name_zh or rule.id}”由{rule.evidence_source or '经发局'}录入，本部门不能录入或删除"
 
 
 def _open_cycle(actor, cycle_id: int) -> Cycle:
@@ -59,6 +65,8 @@ def adjustment_set(*, actor, participant: Participant, rule_id: str, count: int,
         errors["participant"] = "该企业本年度不参评"
     if errors:
         raise ValidationError(errors)
+    if not can_record_rule(actor, rule_id):  # authority on the rule itself, whatever the page offered
+        raise PermissionDenied(_not_yours(rules[rule_id]))
     existing = CycleAdjustment.objects.filter(participant=participant, rule_id=rule_id).first()
     before = None if existing is None else {"count": existing.count, "evidence": existing.evidence}
     if count == 0:
@@ -98,9 +106,10 @@ def adjustments_frame(cycle: Cycle) -> pl.DataFrame:
 EVIDENCE_HEADING = "依据"
 
 
-def parse_adjustment_file(cycle: Cycle, path) -> list[tuple[int, str, int, str]]:
+def parse_adjustment_file(cycle: Cycle, path, actor=None) -> list[tuple[int, str, int, str]]:
     """(participant id, rule id, count, evidence) per row of a department's list, or InputError
-    naming every bad cell (columns 统一社会信用代码, 规则编号, 次数, 依据)."""
+    naming every bad cell (columns 统一社会信用代码, 规则编号, 次数, 依据); with an actor, a rule the actor
+    does not record is a bad cell too."""
     from gaoxin.core.excel import Check, Column, Invalid, Sheet
 
     from .inputs import InputError, adjustment_columns, read_table
@@ -109,11 +118,15 @@ def parse_adjustment_file(cycle: Cycle, path) -> list[tuple[int, str, int, str]]
     firm, rule, count = adjustment_columns(cycle_method(cycle), known, "“{}”不在本周期参评名单中",
                                            firm_field="participant", max_count=100)
     automatic = settings.GAOXIN_EVALUATION_QUALIFICATION_RULES
+    by_id = {r.id: r for r in cycle_method(cycle).adjustments}
 
     def recorded_rule(value: str) -> str:
         if value in automatic:
             raise Invalid("该规则按企业档案资质自动认定，无需录入")
-        return rule.parse(value)
+        rule_id = rule.parse(value)
+        if actor is not None and not can_record_rule(actor, rule_id):
+            raise Invalid(_not_yours(by_id[rule_id]))
+        return rule_id
 
     sheet = Sheet("", [
         firm, replace(rule, parse=recorded_rule), count,
@@ -129,16 +142,31 @@ def parse_adjustment_file(cycle: Cycle, path) -> list[tuple[int, str, int, str]]
 
 @transaction.atomic
 def adjustments_import(*, actor, cycle: Cycle, rows: list[tuple[int, str, int, str]], source_name: str = "") -> dict:
-    """A department's list, all or nothing, one audit event; a count of 0 removes the firm's record."""
+    """A department's list, all or nothing, one audit event with each changed record before and after;
+    a count of 0 removes the firm's record. A rule the actor does not record refuses the whole list."""
     cycle = _open_cycle(actor, cycle.pk)
-    removed = 0
+    by_id = {r.id: r for r in cycle_method(cycle).adjustments}
+    refused = sorted({rule_id for _, rule_id, _, _ in rows if not can_record_rule(actor, rule_id)})
+    if refused:
+        raise PermissionDenied("；".join(_not_yours(by_id[r]) if r in by_id else r for r in refused))
+    existing = {(a.participant_id, a.rule_id): a for a in CycleAdjustment.objects.filter(
+        cycle=cycle, participant_id__in={pid for pid, *_ in rows})}
+    usccs = dict(cycle.participants.filter(pk__in={pid for pid, *_ in rows})
+                 .values_list("pk", "enterprise__uscc"))
+    removed, changes = 0, []
     for pid, rule_id, count, evidence in rows:
+        old = existing.get((pid, rule_id))
+        before = None if old is None else {"count": old.count, "evidence": old.evidence}
+        after = None if count == 0 else {"count": count, "evidence": evidence}
+        if before == after:
+            continue
         if count == 0:
             removed += CycleAdjustment.objects.filter(participant_id=pid, rule_id=rule_id).delete()[0]
         else:
             CycleAdjustment.objects.update_or_create(participant_id=pid, rule_id=rule_id, defaults={
                 "cycle": cycle, "count": count, "evidence": evidence, "created_by": actor})
-    counts = {"rows": len(rows), "removed": removed}
+        changes.append({"uscc": usccs.get(pid), "rule": rule_id, "before": before, "after": after})
+    counts = {"rows": len(rows), "removed": removed, "changed": len(changes)}
     audit_record(event_type="evaluation.adjustment.import", actor=actor, subject=cycle,
-                 after={**counts, "file": source_name})
-    return counts
+                 after={**counts, "file": source_name, "changes": changes})
+    return {"rows": len(rows), "removed": removed}

@@ -221,7 +221,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                   "evidence": a.evidence} for a in page], many=True).data)
         if not perms.can_record_adjustments(request.user):
             raise ApiPermissionDenied("只有经发局和数据部门可以录入加减分事项")
-        form = AdjustmentForm(data=request.data, cycle=cycle, rules=recordable_rules(cycle))
+        form = AdjustmentForm(data=request.data, cycle=cycle, rules=recordable_rules(cycle, request.user))
         if not form.is_valid():
             raise_form_errors(form)
         d = form.cleaned_data

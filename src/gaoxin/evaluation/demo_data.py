@@ -9,10 +9,11 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from gaoxin.accounts.models import OrgUnit
+from gaoxin.accounts.models import OrgUnit, Role, User
 
 from . import collection, objections, scoring, services
 from .adjustments import adjustment_set
@@ -65,14 +66,22 @@ def _supply(cycle: Cycle, actor, firms: dict[int, _Firm], rng: random.Random, k:
                                      source_name=f"{unit.short_name or unit.name}{cycle.data_year}年数据.xlsx")
 
 
+def _recorder(rule_id: str, bureau):
+    """The officer of the department that records the rule (its evidence source), else the bureau."""
+    code = settings.GAOXIN_EVALUATION_ADJUSTMENT_OWNERS.get(rule_id)
+    return User.objects.filter(role=Role.DEPT_OFFICER, org_unit__code=code, is_active=True).order_by("pk").first() \
+        or bureau
+
+
 def _penalties(cycle: Cycle, actor, rng: random.Random) -> None:
-    """A few environmental penalties (and, one year, a serious accident) recorded with evidence."""
+    """A few environmental penalties (and, one year, a serious accident) recorded with evidence by the
+    departments that own them."""
     firms = list(cycle.participants.filter(participating=True, group="ABOVE").order_by("pk"))
     for n, p in enumerate(rng.sample(firms, min(3, len(firms)))):
-        adjustment_set(actor=actor, participant=p, rule_id="ENV_PENALTY", count=1 + n % 2,
+        adjustment_set(actor=_recorder("ENV_PENALTY", actor), participant=p, rule_id="ENV_PENALTY", count=1 + n % 2,
                        evidence=f"湘潭环罚〔{cycle.data_year}〕{rng.randrange(10, 90)}号")
     if cycle.data_year % 2 and firms:
-        adjustment_set(actor=actor, participant=rng.choice(firms), rule_id="MAJOR_SAFETY", count=1,
+        adjustment_set(actor=_recorder("MAJOR_SAFETY", actor), participant=rng.choice(firms), rule_id="MAJOR_SAFETY", count=1,
                        evidence=f"湘潭应急〔{cycle.data_year}〕{rng.randrange(1, 9)}号事故调查报告")
 
 

@@ -70,8 +70,19 @@ def can_supply_unit(user, unit) -> bool:
 
 
 def can_record_adjustments(user) -> bool:
-    """加减分事项: the bureau and the data-supplying departments."""
-    return can_run_evaluation(user) or can_supply_evaluation_data(user)
+    """加减分事项: the bureau, and the departments that are the evidence source of a rule
+    (settings.GAOXIN_EVALUATION_ADJUSTMENT_OWNERS)."""
+    return can_run_evaluation(user) or (
+        has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id)
+        and user.org_unit.code in set(settings.GAOXIN_EVALUATION_ADJUSTMENT_OWNERS.values()))
+
+
+def can_record_rule(user, rule_id: str) -> bool:
+    """One rule's events (adding, changing or removing them): the bureau any rule, a department the rules
+    whose evidence it owns."""
+    return can_run_evaluation(user) or (
+        has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id)
+        and settings.GAOXIN_EVALUATION_ADJUSTMENT_OWNERS.get(rule_id) == user.org_unit.code)
 
 
 def can_decide_objection(user, objection) -> bool:

@@ -160,7 +160,7 @@ def import_adjustments_task(job_id: int, cycle_id: int) -> None:
         tmp.write(fh.read())
         tmp.flush()
         try:
-            rows = parse_adjustment_file(cycle, tmp.name)
+            rows = parse_adjustment_file(cycle, tmp.name, actor=job.created_by)
         except InputError as exc:
             _refuse(job, exc)
             return

@@ -461,7 +461,7 @@ def evidence_download(request, pk: int, objection_id: int):
 def adjustment_list(request, pk: int):
     """加减分事项: events recorded by the bureau and the departments, with the firm and evidence."""
     cycle = _cycle(pk)
-    rules = adjustments.recordable_rules(cycle)
+    rules = adjustments.recordable_rules(cycle, request.user)
     if request.method != "POST":
         return _adjustments(request, cycle, AdjustmentForm(cycle=cycle, rules=rules))
     if not perms.can_record_adjustments(request.user):
@@ -492,7 +492,7 @@ def _adjustments(request, cycle: Cycle, form: AdjustmentForm, upload: TableUploa
         "cycle": cycle, "page": page, "query": query, "form": form,
         "upload_form": upload or TableUploadForm(label="加减分事项文件", auto_id="id_adj_%s"),
         "can_record": perms.can_record_adjustments(request.user) and cycle.status in adjustments.OPEN_STATES,
-        "rules": [(r.id, r.name_zh or r.id) for r in adjustments.recordable_rules(cycle)],
+        "rules": [(r.id, r.name_zh or r.id) for r in adjustments.recordable_rules(cycle, request.user)],
         "automatic": [(rid, rules[rid].name_zh or rid) for rid in settings.GAOXIN_EVALUATION_QUALIFICATION_RULES
                       if rid in rules],
     }, status=status)
@@ -507,5 +507,5 @@ def adjustment_upload(request, pk: int):
         job = job_enqueue(kind="evaluation_adjustment_import", actor=request.user, task=import_adjustments_task,
                           args=(cycle.pk,), input_file=form.cleaned_data["file"])
         return redirect("job_detail", pk=job.pk)
-    rules = adjustments.recordable_rules(cycle)
+    rules = adjustments.recordable_rules(cycle, request.user)
     return _adjustments(request, cycle, AdjustmentForm(cycle=cycle, rules=rules), upload=form, status=400)

@@ -338,6 +338,34 @@ def test_officers_edit_only_their_departments_policies(hrss, hrss_officer):
     assert "发布并匹配企业" in mine.get(f"/policies/{policy.code}/").content.decode()
 
 
+def test_no_officer_takes_a_policy_to_another_department(hrss, hrss_officer, admin_user):
+    """Issue 15 §1: POST /policies/p11/edit/ as 市场监管局 with the issuer set to itself took the policy over."""
+    from django.test import Client
+
+    market = department("market", "市场监督管理局")
+    officer = UserFactory(role=Role.DEPT_OFFICER, org_unit=market)
+    policy = make_policy(hrss)
+    form = {"code": policy.code, "title": "稳岗返还（改）", "level": "zone", "kind": "subsidy", "mode": "auto",
+            "rule": policy.rule, "formula": policy.formula, "effective_from": "2024-01-01"}
+    c = Client()
+    c.force_login(officer)  # another department, with the issuer set to itself
+    assert c.post(f"/policies/{policy.code}/edit/", form | {"issuer": market.pk}).status_code == 403
+    c.force_login(hrss_officer)  # the owner may not hand it over either: the field offers its own department only
+    handed = c.post(f"/policies/{policy.code}/edit/", form | {"issuer": market.pk})
+    assert handed.status_code == 200 and 'value="稳岗返还（改）"' in handed.content.decode()
+    policy.refresh_from_db()
+    assert (policy.issuer, policy.title) == (hrss, "失业保险稳岗返还")
+    copy = Policy.objects.get(pk=policy.pk)  # the service judges the stored policy, not the edited copy
+    copy.issuer = market
+    for actor in (officer, hrss_officer):
+        with pytest.raises(PermissionDenied):
+            services.policy_save(policy=copy, actor=actor)
+    assert Policy.objects.get(pk=policy.pk).issuer == hrss
+    services.policy_save(policy=copy, actor=admin_user)  # the administrator reassigns, and it is recorded
+    event = AuditEvent.objects.filter(event_type="benefits.policy_saved").latest("pk")
+    assert (event.before, event.after) == ({"issuer_id": hrss.pk}, {"issuer_id": market.pk, "created": False})
+
+
 # --- the API's one verb ------------------------------------------------------------------------------
 
 def test_the_api_uses_the_transition_verb_and_the_pages_form(application, hrss_officer, enterprise_client):

@@ -40,6 +40,13 @@ def stats_officer(stats_unit):
 
 
 @pytest.fixture
+def eco_officer(db):
+    """生态环境分局: records the environmental penalties (settings.GAOXIN_EVALUATION_ADJUSTMENT_OWNERS)."""
+    unit = OrgUnitFactory(name="生态环境分局", short_name="生态环境", code="ecology")
+    return UserFactory(role=Role.DEPT_OFFICER, org_unit=unit, username="eco-officer")
+
+
+@pytest.fixture
 def firms(own_enterprise):
     out = [own_enterprise if i == OWN else EnterpriseFactory(power_account=f"0732{i:08d}", water_account=f"W{i:05d}")
            for i in range(len(TAXES))]

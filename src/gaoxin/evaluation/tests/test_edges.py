@@ -201,8 +201,8 @@ def test_a_decision_error_sits_beside_the_row(client, enterprise_user, tax_offic
     ({"rule_id": "ENV_PENALTY", "count": "101", "evidence": "x"}, "次数应为0至100的整数"),
     ({"rule_id": "ENV_PENALTY", "count": "1", "evidence": ""}, "请填写依据"),
 ])
-def test_adjustment_errors_sit_beside_their_fields(client, tax_officer, confirming, firms, data, message):
-    client.force_login(tax_officer)
+def test_adjustment_errors_sit_beside_their_fields(client, eco_officer, confirming, firms, data, message):
+    client.force_login(eco_officer)
     response = client.post(reverse("evaluation_adjustments", args=[confirming.pk]), {"uscc": firms[4].uscc} | data)
     html = response.content.decode()
     assert response.status_code == 400 and message in html and "is-invalid" in html
@@ -238,9 +238,9 @@ def test_a_wrong_file_type_is_refused_beside_the_upload(client, tax_officer, tax
     response = client.post(reverse("evaluation_upload", args=[confirming.pk, tax_unit.pk]),
                            {"file": SimpleUploadedFile("税务.exe", b"MZ")})
     assert response.status_code == 400 and "请选择 .xlsx 或 .csv 文件" in response.content.decode()
+    client.force_login(admin_user)
     missing = client.post(reverse("evaluation_adjustment_upload", args=[confirming.pk]))
     assert missing.status_code == 400 and "请选择 .xlsx 或 .csv 文件" in missing.content.decode()
-    client.force_login(admin_user)
     history = client.post(reverse("evaluation_history"), {"file": SimpleUploadedFile("a.txt", b"x")})
     assert history.status_code == 400 and "请选择 .xlsx 或 .csv 文件" in history.content.decode()
     assert not Job.objects.exists()

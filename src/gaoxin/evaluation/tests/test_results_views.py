@@ -424,11 +424,11 @@ def test_only_the_bureau_imports_history(client, leader_user):
     assert client.post(reverse("evaluation_history"), {"file": _history_file([])}).status_code == 403
 
 
-def test_adjustment_page_records_events_and_refuses_strangers(client, tax_officer, confirming, firms, clerk_user):
+def test_adjustment_page_records_events_and_refuses_strangers(client, eco_officer, confirming, firms, clerk_user):
     from gaoxin.evaluation.models import CycleAdjustment
 
     url = reverse("evaluation_adjustments", args=[confirming.pk])
-    login(client, tax_officer)
+    login(client, eco_officer)
     assert "高新技术企业（HNTE）" in client.get(url).content.decode()  # proven by the registry, not typed in
     client.post(url, {"uscc": firms[4].uscc.lower(), "rule_id": "ENV_PENALTY", "count": "2", "evidence": "湘潭环罚〔2025〕12号"})
     assert CycleAdjustment.objects.get().count == 2
@@ -439,9 +439,9 @@ def test_adjustment_page_records_events_and_refuses_strangers(client, tax_office
     assert client.get(url).status_code == 403
 
 
-def test_api_adjustments(client, tax_officer, enterprise_user, confirming, firms):
+def test_api_adjustments(client, eco_officer, enterprise_user, confirming, firms):
     url = f"/api/v1/evaluation-cycles/{confirming.pk}/adjustments/"
-    login(client, tax_officer)
+    login(client, eco_officer)
     made = client.post(url, {"uscc": firms[4].uscc, "rule_id": "ENV_PENALTY", "count": 2, "evidence": "湘潭环罚〔2025〕12号"},
                        content_type="application/json")
     assert made.status_code == 201
@@ -506,11 +506,11 @@ def _sheet(header, rows, name="加减分.xlsx"):
 ADJ_HEADER = ["统一社会信用代码", "规则编号", "次数", "依据"]
 
 
-def test_a_departments_penalty_list_imports_all_or_nothing(client, tax_officer, confirming, firms,
-                                                           django_capture_on_commit_callbacks):
+def test_a_penalty_list_imports_all_or_nothing(client, admin_user, confirming, firms,
+                                              django_capture_on_commit_callbacks):
     from gaoxin.evaluation.models import CycleAdjustment
 
-    login(client, tax_officer)
+    login(client, admin_user)  # the bureau records every rule (a department its own: test_adjustment_authority)
     url = reverse("evaluation_adjustment_upload", args=[confirming.pk])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"file": _sheet(ADJ_HEADER, [

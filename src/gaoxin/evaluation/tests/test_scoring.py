@@ -358,7 +358,7 @@ def test_recorded_events_and_registry_qualifications_move_scores(admin_user, con
     assert any("一票否决" in r for r in rows[firms[0].pk].reasons)
 
 
-def test_events_are_validated_guarded_and_removed_with_count_zero(admin_user, tax_officer, leader_user, confirming,
+def test_events_are_validated_guarded_and_removed_with_count_zero(admin_user, eco_officer, leader_user, confirming,
                                                                   firms):
     from gaoxin.evaluation import adjustments
     from gaoxin.evaluation.models import CycleAdjustment
@@ -369,10 +369,10 @@ def test_events_are_validated_guarded_and_removed_with_count_zero(admin_user, ta
     for kwargs, message in (({"rule_id": "HNTE"}, "规则"), ({"evidence": " "}, "依据"), ({"count": -1}, "次数")):
         args = {"rule_id": "ENV_PENALTY", "count": 1, "evidence": "湘潭环罚〔2025〕12号"} | kwargs
         with pytest.raises(ValidationError, match=message):
-            adjustments.adjustment_set(actor=tax_officer, participant=p, **args)
-    adjustments.adjustment_set(actor=tax_officer, participant=p, rule_id="ENV_PENALTY", count=1, evidence="湘潭环罚〔2025〕12号")
+            adjustments.adjustment_set(actor=eco_officer, participant=p, **args)
+    adjustments.adjustment_set(actor=eco_officer, participant=p, rule_id="ENV_PENALTY", count=1, evidence="湘潭环罚〔2025〕12号")
     before = scoring.input_hash(scoring.input_frame(confirming), adjustments.adjustments_frame(confirming))
-    adjustments.adjustment_set(actor=tax_officer, participant=p, rule_id="ENV_PENALTY", count=0, evidence="")
+    adjustments.adjustment_set(actor=eco_officer, participant=p, rule_id="ENV_PENALTY", count=0, evidence="")
     assert not CycleAdjustment.objects.exists()
     assert scoring.input_hash(scoring.input_frame(confirming), adjustments.adjustments_frame(confirming)) != before
     Cycle.objects.filter(pk=confirming.pk).update(status=S.PUBLIC_NOTICE)
