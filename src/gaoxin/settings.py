@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gaoxin.core.middleware.HtmxVaryMiddleware",
+    "gaoxin.core.middleware.PrivatePagesMiddleware",
     # Must be last: turns repeated failed log-ins into a lock-out.
     "axes.middleware.AxesMiddleware",
 ]

@@ -86,9 +86,10 @@ class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(summary="符合或可能符合该政策的企业（工作人员）", responses=MatchSerializer(many=True))
     @action(detail=True)
     def matches(self, request, code=None):
-        if not perms.can_view_policy_matches(request.user):
-            raise ApiPermissionDenied("仅工作人员可查看")
-        qs = self.get_object().matches.select_related("policy", "enterprise")
+        policy = self.get_object()
+        if not perms.can_view_matched_firms(request.user, policy):
+            raise ApiPermissionDenied("逐户匹配结果仅政策主管部门和管理员可查看")
+        qs = policy.matches.select_related("policy", "enterprise")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(MatchSerializer(page, many=True).data)
 

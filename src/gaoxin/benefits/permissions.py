@@ -49,8 +49,15 @@ def policies_visible_to(user) -> QuerySet[Policy]:
 
 
 def can_view_policy_matches(user) -> bool:
-    """Which firms a policy matched (and whether they were told): government staff."""
+    """How many firms a policy matched and were told: government staff."""
     return is_staff_role(user)
+
+
+def can_view_matched_firms(user, policy: Policy) -> bool:
+    """Which firms a policy matched, with each firm's estimate (its figures at one remove): the policy's own
+    department and the administrator, who push and handle it (issue 15 §2: every member of staff read them)."""
+    return has_role(user, Role.ZONE_ADMIN) or (
+        has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and user.org_unit_id == policy.issuer_id)
 
 
 def can_view_benefit_statistics(user) -> bool:

@@ -81,10 +81,12 @@ def _policy_page(request, policy: Policy, *, failed_apply=None, publish_form=Non
             else None, "applications": list(BenefitApplication.objects.filter(policy=policy, enterprise__in=firms)),
         })
     elif perms.can_view_policy_matches(user):
-        matches = policy.matches.select_related("enterprise").order_by(  # amounts not yet known last, on every database
-            "verdict", F("estimate").desc(nulls_last=True), "enterprise__name")
-        page, query = paginate(request, matches)
-        context.update({"page": page, "query": query,
+        if perms.can_view_matched_firms(user, policy):
+            matches = policy.matches.select_related("enterprise").order_by(  # amounts not yet known last, everywhere
+                "verdict", F("estimate").desc(nulls_last=True), "enterprise__name")
+            page, query = paginate(request, matches)
+            context.update({"page": page, "query": query})
+        context.update({"show_counts": True,
                         "counts": policy.matches.aggregate(eligible=Count("id", filter=Q(verdict="eligible")),
                                                            partial=Count("id", filter=Q(verdict="partial")),
                                                            told=Count("id", filter=Q(told_at__isnull=False)))})

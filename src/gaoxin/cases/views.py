@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -569,6 +570,7 @@ def _count_track_attempt(request) -> None:
 
 
 @login_not_required
+@never_cache  # the answer names an applicant's case: not kept by a shared computer's browser
 @sensitive_post_parameters("identity")
 def track(request):
     """Public tracking (issue 15): a POST form, so the ID number stays out of URLs, browser history and access

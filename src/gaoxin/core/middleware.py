@@ -106,3 +106,19 @@ class HtmxVaryMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("HX-Request",))
         return response
+
+
+class PrivatePagesMiddleware:
+    """A page for a logged-in user holds what only that user may see (names, phones, ID numbers, bank accounts,
+    figures): no browser or proxy keeps it, so the next person at a shared hall computer cannot bring it back
+    with the Back button or the cache (issue 15 §2). A page or file that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -22,10 +22,27 @@ def stations_visible_to(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.none()
 
 
+def can_read_every_station_log(user) -> bool:
+    """The centre (administrators, window clerks) and the leaders read every station's service log."""
+    return has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER)
+
+
 def station_services_visible_to(user) -> QuerySet[StationService]:
-    if can_view_stations(user):
+    """服务台账 names the people served: the centre and leaders read all of it; a station's officers and its
+    1+1+X team their station's; a department the entries handed to it (转部门办理); nobody else any
+    (issue 15 §2: every member of staff read every station's ledger)."""
+    from django.db.models import Q
+
+    if can_read_every_station_log(user):
         return StationService.objects.all()
-    return StationService.objects.none()
+    if not can_view_stations(user):
+        return StationService.objects.none()
+    own = Q(station__assignments__user=user)
+    if has_role(user, Role.STATION_OFFICER) and user.org_unit_id:
+        own |= Q(station_id=user.org_unit_id)
+    if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:
+        own |= Q(escalated_to_id=user.org_unit_id)
+    return StationService.objects.filter(pk__in=StationService.objects.filter(own).values("pk"))
 
 
 def can_log_at_station(user, station) -> bool:

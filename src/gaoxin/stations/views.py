@@ -43,12 +43,14 @@ def _station(request, code: str):
 def _detail(request, station, *, log_form=None, event_form=None, liaison_form=None, status: int = 200):
     user = request.user
     can_log = perms.can_log_at_station(user, station)
-    log = StationService.objects.filter(station=station).select_related("enterprise", "escalated_to", "provided_by")
+    log = perms.station_services_visible_to(user).filter(station=station) \
+        .select_related("enterprise", "escalated_to", "provided_by")
     if request.GET.get("category"):
         log = log.filter(category=request.GET["category"])
     page, query = paginate(request, log)
     return render(request, "stations/station_detail.html", {
         "station": station, "page": page, "query": query, "categories": ServiceCategory.choices,
+        "reads_whole_log": can_log or perms.can_read_every_station_log(user),
         "assignments": station.assignments.select_related("user__org_unit").order_by("position"),
         "events": StationEvent.objects.filter(station=station).prefetch_related("enterprises")[:10],
         "log_form": (log_form or StationLogForm(auto_id="id_log_%s")) if can_log else None,

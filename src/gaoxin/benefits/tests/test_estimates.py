@@ -91,8 +91,25 @@ def test_the_firms_list_and_policy_page_show_no_amount(green_policy, enterprise_
     assert "待完善数据后测算（缺：绿色信贷需求）" in page and "预计可享受约" not in page
 
 
-def test_the_api_gives_null_with_the_reason(green_policy, enterprise_client, clerk_client):
+def test_the_api_gives_null_with_the_reason(green_policy, enterprise_client, admin_client):
     mine = enterprise_client.get("/api/v1/policy-matches/").json()["results"]
     assert [(m["estimate"], m["estimate_note"]) for m in mine] == [(None, "待完善数据后测算（缺：绿色信贷需求）")]
-    listed = {m["estimate"]: m["estimate_note"] for m in clerk_client.get("/api/v1/policies/g1/matches/").json()["results"]}
+    listed = {m["estimate"]: m["estimate_note"] for m in admin_client.get("/api/v1/policies/g1/matches/").json()["results"]}
     assert listed == {None: "待完善数据后测算（缺：绿色信贷需求）", "8.0000": None}
+
+
+def test_per_firm_estimates_are_for_the_policys_department_only(green_policy, clerk_client, leader_client, client):
+    """Issue 15 §2: every member of staff read every firm's match and estimate; now the counts for them, the
+    firms and amounts for the policy's department (and the administrator)."""
+    from gaoxin.accounts.models import Role
+    from gaoxin.accounts.tests.factories import UserFactory
+    from gaoxin.catalog.tests.factories import department
+
+    for other in (clerk_client, leader_client):
+        html = other.get("/policies/g1/").content.decode()
+        assert "匹配企业：符合 1 家" in html and "8.00" not in html and "仅政策主管部门和管理员可查看" in html
+        assert other.get("/api/v1/policies/g1/matches/").status_code == 403
+    client.force_login(UserFactory(role=Role.DEPT_OFFICER, org_unit=green_policy.issuer))
+    assert "8.00" in client.get("/policies/g1/").content.decode()
+    client.force_login(UserFactory(role=Role.DEPT_OFFICER, org_unit=department("tax", "税务局")))
+    assert "8.00" not in client.get("/policies/g1/").content.decode()

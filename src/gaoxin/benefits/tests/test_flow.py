@@ -177,7 +177,10 @@ def test_api(enterprise_client, clerk_client, own_enterprise, hrss, admin_user, 
         "policy": "p10", "enterprise_uscc": own_enterprise.uscc, "bank_account": "6222"}, content_type="application/json")
     assert created.status_code == 201 and created.json()["status"] == "confirmed"
     assert enterprise_client.get("/api/v1/policies/p10/matches/").status_code == 403
-    assert clerk_client.get("/api/v1/policies/p10/matches/").json()["count"] == 1
+    assert clerk_client.get("/api/v1/policies/p10/matches/").status_code == 403  # the policy's department only
+    officer = UserFactory(role=Role.DEPT_OFFICER, org_unit=hrss)
+    client.force_login(officer)
+    assert client.get("/api/v1/policies/p10/matches/").json()["count"] == 1
     assert "/api/v1/benefit-applications/" in clerk_client.get("/api/schema/").content.decode()
 
 

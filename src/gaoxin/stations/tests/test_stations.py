@@ -164,3 +164,32 @@ def test_the_figures_count_the_assist_services_for_key_projects(own_enterprise, 
     order.project = projects[3]
     order.save(update_fields=["project"])
     assert "其中重点项目 3 件" in clerk_client.get("/stations/figures/").content.decode()
+
+
+def test_a_stations_ledger_is_read_by_its_station_the_centre_leaders_and_the_department_it_went_to(
+        station, station_officer, hrss, clerk_client, leader_client):
+    """Issue 15 §2: every member of staff read every station's ledger with the names of the people served."""
+    other = OrgUnit.objects.create(code="station-zhongnan", name="中南政务服务驿站", kind=OrgKind.STATION)
+    today = dt.date.today()
+    StationService.objects.create(station=station, person="李秀英", category="consult", outcome="on_the_spot",
+                                  description="社保咨询", provided_on=today, provided_by=station_officer)
+    StationService.objects.create(station=station, person="赵建国", category="hiring", outcome="escalated",
+                                  escalated_to=hrss, description="招工对接", provided_on=today,
+                                  provided_by=station_officer)
+    page, api = f"/stations/{station.code}/", "/api/v1/station-logs/"
+
+    def seen(client):
+        html = client.get(page).content.decode()
+        names = {n for n in ("李秀英", "赵建国") if n in html}
+        assert names == {r["person"] for r in client.get(api).json()["results"]} - {""}
+        return names
+
+    assert seen(login(station_officer)) == seen(clerk_client) == seen(leader_client) == {"李秀英", "赵建国"}
+    other_officer = login(UserFactory(role=Role.STATION_OFFICER, org_unit=other))
+    assert seen(other_officer) == set()
+    assert "仅本驿站、政务服务中心和领导可查看" in other_officer.get(page).content.decode()
+    assert seen(login(UserFactory(role=Role.DEPT_OFFICER, org_unit=hrss))) == {"赵建国"}  # handed to it
+    assert seen(login(UserFactory(role=Role.DEPT_OFFICER, org_unit=department("tax", "税务局")))) == set()
+    guide = UserFactory(role=Role.DEPT_OFFICER, org_unit=department("market", "市场监督管理局"))
+    OrgAssignment.objects.create(org_unit=station, user=guide, position=Position.MOBILE_GUIDE, since=today)
+    assert seen(login(guide)) == {"李秀英", "赵建国"}  # a member of the station's 1+1+X team
