@@ -168,6 +168,11 @@ class BenefitApplication(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "政策兑现申请"
         ordering = ["-created_at", "-id"]
+        # One live application per firm and policy (a withdrawn, not accepted or refused one may be followed by a
+        # new one): the database holds the rule even when fifty requests arrive at once.
+        constraints = [models.UniqueConstraint(
+            fields=["enterprise", "policy"], condition=~models.Q(status__in=["withdrawn", "rejected", "refused"]),
+            name="uniq_live_application", violation_error_message="本企业已申请该政策，请勿重复申请")]
 
 
 class ApplicationEvent(models.Model):

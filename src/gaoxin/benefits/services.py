@@ -6,14 +6,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.core.numbering import next_number
 from gaoxin.core.services import audit_record
-from gaoxin.enterprises.models import QualificationKind
+from gaoxin.core.workflow import Conflict
+from gaoxin.enterprises.models import Enterprise, QualificationKind
 
 from . import matching, notifications
 from . import permissions as perms
@@ -268,6 +269,10 @@ def profile_facts_set(*, facts: dict, actor, source: str) -> int:
 
 # --- applications -------------------------------------------------------------------------------
 
+# An application that ended so may be followed by a new one; any other is live (uniq_live_application).
+ENDED_WITHOUT_BENEFIT = (AppStatus.WITHDRAWN, AppStatus.REJECTED, AppStatus.REFUSED)
+DUPLICATE_APPLICATION = "本企业已申请该政策，请勿重复申请"
+
 @transaction.atomic
 def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | None = None, bank_account: str = "",
                        note: str = "") -> BenefitApplication:
@@ -281,9 +286,11 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
         raise ValidationError("政策未发布或已失效")
     if policy.mode == PolicyMode.INFORM:
         raise ValidationError("该政策由企业向税务等部门直接申报享受，本平台提供提醒和测算")
+    # The firm's row is locked first, so two requests for one firm queue here and the second sees the first.
+    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
     if BenefitApplication.objects.filter(policy=policy, enterprise=enterprise).exclude(
-            status__in=[AppStatus.WITHDRAWN, AppStatus.REJECTED, AppStatus.REFUSED]).exists():
-        raise ValidationError("本企业已申请该政策")
+            status__in=ENDED_WITHOUT_BENEFIT).exists():
+        raise Conflict(DUPLICATE_APPLICATION)
     match = MatchResult.objects.filter(policy=policy, enterprise=enterprise).first()
     if policy.mode == PolicyMode.AUTO and (match is None or match.verdict != "eligible"):
         raise ValidationError("免申即享政策需经数据比对符合条件后确认")
@@ -295,11 +302,15 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
                 for f in enterprise.facts.all()}
     requested = amount if amount is not None else (match.estimate if match else None)
     status = AppStatus.CONFIRMED if policy.mode == PolicyMode.AUTO else AppStatus.SUBMITTED
-    app = BenefitApplication.objects.create(
-        number=next_number("HQ"), enterprise=enterprise, policy=policy, policy_version=policy.version, status=status,
-        amount_requested=requested, bank_account=bank_account.strip(), note=note, profile_snapshot=snapshot,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            app = BenefitApplication.objects.create(
+                number=next_number("HQ"), enterprise=enterprise, policy=policy, policy_version=policy.version,
+                status=status, amount_requested=requested, bank_account=bank_account.strip(), note=note,
+                profile_snapshot=snapshot, created_by=actor,
+            )
+    except IntegrityError:  # uniq_live_application: another request won the race
+        raise Conflict(DUPLICATE_APPLICATION) from None
     ApplicationEvent.objects.create(application=app, transition="CONFIRM" if status == AppStatus.CONFIRMED else "SUBMIT",
                                     to_status=status, actor_repr=actor.get_full_name())
     audit_record(event_type="benefits.application_created", actor=actor, subject=app,

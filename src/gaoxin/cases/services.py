@@ -413,7 +413,8 @@ def package_accept(*, package: Case, actor) -> Case:
     """One acceptance at the 综窗 accepts every child of a 一件事."""
     if package.kind != Kind.PACKAGE:
         raise ValidationError("不是一件事主件")
-    for child in package.children.filter(status=Status.RECEIVED):
+    package = Case.objects.select_for_update().get(pk=package.pk)  # the package first, then its parts by id
+    for child in package.children.filter(status=Status.RECEIVED).order_by("id"):
         case_transition(case=child, name="ACCEPT", actor=actor)
     package.refresh_from_db()
     return package

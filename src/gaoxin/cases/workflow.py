@@ -381,6 +381,12 @@ CHILD_ENDED = {S.DELIVERED} | DECIDED | {S.WITHDRAWN, S.CANCELLED, S.TERMINATED,
 CHILD_STARTED = {S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED} | DECIDED
 
 
+def lock_package_first(case: Case) -> None:
+    """Locks are taken package first, then parts by id, on every path (a part's step updates its package)."""
+    if case.parent_id:
+        Case.objects.select_for_update().filter(pk=case.parent_id).first()
+
+
 def update_package(package_id: int, actor, on: dt.date) -> None:
     """A package is accepted when a child is, and completes when every child has ended (统一出件); when every
     child was withdrawn before acceptance, the package is withdrawn too."""
@@ -432,6 +438,7 @@ def case_step(name: str, label: str, sources, target, roles, **options):
 WORKFLOW = Workflow(
     name="case", noun="办件", model=Case, roles=case_roles, record=_record, notify=_notify, after=_after,
     lock_queryset=lambda: Case.objects.select_related("version", "enterprise", "item"),
+    lock_first=lambda case: lock_package_first(case),
     transitions=[
         case_step("ACCEPT", "受理", [S.RECEIVED], S.ACCEPTED, CLERKS, effect=_accept),
         case_step("ACCEPT_TOLERANCE", "容缺受理", [S.RECEIVED, S.CORRECTION], S.ACCEPTED, CLERKS,

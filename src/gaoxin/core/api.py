@@ -5,18 +5,30 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from . import permissions as perms
 from .selectors import work_calendar
 from .workdays import CalendarRangeError
+from .workflow import Conflict
+
+
+class ConflictError(APIException):
+    """409: someone else changed or created the thing first (core.workflow.Conflict)."""
+
+    status_code = 409
+    default_detail = "数据已被他人修改，请刷新后再操作"
+    default_code = "conflict"
 
 
 def raise_api_error(exc: DjangoValidationError | DjangoPermissionDenied):
-    """Re-raise a service's error as the API's: 403 with the reason, or 400 naming the fields."""
+    """Re-raise a service's error as the API's: 403 with the reason, 409 for a conflict with someone else's
+    change, or 400 naming the fields."""
     if isinstance(exc, DjangoPermissionDenied):
         raise PermissionDenied(str(exc)) from exc
+    if isinstance(exc, Conflict):
+        raise ConflictError({"detail": exc.messages}) from exc
     raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
 
 

@@ -98,6 +98,9 @@ class Workflow:
       `transaction.on_commit` (core.notify does).
     - `after(obj, step)`: follow-up inside the transaction (e.g. a parent's aggregate state).
     - `lock_queryset`: the queryset the row is locked from (select_related for guards and effects).
+    - `lock_first(obj)`: locks the rows that must be locked before this one, so every path takes locks in one
+      order (a 一件事's package before its parts: accepting a package while a clerk accepts one of its parts
+      deadlocked PostgreSQL).
     """
 
     name: str
@@ -110,6 +113,7 @@ class Workflow:
     after: Callable[[Model, Step], None] | None = None
     state_field: str = "status"
     lock_queryset: Callable[[], QuerySet] | None = None
+    lock_first: Callable[[Model], None] | None = None
     audit_state_key: str = "status"
 
     def __post_init__(self):
@@ -155,6 +159,8 @@ class Workflow:
             raise ValidationError("未知操作")
         with transaction.atomic():
             expected = self.state_of(obj)
+            if self.lock_first is not None:
+                self.lock_first(obj)
             queryset = self.lock_queryset() if self.lock_queryset else self.model.objects.all()
             locked = queryset.select_for_update(of=("self",)).get(pk=obj.pk)
             if self.state_of(locked) != expected:

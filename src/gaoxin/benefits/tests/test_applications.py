@@ -253,7 +253,11 @@ def test_a_second_application_is_refused_above_the_form(application, apply_polic
                                                         enterprise_client):
     response = enterprise_client.post(f"/policies/{apply_policy.code}/apply/",
                                       {"enterprise_uscc": own_enterprise.uscc, "bank_account": "6222"})
-    assert response.status_code == 400 and "本企业已申请该政策" in response.content.decode()
+    assert response.status_code == 400 and "本企业已申请该政策，请勿重复申请" in response.content.decode()
+    api = enterprise_client.post("/api/v1/benefit-applications/", {
+        "policy": apply_policy.code, "enterprise_uscc": own_enterprise.uscc, "bank_account": "6222"},
+        content_type="application/json")
+    assert api.status_code == 409 and api.json() == {"detail": ["本企业已申请该政策，请勿重复申请"]}
     assert BenefitApplication.objects.count() == 1
 
 
