@@ -75,8 +75,9 @@ def test_penalty_regrade_summary_policies_and_history(live_server, browser, tmp_
     leader.goto(f"{base}/results/")
     leader.get_by_label("审批意见").fill("同意")
     leader.get_by_role("button", name="批准", exact=True).click()
-    leader.get_by_text("已批准调档").wait_for()
-    assert leader.get_by_test_id(f"tier-{firms[9].uscc}").inner_text() == "C"
+    leader.get_by_text("已批准调档").wait_for()  # back on the cycle: before notice the run is the bureau's
+    bureau.goto(f"{base}/results/")
+    assert bureau.get_by_test_id(f"tier-{firms[9].uscc}").inner_text() == "C"
     assert Regrade.objects.get().approver.username == "leader"
 
     walk(Cycle.objects.get(pk=cycle.pk), admin, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION,

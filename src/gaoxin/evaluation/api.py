@@ -186,6 +186,8 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         cycle = self.get_object()
+        if not perms.can_view_results(request.user, cycle):
+            raise ApiPermissionDenied("评价结果公示前仅经发局可查看；公示后请查看结果公示")
         rows = (ScoreResult.objects.filter(run_id=cycle.current_run_id).select_related("participant__enterprise", "run")
                 .order_by("group", "rank", "pk"))
         for key, column in (("tier", "final_tier"), ("group", "group")):

@@ -130,6 +130,21 @@ def can_import_tier_history(user) -> bool:
     return can_run_evaluation(user)
 
 
+def can_view_results(user, cycle) -> bool:
+    """The scored list (totals, ranks, tiers and every indicator, i.e. each firm's figures at one remove): the
+    bureau at every stage and run; leaders once the result is on notice, or while a 调档 awaits their decision;
+    data departments never here (they read the figures they supply on the collection page, the result on the
+    public notice) — issue 15 §2: every department and the leader read every firm's working runs."""
+    from .models import RegradeStatus
+    from .selectors import NOTICE_STATES
+
+    if can_run_evaluation(user):
+        return True
+    if not has_role(user, Role.LEADER):
+        return False
+    return cycle.status in NOTICE_STATES or cycle.regrades.filter(status=RegradeStatus.PENDING).exists()
+
+
 def can_view_report_card(user, cycle, participant) -> bool:
     """A card holds all of a firm's figures (tax, sales, R&D…): the bureau reads every card at every stage,
     leaders once the result is on notice, a firm its own once the result is on notice. A data department

@@ -135,6 +135,7 @@ def _detail(request, cycle: Cycle, *, failed: dict | None = None, status: int = 
     passed = set(STEPS[:STEPS.index(cycle.status)])
     return render(request, "evaluation/cycle_detail.html", {
         "cycle": cycle, "page": page, "query": query, "counts": counts, "can_run": can_run,
+        "can_view_results": perms.can_view_results(request.user, cycle),
         "method_title": method_title(cycle.method_name),
         "actions": _actions(request, cycle, scorable, failed.get("transition")),
         "draft": cycle.status == CycleStatus.DRAFT, "scorable": scorable,

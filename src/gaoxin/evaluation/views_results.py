@@ -50,8 +50,9 @@ S = CycleStatus
 
 
 def _run(cycle: Cycle, request) -> ScoreRun | None:
+    """The run asked for (the bureau reads every run), else the cycle's current one."""
     number = request.GET.get("run", "")
-    if number.isdigit():
+    if number.isdigit() and perms.can_run_evaluation(request.user):
         return get_object_or_404(ScoreRun, cycle=cycle, number=int(number), status=RunStatus.DONE)
     return cycle.current_run
 
@@ -95,7 +96,10 @@ def score(request, pk: int):
 
 @require(perms.can_view_evaluation)
 def results(request, pk: int):
-    return _results(request, get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk))
+    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    if not perms.can_view_results(request.user, cycle):
+        raise PermissionDenied("评价结果公示前仅经发局可查看；公示后请查看结果公示")
+    return _results(request, cycle)
 
 
 def _results(request, cycle: Cycle, failed: dict | None = None, status: int = 200):
@@ -141,6 +145,10 @@ def _results(request, cycle: Cycle, failed: dict | None = None, status: int = 20
 
 
 def _back_to_results(request, pk: int):
+    """Back to the results; a leader who has decided the last 调档 before notice goes to the cycle instead
+    (the working run is the bureau's again)."""
+    if not perms.can_view_results(request.user, Cycle.objects.get(pk=pk)):
+        return redirect("evaluation_cycle", pk=pk)
     return redirect(f"{reverse('evaluation_results', args=[pk])}?{request.GET.urlencode()}")
 
 

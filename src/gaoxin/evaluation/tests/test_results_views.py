@@ -76,11 +76,32 @@ def test_results_page_queries_do_not_grow_with_firms(client, admin_user, confirm
     assert _queries(client, url) == small
 
 
-@pytest.mark.parametrize("who, status", [("leader_user", 200), ("tax_officer", 200), ("enterprise_user", 403),
-                                         ("clerk_user", 403)])
-def test_who_reads_results(client, scored, who, status, request):
+@pytest.mark.parametrize("who, status", [("admin_user", 200), ("leader_user", 403), ("tax_officer", 403),
+                                         ("enterprise_user", 403), ("clerk_user", 403)])
+def test_who_reads_a_working_run(client, scored, who, status, request):
+    """Issue 15 §2: before notice the scored list (each firm's figures at one remove) is the bureau's alone."""
     login(client, request.getfixturevalue(who))
     assert client.get(reverse("evaluation_results", args=[scored.pk])).status_code == status
+    assert client.get(f"/api/v1/evaluation-cycles/{scored.pk}/results/").status_code == status
+    cycle_page = client.get(reverse("evaluation_cycle", args=[scored.pk])).content.decode()
+    assert (reverse("evaluation_results", args=[scored.pk]) in cycle_page) is (status == 200)
+
+
+def test_leaders_read_results_on_notice_and_while_a_regrade_awaits_them(client, admin_user, leader_user,
+                                                                        tax_officer, scored, firms):
+    from gaoxin.evaluation import scoring
+
+    url = reverse("evaluation_results", args=[scored.pk])
+    regrade = scoring.regrade_request(actor=admin_user, participant=scored.participants.get(enterprise=firms[9]),
+                                      to_tier="C", reason="停产三个月")
+    login(client, leader_user)
+    assert client.get(url).status_code == 200  # the 调档 awaiting the leader's decision
+    scoring.regrade_decide(actor=leader_user, regrade=regrade, approve=True, note="同意")
+    assert client.get(url).status_code == 403  # decided: the working run is the bureau's again
+    walk(Cycle.objects.get(pk=scored.pk), admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
+    assert client.get(url).status_code == 200  # on notice
+    login(client, tax_officer)
+    assert client.get(url).status_code == 403  # a data department: its fields on the collection page only
 
 
 def test_scoring_from_the_page_runs_a_job(client, admin_user, confirming, django_capture_on_commit_callbacks):
@@ -485,6 +506,7 @@ def test_regrade_through_the_pages(client, admin_user, leader_user, scored, firm
     login(client, leader_user)
     assert "待审批" in client.get(reverse("evaluation_results", args=[scored.pk])).content.decode()
     client.post(reverse("evaluation_regrade_decide", args=[scored.pk, regrade.pk]), {"approve": "1", "note": "同意"})
+    login(client, admin_user)
     text = client.get(reverse("evaluation_results", args=[scored.pk]), {"regraded": "1"}).content.decode()
     assert firms[9].name in text and firms[0].name not in text
     assert ScoreResult.objects.get(run=scored.current_run, participant=p).final_tier == "C"
