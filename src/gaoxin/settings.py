@@ -298,6 +298,14 @@ GAOXIN_TRACK_WINDOW_MINUTES = env.int("GAOXIN_TRACK_WINDOW_MINUTES", default=10)
 GAOXIN_FINANCE_DEPARTMENT_CODE = env("GAOXIN_FINANCE_DEPARTMENT_CODE", default="finance")
 GAOXIN_FAST_PAYMENT_WORKDAYS = env.int("GAOXIN_FAST_PAYMENT_WORKDAYS", default=60)
 GAOXIN_BENEFIT_NOTICE_WORKDAYS = env.int("GAOXIN_BENEFIT_NOTICE_WORKDAYS", default=5)
+# The rule language's bounds (benefits/rules.py Limits), checked before a rule is compiled: characters, syntax-tree
+# nodes and depth (at most 100), comparisons, arithmetic terms, nodes of the compiled Polars expression.
+GAOXIN_RULE_MAX_LENGTH = env.int("GAOXIN_RULE_MAX_LENGTH", default=2000)
+GAOXIN_RULE_MAX_NODES = env.int("GAOXIN_RULE_MAX_NODES", default=600)
+GAOXIN_RULE_MAX_DEPTH = env.int("GAOXIN_RULE_MAX_DEPTH", default=30)
+GAOXIN_RULE_MAX_CONDITIONS = env.int("GAOXIN_RULE_MAX_CONDITIONS", default=64)
+GAOXIN_RULE_MAX_TERMS = env.int("GAOXIN_RULE_MAX_TERMS", default=64)
+GAOXIN_RULE_MAX_COST = env.int("GAOXIN_RULE_MAX_COST", default=5000)
 # A PARTIAL match is pushed when at least this share of its conditions is already met (自测通过率 band "中").
 GAOXIN_PARTIAL_PUSH_MIN_RATIO = env.float("GAOXIN_PARTIAL_PUSH_MIN_RATIO", default=0.4)
 # Enterprise appeals (benefits.md §5.4): (respond, resolve) in working days after dispatch, by

@@ -30,6 +30,28 @@ class BenefitsConfig(AppConfig):
 
         hooks.provide("enterprises.detail", _firm_page_flags)
 
+        from django.test.signals import setting_changed
+
+        _configure_rules()
+        setting_changed.connect(_rule_setting_changed, dispatch_uid="gaoxin.benefits.rule_limits")
+
+
+def _configure_rules() -> None:
+    """The rule language's bounds from settings (GAOXIN_RULE_MAX_*); rules.py itself imports no Django."""
+    import dataclasses
+
+    from django.conf import settings
+
+    from .rules import Limits, configure
+
+    configure(Limits(**{f.name: int(getattr(settings, f"GAOXIN_RULE_MAX_{f.name.upper()}", f.default))
+                        for f in dataclasses.fields(Limits)}))
+
+
+def _rule_setting_changed(setting: str, **kwargs) -> None:
+    if setting.startswith("GAOXIN_RULE_MAX_"):
+        _configure_rules()
+
 
 def _firm_page_flags(user, *, enterprise, **context) -> dict:
     """The firm page's link to its 企业画像 (the facts policies are matched on)."""

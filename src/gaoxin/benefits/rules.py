@@ -9,6 +9,11 @@ Syntax is a safe subset of Python expressions, parsed with `ast` and never execu
 `or`, `not`, comparisons (== != < <= > >= in, chained), numbers, '文本', True/False, lists,
 + - * /, `a if cond else b`, has('资质'), min(), max(). Numbers are exact decimals.
 
+A rule is bounded before it is compiled (`Limits`, settings GAOXIN_RULE_MAX_*): its length, the
+size and depth of its syntax tree, its conditions and arithmetic terms, and the size of the Polars
+expression it compiles to (a value used twice, as `min`, `/` and `if … else` do, counts twice). A rule
+past a bound is refused with a Chinese RuleError: never a RecursionError, never minutes of CPU.
+
 Evaluation is three-valued (benefits.md §2.3): a missing field makes its comparison UNKNOWN
 (null), and `and` / `or` / `not` follow Kleene logic — exactly Polars' null semantics, so a
 whole rule is one vectorised expression over all enterprises. `evaluate_row` is the same
@@ -38,6 +43,35 @@ class RuleError(ValueError):
         self.column = column
         where = f"第{column + 1}个字符处：" if column is not None else ""
         super().__init__(where + message)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a rule may be; each bound is checked before anything is compiled."""
+
+    length: int = 2000  # characters
+    nodes: int = 600  # nodes of the syntax tree (names, numbers, operators, ...)
+    depth: int = 30  # nesting of the syntax tree: brackets, not, if … else, min/max inside each other (at most 100)
+    conditions: int = 64  # comparisons and has(...) (the reasons a firm is shown)
+    terms: int = 64  # arithmetic operations + - * / (at most 100)
+    cost: int = 5000  # nodes of the compiled Polars expression, a part used twice counted twice
+
+    # The compiler recurses along the tree (nesting plus chained terms): whatever is configured, a tree
+    # stays far from Python's recursion limit.
+    CEILING = 100
+
+    def __post_init__(self):
+        object.__setattr__(self, "depth", min(self.depth, self.CEILING))
+        object.__setattr__(self, "terms", min(self.terms, self.CEILING))
+
+
+# The limits compile_rule uses when given none; the benefits app sets them from settings (GAOXIN_RULE_MAX_*).
+_limits = Limits()
+
+
+def configure(limits: Limits) -> None:
+    global _limits
+    _limits = limits
 
 
 @dataclass
@@ -251,19 +285,96 @@ class _Compiler:
         self.fail(node, f"未知函数“{name}”（可用：has、min、max）")
 
 
-def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: str = "rule") -> Compiled:
-    """Parse and check a rule (kind "rule", boolean) or a benefit formula (kind "formula", number)."""
+def _is_condition(node) -> bool:
+    return isinstance(node, ast.Compare) or (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "has")
+
+
+def _cost(node, memo: dict[int, int]) -> int:
+    """The size of the Polars expression `_Compiler` builds for `node`: a part the compiler uses twice (the
+    left side of `in`, the divisor, the condition of `if … else`, the arguments of min/max, the middle of a
+    chained comparison) counts twice, so nesting them cannot hide an expression of exponential size."""
+    if id(node) in memo:
+        return memo[id(node)]
+    kids = {id(k): _cost(k, memo) for k in ast.iter_child_nodes(node) if not isinstance(k, ast.expr_context)}
+
+    def c(k) -> int:
+        return kids.get(id(k), 1)
+
+    if isinstance(node, ast.Compare):
+        operands = [node.left, *node.comparators]
+        total = sum(c(left) * (2 if isinstance(op, ast.In | ast.NotIn) else 1) + c(right) + 3
+                    for left, op, right in zip(operands[:-1], node.ops, operands[1:], strict=True))
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        total = c(node.left) + 2 * c(node.right) + 3
+    elif isinstance(node, ast.IfExp):
+        total = 2 * c(node.test) + c(node.body) + c(node.orelse) + 3
+    elif isinstance(node, ast.Call):
+        total = 2 * sum(c(a) for a in node.args) + 3
+    elif isinstance(node, ast.List | ast.Tuple):
+        total = max(len(node.elts), 1)
+    else:
+        total = sum(kids.values()) + 1
+    memo[id(node)] = total
+    return total
+
+
+def _check_size(tree: ast.Expression, limits: Limits, noun: str) -> None:
+    """Refuse a tree past one of the limits, before anything recurses over it (the walk is iterative)."""
+    nodes = depth = conditions = terms = 0
+    stack = [(tree.body, 1, False)]
+    while stack:
+        node, level, in_value = stack.pop()
+        nodes += 1
+        depth = max(depth, level)
+        if nodes > limits.nodes:
+            raise RuleError(f"{noun}过于复杂（超过{limits.nodes}个字段、数字和运算符），请精简或拆分为多条政策")
+        if depth > limits.depth:
+            raise RuleError(f"{noun}嵌套过深（超过{limits.depth}层括号、not、if … else 或 min/max 的层层套用）")
+        if _is_condition(node) and not in_value:
+            conditions += 1
+        terms += isinstance(node, ast.BinOp)
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, ast.expr_context):
+                # Conditions inside a value ("0.05 if revenue <= 5000 else …") are not conditions of the rule.
+                inside = in_value or (isinstance(node, ast.IfExp) and child is node.test)
+                # a + b + c is a chain as written, not a nesting (the terms bound its length).
+                chained = isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp)
+                stack.append((child, level if chained else level + 1, inside))
+    if conditions > limits.conditions:
+        raise RuleError(f"条件过多（{conditions}个比较，最多{limits.conditions}个），请拆分为多条政策")
+    if terms > limits.terms:
+        raise RuleError(f"算式过长（{terms}个加减乘除，最多{limits.terms}个），请精简")
+    memo: dict[int, int] = {}
+    cost = _cost(tree.body, memo)
+    cost += sum(memo[id(n)] for n in ast.walk(tree.body) if _is_condition(n))  # each condition is also kept alone
+    if cost > limits.cost:
+        raise RuleError(f"{noun}的计算量过大（约{cost}步，最多{limits.cost}步），"
+                        "请减少层层套用的 min/max、除法和 if … else")
+
+
+def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: str = "rule",
+                 limits: Limits | None = None) -> Compiled:
+    """Parse and check a rule (kind "rule", boolean) or a benefit formula (kind "formula", number).
+    `limits`: its bounds (default: those `configure` set, i.e. the settings)."""
+    limits = limits or _limits
+    noun = "条件" if kind == "rule" else "公式"
     source = (source or "").strip()
     if not source:
         raise RuleError("条件不能为空")
+    if len(source) > limits.length:
+        raise RuleError(f"{noun}过长（{len(source)}个字符，最多{limits.length}个），请精简或拆分为多条政策")
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
+        if "too many nested" in (exc.msg or ""):
+            raise RuleError(f"{noun}嵌套过深（超过{limits.depth}层括号）") from None
         raise RuleError(f"语法错误：{exc.msg}", (exc.offset or 1) - 1) from None
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on very deep nesting (5,000 added terms) with one of these.
+        raise RuleError(f"{noun}嵌套过深（超过{limits.depth}层括号、运算或 not 的层层套用）") from None
+    _check_size(tree, limits, noun)
     compiler = _Compiler(source, qualifications or set(), kind)
     expr, result_kind = compiler.compile(tree.body)
-    if len(compiler.leaves) > 64:
-        raise RuleError("条件过多（最多64个比较），请拆分为多条政策")
     wanted = "bool" if kind == "rule" else "number"
     if result_kind != wanted:
         raise RuleError("条件的结果应为“是/否”" if kind == "rule" else "测算公式的结果应为数字")

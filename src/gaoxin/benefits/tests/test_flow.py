@@ -85,6 +85,22 @@ def test_bad_rule_is_refused_when_saved(hrss, admin_client):
     assert not Policy.objects.filter(code="x1").exists()
 
 
+@pytest.mark.parametrize("rule", [" + ".join(["revenue"] * 5000) + " > 1", " and ".join(["revenue > 1"] * 20000)],
+                         ids=["5000 added terms", "20000 anded conditions"])
+def test_a_rule_past_the_bounds_is_refused_beside_the_field_at_once(hrss, admin_client, rule):
+    import time
+
+    started = time.perf_counter()
+    response = admin_client.post("/policies/new/", {
+        "code": "x2", "title": "测试", "issuer": hrss.pk, "level": "zone", "kind": "subsidy", "mode": "apply",
+        "rule": rule, "effective_from": "2026-01-01"})
+    assert time.perf_counter() - started < 10
+    assert response.status_code == 200
+    assert response.context["form"].errors["rule"] == [
+        f"适用条件有误：条件过长（{len(rule)}个字符，最多2000个），请精简或拆分为多条政策"]
+    assert not Policy.objects.filter(code="x2").exists()
+
+
 def test_auto_policy_confirm_verify_pay(own_enterprise, enterprise_user, hrss, hrss_officer, finance_officer,
                                         admin_user, django_capture_on_commit_callbacks):
     facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaoxin.benefits.matching import add_derived
-from gaoxin.benefits.rules import RuleError, compile_rule, evaluate_row
+from gaoxin.benefits.rules import Limits, RuleError, compile_rule, evaluate_row
 
 
 @pytest.mark.parametrize("rule,message", [
@@ -91,3 +91,76 @@ def test_conditions_read_in_chinese():
     from gaoxin.benefits.rules import humanize
 
     assert humanize("rd_ratio >= 0.03 and has('高新技术企业')") == "研发费用占营业收入比例 ≥ 0.03 且 具有“高新技术企业”"
+
+
+# --- bounds (issue 15 §3): a rule past a limit is refused at once with a Chinese reason --------------------
+
+ADDED_5000 = " + ".join(["revenue"] * 5000) + " > 1"
+ANDED_20000 = " and ".join(["revenue > 1"] * 20000)
+UNBOUNDED_LENGTH = Limits(length=10**6)
+
+
+def refused_fast(text: str, message: str, **kwargs) -> None:
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(RuleError, match=message):
+        compile_rule(text, **kwargs)
+    assert time.perf_counter() - started < 5
+
+
+def test_five_thousand_added_terms_are_refused_not_a_recursion_error():
+    refused_fast(ADDED_5000, r"条件过长（\d+个字符，最多2000个）")
+    # Past the length bound the parser's own depth is reached: still a RuleError, never a RecursionError.
+    refused_fast(ADDED_5000, "嵌套过深", limits=UNBOUNDED_LENGTH)
+
+
+def test_twenty_thousand_anded_conditions_are_refused_at_once():
+    refused_fast(ANDED_20000, "条件过长")
+    refused_fast(ANDED_20000, "过于复杂", limits=UNBOUNDED_LENGTH)
+    refused_fast(ANDED_20000, r"条件过多（20000个比较，最多64个）",
+                 limits=Limits(length=10**6, nodes=10**6))
+
+
+@pytest.mark.parametrize("text,message", [
+    ("not " * 40 + "has('高新技术企业')", "嵌套过深（超过30层"),
+    ("(" * 35 + "revenue" + ")" * 35 + " > 1", None),  # brackets alone add no depth to the tree
+    (" + ".join(["revenue"] * 70) + " > 1", r"算式过长（69个加减乘除，最多64个）"),
+    (" or ".join(["revenue > 1"] * 65), r"条件过多（65个比较，最多64个）"),
+    # Each min() uses its arguments twice (the UNKNOWN test and the value): 22 of them inside each other
+    # compile to an expression of millions of nodes.
+    ("min(" * 22 + "revenue" + ", 1)" * 22 + " > 0", "计算量过大"),
+    ("rd_ratio_3y >= " + "(0.05 if " * 12 + "revenue > 1" + " else 0.04)" * 12, "计算量过大"),
+    ("revenue / (" * 20 + "employees" + ")" * 20 + " > 1", "计算量过大"),
+])
+def test_depth_terms_conditions_and_cost_are_bounded(text, message):
+    if message is None:
+        compile_rule(text)
+    else:
+        refused_fast(text, message)
+
+
+def test_formula_bounds_name_the_formula():
+    refused_fast("min(" * 22 + "revenue" + ", 1)" * 22, "公式的计算量过大", kind="formula")
+
+
+def test_every_policy_of_the_catalogue_is_well_within_the_bounds():
+    from gaoxin.benefits.policy_data import POLICIES
+
+    tight = Limits(length=400, nodes=120, depth=10, conditions=16, terms=8, cost=400)
+    for policy in POLICIES:
+        compile_rule(policy[7], limits=tight)
+        if policy[8].strip():
+            compile_rule(policy[8], kind="formula", limits=tight)
+
+
+def test_bounds_come_from_settings(settings):
+    settings.GAOXIN_RULE_MAX_CONDITIONS = 2
+    with pytest.raises(RuleError, match=r"条件过多（3个比较，最多2个）"):
+        compile_rule("revenue > 1 and employees > 1 and rd_expense > 1")
+    # The compiler's recursion stays bounded whatever is configured.
+    settings.GAOXIN_RULE_MAX_DEPTH = settings.GAOXIN_RULE_MAX_TERMS = 10**6
+    with pytest.raises(RuleError, match="超过100层"):
+        compile_rule("not " * 150 + "has('高新技术企业')")
+    with pytest.raises(RuleError, match=r"算式过长（149个加减乘除，最多100个）"):
+        compile_rule(" + ".join(["revenue"] * 150) + " > 1")
