@@ -65,5 +65,22 @@ def can_see_contact(user, appeal: Appeal) -> bool:
     return not appeal.confidential or has_role(user, *CENTRE_ROLES)
 
 
+def can_call_contact(user, appeal: Appeal) -> bool:
+    """The contact's full phone number is for who calls back: the centre, the lead department's officers, the
+    station that took the appeal in and the firm itself; cooperating departments, other stations and leaders
+    see it masked (issue 15 §2)."""
+    if not can_see_contact(user, appeal):
+        return False
+    if has_role(user, *CENTRE_ROLES):
+        return True
+    if has_role(user, Role.DEPT_OFFICER):
+        return bool(user.org_unit_id) and user.org_unit_id == appeal.lead_id
+    if has_role(user, Role.STATION_OFFICER, Role.AGENT):
+        return appeal.received_by_id == user.pk or (bool(user.org_unit_id) and user.org_unit_id == appeal.station_id)
+    if has_role(user, Role.ENTERPRISE):
+        return user.enterprise_memberships.filter(enterprise_id=appeal.enterprise_id).exists()
+    return False
+
+
 def is_station_intake(user) -> bool:
     return has_role(user, Role.STATION_OFFICER)

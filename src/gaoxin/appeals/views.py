@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gaoxin.core.masking import mask_phone
 from gaoxin.core.views_utils import add_service_errors, paginate, render_page, require
 
 from . import permissions as perms
@@ -65,6 +66,8 @@ def _detail(request, appeal, failed: AppealActionForm | None = None, status: int
     return render(request, "appeals/appeal_detail.html", {
         "appeal": appeal, "events": appeal.events.all(), "actions": actions, "cooperating": appeal.cooperating.all(),
         "show_contact": perms.can_see_contact(request.user, appeal),
+        "contact_phone": appeal.contact_phone if perms.can_call_contact(request.user, appeal)
+        else mask_phone(appeal.contact_phone),
     }, status=status)
 
 

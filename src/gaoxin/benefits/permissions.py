@@ -96,6 +96,15 @@ def profile_source(user) -> str:
 
 # --- applications ------------------------------------------------------------------------------
 
+def can_read_bank_account(user, application) -> bool:
+    """The whole account number: the firm itself, finance (who pays) and the administrator; the policy's
+    department and leaders see it masked (issue 15 §2)."""
+    if has_role(user, Role.ZONE_ADMIN) or _finance_officer(user):
+        return True
+    return has_role(user, Role.ENTERPRISE) and \
+        user.enterprise_memberships.filter(enterprise_id=application.enterprise_id).exists()
+
+
 def _finance_officer(user) -> bool:
     return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and \
         user.org_unit.code == settings.GAOXIN_FINANCE_DEPARTMENT_CODE

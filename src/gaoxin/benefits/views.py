@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gaoxin.core.masking import mask_bank_account
 from gaoxin.core.validators import normalize_code
 from gaoxin.core.views_utils import add_service_errors, paginate, render_page, require
 from gaoxin.enterprises.permissions import enterprises_visible_to
@@ -218,6 +219,8 @@ def _detail(request, app: BenefitApplication, failed: ApplicationActionForm | No
         actions.append({"transition": t, "form": form, "fields": fields})
     return render(request, "benefits/application_detail.html", {
         "app": app, "events": app.events.all(), "actions": actions,
+        "bank_account": app.bank_account if perms.can_read_bank_account(request.user, app)
+        else mask_bank_account(app.bank_account),
         "snapshot": [(FIELDS[k].label, {"True": "是", "False": "否"}.get(v, v))
                      for k, v in app.profile_snapshot.items() if k in FIELDS],
     }, status=status)

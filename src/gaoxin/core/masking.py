@@ -19,3 +19,14 @@ def mask_phone(value: str | None) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_bank_account(value: str | None) -> str:
+    """湘潭银行 6222 0012 3456 7890 -> 湘潭银行 **** **** **** 7890: the bank's name and the last four digits kept,
+    every other digit hidden."""
+    if not value:
+        return ""
+    value = str(value)
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    hidden = set(digits[:-4]) if len(digits) > 4 else set(digits)
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(value))

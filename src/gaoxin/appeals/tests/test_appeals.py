@@ -228,3 +228,26 @@ def test_the_raise_form_keeps_what_was_typed(clerk_client):
     assert response.status_code == 200 and not Appeal.objects.exists()
     assert "企业档案中没有该统一社会信用代码" in html and "请填写正确的手机号或座机号" in html
     assert 'value="招工难"' in html and "缺技工" in html
+
+
+def test_the_contacts_phone_is_whole_only_for_who_calls_back(appeal, clerk_user, clerk_client, units, officers,
+                                                            enterprise_client,
+                                                            leader_client):
+    """Issue 15 §2: appeal contact phones were shown in full to departments, stations and the leader."""
+    from gaoxin.core.masking import mask_phone
+
+    lead, coop = units
+    services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk_user, lead=lead, cooperating=[coop])
+    url = f"/appeals/{appeal.number}/"
+
+    def phone(client):
+        html = client.get(url).content.decode()
+        return html.split('data-testid="contact-phone">')[1].split("<")[0]
+
+    lead_officer, coop_officer = (Client() for _ in range(2))
+    lead_officer.force_login(officers[0])
+    coop_officer.force_login(officers[1])
+    for client in (clerk_client, lead_officer, enterprise_client):
+        assert phone(client) == "13800000000"
+    for client in (coop_officer, leader_client):
+        assert phone(client) == mask_phone("13800000000") != "13800000000"

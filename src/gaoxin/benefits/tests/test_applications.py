@@ -421,3 +421,27 @@ def test_the_upgrade_starts_todays_counter_after_the_applications_already_number
     again = services.application_create(policy=apply_policy, enterprise=other_enterprise, actor=user,
                                         bank_account="6222", amount=D("0.15"))
     assert again.number == f"HQ{day:%Y%m%d}00013"
+
+
+def test_the_bank_account_is_whole_for_the_firm_finance_and_the_administrator(
+        apply_policy, own_enterprise, enterprise_user, enterprise_client, hrss_officer, finance_officer, admin_client,
+        leader_client):
+    """Issue 15 §2: bank accounts were shown unmasked to the policy's department and leaders."""
+    from django.test import Client
+
+    from gaoxin.benefits import permissions
+
+    app = services.application_create(policy=apply_policy, enterprise=own_enterprise, actor=enterprise_user,
+                                      bank_account="湘潭银行 6222 0012 3456 7890")
+    url = f"/policies/applications/{app.number}/"
+
+    def account(client):
+        return client.get(url).content.decode().split('data-testid="bank-account">')[1].split("<")[0]
+
+    officer = Client()
+    officer.force_login(hrss_officer)
+    assert permissions.can_read_bank_account(finance_officer, app)  # finance pays (it sees approved ones)
+    for client in (enterprise_client, admin_client):
+        assert account(client) == "湘潭银行 6222 0012 3456 7890"
+    for client in (officer, leader_client):
+        assert account(client) == "湘潭银行 **** **** **** 7890"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from gaoxin.core.masking import mask_id_number, mask_phone
+from gaoxin.core.masking import mask_bank_account, mask_id_number, mask_phone
 from gaoxin.core.validators import (
     USCC_ALPHABET,
     id_check_char,
@@ -101,3 +101,5 @@ def test_masking():
     assert mask_id_number("430302199001011234") == "430302********1234"
     assert mask_phone("13812345678") == "138****5678"
     assert mask_id_number("") == ""
+    assert mask_bank_account("工商银行 6222020012345678") == "工商银行 ************5678"
+    assert mask_bank_account("1234") == "****" and mask_bank_account("") == ""
