@@ -288,6 +288,9 @@ GAOXIN_UPLOAD_MAX_BYTES = env.int("GAOXIN_UPLOAD_MAX_BYTES", default=10 * 1024 *
 # Items (by name) whose decision registers a new firm: entering its USCC binds it to the founder.
 GAOXIN_FIRM_REGISTRATION_ITEMS = env.list("GAOXIN_FIRM_REGISTRATION_ITEMS",
                                           default=["企业设立登记", "个体工商户设立登记"])
+# A registry import's audit event lists each changed firm's fields before and after, for at most this many firms
+# (the rest are counted), so one import of a whole zone stays one readable event.
+GAOXIN_REGISTRY_AUDIT_MAX_FIRMS = env.int("GAOXIN_REGISTRY_AUDIT_MAX_FIRMS", default=1000)
 # Self-registration of natural persons (自然人注册): attempts per client address and hour.
 GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR = env.int("GAOXIN_REGISTRATION_ATTEMPTS_PER_HOUR", default=10)
 # Public case tracking (/track/): look-ups per client address within a window of minutes (guessing pairs of

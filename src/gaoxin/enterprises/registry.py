@@ -7,6 +7,9 @@ Workbook layout (the export writes exactly what the import reads):
   联系人 contacts            — idem
 Validation reads the whole file first; any bad cell fails the whole import and names
 sheet, row and column. Writing happens in one transaction (`services.registry_import`).
+An optional column of 企业 that the workbook does not have leaves that field of the firms on file
+untouched; a column it has is the record: an empty cell clears the field (经营状态 excepted: an empty
+cell keeps the firm's status, a new firm is 存续).
 """
 
 from __future__ import annotations
@@ -85,12 +88,13 @@ ENTERPRISES = Sheet(ENTERPRISE_SHEET, [
     Column("法定代表人", "legal_representative", required=True, max_length=50),
     Column("行业代码", "industry", None, required=True, max_length=10),  # bound to the known divisions
     Column("规模", "size_group", choice(SIZE_CHOICES), required=True),
-    Column("成立日期", "registered_on", date),
-    Column("注册资本（万元）", "registered_capital", decimal(places=2)),
-    Column("注册地址", "address", max_length=200),
-    Column("园区", "park_area_name", max_length=60),
-    Column("经营状态", "status", choice(STATUS_CHOICES), default=EnterpriseStatus.OPERATING),
-    # A workbook without these columns leaves the accounts on file untouched.
+    # Optional columns: a workbook without one leaves that field of the firms on file untouched
+    # (services.registry_import); an empty cell of a column it has clears the field, except 经营状态.
+    Column("成立日期", "registered_on", date, absent=OMIT),
+    Column("注册资本（万元）", "registered_capital", decimal(places=2), absent=OMIT),
+    Column("注册地址", "address", max_length=200, absent=OMIT),
+    Column("园区", "park_area_name", max_length=60, absent=OMIT),
+    Column("经营状态", "status", choice(STATUS_CHOICES), default="", absent=OMIT),
     *(Column(heading, key, max_length=30, absent=OMIT) for key, heading in UTILITY_COLUMNS.items()),
 ], unique=("uscc",), empty="没有企业数据")
 

@@ -6,20 +6,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from gaoxin.core.changes import apply_changes, snapshot
+from gaoxin.core.changes import apply_changes, json_value, snapshot
 from gaoxin.core.services import audit_record
 
-from .models import Contact, Enterprise, LandParcel, ParkArea, Qualification
-from .registry import UTILITY_COLUMNS, ParsedRegistry
+from .models import Contact, Enterprise, EnterpriseStatus, LandParcel, ParkArea, Qualification
+from .registry import ENTERPRISES, UTILITY_COLUMNS, ParsedRegistry
 from .signals import registry_changed
 
 _ENTERPRISE_FIELDS = [
     "name", "legal_representative", "industry_id", "industry_code", "size_group", "registered_on",
     "registered_capital", "address", "park_area_id", "status",
 ]
+# The row key an enterprise field is read from (the park by its name); the others share the field's name.
+_ROW_KEYS = {"park_area_id": "park_area_name"}
+# A new firm's value of a field whose column the workbook does not have (or, for the status, an empty cell).
+_NEW_FIRM_DEFAULTS = {"registered_on": None, "registered_capital": None, "address": "", "park_area_id": None,
+                      "status": EnterpriseStatus.OPERATING, **dict.fromkeys(UTILITY_COLUMNS, "")}
 _BATCH = 2000
 
 
@@ -38,33 +45,48 @@ def _park_area_ids(names: set[str]) -> dict[str, int]:
 @transaction.atomic
 def registry_import(*, parsed: ParsedRegistry, actor, source_name: str = "") -> dict[str, int]:
     """Apply a validated registry workbook (`registry.parse_registry` raises on any bad cell): upsert
-    enterprises by USCC and replace the child rows of every sheet present. All or nothing; one audit event."""
-    parks = _park_area_ids({row["park_area_name"] for row in parsed.enterprises if row["park_area_name"]})
+    enterprises by USCC and replace the child rows of every sheet present. All or nothing; one audit event.
+
+    A column the 企业 sheet does not have leaves that field of a firm on file as it is (a new firm gets it
+    empty, 经营状态 存续); a column it has is the record, so an empty cell clears the field — except 经营状态,
+    which an empty cell leaves as it is (a new firm: 存续). The audit event holds, per firm whose fields changed,
+    the changed fields before and after (the first GAOXIN_REGISTRY_AUDIT_MAX_FIRMS firms; the rest are counted)."""
+    present = set(parsed.enterprises[0]) if parsed.enterprises else set()
+    fields = [f for f in [*_ENTERPRISE_FIELDS, *UTILITY_COLUMNS] if _ROW_KEYS.get(f, f) in present]
+    parks = _park_area_ids({row["park_area_name"] for row in parsed.enterprises if row.get("park_area_name")})
     codes = [row["uscc"] for row in parsed.enterprises]
     existing: dict[str, Enterprise] = {}
     for start in range(0, len(codes), _BATCH):
         for ent in Enterprise.objects.select_for_update().filter(uscc__in=codes[start:start + _BATCH]):
             existing[ent.uscc] = ent
-    to_create, to_update = [], []
-    utility = [k for k in UTILITY_COLUMNS if parsed.enterprises and k in parsed.enterprises[0]]
+    now = timezone.now()
+    to_create, to_update, changes = [], [], []
     for row in parsed.enterprises:
-        values = {k: row[k] for k in _ENTERPRISE_FIELDS + utility if k != "park_area_id"}
-        values["park_area_id"] = parks.get(row["park_area_name"]) if row["park_area_name"] else None
+        values = _row_values(row, fields, parks)
         ent = existing.get(row["uscc"])
         if ent is None:
-            to_create.append(Enterprise(uscc=row["uscc"], **values))
-        else:
-            for k, v in values.items():
-                setattr(ent, k, v)
+            values["status"] = values.get("status") or EnterpriseStatus.OPERATING
+            to_create.append(Enterprise(uscc=row["uscc"], **(_NEW_FIRM_DEFAULTS | values)))
+            continue
+        if not values.get("status", True):
+            del values["status"]  # an empty 经营状态 cell keeps the firm's status
+        before, after = {}, {}
+        for name, value in values.items():
+            if getattr(ent, name) != value:
+                before[name], after[name] = getattr(ent, name), value
+                setattr(ent, name, value)
+        if after:
+            ent.updated_at = now
             to_update.append(ent)
+            changes.append((ent, before, after))
     Enterprise.objects.bulk_create(to_create, batch_size=_BATCH)
-    Enterprise.objects.bulk_update(to_update, _ENTERPRISE_FIELDS + utility, batch_size=_BATCH)
+    Enterprise.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=_BATCH)
     ids: dict[str, int] = {}
     for start in range(0, len(codes), _BATCH):
         ids.update(Enterprise.objects.filter(uscc__in=codes[start:start + _BATCH]).values_list("uscc", "id"))
     id_list = list(ids.values())
 
-    counts = {"created": len(to_create), "updated": len(to_update)}
+    counts = {"created": len(to_create), "updated": len(existing), "changed": len(changes)}
     for key, model, rows in (
         ("parcels", LandParcel, parsed.parcels),
         ("qualifications", Qualification, parsed.qualifications),
@@ -85,9 +107,43 @@ def registry_import(*, parsed: ParsedRegistry, actor, source_name: str = "") -> 
     audit_record(
         event_type="enterprise.registry_imported", actor=actor,
         subject_type="enterprises.enterprise", subject_id="*", subject_repr=f"企业名录导入 {source_name}"[:255],
-        after=counts,
+        after={**counts, "file": source_name, **_audit_changes(changes, to_create, present)},
     )
     return counts
+
+
+def _row_values(row: dict[str, Any], fields: list[str], parks: dict[str, int]) -> dict[str, Any]:
+    """The values a workbook row gives the fields whose columns it has."""
+    values = {}
+    for name in fields:
+        value = row[_ROW_KEYS.get(name, name)]
+        if name == "park_area_id":
+            value = parks[value] if value else None
+        values[name] = value
+    return values
+
+
+def _audit_changes(changes: list, created: list[Enterprise], present: set[str]) -> dict[str, Any]:
+    """The audit event's account of an import: the columns it left alone, each changed firm's fields before and
+    after (the park by name, dates and amounts as text), the new firms' codes; each list bounded, the rest counted."""
+    limit = settings.GAOXIN_REGISTRY_AUDIT_MAX_FIRMS
+    park_ids = {v for _ent, before, after in changes[:limit] for side in (before, after)
+                for k, v in side.items() if k == "park_area_id" and v}
+    park_names = dict(ParkArea.objects.filter(id__in=park_ids).values_list("id", "name"))
+
+    def shown(side: dict[str, Any]) -> dict[str, Any]:
+        return {("park_area" if k == "park_area_id" else k.removesuffix("_id")):
+                (park_names.get(v) if k == "park_area_id" else json_value(v)) for k, v in side.items()}
+
+    untouched = [c.heading for c in ENTERPRISES.columns if not c.required and c.field not in present]
+    return {
+        "columns_absent": untouched,
+        "changes": [{"uscc": ent.uscc, "name": ent.name, "before": shown(before), "after": shown(after)}
+                    for ent, before, after in changes[:limit]],
+        "changes_omitted": max(len(changes) - limit, 0),
+        "created_firms": [ent.uscc for ent in created[:limit]],
+        "created_omitted": max(len(created) - limit, 0),
+    }
 
 
 # --- administration (/django-admin/): one firm's record edited by hand, audited ---------------------

@@ -1,5 +1,6 @@
 """Registry Excel import and export: all-or-nothing with row-level errors."""
 
+import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
@@ -203,3 +204,79 @@ def test_a_formula_like_name_is_exported_as_text_and_imported_back(admin_client,
     assert frame["注册地址"].to_list() == ["+86 芙蓉大道1号"] and frame["法定代表人"].to_list() == ["@张三"]
     firm = parse_registry(content, industry_codes={"38"}).enterprises[0]
     assert (firm["name"], firm["address"], firm["legal_representative"]) == (name, "+86 芙蓉大道1号", "@张三")
+
+
+# --- absent columns and the audit of changes (issue 15 §3) -----------------------------------------------------
+
+REQUIRED_ONLY = ENTERPRISE_COLUMNS[:5]  # 统一社会信用代码, 企业名称, 法定代表人, 行业代码, 规模
+
+
+@pytest.fixture
+def firm_on_file(db):
+    from gaoxin.enterprises.tests.factories import ParkAreaFactory
+
+    return EnterpriseFactory(
+        uscc="91110000600037341L", name="旧名称有限公司", industry_id="38", registered_on=dt.date(2015, 3, 1),
+        registered_capital=Decimal("5000"), address="芙蓉大道1号", park_area=ParkAreaFactory(name="天易园"),
+        status="cancelled", power_account="0732000123")
+
+
+def test_a_workbook_without_optional_columns_leaves_those_fields_on_file(admin_client, upload, firm_on_file):
+    upload(admin_client, workbook([["91110000600037341L", "新名称有限公司", "杨杰", "3985", "规模以上"]],
+                                  columns=REQUIRED_ONLY))
+    assert Job.objects.get().status == "succeeded"
+    e = Enterprise.objects.select_related("park_area").get(pk=firm_on_file.pk)
+    assert e.name == "新名称有限公司" and e.industry_id == "39" and e.industry_code == "3985"
+    assert (e.registered_on, e.registered_capital, e.address, e.park_area.name, e.status, e.power_account) == (
+        dt.date(2015, 3, 1), Decimal("5000.00"), "芙蓉大道1号", "天易园", "cancelled", "0732000123")
+    event = AuditEvent.objects.get(event_type="enterprise.registry_imported")
+    assert event.after["columns_absent"] == ["成立日期", "注册资本（万元）", "注册地址", "园区", "经营状态",
+                                             "电力户号", "用水户号", "用气户号"]
+
+
+def test_a_new_firm_from_such_a_workbook_gets_the_defaults(admin_client, upload):
+    upload(admin_client, workbook([["91430300MA4L000020", "湖南三益智宅家居有限公司", "李明", "21", "规模以下"]],
+                                  columns=REQUIRED_ONLY))
+    e = Enterprise.objects.get(uscc="91430300MA4L000020")
+    assert (e.registered_on, e.registered_capital, e.address, e.park_area, e.status) == (None, None, "", None,
+                                                                                          "operating")
+
+
+def test_an_empty_cell_of_a_present_column_clears_the_field_but_keeps_the_status(firm_on_file, admin_user):
+    from gaoxin.enterprises.services import registry_import
+
+    row = ["91110000600037341L", "旧名称有限公司", "张三", "38", "规模以上", "", "", "", "", "", "", "", ""]
+    registry_import(parsed=parse_registry(workbook([row]), industry_codes={"38"}), actor=admin_user)
+    e = Enterprise.objects.get(pk=firm_on_file.pk)
+    assert (e.registered_on, e.registered_capital, e.address, e.park_area, e.power_account) == (None, None, "", None, "")
+    assert e.status == "cancelled"  # 经营状态 cannot be empty: an empty cell keeps it
+
+
+def test_the_audit_event_holds_each_changed_firm_before_and_after(firm_on_file, admin_user, settings):
+    from gaoxin.enterprises.services import registry_import
+
+    unchanged = EnterpriseFactory(uscc="91430300MA4L000020", name="不变企业", legal_representative="李明",
+                                  industry_id="21", registered_on=None)
+    rows = [["91110000600037341L", "新名称有限公司", "张三", "38", "规模以上", "2015-03-01", "6000", "芙蓉大道1号",
+             "昭山园", "存续"],
+            ["91430300MA4L000020", "不变企业", "李明", "21", "规模以上", "", "", "", "", ""],
+            ["91350100M000100Y43", "新设企业", "王五", "38", "规模以下", "", "", "", "", ""]]
+    counts = registry_import(parsed=parse_registry(workbook(rows, columns=ENTERPRISE_COLUMNS[:10]),
+                                                   industry_codes={"21", "38"}), actor=admin_user, source_name="名录.xlsx")
+    assert counts == {"created": 1, "updated": 2, "changed": 1}
+    event = AuditEvent.objects.get(event_type="enterprise.registry_imported")
+    assert event.after["changes"] == [{
+        "uscc": "91110000600037341L", "name": "新名称有限公司",
+        "before": {"name": "旧名称有限公司", "registered_capital": "5000.00", "park_area": "天易园", "status": "cancelled"},
+        "after": {"name": "新名称有限公司", "registered_capital": "6000.00", "park_area": "昭山园", "status": "operating"},
+    }]
+    assert event.after["created_firms"] == ["91350100M000100Y43"] and event.after["changed"] == 1
+    assert event.after["columns_absent"] == ["电力户号", "用水户号", "用气户号"]
+    assert Enterprise.objects.get(pk=unchanged.pk).updated_at == unchanged.updated_at  # not rewritten
+
+    settings.GAOXIN_REGISTRY_AUDIT_MAX_FIRMS = 1  # a whole zone's import stays one bounded event
+    rows = [[code, "又改名", "赵六", "38", "规模以上"] for code in ("91110000600037341L", "91430300MA4L000020")]
+    registry_import(parsed=parse_registry(workbook(rows, columns=REQUIRED_ONLY), industry_codes={"38"}),
+                    actor=admin_user)
+    event = AuditEvent.objects.filter(event_type="enterprise.registry_imported").latest("id")
+    assert len(event.after["changes"]) == 1 and event.after["changes_omitted"] == 1
