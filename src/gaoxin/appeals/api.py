@@ -23,7 +23,7 @@ class AppealEventSerializer(serializers.ModelSerializer):
 
 class AppealSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc")
-    lead = serializers.CharField(source="lead.name", default=None)
+    lead = serializers.CharField(source="lead.name", default=None, allow_null=True)
     events = AppealEventSerializer(many=True, read_only=True)
 
     class Meta:

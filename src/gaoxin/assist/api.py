@@ -29,7 +29,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc")
-    agent = serializers.CharField(source="agent.get_full_name", default=None)
+    agent = serializers.CharField(source="agent.get_full_name", default=None, allow_null=True)
     scope = serializers.CharField()
     events = OrderEventSerializer(many=True, read_only=True)
     cases = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)

@@ -1,7 +1,7 @@
 """Benefits API: the policy library, an enterprise's matches, applications and their handling."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -75,7 +75,8 @@ class ApplicationTransitionSerializer(serializers.Serializer):
     payment_ref = serializers.CharField(required=False, allow_blank=True, help_text="拨付凭证号（拨付）")
 
 
-@extend_schema_view(list=extend_schema(summary="惠企政策库"), retrieve=extend_schema(summary="政策详情"))
+@extend_schema_view(list=extend_schema(summary="惠企政策库", parameters=[
+    OpenApiParameter("q", str, description="搜索词：政策名称、文号或内容")]), retrieve=extend_schema(summary="政策详情"))
 class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PolicySerializer
     lookup_field = "code"

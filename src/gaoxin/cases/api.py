@@ -1,7 +1,7 @@
 """Case API: submit a case, read its status and timeline, apply a transition."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -13,7 +13,7 @@ from gaoxin.core.api import raise_api_error, raise_form_errors
 from . import permissions as perms
 from . import selectors, services
 from .forms import CaseFilterForm, CaseSubmitForm, TransitionChoiceForm, transition_form
-from .models import DELIVER_METHODS, Case, CaseEvent, Decision
+from .models import DELIVER_METHODS, Case, CaseEvent, Decision, Status
 from .workflow import WORKFLOW
 
 
@@ -24,9 +24,9 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    item = serializers.CharField(source="item.implementation_code", default=None)
+    item = serializers.CharField(source="item.implementation_code", default=None, allow_null=True)
     title = serializers.CharField()
-    version = serializers.IntegerField(source="version.number", default=None)
+    version = serializers.IntegerField(source="version.number", default=None, allow_null=True)
     department = serializers.CharField(source="department.name")
     status_display = serializers.CharField(source="get_status_display")
     applicant_id_number = serializers.CharField(source="masked_id")
@@ -55,7 +55,7 @@ class CaseDecisionSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     timeline = CaseEventSerializer(source="events", many=True)
-    decision = CaseDecisionSerializer(default=None)
+    decision = CaseDecisionSerializer(default=None, allow_null=True)
     delivery_method_display = serializers.CharField(source="get_delivery_method_display")
 
     class Meta(CaseSerializer.Meta):
@@ -102,7 +102,9 @@ class CaseTransitionSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="我可见的办件"),
+    list=extend_schema(summary="我可见的办件", parameters=[
+        OpenApiParameter("q", str, description="办件编号、统一社会信用代码、申请人或事项名称"),
+        OpenApiParameter("status", str, enum=list(Status.values), description="办件状态（未知值不筛选）")]),
     retrieve=extend_schema(summary="办件状态与办理过程"),
     create=extend_schema(summary="提交办件", request=CaseSubmitSerializer, responses={201: CaseDetailSerializer}),
 )

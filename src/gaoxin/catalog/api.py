@@ -146,7 +146,7 @@ class BundleViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ManagedItemSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name")
-    version = serializers.IntegerField(source="current_version.number", default=None)
+    version = serializers.IntegerField(source="current_version.number", default=None, allow_null=True)
     status_display = serializers.CharField(source="get_status_display")
     transitions = serializers.SerializerMethodField(help_text="当前用户现在可以执行的操作（name 用于 transition 接口）")
 

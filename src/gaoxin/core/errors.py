@@ -1,4 +1,5 @@
-"""Error pages in Chinese, in the site layout, each saying what to do next (400, 403, 404, 500, CSRF).
+"""Error pages in Chinese, in the site layout, each saying what to do next (400, 403, 404, 500, CSRF); under
+/api/ the same errors as JSON (`{"detail": …}`), as the API's own errors are.
 
 The handlers render with the request so the navigation and the user's name show; if rendering
 with the request fails (for a 500 the database may be what failed), a plain page without the
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
 logger = logging.getLogger("gaoxin.errors")
@@ -32,6 +33,9 @@ def _message(exception) -> str:
 
 
 def _render(request, status: int, kind, message: str = "") -> HttpResponse:
+    if request.path.startswith("/api/"):  # an API client gets the API's JSON error, never an HTML page
+        return JsonResponse({"detail": message or TITLES[kind], "request_id": getattr(request, "request_id", "")},
+                            status=status, json_dumps_params={"ensure_ascii": False})
     context = {"status": status, "kind": kind, "title": TITLES[kind], "message": message,
                "request_id": getattr(request, "request_id", "")}
     try:

@@ -5,7 +5,7 @@ page's own form and written by the same service as the page."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -182,7 +182,9 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ParticipantSerializer(page, many=True).data)
 
-    @extend_schema(summary="评价结果（当前测算）", responses=ScoreResultSerializer(many=True))
+    @extend_schema(summary="评价结果（当前测算）", responses=ScoreResultSerializer(many=True), parameters=[
+        OpenApiParameter("tier", str, enum=["A", "B", "C", "D", "T"], description="最终等级"),
+        OpenApiParameter("group", str, enum=["ABOVE", "BELOW"], description="规上 / 规下")])
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         cycle = self.get_object()
@@ -251,7 +253,9 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return self._answer(cycle.pk)
 
 
-@extend_schema_view(list=extend_schema(summary="数据异议（企业核实异议与公示期异议）"),
+@extend_schema_view(list=extend_schema(summary="数据异议（企业核实异议与公示期异议）", parameters=[
+    OpenApiParameter("status", str, enum=list(ObjectionStatus.values), description="异议状态"),
+    OpenApiParameter("cycle", int, description="评价周期编号")]),
                     retrieve=extend_schema(summary="数据异议"),
                     create=extend_schema(summary="企业提出异议（multipart，附证明材料）"))
 class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

@@ -1,7 +1,7 @@
 """Station service log API: read the log, record an entry, checked by the page's own form."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -20,7 +20,7 @@ def _plain_data(data) -> dict:
 
 class StationLogSerializer(serializers.ModelSerializer):
     station = serializers.CharField(source="station.code")
-    enterprise = serializers.CharField(source="enterprise.uscc", default=None)
+    enterprise = serializers.CharField(source="enterprise.uscc", default=None, allow_null=True)
 
     class Meta:
         model = StationService
@@ -44,7 +44,8 @@ class StationLogCreateSerializer(serializers.Serializer):
     provided_on = serializers.DateField(required=False)
 
 
-@extend_schema_view(list=extend_schema(summary="驿站服务台账"),
+@extend_schema_view(list=extend_schema(summary="驿站服务台账", parameters=[
+    OpenApiParameter("station", str, description="驿站编码，如 station-jinrong")]),
                     create=extend_schema(summary="记录驿站服务", request=StationLogCreateSerializer))
 class StationLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = StationLogSerializer

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.test import Client
 from django.urls import path
 
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.core.errors import csrf_failure
 from gaoxin.urls import urlpatterns as site_urls
 
@@ -70,3 +72,13 @@ def test_error_page_renders_without_a_database(rf):
     request.user = AnonymousUser()
     response = csrf_failure(request)
     assert response.status_code == 403 and "页面已过期" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_api_client_gets_json_errors_never_an_html_page(client):
+    """A path under /api/ that matches no route (schemathesis sent a code with a slash) answered with the HTML
+    error page: the API's contract is JSON."""
+    client.force_login(UserFactory(role=Role.ZONE_ADMIN))
+    response = client.get("/api/v1/catalog/bundles/a%2Fb/c/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json()["detail"] == "页面不存在"
