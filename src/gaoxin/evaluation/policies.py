@@ -20,9 +20,11 @@ COLUMNS = ["序号", "统一社会信用代码", "企业名称", "评价组", "�
 WIDTHS = {"统一社会信用代码": 22, "企业名称": 32, "差别化政策": 40, "电力户号": 16, "用水户号": 16, "用气户号": 16}
 
 
-def d_streaks(enterprise_ids: Iterable[int], year: int) -> dict[int, int]:
+def d_streaks(enterprise_ids: Iterable[int], year: int, proposed: dict[int, str] | None = None) -> dict[int, int]:
     """Consecutive evaluation years ending with `year` whose final released tier was D. A year in T
-    or a year with no evaluation breaks the streak unless configured otherwise (§13)."""
+    or a year with no evaluation breaks the streak unless configured otherwise (§13). `proposed`: the tiers
+    of `year` not yet released (the current run's, before release), counted with the released history, so a
+    firm in D for 2022–2024 and proposed D for 2025 has a streak of 4 already at notice (issue 14 §1)."""
     t_breaks = settings.GAOXIN_EVALUATION_STREAK_T_BREAKS
     gap_breaks = settings.GAOXIN_EVALUATION_STREAK_GAP_BREAKS
     ids = enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids)  # a queryset stays a subquery
@@ -30,6 +32,8 @@ def d_streaks(enterprise_ids: Iterable[int], year: int) -> dict[int, int]:
     for eid, y, tier in TierHistory.objects.filter(enterprise_id__in=ids, year__lte=year).values_list(
             "enterprise_id", "year", "tier"):
         history.setdefault(eid, {})[y] = tier
+    for eid, tier in (proposed or {}).items():
+        history.setdefault(eid, {})[year] = tier
     out = {}
     for eid, years in history.items():
         streak, y, first = 0, year, min(years)

@@ -305,8 +305,9 @@ def report_card(request, pk: int, participant_id: int):
                       "total": r.total if r else None,
                       "I1": (r.indicators.get("I1") or {}).get("value") if r else None,
                       "I2": (r.indicators.get("I2") or {}).get("value") if r else None})
-    streak = d_streaks([participant.enterprise_id], year).get(participant.enterprise_id, 0) \
-        if result.final_tier == "D" and release else (1 if result.final_tier == "D" else 0)
+    eid = participant.enterprise_id  # before release the run's tier is the year's, proposed (拟)
+    streak = d_streaks([eid], year, proposed=None if release else {eid: result.final_tier}).get(eid, 0) \
+        if result.final_tier == "D" else 0
     figures = {v.field: v for v in CycleValue.objects.filter(participant=participant).select_related("verified_by")}
     sources = [(RAW_FIELDS[f], figures.get(f)) for f in needed_fields(cycle, result.group)]
     context = {

@@ -570,3 +570,22 @@ def test_while_an_amendment_is_prepared_firms_still_see_the_released_version(cli
     assert "B类" in client.get(reverse("evaluation_report", args=[cycle.pk])).content.decode()
     login(client, admin_user)  # the bureau sees the working run
     assert "A类（优先发展类）" in client.get(reverse("evaluation_card", args=[cycle.pk, own.pk])).content.decode()
+
+
+def test_a_firm_in_d_for_three_years_has_a_streak_of_four_before_and_after_release(client, admin_user, scored, firms):
+    """Issue 14 §1: the card said "连续列为D类 1 年 / 电价加价0.05元" before release for a D-D-D firm."""
+    last = scored.participants.get(enterprise=firms[9])  # the group's last firm: D in this run
+    assert ScoreResult.objects.get(run=scored.current_run, participant=last).final_tier == "D"
+    for year in range(scored.data_year - 3, scored.data_year):
+        TierHistory.objects.create(enterprise=firms[9], year=year, tier="D", source="imported")
+    login(client, admin_user)
+
+    def card(cycle):
+        html = client.get(reverse("evaluation_card", args=[cycle.pk, last.pk])).content.decode()
+        return html[html.index('data-testid="measures"'):]
+
+    proposed = card(scored)
+    assert "（拟）" in proposed and "0.15" in proposed and "0.05" not in proposed
+    assert "连续列为D类 4 年（拟，以正式发布为准）" in proposed
+    final = card(walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION, S.RELEASED))
+    assert "（拟）" not in final and "0.15" in final and "连续列为D类 4 年。" in final
