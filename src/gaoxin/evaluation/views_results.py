@@ -45,6 +45,7 @@ from .models import (
 from .policies import active_policies, d_streaks, measures, policy_text
 from .selectors import NOTICE_STATES
 from .tasks import import_history_task, release_list_task
+from .zone_figures import ZONE, zone_figures
 
 S = CycleStatus
 
@@ -397,6 +398,7 @@ def summary(request):
                       "tiers": [(t, finals.get(t, 0), round(finals.get(t, 0) * 100 / total, 1)) for t in TIER_NAMES],
                       "tax_per_mu": tax / area if area else None, "sales_per_mu": sales / area if area else None,
                       "frame": rated})
+    figures = _figures(years)
     industries = []
     if years:
         names = dict(Industry.objects.values_list("code", "name"))
@@ -416,7 +418,30 @@ def summary(request):
         y.pop("frame")
     return render(request, "evaluation/summary.html", {
         "years": years, "industries": industries, "rising": rising, "tiers": TIER_NAMES,
-        "latest_year": years[-1]["year"] if years else None})
+        "latest_year": years[-1]["year"] if years else None, **figures})
+
+
+def _figures(years: list[dict]) -> dict:
+    """The source page's headline figures (evaluation/zone_figures.py): the zone per year, newest first, and
+    every park in the latest year, each with its change from the year before."""
+    inputs = []
+    for y in years:
+        tiers = pl.DataFrame(list(ScoreResult.objects.filter(run=y["release"].run).values_list(
+            "participant__enterprise__uscc", "final_tier", "participant__enterprise__park_area__name")),
+            schema={"uscc": pl.String, "final_tier": pl.String, "park": pl.String}, orient="row")
+        rated = y["frame"].select("uscc", "area_mu", *[c for c in ("I1_value", "I2_value") if c in y["frame"].columns])
+        for column in ("I1_value", "I2_value"):
+            if column not in rated.columns:
+                rated = rated.with_columns(pl.lit(None, dtype=pl.Float64).alias(column))
+        inputs.append((y["year"], rated, tiers))
+    frame = zone_figures(inputs)
+    if frame.is_empty():
+        return {"zone_rows": [], "park_rows": []}
+    latest = years[-1]["year"]
+    return {
+        "zone_rows": frame.filter(pl.col("scope") == ZONE).sort("year", descending=True).to_dicts(),
+        "park_rows": frame.filter((pl.col("scope") != ZONE) & (pl.col("year") == latest)).sort("scope").to_dicts(),
+    }
 
 
 def _rises(years: list[dict], key: str) -> int:

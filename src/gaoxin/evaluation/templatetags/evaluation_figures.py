@@ -15,3 +15,14 @@ def figure(value) -> str:
     if not isinstance(value, Decimal):
         value = Decimal(str(value))
     return f"{value.normalize():f}"
+
+
+@register.filter
+def change(value, unit: str = "%") -> str:
+    """A year-on-year change with its sign: `{{ 12.345|change }}` → "+12.3%", `{{ -2|change:"家" }}` → "-2家",
+    nothing known → "—"."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value:+.1f}%"
+    return f"{int(value):+d}{unit}"

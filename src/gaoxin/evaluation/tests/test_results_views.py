@@ -269,6 +269,9 @@ def test_zone_summary_empty_and_with_releases(client, leader_user, admin_user, r
     login(client, leader_user)
     text = client.get(reverse("evaluation_summary")).content.decode()
     assert "2025年度（10家" in text and "A 2" in text
+    figures = text[text.index('data-testid="zone-figures"'):text.index("</table>", text.index('data-testid="zone-figures"'))]
+    # Ten firms, tax 1000…100 万元 (5500), sales twenty times that; no earlier release to compare with.
+    assert "<td>5500.00</td>" in figures and "<td>110000.00</td>" in figures and "2（—）" in figures
     Release.objects.all().delete()
     assert "还没有正式发布的评价结果" in client.get(reverse("evaluation_summary")).content.decode()
 
