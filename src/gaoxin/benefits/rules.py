@@ -84,7 +84,7 @@ class Leaf:
         return humanize(self.text)
 
 
-_WORDS = [(r"\bhas\('([^']+)'\)", r"具有“\1”"), (r">=", "≥"), (r"<=", "≤"), (r"!=", "≠"), (r"==", "为"),
+_WORDS = [(r"\bhas\(“([^”]+)”\)", r"具有“\1”"), (r">=", "≥"), (r"<=", "≤"), (r"!=", "≠"), (r"==", "为"),
           (r"\bnot in\b", "不属于"), (r"\bin\b", "属于"), (r"\band\b", "且"), (r"\bor\b", "或"),
           (r"\bnot\b", "非"), (r"\bTrue\b", "是"), (r"\bFalse\b", "否"), (r"\bif\b", "当"), (r"\belse\b", "否则")]
 
@@ -95,11 +95,26 @@ def _list_words(items: str, names: dict[str, str]) -> str:
     return "、".join(f"“{names.get(v, v)}”" for v in values)
 
 
+def _with_unit(m: re.Match) -> str:
+    """`revenue <= 20000` -> `revenue <= 20000万元`: a number compared with a field reads in the field's unit."""
+    f = FIELDS.get(m.group(1))
+    return f"{m.group(1)} {m.group(2)} {m.group(3)}{f.unit if f else ''}"
+
+
+def _short_label(code: str) -> str:
+    """A field's label without its bracketed hint of values ("纳税信用等级（A/B/M/C/D）" -> "纳税信用等级")."""
+    return re.sub(r"（[^）]*）$", "", FIELDS[code].label)
+
+
 def humanize(text: str) -> str:
-    """A condition in plain Chinese for enterprises: field names become their labels, lists their items."""
+    """A condition in plain Chinese for enterprises: field names become their labels (with their units), text
+    values and lists their quoted items, operators words and signs (× ÷ ≥ ≤ ≠)."""
     names = SECTIONS if "industry_section" in text else {}
-    out = re.sub(r"\[([^\]]*)\]", lambda m: _list_words(m.group(1), names), text)
-    out = re.sub(r"\b[a-z_][a-z0-9_]*\b", lambda m: FIELDS[m.group(0)].label if m.group(0) in FIELDS else m.group(0), out)
+    out = re.sub(r"\b([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\d.])", _with_unit, text)
+    out = re.sub(r"\[([^\]]*)\]", lambda m: _list_words(m.group(1), names), out)
+    out = re.sub(r"'([^']*)'|\"([^\"]*)\"", lambda m: f"“{m.group(1) if m.group(1) is not None else m.group(2)}”", out)
+    out = re.sub(r"\b[a-z_][a-z0-9_]*\b", lambda m: _short_label(m.group(0)) if m.group(0) in FIELDS else m.group(0), out)
+    out = out.replace(" * ", " × ").replace(" / ", " ÷ ")
     for pattern, replacement in _WORDS:
         out = re.sub(pattern, replacement, out)
     return out
@@ -379,6 +394,31 @@ def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: s
     if result_kind != wanted:
         raise RuleError("条件的结果应为“是/否”" if kind == "rule" else "测算公式的结果应为数字")
     return Compiled(source, expr, compiler.leaves, compiler.leaf_exprs, compiler.fields, tree)
+
+
+# --- the rule as a readable tree (issue 14 §5) ---------------------------------------------------
+
+def rule_tree(compiled: Compiled) -> dict:
+    """The rule's logic as people read it: `{"op": "all" | "any", "children": [...]}` (且 / 或),
+    `{"op": "not", "children": [one]}` (不满足 / 不属于以下情形), and terminals `{"op": "leaf", "index": i,
+    "label": …}` for the i-th condition of `compiled.leaves` (a comparison or has(...)), or
+    `{"op": "term", "source": …, "label": …}` for a bare yes/no field or constant. NOT, OR and nested groups
+    keep their place, so the page never shows a NOT-ed group as plain conditions to meet."""
+    counter = iter(range(len(compiled.leaves)))
+    source = compiled.source
+
+    def walk(node) -> dict:
+        if isinstance(node, ast.BoolOp):
+            return {"op": "all" if isinstance(node.op, ast.And) else "any", "children": [walk(v) for v in node.values]}
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return {"op": "not", "children": [walk(node.operand)]}
+        if isinstance(node, ast.Compare) or (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "has"):
+            i = next(counter)
+            return {"op": "leaf", "index": i, "label": compiled.leaves[i].label}
+        text = ast.get_source_segment(source, node) or ""
+        return {"op": "term", "source": text, "label": humanize(text)}
+
+    return walk(compiled.tree.body)
 
 
 # --- the same semantics in plain Python (explanations, baseline) -------------------------------

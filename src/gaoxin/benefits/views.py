@@ -63,12 +63,13 @@ def _apply_form(request, match, failed: ApplicationForm | None) -> ApplicationFo
 
 def _policy_page(request, policy: Policy, *, failed_apply=None, publish_form=None, status: int = 200):
     from .fields import formula_text
-    from .rules import compile_rule
+    from .rules import compile_rule, rule_tree
 
     user = request.user
-    leaves = [(leaf.label, leaf.text) for leaf in compile_rule(policy.rule).leaves]
+    compiled = compile_rule(policy.rule)
     can_edit = perms.can_manage_policy(user, policy)
-    context = {"policy": policy, "leaves": leaves, "formula_text": formula_text(policy.formula), "can_edit": can_edit,
+    context = {"policy": policy, "rule_tree": rule_tree(compiled), "formula_text": formula_text(policy.formula),
+               "can_edit": can_edit,
                "can_publish": can_edit and bool(POLICY_WORKFLOW.available(policy, user)),
                "publish_form": publish_form or PolicyPublishForm()}
     if perms.can_seek_benefits(user):

@@ -236,3 +236,14 @@ def test_list_pages_have_constant_queries(enterprise_client, admin_client, own_e
 
     load(2)
     load(15)
+
+
+def test_an_eligible_firm_sees_no_pass_rate_beside_its_badge(enterprise_client, own_enterprise, hrss, admin_user,
+                                                             django_capture_on_commit_callbacks):
+    """Issue 14 §5: "符合" sat beside "自测通过率 60%" for a firm meeting an OR rule through one branch."""
+    facts(own_enterprise, ui_months=24, layoff_rate="0.01", ui_paid=20)
+    publish(make_policy(hrss, rule="ui_months >= 12 or layoff_rate <= 0.001 or ui_paid >= 1000"), admin_user,
+            django_capture_on_commit_callbacks)
+    assert MatchResult.objects.get(enterprise=own_enterprise).pass_ratio < 1
+    html = enterprise_client.get("/policies/p10/").content.decode()
+    assert "符合" in html and 'data-testid="pass-ratio"' not in html and "满足以下任一条件" in html
