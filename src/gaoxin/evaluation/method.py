@@ -258,10 +258,15 @@ class Method(_Strict):
         return needed
 
     def indicator_ids(self) -> list[str]:
-        seen: dict[str, None] = {}
+        return list(self.indicator_names())
+
+    def indicator_names(self) -> dict[str, str]:
+        """Each indicator id (I1…) with its Chinese name (the first group's, where groups share an id)."""
+        names: dict[str, str] = {}
         for group in self.groups.values():
-            seen.update(dict.fromkeys(group.indicators))
-        return list(seen)
+            for iid, indicator in group.indicators.items():
+                names.setdefault(iid, indicator.name_zh or iid)
+        return names
 
 
 def _path(loc: tuple[Any, ...]) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from gaoxin.core.excel import Table, write_workbook
 
 from .models import Cycle, Release, ScoreResult, TierHistory, TierPolicy
+from .selectors import results_title
 
 TIER_SHEETS = {"A": "A类 优先发展类", "B": "B类 支持发展类", "C": "C类 提升发展类", "D": "D类 限制发展类",
                "T": "暂不评价类"}
@@ -113,7 +114,7 @@ def write_release_list(path: str, release: Release, on_progress: Callable[[int],
             changed.append([previous.get(row["uscc"], "")] + values[1:])
         if on_progress and n % 2000 == 0:
             on_progress(n)
-    tables = [Table(label, COLUMNS, by_tier[tier], title=f"{cycle}亩产效益综合评价结果（{label}） 发布文号：{release.doc_no} "
+    tables = [Table(label, COLUMNS, by_tier[tier], title=f"{results_title(cycle)}（{label}） 发布文号：{release.doc_no} "
                     f"版本 v{release.version}", widths=WIDTHS, freeze=3) for tier, label in TIER_SHEETS.items()]
     if release.version > 1:
         tables.append(Table(f"本版变化（较v{release.version - 1}）", ["原等级"] + COLUMNS[1:], changed,

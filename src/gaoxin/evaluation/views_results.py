@@ -43,7 +43,7 @@ from .models import (
     TierPolicy,
 )
 from .policies import active_policies, d_streaks, measures, policy_text
-from .selectors import NOTICE_STATES
+from .selectors import NOTICE_STATES, results_title
 from .tasks import import_history_task, release_list_task
 from .zone_figures import ZONE, zone_figures
 
@@ -135,7 +135,7 @@ def _results(request, cycle: Cycle, failed: dict | None = None, status: int = 20
         "request_form": request_failed[1] if request_failed else None,
         "decide_pk": decide_failed[0] if decide_failed else None,
         "decide_form": decide_failed[1] if decide_failed else None,
-        "indicator_ids": method.indicator_ids(),
+        "indicator_ids": method.indicator_ids(), "indicators": list(method.indicator_names().items()),
         "runs": ScoreRun.objects.filter(cycle=cycle).order_by("-number")[:20],
         "changes": _changes(run),
         "regrades": Regrade.objects.filter(cycle=cycle).select_related(
@@ -228,6 +228,7 @@ def public_notice(request, pk: int):
     counts = dict(ScoreResult.objects.filter(run=run).values_list("final_tier").annotate(n=Count("id")).order_by())
     return render(request, "evaluation/public_notice.html", {
         "cycle": cycle, "release": release, "page": page, "query": query, "tiers": TIER_NAMES,
+        "results_title": results_title(cycle),
         "counts": [(t, TIER_NAMES[t], counts.get(t, 0)) for t in TIER_NAMES],
         "open": objections.notice_open(cycle), "renotice": renotice,
         "changes": _changes(run, cycle.notice_run) if cycle.notice_run_id else [],
@@ -242,11 +243,11 @@ def public_notice_print(request, pk: int):
     tiers = {}
     for row in rows.iterator(chunk_size=2000):
         tiers.setdefault(row.final_tier, []).append(row)
-    context = {"cycle": cycle, "release": release, "renotice": renotice,
+    context = {"cycle": cycle, "release": release, "renotice": renotice, "results_title": results_title(cycle),
                "tiers": [(TIER_NAMES[t], tiers[t]) for t in TIER_NAMES if t in tiers],
                "printed_at": timezone.localtime(), "pdf": request.GET.get("format") == "pdf"}
     if context["pdf"]:
-        title = f"{cycle}亩产效益综合评价结果{'公告' if release else '公示'}.pdf"
+        title = f"{results_title(cycle)}{'公告' if release else '公示'}.pdf"
         return pdf_response(request, "evaluation/notice_print.html", context, quote(title))
     return render(request, "evaluation/notice_print.html", context)
 

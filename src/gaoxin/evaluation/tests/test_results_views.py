@@ -592,3 +592,22 @@ def test_a_firm_in_d_for_three_years_has_a_streak_of_four_before_and_after_relea
     assert "连续列为D类 4 年（拟，以正式发布为准）" in proposed
     final = card(walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION, S.RELEASED))
     assert "（拟）" not in final and "0.15" in final and "连续列为D类 4 年。" in final
+
+
+def test_the_results_page_speaks_chinese_not_codes(client, admin_user, scored, firms):
+    """Issue 14 §3: indicator names beside I1…, hashes only under 技术信息, no tier chosen for a 调档 by default;
+    the public notice's title does not say 亩产效益综合评价 twice."""
+    from gaoxin.evaluation.models import Regrade
+
+    html = login(client, admin_user).get(reverse("evaluation_results", args=[scored.pk])).content.decode()
+    assert "I1</span> <span class=\"small fw-normal\">单位用地税收" in html
+    assert html.index("<summary class=\"d-inline\">技术信息</summary>") < html.index('data-testid="input-hash"')
+    assert '<option value="" selected>请选择等级</option>' in html
+    p = scored.participants.get(enterprise=firms[9])
+    refused = client.post(reverse("evaluation_regrade", args=[scored.pk, p.pk]), {"reason": "停产"})
+    assert refused.status_code == 400 and "请选择A、B、C、D之一" in refused.content.decode()
+    assert not Regrade.objects.exists()
+    cycle = walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
+    notice = client.get(reverse("evaluation_notice", args=[cycle.pk])).content.decode()
+    assert notice.count("亩产效益综合评价") == notice.count("亩产效益综合评价结果") >= 1
+    assert "亩产效益综合评价亩产效益" not in notice
