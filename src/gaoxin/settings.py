@@ -170,9 +170,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = env.bool("GAOXIN_STATIC_FROM_FINDERS", default=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
-# Uploaded spreadsheets are limited so a mistaken upload cannot fill the disk.
-GAOXIN_MAX_UPLOAD_BYTES = env.int("GAOXIN_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_MAX_UPLOAD_BYTES
+# Uploaded spreadsheets (registry, catalogue, evaluation tables) are limited so a mistaken upload cannot fill the
+# disk (core.uploads); GAOXIN_MAX_UPLOAD_BYTES is the variable's earlier name.
+GAOXIN_UPLOAD_TABLE_MAX_BYTES = env.int("GAOXIN_UPLOAD_TABLE_MAX_BYTES",
+                                        default=env.int("GAOXIN_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_UPLOAD_TABLE_MAX_BYTES
 
 REST_FRAMEWORK = {
     # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
@@ -283,8 +285,13 @@ GAOXIN_TOLERANCE_REMINDER_WORKDAYS = env.int("GAOXIN_TOLERANCE_REMINDER_WORKDAYS
 # from the day after acceptance; its own limit, not the case's decision deadline.
 GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS = env.int("GAOXIN_TOLERANCE_SUPPLY_MAX_WORKDAYS", default=10)
 GAOXIN_RECTIFICATION_WORKDAYS = env.int("GAOXIN_RECTIFICATION_WORKDAYS", default=5)
+# Uploads (core.uploads: extension, content, size): case materials and decisions, 帮代办 files, the catalogue's forms;
+# an evaluation objection's evidence. Only extensions whose content core.uploads.KINDS recognises are accepted.
 GAOXIN_UPLOAD_EXTENSIONS = env.list("GAOXIN_UPLOAD_EXTENSIONS", default=["pdf", "jpg", "jpeg", "png", "ofd", "doc", "docx", "xls", "xlsx"])
 GAOXIN_UPLOAD_MAX_BYTES = env.int("GAOXIN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+GAOXIN_UPLOAD_EVIDENCE_EXTENSIONS = env.list("GAOXIN_UPLOAD_EVIDENCE_EXTENSIONS",
+                                             default=["pdf", "jpg", "jpeg", "png", "ofd", "docx", "xlsx"])
+GAOXIN_UPLOAD_EVIDENCE_MAX_BYTES = env.int("GAOXIN_UPLOAD_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 # Items (by name) whose decision registers a new firm: entering its USCC binds it to the founder.
 GAOXIN_FIRM_REGISTRATION_ITEMS = env.list("GAOXIN_FIRM_REGISTRATION_ITEMS",
                                           default=["企业设立登记", "个体工商户设立登记"])

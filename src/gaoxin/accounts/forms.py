@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from gaoxin.core.validators import id_number_problem, normalize_code
+from gaoxin.core.validators import MOBILE_PATTERN, id_number_problem, normalize_code
 
 
 class CitizenRegistrationForm(forms.Form):
@@ -13,7 +13,7 @@ class CitizenRegistrationForm(forms.Form):
     id_number = forms.CharField(label="居民身份证号码", max_length=20,
                                 help_text="18位，末位可为X；用于以个人名义办事和企业登记后自动绑定企业",
                                 error_messages={"required": "请填写居民身份证号码"})
-    phone = forms.RegexField(label="手机号码", regex=r"^1\d{10}$", max_length=11, help_text="登录时用作用户名",
+    phone = forms.RegexField(label="手机号码", regex=MOBILE_PATTERN, max_length=11, help_text="登录时用作用户名",
                              error_messages={"required": "请填写手机号码", "invalid": "请填写11位手机号码"})
     password1 = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 error_messages={"required": "请设置密码"})

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django import forms
 
 from gaoxin.accounts.models import OrgKind, OrgUnit
+from gaoxin.core.validators import PHONE_PATTERN
 from gaoxin.enterprises.forms import FirmField
 from gaoxin.enterprises.models import Enterprise
 
 from .models import Category, RequestType, Result, Urgency
 from .workflow import WORKFLOW
 
-PHONE = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
+PHONE = PHONE_PATTERN
 STAFF_CHANNELS = [("窗口", "窗口"), ("电话", "电话"), ("服务专员", "服务专员"), ("驿站", "驿站")]
 
 

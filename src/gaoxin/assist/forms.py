@@ -12,6 +12,7 @@ from django.utils import timezone
 from gaoxin.accounts.models import User
 from gaoxin.catalog.models import Bundle, Necessity, ServiceItem
 from gaoxin.core.uploads import check_upload, upload_help
+from gaoxin.core.validators import PHONE_PATTERN
 from gaoxin.enterprises.forms import FirmField
 
 from .milestones import MILESTONES
@@ -19,14 +20,14 @@ from .models import OrderChannel, Project, VisitKind
 from .permissions import SELF_SERVICE_CHANNELS, assignable_agents
 from .workflow import WORKFLOW
 
-PHONE = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
+PHONE = PHONE_PATTERN
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _checked(upload):
-    """An optional upload's type and size (core.uploads), beside its field."""
+def _checked(upload, label: str):
+    """An optional upload's extension, content and size (core.uploads), beside its field."""
     if upload:
-        check_upload(upload)
+        check_upload(upload, label=label)
     return upload
 
 
@@ -84,7 +85,7 @@ class OrderForm(forms.Form):
         self.fields["commission_file"].help_text = upload_help()
 
     def clean_commission_file(self):
-        return _checked(self.cleaned_data["commission_file"])
+        return _checked(self.cleaned_data["commission_file"], "委托书")
 
     def clean(self):
         data = super().clean()
@@ -167,7 +168,7 @@ class VisitForm(forms.Form):
         self.fields["attachment"].help_text = upload_help()
 
     def clean_attachment(self):
-        return _checked(self.cleaned_data["attachment"])
+        return _checked(self.cleaned_data["attachment"], "走访附件")
 
 
 class RateForm(forms.Form):
@@ -190,6 +191,16 @@ class FileCaseForm(forms.Form):
         for m in self.materials:
             self.fields[f"material_{m.pk}"] = forms.FileField(label=m.name, required=False)
             self.fields[f"original_{m.pk}"] = forms.BooleanField(label="已核验原件", required=False)
+
+    def clean(self):
+        data = super().clean()
+        for m in self.materials:
+            if upload := data.get(f"material_{m.pk}"):
+                try:
+                    check_upload(upload, label=m.name)
+                except forms.ValidationError as exc:
+                    self.add_error(f"material_{m.pk}", exc)
+        return data
 
     def rows(self) -> list[tuple]:
         """(material, required?, file field, original field) per material, for the table."""

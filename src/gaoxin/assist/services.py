@@ -27,10 +27,10 @@ from .workflow import WORKFLOW
 O = OrderStatus
 
 
-def _checked_upload(field: str, upload) -> None:
-    """Type and size of an uploaded file, the same check as every case material (cases/forms.py)."""
+def _checked_upload(field: str, upload, label: str) -> None:
+    """Extension, content and size of an uploaded file, the same check as every case material (core.uploads)."""
     try:
-        check_upload(upload)
+        check_upload(upload, label=label)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from exc
 
@@ -54,7 +54,7 @@ def order_create(*, actor, enterprise, channel: str, description: str, contact_n
     if commission_valid_until < commission_signed_on:
         raise ValidationError({"commission_valid_until": "委托有效期不能早于签署日期"})
     if commission_file is not None:
-        _checked_upload("commission_file", commission_file)
+        _checked_upload("commission_file", commission_file, "委托书")
     order = AssistOrder(number=next_number("BD"), enterprise=enterprise, channel=channel,
                         station=perms.station_of(actor), item=item, bundle=bundle, project=project,
                         description=description.strip(), contact_name=contact_name.strip(),
@@ -85,7 +85,7 @@ def order_log_visit(*, order: AssistOrder, actor, kind: str, note: str, visited_
     if not note.strip():
         raise ValidationError({"note": "请填写记录"})
     if attachment is not None:
-        _checked_upload("attachment", attachment)
+        _checked_upload("attachment", attachment, "走访附件")
     visit = AssistVisit.objects.create(order=order, kind=kind, note=note.strip()[:300], by=actor,
                                        visited_on=visited_on or timezone.localdate())
     if attachment is not None:
@@ -118,7 +118,7 @@ def _checked_materials(item, files: dict, originals_seen: set[int]) -> None:
     for m in materials:
         if m.pk in files:
             try:
-                check_upload(files[m.pk])
+                check_upload(files[m.pk], label=m.name)
             except ValidationError as exc:
                 errors[f"material_{m.pk}"] = exc.messages
         elif m.necessity == Necessity.REQUIRED and m.pk not in originals_seen:

@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.conf import settings
 
-from gaoxin.catalog.models import Channel, Necessity, ServiceItem, Situation
+from gaoxin.catalog.models import Channel, Material, Necessity, ServiceItem, Situation
 from gaoxin.core.uploads import check_upload, upload_help
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 from gaoxin.enterprises.forms import FirmField
@@ -102,7 +102,7 @@ class ApplicantMixin:
         for name in names:
             if f := self.cleaned_data.get(name):
                 try:
-                    check_upload(f)
+                    check_upload(f, label=self.fields[name].label)
                 except forms.ValidationError as exc:
                     self.add_error(name, exc)
 
@@ -411,7 +411,7 @@ class SupplyForm(forms.Form):
     def clean_file(self):
         f = self.cleaned_data.get("file")
         if f:
-            check_upload(f)
+            check_upload(f, label=self.fields["file"].label)
         return f or None
 
 
@@ -431,7 +431,7 @@ class CorrectionUploadForm(forms.Form):
         for name in self.fields:
             if f := data.get(name):
                 try:
-                    check_upload(f)
+                    check_upload(f, label=self.fields[name].label)
                 except forms.ValidationError as exc:
                     self.add_error(name, exc)
         if not self.errors and not self.files_by_material():
@@ -526,12 +526,16 @@ class CaseSubmitForm(forms.Form):
             data["situation"] = item.current_version.situations.filter(pk=pk).first()
             if data["situation"] is None:
                 self.add_error("situation", "办理情形不属于该事项")
+        # The same check as the application page's, each file named by its material (the form has no field
+        # per material: they are known once the item is).
+        names = {} if item is None else {
+            m.pk: f"材料“{m.name}”" for m in Material.objects.filter(version=item.current_version).only("pk", "name")}
         for name, f in self.files.items():
             if name.startswith("material_") and name.removeprefix("material_").isdigit():
                 try:
-                    check_upload(f)
+                    check_upload(f, label=names.get(int(name.removeprefix("material_")), name))
                 except forms.ValidationError as exc:
-                    self.add_error(None, f"{name}：{exc.messages[0]}")
+                    self.add_error(None, exc)
         return data
 
     def applicant(self):

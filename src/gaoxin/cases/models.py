@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from gaoxin.core.masking import mask_id_number, mask_phone
+from gaoxin.core.validators import PHONE_PATTERN
 
 
 def cn_date(day) -> str:
@@ -56,7 +57,7 @@ class DeliveryMethod(models.TextChoices):
 
 
 # A mobile or landline number as people type it on every case form (and 邮寄送达's recipient phone).
-PHONE_REGEX = r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$"
+PHONE_REGEX = PHONE_PATTERN
 
 # What the DELIVER transition offers (当场办结 is the immediate case's own completion).
 DELIVER_METHODS = (DeliveryMethod.WINDOW, DeliveryMethod.POST, DeliveryMethod.ELECTRONIC)

@@ -17,6 +17,7 @@ from gaoxin.catalog.models import ItemStatus, ServiceItem
 from gaoxin.core.numbering import next_number
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
+from gaoxin.core.uploads import check_upload
 from gaoxin.core.validators import id_number_problem, normalize_code, uscc_problem
 from gaoxin.core.workflow import Conflict
 
@@ -128,6 +129,18 @@ def _check_situation(version, situation, field: str = "situation") -> None:
         raise ValidationError({field: f"所选办理情形不属于“{version.name}”"})
 
 
+def _check_files(uploads: dict) -> None:
+    """Every file's extension, content and size (core.uploads), as the forms check them: {field: (label, file)}."""
+    errors = {}
+    for field, (label, upload) in uploads.items():
+        try:
+            check_upload(upload, label=label)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor, files: dict | None = None,
                 originals_seen: set[int] = frozenset(), note: str = "", parent: Case | None = None,
@@ -157,6 +170,7 @@ def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor,
         raise ValidationError(f"以下材料不属于所选办理情形：{'、'.join(unknown)}")
     if set(files) - by_pk.keys():
         raise ValidationError("上传的材料不属于本事项")
+    _check_files({f"material_{pk}": (by_pk[pk].name, upload) for pk, upload in files.items()})
     if online:
         missing = {f"material_{m.pk}": f"请上传“{m.name}”（必要材料）" for m in materials
                    if application.must_upload(m) and m.pk not in files}
@@ -219,6 +233,7 @@ def bundle_submit(*, bundle, applicant: Applicant, channel: str, actor, note: st
     by_key = {g.key: g for g in groups}
     if unknown := set(files) - by_key.keys():
         raise ValidationError(f"以下材料不属于本次申请：{'、'.join(sorted(unknown))}")
+    _check_files({by_key[key].field_name: (by_key[key].name, upload) for key, upload in files.items()})
     if online:
         missing = {g.field_name: f"请上传“{g.name}”（必要材料）" for g in groups if g.required and g.key not in files}
         if missing:
@@ -341,6 +356,7 @@ def case_supply_owed(*, case: Case, material_id: int, actor, upload=None) -> Cas
     if case.tolerance_due and today() > case.tolerance_due:
         raise ValidationError(f"容缺材料应于{case.tolerance_deadline_text}补齐，已逾期，本次容缺受理将终止办理")
     if upload is not None:
+        _check_files({"file": (cm.material.name, upload)})
         cm.file.save(upload.name, upload, save=False)
     elif not perms.can_check_originals(actor, case):
         raise ValidationError({"file": "请上传材料文件"})
@@ -369,11 +385,13 @@ def case_add_materials(*, case: Case, files: dict, actor) -> list[str]:
         raise PermissionDenied("只能为自己的办件补充材料")
     if not files:
         raise ValidationError({"files": "请选择要上传的材料"})
+    rows = {cm.material_id: cm for cm in case.materials.select_related("material").filter(material_id__in=files)}
+    if set(files) - rows.keys():
+        raise ValidationError("材料不属于本办件")
+    _check_files({f"material_{pk}": (rows[pk].material.name, upload) for pk, upload in files.items()})
     names = []
     for material_id, upload in files.items():
-        cm = case.materials.select_related("material").filter(material_id=material_id).first()
-        if cm is None:
-            raise ValidationError("材料不属于本办件")
+        cm = rows[material_id]
         cm.file.save(upload.name, upload, save=False)
         cm.received_on = today()
         cm.save()

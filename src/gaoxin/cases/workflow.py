@@ -281,7 +281,7 @@ def decision_problems(*, approved: bool, opinion: str, licence_number: str = "",
             problems[field] = f"不能超过{limit}个字"
     if result_file is not None:
         try:
-            check_upload(result_file)
+            check_upload(result_file, label="结果文件")
         except ValidationError as exc:
             problems["result_file"] = exc.messages[0]
     return problems

@@ -1,7 +1,9 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.forms import inlineformset_factory
 
 from gaoxin.accounts.models import OrgKind, OrgUnit
+from gaoxin.core.uploads import check_upload, upload_help
 
 from .models import Channel, ItemVersion, Material, ServiceZone, Situation, Theme
 from .workflow import WORKFLOW
@@ -75,6 +77,24 @@ class MaterialForm(forms.ModelForm):
         fields = ["name", "necessity", "originals", "copies", "form", "source", "spec", "notes", "situations",
                   "blank_form", "sample_form", "sort_order"]
         widgets = {"situations": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("blank_form", "sample_form"):
+            self.fields[name].help_text = upload_help()
+
+    # The public downloads them from the guide: a new file is checked like any case material (core.uploads).
+    def _checked(self, name: str):
+        f = self.cleaned_data.get(name)
+        if isinstance(f, UploadedFile):
+            check_upload(f, label=self.fields[name].label)
+        return f
+
+    def clean_blank_form(self):
+        return self._checked("blank_form")
+
+    def clean_sample_form(self):
+        return self._checked("sample_form")
 
 
 SituationFormSet = inlineformset_factory(ItemVersion, Situation, fields=["name", "description", "sort_order"], extra=1,

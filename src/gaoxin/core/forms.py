@@ -1,7 +1,7 @@
 from django import forms
-from django.conf import settings
 
 from .models import DayKind
+from .uploads import check_upload
 
 
 class DeadlineForm(forms.Form):
@@ -30,7 +30,8 @@ class CalendarConfirmForm(forms.Form):
 
 
 class XlsxUploadForm(forms.Form):
-    """An Excel upload: extension, size and the zip signature are checked before any work."""
+    """An Excel workbook upload: extension, content (a real .xlsx) and size are checked before any work
+    (core.uploads, kind "workbook")."""
 
     file = forms.FileField(label="Excel 文件（.xlsx）")
 
@@ -41,12 +42,5 @@ class XlsxUploadForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件")
-        if f.size > settings.GAOXIN_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"文件不能超过{settings.GAOXIN_MAX_UPLOAD_BYTES // 1024 // 1024}MB")
-        head = f.read(4)
-        f.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError("文件内容不是有效的 .xlsx 文件")
+        check_upload(f, kind="workbook", label=self.fields["file"].label)
         return f

@@ -6,19 +6,17 @@ the rules (state, permissions, duplicates) and their errors are put beside the f
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 
+from gaoxin.core.uploads import check_upload
 from gaoxin.core.validators import normalize_code
 
 from .collection import parse_figure
 from .method import DEFAULT_METHOD, RAW_FIELDS, builtin_method_choices
 from .models import Participant
-from .objections import EVIDENCE_MAX_BYTES, EVIDENCE_TYPES
 from .services import YEAR_MESSAGE
 from .workflow import PARAMS, WORKFLOW
 
 TIERS = [("A", "A类"), ("B", "B类"), ("C", "C类"), ("D", "D类")]
-TABLE_TYPES = (".xlsx", ".csv")
 
 
 class CycleCreateForm(forms.Form):
@@ -111,14 +109,12 @@ class EnterpriseReportForm(forms.Form):
 
 
 class EvidenceField(forms.FileField):
+    """An objection's evidence: extension, content and size (core.uploads, kind "evidence")."""
+
     def clean(self, data, initial=None):
         f = super().clean(data, initial)
-        if f is None:
-            return f
-        if not f.name.lower().endswith(EVIDENCE_TYPES):
-            raise forms.ValidationError(f"证明材料只能是 {'、'.join(EVIDENCE_TYPES)} 文件")
-        if f.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError("证明材料不能超过20MB")
+        if f is not None:
+            check_upload(f, kind="evidence", label="证明材料")
         return f
 
 
@@ -243,7 +239,8 @@ class RegradeDecideForm(forms.Form):
 
 
 class TableUploadForm(forms.Form):
-    """An Excel or CSV table for a background import: its type and size are checked before any work."""
+    """An Excel or CSV table for a background import: its extension, content (a real .xlsx, or text without NUL
+    bytes) and size are checked before any work (core.uploads, kind "table")."""
 
     file = forms.FileField(label="数据文件", error_messages={"required": "请选择 .xlsx 或 .csv 文件"})
 
@@ -254,8 +251,5 @@ class TableUploadForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(TABLE_TYPES):
-            raise forms.ValidationError("请选择 .xlsx 或 .csv 文件")
-        if f.size > settings.GAOXIN_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"文件不能超过{settings.GAOXIN_MAX_UPLOAD_BYTES // 1024 // 1024}MB")
+        check_upload(f, kind="table", label=self.fields["file"].label)
         return f

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import OrgUnit
 from gaoxin.core.services import audit_record
+from gaoxin.core.uploads import check_upload
 
 from . import notifications
 from .collection import needed_fields, parse_figure
@@ -23,8 +24,6 @@ from .models import Cycle, CycleStatus, CycleValue, Objection, ObjectionStage, O
 from .permissions import can_decide_objection, is_member
 
 S = CycleStatus
-EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx", ".ofd")
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 # Where each kind of objection may be decided by the owning department.
 DECIDABLE = {ObjectionStage.VERIFY: {S.ENTERPRISE_CONFIRM},
              ObjectionStage.NOTICE: {S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION}}
@@ -91,10 +90,11 @@ def objection_file(*, actor, participant: Participant, field: str, claimed, reas
         errors["reason"] = "请说明异议理由"
     if evidence is None:
         errors["evidence"] = "请上传证明材料（加盖公章的书面材料扫描件等）"
-    elif not evidence.name.lower().endswith(EVIDENCE_TYPES):
-        errors["evidence"] = f"证明材料只能是 {'、'.join(EVIDENCE_TYPES)} 文件"
-    elif evidence.size > EVIDENCE_MAX_BYTES:
-        errors["evidence"] = "证明材料不能超过20MB"
+    else:
+        try:
+            check_upload(evidence, kind="evidence", label="证明材料")
+        except ValidationError as exc:
+            errors["evidence"] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
     value = _parse_value(claimed, field)

@@ -13,6 +13,7 @@ from gaoxin.assist import services
 from gaoxin.assist.models import AssistOrder
 from gaoxin.catalog.tests.factories import department
 from gaoxin.core.models import AuditEvent
+from gaoxin.core.tests.samples import docx
 from gaoxin.enterprises.models import Contact
 
 from .conftest import TODAY, login
@@ -79,7 +80,7 @@ def test_a_missing_file_is_404(order, clerk_client):
 
 
 def test_visit_attachment_is_downloaded_as_a_file(working_order, agent, agent_client, station_officer):
-    sheet = SimpleUploadedFile("签收单.docx", b"PK\x03\x04 receipt", content_type="application/octet-stream")
+    sheet = docx("签收单.docx")
     response = agent_client.post(f"/assist/{working_order.number}/act/",
                                  {"name": "VISIT", "kind": "door", "note": "上门交付执照", "attachment": sheet})
     assert response.status_code == 302

@@ -12,6 +12,7 @@ from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases import services
 from gaoxin.core.models import AuditEvent
+from gaoxin.core.tests.samples import docx
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
 PDF = b"%PDF-1.4 articles of association"
@@ -69,7 +70,7 @@ def test_word_files_are_always_downloaded(item, own_enterprise, clerk_user, cler
     form = item.current_version.materials.get(name="企业设立登记申请表")
     applicant = services.Applicant(type="enterprise", name=own_enterprise.name, enterprise=own_enterprise)
     case = services.case_submit(item=item, applicant=applicant, channel="window", actor=clerk_user,
-                                files={form.pk: SimpleUploadedFile("申请表.docx", b"PK\x03\x04 word")})
+                                files={form.pk: docx()})
     response = clerk_client.get(url(case, form))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

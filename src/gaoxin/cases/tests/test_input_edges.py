@@ -91,7 +91,7 @@ def test_a_supplied_file_of_the_wrong_type_is_refused_beside_that_material(item,
     response = enterprise_client.post(f"/cases/{case.number}/supply/{owed}/",
                                       {"file": SimpleUploadedFile("合同.exe", b"MZ")})
     html = response.content.decode()
-    assert response.status_code == 200 and 'data-testid="supply-error">文件类型 .exe 不支持' in html
+    assert response.status_code == 200 and 'data-testid="supply-error">补交文件：文件类型 .exe 不支持' in html
     assert written() == before and not case.materials.get(material_id=owed).supplied_on
     missing = enterprise_client.post(f"/cases/{case.number}/supply/{owed}/", {})
     assert 'data-testid="supply-error">请上传材料文件' in missing.content.decode()

@@ -124,9 +124,14 @@ def test_missing_required_column_is_reported():
 
 def test_upload_must_be_xlsx(admin_client):
     response = admin_client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.xlsx", b"not a zip")})
-    assert "不是有效的 .xlsx" in response.content.decode()
+    assert "企业名录文件（.xlsx）：文件内容不是有效的 Excel 表格" in response.content.decode()
     response = admin_client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.csv", b"x,y")})
-    assert "请上传 .xlsx" in response.content.decode()
+    assert "文件类型 .csv 不支持，请上传 xlsx 文件" in response.content.decode()
+    from gaoxin.core.tests.samples import HTML, docx_bytes  # a Word document or a page renamed .xlsx (issue 15 §3)
+
+    for content in (docx_bytes(), HTML):
+        response = admin_client.post("/enterprises/import/", {"file": SimpleUploadedFile("名录.xlsx", content)})
+        assert response.context["form"].errors["file"][0].startswith("企业名录文件（.xlsx）：文件内容")
     assert not Job.objects.exists()
 
 

@@ -237,12 +237,12 @@ def test_a_wrong_file_type_is_refused_beside_the_upload(client, tax_officer, tax
     client.force_login(tax_officer)
     response = client.post(reverse("evaluation_upload", args=[confirming.pk, tax_unit.pk]),
                            {"file": SimpleUploadedFile("税务.exe", b"MZ")})
-    assert response.status_code == 400 and "请选择 .xlsx 或 .csv 文件" in response.content.decode()
+    assert response.status_code == 400 and "文件类型 .exe 不支持，请上传 xlsx、csv 文件" in response.content.decode()
     client.force_login(admin_user)
     missing = client.post(reverse("evaluation_adjustment_upload", args=[confirming.pk]))
     assert missing.status_code == 400 and "请选择 .xlsx 或 .csv 文件" in missing.content.decode()
     history = client.post(reverse("evaluation_history"), {"file": SimpleUploadedFile("a.txt", b"x")})
-    assert history.status_code == 400 and "请选择 .xlsx 或 .csv 文件" in history.content.decode()
+    assert history.status_code == 400 and "历年等级文件：文件类型 .txt 不支持，请上传 xlsx、csv 文件" in history.content.decode()
     assert not Job.objects.exists()
 
 

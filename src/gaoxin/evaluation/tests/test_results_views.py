@@ -146,7 +146,7 @@ def test_enterprise_confirms_and_disputes_on_its_page(client, enterprise_user, c
 def test_other_departments_neither_see_nor_decide(client, enterprise_user, confirming, firms, stats_officer):
     p = own_participant(confirming, firms)
     o = objections.objection_file(actor=enterprise_user, participant=p, field="tax_wan", claimed="850", reason="x",
-                                  evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
+                                  evidence=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
     login(client, stats_officer)
     assert firms[OWN].name not in client.get(reverse("evaluation_objections", args=[confirming.pk])).content.decode()
     refused = client.post(reverse("evaluation_objection_decide", args=[confirming.pk, o.pk]),
@@ -298,13 +298,13 @@ def test_api_results_score_objections_and_policies(client, admin_user, enterpris
     own = own_participant(cycle, firms)
     filed = client.post("/api/v1/evaluation-objections/", {
         "participant": own.pk, "field": "tax_wan", "claimed": "1100", "reason": "补缴税款",
-        "evidence": SimpleUploadedFile("a.pdf", b"%PDF")})
+        "evidence": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
     assert filed.status_code == 201, filed.content
     assert filed.json()["stage"] == "NOTICE" and filed.json()["owner_code"] == "tax"
     other = cycle.participants.get(enterprise=firms[0])
     refused = client.post("/api/v1/evaluation-objections/", {
         "participant": other.pk, "field": "tax_wan", "claimed": "1", "reason": "x",
-        "evidence": SimpleUploadedFile("a.pdf", b"%PDF")})
+        "evidence": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
     assert refused.status_code == 403
     assert client.get("/api/v1/evaluation-tier-policies/").status_code == 403
     login(client, tax_officer)
@@ -322,7 +322,7 @@ def test_api_results_score_objections_and_policies(client, admin_user, enterpris
 
 def test_api_objections_are_scoped(client, enterprise_user, confirming, firms, stats_officer):
     objections.objection_file(actor=enterprise_user, participant=own_participant(confirming, firms), field="tax_wan",
-                              claimed="1", reason="x", evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
+                              claimed="1", reason="x", evidence=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
     assert login(client, stats_officer).get("/api/v1/evaluation-objections/").json()["count"] == 0
     assert login(client, enterprise_user).get("/api/v1/evaluation-objections/").json()["count"] == 1
 
@@ -336,7 +336,7 @@ def test_objection_and_notice_pages_queries_do_not_grow(client, admin_user, ente
 
     def file(participant):
         objections.objection_file(actor=enterprise_user, participant=participant, field="tax_wan", claimed="1",
-                                  reason="x", evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
+                                  reason="x", evidence=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
 
     file(mine[0])
     # the first request of a session also stamps its last-seen time (accounts.security)
@@ -484,7 +484,7 @@ def test_a_renotice_lists_only_the_firms_that_moved(client, admin_user, enterpri
     settings.GAOXIN_EVALUATION_RENOTICE_SCOPE = scope
     cycle = walk(scored, admin_user, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE)
     o = objections.objection_file(actor=enterprise_user, participant=own_participant(cycle, firms), field="tax_wan",
-                                  claimed="1100", reason="补缴", evidence=SimpleUploadedFile("a.pdf", b"%PDF"))
+                                  claimed="1100", reason="补缴", evidence=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
     objections.objection_decide(actor=tax_officer, objection=o, correct=True, reason="属实")
     cycle = walk(Cycle.objects.get(pk=cycle.pk), admin_user, S.OBJECTION_RESOLUTION)
     score(cycle, admin_user, note="异议更正后重新测算")
