@@ -234,7 +234,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.benefits.demo_data import build_demo_policies, demo_facts
     from gaoxin.benefits.models import ProfileFact
 
-    ProfileFact.objects.bulk_create(demo_facts(rng, [e.pk for e in ents]), batch_size=5000)
+    ProfileFact.objects.bulk_create(demo_facts(rng, [(e.pk, e.size_group) for e in ents]), batch_size=5000)
     policies = build_demo_policies(actor=by_name["admin"])
     for policy in policies:
         benefit_services.policy_publish(policy=policy, actor=by_name["admin"])

@@ -25,20 +25,35 @@ def build_demo_policies(*, actor) -> list[Policy]:
     return policies
 
 
-def demo_facts(rng: random.Random, enterprise_ids: list[int]) -> list[ProfileFact]:
-    """Plausible profile data for most enterprises; some fields left empty on purpose (待完善)."""
+def size_category(employees: int, revenue: Decimal) -> str:
+    """企业划型 of an industrial firm (工信部联企业〔2011〕300号): 大型 1000 people and 4亿元 revenue or more,
+    中型 300 and 2000万元, 小型 20 and 300万元, else 微型 (revenue in 万元)."""
+    if employees >= 1000 and revenue >= 40000:
+        return "大型"
+    if employees >= 300 and revenue >= 2000:
+        return "中型"
+    if employees >= 20 and revenue >= 300:
+        return "小型"
+    return "微型"
+
+
+def demo_facts(rng: random.Random, enterprises: list[tuple[int, str]]) -> list[ProfileFact]:
+    """Plausible profile data for most enterprises (id, registry size group); some fields left empty on purpose
+    (待完善). Revenue agrees with the registry's 规上 / 规下 (规上: 2000万元 or more), staff with revenue, and the
+    size category with both."""
     rows = []
-    for ent_id in enterprise_ids:
+    for ent_id, size_group in enterprises:
         if rng.random() < 0.15:
             continue  # never filled in: every policy shows it as 待完善
-        revenue = Decimal(rng.choice([800, 1500, 3000, 5000, 8000, 12000, 25000, 60000]))
+        above = size_group == "ABOVE"
+        revenue = Decimal(rng.choice([3000, 5000, 8000, 12000, 25000, 60000] if above else [300, 500, 800, 1500]))
         rd = (revenue * Decimal(rng.choice(["0.01", "0.02", "0.03", "0.045", "0.06", "0.08"]))).quantize(Decimal("1"))
-        employees = rng.randrange(20, 900)
+        employees = max(8, min(3000, int(revenue / rng.choice([25, 40, 60, 90]))))  # 25–90万元 revenue per head
         values = {
             "resident": True, "collection_method": rng.choice(["查账征收"] * 9 + ["核定征收"]),
             "taxpayer_type": rng.choice(["一般纳税人"] * 4 + ["小规模纳税人"]),
             "tax_credit_rating": rng.choice(["A", "A", "B", "B", "M", "C"]),
-            "enterprise_size": "大型" if revenue >= 40000 else rng.choice(["中型", "小型", "微型"]),
+            "enterprise_size": size_category(employees, revenue),
             "revenue": revenue, "revenue_prev": (revenue * Decimal(rng.choice(["0.8", "0.9", "1.0", "1.1"]))).quantize(Decimal(1)),
             "main_business_revenue": (revenue * Decimal(rng.choice(["0.6", "0.75", "0.9", "0.98"]))).quantize(Decimal(1)),
             "rd_expense": rd, "rd_expense_prev": (rd * Decimal("0.9")).quantize(Decimal(1)),

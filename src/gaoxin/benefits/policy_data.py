@@ -12,12 +12,12 @@ POLICIES = [
      f"resident == True and collection_method == '查账征收' and not (main_business_industry in {EXCLUDED} "
      "and excluded_industry_income_share > 0.50)",
      "rd_expense * cit_rate", None, None, "费用化研发支出再按实际发生额的100%加计扣除；集成电路、工业母机企业120%。"),
-    ("P2", "高新技术企业认定奖励", "国科发火〔2016〕32号；区级认定奖励", "science", "zone", "qualification", "apply",
+    ("P2", "高新技术企业认定奖励", "国科发火〔2016〕32号；湘潭高新区科技创新奖励办法", "science", "zone", "qualification", "apply",
      "days_since_registration >= 365 and core_ip_count >= 1 and st_staff_ratio >= 0.10 "
      "and rd_ratio_3y >= (0.05 if revenue <= 5000 else 0.04 if revenue <= 20000 else 0.03) "
      "and domestic_rd_share >= 0.60 and ht_revenue_share >= 0.60 and innovation_score > 70 "
      "and major_incident_last_year == False",
-     "20", Decimal(20), None, "认定后企业所得税减按15%；首次认定奖励20万元（区级，示例）。"),
+     "20", Decimal(20), None, "认定后企业所得税减按15%；首次认定的，高新区奖励20万元。"),
     ("P3", "先进制造业企业增值税加计抵减", "财政部 税务总局公告2023年第43号", "tax", "national", "tax", "inform",
      "has('高新技术企业') and taxpayer_type == '一般纳税人' and manufacturing_sales_share > 0.50",
      "input_vat * 0.05", None, dt.date(2027, 12, 31), "按当期可抵扣进项税额加计5%抵减应纳税额。"),
@@ -51,14 +51,14 @@ POLICIES = [
      "ui_paid * (0.30 if enterprise_size == '大型' else 0.60)", None, None, "免申即享：大型企业返还30%，中小微企业返还60%。"),
     ("P11", "一次性扩岗补助", "人社部发〔2023〕25号", "hrss", "national", "subsidy", "fast",
      "eligible_new_hires >= 1", "eligible_new_hires * 0.15", None, None, "每招用1名符合条件的高校毕业生补助1500元。"),
-    ("P12", "职业技能提升补贴", "财社〔2021〕XX号（湖南实施）", "hrss", "provincial", "subsidy", "apply",
+    ("P12", "职业技能提升补贴", "财社〔2017〕164号（湖南实施）", "hrss", "provincial", "subsidy", "apply",
      "skill_cert_level in ['初级', '中级', '高级'] and skill_cert_repeat == False",
      "0.10 if skill_cert_level == '初级' else 0.15 if skill_cert_level == '中级' else 0.20", Decimal("0.20"), None,
      "初级1000元、中级1500元、高级2000元；同一职业同一等级只享受一次。"),
-    ("P13", "个人所得税奖补（境外高端人才）", "财税〔2019〕31号（模板）", "finance", "provincial", "subsidy", "apply",
+    ("P13", "个人所得税奖补（境外高端人才）", "湘潭高新区高端人才个人所得税奖补办法", "finance", "zone", "subsidy", "apply",
      "iit_paid > talent_taxable_income * 0.15", "max(iit_paid - talent_taxable_income * 0.15, 0)", None, None,
      "按已缴个人所得税超过应纳税所得额15%的部分给予补贴。"),
-    ("G1", "绿色工厂绿色信贷贴息", "湘潭高新区绿色金融支持办法（示例）", "finance", "zone", "finance", "apply",
+    ("G1", "绿色工厂绿色信贷贴息", "湘潭高新区绿色金融支持办法", "finance", "zone", "finance", "apply",
      "has('绿色工厂') and green_loan_need > 0", "min(green_loan_need * 0.01, 50)", Decimal(50), None,
      "绿色工厂企业新增绿色贷款按1%贴息，最高50万元。"),
 ]

@@ -169,3 +169,11 @@ def test_p11_to_p13():
     assert check("P12", skill_cert_level="中级", skill_cert_repeat=True)[0] == "INELIGIBLE"
     assert check("P13", iit_paid=60, talent_taxable_income=200) == ("ELIGIBLE", D(30))
     assert check("P13", iit_paid=10, talent_taxable_income=100)[0] == "INELIGIBLE"
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=[p[0] for p in POLICIES])
+def test_demo_policies_carry_no_placeholders(policy):
+    """Issue 14 §8: published policies said "财社〔2021〕XX号", "（模板）", "（示例）"."""
+    code, title, document, *_rest, summary = policy
+    for text in (title, document, summary):
+        assert not any(word in text for word in ("XX", "模板", "示例", "样例", "山东", "济南")), (code, text)
