@@ -179,7 +179,7 @@ def test_a_rejected_dispute_keeps_the_figure(enterprise_user, confirming, firms,
     ({"field": "sales_wan", "claimed": "-1"}, "负数"),
     ({"reason": " "}, "理由"),
     ({"evidence": None}, "证明材料"),
-    ({"evidence": evidence("x.exe", b"MZ")}, "只能是"),
+    ({"evidence": evidence("x.exe", b"MZ")}, "文件类型 .exe 不支持"),
 ])
 def test_a_dispute_is_validated_and_nothing_is_written(enterprise_user, confirming, firms, kwargs, message):
     p = own_participant(confirming, firms)
