@@ -4,8 +4,11 @@ change goes through the cycle's transition table (evaluation/workflow.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import Enterprise, LandKind
@@ -67,8 +70,9 @@ def _land_m2(enterprise: Enterprise) -> float:
 
 @transaction.atomic
 def participants_populate(*, actor, cycle: Cycle) -> dict[str, int]:
-    """Fill the draft list with the zone's industrial enterprises, grouped by size; those without
-    resolvable land go in as T class with the reason (§2.2)."""
+    """Fill the draft list with the zone's industrial enterprises of the data year, grouped by size: a firm
+    registered after the year is not in it; one registered during the year goes in as T class (初创期, §2.2), as
+    does one without resolvable land, each with its reason in words."""
     _check_actor(actor)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != S.DRAFT:
@@ -76,14 +80,19 @@ def participants_populate(*, actor, cycle: Cycle) -> dict[str, int]:
     groups = set(builtin_method(cycle.method_name).groups)
     existing = set(cycle.participants.values_list("enterprise_id", flat=True))
     rows = []
+    year_start, year_end = dt.date(cycle.data_year, 1, 1), dt.date(cycle.data_year, 12, 31)
     enterprises = (Enterprise.objects.filter(industry__section__in=INDUSTRIAL_SECTIONS)
+                   .filter(Q(registered_on__isnull=True) | Q(registered_on__lte=year_end))
                    .exclude(pk__in=existing).prefetch_related("parcels").order_by("pk"))
     for enterprise in enterprises.iterator(chunk_size=2000):
         if enterprise.size_group not in groups:
             continue
-        has_land = _land_m2(enterprise) > 0
+        if enterprise.registered_on and enterprise.registered_on >= year_start:
+            reason = f"{cycle.data_year}年内新成立（初创期企业）"
+        else:
+            reason = "" if _land_m2(enterprise) > 0 else "用地面积无法确认"
         rows.append(Participant(cycle=cycle, enterprise=enterprise, group=enterprise.size_group,
-                                participating=has_land, t_reason="" if has_land else "用地面积无法确认（LAND_UNRESOLVED）"))
+                                participating=not reason, t_reason=reason))
     Participant.objects.bulk_create(rows, batch_size=2000)
     counts = {"added": len(rows), "t_class": sum(1 for r in rows if not r.participating)}
     audit_record(event_type="evaluation.participants.populate", actor=actor, subject=cycle, after=counts)

@@ -172,9 +172,23 @@ def test_populate_groups_by_size_and_flags_land_as_t_class(admin_user, cycle, zo
     rows = {p.enterprise_id: p for p in cycle.participants.all()}
     assert zone["shop"].pk not in rows
     assert rows[zone["small"].pk].group == SizeGroup.BELOW and rows[zone["big"].pk].group == SizeGroup.ABOVE
-    assert not rows[zone["landless"].pk].participating and "LAND_UNRESOLVED" in rows[zone["landless"].pk].t_reason
+    assert not rows[zone["landless"].pk].participating and rows[zone["landless"].pk].t_reason == "用地面积无法确认"
     assert not rows[zone["landlord"].pk].participating
     assert services.participants_populate(actor=admin_user, cycle=cycle) == {"added": 0, "t_class": 0}
+
+
+def test_the_list_holds_the_firms_of_the_data_year(admin_user, cycle, zone):
+    """A firm registered after the data year is not evaluated for it; one registered during it is 初创期 (T)."""
+    from gaoxin.enterprises.tests.factories import EnterpriseFactory, LandParcelFactory
+
+    later = EnterpriseFactory(registered_on=dt.date(cycle.data_year + 1, 3, 1))
+    new = EnterpriseFactory(registered_on=dt.date(cycle.data_year, 6, 1))
+    for firm in (later, new):
+        LandParcelFactory(enterprise=firm)
+    services.participants_populate(actor=admin_user, cycle=cycle)
+    rows = {p.enterprise_id: p for p in cycle.participants.all()}
+    assert later.pk not in rows
+    assert not rows[new.pk].participating and rows[new.pk].t_reason == f"{cycle.data_year}年内新成立（初创期企业）"
 
 
 def test_t_class_needs_a_reason_and_the_list_freezes_on_confirmation(admin_user, cycle, zone):
