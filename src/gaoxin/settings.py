@@ -237,6 +237,13 @@ TASKS = {
         ),
     }
 }
+# A running job writes a heartbeat every GAOXIN_JOB_HEARTBEAT_SECONDS (0: only on its progress steps); a job
+# silent for GAOXIN_JOB_HEARTBEAT_TIMEOUT_SECONDS lost its worker (killed, machine restarted) and the reaper
+# (core.jobs: `gaoxin reap_jobs`, the worker before each job, the job's page, a new scoring run) marks it failed so
+# it can be submitted again. The timeout must be longer than a job's longest single write: on SQLite a write holds
+# the database and no heartbeat gets through meanwhile.
+GAOXIN_JOB_HEARTBEAT_SECONDS = env.float("GAOXIN_JOB_HEARTBEAT_SECONDS", default=30)
+GAOXIN_JOB_HEARTBEAT_TIMEOUT_SECONDS = env.float("GAOXIN_JOB_HEARTBEAT_TIMEOUT_SECONDS", default=300)
 
 # Logs go to standard error and to var/log/gaoxin.log (rotated), each line with the request id, so a user's
 # 故障参考号 finds the server error (Django logs 500s to nowhere by default when DEBUG is off).

@@ -2,7 +2,8 @@
 
 from django_tasks import task
 
-from gaoxin.core.models import Job, JobStatus
+from gaoxin.core.jobs import job_task
+from gaoxin.core.models import Job
 from gaoxin.core.services import job_finish, job_start
 
 from .models import Policy, PolicyStatus
@@ -10,10 +11,8 @@ from .services import match_write
 
 
 @task()
-def match_policy_task(job_id: int, policy_id: int | None) -> None:
-    job = Job.objects.get(pk=job_id)
-    if job.status == JobStatus.SUCCEEDED:
-        return
+@job_task
+def match_policy_task(job: Job, policy_id: int | None) -> None:
     policies = (list(Policy.objects.filter(pk=policy_id)) if policy_id is not None
                 else list(Policy.objects.filter(status=PolicyStatus.PUBLISHED)))
     job_start(job, total=len(policies))

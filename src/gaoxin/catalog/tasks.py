@@ -11,8 +11,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django_tasks import task
 
-from gaoxin.core.excel import SheetError, write_workbook
-from gaoxin.core.models import Job, JobStatus
+from gaoxin.core.excel import write_workbook
+from gaoxin.core.jobs import NOTHING_IMPORTED, job_input_bytes, job_task
+from gaoxin.core.models import Job
 from gaoxin.core.services import job_finish, job_progress, job_start
 
 from . import catalog_io
@@ -22,33 +23,19 @@ log = logging.getLogger(__name__)
 
 
 @task()
-def import_catalog_task(job_id: int) -> None:
-    job = Job.objects.get(pk=job_id)
-    if job.status == JobStatus.SUCCEEDED:
-        return
+@job_task(failed=NOTHING_IMPORTED)
+def import_catalog_task(job: Job) -> None:
     job_start(job)
-    try:
-        with job.input_file.open("rb") as fh:
-            parsed = catalog_io.parse_catalog(fh.read())
-    except SheetError as exc:  # nothing is written: every bad cell is listed
-        job_finish(job, ok=False, **exc.job_report())
-        return
+    parsed = catalog_io.parse_catalog(job_input_bytes(job))  # a bad cell: nothing is written, every one is listed
     job_progress(job, done=0, message=f"正在写入{len(parsed.items)}个事项")
-    try:
-        counts = catalog_io.apply_catalog(parsed=parsed, actor=job.created_by, source_name=Path(job.input_file.name).name)
-    except Exception:
-        log.exception("catalog import job %s failed", job_id)
-        job_finish(job, ok=False, message="写入失败，未导入任何数据，请联系管理员")
-        return
+    counts = catalog_io.apply_catalog(parsed=parsed, actor=job.created_by, source_name=Path(job.input_file.name).name)
     job_finish(job, ok=True, result=counts,
                message=f"新增{counts['created']}项，更新{counts['updated']}项（生成新版本），未变化{counts['unchanged']}项")
 
 
 @task()
-def export_catalog_task(job_id: int) -> None:
-    job = Job.objects.get(pk=job_id)
-    if job.status == JobStatus.SUCCEEDED:
-        return
+@job_task
+def export_catalog_task(job: Job) -> None:
     versions = ItemVersion.objects.prefetch_related(
         "situations", Prefetch("materials", queryset=Material.objects.prefetch_related("situations")))
     items = (ServiceItem.objects.filter(current_version__isnull=False)

@@ -154,5 +154,5 @@ class CalendarDayAdmin(ReadOnlyAdmin):
 class JobAdmin(ReadOnlyAdmin):
     """Read-only: a job's progress is written by its task; a failed job is re-run from its page."""
 
-    list_display = ["id", "kind", "status", "done", "total", "created_by", "created_at"]
+    list_display = ["id", "kind", "status", "done", "total", "created_by", "created_at", "heartbeat_at"]
     list_filter = ["kind", "status"]

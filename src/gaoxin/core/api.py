@@ -9,6 +9,7 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied, 
 from rest_framework.response import Response
 
 from . import permissions as perms
+from .jobs import job_reap_if_silent
 from .selectors import work_calendar
 from .workdays import CalendarRangeError
 from .workflow import Conflict
@@ -87,4 +88,4 @@ def job_status(request, pk: int):
     job = perms.jobs_visible_to(request.user).filter(pk=pk).first()
     if job is None:
         raise NotFound("任务不存在")
-    return Response(JobSerializer(job).data)
+    return Response(JobSerializer(job_reap_if_silent(job)).data)

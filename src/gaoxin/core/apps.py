@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
         events.register_room("calendar", "工作日历")
         events.register({"year_added": "新增年度日历", "day_set": "修改日历日期", "year_confirmed": "确认年度日历"},
                         prefix="calendar.")
+        events.register_room("job", "后台任务")
+        events.register({"interrupted": "后台任务中断（处理进程已停止）"}, prefix="job.")

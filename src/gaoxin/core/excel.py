@@ -645,11 +645,14 @@ def load_table(path: str | Path) -> RawSheet:
     if suffix in (".xlsx", ".xlsm", ".xls"):
         raw = open_workbook(path, path.name).raw(0)
         return raw or RawSheet("", pl.DataFrame())
-    if suffix == ".csv":
-        text_data = _decode(path.read_bytes())
-        return RawSheet("", _cleaned(pl.read_csv(io.StringIO(text_data), infer_schema=False)))
-    if suffix == ".parquet":
-        return RawSheet("", _cleaned(pl.read_parquet(path)))
+    try:
+        if suffix == ".csv":
+            text_data = _decode(path.read_bytes())
+            return RawSheet("", _cleaned(pl.read_csv(io.StringIO(text_data), infer_schema=False)))
+        if suffix == ".parquet":
+            return RawSheet("", _cleaned(pl.read_parquet(path)))
+    except Exception as exc:  # Polars raises several error types for files it cannot parse
+        raise SheetFormatError(f"无法读取该文件（文件已损坏或不是 {suffix} 格式），请检查后重新上传", path.name) from exc
     raise SheetFormatError(f"不支持的文件类型 {suffix}（支持 .xlsx、.csv、.parquet）", path.name)
 
 

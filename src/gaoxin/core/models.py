@@ -131,6 +131,10 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    # A running job's sign of life: written at start, on every progress step and every
+    # GAOXIN_JOB_HEARTBEAT_SECONDS by the worker; a job silent for longer than
+    # GAOXIN_JOB_HEARTBEAT_TIMEOUT_SECONDS lost its worker and is failed by the reaper (core.jobs).
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     class Meta:
@@ -166,6 +170,11 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def last_sign_of_life(self):
+        """The last time the job's worker was heard of (jobs started before heartbeats have none)."""
+        return self.heartbeat_at or self.started_at or self.created_at
 
 
 class DocumentCounter(models.Model):

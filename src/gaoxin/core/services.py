@@ -165,18 +165,27 @@ def job_enqueue(*, kind: str, actor, task, args: tuple = (), input_file=None) ->
 
 def job_start(job: Job, *, total: int | None = None) -> None:
     job.status = JobStatus.RUNNING
-    job.started_at = timezone.now()
+    job.started_at = job.heartbeat_at = timezone.now()
     job.errors = []
     job.done = 0
     if total is not None:
         job.total = total
-    job.save(update_fields=["status", "started_at", "errors", "done", "total"])
+    job.save(update_fields=["status", "started_at", "heartbeat_at", "errors", "done", "total"])
 
 
-def job_progress(job: Job, *, done: int, message: str = "") -> None:
+def job_progress(job: Job, *, done: int, message: str = "", total: int | None = None) -> None:
+    """Record progress (and a heartbeat). A job failed meanwhile — the reaper heard nothing for too long — is
+    not written: `JobAbandoned` stops its task, so work the user was told to submit again does not go on."""
+    from .jobs import JobAbandoned
+
     job.done = done
     job.message = message[:255]
-    job.save(update_fields=["done", "message"])
+    job.heartbeat_at = timezone.now()
+    fields = {"done": job.done, "message": job.message, "heartbeat_at": job.heartbeat_at}
+    if total is not None:
+        job.total = fields["total"] = total
+    if not Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields):
+        raise JobAbandoned(job.pk)
 
 
 def job_finish(job: Job, *, ok: bool, message: str = "", errors: list | None = None, result: dict | None = None) -> None:
@@ -188,3 +197,33 @@ def job_finish(job: Job, *, ok: bool, message: str = "", errors: list | None = N
     if ok:
         job.done = job.total
     job.save()
+
+
+@transaction.atomic
+def job_fail(job: Job, *, message: str, errors: list | None = None, result: dict | None = None) -> None:
+    """A task failed: the job ends failed with the reason, and the room's records that follow the job (a scoring
+    run) fail with it (core.jobs.on_failure), in one transaction."""
+    from .jobs import failure_effects
+
+    effects = failure_effects(job, message)
+    job_finish(job, ok=False, message=message, errors=errors, result={**effects, **(result or {})})
+
+
+@transaction.atomic
+def job_interrupt(*, job_id: int, silent_since) -> Job | None:
+    """The reaper's one write: a running job not heard of since `silent_since` lost its worker. It is failed
+    ("任务中断…请重新提交") with one audit event, and the room's records that follow it fail with it. Returns None
+    when the job finished or beat meanwhile (the row is re-read under lock)."""
+    from .jobs import INTERRUPTED, failure_effects
+
+    job = Job.objects.select_for_update().filter(pk=job_id, status=JobStatus.RUNNING).first()
+    if job is None or job.last_sign_of_life >= silent_since:
+        return None
+    last = job.last_sign_of_life
+    effects = failure_effects(job, INTERRUPTED)
+    job_finish(job, ok=False, message=INTERRUPTED, errors=job.errors, result={**job.result, **effects})
+    audit_record(event_type="job.interrupted", actor=None, subject=job,
+                 before={"status": JobStatus.RUNNING, "heartbeat_at": last.isoformat(), "done": job.done,
+                         "total": job.total},
+                 after={"status": JobStatus.FAILED, "message": INTERRUPTED})
+    return job

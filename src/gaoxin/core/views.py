@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from . import events, services
 from . import permissions as perms
 from .forms import CalendarConfirmForm, CalendarDayForm, CalendarYearForm, DeadlineForm
+from .jobs import job_reap_if_silent
 from .models import CalendarDay, CalendarYear, Notification
 from .selectors import audit_event_list, work_calendar
 from .views_utils import paginate, render_page, require
@@ -129,6 +130,7 @@ def job_detail(request, pk: int):
     job = perms.jobs_visible_to(request.user).filter(pk=pk).first()
     if job is None:
         raise Http404("任务不存在")
+    job = job_reap_if_silent(job)  # a job whose worker died is shown failed, with why
     return render_page(request, "core/job_detail.html", "core/partials/job_status.html", {"job": job})
 
 

@@ -10,8 +10,9 @@ from django.core.files import File
 from django.db import transaction
 from django_tasks import task
 
-from gaoxin.core.excel import SheetError, write_workbook
-from gaoxin.core.models import Job, JobStatus
+from gaoxin.core.excel import write_workbook
+from gaoxin.core.jobs import NOTHING_IMPORTED, job_input_bytes, job_task
+from gaoxin.core.models import Job
 from gaoxin.core.services import job_finish, job_progress, job_start
 
 from .models import Industry
@@ -20,46 +21,24 @@ from .selectors import enterprises_for_export
 from .services import registry_import
 
 log = logging.getLogger(__name__)
-MAX_ERRORS_SHOWN = 500
 
 
 @task()
-def import_registry_task(job_id: int) -> None:
-    job = Job.objects.get(pk=job_id)
-    if job.status == JobStatus.SUCCEEDED:
-        return  # idempotent: a re-delivered task does nothing
+@job_task(failed=NOTHING_IMPORTED)
+def import_registry_task(job: Job) -> None:
     job_start(job)
-    try:
-        with job.input_file.open("rb") as fh:
-            parsed = parse_registry(
-                fh.read(), industry_codes=set(Industry.objects.values_list("code", flat=True)),
-                on_progress=lambda done, total: _progress(job, done, total, "正在校验"),
-            )
-    except SheetError as exc:  # nothing is written: every bad cell is listed
-        job_finish(job, ok=False, **exc.job_report(MAX_ERRORS_SHOWN))
-        return
+    parsed = parse_registry(  # a bad cell: nothing is written, every one is listed
+        job_input_bytes(job), industry_codes=set(Industry.objects.values_list("code", flat=True)),
+        on_progress=lambda done, total: job_progress(job, done=done, total=total, message="正在校验"),
+    )
     job_progress(job, done=job.done, message="正在写入")
-    try:
-        counts = registry_import(parsed=parsed, actor=job.created_by, source_name=Path(job.input_file.name).name)
-    except Exception:
-        log.exception("registry import job %s failed", job_id)
-        job_finish(job, ok=False, message="写入失败，未导入任何数据，请联系管理员")
-        return
+    counts = registry_import(parsed=parsed, actor=job.created_by, source_name=Path(job.input_file.name).name)
     job_finish(job, ok=True, message=f"新增{counts['created']}家，更新{counts['updated']}家", result=counts)
 
 
-def _progress(job: Job, done: int, total: int, message: str) -> None:
-    if job.total != total:
-        job.total = total
-        job.save(update_fields=["total"])
-    job_progress(job, done=done, message=message)
-
-
 @task()
-def export_registry_task(job_id: int) -> None:
-    job = Job.objects.select_related("created_by").get(pk=job_id)
-    if job.status == JobStatus.SUCCEEDED:
-        return
+@job_task
+def export_registry_task(job: Job) -> None:
     enterprises, parcels, qualifications, contacts = enterprises_for_export(user=job.created_by)
     job_start(job, total=enterprises.count())
     counter = {"n": 0}

@@ -22,6 +22,11 @@ class EvaluationConfig(AppConfig):
             "score.finish": "测算完成", "score.fail": "测算失败", "regrade.request": "申请调档", "regrade.decide": "审批调档",
             "history.import": "导入历年等级",
         }, prefix="evaluation.")
+        from gaoxin.core import jobs
+
+        from .scoring import score_job_failed
+
+        jobs.on_failure("evaluation_score", score_job_failed)  # a scoring run fails with its job, however it failed
         # The administration (/django-admin/): the policy table and tier history entered by hand.
         events.register({
             "policy.create": "新增差别化政策", "policy.update": "修改差别化政策", "policy.delete": "删除差别化政策",

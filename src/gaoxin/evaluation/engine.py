@@ -24,6 +24,10 @@ RATED, T_CLASS = "rated", "T"
 LAND_UNRESOLVED = "LAND_UNRESOLVED"
 TIERS = ("A", "B", "C", "D")
 
+
+class EngineError(ValueError):
+    """The figures cannot be scored with this method; the message (Chinese) says why."""
+
 T_REASON_LABELS = {
     "UTILITY": "电力热力燃气水生产供应企业",
     "NEW_ABOVE_SCALE": "年度新升规企业",
@@ -123,7 +127,7 @@ def _status(frame: pl.DataFrame, method: Method) -> pl.DataFrame:
     if method.land.missing_land == "error":
         bad = frame.filter(~declared & no_land)["uscc"].to_list()
         if bad:
-            raise ValueError(f"用地面积缺失或不大于0：{', '.join(bad[:20])}")
+            raise EngineError(f"用地面积缺失或不大于0：{', '.join(bad[:20])}")
     return frame.with_columns(
         status=pl.when(declared | no_land).then(pl.lit(T_CLASS)).otherwise(pl.lit(RATED)),
         t_reason=pl.when(declared).then(pl.col("t_reason").str.strip_chars())
@@ -375,7 +379,7 @@ def evaluate(
                 _adj_notes=pl.lit([], dtype=pl.List(pl.String)),
             ))
     if not parts_out:
-        raise ValueError("没有可评价的企业：输入中的口径与评价方法的分组都不匹配")
+        raise EngineError("没有可评价的企业：输入中的口径与评价方法的分组都不匹配")
     results = pl.concat(parts_out, how="diagonal_relaxed")
     labels = method.tiers.labels
     results = results.with_columns(

@@ -249,6 +249,11 @@ class ScoreRun(models.Model):
     def __str__(self) -> str:
         return f"第{self.number}次测算"
 
+    @property
+    def failure_reason(self) -> str:
+        """Why a failed run failed: its job's message (a worker that died: "任务中断（处理进程已停止）…")."""
+        return self.job.message if self.status == RunStatus.FAILED and self.job_id else ""
+
 
 TIER_NAMES = {"A": "A类（优先发展类）", "B": "B类（支持发展类）", "C": "C类（提升发展类）", "D": "D类（限制发展类）",
               "T": "暂不评价类"}

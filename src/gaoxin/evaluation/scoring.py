@@ -12,11 +12,12 @@ from collections.abc import Callable
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, FloatField, OuterRef, Subquery
+from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from gaoxin.accounts.models import EnterpriseMembership
+from gaoxin.core.models import JobStatus
 from gaoxin.core.notify import notify
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import LandKind
@@ -137,6 +138,7 @@ def score_start(*, actor, cycle: Cycle, note: str = "") -> ScoreRun:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status not in SCORABLE:
         raise ValidationError(f"评价周期处于“{cycle.get_status_display()}”，不能发起测算")
+    _fail_abandoned_runs(cycle)
     if cycle.runs.filter(status=RunStatus.RUNNING).exists():
         raise ValidationError("已有一次测算正在进行，请等待其完成")
     if cycle.status == S.ENTERPRISE_CONFIRM:
@@ -149,6 +151,19 @@ def score_start(*, actor, cycle: Cycle, note: str = "") -> ScoreRun:
     audit_record(event_type="evaluation.score.start", actor=actor, subject=run,
                  after={"cycle": cycle.pk, "number": number, "note": run.note})
     return run
+
+
+def _fail_abandoned_runs(cycle: Cycle) -> None:
+    """Before a new run is refused because one is running: a run whose worker died is failed first (the reaper
+    on scoring jobs silent for GAOXIN_JOB_HEARTBEAT_TIMEOUT_SECONDS), and so is a run whose job is gone or
+    already failed, so a dead worker never blocks the cycle."""
+    from gaoxin.core.jobs import INTERRUPTED, jobs_reap
+
+    if not cycle.runs.filter(status=RunStatus.RUNNING).exists():
+        return
+    jobs_reap(kinds=["evaluation_score"])
+    for run in cycle.runs.filter(status=RunStatus.RUNNING).filter(Q(job__isnull=True) | Q(job__status=JobStatus.FAILED)):
+        score_fail(run, INTERRUPTED)
 
 
 def _result_rows(run: ScoreRun, results: pl.DataFrame, pids: dict[str, int], method) -> list[ScoreResult]:
@@ -184,8 +199,10 @@ def score_compute(run: ScoreRun, on_progress: Callable[[int, str], None] | None 
         if result.benchmarks.height else []
     with transaction.atomic():
         run = ScoreRun.objects.select_for_update().select_related("cycle").get(pk=run.pk)
-        if run.status != RunStatus.RUNNING:
+        if run.status == RunStatus.DONE:
             return run  # a re-delivered task: the run is already stored
+        if run.status == RunStatus.FAILED:  # failed meanwhile (its job was taken for dead): nothing is stored
+            raise ValidationError("本次测算已中断，结果未保存，请重新发起测算")
         ScoreResult.objects.bulk_create(_result_rows(run, result.results, pids, method), batch_size=2000)
         for regrade in Regrade.objects.filter(cycle=cycle, status=RegradeStatus.APPROVED).order_by("decided_at"):
             ScoreResult.objects.filter(run=run, participant_id=regrade.participant_id).update(final_tier=regrade.to_tier)
@@ -210,7 +227,19 @@ def score_fail(run: ScoreRun, message: str) -> None:
         updated = ScoreRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.FAILED, finished_at=timezone.now())
         if updated:
-            audit_record(event_type="evaluation.score.fail", actor=run.created_by, subject=run, after={"message": message})
+            audit_record(event_type="evaluation.score.fail", actor=run.created_by, subject=run,
+                         before={"status": RunStatus.RUNNING}, after={"status": RunStatus.FAILED, "message": message})
+
+
+def score_job_failed(job, message: str) -> dict:
+    """core.jobs failure handler of "evaluation_score": the job's run fails with it (its task raised, or its worker
+    died), so the cycle can be scored again; the job's page links back to the cycle."""
+    cycle_id = None
+    for run in ScoreRun.objects.filter(job=job).select_related("created_by"):
+        cycle_id = run.cycle_id
+        if run.status == RunStatus.RUNNING:
+            score_fail(run, message)
+    return {"cycle": cycle_id} if cycle_id else {}
 
 
 def tier_counts(run: ScoreRun) -> dict[str, dict[str, int]]:
