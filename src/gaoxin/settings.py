@@ -325,6 +325,12 @@ GAOXIN_RULE_MAX_TERMS = env.int("GAOXIN_RULE_MAX_TERMS", default=64)
 GAOXIN_RULE_MAX_COST = env.int("GAOXIN_RULE_MAX_COST", default=5000)
 # A PARTIAL match is pushed when at least this share of its conditions is already met (自测通过率 band "中").
 GAOXIN_PARTIAL_PUSH_MIN_RATIO = env.float("GAOXIN_PARTIAL_PUSH_MIN_RATIO", default=0.4)
+# Re-matching every published policy (after a registry import) writes its results per policy in batches of this
+# many firms, each batch its own short transaction, so log-ins and other writes are not held up meanwhile.
+GAOXIN_MATCH_WRITE_BATCH = env.int("GAOXIN_MATCH_WRITE_BATCH", default=2000)
+# On SQLite, the pause between two such batches, so a log-in or form waiting for the one write lock gets it (SQLite's
+# waiting writers poll every 100 ms; batches back to back would starve them into "database is locked").
+GAOXIN_MATCH_WRITE_PAUSE_SECONDS = env.float("GAOXIN_MATCH_WRITE_PAUSE_SECONDS", default=0.15)
 # Enterprise appeals (benefits.md §5.4): (respond, resolve) in working days after dispatch, by
 # urgency (urgent, complex) or request type. 0 = the same day.
 GAOXIN_APPEAL_LIMITS = env.json("GAOXIN_APPEAL_LIMITS", default={

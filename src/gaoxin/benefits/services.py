@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -121,27 +122,17 @@ def rematch_after_registry_change(actor) -> None:
         transaction.on_commit(lambda: _enqueue_match(None, actor))
 
 
-@transaction.atomic
-def match_write(*, policies: list[Policy], enterprise_ids: list[int] | None = None, push: bool = True) -> dict:
-    """Match and store: ELIGIBLE / PARTIAL rows replace earlier ones for these policies (and
-    enterprises); new hits are pushed to the enterprise users ("您可能符合…")."""
-    from .selectors import profile_frame
-
-    rules = [compile_policy(p) for p in policies]
-    frame = profile_frame(enterprise_ids)
-    result = matching.match(frame, rules)
-    by_id = {p.pk: p for p in policies}
-    old = MatchResult.objects.filter(policy__in=policies)
-    if enterprise_ids is not None:
-        old = old.filter(enterprise_id__in=enterprise_ids)
-    told = {(m.enterprise_id, m.policy_id): m.told_at for m in old.only("enterprise_id", "policy_id", "told_at")}
-    old.delete()
-    rules_by_id = {r.policy_id: r for r in rules}
-    rows = []
+def _match_rows(result, by_id: dict[int, Policy], rules_by_id: dict[int, matching.PolicyRule],
+                told: dict[tuple[int, int], object]) -> list[MatchResult]:
+    """MatchResult rows for the engine's result rows; a firm keeps the time it was told of a policy."""
+    rows, texts = [], {}
     for r in result.iter_rows(named=True):
         policy = by_id[r["policy_id"]]
         compiled = rules_by_id[policy.pk]
-        passed, missing = matching.reasons(compiled.rule, r["passed"], r["missing"])
+        key = (policy.pk, r["passed"], r["missing"])  # many firms share a pair of condition bitmasks
+        if key not in texts:
+            texts[key] = matching.reasons(compiled.rule, r["passed"], r["missing"])
+        passed, missing = (list(t) for t in texts[key])
         inputs = {}
         if policy.formula:  # an UNKNOWN estimate keeps what it waits for ("待完善数据后测算", never a number)
             inputs = {"formula": policy.formula}
@@ -151,23 +142,124 @@ def match_write(*, policies: list[Policy], enterprise_ids: list[int] | None = No
             enterprise_id=r["enterprise_id"], policy=policy, verdict=r["verdict"],
             pass_ratio=Decimal(str(round(r["pass_ratio"], 4))), passed=passed, missing=missing,
             estimate=r["estimate"], estimate_inputs=inputs,
-            policy_version=policy.version, rule_digest=rules_by_id[policy.pk].rule.digest,
+            policy_version=policy.version, rule_digest=compiled.rule.digest,
             told_at=told.get((r["enterprise_id"], policy.pk)),
         ))
-    MatchResult.objects.bulk_create(rows, batch_size=2000)
-    pushed = push_new_matches(policies) if push else 0
+    return rows
+
+
+def _counts(rows: list[MatchResult], pushed: int) -> dict:
     return {"matched": sum(1 for r in rows if r.verdict == "eligible"),
             "partial": sum(1 for r in rows if r.verdict == "partial"), "pushed": pushed}
 
 
-def push_new_matches(policies: list[Policy]) -> int:
-    """One in-app notice per enterprise user for each match not yet told, linking to the policy."""
+@transaction.atomic
+def match_write(*, policies: list[Policy], enterprise_ids: list[int] | None = None, push: bool = True) -> dict:
+    """Match and store in one transaction (a firm's own profile changed: a few rows): ELIGIBLE / PARTIAL rows
+    replace earlier ones for these policies (and enterprises); new hits are pushed to the enterprise users
+    ("您可能符合…"). Every firm against many policies is `match_rewrite`, in batches."""
+    from .selectors import profile_frame
+
+    rules = [compile_policy(p) for p in policies]
+    result = matching.match(profile_frame(enterprise_ids), rules)
+    old = MatchResult.objects.filter(policy__in=policies)
+    if enterprise_ids is not None:
+        old = old.filter(enterprise_id__in=enterprise_ids)
+    told = {(m.enterprise_id, m.policy_id): m.told_at for m in old.only("enterprise_id", "policy_id", "told_at")}
+    old.delete()
+    rows = _match_rows(result, {p.pk: p for p in policies}, {r.policy_id: r for r in rules}, told)
+    MatchResult.objects.bulk_create(rows, batch_size=2000)
+    return _counts(rows, push_new_matches(policies) if push else 0)
+
+
+def match_rewrite(*, policies: list[Policy], on_progress=None) -> dict:
+    """Every firm against these policies (a policy published or saved, the registry changed), for the background
+    job. Matching reads everything once; the results are then written per policy in batches of
+    GAOXIN_MATCH_WRITE_BATCH firms (by id), each batch its own short transaction that replaces that range's rows
+    and pushes its new hits — so a re-match of the whole registry never holds the database for long (on SQLite
+    every log-in and form waits for a write). A firm's row for a policy is always the old one or the new one,
+    never missing; the job shows how far it got, and a run that failed or was killed is finished by running it
+    again (a policy saved meanwhile is left to its own re-match). on_progress(done, total, message)."""
+    from .selectors import profile_frame
+
+    step = on_progress or (lambda done, total, message: None)
+    rules = {r.policy_id: r for r in (compile_policy(p) for p in policies)}
+    frame = profile_frame()
+    result = matching.match(frame, list(rules.values()))
+    firms = frame["enterprise_id"].sort().to_list()
+    # Batches of registry firms by id; the first is open below and the last above, so the old rows of firms
+    # no longer in the registry are replaced too.
+    size = max(1, settings.GAOXIN_MATCH_WRITE_BATCH)
+    starts = firms[size::size]
+    ranges = list(zip([None, *starts], [*starts, None], strict=True))
+    by_policy = {key[0]: part for key, part in result.sort("enterprise_id").partition_by(
+        "policy_id", as_dict=True).items()}
+    counts = {"matched": 0, "partial": 0, "pushed": 0}
+    total, done = len(policies) * len(ranges), 0
+    step(0, total, "正在写入匹配结果")
+    for policy in sorted(policies, key=lambda p: p.pk):
+        part = by_policy.get(policy.pk, result.clear())
+        ids = part["enterprise_id"]
+        for n, (low, high) in enumerate(ranges, 1):
+            if done:
+                _let_others_write()
+            lo = 0 if low is None else ids.search_sorted(low, side="left")
+            hi = len(ids) if high is None else ids.search_sorted(high, side="left")
+            rows = _match_rows(part.slice(lo, hi - lo), {policy.pk: policy}, rules, {})  # built before the lock
+            written = _match_write_batch(policy=policy, rows=rows, low=low, high=high)
+            if written is None:  # saved meanwhile: its own re-match writes it
+                done += len(ranges) - n + 1
+                break
+            for key in counts:
+                counts[key] += written[key]
+            done += 1
+            step(done, total, f"正在写入“{policy.title}”的匹配结果（{n}/{len(ranges)}）"[:255])
+    return counts
+
+
+def _let_others_write() -> None:
+    """SQLite has one writer at a time and no queue: a waiting writer (a log-in, a form) polls for the lock at most
+    every 100 ms, so batches committed back to back would starve it until its 5 s busy timeout (a server error).
+    A pause between batches lets it in. PostgreSQL locks rows, and other writers never wait for these."""
+    if connection.vendor == "sqlite" and settings.GAOXIN_MATCH_WRITE_PAUSE_SECONDS > 0:
+        time.sleep(settings.GAOXIN_MATCH_WRITE_PAUSE_SECONDS)
+
+
+@transaction.atomic
+def _match_write_batch(*, policy: Policy, rows: list[MatchResult], low: int | None,
+                       high: int | None) -> dict | None:
+    """One batch of `match_rewrite`: the policy's rows for firms low <= id < high replaced by `rows` (a firm keeps
+    when it was told), new hits pushed. The policy's row is locked, so two re-matches of one policy never
+    interleave within a batch; None when the policy was changed (or deleted) since it was matched."""
+    current = Policy.objects.select_for_update().filter(pk=policy.pk).values_list("version", flat=True).first()
+    if current != policy.version:
+        return None
+    old = MatchResult.objects.filter(policy=policy)
+    if low is not None:
+        old = old.filter(enterprise_id__gte=low)
+    if high is not None:
+        old = old.filter(enterprise_id__lt=high)
+    told = dict(old.values_list("enterprise_id", "told_at"))
+    old.delete()
+    for row in rows:
+        row.told_at = told.get(row.enterprise_id)
+    MatchResult.objects.bulk_create(rows, batch_size=2000)
+    return _counts(rows, push_new_matches([policy], low=low, high=high))
+
+
+def push_new_matches(policies: list[Policy], *, low: int | None = None, high: int | None = None) -> int:
+    """One in-app notice per enterprise user for each match not yet told (of firms low <= id < high, when
+    given), linking to the policy."""
     from django.urls import reverse
 
     from gaoxin.core.notify import notify
 
-    pending = list(MatchResult.objects.filter(policy__in=policies, told_at__isnull=True)
-                   .filter(Q(verdict="eligible") | Q(pass_ratio__gte=settings.GAOXIN_PARTIAL_PUSH_MIN_RATIO))
+    untold = MatchResult.objects.filter(policy__in=policies, told_at__isnull=True)
+    if low is not None:
+        untold = untold.filter(enterprise_id__gte=low)
+    if high is not None:
+        untold = untold.filter(enterprise_id__lt=high)
+    pending = list(untold.filter(Q(verdict="eligible") | Q(pass_ratio__gte=settings.GAOXIN_PARTIAL_PUSH_MIN_RATIO))
                    .select_related("policy"))
     if not pending:
         return 0
