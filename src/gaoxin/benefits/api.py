@@ -51,8 +51,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BenefitApplication
-        fields = ["number", "policy", "enterprise", "status", "amount_requested", "amount_approved", "amount_paid",
-                  "notice_end", "payment_due", "payment_ref", "created_at", "events"]
+        fields = ["number", "policy", "enterprise", "status", "amount_requested", "estimate", "estimate_basis",
+                  "amount_approved", "amount_paid", "notice_end", "payment_due", "payment_ref", "created_at", "events"]
 
 
 class ApplicationCreateSerializer(serializers.Serializer):

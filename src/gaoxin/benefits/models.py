@@ -152,6 +152,9 @@ class BenefitApplication(models.Model):
     policy_version = models.PositiveIntegerField()
     status = models.CharField("状态", max_length=12, choices=AppStatus.choices, db_index=True)
     amount_requested = models.DecimalField("申请金额（万元）", max_digits=16, decimal_places=4, null=True, blank=True)
+    # The platform's estimate when the firm applied, and what it was computed from, for the reviewer.
+    estimate = models.DecimalField("测算金额（万元）", max_digits=16, decimal_places=4, null=True, blank=True)
+    estimate_basis = models.CharField("测算依据", max_length=300, blank=True)
     amount_approved = models.DecimalField("核定金额（万元）", max_digits=16, decimal_places=4, null=True, blank=True)
     amount_paid = models.DecimalField("拨付金额（万元）", max_digits=16, decimal_places=4, null=True, blank=True)
     bank_account = models.CharField("收款账户", max_length=60, blank=True)
@@ -173,6 +176,13 @@ class BenefitApplication(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["enterprise", "policy"], condition=~models.Q(status__in=["withdrawn", "rejected", "refused"]),
             name="uniq_live_application", violation_error_message="本企业已申请该政策，请勿重复申请")]
+
+    @property
+    def above_estimate(self):
+        """How much the amount applied for exceeds the estimate (None when it does not, or either is unknown)."""
+        if self.amount_requested is None or self.estimate is None or self.amount_requested <= self.estimate:
+            return None
+        return self.amount_requested - self.estimate
 
 
 class ApplicationEvent(models.Model):

@@ -19,7 +19,7 @@ from gaoxin.enterprises.models import Enterprise, QualificationKind
 
 from . import matching, notifications
 from . import permissions as perms
-from .fields import FIELDS
+from .fields import FIELDS, formula_text
 from .models import (
     ApplicationEvent,
     AppStatus,
@@ -390,6 +390,8 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
         raise ValidationError({"bank_account": "请填写收款账户"})
     if amount is not None and amount <= 0:
         raise ValidationError({"amount": "申请金额应大于0"})
+    if amount is not None and policy.amount_cap is not None and amount > policy.amount_cap:
+        raise ValidationError({"amount": f"申请金额不能超过政策最高额度{policy.amount_cap.normalize():f}万元"})
     snapshot = {f.field: str(f.number if f.number is not None else f.flag if f.flag is not None else f.text)
                 for f in enterprise.facts.all()}
     requested = amount if amount is not None else (match.estimate if match else None)
@@ -399,7 +401,8 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
             app = BenefitApplication.objects.create(
                 number=next_number("HQ"), enterprise=enterprise, policy=policy, policy_version=policy.version,
                 status=status, amount_requested=requested, bank_account=bank_account.strip(), note=note,
-                profile_snapshot=snapshot, created_by=actor,
+                profile_snapshot=snapshot, created_by=actor, estimate=match.estimate if match else None,
+                estimate_basis=formula_text(policy.formula)[:300] if match and match.estimate is not None else "",
             )
     except IntegrityError:  # uniq_live_application: another request won the race
         raise Conflict(DUPLICATE_APPLICATION) from None

@@ -186,6 +186,9 @@ def application_create(request, code: str):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"已{'确认' if app.status == AppStatus.CONFIRMED else '提交'}，申请编号 {app.number}。")
+            if app.above_estimate is not None:
+                messages.warning(request, f"申请金额高于平台测算金额{app.above_estimate:.2f}万元，审核时将按测算依据核对，"
+                                          "请备好说明材料。")
             return redirect("benefit_application", number=app.number)
     return _policy_page(request, policy, failed_apply=form, status=400)
 

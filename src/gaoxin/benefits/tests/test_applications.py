@@ -445,3 +445,30 @@ def test_the_bank_account_is_whole_for_the_firm_finance_and_the_administrator(
         assert account(client) == "湘潭银行 6222 0012 3456 7890"
     for client in (officer, leader_client):
         assert account(client) == "湘潭银行 **** **** **** 7890"
+
+
+def test_the_amount_is_checked_against_the_cap_and_the_estimate(apply_policy, own_enterprise, enterprise_client,
+                                                                hrss_officer):
+    """Issue 14 §7: refused above the policy's cap; above the estimate a warning to the firm, and the reviewer
+    sees the estimate, its basis and the difference."""
+    from django.test import Client
+
+    url = f"/policies/{apply_policy.code}/apply/"
+    Policy.objects.filter(pk=apply_policy.pk).update(amount_cap=D("0.5"))
+    refused = enterprise_client.post(url, {"enterprise_uscc": own_enterprise.uscc, "bank_account": "6222",
+                                           "amount": "0.6"})
+    assert refused.status_code == 400 and "申请金额不能超过政策最高额度0.5万元" in refused.content.decode()
+    api = enterprise_client.post("/api/v1/benefit-applications/", {
+        "policy": apply_policy.code, "enterprise_uscc": own_enterprise.uscc, "bank_account": "6222", "amount": "0.6"},
+        content_type="application/json")
+    assert api.status_code == 400 and "amount" in api.json() and not BenefitApplication.objects.exists()
+
+    page = enterprise_client.post(url, {"enterprise_uscc": own_enterprise.uscc, "bank_account": "6222",
+                                        "amount": "0.5"}, follow=True).content.decode()
+    assert "申请金额高于平台测算金额0.05万元" in page  # 3 new hires × 0.15 = 0.45
+    app = BenefitApplication.objects.get()
+    assert (app.estimate, app.above_estimate) == (D("0.45"), D("0.05"))
+    reviewer = Client()
+    reviewer.force_login(hrss_officer)
+    detail = reviewer.get(f"/policies/applications/{app.number}/").content.decode()
+    assert "0.45 万元（依据：" in detail and "申请金额比测算高 0.05 万元" in detail and "政策最高额度 0.50 万元" in detail
