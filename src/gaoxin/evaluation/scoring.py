@@ -10,13 +10,14 @@ import io
 from collections.abc import Callable
 
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from gaoxin.accounts.models import EnterpriseMembership
+from gaoxin.accounts.models import EnterpriseMembership, OrgUnit
 from gaoxin.core.models import JobStatus
 from gaoxin.core.notify import notify
 from gaoxin.core.services import audit_record
@@ -54,16 +55,17 @@ _LAND_KIND = {LandKind.OWN: "own_land_m2", LandKind.LEASED_IN: "leased_in_m2", L
 
 # --- the engine's input, from the database -----------------------------------------------
 
-def input_frame(cycle: Cycle) -> pl.DataFrame:
-    """One row per participant in the engine's schema. A figure is the verified value, else the
-    reported one; land comes from the registry's parcels unless natural resources supplied it."""
+def input_frame(cycle: Cycle, participants: list[int] | None = None) -> pl.DataFrame:
+    """One row per participant (or per one of `participants`) in the engine's schema. A figure is the verified
+    value, else the reported one; land comes from the registry's parcels unless natural resources supplied it."""
+    chosen = cycle.participants.all() if participants is None else cycle.participants.filter(pk__in=participants)
     parts = pl.DataFrame(
-        list(cycle.participants.values_list("pk", "enterprise_id", "enterprise__uscc", "enterprise__name", "group",
-                                            "enterprise__industry_id", "participating", "t_reason")),
+        list(chosen.values_list("pk", "enterprise_id", "enterprise__uscc", "enterprise__name", "group",
+                                "enterprise__industry_id", "participating", "t_reason")),
         schema={"pid": pl.Int64, "eid": pl.Int64, "uscc": pl.String, "name": pl.String, "group": pl.String,
                 "industry_code": pl.String, "participating": pl.Boolean, "t_reason": pl.String}, orient="row")
     values = pl.DataFrame(
-        list(CycleValue.objects.filter(participant__cycle=cycle).values_list(
+        list(CycleValue.objects.filter(participant__in=chosen).values_list(
             "participant_id", "field", Cast("reported", FloatField()), Cast("verified", FloatField()))),
         schema={"pid": pl.Int64, "field": pl.String, "reported": pl.Float64, "verified": pl.Float64}, orient="row")
     wide = (values.with_columns(value=pl.coalesce("verified", "reported")).drop_nulls("value")
@@ -72,7 +74,7 @@ def input_frame(cycle: Cycle) -> pl.DataFrame:
     frame = parts.join(wide, on="pid", how="left")
     land_given = [c for c in LAND_FIELDS if c in frame.columns]
     has_land = pl.any_horizontal([pl.col(c).is_not_null() for c in land_given]) if land_given else pl.lit(False)
-    registry = _registry_land(cycle)
+    registry = _registry_land(chosen)
     frame = frame.join(registry, on="eid", how="left", suffix="_registry")
     for col in ("own_land_m2", "leased_in_m2", "leased_out_m2"):
         given = pl.col(col) if col in land_given else pl.lit(None, dtype=pl.Float64)
@@ -85,10 +87,10 @@ def input_frame(cycle: Cycle) -> pl.DataFrame:
                          *[pl.col(c).cast(pl.Float64) for c in NUMERIC]]).sort("uscc")
 
 
-def _registry_land(cycle: Cycle) -> pl.DataFrame:
+def _registry_land(participants) -> pl.DataFrame:
     from gaoxin.enterprises.models import LandParcel
 
-    rows = (LandParcel.objects.filter(enterprise_id__in=cycle.participants.values("enterprise_id"))
+    rows = (LandParcel.objects.filter(enterprise_id__in=participants.values("enterprise_id"))
             .values_list("enterprise_id", "kind", Cast("area_m2", FloatField())))
     frame = pl.DataFrame(list(rows), schema={"eid": pl.Int64, "kind": pl.String, "m2": pl.Float64}, orient="row")
     frame = frame.with_columns(pl.col("kind").replace_strict(_LAND_KIND, default=None)).drop_nulls("kind")
@@ -97,6 +99,36 @@ def _registry_land(cycle: Cycle) -> pl.DataFrame:
     wide = frame.pivot(on="kind", index="eid", values="m2", aggregate_function="sum")
     return wide.select("eid", *[(pl.col(c) if c in wide.columns else pl.lit(None, dtype=pl.Float64)).alias(f"{c}_registry")
                                 for c in _LAND_KIND.values()])
+
+
+LAND_LABELS = {"own_land_m2": "自有用地", "leased_in_m2": "租入用地", "leased_out_m2": "出租用地",
+               "unregistered_land_m2": "未登记用地"}
+
+
+def land_of(participant: Participant) -> dict:
+    """A firm's land exactly as the engine uses it (issue 14 §2): each kind in m² from the same input the scoring
+    run reads, the area counted (the method's included kinds minus its subtracted ones) in m² and 亩, where it
+    comes from (the natural-resources department's figures, or the registry's parcels, listed), and the
+    department that answers an objection to it."""
+    from gaoxin.enterprises.models import LandParcel
+
+    cycle = participant.cycle
+    land = cycle_method(cycle).land
+    row = input_frame(cycle, [participant.pk]).row(0, named=True)
+    kinds = [{"field": f, "label": LAND_LABELS[f], "m2": row.get(f), "counted": "加" if f in land.include else "减"}
+             for f in (*land.include, *land.subtract)]
+    known = [row.get(f) for f in land.include if row.get(f) is not None]
+    m2 = sum(known) - sum(row.get(f) or 0 for f in land.subtract) if known else None
+    supplied = CycleValue.objects.filter(participant=participant, field__in=LAND_FIELDS).filter(
+        Q(verified__isnull=False) | Q(reported__isnull=False)).exists()
+    owner = settings.GAOXIN_EVALUATION_FIELD_OWNERS.get("own_land_m2", "")
+    return {
+        "kinds": kinds, "m2": m2, "mu": None if m2 is None else m2 * land.mu_per_m2, "mu_per_m2": land.mu_per_m2,
+        "source": "自然资源部门核定数据" if supplied else "企业档案登记的地块",
+        "parcels": [] if supplied else list(LandParcel.objects.filter(enterprise_id=participant.enterprise_id)
+                                             .order_by("kind", "parcel_no")),
+        "owner": OrgUnit.objects.filter(code=owner).first(),
+    }
 
 
 def input_hash(frame: pl.DataFrame, adjustments: pl.DataFrame | None = None) -> str:

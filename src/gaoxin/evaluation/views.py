@@ -34,7 +34,7 @@ from .forms import (
     ScoreForm,
     TableUploadForm,
 )
-from .method import RAW_FIELDS, method_title
+from .method import LAND_FIELDS, RAW_FIELDS, method_title
 from .models import (
     Cycle,
     CycleAdjustment,
@@ -153,6 +153,12 @@ def cycle_detail(request, pk: int):
     return _detail(request, _cycle(pk))
 
 
+def _registry_land_firms(cycle: Cycle) -> int:
+    """Participating firms whose land the engine takes from the registry's parcels (no land figure supplied)."""
+    return cycle.participants.filter(participating=True).exclude(
+        values__field__in=LAND_FIELDS).count()
+
+
 def _dashboard(cycle: Cycle) -> dict:
     """Progress per state and per department (a fixed number of grouped queries)."""
     states = dict(cycle.participants.filter(participating=True).values_list("record_status")
@@ -166,10 +172,12 @@ def _dashboard(cycle: Cycle) -> dict:
                             .annotate(n=Count("id")).order_by()):
         raised.setdefault(code, {})[status] = n
     names = dict(OrgUnit.objects.filter(code__in=set(expected) | set(raised)).values_list("code", "name"))
+    land_owner = settings.GAOXIN_EVALUATION_FIELD_OWNERS.get("own_land_m2")
     departments = [{"name": names.get(code, code or "未指定部门"), "expected": n, "verified": verified.get(code, 0),
                     "percent": min(100, round(verified.get(code, 0) * 100 / n)) if n else 0,
                     "open": raised.get(code, {}).get("OPEN", 0),
-                    "closed": sum(v for k, v in raised.get(code, {}).items() if k != "OPEN")}
+                    "closed": sum(v for k, v in raised.get(code, {}).items() if k != "OPEN"),
+                    "registry_land": _registry_land_firms(cycle) if code == land_owner else None}
                    for code, n in sorted(expected.items())]
     return {
         "states": [(label, states.get(value, 0)) for value, label in RecordStatus.choices if states.get(value)],
@@ -347,7 +355,7 @@ def _report(request, participant: Participant, fields: list[str], values: dict, 
     cycle = participant.cycle
     report = report or EnterpriseReportForm(fields=fields)
     return render(request, "evaluation/enterprise_report.html", {
-        "participant": participant, "cycle": cycle, "form": report,
+        "participant": participant, "cycle": cycle, "form": report, "land": scoring.land_of(participant),
         "rows": [(report[f], values.get(f)) for f in fields],
         "open": cycle.status == CycleStatus.COLLECTING,
         "confirming": cycle.status == CycleStatus.ENTERPRISE_CONFIRM,

@@ -314,7 +314,7 @@ def report_card(request, pk: int, participant_id: int):
     sources = [(RAW_FIELDS[f], figures.get(f)) for f in needed_fields(cycle, result.group)]
     context = {
         "cycle": cycle, "participant": participant, "enterprise": participant.enterprise, "result": result,
-        "sources": sources,
+        "sources": sources, "land": scoring.land_of(participant),
         "run": run, "release": release, "rows": rows, "group_size": size, "trend": trend,
         "tier_name": TIER_NAMES.get(result.final_tier, result.final_tier),
         "what_ifs": _what_ifs(run, method, participant.enterprise.uscc, list(group.indicators) if group else [])

@@ -611,3 +611,33 @@ def test_the_results_page_speaks_chinese_not_codes(client, admin_user, scored, f
     notice = client.get(reverse("evaluation_notice", args=[cycle.pk])).content.decode()
     assert notice.count("亩产效益综合评价") == notice.count("亩产效益综合评价结果") >= 1
     assert "亩产效益综合评价亩产效益" not in notice
+
+
+def test_the_card_and_the_verification_page_show_the_land_the_engine_used(client, admin_user, enterprise_user, scored,
+                                                                         firms):
+    """Issue 14 §2: the land behind "per mu" was never shown. Each kind in m², the counted area in m² and 亩
+    equal to the run's own area, the source (registry parcels here) and who answers a land objection."""
+    import io
+
+    import polars as pl
+
+    from gaoxin.accounts.tests.factories import OrgUnitFactory
+    from gaoxin.enterprises.models import LandKind
+    from gaoxin.evaluation import scoring
+
+    OrgUnitFactory(code="natural-resources", name="自然资源和规划分局")
+    own = own_participant(scored, firms)
+    LandParcelFactory(enterprise=firms[OWN], kind=LandKind.LEASED_OUT, area_m2=Decimal("2000"))
+    run = scoring.score_compute(scoring.score_start(actor=admin_user, cycle=Cycle.objects.get(pk=scored.pk)))
+    engine_mu = pl.read_parquet(io.BytesIO(bytes(run.frame))).filter(pl.col("uscc") == firms[OWN].uscc)["area_mu"][0]
+    land = scoring.land_of(own)
+    assert (land["m2"], land["mu"]) == (8000, pytest.approx(engine_mu)) and engine_mu == pytest.approx(12)
+
+    html = login(client, admin_user).get(reverse("evaluation_card", args=[scored.pk, own.pk])).content.decode()
+    assert 'data-testid="land-m2">8000.00<' in html and "合 12.0000 亩" in html
+    assert "企业档案登记的地块" in html and "2000.00 平方米" in html and "由自然资源和规划分局核实处理" in html
+    dashboard = client.get(reverse("evaluation_cycle", args=[scored.pk])).content.decode()
+    progress = dashboard[dashboard.index('data-testid="department-progress"'):]
+    assert "自然资源和规划分局" in progress and "另有 10 家企业的用地按企业档案地块计" in progress
+    page = login(client, enterprise_user).get(reverse("evaluation_report", args=[scored.pk])).content.decode()
+    assert "合 12.0000 亩" in page

@@ -378,3 +378,19 @@ def test_events_are_validated_guarded_and_removed_with_count_zero(admin_user, ec
     Cycle.objects.filter(pk=confirming.pk).update(status=S.PUBLIC_NOTICE)
     with pytest.raises(ValidationError, match="不能录入"):
         adjustments.adjustment_set(actor=admin_user, participant=p, rule_id="ENV_PENALTY", count=1, evidence="x")
+
+
+def test_a_land_dispute_goes_to_natural_resources(enterprise_user, confirming, firms, django_capture_on_commit_callbacks):
+    """Issue 14 §2: land objections route to the natural-resources department, which is told."""
+    from gaoxin.accounts.models import Role
+    from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
+    from gaoxin.core.models import Notification
+
+    officer = UserFactory(role=Role.DEPT_OFFICER,
+                          org_unit=OrgUnitFactory(code="natural-resources", name="自然资源和规划分局"))
+    with django_capture_on_commit_callbacks(execute=True):
+        o = objections.objection_file(actor=enterprise_user, participant=own_participant(confirming, firms),
+                                      field="own_land_m2", claimed="12000", reason="新增宗地已取得不动产权证",
+                                      evidence=evidence())
+    assert o.owner_code == "natural-resources"
+    assert Notification.objects.filter(user=officer).exists()
