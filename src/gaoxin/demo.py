@@ -231,13 +231,15 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
     cases = build_demo_cases(rng=rng, enterprises=ents[:200])
     from gaoxin.benefits import services as benefit_services
-    from gaoxin.benefits.demo_data import build_demo_policies, demo_facts
+    from gaoxin.benefits.demo_data import build_demo_policies, demo_dispute, demo_facts, mark_supplied_facts
     from gaoxin.benefits.models import ProfileFact
 
     ProfileFact.objects.bulk_create(demo_facts(rng, [(e.pk, e.size_group) for e in ents]), batch_size=5000)
+    mark_supplied_facts()
     policies = build_demo_policies(actor=by_name["admin"])
     for policy in policies:
         benefit_services.policy_publish(policy=policy, actor=by_name["admin"])
+    demo_dispute(by_name["enterprise"], ents[0])
     from gaoxin.appeals.demo_data import build_demo_appeals
 
     build_demo_appeals(rng=rng, enterprises=ents[:2])

@@ -9,12 +9,13 @@ class BenefitsConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
-        from .workflow import POLICY_WORKFLOW, WORKFLOW
+        from .workflow import DISPUTE_WORKFLOW, POLICY_WORKFLOW, WORKFLOW
 
         events.register_room("benefits", "惠企政策")
         events.register(WORKFLOW.labels(), prefix="benefits.application.")
         events.register({"SUBMIT": "提交申请", "CONFIRM": "确认享受（免申即享）"}, prefix="benefits.application.")
         events.register(POLICY_WORKFLOW.labels(), prefix="benefits.policy.")
+        events.register({**DISPUTE_WORKFLOW.labels(), "raise": "对部门数据提出异议"}, prefix="benefits.fact_dispute.")
         # Audit events written before the applications moved onto the kernel ("benefits.application_accept", …).
         events.register(WORKFLOW.labels(), prefix="benefits.application_")
         events.register({"SUBMIT": "提交申请", "CONFIRM": "确认享受（免申即享）", "CREATED": "提交申请"},

@@ -83,3 +83,29 @@ def demo_facts(rng: random.Random, enterprises: list[tuple[int, str]]) -> list[P
                                     text=value if isinstance(value, str) else "",
                                     flag=value if isinstance(value, bool) else None, as_of=dt.date(2026, 6, 30)))
     return rows
+
+
+def mark_supplied_facts() -> int:
+    """The demo's tax and social-insurance facts are the departments' own (supplied by them), as a zone's would
+    be once its data exchange with the tax bureau and 人社 runs: firms dispute them, never overwrite them."""
+    from gaoxin.accounts.models import OrgUnit
+
+    from .fields import FACT_FIELDS
+
+    marked = 0
+    for unit in OrgUnit.objects.filter(code__in={f.supplier for f in FACT_FIELDS if f.supplier}):
+        marked += ProfileFact.objects.filter(field__in=[f.code for f in FACT_FIELDS if f.supplier == unit.code]).update(
+            supplied_by=unit, source=(unit.short_name or unit.name)[:40])
+    return marked
+
+
+def demo_dispute(user, enterprise) -> None:
+    """The demo enterprise disputes its 纳税信用等级, waiting for the tax bureau (department data protected, issue 14 §6)."""
+    from . import services
+
+    fact = ProfileFact.objects.filter(enterprise=enterprise, field="tax_credit_rating", supplied_by__isnull=False).first()
+    if fact is None:
+        return
+    claimed = "A" if fact.text != "A" else "B"
+    services.profile_update(enterprise=enterprise, values={"tax_credit_rating": claimed}, actor=user,
+                            dispute_reason="本企业2025年度纳税信用评价结果已调整，见税务机关出具的纳税信用评价结果通知书。")

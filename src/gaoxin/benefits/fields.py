@@ -18,6 +18,17 @@ class Field:
     kind: str  # number | text | bool
     unit: str = ""
     source: str = "fact"  # registry | fact | derived
+    # The department (org unit code) that supplies this fact when it has it (纳税信用等级 from the tax bureau): a
+    # value it supplied is the department's, which the enterprise may dispute but not overwrite (issue 14 §6).
+    supplier: str = ""
+    choices: tuple[str, ...] = ()  # a text fact's allowed values
+    low: str | None = None  # a number fact's bounds (inclusive), as decimal strings
+    high: str | None = None
+
+
+SHARE = {"low": "0", "high": "1"}  # a proportion written as a decimal (0.05 = 5 %)
+AMOUNT = {"low": "0"}
+SCORE = {"low": "0", "high": "100"}
 
 
 FIELDS: dict[str, Field] = {f.code: f for f in [
@@ -31,10 +42,10 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("land_mu", "净用地面积", "number", "亩", "registry"),
     # Facts recorded by the enterprise or supplied by departments.
     Field("resident", "居民企业", "bool"),
-    Field("collection_method", "企业所得税征收方式（查账征收/核定征收）", "text"),
-    Field("taxpayer_type", "增值税纳税人类型（一般纳税人/小规模纳税人）", "text"),
-    Field("tax_credit_rating", "纳税信用等级（A/B/M/C/D）", "text"),
-    Field("enterprise_size", "企业划型（大型/中型/小型/微型）", "text"),
+    Field("collection_method", "企业所得税征收方式（查账征收/核定征收）", "text", supplier="tax", choices=("查账征收", "核定征收")),
+    Field("taxpayer_type", "增值税纳税人类型（一般纳税人/小规模纳税人）", "text", supplier="tax", choices=("一般纳税人", "小规模纳税人")),
+    Field("tax_credit_rating", "纳税信用等级（A/B/M/C/D）", "text", supplier="tax", choices=("A", "B", "M", "C", "D")),
+    Field("enterprise_size", "企业划型（大型/中型/小型/微型）", "text", choices=("大型", "中型", "小型", "微型")),
     Field("revenue", "上年营业收入", "number", "万元"),
     Field("revenue_prev", "前年营业收入", "number", "万元"),
     Field("main_business_revenue", "上年主营业务收入", "number", "万元"),
@@ -42,43 +53,43 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("rd_expense_prev", "前年研发费用", "number", "万元"),
     Field("rd_expense_3y", "近三年研发费用合计", "number", "万元"),
     Field("sales_3y", "近三年销售收入合计", "number", "万元"),
-    Field("domestic_rd_share", "境内研发费用占比", "number"),
-    Field("ht_revenue_share", "高新技术产品（服务）收入占比", "number"),
+    Field("domestic_rd_share", "境内研发费用占比", "number", **SHARE),
+    Field("ht_revenue_share", "高新技术产品（服务）收入占比", "number", **SHARE),
     Field("employees", "职工人数", "number", "人"),
     Field("st_staff", "科技人员数", "number", "人"),
     Field("assets", "资产总额", "number", "万元"),
     Field("liabilities", "负债总额", "number", "万元"),
-    Field("taxable_income", "年应纳税所得额", "number", "万元"),
-    Field("cit_rate", "企业所得税税率", "number"),
-    Field("innovation_score", "高企创新能力评价得分", "number", "分"),
-    Field("tsme_score", "科技型中小企业评价得分", "number", "分"),
-    Field("ism_score", "创新型中小企业评价得分", "number", "分"),
+    Field("taxable_income", "年应纳税所得额", "number", "万元", supplier="tax"),
+    Field("cit_rate", "企业所得税税率", "number", supplier="tax", **SHARE),
+    Field("innovation_score", "高企创新能力评价得分", "number", "分", **SCORE),
+    Field("tsme_score", "科技型中小企业评价得分", "number", "分", **SCORE),
+    Field("ism_score", "创新型中小企业评价得分", "number", "分", **SCORE),
     Field("major_incident_last_year", "上年发生重大安全、质量事故或严重环境违法", "bool"),
     Field("core_ip_count", "核心自主知识产权数", "number", "件"),
-    Field("excluded_industry_income_share", "负面清单行业收入占比", "number"),
+    Field("excluded_industry_income_share", "负面清单行业收入占比", "number", **SHARE),
     Field("main_business_industry", "主营业务所属行业", "text"),
-    Field("manufacturing_sales_share", "制造业销售额占比", "number"),
-    Field("input_vat", "当期可抵扣进项税额", "number", "万元"),
-    Field("retained_vat_now", "期末留抵税额", "number", "万元"),
-    Field("retained_vat_2019", "2019年3月底留抵税额", "number", "万元"),
-    Field("input_ratio", "进项构成比例", "number"),
-    Field("vat_fraud_36m", "近36个月有骗税、虚开行为", "bool"),
-    Field("instant_refund_since_2019", "2019年4月以来享受即征即退/先征后返", "bool"),
+    Field("manufacturing_sales_share", "制造业销售额占比", "number", **SHARE),
+    Field("input_vat", "当期可抵扣进项税额", "number", "万元", supplier="tax", **AMOUNT),
+    Field("retained_vat_now", "期末留抵税额", "number", "万元", supplier="tax", **AMOUNT),
+    Field("retained_vat_2019", "2019年3月底留抵税额", "number", "万元", supplier="tax", **AMOUNT),
+    Field("input_ratio", "进项构成比例", "number", supplier="tax", **SHARE),
+    Field("vat_fraud_36m", "近36个月有骗税、虚开行为", "bool", supplier="tax"),
+    Field("instant_refund_since_2019", "2019年4月以来享受即征即退/先征后返", "bool", supplier="tax"),
     Field("avg_staff", "全年季度平均从业人数", "number", "人"),
     Field("avg_assets", "全年季度平均资产总额", "number", "万元"),
     Field("niche_years", "从事细分市场年限", "number", "年"),
     Field("equity_financing_2y", "近两年新增股权融资", "number", "万元"),
     Field("creative_china_top500", "近三年获“创客中国”全国500强", "bool"),
-    Field("ui_paid", "上年失业保险实缴额（单位+个人）", "number", "万元"),
-    Field("ui_months", "失业保险连续足额缴费月数", "number", "月"),
-    Field("insured_count", "月均参保人数", "number", "人"),
-    Field("layoff_rate", "上年裁员率", "number"),
+    Field("ui_paid", "上年失业保险实缴额（单位+个人）", "number", "万元", supplier="hrss", **AMOUNT),
+    Field("ui_months", "失业保险连续足额缴费月数", "number", "月", supplier="hrss", **AMOUNT),
+    Field("insured_count", "月均参保人数", "number", "人", supplier="hrss", **AMOUNT),
+    Field("layoff_rate", "上年裁员率", "number", supplier="hrss", **SHARE),
     Field("seriously_dishonest", "严重失信主体", "bool"),
     Field("eligible_new_hires", "符合条件的新招用高校毕业生人数", "number", "人"),
     Field("green_loan_need", "绿色信贷需求", "number", "万元"),
-    Field("srdi_score", "专精特新评价得分", "number", "分"),
-    Field("evaluation_tier", "亩产效益评价等级（A/B/C/D）", "text"),
-    Field("skill_cert_level", "职业技能等级证书（初级/中级/高级）", "text"),
+    Field("srdi_score", "专精特新评价得分", "number", "分", **SCORE),
+    Field("evaluation_tier", "亩产效益评价等级（A/B/C/D）", "text", choices=("A", "B", "C", "D", "T")),
+    Field("skill_cert_level", "职业技能等级证书（初级/中级/高级）", "text", choices=("初级", "中级", "高级")),
     Field("skill_cert_repeat", "同一职业同一等级已享受过补贴", "bool"),
     Field("iit_paid", "境外人才已缴个人所得税", "number", "万元"),
     Field("talent_taxable_income", "境外人才应纳税所得额", "number", "万元"),
@@ -102,6 +113,30 @@ DERIVED = {
     "main_business_share": ("main_business_revenue", "revenue"),
 }
 FACT_FIELDS = [f for f in FIELDS.values() if f.source == "fact"]
+
+
+def check_fact(code: str, value) -> str | None:
+    """Why `value` cannot be this fact (a Chinese message), or None: text facts with a list take one of its
+    values; numbers stay within their bounds, and counts and amounts (a unit of 人, 件, 年, 月, 天, 分, 万元
+    other than a balance) are never negative; yes/no facts are booleans."""
+    from decimal import Decimal
+
+    f = FIELDS[code]
+    if value is None:
+        return None
+    if f.kind == "text":
+        if f.choices and value not in f.choices:
+            return f"应为{'、'.join(f.choices)}之一"
+        return None
+    if f.kind == "bool":
+        return None if isinstance(value, bool) else "应为“是”或“否”"
+    number = Decimal(str(value))
+    low = f.low if f.low is not None else ("0" if f.unit else None)
+    if low is not None and number < Decimal(low):
+        return f"不能小于{low}" if low != "0" else "不能为负数"
+    if f.high is not None and number > Decimal(f.high):
+        return f"不能大于{f.high}" + ("（比例请写小数，如 0.05 表示 5%）" if f.high == "1" else "")
+    return None
 
 _FUNCTIONS = {"min": "取较小值", "max": "取较大值", "round": "四舍五入", "abs": "绝对值"}
 _BINOPS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷"}

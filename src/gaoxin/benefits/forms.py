@@ -14,7 +14,7 @@ from gaoxin.enterprises.forms import FirmField
 
 from .fields import FACT_FIELDS
 from .models import Policy, PolicyStatus
-from .workflow import WORKFLOW
+from .workflow import DISPUTE_WORKFLOW, WORKFLOW
 
 
 class PolicyForm(forms.ModelForm):
@@ -65,9 +65,12 @@ class ProfileForm(forms.Form):
     """The firm's profile facts (企业画像) that policy rules use: one field per fact field. An empty field
     clears the fact (the policies that need it show 待完善)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fields=None, disputes: bool = False, **kwargs):
+        """fields: the facts this user may write (default every fact); disputes: the firm's own user, who
+        disputes a department's fact instead of overwriting it (the reason goes with the dispute)."""
         super().__init__(*args, **kwargs)
-        for f in FACT_FIELDS:
+        self.facts = list(FACT_FIELDS if fields is None else fields)
+        for f in self.facts:
             label = f"{f.label}（{f.unit}）" if f.unit else f.label
             if f.kind == "number":
                 field = LooseDecimalField(label=label, required=False, max_digits=20, decimal_places=6,
@@ -78,9 +81,17 @@ class ProfileForm(forms.Form):
                 field = forms.TypedChoiceField(label=label, required=False, empty_value=None,
                                                choices=[("", "未填"), ("yes", "是"), ("no", "否")],
                                                coerce=lambda v: v == "yes")
+            elif f.choices:
+                field = forms.ChoiceField(label=label, required=False, choices=[("", "未填"), *((c, c) for c in f.choices)],
+                                          error_messages={"invalid_choice": f"应为{'、'.join(f.choices)}之一"})
             else:
                 field = forms.CharField(label=label, required=False, max_length=100)
             self.fields[f.code] = field
+        if disputes:
+            self.fields["dispute_reason"] = forms.CharField(
+                label="异议理由（修改部门提供的数据时填写）", required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="部门提供的数据（标有部门名称）不能直接修改：改动的数值连同理由作为数据异议提交该部门核实，核实前仍按部门数据匹配政策。")
 
     @staticmethod
     def initial_from(facts: dict) -> dict:
@@ -101,7 +112,7 @@ class ProfileForm(forms.Form):
     def values(self) -> dict:
         """{field: value} for `services.profile_update` (None clears)."""
         return {f.code: (self.cleaned_data.get(f.code) or None) if f.kind == "text" else self.cleaned_data.get(f.code)
-                for f in FACT_FIELDS}
+                for f in self.facts}
 
 
 class ApplicationForm(forms.Form):
@@ -158,3 +169,11 @@ class ApplicationActionForm(forms.Form):
 # Which inputs each transition takes (besides the reason, which the table's needs_reason governs).
 FIELDS_BY_ACTION = {"APPROVE": ("amount",), "VERIFY": ("amount",), "PAY": ("payment_ref",)}
 
+
+
+class DisputeActionForm(forms.Form):
+    """A department's decision on a dispute of a fact it supplied (采纳 / 不予采纳 with a reason)."""
+
+    name = forms.ChoiceField(choices=[(t.name, t.label) for t in DISPUTE_WORKFLOW.transitions],
+                             widget=forms.HiddenInput, error_messages={"invalid_choice": "未知操作"})
+    reason = forms.CharField(label="处理意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

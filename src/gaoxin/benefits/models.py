@@ -79,6 +79,9 @@ class ProfileFact(models.Model):
     text = models.CharField(max_length=100, blank=True)
     flag = models.BooleanField(null=True, blank=True)
     source = models.CharField("来源", max_length=40, default="企业填报")
+    # The department whose value this is (it supplied it); the enterprise may dispute it, not overwrite it.
+    supplied_by = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="提供部门")
     as_of = models.DateField("数据日期", null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,6 +89,46 @@ class ProfileFact(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "企业画像数据"
         constraints = [models.UniqueConstraint(fields=["enterprise", "field"], name="uniq_enterprise_fact")]
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "待部门核实"
+    ACCEPTED = "accepted", "已采纳并更正"
+    REJECTED = "rejected", "不予采纳"
+
+
+class FactDispute(models.Model):
+    """An enterprise disputes a profile fact a department supplied (issue 14 §6): the claimed value is not used
+    until the department accepts it; the department corrects the fact (采纳) or keeps it with a reason."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="fact_disputes")
+    field = models.CharField("数据项", max_length=40)
+    current = models.CharField("部门数据", max_length=100, blank=True)
+    claimed = models.CharField("企业主张", max_length=100)
+    reason = models.TextField("理由")
+    supplier = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="提供部门")
+    status = models.CharField("状态", max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN,
+                              db_index=True)
+    decision_note = models.TextField("处理意见", blank=True)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业画像数据异议"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "field"], condition=models.Q(status="open"),
+                                               name="one_open_dispute_per_fact")]
+
+    @property
+    def field_label(self) -> str:
+        from .fields import FIELDS
+
+        f = FIELDS.get(self.field)
+        return f.label if f else self.field
 
 
 class Verdict(models.TextChoices):

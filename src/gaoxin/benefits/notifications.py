@@ -83,3 +83,20 @@ def application_changed(app: BenefitApplication, step) -> None:
     if app.status == AppStatus.APPROVED and step.before != AppStatus.APPROVED:
         notify(_others(_finance(), step.actor), kind="BENEFIT_TO_PAY", url=_url(app),
                message=f"{_subject(app)}已核定{_wan(app.amount_approved)}，请拨付。")
+
+
+def dispute_raised(dispute) -> None:
+    """The supplying department's officers: a firm disputes a fact they supplied."""
+    notify(_others(_officers(dispute.supplier_id), dispute.raised_by), kind="FACT_DISPUTE",
+           url=reverse("fact_disputes"),
+           message=f"{dispute.enterprise.name}对贵部门提供的“{dispute.field_label}”（{dispute.current or '无'}）提出异议，"
+                   f"主张为“{dispute.claimed}”，请核实处理。")
+
+
+def dispute_decided(dispute, actor) -> None:
+    """The firm's users: the department's answer."""
+    users = list(User.objects.filter(is_active=True, role=Role.ENTERPRISE,
+                                     enterprise_memberships__enterprise_id=dispute.enterprise_id))
+    verdict = "已采纳，数据已更正" if dispute.status == "accepted" else f"不予采纳（{dispute.decision_note}）"
+    notify(_others(users, actor), kind="FACT_DISPUTE_DECIDED", url=reverse("profile_edit", args=[dispute.enterprise_id]),
+           message=f"您对“{dispute.field_label}”提出的异议：{dispute.supplier.name}{verdict}。")

@@ -84,14 +84,66 @@ def can_apply_for(user, enterprise) -> bool:
     return firms_for_benefits(user).filter(pk=enterprise.pk).exists()
 
 
+def editable_facts(user, enterprise) -> list:
+    """The profile fields a user may write for this firm: the firm's own users and the administrator every
+    fact; a department's officers the facts it supplies (Field.supplier, e.g. 纳税信用等级 by the tax bureau)."""
+    from .fields import FACT_FIELDS
+
+    if has_role(user, Role.ZONE_ADMIN) or can_apply_for(user, enterprise):
+        return list(FACT_FIELDS)
+    if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:
+        return [f for f in FACT_FIELDS if f.supplier and f.supplier == user.org_unit.code]
+    return []
+
+
 def can_edit_profile(user, enterprise) -> bool:
-    """企业画像 facts: the firm's own users, or the administrator (部门核定)."""
-    return has_role(user, Role.ZONE_ADMIN) or can_apply_for(user, enterprise)
+    """企业画像 facts: the firm's own users, the administrator (部门核定), a supplying department its facts."""
+    return bool(editable_facts(user, enterprise))
 
 
 def profile_source(user) -> str:
     """Where a profile fact came from, as the firm's profile shows it."""
-    return "企业填报" if can_seek_benefits(user) else "部门核定"
+    if can_seek_benefits(user):
+        return "企业填报"
+    if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:
+        return (user.org_unit.short_name or user.org_unit.name)[:40]
+    return "部门核定"
+
+
+def fact_supplier(user):
+    """The department a fact written by this user belongs to (None: the firm's own, or the administrator's)."""
+    return user.org_unit if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id else None
+
+
+# --- disputes of department facts -------------------------------------------------------------------
+
+SUPPLIER = "supplier"
+
+
+def disputes_visible_to(user) -> QuerySet:
+    """The administrator all; a department those on the facts it supplied; a firm's users their firm's."""
+    from .models import FactDispute
+
+    rows = FactDispute.objects.select_related("enterprise", "supplier", "raised_by", "decided_by")
+    if has_role(user, Role.ZONE_ADMIN):
+        return rows
+    if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:
+        return rows.filter(supplier_id=user.org_unit_id)
+    if can_seek_benefits(user):
+        return rows.filter(enterprise__memberships__user=user)
+    return rows.none()
+
+
+def dispute_roles(actor, dispute) -> set[str]:
+    """The supplying department (and the administrator) decides a dispute."""
+    if has_role(actor, Role.ZONE_ADMIN) or (has_role(actor, Role.DEPT_OFFICER)
+                                            and actor.org_unit_id == dispute.supplier_id):
+        return {SUPPLIER}
+    return set()
+
+
+def can_view_disputes(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN, Role.DEPT_OFFICER)
 
 
 # --- applications ------------------------------------------------------------------------------

@@ -19,11 +19,13 @@ from gaoxin.enterprises.models import Enterprise, QualificationKind
 
 from . import matching, notifications
 from . import permissions as perms
-from .fields import FIELDS, formula_text
+from .fields import FIELDS, check_fact, formula_text
 from .models import (
     ApplicationEvent,
     AppStatus,
     BenefitApplication,
+    DisputeStatus,
+    FactDispute,
     MatchResult,
     Policy,
     PolicyMode,
@@ -278,42 +280,118 @@ def push_new_matches(policies: list[Policy], *, low: int | None = None, high: in
     return len(pending)
 
 
+def _fact_value(fact: ProfileFact | None, kind: str):
+    if fact is None:
+        return None
+    return fact.number if kind == "number" else fact.flag if kind == "bool" else fact.text
+
+
+def fact_text(value) -> str:
+    """A fact's value as the disputes show it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def _write_fact(enterprise, f, value, *, actor, source: str, supplied_by) -> None:
+    ProfileFact.objects.update_or_create(enterprise=enterprise, field=f.code, defaults={
+        "number": value if f.kind == "number" else None, "text": value if f.kind == "text" else "",
+        "flag": value if f.kind == "bool" else None, "source": source, "supplied_by": supplied_by,
+        "as_of": timezone.localdate(), "updated_by": actor,
+    })
+
+
 @transaction.atomic
-def profile_update(*, enterprise, values: dict, actor, source: str = "企业填报") -> list[str]:
-    """Record profile facts (None clears one) and re-match this enterprise at once."""
-    changed = []
+def profile_update(*, enterprise, values: dict, actor, source: str = "企业填报",
+                   dispute_reason: str = "") -> tuple[list[str], list[FactDispute]]:
+    """Record profile facts (None clears one) and re-match this enterprise at once. Each value is checked by its
+    field's type and range; a user writes only the facts it may (a department its own). A firm's user does not
+    overwrite a fact a department supplied: a different value becomes a dispute to that department (with
+    `dispute_reason`), and the department's value stays in use until it decides (issue 14 §6). All or nothing:
+    any error names its field and writes nothing. Returns (changed fields, disputes raised)."""
+    allowed = {f.code for f in perms.editable_facts(actor, enterprise)}
+    supplier = perms.fact_supplier(actor)
+    firm_user = perms.can_apply_for(actor, enterprise)
+    existing = {fact.field: fact for fact in ProfileFact.objects.select_for_update().filter(
+        enterprise=enterprise, field__in=list(values)).select_related("supplied_by")}
+    errors, writes, disputes = {}, [], []
     for code, value in values.items():
         f = FIELDS.get(code)
-        if f is None or f.source != "fact":
-            raise ValidationError({code: "不能填写该字段"})
-        existing = ProfileFact.objects.filter(enterprise=enterprise, field=code).first()
-        old = None if existing is None else (existing.number if f.kind == "number" else existing.flag if f.kind == "bool" else existing.text)
+        if f is None or f.source != "fact" or code not in allowed:
+            errors[code] = "不能填写该数据"
+            continue
         if value in ("", None):
-            if existing:
-                existing.delete()
-                changed.append(code)
-            continue
-        if f.kind == "number":
+            value = None
+        elif f.kind == "number":
             value = Decimal(str(value))
-        if old == value:
+        if (problem := check_fact(code, value)) is not None:
+            errors[code] = f"{f.label}{problem}"
             continue
-        ProfileFact.objects.update_or_create(enterprise=enterprise, field=code, defaults={
-            "number": value if f.kind == "number" else None, "text": value if f.kind == "text" else "",
-            "flag": value if f.kind == "bool" else None, "source": source, "as_of": timezone.localdate(),
-            "updated_by": actor,
-        })
-        changed.append(code)
+        fact = existing.get(code)
+        if _fact_value(fact, f.kind) == value:
+            continue
+        if firm_user and fact is not None and fact.supplied_by_id:
+            if FactDispute.objects.filter(enterprise=enterprise, field=code, status=DisputeStatus.OPEN).exists():
+                errors[code] = f"该数据由{fact.supplied_by.name}提供，您已提出异议，待该部门核实"
+            elif not dispute_reason.strip():
+                errors[code] = (f"该数据由{fact.supplied_by.name}提供，企业不能直接修改；如有异议，请在“异议理由”中说明，"
+                                "将提交该部门核实")
+            elif value is None:
+                errors[code] = f"该数据由{fact.supplied_by.name}提供，不能清空；如有异议请填写您认为正确的数值"
+            else:
+                disputes.append(FactDispute(enterprise=enterprise, field=code, current=fact_text(_fact_value(fact, f.kind)),
+                                            claimed=fact_text(value), reason=dispute_reason.strip()[:2000],
+                                            supplier=fact.supplied_by, raised_by=actor))
+            continue
+        writes.append((f, value, fact))
+    if errors:
+        raise ValidationError(errors)
+    for f, value, fact in writes:
+        if value is None:
+            fact.delete()
+        else:
+            _write_fact(enterprise, f, value, actor=actor, source=source, supplied_by=supplier)
+    changed = [f.code for f, _, _ in writes]
+    for dispute in disputes:
+        dispute.save()
+        audit_record(event_type="benefits.fact_dispute.raise", actor=actor, subject=dispute,
+                     after={"field": dispute.field, "current": dispute.current, "claimed": dispute.claimed})
+        notifications.dispute_raised(dispute)
     if changed:
         audit_record(event_type="benefits.profile_updated", actor=actor, subject=enterprise,
-                     after={"fields": changed, "source": source})
+                     before={f.code: fact_text(_fact_value(fact, f.kind)) for f, _, fact in writes},
+                     after={"fields": changed, "source": source,
+                            "values": {f.code: fact_text(value) for f, value, _ in writes}})
         policies = list(Policy.objects.filter(status=PolicyStatus.PUBLISHED))
         if policies:
             match_write(policies=policies, enterprise_ids=[enterprise.pk])
-    return changed
+    return changed, disputes
+
+
+def fact_dispute_transition(*, dispute: FactDispute, name: str, actor, reason: str = "") -> FactDispute:
+    """The supplying department accepts a dispute (the fact becomes the claimed value, still the department's,
+    and the firm is re-matched) or rejects it with a reason (benefits/workflow.py DISPUTE_WORKFLOW)."""
+    from .workflow import DISPUTE_WORKFLOW
+
+    return DISPUTE_WORKFLOW.apply(dispute, name, actor=actor, reason=reason)
+
+
+def accept_dispute(dispute: FactDispute, actor) -> None:
+    """ACCEPT's effect: write the claimed value as the department's fact and re-match the firm."""
+    f = FIELDS[dispute.field]
+    value = {"是": True, "否": False}.get(dispute.claimed) if f.kind == "bool" else \
+        Decimal(dispute.claimed) if f.kind == "number" else dispute.claimed
+    _write_fact(dispute.enterprise, f, value, actor=actor, source=(dispute.supplier.short_name or dispute.supplier.name)[:40],
+                supplied_by=dispute.supplier)
+    policies = list(Policy.objects.filter(status=PolicyStatus.PUBLISHED))
+    if policies:
+        match_write(policies=policies, enterprise_ids=[dispute.enterprise_id])
 
 
 @transaction.atomic
-def profile_facts_set(*, facts: dict, actor, source: str) -> int:
+def profile_facts_set(*, facts: dict, actor, source: str, supplied_by=None) -> int:
     """Profile facts another room hands over in bulk, e.g. the released 亩产效益 tier of every participant:
     {enterprise id: {field: value}}, None clearing a fact. One transaction; one audit event when anything
     changed, and then every published policy is re-matched (after commit). Returns how many facts changed."""
@@ -344,6 +422,7 @@ def profile_facts_set(*, facts: dict, actor, source: str) -> int:
                     continue
                 if new is not None:
                     rows.append(ProfileFact(enterprise_id=eid, field=code, source=source, as_of=today, updated_by=actor,
+                                            supplied_by=supplied_by,
                                             number=new if f.kind == "number" else None,
                                             flag=new if f.kind == "bool" else None,
                                             text=new if f.kind == "text" else ""))

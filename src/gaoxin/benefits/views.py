@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,17 +20,18 @@ from gaoxin.enterprises.permissions import enterprises_visible_to
 
 from . import permissions as perms
 from . import selectors, services
-from .fields import FACT_FIELDS, FIELDS
+from .fields import FIELDS
 from .forms import (
     FIELDS_BY_ACTION,
     ApplicationActionForm,
     ApplicationForm,
+    DisputeActionForm,
     PolicyForm,
     PolicyPublishForm,
     ProfileForm,
 )
 from .models import AppStatus, BenefitApplication, MatchResult, Policy, PolicyKind, PolicyMode, PolicyStatus
-from .workflow import POLICY_WORKFLOW, WORKFLOW
+from .workflow import DISPUTE_WORKFLOW, POLICY_WORKFLOW, WORKFLOW
 
 
 def policy_index(request):
@@ -40,6 +41,8 @@ def policy_index(request):
     return render_page(request, "benefits/policy_list.html", "benefits/partials/policy_table.html", {
         "page": page, "query": query, "kinds": PolicyKind.choices, "modes": PolicyMode.choices,
         "can_manage": perms.can_manage_policies(request.user), "can_seek": perms.can_seek_benefits(request.user),
+        "open_disputes": perms.disputes_visible_to(request.user).filter(status="open").count()
+        if perms.can_view_disputes(request.user) else None,
     })
 
 
@@ -157,19 +160,66 @@ def _enterprise_for_profile(request, pk: int):
 
 def profile_edit(request, pk: int):
     enterprise = _enterprise_for_profile(request, pk)
-    facts = {f.field: f for f in enterprise.facts.all()}
-    form = ProfileForm(request.POST if request.method == "POST" else None, initial=ProfileForm.initial_from(facts))
+    user = request.user
+    facts = {f.field: f for f in enterprise.facts.select_related("supplied_by")}
+    firm_user = perms.can_apply_for(user, enterprise)
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=ProfileForm.initial_from(facts),
+                       fields=perms.editable_facts(user, enterprise), disputes=firm_user)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.profile_update(enterprise=enterprise, values=form.values(), actor=request.user,
-                                              source=perms.profile_source(request.user))
+            changed, disputes = services.profile_update(
+                enterprise=enterprise, values=form.values(), actor=user, source=perms.profile_source(user),
+                dispute_reason=form.cleaned_data.get("dispute_reason") or "")
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已保存{len(changed)}项数据，并已重新匹配政策。" if changed else "数据没有变化。")
+            note = f"已保存{len(changed)}项数据，并已重新匹配政策。" if changed else "数据没有变化。" if not disputes else ""
+            if disputes:
+                note += "；".join(f"“{d.field_label}”的异议已提交{d.supplier.name}核实" for d in disputes) + "。"
+            messages.success(request, note)
             return redirect("profile_edit", pk=pk)
-    rows = [(form[f.code], facts.get(f.code)) for f in FACT_FIELDS]
-    return render(request, "benefits/profile_form.html", {"enterprise": enterprise, "form": form, "rows": rows})
+    rows = [(form[f.code], facts.get(f.code)) for f in form.facts]
+    return render(request, "benefits/profile_form.html", {
+        "enterprise": enterprise, "form": form, "rows": rows,
+        "disputes": perms.disputes_visible_to(user).filter(enterprise=enterprise)[:20],
+    })
+
+
+@require(perms.can_view_disputes)
+def dispute_list(request):
+    """企业画像数据异议: a department's disputes of the facts it supplied, open ones first, each decided here."""
+    rows = perms.disputes_visible_to(request.user).order_by(
+        Case(When(status="open", then=0), default=1), "-created_at", "-id")
+    page, query = paginate(request, rows)
+    return _disputes(request, page, query)
+
+
+def _disputes(request, page, query, failed=None, status: int = 200):
+    for d in page.object_list:
+        d.actions = [(t, failed[1] if failed and failed[0] == d.pk and failed[1].data.get("name") == t.name
+                      else DisputeActionForm(initial={"name": t.name}))
+                     for t in DISPUTE_WORKFLOW.available(d, request.user)]
+    return render(request, "benefits/dispute_list.html", {"page": page, "query": query}, status=status)
+
+
+@require(perms.can_view_disputes)
+@require_POST
+def dispute_act(request, pk: int):
+    dispute = perms.disputes_visible_to(request.user).filter(pk=pk).first()
+    if dispute is None:
+        raise Http404("异议不存在")
+    form = DisputeActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fact_dispute_transition(dispute=dispute, name=form.cleaned_data["name"], actor=request.user,
+                                             reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已处理{dispute.enterprise.name}对“{dispute.field_label}”的异议。")
+            return redirect("fact_disputes")
+    page, query = paginate(request, perms.disputes_visible_to(request.user).filter(pk=pk))
+    return _disputes(request, page, query, failed=(dispute.pk, form), status=400)
 
 
 @require(perms.can_seek_benefits)

@@ -16,8 +16,17 @@ from gaoxin.core.selectors import work_calendar
 from gaoxin.core.workflow import Step, Workflow, transition
 
 from . import notifications
-from .models import ApplicationEvent, AppStatus, BenefitApplication, Policy, PolicyMode, PolicyStatus
-from .permissions import APPLICANT, FINANCE, OFFICER, application_roles, can_manage_policy
+from .models import (
+    ApplicationEvent,
+    AppStatus,
+    BenefitApplication,
+    DisputeStatus,
+    FactDispute,
+    Policy,
+    PolicyMode,
+    PolicyStatus,
+)
+from .permissions import APPLICANT, FINANCE, OFFICER, SUPPLIER, application_roles, can_manage_policy, dispute_roles
 
 A = AppStatus
 
@@ -135,5 +144,28 @@ POLICY_WORKFLOW = Workflow(
     transitions=[
         transition("PUBLISH", "发布并匹配企业", [PolicyStatus.DRAFT, PolicyStatus.EXPIRED], PolicyStatus.PUBLISHED,
                    [MANAGER], guard=_publishable, effect=_publish, style="success"),
+    ],
+)
+
+
+# --- a firm's dispute of a fact a department supplied (issue 14 §6) ----------------------------------
+
+def _decided(dispute: FactDispute, step: Step) -> dict:
+    dispute.decided_by, dispute.decided_at, dispute.decision_note = step.actor, timezone.now(), step.reason
+    if step.transition.name == "ACCEPT":
+        from .services import accept_dispute
+
+        accept_dispute(dispute, step.actor)
+    return {"field": dispute.field, "claimed": dispute.claimed}
+
+
+DISPUTE_WORKFLOW = Workflow(
+    name="benefits.fact_dispute", noun="数据异议", model=FactDispute, roles=dispute_roles,
+    notify=lambda dispute, step: notifications.dispute_decided(dispute, step.actor),
+    transitions=[
+        transition("ACCEPT", "采纳，按企业主张更正", [DisputeStatus.OPEN], DisputeStatus.ACCEPTED, [SUPPLIER],
+                   effect=_decided, style="success"),
+        transition("REJECT", "不予采纳", [DisputeStatus.OPEN], DisputeStatus.REJECTED, [SUPPLIER], needs_reason=True,
+                   effect=_decided, style="outline-danger"),
     ],
 )

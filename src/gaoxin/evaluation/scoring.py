@@ -433,4 +433,5 @@ def _tier_facts(release: Release, finals: list[tuple[int, str]], members, actor)
     tiers = dict.fromkeys(members.values_list("enterprise_id", flat=True))
     tiers.update((e, t) for e, t in finals if t in "ABCD")
     profile_facts_set(facts={e: {"evaluation_tier": t} for e, t in tiers.items()}, actor=actor,
-                      source=f"亩产效益评价 {release.doc_no}"[:40])
+                      source=f"亩产效益评价 {release.doc_no}"[:40],  # the bureau's: a firm disputes it, never overwrites
+                      supplied_by=OrgUnit.objects.filter(code=settings.GAOXIN_EVALUATION_DEPARTMENT_CODE).first())

@@ -61,7 +61,8 @@ def _tables():
     from gaoxin.assist.models import AssistOrder, Project
     from gaoxin.assist.permissions import orders_visible_to, projects_visible_to
     from gaoxin.benefits.models import BenefitApplication, Policy
-    from gaoxin.benefits.permissions import applications_visible_to, can_manage_policy
+    from gaoxin.benefits.models import FactDispute
+    from gaoxin.benefits.permissions import applications_visible_to, can_manage_policy, disputes_visible_to
     from gaoxin.cases.models import Case, Rectification
     from gaoxin.cases.permissions import cases_visible_to, rectifications_visible_to
     from gaoxin.core.models import Job, Notification
@@ -112,6 +113,8 @@ def _tables():
         "benefit_application": application, "benefit_application_act": application,
         "benefit-application-detail": application, "benefit-application-transition": application,
         "profile_edit": firm, "enterprise_detail": firm, "enterprise-detail": firm,
+        "fact_dispute_act": Route(lambda: FactDispute.objects.all(), lambda d: {"pk": d.pk},
+                                  _visible(disputes_visible_to)),
         "policy_edit": Route(lambda: Policy.objects.filter(status="published"), lambda p: {"code": p.code},
                              lambda u: (lambda p: can_manage_policy(u, p)), public=True),
         "policy_publish": Route(lambda: Policy.objects.filter(status="published"), lambda p: {"code": p.code},
