@@ -34,6 +34,7 @@ from gaoxin.core.excel import (
     read_workbook,
     uscc,
 )
+from gaoxin.core.masking import mask_phone
 
 from .models import EnterpriseStatus, LandKind, QualificationKind, QualificationLevel, SizeGroup
 
@@ -164,9 +165,11 @@ def _with_industry(row: dict[str, Any]) -> dict[str, Any]:
 # --- export ---------------------------------------------------------------------------------------------
 
 
-def export_sheets(enterprises, parcels, qualifications, contacts):
+def export_sheets(enterprises, parcels, qualifications, contacts, *, mask_phones: bool = False):
     """Tables for `core.excel.write_workbook`. Arguments are iterables of model instances (enterprises
-    with industry and park_area selected; children with enterprise)."""
+    with industry and park_area selected; children with enterprise). `mask_phones`: contacts' phones masked, for
+    a reader without the right to personal data (a leader's export; such a file cannot be imported back)."""
+    phone = mask_phone if mask_phones else (lambda value: value)
     yield Table(ENTERPRISE_SHEET, ENTERPRISE_COLUMNS, (
         [e.uscc, e.name, e.legal_representative, e.industry_code or e.industry_id, e.get_size_group_display(),
          e.registered_on, e.registered_capital, e.address, e.park_area.name if e.park_area else "",
@@ -183,5 +186,5 @@ def export_sheets(enterprises, parcels, qualifications, contacts):
         for q in qualifications
     ))
     yield Table(CONTACT_SHEET, CONTACT_COLUMNS, (
-        [c.enterprise.uscc, c.name, c.title, c.phone, c.email, c.is_primary] for c in contacts
+        [c.enterprise.uscc, c.name, c.title, phone(c.phone), c.email, c.is_primary] for c in contacts
     ))

@@ -10,6 +10,7 @@ from django.core.files import File
 from django.db import transaction
 from django_tasks import task
 
+from gaoxin.accounts.permissions import can_view_personal_data
 from gaoxin.core.excel import write_workbook
 from gaoxin.core.jobs import NOTHING_IMPORTED, job_input_bytes, job_task
 from gaoxin.core.models import Job
@@ -54,6 +55,7 @@ def export_registry_task(job: Job) -> None:
         write_workbook(tmp.name, export_sheets(
             counted(enterprises.iterator(chunk_size=2000)), parcels.iterator(chunk_size=2000),
             qualifications.iterator(chunk_size=2000), contacts.iterator(chunk_size=2000),
+            mask_phones=not can_view_personal_data(job.created_by),  # a leader's export: phones masked
         ))
         with open(tmp.name, "rb") as fh, transaction.atomic():
             job.output_file.save(f"企业名录_{job.pk}.xlsx", File(fh), save=False)

@@ -176,6 +176,23 @@ def test_export_round_trips_through_import(admin_client, run):
     assert parsed.parcels[0]["area_m2"] == Decimal("1234.50")
 
 
+def test_a_leaders_export_masks_the_contacts_phones(admin_client, leader_client, run):
+    """Issue 15 §2: the leader's registry export had full phones; the administrator's (re-importable) keeps them."""
+    from gaoxin.enterprises.tests.factories import ContactFactory
+
+    e = EnterpriseFactory(uscc="91110000600037341L", name="导出企业")
+    ContactFactory(enterprise=e, name="王芳", phone="13812345678")
+
+    def phones(client):
+        run(client, "/enterprises/export/")
+        job = Job.objects.filter(kind="enterprise_export").latest("pk")
+        content = b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)
+        return fastexcel.read_excel(content).load_sheet("联系人", dtypes="string").to_polars()["电话"].to_list()
+
+    assert phones(leader_client) == ["138****5678"]
+    assert phones(admin_client) == ["13812345678"]
+
+
 def test_export_forbidden_for_department_officer(officer_client):
     assert officer_client.post("/enterprises/export/").status_code == 403
 
