@@ -6,15 +6,68 @@ import environ
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-env = environ.Env()
+# A variable may also be given as a file (GAOXIN_SECRET_KEY_FILE=/run/secrets/…, DATABASE_URL_FILE=…): Docker and
+# systemd credentials keep secrets out of the process environment and the unit files.
+env = environ.FileAwareEnv()
 
 VAR_DIR = Path(env("GAOXIN_VAR_DIR", default=str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("GAOXIN_DEBUG", default=False)
-SECRET_KEY = env("GAOXIN_SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789")
+# The repository's key is for a laptop only: with DEBUG off, the web application (gaoxin.wsgi / asgi, `gaoxin serve`)
+# refuses to start with it outside the demo (GAOXIN_DEMO=1), and `gaoxin check --deploy` fails (core.checks).
+GAOXIN_DEFAULT_SECRET_KEY = "insecure-dev-key-change-me-in-production-0123456789"
+SECRET_KEY = env("GAOXIN_SECRET_KEY", default=GAOXIN_DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("GAOXIN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("GAOXIN_CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Production behind a TLS-terminating proxy (docs/deploy.md; `gaoxin check --deploy` is clean with these) ---
+# GAOXIN_HTTPS=true: the site is reached only over HTTPS. It turns on the redirect, HSTS and secure cookies, each of
+# which can still be set on its own.
+GAOXIN_HTTPS = env.bool("GAOXIN_HTTPS", default=False)
+SECURE_SSL_REDIRECT = env.bool("GAOXIN_SSL_REDIRECT", default=GAOXIN_HTTPS)
+# /healthz and /readyz answer over plain HTTP too: the proxy's and the orchestrator's probes call the app directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("GAOXIN_HSTS_SECONDS", default=31536000 if GAOXIN_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("GAOXIN_HSTS_INCLUDE_SUBDOMAINS", default=GAOXIN_HTTPS)
+# Preloading commits the whole registrable domain (often a city's gov.cn domain) to HTTPS in every browser: that is
+# the domain owner's decision, not ours, so it is off and its deploy warning (W021) silenced.
+SECURE_HSTS_PRELOAD = env.bool("GAOXIN_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# The proxy tells Django the request came over HTTPS with X-Forwarded-Proto. Turn it on only behind a proxy that sets
+# (and overwrites) that header, as deploy/ does: otherwise a client could claim HTTPS.
+if env.bool("GAOXIN_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = env("GAOXIN_REFERRER_POLICY", default="same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page uses are switched off (core.middleware.SecurityHeadersMiddleware).
+GAOXIN_PERMISSIONS_POLICY = env("GAOXIN_PERMISSIONS_POLICY", default=(
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"))
+# The administration's address: a zone may move it away from the well-known one.
+GAOXIN_ADMIN_PATH = env("GAOXIN_ADMIN_PATH", default="django-admin/").strip("/") + "/"
+# Content-Security-Policy (django-csp; docs/decisions/0007-content-security-policy.md): scripts only from our own
+# static files — no inline script or event handler anywhere (core/tests/test_csp.py reads every template) —, nothing
+# from another site (zone intranets have no CDN), no framing. Style attributes remain in templates, so styles allow
+# 'unsafe-inline' (a style cannot run code). GAOXIN_CSP_REPORT_ONLY=true sends it as report-only while a zone tries it.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if env.bool("GAOXIN_CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,6 +83,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "gaoxin.core",
@@ -47,6 +101,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gaoxin.core.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "gaoxin.core.middleware.RequestIdMiddleware",
     "gaoxin.core.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -139,7 +195,7 @@ SESSION_COOKIE_AGE = env.int("GAOXIN_SESSION_SECONDS", default=8 * 3600)
 GAOXIN_IDLE_TIMEOUT_MINUTES = env.int("GAOXIN_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("GAOXIN_SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env.bool("GAOXIN_SECURE_COOKIES", default=GAOXIN_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Lock-out after repeated failed log-ins (django-axes).
@@ -162,12 +218,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env("GAOXIN_STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves the vendored assets (zone intranets have no CDN). Finders let a fresh
-# checkout serve them without collectstatic; production may run collectstatic for caching.
+# checkout serve them without collectstatic. Production turns them off (GAOXIN_STATIC_FROM_FINDERS=false) and runs
+# `gaoxin collectstatic`: file names carry a content hash, gzip and Brotli copies are made once, and WhiteNoise
+# answers them with a year-long immutable Cache-Control (others: WHITENOISE_MAX_AGE).
 WHITENOISE_USE_FINDERS = env.bool("GAOXIN_STATIC_FROM_FINDERS", default=True)
+WHITENOISE_MAX_AGE = env.int("GAOXIN_STATIC_MAX_AGE", default=3600)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if WHITENOISE_USE_FINDERS
+                    else "gaoxin.core.storage.StaticStorage"},  # hashed names, gzip and Brotli copies
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded spreadsheets (registry, catalogue, evaluation tables) are limited so a mistaken upload cannot fill the
@@ -244,21 +308,41 @@ TASKS = {
 # the database and no heartbeat gets through meanwhile.
 GAOXIN_JOB_HEARTBEAT_SECONDS = env.float("GAOXIN_JOB_HEARTBEAT_SECONDS", default=30)
 GAOXIN_JOB_HEARTBEAT_TIMEOUT_SECONDS = env.float("GAOXIN_JOB_HEARTBEAT_TIMEOUT_SECONDS", default=300)
+# `gaoxin worker` writes a heartbeat of its own, idle or busy (core.ops); /readyz is "not ready" when no worker was
+# heard of within GAOXIN_READY_WORKER_SECONDS (0: /readyz checks only the database).
+GAOXIN_WORKER_HEARTBEAT_SECONDS = env.float("GAOXIN_WORKER_HEARTBEAT_SECONDS", default=15)
+GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=120)
+# The commands `gaoxin run_scheduled` runs (daily, from a systemd timer or cron), each run recorded for the
+# administrator (计划任务运行记录).
+GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS", default=["sweep_cases", "reap_jobs"])
+
+# The production web server (`gaoxin serve`, gunicorn; docs/decisions/0006-production-server.md). Workers default to
+# the CPU count (at least 2), each with GAOXIN_WEB_THREADS threads for requests waiting on the database.
+GAOXIN_BIND = env("GAOXIN_BIND", default="127.0.0.1:8000")
+GAOXIN_WEB_WORKERS = env.int("GAOXIN_WEB_WORKERS", default=0)  # 0: from the CPU count
+GAOXIN_WEB_THREADS = env.int("GAOXIN_WEB_THREADS", default=4)
+GAOXIN_WEB_TIMEOUT = env.int("GAOXIN_WEB_TIMEOUT", default=120)  # seconds; PDFs and exports of a big zone
+# Addresses whose X-Forwarded-* headers the server believes (the reverse proxy's).
+GAOXIN_FORWARDED_ALLOW_IPS = env("GAOXIN_FORWARDED_ALLOW_IPS", default="127.0.0.1,::1")
 
 # Logs go to standard error and to var/log/gaoxin.log (rotated), each line with the request id, so a user's
 # 故障参考号 finds the server error (Django logs 500s to nowhere by default when DEBUG is off).
 LOG_DIR = VAR_DIR / "log"
 LOG_DIR.mkdir(parents=True, exist_ok=True)
+# GAOXIN_LOG_FORMAT=json: one JSON object per line (time, level, logger, message, request_id, exception) for a log
+# collector; plain text otherwise.
+_log_format = "json" if env("GAOXIN_LOG_FORMAT", default="plain") == "json" else "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "gaoxin.core.logs.RequestIdFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+                   "json": {"()": "gaoxin.core.logs.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": _log_format},
         "file": {"class": "logging.handlers.RotatingFileHandler", "filename": str(LOG_DIR / "gaoxin.log"),
                  "maxBytes": 10 * 1024 * 1024, "backupCount": 5, "encoding": "utf-8", "delay": True,
-                 "filters": ["request_id"], "formatter": "plain"},
+                 "filters": ["request_id"], "formatter": _log_format},
     },
     "loggers": {
         "gaoxin": {"handlers": ["console", "file"], "level": env("GAOXIN_LOG_LEVEL", default="INFO")},

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -32,6 +33,7 @@ urlpatterns = [
     path("accounts/register/", account_views.register, name="register"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("enterprises/", enterprise_views.enterprise_index, name="enterprise_index"),
     path("enterprises/<int:pk>/", enterprise_views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/import/", enterprise_views.registry_import, name="registry_import"),
@@ -175,5 +177,5 @@ urlpatterns = [
     path("assist/<str:number>/visits/<int:file_id>/attachment/", assist_views.order_file_download, {"kind": "visit"},
          name="order_visit_file"),
     path("api/", include("gaoxin.api_urls")),
-    path("django-admin/", admin.site.urls),
+    path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

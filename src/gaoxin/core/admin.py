@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import admin
@@ -17,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Model
 
-from .models import AuditEvent, CalendarDay, CalendarYear, Job
+from .models import AuditEvent, CalendarDay, CalendarYear, Job, ScheduledRun, WorkerHeartbeat
 
 
 def adopt(obj: Model, saved: Model) -> None:
@@ -156,3 +157,29 @@ class JobAdmin(ReadOnlyAdmin):
 
     list_display = ["id", "kind", "status", "done", "total", "created_by", "created_at", "heartbeat_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(ReadOnlyAdmin):
+    """Read-only: each row is written by `gaoxin run_scheduled` (daily, from a systemd timer or cron), so the
+    administrator sees when each sweep last ran, whether it succeeded and what it said."""
+
+    list_display = ["name", "label", "started_at", "finished_at", "succeeded", "last_success_at", "overdue", "runs"]
+    readonly_fields = ["name", "started_at", "finished_at", "succeeded", "last_success_at", "runs", "output"]
+
+    @admin.display(description="说明")
+    def label(self, obj):
+        return obj.label
+
+    @admin.display(description="超过一天未成功运行", boolean=True)
+    def overdue(self, obj):
+        from django.utils import timezone
+
+        return obj.last_success_at is None or timezone.now() - obj.last_success_at > dt.timedelta(hours=26)
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    """Read-only: each running `gaoxin worker` writes its own row (core.ops.worker_heartbeat); /readyz reads them."""
+
+    list_display = ["worker_id", "host", "pid", "started_at", "seen_at"]

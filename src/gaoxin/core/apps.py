@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "公共基础"
 
     def ready(self):
-        from . import events
+        from . import checks, events  # noqa: F401  (checks registers the deploy check)
 
         events.register_room("calendar", "工作日历")
         events.register({"year_added": "新增年度日历", "day_set": "修改日历日期", "year_confirmed": "确认年度日历"},

@@ -215,3 +215,53 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:40]
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker's sign of life (`gaoxin worker`), also while it has nothing to do: `/readyz` answers
+    "not ready" when no worker was heard of for GAOXIN_READY_WORKER_SECONDS. A worker that stops cleanly removes its
+    row; a killed one leaves it, and a new worker prunes rows silent for a day."""
+
+    worker_id = models.CharField("处理进程", max_length=64, unique=True)
+    host = models.CharField("主机", max_length=255, blank=True)
+    pid = models.PositiveIntegerField("进程号", null=True, blank=True)
+    started_at = models.DateTimeField("启动时间", default=timezone.now)
+    seen_at = models.DateTimeField("最近心跳", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务处理进程"
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid} ({self.worker_id})"
+
+
+class ScheduledRun(models.Model):
+    """The last run of each scheduled command (`gaoxin run_scheduled`, started daily by a systemd timer or cron),
+    shown to the administrator, so a sweep that stopped running is noticed."""
+
+    name = models.CharField("命令", max_length=64, unique=True)
+    started_at = models.DateTimeField("最近开始", null=True, blank=True)
+    finished_at = models.DateTimeField("最近结束", null=True, blank=True)
+    succeeded = models.BooleanField("最近一次成功", default=False)
+    output = models.TextField("最近一次输出", blank=True)
+    last_success_at = models.DateTimeField("最近成功时间", null=True, blank=True)
+    runs = models.PositiveIntegerField("运行次数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "计划任务运行记录"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    LABELS = {
+        "sweep_cases": "办件每日巡检（视为受理、容缺终止、到期提醒）",
+        "reap_jobs": "清理中断的后台任务",
+        "verify_audit": "审计日志完整性校验",
+        "backup": "数据备份",
+    }
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.name, self.name)

@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,7 +26,21 @@ from .workdays import CalendarRangeError
 
 @login_not_required
 def healthz(request):
+    """Alive: the process answers (no database touched)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+def readyz(request):
+    """Ready to serve: the database answers and a background worker was heard of recently (core.ops.readiness);
+    503 with the failing check otherwise, so a proxy or orchestrator sends no traffic here."""
+    from .ops import readiness
+
+    ready, checks = readiness()
+    response = JsonResponse({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    response._has_been_logged = True  # a probe every few seconds is not an error line each time (readiness logs)
+    return response
 
 
 @require(perms.can_use_deadline_calculator)

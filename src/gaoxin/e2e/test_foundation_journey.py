@@ -29,7 +29,7 @@ def test_clerk_searches_registry_and_opens_detail(live_server, page):
 
     page.get_by_placeholder("企业名称、统一社会信用代码或法定代表人").fill("博越")
     page.get_by_role("button", name="查询").click()
-    page.wait_for_function("document.querySelector('[data-testid=result-count]').innerText.includes('共 1 家')")
+    expect(page.get_by_test_id("result-count")).to_contain_text("共 1 家")  # no eval: the page's CSP forbids it
     assert "q=" in page.url  # htmx pushed the search into the address bar
 
     page.get_by_role("link", name="湖南博越新材料有限公司").click()

@@ -161,6 +161,8 @@ PUBLIC_URLS: dict[str, Public] = {
     "set_language": Public(lambda o: reverse("set_language"), method="post",
                            data={"language": "zh-hans", "next": "/guide/"}, status=302, location="/guide/"),
     "healthz": Public(lambda o: reverse("healthz"), shows=lambda o: "ok"),
+    # No worker beats in the test database: not ready, and it says why.
+    "readyz": Public(lambda o: reverse("readyz"), status=503, shows=lambda o: "no heartbeat"),
     # POST: the ID number never goes into a URL (issue 15); a link may prefill the case number only.
     "track": Public(lambda o: reverse("track"), method="post", needs=("case", "own_enterprise"),
                     data=lambda o: {"number": o.case.number, "identity": o.own_enterprise.uscc},

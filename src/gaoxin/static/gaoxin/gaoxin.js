@@ -12,3 +12,24 @@ document.addEventListener("htmx:configRequest", function (event) {
   var token = document.querySelector("meta[name=csrf-token]");
   if (token) event.detail.headers["X-CSRFToken"] = token.content;
 });
+// No inline script or event handler anywhere (Content-Security-Policy script-src 'self'): pages mark elements with
+// data attributes and these listeners act on them.
+// A button that prints the page (posters, notices, report cards).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-gx-print]")) window.print();
+});
+// A select that submits its form when changed (list filters, the language switch).
+document.addEventListener("change", function (event) {
+  var field = event.target.closest("[data-gx-autosubmit]");
+  if (field && field.form) field.form.submit();
+});
+// Bootstrap classes for the fields of a form rendered without them (data-gx-fields on the form).
+function gxStyleFields() {
+  document.querySelectorAll("form[data-gx-fields]").forEach(function (form) {
+    form.querySelectorAll("input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=file]), select, textarea")
+      .forEach(function (el) { el.classList.add(el.tagName === "SELECT" ? "form-select" : "form-control"); });
+    form.querySelectorAll("input[type=file]").forEach(function (el) { el.classList.add("form-control", "form-control-sm"); });
+  });
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", gxStyleFields);
+else gxStyleFields();
