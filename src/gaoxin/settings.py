@@ -315,6 +315,11 @@ GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=1
 # The commands `gaoxin run_scheduled` runs (daily, from a systemd timer or cron), each run recorded for the
 # administrator (计划任务运行记录).
 GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS", default=["sweep_cases", "reap_jobs"])
+# Backups (`gaoxin backup`, core/backup.py): where, and how many to keep — the newest N daily ones and the first of
+# each of the last M months.
+GAOXIN_BACKUP_DIR = env("GAOXIN_BACKUP_DIR", default=str(VAR_DIR / "backups"))
+GAOXIN_BACKUP_KEEP_DAILY = env.int("GAOXIN_BACKUP_KEEP_DAILY", default=14)
+GAOXIN_BACKUP_KEEP_MONTHLY = env.int("GAOXIN_BACKUP_KEEP_MONTHLY", default=12)
 
 # The production web server (`gaoxin serve`, gunicorn; docs/decisions/0006-production-server.md). Workers default to
 # the CPU count (at least 2), each with GAOXIN_WEB_THREADS threads for requests waiting on the database.
