@@ -60,8 +60,7 @@ def _tables():
     from gaoxin.appeals.permissions import appeals_visible_to
     from gaoxin.assist.models import AssistOrder, Project
     from gaoxin.assist.permissions import orders_visible_to, projects_visible_to
-    from gaoxin.benefits.models import BenefitApplication, Policy
-    from gaoxin.benefits.models import FactDispute
+    from gaoxin.benefits.models import BenefitApplication, FactDispute, Policy
     from gaoxin.benefits.permissions import applications_visible_to, can_manage_policy, disputes_visible_to
     from gaoxin.cases.models import Case, Rectification
     from gaoxin.cases.permissions import cases_visible_to, rectifications_visible_to
