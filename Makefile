@@ -8,16 +8,23 @@ HOST   ?= 127.0.0.1:8000
 SEED   ?= 42
 ENTERPRISES ?= 300
 
-.PHONY: demo test install migrate seed serve worker bench clean schema
+.PHONY: demo test install migrate seed serve worker bench clean schema lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Re-install only when the dependency list changes.
-$(STAMP): pyproject.toml | $(BIN)/python
+# Re-install only when the dependency list changes. Exact versions from requirements.lock (CI and the image install the
+# same), then Gaoxin itself without resolving again.
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[test]'
 	touch $(STAMP)
+
+# After changing the dependencies in pyproject.toml: re-resolve the pinned versions (all platforms, Python 3.11+).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --universal --no-header -o requirements.lock
 
 install: $(STAMP)
 
@@ -31,13 +38,13 @@ seed: migrate
 # demo accounts use their published password; anywhere else a log-in with it must change it first.
 demo: export GAOXIN_DEMO = 1
 demo: seed
-	$(GAOXIN) db_worker --queue-name '*' & echo $$! > var/worker.pid
+	$(GAOXIN) worker & echo $$! > var/worker.pid
 	@echo "后台任务进程已启动 (background worker started)"
 	@echo "打开 http://$(HOST) 登录 (open http://$(HOST) and log in)"
 	$(GAOXIN) runserver $(HOST); kill $$(cat var/worker.pid) 2>/dev/null || true
 
 worker: install
-	$(GAOXIN) db_worker --queue-name '*'
+	$(GAOXIN) worker
 
 # Two workers on these 2-core machines; each test file stays on one worker, so the demo walk seeds once.
 test: install
