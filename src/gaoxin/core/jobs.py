@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection, connections
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .context import current_request_info, request_context
 from .excel import SheetError
 from .models import Job, JobStatus
 
@@ -97,7 +98,7 @@ def job_task(func: Callable[..., object] | None = None, *, failed: str = UNEXPEC
         inline = connection.in_atomic_block
         if not inline:
             _reap_quietly()
-        with _heartbeat(job.pk, enabled=not inline):
+        with _submitting_request(job), _heartbeat(job.pk, enabled=not inline):
             try:
                 func(job, *args, **kwargs)
             except JobAbandoned:
@@ -116,6 +117,20 @@ def job_task(func: Callable[..., object] | None = None, *, failed: str = UNEXPEC
                 _fail(job, message=failed.format(pk=job.pk))
 
     return run
+
+
+@contextlib.contextmanager
+def _submitting_request(job: Job) -> Iterator[None]:
+    """In a worker, the job's audit events and log lines carry the id of the request that submitted it (inline, in
+    that request, they already do)."""
+    if current_request_info().get("request_id") or not job.request_id:
+        yield
+        return
+    token = request_context.set({"request_id": job.request_id, "ip": job.ip_address})
+    try:
+        yield
+    finally:
+        request_context.reset(token)
 
 
 def _fail(job: Job, **report) -> None:

@@ -136,6 +136,9 @@ class Job(models.Model):
     # GAOXIN_JOB_HEARTBEAT_TIMEOUT_SECONDS lost its worker and is failed by the reaper (core.jobs).
     heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # The request that submitted the job: its audit events and log lines in the worker carry the same request id.
+    request_id = models.CharField("请求编号", max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "后台任务"

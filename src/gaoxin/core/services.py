@@ -148,7 +148,10 @@ def calendar_year_confirm(*, year: int, source_document: str, actor) -> Calendar
 # --- background jobs ---------------------------------------------------------------
 
 def job_create(*, kind: str, actor, total: int = 0, input_file=None) -> Job:
-    job = Job(kind=kind, created_by=actor, total=total)
+    info = current_request_info()
+    # The submitting request's id and address: the task's audit events and log lines carry them (core.jobs).
+    job = Job(kind=kind, created_by=actor, total=total, request_id=info.get("request_id", ""),
+              ip_address=info.get("ip"))
     if input_file is not None:
         job.input_file.save(input_file.name, input_file, save=False)
     job.save()

@@ -252,3 +252,25 @@ def test_the_administrator_sees_the_last_runs(admin_client):
     page = admin_client.get("/django-admin/core/scheduledrun/").content.decode()
     assert "sweep_cases" in page and "办件每日巡检" in page
     assert "app-1" in admin_client.get("/django-admin/core/workerheartbeat/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_jobs_audit_events_carry_the_submitting_request_id(admin_user):
+    from gaoxin.core.context import request_context
+    from gaoxin.core.jobs import job_task
+    from gaoxin.core.models import AuditEvent
+    from gaoxin.core.services import audit_record, job_create
+
+    token = request_context.set({"request_id": "submit-1234abcd", "ip": "10.0.0.9"})
+    try:
+        job = job_create(kind="enterprise_export", actor=admin_user)
+    finally:
+        request_context.reset(token)
+
+    @job_task
+    def work(job):
+        audit_record(event_type="job.interrupted", actor=None, subject=job)
+
+    work(job.pk)  # as the worker runs it: outside any request
+    event = AuditEvent.objects.latest("id")
+    assert (event.request_id, event.ip_address) == ("submit-1234abcd", "10.0.0.9")
