@@ -158,6 +158,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A PostgreSQL read replica for reports (optional): pages and jobs that only read and may lag a little (statistics,
+# the evaluation's summaries) run their queries there inside `core.routers.reporting()`; everything else stays on the
+# primary, so a user always sees what they just wrote.
+GAOXIN_REPLICA = bool(env("GAOXIN_REPLICA_DATABASE_URL", default=""))
+if GAOXIN_REPLICA:
+    DATABASES["replica"] = env.db("GAOXIN_REPLICA_DATABASE_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["gaoxin.core.routers.ReplicaRouter"]
+
+# Past one machine (docs/deploy.md): the cache (log-in, registration and tracking throttles count in it) shared by
+# every app process — `redis://host:6379/1` (Django's Redis backend; pip install redis) or `dbcache://gaoxin_cache`
+# (the database; run `gaoxin createcachetable` once) — instead of each process's memory. Sessions are in the database
+# by default; GAOXIN_SESSION_ENGINE=cached_db reads them through the shared cache.
+CACHES = {"default": env.cache_url("GAOXIN_CACHE_URL", default="locmemcache://")}
+SESSION_ENGINE = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}[env("GAOXIN_SESSION_ENGINE", default="db")]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -227,8 +246,24 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # answers them with a year-long immutable Cache-Control (others: WHITENOISE_MAX_AGE).
 WHITENOISE_USE_FINDERS = env.bool("GAOXIN_STATIC_FROM_FINDERS", default=True)
 WHITENOISE_MAX_AGE = env.int("GAOXIN_STATIC_MAX_AGE", default=3600)
+# Uploaded files on the local disk (GAOXIN_VAR_DIR/media), or on S3-compatible object storage (MinIO, a domestic
+# cloud's object store) with GAOXIN_MEDIA_STORAGE=s3 and GAOXIN_S3_* (django-storages; pip install
+# 'gaoxin[s3]'). Files are never public: the pages hand them out after a permission check.
+if env("GAOXIN_MEDIA_STORAGE", default="local") == "s3":
+    _MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env("GAOXIN_S3_BUCKET"),
+        "endpoint_url": env("GAOXIN_S3_ENDPOINT_URL", default=None),
+        "region_name": env("GAOXIN_S3_REGION", default=None),
+        "access_key": env("GAOXIN_S3_ACCESS_KEY", default=None),
+        "secret_key": env("GAOXIN_S3_SECRET_KEY", default=None),
+        "location": env("GAOXIN_S3_PREFIX", default="media"),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+        "addressing_style": env("GAOXIN_S3_ADDRESSING_STYLE", default="path"),  # MinIO and most domestic stores
+    }}
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if WHITENOISE_USE_FINDERS
                     else "gaoxin.core.storage.StaticStorage"},  # hashed names, gzip and Brotli copies
 }

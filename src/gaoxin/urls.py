@@ -12,6 +12,7 @@ from gaoxin.benefits import views as benefit_views
 from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
+from gaoxin.core.routers import reporting_view  # reports may read from the replica (GAOXIN_REPLICA_DATABASE_URL)
 from gaoxin.enterprises import views as enterprise_views
 from gaoxin.evaluation import views as evaluation_views
 from gaoxin.evaluation import views_results as evaluation_results
@@ -82,7 +83,7 @@ urlpatterns = [
          name="evaluation_release_export"),
     path("evaluation/policies/", evaluation_results.policy_list, name="evaluation_policies"),
     path("evaluation/history/", evaluation_results.tier_history, name="evaluation_history"),
-    path("evaluation/summary/", evaluation_results.summary, name="evaluation_summary"),
+    path("evaluation/summary/", reporting_view(evaluation_results.summary), name="evaluation_summary"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job_download"),
     # Public guides ("码上查、立下载、网上办"): no log-in.
@@ -154,12 +155,12 @@ urlpatterns = [
     # Enterprise appeals (企业诉求).
     path("appeals/", appeal_views.appeal_index, name="appeal_index"),
     path("appeals/new/", appeal_views.appeal_new, name="appeal_new"),
-    path("appeals/statistics/", appeal_views.appeal_statistics, name="appeal_statistics"),
+    path("appeals/statistics/", reporting_view(appeal_views.appeal_statistics), name="appeal_statistics"),
     path("appeals/<str:number>/", appeal_views.appeal_detail, name="appeal_detail"),
     path("appeals/<str:number>/act/", appeal_views.appeal_act, name="appeal_act"),
     # Stations (驿站), 帮代办 and project approval chains.
     path("stations/", station_views.station_index, name="station_index"),
-    path("stations/figures/", station_views.centre_figures, name="centre_figures"),
+    path("stations/figures/", reporting_view(station_views.centre_figures), name="centre_figures"),
     path("stations/<slug:code>/", station_views.station_detail, name="station_detail"),
     path("stations/<slug:code>/log/", station_views.station_log, name="station_log"),
     path("stations/<slug:code>/events/", station_views.station_event, name="station_event"),

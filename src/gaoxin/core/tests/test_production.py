@@ -274,3 +274,57 @@ def test_a_jobs_audit_events_carry_the_submitting_request_id(admin_user):
     work(job.pk)  # as the worker runs it: outside any request
     event = AuditEvent.objects.latest("id")
     assert (event.request_id, event.ip_address) == ("submit-1234abcd", "10.0.0.9")
+
+
+# --- past one machine ---------------------------------------------------------------------------------------
+
+def _settings_of(tmp_path, expression: str, **env) -> object:
+    done = gaoxin(tmp_path, "shell", "--no-imports", "-c",
+                  f"import json; from django.conf import settings; print(json.dumps({expression}, default=str))", **env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_cache_and_sessions_can_be_shared(tmp_path):
+    assert _settings_of(tmp_path, "settings.CACHES['default']['BACKEND']").endswith("LocMemCache")
+    shared = _settings_of(tmp_path, "[settings.CACHES['default'], settings.SESSION_ENGINE]",
+                          GAOXIN_CACHE_URL="redis://10.0.0.2:6379/1", GAOXIN_SESSION_ENGINE="cached_db")
+    assert shared == [{"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://10.0.0.2:6379/1"},
+                      "django.contrib.sessions.backends.cached_db"]
+    in_db = _settings_of(tmp_path, "settings.CACHES['default']", GAOXIN_CACHE_URL="dbcache://gaoxin_cache")
+    assert in_db == {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gaoxin_cache"}
+
+
+def test_uploads_can_go_to_object_storage(tmp_path):
+    storage = _settings_of(tmp_path, "settings.STORAGES['default']", GAOXIN_MEDIA_STORAGE="s3",
+                           GAOXIN_S3_BUCKET="gaoxin", GAOXIN_S3_ENDPOINT_URL="https://oss.example.gov.cn")
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "gaoxin" and storage["OPTIONS"]["default_acl"] == "private"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://oss.example.gov.cn"
+
+
+def test_reports_read_from_the_replica_and_nothing_else_does(settings, tmp_path):
+    from gaoxin.core.models import Job
+    from gaoxin.core.routers import ReplicaRouter, reporting
+
+    router = ReplicaRouter()
+    assert router.db_for_read(Job) is None  # no replica configured
+    settings.GAOXIN_REPLICA = True
+    assert router.db_for_read(Job) is None  # not a report
+    with reporting():
+        assert router.db_for_read(Job) == "replica"
+        assert router.db_for_write(Job) == "default"
+    assert router.allow_migrate("replica", "core") is False
+    configured = _settings_of(tmp_path, "[settings.DATABASES['replica']['HOST'], settings.DATABASE_ROUTERS]",
+                              GAOXIN_REPLICA_DATABASE_URL="postgres://report@10.0.0.3:5432/gaoxin")
+    assert configured == ["10.0.0.3", ["gaoxin.core.routers.ReplicaRouter"]]
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_that_wrote_reads_stay_on_the_primary(settings):
+    from gaoxin.core.models import Job
+    from gaoxin.core.routers import ReplicaRouter, reporting
+
+    settings.GAOXIN_REPLICA = True
+    with reporting():
+        assert ReplicaRouter().db_for_read(Job) is None  # the test runs inside a transaction
