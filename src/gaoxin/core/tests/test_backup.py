@@ -20,7 +20,15 @@ from django.core.management import call_command
 from django.db import connection
 
 from gaoxin.catalog.tests.factories import make_item
-from gaoxin.core.backup import BackupError, backup_create, backup_restore, backup_verify, backups_prune, table_counts
+from gaoxin.core.backup import (
+    BackupError,
+    backup_create,
+    backup_restore,
+    backup_verify,
+    backups_prune,
+    storage_files,
+    table_counts,
+)
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
@@ -96,8 +104,10 @@ def test_a_backup_restores_every_row_and_file(tmp_path, zone_data):
     assert manifest["tables"] == table_counts()  # the manifest describes the database as it was
     assert manifest["tables"]["enterprises_enterprise"] == 3
     assert manifest["tables"]["core_calendarday"] > 8000  # the seeded calendar too
-    assert len(manifest["files"]) == 2
-    assert manifest["database"]["migrations"]["core"].startswith("0008")
+    material = zone_data.versions.get().materials.get(name__endswith="申请表")
+    assert {material.blank_form.name, material.sample_form.name} <= set(manifest["files"])
+    assert set(manifest["files"]) == set(storage_files())  # every stored file (other tests' too: one memory storage)
+    assert manifest["database"]["migrations"]["core"] >= "0009_job_request_id"  # the last applied, per app
 
     restored = tmp_path / "restored-var"
     with empty_database(tmp_path) as (url, counts):
