@@ -19,7 +19,7 @@ from gaoxin.core.uploads import check_upload
 
 from . import notifications
 from .collection import needed_fields, parse_figure
-from .method import RAW_FIELDS
+from .method import LAND_FIELDS, RAW_FIELDS
 from .models import Cycle, CycleStatus, CycleValue, Objection, ObjectionStage, ObjectionStatus, Participant
 from .permissions import can_decide_objection, is_member
 
@@ -101,9 +101,15 @@ def objection_file(*, actor, participant: Participant, field: str, claimed, reas
     if participant.objections.filter(field=field, status=ObjectionStatus.OPEN).exists():
         raise ValidationError({"field": f"{RAW_FIELDS[field]}已有异议正在处理"})
     current = CycleValue.objects.filter(participant=participant, field=field).first()
+    in_use = current.value if current else None
+    if in_use is None and field in LAND_FIELDS:  # land in use comes from the registry's parcels (scoring.land_of)
+        from .scoring import input_frame
+
+        m2 = input_frame(cycle, [participant.pk]).row(0, named=True).get(field)
+        in_use = None if m2 is None else Decimal(str(m2)).quantize(Decimal("0.0001"))
     objection = Objection(cycle=cycle, participant=participant, stage=stage, field=field,
                           owner_code=settings.GAOXIN_EVALUATION_FIELD_OWNERS.get(field, ""),
-                          current=current.value if current else None, claimed=value, reason=reason.strip(),
+                          current=in_use, claimed=value, reason=reason.strip(),
                           created_by=actor)
     objection.evidence.save(evidence.name, evidence, save=False)
     objection.save()

@@ -86,8 +86,10 @@ def can_record_rule(user, rule_id: str) -> bool:
 
 
 def can_decide_objection(user, objection) -> bool:
-    """The bureau, or an officer of the department that owns the disputed field."""
-    return can_run_evaluation(user) or (
+    """An officer of the department that owns the disputed field (the tax bureau for 销售收入, natural
+    resources for land), whose data it is; the administrator as a fallback. The bureau that runs the cycle does
+    not decide another department's data (QA walk of issue 14: 经发局 rejected an objection to 税务局 data)."""
+    return has_role(user, Role.ZONE_ADMIN) or (
         has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and user.org_unit.code == objection.owner_code)
 
 
@@ -153,5 +155,6 @@ def can_view_report_card(user, cycle, participant) -> bool:
 
     if can_run_evaluation(user):
         return True
-    on_notice = cycle.status in NOTICE_STATES
-    return on_notice and (has_role(user, Role.LEADER) or is_member(user, participant))
+    if has_role(user, Role.LEADER) and can_view_results(user, cycle):  # on notice, or a 调档 awaits the leader
+        return True
+    return cycle.status in NOTICE_STATES and is_member(user, participant)

@@ -57,7 +57,8 @@ _LAND_KIND = {LandKind.OWN: "own_land_m2", LandKind.LEASED_IN: "leased_in_m2", L
 
 def input_frame(cycle: Cycle, participants: list[int] | None = None) -> pl.DataFrame:
     """One row per participant (or per one of `participants`) in the engine's schema. A figure is the verified
-    value, else the reported one; land comes from the registry's parcels unless natural resources supplied it."""
+    value, else the reported one; each kind of land comes from the registry's parcels unless natural resources
+    supplied it."""
     chosen = cycle.participants.all() if participants is None else cycle.participants.filter(pk__in=participants)
     parts = pl.DataFrame(
         list(chosen.values_list("pk", "enterprise_id", "enterprise__uscc", "enterprise__name", "group",
@@ -73,12 +74,13 @@ def input_frame(cycle: Cycle, participants: list[int] | None = None) -> pl.DataF
                                                                                              schema={"pid": pl.Int64}))
     frame = parts.join(wide, on="pid", how="left")
     land_given = [c for c in LAND_FIELDS if c in frame.columns]
-    has_land = pl.any_horizontal([pl.col(c).is_not_null() for c in land_given]) if land_given else pl.lit(False)
     registry = _registry_land(chosen)
     frame = frame.join(registry, on="eid", how="left", suffix="_registry")
+    # Each kind of land separately: the natural-resources department's figure where it gave one, else the
+    # registry's parcels (a correction of the firm's own land keeps its leased-in land; QA walk of issue 14).
     for col in ("own_land_m2", "leased_in_m2", "leased_out_m2"):
         given = pl.col(col) if col in land_given else pl.lit(None, dtype=pl.Float64)
-        frame = frame.with_columns(pl.when(has_land).then(given).otherwise(pl.col(f"{col}_registry")).alias(col))
+        frame = frame.with_columns(pl.coalesce(given, pl.col(f"{col}_registry")).alias(col))
     for col in NUMERIC:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
@@ -115,18 +117,21 @@ def land_of(participant: Participant) -> dict:
     cycle = participant.cycle
     land = cycle_method(cycle).land
     row = input_frame(cycle, [participant.pk]).row(0, named=True)
-    kinds = [{"field": f, "label": LAND_LABELS[f], "m2": row.get(f), "counted": "加" if f in land.include else "减"}
+    supplied = set(CycleValue.objects.filter(participant=participant, field__in=LAND_FIELDS).filter(
+        Q(verified__isnull=False) | Q(reported__isnull=False)).values_list("field", flat=True))
+    kinds = [{"field": f, "label": LAND_LABELS[f], "m2": row.get(f), "counted": "加" if f in land.include else "减",
+              "source": "自然资源部门核定" if f in supplied else "企业档案地块"}
              for f in (*land.include, *land.subtract)]
     known = [row.get(f) for f in land.include if row.get(f) is not None]
     m2 = sum(known) - sum(row.get(f) or 0 for f in land.subtract) if known else None
-    supplied = CycleValue.objects.filter(participant=participant, field__in=LAND_FIELDS).filter(
-        Q(verified__isnull=False) | Q(reported__isnull=False)).exists()
     owner = settings.GAOXIN_EVALUATION_FIELD_OWNERS.get("own_land_m2", "")
+    from_registry = any(k["source"] == "企业档案地块" for k in kinds)
     return {
         "kinds": kinds, "m2": m2, "mu": None if m2 is None else m2 * land.mu_per_m2, "mu_per_m2": land.mu_per_m2,
-        "source": "自然资源部门核定数据" if supplied else "企业档案登记的地块",
-        "parcels": [] if supplied else list(LandParcel.objects.filter(enterprise_id=participant.enterprise_id)
-                                             .order_by("kind", "parcel_no")),
+        "source": "企业档案登记的地块" if not supplied else "自然资源部门核定数据" if not from_registry
+        else "自然资源部门核定数据与企业档案登记的地块（逐项见上表）",
+        "parcels": list(LandParcel.objects.filter(enterprise_id=participant.enterprise_id).order_by("kind", "parcel_no"))
+        if from_registry else [],
         "owner": OrgUnit.objects.filter(code=owner).first(),
     }
 
@@ -356,6 +361,8 @@ def regrade_request(*, actor, participant: Participant, to_tier: str, reason: st
         errors["participant"] = "该企业没有测算结果"
     elif current.tier == "T":
         errors["participant"] = "暂不评价（T类）企业不能调档"
+    elif any("一票否决" in r for r in current.reasons or []):
+        errors["participant"] = "该企业因一票否决事项列为D类，不能调档"
     if to_tier not in "ABCD" or len(to_tier) != 1:
         errors["to_tier"] = "请选择A、B、C、D之一"
     elif current is not None and to_tier == current.final_tier:

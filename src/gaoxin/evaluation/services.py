@@ -51,6 +51,8 @@ def cycle_create(*, actor, data_year: int, name: str, method_name: str = "shando
         errors["method_name"] = f"没有名为“{method_name}”的评价方法"
     if not errors and Cycle.objects.filter(data_year=data_year, name=name.strip()).exists():
         errors["name"] = f"{data_year}年度已有名为“{name.strip()}”的评价周期"
+    elif not errors and not trial and Cycle.objects.filter(data_year=data_year, trial=False).exists():
+        errors["data_year"] = f"{data_year}年度已有正式评价周期（每个数据年度一个），如需试算请勾选“试评价（仅供参考）”"
     if errors:
         raise ValidationError(errors)
     cycle = Cycle.objects.create(data_year=data_year, name=name.strip(), method_name=method_name, trial=trial,

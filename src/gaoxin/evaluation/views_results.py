@@ -317,8 +317,9 @@ def report_card(request, pk: int, participant_id: int):
         "sources": sources, "land": scoring.land_of(participant),
         "run": run, "release": release, "rows": rows, "group_size": size, "trend": trend,
         "tier_name": TIER_NAMES.get(result.final_tier, result.final_tier),
+        # A regraded firm's tier is the leaders' decision: "raise I1 to … for C" no longer applies.
         "what_ifs": _what_ifs(run, method, participant.enterprise.uscc, list(group.indicators) if group else [])
-        if result.final_tier not in ("A", "T") else [],
+        if result.final_tier not in ("A", "T") and result.tier == result.final_tier else [],
         "measures": [policy_text(p) for p in measures(result.final_tier, streak, active_policies(timezone.localdate()))],
         "streak": streak, "printed_at": timezone.localtime(),
     }

@@ -307,3 +307,10 @@ def test_notice_length_comes_from_settings(admin_user, settings):
     settings.GAOXIN_EVALUATION_NOTICE_UNIT = "working"
     cycle = services.cycle_create(actor=admin_user, data_year=2025, name="七个工作日公示")
     assert (cycle.notice_length, cycle.notice_unit) == (7, "working")
+
+
+def test_one_formal_cycle_per_data_year(admin_user, cycle):
+    """QA walk of issue 14: a second 2025 cycle was created without a word; a trial (试评价) may sit beside it."""
+    with pytest.raises(ValidationError, match="已有正式评价周期"):
+        services.cycle_create(actor=admin_user, data_year=2025, name="2025年度工业企业亩产效益评价（第二次）")
+    assert services.cycle_create(actor=admin_user, data_year=2025, name="2025年度试算", trial=True).trial

@@ -8,6 +8,7 @@ from decimal import Decimal
 import fastexcel
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -641,3 +642,30 @@ def test_the_card_and_the_verification_page_show_the_land_the_engine_used(client
     assert "自然资源和规划分局" in progress and "另有 10 家企业的用地按企业档案地块计" in progress
     page = login(client, enterprise_user).get(reverse("evaluation_report", args=[scored.pk])).content.decode()
     assert "合 12.0000 亩" in page
+
+
+def test_qa_walk_of_the_results_and_the_card(client, admin_user, leader_user, scored, firms):
+    """QA walk of issue 14: a leader deciding a 调档 could not open the firm's card (404); a vetoed firm could be
+    put up for a 调档; a regraded firm's card still offered "raise I1 … for C"; the card's tier before release
+    was not marked 拟."""
+    from gaoxin.evaluation import adjustments, scoring
+    from gaoxin.evaluation.models import Participant
+
+    last = scored.participants.get(enterprise=firms[9])
+    card = reverse("evaluation_card", args=[scored.pk, last.pk])
+    html = login(client, admin_user).get(card).content.decode()
+    assert "（拟，以正式发布为准）" in html
+    scoring.regrade_request(actor=admin_user, participant=last, to_tier="C", reason="停产技改")
+    assert login(client, leader_user).get(card).status_code == 200  # the 调档 awaits this leader
+    regrade = scored.regrades.get()
+    scoring.regrade_decide(actor=leader_user, regrade=regrade, approve=True, note="同意")
+    assert 'data-testid="card-whatif"' not in login(client, admin_user).get(card).content.decode()
+
+    Cycle.objects.filter(pk=scored.pk).update(status=S.ENTERPRISE_CONFIRM)
+    first = Participant.objects.get(cycle=scored, enterprise=firms[0])
+    adjustments.adjustment_set(actor=admin_user, participant=first, rule_id="MAJOR_SAFETY", count=1,
+                               evidence="湘潭应急〔2025〕3号事故调查报告")
+    vetoed = walk(Cycle.objects.get(pk=scored.pk), admin_user, S.SCORED)
+    with pytest.raises(ValidationError, match="一票否决"):
+        scoring.regrade_request(actor=admin_user, participant=first, to_tier="C", reason="整改完成")
+    assert vetoed.pk == scored.pk

@@ -83,6 +83,21 @@ def test_input_uses_verified_over_reported_and_registry_land(admin_user, confirm
     assert first["tax_wan"] == 1000 and first["own_land_m2"] == 10000 and own["rd_wan"] == 7
 
 
+def test_natural_resources_correcting_one_kind_of_land_keeps_the_others_from_the_registry(confirming, firms):
+    """QA walk of issue 14: natural resources corrected the own land; the leased-in land from the registry
+    vanished from the area (27000 m² instead of 30895)."""
+    from gaoxin.enterprises.models import LandKind
+    from gaoxin.enterprises.tests.factories import LandParcelFactory
+
+    LandParcelFactory(enterprise=firms[OWN], kind=LandKind.LEASED_IN, area_m2=Decimal("3895"))
+    p = own_participant(confirming, firms)
+    CycleValue.objects.create(participant=p, field="own_land_m2", verified=Decimal("27000"))
+    row = scoring.input_frame(confirming, [p.pk]).row(0, named=True)
+    assert (row["own_land_m2"], row["leased_in_m2"]) == (27000, 3895)
+    land = scoring.land_of(p)
+    assert land["m2"] == 30895 and [k["source"] for k in land["kinds"][:2]] == ["自然资源部门核定", "企业档案地块"]
+
+
 @pytest.mark.parametrize("status", [S.COLLECTING, S.DEPT_REVIEW, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE, S.RELEASED])
 def test_scoring_is_refused_outside_its_states(admin_user, confirming, status):
     Cycle.objects.filter(pk=confirming.pk).update(status=status)
@@ -394,3 +409,17 @@ def test_a_land_dispute_goes_to_natural_resources(enterprise_user, confirming, f
                                       evidence=evidence())
     assert o.owner_code == "natural-resources"
     assert Notification.objects.filter(user=officer).exists()
+    assert o.current == Decimal("10000")  # the registry's parcel in use, shown beside the claim (it showed —)
+
+
+def test_the_bureau_does_not_decide_another_departments_data(enterprise_user, confirming, firms, tax_officer):
+    """QA walk of issue 14: 经发局 rejected an objection to 税务局's 销售收入; the owning department decides."""
+    from gaoxin.accounts.models import Role
+    from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
+
+    bureau = UserFactory(role=Role.DEPT_OFFICER, org_unit=OrgUnitFactory(code="economic", name="经济发展局"))
+    o = objections.objection_file(actor=enterprise_user, participant=own_participant(confirming, firms),
+                                  field="sales_wan", claimed="17000", reason="含出口销售", evidence=evidence())
+    with pytest.raises(PermissionDenied):
+        objections.objection_decide(actor=bureau, objection=o, correct=False, reason="不予更正")
+    objections.objection_decide(actor=tax_officer, objection=o, correct=False, reason="出口销售已计入")
