@@ -78,7 +78,8 @@ def demo_facts(rng: random.Random, enterprises: list[tuple[int, str]]) -> list[P
             values["eligible_new_hires"] = rng.randrange(1, 8)
         for field, value in values.items():
             number = value if isinstance(value, (Decimal, int)) and not isinstance(value, bool) else None
-            rows.append(ProfileFact(enterprise_id=ent_id, field=field, source="部门共享",
+            # A department's own facts are marked theirs by mark_supplied_facts; the rest the firm reported.
+            rows.append(ProfileFact(enterprise_id=ent_id, field=field, source="企业填报",
                                     number=Decimal(number) if number is not None else None,
                                     text=value if isinstance(value, str) else "",
                                     flag=value if isinstance(value, bool) else None, as_of=dt.date(2026, 6, 30)))
