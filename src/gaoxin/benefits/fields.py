@@ -184,6 +184,9 @@ def formula_text(formula: str) -> str:
     """A measuring formula in words for enterprises: `rd_expense * cit_rate` -> "上年研发费用 × 企业所得税税率".
     Field labels drop their bracketed hint; a formula outside this small grammar is shown as written."""
     try:
-        return _words(ast.parse(formula.strip(), mode="eval").body)
+        body = ast.parse(formula.strip(), mode="eval").body
+        if isinstance(body, ast.Constant) and isinstance(body.value, int | float):
+            return f"定额 {body.value}"  # a fixed award: "依据：20" said nothing
+        return _words(body)
     except (SyntaxError, ValueError):
         return formula

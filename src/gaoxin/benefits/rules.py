@@ -106,9 +106,31 @@ def _short_label(code: str) -> str:
     return re.sub(r"（[^）]*）$", "", FIELDS[code].label)
 
 
+def _conditional_words(text: str) -> str | None:
+    """`x >= (0.05 if revenue <= 5000 else 0.04 if revenue <= 20000 else 0.03)` in the order people read it:
+    "x ≥ 下列值：上年营业收入 ≤ 5000万元时为 0.05；上年营业收入 ≤ 20000万元时为 0.04；其他为 0.03"; None for
+    a condition without such a value."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.comparators[0], ast.IfExp)):
+        return None
+    parts, value = [], node.comparators[0]
+    while isinstance(value, ast.IfExp):
+        parts.append(f"{humanize(ast.unparse(value.test))}时为 {humanize(ast.unparse(value.body))}")
+        value = value.orelse
+    parts.append(f"其他为 {humanize(ast.unparse(value))}")
+    op = {ast.GtE: "≥", ast.LtE: "≤", ast.Gt: ">", ast.Lt: "<", ast.Eq: "为", ast.NotEq: "≠"}.get(type(node.ops[0]), "")
+    return f"{humanize(ast.unparse(node.left))} {op} 下列值：{'；'.join(parts)}"
+
+
 def humanize(text: str) -> str:
     """A condition in plain Chinese for enterprises: field names become their labels (with their units), text
-    values and lists their quoted items, operators words and signs (× ÷ ≥ ≤ ≠)."""
+    values and lists their quoted items, operators words and signs (× ÷ ≥ ≤ ≠), a threshold that depends on
+    another field as its cases."""
+    if " if " in text and (words := _conditional_words(text)) is not None:
+        return words
     names = SECTIONS if "industry_section" in text else {}
     out = re.sub(r"\b([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\d.])", _with_unit, text)
     out = re.sub(r"\[([^\]]*)\]", lambda m: _list_words(m.group(1), names), out)

@@ -76,3 +76,13 @@ def test_a_negated_group_is_shown_as_an_exclusion_not_as_conditions_to_meet():
 def test_or_reads_as_any_of():
     html = _html(compile_rule("ism_score >= 60 or has('高新技术企业') or not seriously_dishonest == True"))
     assert "满足以下任一条件" in html and "不满足：" in html and "同时满足" not in html
+
+
+def test_a_threshold_that_depends_on_another_field_reads_as_its_cases():
+    """QA walk: "上年裁员率 ≤ (0.20 当 月均参保人数 ≤ 30人 否则 0.055)" read like code."""
+    from gaoxin.benefits.fields import formula_text
+    from gaoxin.benefits.rules import humanize
+
+    assert humanize("layoff_rate <= (0.20 if insured_count <= 30 else 0.055)") == \
+        "上年裁员率 ≤ 下列值：月均参保人数 ≤ 30人时为 0.2；其他为 0.055"
+    assert formula_text("20") == "定额 20"  # "依据：20" said nothing
