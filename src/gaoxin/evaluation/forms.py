@@ -46,7 +46,7 @@ class CycleTransitionForm(forms.Form):
                              error_messages={"invalid_choice": "未知操作", "required": "未知操作"})
     doc_no = forms.CharField(label="文号", max_length=60, required=False,
                              error_messages={"max_length": "文号不能超过60个字"},
-                             widget=forms.TextInput(attrs={"placeholder": "如 济高新管发〔2026〕4号"}))
+                             widget=forms.TextInput(attrs={"placeholder": "如 湘高新管发〔2026〕4号"}))
     reason = forms.CharField(label="更正原因", max_length=200, required=False,
                              error_messages={"max_length": "原因不能超过200个字"})
 

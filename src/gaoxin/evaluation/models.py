@@ -384,6 +384,14 @@ class TierPolicy(models.Model):
     def __str__(self) -> str:
         return f"{self.tier}类 {self.get_lever_display()} {self.consecutive_years}"
 
+    @property
+    def years_text(self) -> str:
+        """The years column as people read it: "3年及以上", "第1年", "不限"."""
+        text = self.consecutive_years.replace(" ", "")
+        if not text:
+            return "不限"
+        return f"{text[2:]}年及以上" if text.startswith(">=") else f"{text}年"
+
     def applies(self, streak: int) -> bool:
         text = self.consecutive_years.replace(" ", "")
         if not text:

@@ -147,8 +147,10 @@ def objection_decide(*, actor, objection: Objection, correct: bool, value=None, 
     objection.approval_ref = approval_ref.strip()[:60]
     objection.save(update_fields=["status", "corrected", "decision_reason", "approval_ref", "decided_by", "decided_at"])
     verdict = f"{objection.decision_label}，更正为{objection.corrected.normalize():f}" if correct else "不予采纳"
+    owner = OrgUnit.objects.filter(code=objection.owner_code).first()
+    unit_name = owner.name if owner else "主管部门"  # who decided, as the firm reads it
     notify_members(objection.participant.enterprise_id, "EVALUATION_OBJECTION",
-                   f"{objection.cycle}：您对“{objection.field_label}”提出的异议{verdict}（{objection.decision_reason}）",
+                   f"{objection.cycle}：您对“{objection.field_label}”提出的异议，{unit_name}{verdict}（{objection.decision_reason}）",
                    url=reverse("evaluation_report", args=[objection.cycle_id]))
     if not objection.participant.objections.filter(status=ObjectionStatus.OPEN).exists():
         after = "REVIEWED" if objection.stage == ObjectionStage.VERIFY else "FINAL"

@@ -454,7 +454,7 @@ def test_adjustment_page_records_events_and_refuses_strangers(client, eco_office
 
     url = reverse("evaluation_adjustments", args=[confirming.pk])
     login(client, eco_officer)
-    assert "高新技术企业（HNTE）" in client.get(url).content.decode()  # proven by the registry, not typed in
+    assert "无需录入：高新技术企业" in client.get(url).content.decode()  # proven by the registry, not typed in
     client.post(url, {"uscc": firms[4].uscc.lower(), "rule_id": "ENV_PENALTY", "count": "2", "evidence": "湘潭环罚〔2025〕12号"})
     assert CycleAdjustment.objects.get().count == 2
     text = client.post(url, {"uscc": "91430300MA4000000X", "rule_id": "ENV_PENALTY", "count": "1", "evidence": "x"},
@@ -669,3 +669,9 @@ def test_qa_walk_of_the_results_and_the_card(client, admin_user, leader_user, sc
     with pytest.raises(ValidationError, match="一票否决"):
         scoring.regrade_request(actor=admin_user, participant=first, to_tier="C", reason="整改完成")
     assert vetoed.pk == scored.pk
+
+
+def test_the_policy_table_reads_its_years_in_words(client, leader_user):
+    """QA walk of issue 14: the 差别化政策 page showed ">=3" and "政策是配置数据而不是程序"."""
+    html = login(client, leader_user).get(reverse("evaluation_policies")).content.decode()
+    assert "3年及以上" in html and ">=3" not in html and "&gt;=3" not in html and "不是程序" not in html
