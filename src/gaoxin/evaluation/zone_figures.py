@@ -19,14 +19,15 @@ def _per_scope(year: int, rated: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFr
         "uscc", "area_mu",
         (pl.col("I1_value") * pl.col("area_mu")).alias("tax"), (pl.col("I2_value") * pl.col("area_mu")).alias("sales"),
     ).join(tiers.select("uscc", "park"), on="uscc", how="left")
-    counts = tiers.select("park", a=(pl.col("final_tier") == "A").cast(pl.Int64))
+    counts = tiers.select("park", a=(pl.col("final_tier") == "A").cast(pl.Int64),
+                          rated=(pl.col("final_tier") != "T").cast(pl.Int64))
 
     def summarise(frame: pl.DataFrame, firms: pl.DataFrame, by: list[str]) -> pl.DataFrame:
         sums = frame.group_by(by).agg(area=pl.col("area_mu").sum(), tax_total=pl.col("tax").sum(),
                                       sales_total=pl.col("sales").sum()) if by else frame.select(
             area=pl.col("area_mu").sum(), tax_total=pl.col("tax").sum(), sales_total=pl.col("sales").sum())
-        tally = firms.group_by(by).agg(firms=pl.len(), a_count=pl.col("a").sum()) if by else firms.select(
-            firms=pl.len(), a_count=pl.col("a").sum())
+        tally = firms.group_by(by).agg(firms=pl.col("rated").sum(), a_count=pl.col("a").sum()) if by else firms.select(
+            firms=pl.col("rated").sum(), a_count=pl.col("a").sum())
         out = tally.join(sums, on=by, how="left") if by else pl.concat([tally, sums], how="horizontal")
         return out.with_columns(
             tax_per_mu=pl.when(pl.col("area") > 0).then(pl.col("tax_total") / pl.col("area")),
@@ -39,7 +40,7 @@ def _per_scope(year: int, rated: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFr
 
 
 def zone_figures(years: list[tuple[int, pl.DataFrame, pl.DataFrame]]) -> pl.DataFrame:
-    """One row per (scope, year): firms, a_count, tax_total, sales_total, tax_per_mu, sales_per_mu, and the
+    """One row per (scope, year): firms (rated, T class not counted), a_count, tax_total, sales_total, tax_per_mu, sales_per_mu, and the
     change from the scope's previous released year (`a_change` in firms; `<measure>_yoy` in %, null without a
     previous year or a zero base)."""
     if not years:

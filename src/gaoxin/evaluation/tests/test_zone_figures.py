@@ -21,7 +21,7 @@ def test_totals_per_mu_and_changes_for_the_zone_and_each_park():
     rows = {(r["scope"], r["year"]): r for r in zone_figures([(2024, *y2024), (2025, *y2025)]).to_dicts()}
 
     zone24, zone25 = rows[(ZONE, 2024)], rows[(ZONE, 2025)]
-    assert (zone24["firms"], zone24["a_count"], zone24["a_change"]) == (3, 1, None)
+    assert (zone24["firms"], zone24["a_count"], zone24["a_change"]) == (2, 1, None)  # c (T) is not rated
     assert (zone24["tax_total"], zone24["sales_total"]) == (40, 1000)  # 10×2 + 20×1; 10×40 + 20×30
     assert zone24["tax_per_mu"] == pytest.approx(40 / 30) and zone24["tax_total_yoy"] is None
     assert (zone25["a_count"], zone25["a_change"]) == (2, 1)
@@ -30,7 +30,7 @@ def test_totals_per_mu_and_changes_for_the_zone_and_each_park():
     assert zone25["tax_per_mu_yoy"] == pytest.approx((60 / 30) / (40 / 30) * 100 - 100)
 
     west24, west25 = rows[("西区", 2024)], rows[("西区", 2025)]
-    assert (west24["firms"], west24["a_count"], west24["tax_total"]) == (2, 0, 20)
+    assert (west24["firms"], west24["a_count"], west24["tax_total"]) == (1, 0, 20)
     assert (west25["a_change"], west25["tax_total_yoy"]) == (1, pytest.approx(50.0))
     assert rows[("东区", 2025)]["sales_per_mu_yoy"] == pytest.approx(25.0)
 
