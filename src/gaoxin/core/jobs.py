@@ -150,32 +150,41 @@ def _reap_quietly() -> None:
 
 
 @contextlib.contextmanager
-def _heartbeat(job_id: int, *, enabled: bool = True) -> Iterator[None]:
-    """A thread that writes the running job's heartbeat every GAOXIN_JOB_HEARTBEAT_SECONDS, also while the task
-    is inside one long step (the engine, a big write), with its own database connection."""
-    interval = float(settings.GAOXIN_JOB_HEARTBEAT_SECONDS)
-    if not enabled or interval <= 0:
-        yield
-        return
+def beating(write: Callable[[], None], seconds: float, name: str) -> Iterator[None]:
+    """While the block runs, call `write` every `seconds` from a thread with its own database connection; a
+    busy database (SQLite: another write holds it) only skips a beat. The job heartbeat and the worker's use it."""
     stop = threading.Event()
 
     def beat() -> None:
         try:
-            while not stop.wait(interval):
+            while not stop.wait(seconds):
                 try:
-                    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
-                except DatabaseError as exc:  # a busy database (SQLite: another write holds it): beat again later
-                    log.debug("heartbeat of job %s not written: %s", job_id, exc)
+                    write()
+                except DatabaseError as exc:
+                    log.debug("%s not written: %s", name, exc)
         finally:
             connections.close_all()  # this thread's connections only
 
-    thread = threading.Thread(target=beat, name=f"job-{job_id}-heartbeat", daemon=True)
+    thread = threading.Thread(target=beat, name=name, daemon=True)
     thread.start()
     try:
         yield
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def _heartbeat(job_id: int, *, enabled: bool = True) -> Iterator[None]:
+    """The running job's heartbeat every GAOXIN_JOB_HEARTBEAT_SECONDS, also while the task is inside one long step
+    (the engine, a big write)."""
+    interval = float(settings.GAOXIN_JOB_HEARTBEAT_SECONDS)
+    if not enabled or interval <= 0:
+        yield
+        return
+    with beating(lambda: Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now()),
+                 interval, f"job-{job_id}-heartbeat"):
+        yield
 
 
 # --- the uploaded file ---------------------------------------------------------------------------------

@@ -15,13 +15,13 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from .jobs import beating
 from .models import ScheduledRun, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
@@ -44,25 +44,10 @@ def worker_heartbeat(worker_id: str, *, interval: float | None = None) -> Iterat
     started = timezone.now()
     WorkerHeartbeat.objects.filter(seen_at__lt=started - STALE_WORKER_ROWS).delete()
     _beat(worker_id, started)
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(seconds):
-                try:
-                    _beat(worker_id, started)
-                except DatabaseError as exc:  # a busy or restarting database: beat again later
-                    log.debug("worker heartbeat not written: %s", exc)
-        finally:
-            connections.close_all()  # this thread's connections only
-
-    thread = threading.Thread(target=beat, name="worker-heartbeat", daemon=True)
-    thread.start()
     try:
-        yield
+        with beating(lambda: _beat(worker_id, started), seconds, "worker-heartbeat"):
+            yield
     finally:
-        stop.set()
-        thread.join(timeout=10)
         with contextlib.suppress(DatabaseError):
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
 

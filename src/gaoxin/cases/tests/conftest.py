@@ -5,6 +5,7 @@ from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases import services
 from gaoxin.cases.models import Case
 from gaoxin.catalog.tests.factories import department, make_item
+from gaoxin.core.validators import id_check_char
 
 
 @pytest.fixture
@@ -96,3 +97,13 @@ def _fresh_throttles():
     cache.clear()
     yield
     cache.clear()
+
+
+FOUNDER_ID = "43030219900315202" + id_check_char("43030219900315202")
+
+
+@pytest.fixture
+def founder(db):
+    """A natural person with a verified ID number and no firm yet (创业者)."""
+    return UserFactory(username="13907320001", full_name="孙悦", role=Role.ENTERPRISE, phone="13907320001",
+                       id_number=FOUNDER_ID)

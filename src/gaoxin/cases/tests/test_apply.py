@@ -14,10 +14,10 @@ from gaoxin.cases.models import ApplicantType, Case, CaseMaterial, Kind, SharedM
 from gaoxin.catalog.models import Bundle, BundleItem, Material
 from gaoxin.catalog.tests.factories import department, make_item
 from gaoxin.core.models import AuditEvent, Notification
-from gaoxin.core.validators import id_check_char, uscc_check_char
+from gaoxin.core.validators import uscc_check_char
 from gaoxin.enterprises.models import Enterprise, Industry
 
-FOUNDER_ID = "43030219900315202" + id_check_char("43030219900315202")
+from .conftest import FOUNDER_ID
 
 
 def pdf(name="材料.pdf"):
@@ -37,11 +37,6 @@ def login(user) -> Client:
     client.force_login(user)
     return client
 
-
-@pytest.fixture
-def founder(db):
-    return UserFactory(username="13907320001", full_name="孙悦", role=Role.ENTERPRISE, phone="13907320001",
-                       id_number=FOUNDER_ID)
 
 
 @pytest.fixture

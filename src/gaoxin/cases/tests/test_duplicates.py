@@ -7,23 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from gaoxin.accounts.models import Role
-from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases import application, services
 from gaoxin.cases.models import Case, Kind, Status
-from gaoxin.core.validators import id_check_char
-
-FOUNDER_ID = "43030219900315202" + id_check_char("43030219900315202")
 
 
 def pdf(name="材料.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")
 
-
-@pytest.fixture
-def founder(db):
-    return UserFactory(username="13907320001", full_name="孙悦", role=Role.ENTERPRISE, phone="13907320001",
-                       id_number=FOUNDER_ID)
 
 
 @pytest.fixture
