@@ -285,6 +285,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "gaoxin.core.schema.GaoxinAutoSchema",  # documents the error answers
+    "EXCEPTION_HANDLER": "gaoxin.core.api.exception_handler",  # the framework's English answers in Chinese
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gaoxin 高新区平台 API",

@@ -10,7 +10,7 @@ from gaoxin.core.api import raise_api_error, raise_form_errors
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import AppealActionForm, AppealForm
+from .forms import STAFF_CHANNELS, AppealActionForm, AppealForm
 from .models import Appeal, AppealEvent, Category, RequestType, Result, Urgency
 from .workflow import WORKFLOW
 
@@ -44,6 +44,8 @@ class AppealSubmitSerializer(serializers.Serializer):
     contact_name = serializers.CharField()
     contact_phone = serializers.CharField()
     confidential = serializers.BooleanField(required=False, default=False)
+    channel = serializers.ChoiceField(choices=STAFF_CHANNELS, required=False, default="窗口",
+                                      help_text="受理渠道：工作人员登记时填写；企业自己提出为“平台”，驿站登记为“驿站”")
 
 
 class AppealTransitionSerializer(serializers.Serializer):
@@ -70,13 +72,14 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def create(self, request, *args, **kwargs):
         firms = perms.firms_for_appeal(request.user)
-        form = AppealForm(data={"channel": "平台", **request.data}, firms=firms)
+        form = AppealForm(data={"channel": "窗口", **request.data}, firms=firms)
         if not form.is_valid():
             raise_form_errors(form)
         d = form.cleaned_data
         try:
             appeal = services.appeal_submit(
-                actor=request.user, enterprise=form.firm(), channel="平台", category=d["category"],
+                actor=request.user, enterprise=form.firm(), channel=perms.intake_channel(request.user, d.get("channel", "")),
+                category=d["category"],
                 request_type=d["request_type"], urgency=d["urgency"], title=d["title"], description=d["description"],
                 contact_name=d["contact_name"], contact_phone=d["contact_phone"], confidential=d["confidential"])
         except (ValidationError, PermissionDenied) as exc:

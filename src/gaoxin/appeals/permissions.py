@@ -78,9 +78,16 @@ def can_call_contact(user, appeal: Appeal) -> bool:
     if has_role(user, Role.STATION_OFFICER, Role.AGENT):
         return appeal.received_by_id == user.pk or (bool(user.org_unit_id) and user.org_unit_id == appeal.station_id)
     if has_role(user, Role.ENTERPRISE):
-        return user.enterprise_memberships.filter(enterprise_id=appeal.enterprise_id).exists()
+        return appeal.enterprise_id in firm_ids_of(user)
     return False
 
 
 def is_station_intake(user) -> bool:
     return has_role(user, Role.STATION_OFFICER)
+
+
+def intake_channel(user, chosen: str = "") -> str:
+    """The channel an appeal came in by: a firm's own is 平台, a station's 驿站, other staff choose (窗口, 电话…)."""
+    if firms_for_appeal(user) is not None:
+        return "平台"
+    return "驿站" if is_station_intake(user) else (chosen or "窗口")

@@ -35,7 +35,7 @@ def appeal_new(request):
                       initial={"contact_name": user.get_full_name(), "contact_phone": user.phone})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        channel = "平台" if firms is not None else ("驿站" if perms.is_station_intake(user) else d["channel"])
+        channel = perms.intake_channel(user, d.get("channel", ""))
         try:
             appeal = services.appeal_submit(
                 actor=user, enterprise=form.firm(), channel=channel, category=d["category"],

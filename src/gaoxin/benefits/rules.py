@@ -156,6 +156,9 @@ class Compiled:
         return hashlib.sha256(self.source.encode()).hexdigest()[:16]
 
 
+MAX_LITERAL = Decimal(10) ** 12  # a rule's or formula's literal number: less than 1万亿, at most 6 decimals
+LITERAL_STEP = Decimal("0.000001")
+
 _CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
         ast.In: "in", ast.NotIn: "not in"}
 
@@ -260,6 +263,10 @@ class _Compiler:
                 exact = Decimal(self.text(node) or str(value))
             except InvalidOperation:
                 self.fail(node, "数字格式不正确")
+            # The rule's numbers are exact decimals of the field registry's precision: 1e40 or a 50-digit literal
+            # answered 500 (Decimal128 overflow in Polars); red-team walk of issue 15.
+            if not exact.is_finite() or abs(exact) >= MAX_LITERAL or exact != exact.quantize(LITERAL_STEP):
+                self.fail(node, f"数字“{self.text(node)}”超出范围（绝对值须小于{MAX_LITERAL:,}，最多6位小数）")
             return pl.lit(exact, dtype=NUMBER), "number"
         if isinstance(value, str):
             return pl.lit(value), "text"

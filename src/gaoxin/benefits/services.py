@@ -75,6 +75,8 @@ def policy_save(*, policy: Policy, actor) -> Policy:
     if not perms.can_manage_policy(actor, policy):
         raise PermissionDenied("只能维护本部门的政策，不能把政策移交给其他部门")
     check_rule_text(policy.rule, policy.formula)
+    if policy.amount_cap is not None and policy.amount_cap <= 0:
+        raise ValidationError({"amount_cap": "最高金额应大于0（不设上限请留空）"})
     if not creating and policy.status == PolicyStatus.PUBLISHED:
         policy.version += 1
     policy.full_clean()
@@ -314,7 +316,8 @@ def profile_update(*, enterprise, values: dict, actor, source: str = "企业填�
     allowed = {f.code for f in perms.editable_facts(actor, enterprise)}
     supplier = perms.fact_supplier(actor)
     firm_user = perms.can_apply_for(actor, enterprise)
-    existing = {fact.field: fact for fact in ProfileFact.objects.select_for_update().filter(
+    # Locks the facts' rows only: PostgreSQL refuses FOR UPDATE on the nullable side of the supplier's outer join.
+    existing = {fact.field: fact for fact in ProfileFact.objects.select_for_update(of=("self",)).filter(
         enterprise=enterprise, field__in=list(values)).select_related("supplied_by")}
     errors, writes, disputes = {}, [], []
     for code, value in values.items():

@@ -89,3 +89,41 @@ def job_status(request, pk: int):
     if job is None:
         raise NotFound("任务不存在")
     return Response(JobSerializer(job_reap_if_silent(job)).data)
+
+
+# The framework's own English answers, in the API's language (red-team walk of issue 15: "No BenefitApplication
+# matches the given query." named an internal class; "CSRF Failed…", "JSON parse error…").
+_CHINESE = {
+    "not_found": "对象不存在或无权查看",
+    "parse_error": "请求内容不是有效的 JSON",
+    "not_authenticated": "未登录或登录已过期，请先登录或提供令牌",
+    "authentication_failed": "令牌无效或已失效",
+    "method_not_allowed": "不支持该请求方法",
+    "unsupported_media_type": "不支持该请求内容类型，请使用 application/json",
+    "throttled": "请求过于频繁，请稍后再试",
+}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, then every framework message that is not ours in Chinese: a 404 never names a model, a
+    CSRF refusal says what to do. Our own messages (Chinese already, e.g. the services' refusals) pass as they are."""
+    from django.http import Http404
+    from rest_framework import exceptions
+    from rest_framework.views import exception_handler as drf_handler
+
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_CHINESE["not_found"])
+    response = drf_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    detail = response.data.get("detail") if isinstance(response.data, dict) else None
+    if isinstance(detail, str) and not _has_chinese(detail):
+        if isinstance(exc, exceptions.PermissionDenied) and "CSRF" in detail:
+            response.data["detail"] = "CSRF 校验失败：请刷新页面后重试，或使用令牌调用接口"
+        else:
+            response.data["detail"] = _CHINESE.get(getattr(exc, "default_code", ""), "请求无法处理")
+    return response
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)

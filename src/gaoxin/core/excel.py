@@ -194,8 +194,14 @@ def integer(minimum: int = 0, maximum: int | None = None) -> Parse:
     return parse
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,7})?", re.ASCII)
+
+
 def _number_text(value: str) -> str:
-    return value.replace(",", "").replace("，", "")
+    """The number as written, thousands separators dropped; anything but ASCII digits, a point, a sign and an
+    exponent (a spreadsheet's 1.5e-05) is not a number: Decimal itself would take 1_000 and full-width １２３."""
+    text = value.replace(",", "").replace("，", "").strip()
+    return text if _PLAIN_NUMBER.fullmatch(text) else "not a number"
 
 
 def decimal(*, places: int | None = None, minimum: int | None = 0, positive: bool = False,

@@ -41,7 +41,7 @@ def _not_yours(rule) -> str:
 def _open_cycle(actor, cycle_id: int) -> Cycle:
     """Who may record events, and whether the cycle still takes them; locks the cycle row."""
     if not can_record_adjustments(actor):
-        raise PermissionDenied("只有经发局和数据部门可以录入加减分事项")
+        raise PermissionDenied("只有经发局和加减分规则的依据部门（如生态环境、应急管理、自然资源）可以录入加减分事项")
     cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
     if cycle.status not in OPEN_STATES:
         raise ValidationError(f"评价周期处于“{cycle.get_status_display()}”，不能录入加减分事项")

@@ -224,7 +224,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                 [{"uscc": a.participant.enterprise.uscc, "rule_id": a.rule_id, "count": a.count,
                   "evidence": a.evidence} for a in page], many=True).data)
         if not perms.can_record_adjustments(request.user):
-            raise ApiPermissionDenied("只有经发局和数据部门可以录入加减分事项")
+            raise ApiPermissionDenied("只有经发局和加减分规则的依据部门（如生态环境、应急管理、自然资源）可以录入加减分事项")
         form = AdjustmentForm(data=request.data, cycle=cycle, rules=recordable_rules(cycle, request.user))
         if not form.is_valid():
             raise_form_errors(form)

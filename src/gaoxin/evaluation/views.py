@@ -474,7 +474,7 @@ def adjustment_list(request, pk: int):
     if request.method != "POST":
         return _adjustments(request, cycle, AdjustmentForm(cycle=cycle, rules=rules))
     if not perms.can_record_adjustments(request.user):
-        raise PermissionDenied("只有经发局和数据部门可以录入加减分事项")
+        raise PermissionDenied("只有经发局和加减分规则的依据部门（如生态环境、应急管理、自然资源）可以录入加减分事项")
     form = AdjustmentForm(request.POST, cycle=cycle, rules=rules)
     if form.is_valid():
         d = form.cleaned_data

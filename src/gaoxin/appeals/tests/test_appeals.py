@@ -251,3 +251,18 @@ def test_the_contacts_phone_is_whole_only_for_who_calls_back(appeal, clerk_user,
         assert phone(client) == "13800000000"
     for client in (coop_officer, leader_client):
         assert phone(client) == mask_phone("13800000000") != "13800000000"
+
+
+def test_a_station_records_an_appeal_by_api_as_by_page(own_enterprise):
+    """Red-team walk of issue 15: a station's appeal through the API needed channel=驿站 and was saved as 平台."""
+    from gaoxin.accounts.models import OrgKind, OrgUnit
+
+    station = OrgUnit.objects.create(code="station-jinrong", name="金荣政务服务驿站", kind=OrgKind.STATION)
+    client = Client()
+    client.force_login(UserFactory(role=Role.STATION_OFFICER, org_unit=station))
+    made = client.post("/api/v1/appeals/", {
+        "uscc": own_enterprise.uscc, "category": "talent", "request_type": "help", "title": "招工难",
+        "description": "急需数控技工", "contact_name": "王经理", "contact_phone": "13800000000"},
+        content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert Appeal.objects.get(number=made.json()["number"]).channel == "驿站"

@@ -247,3 +247,12 @@ def test_an_eligible_firm_sees_no_pass_rate_beside_its_badge(enterprise_client, 
     assert MatchResult.objects.get(enterprise=own_enterprise).pass_ratio < 1
     html = enterprise_client.get("/policies/p10/").content.decode()
     assert "符合" in html and 'data-testid="pass-ratio"' not in html and "满足以下任一条件" in html
+
+
+def test_a_negative_cap_is_refused_beside_its_field(hrss, admin_client):
+    """Red-team walk of issue 15: amount_cap = -1 was saved."""
+    response = admin_client.post("/policies/new/", {
+        "code": "x2", "title": "测试", "issuer": hrss.pk, "level": "zone", "kind": "subsidy", "mode": "apply",
+        "rule": "revenue >= 100", "amount_cap": "-1", "effective_from": "2026-01-01"})
+    assert response.status_code == 200 and "最高金额应大于0" in response.content.decode()
+    assert not Policy.objects.filter(code="x2").exists()

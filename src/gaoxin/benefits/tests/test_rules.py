@@ -164,3 +164,14 @@ def test_bounds_come_from_settings(settings):
         compile_rule("not " * 150 + "has('高新技术企业')")
     with pytest.raises(RuleError, match=r"算式过长（149个加减乘除，最多100个）"):
         compile_rule(" + ".join(["revenue"] * 150) + " > 1")
+
+
+@pytest.mark.parametrize("source,kind", [
+    ("eligible_new_hires >= 1e40", "rule"), ("eligible_new_hires >= 1e999999", "rule"),
+    ("eligible_new_hires >= " + "9" * 50, "rule"), ("eligible_new_hires >= 0.0000001", "rule"),
+    ("eligible_new_hires * 1e30", "formula"), ("1e308*10", "formula"),
+])
+def test_a_number_beyond_the_fields_precision_is_refused_not_a_500(source, kind):
+    """Red-team walk of issue 15: these answered 500 (Decimal128 overflow when compiled to Polars)."""
+    with pytest.raises(RuleError, match="超出范围"):
+        compile_rule(source, kind=kind)

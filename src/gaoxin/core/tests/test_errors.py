@@ -82,3 +82,16 @@ def test_an_api_client_gets_json_errors_never_an_html_page(client):
     response = client.get("/api/v1/catalog/bundles/a%2Fb/c/")
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
     assert response.json()["detail"] == "页面不存在"
+
+
+@pytest.mark.django_db
+def test_the_apis_own_refusals_are_chinese_and_name_no_model(client):
+    """Red-team walk of issue 15: "No BenefitApplication matches the given query.", "JSON parse error - …"."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    assert api.get("/api/v1/cases/").status_code == 401  # the framework's own Chinese (身份认证信息未提供)
+    api.force_authenticate(UserFactory(role=Role.ZONE_ADMIN))
+    assert api.get("/api/v1/benefit-applications/HQ000/").json() == {"detail": "对象不存在或无权查看"}
+    broken = api.post("/api/v1/appeals/", b"\xff{", content_type="application/json")
+    assert broken.status_code == 400 and broken.json() == {"detail": "请求内容不是有效的 JSON"}

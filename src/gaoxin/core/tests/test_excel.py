@@ -258,3 +258,13 @@ def test_the_largest_number_the_column_holds_passes():
     from gaoxin.core.excel import decimal
 
     assert decimal(places=4, max_digits=18)("99999999999999.9999") == Decimal("99999999999999.9999")
+
+
+@pytest.mark.parametrize("typed", ["1_000", "１２３", "١٢٣", "12 34", "0x1F", "1e5e5"])
+def test_only_plain_numbers_are_numbers(typed):
+    """Red-team walk of issue 15: Decimal takes 1_000 and full-width digits; a figure is typed in ASCII."""
+    from gaoxin.core.excel import Invalid, decimal
+
+    with pytest.raises(Invalid, match="不是数字"):
+        decimal(minimum=None, places=4)(typed)
+    assert decimal(places=4)("1,234.5") == Decimal("1234.5000")
