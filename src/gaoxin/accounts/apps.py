@@ -19,6 +19,17 @@ class AccountsConfig(AppConfig):
         signals.user_logged_in.connect(security.on_logged_in, dispatch_uid="gaoxin.account.login")
         signals.user_logged_out.connect(security.on_logged_out, dispatch_uid="gaoxin.account.logout")
         signals.user_login_failed.connect(security.on_login_failed, dispatch_uid="gaoxin.account.login_failed")
+        # The firm ids an enterprise user's scopers filter on are kept on the user object (permissions.firm_ids_of).
+        from django.db.models import signals as model_signals
+
+        from .models import EnterpriseMembership, User
+        from .permissions import forget_firm_ids
+
+        model_signals.post_save.connect(forget_firm_ids, sender=EnterpriseMembership, dispatch_uid="gaoxin.firm_ids.save")
+        model_signals.post_delete.connect(forget_firm_ids, sender=EnterpriseMembership,
+                                          dispatch_uid="gaoxin.firm_ids.delete")
+        model_signals.m2m_changed.connect(forget_firm_ids, sender=User.enterprises.through,
+                                          dispatch_uid="gaoxin.firm_ids.m2m")
         # The administration (/django-admin/): accounts, units, firm bindings and posts.
         events.register({
             "user_created": "新建用户", "user_changed": "修改用户信息", "user_access_changed": "变更用户角色、机构或后台权限",

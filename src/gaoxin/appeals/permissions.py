@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import Role
-from gaoxin.accounts.permissions import has_role
+from gaoxin.accounts.permissions import firm_ids_of, has_role
 
 from .models import Appeal
 
@@ -22,7 +22,7 @@ def appeals_visible_to(user) -> QuerySet[Appeal]:
     if has_role(user, Role.STATION_OFFICER, Role.AGENT):
         return Appeal.objects.filter(Q(received_by=user) | Q(station_id=user.org_unit_id)).distinct()
     if has_role(user, Role.ENTERPRISE):
-        return Appeal.objects.filter(enterprise__memberships__user=user)
+        return Appeal.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
     return Appeal.objects.none()
 
 
@@ -36,8 +36,7 @@ def appeal_roles(actor, appeal: Appeal) -> set[str]:
             roles.add("lead")
         if appeal.cooperating.filter(pk=actor.org_unit_id).exists():
             roles.add("cooperating")
-    if has_role(actor, Role.ENTERPRISE) and \
-            actor.enterprise_memberships.filter(enterprise_id=appeal.enterprise_id).exists():
+    if has_role(actor, Role.ENTERPRISE) and appeal.enterprise_id in firm_ids_of(actor):
         roles.add("enterprise")
     return roles
 
@@ -52,7 +51,7 @@ def firms_for_appeal(user) -> QuerySet | None:
     from gaoxin.enterprises.models import Enterprise
 
     if has_role(user, Role.ENTERPRISE):
-        return Enterprise.objects.filter(memberships__user=user)
+        return Enterprise.objects.filter(pk__in=sorted(firm_ids_of(user)))
     return None
 
 

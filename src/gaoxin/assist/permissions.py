@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import OrgKind, Role, User
-from gaoxin.accounts.permissions import _active, can_view_personal_data, has_role, is_staff_role
+from gaoxin.accounts.permissions import _active, can_view_personal_data, firm_ids_of, has_role, is_staff_role
 
 from .models import AssistOrder, OrderChannel, OrderStatus, Project
 
@@ -28,7 +28,7 @@ def orders_visible_to(user) -> QuerySet[AssistOrder]:
     if has_role(user, Role.STATION_OFFICER):
         return AssistOrder.objects.filter(Q(station_id=user.org_unit_id) | Q(requested_by=user))
     if has_role(user, Role.ENTERPRISE):
-        return AssistOrder.objects.filter(enterprise__memberships__user=user)
+        return AssistOrder.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
     return AssistOrder.objects.none()
 
 
@@ -39,8 +39,7 @@ def order_roles(actor, order: AssistOrder) -> set[str]:
         roles.add(CENTRE)
     if has_role(actor, Role.AGENT) and order.agent_id == actor.pk:
         roles.add(AGENT)
-    if has_role(actor, Role.ENTERPRISE) and \
-            actor.enterprise_memberships.filter(enterprise_id=order.enterprise_id).exists():
+    if has_role(actor, Role.ENTERPRISE) and order.enterprise_id in firm_ids_of(actor):
         roles.add(ENTERPRISE)
     return roles
 
@@ -49,7 +48,7 @@ def can_place_order(user) -> bool:
     """帮代办 "您点单、我来办": the enterprise orders for a firm bound to its account (a founder without
     one has nothing to order for), or the centre, a station or an agent for any firm."""
     if has_role(user, Role.ENTERPRISE):
-        return firms_for_order(user).exists()
+        return bool(firm_ids_of(user))
     return has_role(user, Role.STATION_OFFICER, Role.WINDOW_CLERK, Role.ZONE_ADMIN, Role.AGENT)
 
 
@@ -58,7 +57,7 @@ def firms_for_order(user) -> QuerySet | None:
     from gaoxin.enterprises.models import Enterprise
 
     if has_role(user, Role.ENTERPRISE):
-        return Enterprise.objects.filter(memberships__user=user)
+        return Enterprise.objects.filter(pk__in=sorted(firm_ids_of(user)))
     return None
 
 
@@ -129,8 +128,7 @@ def can_view_order_contact(user, order: AssistOrder) -> bool:
         return True
     if has_role(user, Role.AGENT):
         return order.agent_id == user.pk
-    return has_role(user, Role.ENTERPRISE) and \
-        user.enterprise_memberships.filter(enterprise_id=order.enterprise_id).exists()
+    return has_role(user, Role.ENTERPRISE) and order.enterprise_id in firm_ids_of(user)
 
 
 def can_file_for_order(user, order: AssistOrder) -> bool:
@@ -164,5 +162,5 @@ def projects_visible_to(user) -> QuerySet[Project]:
     if is_staff_role(user):
         return Project.objects.all()
     if has_role(user, Role.ENTERPRISE):
-        return Project.objects.filter(enterprise__memberships__user=user)
+        return Project.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
     return Project.objects.none()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import Role
-from gaoxin.accounts.permissions import has_role, is_staff_role
+from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role
 
 from .models import AppStatus, BenefitApplication, Policy, PolicyStatus
 
@@ -76,12 +76,12 @@ def firms_for_benefits(user) -> QuerySet:
     from gaoxin.enterprises.models import Enterprise
 
     if can_seek_benefits(user):
-        return Enterprise.objects.filter(memberships__user=user)
+        return Enterprise.objects.filter(pk__in=sorted(firm_ids_of(user)))
     return Enterprise.objects.none()
 
 
 def can_apply_for(user, enterprise) -> bool:
-    return firms_for_benefits(user).filter(pk=enterprise.pk).exists()
+    return can_seek_benefits(user) and enterprise.pk in firm_ids_of(user)
 
 
 def editable_facts(user, enterprise) -> list:
@@ -130,7 +130,7 @@ def disputes_visible_to(user) -> QuerySet:
     if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:
         return rows.filter(supplier_id=user.org_unit_id)
     if can_seek_benefits(user):
-        return rows.filter(enterprise__memberships__user=user)
+        return rows.filter(enterprise_id__in=sorted(firm_ids_of(user)))
     return rows.none()
 
 
@@ -153,8 +153,7 @@ def can_read_bank_account(user, application) -> bool:
     department and leaders see it masked (issue 15 §2)."""
     if has_role(user, Role.ZONE_ADMIN) or _finance_officer(user):
         return True
-    return has_role(user, Role.ENTERPRISE) and \
-        user.enterprise_memberships.filter(enterprise_id=application.enterprise_id).exists()
+    return has_role(user, Role.ENTERPRISE) and application.enterprise_id in firm_ids_of(user)
 
 
 def _finance_officer(user) -> bool:
@@ -174,7 +173,7 @@ def applications_visible_to(user) -> QuerySet[BenefitApplication]:
     if has_role(user, Role.DEPT_OFFICER):
         return qs.filter(policy__issuer_id=user.org_unit_id)
     if has_role(user, Role.ENTERPRISE):
-        return qs.filter(enterprise__memberships__user=user)
+        return qs.filter(enterprise_id__in=sorted(firm_ids_of(user)))
     return qs.none()
 
 
@@ -182,8 +181,7 @@ def application_roles(actor, application: BenefitApplication) -> set[str]:
     """The actor's roles in the application's workflow: the applying firm's users, the officers of the
     policy's department (and the administrator), finance (and the administrator)."""
     roles = set()
-    if has_role(actor, Role.ENTERPRISE) and \
-            actor.enterprise_memberships.filter(enterprise_id=application.enterprise_id).exists():
+    if has_role(actor, Role.ENTERPRISE) and application.enterprise_id in firm_ids_of(actor):
         roles.add(APPLICANT)
     if has_role(actor, Role.ZONE_ADMIN) or \
             (has_role(actor, Role.DEPT_OFFICER) and actor.org_unit_id == application.policy.issuer_id):

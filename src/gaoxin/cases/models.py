@@ -158,6 +158,10 @@ class Case(models.Model):
             models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["enterprise", "-created_at"]),
+            # An applicant's case list (cases.permissions.own_cases: its firms' ids or itself), newest first: an
+            # index range scan per firm and one for the person, whatever the zone's case count (issue 17).
+            models.Index(fields=["enterprise", "-received_on", "-created_at", "-id"], name="case_firm_newest"),
+            models.Index(fields=["submitted_by", "-received_on", "-created_at", "-id"], name="case_submitter_newest"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import Role
-from gaoxin.accounts.permissions import has_role, is_staff_role
+from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role
 
 CLERK, ADMIN, OFFICER, APPLICANT = "clerk", "admin", "officer", "applicant"
 CENTRE_ROLES = (Role.WINDOW_CLERK, Role.ZONE_ADMIN)
@@ -31,15 +31,22 @@ def cases_visible_to(user) -> QuerySet:
     if has_role(user, Role.AGENT, Role.STATION_OFFICER):
         return Case.objects.filter(submitted_by=user)
     if has_role(user, Role.ENTERPRISE):
-        return Case.objects.filter(Q(enterprise__memberships__user=user) | Q(submitted_by=user)).distinct()
+        return Case.objects.filter(own_cases(user))
     return Case.objects.none()
+
+
+def own_cases(user) -> Q:
+    """An enterprise user's cases: of the firms it acts for (their ids, `firm_ids_of`: no join through the
+    memberships, no DISTINCT; an index range scan per firm) or filed by itself (a person without a firm)."""
+    firms = firm_ids_of(user)
+    mine = Q(submitted_by_id=user.pk)
+    return Q(enterprise_id__in=sorted(firms)) | mine if firms else mine
 
 
 def _is_applicant(actor, case) -> bool:
     if case.submitted_by_id == actor.pk:
         return True
-    return bool(case.enterprise_id) and \
-        actor.enterprise_memberships.filter(enterprise_id=case.enterprise_id).exists()
+    return bool(case.enterprise_id) and case.enterprise_id in firm_ids_of(actor)
 
 
 def case_roles(actor, case) -> set[str]:
@@ -87,7 +94,7 @@ def firms_for_application(user) -> QuerySet | None:
     from gaoxin.enterprises.models import Enterprise
 
     if can_apply_online(user):
-        return Enterprise.objects.filter(memberships__user=user)
+        return Enterprise.objects.filter(pk__in=sorted(firm_ids_of(user)))
     if can_register_case(user):
         return None
     return Enterprise.objects.none()

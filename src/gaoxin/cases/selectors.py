@@ -45,7 +45,7 @@ def case_list(*, user, queue: str = "all", q: str = "", status: str = "", channe
     elif queue == "review":
         qs = qs.filter(status__in=[Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED, Status.WITHDRAW_PENDING]).exclude(kind="package")
     elif queue == "mine":
-        qs = qs.filter(Q(submitted_by=user) | Q(officer=user) | Q(enterprise__memberships__user=user)).distinct()
+        qs = qs.filter(Q(officer=user) | perms.own_cases(user))
     elif queue == "at_risk":
         horizon = work_calendar().add_working_days(on, settings.GAOXIN_AT_RISK_WORKDAYS)
         qs = qs.filter(status__in=CLOCK_RUNNING, due_date__gte=on, due_date__lte=horizon)

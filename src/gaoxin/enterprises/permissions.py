@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from gaoxin.accounts.models import Role
-from gaoxin.accounts.permissions import has_role, is_staff_role
+from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role
 
 from .models import Enterprise
 
@@ -17,11 +17,13 @@ def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     if is_staff_role(user):
         return Enterprise.objects.all()
     if has_role(user, Role.ENTERPRISE):
-        return Enterprise.objects.filter(memberships__user=user)
+        return Enterprise.objects.filter(pk__in=sorted(firm_ids_of(user)))
     return Enterprise.objects.none()
 
 
 def can_view_enterprise(user, enterprise) -> bool:
+    if has_role(user, Role.ENTERPRISE):
+        return enterprise.pk in firm_ids_of(user)  # the ids kept for the request: no query
     return enterprises_visible_to(user).filter(pk=enterprise.pk).exists()
 
 

@@ -9,7 +9,6 @@ from gaoxin.cases import permissions as case_perms
 from gaoxin.catalog import permissions as catalog_perms
 from gaoxin.core import permissions as core_perms
 from gaoxin.core.notify import unread_count
-from gaoxin.enterprises.permissions import enterprises_visible_to
 from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.stations import permissions as station_perms
 
@@ -42,7 +41,7 @@ def navigation(request):
         items.append((_("工作日历"), reverse("calendar_index"), "calendar"))
     if core_perms.can_view_audit(user):
         items.append((_("审计日志"), reverse("audit_list"), "audit"))
-    if case_perms.can_apply_online(user) and not enterprises_visible_to(user).exists():
+    if case_perms.can_apply_online(user) and not perms.firm_ids_of(user):
         # A person without a bound firm (a founder): only what serves them, not empty firm pages.
         items = [item for item in items if item[2] not in FIRM_ONLY]
     unread = unread_count(user)
