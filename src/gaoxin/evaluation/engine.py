@@ -6,8 +6,15 @@
     adjustments  rows (uscc, rule_id, count) for the method's bonus / penalty / veto rules
     prior        prior-year indicator values: (uscc, group, [industry_code], <indicator ids>...)
 
-Every group is benchmarked, scored, ranked and tiered separately. Loops run over groups and
-indicators only; every per-enterprise computation is a vectorised column expression.
+Every group is benchmarked, scored, ranked and tiered separately. The whole evaluation is one
+lazy Polars plan, collected once: benchmarks, scores, fills, adjustments, totals, ranks, tiers
+(quota counts in exact integer arithmetic inside the plan) and reasons (one joined string per firm,
+split into a list at the end). Python loops run over groups, indicators and the distinct
+(rule, count) pairs of the adjustments only; no per-enterprise Python.
+
+Results are identical, to the last bit, to the eager engine this replaced; the collect settings
+in `evaluate` (in-memory engine, no predicate pushdown or expression CSE) and the joins that stand
+where a broadcast would be cheaper keep every division on the same rows as before (see there).
 """
 
 from __future__ import annotations
@@ -90,9 +97,43 @@ def _num(v: float) -> str:
     return f"{v:.4f}"
 
 
+def _num_expr(value: pl.Expr) -> pl.Expr:
+    """`_num` as a Polars expression, digit for digit: f"{v:.4f}" rounds the exact binary value
+    half to even, so the product v × 10⁴ is taken exactly (Dekker split, then TwoSum) before
+    rounding. Exact for |v| < 4.5e11 (four decimals of a score or a points figure)."""
+    v = value.cast(pl.Float64)
+    g = v * 134217729.0  # 2**27 + 1: v = hi + lo, each half of the mantissa
+    hi = g - (g - v)
+    lo = v - hi
+    a, b = hi * 10000.0, lo * 10000.0  # both exact
+    s = a + b
+    bb = s - a
+    err = (a - (s - bb)) + (b - bb)  # a + b == s + err exactly
+    n = s.round(0, mode="half_to_even")
+    d = s - n
+    scaled = n + pl.when((d == 0.5) & (err > 0)).then(1.0).when((d == -0.5) & (err < 0)).then(-1.0).otherwise(0.0)
+    digits = scaled.abs().cast(pl.Int64)
+    negative = (v < 0) | ((v == 0) & ((1.0 / v) < 0))
+    text = (pl.when(negative).then(pl.lit("-")).otherwise(pl.lit("")) + (digits // 10000).cast(pl.String)
+            + pl.lit(".") + (digits % 10000).cast(pl.String).str.zfill(4))
+    return (pl.when(v.is_nan()).then(pl.lit("nan")).when(v == float("inf")).then(pl.lit("inf"))
+            .when(v == float("-inf")).then(pl.lit("-inf")).otherwise(text))
+
+
+def _share_expr(quota: Quota, n: pl.Expr) -> pl.Expr:
+    """`_share` in integer arithmetic inside the plan: the share as an exact fraction p/q."""
+    share = Fraction(str(quota.share))
+    p, q = share.numerator, share.denominator
+    if quota.rounding == "floor":
+        return (n * p) // q
+    if quota.rounding == "ceil":
+        return (n * p + (q - 1)) // q
+    return (n * (2 * p) + q) // (2 * q)  # half_up: floor(pn/q + 1/2)
+
+
 # --- derived quantities ------------------------------------------------------------
 
-def _derived(frame: pl.DataFrame, method: Method) -> pl.DataFrame:
+def _derived(frame: pl.LazyFrame, method: Method) -> pl.LazyFrame:
     land = method.land
     include = [pl.col(c) for c in land.include]
     area = (
@@ -119,13 +160,13 @@ def _ratio(ind: Indicator) -> pl.Expr:
     return pl.when(num.is_not_null() & den.is_not_null() & (den > 0)).then(num / den * ind.scale).otherwise(None)
 
 
-def _status(frame: pl.DataFrame, method: Method) -> pl.DataFrame:
+def _status(frame: pl.LazyFrame, method: Method) -> pl.LazyFrame:
     """T class: a declared reason, or (default) no usable land for a group that needs it."""
     needs_land = [g for g, grp in method.groups.items() if any("area_mu" in (i.num, i.den) for i in grp.indicators.values())]
     declared = pl.col("t_reason").is_not_null() & (pl.col("t_reason").str.strip_chars() != "")
     no_land = pl.col("group").is_in(needs_land) & (pl.col("area_mu").is_null() | (pl.col("area_mu") <= 0))
     if method.land.missing_land == "error":
-        bad = frame.filter(~declared & no_land)["uscc"].to_list()
+        bad = frame.filter(~declared & no_land).select("uscc").collect(engine="in-memory")["uscc"].to_list()
         if bad:
             raise EngineError(f"用地面积缺失或不大于0：{', '.join(bad[:20])}")
     return frame.with_columns(
@@ -143,57 +184,73 @@ def _partition_expr(group: Group) -> pl.Expr:
     return pl.lit("zone")
 
 
-def _benchmarks(rated: pl.DataFrame, prior: pl.DataFrame | None, gname: str, group: Group) -> pl.DataFrame:
+def _benchmarks(rated: pl.LazyFrame, prior: pl.DataFrame | None, gname: str, group: Group) -> pl.LazyFrame:
     """One row per (partition, indicator): benchmark value, the year it came from, population."""
     bm = group.benchmark
-    parts = rated.select(pl.col("_part").unique()).to_series().to_list()
-    rows = []
+    parts = rated.select(pl.col("_part").unique(maintain_order=True))
+    frames = []
     for iid, ind in group.indicators.items():
         x = pl.col(f"{iid}_value")
         pop_filter = x.is_not_null() if bm.include_negative else (x.is_not_null() & (x >= 0))
         current = rated.filter(pop_filter).group_by("_part").agg(
-            mean=x.mean(), n=x.count(), num=pl.col(ind.num).sum(), den=pl.col(ind.den).sum(),
+            _mean=x.mean(), _n=x.count(), _num=pl.col(ind.num).sum(), _den=pl.col(ind.den).sum(),
         )
-        current = {r["_part"]: r for r in current.to_dicts()}
-        prior_stats: dict = {}
-        if prior is not None and bm.source == "prior_year" and bm.stat == "mean_of_ratios" and iid in prior.columns:
-            p = prior.filter(pl.col("group") == gname).with_columns(_part=_partition_expr(group))
+        table = parts.join(current, on="_part", how="left", maintain_order="left")
+        use_prior = (prior is not None and bm.source == "prior_year" and bm.stat == "mean_of_ratios"
+                     and iid in prior.columns)
+        if use_prior:
             px = pl.col(iid)
             p_filter = px.is_not_null() if bm.include_negative else (px.is_not_null() & (px >= 0))
-            prior_stats = {r["_part"]: r for r in p.filter(p_filter).group_by("_part").agg(
-                mean=px.mean(), n=px.count()).to_dicts()}
-        for part in parts:
-            if bm.stat == "fixed":
-                value, source, n = ind.fixed_benchmark, "fixed", None
-            elif part in prior_stats and prior_stats[part]["n"]:
-                value, source, n = bm.multiplier * prior_stats[part]["mean"], "prior_year", prior_stats[part]["n"]
-            elif (bm.source == "current_year" or bm.fallback == "current_year") and part in current:
-                c = current[part]
-                stat = c["mean"] if bm.stat == "mean_of_ratios" else (
-                    c["num"] / c["den"] * ind.scale if c["den"] else None)
-                value = None if stat is None else bm.multiplier * stat
-                source, n = "current_year", c["n"]
-            else:
-                value, source, n = None, "none", 0
-            rows.append({"group": gname, "_part": part, "indicator": iid, "benchmark": value,
-                         "source": source, "population": n})
-    schema = {"group": pl.String, "_part": pl.String, "indicator": pl.String, "benchmark": pl.Float64,
-              "source": pl.String, "population": pl.Int64}
-    return pl.DataFrame(rows, schema=schema)
+            prior_stats = (
+                prior.lazy().filter(pl.col("group") == gname).with_columns(_part=_partition_expr(group))
+                .filter(p_filter).group_by("_part").agg(_p_mean=px.mean(), _p_n=px.count())
+            )
+            table = table.join(prior_stats, on="_part", how="left", maintain_order="left")
+        if bm.stat == "fixed":
+            value, source, n = pl.lit(ind.fixed_benchmark), pl.lit("fixed"), pl.lit(None)
+        else:
+            # one when/then chain per column, in the order the rules are tried (prior, current, none)
+            never = pl.when(pl.lit(False)).then(pl.lit(None))
+            value, source, n = never, never, never
+            if use_prior:
+                has_prior = pl.col("_p_n").is_not_null() & (pl.col("_p_n") > 0)
+                value = value.when(has_prior).then(bm.multiplier * pl.col("_p_mean"))
+                source = source.when(has_prior).then(pl.lit("prior_year"))
+                n = n.when(has_prior).then(pl.col("_p_n").cast(pl.Int64))
+            if bm.source == "current_year" or bm.fallback == "current_year":
+                in_current = pl.col("_n").is_not_null()
+                stat = pl.col("_mean") if bm.stat == "mean_of_ratios" else (
+                    pl.when(pl.col("_den").is_not_null() & (pl.col("_den") != 0))
+                    .then(pl.col("_num") / pl.col("_den") * ind.scale))
+                value = value.when(in_current).then(bm.multiplier * stat)
+                source = source.when(in_current).then(pl.lit("current_year"))
+                n = n.when(in_current).then(pl.col("_n").cast(pl.Int64))
+            value, source, n = value.otherwise(None), source.otherwise(pl.lit("none")), n.otherwise(pl.lit(0))
+        frames.append(table.select(
+            group=pl.lit(gname), _part=pl.col("_part"), indicator=pl.lit(iid),
+            benchmark=value.cast(pl.Float64), source=source.cast(pl.String), population=n.cast(pl.Int64),
+        ))
+    return pl.concat(frames, how="vertical")
 
 
 # --- scores -------------------------------------------------------------------------------
 
-def _score_group(rated: pl.DataFrame, bench: pl.DataFrame, group: Group) -> pl.DataFrame:
+def _score_group(rated: pl.LazyFrame, bench: pl.LazyFrame, group: Group) -> pl.LazyFrame:
     """Indicator scores, fills and reasons for the rated firms of one group."""
     scoring, missing = group.scoring, group.missing
-    out = rated
-    reason_cols, extra_penalty = [], pl.lit(0.0)
+    wide = bench.filter(pl.col("indicator") == pl.lit(next(iter(group.indicators)))).select("_part")
+    for iid in group.indicators:
+        wide = wide.join(
+            bench.filter(pl.col("indicator") == iid).select("_part", pl.col("benchmark").alias(f"{iid}_benchmark")),
+            on="_part", how="left", maintain_order="left",
+        )
+    # A join, not a broadcast: x ÷ benchmark must divide column by column (see `evaluate`).
+    out = rated.join(wide, on="_part", how="left", maintain_order="left").cache()
+    raws, finals, reasons, fills, fill_texts = {}, {}, [], {}, {}
+    extra_penalty = pl.lit(0.0)
     for iid, ind in group.indicators.items():
         w = ind.weight
         x = pl.col(f"{iid}_value")
-        b_frame = bench.filter(pl.col("indicator") == iid).select("_part", pl.col("benchmark").alias(f"{iid}_benchmark"))
-        out = out.join(b_frame, on="_part", how="left")
         b = pl.col(f"{iid}_benchmark")
         if scoring.method == "ratio":
             rel = x / b if ind.direction == "higher_better" else (2 - x / b)
@@ -201,8 +258,8 @@ def _score_group(rated: pl.DataFrame, bench: pl.DataFrame, group: Group) -> pl.D
             lo = None if scoring.floor is None else scoring.floor * w
             hi = None if scoring.cap_multiple is None else scoring.cap_multiple * w
         else:  # efficacy coefficient over the partition's firms with data
-            lo_hi = out.group_by("_part").agg(_min=x.min(), _max=x.max())
-            out = out.join(lo_hi, on="_part", how="left").rename({"_min": f"{iid}_min", "_max": f"{iid}_max"})
+            lo_hi = out.group_by("_part").agg(x.min().alias(f"{iid}_min"), x.max().alias(f"{iid}_max"))
+            out = out.join(lo_hi, on="_part", how="left").cache()
             mn, mx = pl.col(f"{iid}_min"), pl.col(f"{iid}_max")
             pos = (x - mn) / (mx - mn) if ind.direction == "higher_better" else (mx - x) / (mx - mn)
             equal = w if scoring.equal_range == "full_weight" else w * scoring.floor_pct / 100
@@ -214,94 +271,169 @@ def _score_group(rated: pl.DataFrame, bench: pl.DataFrame, group: Group) -> pl.D
             clamped = pl.min_horizontal(clamped, pl.lit(hi))
         if lo is not None:
             clamped = pl.max_horizontal(clamped, pl.lit(lo))
-        clamped = pl.when(x.is_not_null()).then(clamped)
-        out = out.with_columns(_raw=raw, _s=clamped)
+        raws[f"_raw_{iid}"] = raw
+        raws[f"_s_{iid}"] = pl.when(x.is_not_null()).then(clamped)
+        s = pl.col(f"_s_{iid}")
+        label = ind.name_zh or iid
         # Missing data (§9): fill with the group's average score, zero, or zero plus a penalty.
         if missing.rule == "fill_group_average_score":
-            fill = out.select(pl.col("_s").mean()).item()
-            fill = 0.0 if fill is None else fill
-            fill_text = f"无有效数据，按组内该项平均得分{_num(fill)}赋分"
+            fills[f"_fill_{iid}"] = s.mean().fill_null(0.0)
+            fill_texts[f"_ft_{iid}"] = (pl.lit(f"{iid} {label}：无有效数据，按组内该项平均得分")
+                                        + _num_expr(pl.col(f"_fill_{iid}")) + pl.lit("赋分"))
+            fill, fill_text = pl.col(f"_fill_{iid}"), pl.col(f"_ft_{iid}")
         else:
-            fill = 0.0
-            fill_text = "无有效数据，得0分" + (f"并扣{missing.penalty_points:g}分" if missing.rule == "penalty_points" else "")
+            fill = pl.lit(0.0)
+            fill_text = pl.lit(f"{iid} {label}：无有效数据，得0分"
+                               + (f"并扣{missing.penalty_points:g}分" if missing.rule == "penalty_points" else ""))
             if missing.rule == "penalty_points":
                 extra_penalty = extra_penalty + pl.when(x.is_null()).then(missing.penalty_points).otherwise(0.0)
-        label = ind.name_zh or iid
-        reason = (
-            pl.when(x.is_null()).then(pl.lit(f"{iid} {label}：{fill_text}"))
-            .when(pl.lit(hi is not None) & (pl.col("_raw") > (hi or 0)))
-            .then(pl.format(f"{iid} {label}：得分{{}}超过上限，按{_num(hi or 0)}计", pl.col("_raw").round(4)))
-            .when(pl.lit(lo is not None) & (pl.col("_raw") < (lo or 0)))
-            .then(pl.format(f"{iid} {label}：得分{{}}低于下限，按{_num(lo or 0)}计", pl.col("_raw").round(4)))
-            .otherwise(None)
-        )
-        out = out.with_columns(
-            pl.col("_s").fill_null(fill).alias(f"{iid}_score"),
-            reason.alias(f"_r_{iid}"),
-        ).drop("_raw", "_s")
-        reason_cols.append(f"_r_{iid}")
+        r = pl.col(f"_raw_{iid}")
+        reason = pl.when(x.is_null()).then(fill_text)
+        if hi is not None:
+            reason = reason.when(r > hi).then(pl.format(f"{iid} {label}：得分{{}}超过上限，按{_num(hi)}计", r.round(4)))
+        if lo is not None:
+            reason = reason.when(r < lo).then(pl.format(f"{iid} {label}：得分{{}}低于下限，按{_num(lo)}计", r.round(4)))
+        finals[f"{iid}_score"] = s.fill_null(fill)
+        finals[f"_r_{iid}"] = reason.otherwise(None)
+        reasons.append(f"_r_{iid}")
     coef = pl.col("correction_coefficient").fill_null(1.0)
     base = pl.sum_horizontal([pl.col(f"{i}_score") for i in group.indicators]) * coef
     coef_reason = pl.when(coef != 1.0).then(pl.format("修正系数{}", coef)).otherwise(None)
-    return out.with_columns(
-        base_score=base,
-        _missing_penalty=extra_penalty,
-        _reasons=pl.concat_list([pl.col(c) for c in reason_cols] + [coef_reason]).list.drop_nulls(),
-    ).drop(reason_cols)
+    return (
+        out.with_columns(**raws)
+        .pipe(_with_fills, fills, fill_texts)
+        .with_columns(**finals, _missing_penalty=extra_penalty)
+        .with_columns(
+            base_score=base,
+            _reasons=_joined([pl.col(c) for c in reasons] + [coef_reason]),
+        )
+        .drop(*raws, *reasons, *fills, *fill_texts)
+    )
+
+
+_SEP = "\x1f"  # the unit separator: no reason or note contains it
+
+
+def _joined(texts: list[pl.Expr]) -> pl.Expr:
+    """The non-null texts joined by `_SEP`; null when there are none. Reasons travel through the
+    plan as one string per firm and become a list once, at the end (`_list_of`): building lists
+    per step costs an order of magnitude more on large frames."""
+    return (pl.when(pl.any_horizontal([t.is_not_null() for t in texts]))
+            .then(pl.concat_str(texts, separator=_SEP, ignore_nulls=True)))
+
+
+def _list_of(texts: list[pl.Expr]) -> pl.Expr:
+    """The non-null texts as a list, in order: `concat_list(texts).list.drop_nulls()`."""
+    return _joined(texts).str.split(_SEP).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+
+
+def _with_fills(out: pl.LazyFrame, fills: dict, texts: dict) -> pl.LazyFrame:
+    """The group's average scores and their wording, computed once on a one-row frame."""
+    if not fills:
+        return out
+    out = out.cache()
+    one = out.select(**fills).with_columns(**texts)
+    return out.join(one, how="cross", maintain_order="left")
 
 
 # --- adjustments -------------------------------------------------------------------------
 
-def _adjustments(scored: pl.DataFrame, adjustments: pl.DataFrame | None, method: Method, gname: str) -> pl.DataFrame:
-    """Bonus, penalty and veto per firm (§10). Events are few, so this walks the event rows."""
-    rules = {r.id: r for r in method.adjustments if r.groups is None or gname in r.groups}
-    base = dict(zip(scored["uscc"], scored["base_score"], strict=True))
-    per_firm: dict[str, dict] = {}
-    if adjustments is not None and rules:
-        events = adjustments.filter(pl.col("uscc").is_in(list(base)) & pl.col("rule_id").is_in(list(rules)))
-        for uscc, rule_id, count in events.select("uscc", "rule_id", "count").iter_rows():
-            if not count:
-                continue
-            rule = rules[rule_id]
-            firm = per_firm.setdefault(uscc, {"bonus": 0.0, "penalty": 0.0, "vetoed": False, "notes": []})
-            times = count if rule.per_event else 1
-            name = rule.name_zh or rule.id
-            if rule.type == "veto":
-                firm["vetoed"] = True
-                firm["notes"].append(f"{name}：一票否决，定为D类")
-                continue
+def _event_table(adjustments: pl.DataFrame, rules: dict, gname: str) -> pl.DataFrame:
+    """Per distinct (rule, count): the points, the note and the kind. Percentages depend on the
+    firm's score, so theirs are left to the plan; everything else is fixed by rule and count."""
+    rows = []
+    pairs = adjustments.filter(pl.col("rule_id").is_in(list(rules))).select("rule_id", "count").unique()
+    for rule_id, count in pairs.iter_rows():
+        if not count:
+            continue
+        rule = rules[rule_id]
+        times = count if rule.per_event else 1
+        name = rule.name_zh or rule.id
+        prefix = f"{name}{'×' + str(int(count)) if rule.per_event or rule.type == 'sub_points_schedule' else ''}："
+        row = {"rule_id": rule_id, "count": count, "_veto": rule.type == "veto", "_amount": None, "_note": None,
+               "_percent": None, "_cap": rule.cap, "_prefix": prefix, "_sign": None,
+               "_hundred": 100.0}
+        if rule.type == "veto":
+            row["_note"] = f"{name}：一票否决，定为D类"
+        elif rule.type in ("add_percent", "sub_percent"):
+            row["_percent"] = rule.value
+            row["_sign"] = 1 if rule.type == "add_percent" else -1
+        else:
             if rule.type == "add_points":
                 amount = rule.value * times
             elif rule.type == "sub_points":
                 amount = -rule.value * times
-            elif rule.type in ("add_percent", "sub_percent"):
-                amount = base[uscc] * rule.value / 100 * (1 if rule.type == "add_percent" else -1)
             else:  # sub_points_schedule: the k-th event costs schedule[k]; the last value repeats
                 schedule = rule.schedule.get(gname) or []
                 amount = -sum(schedule[min(k, len(schedule) - 1)] for k in range(int(count))) if schedule else 0.0
             if rule.cap is not None and abs(amount) > rule.cap:
                 amount = rule.cap if amount > 0 else -rule.cap
-            firm["bonus" if amount > 0 else "penalty"] += abs(amount)
-            sign = "+" if amount >= 0 else "−"
-            firm["notes"].append(f"{name}{'×' + str(int(count)) if rule.per_event or rule.type == 'sub_points_schedule' else ''}：{sign}{_num(abs(amount))}")
-    for firm in per_firm.values():
-        if method.max_total_bonus is not None and firm["bonus"] > method.max_total_bonus:
-            firm["notes"].append(f"加分合计超过上限，按{_num(method.max_total_bonus)}计")
-            firm["bonus"] = method.max_total_bonus
-        if method.max_total_penalty is not None and firm["penalty"] > method.max_total_penalty:
-            firm["notes"].append(f"扣分合计超过上限，按{_num(method.max_total_penalty)}计")
-            firm["penalty"] = method.max_total_penalty
-    frame = pl.DataFrame(
-        [{"uscc": u, "bonus": f["bonus"], "penalty": f["penalty"], "vetoed": f["vetoed"], "_adj_notes": f["notes"]}
-         for u, f in per_firm.items()],
-        schema={"uscc": pl.String, "bonus": pl.Float64, "penalty": pl.Float64, "vetoed": pl.Boolean,
-                "_adj_notes": pl.List(pl.String)},
-    )
-    out = scored.join(frame, on="uscc", how="left").with_columns(
-        pl.col("bonus").fill_null(0.0), pl.col("vetoed").fill_null(False),
-        pl.col("_adj_notes").fill_null([]),
-        (pl.col("penalty").fill_null(0.0) + pl.col("_missing_penalty")).alias("penalty"),
-    )
+            row["_amount"] = float(amount)
+            row["_note"] = f"{prefix}{'+' if amount >= 0 else '−'}{_num(abs(amount))}"
+        rows.append(row)
+    return pl.DataFrame(rows, schema={
+        "rule_id": pl.String, "count": adjustments.schema["count"], "_veto": pl.Boolean, "_amount": pl.Float64,
+        "_note": pl.String, "_percent": pl.Float64, "_cap": pl.Float64, "_prefix": pl.String, "_sign": pl.Float64,
+        "_hundred": pl.Float64,
+    })
+
+
+def _adjustments(scored: pl.LazyFrame, adjustments: pl.DataFrame | None, method: Method, gname: str) -> pl.LazyFrame:
+    """Bonus, penalty and veto per firm (§10), as joins and per-firm aggregations in the plan."""
+    rules = {r.id: r for r in method.adjustments if r.groups is None or gname in r.groups}
+    table = None if adjustments is None or not rules else _event_table(adjustments, rules, gname)
+    if table is None or table.is_empty():
+        out = scored.with_columns(
+            bonus=pl.lit(0.0), vetoed=pl.lit(False), _adj_notes=pl.lit(None, dtype=pl.String),
+            penalty=pl.lit(0.0) + pl.col("_missing_penalty"),
+        )
+    else:
+        events = (
+            adjustments.lazy().select("uscc", "rule_id", "count")
+            .join(table.lazy(), on=["rule_id", "count"], how="inner", maintain_order="left")
+            .join(scored.select("uscc", "base_score"), on="uscc", how="inner", maintain_order="left")
+        )
+        # a column of 100.0, not a literal: Polars divides a column by a literal as a multiplication
+        # by its reciprocal, which is not always the quotient Python gives.
+        pct = pl.col("base_score") * pl.col("_percent") / pl.col("_hundred") * pl.col("_sign")
+        pct = pl.when(pl.col("_cap").is_not_null() & (pct.abs() > pl.col("_cap"))).then(
+            pl.when(pct > 0).then(pl.col("_cap")).otherwise(-pl.col("_cap"))).otherwise(pct)
+        amount = pl.when(pl.col("_percent").is_not_null()).then(pct).otherwise(pl.col("_amount"))
+        events = events.with_columns(_amt=amount).with_columns(
+            _note=pl.when(pl.col("_percent").is_not_null()).then(
+                pl.col("_prefix") + pl.when(pl.col("_amt") >= 0).then(pl.lit("+")).otherwise(pl.lit("−"))
+                + _num_expr(pl.col("_amt").abs())
+            ).otherwise(pl.col("_note")),
+        )
+        amt, veto = pl.col("_amt"), pl.col("_veto")
+        per_firm = events.group_by("uscc", maintain_order=True).agg(
+            # running sums: the same additions in the same order as adding event by event
+            bonus=pl.when(amt > 0).then(amt.abs()).otherwise(0.0).cum_sum().last(),
+            penalty=pl.when(~veto & ~(amt > 0)).then(amt.abs()).otherwise(0.0).cum_sum().last(),
+            vetoed=veto.any(),
+            _adj_notes=pl.col("_note").str.join(_SEP),
+        )
+        caps = []
+        if method.max_total_bonus is not None:
+            over = pl.col("bonus") > method.max_total_bonus
+            caps.append(pl.when(over).then(pl.lit(f"加分合计超过上限，按{_num(method.max_total_bonus)}计")))
+            per_firm = per_firm.with_columns(
+                _cap_b=caps[-1], bonus=pl.when(over).then(pl.lit(method.max_total_bonus)).otherwise(pl.col("bonus")))
+        if method.max_total_penalty is not None:
+            over = pl.col("penalty") > method.max_total_penalty
+            per_firm = per_firm.with_columns(
+                _cap_p=pl.when(over).then(pl.lit(f"扣分合计超过上限，按{_num(method.max_total_penalty)}计")),
+                penalty=pl.when(over).then(pl.lit(method.max_total_penalty)).otherwise(pl.col("penalty")))
+        cap_cols = [c for c, on in (("_cap_b", method.max_total_bonus), ("_cap_p", method.max_total_penalty))
+                    if on is not None]
+        if cap_cols:
+            per_firm = per_firm.with_columns(
+                _adj_notes=_joined([pl.col("_adj_notes"), *[pl.col(c) for c in cap_cols]])
+            ).drop(cap_cols)
+        out = scored.join(per_firm, on="uscc", how="left", maintain_order="left").with_columns(
+            pl.col("bonus").fill_null(0.0), pl.col("vetoed").fill_null(False),
+            (pl.col("penalty").fill_null(0.0) + pl.col("_missing_penalty")).alias("penalty"),
+        )
     total = pl.col("base_score") + pl.col("bonus") - pl.col("penalty")
     if method.total_clamp:
         lo, hi = method.total_clamp
@@ -311,7 +443,9 @@ def _adjustments(scored: pl.DataFrame, adjustments: pl.DataFrame | None, method:
 
 # --- ranking and tiers -----------------------------------------------------------------------
 
-def _rank_and_tier(scored: pl.DataFrame, method: Method, gname: str, n_t: int) -> tuple[pl.DataFrame, dict]:
+def _rank_and_tier(scored: pl.LazyFrame, method: Method, gname: str, group: Group,
+                   columns: set[str]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """Sort by the tie-break keys, then tiers from quota counts computed in the plan (integers)."""
     precision = method.rank_precision
     ranked = scored.with_columns(total_rounded=pl.col("total").round(precision, mode="half_away_from_zero"))
     keys, desc = [], []
@@ -319,32 +453,57 @@ def _rank_and_tier(scored: pl.DataFrame, method: Method, gname: str, n_t: int) -
         name, direction = entry.split()
         keys.append("total_rounded" if name == "total" else ("uscc" if name == "uscc" else f"{name}_value"))
         desc.append(direction == "desc")
-    present = [(k, d) for k, d in zip(keys, desc, strict=True) if k in ranked.columns]
+    present = [(k, d) for k, d in zip(keys, desc, strict=True)
+               if k in ("total_rounded", "uscc") or k in columns or k.removesuffix("_value") in group.indicators]
     ranked = ranked.sort([k for k, _ in present], descending=[d for _, d in present], nulls_last=True)
-    ranked = ranked.with_row_index("rank", offset=1)
-    vetoed = int(ranked["vetoed"].sum())
     tiers = method.tiers
-    base_n = len(ranked) + (n_t if tiers.quota_base == "rated_plus_T" else 0)
-    counts = quota_counts(base_n, tiers, rated=len(ranked), vetoed=vetoed)
+    n_rated = pl.len().cast(pl.Int64)
+    vetoed = pl.col("vetoed").sum().cast(pl.Int64)
+    base_n = n_rated + pl.col("_n_t").first() if tiers.quota_base == "rated_plus_T" else n_rated
+    ranked = ranked.with_columns(rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64), _nb=base_n, _v=vetoed,
+                                 _nr=n_rated)
+    nb, v = pl.col("_nb"), pl.col("_v")
+    a, b, d = _share_expr(tiers.A, nb), _share_expr(tiers.B, nb), _share_expr(tiers.D, nb)
+    ranked = ranked.with_columns(_a=a, _b=b, _m=pl.col("_nr") - v,
+                                 _dr=pl.max_horizontal(d - v, pl.lit(0)) if tiers.vetoed_count_in_D else d)
+    # Not enough firms for the quotas: shrink B, then A, then D by rank (as `quota_counts`).
+    short = pl.max_horizontal(pl.col("_a") + pl.col("_b") + pl.col("_dr") - pl.col("_m"), pl.lit(0))
+    ranked = ranked.with_columns(_short=short, _tb=pl.min_horizontal(short, pl.col("_b")))
+    ranked = ranked.with_columns(_b=pl.col("_b") - pl.col("_tb"), _short=pl.col("_short") - pl.col("_tb"))
+    ranked = ranked.with_columns(_ta=pl.min_horizontal(pl.col("_short"), pl.col("_a")))
+    ranked = ranked.with_columns(_a=pl.col("_a") - pl.col("_ta"), _short=pl.col("_short") - pl.col("_ta"))
+    ranked = ranked.with_columns(_dr=pl.col("_dr") - pl.min_horizontal(pl.col("_short"), pl.col("_dr")))
     # Position among the firms that were not vetoed decides A, B, C or D.
-    ranked = ranked.with_columns(
-        _pos=pl.when(~pl.col("vetoed")).then(pl.int_range(pl.len()).over(pl.col("vetoed")))
-    )
-    m = len(ranked) - vetoed
-    a, b, d_rank = counts["A"], counts["B"], counts["D_by_rank"]
+    pos = pl.when(~pl.col("vetoed")).then((~pl.col("vetoed")).cast(pl.Int64).cum_sum() - 1)
     tier = (
         pl.when(pl.col("vetoed")).then(pl.lit("D"))
-        .when(pl.col("_pos") < a).then(pl.lit("A"))
-        .when(pl.col("_pos") < a + b).then(pl.lit("B"))
-        .when(pl.col("_pos") >= m - d_rank).then(pl.lit("D"))
+        .when(pos < pl.col("_a")).then(pl.lit("A"))
+        .when(pos < pl.col("_a") + pl.col("_b")).then(pl.lit("B"))
+        .when(pos >= pl.col("_m") - pl.col("_dr")).then(pl.lit("D"))
         .otherwise(pl.lit("C"))
     )
-    ranked = ranked.with_columns(tier=tier).drop("_pos", "total_rounded")
-    assigned = {t: int((ranked["tier"] == t).sum()) for t in TIERS}
-    return ranked.with_columns(pl.col("rank").cast(pl.Int64)), {"group": gname, "n": base_n, "vetoed": vetoed, **assigned}
+    ranked = ranked.with_columns(tier=tier).cache()
+    quota = ranked.select(
+        group=pl.lit(gname), n=pl.col("_nb").first(), vetoed=pl.col("_v").first(),
+        **{t: (pl.col("tier") == t).sum().cast(pl.Int64) for t in TIERS}, _nr=pl.len(),
+    ).filter(pl.col("_nr") > 0).drop("_nr")
+    temps = ["total_rounded", "_nb", "_v", "_nr", "_a", "_b", "_m", "_dr", "_short", "_tb", "_ta"]
+    return ranked.drop(temps), quota
 
 
 # --- entry point ---------------------------------------------------------------------------
+
+def _flags() -> pl.QueryOptFlags:
+    flags = pl.QueryOptFlags.none()
+    flags.simplify_expression = True
+    flags.comm_subplan_elim = True  # the base frame, each group's rated firms: computed once
+    flags.projection_pushdown = True
+    return flags
+
+
+_FLAGS = _flags()
+_RATED_ONLY = ("base_score", "bonus", "penalty", "vetoed", "total", "rank")
+
 
 def evaluate(
     data: pl.DataFrame,
@@ -352,54 +511,74 @@ def evaluate(
     adjustments: pl.DataFrame | None = None,
     prior: pl.DataFrame | None = None,
 ) -> EvaluationResult:
-    frame = _status(_derived(data, method), method)
+    """One lazy plan per evaluation, collected once: benchmarks, scores, fills, adjustments,
+    totals, ranks, tiers and reasons for every group."""
+    frame = _status(_derived(data.lazy(), method), method).cache()
     ind_ids = method.indicator_ids()
-    parts_out, bench_out, quota_rows = [], [], []
+    parts_out, bench_out, quota_out, presence = [], [], [], []
+    columns = set(data.columns)
     for gname, group in method.groups.items():
-        members = frame.filter(pl.col("group") == gname)
-        if members.is_empty():
-            continue
-        members = members.with_columns(
+        members = frame.filter(pl.col("group") == gname).with_columns(
             _part=_partition_expr(group),
             **{f"{iid}_value": _ratio(ind) for iid, ind in group.indicators.items()},
         )
-        rated = members.filter(pl.col("status") == RATED)
+        if method.tiers.quota_base == "rated_plus_T":
+            members = members.with_columns(_n_t=(pl.col("status") == T_CLASS).sum().cast(pl.Int64))
+        members = members.cache()
+        rated = members.filter(pl.col("status") == RATED).cache()
         t_firms = members.filter(pl.col("status") == T_CLASS)
-        bench = _benchmarks(rated, prior, gname, group)
+        bench = _benchmarks(rated, prior, gname, group).cache()
         bench_out.append(bench)
-        if not rated.is_empty():
-            scored = _adjustments(_score_group(rated, bench, group), adjustments, method, gname)
-            ranked, quota = _rank_and_tier(scored, method, gname, len(t_firms))
-            quota_rows.append(quota)
-            parts_out.append(ranked)
-        if not t_firms.is_empty():
-            parts_out.append(t_firms.with_columns(
-                tier=pl.lit("T"),
-                _reasons=pl.concat_list([pl.format("暂不评价：{}", pl.col("t_reason").replace(T_REASON_LABELS))]),
-                _adj_notes=pl.lit([], dtype=pl.List(pl.String)),
-            ))
-    if not parts_out:
-        raise EngineError("没有可评价的企业：输入中的口径与评价方法的分组都不匹配")
-    results = pl.concat(parts_out, how="diagonal_relaxed")
+        scored = _adjustments(_score_group(rated, bench, group).cache(), adjustments, method, gname)
+        ranked, quota = _rank_and_tier(scored, method, gname, group, columns)
+        quota_out.append(quota)
+        parts_out.append(ranked)
+        parts_out.append(t_firms.sort("uscc", nulls_last=True).with_columns(
+            tier=pl.lit("T"),
+            _reasons=pl.format("暂不评价：{}", pl.col("t_reason").replace(T_REASON_LABELS)),
+            _adj_notes=pl.lit(None, dtype=pl.String),
+        ))
+        presence += [((pl.col("group") == gname) & (pl.col("status") == RATED)).any().alias(f"{gname}\x00rated"),
+                     ((pl.col("group") == gname) & (pl.col("status") == T_CLASS)).any().alias(f"{gname}\x00T")]
+    combined = pl.concat(parts_out, how="diagonal_relaxed")
     labels = method.tiers.labels
-    results = results.with_columns(
+    combined = combined.with_columns(
         tier_label=pl.col("tier").replace_strict(labels, default=None),
-        reasons=pl.concat_list([pl.col("_reasons"), pl.col("_adj_notes")]),
+        reasons=_list_of([pl.col("_reasons"), pl.col("_adj_notes")]),
     )
     columns = ["uscc", "name", "group", "industry_code", "status", "t_reason", "area_mu", "pollution_eq"]
     for iid in ind_ids:
         columns += [f"{iid}_value", f"{iid}_benchmark", f"{iid}_score"]
     columns += ["base_score", "bonus", "penalty", "vetoed", "total", "rank", "tier", "tier_label", "reasons"]
-    for col in columns:
-        if col not in results.columns:
-            results = results.with_columns(pl.lit(None).alias(col))
-    group_order = {g: i for i, g in enumerate(method.groups)}
-    results = (
-        results.with_columns(_g=pl.col("group").replace_strict(group_order, default=len(group_order)))
-        .sort(["_g", "rank", "uscc"], nulls_last=True)
-        .select(columns)
-    )
-    benchmarks = pl.concat(bench_out).rename({"_part": "partition"}) if bench_out else pl.DataFrame()
-    quotas = pl.DataFrame(quota_rows, schema={"group": pl.String, "n": pl.Int64, "vetoed": pl.Int64,
-                                              **{t: pl.Int64 for t in TIERS}})
+    have = set(combined.collect_schema().names())
+    combined = combined.select([pl.col(c) if c in have else pl.lit(None).alias(c) for c in columns])
+    # No predicate pushdown: each quantity is computed on the same rows as always (the land and
+    # pollution figures on the whole frame, ratios per group, scores per group's rated firms).
+    # Polars divides a column by a literal as a multiplication by its reciprocal, except on a
+    # single row, so where a filter runs can move a quotient by one unit in the last place. The
+    # in-memory engine: the streaming one cuts frames into morsels (single rows included).
+    results, benchmarks, quotas, present = pl.collect_all(
+        [combined, pl.concat(bench_out), pl.concat(quota_out), frame.select(presence)],
+        optimizations=_FLAGS, engine="in-memory")
+    if results.is_empty():
+        raise EngineError("没有可评价的企业：输入中的口径与评价方法的分组都不匹配")
+    results = _null_absent(results, method, present.row(0, named=True))
+    benchmarks = benchmarks.rename({"_part": "partition"})
+    quotas = quotas.select(
+        pl.col("group").cast(pl.String), *[pl.col(c).cast(pl.Int64) for c in ("n", "vetoed", *TIERS)])
     return EvaluationResult(method=method, results=results, benchmarks=benchmarks, quotas=quotas)
+
+
+def _null_absent(results: pl.DataFrame, method: Method, present: dict) -> pl.DataFrame:
+    """A column no scored or T firm carries is all-null with no type, as if never computed."""
+    carried: set[str] = set()
+    for gname, group in method.groups.items():
+        rated, t_class = present[f"{gname}\x00rated"], present[f"{gname}\x00T"]
+        if rated or t_class:
+            carried.update(f"{iid}_value" for iid in group.indicators)
+        if rated:
+            carried.update(f"{iid}_{kind}" for iid in group.indicators for kind in ("benchmark", "score"))
+            carried.update(_RATED_ONLY)
+    absent = [c for c in results.columns if c.endswith(("_value", "_benchmark", "_score")) or c in _RATED_ONLY]
+    absent = [c for c in absent if c not in carried and c not in ("area_mu", "pollution_eq")]
+    return results.with_columns(pl.lit(None).alias(c) for c in absent) if absent else results
