@@ -285,7 +285,14 @@ def restore_check(manifest: dict, *, alias: str = "default", storage=None) -> li
 
 
 def backup_restore(source: Path, *, alias: str = "default", storage=None) -> dict:
+    """Restore onto an empty database and an empty file store, both checked before anything is written (a
+    non-empty file store found after the database was loaded left a half-restored database that refused a retry)."""
     manifest = backup_verify(source)
+    if _tables(connections[alias]):
+        raise BackupError("目标数据库不是空库（已有数据表）。请恢复到新建的空数据库，以免两份数据混在一起。")
+    storage = storage or default_storage
+    if next(storage_files(storage), None) is not None:
+        raise BackupError("上传文件目录不是空的：请先把原有文件移到别处（见 docs/deploy.md 回退一节），再恢复。")
     restore_database(Path(source), manifest, alias)
     copy_files_in(Path(source) / "media", manifest["files"], storage)
     differences = restore_check(manifest, alias=alias, storage=storage)

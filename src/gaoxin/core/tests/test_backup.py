@@ -127,6 +127,20 @@ def test_restore_refuses_a_database_that_has_data(tmp_path, zone_data):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_file_store_that_is_not_empty_is_refused_before_the_database_is_touched(tmp_path, zone_data):
+    """The deploy trial of issue 16: restore loaded the database, then refused the non-empty media directory, and
+    the half-restored database refused the retry."""
+    path, _ = backup_create(tmp_path / "backups")
+    restored = tmp_path / "restored-var"
+    (restored / "media").mkdir(parents=True)
+    (restored / "media" / "old.txt").write_text("a file of the version rolled back")
+    with empty_database(tmp_path) as (url, counts):
+        done = _gaoxin(restored, url, "restore", str(path))
+        assert done.returncode != 0 and "上传文件目录不是空的" in done.stdout + done.stderr
+        assert not any(counts().values())  # nothing written: a retry after moving the files goes through
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_damaged_backup_is_found_before_anything_is_restored(tmp_path, zone_data):
     path, manifest = backup_create(tmp_path)
     call_command("restore", str(path), "--verify-only")
