@@ -18,7 +18,9 @@ USERS = ("admin", "enterprise")
 def test_every_operation_answers_as_documented(django_capture_on_commit_callbacks):
     import hypothesis
     import schemathesis
+    from django.core import signals
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
     from drf_spectacular.generators import SchemaGenerator
     from rest_framework.authtoken.models import Token
     from schemathesis.checks import not_a_server_error
@@ -58,9 +60,17 @@ def test_every_operation_answers_as_documented(django_capture_on_commit_callback
 
         send()
 
-    for username in USERS:
-        token = Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
-        for operation in operations:
-            exercise(operation, token, username)
+    # The application runs in this test's transaction, called in-process: like Django's test client, keep the
+    # request signals from closing or health-checking that connection (persistent connections on PostgreSQL).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        for username in USERS:
+            token = Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+            for operation in operations:
+                exercise(operation, token, username)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     print(f"\nAPI contract: {len(operations)} operations, {sent} requests as {', '.join(USERS)}")
     assert not failures, "\n".join(f"{k}: {v}" for k, v in sorted(failures.items()))
