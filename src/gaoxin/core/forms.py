@@ -34,6 +34,7 @@ class XlsxUploadForm(forms.Form):
     (core.uploads, kind "workbook")."""
 
     file = forms.FileField(label="Excel 文件（.xlsx）")
+    kind = "workbook"  # the core.uploads kind a subclass checks against (e.g. "table": .xlsx or .csv)
 
     def __init__(self, *args, label: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,5 +43,5 @@ class XlsxUploadForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        check_upload(f, kind="workbook", label=self.fields["file"].label)
+        check_upload(f, kind=self.kind, label=self.fields["file"].label)
         return f

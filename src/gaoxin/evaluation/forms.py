@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gaoxin.core.forms import XlsxUploadForm
 from gaoxin.core.uploads import check_upload
 from gaoxin.core.validators import normalize_code
 
@@ -238,18 +239,9 @@ class RegradeDecideForm(forms.Form):
         return data
 
 
-class TableUploadForm(forms.Form):
+class TableUploadForm(XlsxUploadForm):
     """An Excel or CSV table for a background import: its extension, content (a real .xlsx, or text without NUL
     bytes) and size are checked before any work (core.uploads, kind "table")."""
 
     file = forms.FileField(label="数据文件", error_messages={"required": "请选择 .xlsx 或 .csv 文件"})
-
-    def __init__(self, *args, label: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["file"].label = label
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        check_upload(f, kind="table", label=self.fields["file"].label)
-        return f
+    kind = "table"

@@ -13,6 +13,7 @@ from gaoxin.cases import services
 from gaoxin.cases.models import Case, CaseEvent, Status
 from gaoxin.catalog.tests.factories import make_item
 from gaoxin.core.models import AuditEvent
+from gaoxin.core.tests.concurrency import at_once
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
 pytestmark = [
@@ -70,26 +71,13 @@ def test_fifty_submissions_at_once_get_fifty_different_numbers():
     clerks = [UserFactory(role=Role.WINDOW_CLERK) for _ in range(50)]
     enterprise = EnterpriseFactory()
     required = set(item.current_version.materials.filter(necessity="required").values_list("pk", flat=True))
-    barrier = threading.Barrier(len(clerks), timeout=60)
-    numbers, failures = [], []
 
     def submit(clerk):
-        try:
-            barrier.wait()
-            case = services.case_submit(
-                item=item, channel="window", actor=clerk, originals_seen=required,
-                applicant=services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise))
-            numbers.append(case.number)
-        except Exception as exc:  # noqa: BLE001 - every failure is reported by the assertion below
-            failures.append(repr(exc))
-        finally:
-            connections.close_all()
+        return services.case_submit(
+            item=item, channel="window", actor=clerk, originals_seen=required,
+            applicant=services.Applicant(type="enterprise", name=enterprise.name, enterprise=enterprise)).number
 
-    threads = [threading.Thread(target=submit, args=(clerk,)) for clerk in clerks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    numbers, failures = at_once(submit, [(clerk,) for clerk in clerks])  # the shared harness (core/tests)
     assert failures == []
     assert len(numbers) == len(set(numbers)) == 50
     day = services.today()
@@ -101,7 +89,6 @@ def test_accepting_a_package_while_a_clerk_accepts_one_of_its_parts_never_deadlo
                                                                                      enterprise_user):
     """Issue 15 §5: this deadlocked PostgreSQL in 7 of 11 runs (the package locked its parts, a part's acceptance
     locked its package). Locks are now taken package first, then parts by id, on both paths."""
-    from gaoxin.core.tests.concurrency import at_once
 
     other_clerk = UserFactory(role=Role.WINDOW_CLERK)
     for _ in range(8):
