@@ -8,6 +8,7 @@ from gaoxin.benefits import api as benefit_api
 from gaoxin.cases.api import CaseViewSet
 from gaoxin.catalog import api as catalog_api
 from gaoxin.core import api as core_api
+from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 from gaoxin.stations.api import StationLogViewSet
@@ -34,6 +35,8 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/workdays/due-date/", core_api.due_date, name="api_due_date"),
     path("v1/jobs/<int:pk>/", core_api.job_status, name="api_job_status"),
+    path("v1/figures/", dashboard_api.figure_definitions, name="api_figures"),
+    path("v1/figures/<str:figure_id>/", dashboard_api.figure_value, name="api_figure_value"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file of its own (no inline script: Content-Security-Policy).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

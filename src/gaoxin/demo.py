@@ -143,6 +143,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
         people += [head, specialist, *guides]
         team += [(station, head, Position.HEAD), (station, specialist, Position.WINDOW_SPECIALIST)]
         team += [(station, g, Position.MOBILE_GUIDE) for g in guides]
+    team.append((depts["market"], people[2], Position.HEAD))  # "officer" heads 市场监管局: its own dashboard view
     # Hashing every demo password with argon2 would dominate the run time: hash once, copy.
     password_hash = people[0].password
     for p in people:
@@ -255,6 +256,9 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.cases.history import generate_history
 
     history_count = generate_history(n=history, seed=seed)
+    from gaoxin.dashboard.demo_data import build_demo_dashboard
+
+    build_demo_dashboard(admin=by_name["admin"], leader=by_name["leader"], today=today)
     return {"cases": cases, "history": history_count, "policies": len(policies), "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
             "items": catalog["items"], "bundles": catalog["bundles"]}
 
@@ -262,12 +266,12 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 DEMO_LOGINS = [
     ("admin", "管委会管理员", "企业名录导入导出、事项清单、惠企政策、亩产评价周期、工作日历、审计日志"),
     ("clerk", "窗口人员", "受理队列、容缺受理、期限预警、企业查询"),
-    ("officer", "审批部门人员（市场监管局）", "本部门审查队列、差评整改、企业诉求办理"),
+    ("officer", "审批部门人员（市场监管局负责人）", "本部门审查队列、差评整改、企业诉求办理、本部门驾驶舱与排名"),
     ("agent", "帮代办专员", "帮代办订单、项目审批链（四即）、企业查询"),
     ("station", "驿站专员（金荣驿站）", "驿站服务台账、活动、企业诉求登记"),
     ("enterprise", "企业用户（绑定2家企业）", "网上申报、我的办件、好差评、亩产填报与异议；只能看到本企业"),
     ("founder", "创业者（自然人注册，尚无企业）", "以个人名义一表申请“企业开办一件事”（已提交一件待受理）；企业登记后自动绑定"),
-    ("leader", "领导（只读）", "期限预警、办件统计、诉求三率、亩产评价（只读，审批调档）、企业档案"),
+    ("leader", "领导（只读）", "领导驾驶舱（指标、钻取、月度报告、订阅）、期限预警、诉求三率、亩产评价（只读，审批调档）、企业档案"),
     ("officer-tax", "税务局人员（亩产评价数据部门）", "生成模板并上报税收和销售数据、处理企业对本部门数据的异议"),
     ("officer-economic", "经济发展局人员", "亩产效益评价周期：测算、调档申请、公示、异议处理、发布与结果名单"),
 ]

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "gaoxin.stations",
     "gaoxin.assist",
     "gaoxin.evaluation",
+    "gaoxin.dashboard",
     "gaoxin.portal",
 ]
 
@@ -357,7 +358,8 @@ GAOXIN_WORKER_HEARTBEAT_SECONDS = env.float("GAOXIN_WORKER_HEARTBEAT_SECONDS", d
 GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=120)
 # The commands `gaoxin run_scheduled` runs (daily, from a systemd timer or cron), each run recorded for the
 # administrator (计划任务运行记录).
-GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS", default=["sweep_cases", "reap_jobs"])
+GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS",
+                                     default=["sweep_cases", "reap_jobs", "refresh_figures", "monthly_report"])
 # Backups (`gaoxin backup`, core/backup.py): where, and how many to keep — the newest N daily ones and the first of
 # each of the last M months.
 GAOXIN_BACKUP_DIR = env("GAOXIN_BACKUP_DIR", default=str(VAR_DIR / "backups"))
@@ -508,3 +510,27 @@ GAOXIN_EVALUATION_ADJUSTMENT_OWNERS = env.json("GAOXIN_EVALUATION_ADJUSTMENT_OWN
 # Re-publishing after objections (§12.2): "changed" notices only the firms whose tier moved since the
 # first notice; "all" notices the whole list again.
 GAOXIN_EVALUATION_RENOTICE_SCOPE = env("GAOXIN_EVALUATION_RENOTICE_SCOPE", default="changed")
+
+# --- Leadership figures (dashboard app; platform.md §7, services.md §14) -------------------------------------------
+# A figure's warning threshold: {"figure id": {"min": x}} warns below x, {"max": x} above x (default, configurable).
+GAOXIN_FIGURE_THRESHOLDS = env.json("GAOXIN_FIGURE_THRESHOLDS", default={
+    "cases.on_time_rate": {"min": 95}, "cases.overdue": {"max": 0}, "cases.good_rate": {"min": 95},
+    "cases.bad_fixed": {"min": 90}, "stations.on_the_spot": {"min": 90}, "appeals.response_rate": {"min": 95},
+    "appeals.on_time": {"min": 90}, "appeals.satisfaction": {"min": 90},
+})
+# 好评率 counts ratings at or above this level (3 = 基本满意以上; some provinces count only 4 and 5).
+GAOXIN_GOOD_RATING_MIN_LEVEL = env.int("GAOXIN_GOOD_RATING_MIN_LEVEL", default=3)
+# Each computation of the stored figures recomputes the days this far back (records change after their date).
+GAOXIN_FIGURES_LOOKBACK_DAYS = env.int("GAOXIN_FIGURES_LOOKBACK_DAYS", default=120)
+# The dashboard says its figures are stale after this many minutes (refresh_figures runs from the timer).
+GAOXIN_FIGURES_MAX_AGE_MINUTES = env.int("GAOXIN_FIGURES_MAX_AGE_MINUTES", default=60)
+# The figures the monthly report ranks departments on.
+GAOXIN_REPORT_RANKING_FIGURES = env.list("GAOXIN_REPORT_RANKING_FIGURES", default=[
+    "cases.on_time_rate", "cases.speed_up", "cases.good_rate", "appeals.on_time", "appeals.satisfaction"])
+# "余" rounding in the report's paragraph: significant digits kept (600余次, 260余个).
+GAOXIN_REPORT_ROUND_DIGITS = env.int("GAOXIN_REPORT_ROUND_DIGITS", default=2)
+# E-mail for subscribed reports and alerts: GAOXIN_EMAIL_URL=smtp+tls://user:password@mail.example.gov.cn:587 (or
+# smtp://… on the intranet's relay). Unset: no e-mail is sent (in-app messages always are).
+vars().update(env.email_url("GAOXIN_EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("GAOXIN_EMAIL_FROM", default="gaoxin@localhost")
+GAOXIN_NOTIFY_EMAIL = bool(env("GAOXIN_EMAIL_URL", default=""))

@@ -13,6 +13,7 @@ from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
 from gaoxin.core.routers import reporting_view  # reports may read from the replica (GAOXIN_REPLICA_DATABASE_URL)
+from gaoxin.dashboard import views as dashboard_views
 from gaoxin.enterprises import views as enterprise_views
 from gaoxin.evaluation import views as evaluation_views
 from gaoxin.evaluation import views_results as evaluation_results
@@ -177,6 +178,21 @@ urlpatterns = [
     path("assist/<str:number>/files/<slug:kind>/", assist_views.order_file_download, name="order_file"),
     path("assist/<str:number>/visits/<int:file_id>/attachment/", assist_views.order_file_download, {"kind": "visit"},
          name="order_visit_file"),
+    # Leadership figures (领导驾驶舱), monthly reports and subscriptions.
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/refresh/", dashboard_views.refresh, name="dashboard_refresh"),
+    path("dashboard/figures/<str:figure_id>/", dashboard_views.figure_detail, name="dashboard_figure"),
+    path("dashboard/reports/", dashboard_views.report_list, name="report_list"),
+    path("dashboard/reports/generate/", dashboard_views.report_generate, name="report_generate"),
+    path("dashboard/reports/<str:token>/", dashboard_views.report_detail, name="report_detail"),
+    path("dashboard/reports/<str:token>/edit/", dashboard_views.report_edit, name="report_edit"),
+    path("dashboard/reports/<str:token>/publish/", dashboard_views.report_publish, name="report_publish"),
+    path("dashboard/reports/<str:token>/print/", dashboard_views.report_print, name="report_print"),
+    path("dashboard/reports/<str:token>/pdf/", dashboard_views.report_print, {"pdf": True}, name="report_pdf"),
+    path("dashboard/reports/<str:token>/excel/", dashboard_views.report_excel, name="report_excel"),
+    path("dashboard/subscriptions/", dashboard_views.subscriptions, name="dashboard_subscriptions"),
+    path("dashboard/subscriptions/<int:pk>/remove/", dashboard_views.subscription_remove,
+         name="dashboard_subscription_remove"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

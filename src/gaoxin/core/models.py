@@ -159,6 +159,8 @@ class Job(models.Model):
         "evaluation_release_list": "亩产评价结果名单导出",
         "evaluation_history_import": "亩产评价历年等级导入",
         "evaluation_adjustment_import": "亩产评价加减分事项导入",
+        "figures_refresh": "驾驶舱指标计算",
+        "monthly_report": "月度报告生成",
     }
 
     def get_kind_display(self) -> str:

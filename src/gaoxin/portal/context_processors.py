@@ -9,6 +9,7 @@ from gaoxin.cases import permissions as case_perms
 from gaoxin.catalog import permissions as catalog_perms
 from gaoxin.core import permissions as core_perms
 from gaoxin.core.notify import unread_count
+from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.stations import permissions as station_perms
 
@@ -29,6 +30,8 @@ def navigation(request):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
     if station_perms.can_view_stations(user):
         items.append((_("驿站"), reverse("station_index"), "stations"))
+    if dashboard_perms.can_view_dashboard(user):
+        items.append((_("驾驶舱"), reverse("dashboard"), "dashboard"))
     if evaluation_perms.can_view_evaluation(user):
         items.append((_("亩产评价"), reverse("evaluation_index"), "evaluation"))
     elif evaluation_perms.can_report_evaluation_data(user):

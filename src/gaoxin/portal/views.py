@@ -11,6 +11,7 @@ from gaoxin.accounts.models import Role
 from gaoxin.benefits.selectors import publicity_list
 from gaoxin.cases import permissions as case_perms
 from gaoxin.cases.forms import TrackForm
+from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.enterprises.permissions import enterprises_visible_to
 from gaoxin.evaluation import permissions as evaluation_perms
 
@@ -28,6 +29,7 @@ _CARDS = {
         ("亩产效益评价", "评价周期、数据采集、测算、公示、发布与差别化政策", "evaluation_index"),
         ("服务成效", "驿站服务、解决问题、帮代办与审批提速", "centre_figures"),
         ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
+        ("领导驾驶舱", "全区指标、部门排名、月度报告生成与发布", "dashboard"),
     ],
     Role.WINDOW_CLERK: [
         ("企业查询", "查询企业档案、资质与用地", "enterprise_index"),
@@ -70,6 +72,7 @@ _CARDS = {
         ("亩产效益评价", "数据填报、核实确认、异议与本企业评价报告", "evaluation_my_report"),
     ],
     Role.LEADER: [
+        ("领导驾驶舱", "办件、驿站、诉求、政策、亩产指标，环比同比，逐项钻取，月度报告", "dashboard"),
         ("服务成效", "驿站服务、解决问题、帮代办与审批提速", "centre_figures"),
         ("亩产效益评价", "全区概览、评价结果、调档审批", "evaluation_summary"),
         ("诉求三率", "各部门和驿站的响应率、解决率、满意率", "appeal_statistics"),
@@ -82,6 +85,7 @@ _CARDS = {
 
 # Cards for a duty some users of a role have (the economic bureau runs the evaluation, data departments supply it).
 _DUTY_CARDS = [
+    (dashboard_perms.is_department_head, ("本部门驾驶舱", "本部门办件、诉求、政策指标与部门排名", "dashboard")),
     (evaluation_perms.can_view_evaluation, ("亩产效益评价", "评价周期、数据上报、异议处理与结果", "evaluation_index")),
 ]
 

@@ -65,6 +65,8 @@ def _tables():
     from gaoxin.cases.models import Case, Rectification
     from gaoxin.cases.permissions import cases_visible_to, rectifications_visible_to
     from gaoxin.core.models import Job, Notification
+    from gaoxin.dashboard.models import MonthlyReport, Subscription
+    from gaoxin.dashboard.permissions import reports_visible_to
     from gaoxin.enterprises.models import Enterprise
     from gaoxin.enterprises.permissions import enterprises_visible_to
     from gaoxin.evaluation.models import Objection, Participant
@@ -87,6 +89,8 @@ def _tables():
                       _visible(objections_visible_to))
     station = Route(lambda: OrgUnit.objects.filter(kind=OrgKind.STATION),
                     lambda s: {"code": s.code.removeprefix("station-")}, lambda u: (lambda s: can_log_at_station(u, s)))
+    report = Route(lambda: MonthlyReport.objects.all(), lambda r: {"token": f"{r.month:%Y-%m}"},
+                   _visible(reports_visible_to))
     mine = lambda model: Route(lambda: model.objects.all(), lambda o: {"pk": o.pk},  # noqa: E731
                                lambda u: model.objects.filter(**{"user" if model is Notification else "created_by": u}))
     return {
@@ -125,6 +129,10 @@ def _tables():
         "station_log": station, "station_event": station,
         "job_detail": mine(Job), "job_download": mine(Job), "api_job_status": mine(Job),
         "notification_open": mine(Notification),
+        **dict.fromkeys(("report_detail", "report_edit", "report_publish", "report_print", "report_pdf",
+                         "report_excel"), report),
+        "dashboard_subscription_remove": Route(lambda: Subscription.objects.all(), lambda s: {"pk": s.pk},
+                                               lambda u: Subscription.objects.filter(user=u)),
     }
 
 
@@ -155,6 +163,8 @@ EXEMPT = {
         "evaluation_notice_print", "evaluation_release_export", "evaluation-cycle-detail",
         "evaluation-cycle-adjustments", "evaluation-cycle-participants", "evaluation-cycle-results",
         "evaluation-cycle-score", "evaluation-cycle-transition")},
+    **{name: "参数是指标编号：指标定义全区共用；部门负责人只能打开有部门维度的指标，其记录按各业务的可见范围筛选（见驾驶舱测试）"
+       for name in ("dashboard_figure", "api_figure_value")},
     "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
     "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",
     "evaluation_regrade_decide": "审批调档：仅领导（按角色拒绝）",

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    name = "gaoxin.dashboard"
+    label = "dashboard"
+    verbose_name = "领导驾驶舱"
+
+    def ready(self):
+        from gaoxin.core import events
+
+        events.register_room("dashboard", "领导驾驶舱")
+        events.register({"generate": "生成月度报告", "edit": "修改月度报告通稿", "publish": "发布月度报告",
+                         "subscribe": "订阅", "unsubscribe": "取消订阅"}, prefix="report.")

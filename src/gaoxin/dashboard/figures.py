@@ -1,0 +1,446 @@
+"""The figure registry (platform.md §7, services.md §14, benefits.md §5.5): every figure a leader is shown is
+declared here once — id, Chinese name, formula in words, unit, the records it is computed from, the dimensions it
+can be broken down by and whether higher is better. Thresholds are configuration (GAOXIN_FIGURE_THRESHOLDS).
+
+A figure is one of four kinds over the records of its source dated in the period:
+- count: how many records (`where`);
+- share: the part of them matching `numerator`, in % (a numerator may be an expression, e.g. 基本满意 weighted);
+- mean: the mean of `value` over them;
+- sum: the sum of `value` over them.
+Each is stored per day and dimension key as a numerator and a denominator (dashboard.models.FigureDay), so a
+period of any length is a sum of small rows, whatever the number of records behind it.
+
+Evaluation figures are not daily: they come from the released tiers of a data year (`TIER_FIGURES`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
+
+SECTIONS = {
+    "cases": "政务服务办件",
+    "stations": "驿站与帮代办",
+    "appeals": "企业诉求",
+    "benefits": "惠企政策",
+}
+
+DIMENSIONS = {"department": "部门", "station": "驿站", "channel": "渠道", "category": "类别", "park": "园区"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Records a group of figures is computed from: a model, the date that places a record in a period, the
+    paths of its dimensions, how a viewer's records are scoped and how one record is shown in a drill-down."""
+
+    id: str
+    name: str
+    model: str  # app_label.Model
+    date: str
+    dimensions: dict[str, str]
+    scope: Callable  # (user) -> QuerySet of the records the viewer may open
+    columns: tuple[tuple[str, str], ...]  # (label, path) shown for each record
+    link: Callable | None = None  # (record) -> url of its page
+    related: tuple[str, ...] = ()
+
+    @property
+    def model_class(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model)
+
+    def day_expression(self):
+        model_field = self.model_class._meta.get_field(self.date.split("__")[0])
+        if isinstance(model_field, DateTimeField):
+            return TruncDate(self.date)
+        if isinstance(model_field, DateField):
+            return F(self.date)
+        raise TypeError(f"{self.id}: {self.date} is not a date")
+
+    def in_period(self, start, end) -> Q:
+        model_field = self.model_class._meta.get_field(self.date.split("__")[0])
+        if isinstance(model_field, DateTimeField):
+            return Q(**{f"{self.date}__date__gte": start, f"{self.date}__date__lte": end})
+        return Q(**{f"{self.date}__gte": start, f"{self.date}__lte": end})
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    name: str
+    section: str
+    source: Source
+    kind: str  # count | share | mean | sum
+    unit: str
+    formula: str
+    where: Q = field(default_factory=Q)
+    numerator: Q | Callable | None = None  # share: a Q, or a callable returning an expression to sum
+    value: Callable | None = None  # mean / sum: a callable returning the expression
+    higher_is_better: bool | None = True
+    word: str = ""  # the unit in a sentence ("次", "件", "个")
+    dimensions: tuple[str, ...] | None = None  # default: every dimension of the source
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        return tuple(self.source.dimensions) if self.dimensions is None else self.dimensions
+
+    @property
+    def threshold(self) -> dict:
+        """{"min": x} or {"max": x}, or {} (GAOXIN_FIGURE_THRESHOLDS)."""
+        return dict(settings.GAOXIN_FIGURE_THRESHOLDS.get(self.id, {}))
+
+    def numerator_expression(self):
+        if callable(self.numerator):
+            return self.numerator()
+        return Case(When(self.numerator, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+    def value_expression(self):
+        if self.kind == "count":
+            return Value(1)
+        if self.kind == "share":
+            return self.numerator_expression()
+        return self.value()
+
+    def result(self, num, den):
+        """The figure's value from its summed numerator and denominator (None: no records)."""
+        if self.kind == "count":
+            return int(num or 0)
+        if self.kind == "sum":
+            total = round(float(num or 0), 2)
+            return int(total) if total.is_integer() else total
+        if not den:
+            return None
+        if self.kind == "share":
+            return round(float(num) * 100 / float(den), 1)
+        return round(float(num) / float(den), 2)
+
+    def definition(self) -> dict:
+        return {"id": self.id, "name": self.name, "section": SECTIONS[self.section], "unit": self.unit,
+                "formula": self.formula, "source": self.source.name, "date": self.source.date, "kind": self.kind,
+                "dimensions": [DIMENSIONS[d] for d in self.dims], "threshold": self.threshold}
+
+
+# --- sources -------------------------------------------------------------------------------------------------
+
+def _cases_scope(user):
+    from gaoxin.cases.permissions import cases_visible_to
+
+    return cases_visible_to(user)
+
+
+def _case_link(case):
+    from django.urls import reverse
+
+    return reverse("case_detail", args=[case.number])
+
+
+_CASE_DIMS = {"department": "department_id", "station": "station_id", "channel": "channel",
+              "park": "enterprise__park_area_id"}
+_CASE_COLUMNS = (("办件编号", "number"), ("事项", "item__name"), ("部门", "department__name"), ("渠道", "channel"),
+                 ("申请人", "applicant_name"), ("受理日期", "accepted_on"), ("办结日期", "decided_on"),
+                 ("办结期限", "due_date"))
+
+
+def _case_source(id_, name, date):
+    return Source(id_, name, "cases.Case", date, _CASE_DIMS, _cases_scope, _CASE_COLUMNS, _case_link,
+                  ("item", "department"))
+
+
+CASES_ACCEPTED = _case_source("case_accepted", "办件（按受理日期）", "accepted_on")
+CASES_RECEIVED = _case_source("case_received", "办件（按收件日期）", "received_on")
+CASES_DECIDED = _case_source("case_decided", "办件（按办结日期）", "decided_on")
+
+
+def _reviews_scope(user):
+    from gaoxin.cases.models import Review
+
+    return Review.objects.filter(case__in=_cases_scope(user))
+
+
+BAD_REVIEWS = Source(
+    "bad_review", "差评（按评价日期）", "cases.Review", "created_at",
+    {"department": "case__department_id", "channel": "case__channel"}, _reviews_scope,
+    (("办件编号", "case__number"), ("事项", "case__item__name"), ("部门", "case__department__name"),
+     ("评价", "level"), ("整改状态", "rectification__status"), ("评价时间", "created_at")),
+    lambda review: _case_link(review.case), ("case", "case__item", "case__department", "rectification"))
+
+
+def _services_scope(user):
+    from gaoxin.stations.permissions import station_services_visible_to
+
+    return station_services_visible_to(user)
+
+
+STATION_SERVICES = Source(
+    "station_service", "驿站服务台账（按服务日期）", "stations.StationService", "provided_on",
+    {"station": "station_id", "category": "category", "park": "enterprise__park_area_id"}, _services_scope,
+    (("驿站", "station__name"), ("服务日期", "provided_on"), ("类别", "category"), ("企业", "enterprise__name"),
+     ("服务内容", "description"), ("结果", "outcome"), ("解决用工人次", "jobs_filled")),
+    None, ("station", "enterprise"))
+
+
+def _orders_scope(user):
+    from gaoxin.assist.permissions import orders_visible_to
+
+    return orders_visible_to(user)
+
+
+def _order_link(order):
+    from django.urls import reverse
+
+    return reverse("order_detail", args=[order.number])
+
+
+ASSIST_ORDERS = Source(
+    "assist_order", "帮代办订单（按下单日期）", "assist.AssistOrder", "requested_at",
+    {"station": "station_id", "channel": "channel", "park": "enterprise__park_area_id"}, _orders_scope,
+    (("订单编号", "number"), ("企业", "enterprise__name"), ("渠道", "channel"), ("驿站", "station__name"),
+     ("状态", "status"), ("下单时间", "requested_at")),
+    _order_link, ("enterprise", "station"))
+
+
+def _appeals_scope(user):
+    from gaoxin.appeals.permissions import appeals_visible_to
+
+    return appeals_visible_to(user)
+
+
+def _appeal_link(appeal):
+    from django.urls import reverse
+
+    return reverse("appeal_detail", args=[appeal.number])
+
+
+APPEALS = Source(
+    "appeal", "企业诉求（按登记日期）", "appeals.Appeal", "received_at",
+    {"department": "lead_id", "station": "station_id", "category": "category", "park": "enterprise__park_area_id"},
+    _appeals_scope,
+    (("诉求编号", "number"), ("标题", "title"), ("企业", "enterprise__name"), ("主办单位", "lead__name"),
+     ("状态", "status"), ("办结日期", "resolved_on"), ("满意度", "satisfaction")),
+    _appeal_link, ("enterprise", "lead"))
+
+
+def _applications_scope(user):
+    from gaoxin.benefits.permissions import applications_visible_to
+
+    return applications_visible_to(user)
+
+
+def _application_link(application):
+    from django.urls import reverse
+
+    return reverse("benefit_application", args=[application.number])
+
+
+APPLICATIONS = Source(
+    "benefit_application", "政策兑现申请（按申请日期）", "benefits.BenefitApplication", "created_at",
+    {"department": "policy__issuer_id", "park": "enterprise__park_area_id"}, _applications_scope,
+    (("申请编号", "number"), ("政策", "policy__title"), ("企业", "enterprise__name"), ("状态", "status"),
+     ("拨付金额（万元）", "amount_paid"), ("申请时间", "created_at")),
+    _application_link, ("policy", "enterprise"))
+
+
+def _payments_scope(user):
+    from gaoxin.benefits.models import ApplicationEvent
+
+    return ApplicationEvent.objects.filter(application__in=_applications_scope(user))
+
+
+PAYMENTS = Source(
+    "benefit_payment", "政策资金拨付（按拨付日期）", "benefits.ApplicationEvent", "at",
+    {"department": "application__policy__issuer_id", "park": "application__enterprise__park_area_id"},
+    _payments_scope,
+    (("申请编号", "application__number"), ("政策", "application__policy__title"), ("企业", "application__enterprise__name"),
+     ("拨付金额（万元）", "application__amount_paid"), ("拨付时间", "at")),
+    lambda event: _application_link(event.application), ("application__policy", "application__enterprise"))
+
+
+def _matches_scope(user):
+    from gaoxin.benefits.models import MatchResult
+    from gaoxin.benefits.permissions import policies_visible_to
+
+    return MatchResult.objects.filter(policy__in=policies_visible_to(user))
+
+
+PUSHES = Source(
+    "benefit_push", "政策精准推送（按推送日期）", "benefits.MatchResult", "told_at",
+    {"department": "policy__issuer_id", "park": "enterprise__park_area_id"}, _matches_scope,
+    (("政策", "policy__title"), ("企业", "enterprise__name"), ("比对结果", "verdict"), ("推送时间", "told_at")),
+    None, ("policy", "enterprise"))
+
+SOURCES = {s.id: s for s in (CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
+                             ASSIST_ORDERS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
+
+
+# --- expressions used by several figures -----------------------------------------------------------------------
+
+def working_days_used():
+    """Working days from acceptance to decision (the acceptance day not counted), minus suspensions: counted in the
+    editable working-day calendar (core.CalendarDay), so a make-up working day counts as one."""
+    from gaoxin.core.models import CalendarDay
+
+    days = (CalendarDay.objects.filter(is_workday=True, date__gt=OuterRef("accepted_on"), date__lte=OuterRef("decided_on"))
+            .order_by().values("is_workday").annotate(n=Count("date")).values("n"))
+    return ExpressionWrapper(Coalesce(Subquery(days, output_field=IntegerField()), 0) - F("suspended_days"),
+                             output_field=IntegerField())
+
+
+def speed_up():
+    statutory = Cast("version__statutory_limit", FloatField())
+    return ExpressionWrapper(Value(100.0) * (Value(1.0) - Cast(working_days_used(), FloatField()) / statutory),
+                             output_field=FloatField())
+
+
+def _good_rating():
+    return Q(review__level__gte=settings.GAOXIN_GOOD_RATING_MIN_LEVEL)
+
+
+def _satisfied_appeal():
+    w = settings.GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT
+    return Case(When(satisfaction__gte=4, then=Value(1.0)), When(satisfaction=3, then=Value(float(w))),
+                default=Value(0.0), output_field=FloatField())
+
+
+def _owed_material():
+    from gaoxin.cases.models import CaseMaterial
+
+    return Exists(CaseMaterial.objects.filter(case=OuterRef("pk"), owed=True))
+
+
+def _corrected():
+    from gaoxin.cases.models import CaseEvent
+
+    return Exists(CaseEvent.objects.filter(case=OuterRef("pk"), transition="REQUEST_CORRECTION"))
+
+
+ACCEPTED = Q(accepted_on__isnull=False)
+CLOSED = Q(decided_on__isnull=False, accepted_on__isnull=False)
+ONLINE_CHANNELS = ("web", "mobile")
+
+FIGURES: list[Figure] = [
+    # Cases (services.md §14).
+    Figure("cases.received", "收件量", "cases", CASES_RECEIVED, "count", "件", "统计期内收件（接件）的办件数", word="件"),
+    Figure("cases.accepted", "受理量", "cases", CASES_ACCEPTED, "count", "件", "统计期内受理的办件数（受理日期在期内）",
+           ACCEPTED, word="件"),
+    Figure("cases.closed", "办结量", "cases", CASES_DECIDED, "count", "件", "统计期内作出办理决定的办件数（办结日期在期内）",
+           CLOSED, word="件"),
+    Figure("cases.on_time_rate", "按时办结率", "cases", CASES_DECIDED, "share", "%",
+           "期内办结的办件中，在办结期限（已扣除特别程序暂停）当日或之前办结的比例", CLOSED,
+           Q(due_date__isnull=True) | Q(decided_on__lte=F("due_date"))),
+    Figure("cases.overdue", "超时办结件", "cases", CASES_DECIDED, "count", "件", "期内办结、但晚于办结期限的办件数",
+           CLOSED & Q(decided_on__gt=F("due_date")), higher_is_better=False, word="件"),
+    Figure("cases.avg_workdays", "平均办结用时", "cases", CASES_DECIDED, "mean", "个工作日",
+           "期内办结办件从受理到办结的工作日数（受理当日不计，扣除暂停）的平均值", CLOSED, value=working_days_used,
+           higher_is_better=False),
+    Figure("cases.avg_promised", "平均承诺时限", "cases", CASES_DECIDED, "mean", "个工作日",
+           "期内办结办件承诺办结时限的平均值", CLOSED, value=lambda: F("promised_limit"), higher_is_better=None),
+    Figure("cases.speed_up", "实际提速率", "cases", CASES_DECIDED, "mean", "%",
+           "每件：1 − 实际用时 ÷ 法定办结时限（工作日），再对期内办结办件取平均（默认口径，可配置）",
+           CLOSED & Q(version__statutory_limit__gt=0), value=speed_up),
+    Figure("cases.same_day", "即办件占比（当日办结）", "cases", CASES_DECIDED, "share", "%",
+           "期内办结的办件中，受理当日办结的比例", CLOSED, Q(decided_on=F("accepted_on"))),
+    Figure("cases.first_time", "一次办成率", "cases", CASES_DECIDED, "share", "%",
+           "期内办结的办件中，未要求补正材料、一次办成的比例", CLOSED, lambda: Case(
+               When(_corrected(), then=Value(0)), default=Value(1), output_field=IntegerField())),
+    Figure("cases.online_share", "网办率（零跑动）", "cases", CASES_ACCEPTED, "share", "%",
+           "期内受理的办件中，经网上办理、掌上办理渠道提交的比例", ACCEPTED, Q(channel__in=ONLINE_CHANNELS),
+           dimensions=("department", "station", "park")),
+    Figure("cases.kiosk_share", "自助办理率", "cases", CASES_ACCEPTED, "share", "%",
+           "期内受理的办件中，经自助终端（智能微厅）提交的比例", ACCEPTED, Q(channel="kiosk"),
+           dimensions=("department", "park")),
+    Figure("cases.tolerance", "容缺受理量", "cases", CASES_ACCEPTED, "count", "件", "期内以容缺方式受理的办件数",
+           ACCEPTED & Q(tolerance=True), word="件"),
+    Figure("cases.tolerance_supplied", "容缺材料补齐率", "cases", CASES_ACCEPTED, "share", "%",
+           "期内容缺受理的办件中，欠缺材料已全部补齐的比例", ACCEPTED & Q(tolerance=True),
+           lambda: Case(When(_owed_material(), then=Value(0)), default=Value(1), output_field=IntegerField())),
+    Figure("cases.rated", "评议率", "cases", CASES_DECIDED, "share", "%", "期内办结的办件中，申请人作出好差评的比例",
+           CLOSED, Q(review__isnull=False)),
+    Figure("cases.good_rate", "好评率", "cases", CASES_DECIDED, "share", "%",
+           "期内办结且已评价的办件中，评价在设定等级以上（默认“基本满意”以上，可配置）的比例",
+           CLOSED & Q(review__isnull=False), _good_rating),
+    Figure("cases.bad_fixed", "差评整改率", "cases", BAD_REVIEWS, "share", "%",
+           "期内收到的差评中，已整改、已解释说明或已回访的比例", Q(level__lte=2),
+           Q(rectification__isnull=False) & ~Q(rectification__status="open")),
+    # Stations and 帮代办 (services.md §10, §7).
+    Figure("stations.services", "驿站服务", "stations", STATION_SERVICES, "count", "次", "期内驿站服务台账登记的服务次数",
+           word="次"),
+    Figure("stations.on_the_spot", "驿站现场解决率", "stations", STATION_SERVICES, "share", "%",
+           "期内驿站服务中，在驿站现场解决的比例（目标 90%，默认可配置）", Q(), Q(outcome="on_the_spot")),
+    Figure("stations.problems", "解决企业实际问题", "stations", STATION_SERVICES, "count", "个",
+           "期内驿站服务中，标记为解决企业实际问题的次数", Q(problem=True), word="个"),
+    Figure("stations.escalated", "转部门办理", "stations", STATION_SERVICES, "count", "次",
+           "期内驿站服务中，转部门办理的次数", Q(outcome="escalated"), higher_is_better=None, word="次"),
+    Figure("stations.jobs", "解决用工", "stations", STATION_SERVICES, "sum", "人次", "期内驿站服务登记的解决用工人次之和",
+           value=lambda: F("jobs_filled"), word="人次"),
+    Figure("assist.orders", "帮代办订单", "stations", ASSIST_ORDERS, "count", "件", "期内企业下单的帮代办订单数",
+           word="次"),
+    # Appeals (benefits.md §5.5).
+    Figure("appeals.received", "诉求登记量", "appeals", APPEALS, "count", "件", "期内登记的企业诉求数",
+           higher_is_better=None, word="件"),
+    Figure("appeals.response_rate", "响应率", "appeals", APPEALS, "share", "%",
+           "期内登记且已到响应期限的诉求中，在响应时限内签收或联系企业的比例", Q(responded_on_time__isnull=False),
+           Q(responded_on_time=True)),
+    Figure("appeals.solve_rate", "解决率", "appeals", APPEALS, "share", "%",
+           "期内登记且已回访的诉求中，企业确认“已解决”的比例", Q(solved_confirmed__isnull=False),
+           Q(solved_confirmed=True)),
+    Figure("appeals.satisfaction", "满意率", "appeals", APPEALS, "share", "%",
+           "期内登记且已评价的诉求中，（非常满意 + 满意 + 权重 × 基本满意）÷ 已评价数（权重默认 1，可配置）",
+           Q(satisfaction__isnull=False), _satisfied_appeal),
+    Figure("appeals.on_time", "诉求按时办结率", "appeals", APPEALS, "share", "%",
+           "期内登记且已办结的诉求中，在办结期限内办结的比例", Q(resolved_on__isnull=False),
+           Q(resolve_by__isnull=True) | Q(resolved_on__lte=F("resolve_by"))),
+    Figure("appeals.return_rate", "退单率", "appeals", APPEALS, "share", "%",
+           "期内登记且已派单的诉求中，至少被退单一次的比例", Q(dispatched_on__isnull=False), Q(returns__gt=0),
+           higher_is_better=False),
+    Figure("appeals.reopen_rate", "重办率", "appeals", APPEALS, "share", "%",
+           "期内登记且已办结的诉求中，被要求重新办理的比例", Q(resolved_on__isnull=False), Q(reopen_count__gt=0),
+           higher_is_better=False),
+    # Benefits (benefits.md §3).
+    Figure("benefits.pushed", "政策精准推送", "benefits", PUSHES, "count", "次", "期内向符合条件的企业推送政策的次数",
+           Q(told_at__isnull=False), word="次"),
+    Figure("benefits.applied", "政策兑现申请", "benefits", APPLICATIONS, "count", "件", "期内企业提交或确认的政策兑现申请数",
+           word="件"),
+    Figure("benefits.auto_share", "免申即享占比", "benefits", APPLICATIONS, "share", "%",
+           "期内政策兑现申请中，免申即享政策（企业确认即可，无需申报）的比例", Q(), Q(policy__mode="auto")),
+    Figure("benefits.paid", "政策兑现", "benefits", PAYMENTS, "count", "件", "期内完成资金拨付的申请数", Q(to_status="paid"),
+           word="件"),
+    Figure("benefits.paid_amount", "兑现金额", "benefits", PAYMENTS, "sum", "万元", "期内拨付金额之和（万元）",
+           Q(to_status="paid"), value=lambda: Coalesce(F("application__amount_paid"), Value(0),
+                                                      output_field=FloatField())),
+]
+
+BY_ID = {f.id: f for f in FIGURES}
+if len(BY_ID) != len(FIGURES):
+    raise ValueError("duplicate figure ids")
+
+# Evaluation (evaluation.md): firms per final tier in the latest released data year, from the released tiers.
+TIER_FIGURES = {"A": "A类企业", "B": "B类企业", "C": "C类企业", "D": "D类企业"}
+
+
+def definitions_version() -> str:
+    """A short hash of every figure's definition (formula text, filters, thresholds): a stored report names the
+    version of the definitions it was computed with, so a changed formula is visible later."""
+    text = json.dumps([[f.id, f.kind, f.formula, f.source.id, f.source.date, str(f.where), str(f.numerator)
+                        if not callable(f.numerator) else f.numerator.__name__, f.threshold] for f in FIGURES],
+                      ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
