@@ -61,12 +61,12 @@ def input_frame(cycle: Cycle, participants: list[int] | None = None) -> pl.DataF
     supplied it."""
     chosen = cycle.participants.all() if participants is None else cycle.participants.filter(pk__in=participants)
     parts = pl.DataFrame(
-        list(chosen.values_list("pk", "enterprise_id", "enterprise__uscc", "enterprise__name", "group",
-                                "enterprise__industry_id", "participating", "t_reason")),
+        _fetch(chosen.values_list("pk", "enterprise_id", "enterprise__uscc", "enterprise__name", "group",
+                                  "enterprise__industry_id", "participating", "t_reason")),
         schema={"pid": pl.Int64, "eid": pl.Int64, "uscc": pl.String, "name": pl.String, "group": pl.String,
                 "industry_code": pl.String, "participating": pl.Boolean, "t_reason": pl.String}, orient="row")
     values = pl.DataFrame(
-        list(CycleValue.objects.filter(participant__in=chosen).values_list(
+        _fetch(CycleValue.objects.filter(participant__in=chosen).values_list(
             "participant_id", "field", Cast("reported", FloatField()), Cast("verified", FloatField()))),
         schema={"pid": pl.Int64, "field": pl.String, "reported": pl.Float64, "verified": pl.Float64}, orient="row")
     wide = (values.with_columns(value=pl.coalesce("verified", "reported")).drop_nulls("value")
@@ -89,12 +89,24 @@ def input_frame(cycle: Cycle, participants: list[int] | None = None) -> pl.DataF
                          *[pl.col(c).cast(pl.Float64) for c in NUMERIC]]).sort("uscc")
 
 
+def _fetch(queryset) -> list[tuple]:
+    """The rows of a values_list queryset straight from the cursor: no per-value converters (the columns read
+    here are numbers, text, and booleans that Polars reads from 0/1 as well), about three times faster at 10⁵
+    rows."""
+    from django.db import connections
+
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _registry_land(participants) -> pl.DataFrame:
     from gaoxin.enterprises.models import LandParcel
 
     rows = (LandParcel.objects.filter(enterprise_id__in=participants.values("enterprise_id"))
             .values_list("enterprise_id", "kind", Cast("area_m2", FloatField())))
-    frame = pl.DataFrame(list(rows), schema={"eid": pl.Int64, "kind": pl.String, "m2": pl.Float64}, orient="row")
+    frame = pl.DataFrame(_fetch(rows), schema={"eid": pl.Int64, "kind": pl.String, "m2": pl.Float64}, orient="row")
     frame = frame.with_columns(pl.col("kind").replace_strict(_LAND_KIND, default=None)).drop_nulls("kind")
     if frame.is_empty():
         return pl.DataFrame(schema={"eid": pl.Int64, **{f"{c}_registry": pl.Float64 for c in _LAND_KIND.values()}})
@@ -203,17 +215,71 @@ def _fail_abandoned_runs(cycle: Cycle) -> None:
         score_fail(run, INTERRUPTED)
 
 
-def _result_rows(run: ScoreRun, results: pl.DataFrame, pids: dict[str, int], method) -> list[ScoreResult]:
+_RESULT_COLUMNS = ("run_id", "participant_id", "group", "total", "base_score", "bonus", "penalty", "rank", "tier",
+                   "final_tier", "indicators", "reasons")
+
+
+def _result_table(run: ScoreRun, results: pl.DataFrame, frame: pl.DataFrame, method) -> list[tuple]:
+    """Every ScoreResult row as a tuple of `_RESULT_COLUMNS`, in the engine's row order (so the ids come out in
+    the same order as before). `indicators` and `reasons` are JSON text built by Polars: each indicator that has a
+    value or a score, as {"value", "benchmark", "score"}; the reasons as a list (none: []). Python's json writes
+    the same numbers (both give the shortest text that reads back as the same float); a non-finite number,
+    which Polars would write as null, takes the row-by-row path."""
     ids = method.indicator_ids()
+    cols = [f"{iid}_{kind}" for iid in ids for kind in ("value", "benchmark", "score")]
+    floats = [c for c in cols if results.schema[c].is_float()]
+    if floats and results.select(pl.any_horizontal(~pl.col(c).is_finite() for c in floats).any()).item():
+        return _result_rows(run, results, frame, method)
+    pieces = [pl.when(pl.col(f"{iid}_value").is_not_null() | pl.col(f"{iid}_score").is_not_null())
+              .then(pl.format(f'"{iid}": {{}}', pl.struct(value=f"{iid}_value", benchmark=f"{iid}_benchmark",
+                                                           score=f"{iid}_score").struct.json_encode()))
+              for iid in ids]
+    indicators = pl.format("{{{}}}", pl.concat_list(pieces).list.drop_nulls().list.join(", ")) if pieces \
+        else pl.lit("{}")
+    reasons = (pl.struct(r=pl.col("reasons").cast(pl.List(pl.String)).fill_null(pl.lit([], dtype=pl.List(pl.String))))
+               .struct.json_encode().str.slice(5).str.strip_suffix("}"))
+    table = results.select(
+        run_id=pl.lit(run.pk, dtype=pl.Int64),
+        participant_id=pl.col("uscc").replace_strict(frame["uscc"], frame["pid"], return_dtype=pl.Int64),
+        group=pl.col("group"), total=pl.col("total").cast(pl.Float64), base_score=pl.col("base_score").cast(pl.Float64),
+        bonus=pl.col("bonus").cast(pl.Float64), penalty=pl.col("penalty").cast(pl.Float64),
+        rank=pl.col("rank").cast(pl.Int64), tier=pl.col("tier"), final_tier=pl.col("tier"),
+        indicators=indicators, reasons=reasons)
+    return table.rows()
+
+
+def _result_rows(run: ScoreRun, results: pl.DataFrame, frame: pl.DataFrame, method) -> list[tuple]:
+    """`_result_table` row by row, with Python's json (NaN and infinities as Python writes them)."""
+    import json
+
+    ids = method.indicator_ids()
+    pids = dict(zip(frame["uscc"].to_list(), frame["pid"].to_list(), strict=True))
     rows = []
     for r in results.iter_rows(named=True):
         indicators = {iid: {"value": r[f"{iid}_value"], "benchmark": r[f"{iid}_benchmark"], "score": r[f"{iid}_score"]}
                       for iid in ids if r.get(f"{iid}_score") is not None or r.get(f"{iid}_value") is not None}
-        rows.append(ScoreResult(run=run, participant_id=pids[r["uscc"]], group=r["group"], total=r["total"],
-                                base_score=r["base_score"], bonus=r["bonus"], penalty=r["penalty"], rank=r["rank"],
-                                tier=r["tier"], final_tier=r["tier"], indicators=indicators,
-                                reasons=list(r["reasons"] or [])))
+        rows.append((run.pk, pids[r["uscc"]], r["group"], r["total"], r["base_score"], r["bonus"], r["penalty"],
+                     r["rank"], r["tier"], r["tier"], json.dumps(indicators), json.dumps(list(r["reasons"] or []))))
     return rows
+
+
+def _insert_results(rows: list[tuple]) -> None:
+    """Write the run's results in one statement stream, not one ORM object per row: COPY on PostgreSQL,
+    executemany elsewhere. Inside the caller's transaction: all rows or none."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(ScoreResult._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(ScoreResult._meta.get_field(c.removesuffix("_id")).column)
+                        for c in _RESULT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(_RESULT_COLUMNS))
+            for start in range(0, len(rows), 20_000):
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows[start:start + 20_000])
 
 
 def score_compute(run: ScoreRun, on_progress: Callable[[int, str], None] | None = None) -> ScoreRun:
@@ -229,7 +295,7 @@ def score_compute(run: ScoreRun, on_progress: Callable[[int, str], None] | None 
     step(2, "计算基准值、得分和等级")
     result = engine.evaluate(frame.drop("pid", "eid"), method, adjustments=events, prior=prior_frame(cycle))
     step(3, "保存结果")
-    pids = dict(zip(frame["uscc"].to_list(), frame["pid"].to_list(), strict=True))
+    rows = _result_table(run, result.results, frame, method)
     buffer = io.BytesIO()
     result.results.write_parquet(buffer)
     bench = result.benchmarks.select("group", "indicator", "benchmark", "source", "population").to_dicts() \
@@ -240,7 +306,7 @@ def score_compute(run: ScoreRun, on_progress: Callable[[int, str], None] | None 
             return run  # a re-delivered task: the run is already stored
         if run.status == RunStatus.FAILED:  # failed meanwhile (its job was taken for dead): nothing is stored
             raise ValidationError("本次测算已中断，结果未保存，请重新发起测算")
-        ScoreResult.objects.bulk_create(_result_rows(run, result.results, pids, method), batch_size=2000)
+        _insert_results(rows)
         for regrade in Regrade.objects.filter(cycle=cycle, status=RegradeStatus.APPROVED).order_by("decided_at"):
             ScoreResult.objects.filter(run=run, participant_id=regrade.participant_id).update(final_tier=regrade.to_tier)
         previous = cycle.current_run

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import OrgUnit
+from gaoxin.core.keyset import keyset_paginate
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.validators import normalize_code
 from gaoxin.core.views_utils import add_service_errors, paginate, require
@@ -421,7 +422,7 @@ def _objections(request, cycle: Cycle, failed: tuple[int, ObjectionDecideForm] |
         rows = rows.filter(status=request.GET["status"])
     if request.GET.get("stage"):
         rows = rows.filter(stage=request.GET["stage"])
-    page, query = paginate(request, rows)
+    page, query = keyset_paginate(request, rows, ("-created_at", "-id"))
     decidable = {o.pk for o in page.object_list if o.status == ObjectionStatus.OPEN and perms.can_decide_objection(
         request.user, o) and cycle.status in objections.DECIDABLE[o.stage]}
     return render(request, "evaluation/objections.html", {

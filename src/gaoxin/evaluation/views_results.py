@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gaoxin.core.keyset import keyset_paginate
 from gaoxin.core.pdf import pdf_response
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.validators import normalize_code
-from gaoxin.core.views_utils import add_service_errors, paginate, require
+from gaoxin.core.views_utils import add_service_errors, require
 from gaoxin.enterprises.models import Industry
 
 from . import engine, explain, objections, scoring
@@ -48,6 +49,8 @@ from .tasks import import_history_task, release_list_task
 from .zone_figures import ZONE, zone_figures
 
 S = CycleStatus
+RESULT_ORDER = ("group", "rank", "pk")  # ScoreResult's (run, group, rank) index, then the row
+NOTICE_ORDER = ("final_tier", "group", "rank", "pk")
 
 
 def _run(cycle: Cycle, request) -> ScoreRun | None:
@@ -121,8 +124,7 @@ def _results(request, cycle: Cycle, failed: dict | None = None, status: int = 20
         if request.GET.get("q"):
             q = request.GET["q"].strip()
             rows = rows.filter(Q(participant__enterprise__name__contains=q) | Q(participant__enterprise__uscc=normalize_code(q)))
-        rows = rows.order_by("group", "rank", "pk")
-    page, query = paginate(request, rows)
+    page, query = keyset_paginate(request, rows, RESULT_ORDER)
     method = cycle_method(cycle)
     can_run = perms.can_run_evaluation(request.user)
     request_failed, decide_failed = failed.get("request"), failed.get("decide")
@@ -208,7 +210,7 @@ def _notice_rows(cycle: Cycle, run: ScoreRun):
     """The firms on notice, and whether this is a re-notice (更正公示) of only those whose tier moved
     since the first notice (GAOXIN_EVALUATION_RENOTICE_SCOPE = "changed")."""
     rows = (ScoreResult.objects.filter(run=run).select_related("participant__enterprise")
-            .order_by("final_tier", "group", "rank", "pk"))
+            .order_by(*NOTICE_ORDER))
     renotice = cycle.status == S.PUBLIC_NOTICE and cycle.notice_run_id not in (None, run.pk)
     if renotice:
         rows = rows.filter(participant__in=scoring.tier_changes(run, cycle.notice_run).values("participant"))
@@ -224,7 +226,7 @@ def public_notice(request, pk: int):
         rows = rows.filter(final_tier=request.GET["tier"])
     if request.GET.get("q"):
         rows = rows.filter(participant__enterprise__name__contains=request.GET["q"].strip())
-    page, query = paginate(request, rows, per_page=100)
+    page, query = keyset_paginate(request, rows, NOTICE_ORDER, per_page=100)
     counts = dict(ScoreResult.objects.filter(run=run).values_list("final_tier").annotate(n=Count("id")).order_by())
     return render(request, "evaluation/public_notice.html", {
         "cycle": cycle, "release": release, "page": page, "query": query, "tiers": TIER_NAMES,
