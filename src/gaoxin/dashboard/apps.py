@@ -9,6 +9,6 @@ class DashboardConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
-        events.register_room("dashboard", "领导驾驶舱")
+        events.register_room("report", "领导驾驶舱与月度报告")
         events.register({"generate": "生成月度报告", "edit": "修改月度报告通稿", "publish": "发布月度报告",
                          "subscribe": "订阅", "unsubscribe": "取消订阅"}, prefix="report.")
