@@ -45,6 +45,7 @@ def test_a_department_head_sees_the_department_only(client, head, zone):  # noqa
     client.force_login(head)
     page = client.get(reverse("dashboard") + "?period=2026-10").content.decode()
     assert "市场监督管理局" in page and "驿站服务" not in page
+    assert f"key={zone['tax'].pk}" not in page  # another department's rank is shown, its records are not linked
     figure = reverse("dashboard_figure", args=["cases.on_time_rate"])
     assert client.get(figure + "?period=2026-10").status_code == 200
     assert client.get(figure + f"?period=2026-10&dim=department&key={zone['tax'].pk}").status_code == 404
