@@ -159,7 +159,7 @@ def input_hash(frame: pl.DataFrame, adjustments: pl.DataFrame | None = None) -> 
 
 def prior_frame(cycle: Cycle) -> pl.DataFrame | None:
     """The previous data year's released indicator values, for prior-year benchmarks (§7)."""
-    release = (Release.objects.filter(cycle__data_year=cycle.data_year - 1).select_related("run")
+    release = (Release.objects.filter(cycle__data_year=cycle.data_year - 1).select_related("run").defer("run__frame")
                .order_by("-released_at", "-version").first())
     if release is None:
         return None

@@ -58,7 +58,7 @@ DOC_LABELS = {"APPROVE": "审定文号", "RELEASE": "发布文号", "RELEASE_AME
 
 
 def _cycle(pk: int) -> Cycle:
-    return get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    return get_object_or_404(Cycle.objects.select_related("current_run").defer("current_run__frame"), pk=pk)
 
 
 def _cycles():

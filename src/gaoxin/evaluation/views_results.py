@@ -3,7 +3,6 @@ summary. Every change goes through `scoring`, `objections` or `services`."""
 
 from __future__ import annotations
 
-import io
 from urllib.parse import quote
 
 import polars as pl
@@ -28,6 +27,7 @@ from . import engine, explain, objections, scoring
 from . import permissions as perms
 from .collection import cycle_method, needed_fields
 from .forms import RegradeDecideForm, RegradeRequestForm, ScoreForm, TableUploadForm
+from .frames import run_frame
 from .method import FORMULA_FIELDS, RAW_FIELDS
 from .models import (
     TIER_NAMES,
@@ -53,11 +53,17 @@ RESULT_ORDER = ("group", "rank", "pk")  # ScoreResult's (run, group, rank) index
 NOTICE_ORDER = ("final_tier", "group", "rank", "pk")
 
 
+def _cycles():
+    """Cycles with their current run, without the run's result frame (megabytes at 10⁵ firms; read through
+    frames.run_frame when needed)."""
+    return Cycle.objects.select_related("current_run").defer("current_run__frame")
+
+
 def _run(cycle: Cycle, request) -> ScoreRun | None:
     """The run asked for (the bureau reads every run), else the cycle's current one."""
     number = request.GET.get("run", "")
     if number.isdigit() and perms.can_run_evaluation(request.user):
-        return get_object_or_404(ScoreRun, cycle=cycle, number=int(number), status=RunStatus.DONE)
+        return get_object_or_404(ScoreRun.objects.defer("frame"), cycle=cycle, number=int(number), status=RunStatus.DONE)
     return cycle.current_run
 
 
@@ -81,7 +87,7 @@ def _changes(run: ScoreRun | None, previous: ScoreRun | None = None, limit: int 
 @require_POST
 @require(perms.can_run_evaluation)
 def score(request, pk: int):
-    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    cycle = get_object_or_404(_cycles(), pk=pk)
     form = ScoreForm(request.POST, auto_id="id_score_%s")
     if form.is_valid():
         try:
@@ -100,7 +106,7 @@ def score(request, pk: int):
 
 @require(perms.can_view_evaluation)
 def results(request, pk: int):
-    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    cycle = get_object_or_404(_cycles(), pk=pk)
     if not perms.can_view_results(request.user, cycle):
         raise PermissionDenied("评价结果公示前仅经发局可查看；公示后请查看结果公示")
     return _results(request, cycle)
@@ -158,7 +164,7 @@ def _back_to_results(request, pk: int):
 @require_POST
 @require(perms.can_request_regrade)
 def regrade_request(request, pk: int, participant_id: int):
-    participant = get_object_or_404(Participant.objects.select_related("cycle__current_run", "enterprise"),
+    participant = get_object_or_404(Participant.objects.select_related("cycle__current_run", "enterprise").defer("cycle__current_run__frame"),
                                     pk=participant_id, cycle_id=pk)
     form = RegradeRequestForm(request.POST, auto_id=f"id_rg{participant.pk}_%s")
     if form.is_valid():
@@ -175,7 +181,7 @@ def regrade_request(request, pk: int, participant_id: int):
 @require_POST
 @require(perms.can_approve_regrade)
 def regrade_decide(request, pk: int, regrade_id: int):
-    regrade = get_object_or_404(Regrade.objects.select_related("cycle__current_run"), pk=regrade_id, cycle_id=pk)
+    regrade = get_object_or_404(Regrade.objects.select_related("cycle__current_run").defer("cycle__current_run__frame"), pk=regrade_id, cycle_id=pk)
     form = RegradeDecideForm(request.POST, auto_id=f"id_rd{regrade.pk}_%s")
     if form.is_valid():
         approve = form.cleaned_data["approve"]
@@ -194,12 +200,12 @@ def published(cycle: Cycle) -> tuple[Release | None, ScoreRun | None]:
     (also while an amendment is being prepared). (None, None) before the notice."""
     if cycle.status not in NOTICE_STATES:
         return None, None
-    release = cycle.releases.select_related("run").first() if cycle.status not in (S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION) else None
+    release = cycle.releases.select_related("run").defer("run__frame").first() if cycle.status not in (S.PUBLIC_NOTICE, S.OBJECTION_RESOLUTION) else None
     return release, release.run if release else cycle.current_run
 
 
 def _noticed(pk: int) -> tuple[Cycle, Release | None, ScoreRun]:
-    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    cycle = get_object_or_404(_cycles(), pk=pk)
     release, run = published(cycle)
     if run is None:
         raise Http404("该评价结果尚未公示")
@@ -263,9 +269,9 @@ def _card_access(request, cycle: Cycle, participant: Participant) -> None:
 
 
 def _what_ifs(run: ScoreRun, method, uscc: str, indicator_ids: list[str]) -> list[str]:
-    if not run.frame:
+    frame = run_frame(run)
+    if frame is None:
         return []
-    frame = pl.read_parquet(io.BytesIO(bytes(run.frame)))
     result = engine.EvaluationResult(method=method, results=frame, benchmarks=pl.DataFrame(), quotas=pl.DataFrame())
     try:
         return [explain.what_if(result, uscc, iid).message for iid in indicator_ids]
@@ -274,12 +280,12 @@ def _what_ifs(run: ScoreRun, method, uscc: str, indicator_ids: list[str]) -> lis
 
 
 def report_card(request, pk: int, participant_id: int):
-    cycle = get_object_or_404(Cycle.objects.select_related("current_run"), pk=pk)
+    cycle = get_object_or_404(_cycles(), pk=pk)
     participant = get_object_or_404(Participant.objects.select_related("enterprise__industry"), pk=participant_id,
                                     cycle=cycle)
     _card_access(request, cycle, participant)
     if perms.can_view_evaluation(request.user):  # officials see the working run, firms what was published
-        release = cycle.releases.select_related("run").first()
+        release = cycle.releases.select_related("run").defer("run__frame").first()
         run = release.run if release and cycle.status in (S.RELEASED, S.POLICY_APPLIED) else cycle.current_run
     else:
         release, run = published(cycle)
@@ -295,13 +301,15 @@ def report_card(request, pk: int, participant_id: int):
             rows.append({"id": iid, "name": ind.name_zh or iid, "weight": ind.weight, "value": data.get("value"),
                          "benchmark": data.get("benchmark"), "score": data.get("score"),
                          "formula": f"{FORMULA_FIELDS.get(ind.num, ind.num)} ÷ {FORMULA_FIELDS.get(ind.den, ind.den)}"})
-    size = ScoreResult.objects.filter(run=run, group=result.group).exclude(tier="T").count()
+    frame = run_frame(run)  # the group's size from the run's frame (its `tier` is ScoreResult.tier), else a count
+    size = frame.filter((pl.col("group") == result.group) & (pl.col("tier") != "T")).height if frame is not None \
+        else ScoreResult.objects.filter(run=run, group=result.group).exclude(tier="T").count()
     year = cycle.data_year
     history = {h.year: h.tier for h in TierHistory.objects.filter(enterprise=participant.enterprise,
                                                                   year__gte=year - 2, year__lte=year)}
     past = {r.run.cycle.data_year: r for r in ScoreResult.objects.filter(
         run__in=Release.objects.filter(cycle__data_year__gte=year - 2, cycle__data_year__lt=year).values("run"),
-        participant__enterprise=participant.enterprise).select_related("run__cycle")}
+        participant__enterprise=participant.enterprise).select_related("run__cycle").defer("run__frame")}
     trend = []
     for y in range(year - 2, year + 1):
         r = result if y == year else past.get(y)
@@ -376,13 +384,14 @@ def tier_history(request):
 def _release_frames() -> list[tuple[Release, pl.DataFrame]]:
     """The latest release of each data year, newest last, with its full result frame."""
     latest: dict[int, Release] = {}
-    for release in Release.objects.select_related("cycle", "run").order_by("cycle__data_year", "version", "released_at"):
+    for release in Release.objects.select_related("cycle", "run").defer("run__frame").order_by("cycle__data_year", "version", "released_at"):
         latest[release.cycle.data_year] = release
     out = []
     for year in sorted(latest)[-5:]:
         release = latest[year]
-        if release.run.frame:
-            out.append((release, pl.read_parquet(io.BytesIO(bytes(release.run.frame)))))
+        frame = run_frame(release.run)
+        if frame is not None:
+            out.append((release, frame))
     return out
 
 

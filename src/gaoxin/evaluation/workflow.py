@@ -173,7 +173,7 @@ def _after(cycle: Cycle, step: Step) -> None:
 
 WORKFLOW = Workflow(
     name="evaluation.cycle", noun="评价周期", model=Cycle, roles=cycle_roles, record=_record, after=_after,
-    notify=notifications.cycle_changed, lock_queryset=lambda: Cycle.objects.select_related("current_run"),
+    notify=notifications.cycle_changed, lock_queryset=lambda: Cycle.objects.select_related("current_run").defer("current_run__frame"),
     transitions=[
         transition("CONFIRM_SCOPE", "确认参评名单", [S.DRAFT], S.SCOPE_CONFIRMED, [BUREAU], guard=_has_participants),
         transition("START_COLLECTION", "开始数据采集", [S.SCOPE_CONFIRMED], S.COLLECTING, [BUREAU]),
