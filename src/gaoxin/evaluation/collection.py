@@ -234,11 +234,14 @@ def cross_check(cycle: Cycle, gap_percent: float | None = None, *, listed: int =
     }
 
 
-def expected_counts(cycle: Cycle) -> dict[str, int]:
-    """Figures each department owes: participating firms × the department's fields their group uses."""
+def expected_counts(cycle: Cycle, rated: dict[str, int] | None = None) -> dict[str, int]:
+    """Figures each department owes: participating firms × the department's fields their group uses. `rated`:
+    the participating firms per group when the caller has counted them already."""
     method, owners = cycle_method(cycle), settings.GAOXIN_EVALUATION_FIELD_OWNERS
     expected: dict[str, int] = defaultdict(int)
-    for group, n in cycle.participants.filter(participating=True).values_list("group").annotate(n=Count("id")):
+    if rated is None:
+        rated = dict(cycle.participants.filter(participating=True).values_list("group").annotate(n=Count("id")))
+    for group, n in rated.items():
         for field in method.fields_needed({group}):
             expected[owners.get(field, "")] += n
     return dict(expected)

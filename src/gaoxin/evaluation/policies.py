@@ -76,19 +76,23 @@ def measures(tier: str, streak: int, policies: list[TierPolicy]) -> list[TierPol
 
 
 def release_rows(release: Release) -> Iterable[dict]:
-    """The released list, one dict per firm, in tier and rank order."""
-    results = (ScoreResult.objects.filter(run_id=release.run_id)
-               .select_related("participant__enterprise").order_by("final_tier", "group", "rank", "pk"))
-    eids = results.values_list("participant__enterprise_id", flat=True)
-    streaks = d_streaks(eids, release.cycle.data_year)
+    """The released list, one dict per firm, in tier and rank order. Only the listed columns are read (no result
+    objects, no indicator JSON): 10⁵ rows in well under a second."""
+    results = (ScoreResult.objects.filter(run_id=release.run_id).order_by("final_tier", "group", "rank", "pk")
+               .values_list("participant__enterprise_id", "participant__enterprise__uscc", "participant__enterprise__name",
+                            "group", "final_tier", "total", "rank", "participant__enterprise__power_account",
+                            "participant__enterprise__water_account", "participant__enterprise__gas_account"))
+    streaks = d_streaks(ScoreResult.objects.filter(run_id=release.run_id).values("participant__enterprise_id"),
+                        release.cycle.data_year)
     policies = active_policies(release.released_at.date())
-    for r in results.iterator(chunk_size=2000):
-        e = r.participant.enterprise
-        streak = streaks.get(e.pk, 0) if r.final_tier == "D" else 0
-        yield {"uscc": e.uscc, "name": e.name, "group": "规模以上" if r.group == "ABOVE" else "规模以下",
-               "tier": r.final_tier, "total": None if r.total is None else round(r.total, 4), "rank": r.rank,
-               "streak": streak, "measures": "；".join(policy_text(p) for p in measures(r.final_tier, streak, policies)),
-               "power": e.power_account, "water": e.water_account, "gas": e.gas_account}
+    texts: dict[tuple[str, int], str] = {}  # the measures of a (tier, streak): a handful of distinct ones
+    for eid, uscc, name, group, tier, total, rank, power, water, gas in results.iterator(chunk_size=5000):
+        streak = streaks.get(eid, 0) if tier == "D" else 0
+        if (tier, streak) not in texts:
+            texts[tier, streak] = "；".join(policy_text(p) for p in measures(tier, streak, policies))
+        yield {"uscc": uscc, "name": name, "group": "规模以上" if group == "ABOVE" else "规模以下",
+               "tier": tier, "total": None if total is None else round(total, 4), "rank": rank,
+               "streak": streak, "measures": texts[tier, streak], "power": power, "water": water, "gas": gas}
 
 
 def write_release_list(path: str, release: Release, on_progress: Callable[[int], None] | None = None) -> int:

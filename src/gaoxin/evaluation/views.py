@@ -5,9 +5,12 @@ input re-renders the page with the error beside its field (status 400) and write
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +21,7 @@ from gaoxin.accounts.models import OrgUnit
 from gaoxin.core.keyset import keyset_paginate
 from gaoxin.core.services import job_enqueue
 from gaoxin.core.validators import normalize_code
-from gaoxin.core.views_utils import add_service_errors, paginate, require
+from gaoxin.core.views_utils import PAGE_SIZE, add_service_errors, paginate, require
 
 from . import adjustments, collection, objections, scoring, services
 from . import permissions as perms
@@ -128,8 +131,15 @@ def _detail(request, cycle: Cycle, *, failed: dict | None = None, status: int = 
         rows = rows.filter(participating=request.GET["participating"] == "1")
     if request.GET.get("q"):
         rows = rows.filter(Q(enterprise__name__contains=request.GET["q"]) | Q(enterprise__uscc=normalize_code(request.GET["q"])))
-    page, query = paginate(request, rows)
-    counts = cycle.participants.aggregate(total=Count("id"), rated=Count("id", filter=Q(participating=True)))
+    census = _census(cycle)
+    counts = {"total": sum(census.values()), "rated": sum(n for (_, rated, _), n in census.items() if rated)}
+    paginator = Paginator(rows, PAGE_SIZE)
+    if not any(request.GET.get(k) for k in ("group", "participating", "q")):
+        paginator.count = counts["total"]  # the unfiltered list: counted with the census, not a second time
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
     can_run = perms.can_run_evaluation(request.user)
     scorable = can_run and cycle.status in scoring.SCORABLE
     flag = failed.get("flag")
@@ -143,7 +153,7 @@ def _detail(request, cycle: Cycle, *, failed: dict | None = None, status: int = 
         "score_form": failed.get("score") or ScoreForm(auto_id="id_score_%s"),
         "populate_form": failed.get("populate") or NoInputForm(),
         "flag_pk": flag[0] if flag else None, "flag_form": flag[1] if flag else None,
-        "dashboard": _dashboard(cycle), "can_export": perms.can_export_release(request.user),
+        "dashboard": _dashboard(cycle, census, counts["rated"]), "can_export": perms.can_export_release(request.user),
         "steps": [(s, CycleStatus(s).label) for s in STEPS], "passed": passed,
         "events": cycle.events.all(),
     }, status=status)
@@ -154,17 +164,31 @@ def cycle_detail(request, pk: int):
     return _detail(request, _cycle(pk))
 
 
-def _registry_land_firms(cycle: Cycle) -> int:
-    """Participating firms whose land the engine takes from the registry's parcels (no land figure supplied)."""
-    return cycle.participants.filter(participating=True).exclude(
-        values__field__in=LAND_FIELDS).count()
+def _census(cycle: Cycle) -> dict[tuple[str, bool, str], int]:
+    """The cycle's participants counted per (group, participating, record status): one grouped scan that gives
+    the list's totals, the progress per state and what each department owes."""
+    return {(group, bool(rated), state): n for group, rated, state, n in cycle.participants.order_by()
+            .values_list("group", "participating", "record_status").annotate(n=Count("id"))}
 
 
-def _dashboard(cycle: Cycle) -> dict:
+def _registry_land_firms(cycle: Cycle, rated: int) -> int:
+    """Participating firms whose land the engine takes from the registry's parcels (no land figure supplied):
+    the participating firms less those with a land figure (counted over the few land rows, not a NOT EXISTS probe
+    per firm)."""
+    supplied = (CycleValue.objects.filter(participant__cycle=cycle, participant__participating=True,
+                                          field__in=LAND_FIELDS).values("participant_id").distinct().count())
+    return rated - supplied
+
+
+def _dashboard(cycle: Cycle, census: dict[tuple[str, bool, str], int], rated: int) -> dict:
     """Progress per state and per department (a fixed number of grouped queries)."""
-    states = dict(cycle.participants.filter(participating=True).values_list("record_status")
-                  .annotate(n=Count("id")).order_by())
-    expected = collection.expected_counts(cycle)
+    states: dict[str, int] = defaultdict(int)
+    per_group: dict[str, int] = defaultdict(int)
+    for (group, participating, state), n in census.items():
+        if participating:
+            states[state] += n
+            per_group[group] += n
+    expected = collection.expected_counts(cycle, per_group)
     verified = dict(CycleValue.objects.filter(participant__cycle=cycle, participant__participating=True,
                                               verified__isnull=False)
                     .values_list("verified_by__code").annotate(n=Count("id")).order_by())
@@ -178,7 +202,7 @@ def _dashboard(cycle: Cycle) -> dict:
                     "percent": min(100, round(verified.get(code, 0) * 100 / n)) if n else 0,
                     "open": raised.get(code, {}).get("OPEN", 0),
                     "closed": sum(v for k, v in raised.get(code, {}).items() if k != "OPEN"),
-                    "registry_land": _registry_land_firms(cycle) if code == land_owner else None}
+                    "registry_land": _registry_land_firms(cycle, rated) if code == land_owner else None}
                    for code, n in sorted(expected.items())]
     return {
         "states": [(label, states.get(value, 0)) for value, label in RecordStatus.choices if states.get(value)],
