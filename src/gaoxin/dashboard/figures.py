@@ -110,9 +110,12 @@ class Figure:
         return dict(settings.GAOXIN_FIGURE_THRESHOLDS.get(self.id, {}))
 
     def numerator_expression(self):
-        if callable(self.numerator):
-            return self.numerator()
-        return Case(When(self.numerator, then=Value(1)), default=Value(0), output_field=IntegerField())
+        """What a record adds to a share's numerator: 1 or 0 for a condition (a Q, or a callable returning one: SUM
+        of a boolean does not exist in PostgreSQL), else the callable's expression (e.g. 基本满意 weighted)."""
+        numerator = self.numerator() if callable(self.numerator) else self.numerator
+        if isinstance(numerator, Q):
+            return Case(When(numerator, then=Value(1)), default=Value(0), output_field=IntegerField())
+        return numerator
 
     def value_expression(self):
         if self.kind == "count":
@@ -219,6 +222,26 @@ ASSIST_ORDERS = Source(
     _order_link, ("enterprise", "station"))
 
 
+def _projects_scope(user):
+    from gaoxin.assist.permissions import projects_visible_to
+
+    return projects_visible_to(user)
+
+
+def _project_link(project):
+    from django.urls import reverse
+
+    return reverse("project_detail", args=[project.pk])
+
+
+PROJECTS = Source(
+    "project_permit", "入园项目（按取得施工许可日期）", "assist.Project", "construction_permit_on",
+    {"park": "enterprise__park_area_id"}, _projects_scope,
+    (("项目名称", "name"), ("企业", "enterprise__name"), ("拿地（交地）日期", "land_delivered_on"),
+     ("取得施工许可日期", "construction_permit_on")),
+    _project_link, ("enterprise",))
+
+
 def _appeals_scope(user):
     from gaoxin.appeals.permissions import appeals_visible_to
 
@@ -289,20 +312,35 @@ PUSHES = Source(
     None, ("policy", "enterprise"))
 
 SOURCES = {s.id: s for s in (CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
-                             ASSIST_ORDERS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
+                             ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
 # --- expressions used by several figures -----------------------------------------------------------------------
 
-def working_days_used():
-    """Working days from acceptance to decision (the acceptance day not counted), minus suspensions: counted in the
-    editable working-day calendar (core.CalendarDay), so a make-up working day counts as one."""
+def working_days_between(start: str, end: str):
+    """Working days after `start` up to and including `end`, counted in the editable working-day calendar
+    (core.CalendarDay): a make-up working day counts as one."""
     from gaoxin.core.models import CalendarDay
 
-    days = (CalendarDay.objects.filter(is_workday=True, date__gt=OuterRef("accepted_on"), date__lte=OuterRef("decided_on"))
+    days = (CalendarDay.objects.filter(is_workday=True, date__gt=OuterRef(start), date__lte=OuterRef(end))
             .order_by().values("is_workday").annotate(n=Count("date")).values("n"))
-    return ExpressionWrapper(Coalesce(Subquery(days, output_field=IntegerField()), 0) - F("suspended_days"),
+    return Coalesce(Subquery(days, output_field=IntegerField()), 0)
+
+
+def working_days_used():
+    """Working days from acceptance to decision (the acceptance day not counted), minus suspensions."""
+    return ExpressionWrapper(working_days_between("accepted_on", "decided_on") - F("suspended_days"),
                              output_field=IntegerField())
+
+
+def _land_to_permit_met():
+    """拿地即开工: the construction permit within GAOXIN_LAND_TO_PERMIT_WORKDAYS working days of the land (0: the
+    same day)."""
+    from django.db.models.lookups import LessThanOrEqual
+
+    gap = working_days_between("land_delivered_on", "construction_permit_on")
+    return Case(When(LessThanOrEqual(gap, Value(settings.GAOXIN_LAND_TO_PERMIT_WORKDAYS)), then=Value(1)),
+                default=Value(0), output_field=IntegerField())
 
 
 def speed_up():
@@ -394,6 +432,9 @@ FIGURES: list[Figure] = [
            value=lambda: F("jobs_filled"), word="人次"),
     Figure("assist.orders", "帮代办订单", "stations", ASSIST_ORDERS, "count", "件", "期内企业下单的帮代办订单数",
            word="次"),
+    Figure("assist.land_to_start", "拿地即开工达成率", "stations", PROJECTS, "share", "%",
+           "期内取得施工许可、且已记录拿地日期的项目中，拿地后规定工作日内（默认当日，可配置）取得施工许可的比例（services.md §11）",
+           Q(land_delivered_on__isnull=False), _land_to_permit_met),
     # Appeals (benefits.md §5.5).
     Figure("appeals.received", "诉求登记量", "appeals", APPEALS, "count", "件", "期内登记的企业诉求数",
            higher_is_better=None, word="件"),

@@ -9,6 +9,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -110,6 +111,59 @@ def _cell(obj, path: str):
     return "" if value is None else value
 
 
+class StoredCountPaginator(Paginator):
+    """A figure's records paged with the count the stored figure already holds (its denominator: how many records
+    are behind it) instead of COUNT(*) over the period's records, which grows with them (issue 18: the page at 1M
+    cases). The stored count is as fresh as the figures: the last page reads one record past its end and, where the
+    records changed since, takes the exact count from what it read or, when there are more, counts them."""
+
+    def __init__(self, object_list, per_page, *, stored: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = stored
+
+    def _recount(self, count: int) -> None:
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+
+    def get_page(self, number):
+        try:
+            number = self.validate_number(number)
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:  # past the stored count's pages (a link from a count taken since): count the records
+            self._recount(self.object_list.count())
+            return super().get_page(number)
+        if number < self.num_pages:
+            return self.page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom:bottom + self.per_page + self.orphans + 1])
+        if len(rows) > self.per_page + self.orphans or (bottom and not rows):
+            self._recount(self.object_list.count())
+            return super().get_page(number)
+        self._recount(bottom + len(rows))
+        return self._get_page(rows, number, self)
+
+
+def _stored_count(figure, value, breakdowns, scope, user, dim: str, key: str) -> int | None:
+    """How many records the stored figure counts behind the list, where the list is what it counts: the whole
+    zone's figure (or one key of its breakdown) to a viewer who may open every record of the source; else None."""
+    if scope is not None or figure.source.scope(user).query.has_filters():
+        return None
+    if not dim:
+        return round(value.den)
+    rows = next(rows for d, _label, rows in breakdowns if d == dim)
+    return round(next((den for k, _name, _value, _num, den in rows if k == key), 0))
+
+
+def _records_page(request, qs, stored: int | None):
+    if stored is None:
+        return paginate(request, qs, RECORDS_PER_PAGE)
+    page = StoredCountPaginator(qs, RECORDS_PER_PAGE, stored=stored).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
 @require(perms.can_view_dashboard)
 def figure_detail(request, figure_id: str):
     figure = BY_ID.get(figure_id)
@@ -129,7 +183,7 @@ def figure_detail(request, figure_id: str):
                       for d in figure.dims]
         trend = selectors.trend([figure.id], end=period.end, scope=scope)[figure.id]
         qs = selectors.records(figure, period, user=request.user, dim=dim, key=key)
-        page, query = paginate(request, qs, RECORDS_PER_PAGE)
+        page, query = _records_page(request, qs, _stored_count(figure, value, breakdowns, scope, request.user, dim, key))
         rows = [{"cells": [_cell(r, path) for _label, path in figure.source.columns],
                  "counted": getattr(r, "counted", None),
                  "url": figure.source.link(r) if figure.source.link else ""} for r in page.object_list]

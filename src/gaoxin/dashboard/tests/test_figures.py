@@ -87,6 +87,13 @@ def zone(db, admin_user):
     BenefitApplication.objects.filter(pk=application.pk).update(created_at=_at(D(2026, 10, 9)))
     event = ApplicationEvent.objects.create(application=application, transition="PAY", to_status="paid")
     ApplicationEvent.objects.filter(pk=event.pk).update(at=_at(D(2026, 10, 21)))
+    from gaoxin.assist.models import ChainTemplate, Project
+
+    chain = ChainTemplate.objects.create(name="工业项目审批链")
+    Project.objects.create(name="轴承项目", enterprise=firm, template=chain, land_delivered_on=D(2026, 10, 12),
+                           construction_permit_on=D(2026, 10, 12))  # 拿地即开工
+    Project.objects.create(name="电机项目", enterprise=firm, template=chain, land_delivered_on=D(2026, 9, 1),
+                           construction_permit_on=D(2026, 10, 20))
     figures_refresh(full=True, today=D(2026, 11, 2))
     return {"cases": cases, "market": market, "tax": tax}
 
@@ -110,7 +117,7 @@ def test_each_figure_from_the_records(zone):
         "cases.online_share": 33.3, "cases.kiosk_share": 33.3, "cases.tolerance": 1, "cases.tolerance_supplied": 100.0,
         "cases.rated": 50.0, "cases.good_rate": 50.0, "cases.bad_fixed": 100.0,
         "stations.services": 2, "stations.on_the_spot": 50.0, "stations.problems": 1, "stations.escalated": 1,
-        "stations.jobs": 3, "assist.orders": 0,
+        "stations.jobs": 3, "assist.orders": 0, "assist.land_to_start": 50.0,
         "appeals.received": 2, "appeals.response_rate": 50.0, "appeals.solve_rate": 100.0,
         "appeals.satisfaction": 100.0, "appeals.on_time": 100.0, "appeals.return_rate": 50.0, "appeals.reopen_rate": 0.0,
         "benefits.pushed": 0, "benefits.applied": 1, "benefits.auto_share": 100.0, "benefits.paid": 1,
