@@ -14,7 +14,7 @@ from gaoxin.core.selectors import work_calendar
 from gaoxin.core.validators import normalize_code, uscc_is_valid
 
 from . import permissions as perms
-from .models import CLOCK_RUNNING, INTAKE, TERMINAL, Case, CaseMaterial, Status
+from .models import CLOCK_RUNNING, INTAKE, TERMINAL, Case, CaseEvent, CaseMaterial, Status
 from .services import today
 
 # What an applicant counts as closed: the ended states, and a refusal (办结（不予许可）: nothing more is issued to
@@ -137,17 +137,26 @@ def case_material_get(*, user, number: str, material_id: int) -> CaseMaterial:
 
 
 def track(number: str, identity: str) -> Case | None:
-    """Public tracking: the case number plus the applicant's ID number or USCC."""
+    """Public tracking: the case number plus the applicant's ID number or USCC. Only the columns the tracking page
+    shows are read (a public page under load: issue 17), and no ordering (the number is unique)."""
     identity = normalize_code(identity)
     if not number or not identity:
         return None
-    return (
-        Case.objects.select_related("version", "bundle", "department", "enterprise", "decision")
-        .prefetch_related("events")
+    found = (
+        Case.objects.select_related("version", "bundle", "department")
+        .only(*TRACK_COLUMNS)
+        .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.only("case", "transition", "at")))
         .filter(number=number.strip().upper())
         .filter(Q(applicant_id_number=identity) | Q(enterprise__uscc=identity))
-        .first()
+        .order_by()[:1]
     )
+    return found[0] if found else None
+
+
+# What cases/track.html shows of a case.
+TRACK_COLUMNS = ("number", "status", "due_date", "delivered_on", "delivery_method", "postal_address",
+                 "postal_recipient", "tracking_number", "version", "version__name", "bundle", "bundle__name",
+                 "department", "department__name")
 
 
 def deadline_explanation(case: Case) -> list[str]:
