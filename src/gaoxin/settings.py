@@ -166,6 +166,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] != "gaoxin.core.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("GAOXIN_DB_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("GAOXIN_DB_CONN_HEALTH_CHECKS", default=True)
+    # Prepared statements (docs/decisions/0009-prepared-statements.md): parameters bound by the server, and a query a
+    # connection has run GAOXIN_DB_PREPARE_THRESHOLD times is prepared, so PostgreSQL stops planning it again (planning
+    # the API's reads cost more than running them: issue 17). GAOXIN_DB_PREPARED=false goes back to Django's default
+    # (parameters merged by the client, nothing prepared), e.g. behind PgBouncer older than 1.21 in transaction mode.
+    if env.bool("GAOXIN_DB_PREPARED", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update({
+            "server_side_binding": True,
+            "prepare_threshold": env.int("GAOXIN_DB_PREPARE_THRESHOLD", default=5),
+        })
 # A PostgreSQL read replica for reports (optional): pages and jobs that only read and may lag a little (statistics,
 # the evaluation's summaries) run their queries there inside `core.routers.reporting()`; everything else stays on the
 # primary, so a user always sees what they just wrote.
