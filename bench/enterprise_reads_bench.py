@@ -316,7 +316,7 @@ def main() -> None:
             ok = share >= 0.25 and r["p99"] <= 100
             target = f"≥ 25 %, p99 ≤ 100 ms: {'met' if ok else 'NOT met'}"
         print(f"{r['label']:<28} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {share:>7.0%}   {target}")
-    print(f"gunicorn workers booted: {boots} (2 at start; the rest replaced after max_requests, ~2,000 requests each: "
+    print(f"gunicorn workers booted: {boots} (2 at start; the rest replaced after max_requests, ~10,000 requests each: "
           f"the bare view's runs recycle them most)")
     print(f"\nsequential p95 (ms)           {small_total:>9,} {large_total:>11,}   ratio   target")
     for key, label in (("list", "enterprise case list API"), ("search", "applicant-name search API")):
