@@ -714,9 +714,13 @@ class _Writer:
         ws.write_row(top, 0, headings, self.header)
         ws.freeze_panes(top + 1, table.freeze)
         written = 0
+        fast = _FastRows(self, ws) if _FastRows.usable(ws) else None
         for r, row in enumerate(table.rows, start=top + 1):
-            for c, value in enumerate(row):
-                self.cell(ws, r, c, value)
+            if fast is None or not fast.row(r, row):
+                if fast is not None:
+                    fast.pending = True
+                for c, value in enumerate(row):
+                    self.cell(ws, r, c, value)
             written += 1
         for heading, rule in table.validations.items():
             c = headings.index(heading)
@@ -738,6 +742,89 @@ class _Writer:
             value = "、".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
             # Never a formula: Excel keeps a quote-prefixed cell as text, even after editing it.
             ws.write_string(r, c, value, self.quoted if value.startswith(FORMULA_START) else None)
+
+
+class _FastRows:
+    """Data rows written straight into the worksheet's row file as the XML xlsxwriter itself writes for them (the
+    same cells, styles and escaping, byte for byte: core/tests/test_excel_fast_rows.py), without its per-cell calls
+    — about four times faster (the released list of 100,000 firms: 1.4 million cells). A row with anything
+    unusual (a number that is not finite, a very long text, a cell beyond the sheet) goes through xlsxwriter."""
+
+    PLAIN = (str, int, float, Decimal, dt.date, list, tuple)
+
+    def __init__(self, writer: _Writer, ws):
+        from xlsxwriter.worksheet import _preserve_whitespace
+
+        self.writer, self.ws, self.preserve = writer, ws, _preserve_whitespace
+        self.pending = True  # the headings row (or a row written by xlsxwriter) is still in its table
+        self.letters: list[str] = []
+        self.column_xf: dict[int, int | None] = {}
+        self.long = ws.xls_strmax // 2
+
+    @staticmethod
+    def usable(ws) -> bool:
+        return bool(ws.constant_memory) and getattr(ws, "excel_version", 2007) != 2010 and hasattr(ws, "fh")
+
+    def _column_xf(self, c: int) -> int | None:
+        if c not in self.column_xf:
+            info = self.ws.col_info.get(c)
+            fmt = info.column_format if info is not None else None
+            self.column_xf[c] = None if fmt is None else fmt._get_xf_index()
+        return self.column_xf[c]
+
+    def row(self, r: int, values: Sequence[Any]) -> bool:
+        ws, w = self.ws, self.writer
+        if r >= ws.xls_rowmax or len(values) > ws.xls_colmax or r in ws.row_info:
+            return False
+        if self.pending:  # xlsxwriter writes out the row it holds, as before any later row (styles numbered alike)
+            ws._write_single_row(r)
+            self.pending = False
+        cells = []
+        first = last = None
+        for c, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if not isinstance(value, self.PLAIN) and not isinstance(value, bool):
+                return False
+            fmt = None
+            if isinstance(value, bool):
+                text, number = ("是" if value else "否"), None
+            elif isinstance(value, dt.datetime):
+                text, number, fmt = None, ws._convert_date_time(value.replace(tzinfo=None)), w.datetime
+            elif isinstance(value, dt.date):
+                text, number, fmt = None, ws._convert_date_time(dt.datetime.combine(value, dt.time())), w.date
+            elif isinstance(value, (int, float, Decimal)):
+                text, number = None, float(value)
+                if number != number or number in (float("inf"), float("-inf")):
+                    return False
+            else:
+                text = "、".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+                if len(text) > self.long:
+                    return False
+                number = None
+                if text.startswith(FORMULA_START):
+                    fmt = w.quoted
+            while len(self.letters) <= c:
+                self.letters.append(xl_col_to_name(len(self.letters)))
+            xf = fmt._get_xf_index() if fmt is not None else self._column_xf(c)
+            attr = f' r="{self.letters[c]}{r + 1}"' if xf is None else f' r="{self.letters[c]}{r + 1}" s="{xf}"'
+            if text is None:
+                cells.append(f"<c{attr}><v>{number:.16G}</v></c>")
+            else:
+                text = ws._escape_control_characters(text)
+                if text.startswith("<r>") and text.endswith("</r>"):
+                    cells.append(f'<c{attr} t="inlineStr"><is>{text}</is></c>')
+                else:
+                    space = ' xml:space="preserve"' if self.preserve(text) else ""
+                    cells.append(f'<c{attr} t="inlineStr"><is><t{space}>{ws._escape_data(text)}</t></is></c>')
+            first = c if first is None else first
+            last = c
+        if cells:
+            ws._check_dimensions(r, first)
+            ws._check_dimensions(r, last)
+            ws.fh.write(f'<row r="{r + 1}">{"".join(cells)}</row>')
+        ws.previous_row = r
+        return True
 
 
 def write_workbook(target: str | IO[bytes], tables: Iterable[Table | tuple[str, Sequence, Iterable[Sequence]]]) -> int:

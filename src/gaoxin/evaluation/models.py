@@ -129,7 +129,8 @@ class Participant(models.Model):
             models.CheckConstraint(condition=models.Q(participating=True) | ~models.Q(t_reason=""),
                                    name="t_class_needs_reason"),
         ]
-        indexes = [models.Index(fields=["cycle", "participating", "group"])]
+        indexes = [models.Index(fields=["cycle", "participating", "group"]),
+                   models.Index(fields=["cycle", "group", "enterprise"], name="participant_list_order")]
 
     def __str__(self) -> str:
         return f"{self.cycle_id}:{self.enterprise_id}"
@@ -278,7 +279,9 @@ class ScoreResult(models.Model):
         verbose_name = verbose_name_plural = "测算结果"
         ordering = ["run_id", "group", "rank", "id"]
         constraints = [models.UniqueConstraint(fields=["run", "participant"], name="one_result_per_run")]
-        indexes = [models.Index(fields=["run", "group", "rank"]), models.Index(fields=["run", "final_tier"])]
+        # (run, final tier, group, rank): the public notice's order and the results filtered by tier, as index scans
+        indexes = [models.Index(fields=["run", "group", "rank"]),
+                   models.Index(fields=["run", "final_tier", "group", "rank"], name="result_tier_order")]
 
     @property
     def tier_name(self) -> str:
