@@ -219,7 +219,7 @@ _RESULT_COLUMNS = ("run_id", "participant_id", "group", "total", "base_score", "
                    "final_tier", "indicators", "reasons")
 
 
-def _result_table(run: ScoreRun, results: pl.DataFrame, frame: pl.DataFrame, method) -> list[tuple]:
+def _result_table(run: ScoreRun, results: pl.DataFrame, frame: pl.DataFrame, method) -> pl.DataFrame | list[tuple]:
     """Every ScoreResult row as a tuple of `_RESULT_COLUMNS`, in the engine's row order (so the ids come out in
     the same order as before). `indicators` and `reasons` are JSON text built by Polars: each indicator that has a
     value or a score, as {"value", "benchmark", "score"}; the reasons as a list (none: []). Python's json writes
@@ -245,7 +245,7 @@ def _result_table(run: ScoreRun, results: pl.DataFrame, frame: pl.DataFrame, met
         bonus=pl.col("bonus").cast(pl.Float64), penalty=pl.col("penalty").cast(pl.Float64),
         rank=pl.col("rank").cast(pl.Int64), tier=pl.col("tier"), final_tier=pl.col("tier"),
         indicators=indicators, reasons=reasons)
-    return table.rows()
+    return table
 
 
 def _result_rows(run: ScoreRun, results: pl.DataFrame, frame: pl.DataFrame, method) -> list[tuple]:
@@ -263,8 +263,9 @@ def _result_rows(run: ScoreRun, results: pl.DataFrame, frame: pl.DataFrame, meth
     return rows
 
 
-def _insert_results(rows: list[tuple]) -> None:
-    """Write the run's results in one statement stream, not one ORM object per row: COPY on PostgreSQL,
+def _insert_results(rows: pl.DataFrame | list[tuple]) -> None:
+    """Write the run's results in one statement stream, not one ORM object per row: COPY on PostgreSQL (the
+    frame as CSV in one piece: Polars writes each float as the shortest text that reads back as the same float),
     executemany elsewhere. Inside the caller's transaction: all rows or none."""
     from django.db import connection
 
@@ -273,10 +274,15 @@ def _insert_results(rows: list[tuple]) -> None:
                         for c in _RESULT_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            if isinstance(rows, pl.DataFrame):
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                    copy.write(rows.write_csv(include_header=False))
+            else:
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
         else:
+            rows = rows.rows() if isinstance(rows, pl.DataFrame) else rows
             marks = ", ".join(["%s"] * len(_RESULT_COLUMNS))
             for start in range(0, len(rows), 20_000):
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows[start:start + 20_000])
@@ -316,7 +322,8 @@ def score_compute(run: ScoreRun, on_progress: Callable[[int, str], None] | None 
         run.save()
         Cycle.objects.filter(pk=cycle.pk).update(current_run=run)
         if cycle.status == S.SCORED:
-            Participant.objects.filter(cycle=cycle).exclude(record_status="REGRADED").update(record_status="SCORED")
+            Participant.objects.filter(cycle=cycle).exclude(record_status__in=("REGRADED", "SCORED")).update(
+                record_status="SCORED")
         changed = _notify_changes(cycle, tier_changes(run, previous)) if previous else 0
         audit_record(event_type="evaluation.score.finish", actor=run.created_by, subject=run,
                      after={"input_hash": digest, "method_hash": run.method_hash, "counts": run.counts,
