@@ -744,6 +744,9 @@ class _Writer:
             ws.write_string(r, c, value, self.quoted if value.startswith(FORMULA_START) else None)
 
 
+_XLSX_ESCAPED = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
 class _FastRows:
     """Data rows written straight into the worksheet's row file as the XML xlsxwriter itself writes for them (the
     same cells, styles and escaping, byte for byte: core/tests/test_excel_fast_rows.py), without its per-cell calls
@@ -811,11 +814,13 @@ class _FastRows:
             if text is None:
                 cells.append(f"<c{attr}><v>{number:.16G}</v></c>")
             else:
-                text = ws._escape_control_characters(text)
+                if _XLSX_ESCAPED.search(text):  # as xlsxwriter's two substitutions, only where they change it
+                    text = ws._escape_control_characters(text)
                 if text.startswith("<r>") and text.endswith("</r>"):
                     cells.append(f'<c{attr} t="inlineStr"><is>{text}</is></c>')
                 else:
-                    space = ' xml:space="preserve"' if self.preserve(text) else ""
+                    space = ' xml:space="preserve"' if (text[0].isspace() or text[-1].isspace()) and self.preserve(text) \
+                        else ""
                     cells.append(f'<c{attr} t="inlineStr"><is><t{space}>{ws._escape_data(text)}</t></is></c>')
             first = c if first is None else first
             last = c
