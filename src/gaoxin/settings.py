@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "gaoxin.stations",
     "gaoxin.assist",
     "gaoxin.evaluation",
+    "gaoxin.talent",
     "gaoxin.dashboard",
     "gaoxin.portal",
 ]
@@ -368,7 +369,8 @@ GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=1
 # The commands `gaoxin run_scheduled` runs (daily, from a systemd timer or cron), each run recorded for the
 # administrator (计划任务运行记录).
 GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS",
-                                     default=["sweep_cases", "reap_jobs", "refresh_figures", "monthly_report"])
+                                     default=["sweep_cases", "sweep_talent", "reap_jobs", "refresh_figures",
+                                              "monthly_report"])
 # Backups (`gaoxin backup`, core/backup.py): where, and how many to keep — the newest N daily ones and the first of
 # each of the last M months.
 GAOXIN_BACKUP_DIR = env("GAOXIN_BACKUP_DIR", default=str(VAR_DIR / "backups"))
@@ -543,3 +545,14 @@ GAOXIN_REPORT_ROUND_DIGITS = env.int("GAOXIN_REPORT_ROUND_DIGITS", default=2)
 vars().update(env.email_url("GAOXIN_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("GAOXIN_EMAIL_FROM", default="gaoxin@localhost")
 GAOXIN_NOTIFY_EMAIL = bool(env("GAOXIN_EMAIL_URL", default=""))
+
+# --- Talent and employment (talent app; platform.md §3, benefits.md §6.1) -------------------------------------------
+# The departments whose officers form the talent office (人社局, 人才办): they see hired people's ID numbers in full,
+# run matchmaking events and keep the school agreements.
+GAOXIN_TALENT_DEPARTMENT_CODES = env.list("GAOXIN_TALENT_DEPARTMENT_CODES", default=["hrss"])
+# Retention checks after the first day on the job, in calendar days, each moved to a working day (default 30 and 90).
+GAOXIN_TALENT_RETENTION_DAYS = env.list("GAOXIN_TALENT_RETENTION_DAYS", cast=int, default=[30, 90])
+# A school agreement without any activity for this many months is listed as dormant (沉睡协议).
+GAOXIN_TALENT_DORMANT_MONTHS = env.int("GAOXIN_TALENT_DORMANT_MONTHS", default=6)
+# Days before an agreement's expiry when the talent office and the firm are reminded.
+GAOXIN_TALENT_AGREEMENT_REMINDER_DAYS = env.int("GAOXIN_TALENT_AGREEMENT_REMINDER_DAYS", default=30)

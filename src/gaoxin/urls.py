@@ -19,6 +19,7 @@ from gaoxin.evaluation import views as evaluation_views
 from gaoxin.evaluation import views_results as evaluation_results
 from gaoxin.portal import views as portal_views
 from gaoxin.stations import views as station_views
+from gaoxin.talent import views as talent_views
 
 handler400 = "gaoxin.core.errors.bad_request"
 handler403 = "gaoxin.core.errors.permission_denied"
@@ -193,6 +194,27 @@ urlpatterns = [
     path("dashboard/subscriptions/", dashboard_views.subscriptions, name="dashboard_subscriptions"),
     path("dashboard/subscriptions/<int:pk>/remove/", dashboard_views.subscription_remove,
          name="dashboard_subscription_remove"),
+    # Talent and employment (人才与用工).
+    path("talent/", talent_views.talent_index, name="talent_index"),
+    path("talent/demands/new/", talent_views.demand_new, name="talent_demand_new"),
+    path("talent/demands/<str:number>/", talent_views.demand_detail, name="talent_demand"),
+    path("talent/demands/<str:number>/act/", talent_views.demand_act, name="talent_demand_act"),
+    path("talent/demands/<str:number>/hires/", talent_views.hire_new, name="talent_hire_new"),
+    path("talent/hires/<int:pk>/act/", talent_views.hire_act, name="talent_hire_act"),
+    path("talent/events/", talent_views.event_list, name="talent_events"),
+    path("talent/events/new/", talent_views.event_new, name="talent_event_new"),
+    path("talent/events/<int:pk>/", talent_views.event_detail, name="talent_event"),
+    path("talent/events/<int:pk>/register/", talent_views.event_register, name="talent_event_register"),
+    path("talent/events/<int:pk>/intents/", talent_views.event_intent, name="talent_event_intent"),
+    path("talent/events/<int:pk>/programme/", talent_views.event_programme, name="talent_event_programme"),
+    path("talent/events/<int:pk>/qr.svg", talent_views.event_qr, name="talent_event_qr"),
+    path("talent/checkin/<str:token>/", talent_views.checkin, name="talent_checkin"),
+    path("talent/agreements/", talent_views.agreement_list, name="talent_agreements"),
+    path("talent/agreements/new/", talent_views.agreement_new, name="talent_agreement_new"),
+    path("talent/agreements/<int:pk>/", talent_views.agreement_detail, name="talent_agreement"),
+    path("talent/agreements/<int:pk>/activities/", talent_views.agreement_activity, name="talent_agreement_activity"),
+    path("talent/agreements/<int:pk>/act/", talent_views.agreement_act, name="talent_agreement_act"),
+    path("talent/shortage/", talent_views.shortage, name="talent_shortage"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

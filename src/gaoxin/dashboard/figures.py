@@ -41,6 +41,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 SECTIONS = {
     "cases": "政务服务办件",
     "stations": "驿站与帮代办",
+    "talent": "人才与用工",
     "appeals": "企业诉求",
     "benefits": "惠企政策",
 }
@@ -311,7 +312,46 @@ PUSHES = Source(
     (("政策", "policy__title"), ("企业", "enterprise__name"), ("比对结果", "verdict"), ("推送时间", "told_at")),
     None, ("policy", "enterprise"))
 
-SOURCES = {s.id: s for s in (CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
+def _hires_scope(user):
+    from gaoxin.talent.permissions import hires_visible_to
+
+    return hires_visible_to(user)
+
+
+def _hire_link(hire):
+    from django.urls import reverse
+
+    return reverse("talent_demand", args=[hire.demand.number])
+
+
+HIRES = Source(
+    "talent_hire", "到岗记录（按企业确认日期）", "talent.Hire", "confirmed_on",
+    {"station": "station_id", "park": "demand__enterprise__park_area_id"}, _hires_scope,
+    (("姓名", "name"), ("企业", "demand__enterprise__name"), ("岗位", "demand__post"), ("到岗日期", "hired_on"),
+     ("经办驿站", "station__name"), ("状态", "status")),
+    _hire_link, ("demand__enterprise", "station"))
+
+
+def _demands_scope(user):
+    from gaoxin.talent.permissions import demands_visible_to
+
+    return demands_visible_to(user)
+
+
+def _demand_link(demand):
+    from django.urls import reverse
+
+    return reverse("talent_demand", args=[demand.number])
+
+
+DEMANDS = Source(
+    "talent_demand", "用工需求（按发布日期）", "talent.JobDemand", "created_at",
+    {"park": "enterprise__park_area_id"}, _demands_scope,
+    (("需求编号", "number"), ("企业", "enterprise__name"), ("岗位", "post"), ("需求人数", "quantity"),
+     ("已到岗", "filled"), ("状态", "status")),
+    _demand_link, ("enterprise",))
+
+SOURCES = {s.id: s for s in (HIRES, DEMANDS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
@@ -435,6 +475,13 @@ FIGURES: list[Figure] = [
     Figure("assist.land_to_start", "拿地即开工达成率", "stations", PROJECTS, "share", "%",
            "期内取得施工许可、且已记录拿地日期的项目中，拿地后规定工作日内（默认当日，可配置）取得施工许可的比例（services.md §11）",
            Q(land_delivered_on__isnull=False), _land_to_permit_met),
+    # Talent and employment (platform.md §3).
+    Figure("talent.demand_places", "新增用工需求", "talent", DEMANDS, "sum", "人", "期内企业发布（或代为登记）的用工需求人数之和",
+           value=lambda: F("quantity"), higher_is_better=None, word="人"),
+    Figure("talent.hires", "确认到岗", "talent", HIRES, "count", "人", "期内企业确认到岗的人数（由到岗记录计算）",
+           Q(confirmed_on__isnull=False), word="人"),
+    Figure("talent.retention", "到岗留存率", "talent", HIRES, "share", "%",
+           "期内确认到岗的人员中，至今未离职的比例", Q(confirmed_on__isnull=False), ~Q(status="left")),
     # Appeals (benefits.md §5.5).
     Figure("appeals.received", "诉求登记量", "appeals", APPEALS, "count", "件", "期内登记的企业诉求数",
            higher_is_better=None, word="件"),

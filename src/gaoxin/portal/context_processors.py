@@ -11,6 +11,7 @@ from gaoxin.core import permissions as core_perms
 from gaoxin.core.notify import unread_count
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.evaluation import permissions as evaluation_perms
+from gaoxin.talent import permissions as talent_perms
 from gaoxin.stations import permissions as station_perms
 
 
@@ -30,6 +31,8 @@ def navigation(request):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
     if station_perms.can_view_stations(user):
         items.append((_("驿站"), reverse("station_index"), "stations"))
+    if talent_perms.can_view_talent(user):
+        items.append((_("人才用工"), reverse("talent_index"), "talent"))
     if dashboard_perms.can_view_dashboard(user):
         items.append((_("驾驶舱"), reverse("dashboard"), "dashboard"))
     if evaluation_perms.can_view_evaluation(user):
@@ -52,4 +55,4 @@ def navigation(request):
 
 
 # Navigation of an enterprise user that needs a bound firm.
-FIRM_ONLY = frozenset({"enterprises", "policies", "appeals", "assist", "evaluation"})
+FIRM_ONLY = frozenset({"enterprises", "policies", "appeals", "assist", "evaluation", "talent"})

@@ -14,6 +14,7 @@ from gaoxin.cases.forms import TrackForm
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.enterprises.permissions import enterprises_visible_to
 from gaoxin.evaluation import permissions as evaluation_perms
+from gaoxin.talent import permissions as talent_perms
 
 from . import selectors
 
@@ -30,6 +31,7 @@ _CARDS = {
         ("服务成效", "驿站服务、解决问题、帮代办与审批提速", "centre_figures"),
         ("期限计算", "按工作日计算办理期限", "deadline_calculator"),
         ("领导驾驶舱", "全区指标、部门排名、月度报告生成与发布", "dashboard"),
+        ("人才与用工", "用工需求、对接活动、到岗回访、校企合作", "talent_index"),
     ],
     Role.WINDOW_CLERK: [
         ("企业查询", "查询企业档案、资质与用地", "enterprise_index"),
@@ -59,6 +61,7 @@ _CARDS = {
         ("驿站服务台账", "记录驿站服务、活动与部门联络", "station_index"),
         ("企业诉求", "为企业登记诉求、跟踪办理", "appeal_index"),
         ("帮代办下单", "为企业预约帮代办服务", "order_index"),
+        ("用工服务", "为企业登记用工需求和到岗人员", "talent_index"),
         ("办事指南", "为企业查询事项与材料", "guide_index"),
         ("企业查询", "查询企业档案", "enterprise_index"),
     ],
@@ -70,6 +73,7 @@ _CARDS = {
         ("企业诉求", "提出诉求，跟踪办理并评价", "appeal_index"),
         ("帮代办", "您点单、我来办：预约免费代办", "order_index"),
         ("亩产效益评价", "数据填报、核实确认、异议与本企业评价报告", "evaluation_my_report"),
+        ("用工与人才", "发布用工需求、确认到岗、校企合作", "talent_index"),
     ],
     Role.LEADER: [
         ("领导驾驶舱", "办件、驿站、诉求、政策、亩产指标，环比同比，逐项钻取，月度报告", "dashboard"),
@@ -77,6 +81,7 @@ _CARDS = {
         ("亩产效益评价", "全区概览、评价结果、调档审批", "evaluation_summary"),
         ("诉求三率", "各部门和驿站的响应率、解决率、满意率", "appeal_statistics"),
         ("政策兑现统计", "匹配、推送、申请、拨付", "benefit_statistics"),
+        ("人才与用工", "缺工指数、对接活动、到岗与留存", "talent_index"),
         ("超期预警", "即将到期与超期办件", "case_at_risk"),
         ("企业档案", "全区企业概况", "enterprise_index"),
     ],
@@ -85,12 +90,14 @@ _CARDS = {
 
 # Cards for a duty some users of a role have (the economic bureau runs the evaluation, data departments supply it).
 _DUTY_CARDS = [
+    (talent_perms.is_talent_office, ("人才与用工", "用工需求、对接活动、到岗回访、校企合作", "talent_index")),
     (dashboard_perms.is_department_head, ("本部门驾驶舱", "本部门办件、诉求、政策指标与部门排名", "dashboard")),
     (evaluation_perms.can_view_evaluation, ("亩产效益评价", "评价周期、数据上报、异议处理与结果", "evaluation_index")),
 ]
 
 # Cards of an enterprise user that need a bound firm (a founder without one does not see them).
-FIRM_ONLY_CARDS = frozenset({"enterprise_index", "my_policies", "appeal_index", "order_index", "evaluation_my_report"})
+FIRM_ONLY_CARDS = frozenset({"enterprise_index", "my_policies", "appeal_index", "order_index", "evaluation_my_report",
+                             "talent_index"})
 
 _QUEUE_URLS = {"case_intake_queue": "intake", "case_review_queue": "review", "case_mine": "mine",
                "case_at_risk": "at_risk"}

@@ -94,6 +94,16 @@ def zone(db, admin_user):
                            construction_permit_on=D(2026, 10, 12))  # 拿地即开工
     Project.objects.create(name="电机项目", enterprise=firm, template=chain, land_delivered_on=D(2026, 9, 1),
                            construction_permit_on=D(2026, 10, 20))
+    from gaoxin.talent.models import Hire, JobDemand
+
+    demand = JobDemand.objects.create(number="YG2026100900001", enterprise=firm, post="数控车工", quantity=5,
+                                      skill_level="skilled", pay_min=5000, pay_max=8000, location="高新区",
+                                      created_by=staff)
+    JobDemand.objects.filter(pk=demand.pk).update(created_at=_at(D(2026, 10, 9)))
+    for n, (status, confirmed) in enumerate([("confirmed", D(2026, 10, 10)), ("left", D(2026, 10, 12)),
+                                             ("recorded", None)]):
+        Hire.objects.create(demand=demand, name=f"工人{n}", id_number=f"43030219900101{n:03d}X", hired_on=D(2026, 10, 9),
+                            station=station, status=status, confirmed_on=confirmed, recorded_by=staff)
     figures_refresh(full=True, today=D(2026, 11, 2))
     return {"cases": cases, "market": market, "tax": tax}
 
@@ -118,6 +128,7 @@ def test_each_figure_from_the_records(zone):
         "cases.rated": 50.0, "cases.good_rate": 50.0, "cases.bad_fixed": 100.0,
         "stations.services": 2, "stations.on_the_spot": 50.0, "stations.problems": 1, "stations.escalated": 1,
         "stations.jobs": 3, "assist.orders": 0, "assist.land_to_start": 50.0,
+        "talent.demand_places": 5, "talent.hires": 2, "talent.retention": 50.0,
         "appeals.received": 2, "appeals.response_rate": 50.0, "appeals.solve_rate": 100.0,
         "appeals.satisfaction": 100.0, "appeals.on_time": 100.0, "appeals.return_rate": 50.0, "appeals.reopen_rate": 0.0,
         "benefits.pushed": 0, "benefits.applied": 1, "benefits.auto_share": 100.0, "benefits.paid": 1,

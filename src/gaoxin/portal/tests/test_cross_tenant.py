@@ -66,6 +66,8 @@ def _tables():
     from gaoxin.cases.permissions import cases_visible_to, rectifications_visible_to
     from gaoxin.core.models import Job, Notification
     from gaoxin.dashboard.models import MonthlyReport, Subscription
+    from gaoxin.talent.models import Hire, JobDemand, SchoolAgreement
+    from gaoxin.talent.permissions import agreements_visible_to, demands_visible_to, hires_visible_to
     from gaoxin.dashboard.permissions import reports_visible_to
     from gaoxin.enterprises.models import Enterprise
     from gaoxin.enterprises.permissions import enterprises_visible_to
@@ -131,6 +133,13 @@ def _tables():
         "notification_open": mine(Notification),
         **dict.fromkeys(("report_detail", "report_edit", "report_publish", "report_print", "report_pdf",
                          "report_excel"), report),
+        **dict.fromkeys(("talent_demand", "talent_demand_act", "talent_hire_new"),
+                        Route(lambda: JobDemand.objects.all(), lambda d: {"number": d.number},
+                              _visible(demands_visible_to))),
+        "talent_hire_act": Route(lambda: Hire.objects.all(), lambda h: {"pk": h.pk}, _visible(hires_visible_to)),
+        **dict.fromkeys(("talent_agreement", "talent_agreement_activity", "talent_agreement_act"),
+                        Route(lambda: SchoolAgreement.objects.all(), lambda a: {"pk": a.pk},
+                              _visible(agreements_visible_to))),
         "dashboard_subscription_remove": Route(lambda: Subscription.objects.all(), lambda s: {"pk": s.pk},
                                                lambda u: Subscription.objects.filter(user=u)),
     }
@@ -165,6 +174,10 @@ EXEMPT = {
         "evaluation-cycle-score", "evaluation-cycle-transition")},
     **{name: "参数是指标编号：指标定义全区共用；部门负责人只能打开有部门维度的指标，其记录按各业务的可见范围筛选（见驾驶舱测试）"
        for name in ("dashboard_figure", "api_figure_value")},
+    **{name: "对接活动向所有企业和工作人员公布；报名只能为本企业、登记签约意向和签到二维码按角色（见人才测试）"
+       for name in ("talent_event", "talent_event_register", "talent_event_intent", "talent_event_programme",
+                    "talent_event_qr")},
+    "talent_checkin": "公开签到页：参数是活动签到二维码中的随机令牌",
     "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
     "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",
     "evaluation_regrade_decide": "审批调档：仅领导（按角色拒绝）",

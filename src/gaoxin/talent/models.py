@@ -1,0 +1,276 @@
+"""Talent and employment (人才, 用工, 政校企; platform.md §3, benefits.md §6.1): job demands and the 缺工 index, matchmaking
+events with QR check-in and intents, hires confirmed by the firm with retention checks, school agreements."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from gaoxin.core.masking import mask_id_number, mask_phone
+
+
+class SkillLevel(models.TextChoices):
+    GENERAL = "general", "普工"
+    SKILLED = "skilled", "技术工人（中级工）"
+    SENIOR = "senior", "高级工"
+    TECHNICIAN = "technician", "技师及以上"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "本科"
+    MASTER = "master", "硕士及以上"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "急需"
+
+
+class DemandStatus(models.TextChoices):
+    OPEN = "open", "招聘中"
+    PARTLY_FILLED = "partly_filled", "部分到岗"
+    FILLED = "filled", "已招满"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class DemandSource(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业发布"
+    STATION = "station", "驿站代登记"
+    OFFICE = "office", "人社部门代登记"
+
+
+class JobDemand(models.Model):
+    number = models.CharField("需求编号", max_length=24, unique=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="job_demands",
+                                   verbose_name="企业")
+    post = models.CharField("岗位", max_length=60)
+    quantity = models.PositiveIntegerField("需求人数")
+    skill_level = models.CharField("技能或学历要求", max_length=12, choices=SkillLevel.choices)
+    pay_min = models.PositiveIntegerField("月薪下限（元）")
+    pay_max = models.PositiveIntegerField("月薪上限（元）")
+    urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    location = models.CharField("工作地点", max_length=100)
+    description = models.CharField("岗位说明", max_length=500, blank=True)
+    status = models.CharField("状态", max_length=16, choices=DemandStatus.choices, default=DemandStatus.OPEN,
+                              db_index=True)
+    filled = models.PositiveIntegerField("已到岗人数", default=0)
+    source = models.CharField("来源", max_length=12, choices=DemandSource.choices, default=DemandSource.ENTERPRISE)
+    station_service = models.ForeignKey("stations.StationService", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="job_demands", verbose_name="来自驿站台账")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用工需求"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-created_at"], name="demand_firm_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.post}（{self.quantity}人）"
+
+    @property
+    def open_places(self) -> int:
+        if self.status in (DemandStatus.OPEN, DemandStatus.PARTLY_FILLED):
+            return max(self.quantity - self.filled, 0)
+        return 0
+
+
+class DemandEvent(models.Model):
+    demand = models.ForeignKey(JobDemand, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class EventKind(models.TextChoices):
+    GOV_SCHOOL = "gov_school", "政校企交流会"
+    THOUSAND = "thousand", "千企百校对接"
+    FAIR = "fair", "招聘会"
+    ORDER_CLASS = "order_class", "订单班启动"
+
+
+class School(models.Model):
+    name = models.CharField("院校名称", max_length=100, unique=True)
+    kind = models.CharField("类型", max_length=12, choices=[("university", "普通高校"), ("vocational", "职业院校"),
+                                                          ("technical", "技工院校")])
+    contact = models.CharField("联系人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "院校"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class MatchEvent(models.Model):
+    title = models.CharField("活动名称", max_length=120)
+    kind = models.CharField("类型", max_length=12, choices=EventKind.choices)
+    organiser = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="match_events",
+                                  verbose_name="主办单位")
+    held_on = models.DateField("举办日期")
+    place = models.CharField("地点", max_length=120)
+    programme = models.TextField("活动议程", blank=True)
+    checkin_token = models.CharField(max_length=32, unique=True, default=_token)
+    firms = models.ManyToManyField("enterprises.Enterprise", blank=True, related_name="match_events",
+                                   verbose_name="参会企业")
+    schools = models.ManyToManyField(School, blank=True, related_name="match_events", verbose_name="参会院校")
+    demands = models.ManyToManyField(JobDemand, blank=True, related_name="match_events", verbose_name="提供岗位")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "对接活动"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CheckIn(models.Model):
+    """A job seeker at the door (QR check-in): name, phone, school and an optional résumé."""
+
+    event = models.ForeignKey(MatchEvent, on_delete=models.CASCADE, related_name="checkins")
+    name = models.CharField("姓名", max_length=50)
+    phone = models.CharField("手机号码", max_length=20)
+    school = models.CharField("毕业院校或单位", max_length=100, blank=True)
+    major = models.CharField("专业或工种", max_length=60, blank=True)
+    resume = models.FileField("简历", upload_to="talent/resumes/%Y/%m/", blank=True)
+    at = models.DateTimeField("签到时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签到"
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["event", "phone"], name="checkin_once_per_event")]
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class Intent(models.Model):
+    event = models.ForeignKey(MatchEvent, on_delete=models.CASCADE, related_name="intents")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    demand = models.ForeignKey(JobDemand, on_delete=models.SET_NULL, null=True, blank=True, related_name="intents")
+    checkin = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="intents")
+    person = models.CharField("求职者", max_length=50)
+    signed_on = models.DateField("签约日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签约意向"
+        ordering = ["-signed_on", "-id"]
+
+
+class HireStatus(models.TextChoices):
+    RECORDED = "recorded", "待企业确认"
+    CONFIRMED = "confirmed", "已确认到岗"
+    RETAINED_SHORT = "retained_short", "首次回访在岗"
+    RETAINED_LONG = "retained_long", "稳定在岗"
+    LEFT = "left", "已离职"
+    REJECTED = "rejected", "企业否认"
+
+
+class Hire(models.Model):
+    """A person hired against a demand; the firm confirms it; retention checks follow (GAOXIN_TALENT_RETENTION_DAYS)."""
+
+    demand = models.ForeignKey(JobDemand, on_delete=models.PROTECT, related_name="hires", verbose_name="用工需求")
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号码", max_length=18)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    hired_on = models.DateField("到岗日期")
+    event = models.ForeignKey(MatchEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="hires",
+                              verbose_name="来自对接活动")
+    station = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="station_hires", verbose_name="经办驿站")
+    status = models.CharField("状态", max_length=16, choices=HireStatus.choices, default=HireStatus.RECORDED,
+                              db_index=True)
+    confirmed_on = models.DateField("确认日期", null=True, blank=True)
+    short_check_due = models.DateField("首次回访日期", null=True, blank=True)
+    long_check_due = models.DateField("稳定在岗回访日期", null=True, blank=True)
+    left_on = models.DateField("离职日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "到岗记录"
+        ordering = ["-hired_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["demand", "id_number"], condition=~models.Q(status="rejected"),
+                                               name="hire_once_per_demand",
+                                               violation_error_message="此人已登记在该需求下")]
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class HireEvent(models.Model):
+    hire = models.ForeignKey(Hire, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class AgreementKind(models.TextChoices):
+    INTERNSHIP = "internship", "实习基地"
+    ORDER_CLASS = "order_class", "订单班"
+    TRAINING = "training", "培训"
+    UPSKILL = "upskill", "技能提升"
+    POSTGRAD = "postgrad", "研究生工作站"
+
+
+class AgreementStatus(models.TextChoices):
+    ACTIVE = "active", "履行中"
+    ENDED = "ended", "已到期"
+    TERMINATED = "terminated", "已终止"
+
+
+class SchoolAgreement(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="agreements", verbose_name="院校")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="school_agreements",
+                                   verbose_name="企业")
+    kind = models.CharField("合作类型", max_length=12, choices=AgreementKind.choices)
+    title = models.CharField("协议名称", max_length=120)
+    places = models.PositiveIntegerField("计划人数", default=0)
+    signed_on = models.DateField("签订日期")
+    expires_on = models.DateField("到期日期")
+    status = models.CharField("状态", max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE)
+    last_activity_on = models.DateField("最近活动日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "校企合作协议"
+        ordering = ["expires_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgreementActivity(models.Model):
+    agreement = models.ForeignKey(SchoolAgreement, on_delete=models.CASCADE, related_name="activities")
+    held_on = models.DateField("日期")
+    note = models.CharField("内容", max_length=300)
+    people = models.PositiveIntegerField("人数", default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]

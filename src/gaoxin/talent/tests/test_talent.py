@@ -1,0 +1,217 @@
+"""Talent and employment: demands, hires with confirmation and retention, events with check-in, agreements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from gaoxin.accounts.models import OrgKind, Role
+from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
+from gaoxin.catalog.tests.factories import department
+from gaoxin.core.models import AuditEvent, Notification
+from gaoxin.core.validators import id_check_char
+from gaoxin.talent import selectors, services
+from gaoxin.talent.models import DemandStatus, Hire, HireStatus, School
+from gaoxin.talent.workflow import HIRE_WORKFLOW
+
+TODAY = timezone.localdate()
+
+
+def _id(n: int) -> str:
+    body = f"43030219900101{n:03d}"
+    return body + id_check_char(body)
+
+
+@pytest.fixture
+def office(db):
+    return UserFactory(role=Role.DEPT_OFFICER, org_unit=department("hrss", "人力资源和社会保障局"), username="hrss")
+
+
+@pytest.fixture
+def station_officer(db):
+    station = OrgUnitFactory(kind=OrgKind.STATION, code="station-jinrong", name="金荣驿站")
+    return UserFactory(role=Role.STATION_OFFICER, org_unit=station, username="station")
+
+
+@pytest.fixture
+def demand(enterprise_user, own_enterprise):
+    return services.demand_create(actor=enterprise_user, enterprise=own_enterprise, post="数控车工", quantity=2,
+                                  skill_level="skilled", pay_min=5000, pay_max=8000, location="高新区")
+
+
+def _post(client, url, data):
+    return client.post(url, data)
+
+
+def test_a_firm_posts_a_demand_and_a_bad_form_keeps_what_was_typed(enterprise_client, own_enterprise):
+    url = reverse("talent_demand_new")
+    bad = enterprise_client.post(url, {"uscc": own_enterprise.uscc, "post": "焊工", "quantity": 3,
+                                       "skill_level": "senior", "pay_min": 9000, "pay_max": 6000, "location": "高新区"})
+    assert bad.status_code == 400 and "月薪上限不能低于下限" in bad.content.decode()
+    assert 'value="焊工"' in bad.content.decode()
+    ok = enterprise_client.post(url, {"uscc": own_enterprise.uscc, "post": "焊工", "quantity": 3,
+                                      "skill_level": "senior", "pay_min": 6000, "pay_max": 9000, "location": "高新区"})
+    assert ok.status_code == 302 and ok["Location"].startswith("/talent/demands/YG")
+
+
+def test_a_firm_cannot_post_for_another_firm(enterprise_user, other_enterprise):
+    with pytest.raises(PermissionDenied):
+        services.demand_create(actor=enterprise_user, enterprise=other_enterprise, post="x", quantity=1,
+                               skill_level="general", pay_min=1, pay_max=2, location="x")
+
+
+def test_hire_confirm_fill_retain_and_leave(demand, station_officer, enterprise_user, office,
+                                           django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        hire = services.hire_record(actor=station_officer, demand=demand, name="李四", id_number=_id(1),
+                                    hired_on=TODAY - dt.timedelta(days=40))
+    assert hire.status == HireStatus.RECORDED and hire.station == station_officer.org_unit
+    assert Notification.objects.filter(user=enterprise_user, kind="talent_hire").exists()  # asked to confirm
+    with pytest.raises(PermissionDenied):
+        services.hire_transition(hire=hire, name="CONFIRM", actor=station_officer)  # only the firm or the office
+    before = AuditEvent.objects.count()
+    hire = services.hire_transition(hire=hire, name="CONFIRM", actor=enterprise_user)
+    assert AuditEvent.objects.count() == before + 1
+    demand.refresh_from_db()
+    assert (demand.filled, demand.status) == (1, DemandStatus.PARTLY_FILLED)
+    assert hire.short_check_due >= hire.hired_on + dt.timedelta(days=30)
+    hire = services.hire_transition(hire=hire, name="RETAIN", actor=enterprise_user)  # 40 days on: first check due
+    assert hire.status == HireStatus.RETAINED_SHORT
+    with pytest.raises(ValidationError, match="到期后再确认"):
+        services.hire_transition(hire=hire, name="RETAIN", actor=enterprise_user)  # the 90-day check is not due
+    services.hire_transition(hire=hire, name="LEAVE", actor=office, left_on=TODAY - dt.timedelta(days=1))
+    demand.refresh_from_db()
+    assert (demand.filled, demand.status) == (0, DemandStatus.OPEN)  # the place is open again
+
+
+def test_a_firm_recording_its_own_hire_confirms_it(demand, enterprise_user):
+    hire = services.hire_record(actor=enterprise_user, demand=demand, name="王五", id_number=_id(2), hired_on=TODAY)
+    assert hire.status == HireStatus.CONFIRMED and hire.confirmed_on == TODAY
+    services.hire_record(actor=enterprise_user, demand=demand, name="赵六", id_number=_id(3), hired_on=TODAY)
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.FILLED
+    with pytest.raises(ValidationError, match="已招满"):
+        services.hire_record(actor=enterprise_user, demand=demand, name="钱七", id_number=_id(4), hired_on=TODAY)
+
+
+def test_hire_input_errors(demand, office):
+    with pytest.raises(ValidationError) as bad:
+        services.hire_record(actor=office, demand=demand, name="李四", id_number="430302199001011234",
+                             hired_on=TODAY + dt.timedelta(days=1))
+    assert set(bad.value.error_dict) == {"id_number", "hired_on"}
+    services.hire_record(actor=office, demand=demand, name="李四", id_number=_id(5), hired_on=TODAY)
+    with pytest.raises(ValidationError, match="已登记"):
+        services.hire_record(actor=office, demand=demand, name="李四", id_number=_id(5), hired_on=TODAY)
+    assert Hire.objects.count() == 1
+
+
+def test_every_hire_transition_is_allowed_or_refused_as_the_table_says(demand, enterprise_user, office):
+    hire = services.hire_record(actor=office, demand=demand, name="李四", id_number=_id(6),
+                                hired_on=TODAY - dt.timedelta(days=100))
+    for name in HIRE_WORKFLOW:
+        allowed = HIRE_WORKFLOW[name].starts_from(hire.status)
+        if not allowed:
+            with pytest.raises(ValidationError):
+                services.hire_transition(hire=hire, name=name, actor=enterprise_user, reason="理由")
+    services.hire_transition(hire=hire, name="REJECT", actor=enterprise_user, reason="查无此人")
+    hire.refresh_from_db()
+    assert hire.status == HireStatus.REJECTED and HIRE_WORKFLOW.available(hire, enterprise_user) == []
+
+
+def test_id_numbers_are_masked_outside_the_talent_office(demand, office, enterprise_client, client):
+    services.hire_record(actor=office, demand=demand, name="李四", id_number=_id(7), hired_on=TODAY)
+    url = reverse("talent_demand", args=[demand.number])
+    assert _id(7) not in enterprise_client.get(url).content.decode()
+    assert "430302********" in enterprise_client.get(url).content.decode()
+    client.force_login(office)
+    assert _id(7) in client.get(url).content.decode()
+
+
+def test_a_firm_sees_only_its_own_demands(demand, other_enterprise, office, client, own_enterprise):
+    other = services.demand_create(actor=office, enterprise=other_enterprise, post="电工", quantity=1,
+                                   skill_level="skilled", pay_min=1, pay_max=2, location="x")
+    firm_user = UserFactory(role=Role.ENTERPRISE)
+    firm_user.enterprise_memberships.create(enterprise=own_enterprise)
+    client.force_login(firm_user)
+    assert client.get(reverse("talent_demand", args=[other.number])).status_code == 404
+    listed = client.get(reverse("talent_index")).content.decode()
+    assert demand.number in listed and other.number not in listed
+
+
+def test_withdraw_needs_a_reason(demand, enterprise_client):
+    url = reverse("talent_demand_act", args=[demand.number])
+    refused = enterprise_client.post(url, {"name": "WITHDRAW", "reason": ""})
+    assert refused.status_code == 400 and "需要填写原因" in refused.content.decode()
+    assert enterprise_client.post(url, {"name": "WITHDRAW", "reason": "岗位取消"}).status_code == 302
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.WITHDRAWN
+
+
+def test_event_check_in_register_and_intent(office, demand, own_enterprise, enterprise_user, client):
+    event = services.event_create(actor=office, title="千企百校对接会", kind="thousand", organiser=office.org_unit,
+                                  held_on=TODAY, place="人才市场")
+    with pytest.raises(PermissionDenied):
+        services.event_create(actor=enterprise_user, title="x", kind="fair", organiser=office.org_unit, held_on=TODAY,
+                              place="x")
+    services.event_register(event=event, actor=enterprise_user, enterprise=own_enterprise, demands=[demand])
+    url = reverse("talent_checkin", args=[event.checkin_token])
+    assert client.get(url).status_code == 200  # no log-in at the door
+    resume = SimpleUploadedFile("简历.pdf", b"%PDF-1.4 resume", content_type="application/pdf")
+    ok = client.post(url, {"name": "张三", "phone": "13900001111", "school": "湘潭技师学院", "resume": resume})
+    assert ok.status_code == 200 and "签到成功" in ok.content.decode()
+    again = client.post(url, {"name": "张三", "phone": "13900001111"})
+    assert again.status_code == 400 and "已签到" in again.content.decode()
+    fake = SimpleUploadedFile("简历.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    assert client.post(url, {"name": "李", "phone": "13900002222", "resume": fake}).status_code == 400
+    with pytest.raises(ValidationError, match="签到仅在活动当天"):
+        services.checkin_create(event=event, name="王", phone="13900003333", today=TODAY + dt.timedelta(days=1))
+    intent = services.intent_record(event=event, actor=office, enterprise=own_enterprise, person="张三", demand=demand)
+    assert intent.signed_on == TODAY
+    client.force_login(office)
+    assert "千企百校对接会" in client.get(reverse("talent_event_programme", args=[event.pk])).content.decode()
+
+
+def test_agreements_activity_dormant_and_expiry(office, own_enterprise, enterprise_user,
+                                                django_capture_on_commit_callbacks, client):
+    school = School.objects.create(name="湘潭技师学院", kind="technical")
+    soon = services.agreement_create(actor=office, school=school, enterprise=own_enterprise, kind="order_class",
+                                     title="订单班协议", signed_on=TODAY - dt.timedelta(days=400),
+                                     expires_on=TODAY + dt.timedelta(days=10))
+    past = services.agreement_create(actor=office, school=school, enterprise=own_enterprise, kind="internship",
+                                     title="实习协议", signed_on=TODAY - dt.timedelta(days=400),
+                                     expires_on=TODAY - dt.timedelta(days=1))
+    services.agreement_log(agreement=soon, actor=enterprise_user, held_on=TODAY, note="订单班开班", people=30)
+    client.force_login(office)
+    dormant = client.get(reverse("talent_agreements") + "?dormant=1").content.decode()
+    assert "实习协议" in dormant and "订单班协议" not in dormant
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            done = services.sweep()
+    past.refresh_from_db()
+    assert past.status == "ended" and done["agreements_ended"] == 0  # ended by the first run
+    assert Notification.objects.filter(user=office, kind="talent_agreement").count() == 1  # once
+
+
+def test_shortage_index(demand, office, other_enterprise):
+    services.demand_create(actor=office, enterprise=other_enterprise, post="电工", quantity=7, skill_level="skilled",
+                           pay_min=1, pay_max=2, location="x", urgency="urgent")
+    services.hire_record(actor=office, demand=demand, name="李四", id_number=_id(8), hired_on=TODAY)
+    services.hire_transition(hire=Hire.objects.get(), name="CONFIRM", actor=office)
+    index = selectors.shortage()
+    assert index["total"] == 8 and index["firms"][0]["places"] == 7 and index["firms"][0]["urgent"] == 7
+
+
+def test_list_pages_have_constant_queries(office, own_enterprise, client, django_assert_max_num_queries):
+    for n in range(30):
+        services.demand_create(actor=office, enterprise=own_enterprise, post=f"岗位{n}", quantity=2,
+                               skill_level="general", pay_min=1, pay_max=2, location="x")
+    client.force_login(office)
+    for url in (reverse("talent_index"), reverse("talent_events"), reverse("talent_agreements"),
+                reverse("talent_shortage")):
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,364 @@
+"""人才与用工 pages: job demands and hires, matchmaking events (with the public QR check-in), school agreements and
+the 缺工 index. Every POST is one service call; a form with an error is shown again with what was typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gaoxin.core.views_utils import add_service_errors, paginate, require
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import (
+    ActForm,
+    ActivityForm,
+    AgreementForm,
+    CheckInForm,
+    DemandFilterForm,
+    DemandForm,
+    EventForm,
+    HireForm,
+    IntentForm,
+    RegisterForm,
+)
+from .models import MatchEvent
+from .workflow import AGREEMENT_WORKFLOW, DEMAND_WORKFLOW, HIRE_WORKFLOW
+
+
+def _run(form, call) -> bool:
+    """Call a service; its validation error goes beside the field it names (or above the form)."""
+    try:
+        call()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
+
+
+@require(perms.can_view_talent)
+def talent_index(request):
+    filters = DemandFilterForm(request.GET or None)
+    d = filters.cleaned_data if filters.is_valid() else {}
+    qs = selectors.demand_list(user=request.user, status=d.get("status", ""), q=d.get("q", ""))
+    page, query = paginate(request, qs)
+    to_confirm = selectors.hires_to_confirm(user=request.user)
+    return render(request, "talent/index.html", {
+        "page": page, "query": query, "filters": filters, "to_confirm": to_confirm,
+        "can_post": perms.can_post_demand(request.user), "can_view_shortage": perms.can_view_shortage(request.user),
+        "can_manage_agreements": perms.can_manage_agreements(request.user),
+        "show_agreements": perms.agreements_visible_to(request.user).exists(),
+    })
+
+
+@require(perms.can_post_demand)
+def demand_new(request):
+    firms = perms.firms_for_demand(request.user)
+    form = DemandForm(request.POST or None, firms=firms)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        holder = {}
+        if form.is_valid() and _run(form, lambda: holder.update(demand=services.demand_create(
+                actor=request.user, **form.service_kwargs()))):
+            messages.success(request, f"用工需求已发布，编号 {holder['demand'].number}")
+            return redirect("talent_demand", number=holder["demand"].number)
+    return render(request, "talent/form.html", {"form": form, "title": "发布用工需求", "back": reverse("talent_index")},
+                  status=status)
+
+
+def _demand(request, number: str):
+    demand = selectors.demand_list(user=request.user).filter(number=number).first()
+    if demand is None:
+        raise Http404("用工需求不存在或无权查看")
+    return demand
+
+
+def _demand_page(request, demand, *, hire_form=None, act_form=None, status=200):
+    full_ids = perms.can_view_id_numbers(request.user)
+    rows = []
+    for hire in perms.hires_visible_to(request.user).filter(demand=demand).select_related("event", "station"):
+        hire.demand = demand  # the page's demand: the roles need no query per row
+        rows.append({"hire": hire, "id_number": hire.id_number if full_ids else hire.masked_id_number,
+                     "actions": HIRE_WORKFLOW.available(hire, request.user)})
+    return render(request, "talent/demand_detail.html", {
+        "demand": demand, "rows": rows,
+        "hire_form": hire_form or (HireForm(demand=demand) if perms.can_record_hire(request.user, demand) else None),
+        "act_form": act_form or ActForm(), "demand_actions": DEMAND_WORKFLOW.available(demand, request.user),
+        "events": demand.events.select_related("actor"),
+    }, status=status)
+
+
+@require(perms.can_view_talent)
+def demand_detail(request, number: str):
+    return _demand_page(request, _demand(request, number))
+
+
+@require_POST
+@require(perms.can_view_talent)
+def demand_act(request, number: str):
+    demand = _demand(request, number)
+    form = ActForm(request.POST)
+    name = request.POST.get("name", "")
+    if name in DEMAND_WORKFLOW and form.is_valid() and _run(form, lambda: services.demand_transition(
+            demand=demand, name=name, actor=request.user, reason=form.cleaned_data["reason"])):
+        messages.success(request, f"已完成：{DEMAND_WORKFLOW[name].label}")
+        return redirect("talent_demand", number=number)
+    if name not in DEMAND_WORKFLOW:
+        form.add_error(None, "未知操作")
+    demand.refresh_from_db()
+    return _demand_page(request, demand, act_form=form, status=400)
+
+
+@require_POST
+@require(perms.can_view_talent)
+def hire_new(request, number: str):
+    demand = _demand(request, number)
+    if not perms.can_record_hire(request.user, demand):
+        raise Http404("用工需求不存在或无权查看")
+    form = HireForm(request.POST, demand=demand)
+    if form.is_valid() and _run(form, lambda: services.hire_record(actor=request.user, demand=demand,
+                                                                   **form.cleaned_data)):
+        messages.success(request, "到岗已登记")
+        return redirect("talent_demand", number=number)
+    demand.refresh_from_db()
+    return _demand_page(request, demand, hire_form=form, status=400)
+
+
+@require_POST
+@require(perms.can_view_talent)
+def hire_act(request, pk: int):
+    hire = perms.hires_visible_to(request.user).select_related("demand").filter(pk=pk).first()
+    if hire is None:
+        raise Http404("到岗记录不存在或无权查看")
+    form = ActForm(request.POST)
+    name = request.POST.get("name", "")
+    if name in HIRE_WORKFLOW and form.is_valid() and _run(form, lambda: services.hire_transition(
+            hire=hire, name=name, actor=request.user, reason=form.cleaned_data["reason"],
+            left_on=form.cleaned_data["left_on"])):
+        messages.success(request, f"已完成：{HIRE_WORKFLOW[name].label}")
+        return redirect("talent_demand", number=hire.demand.number)
+    if name not in HIRE_WORKFLOW:
+        form.add_error(None, "未知操作")
+    return _demand_page(request, hire.demand, act_form=form, status=400)
+
+
+# --- events ----------------------------------------------------------------------------------------------------
+
+
+@require(perms.can_view_talent)
+def event_list(request):
+    qs = perms.events_visible_to(request.user).select_related("organiser").annotate(
+        n_firms=Count("firms", distinct=True), n_checkins=Count("checkins", distinct=True)).order_by("-held_on", "-id")
+    page, query = paginate(request, qs)
+    return render(request, "talent/events.html", {"page": page, "query": query,
+                                                  "can_manage": perms.can_manage_events(request.user),
+                                                  "can_view_shortage": perms.can_view_shortage(request.user)})
+
+
+@require(perms.can_manage_events)
+def event_new(request):
+    form = EventForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        holder = {}
+        organiser = request.user.org_unit
+        if form.is_valid() and _run(form, lambda: holder.update(event=services.event_create(
+                actor=request.user, organiser=organiser, **form.cleaned_data))):
+            messages.success(request, "对接活动已创建")
+            return redirect("talent_event", pk=holder["event"].pk)
+    return render(request, "talent/form.html", {"form": form, "title": "新建对接活动", "back": reverse("talent_events")},
+                  status=status)
+
+
+def _event(request, pk: int) -> MatchEvent:
+    event = perms.events_visible_to(request.user).select_related("organiser").filter(pk=pk).first()
+    if event is None:
+        raise Http404("活动不存在")
+    return event
+
+
+def _event_page(request, event, *, register_form=None, intent_form=None, status=200):
+    manage = perms.can_manage_events(request.user)
+    firms = perms.firms_for_demand(request.user)
+    return render(request, "talent/event_detail.html", {
+        "event": event, "manage": manage,
+        "firms": event.firms.order_by("name"), "schools": event.schools.all(),
+        "demands": event.demands.select_related("enterprise"),
+        "checkins": event.checkins.all()[:200] if manage else [], "checkin_count": event.checkins.count(),
+        "intents": event.intents.select_related("enterprise", "demand") if manage or firms is None else
+        event.intents.filter(enterprise__in=firms).select_related("enterprise", "demand"),
+        "register_form": register_form or RegisterForm(firms=firms),
+        "intent_form": intent_form or (IntentForm(event=event) if perms.can_record_intent(request.user, event) else None),
+        "checkin_url": _checkin_url(request, event) if manage else "",
+    }, status=status)
+
+
+def _checkin_url(request, event) -> str:
+    path = reverse("talent_checkin", args=[event.checkin_token])
+    base = settings.GAOXIN_PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+@require(perms.can_view_talent)
+def event_detail(request, pk: int):
+    return _event_page(request, _event(request, pk))
+
+
+@require_POST
+@require(perms.can_view_talent)
+def event_register(request, pk: int):
+    event = _event(request, pk)
+    firms = perms.firms_for_demand(request.user)
+    form = RegisterForm(request.POST, firms=firms)
+    if form.is_valid() and _run(form, lambda: services.event_register(
+            event=event, actor=request.user, enterprise=form.cleaned_data.get("uscc"),
+            school=form.cleaned_data.get("school"), demands=form.cleaned_data["demands"])):
+        messages.success(request, "报名已登记")
+        return redirect("talent_event", pk=pk)
+    return _event_page(request, event, register_form=form, status=400)
+
+
+@require_POST
+@require(perms.can_view_talent)
+def event_intent(request, pk: int):
+    event = _event(request, pk)
+    if not perms.can_record_intent(request.user, event):
+        raise Http404("活动不存在")
+    form = IntentForm(request.POST, event=event)
+    if form.is_valid() and _run(form, lambda: services.intent_record(event=event, actor=request.user,
+                                                                     **form.cleaned_data)):
+        messages.success(request, "签约意向已登记")
+        return redirect("talent_event", pk=pk)
+    return _event_page(request, event, intent_form=form, status=400)
+
+
+@require(perms.can_view_talent)
+def event_programme(request, pk: int):
+    """The printable programme (议程、参会企业及岗位、院校)."""
+    event = _event(request, pk)
+    return render(request, "talent/programme.html", {
+        "event": event, "firms": event.firms.order_by("name"), "schools": event.schools.all(),
+        "demands": event.demands.select_related("enterprise").order_by("enterprise__name")})
+
+
+@require(perms.can_manage_events)
+def event_qr(request, pk: int):
+    event = _event(request, pk)
+    svg = segno.make(_checkin_url(request, event), error="m").svg_inline(scale=6)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_not_required
+def checkin(request, token: str):
+    """签到 at the door: the QR code on the event's poster opens this page on the job seeker's phone."""
+    event = MatchEvent.objects.filter(checkin_token=token).first()
+    if event is None:
+        raise Http404("签到二维码无效")
+    form = CheckInForm(request.POST or None, request.FILES or None)
+    done = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        d = form.cleaned_data if form.is_valid() else None
+        holder = {}
+        if d is not None and _run(form, lambda: holder.update(checkin=services.checkin_create(event=event, **d))):
+            done, status, form = holder["checkin"], 200, CheckInForm()
+    return render(request, "talent/checkin.html", {"event": event, "form": form, "done": done}, status=status)
+
+
+# --- school agreements -----------------------------------------------------------------------------------------
+
+
+@require(perms.can_view_talent)
+def agreement_list(request):
+    qs = perms.agreements_visible_to(request.user).select_related("school", "enterprise")
+    dormant_since = timezone.localdate() - dt.timedelta(days=30 * settings.GAOXIN_TALENT_DORMANT_MONTHS)
+    if request.GET.get("dormant"):
+        qs = qs.filter(status="active").filter(Q(last_activity_on__lt=dormant_since) | Q(last_activity_on__isnull=True))
+    page, query = paginate(request, qs)
+    return render(request, "talent/agreements.html", {
+        "page": page, "query": query, "dormant": bool(request.GET.get("dormant")), "dormant_since": dormant_since,
+        "months": settings.GAOXIN_TALENT_DORMANT_MONTHS, "can_manage": perms.can_manage_agreements(request.user),
+        "can_view_shortage": perms.can_view_shortage(request.user)})
+
+
+@require(perms.can_manage_agreements)
+def agreement_new(request):
+    form = AgreementForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        holder = {}
+        if form.is_valid() and _run(form, lambda: holder.update(agreement=services.agreement_create(
+                actor=request.user, **form.service_kwargs()))):
+            messages.success(request, "校企合作协议已登记")
+            return redirect("talent_agreement", pk=holder["agreement"].pk)
+    return render(request, "talent/form.html", {"form": form, "title": "登记校企合作协议",
+                                                "back": reverse("talent_agreements")}, status=status)
+
+
+def _agreement(request, pk: int):
+    agreement = perms.agreements_visible_to(request.user).select_related("school", "enterprise").filter(pk=pk).first()
+    if agreement is None:
+        raise Http404("协议不存在或无权查看")
+    return agreement
+
+
+def _agreement_page(request, agreement, *, activity_form=None, act_form=None, status=200):
+    return render(request, "talent/agreement_detail.html", {
+        "agreement": agreement, "activities": agreement.activities.select_related("recorded_by"),
+        "activity_form": activity_form or (ActivityForm() if perms.can_log_agreement_activity(request.user, agreement)
+                                           and agreement.status == "active" else None),
+        "act_form": act_form or ActForm(), "actions": AGREEMENT_WORKFLOW.available(agreement, request.user),
+    }, status=status)
+
+
+@require(perms.can_view_talent)
+def agreement_detail(request, pk: int):
+    return _agreement_page(request, _agreement(request, pk))
+
+
+@require_POST
+@require(perms.can_view_talent)
+def agreement_activity(request, pk: int):
+    agreement = _agreement(request, pk)
+    form = ActivityForm(request.POST)
+    if form.is_valid() and _run(form, lambda: services.agreement_log(agreement=agreement, actor=request.user,
+                                                                     **form.cleaned_data)):
+        messages.success(request, "活动已登记")
+        return redirect("talent_agreement", pk=pk)
+    return _agreement_page(request, agreement, activity_form=form, status=400)
+
+
+@require_POST
+@require(perms.can_view_talent)
+def agreement_act(request, pk: int):
+    agreement = _agreement(request, pk)
+    form = ActForm(request.POST)
+    name = request.POST.get("name", "")
+    if name in AGREEMENT_WORKFLOW and form.is_valid() and _run(form, lambda: services.agreement_transition(
+            agreement=agreement, name=name, actor=request.user, reason=form.cleaned_data["reason"])):
+        messages.success(request, f"已完成：{AGREEMENT_WORKFLOW[name].label}")
+        return redirect("talent_agreement", pk=pk)
+    if name not in AGREEMENT_WORKFLOW:
+        form.add_error(None, "未知操作")
+    return _agreement_page(request, agreement, act_form=form, status=400)
+
+
+@require(perms.can_view_shortage)
+def shortage(request):
+    return render(request, "talent/shortage.html", selectors.shortage())
+
