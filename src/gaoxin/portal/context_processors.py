@@ -11,8 +11,8 @@ from gaoxin.core import permissions as core_perms
 from gaoxin.core.notify import unread_count
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.evaluation import permissions as evaluation_perms
-from gaoxin.talent import permissions as talent_perms
 from gaoxin.stations import permissions as station_perms
+from gaoxin.talent import permissions as talent_perms
 
 
 def navigation(request):

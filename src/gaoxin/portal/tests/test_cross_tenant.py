@@ -66,14 +66,14 @@ def _tables():
     from gaoxin.cases.permissions import cases_visible_to, rectifications_visible_to
     from gaoxin.core.models import Job, Notification
     from gaoxin.dashboard.models import MonthlyReport, Subscription
-    from gaoxin.talent.models import Hire, JobDemand, SchoolAgreement
-    from gaoxin.talent.permissions import agreements_visible_to, demands_visible_to, hires_visible_to
     from gaoxin.dashboard.permissions import reports_visible_to
     from gaoxin.enterprises.models import Enterprise
     from gaoxin.enterprises.permissions import enterprises_visible_to
     from gaoxin.evaluation.models import Objection, Participant
     from gaoxin.evaluation.permissions import can_view_report_card, objections_visible_to
     from gaoxin.stations.permissions import can_log_at_station
+    from gaoxin.talent.models import Hire, JobDemand, SchoolAgreement
+    from gaoxin.talent.permissions import agreements_visible_to, demands_visible_to, hires_visible_to
 
     case = Route(lambda: Case.objects.all(), lambda c: {"number": c.number}, _visible(cases_visible_to))
     case_with_file = Route(lambda: Case.objects.filter(materials__file__gt="").distinct(),
