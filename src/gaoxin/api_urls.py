@@ -12,6 +12,7 @@ from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 from gaoxin.stations.api import StationLogViewSet
+from gaoxin.talent import api as talent_api
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -30,6 +31,8 @@ router.register("evaluation-tier-policies", TierPolicyViewSet, basename="evaluat
 router.register("policies", benefit_api.PolicyViewSet, basename="policy")
 router.register("policy-matches", benefit_api.MyMatchViewSet, basename="policy-match")
 router.register("benefit-applications", benefit_api.ApplicationViewSet, basename="benefit-application")
+router.register("job-demands", talent_api.DemandViewSet, basename="talent-demand")
+router.register("hires", talent_api.HireViewSet, basename="talent-hire")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

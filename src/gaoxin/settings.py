@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AppealStatusEnum": "gaoxin.appeals.models.AppealStatus",
         "AppealCategoryEnum": "gaoxin.appeals.models.Category",
+        "AppealUrgencyEnum": "gaoxin.appeals.models.Urgency",
+        "DemandUrgencyEnum": "gaoxin.talent.models.Urgency",
         "OrderStatusEnum": "gaoxin.assist.models.OrderStatus",
         "OrderChannelEnum": "gaoxin.assist.models.OrderChannel",
         "CaseChannelEnum": "gaoxin.catalog.models.Channel",

@@ -215,3 +215,27 @@ def test_list_pages_have_constant_queries(office, own_enterprise, client, django
                 reverse("talent_shortage")):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_api_post_read_and_confirm(enterprise_client, own_enterprise, office, client):
+    created = enterprise_client.post("/api/v1/job-demands/", {
+        "uscc": own_enterprise.uscc, "post": "电工", "quantity": 2, "skill_level": "skilled", "pay_min": 5000,
+        "pay_max": 4000, "location": "高新区"}, content_type="application/json")
+    assert created.status_code == 400 and created.json()["pay_max"] == ["月薪上限不能低于下限"]
+    created = enterprise_client.post("/api/v1/job-demands/", {
+        "uscc": own_enterprise.uscc, "post": "电工", "quantity": 2, "skill_level": "skilled", "pay_min": 5000,
+        "pay_max": 7000, "location": "高新区"}, content_type="application/json")
+    number = created.json()["number"]
+    client.force_login(office)
+    hire = client.post(f"/api/v1/job-demands/{number}/hires/", {"name": "李四", "id_number": _id(9),
+                                                               "hired_on": TODAY.isoformat()},
+                       content_type="application/json")
+    assert hire.status_code == 201 and hire.json()["id_number"] == _id(9)  # the talent office sees it in full
+    listed = enterprise_client.get("/api/v1/hires/").json()
+    assert listed["results"][0]["id_number"].startswith("430302********") if "results" in listed else \
+        listed[0]["id_number"].startswith("430302********")
+    confirmed = enterprise_client.post(f"/api/v1/hires/{hire.json()['id']}/transition/", {"name": "CONFIRM"},
+                                       content_type="application/json")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    assert enterprise_client.post(f"/api/v1/hires/{hire.json()['id']}/transition/", {"name": "NOPE"},
+                                  content_type="application/json").status_code == 400
