@@ -256,10 +256,22 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.cases.history import generate_history
 
     history_count = generate_history(n=history, seed=seed)
+    appeal_count = benefit_counts = None
+    if history:
+        # The year's appeals and benefits beside the cases (dated like them, before the real today); the demo
+        # enterprise's two firms keep only their live records.
+        from gaoxin.appeals.history import generate_appeal_history
+        from gaoxin.benefits.history import generate_benefit_history
+
+        own = {e.pk for e in ents[:2]}
+        appeal_count = generate_appeal_history(
+            enterprises=[e for e in ents if e.pk not in own and e.status == EnterpriseStatus.OPERATING], seed=seed)
+        benefit_counts = generate_benefit_history(seed=seed, exclude=own)
     from gaoxin.dashboard.demo_data import build_demo_dashboard
 
     build_demo_dashboard(admin=by_name["admin"], leader=by_name["leader"], today=today)
-    return {"cases": cases, "history": history_count, "policies": len(policies), "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
+    return {"cases": cases, "history": history_count, "appeal_history": appeal_count, "benefit_history": benefit_counts,
+            "policies": len(policies), "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
             "items": catalog["items"], "bundles": catalog["bundles"]}
 
 
