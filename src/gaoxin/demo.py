@@ -267,6 +267,10 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
         appeal_count = generate_appeal_history(
             enterprises=[e for e in ents if e.pk not in own and e.status == EnterpriseStatus.OPERATING], seed=seed)
         benefit_counts = generate_benefit_history(seed=seed, exclude=own)
+    from gaoxin.talent.demo_data import build_demo_talent
+
+    build_demo_talent(rng=rng, enterprises=ents[2:200], office=by_name["officer-hrss"], station_officer=by_name["station"],
+                      enterprise_user=by_name["enterprise"], admin=by_name["admin"], today=today)
     from gaoxin.dashboard.demo_data import build_demo_dashboard
 
     build_demo_dashboard(admin=by_name["admin"], leader=by_name["leader"], today=today)
@@ -280,10 +284,11 @@ DEMO_LOGINS = [
     ("clerk", "窗口人员", "受理队列、容缺受理、期限预警、企业查询"),
     ("officer", "审批部门人员（市场监管局负责人）", "本部门审查队列、差评整改、企业诉求办理、本部门驾驶舱与排名"),
     ("agent", "帮代办专员", "帮代办订单、项目审批链（四即）、企业查询"),
-    ("station", "驿站专员（金荣驿站）", "驿站服务台账、活动、企业诉求登记"),
-    ("enterprise", "企业用户（绑定2家企业）", "网上申报、我的办件、好差评、亩产填报与异议；只能看到本企业"),
+    ("station", "驿站专员（金荣驿站）", "驿站服务台账、活动、企业诉求登记、为企业登记用工需求和到岗"),
+    ("enterprise", "企业用户（绑定2家企业）", "网上申报、我的办件、好差评、亩产填报与异议、用工需求与到岗确认；只能看到本企业"),
     ("founder", "创业者（自然人注册，尚无企业）", "以个人名义一表申请“企业开办一件事”（已提交一件待受理）；企业登记后自动绑定"),
     ("leader", "领导（只读）", "领导驾驶舱（指标、钻取、月度报告、订阅）、期限预警、诉求三率、亩产评价（只读，审批调档）、企业档案"),
     ("officer-tax", "税务局人员（亩产评价数据部门）", "生成模板并上报税收和销售数据、处理企业对本部门数据的异议"),
+    ("officer-hrss", "人社局人员（人才办）", "用工需求、对接活动（签到二维码、签约意向）、到岗确认与回访、校企合作协议、缺工指数"),
     ("officer-economic", "经济发展局人员", "亩产效益评价周期：测算、调档申请、公示、异议处理、发布与结果名单"),
 ]

@@ -131,6 +131,19 @@ def award_on_notice(own_enterprise, admin_user, department):
                                              notice_end=dt.date.today() + dt.timedelta(days=7))
 
 
+@pytest.fixture
+def match_event(db):
+    """A matchmaking event held today: its QR check-in page is open to anyone at the door."""
+    from gaoxin.accounts.models import Role
+    from gaoxin.accounts.tests.factories import UserFactory
+    from gaoxin.catalog.tests.factories import department
+    from gaoxin.talent.models import MatchEvent
+
+    office = UserFactory(role=Role.DEPT_OFFICER, org_unit=department("hrss", "人力资源和社会保障局"))
+    return MatchEvent.objects.create(title="千企百校对接会", kind="thousand", organiser=office.org_unit,
+                                     held_on=dt.date.today(), place="人才市场", created_by=office)
+
+
 @dataclass(frozen=True)
 class Public:
     """How to call one public route anonymously: the fixtures holding its real objects, the
@@ -161,6 +174,8 @@ PUBLIC_URLS: dict[str, Public] = {
     "set_language": Public(lambda o: reverse("set_language"), method="post",
                            data={"language": "zh-hans", "next": "/guide/"}, status=302, location="/guide/"),
     "healthz": Public(lambda o: reverse("healthz"), shows=lambda o: "ok"),
+    "talent_checkin": Public(lambda o: reverse("talent_checkin", args=[o.match_event.checkin_token]),
+                             needs=("match_event",), shows=lambda o: "千企百校对接会"),
     # No worker beats in the test database: not ready, and it says why.
     "readyz": Public(lambda o: reverse("readyz"), status=503, shows=lambda o: "no heartbeat"),
     # POST: the ID number never goes into a URL (issue 15); a link may prefill the case number only.
