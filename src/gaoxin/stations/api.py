@@ -25,7 +25,7 @@ class StationLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = StationService
         fields = ["id", "station", "enterprise", "person", "category", "description", "outcome", "problem",
-                  "jobs_filled", "provided_on"]
+                  "provided_on"]
 
 
 class StationLogCreateSerializer(serializers.Serializer):
@@ -40,7 +40,6 @@ class StationLogCreateSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     escalated_to = serializers.CharField(required=False, help_text="转办部门编码")
     problem = serializers.BooleanField(default=False)
-    jobs_filled = serializers.IntegerField(min_value=0, default=0)
     provided_on = serializers.DateField(required=False)
 
 

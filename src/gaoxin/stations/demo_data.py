@@ -31,7 +31,7 @@ def build_demo_station_log(*, rng: random.Random, enterprises: list, today: dt.d
         log.append(StationService(
             station=station, enterprise=rng.choice(enterprises), category=category, description=DESCRIPTIONS[category],
             outcome=outcome, escalated_to=rng.choice(departments) if outcome == Outcome.ESCALATED else None,
-            problem=rng.random() < 0.43, jobs_filled=rng.randrange(5, 30) if category == ServiceCategory.HIRING else 0,
+            problem=rng.random() < 0.43,
             provided_on=today - dt.timedelta(days=rng.randrange(1, 500)), provided_by=station_staff[station.pk]))
     StationService.objects.bulk_create(log, batch_size=2000)
     return len(log)

@@ -30,9 +30,6 @@ class StationLogForm(forms.Form):
     escalated_to = forms.ModelChoiceField(label="转办部门", queryset=OrgUnit.objects.none(), required=False,
                                           to_field_name="code", empty_label="—",
                                           error_messages={"invalid_choice": "请选择转办部门"})
-    jobs_filled = forms.IntegerField(label="解决用工人次", min_value=0, required=False, initial=0,
-                                     error_messages={"invalid": "解决用工人次应为整数",
-                                                     "min_value": "解决用工人次不能为负数"})
     problem = forms.BooleanField(label="解决问题", required=False)
     provided_on = forms.DateField(label="服务日期", required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -54,7 +51,7 @@ class StationLogForm(forms.Form):
         d = self.cleaned_data
         return {"enterprise": d["uscc"], "person": d["person"], "category": d["category"], "outcome": d["outcome"],
                 "description": d["description"], "escalated_to": d["escalated_to"], "problem": d["problem"],
-                "jobs_filled": d["jobs_filled"] or 0, "provided_on": d["provided_on"] or timezone.localdate()}
+                "provided_on": d["provided_on"] or timezone.localdate()}
 
 
 class StationLogApiForm(StationLogForm):

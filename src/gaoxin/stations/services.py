@@ -15,7 +15,9 @@ from .models import Outcome, StationEvent, StationService
 
 @transaction.atomic
 def service_log(*, station, actor, category: str, description: str, outcome: str, enterprise=None, person: str = "",
-                escalated_to=None, problem: bool = False, jobs_filled: int = 0, provided_on=None) -> StationService:
+                escalated_to=None, problem: bool = False, provided_on=None) -> StationService:
+    """One entry of the service log. People placed in jobs are not typed here: they are hires recorded against the
+    firm's job demand (talent room) and confirmed by the firm, from which the 解决用工 figures are computed."""
     if station.kind != OrgKind.STATION:
         raise ValidationError("不是政务服务驿站")
     if not perms.can_log_at_station(actor, station):
@@ -26,7 +28,7 @@ def service_log(*, station, actor, category: str, description: str, outcome: str
         raise ValidationError({"enterprise": "请选择企业或填写群众姓名"})
     entry = StationService(station=station, enterprise=enterprise, person=person.strip(), category=category,
                            description=description.strip(), outcome=outcome, escalated_to=escalated_to,
-                           problem=problem, jobs_filled=jobs_filled or 0, provided_by=actor,
+                           problem=problem, provided_by=actor,
                            provided_on=provided_on or timezone.localdate())
     entry.full_clean()
     entry.save()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -119,13 +119,19 @@ def centre_figures(request):
     from gaoxin.assist.models import AssistOrder, Project
     from gaoxin.assist.selectors import service_counts
     from gaoxin.assist.services import metric_steps, project_metrics
+    from gaoxin.talent.models import Hire
 
     station_totals = StationService.objects.aggregate(
-        services=Count("id"), problems=Count("id", filter=Q(problem=True)), jobs=Sum("jobs_filled"),
+        services=Count("id"), problems=Count("id", filter=Q(problem=True)),
         on_the_spot=Count("id", filter=Q(outcome=Outcome.ON_THE_SPOT)))
-    per_station = (StationService.objects.values("station__name").annotate(
-        services=Count("id"), problems=Count("id", filter=Q(problem=True)), jobs=Sum("jobs_filled"))
-        .order_by("station__name"))
+    # 解决用工: people a station placed, as hires the firms confirmed (talent room), not a typed number.
+    placed = Hire.objects.filter(station__isnull=False, confirmed_on__isnull=False)
+    station_totals["jobs"] = placed.count()
+    jobs = dict(placed.values("station__name").annotate(n=Count("id")).values_list("station__name", "n").order_by())
+    per_station = list(StationService.objects.values("station__name").annotate(
+        services=Count("id"), problems=Count("id", filter=Q(problem=True))).order_by("station__name"))
+    for row in per_station:
+        row["jobs"] = jobs.get(row["station__name"], 0)
     orders_by_month = (AssistOrder.objects.annotate(month=TruncMonth("requested_at")).values("month")
                        .annotate(n=Count("id")).order_by("month"))
     projects = list(Project.objects.select_related("enterprise").prefetch_related(Prefetch("steps",

@@ -185,8 +185,8 @@ def test_project_chain_parallel_steps_and_speed_up(chain, admin_user, agent, cle
 def test_station_log_and_liaisons(station, station_officer, admin_user, own_enterprise, clerk_user):
     entry = station_services.service_log(station=station, actor=station_officer, category="hiring",
                                          description="对接职业院校", outcome="on_the_spot", enterprise=own_enterprise,
-                                         problem=True, jobs_filled=12)
-    assert entry.jobs_filled == 12
+                                         problem=True)
+    assert entry.problem and entry.jobs_filled == 0  # people placed are hires (talent room), not typed
     with pytest.raises(PermissionDenied):
         station_services.service_log(station=station, actor=clerk_user, category="consult", description="x",
                                      outcome="on_the_spot", person="王")
@@ -203,7 +203,16 @@ def test_station_log_and_liaisons(station, station_officer, admin_user, own_ente
 
 def test_pages_and_figures(admin_client, station, station_officer, own_enterprise, order, clerk_client):
     station_services.service_log(station=station, actor=station_officer, category="hiring", description="招工",
-                                 outcome="on_the_spot", enterprise=own_enterprise, problem=True, jobs_filled=30)
+                                 outcome="on_the_spot", enterprise=own_enterprise, problem=True)
+    from gaoxin.talent.models import Hire, JobDemand
+
+    demand = JobDemand.objects.create(number="YG2026010100001", enterprise=own_enterprise, post="装配工", quantity=40,
+                                      skill_level="general", pay_min=1, pay_max=2, location="x",
+                                      created_by=station_officer)
+    Hire.objects.bulk_create([Hire(demand=demand, name=f"工人{n}", id_number=f"4303021990010100{n:02d}",
+                                   hired_on=demand.created_at.date(), station=station, status="confirmed",
+                                   confirmed_on=demand.created_at.date(), recorded_by=station_officer)
+                              for n in range(30)])
     assert "金荣政务服务驿站" in admin_client.get("/stations/").content.decode()
     assert "招工" in admin_client.get(f"/stations/{station.code}/").content.decode()
     html = admin_client.get("/stations/figures/").content.decode()

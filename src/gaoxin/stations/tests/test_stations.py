@@ -42,15 +42,14 @@ def log_url(station):
 def test_a_log_entry_is_recorded_with_the_firm_typed_as_clerks_type_it(station, station_officer, own_enterprise, hrss):
     response = login(station_officer).post(log_url(station), {
         "uscc": f" {own_enterprise.uscc.lower()} ", "category": "hiring", "outcome": "escalated",
-        "escalated_to": hrss.code, "description": "对接职业院校", "jobs_filled": "12", "problem": "on"})
+        "escalated_to": hrss.code, "description": "对接职业院校", "problem": "on"})
     entry = StationService.objects.get()
     assert response.status_code == 302 and entry.enterprise == own_enterprise and entry.escalated_to == hrss
-    assert entry.jobs_filled == 12 and entry.problem and entry.provided_by == station_officer
+    assert entry.problem and entry.provided_by == station_officer
 
 
 @pytest.mark.parametrize("data,field,message", [
     ({"uscc": "91430300MA4XXXXXXX"}, "uscc", "企业档案中没有该统一社会信用代码"),
-    ({"jobs_filled": "十二"}, "jobs_filled", "解决用工人次应为整数"),
     ({"outcome": "escalated"}, "escalated_to", "转部门办理须选择部门"),
     ({"person": ""}, "uscc", "请选择企业或填写群众姓名"),
     ({"escalated_to": "999"}, "escalated_to", "请选择转办部门"),
@@ -120,9 +119,9 @@ def test_the_figures_link_follows_the_predicate(station, clerk_client, station_o
 def test_the_api_records_with_the_pages_form(station, station_officer, own_enterprise, enterprise_client):
     c = login(station_officer)
     refused = c.post("/api/v1/station-logs/", {"station": station.code, "category": "consult",
-                                               "outcome": "on_the_spot", "description": "咨询", "jobs_filled": -1},
+                                               "outcome": "on_the_spot", "description": ""},
                      content_type="application/json")
-    assert refused.status_code == 400 and refused.json()["jobs_filled"] == ["解决用工人次不能为负数"]
+    assert refused.status_code == 400 and refused.json()["description"] == ["请填写服务内容"]
     unknown = c.post("/api/v1/station-logs/", {"station": "nowhere", "category": "consult", "person": "王",
                                                "outcome": "on_the_spot", "description": "咨询"},
                      content_type="application/json")
