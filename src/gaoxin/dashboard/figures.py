@@ -402,7 +402,8 @@ def _satisfied_appeal():
 def _owed_material():
     from gaoxin.cases.models import CaseMaterial
 
-    return Exists(CaseMaterial.objects.filter(case=OuterRef("pk"), owed=True))
+    # A supplied material keeps `owed` (it was owed at acceptance) and gains `supplied_on`.
+    return Exists(CaseMaterial.objects.filter(case=OuterRef("pk"), owed=True, supplied_on__isnull=True))
 
 
 def _corrected():
@@ -468,8 +469,9 @@ FIGURES: list[Figure] = [
            "期内驿站服务中，标记为解决企业实际问题的次数", Q(problem=True), word="个"),
     Figure("stations.escalated", "转部门办理", "stations", STATION_SERVICES, "count", "次",
            "期内驿站服务中，转部门办理的次数", Q(outcome="escalated"), higher_is_better=None, word="次"),
-    Figure("stations.jobs", "解决用工", "stations", STATION_SERVICES, "sum", "人次", "期内驿站服务登记的解决用工人次之和",
-           value=lambda: F("jobs_filled"), word="人次"),
+    Figure("stations.jobs", "解决用工", "stations", HIRES, "count", "人次",
+           "期内经驿站登记、企业确认到岗的人数（由到岗记录计算，不再手填）", Q(confirmed_on__isnull=False, station__isnull=False),
+           word="人次"),
     Figure("assist.orders", "帮代办订单", "stations", ASSIST_ORDERS, "count", "件", "期内企业下单的帮代办订单数",
            word="次"),
     Figure("assist.land_to_start", "拿地即开工达成率", "stations", PROJECTS, "share", "%",

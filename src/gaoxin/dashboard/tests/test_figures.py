@@ -14,7 +14,7 @@ from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
 from gaoxin.appeals.models import Appeal
 from gaoxin.benefits.models import ApplicationEvent, BenefitApplication, Policy, PolicyStatus
-from gaoxin.cases.models import Case, CaseEvent, Rectification, Review
+from gaoxin.cases.models import Case, CaseEvent, CaseMaterial, Rectification, Review
 from gaoxin.catalog.tests.factories import department, make_item
 from gaoxin.core.selectors import work_calendar
 from gaoxin.dashboard import periods as P
@@ -56,6 +56,9 @@ def zone(db, admin_user):
         "c7": _case(7, item, market, received=D(2025, 10, 15), accepted=D(2025, 10, 15)),
     }
     CaseEvent.objects.create(case=cases["c1"], transition="REQUEST_CORRECTION", to_status="correction")
+    # c3's 容缺 material was owed at acceptance and supplied later: it counts as supplied.
+    CaseMaterial.objects.create(case=cases["c3"], material=item.current_version.materials.first(), owed=True,
+                                supplied_on=D(2026, 10, 20))
     Review.objects.create(case=cases["c1"], level=5)
     bad = Review.objects.create(case=cases["c2"], level=2)
     Review.objects.filter(pk=bad.pk).update(created_at=_at(D(2026, 10, 13)))
@@ -127,7 +130,7 @@ def test_each_figure_from_the_records(zone):
         "cases.online_share": 33.3, "cases.kiosk_share": 33.3, "cases.tolerance": 1, "cases.tolerance_supplied": 100.0,
         "cases.rated": 50.0, "cases.good_rate": 50.0, "cases.bad_fixed": 100.0,
         "stations.services": 2, "stations.on_the_spot": 50.0, "stations.problems": 1, "stations.escalated": 1,
-        "stations.jobs": 3, "assist.orders": 0, "assist.land_to_start": 50.0,
+        "stations.jobs": 2, "assist.orders": 0, "assist.land_to_start": 50.0,
         "talent.demand_places": 5, "talent.hires": 2, "talent.retention": 50.0,
         "appeals.received": 2, "appeals.response_rate": 50.0, "appeals.solve_rate": 100.0,
         "appeals.satisfaction": 100.0, "appeals.on_time": 100.0, "appeals.return_rate": 50.0, "appeals.reopen_rate": 0.0,
