@@ -191,10 +191,11 @@ def report_generate(*, month: dt.date, actor) -> MonthlyReport:
         existing = MonthlyReport.objects.select_for_update().filter(month=period.start).first()
         if existing and existing.status == ReportStatus.PUBLISHED:
             raise ValidationError({"month": f"{period.label}的报告已发布，不能重新生成"})
-        from gaoxin.portal.selectors import centre
+        from gaoxin.accounts.models import OrgKind, OrgUnit
 
+        centre = OrgUnit.objects.filter(kind=OrgKind.CENTRE).first()
         fields = {"snapshot": snap, "definitions_version": definitions_version(), "data_hash": data_hash(snap),
-                  "paragraph": draft_paragraph(snap, zone=getattr(centre(), "name", "") or "本区"),
+                  "paragraph": draft_paragraph(snap, zone=getattr(centre, "name", "") or "本区"),
                   "generated_at": timezone.now(), "generated_by": actor if getattr(actor, "pk", None) else None}
         before = {"data_hash": existing.data_hash} if existing else None
         if existing:
