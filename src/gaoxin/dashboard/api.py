@@ -89,7 +89,7 @@ def figure_value(request, figure_id: str):
     dim = query.validated_data.get("dimension")
     if dim and dim not in figure.dims:
         raise ValidationError({"dimension": [f"该指标不能按“{DIMENSIONS[dim]}”分组"]})
-    v = selectors.values(period, scope=scope, figures=[figure])[0]
+    v = selectors.values(period, scope=scope, figures=[figure], since=selectors.data_start())[0]
     state = selectors.refresh_state()
     data = {**v.as_dict(), "period": period.token, "start": period.start, "end": period.end,
             "refreshed_at": state.refreshed_at if state else None}

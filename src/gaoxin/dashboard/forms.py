@@ -43,10 +43,12 @@ class PeriodForm(forms.Form):
 class ReportGenerateForm(forms.Form):
     month = forms.ChoiceField(label="报告月份")
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, published=frozenset(), **kwargs):
+        """published: the months whose report is published (not offered: it cannot be generated again)."""
         super().__init__(*args, **kwargs)
         today = today or timezone.localdate()
-        months = [p for p in P.choices(today, months=13) if p.kind == "month" and p.end < today]
+        months = [p for p in P.choices(today, months=13)
+                  if p.kind == "month" and p.end < today and p.start not in published]
         self.fields["month"].choices = [(p.token, p.label) for p in months]
 
     def clean_month(self):

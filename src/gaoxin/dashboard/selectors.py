@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from . import periods as P
@@ -54,18 +54,25 @@ class Value:
     @property
     def warning(self) -> str:
         """The breached threshold in words, or ""."""
-        limit, v = self.figure.threshold, self.value
+        limit, v, unit = self.figure.threshold, self.value, self.figure.unit
         if v is None:
             return ""
         if "min" in limit and float(v) < float(limit["min"]):
-            return f"{self.figure.name}{_fmt(v, self.figure.unit)}，低于预警值{_fmt(limit['min'], self.figure.unit)}"
+            return f"{self.figure.name}{_fmt(v, unit)}，低于预警线（不低于{_fmt(limit['min'], unit)}）"
         if "max" in limit and float(v) > float(limit["max"]):
-            return f"{self.figure.name}{_fmt(v, self.figure.unit)}，高于预警值{_fmt(limit['max'], self.figure.unit)}"
+            bound = "应为0" if float(limit["max"]) == 0 else f"不超过{_fmt(limit['max'], unit)}"
+            return f"{self.figure.name}{_fmt(v, unit)}，超过预警线（{bound}）"
         return ""
+
+    @property
+    def better(self) -> str:
+        """"up", "down" or "" (neither): which way of change is good, for the colour of 环比 and 同比."""
+        return {True: "up", False: "down"}.get(self.figure.higher_is_better, "")
 
     def as_dict(self) -> dict:
         f = self.figure
-        return {"id": f.id, "name": f.name, "section": f.section, "unit": f.unit, "value": self.value,
+        return {"id": f.id, "name": f.name, "section": f.section, "unit": f.unit, "better": self.better,
+                "value": self.value,
                 "previous": self.previous, "year_before": self.year_before, "mom": self.mom, "yoy": self.yoy,
                 "num": self.num, "den": self.den, "warning": self.warning}
 
@@ -89,8 +96,18 @@ def figures_for(scope: str | None) -> list[Figure]:
     return [f for f in FIGURES if not scope or "department" in f.dims]
 
 
-def values(period: P.Period, *, scope: str | None = None, figures: list[Figure] | None = None) -> list[Value]:
-    """Each figure for the period, the period before and the same period a year earlier: one query."""
+def data_start() -> dict[str, dt.date]:
+    """Each figure's first day with stored records: a comparison with a period that starts before it would compare
+    with a time before the records were kept (or a partial period). One query."""
+    return dict(FigureDay.objects.filter(dim="").values("figure").annotate(first=Min("day"))
+                .values_list("figure", "first").order_by())
+
+
+def values(period: P.Period, *, scope: str | None = None, figures: list[Figure] | None = None, dim: str = "",
+           key: str | None = None, since: dict[str, dt.date] | None = None) -> list[Value]:
+    """Each figure for the period, the period before and the same period a year earlier: one query. With `dim` and
+    `key`, the figures of that one key of the dimension (a department, a station …). A comparison period that starts
+    before the figure's first day with data (`since`, from `data_start`) is not compared (None)."""
     figures = figures if figures is not None else figures_for(scope)
     ranges = {"now": period, "prev": period.previous(), "yoy": period.year_before()}
     start = min(p.start for p in ranges.values())
@@ -100,14 +117,19 @@ def values(period: P.Period, *, scope: str | None = None, figures: list[Figure] 
         within = Q(day__gte=p.start, day__lte=p.end)
         sums[f"n_{name}"] = Sum("num", filter=within)
         sums[f"d_{name}"] = Sum("den", filter=within)
+    where = Q(dim=dim, key=key or "") if dim else _scope_filter(scope)
     rows = {r["figure"]: r for r in FigureDay.objects.filter(
-        _scope_filter(scope), figure__in=[f.id for f in figures], day__gte=start, day__lte=end)
+        where, figure__in=[f.id for f in figures], day__gte=start, day__lte=end)
         .values("figure").annotate(**sums).order_by()}
     out = []
     for f in figures:
         r = rows.get(f.id, {})
 
-        def result(name, f=f, r=r):
+        first = (since or {}).get(f.id)
+
+        def result(name, f=f, r=r, first=first):
+            if name != "now" and since is not None and (first is None or ranges[name].start < first):
+                return None
             return f.result(r.get(f"n_{name}") or 0, r.get(f"d_{name}") or 0)
 
         out.append(Value(f, result("now"), result("prev"), result("yoy"), float(r.get("n_now") or 0),
@@ -119,6 +141,9 @@ def breakdown(period: P.Period, dim: str, *, figures: list[Figure] | None = None
     """{figure id: [(key, label, value, num, den)]} for the figures that have the dimension, best first: one query
     (and one for the labels)."""
     figures = [f for f in (figures or FIGURES) if dim in f.dims]
+    if scope and dim != "department":
+        # A department's figures are stored by department only: another dimension's rows are the whole zone's.
+        return {f.id: [] for f in figures}
     filters = Q(dim=dim, day__gte=period.start, day__lte=period.end, figure__in=[f.id for f in figures])
     if scope and dim == "department":
         filters &= Q(key=scope)
@@ -128,11 +153,16 @@ def breakdown(period: P.Period, dim: str, *, figures: list[Figure] | None = None
     out: dict[str, list] = {f.id: [] for f in figures}
     for r in rows:
         f = BY_ID[r["figure"]]
-        out[f.id].append((r["key"], names.get(r["key"], "未填写"), f.result(r["n"], r["d"]), float(r["n"]), float(r["d"])))
+        out[f.id].append((r["key"], names.get(r["key"], MISSING.get(dim, "未填写")), f.result(r["n"], r["d"]),
+                          float(r["n"]), float(r["d"])))
     for f in figures:
         reverse = f.higher_is_better is not False
         out[f.id].sort(key=lambda row: (row[2] is None, -(row[2] or 0) if reverse else (row[2] or 0), row[1]))
     return out
+
+
+# What a record without a value for the dimension is.
+MISSING = {"station": "非驿站办理", "park": "园区未填写", "department": "未指定部门", "category": "未分类"}
 
 
 def trend(figure_ids: list[str], *, end: dt.date, months: int = 13, scope: str | None = None) -> dict:

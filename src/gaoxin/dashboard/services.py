@@ -101,7 +101,7 @@ def _alert_thresholds(today: dt.date) -> None:
     for v in selectors.values(month, figures=figures):
         if v.warning:
             subs = subscribed[v.figure.id]
-            _deliver(subs, message=f"指标预警：{today.year}年{today.month}月以来{v.warning}",
+            _deliver(subs, message=f"指标预警：{today.year}年{today.month}月（截至{today.day}日）{v.warning}",
                      url=reverse("dashboard_figure", args=[v.figure.id]) + f"?period={today:%Y-%m}",
                      kind="figure_alert", key=f"{v.figure.id}:{today:%Y-%m}")
 
@@ -123,7 +123,7 @@ def _deliver(subs: list[Subscription], *, message: str, url: str, kind: str, key
 def snapshot(period: P.Period) -> dict:
     """What a monthly report states: every figure with its 环比 and 同比, the departments ranked on the ranking
     figures, the warnings, and the released evaluation tiers. Plain JSON (numbers, strings)."""
-    vals = selectors.values(period)
+    vals = selectors.values(period, since=selectors.data_start())
     ranking = [f for f in FIGURES if f.id in settings.GAOXIN_REPORT_RANKING_FIGURES]
     by_department = selectors.breakdown(period, "department", figures=ranking)
     ranks = {}
@@ -268,7 +268,7 @@ def subscription_set(*, user, kind: str, figure: str = "", email: bool = False) 
     else:
         figure = ""
     if email and not user.email:
-        raise ValidationError({"email": "您的账号未登记电子邮箱，请先在个人信息中填写"})
+        raise ValidationError({"email": "您的账号未登记电子邮箱，请联系管理员在账号信息中登记后再选择邮件提醒"})
     with transaction.atomic():
         sub, created = Subscription.objects.update_or_create(user=user, kind=kind, figure=figure,
                                                               defaults={"email": email})

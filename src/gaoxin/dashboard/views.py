@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -25,7 +26,7 @@ from . import permissions as perms
 from . import selectors, services
 from .figures import BY_ID, DIMENSIONS, FIGURES, SECTIONS
 from .forms import ParagraphForm, PeriodForm, ReportGenerateForm, SubscriptionForm
-from .models import ReportStatus, Subscription
+from .models import MonthlyReport, ReportStatus, Subscription
 from .tasks import monthly_report_task, refresh_figures_task
 
 # The monthly trend on the dashboard, and the rankings shown beside it.
@@ -59,7 +60,7 @@ def dashboard(request):
     form, period, status = _period(request)
     scope = perms.dashboard_scope(request.user)
     with reporting():
-        vals = selectors.values(period, scope=scope)
+        vals = selectors.values(period, scope=scope, since=selectors.data_start())
         ranking = [f for f in FIGURES if f.id in _ranking_ids()]
         ranks = selectors.breakdown(period, "department", figures=ranking)
         trend = selectors.trend([f for f in TREND_FIGURES if f in {v.figure.id for v in vals}], end=period.end,
@@ -80,6 +81,7 @@ def dashboard(request):
     return render(request, "dashboard/index.html", {
         "form": form, "period": period, "sections": sections, "ranks": [(f, ranks[f.id]) for f in ranking], "chart": chart,
         "tiers": tiers, "fresh": _fresh(state), "scope_name": own, "scope": scope,
+        "partial": period.end >= timezone.localdate(),
         "warnings": [v.warning for v in vals if v.warning],
     }, status=status)
 
@@ -178,9 +180,12 @@ def figure_detail(request, figure_id: str):
     if dim and figure.source.dimensions[dim].endswith("_id") and key and not key.isdigit():
         raise Http404("没有该分组")
     with reporting():
-        value = selectors.values(period, scope=scope, figures=[figure])[0]
+        value = selectors.values(period, scope=scope, figures=[figure], dim=dim, key=key,
+                                 since=selectors.data_start())[0]
+        # A department head's figures are stored by department only: no other breakdown is theirs to see.
+        dims = [d for d in figure.dims if not scope or d == "department"]
         breakdowns = [(d, DIMENSIONS[d], selectors.breakdown(period, d, figures=[figure], scope=scope)[figure.id])
-                      for d in figure.dims]
+                      for d in dims]
         trend = selectors.trend([figure.id], end=period.end, scope=scope)[figure.id]
         qs = selectors.records(figure, period, user=request.user, dim=dim, key=key)
         page, query = _records_page(request, qs, _stored_count(figure, value, breakdowns, scope, request.user, dim, key))
@@ -197,7 +202,7 @@ def figure_detail(request, figure_id: str):
                                             "name": figure.name},
         "page": page, "query": query, "rows": rows, "columns": [c for c, _ in figure.source.columns],
         "dim": dim, "dim_label": DIMENSIONS.get(dim, ""), "key": key, "key_label": key_label,
-        "fresh": _fresh(state),
+        "fresh": _fresh(state), "partial": period.end >= timezone.localdate(),
     }, status=status)
 
 
@@ -217,20 +222,24 @@ def report_list(request):
     reports = perms.reports_visible_to(request.user).only("month", "status", "generated_at", "published_at",
                                                           "data_hash")
     page, query = paginate(request, reports)
-    form = ReportGenerateForm() if perms.can_manage_reports(request.user) else None
+    form = ReportGenerateForm(published=_published()) if perms.can_manage_reports(request.user) else None
     return render(request, "dashboard/reports.html", {"page": page, "query": query, "form": form})
 
 
 @require_POST
 @require(perms.can_manage_reports)
 def report_generate(request):
-    form = ReportGenerateForm(request.POST)
+    form = ReportGenerateForm(request.POST, published=_published())
     if not form.is_valid():
         page, query = paginate(request, perms.reports_visible_to(request.user))
         return render(request, "dashboard/reports.html", {"page": page, "query": query, "form": form}, status=400)
     job = job_enqueue(kind="monthly_report", actor=request.user, task=monthly_report_task,
                       args=(form.cleaned_data["month"].isoformat(),))
     return redirect("job_detail", pk=job.pk)
+
+
+def _published() -> set:
+    return set(MonthlyReport.objects.filter(status=ReportStatus.PUBLISHED).values_list("month", flat=True))
 
 
 def _report(request, token: str):
@@ -282,7 +291,19 @@ def report_edit(request, token: str):
 @require_POST
 @require(perms.can_manage_reports)
 def report_publish(request, token: str):
+    """发布 (from the paragraph's form: what the writer typed is saved first, never lost)."""
     report = _report(request, token)
+    if "paragraph" in request.POST:
+        form = ParagraphForm(request.POST)
+        if not form.is_valid():
+            return report_detail(request, token, form=form, status=400)
+        if form.cleaned_data["paragraph"].strip() != report.paragraph:
+            try:
+                report = services.report_edit(report=report, paragraph=form.cleaned_data["paragraph"],
+                                              actor=request.user)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                return report_detail(request, token, form=form, status=400)
     flash_action(request, lambda: services.report_publish(report=report, actor=request.user),
                  f"{report}已发布，订阅人已收到通知")
     return redirect("report_detail", token=token)
@@ -294,7 +315,7 @@ def report_print(request, token: str, pdf: bool = False):
     context = {**_report_context(report), "print": True}
     if pdf:
         return pdf_response(request, "dashboard/report_print.html", context,
-                            filename=f"monthly-report-{report.month:%Y-%m}.pdf")
+                            filename=quote(f"政务服务月度报告-{report.month:%Y-%m}.pdf"))
     return render(request, "dashboard/report_print.html", context)
 
 
@@ -332,7 +353,8 @@ def report_excel(request, token: str):
     book.close()
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename=monthly-report-{report.month:%Y-%m}.xlsx"
+    response["Content-Disposition"] = ("attachment; filename*=UTF-8''"
+                                       + quote(f"政务服务月度报告-{report.month:%Y-%m}.xlsx"))
     return response
 
 

@@ -25,7 +25,7 @@ def test_a_leader_reads_drills_and_downloads(live_server, browser, zone, admin_u
     page.get_by_role("heading", name="领导驾驶舱 · 2026年10月").wait_for()
     card = page.get_by_test_id("figure-cases.on_time_rate")
     assert "75.0" in card.inner_text() and "%" in card.inner_text()
-    assert "按时办结率75%，低于预警值95%" in page.get_by_test_id("warnings").inner_text()
+    assert "按时办结率75%，低于预警线（不低于95%）" in page.get_by_test_id("warnings").inner_text()
     page.locator("[data-gx-chart=trend][data-gx-drawn=true]").wait_for()  # the vendored chart library drew
 
     card.click()

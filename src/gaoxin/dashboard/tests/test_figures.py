@@ -167,7 +167,7 @@ def test_a_department_head_sees_only_the_department(zone):
 
 
 def test_thresholds_are_configuration(zone, settings):
-    assert _values()["cases.on_time_rate"].warning == "按时办结率75%，低于预警值95%"
+    assert _values()["cases.on_time_rate"].warning == "按时办结率75%，低于预警线（不低于95%）"
     settings.GAOXIN_FIGURE_THRESHOLDS = {"cases.on_time_rate": {"min": 70}}
     assert _values()["cases.on_time_rate"].warning == ""
 

@@ -20,6 +20,7 @@ from gaoxin.dashboard.models import MonthlyReport, ReportStatus, Subscription
 from gaoxin.dashboard.tests.test_figures import zone  # noqa: F401  (the hand-built zone)
 
 LAST_MONTH = P.parse("", today=dt.date.today())
+OCT_2026 = P.month(2026, 10)
 
 
 @pytest.fixture
@@ -200,3 +201,36 @@ def test_yu_rounding_property(n):
     assert shown <= n and n - shown < 10 ** (magnitude - 1)
     assert shown % 10 ** (magnitude - 1) == 0
     assert text.endswith("余") == (shown != n)
+
+
+def test_a_figure_for_one_key_is_that_keys_figure(leader_client, zone):  # noqa: F811
+    url = reverse("dashboard_figure", args=["cases.on_time_rate"])
+    page = leader_client.get(url + f"?period=2026-10&dim=department&key={zone['tax'].pk}")
+    assert page.context["value"].value == 0.0  # the tax bureau's own rate, not the zone's 75 %
+
+
+def test_a_department_head_gets_no_other_breakdown(client, head, zone):  # noqa: F811
+    client.force_login(head)
+    page = client.get(reverse("dashboard_figure", args=["cases.received"]) + "?period=2026-10")
+    assert [d for d, _label, _rows in page.context["breakdowns"]] == ["department"]
+    answer = client.get("/api/v1/figures/cases.received/?period=2026-10&dimension=channel").json()
+    assert answer["breakdown"] == []
+
+
+def test_no_comparison_with_a_period_before_the_data(zone):  # noqa: F811
+    from gaoxin.dashboard import selectors
+
+    assert selectors.data_start()["cases.accepted"] == dt.date(2025, 10, 15)
+    v = {x.figure.id: x for x in selectors.values(OCT_2026, since=selectors.data_start())}["cases.accepted"]
+    assert v.previous == 2 and v.year_before is None and v.yoy is None  # October 2025 only from the 15th
+    quarter = {x.figure.id: x for x in selectors.values(P.quarter(2026, 4), since=selectors.data_start())}
+    assert quarter["cases.accepted"].previous == 2 and quarter["cases.accepted"].year_before is None
+
+
+def test_publishing_saves_what_was_typed_and_published_months_are_not_offered(admin_client, admin_user, zone):  # noqa: F811
+    services.report_generate(month=dt.date(2026, 10, 1), actor=admin_user)
+    admin_client.post(reverse("report_publish", args=["2026-10"]), {"paragraph": "管理员改写的通稿。"})
+    report = MonthlyReport.objects.get()
+    assert report.status == ReportStatus.PUBLISHED and report.paragraph == "管理员改写的通稿。"
+    choices = dict(admin_client.get(reverse("report_list")).context["form"].fields["month"].choices)
+    assert "2026-10" not in choices
