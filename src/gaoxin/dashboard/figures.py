@@ -161,8 +161,8 @@ def _case_link(case):
 _CASE_DIMS = {"department": "department_id", "station": "station_id", "channel": "channel",
               "park": "enterprise__park_area_id"}
 _CASE_COLUMNS = (("办件编号", "number"), ("事项", "item__name"), ("部门", "department__name"), ("渠道", "channel"),
-                 ("申请人", "applicant_name"), ("受理日期", "accepted_on"), ("办结日期", "decided_on"),
-                 ("办结期限", "due_date"))
+                 ("申请人", "applicant_name"), ("收件日期", "received_on"), ("受理日期", "accepted_on"),
+                 ("办结日期", "decided_on"), ("办结期限", "due_date"))
 
 
 def _case_source(id_, name, date):
@@ -348,7 +348,7 @@ DEMANDS = Source(
     "talent_demand", "用工需求（按发布日期）", "talent.JobDemand", "created_at",
     {"park": "enterprise__park_area_id"}, _demands_scope,
     (("需求编号", "number"), ("企业", "enterprise__name"), ("岗位", "post"), ("需求人数", "quantity"),
-     ("已到岗", "filled"), ("状态", "status")),
+     ("已到岗", "filled"), ("状态", "status"), ("发布时间", "created_at")),
     _demand_link, ("enterprise",))
 
 SOURCES = {s.id: s for s in (HIRES, DEMANDS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,

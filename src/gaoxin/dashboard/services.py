@@ -130,8 +130,8 @@ def snapshot(period: P.Period) -> dict:
     for f in ranking:
         rows = [r for r in by_department.get(f.id, []) if r[2] is not None and r[0]]
         ranks[f.id] = {"name": f.name, "unit": f.unit,
-                       "rows": [{"rank": i, "department": name, "value": value}
-                                for i, (_key, name, value, _n, _d) in enumerate(rows, 1)]}
+                       "rows": [{"rank": i, "department": name, "value": value, "count": round(d)}
+                                for i, (_key, name, value, _n, d) in enumerate(rows, 1)]}
     return {"period": period.token, "label": period.label, "start": period.start.isoformat(),
             "end": period.end.isoformat(), "figures": [v.as_dict() for v in vals],
             "ranks": ranks, "warnings": [v.warning for v in vals if v.warning], "tiers": selectors.tiers()}

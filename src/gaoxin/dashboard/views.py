@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -110,6 +111,8 @@ def _cell(obj, path: str):
         return ""
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
     return "" if value is None else value
 
 
