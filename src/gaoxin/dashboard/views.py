@@ -80,7 +80,7 @@ def dashboard(request):
     chart = {"trend": {"months": months, "series": [{"name": BY_ID[fid].name, "data": [v for _, v in rows]}
                                                     for fid, rows in trend.items()]}}
     return render(request, "dashboard/index.html", {
-        "form": form, "period": period, "sections": sections, "ranks": [(f, ranks[f.id]) for f in ranking], "chart": chart,
+        "form": form, "period": period, "sections": sections, "ranks": [(f, [r for r in ranks[f.id] if r[2] is not None and r[0]]) for f in ranking], "chart": chart,
         "tiers": tiers, "fresh": _fresh(state), "scope_name": own, "scope": scope,
         "partial": period.end >= timezone.localdate(),
         "warnings": [v.warning for v in vals if v.warning],
