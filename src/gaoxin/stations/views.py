@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts.models import Position
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.views_utils import add_service_errors, paginate, require
-from gaoxin.talent import permissions as talent_perms
 
 from . import permissions as perms
 from . import services
@@ -52,7 +51,6 @@ def _detail(request, station, *, log_form=None, event_form=None, liaison_form=No
     return render(request, "stations/station_detail.html", {
         "station": station, "page": page, "query": query, "categories": ServiceCategory.choices,
         "reads_whole_log": can_log or perms.can_read_every_station_log(user),
-        "can_post_demand": can_log and talent_perms.can_post_demand(user),
         "assignments": station.assignments.select_related("user__org_unit").order_by("position"),
         "events": StationEvent.objects.filter(station=station).prefetch_related("enterprises")[:10],
         "log_form": (log_form or StationLogForm(auto_id="id_log_%s")) if can_log else None,

@@ -62,33 +62,20 @@ def talent_index(request):
     })
 
 
-def _log_entry(request):
-    """A station's 用工 log entry the demand comes from (?from_log=…), if the user may read it."""
-    from gaoxin.stations.permissions import station_services_visible_to
-
-    pk = request.POST.get("from_log") or request.GET.get("from_log") or ""
-    if not pk.isdigit():
-        return None
-    return station_services_visible_to(request.user).filter(pk=pk, category="hiring",
-                                                          enterprise__isnull=False).select_related("enterprise").first()
-
-
 @require(perms.can_post_demand)
 def demand_new(request):
     firms = perms.firms_for_demand(request.user)
-    entry = _log_entry(request)
-    initial = {"uscc": entry.enterprise.uscc, "description": entry.description[:500]} if entry else {}
-    form = DemandForm(request.POST or None, firms=firms, initial=initial)
+    form = DemandForm(request.POST or None, firms=firms)
     status = 200
     if request.method == "POST":
         status = 400
         holder = {}
         if form.is_valid() and _run(form, lambda: holder.update(demand=services.demand_create(
-                actor=request.user, station_service=entry, **form.service_kwargs()))):
+                actor=request.user, **form.service_kwargs()))):
             messages.success(request, f"用工需求已发布，编号 {holder['demand'].number}")
             return redirect("talent_demand", number=holder["demand"].number)
-    return render(request, "talent/form.html", {"form": form, "title": "发布用工需求", "back": reverse("talent_index"),
-                                                "from_log": entry}, status=status)
+    return render(request, "talent/form.html", {"form": form, "title": "发布用工需求", "back": reverse("talent_index")},
+                  status=status)
 
 
 def _demand(request, number: str):

@@ -59,23 +59,6 @@ def test_a_firm_posts_a_demand_and_a_bad_form_keeps_what_was_typed(enterprise_cl
     assert ok.status_code == 302 and ok["Location"].startswith("/talent/demands/YG")
 
 
-def test_a_station_log_entry_becomes_a_demand(station_officer, own_enterprise, client):
-    from gaoxin.stations import services as station_services
-
-    entry = station_services.service_log(station=station_officer.org_unit, actor=station_officer, category="hiring",
-                                         description="企业急招装配工20人", outcome="on_the_spot",
-                                         enterprise=own_enterprise)
-    client.force_login(station_officer)
-    assert "转为用工需求" in client.get(reverse("station_detail", args=[entry.station.code])).content.decode()
-    form = client.get(reverse("talent_demand_new") + f"?from_log={entry.pk}")
-    assert form.context["form"].initial["uscc"] == own_enterprise.uscc
-    answer = client.post(reverse("talent_demand_new"), {
-        "from_log": entry.pk, "uscc": own_enterprise.uscc, "post": "装配工", "quantity": 20, "skill_level": "general",
-        "pay_min": 4000, "pay_max": 5000, "location": "高新区"})
-    assert answer.status_code == 302
-    assert own_enterprise.job_demands.get().station_service == entry
-
-
 def test_a_firm_cannot_post_for_another_firm(enterprise_user, other_enterprise):
     with pytest.raises(PermissionDenied):
         services.demand_create(actor=enterprise_user, enterprise=other_enterprise, post="x", quantity=1,
