@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -47,13 +48,8 @@ def _fresh(state) -> dict:
     if state is None or state.refreshed_at is None:
         return {"at": None, "stale": True}
     age = timezone.now() - state.refreshed_at
-    return {"at": state.refreshed_at, "stale": age > dt.timedelta(minutes=_max_age()), "minutes": int(age.total_seconds() // 60)}
-
-
-def _max_age() -> int:
-    from django.conf import settings
-
-    return settings.GAOXIN_FIGURES_MAX_AGE_MINUTES
+    return {"at": state.refreshed_at, "minutes": int(age.total_seconds() // 60),
+            "stale": age > dt.timedelta(minutes=settings.GAOXIN_FIGURES_MAX_AGE_MINUTES)}
 
 
 @require(perms.can_view_dashboard)
@@ -62,7 +58,7 @@ def dashboard(request):
     scope = perms.dashboard_scope(request.user)
     with reporting():
         vals = selectors.values(period, scope=scope, since=selectors.data_start())
-        ranking = [f for f in FIGURES if f.id in _ranking_ids()]
+        ranking = [f for f in FIGURES if f.id in settings.GAOXIN_REPORT_RANKING_FIGURES]
         ranks = selectors.breakdown(period, "department", figures=ranking)
         trend = selectors.trend([f for f in TREND_FIGURES if f in {v.figure.id for v in vals}], end=period.end,
                                 scope=scope)
@@ -80,17 +76,12 @@ def dashboard(request):
     chart = {"trend": {"months": months, "series": [{"name": BY_ID[fid].name, "data": [v for _, v in rows]}
                                                     for fid, rows in trend.items()]}}
     return render(request, "dashboard/index.html", {
-        "form": form, "period": period, "sections": sections, "ranks": [(f, [r for r in ranks[f.id] if r[2] is not None and r[0]]) for f in ranking], "chart": chart,
+        "form": form, "period": period, "sections": sections, "chart": chart,
+        "ranks": [(f, [r for r in ranks[f.id] if r[2] is not None and r[0]]) for f in ranking],
         "tiers": tiers, "fresh": _fresh(state), "scope_name": own, "scope": scope,
         "partial": period.end >= timezone.localdate(),
         "warnings": [v.warning for v in vals if v.warning],
     }, status=status)
-
-
-def _ranking_ids():
-    from django.conf import settings
-
-    return settings.GAOXIN_REPORT_RANKING_FIGURES
 
 
 def _cell(obj, path: str):
