@@ -167,6 +167,7 @@ urlpatterns = [
     path("stations/<slug:code>/log/", station_views.station_log, name="station_log"),
     path("stations/<slug:code>/events/", station_views.station_event, name="station_event"),
     path("stations/<slug:code>/liaison/", station_views.station_liaison, name="station_liaison"),
+    path("stations/log/<int:pk>/demand/", station_views.log_to_demand, name="station_log_demand"),
     path("assist/", assist_views.order_index, name="order_index"),
     path("assist/new/", assist_views.order_new, name="order_new"),
     path("assist/projects/", assist_views.project_index, name="project_index"),

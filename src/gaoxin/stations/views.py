@@ -5,11 +5,12 @@ bound to a form; a refused one re-renders the station page with the error beside
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import Position
@@ -50,7 +51,7 @@ def _detail(request, station, *, log_form=None, event_form=None, liaison_form=No
     page, query = paginate(request, log)
     return render(request, "stations/station_detail.html", {
         "station": station, "page": page, "query": query, "categories": ServiceCategory.choices,
-        "reads_whole_log": can_log or perms.can_read_every_station_log(user),
+        "reads_whole_log": can_log or perms.can_read_every_station_log(user), "can_log": can_log,
         "assignments": station.assignments.select_related("user__org_unit").order_by("position"),
         "events": StationEvent.objects.filter(station=station).prefetch_related("enterprises")[:10],
         "log_form": (log_form or StationLogForm(auto_id="id_log_%s")) if can_log else None,
@@ -145,3 +146,35 @@ def centre_figures(request):
         "speed_ups": [m["speed_up"] for _, m in metrics if m["speed_up"] is not None],
         "appeals_solved": Appeal.objects.filter(solved_confirmed=True).count(),
     })
+
+
+def log_to_demand(request, pk: int):
+    """转为用工需求: a 用工 entry of the service log becomes the firm's job demand (talent room), prefilled with the
+    firm and the entry's text; the demand keeps the entry it came from."""
+    from gaoxin.talent import permissions as talent_perms
+    from gaoxin.talent import services as talent_services
+    from gaoxin.talent.forms import DemandForm
+
+    entry = perms.station_services_visible_to(request.user).filter(
+        pk=pk, category=ServiceCategory.HIRING, enterprise__isnull=False).select_related("enterprise", "station").first()
+    if entry is None or not perms.can_log_at_station(request.user, entry.station):
+        raise Http404("服务记录不存在或无权操作")
+    if not talent_perms.can_post_demand(request.user):
+        raise PermissionDenied("您无权登记用工需求")
+    form = DemandForm(request.POST or None, firms=talent_perms.firms_for_demand(request.user),
+                      initial={"uscc": entry.enterprise.uscc, "description": entry.description[:500]})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                demand = talent_services.demand_create(actor=request.user, station_service=entry,
+                                                       **form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"用工需求已登记，编号 {demand.number}")
+                return redirect("talent_demand", number=demand.number)
+    return render(request, "talent/form.html", {
+        "form": form, "title": "转为用工需求", "from_log": entry,
+        "back": reverse("station_detail", args=[entry.station.code])}, status=status)

@@ -71,6 +71,7 @@ def _tables():
     from gaoxin.enterprises.permissions import enterprises_visible_to
     from gaoxin.evaluation.models import Objection, Participant
     from gaoxin.evaluation.permissions import can_view_report_card, objections_visible_to
+    from gaoxin.stations.models import StationService
     from gaoxin.stations.permissions import can_log_at_station
     from gaoxin.talent.models import Hire, JobDemand, SchoolAgreement
     from gaoxin.talent.permissions import agreements_visible_to, demands_visible_to, hires_visible_to
@@ -137,6 +138,8 @@ def _tables():
                          "talent-demand-transition", "talent-demand-hires"),
                         Route(lambda: JobDemand.objects.all(), lambda d: {"number": d.number},
                               _visible(demands_visible_to))),
+        "station_log_demand": Route(lambda: StationService.objects.filter(category="hiring", enterprise__isnull=False),
+                                    lambda s: {"pk": s.pk}, lambda u: (lambda s: can_log_at_station(u, s.station))),
         **dict.fromkeys(("talent_hire_act", "talent-hire-detail", "talent-hire-transition"),
                         Route(lambda: Hire.objects.all(), lambda h: {"pk": h.pk}, _visible(hires_visible_to))),
         **dict.fromkeys(("talent_agreement", "talent_agreement_activity", "talent_agreement_act"),

@@ -59,6 +59,26 @@ def test_a_firm_posts_a_demand_and_a_bad_form_keeps_what_was_typed(enterprise_cl
     assert ok.status_code == 302 and ok["Location"].startswith("/talent/demands/YG")
 
 
+def test_a_station_log_entry_becomes_a_demand(station_officer, own_enterprise, client):
+    from gaoxin.stations import services as station_services
+
+    entry = station_services.service_log(station=station_officer.org_unit, actor=station_officer, category="hiring",
+                                         description="企业急招装配工20人", outcome="on_the_spot",
+                                         enterprise=own_enterprise)
+    client.force_login(station_officer)
+    url = reverse("station_log_demand", args=[entry.pk])
+    assert url in client.get(reverse("station_detail", args=[entry.station.code])).content.decode()
+    form = client.get(url)
+    assert form.context["form"].initial["uscc"] == own_enterprise.uscc and "企业急招装配工20人" in form.content.decode()
+    answer = client.post(url, {"uscc": own_enterprise.uscc, "post": "装配工", "quantity": 20, "skill_level": "general",
+                               "pay_min": 4000, "pay_max": 5000, "location": "高新区"})
+    assert answer.status_code == 302
+    assert own_enterprise.job_demands.get().station_service == entry
+    other = UserFactory(role=Role.STATION_OFFICER, org_unit=OrgUnitFactory(kind=OrgKind.STATION, code="station-x"))
+    client.force_login(other)
+    assert client.get(url).status_code == 404  # another station's ledger
+
+
 def test_a_firm_cannot_post_for_another_firm(enterprise_user, other_enterprise):
     with pytest.raises(PermissionDenied):
         services.demand_create(actor=enterprise_user, enterprise=other_enterprise, post="x", quantity=1,
