@@ -10,21 +10,17 @@ its own database `gaoxin_bench`.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from pg_scratch import scratch_postgres  # noqa: E402  (bench/ is the script's folder)
+
 DB = "gaoxin_bench"
-URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 
-
-def sh(*args: str) -> None:
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -35,14 +31,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
 
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB], check=True)
-    sh("createdb", "-h", "127.0.0.1", "-U", "postgres", DB)
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.settings")
-    os.environ["GAOXIN_LOG_LEVEL"] = "WARNING"
-    import django
+    with scratch_postgres(DB, keep=args.keep):
+        run(args)
 
-    django.setup()
+
+def run(args) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -102,9 +95,6 @@ def main() -> None:
     print(f"{'page':<36} {'p95 ms small':>12} {'p95 ms large':>12} {'queries':>8}")
     for (label, p95_small, q_small, _), (_, p95_large, q_large, _) in zip(small, large, strict=True):
         print(f"{label:<36} {p95_small:>12.1f} {p95_large:>12.1f} {q_small:>4}/{q_large:<3}")
-    connection.close()
-    if not args.keep:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB], check=True)
 
 
 if __name__ == "__main__":

@@ -12,21 +12,17 @@ Needs the PostgreSQL server on 127.0.0.1:5432 (as on the CI machines); creates a
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from pg_scratch import scratch_postgres  # noqa: E402  (bench/ is the script's folder)
+
 DB = "gaoxin_bench_dash"
-URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 
-
-def sh(*args: str) -> None:
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -37,14 +33,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
 
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB], check=True)
-    sh("createdb", "-h", "127.0.0.1", "-U", "postgres", DB)
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.settings")
-    os.environ["GAOXIN_LOG_LEVEL"] = "WARNING"
-    import django
+    with scratch_postgres(DB, keep=args.keep):
+        run(args)
 
-    django.setup()
+
+def run(args) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -128,9 +121,6 @@ def main() -> None:
         print(f"{label:<32} {p50_s:>8.1f} {p95_s:>8.1f} {p50_l:>8.1f} {p95_l:>8.1f} {ratio:>6.2f} {q_s:>4}/{q_l:<3}"
               f" {'ok' if ok else 'MISSED'}")
     print(f"target (p95 at {total:,} ≤ 2× p95 at {args.small:,}, same query count): {'met' if met else 'NOT met'}")
-    connection.close()
-    if not args.keep:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB], check=True)
 
 
 def settings_lookback() -> int:

@@ -47,6 +47,34 @@ def _run(form, call) -> bool:
     return True
 
 
+def _act(request, workflow, apply) -> tuple[ActForm, bool]:
+    """A transition's button (name, reason, date) applied by `apply(name, cleaned_data)`; flashes what was done.
+    (form, done): a refused one leaves its error on the form."""
+    form = ActForm(request.POST)
+    name = request.POST.get("name", "")
+    if name not in workflow:
+        form.add_error(None, "未知操作")
+        return form, False
+    if form.is_valid() and _run(form, lambda: apply(name, form.cleaned_data)):
+        messages.success(request, f"已完成：{workflow[name].label}")
+        return form, True
+    return form, False
+
+
+def _create_page(request, form, *, title: str, back: str, create, done):
+    """A creation form on talent/form.html: on a valid POST `create()` makes the object and `done(obj)` gives the
+    message and the page to go to; a refused one shows again with its errors and what was typed."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        made = []
+        if form.is_valid() and _run(form, lambda: made.append(create())):
+            message, to = done(made[0])
+            messages.success(request, message)
+            return redirect(to)
+    return render(request, "talent/form.html", {"form": form, "title": title, "back": back}, status=status)
+
+
 @require(perms.can_view_talent)
 def talent_index(request):
     filters = DemandFilterForm(request.GET or None)
@@ -66,16 +94,10 @@ def talent_index(request):
 def demand_new(request):
     firms = perms.firms_for_demand(request.user)
     form = DemandForm(request.POST or None, firms=firms)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        holder = {}
-        if form.is_valid() and _run(form, lambda: holder.update(demand=services.demand_create(
-                actor=request.user, **form.service_kwargs()))):
-            messages.success(request, f"用工需求已发布，编号 {holder['demand'].number}")
-            return redirect("talent_demand", number=holder["demand"].number)
-    return render(request, "talent/form.html", {"form": form, "title": "发布用工需求", "back": reverse("talent_index")},
-                  status=status)
+    return _create_page(
+        request, form, title="发布用工需求", back=reverse("talent_index"),
+        create=lambda: services.demand_create(actor=request.user, **form.service_kwargs()),
+        done=lambda d: (f"用工需求已发布，编号 {d.number}", reverse("talent_demand", args=[d.number])))
 
 
 def _demand(request, number: str):
@@ -109,14 +131,10 @@ def demand_detail(request, number: str):
 @require(perms.can_view_talent)
 def demand_act(request, number: str):
     demand = _demand(request, number)
-    form = ActForm(request.POST)
-    name = request.POST.get("name", "")
-    if name in DEMAND_WORKFLOW and form.is_valid() and _run(form, lambda: services.demand_transition(
-            demand=demand, name=name, actor=request.user, reason=form.cleaned_data["reason"])):
-        messages.success(request, f"已完成：{DEMAND_WORKFLOW[name].label}")
+    form, done = _act(request, DEMAND_WORKFLOW, lambda name, d: services.demand_transition(
+        demand=demand, name=name, actor=request.user, reason=d["reason"]))
+    if done:
         return redirect("talent_demand", number=number)
-    if name not in DEMAND_WORKFLOW:
-        form.add_error(None, "未知操作")
     demand.refresh_from_db()
     return _demand_page(request, demand, act_form=form, status=400)
 
@@ -142,15 +160,10 @@ def hire_act(request, pk: int):
     hire = perms.hires_visible_to(request.user).select_related("demand").filter(pk=pk).first()
     if hire is None:
         raise Http404("到岗记录不存在或无权查看")
-    form = ActForm(request.POST)
-    name = request.POST.get("name", "")
-    if name in HIRE_WORKFLOW and form.is_valid() and _run(form, lambda: services.hire_transition(
-            hire=hire, name=name, actor=request.user, reason=form.cleaned_data["reason"],
-            left_on=form.cleaned_data["left_on"])):
-        messages.success(request, f"已完成：{HIRE_WORKFLOW[name].label}")
+    form, done = _act(request, HIRE_WORKFLOW, lambda name, d: services.hire_transition(
+        hire=hire, name=name, actor=request.user, reason=d["reason"], left_on=d["left_on"]))
+    if done:
         return redirect("talent_demand", number=hire.demand.number)
-    if name not in HIRE_WORKFLOW:
-        form.add_error(None, "未知操作")
     return _demand_page(request, hire.demand, act_form=form, status=400)
 
 
@@ -170,17 +183,10 @@ def event_list(request):
 @require(perms.can_manage_events)
 def event_new(request):
     form = EventForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        holder = {}
-        organiser = request.user.org_unit
-        if form.is_valid() and _run(form, lambda: holder.update(event=services.event_create(
-                actor=request.user, organiser=organiser, **form.cleaned_data))):
-            messages.success(request, "对接活动已创建")
-            return redirect("talent_event", pk=holder["event"].pk)
-    return render(request, "talent/form.html", {"form": form, "title": "新建对接活动", "back": reverse("talent_events")},
-                  status=status)
+    return _create_page(
+        request, form, title="新建对接活动", back=reverse("talent_events"),
+        create=lambda: services.event_create(actor=request.user, organiser=request.user.org_unit, **form.cleaned_data),
+        done=lambda e: ("对接活动已创建", reverse("talent_event", args=[e.pk])))
 
 
 def _event(request, pk: int) -> MatchEvent:
@@ -298,16 +304,10 @@ def agreement_list(request):
 @require(perms.can_manage_agreements)
 def agreement_new(request):
     form = AgreementForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        holder = {}
-        if form.is_valid() and _run(form, lambda: holder.update(agreement=services.agreement_create(
-                actor=request.user, **form.service_kwargs()))):
-            messages.success(request, "校企合作协议已登记")
-            return redirect("talent_agreement", pk=holder["agreement"].pk)
-    return render(request, "talent/form.html", {"form": form, "title": "登记校企合作协议",
-                                                "back": reverse("talent_agreements")}, status=status)
+    return _create_page(
+        request, form, title="登记校企合作协议", back=reverse("talent_agreements"),
+        create=lambda: services.agreement_create(actor=request.user, **form.service_kwargs()),
+        done=lambda a: ("校企合作协议已登记", reverse("talent_agreement", args=[a.pk])))
 
 
 def _agreement(request, pk: int):
@@ -347,14 +347,10 @@ def agreement_activity(request, pk: int):
 @require(perms.can_view_talent)
 def agreement_act(request, pk: int):
     agreement = _agreement(request, pk)
-    form = ActForm(request.POST)
-    name = request.POST.get("name", "")
-    if name in AGREEMENT_WORKFLOW and form.is_valid() and _run(form, lambda: services.agreement_transition(
-            agreement=agreement, name=name, actor=request.user, reason=form.cleaned_data["reason"])):
-        messages.success(request, f"已完成：{AGREEMENT_WORKFLOW[name].label}")
+    form, done = _act(request, AGREEMENT_WORKFLOW, lambda name, d: services.agreement_transition(
+        agreement=agreement, name=name, actor=request.user, reason=d["reason"]))
+    if done:
         return redirect("talent_agreement", pk=pk)
-    if name not in AGREEMENT_WORKFLOW:
-        form.add_error(None, "未知操作")
     return _agreement_page(request, agreement, act_form=form, status=400)
 
 
