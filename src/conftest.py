@@ -27,7 +27,8 @@ hypothesis_settings.load_profile("ci" if running_in_ci() else "local")
 
 
 def _seed_reference_data() -> None:
-    """The reference tables migrations fill (industries, the calendar, default tier policies and synonyms)."""
+    """The reference tables migrations fill (industries, the calendar, default tier policies, synonyms and the talent
+    tier table)."""
     from gaoxin.catalog.models import SearchSynonym
     from gaoxin.catalog.synonym_seed import seed_default_synonyms
     from gaoxin.core.calendar_seed import seed_calendar
@@ -36,11 +37,14 @@ def _seed_reference_data() -> None:
     from gaoxin.enterprises.models import Industry
     from gaoxin.evaluation.models import TierPolicy
     from gaoxin.evaluation.policy_seed import seed_default_policies
+    from gaoxin.talent.models import TalentTier, TalentTitle
+    from gaoxin.talent.tier_seed import seed_default_tiers
 
     seed_industries(Industry)
     seed_calendar(CalendarYear, CalendarDay)
     seed_default_policies(TierPolicy)
     seed_default_synonyms(SearchSynonym)
+    seed_default_tiers(TalentTier, TalentTitle)
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)

@@ -16,10 +16,11 @@ class Role(models.TextChoices):
     STATION_OFFICER = "station_officer", "驿站专员"
     ENTERPRISE = "enterprise", "企业用户"
     LEADER = "leader", "领导"
+    TALENT = "talent", "人才"
 
 
-# Roles of government staff (everyone except enterprise users).
-STAFF_ROLES = frozenset(Role.values) - {Role.ENTERPRISE}
+# Roles of government staff (everyone except enterprise users and talents, who act for themselves).
+STAFF_ROLES = frozenset(Role.values) - {Role.ENTERPRISE, Role.TALENT}
 
 
 class OrgKind(models.TextChoices):

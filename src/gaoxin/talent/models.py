@@ -274,3 +274,144 @@ class AgreementActivity(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+
+
+# --- talent registry (benefits.md §6.2) --------------------------------------------------------------------------
+
+class TalentTier(models.Model):
+    """A row of the zone's tier table (e.g. 杭州 A–E); the zone edits names and conditions in the admin."""
+
+    code = models.CharField("层次代码", max_length=4, unique=True)
+    name = models.CharField("层次名称", max_length=40)
+    rank = models.PositiveSmallIntegerField("排序（1 为最高层次）", default=1)
+    description = models.CharField("认定条件概述", max_length=500, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才层次"
+        ordering = ["rank", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}类 {self.name}"
+
+
+class TalentTitle(models.Model):
+    """A title the zone confers (车城人才, 领军人才, …); `validity_years` sets a recognition's default validity."""
+
+    name = models.CharField("人才称号", max_length=40, unique=True)
+    issuer = models.CharField("认定单位", max_length=60, blank=True)
+    validity_years = models.PositiveSmallIntegerField("有效期（年）", default=3)
+    description = models.CharField("说明", max_length=500, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才称号"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Education(models.TextChoices):
+    SECONDARY = "secondary", "高中/中专及以下"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "本科"
+    MASTER = "master", "硕士研究生"
+    DOCTOR = "doctor", "博士研究生"
+
+
+class SkillGrade(models.TextChoices):
+    NONE = "", "无"
+    GRADE5 = "grade5", "初级工（五级）"
+    GRADE4 = "grade4", "中级工（四级）"
+    GRADE3 = "grade3", "高级工（三级）"
+    GRADE2 = "grade2", "技师（二级）"
+    GRADE1 = "grade1", "高级技师（一级）"
+
+
+class Talent(models.Model):
+    """A person in the talent registry. The ID number is checked on entry and masked outside the talent office;
+    `user` is the person's own log-in (role 人才), bound by the same ID number."""
+
+    id_number = models.CharField("身份证号码", max_length=18, unique=True)
+    name = models.CharField("姓名", max_length=50)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    education = models.CharField("学历", max_length=12, choices=Education.choices)
+    professional_title = models.CharField("职称", max_length=40, blank=True)
+    skill_grade = models.CharField("技能等级", max_length=8, choices=SkillGrade.choices, blank=True)
+    employer = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="talents", verbose_name="工作单位")
+    work_location = models.CharField("工作地", max_length=60, blank=True)
+    insurance_location = models.CharField("社保缴纳地", max_length=60, blank=True)
+    residence = models.CharField("户籍或居住地", max_length=60, blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="talent", verbose_name="本人账号")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才"
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["employer", "name"], name="talent_employer_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def works_where_insured(self) -> bool:
+        """The workplace = social-insurance location check some subsidies require (benefits.md §6.2)."""
+        return bool(self.work_location) and self.work_location == self.insurance_location
+
+
+class RecognitionStatus(models.TextChoices):
+    VALID = "valid", "有效"
+    EXPIRED = "expired", "已过期"
+    REVOKED = "revoked", "已撤销"
+
+
+class Recognition(models.Model):
+    """A title conferred on a talent at a tier, with its basis and validity."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="recognitions", verbose_name="人才")
+    title = models.ForeignKey(TalentTitle, on_delete=models.PROTECT, related_name="recognitions", verbose_name="称号")
+    tier = models.ForeignKey(TalentTier, on_delete=models.PROTECT, related_name="recognitions", verbose_name="层次")
+    basis = models.CharField("认定依据", max_length=300)
+    recognised_on = models.DateField("认定日期")
+    valid_to = models.DateField("有效期至")
+    status = models.CharField("状态", max_length=10, choices=RecognitionStatus.choices,
+                              default=RecognitionStatus.VALID, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才认定"
+        ordering = ["-recognised_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["talent", "title"], condition=models.Q(status="valid"),
+                                               name="one_valid_recognition_per_title",
+                                               violation_error_message="此人已持有该称号的有效认定")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.tier.code}类）"
+
+
+class TalentEvidence(models.Model):
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="evidence", verbose_name="人才")
+    recognition = models.ForeignKey(Recognition, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="evidence", verbose_name="对应认定")
+    label = models.CharField("材料名称", max_length=60)
+    file = models.FileField("文件", upload_to="talent/evidence/%Y/%m/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才证明材料"
+        ordering = ["-uploaded_at", "-id"]
