@@ -31,7 +31,10 @@ import polars as pl  # noqa: E402
 
 from gaoxin.benefits.fields import FIELDS  # noqa: E402
 from gaoxin.benefits.matching import PolicyRule, add_derived, match  # noqa: E402
-from gaoxin.benefits.policy_data import POLICIES  # noqa: E402
+from gaoxin.benefits.policy_data import PERSON_POLICIES  # noqa: E402
+from gaoxin.benefits.policy_data import POLICIES as CATALOGUE  # noqa: E402
+
+POLICIES = [p for p in CATALOGUE if p[0] not in PERSON_POLICIES]  # firms only: P13 reads a person's facts
 from gaoxin.benefits.rules import _CMP, _PY_OPS, NUMBER, Compiled, compile_rule  # noqa: E402
 
 QUALS = ["高新技术企业", "科技型中小企业", "创新型中小企业", "专精特新中小企业", "绿色工厂"]

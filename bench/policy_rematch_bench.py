@@ -37,7 +37,10 @@ from gaoxin.accounts.models import OrgKind, OrgUnit  # noqa: E402
 from gaoxin.benefits import services  # noqa: E402
 from gaoxin.benefits.demo_data import demo_facts  # noqa: E402
 from gaoxin.benefits.models import MatchResult, Policy, PolicyStatus, ProfileFact  # noqa: E402
-from gaoxin.benefits.policy_data import POLICIES  # noqa: E402
+from gaoxin.benefits.policy_data import PERSON_POLICIES  # noqa: E402
+from gaoxin.benefits.policy_data import POLICIES as CATALOGUE  # noqa: E402
+
+POLICIES = [p for p in CATALOGUE if p[0] not in PERSON_POLICIES]  # firms only: P13 reads a person's facts
 from gaoxin.core.models import CalendarYear  # noqa: E402
 from gaoxin.core.validators import uscc_check_char  # noqa: E402
 from gaoxin.enterprises.models import Enterprise  # noqa: E402

@@ -9,7 +9,7 @@ from decimal import Decimal
 from gaoxin.accounts.models import OrgUnit
 
 from .models import Policy, PolicyStatus, ProfileFact
-from .policy_data import POLICIES
+from .policy_data import PERSON_POLICIES, POLICIES
 
 
 def build_demo_policies(*, actor) -> list[Policy]:
@@ -21,6 +21,7 @@ def build_demo_policies(*, actor) -> list[Policy]:
             mode=mode, rule=rule, formula=formula, amount_cap=cap, effective_from=dt.date(2023, 1, 1), effective_to=to,
             summary=summary, guide="申请人登录平台核对企业画像数据后在线申请；材料从企业档案复用，无需重复提交。",
             contact="0731-58580000", status=PolicyStatus.DRAFT,
+            subject="person" if code in PERSON_POLICIES else "enterprise",
         ))
     return policies
 

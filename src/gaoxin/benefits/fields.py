@@ -1,4 +1,10 @@
-"""The enterprise fields a policy rule may use (benefits.md §2.2). Pure data: no Django.
+"""The fields a policy rule may use (benefits.md §2.2, §6.2). Pure data: no Django.
+
+A policy has a subject: an enterprise (`FIELDS`, the 企业画像) or a person in the talent registry
+(`PERSON_FIELDS`: tier, titles held, education, 职称, 技能等级, employer, work and social-insurance
+location, years since recognition, IIT paid and taxable income). The same rule language reads both;
+`SUBJECT_FIELDS` picks a subject's set, and the two sets use distinct codes so a label is always found
+(`ALL_FIELDS`).
 
 kind: "number" (compared as exact decimals), "text", "bool". `source` says where the value
 comes from: the registry, a fact the enterprise or a department records, or a derived formula.
@@ -91,8 +97,6 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("evaluation_tier", "亩产效益评价等级（A/B/C/D）", "text", choices=("A", "B", "C", "D", "T")),
     Field("skill_cert_level", "职业技能等级证书（初级/中级/高级）", "text", choices=("初级", "中级", "高级")),
     Field("skill_cert_repeat", "同一职业同一等级已享受过补贴", "bool"),
-    Field("iit_paid", "境外人才已缴个人所得税", "number", "万元"),
-    Field("talent_taxable_income", "境外人才应纳税所得额", "number", "万元"),
     # Derived from the facts above (UNKNOWN when an input is missing).
     Field("rd_ratio", "研发费用占营业收入比例", "number", source="derived"),
     Field("rd_ratio_prev", "前年研发费用占比", "number", source="derived"),
@@ -114,14 +118,42 @@ DERIVED = {
 }
 FACT_FIELDS = [f for f in FIELDS.values() if f.source == "fact"]
 
+SUBJECT_ENTERPRISE, SUBJECT_PERSON = "enterprise", "person"
 
-def check_fact(code: str, value) -> str | None:
+# A person in the talent registry (benefits.md §6.2). "registry" fields are read from the registry (the person, the
+# valid recognitions, the employer); "fact" fields are recorded per person (`PersonFact`), the tax figures by the tax
+# bureau. Titles held and valid are the person's has('…') list, as qualifications are a firm's.
+PERSON_FIELDS: dict[str, Field] = {f.code: f for f in [
+    Field("tier", "人才层次（A/B/C/D/E）", "text", source="registry"),
+    Field("tier_rank", "人才层次排序（1 为最高）", "number", source="registry"),
+    Field("education", "学历（大专/本科/硕士研究生/博士研究生）", "text", source="registry"),
+    Field("professional_title", "职称", "text", source="registry"),
+    Field("skill_grade", "技能等级", "text", source="registry"),
+    Field("employer_uscc", "工作单位统一社会信用代码", "text", source="registry"),
+    Field("employer_park", "工作单位所在园区", "text", source="registry"),
+    Field("work_location", "工作地", "text", source="registry"),
+    Field("insurance_location", "社保缴纳地", "text", source="registry"),
+    Field("works_where_insured", "工作地与社保缴纳地一致", "bool", source="registry"),
+    Field("years_since_recognition", "认定以来年数", "number", "年", "registry"),
+    Field("age", "年龄", "number", "岁", "registry"),
+    Field("iit_paid", "上年已缴个人所得税", "number", "万元", supplier="tax", **AMOUNT),
+    Field("personal_taxable_income", "上年个人综合所得应纳税所得额", "number", "万元", supplier="tax", **AMOUNT),
+    Field("overseas_talent", "境外高端或紧缺人才", "bool"),
+    Field("owns_home_in_zone", "在区内已有自有住房", "bool"),
+]}
+PERSON_FACT_FIELDS = [f for f in PERSON_FIELDS.values() if f.source == "fact"]
+SUBJECT_FIELDS = {SUBJECT_ENTERPRISE: FIELDS, SUBJECT_PERSON: PERSON_FIELDS}
+ALL_FIELDS: dict[str, Field] = {**FIELDS, **PERSON_FIELDS}
+assert len(ALL_FIELDS) == len(FIELDS) + len(PERSON_FIELDS), "enterprise and person field codes must differ"
+
+
+def check_fact(code: str, value, fields: dict[str, Field] | None = None) -> str | None:
     """Why `value` cannot be this fact (a Chinese message), or None: text facts with a list take one of its
     values; numbers stay within their bounds, and counts and amounts (a unit of 人, 件, 年, 月, 天, 分, 万元
     other than a balance) are never negative; yes/no facts are booleans."""
     from decimal import Decimal
 
-    f = FIELDS[code]
+    f = (fields or FIELDS)[code]
     if value is None:
         return None
     if f.kind == "text":
@@ -153,7 +185,7 @@ def _precedence(node: ast.AST) -> int:
 
 def _words(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
-        field = FIELDS.get(node.id)
+        field = ALL_FIELDS.get(node.id)
         return re.sub(r"（[^）]*）$", "", field.label) if field else node.id
     if isinstance(node, ast.Constant):
         return f"“{node.value}”" if isinstance(node.value, str) else str(node.value)

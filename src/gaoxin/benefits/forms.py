@@ -20,7 +20,7 @@ from .workflow import DISPUTE_WORKFLOW, WORKFLOW
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
-        fields = ["code", "title", "document_number", "issuer", "level", "kind", "mode", "summary", "guide", "rule",
+        fields = ["code", "title", "subject", "document_number", "issuer", "level", "kind", "mode", "summary", "guide", "rule",
                   "formula", "amount_cap", "effective_from", "effective_to", "contact"]
         widgets = {"rule": forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
                    "summary": forms.Textarea(attrs={"rows": 3}), "guide": forms.Textarea(attrs={"rows": 3}),
@@ -35,13 +35,17 @@ class PolicyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if issuers is not None:
             self.fields["issuer"].queryset = issuers
+        self.fields["subject"].required = False  # omitted: a policy for firms, as before persons were subjects
+
+    def clean_subject(self):
+        return self.cleaned_data.get("subject") or "enterprise"
 
     def clean(self):
         from .services import check_rule_text
 
         data = super().clean()
         try:
-            check_rule_text(data.get("rule") or "", data.get("formula") or "")
+            check_rule_text(data.get("rule") or "", data.get("formula") or "", data.get("subject") or "enterprise")
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 self.add_error(field, msgs)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from .fields import DERIVED, FIELDS
+from .fields import DERIVED, FIELDS, PERSON_FIELDS
 from .rules import NUMBER, Compiled
 
 
@@ -25,6 +25,17 @@ class PolicyRule:
     rule: Compiled
     formula: Compiled | None = None
     cap: Decimal | None = None
+
+
+def add_person_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame of persons (`talent_id` and fields of `PERSON_FIELDS`) with every person field present (missing
+    ones UNKNOWN) and `qualifications` the titles held."""
+    missing = [pl.lit(None, dtype=NUMBER if f.kind == "number" else pl.Boolean if f.kind == "bool" else pl.String).alias(c)
+               for c, f in PERSON_FIELDS.items() if c not in frame.columns]
+    if "qualifications" not in frame.columns:
+        missing.append(pl.lit([], dtype=pl.List(pl.String)).alias("qualifications"))
+    frame = frame.with_columns(missing) if missing else frame
+    return frame.with_columns([pl.col(c).cast(NUMBER) for c, f in PERSON_FIELDS.items() if f.kind == "number"])
 
 
 def add_derived(frame: pl.DataFrame) -> pl.DataFrame:
@@ -45,10 +56,11 @@ def add_derived(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(missing) if missing else frame
 
 
-def match(frame: pl.DataFrame, rules: list[PolicyRule]) -> pl.DataFrame:
+def match(frame: pl.DataFrame, rules: list[PolicyRule], *, key: str = "enterprise_id") -> pl.DataFrame:
     """Vectorised: all policies' verdicts, condition bitmasks and estimates in one select over
     all enterprises, then the ELIGIBLE / PARTIAL rows. Bit i of `passed` / `missing` is the
-    rule's i-th condition (see `reasons`)."""
+    rule's i-th condition (see `reasons`). `key`: the subject's id column (`talent_id` for a frame of
+    persons); the result names it `enterprise_id` either way."""
     schema = {"enterprise_id": pl.Int64, "policy_id": pl.Int64, "verdict": pl.String, "pass_ratio": pl.Float64,
               "passed": pl.UInt64, "missing": pl.UInt64, "estimate": NUMBER, "estimate_missing": pl.UInt64}
     if frame.is_empty() or not rules:
@@ -72,7 +84,7 @@ def match(frame: pl.DataFrame, rules: list[PolicyRule]) -> pl.DataFrame:
             if formula_fields else pl.lit(0, dtype=pl.UInt64)
         exprs += [r.rule.expr.alias(f"v{p}"), passed.alias(f"p{p}"), missing.alias(f"m{p}"), estimate.alias(f"e{p}"),
                   waiting.alias(f"w{p}")]
-    wide = frame.select(pl.col("enterprise_id").cast(pl.Int64), *exprs)
+    wide = frame.select(pl.col(key).cast(pl.Int64).alias("enterprise_id"), *exprs)
     parts = []
     for r in rules:
         p = r.policy_id
@@ -101,7 +113,7 @@ def estimate_waits_for(formula, mask: int) -> list[str]:
     """The data an UNKNOWN estimate waits for (labels of the formula's missing fields), from `estimate_missing`."""
     if formula is None:
         return []
-    return [FIELDS[f].label for i, f in enumerate(formula.fields) if mask >> i & 1]
+    return [formula.registry[f].label for i, f in enumerate(formula.fields) if mask >> i & 1]
 
 
 def reasons(rule, passed: int, missing: int) -> tuple[list[str], list[str]]:
@@ -110,7 +122,7 @@ def reasons(rule, passed: int, missing: int) -> tuple[list[str], list[str]]:
     lacking = []
     for i, leaf in enumerate(rule.leaves):
         if missing >> i & 1:
-            label = "、".join(FIELDS[f].label for f in leaf.fields) or leaf.text
+            label = "、".join(rule.registry[f].label for f in leaf.fields) or leaf.text
             if label not in lacking:
                 lacking.append(label)
     return met, lacking

@@ -35,8 +35,16 @@ class PolicyStatus(models.TextChoices):
     EXPIRED = "expired", "失效"
 
 
+class PolicySubject(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业"
+    PERSON = "person", "人才（个人）"
+
+
 class Policy(models.Model):
     code = models.SlugField("编号", max_length=30, unique=True)
+    # Whose data the rule reads (fields.SUBJECT_FIELDS): a firm's 企业画像, or a person of the talent registry.
+    subject = models.CharField("享受对象", max_length=10, choices=PolicySubject.choices,
+                               default=PolicySubject.ENTERPRISE)
     title = models.CharField("政策名称", max_length=150)
     document_number = models.CharField("文号", max_length=100, blank=True)
     issuer = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="policies", verbose_name="主管部门")
@@ -63,6 +71,10 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def for_persons(self) -> bool:
+        return self.subject == PolicySubject.PERSON
 
     @property
     def pays_in_zone(self) -> bool:
@@ -231,6 +243,220 @@ class BenefitApplication(models.Model):
 class ApplicationEvent(models.Model):
     application = models.ForeignKey(BenefitApplication, on_delete=models.CASCADE, related_name="events")
     transition = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor_repr = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+# --- talent benefits: person-level facts, items, claims, instalments, clawbacks (benefits.md §6.2) ----------------
+
+class PersonFact(models.Model):
+    """One fact about a person of the talent registry that person rules use and the registry does not hold (the
+    IIT paid and taxable income of P13, …), with its source and date."""
+
+    talent = models.ForeignKey("talent.Talent", on_delete=models.CASCADE, related_name="benefit_facts")
+    field = models.CharField("字段", max_length=40)
+    number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    text = models.CharField(max_length=100, blank=True)
+    flag = models.BooleanField(null=True, blank=True)
+    source = models.CharField("来源", max_length=40, default="人才办核定")
+    as_of = models.DateField("数据日期", null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才个人数据"
+        constraints = [models.UniqueConstraint(fields=["talent", "field"], name="uniq_person_fact")]
+
+
+class TalentItemKind(models.TextChoices):
+    HOUSING_PURCHASE = "housing_purchase", "购房补贴"
+    HOUSING_RENT = "housing_rent", "租房补贴"
+    LIVING = "living", "生活补贴"
+    IIT = "iit", "个税奖补"
+    CAR = "car", "购车补贴"
+
+
+class TalentBenefitItem(models.Model):
+    """A talent benefit (待遇事项) with the zone's parameters: who may claim is the person rule of its policy
+    (subject 人才), plus the eligible tiers and, where required, work place = social-insurance location; how much
+    is the tier table (`TierAmount`), a fixed amount or the P13 formula; paid in yearly instalments; at most `cap`
+    per person; recovered when the person leaves within `clawback_years`."""
+
+    code = models.SlugField("编号", max_length=30, unique=True)
+    name = models.CharField("事项名称", max_length=60)
+    kind = models.CharField("类别", max_length=20, choices=TalentItemKind.choices)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="talent_items",
+                               verbose_name="依据政策（人才政策，适用条件按个人数据判断）")
+    instalment_years = models.PositiveSmallIntegerField("分期发放（年）", default=1)
+    fixed_amount = models.DecimalField("定额（元）", max_digits=14, decimal_places=2, null=True, blank=True,
+                                       help_text="不按层次区分的定额，如购车补贴；按层次的金额见层次金额表")
+    cap = models.DecimalField("每人最高金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    rate = models.DecimalField("个税奖补比例", max_digits=6, decimal_places=4, null=True, blank=True,
+                               help_text="个税奖补 = 已缴个税 − 应纳税所得额 × 比例（如 0.15）")
+    years = models.PositiveSmallIntegerField("认定后可申领年限", null=True, blank=True,
+                                             help_text="认定之日起若干年内可申领；留空不限")
+    eligible_tiers = models.CharField("适用层次", max_length=40, blank=True, help_text="层次代码，以逗号分隔，如 A,B,C；留空为全部层次")
+    requires_insured_workplace = models.BooleanField("须工作地与社保缴纳地一致", default=False)
+    clawback_years = models.PositiveSmallIntegerField("服务期（年）", default=0,
+                                                      help_text="服务期内离开的追回已发放金额；0 为不追回")
+    clawback_prorata = models.BooleanField("按未满服务期比例追回", default=True,
+                                           help_text="不勾选则追回全部已发放金额")
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才待遇事项"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tier_codes(self) -> list[str]:
+        return [c.strip().upper() for c in self.eligible_tiers.replace("，", ",").split(",") if c.strip()]
+
+
+class TierAmount(models.Model):
+    """The zone's tier table of an item: tier → amount (元)."""
+
+    item = models.ForeignKey(TalentBenefitItem, on_delete=models.CASCADE, related_name="tier_amounts")
+    tier = models.ForeignKey("talent.TalentTier", on_delete=models.PROTECT, related_name="+", verbose_name="层次")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才待遇层次金额"
+        ordering = ["tier__rank"]
+        constraints = [models.UniqueConstraint(fields=["item", "tier"], name="uniq_item_tier_amount")]
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "分期发放中"
+    COMPLETED = "completed", "已发放完毕"
+    STOPPED = "stopped", "已停发（人才离开）"
+    REFUSED = "refused", "不予享受"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class ClaimChannel(models.TextChoices):
+    SELF = "self", "本人申领"
+    OFFICE = "office", "人才办代为申领"
+    ENTERPRISE = "enterprise", "用人单位代为申报"
+
+
+# A claim that ended so may be followed by a new one; any other holds the item for the person (同一事项不重复享受).
+CLAIM_ENDED_WITHOUT_BENEFIT = ("refused", "withdrawn")
+DUPLICATE_CLAIM = "同一事项不重复享受：此人已申领（或正在享受）该事项，不能再次申领"
+
+
+class TalentClaim(models.Model):
+    number = models.CharField("申领编号", max_length=24, unique=True)
+    talent = models.ForeignKey("talent.Talent", on_delete=models.PROTECT, related_name="benefit_claims",
+                               verbose_name="人才")
+    item = models.ForeignKey(TalentBenefitItem, on_delete=models.PROTECT, related_name="claims", verbose_name="事项")
+    channel = models.CharField("申领渠道", max_length=12, choices=ClaimChannel.choices)
+    status = models.CharField("状态", max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED,
+                              db_index=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="talent_claims", verbose_name="申领时工作单位")
+    tier_code = models.CharField("申领时层次", max_length=4, blank=True)
+    amount = models.DecimalField("核定总额（元）", max_digits=14, decimal_places=2)
+    basis = models.CharField("计算依据", max_length=300, blank=True)
+    instalment_count = models.PositiveSmallIntegerField("分期数", default=1)
+    facts = models.JSONField("申领时个人数据", default=dict)
+    bank_account = models.CharField("收款账户", max_length=60)
+    note = models.CharField("说明", max_length=500, blank=True)
+    approved_on = models.DateField("审核通过日期", null=True, blank=True)
+    left_on = models.DateField("离开日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("申领时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    DUPLICATE = DUPLICATE_CLAIM
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才待遇申领"
+        ordering = ["-created_at", "-id"]
+        # 同一事项不重复享受: one live claim per person and item, whoever files it (the person, the talent office,
+        # the employer); the database holds the rule when two channels file at the same moment.
+        constraints = [models.UniqueConstraint(
+            fields=["talent", "item"], condition=~models.Q(status__in=CLAIM_ENDED_WITHOUT_BENEFIT),
+            name="uniq_live_talent_claim", violation_error_message=DUPLICATE_CLAIM)]
+        indexes = [models.Index(fields=["item", "status"], name="talent_claim_item_status")]
+
+    def __str__(self) -> str:
+        return f"{self.item.name}（{self.number}）"
+
+
+class InstalmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "待审核"
+    APPROVED = "approved", "待拨付"
+    PAID = "paid", "已拨付"
+    CANCELLED = "cancelled", "已停发"
+
+
+class TalentInstalment(models.Model):
+    claim = models.ForeignKey(TalentClaim, on_delete=models.CASCADE, related_name="instalments")
+    seq = models.PositiveSmallIntegerField("期次")
+    due_on = models.DateField("应发日期")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    status = models.CharField("状态", max_length=12, choices=InstalmentStatus.choices,
+                              default=InstalmentStatus.SCHEDULED, db_index=True)
+    approved_on = models.DateField("审核日期", null=True, blank=True)
+    paid_on = models.DateField("拨付日期", null=True, blank=True)
+    payment_ref = models.CharField("拨付凭证号", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才待遇分期"
+        ordering = ["claim", "seq"]
+        constraints = [models.UniqueConstraint(fields=["claim", "seq"], name="uniq_claim_instalment")]
+        indexes = [models.Index(fields=["paid_on"], name="talent_instalment_paid_on")]
+
+    def __str__(self) -> str:
+        return f"第{self.seq}期"
+
+
+class ClawbackStatus(models.TextChoices):
+    RAISED = "raised", "待追回"
+    RECOVERED = "recovered", "已追回"
+    WAIVED = "waived", "免于追回"
+
+
+class TalentClawback(models.Model):
+    """Raised when a person leaves within an item's service period: the amount to recover, computed from what was
+    paid (ledger.clawback_due); the talent office recovers it or waives it with a reason."""
+
+    claim = models.OneToOneField(TalentClaim, on_delete=models.CASCADE, related_name="clawback")
+    paid = models.DecimalField("已发放（元）", max_digits=14, decimal_places=2)
+    amount = models.DecimalField("应追回（元）", max_digits=14, decimal_places=2)
+    left_on = models.DateField("离开日期")
+    served_months = models.PositiveIntegerField("已服务月数")
+    reason = models.CharField("离开情形", max_length=300)
+    status = models.CharField("状态", max_length=12, choices=ClawbackStatus.choices, default=ClawbackStatus.RAISED,
+                              db_index=True)
+    recovered_ref = models.CharField("追回凭证号", max_length=60, blank=True)
+    decision_note = models.CharField("处理说明", max_length=500, blank=True)
+    raised_at = models.DateTimeField("发起时间", auto_now_add=True)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才待遇追回"
+        ordering = ["-raised_at", "-id"]
+
+
+class TalentClaimEvent(models.Model):
+    """The claim's timeline: its own steps and those of its instalments and clawback."""
+
+    claim = models.ForeignKey(TalentClaim, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=40)
+    subject = models.CharField(max_length=20, blank=True)  # "第2期", "追回"
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
     actor_repr = models.CharField(max_length=150, blank=True)

@@ -6,6 +6,16 @@ from decimal import Decimal
 
 EXCLUDED = "['烟草制造业', '住宿和餐饮业', '批发和零售业', '房地产业', '租赁和商务服务业', '娱乐业']"
 
+# Policies whose rule reads a person's facts (subject 人才, fields.PERSON_FIELDS), not a firm's.
+PERSON_POLICIES = {"P13"}
+
+
+def fields_of(code: str) -> dict:
+    """The field set a catalogue policy's rule and formula read."""
+    from .fields import FIELDS, PERSON_FIELDS
+
+    return PERSON_FIELDS if code in PERSON_POLICIES else FIELDS
+
 # code, title, document number, issuer, level, kind, mode, rule, formula, cap, effective_to, summary
 POLICIES = [
     ("P1", "研发费用加计扣除", "财政部 税务总局公告2023年第7号", "tax", "national", "tax", "inform",
@@ -56,7 +66,7 @@ POLICIES = [
      "0.10 if skill_cert_level == '初级' else 0.15 if skill_cert_level == '中级' else 0.20", Decimal("0.20"), None,
      "初级1000元、中级1500元、高级2000元；同一职业同一等级只享受一次。"),
     ("P13", "个人所得税奖补（境外高端人才）", "湘潭高新区高端人才个人所得税奖补办法", "finance", "zone", "subsidy", "apply",
-     "iit_paid > talent_taxable_income * 0.15", "max(iit_paid - talent_taxable_income * 0.15, 0)", None, None,
+     "iit_paid > personal_taxable_income * 0.15", "max(iit_paid - personal_taxable_income * 0.15, 0)", None, None,
      "按已缴个人所得税超过应纳税所得额15%的部分给予补贴。"),
     ("G1", "绿色工厂绿色信贷贴息", "湘潭高新区绿色金融支持办法", "finance", "zone", "finance", "apply",
      "has('绿色工厂') and green_loan_need > 0", "min(green_loan_need * 0.01, 50)", Decimal(50), None,

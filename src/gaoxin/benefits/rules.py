@@ -33,7 +33,7 @@ import polars as pl
 
 from gaoxin.enterprises.industries import SECTIONS
 
-from .fields import FIELDS
+from .fields import ALL_FIELDS, FIELDS, Field
 
 NUMBER = pl.Decimal(28, 6)
 
@@ -97,13 +97,13 @@ def _list_words(items: str, names: dict[str, str]) -> str:
 
 def _with_unit(m: re.Match) -> str:
     """`revenue <= 20000` -> `revenue <= 20000万元`: a number compared with a field reads in the field's unit."""
-    f = FIELDS.get(m.group(1))
+    f = ALL_FIELDS.get(m.group(1))
     return f"{m.group(1)} {m.group(2)} {m.group(3)}{f.unit if f else ''}"
 
 
 def _short_label(code: str) -> str:
     """A field's label without its bracketed hint of values ("纳税信用等级（A/B/M/C/D）" -> "纳税信用等级")."""
-    return re.sub(r"（[^）]*）$", "", FIELDS[code].label)
+    return re.sub(r"（[^）]*）$", "", ALL_FIELDS[code].label)
 
 
 def _conditional_words(text: str) -> str | None:
@@ -135,7 +135,7 @@ def humanize(text: str) -> str:
     out = re.sub(r"\b([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\d.])", _with_unit, text)
     out = re.sub(r"\[([^\]]*)\]", lambda m: _list_words(m.group(1), names), out)
     out = re.sub(r"'([^']*)'|\"([^\"]*)\"", lambda m: f"“{m.group(1) if m.group(1) is not None else m.group(2)}”", out)
-    out = re.sub(r"\b[a-z_][a-z0-9_]*\b", lambda m: _short_label(m.group(0)) if m.group(0) in FIELDS else m.group(0), out)
+    out = re.sub(r"\b[a-z_][a-z0-9_]*\b", lambda m: _short_label(m.group(0)) if m.group(0) in ALL_FIELDS else m.group(0), out)
     out = out.replace(" * ", " × ").replace(" / ", " ÷ ")
     for pattern, replacement in _WORDS:
         out = re.sub(pattern, replacement, out)
@@ -150,6 +150,7 @@ class Compiled:
     leaf_exprs: list[pl.Expr]
     fields: list[str]
     tree: ast.AST = field(repr=False)
+    registry: dict[str, Field] = field(default_factory=lambda: FIELDS, repr=False)  # the subject's field set
 
     @property
     def digest(self) -> str:
@@ -164,8 +165,9 @@ _CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", 
 
 
 class _Compiler:
-    def __init__(self, source: str, qualifications: set[str], kind: str):
+    def __init__(self, source: str, qualifications: set[str], kind: str, registry: dict[str, Field]):
         self.source = source
+        self.registry = registry
         self.qualifications = qualifications
         self.kind = kind  # "rule" (boolean) or "formula" (number)
         self.leaves: list[Leaf] = []
@@ -241,14 +243,15 @@ class _Compiler:
             self.leaf_exprs.append(expr)
 
     def _fields_in(self, node) -> list[str]:
-        return sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in FIELDS})
+        return sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in self.registry})
 
     def _Name(self, node):
-        if node.id not in FIELDS:
-            close = [c for c in FIELDS if node.id[:4] in c][:5]
+        if node.id not in self.registry:
+            close = [c for c in self.registry if node.id[:4] in c][:5]
             hint = f"，是否想写：{'、'.join(close)}" if close else ""
-            self.fail(node, f"未知字段“{node.id}”{hint}")
-        f = FIELDS[node.id]
+            other = "（该字段属于另一类对象：企业政策用企业数据，人才政策用个人数据）" if node.id in ALL_FIELDS else ""
+            self.fail(node, f"未知字段“{node.id}”{other}{hint}")
+        f = self.registry[node.id]
         if node.id not in self.fields:
             self.fields.append(node.id)
         col = pl.col(node.id)
@@ -312,7 +315,8 @@ class _Compiler:
                 self.fail(node, "has 的写法：has('高新技术企业')")
             qual = node.args[0].value
             if self.qualifications and qual not in self.qualifications:
-                self.fail(node, f"未知资质“{qual}”（可用：{'、'.join(sorted(self.qualifications))}）")
+                noun = "资质" if self.registry is FIELDS else "人才称号"
+                self.fail(node, f"未知{noun}“{qual}”（可用：{'、'.join(sorted(self.qualifications))}）")
             expr = pl.col("qualifications").list.contains(qual)
             self._leaf(node, expr)
             return expr, "bool"
@@ -397,9 +401,10 @@ def _check_size(tree: ast.Expression, limits: Limits, noun: str) -> None:
 
 
 def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: str = "rule",
-                 limits: Limits | None = None) -> Compiled:
+                 limits: Limits | None = None, fields: dict[str, Field] | None = None) -> Compiled:
     """Parse and check a rule (kind "rule", boolean) or a benefit formula (kind "formula", number).
-    `limits`: its bounds (default: those `configure` set, i.e. the settings)."""
+    `limits`: its bounds (default: those `configure` set, i.e. the settings). `fields`: the subject's field set
+    (default the enterprise's `FIELDS`; a person policy passes `PERSON_FIELDS`, whose has('…') are titles held)."""
     limits = limits or _limits
     noun = "条件" if kind == "rule" else "公式"
     source = (source or "").strip()
@@ -417,12 +422,13 @@ def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: s
         # CPython's parser gives up on very deep nesting (5,000 added terms) with one of these.
         raise RuleError(f"{noun}嵌套过深（超过{limits.depth}层括号、运算或 not 的层层套用）") from None
     _check_size(tree, limits, noun)
-    compiler = _Compiler(source, qualifications or set(), kind)
+    registry = FIELDS if fields is None else fields
+    compiler = _Compiler(source, qualifications or set(), kind, registry)
     expr, result_kind = compiler.compile(tree.body)
     wanted = "bool" if kind == "rule" else "number"
     if result_kind != wanted:
         raise RuleError("条件的结果应为“是/否”" if kind == "rule" else "测算公式的结果应为数字")
-    return Compiled(source, expr, compiler.leaves, compiler.leaf_exprs, compiler.fields, tree)
+    return Compiled(source, expr, compiler.leaves, compiler.leaf_exprs, compiler.fields, tree, registry)
 
 
 # --- the rule as a readable tree (issue 14 §5) ---------------------------------------------------
@@ -493,7 +499,7 @@ def evaluate_row(compiled: Compiled, row: dict):
             return _and(results)
         if isinstance(node, ast.Name):
             value = row.get(node.id)
-            if value is not None and FIELDS[node.id].kind == "number":
+            if value is not None and compiled.registry[node.id].kind == "number":
                 return Decimal(str(value))
             return value
         if isinstance(node, ast.Constant):

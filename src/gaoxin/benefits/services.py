@@ -19,7 +19,7 @@ from gaoxin.enterprises.models import Enterprise, QualificationKind
 
 from . import matching, notifications
 from . import permissions as perms
-from .fields import FIELDS, check_fact, formula_text
+from .fields import FIELDS, SUBJECT_FIELDS, check_fact, formula_text
 from .models import (
     ApplicationEvent,
     AppStatus,
@@ -30,6 +30,7 @@ from .models import (
     Policy,
     PolicyMode,
     PolicyStatus,
+    PolicySubject,
     ProfileFact,
 )
 from .rules import RuleError, compile_rule
@@ -38,29 +39,40 @@ from .workflow import WORKFLOW
 QUALIFICATION_NAMES = {str(label) for label in QualificationKind.labels}
 
 
+def has_names(subject: str) -> set[str]:
+    """What has('…') may name: a firm's qualifications, or the titles of the talent registry for a person."""
+    if subject == PolicySubject.PERSON:
+        from gaoxin.talent.models import TalentTitle
+
+        return set(TalentTitle.objects.values_list("name", flat=True)) or {"车城人才"}
+    return QUALIFICATION_NAMES
+
+
 def compile_policy(policy: Policy) -> matching.PolicyRule:
+    fields = SUBJECT_FIELDS[policy.subject]
     try:
-        rule = compile_rule(policy.rule, qualifications=QUALIFICATION_NAMES)
-        formula = compile_rule(policy.formula, kind="formula") if policy.formula.strip() else None
+        rule = compile_rule(policy.rule, qualifications=has_names(policy.subject), fields=fields)
+        formula = compile_rule(policy.formula, kind="formula", fields=fields) if policy.formula.strip() else None
     except RuleError as exc:
         raise ValidationError({"rule": str(exc)}) from None
     return matching.PolicyRule(policy.pk, rule, formula, policy.amount_cap)
 
 
-def check_rule_text(rule: str, formula: str = "") -> None:
-    """Called by the policy form: a rule is checked when it is saved."""
+def check_rule_text(rule: str, formula: str = "", subject: str = PolicySubject.ENTERPRISE) -> None:
+    """Called by the policy form: a rule is checked when it is saved, against its subject's fields."""
+    fields = SUBJECT_FIELDS.get(subject, FIELDS)
     try:
-        compile_rule(rule, qualifications=QUALIFICATION_NAMES)
+        compile_rule(rule, qualifications=has_names(subject), fields=fields)
     except RuleError as exc:
         raise ValidationError({"rule": f"适用条件有误：{exc}"}) from None
     if formula.strip():
         try:
-            compile_rule(formula, kind="formula")
+            compile_rule(formula, kind="formula", fields=fields)
         except RuleError as exc:
             raise ValidationError({"formula": f"测算公式有误：{exc}"}) from None
 
 
-AUDITED_POLICY_FIELDS = ("title", "document_number", "issuer_id", "level", "kind", "mode", "rule", "formula",
+AUDITED_POLICY_FIELDS = ("title", "subject", "document_number", "issuer_id", "level", "kind", "mode", "rule", "formula",
                          "amount_cap", "effective_from", "effective_to", "status", "version")
 
 
@@ -74,7 +86,7 @@ def policy_save(*, policy: Policy, actor) -> Policy:
         raise PermissionDenied("只能维护本部门的政策")
     if not perms.can_manage_policy(actor, policy):
         raise PermissionDenied("只能维护本部门的政策，不能把政策移交给其他部门")
-    check_rule_text(policy.rule, policy.formula)
+    check_rule_text(policy.rule, policy.formula, policy.subject)
     if policy.amount_cap is not None and policy.amount_cap <= 0:
         raise ValidationError({"amount_cap": "最高金额应大于0（不设上限请留空）"})
     if not creating and policy.status == PolicyStatus.PUBLISHED:
@@ -164,6 +176,7 @@ def match_write(*, policies: list[Policy], enterprise_ids: list[int] | None = No
     ("您可能符合…"). Every firm against many policies is `match_rewrite`, in batches."""
     from .selectors import profile_frame
 
+    policies = enterprise_policies(policies)
     rules = [compile_policy(p) for p in policies]
     result = matching.match(profile_frame(enterprise_ids), rules)
     old = MatchResult.objects.filter(policy__in=policies)
@@ -187,6 +200,7 @@ def match_rewrite(*, policies: list[Policy], on_progress=None) -> dict:
     from .selectors import profile_frame
 
     step = on_progress or (lambda done, total, message: None)
+    policies = enterprise_policies(policies)
     rules = {r.policy_id: r for r in (compile_policy(p) for p in policies)}
     frame = profile_frame()
     result = matching.match(frame, list(rules.values()))
@@ -219,6 +233,12 @@ def match_rewrite(*, policies: list[Policy], on_progress=None) -> dict:
             done += 1
             step(done, total, f"正在写入“{policy.title}”的匹配结果（{n}/{len(ranges)}）"[:255])
     return counts
+
+
+def enterprise_policies(policies: list[Policy]) -> list[Policy]:
+    """The policies firms are matched on: a person policy (subject 人才) reads no firm's data; its people claim
+    through the talent benefit items (`talent_claim_create`)."""
+    return [p for p in policies if p.subject == PolicySubject.ENTERPRISE]
 
 
 def _let_others_write() -> None:
@@ -460,6 +480,8 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
         raise ValidationError("政策未发布或已失效")
     if policy.mode == PolicyMode.INFORM:
         raise ValidationError("该政策由企业向税务等部门直接申报享受，本平台提供提醒和测算")
+    if policy.subject == PolicySubject.PERSON:
+        raise ValidationError("该政策面向人才个人，请由本人、人才办或用人单位通过“人才待遇”申领")
     # The firm's row is locked first, so two requests for one firm queue here and the second sees the first.
     Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
     if BenefitApplication.objects.filter(policy=policy, enterprise=enterprise).exclude(

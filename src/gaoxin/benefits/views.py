@@ -20,7 +20,7 @@ from gaoxin.enterprises.permissions import enterprises_visible_to
 
 from . import permissions as perms
 from . import selectors, services
-from .fields import FIELDS
+from .fields import FIELDS, PERSON_FIELDS
 from .forms import (
     FIELDS_BY_ACTION,
     ApplicationActionForm,
@@ -65,17 +65,19 @@ def _apply_form(request, match, failed: ApplicationForm | None) -> ApplicationFo
 
 
 def _policy_page(request, policy: Policy, *, failed_apply=None, publish_form=None, status: int = 200):
-    from .fields import formula_text
+    from .fields import SUBJECT_FIELDS, formula_text
     from .rules import compile_rule, rule_tree
 
     user = request.user
-    compiled = compile_rule(policy.rule)
+    compiled = compile_rule(policy.rule, fields=SUBJECT_FIELDS[policy.subject])
     can_edit = perms.can_manage_policy(user, policy)
     context = {"policy": policy, "rule_tree": rule_tree(compiled), "formula_text": formula_text(policy.formula),
                "can_edit": can_edit,
                "can_publish": can_edit and bool(POLICY_WORKFLOW.available(policy, user)),
                "publish_form": publish_form or PolicyPublishForm()}
-    if perms.can_seek_benefits(user):
+    if policy.for_persons:  # no firm is matched: the people claim its items in the talent benefit ledger
+        context["talent_items"] = list(policy.talent_items.filter(is_active=True))
+    elif perms.can_seek_benefits(user):
         firms = perms.firms_for_benefits(user)
         matches = list(MatchResult.objects.filter(policy=policy, enterprise__in=firms).select_related("enterprise"))
         for m in matches:
@@ -130,7 +132,9 @@ def policy_edit(request, code: str | None = None):
             messages.success(request, "政策已保存。" + ("已重新匹配企业。" if policy.status == PolicyStatus.PUBLISHED else ""))
             return redirect("policy_detail", code=policy.code)
     fields = [(f.code, f.label) for f in FIELDS.values()]
-    return render(request, "benefits/policy_form.html", {"form": form, "policy": policy, "fields": fields})
+    person_fields = [(f.code, f.label) for f in PERSON_FIELDS.values()]
+    return render(request, "benefits/policy_form.html", {"form": form, "policy": policy, "fields": fields,
+                                                         "person_fields": person_fields})
 
 
 @require(perms.can_manage_policies)

@@ -126,7 +126,7 @@ def policy_roles(actor, policy: Policy) -> set[str]:
 def _publishable(policy: Policy, step: Step) -> None:
     from .services import check_rule_text
 
-    check_rule_text(policy.rule, policy.formula)
+    check_rule_text(policy.rule, policy.formula, policy.subject)
     if policy.effective_to and policy.effective_to < _today():
         raise ValidationError("政策已过有效期，不能发布")
 

@@ -9,7 +9,8 @@ from decimal import Decimal as D
 import polars as pl
 import pytest
 
-from gaoxin.benefits.matching import PolicyRule, add_derived, match
+from gaoxin.benefits.fields import PERSON_FIELDS
+from gaoxin.benefits.matching import PolicyRule, add_derived, add_person_columns, match
 from gaoxin.benefits.models import MatchResult, Policy, ProfileFact
 from gaoxin.benefits.rules import compile_rule, evaluate_row
 from gaoxin.catalog.tests.factories import department
@@ -19,7 +20,7 @@ from gaoxin.enterprises.tests.factories import QualificationFactory
 from .test_flow import publish
 
 GREEN_LOAN = dict(rule="has('绿色工厂') and green_loan_need > 0", formula="min(green_loan_need * 0.01, 50)", cap=D(50))
-TALENT = dict(rule="iit_paid > talent_taxable_income * 0.15", formula="max(iit_paid - talent_taxable_income * 0.15, 0)",
+TALENT = dict(rule="iit_paid > personal_taxable_income * 0.15", formula="max(iit_paid - personal_taxable_income * 0.15, 0)",
               cap=None)
 
 
@@ -32,11 +33,10 @@ def _estimate(policy: dict, **fields):
     return result.row(0, named=True)
 
 
-@pytest.mark.parametrize("text", ["min(green_loan_need * 0.01, 50)", "max(iit_paid - talent_taxable_income * 0.15, 0)",
-                                  "max(ui_paid, 1) * 0.6"])
+@pytest.mark.parametrize("text", ["min(green_loan_need * 0.01, 50)", "max(ui_paid, 1) * 0.6"])
 def test_min_and_max_of_an_unknown_are_unknown_as_row_by_row(text):
     formula = compile_rule(text, kind="formula")
-    frame = add_derived(pl.DataFrame([{"enterprise_id": 1, "talent_taxable_income": D(100)}], strict=False))
+    frame = add_derived(pl.DataFrame([{"enterprise_id": 1, "taxable_income": D(100)}], strict=False))
     assert frame.select(formula.expr.alias("v"))["v"].to_list() == [None] == [evaluate_row(formula, frame.row(0, named=True))]
 
 
@@ -46,8 +46,13 @@ def test_a_partial_match_waiting_for_the_formulas_data_has_no_amount():
     assert partial["estimate_missing"] == 1  # the formula's first (only) field: green_loan_need
     known = _estimate(GREEN_LOAN, qualifications=["绿色工厂"], green_loan_need=1200)
     assert known["verdict"] == "eligible" and known["estimate"] == D(12)
-    talent = _estimate(TALENT, talent_taxable_income=100)
-    assert talent["verdict"] == "partial" and talent["estimate"] is None  # was 0.00
+    # A person policy (P13) the same way: the IIT paid not known, no amount (was 0.00).
+    formula = compile_rule(TALENT["formula"], kind="formula", fields=PERSON_FIELDS)
+    frame = add_person_columns(pl.DataFrame([{"talent_id": 1, "personal_taxable_income": D(100)}], strict=False))
+    result = match(frame, [PolicyRule(1, compile_rule(TALENT["rule"], fields=PERSON_FIELDS), formula, None)],
+                   key="talent_id").row(0, named=True)
+    assert result["verdict"] == "partial" and result["estimate"] is None
+    assert frame.select(formula.expr.alias("v"))["v"].to_list() == [None] == [evaluate_row(formula, frame.row(0, named=True))]
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import polars as pl
 import pytest
 
-from gaoxin.benefits.matching import PolicyRule, add_derived, match
-from gaoxin.benefits.policy_data import POLICIES
+from gaoxin.benefits.matching import PolicyRule, add_derived, add_person_columns, match
+from gaoxin.benefits.policy_data import PERSON_POLICIES, POLICIES, fields_of
 from gaoxin.benefits.rules import compile_rule
 
 RULES = {code: (rule, formula, cap) for code, _, _, _, _, _, _, rule, formula, cap, _, _ in POLICIES}
@@ -18,9 +18,15 @@ def check(code: str, **fields):
     quals = fields.pop("qualifications", [])
     row = {"enterprise_id": 1, "qualifications": quals, **{k: (D(str(v)) if isinstance(v, (int, float)) and not
                                                                 isinstance(v, bool) else v) for k, v in fields.items()}}
-    df = add_derived(pl.DataFrame([row], strict=False))
-    compiled = PolicyRule(1, compile_rule(rule), compile_rule(formula, kind="formula") if formula else None, cap)
-    result = match(df, [compiled])
+    fields = fields_of(code)
+    if code in PERSON_POLICIES:  # a person of the talent registry, not a firm
+        row["talent_id"] = row.pop("enterprise_id")
+        df = add_person_columns(pl.DataFrame([row], strict=False))
+    else:
+        df = add_derived(pl.DataFrame([row], strict=False))
+    compiled = PolicyRule(1, compile_rule(rule, fields=fields),
+                          compile_rule(formula, kind="formula", fields=fields) if formula else None, cap)
+    result = match(df, [compiled], key="talent_id" if code in PERSON_POLICIES else "enterprise_id")
     if result.is_empty():
         return "INELIGIBLE", None
     r = result.row(0, named=True)
@@ -167,8 +173,9 @@ def test_p11_to_p13():
     assert check("P11", eligible_new_hires=0)[0] == "INELIGIBLE"
     assert check("P12", skill_cert_level="中级", skill_cert_repeat=False) == ("ELIGIBLE", D("0.15"))
     assert check("P12", skill_cert_level="中级", skill_cert_repeat=True)[0] == "INELIGIBLE"
-    assert check("P13", iit_paid=60, talent_taxable_income=200) == ("ELIGIBLE", D(30))
-    assert check("P13", iit_paid=10, talent_taxable_income=100)[0] == "INELIGIBLE"
+    # P13 reads a person's facts (benefits.md §4: taxable 200万, IIT 60万 → 30万; taxable 100万, IIT 10万 → 0).
+    assert check("P13", iit_paid=60, personal_taxable_income=200) == ("ELIGIBLE", D(30))
+    assert check("P13", iit_paid=10, personal_taxable_income=100)[0] == "INELIGIBLE"
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=[p[0] for p in POLICIES])

@@ -9,7 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from gaoxin.benefits.policy_data import POLICIES
+from gaoxin.benefits.policy_data import POLICIES, fields_of
 from gaoxin.benefits.rules import compile_rule, rule_tree
 
 
@@ -54,7 +54,7 @@ def _html(compiled) -> str:
 
 @pytest.mark.parametrize("code,rule", [(p[0], p[7]) for p in POLICIES])
 def test_every_demo_rule_reads_back_as_itself(code, rule):
-    compiled = compile_rule(rule)
+    compiled = compile_rule(rule, fields=fields_of(code))
     html = _html(compiled)
     reader = _TreeReader(compiled.leaves)
     reader.feed(html)

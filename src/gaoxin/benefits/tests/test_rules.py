@@ -145,13 +145,13 @@ def test_formula_bounds_name_the_formula():
 
 
 def test_every_policy_of_the_catalogue_is_well_within_the_bounds():
-    from gaoxin.benefits.policy_data import POLICIES
+    from gaoxin.benefits.policy_data import POLICIES, fields_of
 
     tight = Limits(length=400, nodes=120, depth=10, conditions=16, terms=8, cost=400)
     for policy in POLICIES:
-        compile_rule(policy[7], limits=tight)
+        compile_rule(policy[7], limits=tight, fields=fields_of(policy[0]))
         if policy[8].strip():
-            compile_rule(policy[8], kind="formula", limits=tight)
+            compile_rule(policy[8], kind="formula", limits=tight, fields=fields_of(policy[0]))
 
 
 def test_bounds_come_from_settings(settings):
