@@ -13,6 +13,7 @@ from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 from gaoxin.stations.api import StationLogViewSet
 from gaoxin.talent import api as talent_api
+from gaoxin.talentcare import api as talentcare_api
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -33,6 +34,8 @@ router.register("policy-matches", benefit_api.MyMatchViewSet, basename="policy-m
 router.register("benefit-applications", benefit_api.ApplicationViewSet, basename="benefit-application")
 router.register("job-demands", talent_api.DemandViewSet, basename="talent-demand")
 router.register("hires", talent_api.HireViewSet, basename="talent-hire")
+router.register("talent-apartments", talentcare_api.UnitViewSet, basename="talentcare-unit")
+router.register("talent-leases", talentcare_api.LeaseViewSet, basename="talentcare-lease")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -271,6 +271,10 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
     build_demo_talent(rng=rng, enterprises=ents[2:200], office=by_name["officer-hrss"], station_officer=by_name["station"],
                       enterprise_user=by_name["enterprise"], admin=by_name["admin"], today=today)
+    from gaoxin.talentcare.demo_data import build_demo_talentcare
+
+    build_demo_talentcare(rng=rng, office=by_name["officer-hrss"], leader=by_name["leader"], admin=by_name["admin"],
+                          enterprises=ents[2:60], today=today)
     from gaoxin.dashboard.demo_data import build_demo_dashboard
 
     build_demo_dashboard(admin=by_name["admin"], leader=by_name["leader"], today=today)

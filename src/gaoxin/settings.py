@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "gaoxin.assist",
     "gaoxin.evaluation",
     "gaoxin.talent",
+    "gaoxin.talentcare",
     "gaoxin.dashboard",
     "gaoxin.portal",
 ]
@@ -347,6 +348,8 @@ SPECTACULAR_SETTINGS = {
         "RegradeStatusEnum": "gaoxin.evaluation.models.RegradeStatus",
         "StationServiceCategoryEnum": "gaoxin.stations.models.ServiceCategory",
         "StationServiceOutcomeEnum": "gaoxin.stations.models.Outcome",
+        "TalentUnitStatusEnum": "gaoxin.talentcare.models.UnitStatus",
+        "TalentLeaseStatusEnum": "gaoxin.talentcare.models.LeaseStatus",
     },
 }
 
@@ -371,7 +374,7 @@ GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=1
 # The commands `gaoxin run_scheduled` runs (daily, from a systemd timer or cron), each run recorded for the
 # administrator (计划任务运行记录).
 GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS",
-                                     default=["sweep_cases", "sweep_talent", "reap_jobs", "refresh_figures",
+                                     default=["sweep_cases", "sweep_talent", "sweep_talentcare", "reap_jobs", "refresh_figures",
                                               "monthly_report"])
 # Backups (`gaoxin backup`, core/backup.py): where, and how many to keep — the newest N daily ones and the first of
 # each of the last M months.
@@ -558,3 +561,20 @@ GAOXIN_TALENT_RETENTION_DAYS = env.list("GAOXIN_TALENT_RETENTION_DAYS", cast=int
 GAOXIN_TALENT_DORMANT_MONTHS = env.int("GAOXIN_TALENT_DORMANT_MONTHS", default=6)
 # Days before an agreement's expiry when the talent office and the firm are reminded.
 GAOXIN_TALENT_AGREEMENT_REMINDER_DAYS = env.int("GAOXIN_TALENT_AGREEMENT_REMINDER_DAYS", default=30)
+
+# --- Talent apartments, services and pairing (talentcare app; platform.md §3, benefits.md §6.2) ----------------------
+# The allocation queue's priority, earlier keys first: "tier" (the talent's highest valid tier first, talents without
+# one last), "applied_at" (earlier first), "family_size" (more people first). Ties: application time, then id.
+GAOXIN_TALENTCARE_QUEUE_ORDER = env.list("GAOXIN_TALENTCARE_QUEUE_ORDER", default=["tier", "applied_at"])
+# The share of a flat's rent the zone pays, per tier code (e.g. A=1,B=0.8): the talent pays the rest. A talent
+# without a valid tier pays the full rent. Set per zone's housing policy.
+GAOXIN_TALENTCARE_RENT_SUBSIDY = env.dict("GAOXIN_TALENTCARE_RENT_SUBSIDY", cast={"value": float},
+                                          default={"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.5, "E": 0.3})
+# The longest lease signed or renewed at once, in months.
+GAOXIN_TALENTCARE_MAX_LEASE_MONTHS = env.int("GAOXIN_TALENTCARE_MAX_LEASE_MONTHS", default=36)
+# The office and the talent are reminded this many working days before a lease ends (`gaoxin sweep_talentcare`).
+GAOXIN_TALENTCARE_EXPIRY_REMINDER_WORKDAYS = env.int("GAOXIN_TALENTCARE_EXPIRY_REMINDER_WORKDAYS", default=20)
+# 结对联系人才全覆盖: talents of this tier or higher should each have a paired leader (unpaired ones are flagged).
+GAOXIN_TALENTCARE_PAIRING_TIER = env("GAOXIN_TALENTCARE_PAIRING_TIER", default="C")
+# A paired talent without a contact for this many days is overdue on the leader's page (and the leader is reminded).
+GAOXIN_TALENTCARE_CONTACT_DAYS = env.int("GAOXIN_TALENTCARE_CONTACT_DAYS", default=90)

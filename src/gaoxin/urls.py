@@ -20,6 +20,7 @@ from gaoxin.evaluation import views_results as evaluation_results
 from gaoxin.portal import views as portal_views
 from gaoxin.stations import views as station_views
 from gaoxin.talent import views as talent_views
+from gaoxin.talentcare import views as talentcare_views
 
 handler400 = "gaoxin.core.errors.bad_request"
 handler403 = "gaoxin.core.errors.permission_denied"
@@ -216,6 +217,31 @@ urlpatterns = [
     path("talent/agreements/<int:pk>/activities/", talent_views.agreement_activity, name="talent_agreement_activity"),
     path("talent/agreements/<int:pk>/act/", talent_views.agreement_act, name="talent_agreement_act"),
     path("talent/shortage/", talent_views.shortage, name="talent_shortage"),
+    path("talentcare/", talentcare_views.index, name="talentcare_index"),
+    path("talentcare/units/", talentcare_views.unit_list, name="talentcare_units"),
+    path("talentcare/units/new/", talentcare_views.unit_new, name="talentcare_unit_new"),
+    path("talentcare/units/<int:pk>/", talentcare_views.unit_detail, name="talentcare_unit"),
+    path("talentcare/units/<int:pk>/act/", talentcare_views.unit_act, name="talentcare_unit_act"),
+    path("talentcare/buildings/new/", talentcare_views.building_new, name="talentcare_building_new"),
+    path("talentcare/queue/", talentcare_views.queue, name="talentcare_queue"),
+    path("talentcare/applications/new/", talentcare_views.application_new, name="talentcare_application_new"),
+    path("talentcare/applications/<int:pk>/", talentcare_views.application_detail, name="talentcare_application"),
+    path("talentcare/applications/<int:pk>/act/", talentcare_views.application_act, name="talentcare_application_act"),
+    path("talentcare/leases/", talentcare_views.lease_list, name="talentcare_leases"),
+    path("talentcare/leases/<int:pk>/", talentcare_views.lease_detail, name="talentcare_lease"),
+    path("talentcare/leases/<int:pk>/act/", talentcare_views.lease_act, name="talentcare_lease_act"),
+    path("talentcare/pairings/", talentcare_views.pairing_list, name="talentcare_pairings"),
+    path("talentcare/pairings/new/", talentcare_views.pairing_new, name="talentcare_pairing_new"),
+    path("talentcare/pairings/mine/", talentcare_views.my_pairings, name="talentcare_mine"),
+    path("talentcare/pairings/<int:pk>/", talentcare_views.pairing_detail, name="talentcare_pairing"),
+    path("talentcare/pairings/<int:pk>/contacts/", talentcare_views.contact_new, name="talentcare_contact_new"),
+    path("talentcare/pairings/<int:pk>/end/", talentcare_views.pairing_end, name="talentcare_pairing_end"),
+    path("talentcare/contacts/<int:pk>/appeal/", talentcare_views.contact_appeal, name="talentcare_contact_appeal"),
+    path("talentcare/appeals/", talentcare_views.appeal_list, name="talentcare_appeals"),
+    path("talentcare/appeals/new/", talentcare_views.appeal_new, name="talentcare_appeal_new"),
+    path("talentcare/me/", talentcare_views.me, name="talentcare_me"),
+    path("talentcare/me/apply/", talentcare_views.me_apply, name="talentcare_me_apply"),
+    path("talentcare/me/appeal/", talentcare_views.me_appeal, name="talentcare_me_appeal"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

@@ -22,13 +22,14 @@ class AppealEventSerializer(serializers.ModelSerializer):
 
 
 class AppealSerializer(serializers.ModelSerializer):
-    enterprise = serializers.CharField(source="enterprise.uscc")
+    enterprise = serializers.CharField(source="enterprise.uscc", default=None, allow_null=True,
+                                       help_text="企业统一社会信用代码（人才服务诉求为空）")
     lead = serializers.CharField(source="lead.name", default=None, allow_null=True)
     events = AppealEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Appeal
-        fields = ["number", "channel", "enterprise", "category", "request_type", "urgency", "title", "status", "lead",
+        fields = ["number", "channel", "enterprise", "talent_service", "category", "request_type", "urgency", "title", "status", "lead",
                   "respond_by", "resolve_by", "result", "resolution", "satisfaction", "supervision", "events"]
 
 

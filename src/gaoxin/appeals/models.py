@@ -35,6 +35,17 @@ class Category(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class TalentService(models.TextChoices):
+    """What a talent-flagged appeal asks for (人才服务, platform.md §3): the talent's own request, handled through the
+    same dispatch, deadlines and rating as a firm's."""
+
+    HOUSING = "housing", "住房保障"
+    MEDICAL = "medical", "就医绿色通道"
+    SCHOOLING = "schooling", "子女入学"
+    SPOUSE_JOB = "spouse_job", "配偶就业"
+    OTHER = "other", "其他人才服务"
+
+
 class AppealStatus(models.TextChoices):
     RECEIVED = "received", "已登记"
     DISPATCHED = "dispatched", "已派单"
@@ -56,7 +67,14 @@ class Result(models.TextChoices):
 class Appeal(models.Model):
     number = models.CharField("诉求编号", max_length=24, unique=True)
     channel = models.CharField("受理渠道", max_length=20)
-    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="appeals")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="appeals", verbose_name="企业")
+    # A talent's own request (人才服务) names the talent instead of a firm: flagged by `talent_service`, seen by the
+    # talent and the talent office, never by the employer. Named by string: the talent rooms sit above appeals.
+    talent = models.ForeignKey("talent.Talent", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="appeals", verbose_name="人才")
+    talent_service = models.CharField("人才服务类别", max_length=12, choices=TalentService.choices, blank=True,
+                                      db_index=True)
     station = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="station_appeals", verbose_name="驿站")
     contact_name = models.CharField("联系人", max_length=50)
@@ -97,9 +115,23 @@ class Appeal(models.Model):
         verbose_name = verbose_name_plural = "企业诉求"
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["lead", "status"])]
+        constraints = [models.CheckConstraint(condition=models.Q(enterprise__isnull=False) | models.Q(talent__isnull=False),
+                                              name="appeal_has_a_party",
+                                              violation_error_message="诉求须有提出的企业或人才")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def is_talent_service(self) -> bool:
+        return bool(self.talent_service)
+
+    @property
+    def party_name(self) -> str:
+        """Who raised it, for lists and messages: the firm, or the talent (人才服务)."""
+        if self.enterprise_id:
+            return self.enterprise.name
+        return f"{self.talent.name}（人才）" if self.talent_id else ""
 
 
 class AppealEvent(models.Model):

@@ -23,13 +23,16 @@ def _officers(unit_ids) -> list[User]:
 
 
 def _firm(appeal: Appeal) -> list[User]:
+    """The party who raised it: the firm's users, or the talent's own log-in (人才服务)."""
+    if appeal.talent_id:
+        return list(User.objects.filter(is_active=True, role=Role.TALENT, talent__pk=appeal.talent_id))
     return list(User.objects.filter(is_active=True, role=Role.ENTERPRISE,
                                     enterprise_memberships__enterprise_id=appeal.enterprise_id))
 
 
 def appeal_submitted(appeal: Appeal) -> None:
     notify(_centre(), kind="APPEAL_NEW", url=reverse("appeal_detail", args=[appeal.number]),
-           message=f"新诉求待派单：{appeal.title}（{appeal.enterprise.name}，编号{appeal.number}）")
+           message=f"新诉求待派单：{appeal.title}（{appeal.party_name}，编号{appeal.number}）")
 
 
 def appeal_changed(appeal: Appeal, step) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import Role
@@ -18,12 +19,24 @@ def appeals_visible_to(user) -> QuerySet[Appeal]:
     if has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER):
         return Appeal.objects.all()
     if has_role(user, Role.DEPT_OFFICER):
-        return Appeal.objects.filter(Q(lead_id=user.org_unit_id) | Q(cooperating=user.org_unit_id)).distinct()
+        mine = Q(lead_id=user.org_unit_id) | Q(cooperating=user.org_unit_id)
+        if is_talent_service_office(user):
+            mine |= Q(talent__isnull=False)
+        return Appeal.objects.filter(mine).distinct()
     if has_role(user, Role.STATION_OFFICER, Role.AGENT):
         return Appeal.objects.filter(Q(received_by=user) | Q(station_id=user.org_unit_id)).distinct()
     if has_role(user, Role.ENTERPRISE):
         return Appeal.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
+    if has_role(user, Role.TALENT):
+        return Appeal.objects.filter(talent__user=user)
     return Appeal.objects.none()
+
+
+def is_talent_service_office(user) -> bool:
+    """The talent office (GAOXIN_TALENT_DEPARTMENT_CODES) follows every talent-flagged appeal (人才服务), whichever
+    department leads it. Read from the setting: appeals sits below the talent rooms and imports none of them."""
+    return (has_role(user, Role.DEPT_OFFICER) and user.org_unit is not None
+            and user.org_unit.code in settings.GAOXIN_TALENT_DEPARTMENT_CODES)
 
 
 def appeal_roles(actor, appeal: Appeal) -> set[str]:
@@ -36,8 +49,10 @@ def appeal_roles(actor, appeal: Appeal) -> set[str]:
             roles.add("lead")
         if appeal.cooperating.filter(pk=actor.org_unit_id).exists():
             roles.add("cooperating")
-    if has_role(actor, Role.ENTERPRISE) and appeal.enterprise_id in firm_ids_of(actor):
+    if has_role(actor, Role.ENTERPRISE) and appeal.enterprise_id and appeal.enterprise_id in firm_ids_of(actor):
         roles.add("enterprise")
+    if has_role(actor, Role.TALENT) and appeal.talent_id and appeal.talent.user_id == actor.pk:
+        roles.add("enterprise")  # the party who raised it: confirms, rates or asks to reopen
     return roles
 
 
@@ -77,7 +92,9 @@ def can_call_contact(user, appeal: Appeal) -> bool:
     if has_role(user, Role.STATION_OFFICER, Role.AGENT):
         return appeal.received_by_id == user.pk or (bool(user.org_unit_id) and user.org_unit_id == appeal.station_id)
     if has_role(user, Role.ENTERPRISE):
-        return appeal.enterprise_id in firm_ids_of(user)
+        return bool(appeal.enterprise_id) and appeal.enterprise_id in firm_ids_of(user)
+    if has_role(user, Role.TALENT):
+        return bool(appeal.talent_id) and appeal.talent.user_id == user.pk
     return False
 
 

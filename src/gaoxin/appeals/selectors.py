@@ -9,12 +9,16 @@ from .models import Appeal, AppealStatus
 from .permissions import appeals_visible_to
 
 
-def appeal_list(*, user, status: str = "", q: str = "") -> QuerySet[Appeal]:
-    qs = appeals_visible_to(user).select_related("enterprise", "lead", "station")
+def appeal_list(*, user, status: str = "", q: str = "", talent_only: bool = False) -> QuerySet[Appeal]:
+    """talent_only: the appeals flagged "talent" (人才服务: a talent's housing, medical, schooling, spouse-job requests)."""
+    qs = appeals_visible_to(user).select_related("enterprise", "lead", "station", "talent")
     if status:
         qs = qs.filter(status=status)
+    if talent_only:
+        qs = qs.exclude(talent_service="")
     if q:
-        qs = qs.filter(Q(number__iexact=q.strip()) | Q(title__icontains=q.strip()) | Q(enterprise__name__icontains=q.strip()))
+        qs = qs.filter(Q(number__iexact=q.strip()) | Q(title__icontains=q.strip()) | Q(enterprise__name__icontains=q.strip())
+                       | Q(talent__name__icontains=q.strip()))
     return qs
 
 

@@ -11,7 +11,7 @@ from gaoxin.core.numbering import next_number
 from gaoxin.core.services import audit_record
 
 from . import notifications
-from .models import Appeal, AppealEvent
+from .models import Appeal, AppealEvent, Category, RequestType, TalentService
 from .permissions import can_submit_appeal, firms_for_appeal, is_station_intake
 from .workflow import WORKFLOW
 
@@ -40,6 +40,34 @@ def appeal_submit(*, actor, enterprise, channel: str, category: str, request_typ
     AppealEvent.objects.create(appeal=appeal, transition="SUBMIT", to_status=appeal.status,
                                actor_repr=actor.get_full_name(), unit=station.name if station else "")
     audit_record(event_type="appeal.submitted", actor=actor, subject=appeal, after={"status": appeal.status})
+    notifications.appeal_submitted(appeal)
+    return appeal
+
+
+@transaction.atomic
+def talent_appeal_submit(*, actor, talent, talent_service: str, title: str, description: str, contact_name: str,
+                         contact_phone: str, channel: str, urgency: str = "normal") -> Appeal:
+    """A talent's own request (住房、就医、子女入学、配偶就业) as an appeal flagged "talent": no firm, the talent as the
+    party, category 人才; dispatch, deadlines and rating as for any appeal. Who may file for the talent (the talent
+    itself, the talent office, a paired leader) is checked by the talent rooms, which are the only callers."""
+    if talent is None:
+        raise ValidationError("请指定人才")
+    if talent_service not in TalentService.values:
+        raise ValidationError({"talent_service": "请选择服务类别"})
+    if not title.strip() or not description.strip():
+        raise ValidationError({"title": "请填写标题和诉求内容"})
+    appeal = Appeal(
+        number=next_number("SQ"), channel=channel, enterprise=None, talent=talent, talent_service=talent_service,
+        contact_name=contact_name.strip(), contact_phone=contact_phone.strip(), category=Category.TALENT,
+        request_type=RequestType.HELP, urgency=urgency, title=title.strip(), description=description.strip(),
+        received_by=actor,
+    )
+    appeal.full_clean(exclude=["number", "received_by", "lead", "talent"])
+    appeal.save()
+    AppealEvent.objects.create(appeal=appeal, transition="SUBMIT", to_status=appeal.status,
+                               actor_repr=actor.get_full_name(), unit="")
+    audit_record(event_type="appeal.submitted", actor=actor, subject=appeal,
+                 after={"status": appeal.status, "talent_service": talent_service})
     notifications.appeal_submitted(appeal)
     return appeal
 

@@ -19,7 +19,8 @@ from .workflow import WORKFLOW
 
 
 def appeal_index(request):
-    qs = selectors.appeal_list(user=request.user, status=request.GET.get("status", ""), q=request.GET.get("q", ""))
+    qs = selectors.appeal_list(user=request.user, status=request.GET.get("status", ""), q=request.GET.get("q", ""),
+                               talent_only=request.GET.get("talent") == "1")
     page, query = paginate(request, qs)
     return render_page(request, "appeals/appeal_list.html", "appeals/appeal_table.html",
                        {"page": page, "query": query, "statuses": AppealStatus.choices,

@@ -110,7 +110,7 @@ def _record(appeal: Appeal, step: Step, data: dict) -> None:
 
 WORKFLOW = Workflow(
     name="appeal", noun="诉求", model=Appeal, roles=appeal_roles, record=_record, notify=notifications.appeal_changed,
-    lock_queryset=lambda: Appeal.objects.select_related("enterprise", "lead"),
+    lock_queryset=lambda: Appeal.objects.select_related("enterprise", "lead", "talent"),
     transitions=[
         transition("DISPATCH", "派单", [S.RECEIVED], S.DISPATCHED, [CENTRE], effect=_dispatch),
         transition("REFER_OUT", "转市场或社会渠道", [S.RECEIVED], S.REFERRED_OUT, [CENTRE], needs_reason=True),

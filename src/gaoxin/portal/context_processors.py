@@ -13,6 +13,7 @@ from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.stations import permissions as station_perms
 from gaoxin.talent import permissions as talent_perms
+from gaoxin.talentcare import permissions as talentcare_perms
 
 
 def navigation(request):
@@ -33,6 +34,10 @@ def navigation(request):
         items.append((_("驿站"), reverse("station_index"), "stations"))
     if talent_perms.can_view_talent(user):
         items.append((_("人才用工"), reverse("talent_index"), "talent"))
+    if talentcare_perms.can_view_housing(user):
+        items.append((_("人才服务"), reverse("talentcare_index"), "talentcare"))
+    elif talentcare_perms.can_use_own_page(user):
+        items.append((_("我的人才服务"), reverse("talentcare_me"), "talentcare"))
     if dashboard_perms.can_view_dashboard(user):
         items.append((_("驾驶舱"), reverse("dashboard"), "dashboard"))
     if evaluation_perms.can_view_evaluation(user):

@@ -15,6 +15,7 @@ from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.enterprises.permissions import enterprises_visible_to
 from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.talent import permissions as talent_perms
+from gaoxin.talentcare import permissions as talentcare_perms
 
 from . import selectors
 
@@ -91,6 +92,9 @@ _CARDS = {
 # Cards for a duty some users of a role have (the economic bureau runs the evaluation, data departments supply it).
 _DUTY_CARDS = [
     (talent_perms.is_talent_office, ("人才与用工", "用工需求、对接活动、到岗回访、校企合作", "talent_index")),
+    (talentcare_perms.is_office, ("人才服务保障", "人才公寓配租与租约、结对联系、人才服务诉求", "talentcare_index")),
+    (talentcare_perms.is_leader, ("结对联系人才", "我结对联系的人才、最近联系与待联系提醒", "talentcare_mine")),
+    (talentcare_perms.can_use_own_page, ("我的人才服务", "申请人才公寓、查看排队与租约、提出住房就医入学需求", "talentcare_me")),
     (dashboard_perms.is_department_head, ("本部门驾驶舱", "本部门办件、诉求、政策指标与部门排名", "dashboard")),
     (evaluation_perms.can_view_evaluation, ("亩产效益评价", "评价周期、数据上报、异议处理与结果", "evaluation_index")),
 ]

@@ -1,0 +1,123 @@
+"""The demo zone's 人才服务保障: two apartment buildings with 20 units, leases (one about to expire, one ended), an
+allocation queue with an offer waiting to be signed, the leader paired with talents (contacts, one overdue, one
+problem turned into a talent-flagged appeal) and a few talent service appeals. Uses the registry's talents; when the
+talent room's demo has not made enough, adds its own with valid ID numbers (get_or_create, so both coexist)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from gaoxin.core.validators import id_check_char
+from gaoxin.talent.models import Education, Recognition, Talent, TalentTier, TalentTitle
+
+from . import services
+from .models import Contact, HousingApplication, Lease, Pairing
+from .workflow import APPLICATION_WORKFLOW, LEASE_WORKFLOW
+
+NAMES = ["欧阳明", "谭晓峰", "黎思远", "彭博文", "龙海燕", "贺建新", "蒋文静", "易晨曦", "颜志强", "曾雨桐", "廖一鸣",
+         "邓凯", "文秋实", "唐若愚", "毛可欣", "雷振华", "袁梦洁", "聂卫东", "石磊", "汤嘉怡", "罗致远", "胡清扬",
+         "阳光辉", "肖雅琴"]
+BUILDINGS = [("人才公寓一期（九华）", "湘潭高新区晓塘路9号"), ("人才公寓二期（双马）", "湘潭高新区双马街道芙蓉路88号")]
+
+
+def _id_number(n: int) -> str:
+    body = f"43030219{80 + n % 15:02d}0{1 + n % 9}{10 + n % 18:02d}{700 + n:03d}"
+    return body + id_check_char(body)
+
+
+def _talents(*, rng: random.Random, office, enterprises: list, today: dt.date, need: int) -> list[Talent]:
+    """`need` talents with a valid recognition each (the registry's first, then ours)."""
+    talents = list(Talent.objects.filter(recognitions__status="valid").distinct().order_by("pk")[:need])
+    tiers = list(TalentTier.objects.order_by("rank"))
+    title = TalentTitle.objects.order_by("pk").first()
+    n = 0
+    while len(talents) < need and n < len(NAMES) * 2:
+        name = NAMES[n % len(NAMES)]
+        talent, _ = Talent.objects.get_or_create(id_number=_id_number(n), defaults={
+            "name": name, "phone": f"138{rng.randrange(10**8):08d}", "education": [Education.DOCTOR, Education.MASTER,
+                                                                                  Education.BACHELOR][n % 3],
+            "employer": enterprises[n % len(enterprises)] if enterprises else None, "work_location": "湘潭高新区",
+            "insurance_location": "湘潭高新区", "created_by": office})
+        n += 1
+        if talent in talents:
+            continue
+        if title and tiers and not talent.recognitions.filter(status="valid").exists():
+            tier = tiers[[0, 1, 2, 2, 3, 3, 4, 4][n % 8] % len(tiers)]
+            Recognition.objects.create(talent=talent, title=title, tier=tier, basis="高新区人才认定",
+                                       recognised_on=today - dt.timedelta(days=200 + n), created_by=office,
+                                       valid_to=today + dt.timedelta(days=900))
+        talents.append(talent)
+    return talents
+
+
+def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterprises: list, today: dt.date) -> dict:
+    real = min(today, timezone.localdate())
+    talents = _talents(rng=rng, office=office, enterprises=enterprises, today=real, need=24)
+    units = []
+    for name, address in BUILDINGS:
+        building = services.building_create(actor=office, name=name, address=address)
+        for i in range(10):
+            rooms = [1, 1, 2, 2, 3][i % 5]
+            units.append(services.unit_create(
+                actor=office, building=building, number=f"{1 + i // 4}{(i % 4) + 1:02d}", rooms=rooms,
+                area=Decimal([45, 52, 78, 86, 118][i % 5]), rent=Decimal([1200, 1350, 1900, 2100, 2800][i % 5])))
+    # Applications, oldest first: the first 12 are housed, two were offered a flat, the rest wait in the queue.
+    applications = []
+    for n, talent in enumerate(talents[:20]):
+        applied = timezone.make_aware(dt.datetime.combine(real - dt.timedelta(days=400 - 15 * n), dt.time(10)))
+        applications.append(services.application_submit(
+            actor=office, talent=talent, rooms_wanted=[1, 2, 1, 3, 2][n % 5], family_size=1 + n % 4, applied_at=applied))
+    free = {rooms: [u for u in units if u.rooms >= rooms] for rooms in (1, 2, 3)}
+    used = set()
+    for n, application in enumerate(applications[:14]):
+        unit = next(u for u in free[application.rooms_wanted] if u.pk not in used)
+        used.add(unit.pk)
+        APPLICATION_WORKFLOW.apply(application, "OFFER", actor=office, unit=unit, reason="演示：按排序配租")
+        if n >= 12:
+            continue  # offered, waiting to sign
+        application.refresh_from_db()
+        start = real - dt.timedelta(days=340 - 20 * n)
+        end = start + dt.timedelta(days=365) if n != 3 else real + dt.timedelta(days=12)
+        APPLICATION_WORKFLOW.apply(application, "SIGN", actor=office, start_on=start, end_on=end,
+                                   deposit=unit.rent)
+    lease = Lease.objects.filter(status="active").order_by("pk").first()
+    LEASE_WORKFLOW.apply(lease, "EXIT", actor=office, reason="房屋完好，钥匙两把已交回，水电已结清",
+                         moved_out_on=real - dt.timedelta(days=5))
+    if len(units) > 19:
+        services.unit_transition(unit=units[19], name="MAINTAIN", actor=office, reason="卫生间漏水维修")
+    # Leader–talent pairing (结对联系): the higher tiers paired with the leader, a few left uncovered.
+    pairings = []
+    for n, talent in enumerate(t for t in talents if _rank(t) <= 3):
+        if n >= 6:
+            break
+        pairings.append(services.pairing_assign(actor=office, leader=leader, talent=talent,
+                                                since=real - dt.timedelta(days=200)))
+    for n, pairing in enumerate(pairings):
+        if n == len(pairings) - 1:
+            continue  # never contacted: overdue
+        for k in range(1 + n % 3):
+            services.contact_log(actor=leader, pairing=pairing, contacted_on=real - dt.timedelta(days=10 + 40 * k + 50 * (n == 2)),
+                                 way=["visit", "talk", "phone"][k], notes=["到企业实验室走访，了解研发进展", "参加青年人才座谈会",
+                                                                          "电话问候，了解生活情况"][k],
+                                 problems="孩子明年秋季入学，希望就近安排学位" if n == 0 and k == 0 else "")
+    contact = Contact.objects.filter(problems__gt="").order_by("pk").first()
+    if contact is not None:
+        services.contact_raise_appeal(actor=leader, contact=contact, talent_service="schooling", title="子女就近入学")
+    # Talent service appeals (人才服务) filed by the talent office for its talents.
+    for n, (kind, title, text) in enumerate([
+            ("medical", "就医绿色通道", "父亲需到市中心医院复查，请协助预约专家号"),
+            ("spouse_job", "配偶就业", "配偶为中学教师，希望调入高新区学校"),
+            ("housing", "购房补贴咨询", "咨询人才购房补贴的申请条件与材料")]):
+        services.talent_appeal_file(actor=office, talent=talents[n + 1], talent_service=kind, title=title,
+                                    description=text)
+    return {"units": len(units), "applications": HousingApplication.objects.count(),
+            "leases": Lease.objects.count(), "pairings": Pairing.objects.count()}
+
+
+def _rank(talent: Talent) -> int:
+    rec = talent.recognitions.filter(status="valid").select_related("tier").order_by("tier__rank").first()
+    return rec.tier.rank if rec else 99
