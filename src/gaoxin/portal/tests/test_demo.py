@@ -12,7 +12,7 @@ from gaoxin.enterprises.models import Enterprise, LandParcel
 
 @pytest.mark.django_db
 def test_demo_zone_contents():
-    counts = build_demo_zone(seed=3, enterprises=300)
+    counts = build_demo_zone(seed=3, enterprises=300, history=0)  # the case history has tests of its own
     assert counts["enterprises"] == Enterprise.objects.count() == 300
     assert all(uscc_is_valid(code) for code in Enterprise.objects.values_list("uscc", flat=True))
     assert Enterprise.objects.values("industry").distinct().count() >= 10
@@ -43,19 +43,19 @@ def _zone():
 @pytest.mark.django_db
 def test_same_seed_same_zone():
     with pytest.raises(_Undo), transaction.atomic():
-        build_demo_zone(seed=11, enterprises=40)
+        build_demo_zone(seed=11, enterprises=40, history=0)
         first = _zone()
         raise _Undo
-    build_demo_zone(seed=11, enterprises=40)
+    build_demo_zone(seed=11, enterprises=40, history=0)
     assert _zone() == first
 
 
 @pytest.mark.django_db
 def test_seed_command_prints_logins(capsys):
-    call_command("seed_demo", "--enterprises", "20")
+    call_command("seed_demo", "--enterprises", "20", "--history", "0")
     out = capsys.readouterr().out
     assert "admin" in out and "Gaoxin@2026" in out and "企业 20 家" in out
-    call_command("seed_demo", "--enterprises", "20")
+    call_command("seed_demo", "--enterprises", "20", "--history", "0")
     assert "演示数据已存在" in capsys.readouterr().out
 
 
