@@ -75,6 +75,8 @@ def _tables():
     from gaoxin.stations.permissions import can_log_at_station
     from gaoxin.talent.models import Hire, JobDemand, SchoolAgreement
     from gaoxin.talent.permissions import agreements_visible_to, demands_visible_to, hires_visible_to
+    from gaoxin.talentcare import permissions as talentcare_perms
+    from gaoxin.talentcare.models import ApartmentUnit, Contact, HousingApplication, Lease, Pairing
 
     case = Route(lambda: Case.objects.all(), lambda c: {"number": c.number}, _visible(cases_visible_to))
     case_with_file = Route(lambda: Case.objects.filter(materials__file__gt="").distinct(),
@@ -145,6 +147,21 @@ def _tables():
         **dict.fromkeys(("talent_agreement", "talent_agreement_activity", "talent_agreement_act"),
                         Route(lambda: SchoolAgreement.objects.all(), lambda a: {"pk": a.pk},
                               _visible(agreements_visible_to))),
+        **dict.fromkeys(("talentcare_unit", "talentcare_unit_act", "talentcare-unit-detail"),
+                        Route(lambda: ApartmentUnit.objects.all(), lambda u: {"pk": u.pk},
+                              _visible(talentcare_perms.units_visible_to))),
+        **dict.fromkeys(("talentcare_application", "talentcare_application_act"),
+                        Route(lambda: HousingApplication.objects.all(), lambda a: {"pk": a.pk},
+                              _visible(talentcare_perms.applications_visible_to))),
+        **dict.fromkeys(("talentcare_lease", "talentcare_lease_act", "talentcare-lease-detail"),
+                        Route(lambda: Lease.objects.all(), lambda a: {"pk": a.pk},
+                              _visible(talentcare_perms.leases_visible_to))),
+        **dict.fromkeys(("talentcare_pairing", "talentcare_contact_new", "talentcare_pairing_end"),
+                        Route(lambda: Pairing.objects.all(), lambda p: {"pk": p.pk},
+                              _visible(talentcare_perms.pairings_visible_to))),
+        "talentcare_contact_appeal": Route(
+            lambda: Contact.objects.all(), lambda c: {"pk": c.pk},
+            lambda u: Contact.objects.filter(pairing__in=talentcare_perms.pairings_visible_to(u))),
         "dashboard_subscription_remove": Route(lambda: Subscription.objects.all(), lambda s: {"pk": s.pk},
                                                lambda u: Subscription.objects.filter(user=u)),
     }
