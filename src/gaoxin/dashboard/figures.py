@@ -351,7 +351,44 @@ DEMANDS = Source(
      ("已到岗", "filled"), ("状态", "status"), ("发布时间", "created_at")),
     _demand_link, ("enterprise",))
 
-SOURCES = {s.id: s for s in (HIRES, DEMANDS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
+def _leases_scope(user):
+    from gaoxin.talentcare.permissions import leases_visible_to
+
+    return leases_visible_to(user)
+
+
+def _lease_link(lease):
+    from django.urls import reverse
+
+    return reverse("talentcare_lease", args=[lease.pk])
+
+
+LEASES = Source(
+    "talentcare_lease", "人才公寓租约（按起租日期）", "talentcare.Lease", "start_on",
+    {"park": "unit__building__park_id"}, _leases_scope,
+    (("房源", "unit__number"), ("楼栋", "unit__building__name"), ("人才", "talent__name"), ("起租日期", "start_on"),
+     ("到期日期", "end_on"), ("个人承担月租金（元）", "subsidised_rent"), ("状态", "status")),
+    _lease_link, ("unit__building", "talent"))
+
+
+def _pairings_scope(user):
+    from gaoxin.talentcare.permissions import pairings_visible_to
+
+    return pairings_visible_to(user)
+
+
+def _pairing_link(pairing):
+    from django.urls import reverse
+
+    return reverse("talentcare_pairing", args=[pairing.pk])
+
+
+PAIRINGS = Source(
+    "talentcare_pairing", "领导结对联系人才（按结对日期）", "talentcare.Pairing", "since", {}, _pairings_scope,
+    (("人才", "talent__name"), ("联系领导", "leader__full_name"), ("结对日期", "since"), ("结束日期", "ended_on")),
+    _pairing_link, ("talent", "leader"))
+
+SOURCES = {s.id: s for s in (HIRES, DEMANDS, LEASES, PAIRINGS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
@@ -397,6 +434,12 @@ def _satisfied_appeal():
     w = settings.GAOXIN_APPEAL_BASIC_SATISFIED_WEIGHT
     return Case(When(satisfaction__gte=4, then=Value(1.0)), When(satisfaction=3, then=Value(float(w))),
                 default=Value(0.0), output_field=FloatField())
+
+
+def _contacted():
+    from gaoxin.talentcare.models import Contact
+
+    return Q(Exists(Contact.objects.filter(pairing=OuterRef("pk"))))
 
 
 def _owed_material():
@@ -484,6 +527,16 @@ FIGURES: list[Figure] = [
            Q(confirmed_on__isnull=False), word="人"),
     Figure("talent.retention", "到岗留存率", "talent", HIRES, "share", "%",
            "期内确认到岗的人员中，至今未离职的比例", Q(confirmed_on__isnull=False), ~Q(status="left")),
+    # Talent apartments, services and pairing (platform.md §3, talentcare).
+    Figure("talent.apartment_move_ins", "人才公寓入住", "talent", LEASES, "count", "套",
+           "期内起租（新入住）的人才公寓租约数；当前入住率见“人才服务保障”总览", word="套"),
+    Figure("talent.paired", "新增结对联系人才", "talent", PAIRINGS, "count", "人",
+           "期内安排领导结对联系的人才数（结对联系人才全覆盖见“人才服务保障”）", word="人"),
+    Figure("talent.paired_contacted", "结对人才已联系率", "talent", PAIRINGS, "share", "%",
+           "期内结对的人才中，已有联系记录的比例", Q(), _contacted),
+    Figure("talent.service_appeals", "人才服务诉求", "talent", APPEALS, "count", "件",
+           "期内登记的人才服务诉求（住房保障、就医绿色通道、子女入学、配偶就业等，标为“人才服务”的诉求）",
+           ~Q(talent_service=""), higher_is_better=None, word="件"),
     # Appeals (benefits.md §5.5).
     Figure("appeals.received", "诉求登记量", "appeals", APPEALS, "count", "件", "期内登记的企业诉求数",
            higher_is_better=None, word="件"),

@@ -132,6 +132,7 @@ def test_each_figure_from_the_records(zone):
         "stations.services": 2, "stations.on_the_spot": 50.0, "stations.problems": 1, "stations.escalated": 1,
         "stations.jobs": 2, "assist.orders": 0, "assist.land_to_start": 50.0,
         "talent.demand_places": 5, "talent.hires": 2, "talent.retention": 50.0,
+        "talent.apartment_move_ins": 0, "talent.paired": 0, "talent.paired_contacted": None, "talent.service_appeals": 0,
         "appeals.received": 2, "appeals.response_rate": 50.0, "appeals.solve_rate": 100.0,
         "appeals.satisfaction": 100.0, "appeals.on_time": 100.0, "appeals.return_rate": 50.0, "appeals.reopen_rate": 0.0,
         "benefits.pushed": 0, "benefits.applied": 1, "benefits.auto_share": 100.0, "benefits.paid": 1,
