@@ -231,7 +231,13 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
     cases = build_demo_cases(rng=rng, enterprises=ents[:200])
     from gaoxin.benefits import services as benefit_services
-    from gaoxin.benefits.demo_data import build_demo_policies, demo_dispute, demo_facts, mark_supplied_facts
+    from gaoxin.benefits.demo_data import (
+        build_demo_policies,
+        build_demo_talent_benefits,
+        demo_dispute,
+        demo_facts,
+        mark_supplied_facts,
+    )
     from gaoxin.benefits.models import ProfileFact
 
     ProfileFact.objects.bulk_create(demo_facts(rng, [(e.pk, e.size_group) for e in ents]), batch_size=5000)
@@ -283,6 +289,8 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
 
 DEMO_LOGINS = [
+    build_demo_talent_benefits(office=by_name["officer-hrss"], finance=by_name["officer-finance"],
+                               enterprise_user=by_name["enterprise"], enterprises=ents[2:40], today=today)
     ("admin", "管委会管理员", "企业名录导入导出、事项清单、惠企政策、亩产评价周期、工作日历、审计日志"),
     ("clerk", "窗口人员", "受理队列、容缺受理、期限预警、企业查询"),
     ("officer", "审批部门人员（市场监管局负责人）", "本部门审查队列、差评整改、企业诉求办理、本部门驾驶舱与排名"),

@@ -9,6 +9,7 @@ from gaoxin.accounts.views import LoginView, LogoutView, PasswordChangeView
 from gaoxin.appeals import views as appeal_views
 from gaoxin.assist import views as assist_views
 from gaoxin.benefits import views as benefit_views
+from gaoxin.benefits import views_talent as talent_benefit_views
 from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
 from gaoxin.core import views as core_views
@@ -154,6 +155,15 @@ urlpatterns = [
     path("policies/<slug:code>/publish/", benefit_views.policy_publish, name="policy_publish"),
     path("policies/<slug:code>/apply/", benefit_views.application_create, name="benefit_apply"),
     path("notifications/", core_views.notification_list, name="notification_list"),
+    # Talent benefits (人才待遇): the ledger, a person's claims, a claim's instalments, the items' tier table.
+    path("talent-benefits/", talent_benefit_views.ledger, name="talent_benefits"),
+    path("talent-benefits/items/", talent_benefit_views.items, name="talent_items"),
+    path("talent-benefits/items/<slug:code>/", talent_benefit_views.item_edit, name="talent_item_edit"),
+    path("talent-benefits/people/<int:pk>/", talent_benefit_views.person, name="talent_benefit_person"),
+    path("talent-benefits/people/<int:pk>/claim/", talent_benefit_views.claim_create, name="talent_benefit_claim_new"),
+    path("talent-benefits/people/<int:pk>/facts/", talent_benefit_views.person_facts, name="talent_person_facts"),
+    path("talent-benefits/claims/<str:number>/", talent_benefit_views.claim_detail, name="talent_claim"),
+    path("talent-benefits/claims/<str:number>/act/", talent_benefit_views.claim_act, name="talent_claim_act"),
     path("notifications/<int:pk>/", core_views.notification_open, name="notification_open"),
     # Enterprise appeals (企业诉求).
     path("appeals/", appeal_views.appeal_index, name="appeal_index"),

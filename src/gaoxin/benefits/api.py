@@ -1,7 +1,7 @@
 """Benefits API: the policy library, an enterprise's matches, applications and their handling."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -12,7 +12,15 @@ from gaoxin.core.api import raise_api_error, raise_form_errors
 from . import permissions as perms
 from . import selectors, services
 from .forms import ApplicationActionForm, ApplicationApiForm
-from .models import ApplicationEvent, BenefitApplication, MatchResult, Policy
+from .models import (
+    ApplicationEvent,
+    BenefitApplication,
+    MatchResult,
+    Policy,
+    TalentClaim,
+    TalentClawback,
+    TalentInstalment,
+)
 from .workflow import WORKFLOW
 
 
@@ -140,3 +148,83 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(ApplicationSerializer(app).data)
+
+
+# --- talent benefits (人才待遇): read-only for integrators ---------------------------------------------------------
+
+class TalentInstalmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TalentInstalment
+        fields = ["seq", "due_on", "amount", "status", "approved_on", "paid_on", "payment_ref"]
+
+
+class TalentClawbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TalentClawback
+        fields = ["paid", "amount", "left_on", "served_months", "reason", "status", "recovered_ref", "decision_note",
+                  "raised_at", "decided_at"]
+
+
+class TalentClaimSerializer(serializers.ModelSerializer):
+    talent_name = serializers.CharField(source="talent.name")
+    id_number = serializers.SerializerMethodField(help_text="身份证号码（人才办和本人可见全号，其他人打码）")
+    item = serializers.CharField(source="item.code")
+    item_name = serializers.CharField(source="item.name")
+    enterprise = serializers.CharField(source="enterprise.uscc", allow_null=True, default=None)
+    instalments = TalentInstalmentSerializer(many=True, read_only=True)
+    clawback = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TalentClaim
+        fields = ["number", "talent_name", "id_number", "item", "item_name", "channel", "status", "enterprise",
+                  "tier_code", "amount", "basis", "instalment_count", "approved_on", "left_on", "created_at",
+                  "instalments", "clawback"]
+
+    def get_id_number(self, claim) -> str:
+        user = self.context["request"].user
+        return claim.talent.id_number if perms.can_view_person_id_numbers(user, claim.talent) \
+            else claim.talent.masked_id_number
+
+    @extend_schema_field(TalentClawbackSerializer(allow_null=True))
+    def get_clawback(self, claim):
+        clawback = getattr(claim, "clawback", None)
+        return TalentClawbackSerializer(clawback).data if clawback is not None else None
+
+
+class TalentPaymentSerializer(serializers.ModelSerializer):
+    """A row of the payments ledger: one instalment with its claim."""
+
+    claim = serializers.CharField(source="claim.number")
+    talent_name = serializers.CharField(source="claim.talent.name")
+    item = serializers.CharField(source="claim.item.code")
+
+    class Meta:
+        model = TalentInstalment
+        fields = ["claim", "talent_name", "item", "seq", "due_on", "amount", "status", "paid_on", "payment_ref"]
+
+
+@extend_schema_view(list=extend_schema(summary="人才待遇申领（台账）", parameters=[
+    OpenApiParameter("item", str, description="事项编号"), OpenApiParameter("status", str, description="申领状态"),
+    OpenApiParameter("tier", str, description="人才层次代码"), OpenApiParameter("year", str, description="申领年度")]),
+    retrieve=extend_schema(summary="人才待遇申领详情（分期与追回）"))
+class TalentClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TalentClaimSerializer
+    lookup_field = "number"
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return (selectors.talent_claim_list(user=self.request.user, item=p.get("item", ""), status=p.get("status", ""),
+                                            tier=p.get("tier", ""), year=p.get("year", ""))
+                .select_related("clawback").prefetch_related("instalments").order_by("-created_at", "-id"))
+
+
+@extend_schema_view(list=extend_schema(summary="人才待遇拨付台账（按期）", parameters=[
+    OpenApiParameter("status", str, description="分期状态：scheduled / approved / paid / cancelled")]))
+class TalentPaymentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = TalentPaymentSerializer
+
+    def get_queryset(self):
+        qs = (TalentInstalment.objects.filter(claim__in=perms.talent_claims_visible_to(self.request.user).values("pk"))
+              .select_related("claim", "claim__talent", "claim__item").order_by("-paid_on", "claim__number", "seq"))
+        status_ = self.request.query_params.get("status", "")
+        return qs.filter(status=status_) if status_ else qs

@@ -9,7 +9,14 @@ class BenefitsConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
-        from .workflow import DISPUTE_WORKFLOW, POLICY_WORKFLOW, WORKFLOW
+        from .workflow import (
+            CLAIM_WORKFLOW,
+            CLAWBACK_WORKFLOW,
+            DISPUTE_WORKFLOW,
+            INSTALMENT_WORKFLOW,
+            POLICY_WORKFLOW,
+            WORKFLOW,
+        )
 
         events.register_room("benefits", "惠企政策")
         events.register(WORKFLOW.labels(), prefix="benefits.application.")
@@ -20,8 +27,22 @@ class BenefitsConfig(AppConfig):
         events.register(WORKFLOW.labels(), prefix="benefits.application_")
         events.register({"SUBMIT": "提交申请", "CONFIRM": "确认享受（免申即享）", "CREATED": "提交申请"},
                         prefix="benefits.application_")
-        events.register({"policy_saved": "保存政策", "policy_published": "发布政策", "profile_updated": "更新企业画像"},
+        events.register({"policy_saved": "保存政策", "policy_published": "发布政策", "profile_updated": "更新企业画像",
+                         "person_facts_updated": "更新人才个人数据", "talent_item_saved": "修改人才待遇事项"},
                         prefix="benefits.")
+        # Talent benefits: a claim's steps, and on its timeline those of its instalments and clawback.
+        events.register({**CLAIM_WORKFLOW.labels(), "SUBMIT": "提交申领",
+                         **{f"INSTALMENT_{k}": v for k, v in INSTALMENT_WORKFLOW.labels().items()},
+                         **{f"CLAWBACK_{k}": v for k, v in CLAWBACK_WORKFLOW.labels().items()}},
+                        prefix="benefits.talent_claim.")
+        events.register(INSTALMENT_WORKFLOW.labels(), prefix="benefits.talent_instalment.")
+        events.register(CLAWBACK_WORKFLOW.labels(), prefix="benefits.talent_clawback.")
+
+        from django.db.models.signals import post_save
+
+        post_save.connect(_departures_after_save, sender="talent.Talent",
+                          dispatch_uid="gaoxin.benefits.talent_departure")
+        post_save.connect(_departures_after_save, sender="talent.Hire", dispatch_uid="gaoxin.benefits.hire_departure")
 
         from gaoxin.enterprises.signals import registry_changed
 
@@ -59,6 +80,26 @@ def _firm_page_flags(user, *, enterprise, **context) -> dict:
     from .permissions import can_edit_profile
 
     return {"can_edit_profile": can_edit_profile(user, enterprise)}
+
+
+def _departures_after_save(sender, instance, **kwargs) -> None:
+    """A talent's employer changed or a hire left: after commit, the claims being paid to that person are checked
+    and, where they left the employer they claimed with, stopped with a clawback raised (benefits.services)."""
+    from django.db import transaction
+
+    from .models import TalentClaim
+
+    if sender._meta.model_name == "hire":
+        if instance.status != "left":
+            return
+        ids = list(TalentClaim.objects.filter(talent__id_number=instance.id_number,
+                                              status__in=["approved", "completed"]).values_list("talent_id", flat=True))
+    else:
+        ids = [instance.pk]
+    if ids and TalentClaim.objects.filter(talent_id__in=ids, status__in=["approved", "completed"]).exists():
+        from .services import talent_departures_check
+
+        transaction.on_commit(lambda: talent_departures_check(talent_ids=ids))
 
 
 def _rematch(sender, actor, **kwargs) -> None:

@@ -111,3 +111,99 @@ def demo_dispute(user, enterprise) -> None:
     claimed = "A" if fact.text != "A" else "B"
     services.profile_update(enterprise=enterprise, values={"tax_credit_rating": claimed}, actor=user,
                             dispute_reason="本企业2025年度纳税信用评价结果已调整，见税务机关出具的纳税信用评价结果通知书。")
+
+
+# --- talent benefits (人才待遇) ----------------------------------------------------------------------------------
+
+TALENT_NAMES = ["欧阳明远", "谭思远", "贺晓峰", "龙婷", "易志强", "向文静", "曾凯", "彭雨桐"]
+
+
+def _talent_id_number(n: int) -> str:
+    from gaoxin.core.validators import id_check_char
+
+    body = f"4303021987{1 + n % 9:02d}15{500 + n:03d}"
+    return body + id_check_char(body)
+
+
+def _demo_talents(*, office, enterprises: list, today: dt.date) -> list:
+    """Eight people with a valid recognition each (tiers B–E): the registry's where it has them (the talent room's
+    demo), else a handful of ours, get_or_create on the ID number."""
+    from gaoxin.talent.models import Education, Recognition, RecognitionStatus, Talent, TalentTier, TalentTitle
+
+    tiers = {t.code: t for t in TalentTier.objects.all()}
+    titles = {t.name: t for t in TalentTitle.objects.all()}
+    plan = [("C", "车城人才", Education.DOCTOR), ("B", "领军人才", Education.DOCTOR), ("E", "车城人才", Education.MASTER),
+            ("B", "领军人才", Education.DOCTOR), ("D", "车城人才", Education.MASTER), ("C", "领军人才", Education.DOCTOR),
+            ("D", "领军人才", Education.MASTER), ("E", "车城人才", Education.BACHELOR)]
+    talents = []
+    for n, (tier, title, education) in enumerate(plan):
+        talent, _ = Talent.objects.get_or_create(id_number=_talent_id_number(n), defaults={
+            "name": TALENT_NAMES[n], "education": education, "employer": enterprises[n % len(enterprises)],
+            "professional_title": "高级工程师" if education == Education.DOCTOR else "工程师",
+            "work_location": "湘潭高新区", "insurance_location": "湘潭高新区" if n != 6 else "长沙市岳麓区",
+            "created_by": office})
+        if not talent.recognitions.filter(status=RecognitionStatus.VALID, valid_to__gte=today).exists() \
+                and title in titles and tier in tiers:
+            on = today - dt.timedelta(days=400 + 30 * n)
+            Recognition.objects.create(talent=talent, title=titles[title], tier=tiers[tier], basis="高新区人才认定（演示）",
+                                       recognised_on=on, valid_to=on + dt.timedelta(days=5 * 365), created_by=office)
+        talents.append(talent)
+    return talents
+
+
+def build_demo_talent_benefits(*, office, finance, enterprise_user, enterprises: list, today: dt.date) -> dict:
+    """The default items (configuration), eight talents and their claims through the services: one awaiting the
+    office, one filed by the demo enterprise for its employee (个税奖补, P13 on the person's tax figures), housing
+    and living allowances approved with instalments paid and one instalment waiting for finance, a car subsidy paid
+    in full, and one person who changed employer within the service period (a clawback raised to the office)."""
+    from gaoxin.accounts.models import OrgUnit
+
+    from . import services
+    from .ledger import add_years
+    from .models import TalentClaim, TalentInstalment
+    from .talent_item_seed import seed_talent_items
+
+    items = {i.code: i for i in seed_talent_items(issuer=OrgUnit.objects.get(code="hrss"))}
+    own = list(enterprise_user.enterprises.all())
+    talents = _demo_talents(office=office, enterprises=(own[:1] + list(enterprises))[:8] or own, today=today)
+    account = "湘潭银行高新支行 6230 5800 0012 {:04d}"
+
+    def claim(talent, code, actor=office):
+        return services.talent_claim_create(talent=talent, item=items[code], actor=actor,
+                                            bank_account=account.format(talent.pk % 10000))
+
+    def approve_and_pay(c, paid: int, *, waiting: bool = False, years_ago: int = 0):
+        c = services.talent_claim_transition(claim=c, name="APPROVE", actor=office)
+        if years_ago:  # approved in an earlier year: its instalments fell due then
+            for inst in TalentInstalment.objects.filter(claim=c):
+                TalentInstalment.objects.filter(pk=inst.pk).update(due_on=add_years(inst.due_on, -years_ago))
+            TalentClaim.objects.filter(pk=c.pk).update(approved_on=add_years(c.approved_on, -years_ago))
+        for inst in TalentInstalment.objects.filter(claim=c).order_by("seq")[:paid + waiting]:
+            inst = services.talent_instalment_transition(instalment=inst, name="APPROVE", actor=office)
+            if inst.seq <= paid:
+                services.talent_instalment_transition(instalment=inst, name="PAY", actor=finance,
+                                                      payment_ref=f"ZF{today:%Y}-RC{inst.claim_id:03d}-{inst.seq}")
+        return c
+
+    # The demo enterprise's employee: 个税奖补 filed by the employer, from the person's tax figures (P13: 30万).
+    services.person_facts_update(talent=talents[0], values={"personal_taxable_income": 200, "iit_paid": 60},
+                                 actor=office)
+    first = talents[0]
+    if first.employer_id in {e.pk for e in own}:
+        claim(first, "iit", actor=enterprise_user)
+    else:
+        claim(first, "iit")
+    approve_and_pay(claim(first, "housing-purchase"), 1)
+    approve_and_pay(claim(talents[1], "living"), 1, waiting=True, years_ago=1)  # the second year's waits for finance
+    claim(talents[2], "housing-rent")  # waiting for the office
+    approve_and_pay(claim(talents[4], "car"), 1)  # one instalment: paid in full
+    approve_and_pay(claim(talents[5], "housing-purchase"), 2, years_ago=2)
+    # Left within the service period: the registry's employer changed, the system stops the payments and raises
+    # the clawback to the office.
+    leaver = talents[3]
+    approve_and_pay(claim(leaver, "living"), 1, years_ago=1)
+    new_employer = next(e for e in enterprises if e.pk != leaver.employer_id)
+    leaver.employer = new_employer
+    leaver.save(update_fields=["employer", "updated_at"])
+    services.talent_departures_check(talent_ids=[leaver.pk])
+    return {"talents": len(talents), "claims": TalentClaim.objects.count()}

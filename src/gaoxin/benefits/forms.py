@@ -181,3 +181,95 @@ class DisputeActionForm(forms.Form):
     name = forms.ChoiceField(choices=[(t.name, t.label) for t in DISPUTE_WORKFLOW.transitions],
                              widget=forms.HiddenInput, error_messages={"invalid_choice": "未知操作"})
     reason = forms.CharField(label="处理意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- talent benefits (人才待遇) -------------------------------------------------------------------------------
+
+class TalentClaimForm(forms.Form):
+    """Claiming one item for one person (the person is the page's); the page and the service check the rest."""
+
+    item = forms.ModelChoiceField(label="申领事项", queryset=None, to_field_name="code",
+                                  error_messages={"required": "请选择申领事项", "invalid_choice": "该事项不存在或未启用"})
+    bank_account = forms.CharField(label="收款账户", max_length=60, error_messages={"required": "请填写收款账户"},
+                                   widget=forms.TextInput(attrs={"placeholder": "开户行及账号"}))
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import TalentBenefitItem
+
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = TalentBenefitItem.objects.filter(is_active=True).order_by("code")
+
+
+class TalentActionForm(forms.Form):
+    """One step of a claim, of one of its instalments or of its clawback (`target`), with the inputs it takes."""
+
+    target = forms.RegexField(regex=r"^(claim|instalment-\d+|clawback)$", widget=forms.HiddenInput,
+                              error_messages={"invalid": "未知操作对象"})
+    name = forms.CharField(max_length=30, widget=forms.HiddenInput)
+    left_on = forms.DateField(label="离开日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"invalid": "请填写正确的日期"})
+    payment_ref = forms.CharField(label="拨付凭证号", max_length=60, required=False)
+    recovered_ref = forms.CharField(label="追回凭证号", max_length=60, required=False)
+    reason = forms.CharField(label="原因或说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    # Which inputs each step takes (besides the reason, which the table's needs_reason governs).
+    FIELDS = {("claim", "RECORD_DEPARTURE"): ("left_on",), ("instalment", "PAY"): ("payment_ref",),
+              ("clawback", "RECOVER"): ("recovered_ref",)}
+
+    @staticmethod
+    def kind(target: str) -> str:
+        return target.split("-")[0]
+
+    def params(self) -> dict:
+        d = self.cleaned_data
+        return {f: d.get(f) for f in self.FIELDS.get((self.kind(d["target"]), d["name"]), ())}
+
+
+class PersonFactsForm(forms.Form):
+    """The person facts the talent office records (IIT paid, taxable income, …); empty clears."""
+
+    def __init__(self, *args, **kwargs):
+        from .fields import PERSON_FACT_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.facts = list(PERSON_FACT_FIELDS)
+        for f in self.facts:
+            label = f"{f.label}（{f.unit}）" if f.unit else f.label
+            if f.kind == "number":
+                self.fields[f.code] = LooseDecimalField(label=label, required=False, max_digits=20, decimal_places=6,
+                                                        error_messages={"invalid": "请填写数字"})
+            elif f.kind == "bool":
+                self.fields[f.code] = forms.TypedChoiceField(label=label, required=False, empty_value=None,
+                                                             choices=[("", "未填"), ("yes", "是"), ("no", "否")],
+                                                             coerce=lambda v: v == "yes")
+            else:
+                self.fields[f.code] = forms.CharField(label=label, required=False, max_length=100)
+
+    def values(self) -> dict:
+        return {f.code: self.cleaned_data.get(f.code) for f in self.facts}
+
+
+class TalentItemForm(forms.ModelForm):
+    """An item's parameters and, one field per tier, its tier table (元; empty: not for that tier)."""
+
+    class Meta:
+        from .models import TalentBenefitItem
+
+        model = TalentBenefitItem
+        fields = ["name", "instalment_years", "fixed_amount", "cap", "rate", "years", "eligible_tiers",
+                  "requires_insured_workplace", "clawback_years", "clawback_prorata", "is_active"]
+
+    def __init__(self, *args, tiers=(), amounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tiers = list(tiers)
+        for tier in self.tiers:
+            self.fields[f"tier_{tier.code}"] = LooseDecimalField(
+                label=f"{tier.code}类（{tier.name}）金额（元）", required=False, max_digits=14, decimal_places=2,
+                initial=(amounts or {}).get(tier.code), error_messages={"invalid": "请填写金额"})
+
+    def amounts(self) -> dict:
+        return {tier: self.cleaned_data.get(f"tier_{tier.code}") for tier in self.tiers}
+
+    def values(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in self.Meta.fields}

@@ -100,3 +100,60 @@ def dispute_decided(dispute, actor) -> None:
     verdict = "已采纳，数据已更正" if dispute.status == "accepted" else f"不予采纳（{dispute.decision_note}）"
     notify(_others(users, actor), kind="FACT_DISPUTE_DECIDED", url=reverse("profile_edit", args=[dispute.enterprise_id]),
            message=f"您对“{dispute.field_label}”提出的异议：{dispute.supplier.name}{verdict}。")
+
+
+# --- talent benefits (人才待遇) ----------------------------------------------------------------------------------
+# A new claim → the talent office; the office's answer → the person (and the employer that filed); an instalment
+# approved → finance; an instalment paid → the person; a clawback raised → the talent office.
+
+def _talent_office() -> list[User]:
+    return list(User.objects.filter(is_active=True, role=Role.DEPT_OFFICER,
+                                    org_unit__code__in=settings.GAOXIN_TALENT_DEPARTMENT_CODES))
+
+
+def _claim_url(claim) -> str:
+    return reverse("talent_claim", args=[claim.number])
+
+
+def _yuan(amount) -> str:
+    return "—" if amount is None else f"{amount:,.2f}元"
+
+
+def _claim_subject(claim) -> str:
+    return f"{claim.talent.name}的“{claim.item.name}”申领（编号{claim.number}）"
+
+
+def _claimants(claim) -> list[User]:
+    users = [claim.talent.user] if claim.talent.user_id and claim.talent.user.is_active else []
+    if claim.channel == "enterprise" and claim.created_by.is_active:
+        users.append(claim.created_by)
+    return users
+
+
+def talent_claim_arrived(claim, actor) -> None:
+    notify(_others(_talent_office(), actor), kind="TALENT_CLAIM", url=_claim_url(claim),
+           message=f"{_claim_subject(claim)}已提交（{claim.get_channel_display()}），金额{_yuan(claim.amount)}，请审核。")
+
+
+def talent_claim_changed(claim, step) -> None:
+    name = step.transition.name
+    if name in ("APPROVE", "REFUSE"):
+        detail = (f"：审核通过，核定{_yuan(claim.amount)}，分{claim.instalment_count}期发放" if name == "APPROVE"
+                  else f"：不予享受（{step.reason[:120]}）")
+        notify(_others(_claimants(claim), step.actor), kind="TALENT_CLAIM_STEP", url=_claim_url(claim), sms=True,
+               message=f"您的{_claim_subject(claim)}{detail}。")
+    if name == "RECORD_DEPARTURE":
+        clawback = getattr(claim, "clawback", None)
+        words = f"，应追回{_yuan(clawback.amount)}，请办理追回" if clawback is not None else "，未发放的分期已停发"
+        notify(_others(_talent_office(), step.actor), kind="TALENT_CLAWBACK", url=_claim_url(claim),
+               message=f"{_claim_subject(claim)}：人才已离开（{step.reason[:80]}）{words}。")
+
+
+def talent_instalment_changed(inst, step) -> None:
+    claim = inst.claim
+    if step.transition.name == "APPROVE":
+        notify(_others(_finance(), step.actor), kind="TALENT_TO_PAY", url=_claim_url(claim),
+               message=f"{_claim_subject(claim)}第{inst.seq}期{_yuan(inst.amount)}已审核，请拨付。")
+    elif step.transition.name == "PAY":
+        notify(_others(_claimants(claim), step.actor), kind="TALENT_CLAIM_STEP", url=_claim_url(claim), sms=True,
+               message=f"您的{_claim_subject(claim)}第{inst.seq}期{_yuan(inst.amount)}已拨付（凭证{inst.payment_ref}）。")

@@ -189,3 +189,141 @@ def application_roles(actor, application: BenefitApplication) -> set[str]:
     if has_role(actor, Role.ZONE_ADMIN) or _finance_officer(actor):
         roles.add(FINANCE)
     return roles
+
+
+# --- talent benefits (人才待遇, benefits.md §6.2) -------------------------------------------------------------------
+# The talent office (talent.permissions.is_talent_office: the human-resources bureau and the administrator) keeps the
+# ledger, claims on a person's behalf, approves claims and instalments and settles clawbacks; finance pays approved
+# instalments; leaders read; a talent (role 人才, bound to the registry row through Talent.user) sees and files their
+# own claims; an employer files for the people it employs and sees the claims it filed. ID numbers are shown in full
+# to the talent office and the person only.
+
+OFFICE, CLAIMANT = "office", "claimant"
+
+
+def talent_of(user):
+    """The registry row of a talent's own log-in (one query, kept on the user object), or None."""
+    from gaoxin.talent.models import Talent
+
+    if not has_role(user, Role.TALENT):
+        return None
+    if not hasattr(user, "_benefit_talent"):
+        user._benefit_talent = Talent.objects.filter(user=user).select_related("employer").first()
+    return user._benefit_talent
+
+
+def is_talent_office(user) -> bool:
+    from gaoxin.talent.permissions import is_talent_office as office
+
+    return office(user)
+
+
+def can_view_talent_ledger(user) -> bool:
+    """The ledger of every claim with its totals: the talent office, finance (who pays) and leaders."""
+    return is_talent_office(user) or _finance_officer(user) or has_role(user, Role.LEADER)
+
+
+def can_claim_talent_benefits(user) -> bool:
+    """Who may file a claim at all: the office (for anyone), a bound talent (for themself), an employer's user."""
+    return is_talent_office(user) or talent_of(user) is not None or (
+        has_role(user, Role.ENTERPRISE) and bool(firm_ids_of(user)))
+
+
+def can_claim_for(user, talent) -> bool:
+    if is_talent_office(user):
+        return True
+    own = talent_of(user)
+    if own is not None:
+        return own.pk == talent.pk
+    return has_role(user, Role.ENTERPRISE) and talent.employer_id is not None and talent.employer_id in firm_ids_of(user)
+
+
+def claim_channel(user) -> str:
+    from .models import ClaimChannel
+
+    if is_talent_office(user):
+        return ClaimChannel.OFFICE
+    return ClaimChannel.SELF if talent_of(user) is not None else ClaimChannel.ENTERPRISE
+
+
+def claimable_talents(user) -> QuerySet:
+    """The people a user may file for: anyone (the office), themself (a talent), the firm's employees."""
+    from gaoxin.talent.models import Talent
+
+    if is_talent_office(user):
+        return Talent.objects.all()
+    own = talent_of(user)
+    if own is not None:
+        return Talent.objects.filter(pk=own.pk)
+    if has_role(user, Role.ENTERPRISE):
+        return Talent.objects.filter(employer_id__in=sorted(firm_ids_of(user)))
+    return Talent.objects.none()
+
+
+def talent_claims_visible_to(user) -> QuerySet:
+    from .models import ClaimChannel, TalentClaim
+
+    qs = TalentClaim.objects.select_related("talent", "item", "enterprise")
+    if is_talent_office(user) or has_role(user, Role.LEADER):
+        return qs
+    if _finance_officer(user):  # what it pays: approved claims and those whose payments are over
+        return qs.filter(status__in=["approved", "completed", "stopped"])
+    own = talent_of(user)
+    if own is not None:
+        return qs.filter(talent_id=own.pk)
+    if has_role(user, Role.ENTERPRISE):
+        return qs.filter(channel=ClaimChannel.ENTERPRISE, enterprise_id__in=sorted(firm_ids_of(user)))
+    return qs.none()
+
+
+def can_view_person_id_numbers(user, talent=None) -> bool:
+    """An ID number in full: the talent office, and the person themself; masked for everyone else."""
+    if is_talent_office(user):
+        return True
+    own = talent_of(user)
+    return own is not None and talent is not None and own.pk == talent.pk
+
+
+def can_edit_person_facts(user) -> bool:
+    """The person facts rules read that the registry does not hold (IIT paid, …): the talent office."""
+    return is_talent_office(user)
+
+
+def can_manage_talent_items(user) -> bool:
+    """The items' parameters and tier amounts: the talent office."""
+    return is_talent_office(user)
+
+
+def talent_claim_roles(actor, claim) -> set[str]:
+    """The actor's roles in a claim's workflow (and its instalments' and clawback's)."""
+    from .models import ClaimChannel
+
+    roles = set()
+    if is_talent_office(actor):
+        roles.add(OFFICE)
+    if has_role(actor, Role.ZONE_ADMIN) or _finance_officer(actor):
+        roles.add(FINANCE)
+    own = talent_of(actor)
+    if (own is not None and own.pk == claim.talent_id) or (
+            has_role(actor, Role.ENTERPRISE) and claim.channel == ClaimChannel.ENTERPRISE
+            and claim.enterprise_id in firm_ids_of(actor)):
+        roles.add(CLAIMANT)
+    return roles
+
+
+def benefit_people_visible_to(user) -> QuerySet:
+    """The people whose benefit page a user may open: everyone (the talent office, leaders), themself (a talent), the
+    firm's employees (an employer)."""
+    from gaoxin.talent.models import Talent
+
+    if is_talent_office(user) or has_role(user, Role.LEADER):
+        return Talent.objects.all()
+    return claimable_talents(user)
+
+
+def can_read_talent_account(user, claim) -> bool:
+    """A claim's account number in full: the talent office, finance (who pays), the person themself."""
+    if is_talent_office(user) or _finance_officer(user):
+        return True
+    own = talent_of(user)
+    return own is not None and own.pk == claim.talent_id

@@ -523,3 +523,197 @@ def application_transition(*, application: BenefitApplication, name: str, actor,
     """Apply one transition of the application's table (benefits/workflow.py): APPROVE and VERIFY take
     `amount` (the approved amount, default the requested one), PAY takes `payment_ref`."""
     return WORKFLOW.apply(application, name, actor=actor, reason=reason, **params)
+
+
+# --- talent benefits (人才待遇, benefits.md §6.2) -----------------------------------------------------------------
+
+@transaction.atomic
+def person_facts_update(*, talent, values: dict, actor) -> list[str]:
+    """Record a person's facts that rules read and the registry does not hold ({field: value}, None clears), each
+    checked by its field's type and range; the talent office writes them. All or nothing; one audit event."""
+    from .fields import PERSON_FIELDS
+    from .models import PersonFact
+
+    if not perms.can_edit_person_facts(actor):
+        raise PermissionDenied("只有人才办可以维护人才的个人数据")
+    existing = {f.field: f for f in PersonFact.objects.select_for_update().filter(talent=talent, field__in=list(values))}
+    errors, writes = {}, []
+    for code, value in values.items():
+        f = PERSON_FIELDS.get(code)
+        if f is None or f.source != "fact":
+            errors[code] = "不能填写该数据"
+            continue
+        value = None if value in ("", None) else Decimal(str(value)) if f.kind == "number" else value
+        if (problem := check_fact(code, value, PERSON_FIELDS)) is not None:
+            errors[code] = f"{f.label}{problem}"
+            continue
+        if _fact_value(existing.get(code), f.kind) != value:
+            writes.append((f, value, existing.get(code)))
+    if errors:
+        raise ValidationError(errors)
+    for f, value, fact in writes:
+        if value is None:
+            fact.delete()
+        else:
+            PersonFact.objects.update_or_create(talent=talent, field=f.code, defaults={
+                "number": value if f.kind == "number" else None, "text": value if f.kind == "text" else "",
+                "flag": value if f.kind == "bool" else None, "source": perms.profile_source(actor),
+                "as_of": timezone.localdate(), "updated_by": actor})
+    if writes:
+        audit_record(event_type="benefits.person_facts_updated", actor=actor, subject=talent,
+                     before={f.code: fact_text(_fact_value(fact, f.kind)) for f, _, fact in writes},
+                     after={f.code: fact_text(value) for f, value, _ in writes})
+    return [f.code for f, _, _ in writes]
+
+
+@transaction.atomic
+def talent_claim_create(*, talent, item, actor, bank_account: str, note: str = ""):
+    """A claim of a talent benefit item, by the person, the talent office or the employer on their behalf. 同一事项
+    不重复享受: the person's row is locked first, so two claims of one person queue here and the second sees the
+    first, whichever channel filed it; the database constraint holds it too. Eligibility is the item's person rule
+    and its own conditions (selectors.talent_eligibility); the amount is computed, capped, and split into yearly
+    instalments when the office approves. Numbered "RC" + date + sequence; the talent office is told."""
+    from gaoxin.talent.models import Talent
+
+    from .models import TalentClaim, TalentClaimEvent
+    from .selectors import talent_eligibility
+
+    if not perms.can_claim_for(actor, talent):
+        raise PermissionDenied("只能为本人（或本单位的人才）申领")
+    talent = Talent.objects.select_for_update().select_related("employer", "user").get(pk=talent.pk)
+    if not item.is_active or item.policy.status != PolicyStatus.PUBLISHED:
+        raise ValidationError({"item": "该事项未启用或所依据的政策未生效"})
+    existing = TalentClaim.objects.filter(talent=talent, item=item).exclude(
+        status__in=("refused", "withdrawn")).first()
+    if existing is not None:
+        raise Conflict(f"{TalentClaim.DUPLICATE}（已有申领{existing.number}，{existing.get_status_display()}）")
+    check = talent_eligibility(talent, item)
+    if check.ok is not True:
+        reasons = check.refused + ([f"待完善数据：{'、'.join(check.missing)}"] if check.missing else [])
+        raise ValidationError({"item": "不符合申领条件：" + "；".join(reasons)})
+    if not bank_account.strip():
+        raise ValidationError({"bank_account": "请填写收款账户"})
+    channel = perms.claim_channel(actor)
+    facts = {k: (fact_text(v) if not isinstance(v, list) else "、".join(v)) for k, v in check.row.items()
+             if k != "talent_id" and v not in (None, [])}
+    try:
+        with transaction.atomic():
+            claim = TalentClaim.objects.create(
+                number=next_number("RC"), talent=talent, item=item, channel=channel, enterprise=talent.employer,
+                tier_code=check.row["tier"] or "", amount=check.amount, basis=check.basis[:300],
+                instalment_count=max(item.instalment_years, 1), facts=facts, bank_account=bank_account.strip(),
+                note=note[:500], created_by=actor)
+    except IntegrityError:  # uniq_live_talent_claim: another channel won the race
+        raise Conflict(TalentClaim.DUPLICATE) from None
+    TalentClaimEvent.objects.create(claim=claim, transition="SUBMIT", to_status=claim.status,
+                                    actor_repr=actor.get_full_name(), note=claim.get_channel_display())
+    audit_record(event_type="benefits.talent_claim.submit", actor=actor, subject=claim,
+                 after={"status": claim.status, "item": item.code, "amount": str(claim.amount), "channel": channel})
+    notifications.talent_claim_arrived(claim, actor)
+    return claim
+
+
+def talent_claim_transition(*, claim, name: str, actor, reason: str = "", **params):
+    """A claim's step (workflow.CLAIM_WORKFLOW): APPROVE schedules the instalments, REFUSE / WITHDRAW with a reason,
+    RECORD_DEPARTURE (`left_on`) stops the unpaid instalments and raises a clawback within the service period."""
+    from .workflow import CLAIM_WORKFLOW
+
+    return CLAIM_WORKFLOW.apply(claim, name, actor=actor, reason=reason, **params)
+
+
+def talent_instalment_transition(*, instalment, name: str, actor, reason: str = "", **params):
+    """An instalment's step (workflow.INSTALMENT_WORKFLOW): APPROVE by the office once due, PAY by finance with
+    `payment_ref`; the last one paid completes the claim."""
+    from .workflow import INSTALMENT_WORKFLOW
+
+    return INSTALMENT_WORKFLOW.apply(instalment, name, actor=actor, reason=reason, **params)
+
+
+def talent_clawback_transition(*, clawback, name: str, actor, reason: str = "", **params):
+    """A clawback's step (workflow.CLAWBACK_WORKFLOW): RECOVER with `recovered_ref`, or WAIVE with a reason."""
+    from .workflow import CLAWBACK_WORKFLOW
+
+    return CLAWBACK_WORKFLOW.apply(clawback, name, actor=actor, reason=reason, **params)
+
+
+def talent_departures_check(*, talent_ids=None) -> int:
+    """The system records a departure for each claim being paid (or paid) whose person no longer works for the
+    employer they claimed with: the registry's employer changed, or a hire of that person at that employer was
+    recorded as left. Called after a talent or a hire is saved (benefits/apps.py) and by the daily sweep; one
+    transition per claim, so a failure leaves the others done. Returns how many it recorded."""
+    from gaoxin.talent.models import Hire, HireStatus
+
+    from .models import ClaimStatus, TalentClaim
+
+    claims = TalentClaim.objects.filter(status__in=[ClaimStatus.APPROVED, ClaimStatus.COMPLETED],
+                                        enterprise__isnull=False).select_related("talent", "talent__employer", "item")
+    if talent_ids is not None:
+        claims = claims.filter(talent_id__in=list(talent_ids))
+    done = 0
+    for claim in claims:
+        left_on, reason = None, ""
+        talent = claim.talent
+        if talent.employer_id != claim.enterprise_id:
+            left_on = timezone.localdate()
+            reason = (f"工作单位已变更为{talent.employer.name}" if talent.employer_id else "已无工作单位")
+        else:
+            hire = Hire.objects.filter(id_number=talent.id_number, demand__enterprise_id=claim.enterprise_id,
+                                       status=HireStatus.LEFT, left_on__isnull=False).order_by("-left_on").first()
+            if hire is not None and (claim.approved_on is None or hire.left_on >= claim.approved_on):
+                left_on, reason = hire.left_on, f"用工记录登记于{hire.left_on:%Y年%-m月%-d日}离职"
+        if left_on is None:
+            continue
+        if claim.approved_on and left_on < claim.approved_on:
+            left_on = claim.approved_on
+        talent_claim_transition(claim=claim, name="RECORD_DEPARTURE", actor=None, reason=reason, left_on=left_on)
+        done += 1
+    return done
+
+
+TALENT_ITEM_FIELDS = ("name", "instalment_years", "fixed_amount", "cap", "rate", "years", "eligible_tiers",
+                      "requires_insured_workplace", "clawback_years", "clawback_prorata", "is_active")
+
+
+@transaction.atomic
+def talent_item_save(*, item, values: dict, amounts: dict, actor):
+    """The talent office sets an item's parameters and its tier table ({tier: amount 元, None removes}); the audit
+    event holds what changed, before and after. Claims already filed keep their amounts and schedules."""
+    from .models import TierAmount
+
+    if not perms.can_manage_talent_items(actor):
+        raise PermissionDenied("只有人才办可以维护人才待遇事项")
+    locked = type(item).objects.select_for_update().get(pk=item.pk)
+    before = {f: _plain(getattr(locked, f)) for f in TALENT_ITEM_FIELDS}
+    old_amounts = {a.tier.code: str(a.amount) for a in locked.tier_amounts.select_related("tier")}
+    for field, value in values.items():
+        if field in TALENT_ITEM_FIELDS:
+            setattr(locked, field, value)
+    if locked.kind == "iit" and (locked.rate is None or not (0 <= locked.rate < 1)):
+        raise ValidationError({"rate": "个税奖补比例应在0至1之间，如 0.15"})
+    from gaoxin.talent.models import TalentTier
+
+    known = set(TalentTier.objects.values_list("code", flat=True))
+    unknown = [c for c in locked.tier_codes if c not in known]
+    if unknown:
+        raise ValidationError({"eligible_tiers": f"未知的人才层次：{'、'.join(unknown)}"})
+    for value in (locked.cap, locked.fixed_amount):
+        if value is not None and value <= 0:
+            raise ValidationError({"cap" if value is locked.cap else "fixed_amount": "金额应大于0（不设请留空）"})
+    locked.full_clean()
+    locked.save()
+    for tier, amount in amounts.items():
+        if amount is None:
+            TierAmount.objects.filter(item=locked, tier=tier).delete()
+        elif amount <= 0:
+            raise ValidationError({f"tier_{tier.code}": "金额应大于0（不适用请留空）"})
+        else:
+            TierAmount.objects.update_or_create(item=locked, tier=tier, defaults={"amount": amount})
+    after = {f: _plain(getattr(locked, f)) for f in TALENT_ITEM_FIELDS}
+    new_amounts = {a.tier.code: str(a.amount) for a in locked.tier_amounts.select_related("tier")}
+    changed = [f for f in TALENT_ITEM_FIELDS if before[f] != after[f]]
+    audit_record(event_type="benefits.talent_item_saved", actor=actor, subject=locked,
+                 before={**{f: before[f] for f in changed}, **({"tier_amounts": old_amounts}
+                                                               if old_amounts != new_amounts else {})},
+                 after={**{f: after[f] for f in changed}, **({"tier_amounts": new_amounts}
+                                                             if old_amounts != new_amounts else {})})
+    return locked

@@ -164,7 +164,20 @@ def _tables():
             lambda u: Contact.objects.filter(pairing__in=talentcare_perms.pairings_visible_to(u))),
         "dashboard_subscription_remove": Route(lambda: Subscription.objects.all(), lambda s: {"pk": s.pk},
                                                lambda u: Subscription.objects.filter(user=u)),
+        **_talent_benefit_routes(),
     }
+
+
+def _talent_benefit_routes() -> dict:
+    """人才待遇: a person's page and claim form by the registry id, a claim by its number (API too)."""
+    from gaoxin.benefits.models import TalentClaim
+    from gaoxin.benefits.permissions import benefit_people_visible_to, talent_claims_visible_to
+    from gaoxin.talent.models import Talent
+
+    person = Route(lambda: Talent.objects.all(), lambda t: {"pk": t.pk}, _visible(benefit_people_visible_to))
+    claim = Route(lambda: TalentClaim.objects.all(), lambda c: {"number": c.number}, _visible(talent_claims_visible_to))
+    return {"talent_benefit_person": person, "talent_benefit_claim_new": person, "talent_person_facts": person,
+            "talent_claim": claim, "talent_claim_act": claim, "talent-benefit-claim-detail": claim}
 
 
 # Routes with parameters that address nothing a tenant owns, each with why.
@@ -200,6 +213,7 @@ EXEMPT = {
        for name in ("talent_event", "talent_event_register", "talent_event_intent", "talent_event_programme",
                     "talent_event_qr")},
     "talent_checkin": "公开签到页：参数是活动签到二维码中的随机令牌",
+    "talent_item_edit": "人才待遇事项参数与层次金额：全区共用，仅人才办维护（按角色拒绝）",
     "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
     "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",
     "evaluation_regrade_decide": "审批调档：仅领导（按角色拒绝）",
