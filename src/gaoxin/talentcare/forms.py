@@ -14,7 +14,8 @@ from .models import ApartmentUnit, Building, ContactWay
 
 
 def _date(label: str, **kw):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kw)
+    # ISO format: a browser's date input shows nothing for any other (an initial date would look empty).
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kw)
 
 
 class TalentField(forms.CharField):
