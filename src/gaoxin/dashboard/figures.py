@@ -388,7 +388,27 @@ PAIRINGS = Source(
     (("人才", "talent__name"), ("联系领导", "leader__full_name"), ("结对日期", "since"), ("结束日期", "ended_on")),
     _pairing_link, ("talent", "leader"))
 
-SOURCES = {s.id: s for s in (HIRES, DEMANDS, LEASES, PAIRINGS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
+def _talent_payments_scope(user):
+    from gaoxin.benefits.models import TalentInstalment
+    from gaoxin.benefits.permissions import talent_claims_visible_to
+
+    return TalentInstalment.objects.filter(claim__in=talent_claims_visible_to(user).values("pk"))
+
+
+def _talent_claim_link(instalment):
+    from django.urls import reverse
+
+    return reverse("talent_claim", args=[instalment.claim.number])
+
+
+TALENT_PAYMENTS = Source(
+    "talent_benefit_payment", "人才待遇拨付（按拨付日期）", "benefits.TalentInstalment", "paid_on",
+    {"park": "claim__enterprise__park_area_id"}, _talent_payments_scope,
+    (("申领编号", "claim__number"), ("人才", "claim__talent__name"), ("事项", "claim__item__name"), ("期次", "seq"),
+     ("金额（元）", "amount"), ("拨付日期", "paid_on")),
+    _talent_claim_link, ("claim__talent", "claim__item"))
+
+SOURCES = {s.id: s for s in (HIRES, DEMANDS, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
@@ -537,6 +557,12 @@ FIGURES: list[Figure] = [
     Figure("talent.service_appeals", "人才服务诉求", "talent", APPEALS, "count", "件",
            "期内登记的人才服务诉求（住房保障、就医绿色通道、子女入学、配偶就业等，标为“人才服务”的诉求）",
            ~Q(talent_service=""), higher_is_better=None, word="件"),
+    # Talent benefits paid (benefits.md §6.2): instalments of the talent benefit ledger.
+    Figure("talent.benefits_paid", "人才待遇拨付", "talent", TALENT_PAYMENTS, "count", "笔",
+           "期内拨付的人才待遇分期笔数（购房、租房、生活补贴、个税奖补、购车补贴）", Q(status="paid"), word="笔"),
+    Figure("talent.benefits_paid_amount", "人才待遇拨付金额", "talent", TALENT_PAYMENTS, "sum", "万元",
+           "期内拨付的人才待遇金额之和（万元）", Q(status="paid"),
+           value=lambda: Coalesce(F("amount"), Value(0), output_field=FloatField()) / Value(10000.0)),
     # Appeals (benefits.md §5.5).
     Figure("appeals.received", "诉求登记量", "appeals", APPEALS, "count", "件", "期内登记的企业诉求数",
            higher_is_better=None, word="件"),

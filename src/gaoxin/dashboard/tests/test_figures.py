@@ -97,6 +97,7 @@ def zone(db, admin_user):
                            construction_permit_on=D(2026, 10, 12))  # 拿地即开工
     Project.objects.create(name="电机项目", enterprise=firm, template=chain, land_delivered_on=D(2026, 9, 1),
                            construction_permit_on=D(2026, 10, 20))
+    _talent_benefit_payments(firm, staff)
     from gaoxin.talent.models import Hire, JobDemand
 
     demand = JobDemand.objects.create(number="YG2026100900001", enterprise=firm, post="数控车工", quantity=5,
@@ -109,6 +110,24 @@ def zone(db, admin_user):
                             station=station, status=status, confirmed_on=confirmed, recorded_by=staff)
     figures_refresh(full=True, today=D(2026, 11, 2))
     return {"cases": cases, "market": market, "tax": tax}
+
+
+def _talent_benefit_payments(firm, staff):
+    """A talent benefit claim with one instalment paid in October (30万元) and one in September."""
+    from gaoxin.benefits.models import TalentClaim, TalentInstalment
+    from gaoxin.benefits.talent_item_seed import seed_talent_items
+    from gaoxin.catalog.tests.factories import department
+    from gaoxin.talent.models import Talent
+
+    item = seed_talent_items(issuer=department("hrss", "人社局"))[0]
+    person = Talent.objects.create(id_number="430302198801010016", name="李工", education="doctor", employer=firm,
+                                   created_by=staff)
+    claim = TalentClaim.objects.create(number="RC2026090100001", talent=person, item=item, channel="office",
+                                       status="approved", enterprise=firm, amount=600000, instalment_count=2,
+                                       bank_account="6222", created_by=staff)
+    for seq, paid_on in ((1, D(2026, 9, 20)), (2, D(2026, 10, 20))):
+        TalentInstalment.objects.create(claim=claim, seq=seq, due_on=paid_on, amount=300000, status="paid",
+                                        paid_on=paid_on, payment_ref=f"ZF-{seq}")
 
 
 def _values(period=OCT, **kw):
@@ -133,6 +152,7 @@ def test_each_figure_from_the_records(zone):
         "stations.jobs": 2, "assist.orders": 0, "assist.land_to_start": 50.0,
         "talent.demand_places": 5, "talent.hires": 2, "talent.retention": 50.0,
         "talent.apartment_move_ins": 0, "talent.paired": 0, "talent.paired_contacted": None, "talent.service_appeals": 0,
+        "talent.benefits_paid": 1, "talent.benefits_paid_amount": 30.0,
         "appeals.received": 2, "appeals.response_rate": 50.0, "appeals.solve_rate": 100.0,
         "appeals.satisfaction": 100.0, "appeals.on_time": 100.0, "appeals.return_rate": 50.0, "appeals.reopen_rate": 0.0,
         "benefits.pushed": 0, "benefits.applied": 1, "benefits.auto_share": 100.0, "benefits.paid": 1,
