@@ -19,3 +19,5 @@ class TalentCareConfig(AppConfig):
                         prefix="talentcare.")
         for workflow in (APPLICATION_WORKFLOW, LEASE_WORKFLOW, UNIT_WORKFLOW):
             events.register(workflow.labels(), prefix=f"{workflow.name}.")
+        # A lease's timeline starts with its signing (the application's SIGN step).
+        events.register({"SIGN": "签订租约"}, prefix="talentcare.lease.")
