@@ -36,6 +36,8 @@ router.register("talent-benefit-claims", benefit_api.TalentClaimViewSet, basenam
 router.register("talent-benefit-payments", benefit_api.TalentPaymentViewSet, basename="talent-benefit-payment")
 router.register("job-demands", talent_api.DemandViewSet, basename="talent-demand")
 router.register("hires", talent_api.HireViewSet, basename="talent-hire")
+router.register("talents", talent_api.TalentViewSet, basename="talent-registry")
+router.register("recognition-rounds", talent_api.RoundViewSet, basename="talent-round")
 router.register("talent-apartments", talentcare_api.UnitViewSet, basename="talentcare-unit")
 router.register("talent-leases", talentcare_api.LeaseViewSet, basename="talentcare-lease")
 

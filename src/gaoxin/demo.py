@@ -135,6 +135,8 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
         user("station", "刘洋", Role.STATION_OFFICER, stations["jinrong"]),
         user("enterprise", "张伟", Role.ENTERPRISE, None),
         user("leader", "赵建国", Role.LEADER, admin_unit),
+        # A talent's own log-in (role 人才), bound to the registry by the ID number in the talent demo.
+        user("talent", "欧阳博文", Role.TALENT, None),
     ]
     for code, dept in depts.items():
         people.append(user(f"officer-{code}", f"{dept.short_name} {_person(rng)}", Role.DEPT_OFFICER, dept))
@@ -276,6 +278,11 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
     build_demo_talent(rng=rng, enterprises=ents[2:200], office=by_name["officer-hrss"], station_officer=by_name["station"],
                       enterprise_user=by_name["enterprise"], admin=by_name["admin"], today=today)
+    from gaoxin.talent.demo_data import build_demo_registry
+
+    build_demo_registry(rng=rng, enterprises=ents[2:200], office=by_name["officer-hrss"],
+                        enterprise_user=by_name["enterprise"], talent_user=by_name["talent"],
+                        reviewers=[by_name["officer-science"], by_name["officer-industry"]], today=today)
     from gaoxin.talentcare.demo_data import build_demo_talentcare
 
     build_demo_talentcare(rng=rng, office=by_name["officer-hrss"], leader=by_name["leader"], admin=by_name["admin"],
@@ -301,5 +308,7 @@ DEMO_LOGINS = [
     ("leader", "领导（只读）", "领导驾驶舱（指标、钻取、月度报告、订阅）、期限预警、诉求三率、亩产评价（只读，审批调档）、企业档案"),
     ("officer-tax", "税务局人员（亩产评价数据部门）", "生成模板并上报税收和销售数据、处理企业对本部门数据的异议"),
     ("officer-hrss", "人社局人员（人才办）", "用工需求、对接活动（签到二维码、签约意向）、到岗确认与回访、校企合作协议、缺工指数"),
+    ("talent", "人才（本人账号，车城人才 C 类）", "我的人才档案、认定与证明材料；在开放的认定批次中申报（领军人才认定正在申报）"),
+    ("officer-science", "科技局人员（人才认定评审专家）", "为认定批次中通过形式审查的申报评分（见站内消息中的链接）"),
     ("officer-economic", "经济发展局人员", "亩产效益评价周期：测算、调档申请、公示、异议处理、发布与结果名单"),
 ]

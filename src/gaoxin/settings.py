@@ -578,3 +578,6 @@ GAOXIN_TALENTCARE_EXPIRY_REMINDER_WORKDAYS = env.int("GAOXIN_TALENTCARE_EXPIRY_R
 GAOXIN_TALENTCARE_PAIRING_TIER = env("GAOXIN_TALENTCARE_PAIRING_TIER", default="C")
 # A paired talent without a contact for this many days is overdue on the leader's page (and the leader is reminded).
 GAOXIN_TALENTCARE_CONTACT_DAYS = env.int("GAOXIN_TALENTCARE_CONTACT_DAYS", default=90)
+# The public notice (公示) of a talent recognition round: its length and unit ("calendar" or "working" days).
+GAOXIN_TALENT_NOTICE_LENGTH = env.int("GAOXIN_TALENT_NOTICE_LENGTH", default=7)
+GAOXIN_TALENT_NOTICE_UNIT = env("GAOXIN_TALENT_NOTICE_UNIT", default="calendar")

@@ -21,6 +21,7 @@ from gaoxin.evaluation import views_results as evaluation_results
 from gaoxin.portal import views as portal_views
 from gaoxin.stations import views as station_views
 from gaoxin.talent import views as talent_views
+from gaoxin.talent import views_registry as talent_registry_views
 from gaoxin.talentcare import views as talentcare_views
 
 handler400 = "gaoxin.core.errors.bad_request"
@@ -227,6 +228,34 @@ urlpatterns = [
     path("talent/agreements/<int:pk>/activities/", talent_views.agreement_activity, name="talent_agreement_activity"),
     path("talent/agreements/<int:pk>/act/", talent_views.agreement_act, name="talent_agreement_act"),
     path("talent/shortage/", talent_views.shortage, name="talent_shortage"),
+    # Talent registry and recognition rounds (人才库、人才认定).
+    path("talent/registry/", talent_registry_views.registry, name="talent_registry"),
+    path("talent/registry/new/", talent_registry_views.talent_new, name="talent_person_new"),
+    path("talent/registry/<int:pk>/", talent_registry_views.talent_detail, name="talent_person"),
+    path("talent/registry/<int:pk>/edit/", talent_registry_views.talent_edit, name="talent_person_edit"),
+    path("talent/registry/<int:pk>/evidence/", talent_registry_views.evidence_add, name="talent_evidence_add"),
+    path("talent/registry/<int:pk>/recognitions/", talent_registry_views.recognition_add,
+         name="talent_recognition_add"),
+    path("talent/registry/<int:pk>/account/", talent_registry_views.account_open, name="talent_account_open"),
+    path("talent/recognitions/<int:pk>/act/", talent_registry_views.recognition_act, name="talent_recognition_act"),
+    path("talent/evidence/<int:pk>/", talent_registry_views.evidence_download, name="talent_evidence"),
+    path("talent/me/", talent_registry_views.talent_me, name="talent_me"),
+    path("talent/rounds/", talent_registry_views.round_list, name="talent_rounds"),
+    path("talent/rounds/new/", talent_registry_views.round_new, name="talent_round_new"),
+    path("talent/rounds/<int:pk>/", talent_registry_views.round_detail, name="talent_round"),
+    path("talent/rounds/<int:pk>/act/", talent_registry_views.round_act, name="talent_round_act"),
+    path("talent/rounds/<int:pk>/apply/", talent_registry_views.round_apply, name="talent_round_apply"),
+    path("talent/rounds/<int:pk>/notice/", talent_registry_views.round_notice, name="talent_round_notice"),
+    path("talent/rounds/<int:pk>/notice/print/", talent_registry_views.round_notice_print,
+         name="talent_round_notice_print"),
+    path("talent/rounds/<int:pk>/objections/", talent_registry_views.objection_new, name="talent_objection_new"),
+    path("talent/objections/<int:pk>/act/", talent_registry_views.objection_act, name="talent_objection_act"),
+    path("talent/applications/<int:pk>/", talent_registry_views.application_detail, name="talent_application"),
+    path("talent/applications/<int:pk>/act/", talent_registry_views.application_act, name="talent_application_act"),
+    path("talent/applications/<int:pk>/score/", talent_registry_views.application_score,
+         name="talent_application_score"),
+    path("talent/applications/<int:pk>/evidence/", talent_registry_views.application_evidence,
+         name="talent_application_evidence"),
     path("talentcare/", talentcare_views.index, name="talentcare_index"),
     path("talentcare/units/", talentcare_views.unit_list, name="talentcare_units"),
     path("talentcare/units/new/", talentcare_views.unit_new, name="talentcare_unit_new"),

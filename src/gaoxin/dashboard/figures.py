@@ -351,6 +351,32 @@ DEMANDS = Source(
      ("已到岗", "filled"), ("状态", "status"), ("发布时间", "created_at")),
     _demand_link, ("enterprise",))
 
+def _recognitions_scope(user):
+    from gaoxin.talent.models import Recognition
+    from gaoxin.talent.permissions import talents_visible_to
+
+    return Recognition.objects.filter(talent__in=talents_visible_to(user))
+
+
+def _recognition_link(recognition):
+    from django.urls import reverse
+
+    return reverse("talent_person", args=[recognition.talent_id])
+
+
+_RECOGNITION_COLUMNS = (("人才", "talent__name"), ("工作单位", "talent__employer__name"), ("称号", "title__name"),
+                        ("层次", "tier__name"), ("认定日期", "recognised_on"), ("状态", "status"))
+# Recognitions by tier and by title: the same records, the 类别 dimension read from the tier or the title.
+RECOGNITIONS = Source(
+    "talent_recognition", "人才认定（按认定日期，类别为人才层次）", "talent.Recognition", "recognised_on",
+    {"category": "tier__name", "park": "talent__employer__park_area_id"}, _recognitions_scope,
+    _RECOGNITION_COLUMNS, _recognition_link, ("talent__employer", "title", "tier"))
+RECOGNITION_TITLES = Source(
+    "talent_recognition_title", "人才认定（按认定日期，类别为人才称号）", "talent.Recognition", "recognised_on",
+    {"category": "title__name", "park": "talent__employer__park_area_id"}, _recognitions_scope,
+    _RECOGNITION_COLUMNS, _recognition_link, ("talent__employer", "title", "tier"))
+
+
 def _leases_scope(user):
     from gaoxin.talentcare.permissions import leases_visible_to
 
@@ -408,7 +434,7 @@ TALENT_PAYMENTS = Source(
      ("金额（元）", "amount"), ("拨付日期", "paid_on")),
     _talent_claim_link, ("claim__talent", "claim__item"))
 
-SOURCES = {s.id: s for s in (HIRES, DEMANDS, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
+SOURCES = {s.id: s for s in (HIRES, DEMANDS, RECOGNITIONS, RECOGNITION_TITLES, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
@@ -547,6 +573,10 @@ FIGURES: list[Figure] = [
            Q(confirmed_on__isnull=False), word="人"),
     Figure("talent.retention", "到岗留存率", "talent", HIRES, "share", "%",
            "期内确认到岗的人员中，至今未离职的比例", Q(confirmed_on__isnull=False), ~Q(status="left")),
+    Figure("talent.recognised", "新认定人才（按层次）", "talent", RECOGNITIONS, "count", "人",
+           "期内认定的人才称号数（含认定批次和人才办直接登记的认定），按人才层次分类", word="人"),
+    Figure("talent.recognised_titles", "新认定人才（按称号）", "talent", RECOGNITION_TITLES, "count", "人",
+           "期内认定的人才称号数（含认定批次和人才办直接登记的认定），按人才称号分类", word="人"),
     # Talent apartments, services and pairing (platform.md §3, talentcare).
     Figure("talent.apartment_move_ins", "人才公寓入住", "talent", LEASES, "count", "套",
            "期内起租（新入住）的人才公寓租约数；当前入住率见“人才服务保障”总览", word="套"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gaoxin.accounts.models import OrgUnit
+from gaoxin.core import notice
 from gaoxin.core.services import audit_record
 from gaoxin.core.uploads import check_upload
 
@@ -30,9 +31,7 @@ DECIDABLE = {ObjectionStage.VERIFY: {S.ENTERPRISE_CONFIRM},
 
 
 def notice_open(cycle: Cycle, today: dt.date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return (cycle.status == S.PUBLIC_NOTICE and cycle.notice_start is not None
-            and cycle.notice_start <= today <= cycle.notice_end)
+    return cycle.status == S.PUBLIC_NOTICE and notice.notice_open(cycle.notice_start, cycle.notice_end, today)
 
 
 def _parse_value(raw, field: str) -> Decimal:
@@ -76,8 +75,7 @@ def objection_file(*, actor, participant: Participant, field: str, claimed, reas
         stage = ObjectionStage.VERIFY
     elif cycle.status == S.PUBLIC_NOTICE:
         if not notice_open(cycle):
-            raise ValidationError(f"公示期已于{cycle.notice_end:%Y年%m月%d日}结束，逾期不再受理异议"
-                                  if cycle.notice_end and timezone.localdate() > cycle.notice_end else "公示尚未开始")
+            raise ValidationError(notice.notice_refusal(cycle.notice_end))
         stage = ObjectionStage.NOTICE
     else:
         raise ValidationError(f"评价周期处于“{cycle.get_status_display()}”，不能提出异议")

@@ -17,7 +17,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from gaoxin.core.selectors import work_calendar
+from gaoxin.core import notice
 from gaoxin.core.workflow import Step, Workflow, transition
 
 from . import notifications
@@ -26,7 +26,6 @@ from .models import (
     Cycle,
     CycleEvent,
     CycleStatus,
-    NoticeUnit,
     Objection,
     ObjectionStage,
     ObjectionStatus,
@@ -48,12 +47,8 @@ PARAMS = {"APPROVE": ("doc_no",), "RELEASE": ("doc_no",), "RELEASE_AMENDMENT": (
 
 def notice_window(cycle: Cycle, start: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day of the public notice: `notice_length` calendar or working days counting
-    the first day (a working-day notice starts on the next working day)."""
-    if cycle.notice_unit == NoticeUnit.WORKING:
-        cal = work_calendar()
-        start = cal.next_workday(start)
-        return start, cal.add_working_days(start, max(cycle.notice_length - 1, 0))
-    return start, start + dt.timedelta(days=max(cycle.notice_length - 1, 0))
+    the first day (a working-day notice starts on the next working day; the kernel's core.notice)."""
+    return notice.notice_window(start, cycle.notice_length, cycle.notice_unit)
 
 
 def method_snapshot(name: str) -> tuple[dict, str]:

@@ -34,6 +34,9 @@ def navigation(request):
         items.append((_("驿站"), reverse("station_index"), "stations"))
     if talent_perms.can_view_talent(user):
         items.append((_("人才用工"), reverse("talent_index"), "talent"))
+    elif talent_perms.is_talent(user):
+        items.append((_("我的人才档案"), reverse("talent_me"), "talent"))
+        items.append((_("人才认定"), reverse("talent_rounds"), "talent_rounds"))
     if talentcare_perms.can_view_housing(user):
         items.append((_("人才服务"), reverse("talentcare_index"), "talentcare"))
     elif talentcare_perms.can_use_own_page(user):
@@ -55,9 +58,15 @@ def navigation(request):
     if case_perms.can_apply_online(user) and not perms.firm_ids_of(user):
         # A person without a bound firm (a founder): only what serves them, not empty firm pages.
         items = [item for item in items if item[2] not in FIRM_ONLY]
+    if talent_perms.is_talent(user):
+        # A talent (人才) acts for themself, not for a firm: no firm pages.
+        items = [item for item in items if item[2] not in TALENT_HIDDEN]
     unread = unread_count(user)
     return {"nav_items": items, "large_text": large, "unread_notifications": unread}
 
+
+# Navigation a talent's own log-in (role 人才) does not get: the firm-side pages.
+TALENT_HIDDEN = frozenset({"enterprises", "cases", "appeals"})
 
 # Navigation of an enterprise user that needs a bound firm.
 FIRM_ONLY = frozenset({"enterprises", "policies", "appeals", "assist", "evaluation", "talent"})

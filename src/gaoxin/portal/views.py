@@ -86,12 +86,18 @@ _CARDS = {
         ("超期预警", "即将到期与超期办件", "case_at_risk"),
         ("企业档案", "全区企业概况", "enterprise_index"),
     ],
+    Role.TALENT: [
+        ("我的人才档案", "登记信息、人才认定与证明材料", "talent_me"),
+        ("人才认定申报", "开放中的认定批次、我的申报与进度", "talent_rounds"),
+        ("办事指南", "码上查、立下载：材料清单与空白表格", "guide_index"),
+    ],
 }
 
 
 # Cards for a duty some users of a role have (the economic bureau runs the evaluation, data departments supply it).
 _DUTY_CARDS = [
     (talent_perms.is_talent_office, ("人才与用工", "用工需求、对接活动、到岗回访、校企合作", "talent_index")),
+    (talent_perms.is_talent_office, ("人才库与人才认定", "登记人才、认定批次、形式审查、公示与异议", "talent_registry")),
     (talentcare_perms.is_office, ("人才服务保障", "人才公寓配租与租约、结对联系、人才服务诉求", "talentcare_index")),
     (talentcare_perms.is_leader, ("结对联系人才", "我结对联系的人才、最近联系与待联系提醒", "talentcare_mine")),
     (talentcare_perms.can_use_own_page, ("我的人才服务", "申请人才公寓、查看排队与租约、提出住房就医入学需求", "talentcare_me")),
@@ -121,7 +127,7 @@ def home(request):
     stats = {}
     if perms.is_staff_role(user):
         stats["enterprises"] = enterprises_visible_to(user).count()
-    else:
+    elif not talent_perms.is_talent(user):  # a talent acts for themself, not for a firm
         stats["my_enterprises"] = list(enterprises_visible_to(user).values("id", "name"))
     firmless = "my_enterprises" in stats and not stats["my_enterprises"]
     cards = [(t, d, _url(u)) for t, d, u in _CARDS.get(user.role, []) if not (firmless and u in FIRM_ONLY_CARDS)]

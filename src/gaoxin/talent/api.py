@@ -3,7 +3,7 @@ province's employment platforms and the firms' HR systems. Input is checked by t
 number is masked outside the talent office, as on the pages."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,8 +12,20 @@ from gaoxin.core.api import raise_api_error, raise_form_errors
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ActForm, DemandForm, HireForm
-from .models import Hire, JobDemand, SkillLevel, Urgency
+from .forms import ActForm, DemandForm, HireForm, TalentForm
+from .models import (
+    Education,
+    Hire,
+    JobDemand,
+    Recognition,
+    RecognitionRound,
+    SkillGrade,
+    SkillLevel,
+    Talent,
+    TalentTier,
+    TalentTitle,
+    Urgency,
+)
 from .workflow import DEMAND_WORKFLOW, HIRE_WORKFLOW
 
 
@@ -149,3 +161,110 @@ class HireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(HireSerializer(hire, context=self.get_serializer_context()).data)
+
+
+# --- talent registry and recognition rounds ----------------------------------------------------------------------
+
+
+class RecognitionSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="title.name")
+    tier = serializers.CharField(source="tier.code", help_text="层次代码（A、B、C……，见全区人才层次表）")
+
+    class Meta:
+        model = Recognition
+        fields = ["id", "title", "tier", "basis", "recognised_on", "valid_to", "status"]
+
+
+class TalentSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField(help_text="身份证号码（人才办以外脱敏显示）")
+    employer = serializers.CharField(source="employer.uscc", allow_null=True, default=None,
+                                     help_text="工作单位统一社会信用代码")
+    employer_name = serializers.CharField(source="employer.name", allow_null=True, default=None)
+    recognitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Talent
+        fields = ["id", "name", "id_number", "education", "professional_title", "skill_grade", "employer",
+                  "employer_name", "work_location", "insurance_location", "recognitions"]
+
+    def get_id_number(self, talent) -> str:
+        own = talent.user_id is not None and talent.user_id == self.context.get("talent_user_id")
+        return talent.id_number if self.context.get("full_ids") or own else talent.masked_id_number
+
+    @extend_schema_field(RecognitionSerializer(many=True))
+    def get_recognitions(self, talent):
+        return RecognitionSerializer(getattr(talent, "valid_recognitions", []), many=True).data
+
+
+class TalentCreateSerializer(serializers.Serializer):
+    """The request of registering a talent (documentation only: checked by the page's own form)."""
+
+    id_number = serializers.CharField(max_length=18, help_text="居民身份证号码（校验码、出生日期均校验）")
+    name = serializers.CharField(max_length=50)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    education = serializers.ChoiceField(choices=Education.choices)
+    professional_title = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    skill_grade = serializers.ChoiceField(choices=SkillGrade.choices, required=False, allow_blank=True)
+    uscc = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text="工作单位统一社会信用代码")
+    work_location = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    insurance_location = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    residence = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+@extend_schema_view(list=extend_schema(summary="人才库（人才办看全部；企业只看本企业的人才，身份证号码脱敏）",
+                                       parameters=[OpenApiParameter("q", str, description="姓名或工作单位"),
+                                                   OpenApiParameter("tier", int, description="层次编号"),
+                                                   OpenApiParameter("title", int, description="称号编号"),
+                                                   OpenApiParameter("employer", str,
+                                                                    description="工作单位统一社会信用代码")]),
+                    retrieve=extend_schema(summary="人才详情"),
+                    create=extend_schema(summary="登记人才（人才办）", request=TalentCreateSerializer))
+class TalentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = TalentSerializer
+    queryset = Talent.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        if not (perms.can_view_registry(self.request.user) or perms.is_talent(self.request.user)):
+            raise PermissionDenied("您无权查看人才库")
+        params = self.request.query_params
+        tier = TalentTier.objects.filter(pk=params["tier"]).first() if params.get("tier", "").isdigit() else None
+        title = TalentTitle.objects.filter(pk=params["title"]).first() if params.get("title", "").isdigit() else None
+        return selectors.talent_list(user=self.request.user, q=params.get("q", ""), tier=tier, title=title,
+                                     employer=params.get("employer", "")).order_by("name", "pk")
+
+    def get_serializer_context(self):
+        user = self.request.user
+        return {**super().get_serializer_context(), "full_ids": perms.can_view_talent_id_numbers(user),
+                "talent_user_id": user.pk if perms.is_talent(user) else None}
+
+    def create(self, request, *args, **kwargs):
+        form = TalentForm(data=request.data)
+        if not form.is_valid():
+            raise_form_errors(form)
+        try:
+            talent = services.talent_create(actor=request.user, **form.service_kwargs())
+        except (ValidationError, PermissionDenied) as exc:
+            raise_api_error(exc)
+        talent.valid_recognitions = []
+        return Response(TalentSerializer(talent, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    talent_title = serializers.CharField(source="talent_title.name")
+    tiers = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = RecognitionRound
+        fields = ["id", "title", "talent_title", "tiers", "opens_on", "closes_on", "quota", "pass_score",
+                  "score_method", "status", "notice_start", "notice_end", "recognised_on"]
+
+
+@extend_schema_view(list=extend_schema(summary="人才认定批次"), retrieve=extend_schema(summary="人才认定批次详情"))
+class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = RoundSerializer
+    queryset = RecognitionRound.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        return (perms.rounds_visible_to(self.request.user).select_related("talent_title").prefetch_related("tiers")
+                .order_by("-opens_on", "-id"))

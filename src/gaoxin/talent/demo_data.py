@@ -121,3 +121,119 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
                           note=["订单班开班", "实习生进厂", "岗前培训", "", "联合课题开题", "企业导师授课"][n], people=12 + n)
     return {"demands": len(demands), "hires": len(hires), "events": MatchEvent.objects.count(),
             "agreements": SchoolAgreement.objects.count()}
+
+
+# --- the talent registry and recognition rounds -------------------------------------------------------------------
+
+PRO_TITLES = ["高级工程师", "正高级工程师", "工程师", "研究员", "副研究员", "高级经济师", "主任医师", ""]
+GRADES = ["", "", "grade3", "grade2", "grade1"]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _registry_id(k: int) -> str:
+    """Deterministic and distinct (a birth date per person, sequence 3xx), never a random clash."""
+    born = dt.date(1970, 1, 1) + dt.timedelta(days=97 * k)
+    body = f"430304{born:%Y%m%d}{300 + k % 600:03d}"
+    return body + id_check_char(body)
+
+
+def build_demo_registry(*, rng: random.Random, enterprises: list, office, enterprise_user, talent_user, reviewers,
+                        today: dt.date) -> dict:
+    """110 talents of the demo registry's firms (three of the demo enterprise's), recognitions across the tier table
+    and titles (some expired, one revoked), evidence for a few; the demo talent's own log-in bound by the ID number;
+    one round in its public notice with an objection waiting for the office and one round open for applications.
+    Through the services where a person would act."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from . import services
+    from .models import Recognition, RecognitionStatus, Talent, TalentTier, TalentTitle
+
+    real = min(today, timezone.localdate())
+    tiers = list(TalentTier.objects.order_by("rank"))
+    titles = list(TalentTitle.objects.order_by("name"))
+    own = list(enterprise_user.enterprises.all())
+    employers = own + enterprises[:60]
+    talents = []
+    for k in range(110):
+        employer = own[k % len(own)] if k < 3 and own else employers[k % len(employers)]
+        education = ["doctor", "master", "master", "bachelor", "bachelor", "college"][k % 6]
+        talents.append(services.talent_create(
+            actor=office, id_number=_registry_id(k), name="欧阳博文" if k == 0 else _person(rng), education=education,
+            phone=f"136{rng.randrange(10**8):08d}", professional_title=PRO_TITLES[k % len(PRO_TITLES)],
+            skill_grade=GRADES[k % len(GRADES)] if education in ("college", "bachelor") else "", employer=employer,
+            work_location="湘潭高新区", insurance_location="湘潭高新区" if k % 9 else "长沙市岳麓区",
+            residence=rng.choice(["湘潭市岳塘区", "湘潭市雨湖区", "长沙市", "株洲市"])))
+    # Recognitions: most talents hold one (tiers weighted towards D and E), a few two titles, some lapsed.
+    weights = [1, 3, 8, 18, 25]
+    for k, talent in enumerate(talents):
+        if k % 10 == 9:
+            continue  # registered, not (yet) recognised
+        tier = rng.choices(tiers, weights=weights[:len(tiers)])[0]
+        if k == 0:  # the demo talent: 车城人才, C 类
+            tier = next((t for t in tiers if t.code == "C"), tier)
+        title = titles[k % len(titles)]
+        lapsed = k % 13 == 5
+        on = real - dt.timedelta(days=(1300 if lapsed else rng.randrange(30, 900)))
+        valid_to = on + dt.timedelta(days=365 * title.validity_years - 1)
+        services.recognition_grant(actor=office, talent=talent, title=title, tier=tier, recognised_on=on,
+                                   valid_to=valid_to if valid_to > on else on + dt.timedelta(days=1),
+                                   basis=f"{on.year}年度{title.name}认定（{tier.code}类）")
+        if k % 17 == 3 and len(titles) > 1:
+            other = titles[(k + 1) % len(titles)]
+            services.recognition_grant(actor=office, talent=talent, title=other, tier=tiers[min(2, len(tiers) - 1)],
+                                       recognised_on=real - dt.timedelta(days=60), basis=f"{real.year}年度{other.name}认定")
+    services.sweep(today=real)  # the lapsed ones expire as the daily sweep would
+    revoked = Recognition.objects.filter(status=RecognitionStatus.VALID, talent__in=talents[40:]).first()
+    if revoked:
+        services.recognition_transition(recognition=revoked, name="REVOKE", actor=office,
+                                        reason="经核查，申报材料与事实不符")
+    # The demo talent: the first entry, bound to the log-in by the checked ID number.
+    me = talents[0]
+    Talent.objects.filter(pk=me.pk).update(user=talent_user)
+    type(talent_user).objects.filter(pk=talent_user.pk).update(id_number=me.id_number, full_name=me.name)
+    for talent, label in ((me, "博士学位证书"), (me, "高级工程师职称证书"), (talents[1], "劳动合同"),
+                          (talents[2], "社保缴纳证明")):
+        services.evidence_add(actor=office, talent=talent, label=label,
+                              file=SimpleUploadedFile(f"{label}.pdf", PDF, content_type="application/pdf"))
+
+    now = timezone.localdate()  # the services date applications, scores and the notice on the real today
+    # A round in its public notice: eight applied, the office checked them, two reviewers scored, notice published;
+    # an objection waits for the office.
+    cars = next((t for t in titles if t.name == "车城人才"), titles[0])
+    leaders = next((t for t in titles if t.name == "领军人才"), titles[-1])
+    first = services.round_create(
+        actor=office, title=f"{now.year}年度车城人才认定（第二批）", talent_title=cars, tiers=tiers[2:],
+        opens_on=now - dt.timedelta(days=40), closes_on=now + dt.timedelta(days=1), quota=6, pass_score=70,
+        score_method="trimmed" if len(reviewers) >= 3 else "mean", reviewers=reviewers)
+    candidates = [t for t in talents[60:] if not t.recognitions.filter(title=cars, status=RecognitionStatus.VALID)
+                  .exists()][:8]
+    applications = []
+    for n, talent in enumerate(candidates):
+        evidence = [("学历学位证书", SimpleUploadedFile("学位证书.pdf", PDF, content_type="application/pdf"))]
+        applications.append(services.application_submit(
+            actor=office, round=first, talent=talent, tier=tiers[2 + n % (len(tiers) - 2)] if len(tiers) > 2 else tiers[0],
+            statement=f"在{talent.employer.name if talent.employer else '本区企业'}从事研发与技术管理工作，主持完成省级科技项目{1 + n % 3}项。",
+            evidence=evidence))
+    applications = [services.application_transition(application=a, name="REJECT", actor=office,
+                                                    reason="社保缴纳地不在本区，不符合申报条件") if n == 7 else
+                    services.application_transition(application=a, name="PASS_CHECK", actor=office)
+                    for n, a in enumerate(applications)]
+    first = services.round_transition(round=first, name="CLOSE", actor=office)
+    for n, application in enumerate(applications[:7]):
+        for m, reviewer in enumerate(reviewers):
+            services.score_enter(actor=reviewer, application=application, score=[88, 82, 79, 91, 76, 85, 62][n] + m,
+                                 comment="业绩突出" if n % 2 == 0 else "")
+        services.application_transition(application=application, name="CONCLUDE", actor=office)
+    first.refresh_from_db()
+    first = services.round_transition(round=first, name="PUBLISH_NOTICE", actor=office)
+    type(first).objects.filter(pk=first.pk).update(closes_on=now - dt.timedelta(days=12))
+    on_notice = applications[1]
+    services.objection_file(actor=enterprise_user, application=on_notice, contact="0731-58581234",
+                            reason=f"据了解，{on_notice.talent.name}所报省级科技项目的完成时间与实际不符，请核查。")
+
+    # A round open for applications (the demo talent may apply).
+    services.round_create(
+        actor=office, title=f"{now.year}年度领军人才认定", talent_title=leaders, tiers=tiers[:3],
+        opens_on=now - dt.timedelta(days=5), closes_on=now + dt.timedelta(days=25), pass_score=75,
+        reviewers=reviewers)
+    return {"talents": len(talents), "recognitions": Recognition.objects.count()}

@@ -3,10 +3,23 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from gaoxin.core.validators import PHONE_PATTERN
+from gaoxin.core.validators import MOBILE_PATTERN, PHONE_PATTERN, id_number_problem, normalize_code
 from gaoxin.enterprises.forms import FirmField
 
-from .models import AgreementKind, DemandStatus, EventKind, JobDemand, School, SkillLevel, Urgency
+from .models import (
+    AgreementKind,
+    DemandStatus,
+    Education,
+    EventKind,
+    JobDemand,
+    School,
+    ScoreMethod,
+    SkillGrade,
+    SkillLevel,
+    TalentTier,
+    TalentTitle,
+    Urgency,
+)
 
 PHONE_ERROR = {"invalid": "请填写正确的手机号码"}
 
@@ -137,3 +150,133 @@ class DemandFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={"type": "search",
                                                                                  "placeholder": "岗位或企业名称"}))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + DemandStatus.choices)
+
+
+# --- talent registry and recognition rounds ----------------------------------------------------------------------
+
+
+class TalentForm(forms.Form):
+    """A registry entry; the ID number only when registering (an entry's key does not change)."""
+
+    id_number = forms.CharField(label="身份证号码", max_length=18)
+    name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.RegexField(label="手机号码", regex=PHONE_PATTERN, max_length=20, required=False,
+                             error_messages=PHONE_ERROR)
+    education = forms.ChoiceField(label="学历", choices=Education.choices)
+    professional_title = forms.CharField(label="职称", max_length=40, required=False,
+                                         widget=forms.TextInput(attrs={"placeholder": "如 高级工程师"}))
+    skill_grade = forms.ChoiceField(label="技能等级", choices=SkillGrade.choices, required=False)
+    uscc = FirmField(label="工作单位统一社会信用代码", required=False)
+    work_location = forms.CharField(label="工作地", max_length=60, required=False)
+    insurance_location = forms.CharField(label="社保缴纳地", max_length=60, required=False)
+    residence = forms.CharField(label="户籍或居住地", max_length=60, required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["id_number"]
+
+    def service_kwargs(self) -> dict:
+        d = dict(self.cleaned_data)
+        return {"employer": d.pop("uscc"), **d}
+
+    @staticmethod
+    def initial_of(talent) -> dict:
+        from .services import TALENT_FIELDS
+
+        data = {f: getattr(talent, f) for f in TALENT_FIELDS if f != "employer"}
+        return {**data, "uscc": talent.employer.uscc if talent.employer_id else ""}
+
+
+class RegistryFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={"type": "search",
+                                                                                 "placeholder": "姓名或工作单位"}))
+    tier = forms.ModelChoiceField(label="层次", queryset=TalentTier.objects.all(), required=False, empty_label="全部层次")
+    title = forms.ModelChoiceField(label="称号", queryset=TalentTitle.objects.all(), required=False,
+                                   empty_label="全部称号")
+    employer = forms.CharField(label="工作单位统一社会信用代码", required=False, max_length=30)
+
+
+class EvidenceForm(forms.Form):
+    label = forms.CharField(label="材料名称", max_length=60, widget=forms.TextInput(attrs={"placeholder": "如 职称证书"}))
+    file = forms.FileField(label="文件（PDF 或图片）")
+
+
+class RecognitionForm(forms.Form):
+    title = forms.ModelChoiceField(label="称号", queryset=TalentTitle.objects.filter(is_active=True))
+    tier = forms.ModelChoiceField(label="层次", queryset=TalentTier.objects.filter(is_active=True))
+    basis = forms.CharField(label="认定依据", max_length=300)
+    recognised_on = _date("认定日期", initial=timezone.localdate)
+    valid_to = _date("有效期至（不填按称号的有效期）", required=False)
+
+
+class AccountForm(forms.Form):
+    phone = forms.RegexField(label="手机号码（登录名）", regex=MOBILE_PATTERN, max_length=11,
+                             error_messages={"invalid": "请填写11位手机号码"})
+    password = forms.CharField(label="初始密码（请告知本人，登录后修改）", widget=forms.PasswordInput(render_value=True))
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label="批次名称", max_length=120)
+    talent_title = forms.ModelChoiceField(label="认定称号", queryset=TalentTitle.objects.filter(is_active=True))
+    tiers = forms.ModelMultipleChoiceField(label="可申报层次", queryset=TalentTier.objects.filter(is_active=True),
+                                           widget=forms.CheckboxSelectMultiple)
+    opens_on = _date("申报开始日期", initial=timezone.localdate)
+    closes_on = _date("申报截止日期")
+    quota = forms.IntegerField(label="认定名额（不填为不限）", min_value=1, max_value=100_000, required=False)
+    pass_score = forms.DecimalField(label="通过分数线", min_value=0, max_value=100, decimal_places=2, initial=60)
+    score_method = forms.ChoiceField(label="评分计算方式", choices=ScoreMethod.choices, initial=ScoreMethod.MEAN)
+    reviewers = forms.ModelMultipleChoiceField(label="评审专家（工作人员账号）", queryset=None, required=False,
+                                               widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gaoxin.accounts.models import STAFF_ROLES, User
+
+        self.fields["reviewers"].queryset = User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES)).order_by(
+            "full_name", "username")
+        self.fields["reviewers"].label_from_instance = lambda u: f"{u.get_full_name()}（{u.username}）"
+
+
+class ApplyForm(forms.Form):
+    """Applying in a round; the office names the talent by ID number, a talent applies for themself."""
+
+    id_number = forms.CharField(label="申报人身份证号码", max_length=18)
+    tier = forms.ModelChoiceField(label="申报层次", queryset=None)
+    statement = forms.CharField(label="申报理由及主要业绩", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    label1 = forms.CharField(label="证明材料一名称", max_length=60, initial="学历学位证书")
+    file1 = forms.FileField(label="证明材料一（PDF 或图片）", required=False)
+    label2 = forms.CharField(label="证明材料二名称", max_length=60, required=False, initial="职称或技能等级证书")
+    file2 = forms.FileField(label="证明材料二（可选）", required=False)
+
+    def __init__(self, *args, round, for_office: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = round.tiers.all()
+        if not for_office:
+            del self.fields["id_number"]
+
+    def clean_id_number(self):
+        from .models import Talent
+
+        code = normalize_code(self.cleaned_data["id_number"])
+        if problem := id_number_problem(code):
+            raise forms.ValidationError(problem)
+        talent = Talent.objects.filter(id_number=code).first()
+        if talent is None:
+            raise forms.ValidationError("人才库中没有该身份证号码，请先登记人才")
+        return talent
+
+    def evidence(self) -> list:
+        d = self.cleaned_data
+        return [(d.get("label1") or "证明材料", d.get("file1")), (d.get("label2") or "证明材料", d.get("file2"))]
+
+
+class ScoreForm(forms.Form):
+    score = forms.DecimalField(label="评分（0–100）", min_value=0, max_value=100, decimal_places=2)
+    comment = forms.CharField(label="评审意见", max_length=300, required=False)
+
+
+class ObjectionForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="异议内容和理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    contact = forms.CharField(label="联系方式（便于核查时联系您）", max_length=60, required=False)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from gaoxin.core.masking import mask_id_number, mask_phone
+from gaoxin.core.notice import UNITS as NOTICE_UNITS
 
 
 class SkillLevel(models.TextChoices):
@@ -389,6 +390,8 @@ class Recognition(models.Model):
     valid_to = models.DateField("有效期至")
     status = models.CharField("状态", max_length=10, choices=RecognitionStatus.choices,
                               default=RecognitionStatus.VALID, db_index=True)
+    application = models.OneToOneField("RoundApplication", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="recognition", verbose_name="来自认定批次申报")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -407,6 +410,8 @@ class TalentEvidence(models.Model):
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="evidence", verbose_name="人才")
     recognition = models.ForeignKey(Recognition, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="evidence", verbose_name="对应认定")
+    application = models.ForeignKey("RoundApplication", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="evidence", verbose_name="对应申报")
     label = models.CharField("材料名称", max_length=60)
     file = models.FileField("文件", upload_to="talent/evidence/%Y/%m/")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -415,3 +420,179 @@ class TalentEvidence(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "人才证明材料"
         ordering = ["-uploaded_at", "-id"]
+
+
+class RecognitionEvent(models.Model):
+    recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+# --- recognition rounds (platform.md §3: apply → formal check → expert review → notice → objections → recognition) --
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", "申报中"
+    REVIEW = "review", "评审中"
+    NOTICE = "notice", "公示中"
+    RECOGNISED = "recognised", "已认定"
+
+
+class ScoreMethod(models.TextChoices):
+    MEAN = "mean", "算术平均"
+    TRIMMED = "trimmed", "去掉一个最高分和一个最低分后平均（评审专家3人及以上）"
+
+
+def _default_notice_length() -> int:
+    return settings.GAOXIN_TALENT_NOTICE_LENGTH
+
+
+def _default_notice_unit() -> str:
+    return settings.GAOXIN_TALENT_NOTICE_UNIT
+
+
+class RecognitionRound(models.Model):
+    """A round of recognition of one title: the tiers it offers, its application window, an optional quota, its
+    reviewers and pass mark; its public notice lasts GAOXIN_TALENT_NOTICE_LENGTH calendar or working days."""
+
+    title = models.CharField("批次名称", max_length=120)
+    talent_title = models.ForeignKey(TalentTitle, on_delete=models.PROTECT, related_name="rounds",
+                                     verbose_name="认定称号")
+    tiers = models.ManyToManyField(TalentTier, related_name="rounds", verbose_name="可申报层次")
+    opens_on = models.DateField("申报开始日期")
+    closes_on = models.DateField("申报截止日期")
+    quota = models.PositiveIntegerField("认定名额（不填为不限）", null=True, blank=True)
+    pass_score = models.DecimalField("通过分数线", max_digits=5, decimal_places=2, default=60)
+    score_method = models.CharField("评分计算方式", max_length=10, choices=ScoreMethod.choices, default=ScoreMethod.MEAN)
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="review_rounds", blank=True,
+                                       verbose_name="评审专家")
+    status = models.CharField("状态", max_length=12, choices=RoundStatus.choices, default=RoundStatus.OPEN,
+                              db_index=True)
+    notice_length = models.PositiveSmallIntegerField("公示期长度", default=_default_notice_length)
+    notice_unit = models.CharField("公示期单位", max_length=10, choices=NOTICE_UNITS, default=_default_notice_unit)
+    notice_start = models.DateField("公示开始", null=True, blank=True)
+    notice_end = models.DateField("公示截止", null=True, blank=True)
+    recognised_on = models.DateField("认定日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才认定批次"
+        ordering = ["-opens_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RoundEvent(models.Model):
+    round = models.ForeignKey(RecognitionRound, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待形式审查"
+    RETURNED = "returned", "退回补正"
+    REJECTED = "rejected", "形式审查不通过"
+    CHECKED = "checked", "待专家评审"
+    PASSED = "passed", "评审通过"
+    FAILED = "failed", "评审未通过"
+    DISQUALIFIED = "disqualified", "公示异议成立，不予认定"
+
+
+class RoundApplication(models.Model):
+    """A talent's application in a round (by the talent or the talent office on their behalf)."""
+
+    round = models.ForeignKey(RecognitionRound, on_delete=models.PROTECT, related_name="applications",
+                              verbose_name="认定批次")
+    talent = models.ForeignKey(Talent, on_delete=models.PROTECT, related_name="applications", verbose_name="申报人")
+    tier = models.ForeignKey(TalentTier, on_delete=models.PROTECT, related_name="+", verbose_name="申报层次")
+    statement = models.TextField("申报理由及主要业绩", max_length=2000)
+    status = models.CharField("状态", max_length=14, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.SUBMITTED, db_index=True)
+    score = models.DecimalField("评审得分", max_digits=5, decimal_places=2, null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("申报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人才认定申报"
+        ordering = ["round", "talent__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "talent"], name="one_application_per_round",
+                                               violation_error_message="已在本批次申报")]
+
+    def __str__(self) -> str:
+        return f"{self.talent.name}（{self.round.title}）"
+
+
+class ApplicationEvent(models.Model):
+    application = models.ForeignKey(RoundApplication, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ReviewScore(models.Model):
+    """One reviewer's score of one application (0–100); the reviewer may change it until the review concludes."""
+
+    application = models.ForeignKey(RoundApplication, on_delete=models.CASCADE, related_name="scores")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="评审专家")
+    score = models.DecimalField("评分", max_digits=5, decimal_places=2)
+    comment = models.CharField("评审意见", max_length=300, blank=True)
+    scored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["application", "reviewer_id"]
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_score_per_reviewer")]
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", "待核查"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+
+
+class RoundObjection(models.Model):
+    """An objection to a talent on the round's public notice, filed inside the notice window only."""
+
+    application = models.ForeignKey(RoundApplication, on_delete=models.PROTECT, related_name="objections",
+                                    verbose_name="公示对象")
+    reason = models.CharField("异议内容", max_length=1000)
+    contact = models.CharField("联系方式", max_length=60, blank=True)
+    status = models.CharField("状态", max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN,
+                              db_index=True)
+    answer = models.CharField("核查结论", max_length=500, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "认定公示异议"
+        ordering = ["-filed_at", "-id"]
+
+
+class ObjectionEvent(models.Model):
+    objection = models.ForeignKey(RoundObjection, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

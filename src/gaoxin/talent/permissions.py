@@ -9,9 +9,20 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import Role
-from gaoxin.accounts.permissions import firm_ids_of, has_role
+from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role
 
-from .models import Hire, JobDemand, MatchEvent, SchoolAgreement
+from .models import (
+    ApplicationStatus,
+    Hire,
+    JobDemand,
+    MatchEvent,
+    RecognitionRound,
+    RoundApplication,
+    RoundStatus,
+    SchoolAgreement,
+    Talent,
+    TalentEvidence,
+)
 
 FIELD_STAFF = (Role.STATION_OFFICER, Role.AGENT)
 
@@ -125,3 +136,125 @@ def can_log_agreement_activity(user, agreement: SchoolAgreement) -> bool:
 
 def can_view_shortage(user) -> bool:
     return is_talent_office(user) or has_role(user, Role.LEADER, *FIELD_STAFF)
+
+
+# --- talent registry and recognition rounds (benefits.md §6.2, platform.md §3) ------------------------------------
+# The talent office keeps the registry and runs the rounds; leaders read it; a firm sees the talents it employs
+# (ID numbers masked); a talent (role 人才, bound to the registry row by the ID number) sees their own entry and
+# applies in open rounds; reviewers (any staff member the office names) score the applications that passed the
+# formal check of the rounds they review.
+
+
+def is_talent(user) -> bool:
+    return has_role(user, Role.TALENT)
+
+
+def own_talent(user) -> Talent | None:
+    """The registry row bound to a talent's log-in (kept on the user object: one query per request)."""
+    if not is_talent(user):
+        return None
+    if not hasattr(user, "_own_talent"):
+        user._own_talent = Talent.objects.filter(user=user).select_related("employer").first()
+    return user._own_talent
+
+
+def can_view_registry(user) -> bool:
+    return is_talent_office(user) or has_role(user, Role.LEADER) or (
+        has_role(user, Role.ENTERPRISE) and bool(firm_ids_of(user)))
+
+
+def can_manage_registry(user) -> bool:
+    return is_talent_office(user)
+
+
+def talents_visible_to(user) -> QuerySet[Talent]:
+    if is_talent_office(user) or has_role(user, Role.LEADER):
+        return Talent.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return Talent.objects.filter(employer_id__in=sorted(firm_ids_of(user)))
+    if is_talent(user):
+        return Talent.objects.filter(user=user)
+    return Talent.objects.none()
+
+
+def can_view_talent_id_numbers(user, talent: Talent | None = None) -> bool:
+    """In full to the talent office, and to the talent themself; masked to everyone else."""
+    return is_talent_office(user) or (talent is not None and is_talent(user) and talent.user_id == user.pk)
+
+
+def evidence_visible_to(user) -> QuerySet[TalentEvidence]:
+    """Evidence files are personal documents: the talent office, the talent, and the reviewers of the application
+    a file was submitted with (once it passed the formal check)."""
+    if is_talent_office(user):
+        return TalentEvidence.objects.all()
+    if is_talent(user):
+        return TalentEvidence.objects.filter(talent__user=user)
+    if is_staff_role(user):
+        return TalentEvidence.objects.filter(application__round__reviewers=user,
+                                             application__status__in=REVIEWED_STATES)
+    return TalentEvidence.objects.none()
+
+
+def evidence_openings_are_audited(user) -> bool:
+    return is_staff_role(user)
+
+
+REVIEWED_STATES = (ApplicationStatus.CHECKED, ApplicationStatus.PASSED, ApplicationStatus.FAILED,
+                   ApplicationStatus.DISQUALIFIED)
+
+
+def rounds_visible_to(user) -> QuerySet[RecognitionRound]:
+    """Rounds are announced: the office, leaders and talents see every round; a reviewer the rounds they review."""
+    if is_talent_office(user) or has_role(user, Role.LEADER) or is_talent(user):
+        return RecognitionRound.objects.all()
+    if is_staff_role(user):
+        return RecognitionRound.objects.filter(reviewers=user)
+    return RecognitionRound.objects.none()
+
+
+def can_view_rounds(user) -> bool:
+    return (is_talent_office(user) or has_role(user, Role.LEADER) or is_talent(user)
+            or (is_staff_role(user) and RecognitionRound.objects.filter(reviewers=user).exists()))
+
+
+def can_manage_rounds(user) -> bool:
+    return is_talent_office(user)
+
+
+def applications_visible_to(user) -> QuerySet[RoundApplication]:
+    if is_talent_office(user) or has_role(user, Role.LEADER):
+        return RoundApplication.objects.all()
+    if is_talent(user):
+        return RoundApplication.objects.filter(talent__user=user)
+    if is_staff_role(user):
+        return RoundApplication.objects.filter(round__reviewers=user, status__in=REVIEWED_STATES)
+    return RoundApplication.objects.none()
+
+
+def can_apply_in_round(user, round: RecognitionRound) -> bool:
+    """A talent with a registry entry applies themself; the office applies on a talent's behalf."""
+    if round.status != RoundStatus.OPEN:
+        return False
+    return is_talent_office(user) or own_talent(user) is not None
+
+
+def is_reviewer(user, round: RecognitionRound) -> bool:
+    return is_staff_role(user) and round.reviewers.filter(pk=user.pk).exists()
+
+
+def application_roles(actor, application: RoundApplication) -> set[str]:
+    roles = set()
+    if is_talent_office(actor):
+        roles.add("office")
+    if is_talent(actor) and application.talent.user_id == actor.pk:
+        roles.add("applicant")
+    return roles
+
+
+def office_roles(actor, obj) -> set[str]:
+    return {"office"} if is_talent_office(actor) else set()
+
+
+def can_file_round_objection(user) -> bool:
+    """Anyone with an account may object to a talent on a round's public notice (inside the window)."""
+    return bool(user and user.is_authenticated and user.is_active)

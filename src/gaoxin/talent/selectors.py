@@ -43,3 +43,43 @@ def shortage() -> dict:
     total = live.aggregate(places=Sum("vacant"), demands=Count("id"))
     return {"firms": firms, "parks": parks, "industries": industries, "total": total["places"] or 0,
             "demands": total["demands"]}
+
+
+# --- talent registry and recognition rounds ----------------------------------------------------------------------
+
+
+def talent_list(*, user, q: str = "", tier=None, title=None, employer: str = "") -> QuerySet:
+    """The registry as the user may see it, searched by name or employer and filtered by the tier or title of a valid
+    recognition and by the employer's USCC; each row's valid recognitions prefetched (a constant number of queries
+    per page)."""
+    from django.db.models import Prefetch
+
+    from gaoxin.core.validators import normalize_code
+
+    from .models import Recognition, RecognitionStatus
+
+    qs = perms.talents_visible_to(user).select_related("employer")
+    if q := q.strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(employer__name__icontains=q))
+    if tier is not None or title is not None:
+        valid = Q(recognitions__status=RecognitionStatus.VALID)
+        if tier is not None:
+            valid &= Q(recognitions__tier=tier)
+        if title is not None:
+            valid &= Q(recognitions__title=title)
+        qs = qs.filter(pk__in=perms.talents_visible_to(user).filter(valid).values("pk"))
+    if employer := normalize_code(employer or ""):
+        qs = qs.filter(employer__uscc=employer)
+    return qs.prefetch_related(Prefetch(
+        "recognitions", to_attr="valid_recognitions",
+        queryset=Recognition.objects.filter(status=RecognitionStatus.VALID).select_related("title", "tier")))
+
+
+def registry_counts() -> dict:
+    """Talents with a valid recognition by tier and by title (the registry page's summary and the figures)."""
+    from .models import Recognition, RecognitionStatus
+
+    valid = Recognition.objects.filter(status=RecognitionStatus.VALID)
+    return {"tiers": list(valid.values("tier__code", "tier__name").annotate(n=Count("talent", distinct=True))
+                          .order_by("tier__rank", "tier__code")),
+            "titles": list(valid.values("title__name").annotate(n=Count("talent", distinct=True)).order_by("title__name"))}

@@ -15,7 +15,7 @@ from gaoxin.accounts.models import Role
 from gaoxin.accounts.permissions import has_role
 from gaoxin.core.numbering import next_number
 from gaoxin.core.services import audit_record
-from gaoxin.core.validators import PHONE_PATTERN, id_number_problem, normalize_code
+from gaoxin.core.validators import MOBILE_PATTERN, PHONE_PATTERN, id_number_problem, normalize_code
 
 from . import notifications
 from . import permissions as perms
@@ -29,9 +29,29 @@ from .models import (
     Intent,
     JobDemand,
     MatchEvent,
+    Recognition,
+    RecognitionRound,
+    RecognitionStatus,
+    ReviewScore,
+    RoundApplication,
+    RoundObjection,
+    RoundStatus,
     SchoolAgreement,
+    Talent,
+    TalentEvidence,
 )
-from .workflow import AGREEMENT_WORKFLOW, DEMAND_WORKFLOW, HIRE_WORKFLOW, LIVE, confirm_hire, refill
+from .workflow import (
+    AGREEMENT_WORKFLOW,
+    APPLICATION_WORKFLOW,
+    DEMAND_WORKFLOW,
+    HIRE_WORKFLOW,
+    LIVE,
+    OBJECTION_WORKFLOW,
+    RECOGNITION_WORKFLOW,
+    ROUND_WORKFLOW,
+    confirm_hire,
+    refill,
+)
 
 MAX_QUANTITY = 10_000
 
@@ -255,5 +275,326 @@ def sweep(*, today: dt.date | None = None) -> dict:
     for agreement in SchoolAgreement.objects.filter(status=AgreementStatus.ACTIVE, expires_on__lt=today):
         AGREEMENT_WORKFLOW.apply(agreement, "END", actor=None)
         ended += 1
-    return {"retention_asked": asked, "agreements_expiring": expiring.count(), "agreements_ended": ended}
+    expired = 0
+    for recognition in Recognition.objects.filter(status=RecognitionStatus.VALID, valid_to__lt=today):
+        RECOGNITION_WORKFLOW.apply(recognition, "EXPIRE", actor=None)
+        expired += 1
+    return {"retention_asked": asked, "agreements_expiring": expiring.count(), "agreements_ended": ended,
+            "recognitions_expired": expired}
+
+
+# --- the talent registry (benefits.md §6.2) -----------------------------------------------------------------------
+
+TALENT_FIELDS = ("name", "phone", "education", "professional_title", "skill_grade", "employer", "work_location",
+                 "insurance_location", "residence")
+
+
+def _talent_checks(*, id_number: str | None, phone: str) -> dict:
+    errors = {}
+    if id_number is not None and (problem := id_number_problem(id_number)):
+        errors["id_number"] = problem
+    if phone and not re.match(PHONE_PATTERN, phone):
+        errors["phone"] = "手机号码格式不正确"
+    return errors
+
+
+def _talent_snapshot(talent: Talent) -> dict:
+    data = {f: getattr(talent, f) for f in TALENT_FIELDS}
+    data["employer"] = talent.employer.name if talent.employer_id else ""
+    data["phone"] = talent.masked_phone
+    return {**data, "id_number": talent.masked_id_number}
+
+
+def talent_create(*, actor, id_number: str, name: str, education: str, phone: str = "", professional_title: str = "",
+                  skill_grade: str = "", employer=None, work_location: str = "", insurance_location: str = "",
+                  residence: str = "") -> Talent:
+    """The talent office registers a person: the resident ID number is checked (check digit, birth date) and is the
+    person's key in the registry; the employer is a firm of the registry (looked up by its USCC in the form)."""
+    if not perms.can_manage_registry(actor):
+        raise PermissionDenied("您无权登记人才")
+    id_number = normalize_code(id_number)
+    if errors := _talent_checks(id_number=id_number, phone=phone):
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            talent = Talent.objects.create(
+                id_number=id_number, name=name.strip(), phone=phone, education=education,
+                professional_title=professional_title.strip(), skill_grade=skill_grade, employer=employer,
+                work_location=work_location.strip(), insurance_location=insurance_location.strip(),
+                residence=residence.strip(), created_by=actor)
+            audit_record(event_type="talent.registry.create", actor=actor, subject=talent,
+                         after=_talent_snapshot(talent))
+    except IntegrityError as exc:
+        raise ValidationError({"id_number": "该身份证号码已登记在人才库中"}) from exc
+    return talent
+
+
+def talent_update(*, actor, talent: Talent, **changes) -> Talent:
+    """Edit a registry entry (not its ID number: a wrong one is a new entry). One audit event with the changed
+    fields before and after (ID number and phone masked)."""
+    if not perms.can_manage_registry(actor):
+        raise PermissionDenied("您无权修改人才信息")
+    unknown = set(changes) - set(TALENT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}")
+    if errors := _talent_checks(id_number=None, phone=changes.get("phone", "")):
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Talent.objects.select_for_update().select_related("employer").get(pk=talent.pk)
+        before = _talent_snapshot(locked)
+        for field, value in changes.items():
+            setattr(locked, field, value.strip() if isinstance(value, str) else value)
+        locked.save()
+        after = _talent_snapshot(locked)
+        changed = [k for k in after if after[k] != before[k]]
+        if changed:
+            audit_record(event_type="talent.registry.update", actor=actor, subject=locked,
+                         before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return locked
+
+
+def _check_evidence(file, field: str = "file") -> None:
+    from gaoxin.core.uploads import check_upload
+
+    try:
+        check_upload(file, kind="evidence", label="证明材料")
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+def evidence_add(*, actor, talent: Talent, label: str, file, application: RoundApplication | None = None) -> TalentEvidence:
+    """An evidence file (certificate, award, contract …), checked by content like every upload. The office adds to
+    any entry; a talent to their own, or to their own application while it waits for the formal check or was
+    returned for completion."""
+    own = getattr(perms.own_talent(actor), "pk", None) == talent.pk
+    if not (perms.can_manage_registry(actor) or own):
+        raise PermissionDenied("您无权上传该人才的证明材料")
+    if application is not None and (application.talent_id != talent.pk
+                                    or application.status not in ("submitted", "returned")):
+        raise ValidationError("该申报已进入审查，不能再补充材料")
+    if not (label or "").strip():
+        raise ValidationError({"label": "请填写材料名称"})
+    _check_evidence(file)
+    with transaction.atomic():
+        evidence = TalentEvidence.objects.create(talent=talent, application=application, label=label.strip(),
+                                                 file=file, uploaded_by=actor)
+        audit_record(event_type="talent.evidence.add", actor=actor, subject=talent,
+                     after={"label": evidence.label, "application": application.pk if application else None})
+    return evidence
+
+
+def evidence_open(*, actor, evidence: TalentEvidence) -> TalentEvidence:
+    """Hand out an evidence file to whoever may see it; every opening by staff is audited (as the 帮代办 files)."""
+    if not perms.evidence_visible_to(actor).filter(pk=evidence.pk).exists():
+        raise PermissionDenied("无权查看该材料")
+    if perms.evidence_openings_are_audited(actor):
+        audit_record(event_type="talent.evidence.open", actor=actor, subject=evidence.talent,
+                     after={"label": evidence.label})
+    return evidence
+
+
+def recognition_grant(*, actor, talent: Talent, title, tier, basis: str, recognised_on: dt.date,
+                      valid_to: dt.date | None = None) -> Recognition:
+    """The office records a recognition (a title at a tier, with its basis and validity; the title's default
+    validity when none is given)."""
+    from .workflow import _years_later
+
+    if not perms.can_manage_registry(actor):
+        raise PermissionDenied("您无权登记人才认定")
+    valid_to = valid_to or _years_later(recognised_on, title.validity_years)
+    errors = {}
+    if not basis.strip():
+        errors["basis"] = "请填写认定依据"
+    if valid_to <= recognised_on:
+        errors["valid_to"] = "有效期应晚于认定日期"
+    if recognised_on > timezone.localdate():
+        errors["recognised_on"] = "认定日期不能晚于今天"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            recognition = Recognition.objects.create(talent=talent, title=title, tier=tier, basis=basis.strip(),
+                                                     recognised_on=recognised_on, valid_to=valid_to, created_by=actor)
+            audit_record(event_type="talent.recognition.create", actor=actor, subject=recognition,
+                         after={"talent": talent.name, "title": title.name, "tier": tier.code,
+                                "valid_to": valid_to.isoformat()})
+    except IntegrityError as exc:
+        raise ValidationError({"title": "此人已持有该称号的有效认定"}) from exc
+    return recognition
+
+
+def recognition_transition(*, recognition: Recognition, name: str, actor, reason: str = "") -> Recognition:
+    return RECOGNITION_WORKFLOW.apply(recognition, name, actor=actor, reason=reason)
+
+
+def talent_account_open(*, actor, talent: Talent, phone: str, password: str):
+    """The talent office opens the person's own log-in (role 人才): the mobile phone is the log-in name, the first
+    password is one the office hands over (checked by the password rules; the person changes it after logging in);
+    the account carries the registry's checked ID number, which binds it to the entry."""
+    from gaoxin.accounts.models import User
+    from gaoxin.accounts.services import user_create
+
+    if not perms.can_manage_registry(actor):
+        raise PermissionDenied("您无权开通人才账号")
+    phone = "".join((phone or "").split())
+    if not re.match(MOBILE_PATTERN, phone):
+        raise ValidationError({"phone": "请填写11位手机号码（即登录名）"})
+    with transaction.atomic():
+        locked = Talent.objects.select_for_update().get(pk=talent.pk)
+        if locked.user_id:
+            raise ValidationError("该人才已开通账号")
+        if User.objects.filter(username__iexact=phone).exists():
+            raise ValidationError({"phone": "该手机号码已有账号"})
+        if User.objects.filter(id_number=locked.id_number).exists():
+            raise ValidationError("该身份证号码已注册过账号，请本人到政务服务中心窗口办理账号变更")
+        user = user_create(actor=actor, username=phone, password=password, full_name=locked.name,
+                           role=Role.TALENT, phone=phone)
+        user.id_number = locked.id_number
+        user.save(update_fields=["id_number"])
+        locked.user = user
+        locked.save(update_fields=["user", "updated_at"])
+        audit_record(event_type="talent.registry.account", actor=actor, subject=locked,
+                     after={"username": phone, "id_number": locked.masked_id_number})
+    return user
+
+
+# --- recognition rounds (platform.md §3) ---------------------------------------------------------------------------
+
+
+def round_create(*, actor, title: str, talent_title, tiers, opens_on: dt.date, closes_on: dt.date, quota=None,
+                 pass_score=60, score_method: str = "mean", reviewers=()) -> RecognitionRound:
+    if not perms.can_manage_rounds(actor):
+        raise PermissionDenied("您无权发布认定批次")
+    tiers, reviewers = list(tiers), list(reviewers)
+    errors = {}
+    if closes_on < opens_on:
+        errors["closes_on"] = "申报截止日期不能早于开始日期"
+    if not tiers:
+        errors["tiers"] = "请至少选择一个可申报层次"
+    if any(not r.is_staff_role for r in reviewers):
+        errors["reviewers"] = "评审专家须为工作人员账号"
+    if not 0 <= float(pass_score) <= 100:
+        errors["pass_score"] = "分数线应在0至100之间"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        round = RecognitionRound.objects.create(title=title.strip(), talent_title=talent_title, opens_on=opens_on,
+                                                closes_on=closes_on, quota=quota, pass_score=pass_score,
+                                                score_method=score_method, created_by=actor)
+        round.tiers.set(tiers)
+        round.reviewers.set(reviewers)
+        audit_record(event_type="talent.round.create", actor=actor, subject=round,
+                     after={"title": round.title, "talent_title": talent_title.name,
+                            "tiers": [t.code for t in tiers], "opens_on": opens_on.isoformat(),
+                            "closes_on": closes_on.isoformat(), "quota": quota,
+                            "reviewers": [r.get_full_name() for r in reviewers]})
+    return round
+
+
+def round_transition(*, round: RecognitionRound, name: str, actor, reason: str = "") -> RecognitionRound:
+    return ROUND_WORKFLOW.apply(round, name, actor=actor, reason=reason)
+
+
+def application_submit(*, actor, round: RecognitionRound, talent: Talent, tier, statement: str,
+                       evidence=()) -> RoundApplication:
+    """A talent applies in an open round (or the office on their behalf) with a statement and at least one evidence
+    file, inside the application window, at a tier the round offers, once per round."""
+    own = perms.own_talent(actor)
+    if not (perms.can_manage_rounds(actor) or (own is not None and own.pk == talent.pk)):
+        raise PermissionDenied("只能为本人申报")
+    round = RecognitionRound.objects.select_related("talent_title").get(pk=round.pk)
+    today = timezone.localdate()
+    if round.status != RoundStatus.OPEN or not round.opens_on <= today <= round.closes_on:
+        raise ValidationError(f"申报时间为{round.opens_on:%Y年%m月%d日}至{round.closes_on:%Y年%m月%d日}，当前不在申报期内")
+    errors = {}
+    if not round.tiers.filter(pk=tier.pk).exists():
+        errors["tier"] = "本批次不认定该层次"
+    if not statement.strip():
+        errors["statement"] = "请填写申报理由及主要业绩"
+    evidence = [(label, f) for label, f in evidence if f]
+    if not evidence:
+        errors["evidence"] = "请上传至少一份证明材料"
+    for _label, f in evidence:
+        try:
+            _check_evidence(f, "evidence")
+        except ValidationError as exc:
+            errors.setdefault("evidence", exc.message_dict["evidence"])
+    if Recognition.objects.filter(talent=talent, title=round.talent_title, status=RecognitionStatus.VALID).exists():
+        errors["tier"] = f"已持有“{round.talent_title}”的有效认定，无需再申报"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            application = RoundApplication.objects.create(round=round, talent=talent, tier=tier,
+                                                          statement=statement.strip(), submitted_by=actor)
+            for label, f in evidence:
+                TalentEvidence.objects.create(talent=talent, application=application,
+                                              label=(label or f.name)[:60], file=f, uploaded_by=actor)
+            audit_record(event_type="talent.application.create", actor=actor, subject=application,
+                         after={"round": round.title, "talent": talent.name, "tier": tier.code,
+                                "evidence": len(evidence)})
+            notifications.application_submitted(application)
+    except IntegrityError as exc:
+        raise ValidationError("已在本批次申报，请在申报页面查看进度") from exc
+    return application
+
+
+def application_transition(*, application: RoundApplication, name: str, actor, reason: str = "") -> RoundApplication:
+    return APPLICATION_WORKFLOW.apply(application, name, actor=actor, reason=reason)
+
+
+def score_enter(*, actor, application: RoundApplication, score, comment: str = "") -> ReviewScore:
+    """A reviewer of the round scores an application that passed the formal check (0–100), while the round is in
+    review; a new score replaces the reviewer's earlier one until the office concludes."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(str(score)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"score": "请填写0至100的分数"}) from None
+    if not 0 <= value <= 100:
+        raise ValidationError({"score": "请填写0至100的分数"})
+    with transaction.atomic():
+        application = RoundApplication.objects.select_for_update().select_related("round").get(pk=application.pk)
+        round = application.round
+        if not perms.is_reviewer(actor, round):
+            raise PermissionDenied("您不是本批次的评审专家")
+        if round.status != RoundStatus.REVIEW or application.status != "checked":
+            raise ValidationError("该申报当前不在评审阶段")
+        existing = ReviewScore.objects.filter(application=application, reviewer=actor).first()
+        before = {"score": str(existing.score)} if existing else {}
+        row, _ = ReviewScore.objects.update_or_create(application=application, reviewer=actor,
+                                                      defaults={"score": value, "comment": comment.strip()[:300]})
+        audit_record(event_type="talent.application.score", actor=actor, subject=application, before=before,
+                     after={"score": str(value)})
+    return row
+
+
+def objection_file(*, actor, application: RoundApplication, reason: str, contact: str = "",
+                   today: dt.date | None = None) -> RoundObjection:
+    """An objection to a talent on the public notice, inside the notice window only (逾期不再受理)."""
+    from gaoxin.core import notice
+
+    if not perms.can_file_round_objection(actor):
+        raise PermissionDenied("请登录后提出异议")
+    application = RoundApplication.objects.select_related("round", "talent").get(pk=application.pk)
+    round = application.round
+    if round.status != RoundStatus.NOTICE or not notice.notice_open(round.notice_start, round.notice_end, today):
+        raise ValidationError(notice.notice_refusal(round.notice_end, today) if round.status in (
+            RoundStatus.NOTICE, RoundStatus.RECOGNISED) else "该批次尚未公示")
+    if application.status != "passed":
+        raise ValidationError("该人选不在公示名单中")
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明异议内容和理由"})
+    with transaction.atomic():
+        objection = RoundObjection.objects.create(application=application, reason=reason.strip(),
+                                                  contact=contact.strip(), filed_by=actor)
+        audit_record(event_type="talent.objection.create", actor=actor, subject=objection,
+                     after={"round": round.title, "talent": application.talent.name})
+        notifications.objection_filed(objection)
+    return objection
+
+
+def objection_transition(*, objection: RoundObjection, name: str, actor, reason: str = "") -> RoundObjection:
+    return OBJECTION_WORKFLOW.apply(objection, name, actor=actor, reason=reason)
 

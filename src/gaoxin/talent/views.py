@@ -37,6 +37,13 @@ from .models import MatchEvent
 from .workflow import AGREEMENT_WORKFLOW, DEMAND_WORKFLOW, HIRE_WORKFLOW
 
 
+def tabs(user) -> dict:
+    """What the room's tab bar offers this user (talent/partials_nav.html)."""
+    return {"can_view_demands": perms.can_view_talent(user), "can_view_shortage": perms.can_view_shortage(user),
+            "can_view_registry": perms.can_view_registry(user), "can_view_rounds": perms.can_view_rounds(user),
+            "is_talent": perms.is_talent(user)}
+
+
 def _run(form, call) -> bool:
     """Call a service; its validation error goes beside the field it names (or above the form)."""
     try:
@@ -86,7 +93,7 @@ def talent_index(request):
         "page": page, "query": query, "filters": filters, "to_confirm": to_confirm,
         "can_post": perms.can_post_demand(request.user), "can_view_shortage": perms.can_view_shortage(request.user),
         "can_manage_agreements": perms.can_manage_agreements(request.user),
-        "show_agreements": perms.agreements_visible_to(request.user).exists(),
+        "show_agreements": perms.agreements_visible_to(request.user).exists(), **tabs(request.user),
     })
 
 
@@ -177,7 +184,7 @@ def event_list(request):
     page, query = paginate(request, qs)
     return render(request, "talent/events.html", {"page": page, "query": query,
                                                   "can_manage": perms.can_manage_events(request.user),
-                                                  "can_view_shortage": perms.can_view_shortage(request.user)})
+                                                  **tabs(request.user)})
 
 
 @require(perms.can_manage_events)
@@ -298,7 +305,7 @@ def agreement_list(request):
     return render(request, "talent/agreements.html", {
         "page": page, "query": query, "dormant": bool(request.GET.get("dormant")), "dormant_since": dormant_since,
         "months": settings.GAOXIN_TALENT_DORMANT_MONTHS, "can_manage": perms.can_manage_agreements(request.user),
-        "can_view_shortage": perms.can_view_shortage(request.user)})
+        **tabs(request.user)})
 
 
 @require(perms.can_manage_agreements)
@@ -356,5 +363,5 @@ def agreement_act(request, pk: int):
 
 @require(perms.can_view_shortage)
 def shortage(request):
-    return render(request, "talent/shortage.html", selectors.shortage())
+    return render(request, "talent/shortage.html", {**selectors.shortage(), **tabs(request.user)})
 

@@ -108,6 +108,15 @@ def zone(db, admin_user):
                                              ("recorded", None)]):
         Hire.objects.create(demand=demand, name=f"工人{n}", id_number=f"43030219900101{n:03d}X", hired_on=D(2026, 10, 9),
                             station=station, status=status, confirmed_on=confirmed, recorded_by=staff)
+    from gaoxin.talent.models import Recognition, Talent, TalentTier, TalentTitle
+
+    talent = Talent.objects.create(id_number="430302199001010011", name="张工", education="master", employer=firm,
+                                   created_by=staff)
+    for on in (D(2026, 10, 15), D(2026, 9, 15)):  # one recognised in October, one before
+        Recognition.objects.create(talent=talent, title=TalentTitle.objects.get(name="车城人才" if on.month == 10
+                                                                                else "领军人才"),
+                                   tier=TalentTier.objects.get(code="C"), basis="认定", recognised_on=on,
+                                   valid_to=D(2029, 10, 14), created_by=staff)
     figures_refresh(full=True, today=D(2026, 11, 2))
     return {"cases": cases, "market": market, "tax": tax}
 
@@ -150,7 +159,8 @@ def test_each_figure_from_the_records(zone):
         "cases.rated": 50.0, "cases.good_rate": 50.0, "cases.bad_fixed": 100.0,
         "stations.services": 2, "stations.on_the_spot": 50.0, "stations.problems": 1, "stations.escalated": 1,
         "stations.jobs": 2, "assist.orders": 0, "assist.land_to_start": 50.0,
-        "talent.demand_places": 5, "talent.hires": 2, "talent.retention": 50.0,
+        "talent.demand_places": 5, "talent.hires": 2, "talent.retention": 50.0, "talent.recognised": 1,
+        "talent.recognised_titles": 1,
         "talent.apartment_move_ins": 0, "talent.paired": 0, "talent.paired_contacted": None, "talent.service_appeals": 0,
         "talent.benefits_paid": 1, "talent.benefits_paid_amount": 30.0,
         "appeals.received": 2, "appeals.response_rate": 50.0, "appeals.solve_rate": 100.0,

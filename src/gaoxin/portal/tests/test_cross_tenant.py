@@ -165,6 +165,45 @@ def _tables():
         "dashboard_subscription_remove": Route(lambda: Subscription.objects.all(), lambda s: {"pk": s.pk},
                                                lambda u: Subscription.objects.filter(user=u)),
         **_talent_benefit_routes(),
+        **_talent_registry_routes(),
+    }
+
+
+def _talent_registry_routes() -> dict:
+    """The talent registry and recognition rounds (人才库、人才认定): talents, their evidence and recognitions,
+    rounds, applications and objections, each addressed by an outsider gets the same answer as a made-up id."""
+    from gaoxin.talent import permissions as talent_perms
+    from gaoxin.talent.models import (
+        Recognition,
+        RecognitionRound,
+        RoundApplication,
+        RoundObjection,
+        Talent,
+        TalentEvidence,
+    )
+
+    talent = Route(lambda: Talent.objects.all(), lambda t: {"pk": t.pk},
+                   _visible(talent_perms.talents_visible_to))
+    round = Route(lambda: RecognitionRound.objects.all(), lambda r: {"pk": r.pk},
+                  _visible(talent_perms.rounds_visible_to))
+    application = Route(lambda: RoundApplication.objects.all(), lambda a: {"pk": a.pk},
+                        _visible(talent_perms.applications_visible_to))
+    return {
+        **dict.fromkeys(("talent_person", "talent_person_edit", "talent_evidence_add", "talent_recognition_add",
+                         "talent_account_open", "talent-registry-detail"), talent),
+        "talent_recognition_act": Route(lambda: Recognition.objects.all(), lambda r: {"pk": r.pk},
+                                        lambda u: Recognition.objects.filter(
+                                            talent__in=talent_perms.talents_visible_to(u))
+                                        if talent_perms.can_manage_registry(u) else Recognition.objects.none()),
+        "talent_evidence": Route(lambda: TalentEvidence.objects.all(), lambda e: {"pk": e.pk},
+                                 _visible(talent_perms.evidence_visible_to)),
+        **dict.fromkeys(("talent_round", "talent_round_act", "talent_round_apply", "talent-round-detail"), round),
+        **dict.fromkeys(("talent_application", "talent_application_act", "talent_application_score",
+                         "talent_application_evidence"), application),
+        "talent_objection_act": Route(lambda: RoundObjection.objects.all(), lambda o: {"pk": o.pk},
+                                      lambda u: RoundObjection.objects.filter(
+                                          application__in=talent_perms.applications_visible_to(u))
+                                      if talent_perms.can_manage_rounds(u) else RoundObjection.objects.none()),
     }
 
 
@@ -213,6 +252,8 @@ EXEMPT = {
        for name in ("talent_event", "talent_event_register", "talent_event_intent", "talent_event_programme",
                     "talent_event_qr")},
     "talent_checkin": "公开签到页：参数是活动签到二维码中的随机令牌",
+    **{name: "人才认定公示（公开页面与打印版，身份证号码脱敏）；公示期内任何登录用户均可对公示对象提出异议"
+       for name in ("talent_round_notice", "talent_round_notice_print", "talent_objection_new")},
     "talent_item_edit": "人才待遇事项参数与层次金额：全区共用，仅人才办维护（按角色拒绝）",
     "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
     "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",

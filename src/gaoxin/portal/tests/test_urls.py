@@ -144,6 +144,14 @@ def match_event(db):
                                      held_on=dt.date.today(), place="人才市场", created_by=office)
 
 
+@pytest.fixture
+def recognition_round(db):
+    """A talent recognition round in its public notice (公示): the notice and its print view are public."""
+    from gaoxin.talent.tests.factories import round_on_notice
+
+    return round_on_notice()
+
+
 @dataclass(frozen=True)
 class Public:
     """How to call one public route anonymously: the fixtures holding its real objects, the
@@ -176,6 +184,11 @@ PUBLIC_URLS: dict[str, Public] = {
     "healthz": Public(lambda o: reverse("healthz"), shows=lambda o: "ok"),
     "talent_checkin": Public(lambda o: reverse("talent_checkin", args=[o.match_event.checkin_token]),
                              needs=("match_event",), shows=lambda o: "千企百校对接会"),
+    "talent_round_notice": Public(lambda o: reverse("talent_round_notice", args=[o.recognition_round.pk]),
+                                  needs=("recognition_round",), shows=lambda o: "430302********"),
+    "talent_round_notice_print": Public(lambda o: reverse("talent_round_notice_print",
+                                                          args=[o.recognition_round.pk]),
+                                        needs=("recognition_round",), shows=lambda o: "逾期不再受理"),
     # No worker beats in the test database: not ready, and it says why.
     "readyz": Public(lambda o: reverse("readyz"), status=503, shows=lambda o: "no heartbeat"),
     # POST: the ID number never goes into a URL (issue 15); a link may prefill the case number only.
