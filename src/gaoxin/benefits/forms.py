@@ -259,6 +259,9 @@ class TalentItemForm(forms.ModelForm):
         model = TalentBenefitItem
         fields = ["name", "instalment_years", "fixed_amount", "cap", "rate", "years", "eligible_tiers",
                   "requires_insured_workplace", "clawback_years", "clawback_prorata", "is_active"]
+        field_classes = {"fixed_amount": LooseDecimalField, "cap": LooseDecimalField}
+        error_messages = {f: {"invalid": "请填写金额（数字）"} for f in ("fixed_amount", "cap")} | {
+            "rate": {"invalid": "请填写小数，如 0.15"}}
 
     def __init__(self, *args, tiers=(), amounts=None, **kwargs):
         super().__init__(*args, **kwargs)

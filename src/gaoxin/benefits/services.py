@@ -580,7 +580,7 @@ def talent_claim_create(*, talent, item, actor, bank_account: str, note: str = "
 
     if not perms.can_claim_for(actor, talent):
         raise PermissionDenied("只能为本人（或本单位的人才）申领")
-    talent = Talent.objects.select_for_update().select_related("employer", "user").get(pk=talent.pk)
+    talent = Talent.objects.select_for_update(of=("self",)).select_related("employer", "user").get(pk=talent.pk)
     if not item.is_active or item.policy.status != PolicyStatus.PUBLISHED:
         raise ValidationError({"item": "该事项未启用或所依据的政策未生效"})
     existing = TalentClaim.objects.filter(talent=talent, item=item).exclude(
