@@ -413,3 +413,22 @@ def test_api_is_read_only_and_scoped(office, leader, client, enterprise_client):
     assert enterprise_client.get(reverse("talentcare-lease-list")).json()["count"] == 0
     lease_id = leases["results"][0]["id"]
     assert enterprise_client.get(reverse("talentcare-lease-detail", args=[lease_id])).status_code == 404
+
+
+def test_the_centre_filters_appeals_flagged_talent_and_sees_who_raised_them(office, admin_user, client, enterprise_user,
+                                                                            own_enterprise):
+    from gaoxin.appeals import services as appeal_services
+
+    talent = _talent(office, 1, "B")
+    flagged = services.talent_appeal_file(actor=office, talent=talent, talent_service="spouse_job", title="配偶就业",
+                                          description="配偶希望在园区企业就业", contact_phone="13900000000")
+    firm = appeal_services.appeal_submit(actor=enterprise_user, enterprise=own_enterprise, channel="平台",
+                                         category="policy", request_type="consult", title="政策咨询", description="问",
+                                         contact_name="张", contact_phone="13900000001")
+    client.force_login(admin_user)
+    both = client.get(reverse("appeal_index")).content.decode()
+    assert flagged.number in both and firm.number in both and "人才1（人才）" in both
+    only = client.get(reverse("appeal_index"), {"talent": "1"}).content.decode()
+    assert flagged.number in only and firm.number not in only and "配偶就业" in only
+    api = client.get(reverse("appeal-detail", args=[flagged.number])).json()
+    assert api["enterprise"] is None and api["talent_service"] == "spouse_job"
