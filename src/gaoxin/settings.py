@@ -375,7 +375,7 @@ GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=1
 # administrator (计划任务运行记录).
 GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS",
                                      default=["sweep_cases", "sweep_talent", "sweep_talentcare", "reap_jobs", "refresh_figures",
-                                              "monthly_report"])
+                                              "sweep_talent_benefits", "monthly_report"])
 # Backups (`gaoxin backup`, core/backup.py): where, and how many to keep — the newest N daily ones and the first of
 # each of the last M months.
 GAOXIN_BACKUP_DIR = env("GAOXIN_BACKUP_DIR", default=str(VAR_DIR / "backups"))

@@ -327,3 +327,8 @@ def can_read_talent_account(user, claim) -> bool:
         return True
     own = talent_of(user)
     return own is not None and own.pk == claim.talent_id
+
+
+def can_use_talent_benefits(user) -> bool:
+    """The 人才待遇 pages at all: who reads the ledger or may file a claim."""
+    return can_view_talent_ledger(user) or can_claim_talent_benefits(user)

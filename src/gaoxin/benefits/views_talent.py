@@ -22,9 +22,7 @@ from .forms import PersonFactsForm, TalentActionForm, TalentClaimForm, TalentIte
 from .models import ClaimStatus, InstalmentStatus, PersonFact, TalentBenefitItem, TalentClaim
 from .workflow import CLAIM_WORKFLOW, CLAWBACK_WORKFLOW, INSTALMENT_WORKFLOW
 
-
-def can_use_talent_benefits(user) -> bool:
-    return perms.can_view_talent_ledger(user) or perms.can_claim_talent_benefits(user)
+can_use_talent_benefits = perms.can_use_talent_benefits
 
 
 def _paid_sum():

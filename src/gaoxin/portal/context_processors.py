@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.assist import permissions as assist_perms
+from gaoxin.benefits import permissions as benefit_perms
 from gaoxin.cases import permissions as case_perms
 from gaoxin.catalog import permissions as catalog_perms
 from gaoxin.core import permissions as core_perms
@@ -28,6 +29,8 @@ def navigation(request):
     items.append((_("我的办件") if case_perms.can_apply_online(user) else _("办件"), reverse("case_queue_all"), "cases"))
     items.append((_("惠企政策"), reverse("policy_index"), "policies"))
     items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
+    if benefit_perms.can_use_talent_benefits(user):
+        items.append((_("人才待遇"), reverse("talent_benefits"), "talent_benefits"))
     if assist_perms.can_view_orders(user):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
     if station_perms.can_view_stations(user):

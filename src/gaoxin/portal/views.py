@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from gaoxin.accounts import permissions as perms
 from gaoxin.accounts.models import Role
+from gaoxin.benefits import permissions as benefit_perms
 from gaoxin.benefits.selectors import publicity_list
 from gaoxin.cases import permissions as case_perms
 from gaoxin.cases.forms import TrackForm
@@ -99,6 +100,9 @@ _DUTY_CARDS = [
     (talent_perms.is_talent_office, ("人才与用工", "用工需求、对接活动、到岗回访、校企合作", "talent_index")),
     (talent_perms.is_talent_office, ("人才库与人才认定", "登记人才、认定批次、形式审查、公示与异议", "talent_registry")),
     (talentcare_perms.is_office, ("人才服务保障", "人才公寓配租与租约、结对联系、人才服务诉求", "talentcare_index")),
+    (benefit_perms.can_view_talent_ledger, ("人才待遇", "购房、租房、生活补贴、个税奖补、购车补贴：申领审核、分期拨付与追回台账",
+                                             "talent_benefits")),
+    (lambda u: benefit_perms.talent_of(u) is not None, ("我的人才待遇", "可申领的补贴、我的申领与分期发放", "talent_benefits")),
     (talentcare_perms.is_leader, ("结对联系人才", "我结对联系的人才、最近联系与待联系提醒", "talentcare_mine")),
     (talentcare_perms.can_use_own_page, ("我的人才服务", "申请人才公寓、查看排队与租约、提出住房就医入学需求", "talentcare_me")),
     (dashboard_perms.is_department_head, ("本部门驾驶舱", "本部门办件、诉求、政策指标与部门排名", "dashboard")),
