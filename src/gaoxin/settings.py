@@ -351,6 +351,10 @@ SPECTACULAR_SETTINGS = {
         "TalentUnitStatusEnum": "gaoxin.talentcare.models.UnitStatus",
         "TalentLeaseStatusEnum": "gaoxin.talentcare.models.LeaseStatus",
     },
+        "TalentClaimStatusEnum": "gaoxin.benefits.models.ClaimStatus",
+        "TalentClaimChannelEnum": "gaoxin.benefits.models.ClaimChannel",
+        "TalentInstalmentStatusEnum": "gaoxin.benefits.models.InstalmentStatus",
+        "TalentClawbackStatusEnum": "gaoxin.benefits.models.ClawbackStatus",
 }
 
 TASKS = {
