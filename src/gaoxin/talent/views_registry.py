@@ -342,8 +342,9 @@ def application_act(request, pk: int):
     application = _application(request, pk)
     form, done = _act(request, APPLICATION_WORKFLOW, lambda name, d: services.application_transition(
         application=application, name=name, actor=request.user, reason=d["reason"]))
-    if done:
-        return redirect("talent_application", pk=pk)
+    if done:  # back to the round's list when the button was pressed there
+        return redirect("talent_round", pk=application.round_id) if request.POST.get("back") == "round" else \
+            redirect("talent_application", pk=pk)
     application.refresh_from_db()
     return _application_page(request, application, act_form=form, status=400)
 
