@@ -464,3 +464,41 @@ def test_api_talents_and_rounds(office, talent, own_enterprise, other_enterprise
     own = client.get("/api/v1/talents/").json()
     rows = own["results"] if "results" in own else own
     assert [r["id_number"] for r in rows] == [_id(1)]
+
+
+ROUND_NEEDS = {"CLOSE": RoundStatus.OPEN, "PUBLISH_NOTICE": RoundStatus.REVIEW, "RECOGNISE": RoundStatus.NOTICE}
+
+
+def test_round_and_objection_walks(office, reviewer, round, talent, tiers, title):
+    """Every (transition, state) pair of the round and objection tables: one audit event and one timeline row each
+    when allowed, nothing written when refused."""
+    from gaoxin.talent.models import RecognitionRound
+    from gaoxin.talent.workflow import OBJECTION_WORKFLOW, ROUND_WORKFLOW
+
+    for name, state in pairs(ROUND_WORKFLOW, RoundStatus.values):
+        Recognition.objects.all().delete()
+        RoundApplication.objects.all().delete()
+        RecognitionRound.objects.filter(pk=round.pk).update(status=state, notice_start=TODAY - dt.timedelta(days=9),
+                                                            notice_end=TODAY - dt.timedelta(days=1))
+        round.refresh_from_db()
+        RoundApplication.objects.create(round=round, talent=talent, tier=tiers["C"], statement="x", score=80,
+                                        status=ApplicationStatus.PASSED, submitted_by=office)
+        check_pair(ROUND_WORKFLOW, round, name, actor=office, history=lambda: round.events.count())
+    RecognitionRound.objects.filter(pk=round.pk).update(status=RoundStatus.NOTICE)
+    for name, state in pairs(OBJECTION_WORKFLOW, ObjectionStatus.values):
+        objection = RoundObjection.objects.create(application=RoundApplication.objects.get(), reason="x",
+                                                  status=state, filed_by=office)
+        check_pair(OBJECTION_WORKFLOW, objection, name, actor=office, history=lambda o=objection: o.events.count())
+
+
+def test_outsiders_cannot_act(office, round, talent, tiers, enterprise_user, reviewer):
+    application = _apply(office, round, talent, tiers["C"])
+    for actor in (enterprise_user, reviewer):
+        with pytest.raises(PermissionDenied):
+            services.application_transition(application=application, name="PASS_CHECK", actor=actor)
+        with pytest.raises(PermissionDenied):
+            services.round_transition(round=round, name="CLOSE", actor=actor)
+    with pytest.raises(PermissionDenied):
+        services.application_submit(actor=enterprise_user, round=round, talent=talent, tier=tiers["C"],
+                                    statement="x", evidence=[("a", _pdf())])
+    assert AuditEvent.objects.filter(event_type__startswith="talent.application.pass").count() == 0
