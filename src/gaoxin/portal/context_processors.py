@@ -69,7 +69,7 @@ def navigation(request):
 
 
 # Navigation a talent's own log-in (role 人才) does not get: the firm-side pages.
-TALENT_HIDDEN = frozenset({"enterprises", "cases", "appeals"})
+TALENT_HIDDEN = frozenset({"enterprises", "cases", "appeals", "assist"})
 
 # Navigation of an enterprise user that needs a bound firm.
 FIRM_ONLY = frozenset({"enterprises", "policies", "appeals", "assist", "evaluation", "talent"})

@@ -12,7 +12,7 @@ from gaoxin.core.api import raise_api_error, raise_form_errors
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ActForm, DemandForm, HireForm, TalentForm
+from .forms import ActForm, DemandForm, HireForm, RegistryFilterForm, TalentForm
 from .models import (
     Education,
     Hire,
@@ -22,8 +22,6 @@ from .models import (
     SkillGrade,
     SkillLevel,
     Talent,
-    TalentTier,
-    TalentTitle,
     Urgency,
 )
 from .workflow import DEMAND_WORKFLOW, HIRE_WORKFLOW
@@ -226,11 +224,12 @@ class TalentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self):
         if not (perms.can_view_registry(self.request.user) or perms.is_talent(self.request.user)):
             raise PermissionDenied("您无权查看人才库")
-        params = self.request.query_params
-        tier = TalentTier.objects.filter(pk=params["tier"]).first() if params.get("tier", "").isdigit() else None
-        title = TalentTitle.objects.filter(pk=params["title"]).first() if params.get("title", "").isdigit() else None
-        return selectors.talent_list(user=self.request.user, q=params.get("q", ""), tier=tier, title=title,
-                                     employer=params.get("employer", "")).order_by("name", "pk")
+        filters = RegistryFilterForm(self.request.query_params)  # the registry page's own filters
+        if self.action == "list" and not filters.is_valid():
+            raise_form_errors(filters)
+        d = filters.cleaned_data if filters.is_valid() else {}
+        return selectors.talent_list(user=self.request.user, q=d.get("q", ""), tier=d.get("tier"),
+                                     title=d.get("title"), employer=d.get("employer", "")).order_by("name", "pk")
 
     def get_serializer_context(self):
         user = self.request.user

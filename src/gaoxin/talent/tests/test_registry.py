@@ -502,3 +502,20 @@ def test_outsiders_cannot_act(office, round, talent, tiers, enterprise_user, rev
         services.application_submit(actor=enterprise_user, round=round, talent=talent, tier=tiers["C"],
                                     statement="x", evidence=[("a", _pdf())])
     assert AuditEvent.objects.filter(event_type__startswith="talent.application.pass").count() == 0
+
+
+def test_detail_pages_have_a_query_budget(office, talent, talent_user, round, tiers, title, client,
+                                          django_assert_max_num_queries):
+    for n in range(5):
+        services.evidence_add(actor=office, talent=talent, label=f"材料{n}", file=_pdf())
+    application = _apply(office, round, talent, tiers["D"])
+    services.recognition_grant(actor=office, talent=talent, title=TalentTitle.objects.get(name="领军人才"),
+                               tier=tiers["C"], basis="x", recognised_on=TODAY)
+    client.force_login(office)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("talent_person", args=[talent.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("talent_application", args=[application.pk])).status_code == 200
+    client.force_login(talent_user)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("talent_me")).status_code == 200
