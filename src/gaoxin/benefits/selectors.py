@@ -165,7 +165,7 @@ class Eligibility:
     row: dict
 
 
-def talent_eligibility(talent, item, *, on: dt.date | None = None) -> Eligibility:
+def talent_eligibility(talent, item, *, on: dt.date | None = None, row: dict | None = None) -> Eligibility:
     """The item's policy rule on the person's facts (three-valued), then the item's own conditions: eligible tiers,
     work place = social-insurance location where required, the years after recognition; the amount from the tier
     table, the fixed amount or the P13 formula (IIT paid − taxable income × rate, never below 0), capped."""
@@ -176,7 +176,7 @@ def talent_eligibility(talent, item, *, on: dt.date | None = None) -> Eligibilit
     from .rules import compile_rule, evaluate_row
     from .services import has_names
 
-    row = person_row(talent, on=on)
+    row = row if row is not None else person_row(talent, on=on)  # a page checking every item reads the person once
     refused, missing = [], []
     compiled = compile_rule(item.policy.rule, fields=PERSON_FIELDS, qualifications=has_names("person"))
     verdict = evaluate_row(compiled, row)

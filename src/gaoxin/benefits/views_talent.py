@@ -67,10 +67,10 @@ def _person_page(request, talent, form: TalentClaimForm | None = None, status: i
     user = request.user
     can_claim = perms.can_claim_for(user, talent)
     checks = []
+    row = selectors.person_row(talent)
     if can_claim or perms.is_talent_office(user):
         for item in TalentBenefitItem.objects.filter(is_active=True).select_related("policy").order_by("code"):
-            checks.append((item, selectors.talent_eligibility(talent, item)))
-    row = selectors.person_row(talent)
+            checks.append((item, selectors.talent_eligibility(talent, item, row=row)))
     facts = [(f.label, row.get(code), f.unit) for code, f in PERSON_FIELDS.items()]
     claims = (perms.talent_claims_visible_to(user).filter(talent=talent).annotate(paid=_paid_sum())
               .order_by("-created_at", "-id"))

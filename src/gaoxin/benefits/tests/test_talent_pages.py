@@ -157,3 +157,9 @@ def test_api_claim_detail(world):
     masked = _client(UserFactory(role=Role.LEADER)).get(f"/api/v1/talent-benefit-claims/{world['mine'].number}/").json()
     assert masked["id_number"] == world["me"].masked_id_number
     assert _client(world["employer"]).get(f"/api/v1/talent-benefit-claims/{world['mine'].number}/").status_code == 404
+
+
+def test_person_page_query_budget(world, django_assert_max_num_queries):
+    office = _client(world["office"])
+    with django_assert_max_num_queries(30):
+        assert office.get(f"/talent-benefits/people/{world['me'].pk}/").status_code == 200
