@@ -7,6 +7,7 @@ from gaoxin.assist.api import OrderViewSet
 from gaoxin.benefits import api as benefit_api
 from gaoxin.cases.api import CaseViewSet
 from gaoxin.catalog import api as catalog_api
+from gaoxin.chains import api as chain_api
 from gaoxin.core import api as core_api
 from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
@@ -40,6 +41,7 @@ router.register("talents", talent_api.TalentViewSet, basename="talent-registry")
 router.register("recognition-rounds", talent_api.RoundViewSet, basename="talent-round")
 router.register("talent-apartments", talentcare_api.UnitViewSet, basename="talentcare-unit")
 router.register("talent-leases", talentcare_api.LeaseViewSet, basename="talentcare-lease")
+router.register("chains", chain_api.ChainViewSet, basename="chain")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -287,6 +287,11 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
     build_demo_talentcare(rng=rng, office=by_name["officer-hrss"], leader=by_name["leader"], admin=by_name["admin"],
                           enterprises=ents[2:60], today=today)
+    from gaoxin.chains.demo_data import build_demo_chains
+
+    build_demo_chains(admin=by_name["admin"], leader=by_name["leader"], enterprise_firm=ents[0],
+                      taskforce=[(by_name["officer-industry"], "专班牵头（工信）", "0731-58581001"),
+                                 (by_name["officer-economic"], "招商与要素保障（经发）", "0731-58581002")])
     from gaoxin.dashboard.demo_data import build_demo_dashboard
 
     build_demo_talent_benefits(office=by_name["officer-hrss"], finance=by_name["officer-finance"],
@@ -305,7 +310,7 @@ DEMO_LOGINS = [
     ("station", "驿站专员（金荣驿站）", "驿站服务台账、活动、企业诉求登记、为企业登记用工需求和到岗"),
     ("enterprise", "企业用户（绑定2家企业）", "网上申报、我的办件、好差评、亩产填报与异议、用工需求与到岗确认；只能看到本企业"),
     ("founder", "创业者（自然人注册，尚无企业）", "以个人名义一表申请“企业开办一件事”（已提交一件待受理）；企业登记后自动绑定"),
-    ("leader", "领导（只读）", "领导驾驶舱（指标、钻取、月度报告、订阅）、期限预警、诉求三率、亩产评价（只读，审批调档）、企业档案"),
+    ("leader", "领导（只读）", "领导驾驶舱（指标、钻取、月度报告、订阅）、期限预警、诉求三率、亩产评价（只读，审批调档）、企业档案、产业链链长（确认链上企业建议）"),
     ("officer-tax", "税务局人员（亩产评价数据部门）", "生成模板并上报税收和销售数据、处理企业对本部门数据的异议"),
     ("officer-hrss", "人社局人员（人才办）", "用工需求、对接活动（签到二维码、签约意向）、到岗确认与回访、校企合作协议、缺工指数"),
     ("talent", "人才（本人账号，车城人才 C 类）", "我的人才档案、认定与证明材料；在开放的认定批次中申报（领军人才认定正在申报）"),

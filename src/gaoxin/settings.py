@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "gaoxin.stations",
     "gaoxin.assist",
     "gaoxin.evaluation",
+    "gaoxin.chains",
     "gaoxin.talent",
     "gaoxin.talentcare",
     "gaoxin.dashboard",
@@ -378,7 +379,7 @@ GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=1
 # The commands `gaoxin run_scheduled` runs (daily, from a systemd timer or cron), each run recorded for the
 # administrator (计划任务运行记录).
 GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS",
-                                     default=["sweep_cases", "sweep_talent", "sweep_talentcare", "reap_jobs", "refresh_figures",
+                                     default=["sweep_cases", "sweep_talent", "sweep_talentcare", "refresh_chains", "reap_jobs", "refresh_figures",
                                               "sweep_talent_benefits", "monthly_report"])
 # Backups (`gaoxin backup`, core/backup.py): where, and how many to keep — the newest N daily ones and the first of
 # each of the last M months.

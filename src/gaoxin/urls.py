@@ -12,6 +12,7 @@ from gaoxin.benefits import views as benefit_views
 from gaoxin.benefits import views_talent as talent_benefit_views
 from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
+from gaoxin.chains import views as chain_views
 from gaoxin.core import views as core_views
 from gaoxin.core.routers import reporting_view  # reports may read from the replica (GAOXIN_REPLICA_DATABASE_URL)
 from gaoxin.dashboard import views as dashboard_views
@@ -281,6 +282,16 @@ urlpatterns = [
     path("talentcare/me/", talentcare_views.me, name="talentcare_me"),
     path("talentcare/me/apply/", talentcare_views.me_apply, name="talentcare_me_apply"),
     path("talentcare/me/appeal/", talentcare_views.me_appeal, name="talentcare_me_appeal"),
+    path("chains/", chain_views.chain_list, name="chain_list"),
+    path("chains/new/", chain_views.chain_new, name="chain_new"),
+    path("chains/memberships/<int:pk>/act/", chain_views.membership_act, name="chain_membership_act"),
+    path("chains/<slug:code>/", chain_views.chain_detail, name="chain_detail"),
+    path("chains/<slug:code>/chief/", chain_views.chain_chief, name="chain_chief"),
+    path("chains/<slug:code>/nodes/new/", chain_views.node_new, name="chain_node_new"),
+    path("chains/<slug:code>/members/new/", chain_views.member_new, name="chain_member_new"),
+    path("chains/<slug:code>/refresh/", chain_views.chain_refresh, name="chain_refresh"),
+    path("chains/<slug:code>/taskforce/", chain_views.taskforce_add, name="chain_taskforce_add"),
+    path("chains/<slug:code>/taskforce/<int:pk>/remove/", chain_views.taskforce_remove, name="chain_taskforce_remove"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

@@ -8,6 +8,7 @@ from gaoxin.assist import permissions as assist_perms
 from gaoxin.benefits import permissions as benefit_perms
 from gaoxin.cases import permissions as case_perms
 from gaoxin.catalog import permissions as catalog_perms
+from gaoxin.chains import permissions as chain_perms
 from gaoxin.core import permissions as core_perms
 from gaoxin.core.notify import unread_count
 from gaoxin.dashboard import permissions as dashboard_perms
@@ -44,6 +45,8 @@ def navigation(request):
         items.append((_("人才服务"), reverse("talentcare_index"), "talentcare"))
     elif talentcare_perms.can_use_own_page(user):
         items.append((_("我的人才服务"), reverse("talentcare_me"), "talentcare"))
+    if chain_perms.can_view_chains(user):
+        items.append((_("产业链"), reverse("chain_list"), "chains"))
     if dashboard_perms.can_view_dashboard(user):
         items.append((_("驾驶舱"), reverse("dashboard"), "dashboard"))
     if evaluation_perms.can_view_evaluation(user):

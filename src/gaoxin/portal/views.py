@@ -12,6 +12,7 @@ from gaoxin.benefits import permissions as benefit_perms
 from gaoxin.benefits.selectors import publicity_list
 from gaoxin.cases import permissions as case_perms
 from gaoxin.cases.forms import TrackForm
+from gaoxin.chains import permissions as chain_perms
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.enterprises.permissions import enterprises_visible_to
 from gaoxin.evaluation import permissions as evaluation_perms
@@ -105,6 +106,7 @@ _DUTY_CARDS = [
     (lambda u: benefit_perms.talent_of(u) is not None, ("我的人才待遇", "可申领的补贴、我的申领与分期发放", "talent_benefits")),
     (talentcare_perms.is_leader, ("结对联系人才", "我结对联系的人才、最近联系与待联系提醒", "talentcare_mine")),
     (talentcare_perms.can_use_own_page, ("我的人才服务", "申请人才公寓、查看排队与租约、提出住房就医入学需求", "talentcare_me")),
+    (chain_perms.works_on_a_chain, ("我的产业链", "链长、专班：确认链上企业建议、补链方向、链上诉求与用工", "chain_list")),
     (dashboard_perms.is_department_head, ("本部门驾驶舱", "本部门办件、诉求、政策指标与部门排名", "dashboard")),
     (evaluation_perms.can_view_evaluation, ("亩产效益评价", "评价周期、数据上报、异议处理与结果", "evaluation_index")),
 ]

@@ -166,6 +166,27 @@ def _tables():
                                                lambda u: Subscription.objects.filter(user=u)),
         **_talent_benefit_routes(),
         **_talent_registry_routes(),
+        **_chain_routes(),
+    }
+
+
+def _chain_routes() -> dict:
+    """产业链: a chain is public, its management is the chief's, the task force's and the administrator's (403 for
+    others, as for every user of a public object); a membership is addressed only on a chain the user manages."""
+    from gaoxin.chains import permissions as chain_perms
+    from gaoxin.chains.models import Chain, Membership, TaskForceMember
+
+    manage = Route(lambda: Chain.objects.all(), lambda c: {"code": c.code},
+                   lambda u: (lambda c: chain_perms.can_manage_chain(u, c)), public=True)
+    return {
+        **dict.fromkeys(("chain_node_new", "chain_member_new", "chain_refresh", "chain_taskforce_add"), manage),
+        "chain_chief": Route(manage.objects, manage.kwargs, lambda u: (lambda c: chain_perms.can_create_chain(u)),
+                             public=True),
+        "chain_taskforce_remove": Route(lambda: TaskForceMember.objects.select_related("chain"),
+                                        lambda m: {"code": m.chain.code, "pk": m.pk},
+                                        lambda u: (lambda m: chain_perms.can_manage_chain(u, m.chain)), public=True),
+        "chain_membership_act": Route(lambda: Membership.objects.all(), lambda m: {"pk": m.pk},
+                                      lambda u: Membership.objects.filter(chain__in=chain_perms.managed_chains(u))),
     }
 
 
@@ -254,6 +275,8 @@ EXEMPT = {
     "talent_checkin": "公开签到页：参数是活动签到二维码中的随机令牌",
     **{name: "人才认定公示（公开页面与打印版，身份证号码脱敏）；公示期内任何登录用户均可对公示对象提出异议"
        for name in ("talent_round_notice", "talent_round_notice_print", "talent_objection_new")},
+    **{name: "产业链的名称、节点、链长和补链方向全区公开；链上企业与各清单按角色和各业务的查看范围筛选，企业只看到本企业（见产业链测试）"
+       for name in ("chain_detail", "chain-detail")},
     "talent_item_edit": "人才待遇事项参数与层次金额：全区共用，仅人才办维护（按角色拒绝）",
     "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
     "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class ChainsConfig(AppConfig):
+    name = "gaoxin.chains"
+    label = "chains"
+    verbose_name = "产业链（链长制）"
+
+    def ready(self):
+        from gaoxin.core import events
+
+        from .workflow import MEMBERSHIP_WORKFLOW
+
+        events.register_room("chains", "产业链")
+        events.register({"chain.create": "新建产业链", "chain.update": "修改产业链", "node.create": "新增产业链环节",
+                         "taskforce.add": "加入产业链专班", "taskforce.remove": "移出产业链专班",
+                         "membership.add": "登记链上企业", "chain.refresh": "按企业档案更新链上企业建议"},
+                        prefix="chains.")
+        events.register(MEMBERSHIP_WORKFLOW.labels(), prefix=f"{MEMBERSHIP_WORKFLOW.name}.")

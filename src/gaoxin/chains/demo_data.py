@@ -1,0 +1,77 @@
+"""The demo zone's industry chains: three chains drawn over the demo registry's divisions and product words
+(demo.INDUSTRY_WORDS), each led by the demo leader with a task force of the industry and economic bureaus; the
+registry's suggestions refreshed, the first firms of each node confirmed (one 链主 per chain), the rest left for the
+task force to confirm; one node per chain has no local firm (a 补链 gap). The demo enterprise's first firm is on a
+chain, so its user sees its own membership."""
+
+from __future__ import annotations
+
+from gaoxin.enterprises.models import Industry
+
+from . import services
+from .models import MemberRole, Membership, MembershipStatus
+
+# (code, name, description, [(segment, node name, divisions, finer codes, keywords)])
+CHAINS = [
+    ("new-energy", "新能源装备产业链", "储能、电工电气与新能源汽车部件，链主带动上下游本地配套", [
+        ("up", "电工新材料", ["30", "26"], "", "新材料 陶瓷 玻璃纤维"),
+        ("up", "氢能核心材料", ["26"], "", "氢能 质子膜"),
+        ("mid", "电工电气装备", ["38"], "", "电工 电气 电缆"),
+        ("mid", "储能系统", ["38"], "", "储能 新能源"),
+        ("down", "新能源汽车部件", ["36"], "", "新能源汽车部件 汽车零部件"),
+    ]),
+    ("intelligent-equipment", "智能制造装备产业链", "机器人与智能装备，精密零部件本地配套，工业软件与检测服务", [
+        ("up", "精密零部件", ["34"], "", "轴承 液压 精密机械"),
+        ("up", "数控系统", ["34", "35"], "", "数控"),
+        ("mid", "工业机器人", ["35"], "", "机器人"),
+        ("mid", "智能装备", ["35"], "", "智能装备 重工 矿山装备"),
+        ("down", "检测与仪器", ["40"], "", "仪器仪表 检测设备"),
+        ("down", "工业软件", ["65"], "", "软件 信息技术"),
+    ]),
+    ("electronics", "电子信息产业链", "半导体、光电与汽车电子", [
+        ("up", "半导体材料", ["39"], "", "半导体 微电子"),
+        ("mid", "光电器件", ["39"], "", "光电"),
+        ("mid", "集成电路设计", ["65"], "", "芯片 集成电路"),
+        ("down", "汽车电子", ["36"], "", "汽车电子"),
+    ]),
+]
+CONFIRM_PER_NODE = 2
+
+
+def build_demo_chains(*, admin, leader, taskforce, enterprise_firm=None) -> dict:
+    """taskforce: [(user, duty, phone)], on every chain."""
+    industries = {i.code: i for i in Industry.objects.all()}
+    counts = {"chains": 0, "confirmed": 0, "suggested": 0}
+    for code, name, description, nodes in CHAINS:
+        chain = services.chain_create(actor=admin, code=code, name=name, description=description, chief=leader)
+        for user, duty, phone in taskforce:
+            services.taskforce_add(actor=admin, chain=chain, user=user, duty=duty, phone=phone)
+        for order, (segment, node_name, divisions, finer, keywords) in enumerate(nodes):
+            services.node_create(actor=admin, chain=chain, segment=segment, name=node_name, sort_order=order,
+                                 industries=[industries[d] for d in divisions if d in industries],
+                                 industry_codes=finer, keywords=keywords)
+        services.chain_refresh(chain=chain, actor=leader)
+        lead_given = False
+        for node in chain.nodes.order_by("segment", "sort_order", "pk"):
+            suggested = list(Membership.objects.filter(node=node, status=MembershipStatus.SUGGESTED)
+                             .select_related("chain", "node", "enterprise").order_by("enterprise__name", "pk"))
+            for membership in suggested[:CONFIRM_PER_NODE]:
+                role = MemberRole.SUPPORT
+                if node.segment == "mid" and not lead_given:
+                    role, lead_given = MemberRole.LEAD, True
+                services.membership_transition(membership=membership, name="CONFIRM", actor=leader, role=role)
+                counts["confirmed"] += 1
+        counts["chains"] += 1
+        counts["suggested"] += Membership.objects.filter(chain=chain, status=MembershipStatus.SUGGESTED).count()
+    if enterprise_firm is not None:
+        from .models import Chain
+
+        chain = Chain.objects.get(code=CHAINS[0][0])
+        node = chain.nodes.order_by("segment", "sort_order", "pk").filter(segment="down").first()
+        held = Membership.objects.filter(node=node, enterprise=enterprise_firm).select_related(
+            "chain", "node", "enterprise").first()
+        if held is None:
+            services.membership_add(actor=leader, node=node, enterprise=enterprise_firm, role=MemberRole.SUPPORT)
+        elif held.status == MembershipStatus.SUGGESTED:
+            services.membership_transition(membership=held, name="CONFIRM", actor=leader, role=MemberRole.SUPPORT)
+    return counts

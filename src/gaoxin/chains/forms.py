@@ -1,0 +1,68 @@
+"""Input edges of the industry-chain room: every POST of its pages; a refused form is shown again with what was
+typed and the service's error beside its field."""
+
+from __future__ import annotations
+
+from django import forms
+
+from gaoxin.enterprises.forms import FirmField
+from gaoxin.enterprises.models import Industry
+
+from . import permissions as perms
+from .models import ChainNode, MemberRole, Segment
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        unit = obj.org_unit.short_name if obj.org_unit_id else ""
+        return f"{obj.get_full_name()}（{unit}）" if unit else obj.get_full_name()
+
+
+class ChainForm(forms.Form):
+    name = forms.CharField(label="产业链名称", max_length=60)
+    code = forms.SlugField(label="编码", max_length=30, help_text="英文字母、数字或短横线，如 new-energy")
+    description = forms.CharField(label="简介", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    chief = UserChoiceField(label="链长", queryset=perms.chief_candidates().select_related("org_unit"),
+                            required=False, empty_label="暂不指定")
+
+
+class ChiefForm(forms.Form):
+    chief = UserChoiceField(label="链长", queryset=perms.chief_candidates().select_related("org_unit"),
+                            required=False, empty_label="暂不指定")
+
+
+class NodeForm(forms.Form):
+    segment = forms.ChoiceField(label="环节", choices=Segment.choices)
+    name = forms.CharField(label="节点名称", max_length=60)
+    industries = forms.ModelMultipleChoiceField(label="国民经济行业（大类）", queryset=Industry.objects.all(),
+                                                required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    industry_codes = forms.CharField(label="细分行业代码", max_length=120, required=False,
+                                     help_text=ChainNode._meta.get_field("industry_codes").help_text)
+    keywords = forms.CharField(label="产品关键词", max_length=200, required=False,
+                               help_text=ChainNode._meta.get_field("keywords").help_text)
+    sort_order = forms.IntegerField(label="排序", min_value=0, max_value=999, initial=0, required=False)
+
+    def clean_sort_order(self):
+        return self.cleaned_data.get("sort_order") or 0
+
+
+class TaskForceForm(forms.Form):
+    user = UserChoiceField(label="专班成员", queryset=perms.taskforce_candidates().select_related("org_unit"))
+    duty = forms.CharField(label="专班职责", max_length=60, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+
+class MemberForm(forms.Form):
+    node = forms.ModelChoiceField(label="节点", queryset=ChainNode.objects.none())
+    enterprise = FirmField()
+    role = forms.ChoiceField(label="链上角色", choices=MemberRole.choices)
+
+    def __init__(self, *args, chain, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = chain.nodes.all()
+
+
+class MembershipActForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="原因", max_length=300, required=False)
+    role = forms.ChoiceField(label="链上角色", choices=[("", "不变")] + MemberRole.choices, required=False)

@@ -1,0 +1,149 @@
+"""Industry chains under the chain-chief system (链长制; platform.md §4, benefits.md §6.3): a chain and its nodes by
+segment (上游 / 中游 / 下游) with GB/T 4754 industries and product keywords, the firms on each node with their role
+(链主, 配套, 招商目标), the chain chief (链长, a leader) and the task force (产业链专班). Members are suggested from the
+registry (suggest.py) and confirmed or dismissed by the task force (workflow.py); a node without a confirmed local
+firm is a 补链 gap."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Chain(models.Model):
+    code = models.SlugField("编码", max_length=30, unique=True)
+    name = models.CharField("产业链名称", max_length=60, unique=True)
+    description = models.CharField("简介", max_length=500, blank=True)
+    chief = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="chains_led", verbose_name="链长")
+    refreshed_at = models.DateTimeField("建议更新时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产业链"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskForceMember(models.Model):
+    """A member of the chain's task force (产业链专班), with the contact the roster shows."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="taskforce", verbose_name="产业链")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chain_taskforces",
+                             verbose_name="专班成员")
+    duty = models.CharField("专班职责", max_length=60, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产业链专班成员"
+        ordering = ["chain_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "user"], name="taskforce_member_once",
+                                               violation_error_message="该用户已在本产业链专班中")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} {self.user}"
+
+
+class Segment(models.TextChoices):
+    UP = "up", "上游"
+    MID = "mid", "中游"
+    DOWN = "down", "下游"
+
+
+class ChainNode(models.Model):
+    """A link of the chain. Firms of the registry are suggested for it when their industry (the division or the
+    finer code starts with one of `industry_codes`) and, where keywords are set, their name (the product word)
+    fit — see suggest.py."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="nodes", verbose_name="产业链")
+    segment = models.CharField("环节", max_length=4, choices=Segment.choices)
+    name = models.CharField("节点名称", max_length=60)
+    industries = models.ManyToManyField("enterprises.Industry", blank=True, related_name="chain_nodes",
+                                        verbose_name="国民经济行业（大类）")
+    industry_codes = models.CharField("细分行业代码", max_length=120, blank=True,
+                                      help_text="GB/T 4754 中类或小类代码，以空格或逗号分隔，如 3841 382")
+    keywords = models.CharField("产品关键词", max_length=200, blank=True, help_text="以空格或逗号分隔，如 储能 电池")
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产业链环节"
+        ordering = ["chain_id", "segment", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "name"], name="chain_node_name_once",
+                                               violation_error_message="本产业链已有同名节点")]
+
+    def __str__(self) -> str:
+        return f"{self.get_segment_display()} · {self.name}"
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        return [w for w in text.replace("，", " ").replace(",", " ").replace("、", " ").split() if w]
+
+    def keyword_list(self) -> list[str]:
+        return self.split(self.keywords)
+
+    def code_list(self) -> list[str]:
+        return self.split(self.industry_codes)
+
+
+class MemberRole(models.TextChoices):
+    LEAD = "lead", "链主"
+    SUPPORT = "support", "配套"
+    TARGET = "target", "招商目标"
+
+
+class MembershipStatus(models.TextChoices):
+    SUGGESTED = "suggested", "待确认（系统建议）"
+    CONFIRMED = "confirmed", "已确认"
+    DISMISSED = "dismissed", "已排除"
+
+
+class MembershipSource(models.TextChoices):
+    REGISTRY = "registry", "按企业档案建议"
+    MANUAL = "manual", "专班登记"
+
+
+# Roles of firms already in the zone's chain: a node with a confirmed one of these is not a gap.
+LOCAL_ROLES = (MemberRole.LEAD, MemberRole.SUPPORT)
+
+
+class Membership(models.Model):
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="memberships", verbose_name="产业链")
+    node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="memberships", verbose_name="节点")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="chain_memberships",
+                                   verbose_name="企业")
+    role = models.CharField("链上角色", max_length=8, choices=MemberRole.choices, default=MemberRole.SUPPORT)
+    status = models.CharField("状态", max_length=10, choices=MembershipStatus.choices,
+                              default=MembershipStatus.SUGGESTED, db_index=True)
+    source = models.CharField("来源", max_length=10, choices=MembershipSource.choices,
+                              default=MembershipSource.REGISTRY)
+    basis = models.CharField("建议依据", max_length=200, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="确认人")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "链上企业"
+        ordering = ["node_id", "enterprise__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["node", "enterprise"], name="membership_once_per_node",
+                                               violation_error_message="该企业已在此节点")]
+        indexes = [models.Index(fields=["chain", "status"], name="membership_chain_status"),
+                   models.Index(fields=["enterprise", "status"], name="membership_firm_status")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} @ {self.node}"
+
+
+class MembershipEvent(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=10, choices=MembershipStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

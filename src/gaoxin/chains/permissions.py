@@ -1,0 +1,87 @@
+"""Who sees and does what with industry chains. Every member of staff and every firm user reads the public chain
+information (chains, nodes, chief, gaps); staff read the member firms and the live lists (each list further scoped by
+its own room); a firm sees only its own memberships. The zone administrator creates chains and sets their chief; the
+chain chief (链长) and the task force (专班) manage their chain: nodes, roster, members, suggestions."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role
+
+from .models import Chain, Membership, MembershipStatus
+
+
+def can_view_chains(user) -> bool:
+    return is_staff_role(user) or (has_role(user, Role.ENTERPRISE) and bool(firm_ids_of(user)))
+
+
+def chains_visible_to(user) -> QuerySet[Chain]:
+    """A chain's name, nodes, chief and gaps are public to whoever may use the room."""
+    return Chain.objects.all() if can_view_chains(user) else Chain.objects.none()
+
+
+def can_view_chain_members(user) -> bool:
+    """Staff read the firms on a chain and the lists around them; a firm does not read other firms'."""
+    return is_staff_role(user)
+
+
+def memberships_visible_to(user) -> QuerySet[Membership]:
+    if is_staff_role(user):
+        return Membership.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return Membership.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)),
+                                         status=MembershipStatus.CONFIRMED)
+    return Membership.objects.none()
+
+
+def can_create_chain(user) -> bool:
+    return has_role(user, Role.ZONE_ADMIN)
+
+
+def is_chief_or_taskforce(user, chain: Chain) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if chain.chief_id == user.pk:
+        return True
+    return chain.taskforce.filter(user_id=user.pk).exists()
+
+
+def can_manage_chain(user, chain: Chain) -> bool:
+    """Nodes, roster and members: the chain's chief and task force, and the zone administrator."""
+    return has_role(user, Role.ZONE_ADMIN) or is_chief_or_taskforce(user, chain)
+
+
+def managed_chains(user) -> QuerySet[Chain]:
+    if has_role(user, Role.ZONE_ADMIN):
+        return Chain.objects.all()
+    if not is_staff_role(user):
+        return Chain.objects.none()
+    return Chain.objects.filter(Q(chief=user) | Q(taskforce__user=user)).distinct()
+
+
+def membership_roles(actor, membership: Membership) -> set[str]:
+    """Suggestions are confirmed or dismissed by the chain's own chief and task force ("taskforce")."""
+    return {"taskforce"} if is_chief_or_taskforce(actor, membership.chain) else set()
+
+
+def chief_candidates() -> QuerySet:
+    from gaoxin.accounts.models import User
+
+    return User.objects.filter(role=Role.LEADER, is_active=True).order_by("full_name", "pk")
+
+
+def taskforce_candidates() -> QuerySet:
+    from gaoxin.accounts.models import STAFF_ROLES, User
+
+    return User.objects.filter(role__in=sorted(STAFF_ROLES), is_active=True).order_by("full_name", "pk")
+
+
+def works_on_a_chain(user) -> bool:
+    """A chain chief or task-force member (the home page's card)."""
+    from .models import TaskForceMember
+
+    if not is_staff_role(user):
+        return False
+    return Chain.objects.filter(chief=user).exists() or TaskForceMember.objects.filter(user=user).exists()

@@ -1,0 +1,100 @@
+"""Reads of the industry-chain room, starting from the scopers in permissions.py. The chain page's lists each start
+from their own room's scoper (appeals, job demands, policy applications) narrowed to the chain's confirmed firms by
+a subquery: a page costs the same number of queries however many firms the chain holds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+
+from . import permissions as perms
+from .models import LOCAL_ROLES, Chain, ChainNode, MemberRole, Membership, MembershipStatus, Segment
+from .suggest import gaps
+
+MAP_FIRMS_PER_NODE = 5
+
+
+def chain_list(*, user) -> QuerySet[Chain]:
+    confirmed = Q(memberships__status=MembershipStatus.CONFIRMED)
+    return perms.chains_visible_to(user).select_related("chief").annotate(
+        n_nodes=Count("nodes", distinct=True),
+        n_firms=Count("memberships__enterprise", filter=confirmed & Q(memberships__role__in=LOCAL_ROLES),
+                      distinct=True),
+        n_suggested=Count("memberships", filter=Q(memberships__status=MembershipStatus.SUGGESTED), distinct=True),
+    ).order_by("name", "pk")
+
+
+def chain_get(*, user, code: str) -> Chain | None:
+    return perms.chains_visible_to(user).select_related("chief").filter(code=code).first()
+
+
+def member_firm_ids(chain: Chain):
+    """The chain's confirmed firms, as a subquery."""
+    return Membership.objects.filter(chain=chain, status=MembershipStatus.CONFIRMED).values("enterprise_id")
+
+
+def chain_map(*, chain: Chain, show_firms: bool) -> dict:
+    """Nodes by segment with their confirmed firms (names only for those who may read them) and the gaps; the
+    same data feeds the drawn map (json_script) and the table beside it. Two queries."""
+    nodes = list(chain.nodes.all())
+    firms = defaultdict(list)
+    counts = defaultdict(int)
+    local = set()
+    for node_id, name, role in (Membership.objects.filter(chain=chain, status=MembershipStatus.CONFIRMED)
+                                .order_by("node_id", "role", "enterprise__name", "pk")
+                                .values_list("node_id", "enterprise__name", "role")):
+        counts[node_id] += 1
+        if role in LOCAL_ROLES:
+            local.add(node_id)
+        if show_firms and len(firms[node_id]) < MAP_FIRMS_PER_NODE:
+            firms[node_id].append({"name": name, "role": MemberRole(role).label})
+    gap_ids = set(gaps([n.pk for n in nodes], local))
+    segments = []
+    for value, label in Segment.choices:
+        rows = [{"id": n.pk, "name": n.name, "segment": label, "count": counts[n.pk], "gap": n.pk in gap_ids,
+                 "firms": firms[n.pk], "more": max(counts[n.pk] - len(firms[n.pk]), 0) if show_firms else 0,
+                 "keywords": n.keywords}
+                for n in nodes if n.segment == value]
+        segments.append({"value": value, "label": label, "nodes": rows})
+    return {"segments": segments, "gaps": [n for s in segments for n in s["nodes"] if n["gap"]]}
+
+
+def memberships(*, user, chain: Chain, status: str = MembershipStatus.CONFIRMED) -> QuerySet[Membership]:
+    return (perms.memberships_visible_to(user).filter(chain=chain, status=status)
+            .select_related("node", "enterprise__industry", "enterprise__park_area", "decided_by")
+            .order_by("node__segment", "node__sort_order", "node_id", "enterprise__name", "pk"))
+
+
+def own_memberships(*, user) -> QuerySet[Membership]:
+    """A firm's own places on chains (confirmed)."""
+    return (perms.memberships_visible_to(user).filter(status=MembershipStatus.CONFIRMED)
+            .select_related("chain", "node", "enterprise").order_by("chain__name", "node__segment", "pk"))
+
+
+def chain_appeals(*, user, chain: Chain) -> QuerySet:
+    """Problems of the chain: the appeals of its firms the user may read (newest first)."""
+    from gaoxin.appeals.permissions import appeals_visible_to
+
+    return (appeals_visible_to(user).filter(enterprise_id__in=member_firm_ids(chain))
+            .select_related("enterprise", "lead").order_by("-received_at", "-pk"))
+
+
+def chain_job_demands(*, user, chain: Chain) -> QuerySet:
+    from gaoxin.talent.permissions import demands_visible_to
+
+    return (demands_visible_to(user).filter(enterprise_id__in=member_firm_ids(chain))
+            .select_related("enterprise").order_by("-created_at", "-pk"))
+
+
+def chain_policies_paid(*, user, chain: Chain) -> QuerySet:
+    from gaoxin.benefits.models import AppStatus
+    from gaoxin.benefits.permissions import applications_visible_to
+
+    return (applications_visible_to(user)
+            .filter(enterprise_id__in=member_firm_ids(chain), status__in=[AppStatus.PAID, AppStatus.ARCHIVED])
+            .select_related("enterprise", "policy").order_by("-updated_at", "-pk"))
+
+
+def nodes_for(chain: Chain) -> QuerySet[ChainNode]:
+    return chain.nodes.all()

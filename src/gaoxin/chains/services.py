@@ -1,0 +1,208 @@
+"""Writes of the industry-chain room: each a keyword-only service in one transaction with one audit event; a
+membership's confirmation, dismissal and removal go through the kernel (workflow.py). `chain_refresh` keeps the
+suggestions current from the registry (on demand from the chain page and daily from `gaoxin refresh_chains`)."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gaoxin.accounts.models import Role
+from gaoxin.core.services import audit_record
+from gaoxin.core.validators import PHONE_PATTERN
+from gaoxin.enterprises.models import Enterprise, EnterpriseStatus
+
+from . import permissions as perms
+from .models import (
+    Chain,
+    ChainNode,
+    MemberRole,
+    Membership,
+    MembershipSource,
+    MembershipStatus,
+    Segment,
+    TaskForceMember,
+)
+from .suggest import FirmFacts, NodeSpec, suggest
+from .workflow import MEMBERSHIP_WORKFLOW
+
+CODE_RE = re.compile(r"^\d{2,4}$")
+
+
+def _check_chief(chief) -> None:
+    if chief is not None and (chief.role != Role.LEADER or not chief.is_active):
+        raise ValidationError({"chief": "链长须为在职的领导账号"})
+
+
+def chain_create(*, actor, code: str, name: str, description: str = "", chief=None) -> Chain:
+    if not perms.can_create_chain(actor):
+        raise PermissionDenied("只有管委会管理员可以新建产业链")
+    _check_chief(chief)
+    code, name = code.strip().lower(), name.strip()
+    errors = {}
+    if Chain.objects.filter(code=code).exists():
+        errors["code"] = "已有相同编码的产业链"
+    if Chain.objects.filter(name=name).exists():
+        errors["name"] = "已有同名产业链"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        chain = Chain.objects.create(code=code, name=name, description=description.strip(), chief=chief,
+                                     created_by=actor)
+        audit_record(event_type="chains.chain.create", actor=actor, subject=chain,
+                     after={"name": name, "chief": chief.get_full_name() if chief else ""})
+    return chain
+
+
+def chain_set_chief(*, actor, chain: Chain, chief) -> Chain:
+    if not perms.can_create_chain(actor):
+        raise PermissionDenied("只有管委会管理员可以指定链长")
+    _check_chief(chief)
+    with transaction.atomic():
+        before = chain.chief.get_full_name() if chain.chief_id else ""
+        chain.chief = chief
+        chain.save(update_fields=["chief"])
+        audit_record(event_type="chains.chain.update", actor=actor, subject=chain, before={"chief": before},
+                     after={"chief": chief.get_full_name() if chief else ""})
+    return chain
+
+
+def node_create(*, actor, chain: Chain, segment: str, name: str, industries=(), industry_codes: str = "",
+                keywords: str = "", sort_order: int = 0) -> ChainNode:
+    if not perms.can_manage_chain(actor, chain):
+        raise PermissionDenied("您无权维护该产业链")
+    errors = {}
+    if segment not in Segment.values:
+        errors["segment"] = "请选择上游、中游或下游"
+    bad = [c for c in ChainNode.split(industry_codes) if not CODE_RE.match(c)]
+    if bad:
+        errors["industry_codes"] = f"行业代码应为 2 至 4 位数字：{'、'.join(bad)}"
+    if not (list(industries) or ChainNode.split(industry_codes) or ChainNode.split(keywords)):
+        errors["keywords"] = "请至少填写行业或产品关键词，系统据此从企业档案中建议链上企业"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            node = ChainNode.objects.create(chain=chain, segment=segment, name=name.strip(),
+                                            industry_codes=" ".join(ChainNode.split(industry_codes)),
+                                            keywords=" ".join(ChainNode.split(keywords)), sort_order=sort_order)
+            node.industries.set(industries)
+            audit_record(event_type="chains.node.create", actor=actor, subject=chain,
+                         after={"node": str(node), "industries": sorted(i.code for i in industries),
+                                "industry_codes": node.industry_codes, "keywords": node.keywords})
+    except IntegrityError as exc:
+        raise ValidationError({"name": "本产业链已有同名节点"}) from exc
+    return node
+
+
+def taskforce_add(*, actor, chain: Chain, user, duty: str = "", phone: str = "") -> TaskForceMember:
+    if not perms.can_manage_chain(actor, chain):
+        raise PermissionDenied("您无权维护该产业链专班")
+    if not perms.taskforce_candidates().filter(pk=user.pk).exists():
+        raise ValidationError({"user": "专班成员须为在职的工作人员"})
+    phone = phone.strip()
+    if phone and not re.fullmatch(PHONE_PATTERN, phone):
+        raise ValidationError({"phone": "请填写正确的联系电话（半角数字）"})
+    try:
+        with transaction.atomic():
+            member = TaskForceMember.objects.create(chain=chain, user=user, duty=duty.strip(), phone=phone)
+            audit_record(event_type="chains.taskforce.add", actor=actor, subject=chain,
+                         after={"user": user.get_full_name(), "duty": member.duty})
+    except IntegrityError as exc:
+        raise ValidationError({"user": "该用户已在本产业链专班中"}) from exc
+    return member
+
+
+def taskforce_remove(*, actor, member: TaskForceMember) -> None:
+    chain = member.chain
+    if not perms.can_manage_chain(actor, chain):
+        raise PermissionDenied("您无权维护该产业链专班")
+    with transaction.atomic():
+        name = member.user.get_full_name()
+        member.delete()
+        audit_record(event_type="chains.taskforce.remove", actor=actor, subject=chain, before={"user": name})
+
+
+def membership_add(*, actor, node: ChainNode, enterprise: Enterprise, role: str) -> Membership:
+    """The task force puts a firm on a node itself (a 链主, or an investment target from outside the registry's
+    suggestions): confirmed at once."""
+    chain = node.chain
+    if not perms.can_manage_chain(actor, chain):
+        raise PermissionDenied("您无权维护该产业链")
+    if role not in MemberRole.values:
+        raise ValidationError({"role": "请选择链上角色"})
+    existing = Membership.objects.filter(node=node, enterprise=enterprise).first()
+    if existing is not None:
+        raise ValidationError({"enterprise": f"该企业已在此节点（{existing.get_status_display()}）"})
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                chain=chain, node=node, enterprise=enterprise, role=role, status=MembershipStatus.CONFIRMED,
+                source=MembershipSource.MANUAL, decided_by=actor, decided_at=timezone.now())
+            audit_record(event_type="chains.membership.add", actor=actor, subject=membership,
+                         after={"enterprise": enterprise.name, "node": node.name, "role": role})
+    except IntegrityError as exc:
+        raise ValidationError({"enterprise": "该企业已在此节点"}) from exc
+    return membership
+
+
+def membership_transition(*, membership: Membership, name: str, actor, reason: str = "", role: str = "") -> Membership:
+    return MEMBERSHIP_WORKFLOW.apply(membership, name, actor=actor, reason=reason, role=role)
+
+
+# --- suggestions from the registry -----------------------------------------------------------------------------
+
+
+def _node_specs(chain: Chain) -> list[NodeSpec]:
+    nodes = chain.nodes.prefetch_related("industries")
+    return [NodeSpec(n.pk, tuple(sorted(i.code for i in n.industries.all())) + tuple(n.code_list()),
+                     tuple(n.keyword_list())) for n in nodes]
+
+
+def registry_facts() -> list[FirmFacts]:
+    """The registry as the suggestion function reads it: one query, four columns."""
+    return [FirmFacts(pk, division, code or "", name, status == EnterpriseStatus.OPERATING)
+            for pk, division, code, name, status in Enterprise.objects.values_list(
+                "pk", "industry_id", "industry_code", "name", "status").order_by("pk").iterator(chunk_size=5000)]
+
+
+def chain_refresh(*, chain: Chain, actor=None, firms: list[FirmFacts] | None = None) -> dict:
+    """Suggest the registry's fitting firms for every node of the chain that it does not hold yet (confirmed,
+    suggested or dismissed: a dismissed firm is not suggested again) and withdraw suggestions that no longer fit
+    (the firm closed, moved out or changed industry). One audit event when anything changed."""
+    if actor is not None and not perms.can_manage_chain(actor, chain):
+        raise PermissionDenied("您无权维护该产业链")
+    firms = registry_facts() if firms is None else firms
+    wanted = {(s.node_id, s.firm_id): s.basis for s in suggest(_node_specs(chain), firms)}
+    with transaction.atomic():
+        Chain.objects.select_for_update().filter(pk=chain.pk).first()
+        held = dict(((node, firm), (pk, status)) for pk, node, firm, status in
+                    Membership.objects.filter(chain=chain).values_list("pk", "node_id", "enterprise_id", "status"))
+        new = [Membership(chain=chain, node_id=node, enterprise_id=firm, basis=basis[:200])
+               for (node, firm), basis in wanted.items() if (node, firm) not in held]
+        stale = [pk for key, (pk, status) in held.items()
+                 if status == MembershipStatus.SUGGESTED and key not in wanted]
+        Membership.objects.bulk_create(new, batch_size=2000)
+        if stale:
+            Membership.objects.filter(pk__in=stale).delete()
+        chain.refreshed_at = timezone.now()
+        Chain.objects.filter(pk=chain.pk).update(refreshed_at=chain.refreshed_at)
+        if new or stale:
+            audit_record(event_type="chains.chain.refresh", actor=actor, subject=chain,
+                         after={"suggested": len(new), "withdrawn": len(stale)})
+    return {"suggested": len(new), "withdrawn": len(stale)}
+
+
+def chains_refresh_all() -> dict:
+    """Every chain from one read of the registry (the daily command)."""
+    firms = registry_facts()
+    total = {"chains": 0, "suggested": 0, "withdrawn": 0}
+    for chain in Chain.objects.order_by("pk"):
+        done = chain_refresh(chain=chain, firms=firms)
+        total["chains"] += 1
+        total["suggested"] += done["suggested"]
+        total["withdrawn"] += done["withdrawn"]
+    return total

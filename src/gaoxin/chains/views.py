@@ -1,0 +1,220 @@
+"""产业链 pages: the chains, a chain's page (the drawn map, the roster and one live list at a time: firms,
+suggestions, problems, job demand, policies paid), and the task force's forms. Every POST is one service call; a
+refused form is shown again with what was typed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from gaoxin.core.views_utils import add_service_errors, paginate, require
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import ChainForm, ChiefForm, MemberForm, MembershipActForm, NodeForm, TaskForceForm
+from .models import Membership, MembershipStatus
+from .workflow import MEMBERSHIP_WORKFLOW
+
+# The chain page's lists: (tab, title, who may open it).
+TABS = [("firms", "链上企业"), ("suggestions", "待确认建议"), ("appeals", "企业诉求"), ("demands", "用工需求"),
+        ("policies", "政策兑现")]
+
+
+def _run(form, call) -> bool:
+    try:
+        call()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
+
+
+def _chain(request, code: str):
+    chain = selectors.chain_get(user=request.user, code=code)
+    if chain is None:
+        raise Http404("产业链不存在")
+    return chain
+
+
+def _managed(request, code: str):
+    chain = _chain(request, code)
+    if not perms.can_manage_chain(request.user, chain):
+        raise PermissionDenied("只有本产业链的链长、专班成员和管委会管理员可以维护")
+    return chain
+
+
+@require(perms.can_view_chains)
+def chain_list(request):
+    page, query = paginate(request, selectors.chain_list(user=request.user))
+    return render(request, "chains/index.html", {
+        "page": page, "query": query, "can_create": perms.can_create_chain(request.user),
+        "show_members": perms.can_view_chain_members(request.user),
+        "own": None if perms.can_view_chain_members(request.user) else selectors.own_memberships(user=request.user),
+    })
+
+
+@require(perms.can_create_chain)
+def chain_new(request):
+    form = ChainForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        made = []
+        if form.is_valid() and _run(form, lambda: made.append(services.chain_create(actor=request.user,
+                                                                                    **form.cleaned_data))):
+            messages.success(request, f"产业链“{made[0].name}”已新建，请添加上中下游节点")
+            return redirect("chain_detail", code=made[0].code)
+    return render(request, "chains/form.html", {"form": form, "title": "新建产业链", "back": reverse("chain_list")},
+                  status=status)
+
+
+def _tab_list(request, chain, tab: str, manage: bool):
+    user = request.user
+    if tab == "suggestions" and manage:
+        return selectors.memberships(user=user, chain=chain, status=MembershipStatus.SUGGESTED)
+    if tab == "appeals":
+        return selectors.chain_appeals(user=user, chain=chain)
+    if tab == "demands":
+        return selectors.chain_job_demands(user=user, chain=chain)
+    if tab == "policies":
+        return selectors.chain_policies_paid(user=user, chain=chain)
+    return selectors.memberships(user=user, chain=chain)
+
+
+def _chain_page(request, chain, *, forms=None, status=200):
+    user = request.user
+    manage = perms.can_manage_chain(user, chain)
+    staff = perms.can_view_chain_members(user)
+    tabs = [(t, label) for t, label in TABS if staff and (t != "suggestions" or manage)]
+    tab = request.GET.get("tab", "firms")
+    if tab not in dict(tabs):
+        tab = "firms"
+    context = {
+        "chain": chain, "map": selectors.chain_map(chain=chain, show_firms=staff), "manage": manage, "staff": staff,
+        "can_set_chief": perms.can_create_chain(user), "tabs": tabs, "tab": tab,
+        "taskforce": chain.taskforce.select_related("user__org_unit") if staff else None,
+    }
+    if staff:
+        page, query = paginate(request, _tab_list(request, chain, tab, manage))
+        context.update(page=page, query=query)
+        if tab == "suggestions":
+            context["actions"] = {m.pk: MEMBERSHIP_WORKFLOW.available(m, user) for m in page}
+    else:
+        context["own"] = selectors.own_memberships(user=user).filter(chain=chain)
+    forms = forms or {}
+    if manage:
+        context["taskforce_form"] = forms.get("taskforce") or TaskForceForm()
+        context["act_form"] = forms.get("act") or MembershipActForm()
+        context["act_for"] = forms.get("act_for")
+    if perms.can_create_chain(user):
+        context["chief_form"] = forms.get("chief") or ChiefForm(initial={"chief": chain.chief_id})
+    return render(request, "chains/chain_detail.html", context, status=status)
+
+
+@require(perms.can_view_chains)
+def chain_detail(request, code: str):
+    return _chain_page(request, _chain(request, code))
+
+
+@require_POST
+@require(perms.can_view_chains)
+def chain_chief(request, code: str):
+    chain = _chain(request, code)
+    if not perms.can_create_chain(request.user):
+        raise PermissionDenied("只有管委会管理员可以指定链长")
+    form = ChiefForm(request.POST)
+    if form.is_valid() and _run(form, lambda: services.chain_set_chief(actor=request.user, chain=chain,
+                                                                       chief=form.cleaned_data["chief"])):
+        messages.success(request, "链长已更新")
+        return redirect("chain_detail", code=code)
+    return _chain_page(request, chain, forms={"chief": form}, status=400)
+
+
+@require(perms.can_view_chains)
+def node_new(request, code: str):
+    chain = _managed(request, code)
+    form = NodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and _run(form, lambda: services.node_create(actor=request.user, chain=chain,
+                                                                       **form.cleaned_data)):
+            messages.success(request, "节点已添加；可点“按企业档案更新建议”查看可能在链上的企业")
+            return redirect("chain_detail", code=code)
+    return render(request, "chains/form.html", {"form": form, "title": f"{chain.name}：新增节点",
+                                                "back": reverse("chain_detail", args=[code])}, status=status)
+
+
+@require(perms.can_view_chains)
+def member_new(request, code: str):
+    chain = _managed(request, code)
+    form = MemberForm(request.POST or None, chain=chain)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and _run(form, lambda: services.membership_add(actor=request.user, **form.cleaned_data)):
+            messages.success(request, "链上企业已登记")
+            return redirect("chain_detail", code=code)
+    return render(request, "chains/form.html", {"form": form, "title": f"{chain.name}：登记链上企业",
+                                                "back": reverse("chain_detail", args=[code])}, status=status)
+
+
+@require_POST
+@require(perms.can_view_chains)
+def taskforce_add(request, code: str):
+    chain = _managed(request, code)
+    form = TaskForceForm(request.POST)
+    if form.is_valid() and _run(form, lambda: services.taskforce_add(actor=request.user, chain=chain,
+                                                                     **form.cleaned_data)):
+        messages.success(request, "专班成员已加入")
+        return redirect("chain_detail", code=code)
+    return _chain_page(request, chain, forms={"taskforce": form}, status=400)
+
+
+@require_POST
+@require(perms.can_view_chains)
+def taskforce_remove(request, code: str, pk: int):
+    chain = _managed(request, code)
+    member = chain.taskforce.select_related("user", "chain").filter(pk=pk).first()
+    if member is None:
+        raise Http404("专班成员不存在")
+    services.taskforce_remove(actor=request.user, member=member)
+    messages.success(request, f"{member.user.get_full_name()}已移出专班")
+    return redirect("chain_detail", code=code)
+
+
+@require_POST
+@require(perms.can_view_chains)
+def chain_refresh(request, code: str):
+    chain = _managed(request, code)
+    done = services.chain_refresh(chain=chain, actor=request.user)
+    messages.success(request, f"已按企业档案更新：新增建议 {done['suggested']} 家，撤回不再符合的建议 {done['withdrawn']} 家")
+    return redirect(f"{reverse('chain_detail', args=[code])}?tab=suggestions")
+
+
+@require_POST
+@require(perms.can_view_chains)
+def membership_act(request, pk: int):
+    membership = (Membership.objects.filter(pk=pk, chain__in=perms.managed_chains(request.user))
+                  .select_related("chain", "node", "enterprise").first())
+    if membership is None:
+        raise Http404("链上企业记录不存在或无权办理")
+    chain = membership.chain
+    form = MembershipActForm(request.POST)
+    name = request.POST.get("name", "")
+    if name not in MEMBERSHIP_WORKFLOW:
+        form.add_error(None, "未知操作")
+    elif form.is_valid() and _run(form, lambda: services.membership_transition(
+            membership=membership, name=name, actor=request.user, reason=form.cleaned_data["reason"],
+            role=form.cleaned_data["role"])):
+        messages.success(request, f"{membership.enterprise.name}：{MEMBERSHIP_WORKFLOW[name].label}")
+        back = request.POST.get("tab", "")
+        tab = back if back in dict(TABS) else "suggestions"
+        return redirect(f"{reverse('chain_detail', args=[chain.code])}?tab={tab}")
+    request.GET = request.GET.copy()
+    request.GET["tab"] = request.POST.get("tab", "suggestions")
+    return _chain_page(request, chain, forms={"act": form, "act_for": membership.pk}, status=400)

@@ -1,0 +1,51 @@
+"""A chain membership's states on the kernel (core.workflow): a firm suggested from the registry is confirmed (with
+its role on the chain) or dismissed by the chain's chief or task force; a confirmed firm may be taken off the chain.
+Each step locks the row, writes its timeline row and exactly one audit event."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from gaoxin.core.workflow import Step, Workflow, transition
+
+from .models import MemberRole, Membership, MembershipEvent, MembershipStatus
+from .permissions import membership_roles
+
+S = MembershipStatus
+
+
+def _actor(step: Step):
+    return step.actor if getattr(step.actor, "pk", None) else None
+
+
+def _confirm(membership: Membership, step: Step) -> dict:
+    role = step.param("role") or membership.role
+    if role not in MemberRole.values:
+        raise ValidationError({"role": "请选择链上角色"})
+    membership.role = role
+    membership.decided_by, membership.decided_at = _actor(step), timezone.now()
+    return {"enterprise": membership.enterprise.name, "node": membership.node.name, "role": role}
+
+
+def _decide(membership: Membership, step: Step) -> dict:
+    membership.decided_by, membership.decided_at = _actor(step), timezone.now()
+    return {"enterprise": membership.enterprise.name, "node": membership.node.name}
+
+
+def _record(membership: Membership, step: Step, data: dict) -> None:
+    MembershipEvent.objects.create(membership=membership, transition=step.transition.name,
+                                   to_status=membership.status, actor=_actor(step), note=step.reason[:300])
+
+
+MEMBERSHIP_WORKFLOW = Workflow(
+    name="chains.membership", noun="链上企业", model=Membership, roles=membership_roles, record=_record,
+    lock_queryset=lambda: Membership.objects.select_related("chain", "node", "enterprise"),
+    transitions=[
+        transition("CONFIRM", "确认为链上企业", [S.SUGGESTED], S.CONFIRMED, ["taskforce"], effect=_confirm),
+        transition("DISMISS", "排除", [S.SUGGESTED], S.DISMISSED, ["taskforce"], needs_reason=True, effect=_decide,
+                   style="outline-danger"),
+        transition("REMOVE", "移出产业链", [S.CONFIRMED], S.DISMISSED, ["taskforce"], needs_reason=True,
+                   effect=_decide, style="outline-danger"),
+    ],
+)
