@@ -312,3 +312,23 @@ def test_no_clawback_after_the_service_period_or_without_one(items, office, fina
     _paid_first(claim, office, finance)
     services.talent_claim_transition(claim=claim, name="RECORD_DEPARTURE", actor=office, reason="调离")
     assert not TalentClawback.objects.exists()
+
+
+def test_clawback_transitions_by_role_and_state(items, office, finance):
+    talent = make_talent(tier="C", employer=EnterpriseFactory())
+    claim = _claim(talent, items["living"], office)
+    _paid_first(claim, office, finance)
+    services.talent_claim_transition(claim=claim, name="RECORD_DEPARTURE", actor=office, reason="辞职")
+    clawback = TalentClawback.objects.get(claim=claim)
+    with pytest.raises(PermissionDenied):  # the talent office settles it, not finance
+        services.talent_clawback_transition(clawback=clawback, name="RECOVER", actor=finance, recovered_ref="x")
+    with pytest.raises(ValidationError, match="请填写追回凭证号"):
+        services.talent_clawback_transition(clawback=clawback, name="RECOVER", actor=office)
+    before = AuditEvent.objects.count()
+    clawback = services.talent_clawback_transition(clawback=clawback, name="WAIVE", actor=office,
+                                                   reason="经批准因公调动，免于追回")
+    assert clawback.status == "waived" and AuditEvent.objects.count() == before + 1
+    with pytest.raises(ValidationError):  # settled once
+        services.talent_clawback_transition(clawback=clawback, name="RECOVER", actor=office, recovered_ref="x")
+    labels = [e.transition for e in claim.events.all()]
+    assert labels[-1] == "CLAWBACK_WAIVE" and "RECORD_DEPARTURE" in labels and "INSTALMENT_PAY" in labels
