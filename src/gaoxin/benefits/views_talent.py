@@ -48,9 +48,14 @@ def ledger(request):
     people = None
     if not perms.can_view_talent_ledger(user):  # an employer: its people, to claim for them
         people = perms.claimable_talents(user).select_related("employer").order_by("name", "id")[:200]
+    found, who = None, g.get("who", "").strip()
+    if who and perms.is_talent_office(user):  # the office finds a person to claim for on their behalf
+        found = list(perms.claimable_talents(user).filter(Q(name__icontains=who) | Q(id_number=who.upper()))
+                     .select_related("employer").order_by("name", "id")[:20])
     return render_page(request, "benefits/talent_ledger.html", "benefits/partials/talent_claim_table.html", {
         "page": page, "query": query, "totals": totals, "items": TalentBenefitItem.objects.order_by("code"),
         "statuses": ClaimStatus.choices, "tiers": TalentTier.objects.order_by("rank"), "people": people,
+        "found": found, "who": who,
         "is_office": perms.is_talent_office(user), "full_ids": perms.is_talent_office(user),
         "can_manage_items": perms.can_manage_talent_items(user),
     })

@@ -163,3 +163,11 @@ def test_person_page_query_budget(world, django_assert_max_num_queries):
     office = _client(world["office"])
     with django_assert_max_num_queries(30):
         assert office.get(f"/talent-benefits/people/{world['me'].pk}/").status_code == 200
+
+
+def test_the_office_finds_a_person_to_claim_for(world):
+    page = _client(world["office"]).get("/talent-benefits/", {"who": "人才2"}).content.decode()
+    assert f"/talent-benefits/people/{world['other'].pk}/" in page
+    page = _client(world["office"]).get("/talent-benefits/", {"who": world["me"].id_number}).content.decode()
+    assert f"/talent-benefits/people/{world['me'].pk}/" in page
+    assert "found-people" not in _client(UserFactory(role=Role.LEADER)).get("/talent-benefits/", {"who": "人才"}).content.decode()
