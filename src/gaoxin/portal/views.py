@@ -100,7 +100,7 @@ _CARDS = {
 _DUTY_CARDS = [
     (talent_perms.is_talent_office, ("人才与用工", "用工需求、对接活动、到岗回访、校企合作", "talent_index")),
     (talent_perms.is_talent_office, ("人才库与人才认定", "登记人才、认定批次、形式审查、公示与异议", "talent_registry")),
-    (talentcare_perms.is_office, ("人才服务保障", "人才公寓配租与租约、结对联系、人才服务诉求", "talentcare_index")),
+    (talent_perms.reviews_rounds, ("人才认定评审", "为通过形式审查的人才认定申报评分", "talent_rounds")),
     (benefit_perms.can_view_talent_ledger, ("人才待遇", "购房、租房、生活补贴、个税奖补、购车补贴：申领审核、分期拨付与追回台账",
                                              "talent_benefits")),
     (lambda u: benefit_perms.talent_of(u) is not None, ("我的人才待遇", "可申领的补贴、我的申领与分期发放", "talent_benefits")),

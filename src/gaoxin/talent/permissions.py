@@ -217,6 +217,11 @@ def can_view_rounds(user) -> bool:
             or (is_staff_role(user) and RecognitionRound.objects.filter(reviewers=user).exists()))
 
 
+def reviews_rounds(user) -> bool:
+    """A staff member named a reviewer of a round still in review (their home page shows the work)."""
+    return is_staff_role(user) and RecognitionRound.objects.filter(reviewers=user, status=RoundStatus.REVIEW).exists()
+
+
 def can_manage_rounds(user) -> bool:
     return is_talent_office(user)
 

@@ -519,3 +519,14 @@ def test_detail_pages_have_a_query_budget(office, talent, talent_user, round, ti
     client.force_login(talent_user)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("talent_me")).status_code == 200
+
+
+def test_a_reviewer_finds_the_work_on_the_home_page(office, reviewer, round, talent, tiers, client):
+    client.force_login(reviewer)
+    assert reverse("talent_rounds") not in client.get("/").content.decode()  # nothing to review yet
+    application = _apply(office, round, talent, tiers["C"])
+    services.application_transition(application=application, name="PASS_CHECK", actor=office)
+    services.round_transition(round=round, name="CLOSE", actor=office)
+    assert reverse("talent_rounds") in client.get("/").content.decode()
+    page = client.get(reverse("talent_rounds")).content.decode()
+    assert round.title in page
