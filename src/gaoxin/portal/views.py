@@ -104,6 +104,7 @@ _DUTY_CARDS = [
     (benefit_perms.can_view_talent_ledger, ("人才待遇", "购房、租房、生活补贴、个税奖补、购车补贴：申领审核、分期拨付与追回台账",
                                              "talent_benefits")),
     (lambda u: benefit_perms.talent_of(u) is not None, ("我的人才待遇", "可申领的补贴、我的申领与分期发放", "talent_benefits")),
+    (talentcare_perms.is_office, ("人才服务保障", "人才公寓配租与租约、结对联系、人才服务诉求", "talentcare_index")),
     (talentcare_perms.is_leader, ("结对联系人才", "我结对联系的人才、最近联系与待联系提醒", "talentcare_mine")),
     (talentcare_perms.can_use_own_page, ("我的人才服务", "申请人才公寓、查看排队与租约、提出住房就医入学需求", "talentcare_me")),
     (chain_perms.works_on_a_chain, ("我的产业链", "链长、专班：确认链上企业建议、补链方向、链上诉求与用工", "chain_list")),
