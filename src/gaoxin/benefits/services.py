@@ -717,3 +717,35 @@ def talent_item_save(*, item, values: dict, amounts: dict, actor):
                  after={**{f: after[f] for f in changed}, **({"tier_amounts": new_amounts}
                                                              if old_amounts != new_amounts else {})})
     return locked
+
+
+def talent_items_push() -> int:
+    """Policy finds the person (benefits.md §3, matching → push): each talent with a log-in who qualifies now for an
+    active item they hold no claim of is told once ("您可能符合…", key per item), with a link to their page. Run by
+    the daily sweep. Returns how many were told."""
+    from django.urls import reverse
+
+    from gaoxin.core.notify import notify
+    from gaoxin.talent.models import Talent
+
+    from .models import TalentBenefitItem, TalentClaim
+    from .selectors import person_row, talent_eligibility
+
+    items = list(TalentBenefitItem.objects.filter(is_active=True, policy__status=PolicyStatus.PUBLISHED)
+                 .select_related("policy"))
+    held = set(TalentClaim.objects.exclude(status__in=("refused", "withdrawn")).values_list("talent_id", "item_id"))
+    told = 0
+    for talent in Talent.objects.filter(user__is_active=True).select_related("user", "employer"):
+        row = None
+        for item in items:
+            if (talent.pk, item.pk) in held:
+                continue
+            row = row or person_row(talent)
+            check = talent_eligibility(talent, item, row=row)
+            if check.ok is not True:
+                continue
+            notify([talent.user], kind="TALENT_ITEM_MATCH", key=f"talent-item-{item.pk}",
+                   url=reverse("talent_benefit_person", args=[talent.pk]),
+                   message=f"您可能符合“{item.name}”，按当前数据可享受{check.amount:,.2f}元，可在“我的人才待遇”中申领。")
+            told += 1
+    return told

@@ -332,3 +332,18 @@ def test_clawback_transitions_by_role_and_state(items, office, finance):
         services.talent_clawback_transition(clawback=clawback, name="RECOVER", actor=office, recovered_ref="x")
     labels = [e.transition for e in claim.events.all()]
     assert labels[-1] == "CLAWBACK_WAIVE" and "RECORD_DEPARTURE" in labels and "INSTALMENT_PAY" in labels
+
+
+def test_the_sweep_tells_a_qualifying_talent_once(items, office, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    person = UserFactory(role=Role.TALENT)
+    talent = make_talent(tier="C", user=person)
+    _claim(talent, items["living"], office)  # held: not pushed again
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_talent_benefits")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_talent_benefits")
+    told = list(Notification.objects.filter(user=person, kind="TALENT_ITEM_MATCH").values_list("message", flat=True))
+    assert len(told) == 2 and any("人才购房补贴" in m and "1,500,000.00元" in m for m in told)  # housing and car
+    assert not any("生活补贴" in m for m in told)
