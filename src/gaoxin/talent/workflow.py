@@ -280,7 +280,9 @@ def _publish(round: RecognitionRound, step: Step) -> dict:
 
 
 def _recognise(round: RecognitionRound, step: Step) -> dict:
-    if round.notice_end is None or step.today <= round.notice_end:
+    if round.notice_end is None:
+        raise ValidationError("尚未公示，公示期满后再认定")
+    if step.today <= round.notice_end:
         raise ValidationError(f"公示期至{round.notice_end:%Y年%m月%d日}，期满后再认定")
     open_objections = RoundObjection.objects.filter(application__round=round, status=ObjectionStatus.OPEN).count()
     if open_objections:
