@@ -292,6 +292,10 @@ urlpatterns = [
     path("chains/<slug:code>/refresh/", chain_views.chain_refresh, name="chain_refresh"),
     path("chains/<slug:code>/taskforce/", chain_views.taskforce_add, name="chain_taskforce_add"),
     path("chains/<slug:code>/taskforce/<int:pk>/remove/", chain_views.taskforce_remove, name="chain_taskforce_remove"),
+    path("chains/<slug:code>/meetings/new/", chain_views.meeting_new, name="chain_meeting_new"),
+    path("chains/<slug:code>/meetings/<int:pk>/", chain_views.meeting_detail, name="chain_meeting"),
+    path("chains/actions/<int:pk>/notes/", chain_views.action_note, name="chain_action_note"),
+    path("chains/actions/<int:pk>/act/", chain_views.action_act, name="chain_action_act"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

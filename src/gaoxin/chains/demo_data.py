@@ -38,8 +38,9 @@ CHAINS = [
 CONFIRM_PER_NODE = 2
 
 
-def build_demo_chains(*, admin, leader, taskforce, enterprise_firm=None) -> dict:
-    """taskforce: [(user, duty, phone)], on every chain."""
+def build_demo_chains(*, admin, leader, taskforce, enterprise_firm=None, today=None) -> dict:
+    """taskforce: [(user, duty, phone)], on every chain. A task-force meeting of the first chain a month before
+    `today` gave two actions: one past its deadline (flagged), one in progress with a note."""
     industries = {i.code: i for i in Industry.objects.all()}
     counts = {"chains": 0, "confirmed": 0, "suggested": 0}
     for code, name, description, nodes in CHAINS:
@@ -74,4 +75,23 @@ def build_demo_chains(*, admin, leader, taskforce, enterprise_firm=None) -> dict
             services.membership_add(actor=leader, node=node, enterprise=enterprise_firm, role=MemberRole.SUPPORT)
         elif held.status == MembershipStatus.SUGGESTED:
             services.membership_transition(membership=held, name="CONFIRM", actor=leader, role=MemberRole.SUPPORT)
+    if today is not None:
+        import datetime as dt
+
+        from gaoxin.accounts.models import OrgUnit
+
+        from .models import Chain
+
+        chain = Chain.objects.get(code=CHAINS[0][0])
+        meeting = services.meeting_record(
+            actor=leader, chain=chain, title="新能源装备产业链专班第三次调度会", held_on=today - dt.timedelta(days=30),
+            minutes="听取储能系统节点企业用电、用工诉求；研究氢能核心材料补链招商方向。", actions=[
+                {"title": "协调储能系统节点企业新增专用变压器报装", "owner_unit": OrgUnit.objects.filter(
+                    code="development").first(), "owner_user": None, "workdays": 5},
+                {"title": "梳理氢能核心材料目标企业名单并开展首轮对接", "owner_unit": None,
+                 "owner_user": taskforce[-1][0], "workdays": 60},
+            ])
+        progress = meeting.actions.get(workdays=60)
+        services.action_note_add(actor=taskforce[-1][0], action=progress, note="已梳理目标企业 6 家，完成 2 家电话对接")
+        counts["meetings"] = 1
     return counts

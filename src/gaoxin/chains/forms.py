@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gaoxin.accounts.models import OrgKind, OrgUnit
 from gaoxin.enterprises.forms import FirmField
 from gaoxin.enterprises.models import Industry
 
@@ -66,3 +67,40 @@ class MembershipActForm(forms.Form):
     name = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label="原因", max_length=300, required=False)
     role = forms.ChoiceField(label="链上角色", choices=[("", "不变")] + MemberRole.choices, required=False)
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label="会议名称", max_length=100)
+    held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    minutes = forms.CharField(label="会议纪要", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(forms.Form):
+    """One decision of the meeting; a row left empty is ignored."""
+
+    title = forms.CharField(label="任务", max_length=200, required=False)
+    owner_unit = forms.ModelChoiceField(label="责任单位", queryset=OrgUnit.objects.exclude(kind=OrgKind.STATION),
+                                        required=False, empty_label="—")
+    owner_user = UserChoiceField(label="责任人", queryset=perms.taskforce_candidates().select_related("org_unit"),
+                                 required=False, empty_label="—")
+    workdays = forms.IntegerField(label="办理时限（工作日）", min_value=1, max_value=250, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and not data.get("workdays"):
+            self.add_error("workdays", "请填写办理时限")
+        if data.get("title") and not (data.get("owner_unit") or data.get("owner_user")):
+            self.add_error("owner_unit", "请填写责任单位或责任人")
+        return data
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="进展情况", max_length=500)
+
+
+class ActionActForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="办结情况或说明", max_length=300, required=False)

@@ -147,3 +147,77 @@ class MembershipEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Meeting(models.Model):
+    """A chain meeting (链长会议, 专班例会) whose decisions become action items."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="meetings", verbose_name="产业链")
+    title = models.CharField("会议名称", max_length=100)
+    held_on = models.DateField("会议日期")
+    minutes = models.TextField("会议纪要", max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产业链会议"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "推进中"
+    CLOSED = "closed", "已办结"
+
+
+class ActionItem(models.Model):
+    """A decision of a meeting to carry out: an owner (a department, a person or both), a deadline counted in working
+    days from the meeting, progress notes, closure. Open past its deadline it is overdue (flagged, and the owner and
+    the chain chief told once by the daily command)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions", verbose_name="会议")
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="actions", verbose_name="产业链")
+    title = models.CharField("任务", max_length=200)
+    owner_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="chain_actions", verbose_name="责任单位")
+    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="chain_actions", verbose_name="责任人")
+    workdays = models.PositiveSmallIntegerField("办理时限（工作日）")
+    due_on = models.DateField("办理期限", db_index=True)
+    status = models.CharField("状态", max_length=8, choices=ActionStatus.choices, default=ActionStatus.OPEN,
+                              db_index=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    overdue_notified_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议任务"
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < today
+
+    @property
+    def owner_text(self) -> str:
+        parts = [self.owner_unit.short_name or self.owner_unit.name] if self.owner_unit_id else []
+        if self.owner_user_id:
+            parts.append(self.owner_user.get_full_name())
+        return " · ".join(parts)
+
+
+class ActionNote(models.Model):
+    """A progress note (进展) on an action item; the closing and reopening notes are its timeline too."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, default="progress")  # progress | CLOSE | REOPEN
+    note = models.CharField("进展情况", max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -85,3 +85,45 @@ def works_on_a_chain(user) -> bool:
     if not is_staff_role(user):
         return False
     return Chain.objects.filter(chief=user).exists() or TaskForceMember.objects.filter(user=user).exists()
+
+
+def action_owners(action) -> list:
+    """The people an action item is on: its owner, else the active users of its owner unit."""
+    from gaoxin.accounts.models import User
+
+    if action.owner_user_id:
+        return [action.owner_user]
+    if action.owner_unit_id:
+        return list(User.objects.filter(org_unit_id=action.owner_unit_id, is_active=True,
+                                        role=Role.DEPT_OFFICER).order_by("pk")[:20])
+    return []
+
+
+def action_roles(actor, action) -> set[str]:
+    """"owner": the person named, or an officer of the owner department; "taskforce": the chain's chief and task
+    force."""
+    roles = set()
+    if is_chief_or_taskforce(actor, action.chain):
+        roles.add("taskforce")
+    if is_staff_role(actor) and (action.owner_user_id == actor.pk or (
+            action.owner_unit_id and not action.owner_user_id and action.owner_unit_id == actor.org_unit_id)):
+        roles.add("owner")
+    return roles
+
+
+def can_note_action(user, action) -> bool:
+    return bool(action_roles(user, action))
+
+
+def actions_actable_by(user) -> QuerySet:
+    """The action items a user may add progress to or close: its chains' (as chief or task force) and its own
+    (named, or of its department when no person is)."""
+    from .models import ActionItem
+
+    if not is_staff_role(user):
+        return ActionItem.objects.none()
+    worked = Chain.objects.filter(Q(chief=user) | Q(taskforce__user=user)).values("pk")
+    mine = Q(chain__in=worked) | Q(owner_user=user)
+    if user.org_unit_id:
+        mine |= Q(owner_unit_id=user.org_unit_id, owner_user__isnull=True)
+    return ActionItem.objects.filter(mine)

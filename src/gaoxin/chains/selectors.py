@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 
 from . import permissions as perms
-from .models import LOCAL_ROLES, Chain, ChainNode, MemberRole, Membership, MembershipStatus, Segment
+from .models import LOCAL_ROLES, ActionItem, Chain, ChainNode, MemberRole, Membership, MembershipStatus, Segment
 from .suggest import gaps
 
 MAP_FIRMS_PER_NODE = 5
@@ -98,3 +98,9 @@ def chain_policies_paid(*, user, chain: Chain) -> QuerySet:
 
 def nodes_for(chain: Chain) -> QuerySet[ChainNode]:
     return chain.nodes.all()
+
+
+def chain_actions(*, chain: Chain) -> QuerySet[ActionItem]:
+    """The chain's meeting actions: open ones first by deadline (the overdue on top), then the closed."""
+    return (ActionItem.objects.filter(chain=chain).select_related("meeting", "owner_unit", "owner_user")
+            .order_by("-status", "due_on", "pk"))

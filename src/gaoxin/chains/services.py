@@ -1,24 +1,33 @@
 """Writes of the industry-chain room: each a keyword-only service in one transaction with one audit event; a
-membership's confirmation, dismissal and removal go through the kernel (workflow.py). `chain_refresh` keeps the
+membership's confirmation, dismissal and removal and an action item's closure go through the kernel (workflow.py).
+A meeting records its decisions as action items with working-day deadlines; `actions_sweep` flags the overdue. `chain_refresh` keeps the
 suggestions current from the registry (on demand from the chain page and daily from `gaoxin refresh_chains`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from gaoxin.accounts.models import Role
+from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
 from gaoxin.core.validators import PHONE_PATTERN
+from gaoxin.core.workdays import CalendarRangeError
 from gaoxin.enterprises.models import Enterprise, EnterpriseStatus
 
+from . import notifications
 from . import permissions as perms
 from .models import (
+    ActionItem,
+    ActionNote,
+    ActionStatus,
     Chain,
     ChainNode,
+    Meeting,
     MemberRole,
     Membership,
     MembershipSource,
@@ -27,9 +36,10 @@ from .models import (
     TaskForceMember,
 )
 from .suggest import FirmFacts, NodeSpec, suggest
-from .workflow import MEMBERSHIP_WORKFLOW
+from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW
 
 CODE_RE = re.compile(r"^\d{2,4}$")
+RESERVED_CODES = {"new", "memberships", "actions"}  # page addresses beside /chains/<code>/
 
 
 def _check_chief(chief) -> None:
@@ -43,7 +53,9 @@ def chain_create(*, actor, code: str, name: str, description: str = "", chief=No
     _check_chief(chief)
     code, name = code.strip().lower(), name.strip()
     errors = {}
-    if Chain.objects.filter(code=code).exists():
+    if code in RESERVED_CODES:
+        errors["code"] = "该编码已被系统使用，请换一个"
+    elif Chain.objects.filter(code=code).exists():
         errors["code"] = "已有相同编码的产业链"
     if Chain.objects.filter(name=name).exists():
         errors["name"] = "已有同名产业链"
@@ -206,3 +218,84 @@ def chains_refresh_all() -> dict:
         total["suggested"] += done["suggested"]
         total["withdrawn"] += done["withdrawn"]
     return total
+
+
+# --- meetings to actions ---------------------------------------------------------------------------------------
+
+MAX_ACTION_WORKDAYS = 250
+
+
+def meeting_record(*, actor, chain: Chain, title: str, held_on: dt.date, minutes: str = "",
+                   actions: list[dict]) -> Meeting:
+    """A chain meeting and its decisions as action items: each {title, owner_unit, owner_user, workdays}; the
+    deadline is `workdays` working days after the meeting (the meeting day not counted). The owners are told."""
+    if not perms.can_manage_chain(actor, chain):
+        raise PermissionDenied("只有本产业链的链长、专班成员和管委会管理员可以记录会议")
+    errors = {}
+    today = timezone.localdate()
+    if held_on > today:
+        errors["held_on"] = "会议日期不能晚于今天"
+    if not actions:
+        errors["__all__"] = "请至少填写一项会议任务"
+    for n, action in enumerate(actions, 1):
+        if not (action.get("owner_unit") or action.get("owner_user")):
+            errors["__all__"] = f"第{n}项任务请填写责任单位或责任人"
+        if not 1 <= int(action.get("workdays") or 0) <= MAX_ACTION_WORKDAYS:
+            errors["__all__"] = f"第{n}项任务的办理时限应为 1 至 {MAX_ACTION_WORKDAYS} 个工作日"
+    if errors:
+        raise ValidationError(errors)
+    cal = work_calendar()
+    with transaction.atomic():
+        meeting = Meeting.objects.create(chain=chain, title=title.strip(), held_on=held_on, minutes=minutes.strip(),
+                                         recorded_by=actor)
+        made = []
+        for action in actions:
+            try:
+                due = cal.add_working_days(held_on, int(action["workdays"]))
+            except CalendarRangeError as exc:
+                raise ValidationError({"held_on": str(exc)}) from exc
+            made.append(ActionItem.objects.create(
+                meeting=meeting, chain=chain, title=action["title"].strip(), owner_unit=action.get("owner_unit"),
+                owner_user=action.get("owner_user"), workdays=int(action["workdays"]), due_on=due))
+        audit_record(event_type="chains.meeting.create", actor=actor, subject=meeting,
+                     after={"chain": chain.name, "title": meeting.title, "held_on": held_on.isoformat(),
+                            "actions": [{"title": a.title, "owner": a.owner_text, "due_on": a.due_on.isoformat()}
+                                        for a in made]})
+        for action in made:
+            action.chain = chain
+            notifications.action_assigned(action)
+    return meeting
+
+
+def action_note_add(*, actor, action: ActionItem, note: str) -> ActionNote:
+    if not perms.can_note_action(actor, action):
+        raise PermissionDenied("只有责任单位、责任人和产业链专班可以登记进展")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "请填写进展情况"})
+    if action.status != ActionStatus.OPEN:
+        raise ValidationError({"note": "任务已办结，不再登记进展"})
+    with transaction.atomic():
+        row = ActionNote.objects.create(action=action, note=note[:500], by=actor)
+        audit_record(event_type="chains.action.note", actor=actor, subject=action, after={"note": row.note})
+    return row
+
+
+def action_transition(*, action: ActionItem, name: str, actor, reason: str = "") -> ActionItem:
+    return ACTION_WORKFLOW.apply(action, name, actor=actor, reason=reason)
+
+
+def actions_sweep(*, today: dt.date | None = None) -> int:
+    """Tell the owner and the chain chief of every open item past its deadline, once per item and deadline
+    (idempotent: run daily by `gaoxin refresh_chains`)."""
+    today = today or timezone.localdate()
+    told = 0
+    overdue = (ActionItem.objects.filter(status=ActionStatus.OPEN, due_on__lt=today)
+               .exclude(overdue_notified_on__gte=models.F("due_on"))
+               .select_related("chain__chief", "owner_unit", "owner_user"))
+    for action in overdue:
+        with transaction.atomic():
+            notifications.action_overdue(action)
+            ActionItem.objects.filter(pk=action.pk).update(overdue_notified_on=today)
+        told += 1
+    return told

@@ -9,19 +9,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.core.views_utils import add_service_errors, paginate, require
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ChainForm, ChiefForm, MemberForm, MembershipActForm, NodeForm, TaskForceForm
-from .models import Membership, MembershipStatus
-from .workflow import MEMBERSHIP_WORKFLOW
+from .forms import (
+    ActionActForm,
+    ActionFormSet,
+    ChainForm,
+    ChiefForm,
+    MeetingForm,
+    MemberForm,
+    MembershipActForm,
+    NodeForm,
+    NoteForm,
+    TaskForceForm,
+)
+from .models import Meeting, Membership, MembershipStatus
+from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW
 
 # The chain page's lists: (tab, title, who may open it).
-TABS = [("firms", "链上企业"), ("suggestions", "待确认建议"), ("appeals", "企业诉求"), ("demands", "用工需求"),
-        ("policies", "政策兑现")]
+TABS = [("firms", "链上企业"), ("suggestions", "待确认建议"), ("actions", "会议任务"), ("appeals", "企业诉求"),
+        ("demands", "用工需求"), ("policies", "政策兑现")]
 
 
 def _run(form, call) -> bool:
@@ -76,6 +88,8 @@ def _tab_list(request, chain, tab: str, manage: bool):
     user = request.user
     if tab == "suggestions" and manage:
         return selectors.memberships(user=user, chain=chain, status=MembershipStatus.SUGGESTED)
+    if tab == "actions":
+        return selectors.chain_actions(chain=chain)
     if tab == "appeals":
         return selectors.chain_appeals(user=user, chain=chain)
     if tab == "demands":
@@ -97,6 +111,7 @@ def _chain_page(request, chain, *, forms=None, status=200):
         "chain": chain, "map": selectors.chain_map(chain=chain, show_firms=staff), "manage": manage, "staff": staff,
         "can_set_chief": perms.can_create_chain(user), "tabs": tabs, "tab": tab,
         "taskforce": chain.taskforce.select_related("user__org_unit") if staff else None,
+        "today": timezone.localdate(),
     }
     if staff:
         page, query = paginate(request, _tab_list(request, chain, tab, manage))
@@ -218,3 +233,87 @@ def membership_act(request, pk: int):
     request.GET = request.GET.copy()
     request.GET["tab"] = request.POST.get("tab", "suggestions")
     return _chain_page(request, chain, forms={"act": form, "act_for": membership.pk}, status=400)
+
+
+# --- meetings to actions ---------------------------------------------------------------------------------------
+
+
+@require(perms.can_view_chains)
+def meeting_new(request, code: str):
+    chain = _managed(request, code)
+    form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    actions = ActionFormSet(request.POST or None, prefix="actions")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and actions.is_valid():
+            rows = [a.cleaned_data for a in actions if a.cleaned_data.get("title")]
+            made = []
+            if _run(form, lambda: made.append(services.meeting_record(actor=request.user, chain=chain, actions=rows,
+                                                                      **form.cleaned_data))):
+                messages.success(request, f"会议已记录，{len(rows)} 项任务已告知责任单位或责任人")
+                return redirect("chain_meeting", code=code, pk=made[0].pk)
+    return render(request, "chains/meeting_form.html", {"form": form, "actions": actions, "chain": chain},
+                  status=status)
+
+
+def _meeting_page(request, chain, meeting, *, forms=None, status=200):
+    forms = forms or {}
+    actable = set(perms.actions_actable_by(request.user).filter(meeting=meeting).values_list("pk", flat=True))
+    rows = []
+    for action in meeting.actions.select_related("owner_unit", "owner_user").prefetch_related("notes__by"):
+        action.chain, action.meeting = chain, meeting
+        failed = forms.get("for") == action.pk
+        rows.append({
+            "action": action, "overdue": action.is_overdue(timezone.localdate()),
+            "steps": ACTION_WORKFLOW.available(action, request.user) if action.pk in actable else [],
+            "note_form": (forms.get("note") if failed and forms.get("note") else NoteForm(
+                auto_id=f"id_note_{action.pk}_%s")) if action.pk in actable else None,
+            "act_form": forms.get("act") if failed and forms.get("act") else ActionActForm(
+                auto_id=f"id_act_{action.pk}_%s"),
+        })
+    return render(request, "chains/meeting_detail.html", {"chain": chain, "meeting": meeting, "rows": rows},
+                  status=status)
+
+
+@require(perms.can_view_chain_members)
+def meeting_detail(request, code: str, pk: int):
+    chain = _chain(request, code)
+    meeting = Meeting.objects.filter(chain=chain, pk=pk).select_related("recorded_by").first()
+    if meeting is None:
+        raise Http404("会议不存在")
+    return _meeting_page(request, chain, meeting)
+
+
+def _action(request, pk: int):
+    action = perms.actions_actable_by(request.user).select_related("chain__chief", "meeting").filter(pk=pk).first()
+    if action is None:
+        raise Http404("会议任务不存在或无权办理")
+    return action
+
+
+@require_POST
+@require(perms.can_view_chain_members)
+def action_note(request, pk: int):
+    action = _action(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid() and _run(form, lambda: services.action_note_add(actor=request.user, action=action,
+                                                                       note=form.cleaned_data["note"])):
+        messages.success(request, "进展已登记")
+        return redirect("chain_meeting", code=action.chain.code, pk=action.meeting_id)
+    return _meeting_page(request, action.chain, action.meeting, forms={"for": action.pk, "note": form}, status=400)
+
+
+@require_POST
+@require(perms.can_view_chain_members)
+def action_act(request, pk: int):
+    action = _action(request, pk)
+    form = ActionActForm(request.POST)
+    name = request.POST.get("name", "")
+    if name not in ACTION_WORKFLOW:
+        form.add_error(None, "未知操作")
+    elif form.is_valid() and _run(form, lambda: services.action_transition(
+            action=action, name=name, actor=request.user, reason=form.cleaned_data["reason"])):
+        messages.success(request, f"{action.title}：{ACTION_WORKFLOW[name].label}")
+        return redirect("chain_meeting", code=action.chain.code, pk=action.meeting_id)
+    return _meeting_page(request, action.chain, action.meeting, forms={"for": action.pk, "act": form}, status=400)

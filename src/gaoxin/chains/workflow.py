@@ -1,6 +1,7 @@
 """A chain membership's states on the kernel (core.workflow): a firm suggested from the registry is confirmed (with
 its role on the chain) or dismissed by the chain's chief or task force; a confirmed firm may be taken off the chain.
-Each step locks the row, writes its timeline row and exactly one audit event."""
+A meeting's action item is closed with how it was done (by its owner or the task force) and may be reopened
+by the task force. Each step locks the row, writes its timeline row and exactly one audit event."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.utils import timezone
 
 from gaoxin.core.workflow import Step, Workflow, transition
 
-from .models import MemberRole, Membership, MembershipEvent, MembershipStatus
-from .permissions import membership_roles
+from . import notifications
+from .models import ActionItem, ActionNote, ActionStatus, MemberRole, Membership, MembershipEvent, MembershipStatus
+from .permissions import action_roles, membership_roles
 
 S = MembershipStatus
 
@@ -47,5 +49,36 @@ MEMBERSHIP_WORKFLOW = Workflow(
                    style="outline-danger"),
         transition("REMOVE", "移出产业链", [S.CONFIRMED], S.DISMISSED, ["taskforce"], needs_reason=True,
                    effect=_decide, style="outline-danger"),
+    ],
+)
+
+
+# --- meeting actions -------------------------------------------------------------------------------------------
+
+
+def _close(action: ActionItem, step: Step) -> dict:
+    action.closed_on = step.today
+    return {"title": action.title, "closed_on": step.today}
+
+
+def _reopen(action: ActionItem, step: Step) -> dict:
+    action.closed_on = None
+    action.overdue_notified_on = None
+    return {"title": action.title}
+
+
+def _action_record(action: ActionItem, step: Step, data: dict) -> None:
+    ActionNote.objects.create(action=action, kind=step.transition.name, note=step.reason[:500], by=_actor(step))
+
+
+ACTION_WORKFLOW = Workflow(
+    name="chains.action", noun="会议任务", model=ActionItem, roles=action_roles, record=_action_record,
+    notify=notifications.action_changed,
+    lock_queryset=lambda: ActionItem.objects.select_related("chain", "meeting"),
+    transitions=[
+        transition("CLOSE", "办结", [ActionStatus.OPEN], ActionStatus.CLOSED, ["owner", "taskforce"],
+                   needs_reason=True, effect=_close),
+        transition("REOPEN", "重新推进", [ActionStatus.CLOSED], ActionStatus.OPEN, ["taskforce"], needs_reason=True,
+                   effect=_reopen, style="outline-secondary"),
     ],
 )

@@ -187,6 +187,14 @@ def _chain_routes() -> dict:
                                         lambda u: (lambda m: chain_perms.can_manage_chain(u, m.chain)), public=True),
         "chain_membership_act": Route(lambda: Membership.objects.all(), lambda m: {"pk": m.pk},
                                       lambda u: Membership.objects.filter(chain__in=chain_perms.managed_chains(u))),
+        "chain_meeting_new": manage,
+        "chain_meeting": Route(lambda: Meeting.objects.select_related("chain"),
+                               lambda m: {"code": m.chain.code, "pk": m.pk},
+                               lambda u: Meeting.objects.all() if chain_perms.can_view_chain_members(u)
+                               else Meeting.objects.none()),
+        **dict.fromkeys(("chain_action_note", "chain_action_act"),
+                        Route(lambda: ActionItem.objects.all(), lambda a: {"pk": a.pk},
+                              _visible(chain_perms.actions_actable_by))),
     }
 
 
