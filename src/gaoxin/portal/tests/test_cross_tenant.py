@@ -174,7 +174,7 @@ def _chain_routes() -> dict:
     """产业链: a chain is public, its management is the chief's, the task force's and the administrator's (403 for
     others, as for every user of a public object); a membership is addressed only on a chain the user manages."""
     from gaoxin.chains import permissions as chain_perms
-    from gaoxin.chains.models import Chain, Membership, TaskForceMember
+    from gaoxin.chains.models import ActionItem, Chain, Meeting, Membership, TaskForceMember
 
     manage = Route(lambda: Chain.objects.all(), lambda c: {"code": c.code},
                    lambda u: (lambda c: chain_perms.can_manage_chain(u, c)), public=True)
