@@ -71,6 +71,11 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
         applied = timezone.make_aware(dt.datetime.combine(real - dt.timedelta(days=400 - 15 * n), dt.time(10)))
         applications.append(services.application_submit(
             actor=office, talent=talent, rooms_wanted=[1, 2, 1, 3, 2][n % 5], family_size=1 + n % 4, applied_at=applied))
+    # The demo talent's own log-in (when the talent demo made one) waits in the queue: its page shows its place.
+    own = Talent.objects.filter(user__isnull=False).exclude(pk__in=[t.pk for t in talents[:20]]).order_by("pk").first()
+    if own is not None and not own.housing_applications.exists():
+        services.application_submit(actor=office, talent=own, rooms_wanted=2, family_size=3,
+                                    applied_at=timezone.now() - dt.timedelta(days=20), note="携家属来湘，需两居室")
     free = {rooms: [u for u in units if u.rooms >= rooms] for rooms in (1, 2, 3)}
     used = set()
     for n, application in enumerate(applications[:14]):
@@ -81,10 +86,12 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
             continue  # offered, waiting to sign
         application.refresh_from_db()
         start = real - dt.timedelta(days=340 - 20 * n)
-        end = start + dt.timedelta(days=365) if n != 3 else real + dt.timedelta(days=12)
+        # Two-year leases; the fourth ends within the reminder window of the real today (the sweep reminds of it).
+        end = start + dt.timedelta(days=730) if n != 3 else timezone.localdate() + dt.timedelta(days=12)
         APPLICATION_WORKFLOW.apply(application, "SIGN", actor=office, start_on=start, end_on=end,
                                    deposit=unit.rent)
-    lease = Lease.objects.filter(status="active").order_by("pk").first()
+    # One tenant moved out (not the demo talent's own log-in, which keeps its flat).
+    lease = Lease.objects.filter(status="active", talent__user__isnull=True).order_by("pk").first()
     LEASE_WORKFLOW.apply(lease, "EXIT", actor=office, reason="房屋完好，钥匙两把已交回，水电已结清",
                          moved_out_on=real - dt.timedelta(days=5))
     if len(units) > 19:
