@@ -206,4 +206,24 @@ def build_demo_talent_benefits(*, office, finance, enterprise_user, enterprises:
     leaver.employer = new_employer
     leaver.save(update_fields=["employer", "updated_at"])
     services.talent_departures_check(talent_ids=[leaver.pk])
+    _demo_own_claim(items, account)
     return {"talents": len(talents), "claims": TalentClaim.objects.count()}
+
+
+def _demo_own_claim(items: dict, account: str) -> None:
+    """The demo talent's own log-in (bound by the talent room's demo) has claimed the first item it qualifies for,
+    waiting for the talent office, so "我的人才待遇" shows a claim of their own."""
+    from gaoxin.talent.models import Talent
+
+    from . import services
+    from .selectors import person_row, talent_eligibility
+
+    talent = Talent.objects.filter(user__username="talent", user__is_active=True).select_related("user").first()
+    if talent is None:
+        return
+    row = person_row(talent)
+    for item in items.values():
+        if talent_eligibility(talent, item, row=row).ok:
+            services.talent_claim_create(talent=talent, item=item, actor=talent.user,
+                                         bank_account=account.format(talent.pk % 10000))
+            return
