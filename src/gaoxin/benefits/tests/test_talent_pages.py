@@ -171,3 +171,11 @@ def test_the_office_finds_a_person_to_claim_for(world):
     page = _client(world["office"]).get("/talent-benefits/", {"who": world["me"].id_number}).content.decode()
     assert f"/talent-benefits/people/{world['me'].pk}/" in page
     assert "found-people" not in _client(UserFactory(role=Role.LEADER)).get("/talent-benefits/", {"who": "人才"}).content.decode()
+
+
+def test_filtering_by_htmx_refreshes_the_totals_with_the_rows(world):
+    office = _client(world["office"])
+    services.talent_claim_transition(claim=world["theirs"], name="APPROVE", actor=world["office"])
+    part = office.get("/talent-benefits/", {"status": "approved"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "ledger-totals" in part and world["theirs"].number in part and world["mine"].number not in part
+    assert "1,000,000.00" in part  # the approved total of the rows shown
