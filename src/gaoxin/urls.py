@@ -160,6 +160,7 @@ urlpatterns = [
     # Talent benefits (人才待遇): the ledger, a person's claims, a claim's instalments, the items' tier table.
     path("talent-benefits/", talent_benefit_views.ledger, name="talent_benefits"),
     path("talent-benefits/items/", talent_benefit_views.items, name="talent_items"),
+    path("talent-benefits/items/defaults/", talent_benefit_views.items_load_defaults, name="talent_items_defaults"),
     path("talent-benefits/items/<slug:code>/", talent_benefit_views.item_edit, name="talent_item_edit"),
     path("talent-benefits/people/<int:pk>/", talent_benefit_views.person, name="talent_benefit_person"),
     path("talent-benefits/people/<int:pk>/claim/", talent_benefit_views.claim_create, name="talent_benefit_claim_new"),

@@ -719,6 +719,31 @@ def talent_item_save(*, item, values: dict, amounts: dict, actor):
     return locked
 
 
+@transaction.atomic
+def talent_items_load_defaults(*, actor) -> list:
+    """A zone without talent benefit items loads the spec's defaults (talent_item_seed: amounts per tier, instalments,
+    caps, service periods), issued by the actor's department or, for the administrator, the first talent department;
+    one audit event. The office then sets its own amounts on the items page."""
+    from gaoxin.accounts.models import OrgUnit
+
+    from .models import TalentBenefitItem
+    from .talent_item_seed import seed_talent_items
+
+    if not perms.can_manage_talent_items(actor):
+        raise PermissionDenied("只有人才办可以维护人才待遇事项")
+    if TalentBenefitItem.objects.select_for_update().exists():
+        raise ValidationError("已设立人才待遇事项，请在列表中逐项修改")
+    codes = settings.GAOXIN_TALENT_DEPARTMENT_CODES
+    issuer = (actor.org_unit if actor.org_unit is not None and actor.org_unit.code in codes
+              else OrgUnit.objects.filter(code__in=codes).order_by("sort_order", "pk").first())
+    if issuer is None:
+        raise ValidationError("尚未建立人才工作部门（人社局），无法确定政策的发布单位；请管理员先在机构中建立")
+    items = seed_talent_items(issuer=issuer)
+    audit_record(event_type="benefits.talent_items_loaded", actor=actor, subject=issuer,
+                 after={"items": [i.name for i in items]})
+    return items
+
+
 def talent_items_push() -> int:
     """Policy finds the person (benefits.md §3, matching → push): each talent with a log-in who qualifies now for an
     active item they hold no claim of is told once ("您可能符合…", key per item), with a link to their page. Run by

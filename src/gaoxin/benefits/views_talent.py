@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gaoxin.core.masking import mask_bank_account
-from gaoxin.core.views_utils import add_service_errors, paginate, render_page, require
+from gaoxin.core.views_utils import add_service_errors, error_text, paginate, render_page, require
 
 from . import permissions as perms
 from . import selectors, services
@@ -224,6 +224,18 @@ def claim_act(request, number: str):
 def items(request):
     rows = TalentBenefitItem.objects.select_related("policy").prefetch_related("tier_amounts__tier").order_by("code")
     return render(request, "benefits/talent_items.html", {"items": rows})
+
+
+@require_POST
+@require(perms.can_manage_talent_items)
+def items_load_defaults(request):
+    try:
+        loaded = services.talent_items_load_defaults(actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已载入{len(loaded)}项默认人才待遇事项，请按本区标准逐项核对金额和分期。")
+    return redirect("talent_items")
 
 
 @require(perms.can_manage_talent_items)

@@ -179,3 +179,25 @@ def test_filtering_by_htmx_refreshes_the_totals_with_the_rows(world):
     part = office.get("/talent-benefits/", {"status": "approved"}, HTTP_HX_REQUEST="true").content.decode()
     assert "ledger-totals" in part and world["theirs"].number in part and world["mine"].number not in part
     assert "1,000,000.00" in part  # the approved total of the rows shown
+
+
+def test_an_empty_zone_loads_the_default_items_once():
+    from gaoxin.benefits.models import TalentBenefitItem
+    from gaoxin.core.models import AuditEvent
+
+    office_person = office_user()
+    office = _client(office_person)
+    page = office.get("/talent-benefits/items/").content.decode()
+    assert "尚未设立人才待遇事项" in page and "载入默认人才待遇事项" in page
+    assert _client(UserFactory(role=Role.ENTERPRISE)).post("/talent-benefits/items/defaults/").status_code == 403
+    assert not TalentBenefitItem.objects.exists()
+    response = office.post("/talent-benefits/items/defaults/", follow=True)
+    assert "已载入5项默认人才待遇事项" in response.content.decode()
+    items = {i.code: i for i in TalentBenefitItem.objects.select_related("policy__issuer")}
+    assert set(items) == {"housing-purchase", "housing-rent", "living", "iit", "car"}
+    assert {i.policy.issuer.code for i in items.values()} == {"hrss"}
+    assert items["housing-purchase"].tier_amounts.get(tier__code="B").amount == 2000000
+    assert AuditEvent.objects.filter(event_type="benefits.talent_items_loaded", actor=office_person).count() == 1
+    # A second load is refused: the office edits the items it has.
+    response = office.post("/talent-benefits/items/defaults/", follow=True)
+    assert "已设立人才待遇事项" in response.content.decode() and TalentBenefitItem.objects.count() == 5
