@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from . import permissions as perms
 from .models import LOCAL_ROLES, ActionItem, Chain, ChainNode, MemberRole, Membership, MembershipStatus, Segment
@@ -104,3 +105,33 @@ def chain_actions(*, chain: Chain) -> QuerySet[ActionItem]:
     """The chain's meeting actions: open ones first by deadline (the overdue on top), then the closed."""
     return (ActionItem.objects.filter(chain=chain).select_related("meeting", "owner_unit", "owner_user")
             .order_by("-status", "due_on", "pk"))
+
+
+def chain_figures(*, chain: Chain) -> dict:
+    """The chain's figures for staff (aggregates only; the records behind them stay in their rooms' scopes): local
+    firms, the latest released per-mu tier spread of its firms, its firms' appeals this year and how many are
+    resolved, policy money paid to them, open job places. Five queries."""
+    from gaoxin.appeals.models import Appeal, AppealStatus
+    from gaoxin.benefits.models import AppStatus, BenefitApplication
+    from gaoxin.evaluation.models import TierHistory
+    from gaoxin.talent.models import DemandStatus, JobDemand
+
+    firms = member_firm_ids(chain).filter(role__in=LOCAL_ROLES)
+    year = timezone.localdate().year
+    local = Membership.objects.filter(chain=chain, status=MembershipStatus.CONFIRMED, role__in=LOCAL_ROLES).aggregate(
+        n=Count("enterprise", distinct=True))["n"]
+    latest = TierHistory.objects.filter(enterprise_id__in=firms).order_by("-year").values_list("year", flat=True).first()
+    tiers = []
+    if latest is not None:
+        counts = dict(TierHistory.objects.filter(enterprise_id__in=firms, year=latest).values_list("tier")
+                      .annotate(n=Count("pk")).values_list("tier", "n"))
+        tiers = [{"tier": t, "count": counts.get(t, 0)} for t in "ABCD"]
+    appeals = Appeal.objects.filter(enterprise_id__in=firms, received_at__year=year).aggregate(
+        n=Count("pk"), done=Count("pk", filter=Q(status__in=[AppealStatus.RESOLVED, AppealStatus.CLOSED])))
+    paid = BenefitApplication.objects.filter(enterprise_id__in=firms, status__in=[AppStatus.PAID, AppStatus.ARCHIVED]
+                                             ).aggregate(n=Count("pk"), amount=Sum("amount_paid"))
+    places = JobDemand.objects.filter(enterprise_id__in=firms, status__in=[DemandStatus.OPEN, DemandStatus.PARTLY_FILLED]
+                                      ).aggregate(n=Sum(F("quantity") - F("filled")))["n"] or 0
+    return {"local": local, "tier_year": latest, "tiers": tiers, "year": year, "appeals": appeals["n"],
+            "appeals_done": appeals["done"], "paid": paid["n"], "paid_amount": paid["amount"] or 0,
+            "open_places": places}

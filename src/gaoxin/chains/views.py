@@ -114,6 +114,7 @@ def _chain_page(request, chain, *, forms=None, status=200):
         "today": timezone.localdate(),
     }
     if staff:
+        context["figures"] = selectors.chain_figures(chain=chain)
         page, query = paginate(request, _tab_list(request, chain, tab, manage))
         context.update(page=page, query=query)
         if tab == "suggestions":
