@@ -351,11 +351,11 @@ SPECTACULAR_SETTINGS = {
         "StationServiceOutcomeEnum": "gaoxin.stations.models.Outcome",
         "TalentUnitStatusEnum": "gaoxin.talentcare.models.UnitStatus",
         "TalentLeaseStatusEnum": "gaoxin.talentcare.models.LeaseStatus",
-    },
         "TalentClaimStatusEnum": "gaoxin.benefits.models.ClaimStatus",
         "TalentClaimChannelEnum": "gaoxin.benefits.models.ClaimChannel",
         "TalentInstalmentStatusEnum": "gaoxin.benefits.models.InstalmentStatus",
         "TalentClawbackStatusEnum": "gaoxin.benefits.models.ClawbackStatus",
+    },
 }
 
 TASKS = {
