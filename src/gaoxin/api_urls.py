@@ -12,6 +12,7 @@ from gaoxin.core import api as core_api
 from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
+from gaoxin.green import api as green_api
 from gaoxin.stations.api import StationLogViewSet
 from gaoxin.talent import api as talent_api
 from gaoxin.talentcare import api as talentcare_api
@@ -42,6 +43,8 @@ router.register("recognition-rounds", talent_api.RoundViewSet, basename="talent-
 router.register("talent-apartments", talentcare_api.UnitViewSet, basename="talentcare-unit")
 router.register("talent-leases", talentcare_api.LeaseViewSet, basename="talentcare-lease")
 router.register("chains", chain_api.ChainViewSet, basename="chain")
+router.register("green-labels", green_api.GreenLabelViewSet, basename="green-label")
+router.register("carbon-grades", green_api.CarbonGradeViewSet, basename="carbon-grade")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "gaoxin.assist",
     "gaoxin.evaluation",
     "gaoxin.chains",
+    "gaoxin.green",
     "gaoxin.talent",
     "gaoxin.talentcare",
     "gaoxin.dashboard",
@@ -318,6 +319,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Each room's choice sets under a name of their own (several rooms have a "status", "kind", "category").
     "ENUM_NAME_OVERRIDES": {
+        "GreenLabelKindEnum": "gaoxin.green.models.LabelKind",
+        "GreenLabelLevelEnum": "gaoxin.green.models.LabelLevel",
+        "GreenLabelStatusEnum": "gaoxin.green.models.LabelStatus",
         "AppealStatusEnum": "gaoxin.appeals.models.AppealStatus",
         "AppealCategoryEnum": "gaoxin.appeals.models.Category",
         "AppealUrgencyEnum": "gaoxin.appeals.models.Urgency",
@@ -380,7 +384,7 @@ GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=1
 # administrator (计划任务运行记录).
 GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS",
                                      default=["sweep_cases", "sweep_talent", "sweep_talentcare", "refresh_chains", "reap_jobs", "refresh_figures",
-                                              "sweep_talent_benefits", "monthly_report"])
+                                              "sweep_talent_benefits", "sweep_green", "monthly_report"])
 # Backups (`gaoxin backup`, core/backup.py): where, and how many to keep — the newest N daily ones and the first of
 # each of the last M months.
 GAOXIN_BACKUP_DIR = env("GAOXIN_BACKUP_DIR", default=str(VAR_DIR / "backups"))
@@ -586,3 +590,23 @@ GAOXIN_TALENTCARE_CONTACT_DAYS = env.int("GAOXIN_TALENTCARE_CONTACT_DAYS", defau
 # The public notice (公示) of a talent recognition round: its length and unit ("calendar" or "working" days).
 GAOXIN_TALENT_NOTICE_LENGTH = env.int("GAOXIN_TALENT_NOTICE_LENGTH", default=7)
 GAOXIN_TALENT_NOTICE_UNIT = env("GAOXIN_TALENT_NOTICE_UNIT", default="calendar")
+
+# --- Green manufacturing (green app; platform.md §5, benefits.md §7) ------------------------------------------------
+# The departments (org unit codes) that keep the green and smart labels: the zone's economic bureau.
+GAOXIN_GREEN_DEPARTMENT_CODES = env.list("GAOXIN_GREEN_DEPARTMENT_CODES", default=["economic"])
+# Evaluation rules (rule id -> what it records) whose record for a firm flags its labels for review.
+GAOXIN_GREEN_FLAG_RULES = env.json("GAOXIN_GREEN_FLAG_RULES", default={
+    "MAJOR_SAFETY": "较大及以上生产安全事故", "ENV_PENALTY": "环境行政处罚"})
+# The yearly self-declaration (自评价) of green labels is due on this month-day (moved onto a working day); firms
+# holding a live label are reminded this many working days before (`gaoxin sweep_green`).
+GAOXIN_GREEN_DECLARATION_DUE = env("GAOXIN_GREEN_DECLARATION_DUE", default="06-30")
+GAOXIN_GREEN_DECLARATION_REMIND_WORKDAYS = env.int("GAOXIN_GREEN_DECLARATION_REMIND_WORKDAYS", default=10)
+# Carbon-efficiency grade (碳效, 衢州 style): the firm's carbon intensity over its industry benchmark; the upper bounds
+# of 深绿, 浅绿 and 黄 (above the last: 红). Placeholders for the zone to confirm.
+GAOXIN_GREEN_CARBON_THRESHOLDS = env.list("GAOXIN_GREEN_CARBON_THRESHOLDS", cast=float, default=[0.8, 1.0, 1.2])
+# Emission factors: tCO2 per tce of comprehensive energy; tCO2 per 万kWh of grid electricity (used when a firm's
+# energy figure is missing).
+GAOXIN_GREEN_CARBON_FACTOR_TCE = env.float("GAOXIN_GREEN_CARBON_FACTOR_TCE", default=2.66)
+GAOXIN_GREEN_CARBON_FACTOR_ELECTRICITY = env.float("GAOXIN_GREEN_CARBON_FACTOR_ELECTRICITY", default=5.703)
+# An industry (GB/T 4754 division) with fewer firms than this is benchmarked against the whole zone.
+GAOXIN_GREEN_CARBON_MIN_PEERS = env.int("GAOXIN_GREEN_CARBON_MIN_PEERS", default=5)

@@ -19,6 +19,7 @@ from gaoxin.dashboard import views as dashboard_views
 from gaoxin.enterprises import views as enterprise_views
 from gaoxin.evaluation import views as evaluation_views
 from gaoxin.evaluation import views_results as evaluation_results
+from gaoxin.green import views as green_views
 from gaoxin.portal import views as portal_views
 from gaoxin.stations import views as station_views
 from gaoxin.talent import views as talent_views
@@ -297,6 +298,11 @@ urlpatterns = [
     path("chains/<slug:code>/meetings/<int:pk>/", chain_views.meeting_detail, name="chain_meeting"),
     path("chains/actions/<int:pk>/notes/", chain_views.action_note, name="chain_action_note"),
     path("chains/actions/<int:pk>/act/", chain_views.action_act, name="chain_action_act"),
+    path("green/", green_views.label_list, name="green_labels"),
+    path("green/new/", green_views.label_new, name="green_label_new"),
+    path("green/carbon/", green_views.carbon_list, name="green_carbon"),
+    path("green/labels/<int:pk>/", green_views.label_detail, name="green_label"),
+    path("green/labels/<int:pk>/act/", green_views.label_act, name="green_label_act"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

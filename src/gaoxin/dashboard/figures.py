@@ -44,6 +44,7 @@ SECTIONS = {
     "talent": "人才与用工",
     "appeals": "企业诉求",
     "benefits": "惠企政策",
+    "green": "绿色制造",
 }
 
 DIMENSIONS = {"department": "部门", "station": "驿站", "channel": "渠道", "category": "类别", "park": "园区"}
@@ -434,7 +435,26 @@ TALENT_PAYMENTS = Source(
      ("金额（元）", "amount"), ("拨付日期", "paid_on")),
     _talent_claim_link, ("claim__talent", "claim__item"))
 
-SOURCES = {s.id: s for s in (HIRES, DEMANDS, RECOGNITIONS, RECOGNITION_TITLES, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
+def _green_labels_scope(user):
+    from gaoxin.green.permissions import labels_visible_to
+
+    return labels_visible_to(user)
+
+
+def _green_label_link(label):
+    from django.urls import reverse
+
+    return reverse("green_label", args=[label.pk])
+
+
+GREEN_LABELS = Source(
+    "green_label", "绿色与智能制造称号（按登记时间，类别为级别）", "green.GreenLabel", "created_at",
+    {"category": "level", "park": "enterprise__park_area_id"}, _green_labels_scope,
+    (("企业", "enterprise__name"), ("称号类别", "kind"), ("级别", "level"), ("名称", "title"), ("认定年度", "year"),
+     ("状态", "status")),
+    _green_label_link, ("enterprise",))
+
+SOURCES = {s.id: s for s in (GREEN_LABELS, HIRES, DEMANDS, RECOGNITIONS, RECOGNITION_TITLES, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
@@ -593,6 +613,14 @@ FIGURES: list[Figure] = [
     Figure("talent.benefits_paid_amount", "人才待遇拨付金额", "talent", TALENT_PAYMENTS, "sum", "万元",
            "期内拨付的人才待遇金额之和（万元）", Q(status="paid"),
            value=lambda: Coalesce(F("amount"), Value(0), output_field=FloatField()) / Value(10000.0)),
+    # Green manufacturing (benefits.md §7.1–7.2): labels registered by the economic bureau, by level.
+    Figure("green.factories", "绿色工厂（按级别）", "green", GREEN_LABELS, "count", "家",
+           "期内登记的绿色工厂称号数（国家级、省级、市级；不含已撤销）", Q(kind="green_factory") & ~Q(status="revoked"),
+           word="家", dimensions=("category", "park")),
+    Figure("green.smart", "智能车间与智能工厂（按级别）", "green", GREEN_LABELS, "count", "个",
+           "期内登记的智能车间、智能工厂称号数（按级别；不含已撤销）",
+           Q(kind__in=["smart_workshop", "smart_factory"]) & ~Q(status="revoked"), word="个",
+           dimensions=("category", "park")),
     # Appeals (benefits.md §5.5).
     Figure("appeals.received", "诉求登记量", "appeals", APPEALS, "count", "件", "期内登记的企业诉求数",
            higher_is_better=None, word="件"),

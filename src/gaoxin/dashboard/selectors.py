@@ -206,9 +206,11 @@ def labels(dim: str, keys) -> dict[str, str]:
         return {**{k: k for k in keys}, **dict(Channel.choices)}
     if dim == "category":
         from gaoxin.appeals.models import Category
+        from gaoxin.green.models import LabelLevel
         from gaoxin.stations.models import ServiceCategory
 
-        return {**{k: k for k in keys}, **dict(Category.choices), **dict(ServiceCategory.choices)}
+        return {**{k: k for k in keys}, **dict(Category.choices), **dict(ServiceCategory.choices),
+                **dict(LabelLevel.choices)}
     return {k: k for k in keys}
 
 

@@ -13,6 +13,7 @@ from gaoxin.core import permissions as core_perms
 from gaoxin.core.notify import unread_count
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.evaluation import permissions as evaluation_perms
+from gaoxin.green import permissions as green_perms
 from gaoxin.stations import permissions as station_perms
 from gaoxin.talent import permissions as talent_perms
 from gaoxin.talentcare import permissions as talentcare_perms
@@ -47,6 +48,8 @@ def navigation(request):
         items.append((_("我的人才服务"), reverse("talentcare_me"), "talentcare"))
     if chain_perms.can_view_chains(user):
         items.append((_("产业链"), reverse("chain_list"), "chains"))
+    if green_perms.can_view_green(user):
+        items.append((_("绿色制造"), reverse("green_labels"), "green"))
     if dashboard_perms.can_view_dashboard(user):
         items.append((_("驾驶舱"), reverse("dashboard"), "dashboard"))
     if evaluation_perms.can_view_evaluation(user):

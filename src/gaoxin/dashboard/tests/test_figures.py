@@ -117,8 +117,23 @@ def zone(db, admin_user):
                                                                                 else "领军人才"),
                                    tier=TalentTier.objects.get(code="C"), basis="认定", recognised_on=on,
                                    valid_to=D(2029, 10, 14), created_by=staff)
+    _green_labels(firm, staff)
     figures_refresh(full=True, today=D(2026, 11, 2))
     return {"cases": cases, "market": market, "tax": tax}
+
+
+def _green_labels(firm, staff):
+    """Green labels registered in October (a provincial green factory, a revoked one, a smart workshop) and one in
+    September."""
+    from gaoxin.green.models import GreenLabel
+
+    for kind, level, status, on in (("green_factory", "provincial", "active", D(2026, 10, 8)),
+                                    ("green_factory", "municipal", "revoked", D(2026, 10, 9)),
+                                    ("smart_workshop", "municipal", "review", D(2026, 10, 10)),
+                                    ("green_factory", "national", "active", D(2026, 9, 10))):
+        label = GreenLabel.objects.create(enterprise=firm, kind=kind, level=level, year=2026, status=status,
+                                          created_by=staff)
+        GreenLabel.objects.filter(pk=label.pk).update(created_at=_at(on))
 
 
 def _talent_benefit_payments(firm, staff):
@@ -167,6 +182,7 @@ def test_each_figure_from_the_records(zone):
         "appeals.satisfaction": 100.0, "appeals.on_time": 100.0, "appeals.return_rate": 50.0, "appeals.reopen_rate": 0.0,
         "benefits.pushed": 0, "benefits.applied": 1, "benefits.auto_share": 100.0, "benefits.paid": 1,
         "benefits.paid_amount": 12.5,
+        "green.factories": 1, "green.smart": 1,
     }
     assert {k: v[k].value for k in expected} == expected
     assert set(expected) == set(v)  # every registered figure is checked here

@@ -167,6 +167,7 @@ def _tables():
         **_talent_benefit_routes(),
         **_talent_registry_routes(),
         **_chain_routes(),
+        **_green_routes(),
     }
 
 
@@ -196,6 +197,15 @@ def _chain_routes() -> dict:
                         Route(lambda: ActionItem.objects.all(), lambda a: {"pk": a.pk},
                               _visible(chain_perms.actions_actable_by))),
     }
+
+
+def _green_routes() -> dict:
+    """绿色制造: a label is read by staff and its own firm; another firm's label is a 404 (page, action, API)."""
+    from gaoxin.green import permissions as green_perms
+    from gaoxin.green.models import GreenLabel
+
+    label = Route(lambda: GreenLabel.objects.all(), lambda lb: {"pk": lb.pk}, _visible(green_perms.labels_visible_to))
+    return dict.fromkeys(("green_label", "green_label_act", "green-label-detail"), label)
 
 
 def _talent_registry_routes() -> dict:

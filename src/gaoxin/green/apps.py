@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class GreenConfig(AppConfig):
+    name = "gaoxin.green"
+    label = "green"
+    verbose_name = "绿色制造与绿色金融"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from gaoxin.core import events
+        from gaoxin.evaluation.models import CycleAdjustment
+
+        from .services import on_adjustment_saved
+        from .workflow import LABEL_WORKFLOW
+
+        events.register_room("green", "绿色制造")
+        events.register({"label.create": "登记绿色与智能制造称号"}, prefix="green.")
+        events.register(LABEL_WORKFLOW.labels(), prefix=f"{LABEL_WORKFLOW.name}.")
+        # An accident or a penalty recorded in the evaluation flags the firm's labels (after commit; the daily sweep
+        # catches anything recorded around the services).
+        post_save.connect(on_adjustment_saved, sender=CycleAdjustment, dispatch_uid="green_flag_on_adjustment")
