@@ -4,15 +4,17 @@ refused form is shown again with what was typed."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.views_utils import add_service_errors, paginate, require
+from gaoxin.core.views_utils import form_page, paginate, require, submit
 
 from . import permissions as perms
 from . import selectors, services
@@ -36,13 +38,8 @@ TABS = [("firms", "链上企业"), ("suggestions", "待确认建议"), ("actions
         ("demands", "用工需求"), ("policies", "政策兑现")]
 
 
-def _run(form, call) -> bool:
-    try:
-        call()
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return False
-    return True
+# A creation form on chains/form.html (title, back): see core.views_utils.form_page.
+_form_page = partial(form_page, template="chains/form.html")
 
 
 def _chain(request, code: str):
@@ -72,16 +69,10 @@ def chain_list(request):
 @require(perms.can_create_chain)
 def chain_new(request):
     form = ChainForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        made = []
-        if form.is_valid() and _run(form, lambda: made.append(services.chain_create(actor=request.user,
-                                                                                    **form.cleaned_data))):
-            messages.success(request, f"产业链“{made[0].name}”已新建，请添加上中下游节点")
-            return redirect("chain_detail", code=made[0].code)
-    return render(request, "chains/form.html", {"form": form, "title": "新建产业链", "back": reverse("chain_list")},
-                  status=status)
+    return _form_page(request, form, title="新建产业链", back=reverse("chain_list"),
+                      create=lambda: services.chain_create(actor=request.user, **form.cleaned_data),
+                      done=lambda chain: (f"产业链“{chain.name}”已新建，请添加上中下游节点",
+                                          reverse("chain_detail", args=[chain.code])))
 
 
 def _tab_list(request, chain, tab: str, manage: bool):
@@ -143,7 +134,7 @@ def chain_chief(request, code: str):
     if not perms.can_create_chain(request.user):
         raise PermissionDenied("只有管委会管理员可以指定链长")
     form = ChiefForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.chain_set_chief(actor=request.user, chain=chain,
+    if form.is_valid() and submit(form, lambda: services.chain_set_chief(actor=request.user, chain=chain,
                                                                        chief=form.cleaned_data["chief"])):
         messages.success(request, "链长已更新")
         return redirect("chain_detail", code=code)
@@ -154,29 +145,20 @@ def chain_chief(request, code: str):
 def node_new(request, code: str):
     chain = _managed(request, code)
     form = NodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and _run(form, lambda: services.node_create(actor=request.user, chain=chain,
-                                                                       **form.cleaned_data)):
-            messages.success(request, "节点已添加；可点“按企业档案更新建议”查看可能在链上的企业")
-            return redirect("chain_detail", code=code)
-    return render(request, "chains/form.html", {"form": form, "title": f"{chain.name}：新增节点",
-                                                "back": reverse("chain_detail", args=[code])}, status=status)
+    back = reverse("chain_detail", args=[code])
+    return _form_page(request, form, title=f"{chain.name}：新增节点", back=back,
+                      create=lambda: services.node_create(actor=request.user, chain=chain, **form.cleaned_data),
+                      done=lambda _: ("节点已添加；可点“按企业档案更新建议”查看可能在链上的企业", back))
 
 
 @require(perms.can_view_chains)
 def member_new(request, code: str):
     chain = _managed(request, code)
     form = MemberForm(request.POST or None, chain=chain)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and _run(form, lambda: services.membership_add(actor=request.user, **form.cleaned_data)):
-            messages.success(request, "链上企业已登记")
-            return redirect("chain_detail", code=code)
-    return render(request, "chains/form.html", {"form": form, "title": f"{chain.name}：登记链上企业",
-                                                "back": reverse("chain_detail", args=[code])}, status=status)
+    back = reverse("chain_detail", args=[code])
+    return _form_page(request, form, title=f"{chain.name}：登记链上企业", back=back,
+                      create=lambda: services.membership_add(actor=request.user, **form.cleaned_data),
+                      done=lambda _: ("链上企业已登记", back))
 
 
 @require_POST
@@ -184,7 +166,7 @@ def member_new(request, code: str):
 def taskforce_add(request, code: str):
     chain = _managed(request, code)
     form = TaskForceForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.taskforce_add(actor=request.user, chain=chain,
+    if form.is_valid() and submit(form, lambda: services.taskforce_add(actor=request.user, chain=chain,
                                                                      **form.cleaned_data)):
         messages.success(request, "专班成员已加入")
         return redirect("chain_detail", code=code)
@@ -224,7 +206,7 @@ def membership_act(request, pk: int):
     name = request.POST.get("name", "")
     if name not in MEMBERSHIP_WORKFLOW:
         form.add_error(None, "未知操作")
-    elif form.is_valid() and _run(form, lambda: services.membership_transition(
+    elif form.is_valid() and submit(form, lambda: services.membership_transition(
             membership=membership, name=name, actor=request.user, reason=form.cleaned_data["reason"],
             role=form.cleaned_data["role"])):
         messages.success(request, f"{membership.enterprise.name}：{MEMBERSHIP_WORKFLOW[name].label}")
@@ -250,7 +232,7 @@ def meeting_new(request, code: str):
         if form.is_valid() and actions.is_valid():
             rows = [a.cleaned_data for a in actions if a.cleaned_data.get("title")]
             made = []
-            if _run(form, lambda: made.append(services.meeting_record(actor=request.user, chain=chain, actions=rows,
+            if submit(form, lambda: made.append(services.meeting_record(actor=request.user, chain=chain, actions=rows,
                                                                       **form.cleaned_data))):
                 messages.success(request, f"会议已记录，{len(rows)} 项任务已告知责任单位或责任人")
                 return redirect("chain_meeting", code=code, pk=made[0].pk)
@@ -298,7 +280,7 @@ def _action(request, pk: int):
 def action_note(request, pk: int):
     action = _action(request, pk)
     form = NoteForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.action_note_add(actor=request.user, action=action,
+    if form.is_valid() and submit(form, lambda: services.action_note_add(actor=request.user, action=action,
                                                                        note=form.cleaned_data["note"])):
         messages.success(request, "进展已登记")
         return redirect("chain_meeting", code=action.chain.code, pk=action.meeting_id)
@@ -313,7 +295,7 @@ def action_act(request, pk: int):
     name = request.POST.get("name", "")
     if name not in ACTION_WORKFLOW:
         form.add_error(None, "未知操作")
-    elif form.is_valid() and _run(form, lambda: services.action_transition(
+    elif form.is_valid() and submit(form, lambda: services.action_transition(
             action=action, name=name, actor=request.user, reason=form.cleaned_data["reason"])):
         messages.success(request, f"{action.title}：{ACTION_WORKFLOW[name].label}")
         return redirect("chain_meeting", code=action.chain.code, pk=action.meeting_id)

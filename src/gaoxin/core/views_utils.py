@@ -69,3 +69,49 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def submit(form, call) -> bool:
+    """Call a service for a valid form; a validation error it raises goes beside the field it names (or above the
+    form). True when the call went through."""
+    try:
+        call()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
+
+
+def apply_step(request, workflow, form, apply) -> bool:
+    """A workflow step's POST (field `name`: the transition) applied by `apply(name, cleaned_data)` through `submit`;
+    an unknown step or a refused one leaves its error on the form, a done one is flashed with the step's label."""
+    from django.contrib import messages
+
+    name = request.POST.get("name", "")
+    if name not in workflow:
+        form.is_valid()
+        form.add_error(None, "未知操作")
+        return False
+    if form.is_valid() and submit(form, lambda: apply(name, form.cleaned_data)):
+        messages.success(request, f"已完成：{workflow[name].label}")
+        return True
+    return False
+
+
+def form_page(request, form, *, template: str, create, done, **context):
+    """A creation form on `template` (given `form` and `context`): on a valid POST `create()` makes the object through
+    its service and `done(obj)` gives the success message and where to go; a refused one shows the form again with
+    its errors and what was typed (status 400)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    status = 200
+    if request.method == "POST":
+        status = 400
+        made = []
+        if form.is_valid() and submit(form, lambda: made.append(create())):
+            message, to = done(made[0])
+            messages.success(request, message)
+            return redirect(to)
+    return render(request, template, {**context, "form": form}, status=status)
+

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import Position
 from gaoxin.core.selectors import work_calendar
-from gaoxin.core.views_utils import add_service_errors, paginate, require
+from gaoxin.core.views_utils import add_service_errors, form_page, paginate, require
 
 from . import permissions as perms
 from . import services
@@ -163,18 +163,9 @@ def log_to_demand(request, pk: int):
         raise PermissionDenied("您无权登记用工需求")
     form = DemandForm(request.POST or None, firms=talent_perms.firms_for_demand(request.user),
                       initial={"uscc": entry.enterprise.uscc, "description": entry.description[:500]})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                demand = talent_services.demand_create(actor=request.user, station_service=entry,
-                                                       **form.service_kwargs())
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"用工需求已登记，编号 {demand.number}")
-                return redirect("talent_demand", number=demand.number)
-    return render(request, "talent/form.html", {
-        "form": form, "title": "转为用工需求", "from_log": entry,
-        "back": reverse("station_detail", args=[entry.station.code])}, status=status)
+    return form_page(request, form, template="talent/form.html", title="转为用工需求", from_log=entry,
+                     back=reverse("station_detail", args=[entry.station.code]),
+                     create=lambda: talent_services.demand_create(actor=request.user, station_service=entry,
+                                                                  **form.service_kwargs()),
+                     done=lambda demand: (f"用工需求已登记，编号 {demand.number}",
+                                          reverse("talent_demand", args=[demand.number])))

@@ -4,12 +4,12 @@ the 缺工 index. Every POST is one service call; a form with an error is shown 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.views_utils import add_service_errors, paginate, require
+from gaoxin.core.views_utils import apply_step, form_page, paginate, require, submit
 
 from . import permissions as perms
 from . import selectors, services
@@ -44,42 +44,14 @@ def tabs(user) -> dict:
             "is_talent": perms.is_talent(user)}
 
 
-def _run(form, call) -> bool:
-    """Call a service; its validation error goes beside the field it names (or above the form)."""
-    try:
-        call()
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return False
-    return True
-
-
 def _act(request, workflow, apply) -> tuple[ActForm, bool]:
-    """A transition's button (name, reason, date) applied by `apply(name, cleaned_data)`; flashes what was done.
-    (form, done): a refused one leaves its error on the form."""
+    """A transition's button (name, reason, date) applied by `apply(name, cleaned_data)`: (form, done)."""
     form = ActForm(request.POST)
-    name = request.POST.get("name", "")
-    if name not in workflow:
-        form.add_error(None, "未知操作")
-        return form, False
-    if form.is_valid() and _run(form, lambda: apply(name, form.cleaned_data)):
-        messages.success(request, f"已完成：{workflow[name].label}")
-        return form, True
-    return form, False
+    return form, apply_step(request, workflow, form, apply)
 
 
-def _create_page(request, form, *, title: str, back: str, create, done):
-    """A creation form on talent/form.html: on a valid POST `create()` makes the object and `done(obj)` gives the
-    message and the page to go to; a refused one shows again with its errors and what was typed."""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        made = []
-        if form.is_valid() and _run(form, lambda: made.append(create())):
-            message, to = done(made[0])
-            messages.success(request, message)
-            return redirect(to)
-    return render(request, "talent/form.html", {"form": form, "title": title, "back": back}, status=status)
+# A creation form on talent/form.html (title, back): see core.views_utils.form_page.
+_create_page = partial(form_page, template="talent/form.html")
 
 
 @require(perms.can_view_talent)
@@ -153,7 +125,7 @@ def hire_new(request, number: str):
     if not perms.can_record_hire(request.user, demand):
         raise Http404("用工需求不存在或无权查看")
     form = HireForm(request.POST, demand=demand)
-    if form.is_valid() and _run(form, lambda: services.hire_record(actor=request.user, demand=demand,
+    if form.is_valid() and submit(form, lambda: services.hire_record(actor=request.user, demand=demand,
                                                                    **form.cleaned_data)):
         messages.success(request, "到岗已登记")
         return redirect("talent_demand", number=number)
@@ -236,7 +208,7 @@ def event_register(request, pk: int):
     event = _event(request, pk)
     firms = perms.firms_for_demand(request.user)
     form = RegisterForm(request.POST, firms=firms)
-    if form.is_valid() and _run(form, lambda: services.event_register(
+    if form.is_valid() and submit(form, lambda: services.event_register(
             event=event, actor=request.user, enterprise=form.cleaned_data.get("uscc"),
             school=form.cleaned_data.get("school"), demands=form.cleaned_data["demands"])):
         messages.success(request, "报名已登记")
@@ -251,7 +223,7 @@ def event_intent(request, pk: int):
     if not perms.can_record_intent(request.user, event):
         raise Http404("活动不存在")
     form = IntentForm(request.POST, event=event)
-    if form.is_valid() and _run(form, lambda: services.intent_record(event=event, actor=request.user,
+    if form.is_valid() and submit(form, lambda: services.intent_record(event=event, actor=request.user,
                                                                      **form.cleaned_data)):
         messages.success(request, "签约意向已登记")
         return redirect("talent_event", pk=pk)
@@ -287,7 +259,7 @@ def checkin(request, token: str):
         status = 400
         d = form.cleaned_data if form.is_valid() else None
         holder = {}
-        if d is not None and _run(form, lambda: holder.update(checkin=services.checkin_create(event=event, **d))):
+        if d is not None and submit(form, lambda: holder.update(checkin=services.checkin_create(event=event, **d))):
             done, status, form = holder["checkin"], 200, CheckInForm()
     return render(request, "talent/checkin.html", {"event": event, "form": form, "done": done}, status=status)
 
@@ -343,7 +315,7 @@ def agreement_detail(request, pk: int):
 def agreement_activity(request, pk: int):
     agreement = _agreement(request, pk)
     form = ActivityForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.agreement_log(agreement=agreement, actor=request.user,
+    if form.is_valid() and submit(form, lambda: services.agreement_log(agreement=agreement, actor=request.user,
                                                                      **form.cleaned_data)):
         messages.success(request, "活动已登记")
         return redirect("talent_agreement", pk=pk)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gaoxin.core import notice
-from gaoxin.core.views_utils import paginate, require
+from gaoxin.core.views_utils import paginate, require, submit
 
 from . import permissions as perms
 from . import selectors, services
@@ -43,7 +43,7 @@ from .models import (
     Talent,
     TalentEvidence,
 )
-from .views import _act, _create_page, _run, tabs
+from .views import _act, _create_page, tabs
 from .workflow import APPLICATION_WORKFLOW, OBJECTION_WORKFLOW, RECOGNITION_WORKFLOW, ROUND_WORKFLOW
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
@@ -152,7 +152,7 @@ def _back_to(request, talent):
 def evidence_add(request, pk: int):
     talent = _talent(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid() and _run(form, lambda: services.evidence_add(actor=request.user, talent=talent,
+    if form.is_valid() and submit(form, lambda: services.evidence_add(actor=request.user, talent=talent,
                                                                     **form.cleaned_data)):
         messages.success(request, "证明材料已上传")
         return _back_to(request, talent)
@@ -164,7 +164,7 @@ def evidence_add(request, pk: int):
 def recognition_add(request, pk: int):
     talent = _talent(request, pk)
     form = RecognitionForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.recognition_grant(actor=request.user, talent=talent,
+    if form.is_valid() and submit(form, lambda: services.recognition_grant(actor=request.user, talent=talent,
                                                                          **form.cleaned_data)):
         messages.success(request, "人才认定已登记")
         return redirect("talent_person", pk=pk)
@@ -176,7 +176,7 @@ def recognition_add(request, pk: int):
 def account_open(request, pk: int):
     talent = _talent(request, pk)
     form = AccountForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.talent_account_open(actor=request.user, talent=talent,
+    if form.is_valid() and submit(form, lambda: services.talent_account_open(actor=request.user, talent=talent,
                                                                            **form.cleaned_data)):
         messages.success(request, f"已开通本人账号，登录名为手机号码 {form.cleaned_data['phone']}")
         return redirect("talent_person", pk=pk)
@@ -353,7 +353,7 @@ def application_act(request, pk: int):
 def application_score(request, pk: int):
     application = _application(request, pk)
     form = ScoreForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.score_enter(actor=request.user, application=application,
+    if form.is_valid() and submit(form, lambda: services.score_enter(actor=request.user, application=application,
                                                                    **form.cleaned_data)):
         messages.success(request, "评分已保存")
         return redirect("talent_round", pk=application.round_id)
@@ -364,7 +364,7 @@ def application_score(request, pk: int):
 def application_evidence(request, pk: int):
     application = _application(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid() and _run(form, lambda: services.evidence_add(
+    if form.is_valid() and submit(form, lambda: services.evidence_add(
             actor=request.user, talent=application.talent, application=application, **form.cleaned_data)):
         messages.success(request, "证明材料已补充")
         return redirect("talent_application", pk=pk)
@@ -430,7 +430,7 @@ def objection_new(request, pk: int):
         if application is None:
             raise Http404("公示对象不存在")
         form.for_pk = application.pk
-        if _run(form, lambda: services.objection_file(actor=request.user, application=application,
+        if submit(form, lambda: services.objection_file(actor=request.user, application=application,
                                                       reason=form.cleaned_data["reason"],
                                                       contact=form.cleaned_data["contact"])):
             messages.success(request, "异议已提交，人才办将核查并告知您结果")

@@ -4,15 +4,16 @@ POST is one service call; a refused form is shown again with what was typed."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.views_utils import add_service_errors, paginate, require
+from gaoxin.core.views_utils import apply_step, form_page, paginate, require, submit
 
 from . import permissions as perms
 from . import selectors, services
@@ -41,15 +42,6 @@ LEASE_FIELDS = {"RENEW": ("end_on",), "EXIT": ("moved_out_on", "reason")}
 UNIT_FIELDS = {"MAINTAIN": ("reason",)}
 
 
-def _run(form, call) -> bool:
-    try:
-        call()
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return False
-    return True
-
-
 def _actions(workflow, obj, user, fields: dict, make_form, failed=None) -> list[dict]:
     """The steps this user may take now, each with its form (the refused one keeps what was typed)."""
     out = []
@@ -61,29 +53,13 @@ def _actions(workflow, obj, user, fields: dict, make_form, failed=None) -> list[
 
 
 def _apply(request, workflow, make_form, apply):
-    """(form, done): a step's POST applied by `apply(name, cleaned_data)`; success flashed."""
-    name = request.POST.get("name", "")
-    form = make_form(request.POST, auto_id=f"id_{name.lower()}_%s")
-    if name not in workflow:
-        form.is_valid()
-        form.add_error(None, "未知操作")
-        return form, False
-    if form.is_valid() and _run(form, lambda: apply(name, form.cleaned_data)):
-        messages.success(request, f"已完成：{workflow[name].label}")
-        return form, True
-    return form, False
+    """(form, done): a step's POST applied by `apply(name, cleaned_data)` (core.views_utils.apply_step)."""
+    form = make_form(request.POST, auto_id=f"id_{request.POST.get('name', '').lower()}_%s")
+    return form, apply_step(request, workflow, form, apply)
 
 
-def _create_page(request, form, *, title: str, back: str, create, done):
-    status = 200
-    if request.method == "POST":
-        status = 400
-        made = []
-        if form.is_valid() and _run(form, lambda: made.append(create())):
-            message, to = done(made[0])
-            messages.success(request, message)
-            return redirect(to)
-    return render(request, "talentcare/form.html", {"form": form, "title": title, "back": back}, status=status)
+# A creation form on talentcare/form.html (title, back): see core.views_utils.form_page.
+_create_page = partial(form_page, template="talentcare/form.html")
 
 
 def _nav(request) -> dict:
@@ -369,7 +345,7 @@ def pairing_detail(request, pk: int):
 def contact_new(request, pk: int):
     pairing = _pairing(request, pk)
     form = ContactForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.contact_log(actor=request.user, pairing=pairing,
+    if form.is_valid() and submit(form, lambda: services.contact_log(actor=request.user, pairing=pairing,
                                                                    **form.cleaned_data)):
         messages.success(request, "联系情况已登记")
         return redirect("talentcare_pairing", pk=pk)
@@ -381,7 +357,7 @@ def contact_new(request, pk: int):
 def pairing_end(request, pk: int):
     pairing = _pairing(request, pk)
     form = PairingEndForm(request.POST)
-    if form.is_valid() and _run(form, lambda: services.pairing_end(actor=request.user, pairing=pairing,
+    if form.is_valid() and submit(form, lambda: services.pairing_end(actor=request.user, pairing=pairing,
                                                                    reason=form.cleaned_data["reason"])):
         messages.success(request, "结对联系已结束")
         return redirect("talentcare_pairing", pk=pk)
@@ -399,7 +375,7 @@ def contact_appeal(request, pk: int):
         raise Http404("联系记录不存在或无权查看")
     form = RaiseAppealForm(request.POST)
     made = []
-    if form.is_valid() and _run(form, lambda: made.append(services.contact_raise_appeal(
+    if form.is_valid() and submit(form, lambda: made.append(services.contact_raise_appeal(
             actor=request.user, contact=contact, **form.cleaned_data))):
         messages.success(request, f"已转为人才服务诉求，编号 {made[0].number}，政务服务中心将派单办理")
         return redirect("talentcare_pairing", pk=contact.pairing_id)
@@ -459,7 +435,7 @@ def me(request):
 def me_apply(request):
     form = ApplyForm(request.POST)
     talent = perms.talent_of(request.user)
-    if form.is_valid() and _run(form, lambda: services.application_submit(actor=request.user, talent=talent,
+    if form.is_valid() and submit(form, lambda: services.application_submit(actor=request.user, talent=talent,
                                                                           **form.cleaned_data)):
         messages.success(request, "人才公寓申请已提交，已进入排队")
         return redirect("talentcare_me")
@@ -472,7 +448,7 @@ def me_appeal(request):
     form = TalentAppealForm(request.POST)
     talent = perms.talent_of(request.user)
     made = []
-    if form.is_valid() and _run(form, lambda: made.append(services.talent_appeal_file(
+    if form.is_valid() and submit(form, lambda: made.append(services.talent_appeal_file(
             actor=request.user, talent=talent, **form.cleaned_data))):
         messages.success(request, f"服务诉求已提交，编号 {made[0].number}，政务服务中心将派单办理")
         return redirect("appeal_detail", number=made[0].number)
