@@ -157,7 +157,6 @@ urlpatterns = [
     path("policies/<slug:code>/edit/", benefit_views.policy_edit, name="policy_edit"),
     path("policies/<slug:code>/publish/", benefit_views.policy_publish, name="policy_publish"),
     path("policies/<slug:code>/apply/", benefit_views.application_create, name="benefit_apply"),
-    path("notifications/", core_views.notification_list, name="notification_list"),
     # Talent benefits (人才待遇): the ledger, a person's claims, a claim's instalments, the items' tier table.
     path("talent-benefits/", talent_benefit_views.ledger, name="talent_benefits"),
     path("talent-benefits/items/", talent_benefit_views.items, name="talent_items"),
@@ -168,6 +167,7 @@ urlpatterns = [
     path("talent-benefits/people/<int:pk>/facts/", talent_benefit_views.person_facts, name="talent_person_facts"),
     path("talent-benefits/claims/<str:number>/", talent_benefit_views.claim_detail, name="talent_claim"),
     path("talent-benefits/claims/<str:number>/act/", talent_benefit_views.claim_act, name="talent_claim_act"),
+    path("notifications/", core_views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/", core_views.notification_open, name="notification_open"),
     # Enterprise appeals (企业诉求).
     path("appeals/", appeal_views.appeal_index, name="appeal_index"),
@@ -231,6 +231,8 @@ urlpatterns = [
     path("talent/agreements/<int:pk>/activities/", talent_views.agreement_activity, name="talent_agreement_activity"),
     path("talent/agreements/<int:pk>/act/", talent_views.agreement_act, name="talent_agreement_act"),
     path("talent/shortage/", talent_views.shortage, name="talent_shortage"),
+    path("talent/appeals/", talent_views.appeal_list, name="talent_appeals"),
+    path("talent/appeals/<str:number>/demand/", talent_views.appeal_to_demand, name="talent_appeal_demand"),
     # Talent registry and recognition rounds (人才库、人才认定).
     path("talent/registry/", talent_registry_views.registry, name="talent_registry"),
     path("talent/registry/new/", talent_registry_views.talent_new, name="talent_person_new"),

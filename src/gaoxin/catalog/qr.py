@@ -18,11 +18,12 @@ def guide_url(request, code: str, printed_version: int | None = None) -> str:
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
-def qr_svg(url: str, *, scale: int = 4, scalable: bool = False) -> str:
-    """scalable: no width/height, only a viewBox, so CSS sizes it (posters, sheets)."""
+def qr_svg(url: str, *, scale: int = 4, scalable: bool = False, title: str = "扫码查看办事指南") -> str:
+    """A standalone SVG (with its namespace, so an <img> draws it); scalable: no width/height, only a viewBox, so CSS
+    sizes it (posters, sheets)."""
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True,
-                                      title="扫码查看办事指南", omitsize=scalable)
+                                      title=title, omitsize=scalable)
     return buffer.getvalue().decode()
 
 

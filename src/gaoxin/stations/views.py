@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts.models import Position
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.views_utils import add_service_errors, form_page, paginate, require
+from gaoxin.talent.models import JobDemand
 
 from . import permissions as perms
 from . import services
@@ -44,8 +45,10 @@ def _station(request, code: str):
 def _detail(request, station, *, log_form=None, event_form=None, liaison_form=None, status: int = 200):
     user = request.user
     can_log = perms.can_log_at_station(user, station)
-    log = perms.station_services_visible_to(user).filter(station=station) \
-        .select_related("enterprise", "escalated_to", "provided_by")
+    demands = JobDemand.objects.only("number", "post", "station_service_id")
+    log = (perms.station_services_visible_to(user).filter(station=station)
+           .select_related("enterprise", "escalated_to", "provided_by")
+           .prefetch_related(Prefetch("job_demands", queryset=demands)))
     if request.GET.get("category"):
         log = log.filter(category=request.GET["category"])
     page, query = paginate(request, log)

@@ -58,6 +58,8 @@ class JobDemand(models.Model):
     source = models.CharField("来源", max_length=12, choices=DemandSource.choices, default=DemandSource.ENTERPRISE)
     station_service = models.ForeignKey("stations.StationService", on_delete=models.SET_NULL, null=True, blank=True,
                                         related_name="job_demands", verbose_name="来自驿站台账")
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="job_demands", verbose_name="来自企业诉求")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("发布时间", auto_now_add=True)
 

@@ -70,6 +70,17 @@ def can_post_demand(user) -> bool:
         has_role(user, Role.ENTERPRISE) and bool(firm_ids_of(user)))
 
 
+def talent_appeals_for_demand(user):
+    """The firms' 人才 appeals (category 人才) this user may turn into job demands: the talent office and field staff,
+    among the appeals they see (appeals.permissions)."""
+    from gaoxin.appeals.models import Category
+    from gaoxin.appeals.permissions import appeals_visible_to
+
+    if not (is_talent_office(user) or has_role(user, *FIELD_STAFF)):
+        return None
+    return appeals_visible_to(user).filter(category=Category.TALENT, enterprise__isnull=False)
+
+
 def firms_for_demand(user) -> QuerySet | None:
     """The firms a user may post for: an enterprise user its own; staff any (None)."""
     from gaoxin.enterprises.models import Enterprise

@@ -24,6 +24,7 @@ from .models import (
     AgreementStatus,
     CheckIn,
     DemandSource,
+    DemandStatus,
     Hire,
     HireStatus,
     Intent,
@@ -57,9 +58,19 @@ MAX_QUANTITY = 10_000
 
 
 def demand_create(*, actor, enterprise, post: str, quantity: int, skill_level: str, pay_min: int, pay_max: int,
-                  location: str, urgency: str = "normal", description: str = "", station_service=None) -> JobDemand:
+                  location: str, urgency: str = "normal", description: str = "", station_service=None,
+                  appeal=None) -> JobDemand:
+    """A job demand of `enterprise`; `station_service` or `appeal` is the 用工 log entry or 人才 appeal it came from."""
     if not perms.can_post_demand(actor):
         raise PermissionDenied("您无权登记用工需求")
+    # The same post turned twice from one log entry or appeal is a double submission (other posts may follow).
+    same = JobDemand.objects.filter(post=post.strip()).exclude(status=DemandStatus.WITHDRAWN)
+    earlier = (same.filter(station_service=station_service).first() if station_service is not None else
+               same.filter(appeal=appeal).first() if appeal is not None else None)
+    if earlier is not None:
+        raise ValidationError({"post": f"这条记录已转为“{earlier.post}”岗位的用工需求（编号 {earlier.number}）"})
+    if appeal is not None and appeal.enterprise_id != enterprise.pk:
+        raise ValidationError({"uscc": f"该诉求由{appeal.enterprise}提出，用工需求应登记在这家企业名下"})
     firms = perms.firms_for_demand(actor)
     if firms is not None and not firms.filter(pk=enterprise.pk).exists():
         raise PermissionDenied("只能为本企业发布用工需求")
@@ -76,10 +87,12 @@ def demand_create(*, actor, enterprise, post: str, quantity: int, skill_level: s
         demand = JobDemand.objects.create(
             number=next_number("YG"), enterprise=enterprise, post=post.strip(), quantity=quantity,
             skill_level=skill_level, pay_min=pay_min, pay_max=pay_max, urgency=urgency, location=location.strip(),
-            description=description.strip(), source=source, station_service=station_service, created_by=actor)
+            description=description.strip(), source=source, station_service=station_service, appeal=appeal,
+            created_by=actor)
         audit_record(event_type="talent.demand.create", actor=actor, subject=demand,
                      after={"enterprise": enterprise.name, "post": demand.post, "quantity": quantity,
-                            "source": demand.get_source_display()})
+                            "source": demand.get_source_display(),
+                            **({"appeal": appeal.number} if appeal is not None else {})})
         notifications.demand_posted(demand)
     return demand
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gaoxin.catalog.qr import qr_svg
 from gaoxin.core.views_utils import apply_step, form_page, paginate, require, submit
 
 from . import permissions as perms
@@ -40,6 +41,7 @@ from .workflow import AGREEMENT_WORKFLOW, DEMAND_WORKFLOW, HIRE_WORKFLOW
 def tabs(user) -> dict:
     """What the room's tab bar offers this user (talent/partials_nav.html)."""
     return {"can_view_demands": perms.can_view_talent(user), "can_view_shortage": perms.can_view_shortage(user),
+            "can_convert_appeals": perms.talent_appeals_for_demand(user) is not None,
             "can_view_registry": perms.can_view_registry(user), "can_view_rounds": perms.can_view_rounds(user),
             "is_talent": perms.is_talent(user)}
 
@@ -77,6 +79,38 @@ def demand_new(request):
         request, form, title="发布用工需求", back=reverse("talent_index"),
         create=lambda: services.demand_create(actor=request.user, **form.service_kwargs()),
         done=lambda d: (f"用工需求已发布，编号 {d.number}", reverse("talent_demand", args=[d.number])))
+
+
+def _appeals_scope(request):
+    scope = perms.talent_appeals_for_demand(request.user)
+    if scope is None:
+        raise PermissionDenied("只有人才办和驿站人员可以把企业诉求转为用工需求")
+    return scope
+
+
+@require(perms.can_view_talent)
+def appeal_list(request):
+    """企业人才诉求: firms' 人才 appeals the user sees, with the demands each has become (转为用工需求)."""
+    qs = (_appeals_scope(request).select_related("enterprise").order_by("-received_at", "-pk")
+          .annotate(demands=Count("job_demands")))
+    page, query = paginate(request, qs)
+    return render(request, "talent/appeal_list.html", {"page": page, "query": query, "tab": "appeals",
+                                                       **tabs(request.user)})
+
+
+@require(perms.can_view_talent)
+def appeal_to_demand(request, number: str):
+    """转为用工需求: a firm's 人才 appeal becomes its job demand, prefilled with the firm and the appeal's text; the
+    demand keeps the appeal it came from."""
+    appeal = _appeals_scope(request).select_related("enterprise").filter(number=number).first()
+    if appeal is None:
+        raise Http404("企业诉求不存在或无权操作")
+    form = DemandForm(request.POST or None, firms=perms.firms_for_demand(request.user),
+                      initial={"uscc": appeal.enterprise.uscc, "description": appeal.description[:500]})
+    return _create_page(
+        request, form, title="转为用工需求", back=reverse("talent_appeals"), from_appeal=appeal,
+        create=lambda: services.demand_create(actor=request.user, appeal=appeal, **form.service_kwargs()),
+        done=lambda d: (f"用工需求已登记，编号 {d.number}", reverse("talent_demand", args=[d.number])))
 
 
 def _demand(request, number: str):
@@ -242,8 +276,7 @@ def event_programme(request, pk: int):
 @require(perms.can_manage_events)
 def event_qr(request, pk: int):
     event = _event(request, pk)
-    svg = segno.make(_checkin_url(request, event), error="m").svg_inline(scale=6)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(qr_svg(_checkin_url(request, event), scale=6, title="扫码签到"), content_type="image/svg+xml")
 
 
 @login_not_required

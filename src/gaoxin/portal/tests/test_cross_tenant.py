@@ -74,7 +74,12 @@ def _tables():
     from gaoxin.stations.models import StationService
     from gaoxin.stations.permissions import can_log_at_station
     from gaoxin.talent.models import Hire, JobDemand, SchoolAgreement
-    from gaoxin.talent.permissions import agreements_visible_to, demands_visible_to, hires_visible_to
+    from gaoxin.talent.permissions import (
+        agreements_visible_to,
+        demands_visible_to,
+        hires_visible_to,
+        talent_appeals_for_demand,
+    )
     from gaoxin.talentcare import permissions as talentcare_perms
     from gaoxin.talentcare.models import ApartmentUnit, Contact, HousingApplication, Lease, Pairing
 
@@ -140,6 +145,9 @@ def _tables():
                          "talent-demand-transition", "talent-demand-hires"),
                         Route(lambda: JobDemand.objects.all(), lambda d: {"number": d.number},
                               _visible(demands_visible_to))),
+        "talent_appeal_demand": Route(lambda: Appeal.objects.filter(category="talent", enterprise__isnull=False),
+                                      lambda a: {"number": a.number},
+                                      lambda u: talent_appeals_for_demand(u) or Appeal.objects.none()),
         "station_log_demand": Route(lambda: StationService.objects.filter(category="hiring", enterprise__isnull=False),
                                     lambda s: {"pk": s.pk}, lambda u: (lambda s: can_log_at_station(u, s.station))),
         **dict.fromkeys(("talent_hire_act", "talent-hire-detail", "talent-hire-transition"),

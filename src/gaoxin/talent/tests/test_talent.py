@@ -74,6 +74,12 @@ def test_a_station_log_entry_becomes_a_demand(station_officer, own_enterprise, c
                                "pay_min": 4000, "pay_max": 5000, "location": "高新区"})
     assert answer.status_code == 302
     assert own_enterprise.job_demands.get().station_service == entry
+    # The same post again from the same entry is a double submission: refused beside the post, with the number.
+    again = client.post(url, {"uscc": own_enterprise.uscc, "post": "装配工", "quantity": 20, "skill_level": "general",
+                              "pay_min": 4000, "pay_max": 5000, "location": "高新区"})
+    number = own_enterprise.job_demands.get().number
+    assert again.status_code == 400 and f"已转为“装配工”岗位的用工需求（编号 {number}）" in again.content.decode()
+    assert "已转需求：装配工" in client.get(reverse("station_detail", args=[entry.station.code])).content.decode()
     other = UserFactory(role=Role.STATION_OFFICER, org_unit=OrgUnitFactory(kind=OrgKind.STATION, code="station-x"))
     client.force_login(other)
     assert client.get(url).status_code == 404  # another station's ledger
@@ -259,3 +265,43 @@ def test_api_post_read_and_confirm(enterprise_client, own_enterprise, office, cl
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
     assert enterprise_client.post(f"/api/v1/hires/{hire.json()['id']}/transition/", {"name": "NOPE"},
                                   content_type="application/json").status_code == 400
+
+
+def test_a_firms_talent_appeal_becomes_a_demand(office, clerk_user, enterprise_user, own_enterprise, other_enterprise,
+                                                 client):
+    from gaoxin.appeals import services as appeal_services
+
+    appeal = appeal_services.appeal_submit(
+        actor=enterprise_user, enterprise=own_enterprise, channel="平台", category="talent", request_type="help",
+        title="招工难", description="急需数控技工20名", contact_name="王经理", contact_phone="13800000000")
+    appeal_services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk_user, lead=office.org_unit)
+    client.force_login(office)
+    listing = client.get(reverse("talent_appeals")).content.decode()
+    url = reverse("talent_appeal_demand", args=[appeal.number])
+    assert "招工难" in listing and url in listing
+    form = client.get(url)
+    assert form.context["form"].initial["uscc"] == own_enterprise.uscc and "急需数控技工20名" in form.content.decode()
+    wrong = client.post(url, {"uscc": other_enterprise.uscc, "post": "数控技工", "quantity": 20,
+                              "skill_level": "skilled", "pay_min": 6000, "pay_max": 9000, "location": "高新区"})
+    assert wrong.status_code == 400 and "用工需求应登记在这家企业名下" in wrong.content.decode()
+    ok = client.post(url, {"uscc": own_enterprise.uscc, "post": "数控技工", "quantity": 20, "skill_level": "skilled",
+                           "pay_min": 6000, "pay_max": 9000, "location": "高新区"})
+    demand = own_enterprise.job_demands.get()
+    assert ok.status_code == 302 and demand.appeal == appeal
+    assert AuditEvent.objects.get(event_type="talent.demand.create").after["appeal"] == appeal.number
+    assert "已转 1 条" in client.get(reverse("talent_appeals")).content.decode()
+    # Who may not: the firm itself (it posts demands directly) and another department that does not see the appeal.
+    client.force_login(enterprise_user)
+    assert client.get(reverse("talent_appeals")).status_code == 403
+    client.force_login(UserFactory(role=Role.DEPT_OFFICER, org_unit=department("tax", "税务局")))
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_the_check_in_qr_code_is_an_svg_an_img_can_draw(office, client):
+    event = services.event_create(actor=office, title="校企对接会", kind="fair", organiser=office.org_unit,
+                                  held_on=TODAY, place="人才市场")
+    client.force_login(office)
+    answer = client.get(reverse("talent_event_qr", args=[event.pk]))
+    assert answer["Content-Type"] == "image/svg+xml"
+    assert 'xmlns="http://www.w3.org/2000/svg"' in answer.content.decode()  # without it an <img> shows nothing
+
