@@ -30,9 +30,9 @@ def navigation(request):
     items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
     items.append((_("我的办件") if case_perms.can_apply_online(user) else _("办件"), reverse("case_queue_all"), "cases"))
     items.append((_("惠企政策"), reverse("policy_index"), "policies"))
-    items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
     if benefit_perms.can_use_talent_benefits(user):
         items.append((_("人才待遇"), reverse("talent_benefits"), "talent_benefits"))
+    items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
     if assist_perms.can_view_orders(user):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
     if station_perms.can_view_stations(user):
