@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.core.masking import mask_bank_account
@@ -159,8 +160,10 @@ def _claim_page(request, claim: TalentClaim, failed: TalentActionForm | None = N
                 for t in workflow.available(obj, user)]
 
     instalments = list(claim.instalments.all())
+    today = timezone.localdate()
     for inst in instalments:
         inst.actions = actions(f"instalment-{inst.pk}", INSTALMENT_WORKFLOW, _with_claim(inst, claim))
+        inst.not_due = inst.status == InstalmentStatus.SCHEDULED and inst.due_on > today
     clawback = getattr(claim, "clawback", None)
     if clawback is not None:
         clawback.actions = actions("clawback", CLAWBACK_WORKFLOW, _with_claim(clawback, claim))

@@ -303,8 +303,10 @@ INSTALMENT_WORKFLOW = Workflow(
     notify=notifications.talent_instalment_changed,
     lock_queryset=lambda: TalentInstalment.objects.select_related("claim", "claim__item", "claim__talent"),
     transitions=[
+        # A later year's instalment is not offered before its date (the guard still refuses it with the date).
         transition("APPROVE", "审核本期", [I.SCHEDULED], I.APPROVED, [OFFICE], guard=_instalment_due,
-                   effect=_instalment_approve, style="success"),
+                   effect=_instalment_approve, style="success", applies_to=lambda inst: inst.due_on <= _today(),
+                   not_applicable="本期尚未到应发日期，到期后才能审核"),
         transition("PAY", "拨付本期", [I.APPROVED], I.PAID, [FINANCE], effect=_instalment_pay, style="success"),
     ],
 )

@@ -201,3 +201,10 @@ def test_an_empty_zone_loads_the_default_items_once():
     # A second load is refused: the office edits the items it has.
     response = office.post("/talent-benefits/items/defaults/", follow=True)
     assert "已设立人才待遇事项" in response.content.decode() and TalentBenefitItem.objects.count() == 5
+
+
+def test_a_later_years_instalment_is_not_offered_before_its_date(world):
+    services.talent_claim_transition(claim=world["mine"], name="APPROVE", actor=world["office"])
+    page = _client(world["office"]).get(f"/talent-benefits/claims/{world['mine'].number}/").content.decode()
+    later = world["mine"].instalments.count() - 1
+    assert later >= 1 and page.count("审核本期") == 1 and page.count("未到期") == later
