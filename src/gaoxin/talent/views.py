@@ -294,7 +294,9 @@ def checkin(request, token: str):
         holder = {}
         if d is not None and submit(form, lambda: holder.update(checkin=services.checkin_create(event=event, **d))):
             done, status, form = holder["checkin"], 200, CheckInForm()
-    return render(request, "talent/checkin.html", {"event": event, "form": form, "done": done}, status=status)
+    # Outside the event's day the page says so instead of offering a form that would be refused.
+    return render(request, "talent/checkin.html", {"event": event, "form": form, "done": done,
+                                                   "open": event.held_on == timezone.localdate()}, status=status)
 
 
 # --- school agreements -----------------------------------------------------------------------------------------

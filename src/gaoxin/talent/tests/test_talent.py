@@ -196,6 +196,10 @@ def test_event_check_in_register_and_intent(office, demand, own_enterprise, ente
     assert client.post(url, {"name": "李", "phone": "13900002222", "resume": fake}).status_code == 400
     with pytest.raises(ValidationError, match="签到仅在活动当天"):
         services.checkin_create(event=event, name="王", phone="13900003333", today=TODAY + dt.timedelta(days=1))
+    past = services.event_create(actor=office, title="春季招聘会", kind="fair", organiser=office.org_unit,
+                                 held_on=TODAY - dt.timedelta(days=30), place="人才市场")
+    closed = client.get(reverse("talent_checkin", args=[past.checkin_token])).content.decode()
+    assert "签到仅在活动当天" in closed and 'data-testid="checkin-form"' not in closed
     intent = services.intent_record(event=event, actor=office, enterprise=own_enterprise, person="张三", demand=demand)
     assert intent.signed_on == TODAY
     client.force_login(office)
