@@ -147,6 +147,13 @@ def talent_claim_changed(claim, step) -> None:
         words = f"，应追回{_yuan(clawback.amount)}，请办理追回" if clawback is not None else "，未发放的分期已停发"
         notify(_others(_talent_office(), step.actor), kind="TALENT_CLAWBACK", url=_claim_url(claim),
                message=f"{_claim_subject(claim)}：人才已离开（{step.reason[:80]}）{words}。")
+        # The person (and whoever claimed for them) and finance hear that the remaining instalments stopped, so no
+        # one waits for, or pays, an instalment that will not come.
+        owed = f"，需退回{_yuan(clawback.amount)}，人才办将与您联系" if clawback is not None else ""
+        notify(_others(_claimants(claim), step.actor), kind="TALENT_CLAIM_STEP", url=_claim_url(claim), sms=True,
+               message=f"您的{_claim_subject(claim)}：因{step.reason[:80]}，未发放的分期已停发{owed}。")
+        notify(_others(_finance(), step.actor), kind="TALENT_TO_PAY", url=_claim_url(claim),
+               message=f"{_claim_subject(claim)}：人才已离开，未拨付的分期已停发，请勿拨付。")
 
 
 def talent_instalment_changed(inst, step) -> None:

@@ -166,7 +166,8 @@ class TalentForm(forms.Form):
     professional_title = forms.CharField(label="职称", max_length=40, required=False,
                                          widget=forms.TextInput(attrs={"placeholder": "如 高级工程师"}))
     skill_grade = forms.ChoiceField(label="技能等级", choices=SkillGrade.choices, required=False)
-    uscc = FirmField(label="工作单位统一社会信用代码", required=False)
+    uscc = FirmField(label="工作单位统一社会信用代码", required=False,
+                     help_text="变更工作单位后，按原单位申领、尚未发放完毕的人才待遇即停发，服务期内已发放的按规定追回")
     work_location = forms.CharField(label="工作地", max_length=60, required=False)
     insurance_location = forms.CharField(label="社保缴纳地", max_length=60, required=False)
     residence = forms.CharField(label="户籍或居住地", max_length=60, required=False)

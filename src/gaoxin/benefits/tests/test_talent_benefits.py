@@ -256,7 +256,7 @@ def _paid_first(claim, office, finance):
 def test_employer_change_stops_the_payments_and_raises_the_clawback_to_the_office(items, office, finance,
                                                                                  django_capture_on_commit_callbacks):
     firm, other = EnterpriseFactory(), EnterpriseFactory(name="另一家公司")
-    talent = make_talent(tier="C", employer=firm)
+    talent = make_talent(tier="C", employer=firm, user=UserFactory(role=Role.TALENT))
     claim = _claim(talent, items["living"], office)  # 100万 over 5 years, 5-year service period
     _paid_first(claim, office, finance)
     with django_capture_on_commit_callbacks(execute=True):
@@ -266,6 +266,9 @@ def test_employer_change_stops_the_payments_and_raises_the_clawback_to_the_offic
     assert Notification.objects.filter(user=office, kind="TALENT_CLAWBACK").exists()
     claim.refresh_from_db()
     assert claim.status == "stopped"
+    # Finance hears the rest will not come (no instalment paid by mistake); the claimant that the payments stopped.
+    assert "请勿拨付" in Notification.objects.filter(user=finance).latest("pk").message
+    assert "未发放的分期已停发，需退回" in Notification.objects.filter(user=talent.user).latest("pk").message
     assert set(claim.instalments.exclude(seq=1).values_list("status", flat=True)) == {"cancelled"}
     clawback = TalentClawback.objects.get(claim=claim)
     # Left at once: 0 of 60 months served, the whole 20万 paid is recovered (pro rata).
