@@ -177,6 +177,14 @@ class TalentForm(forms.Form):
         if editing:
             del self.fields["id_number"]
 
+    def clean_id_number(self):
+        """Checked here too, so a wrong number is told together with the form's other errors (the service checks it
+        again for the API)."""
+        code = normalize_code(self.cleaned_data["id_number"])
+        if problem := id_number_problem(code):
+            raise forms.ValidationError(problem)
+        return code
+
     def service_kwargs(self) -> dict:
         d = dict(self.cleaned_data)
         return {"employer": d.pop("uscc"), **d}

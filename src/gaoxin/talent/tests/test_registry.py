@@ -93,7 +93,7 @@ def test_registering_checks_the_id_number_and_the_employer(office, own_enterpris
                             "uscc": "91430300MA0000000X"})
     body = bad.content.decode()
     assert bad.status_code == 400
-    assert "企业档案中没有该统一社会信用代码" in body
+    assert "企业档案中没有该统一社会信用代码" in body and "校验" in body  # both wrong: both told at once
     assert 'value="李四"' in body  # what was typed is kept
     bad = client.post(url, {"id_number": "430302198801010070", "name": "李四", "education": "bachelor",
                             "uscc": own_enterprise.uscc})
