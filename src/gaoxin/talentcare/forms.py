@@ -130,13 +130,19 @@ class ContactForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 2}))
 
 
+# No default: a schooling problem must not be filed as housing because 住房保障 came first (QA walk).
+SERVICE_CHOICES = [("", "请选择")] + TalentService.choices
+
+
 class RaiseAppealForm(forms.Form):
-    talent_service = forms.ChoiceField(label="服务类别", choices=TalentService.choices)
+    talent_service = forms.ChoiceField(label="服务类别", choices=SERVICE_CHOICES,
+                                       error_messages={"required": "请选择服务类别"})
     title = forms.CharField(label="标题（不填取问题的第一行）", max_length=120, required=False)
 
 
 class TalentAppealForm(forms.Form):
-    talent_service = forms.ChoiceField(label="服务类别", choices=TalentService.choices)
+    talent_service = forms.ChoiceField(label="服务类别", choices=SERVICE_CHOICES,
+                                       error_messages={"required": "请选择服务类别"})
     title = forms.CharField(label="标题", max_length=120)
     description = forms.CharField(label="具体需求", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     contact_phone = forms.RegexField(label="联系电话", regex=PHONE_PATTERN, max_length=20,
