@@ -38,3 +38,17 @@ def as_control(field):
         css += " is-invalid"
     existing = widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()} if css or existing else None)
+
+
+@register.filter
+def yuan(value) -> str:
+    """Money in 元 as the zone's pages show it: thousands separators and two decimals (1,200,000.00); — for none."""
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+
