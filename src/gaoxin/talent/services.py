@@ -353,7 +353,7 @@ def talent_update(*, actor, talent: Talent, **changes) -> Talent:
     if errors := _talent_checks(id_number=None, phone=changes.get("phone", "")):
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Talent.objects.select_for_update().select_related("employer").get(pk=talent.pk)
+        locked = Talent.objects.select_for_update(of=("self",)).select_related("employer").get(pk=talent.pk)
         before = _talent_snapshot(locked)
         for field, value in changes.items():
             setattr(locked, field, value.strip() if isinstance(value, str) else value)
