@@ -92,7 +92,7 @@ def _appeals_scope(request):
 def appeal_list(request):
     """企业人才诉求: firms' 人才 appeals the user sees, with the demands each has become (转为用工需求)."""
     qs = (_appeals_scope(request).select_related("enterprise").order_by("-received_at", "-pk")
-          .annotate(demands=Count("job_demands")))
+          .annotate(demands=Count("job_demands", distinct=True)))  # the scope may join cooperating units
     page, query = paginate(request, qs)
     return render(request, "talent/appeal_list.html", {"page": page, "query": query, "tab": "appeals",
                                                        **tabs(request.user)})

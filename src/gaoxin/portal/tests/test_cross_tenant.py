@@ -49,6 +49,11 @@ class Route:
         return next((o for o in candidates.order_by("pk")[:400] if not seen(o)), None)
 
 
+def _or_none(scope, model):
+    """A scoper that answers None for users outside the room: nothing visible."""
+    return model.objects.none() if scope is None else scope
+
+
 def _visible(scoper):
     return lambda user: scoper(user)
 
@@ -147,7 +152,7 @@ def _tables():
                               _visible(demands_visible_to))),
         "talent_appeal_demand": Route(lambda: Appeal.objects.filter(category="talent", enterprise__isnull=False),
                                       lambda a: {"number": a.number},
-                                      lambda u: talent_appeals_for_demand(u) or Appeal.objects.none()),
+                                      lambda u: _or_none(talent_appeals_for_demand(u), Appeal)),
         "station_log_demand": Route(lambda: StationService.objects.filter(category="hiring", enterprise__isnull=False),
                                     lambda s: {"pk": s.pk}, lambda u: (lambda s: can_log_at_station(u, s.station))),
         **dict.fromkeys(("talent_hire_act", "talent-hire-detail", "talent-hire-transition"),

@@ -278,7 +278,9 @@ def test_a_firms_talent_appeal_becomes_a_demand(office, clerk_user, enterprise_u
     appeal = appeal_services.appeal_submit(
         actor=enterprise_user, enterprise=own_enterprise, channel="平台", category="talent", request_type="help",
         title="招工难", description="急需数控技工20名", contact_name="王经理", contact_phone="13800000000")
-    appeal_services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk_user, lead=office.org_unit)
+    # Two cooperating units: the office's scope joins them, and a demand must still count once.
+    appeal_services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk_user, lead=office.org_unit,
+                                      cooperating=[department("tax", "税务局"), department("finance", "财政局")])
     client.force_login(office)
     listing = client.get(reverse("talent_appeals")).content.decode()
     url = reverse("talent_appeal_demand", args=[appeal.number])
@@ -293,7 +295,7 @@ def test_a_firms_talent_appeal_becomes_a_demand(office, clerk_user, enterprise_u
     demand = own_enterprise.job_demands.get()
     assert ok.status_code == 302 and demand.appeal == appeal
     assert AuditEvent.objects.get(event_type="talent.demand.create").after["appeal"] == appeal.number
-    assert "已转 1 条" in client.get(reverse("talent_appeals")).content.decode()
+    assert "已转 1 条" in client.get(reverse("talent_appeals")).content.decode()  # not 2 (one per cooperating unit)
     # Who may not: the firm itself (it posts demands directly) and another department that does not see the appeal.
     client.force_login(enterprise_user)
     assert client.get(reverse("talent_appeals")).status_code == 403
