@@ -82,9 +82,3 @@ def notify(users=(), *, message: str, url: str = "", kind: str = "", sms: bool =
         Notification.objects.bulk_create(rows, batch_size=2000)
 
     transaction.on_commit(deliver)
-
-
-def unread_count(user) -> int:
-    from .models import Notification
-
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -63,9 +63,12 @@ def flash_action(request, action, success: str) -> bool:
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's validation error on the form: beside the field it names, else above the form."""
+    """Show a service's validation error on the form: beside the field it names, else above the form. A form whose
+    fields differ from the service's arguments maps them in `service_fields` (service argument → form field)."""
     if hasattr(exc, "error_dict"):
+        renamed = getattr(form, "service_fields", {})
         for field, errors in exc.error_dict.items():
+            field = renamed.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)

@@ -257,6 +257,8 @@ class ApplyForm(forms.Form):
     file1 = forms.FileField(label="证明材料一（PDF 或图片）", required=False)
     label2 = forms.CharField(label="证明材料二名称", max_length=60, required=False, initial="职称或技能等级证书")
     file2 = forms.FileField(label="证明材料二（可选）", required=False)
+    # The service checks the files together as `evidence`: its errors go beside the first file.
+    service_fields = {"evidence": "file1"}
 
     def __init__(self, *args, round, for_office: bool, **kwargs):
         super().__init__(*args, **kwargs)

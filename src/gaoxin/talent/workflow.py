@@ -337,7 +337,7 @@ OBJECTION_WORKFLOW = Workflow(
     record=_history(ObjectionEvent, "objection"), notify=notifications.objection_decided,
     lock_queryset=lambda: RoundObjection.objects.select_related("application__round", "application__talent"),
     transitions=[
-        transition("UPHOLD", "异议成立", [ObjectionStatus.OPEN], ObjectionStatus.UPHELD, ["office"],
+        transition("UPHOLD", "异议成立（该人选不予认定）", [ObjectionStatus.OPEN], ObjectionStatus.UPHELD, ["office"],
                    needs_reason=True, effect=_objection_decidable, style="outline-danger"),
         transition("DISMISS", "异议不成立", [ObjectionStatus.OPEN], ObjectionStatus.DISMISSED, ["office"],
                    needs_reason=True, effect=_objection_decidable, style="outline-secondary"),
