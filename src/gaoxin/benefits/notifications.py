@@ -141,7 +141,7 @@ def talent_claim_changed(claim, step) -> None:
         detail = (f"：审核通过，核定{_yuan(claim.amount)}，分{claim.instalment_count}期发放" if name == "APPROVE"
                   else f"：不予享受（{step.reason[:120]}）")
         notify(_others(_claimants(claim), step.actor), kind="TALENT_CLAIM_STEP", url=_claim_url(claim), sms=True,
-               message=f"您的{_claim_subject(claim)}{detail}。")
+               message=f"{_claim_subject(claim)}{detail}。")
     if name == "RECORD_DEPARTURE":
         clawback = getattr(claim, "clawback", None)
         words = f"，应追回{_yuan(clawback.amount)}，请办理追回" if clawback is not None else "，未发放的分期已停发"
@@ -151,7 +151,7 @@ def talent_claim_changed(claim, step) -> None:
         # one waits for, or pays, an instalment that will not come.
         owed = f"，需退回{_yuan(clawback.amount)}，人才办将与您联系" if clawback is not None else ""
         notify(_others(_claimants(claim), step.actor), kind="TALENT_CLAIM_STEP", url=_claim_url(claim), sms=True,
-               message=f"您的{_claim_subject(claim)}：因{step.reason[:80]}，未发放的分期已停发{owed}。")
+               message=f"{_claim_subject(claim)}：因{step.reason[:80]}，未发放的分期已停发{owed}。")
         notify(_others(_finance(), step.actor), kind="TALENT_TO_PAY", url=_claim_url(claim),
                message=f"{_claim_subject(claim)}：人才已离开，未拨付的分期已停发，请勿拨付。")
 
@@ -163,4 +163,4 @@ def talent_instalment_changed(inst, step) -> None:
                message=f"{_claim_subject(claim)}第{inst.seq}期{_yuan(inst.amount)}已审核，请拨付。")
     elif step.transition.name == "PAY":
         notify(_others(_claimants(claim), step.actor), kind="TALENT_CLAIM_STEP", url=_claim_url(claim), sms=True,
-               message=f"您的{_claim_subject(claim)}第{inst.seq}期{_yuan(inst.amount)}已拨付（凭证{inst.payment_ref}）。")
+               message=f"{_claim_subject(claim)}第{inst.seq}期{_yuan(inst.amount)}已拨付（凭证{inst.payment_ref}）。")

@@ -200,6 +200,7 @@ def claim_act(request, number: str):
         return _claim_page(request, claim, status=400)
     target, name = form.cleaned_data["target"], form.cleaned_data["name"]
     kind = TalentActionForm.kind(target)
+    workflow = {"claim": CLAIM_WORKFLOW, "instalment": INSTALMENT_WORKFLOW}.get(kind, CLAWBACK_WORKFLOW)
     try:
         if kind == "claim":
             services.talent_claim_transition(claim=claim, name=name, actor=request.user,
@@ -219,7 +220,7 @@ def claim_act(request, number: str):
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _claim_page(request, _claim(request, number), failed=form, status=400)
-    messages.success(request, "已完成。")
+    messages.success(request, f"已完成：{workflow[name].label}" if name in workflow else "已完成")
     return redirect("talent_claim", number=number)
 
 

@@ -147,8 +147,9 @@ class TalentAppealForm(forms.Form):
     description = forms.CharField(label="具体需求", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     contact_phone = forms.RegexField(label="联系电话", regex=PHONE_PATTERN, max_length=20,
                                      error_messages={"invalid": "请填写正确的手机号或座机号"})
-    urgency = forms.TypedChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL, required=False,
-                                     empty_value=Urgency.NORMAL)
+    # 复杂疑难 is the centre's classification (a longer deadline), not something a requester picks.
+    urgency = forms.TypedChoiceField(label="紧急程度", choices=[(u.value, u.label) for u in (Urgency.NORMAL, Urgency.URGENT)],
+                                     initial=Urgency.NORMAL, required=False, empty_value=Urgency.NORMAL)
 
 
 class OfficeTalentAppealForm(TalentAppealForm):

@@ -34,7 +34,7 @@ from .forms import (
     UnitForm,
 )
 from .models import ApplicationStatus, LeaseStatus
-from .workflow import APPLICATION_WORKFLOW, LEASE_WORKFLOW, UNIT_WORKFLOW
+from .workflow import APPLICATION_WORKFLOW, LEASE_WORKFLOW, UNIT_WORKFLOW, subsidy_share
 
 # The inputs each step shows besides its reason (which the table's needs_reason governs).
 APPLICATION_FIELDS = {"OFFER": ("unit", "reason"), "SIGN": ("start_on", "end_on", "deposit"), "WITHDRAW": ("reason",)}
@@ -258,8 +258,20 @@ def _lease_page(request, lease, failed=None, status=200):
         **_nav(request), "tab": "leases", "lease": lease,
         "actions": _actions(LEASE_WORKFLOW, lease, request.user, LEASE_FIELDS, LeaseActForm, failed),
         "events": lease.events.select_related("actor"), "labels": {"SIGN": "签订租约", **LEASE_WORKFLOW.labels()},
-        "subsidy_percent": round(float(lease.subsidy_share) * 100),
+        "subsidy_percent": round(float(lease.subsidy_share) * 100), **_tier_change(lease),
     }, status=status)
+
+
+def _tier_change(lease) -> dict:
+    """A lease keeps the tier it was signed (or last renewed) under; when the talent has been recognised (or
+    re-tiered) since, the page says so and what the next renewal will apply, instead of an unexplained 0 %."""
+    if lease.status != LeaseStatus.ACTIVE:
+        return {}
+    tier = selectors.best_tier(lease.talent)
+    code = tier.code if tier else ""
+    if code == lease.tier_code:
+        return {}
+    return {"current_tier": code, "current_percent": round(float(subsidy_share(code)) * 100)}
 
 
 @require(perms.can_view_housing)

@@ -110,6 +110,7 @@ def test_claim_page_actions_and_errors(world):
                                        "payment_ref": "ZF-2026-01"}).status_code == 302
     page = finance.get(url).content.decode()
     assert "已拨付" in page and "ZF-2026-01" in page and "200,000.00" in page
+    assert "已完成：拨付本期" in page  # the step's name, not a bare 已完成
     # Refused for a finance officer: deciding a claim is the office's.
     assert finance.post(url + "act/", {"target": "claim", "name": "RECORD_DEPARTURE", "reason": "x"}).status_code == 403
 

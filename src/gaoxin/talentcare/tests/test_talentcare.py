@@ -111,6 +111,27 @@ def test_offer_sign_renew_exit_each_one_audit_event(office):
     assert _apply(office, talent, 0).status == ApplicationStatus.QUEUED
 
 
+def test_a_lease_signed_before_recognition_says_what_the_renewal_will_apply(office, client):
+    talent = _talent(office, 1)
+    application = _apply(office, talent, 5)
+    application = services.application_transition(application=application, name="OFFER", actor=office,
+                                                  unit=_unit(office))
+    application = services.application_transition(application=application, name="SIGN", actor=office, start_on=TODAY,
+                                                  end_on=TODAY + dt.timedelta(days=365))
+    lease = application.lease
+    client.force_login(office)
+    page = client.get(reverse("talentcare_lease", args=[lease.pk])).content.decode()
+    assert "未认定层次，补贴 0%" in page and 'data-testid="tier-change"' not in page
+    Recognition.objects.create(talent=talent, title=TalentTitle.objects.first(), tier=TalentTier.objects.get(code="B"),
+                               basis="认定", created_by=office, recognised_on=TODAY, valid_to=TODAY + dt.timedelta(days=300))
+    page = client.get(reverse("talentcare_lease", args=[lease.pk])).content.decode()
+    assert "现认定为 B 类人才，续租时按新层次补贴 80%" in page
+    lease = services.lease_transition(lease=lease, name="RENEW", actor=office, end_on=lease.end_on + dt.timedelta(days=365))
+    assert lease.tier_code == "B" and lease.subsidised_rent == Decimal("400.00")
+    page = client.get(reverse("talentcare_lease", args=[lease.pk])).content.decode()
+    assert 'data-testid="tier-change"' not in page and "B类人才，补贴 80%" in page
+
+
 def test_skipping_the_queue_needs_a_reason_and_a_reserved_unit_is_not_offered_twice(office):
     first = _apply(office, _talent(office, 1, "A"), 10)
     second = _apply(office, _talent(office, 2, "C"), 5)
@@ -231,6 +252,11 @@ def test_a_talent_files_a_service_request_as_a_talent_flagged_appeal(office, cli
     bad = client.post(reverse("talentcare_me_appeal"), {"talent_service": "schooling", "title": "子女入学",
                                                         "description": "孩子9月上小学", "contact_phone": "abc"})
     assert bad.status_code == 400 and "孩子9月上小学" in bad.content.decode()
+    assert "复杂疑难" not in bad.content.decode()  # the centre's classification, not the requester's
+    complex_ = client.post(reverse("talentcare_me_appeal"), {"talent_service": "schooling", "title": "子女入学",
+                                                             "description": "孩子9月上小学", "contact_phone": "13900000000",
+                                                             "urgency": "complex"})
+    assert complex_.status_code == 400 and not Appeal.objects.exists()
     ok = client.post(reverse("talentcare_me_appeal"), {"talent_service": "schooling", "title": "子女入学",
                                                        "description": "孩子9月上小学", "contact_phone": "13900000000"})
     appeal = Appeal.objects.get()
