@@ -58,10 +58,13 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
                                      urgency="urgent" if i % 5 == 0 else "normal",
                                      description="五险一金，包食宿，倒班" if level == "general" else ""))
     # Spread the postings over the last months (history is dated; the services date them today).
-    for n, demand in enumerate(demands):
+    # The first twelve are offered at the fair 75 days ago, so they were posted before it; the rest since.
+    posted_on = {demand.pk: real - dt.timedelta(days=80 + 3 * n if n < 12 else 3 + 4 * (n - 12))
+                 for n, demand in enumerate(demands)}
+    for demand in demands:
         JobDemand.objects.filter(pk=demand.pk).update(
-            created_at=timezone.make_aware(dt.datetime.combine(real - dt.timedelta(days=3 + 4 * n), dt.time(9))))
-    fair = event_create(actor=office, title="2026年“千企百校”校企对接会", kind="thousand", organiser=office.org_unit,
+            created_at=timezone.make_aware(dt.datetime.combine(posted_on[demand.pk], dt.time(9))))
+    fair = event_create(actor=office, title=f"{(real - dt.timedelta(days=75)).year}年“千企百校”校企对接会", kind="thousand", organiser=office.org_unit,
                         held_on=real - dt.timedelta(days=75), place="高新区人力资源市场",
                         programme="09:00 开幕式\n09:30 企业岗位推介\n10:30 校企洽谈、现场签约\n12:00 结束")
     upcoming = event_create(actor=office, title="政校企交流促进会", kind="gov_school", organiser=office.org_unit,
@@ -82,7 +85,9 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
     hires = []
     for n, demand in enumerate(demands[:24]):
         for _ in range(min(demand.quantity, 1 + n % 3)):
-            hired_on = real - dt.timedelta(days=rng.randrange(5, 150))
+            # Hired after the demand was posted (and the fair's hires on the fair's day or later).
+            earliest = max(posted_on[demand.pk], fair.held_on) if n < 8 else posted_on[demand.pk]
+            hired_on = earliest + dt.timedelta(days=rng.randrange(1, max(2, (real - earliest).days)))
             hire = hire_record(actor=station_officer if n % 2 else office, demand=demand, name=_person(rng),
                                id_number=_id_number(rng), hired_on=hired_on, event=fair if n < 8 else None)
             hires.append(hire)
