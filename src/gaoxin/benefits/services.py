@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from decimal import Decimal
 
@@ -649,6 +650,14 @@ def talent_departures_check(*, talent_ids=None) -> int:
                                         enterprise__isnull=False).select_related("talent", "talent__employer", "item")
     if talent_ids is not None:
         claims = claims.filter(talent_id__in=list(talent_ids))
+    claims = list(claims)
+    # The latest recorded departure of each (person, employer) among these claims, in one query.
+    last_left: dict[tuple[str, int], dt.date] = {}
+    for id_number, firm_id, day in (Hire.objects.filter(
+            id_number__in={c.talent.id_number for c in claims}, demand__enterprise_id__in={c.enterprise_id for c in claims},
+            status=HireStatus.LEFT, left_on__isnull=False).values_list("id_number", "demand__enterprise_id", "left_on")):
+        if day > last_left.get((id_number, firm_id), dt.date.min):
+            last_left[(id_number, firm_id)] = day
     done = 0
     for claim in claims:
         left_on, reason = None, ""
@@ -657,10 +666,9 @@ def talent_departures_check(*, talent_ids=None) -> int:
             left_on = timezone.localdate()
             reason = (f"工作单位已变更为{talent.employer.name}" if talent.employer_id else "已无工作单位")
         else:
-            hire = Hire.objects.filter(id_number=talent.id_number, demand__enterprise_id=claim.enterprise_id,
-                                       status=HireStatus.LEFT, left_on__isnull=False).order_by("-left_on").first()
-            if hire is not None and (claim.approved_on is None or hire.left_on >= claim.approved_on):
-                left_on, reason = hire.left_on, f"用工记录登记于{hire.left_on:%Y年%-m月%-d日}离职"
+            day = last_left.get((talent.id_number, claim.enterprise_id))
+            if day is not None and (claim.approved_on is None or day >= claim.approved_on):
+                left_on, reason = day, f"用工记录登记于{day:%Y年%-m月%-d日}离职"
         if left_on is None:
             continue
         if claim.approved_on and left_on < claim.approved_on:

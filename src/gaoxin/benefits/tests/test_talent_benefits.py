@@ -309,6 +309,15 @@ def test_a_left_hire_at_the_employer_is_a_departure(items, office, finance):
     assert services.talent_departures_check() == 0  # once
 
 
+def test_the_departure_check_reads_the_hires_once_for_all_claims(items, office, finance,
+                                                                 django_assert_num_queries):
+    for n in range(4):
+        talent = make_talent(n=n + 1, tier="C", employer=EnterpriseFactory())
+        _paid_first(_claim(talent, items["living"], office), office, finance)
+    with django_assert_num_queries(2):  # the claims, then every recorded departure among them
+        assert services.talent_departures_check() == 0
+
+
 def test_no_clawback_after_the_service_period_or_without_one(items, office, finance):
     talent = make_talent(tier="E", education="bachelor", employer=EnterpriseFactory())
     claim = _claim(talent, items["housing-rent"], office)  # no service period
