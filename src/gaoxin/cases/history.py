@@ -197,7 +197,8 @@ def _supply_owed(case: Case, tolerance: dict, before: str, after: str, clerk, ma
 
 def _details(cases: list[Case], required: dict, rng: random.Random, clerk, officers, plans: dict,
              material_names: dict) -> None:
-    saved = {c.number: c for c in Case.objects.filter(number__in=[c.number for c in cases])}
+    saved = {c.number: c for c in Case.objects.filter(number__in=[c.number for c in cases])
+             .select_related("submitted_by", "department")}
     materials, events, reviews, decisions = [], [], [], []
     clerk_name = clerk.get_full_name() if clerk else ""
     for c in cases:
