@@ -261,7 +261,10 @@ TIER_NAMES = {"A": "A类（优先发展类）", "B": "B类（支持发展类）"
 
 
 class ScoreResult(models.Model):
-    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="results", verbose_name="测算")
+    # No index of its own on run, none on final_tier: the unique (run, participant) and the two (run, ...) indexes
+    # below lead with run and serve every lookup; each extra index is paid on every result row a run writes.
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="results", verbose_name="测算",
+                            db_index=False)
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="results",
                                     verbose_name="参评企业")
     group = models.CharField("评价组", max_length=20)
@@ -271,7 +274,7 @@ class ScoreResult(models.Model):
     penalty = models.FloatField("扣分", null=True)
     rank = models.PositiveIntegerField("组内排名", null=True)
     tier = models.CharField("初评等级", max_length=1)
-    final_tier = models.CharField("调档后等级", max_length=1, db_index=True)
+    final_tier = models.CharField("调档后等级", max_length=1)
     indicators = models.JSONField("指标", default=dict)
     reasons = models.JSONField("说明", default=list)
 
