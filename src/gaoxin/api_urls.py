@@ -8,6 +8,7 @@ from gaoxin.benefits import api as benefit_api
 from gaoxin.cases.api import CaseViewSet
 from gaoxin.catalog import api as catalog_api
 from gaoxin.chains import api as chain_api
+from gaoxin.competitions import api as competition_api
 from gaoxin.core import api as core_api
 from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
@@ -43,6 +44,7 @@ router.register("recognition-rounds", talent_api.RoundViewSet, basename="talent-
 router.register("talent-apartments", talentcare_api.UnitViewSet, basename="talentcare-unit")
 router.register("talent-leases", talentcare_api.LeaseViewSet, basename="talentcare-lease")
 router.register("chains", chain_api.ChainViewSet, basename="chain")
+router.register("competitions", competition_api.EditionViewSet, basename="competition")
 router.register("green-labels", green_api.GreenLabelViewSet, basename="green-label")
 router.register("carbon-grades", green_api.CarbonGradeViewSet, basename="carbon-grade")
 

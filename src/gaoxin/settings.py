@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "gaoxin.evaluation",
     "gaoxin.chains",
     "gaoxin.green",
+    "gaoxin.competitions",
     "gaoxin.talent",
     "gaoxin.talentcare",
     "gaoxin.dashboard",
@@ -590,6 +591,14 @@ GAOXIN_TALENTCARE_CONTACT_DAYS = env.int("GAOXIN_TALENTCARE_CONTACT_DAYS", defau
 # The public notice (公示) of a talent recognition round: its length and unit ("calendar" or "working" days).
 GAOXIN_TALENT_NOTICE_LENGTH = env.int("GAOXIN_TALENT_NOTICE_LENGTH", default=7)
 GAOXIN_TALENT_NOTICE_UNIT = env("GAOXIN_TALENT_NOTICE_UNIT", default="calendar")
+
+# --- Innovation competitions (competitions app; platform.md §6, benefits.md §8) ------------------------------------
+# The departments (org unit codes) whose officers organise the competitions: the zone's science and technology bureau.
+GAOXIN_COMPETITIONS_DEPARTMENT_CODES = env.list("GAOXIN_COMPETITIONS_DEPARTMENT_CODES", default=["science"])
+# A new edition's eligibility defaults (each edition keeps its own copy, editable): prior-year revenue cap in 万元
+# (2亿 = 20000), and the most awards one firm may hold across editions.
+GAOXIN_COMPETITIONS_REVENUE_CAP = env.int("GAOXIN_COMPETITIONS_REVENUE_CAP", default=20000)
+GAOXIN_COMPETITIONS_AWARD_LIMIT = env.int("GAOXIN_COMPETITIONS_AWARD_LIMIT", default=2)
 
 # --- Green manufacturing (green app; platform.md §5, benefits.md §7) ------------------------------------------------
 # The departments (org unit codes) that keep the green and smart labels: the zone's economic bureau.

@@ -13,6 +13,7 @@ from gaoxin.benefits import views_talent as talent_benefit_views
 from gaoxin.cases import views as case_views
 from gaoxin.catalog import views as catalog_views
 from gaoxin.chains import views as chain_views
+from gaoxin.competitions import views as competition_views
 from gaoxin.core import views as core_views
 from gaoxin.core.routers import reporting_view  # reports may read from the replica (GAOXIN_REPLICA_DATABASE_URL)
 from gaoxin.dashboard import views as dashboard_views
@@ -286,6 +287,13 @@ urlpatterns = [
     path("talentcare/me/", talentcare_views.me, name="talentcare_me"),
     path("talentcare/me/apply/", talentcare_views.me_apply, name="talentcare_me_apply"),
     path("talentcare/me/appeal/", talentcare_views.me_appeal, name="talentcare_me_appeal"),
+    path("competitions/", competition_views.edition_list, name="competition_list"),
+    path("competitions/new/", competition_views.edition_new, name="competition_new"),
+    path("competitions/<slug:code>/", competition_views.edition_detail, name="competition_detail"),
+    path("competitions/<slug:code>/rules/", competition_views.edition_rules, name="competition_rules"),
+    path("competitions/<slug:code>/tracks/new/", competition_views.track_new, name="competition_track_new"),
+    path("competitions/<slug:code>/stages/new/", competition_views.stage_new, name="competition_stage_new"),
+    path("competitions/<slug:code>/awards/new/", competition_views.award_level_new, name="competition_award_level_new"),
     path("chains/", chain_views.chain_list, name="chain_list"),
     path("chains/new/", chain_views.chain_new, name="chain_new"),
     path("chains/memberships/<int:pk>/act/", chain_views.membership_act, name="chain_membership_act"),

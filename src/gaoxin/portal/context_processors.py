@@ -12,6 +12,7 @@ from gaoxin.benefits import permissions as benefit_perms
 from gaoxin.cases import permissions as case_perms
 from gaoxin.catalog import permissions as catalog_perms
 from gaoxin.chains import permissions as chain_perms
+from gaoxin.competitions import permissions as competition_perms
 from gaoxin.core import permissions as core_perms
 from gaoxin.core.models import Notification
 from gaoxin.dashboard import permissions as dashboard_perms
@@ -65,6 +66,8 @@ def navigation(request):
         items.append((_("我的人才服务"), reverse("talentcare_me"), "talentcare"))
     if chain_perms.can_view_chains(user):
         items.append((_("产业链"), reverse("chain_list"), "chains"))
+    if competition_perms.can_view_competitions(user):
+        items.append((_("创新创业大赛"), reverse("competition_list"), "competitions"))
     if green_perms.can_view_green(user):
         items.append((_("绿色制造"), reverse("green_labels"), "green"))
     if dashboard_perms.can_view_dashboard(user):

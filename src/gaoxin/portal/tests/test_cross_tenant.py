@@ -308,6 +308,9 @@ EXEMPT = {
        for name in ("talent_round_notice", "talent_round_notice_print", "talent_objection_new")},
     **{name: "产业链的名称、节点、链长和补链方向全区公开；链上企业与各清单按角色和各业务的查看范围筛选，企业只看到本企业（见产业链测试）"
        for name in ("chain_detail", "chain-detail")},
+    **{name: "创新创业大赛的届次与参赛规则全区公开（工作人员和企业均可查看）；维护仅科技局和管委会管理员（按角色拒绝）"
+       for name in ("competition_detail", "competition-detail", "competition_rules", "competition_track_new",
+                    "competition_stage_new", "competition_award_level_new")},
     "talent_item_edit": "人才待遇事项参数与层次金额：全区共用，仅人才办维护（按角色拒绝）",
     "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
     "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CompetitionsConfig(AppConfig):
+    name = "gaoxin.competitions"
+    label = "competitions"
+    verbose_name = "创新创业大赛"
+
+    def ready(self):
+        from gaoxin.core import events
+
+        events.register_room("competitions", "创新创业大赛")
+        events.register({"edition.create": "新建大赛届次", "edition.update": "修改大赛规则",
+                         "track.create": "新增行业赛道", "stage.create": "新增赛程阶段",
+                         "award_level.create": "新增奖项等次", "prior_award.add": "登记历届获奖"},
+                        prefix="competitions.")

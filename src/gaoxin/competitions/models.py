@@ -1,0 +1,139 @@
+"""Innovation competitions (创新创业大赛; platform.md §6, benefits.md §8). An edition carries its rules as data: the
+eligibility thresholds (prior-year revenue cap, not listed, an HNTE certificate or a 科技型中小企业 number, the
+two-award limit), the date from which a registered firm enters the 初创组 (else the 成长组), quotas per group, its
+tracks (with quotas), stages and award levels. The science and technology bureau invites candidates suggested from
+the registry (eligibility.py); a firm's registration for an edition moves through workflow.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+
+class Group(models.TextChoices):
+    STARTUP = "startup", "初创企业组"
+    GROWTH = "growth", "成长企业组"
+
+
+class EditionStatus(models.TextChoices):
+    PREPARING = "preparing", "筹备中"
+    OPEN = "open", "报名中"
+    CLOSED = "closed", "已结束"
+
+
+def default_revenue_cap() -> int:
+    return settings.GAOXIN_COMPETITIONS_REVENUE_CAP
+
+
+def default_award_limit() -> int:
+    return settings.GAOXIN_COMPETITIONS_AWARD_LIMIT
+
+
+class Edition(models.Model):
+    code = models.SlugField("编码", max_length=30, unique=True)
+    name = models.CharField("届次名称", max_length=80, unique=True)
+    year = models.PositiveSmallIntegerField("年度")
+    organiser = models.CharField("主办单位", max_length=80, blank=True)
+    status = models.CharField("状态", max_length=10, choices=EditionStatus.choices, default=EditionStatus.OPEN)
+    registration_closes_on = models.DateField("报名截止日期", null=True, blank=True)
+    # Eligibility (rules as data; new editions start from the settings' defaults).
+    revenue_cap = models.PositiveIntegerField("上年营业收入上限（万元）", default=default_revenue_cap)
+    startup_since = models.DateField("初创企业组成立日期起", help_text="此日及以后成立的企业进入初创企业组，其余进入成长企业组")
+    needs_certificate = models.BooleanField("须持有高新技术企业证书或科技型中小企业入库编号", default=True)
+    award_limit = models.PositiveSmallIntegerField("每家企业历届获奖次数上限", default=default_award_limit)
+    startup_quota = models.PositiveSmallIntegerField("初创企业组推荐名额", null=True, blank=True)
+    growth_quota = models.PositiveSmallIntegerField("成长企业组推荐名额", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "大赛届次"
+        ordering = ["-year", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def default_startup_since(year: int) -> dt.date:
+        """初创企业组: registered on or after 1 January of the year before the edition's."""
+        return dt.date(year - 1, 1, 1)
+
+
+class Track(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tracks", verbose_name="届次")
+    name = models.CharField("行业赛道", max_length=40)
+    quota = models.PositiveSmallIntegerField("推荐名额", null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行业赛道"
+        ordering = ["edition_id", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "name"], name="track_name_once",
+                                               violation_error_message="本届已有同名赛道")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageLevel(models.TextChoices):
+    ZONE = "zone", "本区组织"
+    LOCAL = "local", "地方赛"
+    NATIONAL = "national", "全国赛"
+
+
+class Stage(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="stages", verbose_name="届次")
+    name = models.CharField("阶段", max_length=40)
+    level = models.CharField("层级", max_length=10, choices=StageLevel.choices, default=StageLevel.LOCAL)
+    starts_on = models.DateField("开始日期", null=True, blank=True)
+    advance = models.PositiveSmallIntegerField("晋级名额", null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "赛程阶段"
+        ordering = ["edition_id", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "name"], name="stage_name_once",
+                                               violation_error_message="本届已有同名阶段")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AwardLevel(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="award_levels", verbose_name="届次")
+    name = models.CharField("奖项", max_length=40)
+    rank = models.PositiveSmallIntegerField("等次", help_text="1 为最高")
+    count = models.PositiveSmallIntegerField("名额", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "奖项等次"
+        ordering = ["edition_id", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "name"], name="award_level_name_once",
+                                               violation_error_message="本届已有同名奖项")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorAward(models.Model):
+    """An award a firm won before (an earlier edition, or before the zone used Gaoxin): counts against the award
+    limit; a national top-3 finish excludes the firm."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="competition_awards",
+                                   verbose_name="企业")
+    year = models.PositiveSmallIntegerField("年度")
+    edition_name = models.CharField("届次", max_length=80)
+    group = models.CharField("组别", max_length=10, choices=Group.choices, blank=True)
+    level = models.CharField("奖项", max_length=40)
+    national_top3 = models.BooleanField("全国赛前三名", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                    blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历届获奖"
+        ordering = ["enterprise_id", "-year", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.edition_name} {self.level}"

@@ -1,0 +1,40 @@
+"""Who sees and runs the innovation competitions. The organising department (GAOXIN_COMPETITIONS_DEPARTMENT_CODES,
+the zone's science and technology bureau) and the zone administrator set up editions and invite firms; leaders read
+everything; every member of staff and every firm user reads the editions and their rules (they are public); a firm
+sees only its own invitations and registrations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role
+
+from .models import Edition
+
+
+def is_competition_office(user) -> bool:
+    """An officer of the organising department, or the zone administrator."""
+    if has_role(user, Role.ZONE_ADMIN):
+        return True
+    return (has_role(user, Role.DEPT_OFFICER) and user.org_unit_id is not None
+            and user.org_unit.code in settings.GAOXIN_COMPETITIONS_DEPARTMENT_CODES)
+
+
+def can_view_competitions(user) -> bool:
+    return is_staff_role(user) or (has_role(user, Role.ENTERPRISE) and bool(firm_ids_of(user)))
+
+
+def editions_visible_to(user) -> QuerySet[Edition]:
+    """An edition and its rules are public to whoever may use the room."""
+    return Edition.objects.all() if can_view_competitions(user) else Edition.objects.none()
+
+
+def can_manage_competitions(user) -> bool:
+    return is_competition_office(user)
+
+
+def reads_all_registrations(user) -> bool:
+    """The organising department, the administrator and leaders read every firm's place in an edition."""
+    return is_competition_office(user) or has_role(user, Role.LEADER)

@@ -1,0 +1,163 @@
+"""Writes of the competitions room: each a keyword-only service in one transaction with one audit event. An edition
+is created with its rules (tracks, stages and award levels as rows); rules are added to later one row at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from gaoxin.core.services import audit_record
+
+from . import permissions as perms
+from .models import AwardLevel, Edition, PriorAward, Stage, StageLevel, Track
+
+RESERVED_CODES = {"new", "registrations", "invitations"}  # page addresses beside /competitions/<code>/
+
+
+def _office(actor) -> None:
+    if not perms.can_manage_competitions(actor):
+        raise PermissionDenied("只有大赛组织部门（科技局）和管委会管理员可以维护大赛")
+
+
+def edition_create(*, actor, code: str, name: str, year: int, organiser: str = "", startup_since: dt.date | None = None,
+                   revenue_cap: int | None = None, needs_certificate: bool = True, award_limit: int | None = None,
+                   startup_quota: int | None = None, growth_quota: int | None = None,
+                   registration_closes_on: dt.date | None = None, tracks: list[tuple[str, int | None]] = (),
+                   stages: list[tuple[str, str, int | None]] = (), award_levels: list[tuple[str, int | None]] = ()
+                   ) -> Edition:
+    """An edition with its rules: tracks [(name, quota)], stages [(name, level, advance)], award levels
+    [(name, count)] ranked in the order given. Unset thresholds take the zone's defaults (settings)."""
+    _office(actor)
+    code, name = code.strip().lower(), name.strip()
+    errors = {}
+    if code in RESERVED_CODES:
+        errors["code"] = "该编码已被系统使用，请换一个"
+    elif Edition.objects.filter(code=code).exists():
+        errors["code"] = "已有相同编码的届次"
+    if Edition.objects.filter(name=name).exists():
+        errors["name"] = "已有同名届次"
+    if not 2000 <= int(year) <= 2100:
+        errors["year"] = "请填写正确的年度"
+    if not tracks:
+        errors["tracks"] = "请至少填写一个行业赛道"
+    names = [t[0] for t in tracks]
+    if len(set(names)) != len(names):
+        errors["tracks"] = "赛道名称不能重复"
+    if len({s[0] for s in stages}) != len(stages):
+        errors["stages"] = "阶段名称不能重复"
+    if any(s[1] not in StageLevel.values for s in stages):
+        errors["stages"] = "阶段层级应为本区组织、地方赛或全国赛"
+    if len({a[0] for a in award_levels}) != len(award_levels):
+        errors["award_levels"] = "奖项名称不能重复"
+    if errors:
+        raise ValidationError(errors)
+    fields = {"code": code, "name": name, "year": int(year), "organiser": organiser.strip(),
+              "startup_since": startup_since or Edition.default_startup_since(int(year)),
+              "needs_certificate": needs_certificate, "startup_quota": startup_quota, "growth_quota": growth_quota,
+              "registration_closes_on": registration_closes_on}
+    if revenue_cap is not None:
+        fields["revenue_cap"] = revenue_cap
+    if award_limit is not None:
+        fields["award_limit"] = award_limit
+    try:
+        with transaction.atomic():
+            edition = Edition.objects.create(created_by=actor, **fields)
+            Track.objects.bulk_create([Track(edition=edition, name=n.strip(), quota=q, sort_order=i)
+                                       for i, (n, q) in enumerate(tracks)])
+            Stage.objects.bulk_create([Stage(edition=edition, name=n.strip(), level=lv, advance=a, sort_order=i)
+                                       for i, (n, lv, a) in enumerate(stages)])
+            AwardLevel.objects.bulk_create([AwardLevel(edition=edition, name=n.strip(), rank=i + 1, count=c)
+                                            for i, (n, c) in enumerate(award_levels)])
+            audit_record(event_type="competitions.edition.create", actor=actor, subject=edition,
+                         after={"name": name, "year": edition.year, "revenue_cap": edition.revenue_cap,
+                                "startup_since": edition.startup_since.isoformat(),
+                                "needs_certificate": needs_certificate, "award_limit": edition.award_limit,
+                                "tracks": names, "stages": [s[0] for s in stages],
+                                "award_levels": [a[0] for a in award_levels]})
+    except IntegrityError as exc:
+        raise ValidationError({"code": "已有相同编码或名称的届次"}) from exc
+    return edition
+
+
+RULE_FIELDS = ("revenue_cap", "startup_since", "needs_certificate", "award_limit", "startup_quota", "growth_quota",
+               "registration_closes_on", "status", "organiser")
+
+
+def edition_update_rules(*, actor, edition: Edition, **changes) -> Edition:
+    """Change an edition's thresholds, quotas, deadline or status (one audit event with before and after)."""
+    _office(actor)
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = Edition.objects.select_for_update().get(pk=edition.pk)
+        before = {k: getattr(locked, k) for k in changes}
+        changed = {k: v for k, v in changes.items() if before[k] != v}
+        if not changed:
+            return locked
+        for key, value in changed.items():
+            setattr(locked, key, value)
+        locked.full_clean(exclude=["created_by"])
+        locked.save(update_fields=list(changed))
+        plain = lambda v: v.isoformat() if isinstance(v, dt.date) else v  # noqa: E731
+        audit_record(event_type="competitions.edition.update", actor=actor, subject=locked,
+                     before={k: plain(before[k]) for k in changed}, after={k: plain(v) for k, v in changed.items()})
+    return locked
+
+
+def track_create(*, actor, edition: Edition, name: str, quota: int | None = None) -> Track:
+    _office(actor)
+    try:
+        with transaction.atomic():
+            order = edition.tracks.count()
+            track = Track.objects.create(edition=edition, name=name.strip(), quota=quota, sort_order=order)
+            audit_record(event_type="competitions.track.create", actor=actor, subject=edition,
+                         after={"track": track.name, "quota": quota})
+    except IntegrityError as exc:
+        raise ValidationError({"name": "本届已有同名赛道"}) from exc
+    return track
+
+
+def stage_create(*, actor, edition: Edition, name: str, level: str, starts_on: dt.date | None = None,
+                 advance: int | None = None) -> Stage:
+    _office(actor)
+    if level not in StageLevel.values:
+        raise ValidationError({"level": "请选择阶段层级"})
+    try:
+        with transaction.atomic():
+            stage = Stage.objects.create(edition=edition, name=name.strip(), level=level, starts_on=starts_on,
+                                         advance=advance, sort_order=edition.stages.count())
+            audit_record(event_type="competitions.stage.create", actor=actor, subject=edition,
+                         after={"stage": stage.name, "level": level, "advance": advance})
+    except IntegrityError as exc:
+        raise ValidationError({"name": "本届已有同名阶段"}) from exc
+    return stage
+
+
+def award_level_create(*, actor, edition: Edition, name: str, count: int | None = None) -> AwardLevel:
+    _office(actor)
+    try:
+        with transaction.atomic():
+            level = AwardLevel.objects.create(edition=edition, name=name.strip(), count=count,
+                                              rank=edition.award_levels.count() + 1)
+            audit_record(event_type="competitions.award_level.create", actor=actor, subject=edition,
+                         after={"award_level": level.name, "rank": level.rank, "count": count})
+    except IntegrityError as exc:
+        raise ValidationError({"name": "本届已有同名奖项"}) from exc
+    return level
+
+
+def prior_award_add(*, actor, enterprise, year: int, edition_name: str, level: str, group: str = "",
+                    national_top3: bool = False) -> PriorAward:
+    """An award won before (counted against the limit); a national top-3 finish excludes the firm."""
+    _office(actor)
+    with transaction.atomic():
+        award = PriorAward.objects.create(enterprise=enterprise, year=year, edition_name=edition_name.strip(),
+                                          level=level.strip(), group=group, national_top3=national_top3,
+                                          recorded_by=actor)
+        audit_record(event_type="competitions.prior_award.add", actor=actor, subject=award,
+                     after={"enterprise": enterprise.name, "year": year, "edition": award.edition_name,
+                            "level": award.level, "national_top3": national_top3})
+    return award
