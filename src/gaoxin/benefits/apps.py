@@ -28,7 +28,9 @@ class BenefitsConfig(AppConfig):
         events.register({"SUBMIT": "提交申请", "CONFIRM": "确认享受（免申即享）", "CREATED": "提交申请"},
                         prefix="benefits.application_")
         events.register({"policy_saved": "保存政策", "policy_published": "发布政策", "profile_updated": "更新企业画像",
-                         "person_facts_updated": "更新人才个人数据", "talent_item_saved": "修改人才待遇事项", "talent_items_loaded": "载入默认人才待遇事项"},
+                         "person_facts_updated": "更新人才个人数据", "talent_item_saved": "修改人才待遇事项", "talent_items_loaded": "载入默认人才待遇事项",
+                         "restricted_industry.create": "新增限制和禁止行业", "restricted_industry.update": "修改限制和禁止行业",
+                         "restricted_industry.delete": "删除限制和禁止行业"},
                         prefix="benefits.")
         # Talent benefits: a claim's steps, and on its timeline those of its instalments and clawback.
         events.register({**CLAIM_WORKFLOW.labels(), "SUBMIT": "提交申领",

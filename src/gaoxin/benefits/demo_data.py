@@ -227,3 +227,38 @@ def _demo_own_claim(items: dict, account: str) -> None:
             services.talent_claim_create(talent=talent, item=item, actor=talent.user,
                                          bank_account=account.format(talent.pk % 10000))
             return
+
+
+# --- restricted industries (issue 24) -------------------------------------------------------------------------------
+
+RESTRICTED = [("2521", "炼焦", "restricted", "《产业结构调整指导目录》限制类：炼焦"),
+              ("3011", "水泥制造", "restricted", "《产业结构调整指导目录》限制类：新建水泥熟料生产线"),
+              ("3041", "平板玻璃制造", "restricted", "《产业结构调整指导目录》限制类：新建平板玻璃生产线")]
+
+
+def build_demo_restricted_industries(firm) -> None:
+    """The zone's list of restricted industries, and one of the demo enterprise's firms on it: a cement maker (3011)
+    small enough for 小型微利企业所得税优惠 by every figure — its 从业人数 and 资产总额 recorded per quarter — that
+    the policy page tells why it does not qualify."""
+    from gaoxin.enterprises.models import Enterprise
+
+    from .fields import QUARTERS
+    from .models import RestrictedIndustry
+
+    RestrictedIndustry.objects.bulk_create([RestrictedIndustry(code=c, name=n, kind=k, basis=b) for c, n, k, b in RESTRICTED])
+    name = firm.name
+    for word in ("新材料", "陶瓷", "玻璃纤维", "电工", "电气", "新能源", "储能", "电缆", "智能装备", "重工", "机器人",
+                 "矿山装备", "机械", "精密机械", "液压", "轴承", "电子", "微电子", "光电", "半导体", "汽车零部件",
+                 "汽车电子", "新能源汽车部件"):
+        if word in name:
+            name = name.replace(word, "水泥", 1)
+            break
+    Enterprise.objects.filter(pk=firm.pk).update(industry_id="30", industry_code="3011", name=name)
+    staff = [(86, 88), (88, 92), (92, 95), (95, 94)]
+    assets = [(3200, 3260), (3260, 3310), (3310, 3390), (3390, 3450)]
+    values = {"taxable_income": Decimal(120), "avg_staff": None, "avg_assets": None}
+    for q, (s0, s1), (a0, a1) in zip(QUARTERS, staff, assets, strict=True):
+        values.update({f"staff_q{q}_start": s0, f"staff_q{q}_end": s1, f"assets_q{q}_start": a0, f"assets_q{q}_end": a1})
+    ProfileFact.objects.filter(enterprise=firm, field__in=list(values)).delete()
+    ProfileFact.objects.bulk_create([ProfileFact(enterprise=firm, field=f, number=Decimal(v), source="企业填报",
+                                                 as_of=dt.date(2026, 6, 30)) for f, v in values.items() if v is not None])

@@ -37,9 +37,20 @@ AMOUNT = {"low": "0"}
 SCORE = {"low": "0", "high": "100"}
 
 
+# 从业人数 and 资产总额 at the start and end of each quarter (benefits.md §4 P5): the year's quarterly average is
+# derived from them — (季初 + 季末) ÷ 2 per quarter, the four averaged — when all eight of a kind are recorded.
+QUARTERS = (1, 2, 3, 4)
+QUARTER_FIELDS = [Field(f"{kind}_q{q}_{edge}", f"第{'一二三四'[q - 1]}季度{'初' if edge == 'start' else '末'}{label}",
+                        "number", unit)
+                  for kind, label, unit in (("staff", "从业人数", "人"), ("assets", "资产总额", "万元"))
+                  for q in QUARTERS for edge in ("start", "end")]
+
 FIELDS: dict[str, Field] = {f.code: f for f in [
     # From the enterprise registry (一企一档).
     Field("industry_code", "行业代码", "text", source="registry"),
+    # The registry's industry code against the zone's list of restricted and prohibited industries
+    # (RestrictedIndustry); UNKNOWN when the code is missing or too coarse to tell.
+    Field("restricted_industry", "属于国家限制和禁止行业", "bool", source="registry"),
     Field("industry_section", "行业门类", "text", source="registry"),
     Field("size_group", "规模（ABOVE 规上 / BELOW 规下）", "text", source="registry"),
     Field("park", "园区", "text", source="registry"),
@@ -81,8 +92,15 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("input_ratio", "进项构成比例", "number", supplier="tax", **SHARE),
     Field("vat_fraud_36m", "近36个月有骗税、虚开行为", "bool", supplier="tax"),
     Field("instant_refund_since_2019", "2019年4月以来享受即征即退/先征后返", "bool", supplier="tax"),
-    Field("avg_staff", "全年季度平均从业人数", "number", "人"),
-    Field("avg_assets", "全年季度平均资产总额", "number", "万元"),
+    Field("avg_staff", "全年季度平均从业人数（无季度数据时填写）", "number", "人"),
+    Field("avg_assets", "全年季度平均资产总额（无季度数据时填写）", "number", "万元"),
+    *QUARTER_FIELDS,
+    Field("tech_in_priority_fields", "主要产品（服务）技术属于《国家重点支持的高新技术领域》", "bool"),
+    Field("tax_evasion_penalties_36m", "近36个月因偷税受行政处罚次数", "number", "次", supplier="tax"),
+    Field("ism_innovation", "创新型中小企业评价：创新能力得分", "number", "分", low="0", high="40"),
+    Field("ism_growth", "创新型中小企业评价：成长性得分", "number", "分", low="0", high="30"),
+    Field("ism_specialisation", "创新型中小企业评价：专业化得分", "number", "分", low="0", high="30"),
+    Field("rd_staff_share", "研发人员占职工比例", "number", **SHARE),
     Field("niche_years", "从事细分市场年限", "number", "年"),
     Field("equity_financing_2y", "近两年新增股权融资", "number", "万元"),
     Field("creative_china_top500", "近三年获“创客中国”全国500强", "bool"),

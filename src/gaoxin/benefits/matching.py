@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from .fields import DERIVED, FIELDS, PERSON_FIELDS
+from .fields import DERIVED, FIELDS, PERSON_FIELDS, QUARTERS
 from .rules import NUMBER, Compiled
 
 
@@ -39,7 +39,9 @@ def add_person_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def add_derived(frame: pl.DataFrame) -> pl.DataFrame:
-    """Ratios as exact decimals; UNKNOWN (null) when an input is missing or the denominator is 0."""
+    """Ratios as exact decimals; UNKNOWN (null) when an input is missing or the denominator is 0. The year's
+    quarterly averages of 从业人数 and 资产总额 from the quarters' start and end figures when all eight are there
+    (else the typed average stands)."""
     exprs = []
     for name, (num, den) in DERIVED.items():
         if num in frame.columns and den in frame.columns:
@@ -48,6 +50,14 @@ def add_derived(frame: pl.DataFrame) -> pl.DataFrame:
     if "revenue" in frame.columns and "revenue_prev" in frame.columns:
         r, p = pl.col("revenue").cast(NUMBER), pl.col("revenue_prev").cast(NUMBER)
         exprs.append(pl.when(p.is_not_null() & (p != 0)).then(r / p - 1).otherwise(None).cast(NUMBER).alias("revenue_growth"))
+    for kind, target in (("staff", "avg_staff"), ("assets", "avg_assets")):
+        quarters = [f"{kind}_q{q}_{edge}" for q in QUARTERS for edge in ("start", "end")]
+        if all(c in frame.columns for c in quarters):
+            # Σ over the four quarters of (季初 + 季末) ÷ 2, ÷ 4: the eight figures' sum ÷ 8, exact in decimals.
+            average = (pl.sum_horizontal([pl.col(c).cast(NUMBER) for c in quarters]) / 8).cast(NUMBER)
+            typed = pl.col(target).cast(NUMBER) if target in frame.columns else pl.lit(None, dtype=NUMBER)
+            exprs.append(pl.when(pl.all_horizontal([pl.col(c).is_not_null() for c in quarters])).then(average)
+                         .otherwise(typed).alias(target))
     frame = frame.with_columns(exprs)
     missing = [pl.lit(None, dtype=NUMBER if f.kind == "number" else pl.Boolean if f.kind == "bool" else pl.String).alias(c)
                for c, f in FIELDS.items() if c not in frame.columns]

@@ -4,6 +4,7 @@ and applications through to payment (benefits.md §2, §3)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 
 
@@ -101,6 +102,31 @@ class ProfileFact(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "企业画像数据"
         constraints = [models.UniqueConstraint(fields=["enterprise", "field"], name="uniq_enterprise_fact")]
+
+
+class RestrictionKind(models.TextChoices):
+    RESTRICTED = "restricted", "限制类"
+    PROHIBITED = "prohibited", "禁止（淘汰）类"
+
+
+class RestrictedIndustry(models.Model):
+    """The zone's list of restricted and prohibited industries (国家限制和禁止行业) by GB/T 4754 code, kept in the
+    administration: policy rules read it as the registry field `restricted_industry` (benefits.industries)."""
+
+    code = models.CharField("行业代码", max_length=4, unique=True,
+                            validators=[RegexValidator(r"^\d{2,4}$", "请填写2至4位国民经济行业分类代码，如 30 或 3011")],
+                            help_text="国民经济行业分类（GB/T 4754）代码：2位大类、3位中类或4位小类，包括其下各级")
+    name = models.CharField("行业名称", max_length=100)
+    kind = models.CharField("类别", max_length=12, choices=RestrictionKind.choices, default=RestrictionKind.RESTRICTED)
+    basis = models.CharField("依据", max_length=200, blank=True, help_text="如《产业结构调整指导目录》限制类第×条")
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "限制和禁止行业"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
 
 
 class DisputeStatus(models.TextChoices):

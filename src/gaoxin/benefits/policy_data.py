@@ -23,7 +23,8 @@ POLICIES = [
      "and excluded_industry_income_share > 0.50)",
      "rd_expense * cit_rate", None, None, "费用化研发支出再按实际发生额的100%加计扣除；集成电路、工业母机企业120%。"),
     ("P2", "高新技术企业认定奖励", "国科发火〔2016〕32号；湘潭高新区科技创新奖励办法", "science", "zone", "qualification", "apply",
-     "days_since_registration >= 365 and core_ip_count >= 1 and st_staff_ratio >= 0.10 "
+     "days_since_registration >= 365 and core_ip_count >= 1 and tech_in_priority_fields == True "
+     "and st_staff_ratio >= 0.10 "
      "and rd_ratio_3y >= (0.05 if revenue <= 5000 else 0.04 if revenue <= 20000 else 0.03) "
      "and domestic_rd_share >= 0.60 and ht_revenue_share >= 0.60 and innovation_score > 70 "
      "and major_incident_last_year == False",
@@ -32,29 +33,34 @@ POLICIES = [
      "has('高新技术企业') and taxpayer_type == '一般纳税人' and manufacturing_sales_share > 0.50",
      "input_vat * 0.05", None, dt.date(2027, 12, 31), "按当期可抵扣进项税额加计5%抵减应纳税额。"),
     ("P4", "增值税期末留抵退税", "财政部 税务总局公告2022年第14号", "tax", "national", "tax", "inform",
-     "tax_credit_rating in ['A', 'B'] and vat_fraud_36m == False and instant_refund_since_2019 == False "
+     "tax_credit_rating in ['A', 'B'] and vat_fraud_36m == False and tax_evasion_penalties_36m < 2 "
+     "and instant_refund_since_2019 == False "
      "and (enterprise_size in ['小型', '微型'] or industry_section in ['C', 'M', 'D', 'I', 'N', 'G'])",
      "(retained_vat_now - retained_vat_2019) * input_ratio + min(retained_vat_now, retained_vat_2019) * input_ratio",
      None, None, "增量留抵与存量留抵按进项构成比例100%退还。"),
     ("P5", "小型微利企业所得税优惠", "财政部 税务总局公告2023年第12号", "tax", "national", "tax", "inform",
-     "taxable_income <= 300 and avg_staff <= 300 and avg_assets <= 5000",
+     "restricted_industry == False and taxable_income <= 300 and avg_staff <= 300 and avg_assets <= 5000",
      "taxable_income * 0.20", None, dt.date(2027, 12, 31), "应纳税所得额减按25%计入、按20%税率缴纳，实际税负5%。"),
     ("P6", "科技型中小企业评价入库", "《科技型中小企业评价办法》", "science", "national", "qualification", "apply",
      "resident == True and employees <= 500 and revenue <= 20000 and assets <= 20000 "
-     "and major_incident_last_year == False and seriously_dishonest == False "
-     "and (has('高新技术企业') or tsme_score >= 60)", "", None, None, "入库后享受研发费用加计扣除等政策。"),
+     "and restricted_industry == False and major_incident_last_year == False and seriously_dishonest == False "
+     "and (has('高新技术企业') or (tsme_score >= 60 and st_staff_ratio >= 0.10))", "", None, None,
+     "入库后享受研发费用加计扣除等政策。"),
     ("P7", "创新型中小企业认定", "工信部企业〔2022〕63号", "industry", "provincial", "qualification", "apply",
-     "ism_score >= 60 or has('高新技术企业') or equity_financing_2y >= 500", "", None, None, "优质中小企业梯度培育第一层级。"),
+     "(ism_score >= 60 and ism_innovation >= 20 and ism_growth >= 15 and ism_specialisation >= 15) "
+     "or has('高新技术企业') or equity_financing_2y >= 500", "", None, None, "优质中小企业梯度培育第一层级。"),
     ("P8", "专精特新中小企业认定", "工信部企业〔2022〕63号", "industry", "provincial", "qualification", "apply",
      "has('创新型中小企业') and niche_years >= 2 and rd_expense >= 100 and rd_ratio >= 0.03 "
      "and (revenue >= 1000 or equity_financing_2y >= 2000) "
-     "and (srdi_score >= 60 or creative_china_top500 == True or equity_financing_2y >= 6000)",
+     "and (srdi_score >= 60 or creative_china_top500 == True or (rd_expense + rd_expense_prev) / 2 >= 1000 "
+     "or equity_financing_2y >= 6000)",
      "", None, None, "专业化、精细化、特色化、新颖化中小企业。"),
     ("P9", "专精特新“小巨人”企业推荐", "工信部企业〔2022〕63号", "industry", "national", "qualification", "apply",
      "has('专精特新中小企业') and niche_years >= 3 and main_business_share >= 0.70 and debt_ratio <= 0.70 "
      "and ((revenue >= 10000 and rd_ratio >= 0.03 and rd_ratio_prev >= 0.03) "
      "or (revenue >= 5000 and revenue < 10000 and rd_ratio >= 0.06 and rd_ratio_prev >= 0.06) "
-     "or (revenue < 5000 and equity_financing_2y >= 8000 and rd_expense_3y >= 3000))", "", None, None,
+     "or (revenue < 5000 and equity_financing_2y >= 8000 and rd_expense_3y >= 3000 and rd_staff_share >= 0.50))",
+     "", None, None,
      "国家级专精特新“小巨人”企业推荐。"),
     ("P10", "失业保险稳岗返还", "人社部发〔2024〕40号（湖南实施）", "hrss", "provincial", "subsidy", "auto",
      "ui_months >= 12 and seriously_dishonest == False and layoff_rate <= (0.20 if insured_count <= 30 else 0.055)",

@@ -26,7 +26,7 @@ import ast
 import hashlib
 import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 import polars as pl
@@ -529,3 +529,16 @@ def evaluate_row(compiled: Compiled, row: dict):
         raise RuleError("unsupported")
 
     return ev(compiled.tree.body)
+
+
+def unmet_conditions(compiled: Compiled, row: dict) -> list[str]:
+    """Why a subject does not qualify, in plain Chinese: the conditions of the rule's top level (its `and`) that
+    are not met (FAIL, not UNKNOWN), each as people read it; the whole rule when it is a single condition."""
+    body = compiled.tree.body
+    parts = body.values if isinstance(body, ast.BoolOp) and isinstance(body.op, ast.And) else [body]
+    unmet = []
+    for part in parts:
+        text = ast.get_source_segment(compiled.source, part) or ""
+        if evaluate_row(replace(compiled, source=text, tree=ast.parse(text, mode="eval")), row) is False:
+            unmet.append(humanize(text))
+    return unmet

@@ -15,8 +15,9 @@ from gaoxin.enterprises.models import Enterprise, LandParcel, Qualification
 
 from . import permissions as perms
 from .fields import FIELDS
+from .industries import restricted_flag
 from .matching import add_derived
-from .models import BenefitApplication, MatchResult, Policy, PolicyStatus, ProfileFact
+from .models import BenefitApplication, MatchResult, Policy, PolicyStatus, ProfileFact, RestrictedIndustry
 from .rules import NUMBER
 
 
@@ -41,10 +42,13 @@ def profile_frame(enterprise_ids: list[int] | None = None, *, on: dt.date | None
         f = FIELDS.get(field)
         if f is not None:
             facts[ent_id][field] = number if f.kind == "number" else (flag if f.kind == "bool" else (text or None))
+    restricted = list(RestrictedIndustry.objects.filter(is_active=True).values_list("code", flat=True))
     data = []
     for r in rows:
+        industry = r["industry_code"] or r["industry_id"]
         data.append({
-            "enterprise_id": r["id"], "industry_code": r["industry_code"] or r["industry_id"],
+            "enterprise_id": r["id"], "industry_code": industry,
+            "restricted_industry": restricted_flag(industry, restricted),
             "industry_section": r["industry__section"], "size_group": r["size_group"], "park": r["park_area__name"],
             "days_since_registration": Decimal((on - r["registered_on"]).days) if r["registered_on"] else None,
             "registered_capital": r["registered_capital"], "land_mu": land[r["id"]] * Decimal("0.0015"),

@@ -30,7 +30,16 @@ from .forms import (
     PolicyPublishForm,
     ProfileForm,
 )
-from .models import AppStatus, BenefitApplication, MatchResult, Policy, PolicyKind, PolicyMode, PolicyStatus
+from .models import (
+    AppStatus,
+    BenefitApplication,
+    MatchResult,
+    Policy,
+    PolicyKind,
+    PolicyMode,
+    PolicyStatus,
+    RestrictedIndustry,
+)
 from .workflow import DISPUTE_WORKFLOW, POLICY_WORKFLOW, WORKFLOW
 
 
@@ -86,6 +95,7 @@ def _policy_page(request, policy: Policy, *, failed_apply=None, publish_form=Non
         context.update({
             "my_matches": matches, "apply_errors": failed_apply.errors if failed_apply is not None and not placed
             else None, "applications": list(BenefitApplication.objects.filter(policy=policy, enterprise__in=firms)),
+            "refusals": _refusals(policy, compiled, [f for f in firms if f.pk not in {m.enterprise_id for m in matches}]),
         })
     elif perms.can_view_policy_matches(user):
         if perms.can_view_matched_firms(user, policy):
@@ -98,6 +108,33 @@ def _policy_page(request, policy: Policy, *, failed_apply=None, publish_form=Non
                                                            partial=Count("id", filter=Q(verdict="partial")),
                                                            told=Count("id", filter=Q(told_at__isnull=False)))})
     return render(request, "benefits/policy_detail.html", context, status=status)
+
+
+def _refusals(policy: Policy, compiled, firms: list) -> list[dict]:
+    """For the user's firms the policy did not match: the conditions they do not meet, read from their profile (a
+    firm in a restricted industry is told which entry of the zone's list its industry code falls under)."""
+    from .industries import restricted_flag
+    from .rules import unmet_conditions
+
+    if not firms or policy.status != PolicyStatus.PUBLISHED:
+        return []
+    rows = {r["enterprise_id"]: r for r in selectors.profile_frame([f.pk for f in firms]).to_dicts()}
+    entries = None
+    out = []
+    for firm in firms:
+        row = rows[firm.pk]
+        unmet = unmet_conditions(compiled, row)
+        if not unmet:
+            continue
+        note = ""
+        if row.get("restricted_industry") and "restricted_industry" in compiled.fields:
+            if entries is None:
+                entries = list(RestrictedIndustry.objects.filter(is_active=True))
+            hit = next(e for e in entries if restricted_flag(row["industry_code"], [e.code]))
+            note = (f"本企业行业代码 {row['industry_code']} 属于园区限制和禁止行业清单中的“{hit.code} {hit.name}”"
+                    f"（{hit.get_kind_display()}{'，' + hit.basis if hit.basis else ''}）")
+        out.append({"enterprise": firm, "unmet": unmet, "note": note})
+    return out
 
 
 def policy_detail(request, code: str):

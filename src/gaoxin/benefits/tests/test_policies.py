@@ -51,7 +51,7 @@ def test_p1_estimates():
     assert check("P1", **P1 | {"cit_rate": 0.15}, excluded_industry_income_share=0)[1] == D(150)
 
 
-P2 = dict(days_since_registration=400, core_ip_count=2, st_staff=10, employees=100, rd_expense_3y=150, sales_3y=3000,
+P2 = dict(days_since_registration=400, core_ip_count=2, tech_in_priority_fields=True, st_staff=10, employees=100, rd_expense_3y=150, sales_3y=3000,
           revenue=5000, domestic_rd_share=0.60, ht_revenue_share=0.60, innovation_score=75, major_incident_last_year=False)
 
 
@@ -78,7 +78,7 @@ def test_p3_advanced_manufacturing_vat():
     assert check("P3", **P3 | {"qualifications": []}, manufacturing_sales_share=0.9)[0] == "INELIGIBLE"  # HNTE expired
 
 
-P4 = dict(enterprise_size="小型", vat_fraud_36m=False, instant_refund_since_2019=False, retained_vat_now=200,
+P4 = dict(enterprise_size="小型", vat_fraud_36m=False, tax_evasion_penalties_36m=0, instant_refund_since_2019=False, retained_vat_now=200,
           retained_vat_2019=80, input_ratio=0.90)
 
 
@@ -93,14 +93,30 @@ def test_p4_vat_credit_refund():
     (300, 300, 5000.01, "INELIGIBLE"),
 ])
 def test_p5_small_low_profit(income, staff, assets, verdict):
-    result = check("P5", taxable_income=income, avg_staff=staff, avg_assets=assets)
+    result = check("P5", restricted_industry=False, taxable_income=income, avg_staff=staff, avg_assets=assets)
     assert result[0] == verdict
     if verdict == "ELIGIBLE":
         assert result[1] == D(60)  # 300 × (25 % − 5 %)
 
 
-P6 = dict(resident=True, employees=500, revenue=20000, assets=20000, major_incident_last_year=False,
-          seriously_dishonest=False, tsme_score=60)
+def test_p5_cliff_exclusion_and_quarterly_averages():
+    small = dict(restricted_industry=False, taxable_income=300, avg_staff=300, avg_assets=5000)
+    assert check("P5", **small) == ("ELIGIBLE", D(60))  # tax 15万 instead of 75万
+    assert check("P5", **small | {"taxable_income": 301})[0] == "INELIGIBLE"  # the cliff: 25 % on all of it
+    assert check("P5", **small | {"restricted_industry": True})[0] == "INELIGIBLE"  # 国家限制和禁止行业
+    assert check("P5", **small | {"restricted_industry": None})[0] == "PARTIAL"  # no industry code: 待完善
+    # 从业人数 from the quarters: (290 + 300)/2, (300 + 310)/2, (300 + 301)/2, (300 + 300)/2 → 300.125 > 300,
+    # whatever average was typed.
+    quarters = {f"staff_q{q}_{edge}": v for q, pair in zip((1, 2, 3, 4), ((290, 300), (300, 310), (300, 301),
+                                                                          (300, 300)), strict=True)
+                for edge, v in zip(("start", "end"), pair, strict=True)}
+    assert check("P5", **small | quarters)[0] == "INELIGIBLE"
+    assert check("P5", **small | quarters | {"staff_q2_end": 302})[0] == "ELIGIBLE"  # 2393 ÷ 8 = 299.125
+    assert check("P5", **small | quarters | {"staff_q4_end": None})[0] == "ELIGIBLE"  # incomplete: the typed 300
+
+
+P6 = dict(resident=True, employees=500, revenue=20000, assets=20000, restricted_industry=False,
+          major_incident_last_year=False, seriously_dishonest=False, tsme_score=60, st_staff=50)
 
 
 def test_p6_tech_sme():
@@ -110,7 +126,10 @@ def test_p6_tech_sme():
 
 
 def test_p7_innovative_sme():
-    assert check("P7", ism_score=85)[0] == "ELIGIBLE"
+    assert check("P7", ism_score=85, ism_innovation=30, ism_growth=25, ism_specialisation=30)[0] == "ELIGIBLE"
+    # 65 in all, but 创新能力 5 < 20: not by the score (benefits.md §4 P7's second vector)
+    assert check("P7", ism_score=65, ism_innovation=5, ism_growth=30, ism_specialisation=30,
+                 equity_financing_2y=0)[0] == "INELIGIBLE"
     assert check("P7", ism_score=59, equity_financing_2y=500)[0] == "ELIGIBLE"
     assert check("P7", ism_score=59, equity_financing_2y=499)[0] == "INELIGIBLE"
 
@@ -144,7 +163,8 @@ P9 = dict(qualifications=["专精特新中小企业"], niche_years=3, main_busin
      "ELIGIBLE"),  # 6.5 % and 6.1 % in the 5,000万–1亿 band
     ({"revenue": 10000, "main_business_revenue": 8000, "rd_expense": 300, "rd_expense_prev": 300, "revenue_prev": 10000},
      "ELIGIBLE"),  # ≥ 1亿 band inclusive, 3 % both years
-    ({"revenue": 4000, "main_business_revenue": 3000, "equity_financing_2y": 9000, "rd_expense_3y": 3200}, "ELIGIBLE"),
+    ({"revenue": 4000, "main_business_revenue": 3000, "equity_financing_2y": 9000, "rd_expense_3y": 3200,
+      "rd_staff_share": 0.52}, "ELIGIBLE"),
     ({"rd_expense": 400, "rd_expense_prev": 400, "revenue_prev": 12000, "liabilities": 70.5}, "INELIGIBLE"),  # debt 70.5 %
     ({"rd_expense": 400, "rd_expense_prev": 400, "revenue_prev": 12000, "liabilities": 70}, "ELIGIBLE"),
 ])

@@ -1,0 +1,87 @@
+"""The zone's list of restricted and prohibited industries (issue 24): how a firm's industry code is read against
+it, the registry field the rules use, and the audited administration page."""
+
+import pytest
+from django.urls import reverse
+
+from gaoxin.benefits.industries import restricted_flag
+from gaoxin.benefits.models import RestrictedIndustry
+from gaoxin.benefits.selectors import profile_frame
+from gaoxin.core.models import AuditEvent
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+
+
+@pytest.mark.parametrize(("code", "entries", "expected"), [
+    ("3011", ["30"], True),  # the division covers its classes
+    ("3011", ["3011"], True),
+    ("3012", ["3011"], False),
+    ("3011", ["25", "3012"], False),
+    ("30", ["3011"], None),  # known only to the division: it may or may not be a 3011
+    ("30", ["30"], True),
+    ("", ["30"], None),  # no code: UNKNOWN, never "not restricted"
+    (None, [], None),
+    ("3011", [], False),
+])
+def test_a_code_against_the_list(code, entries, expected):
+    assert restricted_flag(code, entries) is expected
+
+
+@pytest.mark.django_db
+def test_the_profile_reads_the_active_entries():
+    coke = EnterpriseFactory(industry_code="2521")
+    other = EnterpriseFactory(industry_code="3911")
+    RestrictedIndustry.objects.create(code="2521", name="炼焦", kind="restricted", basis="《产业结构调整指导目录》限制类")
+    RestrictedIndustry.objects.create(code="39", name="停用的条目", is_active=False)
+    frame = profile_frame([coke.pk, other.pk])
+    flags = dict(zip(frame["enterprise_id"].to_list(), frame["restricted_industry"].to_list(), strict=True))
+    assert flags == {coke.pk: True, other.pk: False}
+
+
+@pytest.mark.django_db
+def test_the_list_is_kept_in_the_administration_with_one_audit_event_per_change(admin_client):
+    url = reverse("admin:benefits_restrictedindustry_add")
+    bad = admin_client.post(url, {"code": "30a", "name": "水泥", "kind": "restricted"})
+    assert bad.status_code == 200 and "请填写2至4位国民经济行业分类代码" in bad.content.decode()
+    before = AuditEvent.objects.count()
+    assert admin_client.post(url, {"code": "3011", "name": "水泥制造", "kind": "restricted", "is_active": "on"}).status_code == 302
+    row = RestrictedIndustry.objects.get()
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.latest("pk").event_type == "benefits.restricted_industry.create"
+    admin_client.post(reverse("admin:benefits_restrictedindustry_change", args=[row.pk]),
+                      {"code": "3011", "name": "水泥制造", "kind": "prohibited", "is_active": "on"})
+    assert AuditEvent.objects.count() == before + 2 and RestrictedIndustry.objects.get().kind == "prohibited"
+
+
+@pytest.mark.django_db
+def test_a_firm_in_a_restricted_industry_is_told_why_it_does_not_qualify(own_enterprise, enterprise_client, admin_user,
+                                                                          django_capture_on_commit_callbacks):
+    from gaoxin.benefits import services
+    from gaoxin.benefits.policy_data import POLICIES
+
+    from .test_flow import facts, make_policy
+
+    Enterprise = type(own_enterprise)
+    Enterprise.objects.filter(pk=own_enterprise.pk).update(industry_code="3011")
+    RestrictedIndustry.objects.create(code="3011", name="水泥制造", kind="restricted", basis="《产业结构调整指导目录》限制类")
+    quarters = {f"staff_q{q}_{e}": 90 for q in (1, 2, 3, 4) for e in ("start", "end")}
+    facts(own_enterprise, taxable_income=120, avg_assets=3000, **quarters)
+    rule = dict((p[0], p[7]) for p in POLICIES)["P5"]
+    policy = make_policy(_tax(), code="p5", mode="inform",
+                         rule=rule, formula="taxable_income * 0.20")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.policy_publish(policy=policy, actor=admin_user)
+    page = enterprise_client.get(reverse("policy_detail", args=["p5"])).content.decode()
+    assert 'data-testid="refusal"' in page and "属于国家限制和禁止行业 为 否" in page
+    assert "本企业行业代码 3011 属于园区限制和禁止行业清单中的“3011 水泥制造”（限制类，《产业结构调整指导目录》限制类）" in page
+    assert "应纳税所得额" not in page.split('data-testid="refusal"')[1].split("</ul>")[0]  # only the unmet condition
+    RestrictedIndustry.objects.all().delete()  # off the list: matched (the staff figures from the quarters: 90)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_update(enterprise=own_enterprise, values={"taxable_income": 100}, actor=admin_user)
+    page = enterprise_client.get(reverse("policy_detail", args=["p5"])).content.decode()
+    assert 'data-testid="my-match"' in page and 'data-testid="refusal"' not in page
+
+
+def _tax():
+    from gaoxin.catalog.tests.factories import department
+
+    return department("tax", "税务局")
