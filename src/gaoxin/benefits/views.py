@@ -20,7 +20,7 @@ from gaoxin.enterprises.permissions import enterprises_visible_to
 
 from . import permissions as perms
 from . import selectors, services
-from .fields import FIELDS, PERSON_FIELDS
+from .fields import FIELDS, PERSON_FIELDS, QUARTER_FIELDS, QUARTERS
 from .forms import (
     FIELDS_BY_ACTION,
     ApplicationActionForm,
@@ -219,9 +219,15 @@ def profile_edit(request, pk: int):
                 note += "；".join(f"“{d.field_label}”的异议已提交{d.supplier.name}核实" for d in disputes) + "。"
             messages.success(request, note)
             return redirect("profile_edit", pk=pk)
-    rows = [(form[f.code], facts.get(f.code)) for f in form.facts]
+    quarterly = {f.code for f in QUARTER_FIELDS}
+    rows = [(form[f.code], facts.get(f.code)) for f in form.facts if f.code not in quarterly]
+    editable = {f.code for f in form.facts}
+    # 从业人数 and 资产总额 at each quarter's start and end as one table (P5 averages them), when the user keeps them.
+    quarters = [(f"第{'一二三四'[q - 1]}季度", [form[code] for code in (f"staff_q{q}_start", f"staff_q{q}_end",
+                                                                    f"assets_q{q}_start", f"assets_q{q}_end")])
+                for q in QUARTERS] if quarterly <= editable else []
     return render(request, "benefits/profile_form.html", {
-        "enterprise": enterprise, "form": form, "rows": rows,
+        "enterprise": enterprise, "form": form, "rows": rows, "quarters": quarters,
         "disputes": perms.disputes_visible_to(user).filter(enterprise=enterprise)[:20],
     })
 

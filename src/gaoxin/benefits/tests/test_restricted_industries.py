@@ -85,3 +85,20 @@ def _tax():
     from gaoxin.catalog.tests.factories import department
 
     return department("tax", "税务局")
+
+
+@pytest.mark.django_db
+def test_the_firm_records_its_quarters_in_one_table_and_a_bad_one_keeps_what_was_typed(own_enterprise, enterprise_client):
+    from gaoxin.benefits.models import ProfileFact
+
+    url = f"/policies/profile/{own_enterprise.pk}/"
+    page = enterprise_client.get(url).content.decode()
+    assert 'data-testid="quarterly"' in page and page.count('name="staff_q') == 8 and page.count('name="assets_q') == 8
+    quarters = {f"staff_q{q}_{e}": "90" for q in (1, 2, 3, 4) for e in ("start", "end")}
+    bad = enterprise_client.post(url, {**quarters, "assets_q3_end": "-5", "taxable_income": "120"})
+    body = bad.content.decode()
+    assert bad.status_code == 200 and "不能为负数" in body and 'value="-5"' in body and 'value="90"' in body
+    assert not ProfileFact.objects.filter(enterprise=own_enterprise).exists()  # nothing half-written
+    assert enterprise_client.post(url, {**quarters, "taxable_income": "120"}).status_code == 302
+    frame = profile_frame([own_enterprise.pk])
+    assert frame["avg_staff"].item() == 90 and frame["avg_assets"].item() is None  # assets' quarters incomplete
