@@ -47,6 +47,9 @@ router.register("chains", chain_api.ChainViewSet, basename="chain")
 router.register("competitions", competition_api.EditionViewSet, basename="competition")
 router.register("green-labels", green_api.GreenLabelViewSet, basename="green-label")
 router.register("carbon-grades", green_api.CarbonGradeViewSet, basename="carbon-grade")
+router.register("finance-needs", green_api.FinanceNeedViewSet, basename="finance-need")
+router.register("bank-responses", green_api.BankResponseViewSet, basename="bank-response")
+router.register("risk-pool-movements", green_api.PoolMovementViewSet, basename="pool-movement")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

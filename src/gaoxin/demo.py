@@ -120,6 +120,10 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
                                                 kind=OrgKind.STATION, parent=centre, sort_order=i, address=park)
         parks[code] = ParkArea.objects.create(code=code, name=park)
 
+    # Two partner banks of the green finance board (green app), each with a loan officer (role 银行).
+    banks = [OrgUnit.objects.create(code=code, name=name, short_name=short, kind=OrgKind.BANK, sort_order=i)
+             for i, (code, name, short) in enumerate([("bank-xtb", "湘潭银行高新支行", "湘潭银行"),
+                                                      ("bank-ccb", "建设银行湘潭高新支行", "建设银行")])]
     # Hashing every demo password with argon2 (~0.2 s each) would dominate the run time: hash once, copy.
     password_hash = make_password(DEMO_PASSWORD)
 
@@ -137,6 +141,8 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
         user("leader", "赵建国", Role.LEADER, admin_unit),
         # A talent's own log-in (role 人才), bound to the registry by the ID number in the talent demo.
         user("talent", "欧阳博文", Role.TALENT, None),
+        user("bank", "罗建（湘潭银行客户经理）", Role.BANK, banks[0]),
+        user("bank2", "钱程（建设银行客户经理）", Role.BANK, banks[1]),
     ]
     for code, dept in depts.items():
         people.append(user(f"officer-{code}", f"{dept.short_name} {_person(rng)}", Role.DEPT_OFFICER, dept))
@@ -294,10 +300,14 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
                                  (by_name["officer-economic"], "招商与要素保障（经发）", "0731-58581002")])
     from gaoxin.competitions.demo_data import build_demo_competitions
 
-    build_demo_competitions(office=by_name["officer-science"], today=today)
+    build_demo_competitions(office=by_name["officer-science"], today=today, enterprise_firm=ents[0])
     from gaoxin.green.demo_data import build_demo_green
 
     build_demo_green(office=by_name["officer-economic"], enterprises=ents[2:200], enterprise_firm=ents[0], today=today)
+    from gaoxin.green.demo_data import build_demo_finance
+
+    build_demo_finance(enterprise_user=by_name["enterprise"], firms=ents[:2], others=ents[2:12],
+                       bankers=[by_name["bank"], by_name["bank2"]], finance=by_name["officer-finance"], today=today)
     from gaoxin.dashboard.demo_data import build_demo_dashboard
 
     build_demo_talent_benefits(office=by_name["officer-hrss"], finance=by_name["officer-finance"],
@@ -321,5 +331,8 @@ DEMO_LOGINS = [
     ("officer-hrss", "人社局人员（人才办）", "用工需求、对接活动（签到二维码、签约意向）、到岗确认与回访、校企合作协议、缺工指数"),
     ("talent", "人才（本人账号，车城人才 C 类）", "我的人才档案、认定与证明材料；在开放的认定批次中申报（领军人才认定正在申报）"),
     ("officer-science", "科技局人员（人才认定评审专家）", "认定批次进入评审后为通过形式审查的申报评分（演示批次已评审完毕、正在公示）"),
+    ("bank", "合作银行客户经理（湘潭银行高新支行）", "绿色金融对接：推送给本行的融资需求、按期响应、授信与放款；看不到其他银行的响应"),
+    ("bank2", "合作银行客户经理（建设银行湘潭高新支行）", "同上，另一家银行：看不到湘潭银行的响应"),
+    ("officer-finance", "财政局人员", "绿色金融对接（全部需求与银行响应）、风险补偿资金池与贴息、人才待遇拨付"),
     ("officer-economic", "经济发展局人员", "亩产效益评价周期：测算、调档申请、公示、异议处理、发布与结果名单"),
 ]

@@ -323,6 +323,12 @@ SPECTACULAR_SETTINGS = {
         "GreenLabelKindEnum": "gaoxin.green.models.LabelKind",
         "GreenLabelLevelEnum": "gaoxin.green.models.LabelLevel",
         "GreenLabelStatusEnum": "gaoxin.green.models.LabelStatus",
+        "FinanceNeedStatusEnum": "gaoxin.green.models.NeedStatus",
+        "BankResponseStatusEnum": "gaoxin.green.models.ResponseStatus",
+        "GreenProjectTagEnum": "gaoxin.green.models.GreenProjectTag",
+        "FinanceShareScopeEnum": "gaoxin.green.models.ShareScope",
+        "PoolMovementKindEnum": "gaoxin.green.models.MovementKind",
+        "PoolFundSourceEnum": "gaoxin.green.models.FundSource",
         "AppealStatusEnum": "gaoxin.appeals.models.AppealStatus",
         "AppealCategoryEnum": "gaoxin.appeals.models.Category",
         "AppealUrgencyEnum": "gaoxin.appeals.models.Urgency",
@@ -619,3 +625,16 @@ GAOXIN_GREEN_CARBON_FACTOR_TCE = env.float("GAOXIN_GREEN_CARBON_FACTOR_TCE", def
 GAOXIN_GREEN_CARBON_FACTOR_ELECTRICITY = env.float("GAOXIN_GREEN_CARBON_FACTOR_ELECTRICITY", default=5.703)
 # An industry (GB/T 4754 division) with fewer firms than this is benchmarked against the whole zone.
 GAOXIN_GREEN_CARBON_MIN_PEERS = env.int("GAOXIN_GREEN_CARBON_MIN_PEERS", default=5)
+# Green finance board (绿贷通 style): the departments whose officers run it and the risk pool (the zone's finance
+# bureau; the zone administrator too); a partner bank answers a need shared with it within this many working days
+# (湖州: "within a week").
+GAOXIN_GREEN_FINANCE_DEPARTMENT_CODES = env.list("GAOXIN_GREEN_FINANCE_DEPARTMENT_CODES", default=["finance"])
+GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS = env.int("GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS", default=5)
+# The zone's risk-compensation pool (高新贷 risk funds): the interest subsidy (贴息) on a disbursed loan is this share of
+# its interest, at most at the ceiling rate (% a year; the 1-year LPR) and for the first months, capped per loan (元);
+# a defaulted loan is compensated up to this share of its principal. Placeholders: 高新贷's terms are not published.
+GAOXIN_GREEN_SUBSIDY_SHARE = env("GAOXIN_GREEN_SUBSIDY_SHARE", default="0.5")
+GAOXIN_GREEN_SUBSIDY_RATE_CEILING = env("GAOXIN_GREEN_SUBSIDY_RATE_CEILING", default="3.00")
+GAOXIN_GREEN_SUBSIDY_MONTHS = env.int("GAOXIN_GREEN_SUBSIDY_MONTHS", default=12)
+GAOXIN_GREEN_SUBSIDY_CAP = env("GAOXIN_GREEN_SUBSIDY_CAP", default="500000")
+GAOXIN_GREEN_COMPENSATION_SHARE = env("GAOXIN_GREEN_COMPENSATION_SHARE", default="0.5")

@@ -313,6 +313,14 @@ urlpatterns = [
     path("green/carbon/", green_views.carbon_list, name="green_carbon"),
     path("green/labels/<int:pk>/", green_views.label_detail, name="green_label"),
     path("green/labels/<int:pk>/act/", green_views.label_act, name="green_label_act"),
+    path("green/finance/", green_views.finance_index, name="green_finance"),
+    path("green/finance/new/", green_views.need_new, name="green_need_new"),
+    path("green/finance/<int:pk>/", green_views.need_detail, name="green_need"),
+    path("green/finance/<int:pk>/act/", green_views.need_act, name="green_need_act"),
+    path("green/finance/responses/<int:pk>/act/", green_views.response_act, name="green_response_act"),
+    path("green/finance/responses/<int:pk>/subsidy/", green_views.subsidy_pay, name="green_subsidy_pay"),
+    path("green/pool/", green_views.pool_index, name="green_pool"),
+    path("green/pool/contribute/", green_views.pool_contribute, name="green_pool_contribute"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

@@ -17,10 +17,12 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", "企业用户"
     LEADER = "leader", "领导"
     TALENT = "talent", "人才"
+    BANK = "bank", "银行"
 
 
-# Roles of government staff (everyone except enterprise users and talents, who act for themselves).
-STAFF_ROLES = frozenset(Role.values) - {Role.ENTERPRISE, Role.TALENT}
+# Roles of government staff (everyone except enterprise users and talents, who act for themselves, and partner banks'
+# loan officers, who see only what firms share with their bank).
+STAFF_ROLES = frozenset(Role.values) - {Role.ENTERPRISE, Role.TALENT, Role.BANK}
 
 
 class OrgKind(models.TextChoices):
@@ -28,6 +30,7 @@ class OrgKind(models.TextChoices):
     CENTRE = "centre", "政务服务中心"
     DEPARTMENT = "department", "部门"
     STATION = "station", "政务服务驿站"
+    BANK = "bank", "合作银行"
 
 
 class OrgUnit(models.Model):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from . import permissions as perms
 from . import selectors
 from .carbon import GRADES
-from .models import GreenLabel
+from .models import BankResponse, FinanceNeed, GreenLabel, GreenProjectTag, PoolMovement
 
 
 class GreenLabelSerializer(serializers.ModelSerializer):
@@ -61,3 +61,68 @@ class CarbonGradeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if page is not None:
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
         return Response(self.get_serializer(rows, many=True).data)
+
+
+# --- finance board ------------------------------------------------------------------------------------------------
+
+
+class BankResponseSerializer(serializers.ModelSerializer):
+    bank = serializers.CharField(source="bank.name")
+    overdue = serializers.BooleanField(help_text="超过响应期限仍未响应")
+
+    class Meta:
+        model = BankResponse
+        fields = ["id", "need", "bank", "status", "respond_by", "responded_on", "overdue", "credit_amount", "rate",
+                  "disbursed_amount", "disbursed_on", "loan_term_months", "refusal_reason"]
+
+
+class FinanceNeedSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.name")
+    uscc = serializers.CharField(source="enterprise.uscc")
+    green_tags = serializers.ListField(child=serializers.ChoiceField(choices=GreenProjectTag.choices))
+
+    class Meta:
+        model = FinanceNeed
+        fields = ["id", "uscc", "enterprise", "amount", "term_months", "purpose", "green_tags", "is_green",
+                  "share_scope", "contact_name", "contact_phone", "status", "posted_on"]
+
+
+@extend_schema_view(list=extend_schema(summary="融资需求"), retrieve=extend_schema(summary="融资需求详情"))
+class FinanceNeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A firm's own needs; a bank's, those shared with it; the zone's finance office and leaders, all."""
+
+    serializer_class = FinanceNeedSerializer
+    queryset = FinanceNeed.objects.none()
+
+    def get_queryset(self):
+        return perms.needs_visible_to(self.request.user).select_related("enterprise").order_by("-posted_on", "-pk")
+
+
+@extend_schema_view(list=extend_schema(summary="银行响应"), retrieve=extend_schema(summary="银行响应详情"))
+class BankResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A bank reads only its own responses, never another bank's; a firm the responses to its needs."""
+
+    serializer_class = BankResponseSerializer
+    queryset = BankResponse.objects.none()
+
+    def get_queryset(self):
+        return perms.responses_visible_to(self.request.user).select_related("bank").order_by("-need_id", "pk")
+
+
+class PoolMovementSerializer(serializers.ModelSerializer):
+    loan = serializers.PrimaryKeyRelatedField(read_only=True, help_text="贴息或补偿所对应的银行响应（贷款）")
+
+    class Meta:
+        model = PoolMovement
+        fields = ["id", "kind", "source", "amount", "balance_after", "loan", "occurred_on", "note"]
+
+
+@extend_schema_view(list=extend_schema(summary="风险补偿资金池收支"), retrieve=extend_schema(summary="收支详情"))
+class PoolMovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The zone's finance office and leaders read the pool's contributions, subsidies and compensations."""
+
+    serializer_class = PoolMovementSerializer
+    queryset = PoolMovement.objects.none()
+
+    def get_queryset(self):
+        return selectors.movement_list(user=self.request.user)

@@ -13,11 +13,15 @@ class GreenConfig(AppConfig):
         from gaoxin.evaluation.models import CycleAdjustment
 
         from .services import on_adjustment_saved
-        from .workflow import LABEL_WORKFLOW
+        from .workflow import LABEL_WORKFLOW, NEED_WORKFLOW, RESPONSE_WORKFLOW
 
         events.register_room("green", "绿色制造")
         events.register({"label.create": "登记绿色与智能制造称号"}, prefix="green.")
         events.register(LABEL_WORKFLOW.labels(), prefix=f"{LABEL_WORKFLOW.name}.")
+        events.register({"need.post": "发布融资需求", "pool.contribute": "风险补偿资金池注资",
+                         "pool.subsidy": "拨付贴息"}, prefix="green.")
+        for workflow in (NEED_WORKFLOW, RESPONSE_WORKFLOW):
+            events.register(workflow.labels(), prefix=f"{workflow.name}.")
         # An accident or a penalty recorded in the evaluation flags the firm's labels (after commit; the daily sweep
         # catches anything recorded around the services).
         post_save.connect(on_adjustment_saved, sender=CycleAdjustment, dispatch_uid="green_flag_on_adjustment")

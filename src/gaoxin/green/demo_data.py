@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from .models import GreenLabel, LabelKind, LabelStatus
 from .services import label_create, labels_flag_from_evaluation
 
@@ -52,3 +54,95 @@ def build_demo_green(*, office, enterprises, enterprise_firm, today: dt.date) ->
     flagged = labels_flag_from_evaluation()
     return {"labels": GreenLabel.objects.count(),
             "review": GreenLabel.objects.filter(status=LabelStatus.REVIEW).count(), "flagged": flagged}
+
+
+# --- finance board ------------------------------------------------------------------------------------------------
+
+# (firm index in others, amount 元, months, purpose, tags, scope, banks ("all" or bank indexes), days ago,
+#  [(bank index, steps)]) — steps: ("CONTACT", note) / ("GRANT", amount, rate) / ("DISBURSE", amount, days ago,
+#  months) / ("REFUSE", reason) / ("DEFAULT", note)
+NEEDS = [
+    (0, 5_000_000, 36, "高效电机与余热回收节能改造", ["energy_saving"], "grades", "all", 40,
+     [(0, [("GRANT", 5_000_000, "3.30"), ("DISBURSE", 5_000_000, 25, 36)]), (1, [("REFUSE", "已由他行足额授信")])]),
+    (1, 2_000_000, 24, "屋顶分布式光伏（2 兆瓦）", ["clean_energy", "carbon_tech"], "grades", [1], 30,
+     [(1, [("CONTACT", "已上门了解项目"), ("GRANT", 1_800_000, "3.45"), ("DISBURSE", 1_800_000, 12, 24)])]),
+    (2, 1_000_000, 12, "原材料采购流动资金", [], "profile", "all", 28,
+     [(0, [("GRANT", 1_000_000, "3.85"), ("DISBURSE", 1_000_000, 15, 12), ("DEFAULT", "逾期 90 天未还本付息")]),
+      (1, [("REFUSE", "企业近两年营业收入下滑，需追加抵押")])]),
+    (3, 3_000_000, 36, "涂装线 VOCs 治理与清洁生产改造", ["clean_production"], "need", "all", 8,
+     [(0, [("CONTACT", "已电话联系，约定下周走访")])]),
+    (4, 800_000, 12, "购置检测设备", [], "need", [0], 15, []),  # overdue: no answer past the deadline
+]
+
+
+def build_demo_finance(*, enterprise_user, firms, others, bankers, finance, today: dt.date) -> dict:
+    """Two partner banks' answers to the zone's needs: a green loan disbursed to the `enterprise` account's firm (the
+    other bank refused), a need shared with one bank only and still open, disbursed, refused, defaulted, contacted and
+    an overdue unanswered need (the risk pool and the interest subsidy are added with the pool)."""
+    from gaoxin.accounts.models import OrgKind, OrgUnit
+
+    from .models import BankResponse, FinanceNeed
+    from .services import need_post, response_transition
+
+    if FinanceNeed.objects.exists():
+        return {"needs": FinanceNeed.objects.count()}
+    banks = [b.org_unit for b in bankers]
+    assert all(b.kind == OrgKind.BANK for b in banks) and OrgUnit.objects.filter(kind=OrgKind.BANK).count() >= 2
+    own = need_post(actor=enterprise_user, enterprise=firms[0], amount=3_000_000, term_months=36,
+                    purpose="余热回收与屋顶光伏改造", green_tags=["energy_saving", "clean_energy"], share_scope="grades",
+                    all_banks=True, contact_name=enterprise_user.full_name, contact_phone=enterprise_user.phone,
+                    today=today - dt.timedelta(days=20))
+    plans = [(own, [(0, [("GRANT", 3_000_000, "3.45"), ("DISBURSE", 3_000_000, 10, 36)]),
+                    (1, [("REFUSE", "项目投资回收期超过本行绿色信贷产品要求")])])]
+    need_post(actor=enterprise_user, enterprise=firms[1], amount=500_000, term_months=12, purpose="流动资金周转",
+              share_scope="need", all_banks=False, banks=[banks[1]], contact_name=enterprise_user.full_name,
+              contact_phone=enterprise_user.phone, today=today)
+    for i, amount, months, purpose, tags, scope, chosen, ago, steps in NEEDS:
+        firm = others[i % len(others)]
+        need = need_post(actor=None, enterprise=firm, amount=amount, term_months=months, purpose=purpose,
+                         green_tags=tags, share_scope=scope, all_banks=chosen == "all",
+                         banks=[] if chosen == "all" else [banks[j] for j in chosen], contact_name=firm.legal_representative,
+                         contact_phone="0731-5858" + f"{2000 + i}", today=today - dt.timedelta(days=ago))
+        plans.append((need, steps))
+    for need, steps in plans:
+        for bank_index, bank_steps in steps:
+            response = BankResponse.objects.get(need=need, bank=banks[bank_index])
+            actor = bankers[bank_index]
+            for step in bank_steps:
+                name = step[0]
+                if name in ("CONTACT", "REFUSE", "DEFAULT"):
+                    response = response_transition(response=response, name=name, actor=actor, reason=step[1])
+                elif name == "GRANT":
+                    response = response_transition(response=response, name=name, actor=actor,
+                                                   credit_amount=step[1], rate=step[2])
+                else:
+                    response = response_transition(response=response, name=name, actor=actor,
+                                                   disbursed_amount=step[1],
+                                                   disbursed_on=min(today, timezone.localdate()) - dt.timedelta(days=step[2]),
+                                                   loan_term_months=step[3])
+    # The pool (福州 高新贷 style: 3,000万 funded 1:1:1 by province, city and zone); the interest subsidy on the
+    # `enterprise` account's loan and on one other loan paid, the defaulted loan compensated.
+    from .models import LENT, PoolMovement
+    from .services import pool_contribute, subsidy_pay
+
+    if not PoolMovement.objects.exists():
+        start = min(today, timezone.localdate()) - dt.timedelta(days=60)
+        for source in ("province", "city", "zone"):
+            pool_contribute(actor=finance, source=source, amount=10_000_000, occurred_on=start,
+                            note=f"高新贷风险补偿资金（{start.year}年度）")
+        subsidy_pay(loan=BankResponse.objects.get(need=own, status__in=LENT), actor=finance)
+        other = BankResponse.objects.filter(status="disbursed").exclude(need=own).order_by("pk").first()
+        subsidy_pay(loan=other, actor=finance)
+        for loan in BankResponse.objects.filter(status="defaulted"):
+            response_transition(response=loan, name="COMPENSATE", actor=finance,
+                                 amount=loan.disbursed_amount * _compensation_share(), reason="银行申请风险补偿，已核实")
+    return {"needs": FinanceNeed.objects.count(), "responses": BankResponse.objects.count(),
+            "movements": PoolMovement.objects.count()}
+
+
+def _compensation_share():
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    return Decimal(str(settings.GAOXIN_GREEN_COMPENSATION_SHARE))

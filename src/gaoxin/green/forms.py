@@ -48,3 +48,90 @@ class CarbonFilterForm(forms.Form):
     def __init__(self, *args, grades=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grade"].choices = [("", "全部等级")] + list(grades)
+
+
+# --- finance board ------------------------------------------------------------------------------------------------
+
+
+class NeedForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label="企业", queryset=None, empty_label=None)
+    amount = forms.DecimalField(label="融资金额（元）", min_value=0, max_digits=14, decimal_places=2)
+    term_months = forms.IntegerField(label="期限（月）", min_value=1, max_value=360)
+    purpose = forms.CharField(label="资金用途", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="如“购置余热回收设备”“屋顶分布式光伏”“流动资金”")
+    green_tags = forms.MultipleChoiceField(label="绿色项目类别", required=False, widget=forms.CheckboxSelectMultiple,
+                                           help_text="按《绿色产业指导目录》；非绿色项目不选")
+    share_scope = forms.ChoiceField(label="向银行共享", widget=forms.RadioSelect, initial="need",
+                                    help_text="银行只能看到您选择共享的内容")
+    all_banks = forms.TypedChoiceField(label="推送银行", widget=forms.RadioSelect, coerce=lambda v: v == "all",
+                                       choices=[("all", "全部合作银行"), ("some", "指定银行")], initial="all")
+    banks = forms.ModelMultipleChoiceField(label="指定银行", queryset=None, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    contact_name = forms.CharField(label="联系人", max_length=30)
+    contact_phone = forms.CharField(label="联系电话", max_length=20)
+
+    def __init__(self, *args, firms, banks, user=None, **kwargs):
+        from .models import GreenProjectTag, ShareScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = firms
+        self.fields["banks"].queryset = banks
+        self.fields["green_tags"].choices = GreenProjectTag.choices
+        self.fields["share_scope"].choices = ShareScope.choices
+        if user is not None and not self.is_bound:
+            self.initial.setdefault("contact_name", user.full_name)
+            self.initial.setdefault("contact_phone", user.phone)
+
+
+class NeedActForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class ResponseActForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="说明或原因", max_length=300, required=False,
+                             help_text="对接情况、不予授信的原因或违约情况")
+    credit_amount = forms.DecimalField(label="授信金额（元）", required=False, min_value=0, max_digits=14,
+                                       decimal_places=2)
+    rate = forms.DecimalField(label="年利率（%）", required=False, min_value=0, max_digits=5, decimal_places=2)
+    disbursed_amount = forms.DecimalField(label="放款金额（元）", required=False, min_value=0, max_digits=14,
+                                          decimal_places=2)
+    disbursed_on = forms.DateField(label="放款日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    loan_term_months = forms.IntegerField(label="贷款期限（月）", required=False, min_value=1, max_value=360)
+    amount = forms.DecimalField(label="补偿金额（元）", required=False, min_value=0, max_digits=14, decimal_places=2)
+
+    # The fields each step takes (the page shows those of the steps on offer).
+    STEP_FIELDS = {"GRANT": ("credit_amount", "rate"), "DISBURSE": ("disbursed_amount", "disbursed_on",
+                                                                     "loan_term_months"),
+                   "COMPENSATE": ("amount",)}
+
+    def for_steps(self, steps) -> list:
+        names = {"reason"} | {f for t in steps for f in self.STEP_FIELDS.get(t.name, ())}
+        return [self[f] for f in self.fields if f in names]
+
+
+class ContributionForm(forms.Form):
+    source = forms.ChoiceField(label="资金来源", required=False)  # the service says what is missing
+    amount = forms.DecimalField(label="注资金额（元）", min_value=0, max_digits=16, decimal_places=2)
+    occurred_on = forms.DateField(label="到账日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", required=False, max_length=300, help_text="如拨款文号")
+
+    def __init__(self, *args, **kwargs):
+        from .models import FundSource
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "请选择")] + FundSource.choices
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class NeedFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=60,
+                        widget=forms.TextInput(attrs={"placeholder": "企业名称或资金用途", "type": "search"}))
+    status = forms.ChoiceField(label="状态", required=False)
+    green = forms.ChoiceField(label="绿色项目", required=False,
+                              choices=[("", "全部"), ("yes", "绿色项目"), ("no", "非绿色项目")])
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "全部状态")] + list(statuses)

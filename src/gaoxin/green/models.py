@@ -94,3 +94,194 @@ class LabelEvent(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "称号记录"
         ordering = ["at", "id"]
+
+
+# --- finance board (绿贷通 style; platform.md §5, benefits.md §7.3–7.4) --------------------------------------------
+
+
+class GreenProjectTag(models.TextChoices):
+    """The six categories of 《绿色产业指导目录》 and the CERF's 碳减排技术 field (benefits.md §7.3)."""
+
+    ENERGY_SAVING = "energy_saving", "节能环保"
+    CLEAN_PRODUCTION = "clean_production", "清洁生产"
+    CLEAN_ENERGY = "clean_energy", "清洁能源"
+    ECOLOGY = "ecology", "生态环境"
+    INFRASTRUCTURE = "infrastructure", "基础设施绿色升级"
+    GREEN_SERVICE = "green_service", "绿色服务"
+    CARBON_TECH = "carbon_tech", "碳减排技术"
+
+
+class ShareScope(models.TextChoices):
+    NEED = "need", "仅融资需求"
+    PROFILE = "profile", "融资需求和企业档案"
+    GRADES = "grades", "融资需求、企业档案、绿色称号和碳效等级"
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", "征集中"
+    CLOSED = "closed", "已结束征集"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class FinanceNeed(models.Model):
+    """A firm's financing need, shared with the partner banks it chose (all of them or some) and as much of its
+    file as it chose (ShareScope). Each bank shared with answers on its own BankResponse."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="finance_needs",
+                                   verbose_name="企业")
+    amount = models.DecimalField("融资金额（元）", max_digits=14, decimal_places=2)
+    term_months = models.PositiveSmallIntegerField("期限（月）")
+    purpose = models.CharField("资金用途", max_length=300)
+    green_tags = models.JSONField("绿色项目类别", default=list, blank=True)
+    is_green = models.BooleanField("绿色项目", default=False, db_index=True)
+    share_scope = models.CharField("共享范围", max_length=10, choices=ShareScope.choices, default=ShareScope.NEED)
+    all_banks = models.BooleanField("推送全部合作银行", default=True)
+    contact_name = models.CharField("联系人", max_length=30)
+    contact_phone = models.CharField("联系电话", max_length=20)
+    status = models.CharField("状态", max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN,
+                              db_index=True)
+    posted_on = models.DateField("发布日期")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "融资需求"
+        ordering = ["-posted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name}融资需求（{self.posted_on:%Y-%m-%d}）"
+
+    def tag_labels(self) -> list[str]:
+        return [GreenProjectTag(t).label for t in self.green_tags if t in GreenProjectTag.values]
+
+
+class ResponseStatus(models.TextChoices):
+    PENDING = "pending", "待响应"
+    CONTACTED = "contacted", "已对接"
+    GRANTED = "granted", "已授信"
+    DISBURSED = "disbursed", "已放款"
+    REFUSED = "refused", "未予授信"
+    DEFAULTED = "defaulted", "已违约"
+    COMPENSATED = "compensated", "已风险补偿"
+
+
+# A loan counts as disbursed from its disbursement on, whatever happened to it after.
+LENT = (ResponseStatus.DISBURSED, ResponseStatus.DEFAULTED, ResponseStatus.COMPENSATED)
+
+
+class BankResponse(models.Model):
+    """One partner bank's answer to one need: due within GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS working days of
+    posting; then the outcome (credit, disbursement, refusal with its reason) and, for a loan gone bad, the default and
+    the risk pool's compensation. No bank reads another bank's response."""
+
+    need = models.ForeignKey(FinanceNeed, on_delete=models.CASCADE, related_name="responses", verbose_name="融资需求")
+    bank = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="green_responses",
+                             verbose_name="银行", limit_choices_to={"kind": "bank"})
+    status = models.CharField("状态", max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.PENDING,
+                              db_index=True)
+    respond_by = models.DateField("响应期限")
+    responded_on = models.DateField("响应日期", null=True, blank=True)
+    credit_amount = models.DecimalField("授信金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    rate = models.DecimalField("年利率（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    disbursed_amount = models.DecimalField("放款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    disbursed_on = models.DateField("放款日期", null=True, blank=True, db_index=True)
+    loan_term_months = models.PositiveSmallIntegerField("贷款期限（月）", null=True, blank=True)
+    refusal_reason = models.CharField("未予授信原因", max_length=300, blank=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name="客户经理")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "银行响应"
+        ordering = ["need_id", "bank__sort_order", "bank_id"]
+        constraints = [models.UniqueConstraint(fields=["need", "bank"], name="green_response_once_per_bank")]
+
+    def __str__(self) -> str:
+        return f"{self.bank.name}对{self.need.enterprise.name}的响应"
+
+    def overdue_on(self, today) -> bool:
+        return self.status == ResponseStatus.PENDING and today > self.respond_by
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())
+
+
+class FinanceEvent(models.Model):
+    """The board's timeline: need-level rows (response empty) and each bank's own rows."""
+
+    need = models.ForeignKey(FinanceNeed, on_delete=models.CASCADE, related_name="events")
+    response = models.ForeignKey(BankResponse, on_delete=models.CASCADE, related_name="events", null=True, blank=True)
+    transition = models.CharField("操作", max_length=20)
+    label = models.CharField("操作名称", max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="操作人")
+    note = models.CharField("说明", max_length=300, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "融资对接记录"
+        ordering = ["at", "id"]
+
+
+# --- risk-compensation pool (高新贷 risk funds; benefits.md §7.3–7.4) ---------------------------------------------
+
+
+class FundSource(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    ZONE = "zone", "区级"
+
+
+class MovementKind(models.TextChoices):
+    CONTRIBUTION = "contribution", "注资"
+    SUBSIDY = "subsidy", "贴息"
+    COMPENSATION = "compensation", "风险补偿"
+
+
+class RiskPool(models.Model):
+    """The zone's risk-compensation fund: one row, locked for every movement so the balance never goes negative."""
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    balance = models.DecimalField("余额（元）", max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险补偿资金池"
+        constraints = [models.CheckConstraint(condition=models.Q(balance__gte=0), name="green_pool_not_negative")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoolMovement(models.Model):
+    """One movement of the pool: a contribution by source (省 / 市 / 区), an interest subsidy on a disbursed loan (once
+    per loan) or a compensation for a defaulted loan; with the balance after it. Append-only."""
+
+    pool = models.ForeignKey(RiskPool, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField("类别", max_length=12, choices=MovementKind.choices)
+    source = models.CharField("资金来源", max_length=10, choices=FundSource.choices, blank=True)
+    amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2)
+    balance_after = models.DecimalField("变动后余额（元）", max_digits=16, decimal_places=2)
+    loan = models.ForeignKey(BankResponse, on_delete=models.PROTECT, null=True, blank=True, related_name="movements",
+                             verbose_name="贷款")
+    occurred_on = models.DateField("日期", db_index=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name="经办人")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "资金池收支"
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan"], condition=models.Q(kind="subsidy"), name="green_subsidy_once"),
+            models.UniqueConstraint(fields=["loan"], condition=models.Q(kind="compensation"),
+                                    name="green_compensation_once"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="green_movement_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} 元"
+
+    @property
+    def inflow(self) -> bool:
+        return self.kind == MovementKind.CONTRIBUTION

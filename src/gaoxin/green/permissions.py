@@ -46,3 +46,93 @@ def can_view_carbon(user) -> bool:
 
 def can_view_all_carbon(user) -> bool:
     return is_staff_role(user)
+
+
+# --- finance board ------------------------------------------------------------------------------------------------
+# A bank's loan officer (role 银行, belonging to a partner bank's org unit) sees only the needs shared with its bank
+# and only its bank's responses; a firm its own needs and every answer to them; the zone's finance office
+# (GAOXIN_GREEN_FINANCE_DEPARTMENT_CODES) and the zone administrator run the board and the risk pool; leaders read.
+
+
+def bank_of(user):
+    """The partner bank (an active org unit of kind 合作银行) a bank user works for, or None."""
+    from gaoxin.accounts.models import OrgKind
+
+    if not has_role(user, Role.BANK):
+        return None
+    unit = user.org_unit
+    return unit if unit is not None and unit.kind == OrgKind.BANK and unit.is_active else None
+
+
+def is_finance_office(user) -> bool:
+    if has_role(user, Role.ZONE_ADMIN):
+        return True
+    return (has_role(user, Role.DEPT_OFFICER) and user.org_unit is not None
+            and user.org_unit.code in settings.GAOXIN_GREEN_FINANCE_DEPARTMENT_CODES)
+
+
+def reads_all_finance(user) -> bool:
+    return is_finance_office(user) or has_role(user, Role.LEADER)
+
+
+def can_post_need(user) -> bool:
+    return has_role(user, Role.ENTERPRISE) and bool(firm_ids_of(user))
+
+
+def can_use_finance(user) -> bool:
+    return reads_all_finance(user) or bank_of(user) is not None or can_post_need(user)
+
+
+def needs_visible_to(user):
+    from .models import FinanceNeed
+
+    if reads_all_finance(user):
+        return FinanceNeed.objects.all()
+    bank = bank_of(user)
+    if bank is not None:
+        return FinanceNeed.objects.filter(pk__in=_responses_of_bank(bank).values("need_id"))
+    if has_role(user, Role.ENTERPRISE):
+        return FinanceNeed.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
+    return FinanceNeed.objects.none()
+
+
+def _responses_of_bank(bank):
+    from .models import BankResponse
+
+    return BankResponse.objects.filter(bank=bank)
+
+
+def responses_visible_to(user):
+    """Every answer for the office and leaders, the firm's answers for the firm, the bank's own for a bank."""
+    from .models import BankResponse
+
+    if reads_all_finance(user):
+        return BankResponse.objects.all()
+    bank = bank_of(user)
+    if bank is not None:
+        return _responses_of_bank(bank)
+    if has_role(user, Role.ENTERPRISE):
+        return BankResponse.objects.filter(need__enterprise_id__in=sorted(firm_ids_of(user)))
+    return BankResponse.objects.none()
+
+
+def need_roles(actor, need) -> set[str]:
+    return {"firm"} if has_role(actor, Role.ENTERPRISE) and need.enterprise_id in firm_ids_of(actor) else set()
+
+
+def response_roles(actor, response) -> set[str]:
+    roles = set()
+    bank = bank_of(actor)
+    if bank is not None and bank.pk == response.bank_id:
+        roles.add("bank")
+    if is_finance_office(actor):
+        roles.add("office")
+    return roles
+
+
+def can_view_pool(user) -> bool:
+    return reads_all_finance(user)
+
+
+def can_manage_pool(user) -> bool:
+    return is_finance_office(user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Count, Q
 
 from . import permissions as perms
@@ -109,3 +111,135 @@ def carbon_list(*, user, grade: str = "", industry: str = "", q: str = "") -> li
     order = {g: i for i, g in enumerate(["dark_green", "light_green", "yellow", "red"])}
     return sorted(rows, key=lambda r: (order.get(r["grade"], 9), r["ratio"] if r["ratio"] is not None else 0,
                                        r["name"]))
+
+
+# --- finance board ------------------------------------------------------------------------------------------------
+
+
+def need_list(*, user, status: str = "", green: str = "", q: str = ""):
+    qs = perms.needs_visible_to(user).select_related("enterprise")
+    if status:
+        qs = qs.filter(status=status)
+    if green == "yes":
+        qs = qs.filter(is_green=True)
+    elif green == "no":
+        qs = qs.filter(is_green=False)
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(purpose__icontains=q))
+    # The answers the viewer may read, counted in the same query (a bank: its own only).
+    seen = perms.responses_visible_to(user)
+    qs = qs.annotate(
+        n_responses=Count("responses", filter=Q(responses__in=seen), distinct=True),
+        n_answered=Count("responses", filter=Q(responses__in=seen.exclude(status="pending")), distinct=True))
+    return qs.order_by("-posted_on", "-pk")
+
+
+def inbox(*, user, status: str = "", overdue: bool = False, q: str = ""):
+    """A bank's responses (the needs shared with it), oldest deadline first."""
+    qs = perms.responses_visible_to(user).select_related("need__enterprise", "bank")
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        from django.utils import timezone
+
+        qs = qs.filter(status="pending", respond_by__lt=timezone.localdate())
+    if q:
+        qs = qs.filter(Q(need__enterprise__name__icontains=q) | Q(need__purpose__icontains=q))
+    return qs.order_by("status", "respond_by", "-pk")
+
+
+def need_get(*, user, pk: int):
+    return perms.needs_visible_to(user).select_related("enterprise", "enterprise__industry").filter(pk=pk).first()
+
+
+def need_responses(*, user, need):
+    return list(perms.responses_visible_to(user).filter(need=need).select_related("bank", "officer")
+                .order_by("bank__sort_order", "bank__name"))
+
+
+def need_events(*, user, need):
+    """The timeline this user may read: the need's own rows and the rows of the answers they see."""
+    seen = perms.responses_visible_to(user).filter(need=need).values("pk")
+    return list(need.events.filter(Q(response__isnull=True) | Q(response__in=seen)).select_related("actor", "response__bank"))
+
+
+def response_get(*, user, pk: int):
+    return perms.responses_visible_to(user).select_related("need__enterprise", "bank").filter(pk=pk).first()
+
+
+def shared_file(*, user, need) -> dict:
+    """What of the firm a bank may read, by the firm's choice (ShareScope); the firm and the office read it all."""
+    from .models import ShareScope
+
+    full = not perms.bank_of(user)
+    scope = need.share_scope
+    out: dict = {"profile": None, "labels": None, "grades": None}
+    if full or scope in (ShareScope.PROFILE, ShareScope.GRADES):
+        e = need.enterprise
+        out["profile"] = [("统一社会信用代码", e.uscc), ("法定代表人", e.legal_representative),
+                          ("行业", str(e.industry)), ("规模", e.get_size_group_display()),
+                          ("成立日期", f"{e.registered_on:%Y-%m-%d}" if e.registered_on else "—"),
+                          ("注册资本", f"{e.registered_capital:,.2f} 万元" if e.registered_capital else "—"),
+                          ("注册地址", e.address or "—")]
+    if full or scope == ShareScope.GRADES:
+        out["labels"] = list(GreenLabel.objects.filter(enterprise=need.enterprise)
+                             .exclude(status=LabelStatus.REVOKED).order_by("-year", "kind"))
+        out["grades"] = [r for r in carbon_grades() if r["enterprise_id"] == need.enterprise_id]
+    return out
+
+
+# --- risk pool ----------------------------------------------------------------------------------------------------
+
+
+def loan_subsidies(responses) -> dict:
+    """response id -> its interest subsidy movement (one query)."""
+    from .models import MovementKind, PoolMovement
+
+    ids = [r.pk for r in responses]
+    return {m.loan_id: m for m in PoolMovement.objects.filter(loan_id__in=ids, kind=MovementKind.SUBSIDY)}
+
+
+def pool_summary() -> dict:
+    """The pool's balance, contributions by source and what it paid (subsidies, compensations); two queries."""
+    from django.db.models import Sum
+
+    from .models import FundSource, MovementKind, PoolMovement, RiskPool
+
+    pool = RiskPool.objects.order_by("pk").first()
+    rows = PoolMovement.objects.values("kind", "source").annotate(total=Sum("amount"), n=Count("pk")).order_by()
+    by = {(r["kind"], r["source"]): r for r in rows}
+    zero = Decimal("0.00")
+    sources = [{"source": s, "label": FundSource(s).label,
+                "amount": by.get((MovementKind.CONTRIBUTION, s), {}).get("total") or zero} for s in FundSource.values]
+    def paid(kind):
+        return sum((r["total"] for (k, _s), r in by.items() if k == kind), zero)
+
+    def count(kind):
+        return sum(r["n"] for (k, _s), r in by.items() if k == kind)
+
+    return {"balance": pool.balance if pool else zero, "sources": sources,
+            "contributed": sum((s["amount"] for s in sources), zero),
+            "subsidies": paid(MovementKind.SUBSIDY), "subsidy_count": count(MovementKind.SUBSIDY),
+            "compensations": paid(MovementKind.COMPENSATION), "compensation_count": count(MovementKind.COMPENSATION)}
+
+
+def movement_list(*, user, kind: str = ""):
+    from .models import PoolMovement
+
+    if not perms.can_view_pool(user):
+        return PoolMovement.objects.none()
+    qs = PoolMovement.objects.select_related("actor", "loan__bank", "loan__need__enterprise")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-occurred_on", "-pk")
+
+
+def loans_awaiting_subsidy(*, user):
+    """Disbursed loans with no interest subsidy yet (the finance office's work list)."""
+    from .models import LENT, MovementKind
+
+    if not perms.can_view_pool(user):
+        return []
+    return list(perms.responses_visible_to(user).filter(status__in=LENT)
+                .exclude(movements__kind=MovementKind.SUBSIDY)
+                .select_related("bank", "need__enterprise").order_by("disbursed_on", "pk"))

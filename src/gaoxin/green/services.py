@@ -132,3 +132,216 @@ def declarations_remind(*, today: dt.date | None = None) -> int:
                                "（绿色工厂等称号实行动态管理）"),
                url=reverse("green_labels"), kind="green_declaration", key=f"{today.year}-{firm_id}")
     return len(firms)
+
+
+# --- finance board ------------------------------------------------------------------------------------------------
+
+
+def partner_banks():
+    from gaoxin.accounts.models import OrgKind, OrgUnit
+
+    return OrgUnit.objects.filter(kind=OrgKind.BANK, is_active=True).order_by("sort_order", "name")
+
+
+def need_post(*, actor, enterprise: Enterprise, amount, term_months: int, purpose: str, green_tags=(),
+              share_scope: str = "need", all_banks: bool = True, banks=(), contact_name: str = "",
+              contact_phone: str = "", today: dt.date | None = None):
+    """A firm posts a financing need and shares it (ShareScope) with every partner bank or the ones it chose: one
+    response per bank, due within GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS working days; the banks are told. The actor
+    None is a seeding or import script."""
+    from decimal import Decimal
+
+    from gaoxin.accounts.permissions import firm_ids_of
+    from gaoxin.core.selectors import work_calendar
+
+    from .models import BankResponse, FinanceEvent, FinanceNeed, GreenProjectTag, ShareScope
+
+    if actor is not None and not (perms.can_post_need(actor) and enterprise.pk in firm_ids_of(actor)):
+        raise PermissionDenied("只有本企业的用户可以发布融资需求")
+    errors = {}
+    amount = Decimal(str(amount or 0)).quantize(Decimal("0.01"))
+    if amount <= 0:
+        errors["amount"] = "请填写融资金额（大于 0，单位元）"
+    if not term_months or not (1 <= int(term_months) <= 360):
+        errors["term_months"] = "期限应在 1 至 360 个月之间"
+    if not (purpose or "").strip():
+        errors["purpose"] = "请说明资金用途"
+    tags = [t for t in dict.fromkeys(green_tags) if t]
+    if any(t not in GreenProjectTag.values for t in tags):
+        errors["green_tags"] = "请从列表中选择绿色项目类别"
+    if share_scope not in ShareScope.values:
+        errors["share_scope"] = "请选择共享范围"
+    chosen = list(partner_banks()) if all_banks else [b for b in banks if b in set(partner_banks())]
+    if not chosen:
+        errors["banks"] = "请至少选择一家合作银行" if not all_banks else "目前没有合作银行"
+    if not (contact_name or "").strip():
+        errors["contact_name"] = "请填写联系人"
+    if not (contact_phone or "").strip():
+        errors["contact_phone"] = "请填写联系电话"
+    if errors:
+        raise ValidationError(errors)
+    today = today or timezone.localdate()
+    days = settings.GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS
+    try:
+        respond_by = work_calendar().add_working_days(today, days)
+    except Exception:  # a date past the calendar: a working week counts as seven days
+        respond_by = today + dt.timedelta(days=days * 7 // 5)
+    with transaction.atomic():
+        need = FinanceNeed.objects.create(
+            enterprise=enterprise, amount=amount, term_months=int(term_months), purpose=purpose.strip(),
+            green_tags=tags, is_green=bool(tags), share_scope=share_scope, all_banks=all_banks,
+            contact_name=contact_name.strip(), contact_phone=contact_phone.strip(), posted_on=today, created_by=actor)
+        BankResponse.objects.bulk_create([BankResponse(need=need, bank=b, respond_by=respond_by) for b in chosen])
+        FinanceEvent.objects.create(need=need, transition="POST", label="发布融资需求", actor=actor,
+                                    note=f"推送{'全部合作银行' if all_banks else '、'.join(b.name for b in chosen)}"
+                                         f"，共享{ShareScope(share_scope).label}"[:300])
+        audit_record(event_type="green.need.post", actor=actor, subject=need,
+                     after={"enterprise": enterprise.name, "amount": str(amount), "term_months": int(term_months),
+                            "green_tags": tags, "share_scope": share_scope,
+                            "banks": [b.name for b in chosen], "respond_by": respond_by.isoformat()})
+        from .workflow import _bank_users
+
+        notify(_bank_users([b.pk for b in chosen]),
+               message=(f"{enterprise.name}发布融资需求 {amount:,.2f} 元（{int(term_months)} 个月），"
+                        f"请于{respond_by:%Y年%-m月%-d日}前响应"),
+               url=reverse("green_need", args=[need.pk]), kind="green_finance")
+    return need
+
+
+def need_transition(*, need, name: str, actor, reason: str = ""):
+    from .workflow import NEED_WORKFLOW
+
+    return NEED_WORKFLOW.apply(need, name, actor=actor, reason=reason)
+
+
+def response_transition(*, response, name: str, actor, reason: str = "", **params):
+    from .workflow import RESPONSE_WORKFLOW
+
+    return RESPONSE_WORKFLOW.apply(response, name, actor=actor, reason=reason, **params)
+
+
+# --- risk-compensation pool -----------------------------------------------------------------------------------------
+
+POOL_NAME = "高新贷风险补偿资金池"
+
+
+def pool_get():
+    from .models import RiskPool
+
+    return RiskPool.objects.get_or_create(name=POOL_NAME)[0]
+
+
+def _pool_locked():
+    """The pool's row, locked (every movement takes the loan's row first, then this one)."""
+    from .models import RiskPool
+
+    pool = pool_get()
+    return RiskPool.objects.select_for_update().get(pk=pool.pk)
+
+
+def pool_move(*, pool, kind: str, amount, actor, occurred_on: dt.date, source: str = "", loan=None,
+              note: str = ""):
+    """Write one movement on the locked pool; an outflow larger than the balance is refused, nothing written."""
+    from decimal import Decimal
+
+    from .models import MovementKind, PoolMovement
+
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if kind == MovementKind.CONTRIBUTION:
+        pool.balance += amount
+    else:
+        if amount > pool.balance:
+            raise ValidationError({"amount": f"资金池余额不足：当前余额 {pool.balance:,.2f} 元，"
+                                             f"本次需支出 {amount:,.2f} 元，请先注资"})
+        pool.balance -= amount
+    pool.save(update_fields=["balance"])
+    return PoolMovement.objects.create(pool=pool, kind=kind, source=source, amount=amount,
+                                       balance_after=pool.balance, loan=loan, occurred_on=occurred_on,
+                                       note=note[:300], actor=actor)
+
+
+def pool_contribute(*, actor, source: str, amount, occurred_on: dt.date | None = None, note: str = ""):
+    """A contribution to the pool by the province, the city or the zone; one audit event."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import FundSource, MovementKind
+
+    if actor is not None and not perms.can_manage_pool(actor):
+        raise PermissionDenied("只有财政局和管委会管理员可以登记资金池注资")
+    errors = {}
+    if source not in FundSource.values:
+        errors["source"] = "请选择资金来源（省级、市级或区级）"
+    try:
+        amount = Decimal(str(amount))
+    except (InvalidOperation, TypeError):
+        amount = Decimal(0)
+    if amount <= 0:
+        errors["amount"] = "请填写注资金额（大于 0，单位元）"
+    today = timezone.localdate()
+    occurred_on = occurred_on or today
+    if occurred_on > today:
+        errors["occurred_on"] = "到账日期不能晚于今天"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        pool = _pool_locked()
+        move = pool_move(pool=pool, kind=MovementKind.CONTRIBUTION, amount=amount, actor=actor,
+                         occurred_on=occurred_on, source=source, note=note)
+        audit_record(event_type="green.pool.contribute", actor=actor, subject=move,
+                     after={"source": FundSource(source).label, "amount": str(move.amount),
+                            "balance": str(move.balance_after), "occurred_on": occurred_on.isoformat()})
+    return move
+
+
+def subsidy_terms():
+    from decimal import Decimal
+
+    from .subsidy import SubsidyTerms
+
+    return SubsidyTerms(share=Decimal(str(settings.GAOXIN_GREEN_SUBSIDY_SHARE)),
+                        rate_ceiling=Decimal(str(settings.GAOXIN_GREEN_SUBSIDY_RATE_CEILING)),
+                        months=int(settings.GAOXIN_GREEN_SUBSIDY_MONTHS),
+                        cap=Decimal(str(settings.GAOXIN_GREEN_SUBSIDY_CAP)))
+
+
+def subsidy_quote(loan):
+    """The interest subsidy a disbursed loan earns (subsidy.interest_subsidy with the zone's terms)."""
+    from .subsidy import interest_subsidy
+
+    return interest_subsidy(principal=loan.disbursed_amount, annual_rate=loan.rate,
+                            term_months=loan.loan_term_months or 0, terms=subsidy_terms())
+
+
+def subsidy_pay(*, loan, actor, occurred_on: dt.date | None = None):
+    """Pay a disbursed loan's interest subsidy from the pool, once per loan: the loan's row, then the pool's,
+    locked; refused when the pool cannot pay it. One audit event; the firm and the bank are told."""
+    from .models import LENT, BankResponse, MovementKind, PoolMovement
+
+    if actor is not None and not perms.can_manage_pool(actor):
+        raise PermissionDenied("只有财政局和管委会管理员可以拨付贴息")
+    with transaction.atomic():
+        loan = (BankResponse.objects.select_for_update(of=("self",)).select_related("need__enterprise", "bank")
+                .get(pk=loan.pk))
+        if loan.status not in LENT or not loan.disbursed_amount or not loan.rate:
+            raise ValidationError("只有已放款的贷款可以贴息")
+        if PoolMovement.objects.filter(loan=loan, kind=MovementKind.SUBSIDY).exists():
+            raise ValidationError("该笔贷款的贴息已拨付，不能重复拨付")
+        quote = subsidy_quote(loan)
+        if quote.amount <= 0:
+            raise ValidationError("该笔贷款的贴息金额为 0")
+        note = (f"{loan.need.enterprise.name}在{loan.bank.name}的贷款 {loan.disbursed_amount:,.2f} 元，"
+                f"按年利率 {quote.rate}% 计 {quote.months} 个月利息 {quote.interest:,.2f} 元的"
+                f"{subsidy_terms().share * 100:.0f}%" + ("（已达单笔上限）" if quote.capped else ""))
+        move = pool_move(pool=_pool_locked(), kind=MovementKind.SUBSIDY, amount=quote.amount, actor=actor,
+                         occurred_on=occurred_on or timezone.localdate(), loan=loan, note=note)
+        audit_record(event_type="green.pool.subsidy", actor=actor, subject=move,
+                     after={"enterprise": loan.need.enterprise.name, "bank": loan.bank.name,
+                            "amount": str(move.amount), "interest": str(quote.interest), "rate": str(quote.rate),
+                            "months": quote.months, "capped": quote.capped, "balance": str(move.balance_after)})
+        from .workflow import _bank_users, _firm_users
+
+        url = reverse("green_need", args=[loan.need_id])
+        notify([*_firm_users(loan.need), *_bank_users([loan.bank_id])],
+               message=f"{loan.need.enterprise.name}在{loan.bank.name}的贷款已获贴息 {move.amount:,.2f} 元（风险补偿资金池拨付）",
+               url=url, kind="green_finance")
+    return move

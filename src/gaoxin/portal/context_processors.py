@@ -70,6 +70,8 @@ def navigation(request):
         items.append((_("创新创业大赛"), reverse("competition_list"), "competitions"))
     if green_perms.can_view_green(user):
         items.append((_("绿色制造"), reverse("green_labels"), "green"))
+    if green_perms.can_use_finance(user):
+        items.append((_("绿色金融"), reverse("green_finance"), "green_finance"))
     if dashboard_perms.can_view_dashboard(user):
         items.append((_("驾驶舱"), reverse("dashboard"), "dashboard"))
     if evaluation_perms.can_view_evaluation(user):
@@ -90,11 +92,17 @@ def navigation(request):
     if talent_perms.is_talent(user):
         # A talent (人才) acts for themself, not for a firm: no firm pages.
         items = [item for item in items if item[2] not in TALENT_HIDDEN]
+    if perms.has_role(user, "bank"):
+        # A partner bank's loan officer uses the finance board only (and the public guides and policies).
+        items = [item for item in items if item[2] in BANK_SHOWN]
     return {"nav_items": items, "large_text": large, "unread_notifications": flags["unread"]}
 
 
 # Navigation a talent's own log-in (role 人才) does not get: the firm-side pages.
 TALENT_HIDDEN = frozenset({"enterprises", "cases", "appeals", "assist"})
+
+# Navigation a partner bank's log-in (role 银行) gets.
+BANK_SHOWN = frozenset({"home", "guide", "policies", "green_finance"})
 
 # Navigation of an enterprise user that needs a bound firm.
 FIRM_ONLY = frozenset({"enterprises", "policies", "appeals", "assist", "evaluation", "talent"})

@@ -16,6 +16,7 @@ from gaoxin.chains import permissions as chain_perms
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.enterprises.permissions import enterprises_visible_to
 from gaoxin.evaluation import permissions as evaluation_perms
+from gaoxin.green import permissions as green_perms
 from gaoxin.talent import permissions as talent_perms
 from gaoxin.talentcare import permissions as talentcare_perms
 
@@ -88,6 +89,10 @@ _CARDS = {
         ("超期预警", "即将到期与超期办件", "case_at_risk"),
         ("企业档案", "全区企业概况", "enterprise_index"),
     ],
+    Role.BANK: [
+        ("绿色金融对接", "企业推送给本行的融资需求：按期响应、授信、放款与不予授信的原因", "green_finance"),
+        ("惠企政策", "高新贷等金融产品与惠企政策", "policy_index"),
+    ],
     Role.TALENT: [
         ("我的人才档案", "登记信息、人才认定与证明材料", "talent_me"),
         ("人才认定申报", "开放中的认定批次、我的申报与进度", "talent_rounds"),
@@ -109,6 +114,8 @@ _DUTY_CARDS = [
     (talentcare_perms.can_use_own_page, ("我的人才服务", "申请人才公寓、查看排队与租约、提出住房就医入学需求", "talentcare_me")),
     (chain_perms.works_on_a_chain, ("我的产业链", "链长、专班：确认链上企业建议、补链方向、链上诉求与用工", "chain_list")),
     (dashboard_perms.is_department_head, ("本部门驾驶舱", "本部门办件、诉求、政策指标与部门排名", "dashboard")),
+    (green_perms.can_post_need, ("绿色金融对接", "发布融资需求，选择推送的银行和共享的内容，查看银行响应", "green_finance")),
+    (green_perms.reads_all_finance, ("绿色金融对接", "企业融资需求、银行响应与放款、风险补偿资金池与贴息", "green_finance")),
     (evaluation_perms.can_view_evaluation, ("亩产效益评价", "评价周期、数据上报、异议处理与结果", "evaluation_index")),
 ]
 
@@ -134,7 +141,7 @@ def home(request):
     stats = {}
     if perms.is_staff_role(user):
         stats["enterprises"] = enterprises_visible_to(user).count()
-    elif not talent_perms.is_talent(user):  # a talent acts for themself, not for a firm
+    elif not (talent_perms.is_talent(user) or perms.has_role(user, Role.BANK)):  # they act for themself or a bank
         stats["my_enterprises"] = list(enterprises_visible_to(user).values("id", "name"))
     firmless = "my_enterprises" in stats and not stats["my_enterprises"]
     cards = [(t, d, _url(u)) for t, d, u in _CARDS.get(user.role, []) if not (firmless and u in FIRM_ONLY_CARDS)]

@@ -215,10 +215,21 @@ def _chain_routes() -> dict:
 def _green_routes() -> dict:
     """绿色制造: a label is read by staff and its own firm; another firm's label is a 404 (page, action, API)."""
     from gaoxin.green import permissions as green_perms
-    from gaoxin.green.models import GreenLabel
+    from gaoxin.green.models import BankResponse, FinanceNeed, GreenLabel, PoolMovement
+    from gaoxin.green.selectors import movement_list
 
     label = Route(lambda: GreenLabel.objects.all(), lambda lb: {"pk": lb.pk}, _visible(green_perms.labels_visible_to))
-    return dict.fromkeys(("green_label", "green_label_act", "green-label-detail"), label)
+    # 绿色金融: a need is read by its firm, the banks it was shared with and the finance office; a bank's response by
+    # its bank (never another bank), the firm and the office.
+    need = Route(lambda: FinanceNeed.objects.all(), lambda n: {"pk": n.pk}, _visible(green_perms.needs_visible_to))
+    response = Route(lambda: BankResponse.objects.all(), lambda r: {"pk": r.pk},
+                     _visible(green_perms.responses_visible_to))
+    return {**dict.fromkeys(("green_label", "green_label_act", "green-label-detail"), label),
+            **dict.fromkeys(("green_need", "green_need_act", "finance-need-detail"), need),
+            **dict.fromkeys(("green_response_act", "green_subsidy_pay", "bank-response-detail"), response),
+            # The risk pool's movements are the finance office's and leaders' only.
+            "pool-movement-detail": Route(lambda: PoolMovement.objects.all(), lambda m: {"pk": m.pk},
+                                          _visible(lambda user: movement_list(user=user)))}
 
 
 def _talent_registry_routes() -> dict:
@@ -366,7 +377,7 @@ def test_no_outsider_can_tell_or_touch_anothers_objects(django_capture_on_commit
         build_demo_zone(seed=7, enterprises=40, history=30)
         _complete_the_zone()
     outsiders = {name: User.objects.get(username=name)
-                 for name in ("enterprise", "officer", "officer-tax", "station", "agent", "wanyang-head")}
+                 for name in ("enterprise", "officer", "officer-tax", "station", "agent", "wanyang-head", "bank2")}
     tables = _tables()
     checked, leaks, unexercised = 0, [], []
     for name, route in sorted(tables.items()):
