@@ -44,6 +44,7 @@ router.register("recognition-rounds", talent_api.RoundViewSet, basename="talent-
 router.register("talent-apartments", talentcare_api.UnitViewSet, basename="talentcare-unit")
 router.register("talent-leases", talentcare_api.LeaseViewSet, basename="talentcare-lease")
 router.register("chains", chain_api.ChainViewSet, basename="chain")
+router.register("chain-targets", chain_api.TargetViewSet, basename="chain-target")
 router.register("competitions", competition_api.EditionViewSet, basename="competition")
 router.register("green-labels", green_api.GreenLabelViewSet, basename="green-label")
 router.register("carbon-grades", green_api.CarbonGradeViewSet, basename="carbon-grade")

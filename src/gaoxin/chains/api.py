@@ -1,6 +1,7 @@
 """产业链 API, read-only for integrators (the investment-promotion bureau's systems, the zone's data platform): the
-chains with their nodes, gaps and confirmed member firms. Scoped as the pages: staff see every chain's firms, a firm
-user the public chain information and its own memberships only."""
+chains with their nodes, gaps and confirmed member firms, and the investment targets with their contact history.
+Scoped as the pages: staff see every chain's firms and targets (contact phones masked), a firm user the public chain
+information and its own memberships only, never a target."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, viewsets
 
 from . import permissions as perms
-from .models import LOCAL_ROLES, Chain, ChainNode, Membership, MembershipStatus
+from .models import LOCAL_ROLES, Chain, ChainNode, InvestmentTarget, Membership, MembershipStatus, TargetContact
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -76,3 +77,43 @@ class ChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             Prefetch("memberships", to_attr="local_members", queryset=Membership.objects.filter(
                 status=MembershipStatus.CONFIRMED, role__in=LOCAL_ROLES).only("pk", "chain_id", "node_id")),
         ).order_by("name", "pk")
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.get_full_name")
+
+    class Meta:
+        model = TargetContact
+        fields = ["contacted_on", "channel", "note", "by"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    chain = serializers.CharField(source="chain.code")
+    node = serializers.CharField(source="node.name")
+    contact_phone = serializers.CharField(source="masked_phone", help_text="联系电话（脱敏）")
+    project = serializers.CharField(source="project.name", default="", help_text="落地的审批链项目")
+    contacts = ContactSerializer(many=True)
+
+    class Meta:
+        model = InvestmentTarget
+        fields = ["id", "chain", "node", "name", "uscc", "region", "contact_name", "contact_phone", "status",
+                  "drop_reason", "project", "updated_at", "contacts"]
+
+
+@extend_schema_view(list=extend_schema(summary="招商目标"), retrieve=extend_schema(summary="招商目标详情"))
+class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Staff only (an empty list for anyone else); `?chain=<code>` and `?status=` narrow the list."""
+
+    serializer_class = TargetSerializer
+    queryset = InvestmentTarget.objects.none()
+
+    def get_queryset(self):
+        qs = perms.targets_visible_to(self.request.user)
+        params = self.request.query_params
+        if params.get("chain"):
+            qs = qs.filter(chain__code=params["chain"])
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        return (qs.select_related("chain", "node", "project")
+                .prefetch_related(Prefetch("contacts", queryset=TargetContact.objects.select_related("by")))
+                .order_by("chain__name", "-updated_at", "-pk"))

@@ -1,8 +1,9 @@
 """The demo zone's industry chains: three chains drawn over the demo registry's divisions and product words
 (demo.INDUSTRY_WORDS), each led by the demo leader with a task force of the industry and economic bureaus; the
 registry's suggestions refreshed, the first firms of each node confirmed (one 链主 per chain), the rest left for the
-task force to confirm; one node per chain has no local firm (a 补链 gap). The demo enterprise's first firm is on a
-chain, so its user sees its own membership."""
+task force to confirm; one node per chain has no local firm (a 补链 gap), and the gaps have investment targets in
+several states (one started, linked to a demo approval-chain project; one dropped). The demo enterprise's first firm
+is on a chain, so its user sees its own membership."""
 
 from __future__ import annotations
 
@@ -94,4 +95,55 @@ def build_demo_chains(*, admin, leader, taskforce, enterprise_firm=None, today=N
         progress = meeting.actions.get(workdays=60)
         services.action_note_add(actor=taskforce[-1][0], action=progress, note="已梳理目标企业 6 家，完成 2 家电话对接")
         counts["meetings"] = 1
+        counts["targets"] = build_demo_targets(worker=taskforce[-1][0], today=today)
     return counts
+
+
+# (chain code, target, region, contact, phone, [(days ago, channel, note)], steps, drop reason)
+TARGETS = [
+    ("new-energy", "苏州氢源新材料科技有限公司", "江苏省苏州市", "周经理", "13912345601",
+     [(40, "fair", "长三角氢能产业招商推介会上初步接洽"), (20, "visit", "专班赴苏州考察质子膜产线")],
+     ["CONTACT", "VISIT", "NEGOTIATE"], ""),
+    ("new-energy", "上海膜材科技股份有限公司", "上海市嘉定区", "吴总", "13812345602",
+     [(60, "phone", "电话对接，企业近期无扩产计划")], ["CONTACT"], "企业三年内无异地扩产计划"),
+    ("intelligent-equipment", "深圳数智控制系统有限公司", "广东省深圳市", "陈总监", "13712345603",
+     [(90, "hosted", "企业来区考察园区标准厂房"), (45, "online", "就数控系统生产基地选址线上会谈")],
+     ["CONTACT", "VISIT", "NEGOTIATE", "SIGN", "START"], ""),
+    ("intelligent-equipment", "杭州工软信息技术有限公司", "浙江省杭州市", "林经理", "13612345604",
+     [(10, "phone", "首轮电话对接，寄送园区招商手册")], ["CONTACT"], ""),
+    ("electronics", "无锡芯材半导体有限公司", "江苏省无锡市", "", "", [], [], ""),
+    ("electronics", "合肥光谷电子有限公司", "安徽省合肥市", "许经理", "13512345605",
+     [(30, "visit", "专班上门拜访，介绍园区配套政策")], ["CONTACT", "VISIT"], ""),
+]
+
+
+def build_demo_targets(*, worker, today) -> int:
+    """The investment targets of the demo chains, on each chain's gap nodes (else its last node)."""
+    import datetime as dt
+
+    from gaoxin.assist.models import Project
+
+    from .models import Chain
+    from .selectors import chain_map
+
+    made = 0
+    for code, name, region, contact, phone, contacts, steps, dropped in TARGETS:
+        chain = Chain.objects.get(code=code)
+        gaps = chain_map(chain=chain, show_firms=False)["gaps"]
+        node = chain.nodes.get(pk=gaps[0]["id"]) if gaps else chain.nodes.order_by("segment", "sort_order").last()
+        target = services.target_create(actor=worker, chain=chain, node=node, name=name, region=region,
+                                        contact_name=contact, contact_phone=phone)
+        for days, channel, note in contacts:
+            services.target_contact_add(actor=worker, target=target, contacted_on=today - dt.timedelta(days=days),
+                                        channel=channel, note=note)
+        for step in steps:
+            project = None
+            if step == "START":
+                project = Project.objects.filter(chain_targets__isnull=True).order_by("-created_at", "-pk").first()
+                if project is None:
+                    break
+            target = services.target_transition(target=target, name=step, actor=worker, project=project)
+        if dropped:
+            services.target_transition(target=target, name="DROP", actor=worker, reason=dropped)
+        made += 1
+    return made

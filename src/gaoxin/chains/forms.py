@@ -10,7 +10,7 @@ from gaoxin.enterprises.forms import FirmField
 from gaoxin.enterprises.models import Industry
 
 from . import permissions as perms
-from .models import ChainNode, MemberRole, Segment
+from .models import ChainNode, ContactChannel, MemberRole, Segment, TargetStatus
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -104,3 +104,56 @@ class NoteForm(forms.Form):
 class ActionActForm(forms.Form):
     name = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label="办结情况或说明", max_length=300, required=False)
+
+
+class NodeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class TargetForm(forms.Form):
+    node = NodeChoiceField(label="节点", queryset=ChainNode.objects.none(), help_text="多为本区尚无企业的补链节点")
+    name = forms.CharField(label="目标企业名称", max_length=100)
+    uscc = forms.CharField(label="统一社会信用代码", max_length=30, required=False, help_text="已知时填写")
+    region = forms.CharField(label="所在地区", max_length=60, help_text="如 江苏省苏州市")
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+    def __init__(self, *args, chain, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = chain.nodes.all()
+
+
+class TargetFilterForm(forms.Form):
+    status = forms.ChoiceField(label="状态", choices=[("", "全部状态")] + TargetStatus.choices, required=False)
+    node = NodeChoiceField(label="节点", queryset=ChainNode.objects.none(), required=False, empty_label="全部节点")
+
+    def __init__(self, *args, chain, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = chain.nodes.all()
+
+
+class TargetContactForm(forms.Form):
+    contacted_on = forms.DateField(label="对接日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    channel = forms.ChoiceField(label="对接方式", choices=ContactChannel.choices)
+    note = forms.CharField(label="对接情况", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.enterprise.name}）"
+
+
+class TargetActForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="说明", max_length=300, required=False)
+    project = ProjectChoiceField(label="落地项目（审批链）", queryset=None, required=False,
+                                 help_text="先在“项目审批链”登记项目，再在此关联")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gaoxin.assist.models import Project
+        from gaoxin.assist.selectors import project_list
+
+        self.fields["project"].queryset = (project_list(user=user).filter(chain_targets__isnull=True)
+                                           .order_by("-created_at", "-pk") if user else Project.objects.none())

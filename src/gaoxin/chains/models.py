@@ -221,3 +221,95 @@ class ActionNote(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class TargetStatus(models.TextChoices):
+    IDENTIFIED = "identified", "已识别"
+    CONTACTED = "contacted", "已对接"
+    VISITING = "visiting", "互访考察"
+    NEGOTIATING = "negotiating", "洽谈中"
+    SIGNED = "signed", "已签约"
+    PROJECT_STARTED = "started", "项目已落地"
+    DROPPED = "dropped", "已放弃"
+
+
+# A target still being worked (may be dropped).
+OPEN_TARGET_STATES = (TargetStatus.IDENTIFIED, TargetStatus.CONTACTED, TargetStatus.VISITING,
+                      TargetStatus.NEGOTIATING, TargetStatus.SIGNED)
+
+
+class InvestmentTarget(models.Model):
+    """A firm from outside the zone the task force courts for a node of the chain (招商目标, mostly for 补链 gaps):
+    contact history and a status from identified to the project started, which links to the approval-chain
+    project of the assist room (workflow.py). Staff only; never shown to firms."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="targets", verbose_name="产业链")
+    node = models.ForeignKey(ChainNode, on_delete=models.PROTECT, related_name="targets", verbose_name="节点")
+    name = models.CharField("目标企业名称", max_length=100)
+    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    region = models.CharField("所在地区", max_length=60)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    status = models.CharField("状态", max_length=12, choices=TargetStatus.choices, default=TargetStatus.IDENTIFIED,
+                              db_index=True)
+    drop_reason = models.CharField("放弃原因", max_length=300, blank=True)
+    project = models.ForeignKey("assist.Project", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="chain_targets", verbose_name="落地项目")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "招商目标"
+        ordering = ["chain_id", "-updated_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "name"], name="target_once_per_chain",
+                                               violation_error_message="本产业链已有该招商目标")]
+        indexes = [models.Index(fields=["chain", "status"], name="target_chain_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_phone(self) -> str:
+        from gaoxin.core.masking import mask_phone
+
+        return mask_phone(self.contact_phone)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TARGET_STATES
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "电话"
+    VISIT = "visit", "上门拜访"
+    HOSTED = "hosted", "来访接待"
+    FAIR = "fair", "招商活动"
+    ONLINE = "online", "线上会谈"
+    OTHER = "other", "其他"
+
+
+class TargetContact(models.Model):
+    """One contact with a target (对接记录): when, how, what came of it, by whom."""
+
+    target = models.ForeignKey(InvestmentTarget, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField("对接日期")
+    channel = models.CharField("对接方式", max_length=8, choices=ContactChannel.choices)
+    note = models.CharField("对接情况", max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="对接人")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-id"]
+
+
+class TargetEvent(models.Model):
+    target = models.ForeignKey(InvestmentTarget, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=12, choices=TargetStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -127,3 +127,38 @@ def actions_actable_by(user) -> QuerySet:
     if user.org_unit_id:
         mine |= Q(owner_unit_id=user.org_unit_id, owner_user__isnull=True)
     return ActionItem.objects.filter(mine)
+
+
+# --- investment targets ----------------------------------------------------------------------------------------
+
+
+def targets_visible_to(user) -> QuerySet:
+    """Investment targets are the zone's own work: staff read them (the contact phone masked unless they work the
+    chain), firms never."""
+    from .models import InvestmentTarget
+
+    return InvestmentTarget.objects.all() if is_staff_role(user) else InvestmentTarget.objects.none()
+
+
+def target_roles(actor, target) -> set[str]:
+    """A target is worked ("taskforce") by its chain's chief and task force, the chain's investment-promotion
+    team."""
+    return {"taskforce"} if is_chief_or_taskforce(actor, target.chain) else set()
+
+
+def can_work_target(user, target) -> bool:
+    return bool(target_roles(user, target))
+
+
+def can_add_target(user, chain: Chain) -> bool:
+    return is_staff_role(user) and is_chief_or_taskforce(user, chain)
+
+
+def targets_workable_by(user) -> QuerySet:
+    """The targets a user may add contacts to and move on: its chains' (as chief or task force)."""
+    from .models import InvestmentTarget
+
+    if not is_staff_role(user):
+        return InvestmentTarget.objects.none()
+    return InvestmentTarget.objects.filter(chain__in=Chain.objects.filter(Q(chief=user) | Q(taskforce__user=user))
+                                           .values("pk"))

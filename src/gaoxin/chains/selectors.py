@@ -6,11 +6,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from . import permissions as perms
-from .models import LOCAL_ROLES, ActionItem, Chain, ChainNode, MemberRole, Membership, MembershipStatus, Segment
+from .models import (
+    LOCAL_ROLES,
+    ActionItem,
+    Chain,
+    ChainNode,
+    InvestmentTarget,
+    MemberRole,
+    Membership,
+    MembershipStatus,
+    Segment,
+)
 from .suggest import gaps
 
 MAP_FIRMS_PER_NODE = 5
@@ -135,3 +145,33 @@ def chain_figures(*, chain: Chain) -> dict:
     return {"local": local, "tier_year": latest, "tiers": tiers, "year": year, "appeals": appeals["n"],
             "appeals_done": appeals["done"], "paid": paid["n"], "paid_amount": paid["amount"] or 0,
             "open_places": places}
+
+
+def chain_targets(*, user, chain: Chain, status: str = "", node_id: int | None = None) -> QuerySet[InvestmentTarget]:
+    """The chain's investment targets (staff only), the latest contact date beside each; one query per page."""
+    qs = perms.targets_visible_to(user).filter(chain=chain)
+    if status:
+        qs = qs.filter(status=status)
+    if node_id:
+        qs = qs.filter(node_id=node_id)
+    return (qs.select_related("node", "project").annotate(last_contact=Max("contacts__contacted_on"),
+                                                          n_contacts=Count("contacts"))
+            .order_by("-updated_at", "-pk"))
+
+
+def target_get(*, user, pk: int) -> InvestmentTarget | None:
+    return (perms.targets_visible_to(user).select_related("chain__chief", "node", "project__enterprise", "created_by")
+            .filter(pk=pk).first())
+
+
+def target_history(target: InvestmentTarget) -> list[dict]:
+    """Contacts and status steps on one timeline, newest first."""
+    from .workflow import TARGET_WORKFLOW
+
+    rows = [{"on": c.contacted_on, "at": c.at, "kind": c.get_channel_display(), "note": c.note, "by": c.by}
+            for c in target.contacts.select_related("by")]
+    rows += [{"on": timezone.localtime(e.at).date(), "at": e.at,
+              "kind": TARGET_WORKFLOW[e.transition].label if e.transition in TARGET_WORKFLOW else e.transition,
+              "note": e.note, "by": e.actor, "step": True}
+             for e in target.events.select_related("actor")]
+    return sorted(rows, key=lambda r: (r["on"], r["at"]), reverse=True)

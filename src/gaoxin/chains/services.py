@@ -13,9 +13,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from gaoxin.accounts.models import Role
+from gaoxin.core.masking import mask_phone
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
-from gaoxin.core.validators import PHONE_PATTERN
+from gaoxin.core.validators import PHONE_PATTERN, normalize_code, uscc_problem
 from gaoxin.core.workdays import CalendarRangeError
 from gaoxin.enterprises.models import Enterprise, EnterpriseStatus
 
@@ -27,19 +28,23 @@ from .models import (
     ActionStatus,
     Chain,
     ChainNode,
+    ContactChannel,
+    InvestmentTarget,
     Meeting,
     MemberRole,
     Membership,
     MembershipSource,
     MembershipStatus,
     Segment,
+    TargetContact,
+    TargetStatus,
     TaskForceMember,
 )
 from .suggest import FirmFacts, NodeSpec, suggest
-from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW
+from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW, TARGET_WORKFLOW
 
 CODE_RE = re.compile(r"^\d{2,4}$")
-RESERVED_CODES = {"new", "memberships", "actions"}  # page addresses beside /chains/<code>/
+RESERVED_CODES = {"new", "memberships", "actions", "targets"}  # page addresses beside /chains/<code>/
 
 
 def _check_chief(chief) -> None:
@@ -299,3 +304,72 @@ def actions_sweep(*, today: dt.date | None = None) -> int:
             ActionItem.objects.filter(pk=action.pk).update(overdue_notified_on=today)
         told += 1
     return told
+
+
+# --- investment targets ----------------------------------------------------------------------------------------
+
+
+def target_create(*, actor, chain: Chain, node: ChainNode, name: str, region: str, uscc: str = "",
+                  contact_name: str = "", contact_phone: str = "") -> InvestmentTarget:
+    """A firm the task force courts for a node of its chain (mostly a 补链 gap); starts as identified."""
+    if not perms.can_add_target(actor, chain):
+        raise PermissionDenied("只有本产业链的链长和专班成员可以登记招商目标")
+    name, region, contact_phone = name.strip(), region.strip(), contact_phone.strip()
+    uscc = normalize_code(uscc) if uscc.strip() else ""
+    errors = {}
+    if node.chain_id != chain.pk:
+        errors["node"] = "请选择本产业链的节点"
+    if not name:
+        errors["name"] = "请填写目标企业名称"
+    elif InvestmentTarget.objects.filter(chain=chain, name=name).exists():
+        errors["name"] = "本产业链已有该招商目标"
+    if uscc and (problem := uscc_problem(uscc)):
+        errors["uscc"] = problem
+    if not region:
+        errors["region"] = "请填写所在地区"
+    if contact_phone and not re.fullmatch(PHONE_PATTERN, contact_phone):
+        errors["contact_phone"] = "请填写正确的联系电话（半角数字）"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            target = InvestmentTarget.objects.create(
+                chain=chain, node=node, name=name, uscc=uscc, region=region, contact_name=contact_name.strip(),
+                contact_phone=contact_phone, created_by=actor)
+            audit_record(event_type="chains.target.create", actor=actor, subject=target,
+                         after={"chain": chain.name, "node": node.name, "name": name, "region": region,
+                                "contact_phone": mask_phone(contact_phone)})
+    except IntegrityError as exc:
+        raise ValidationError({"name": "本产业链已有该招商目标"}) from exc
+    return target
+
+
+def target_contact_add(*, actor, target: InvestmentTarget, contacted_on: dt.date, channel: str,
+                       note: str) -> TargetContact:
+    """A contact with the target (对接记录); a dropped or started target's history is closed."""
+    if not perms.can_work_target(actor, target):
+        raise PermissionDenied("只有本产业链的链长和专班成员可以登记对接情况")
+    errors = {}
+    note = note.strip()
+    if contacted_on > timezone.localdate():
+        errors["contacted_on"] = "对接日期不能晚于今天"
+    if channel not in ContactChannel.values:
+        errors["channel"] = "请选择对接方式"
+    if not note:
+        errors["note"] = "请填写对接情况"
+    if target.status in (TargetStatus.DROPPED, TargetStatus.PROJECT_STARTED):
+        errors["note"] = f"招商目标{target.get_status_display()}，不再登记对接"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = TargetContact.objects.create(target=target, contacted_on=contacted_on, channel=channel, note=note[:500],
+                                           by=actor)
+        InvestmentTarget.objects.filter(pk=target.pk).update(updated_at=timezone.now())
+        audit_record(event_type="chains.target.contact", actor=actor, subject=target,
+                     after={"contacted_on": contacted_on.isoformat(), "channel": channel, "note": row.note})
+    return row
+
+
+def target_transition(*, target: InvestmentTarget, name: str, actor, reason: str = "",
+                      project=None) -> InvestmentTarget:
+    return TARGET_WORKFLOW.apply(target, name, actor=actor, reason=reason, project=project)

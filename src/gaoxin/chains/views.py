@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.views_utils import form_page, paginate, require, submit
+from gaoxin.core.views_utils import apply_step, form_page, paginate, require, submit
 
 from . import permissions as perms
 from . import selectors, services
@@ -28,13 +28,18 @@ from .forms import (
     MembershipActForm,
     NodeForm,
     NoteForm,
+    TargetActForm,
+    TargetContactForm,
+    TargetFilterForm,
+    TargetForm,
     TaskForceForm,
 )
 from .models import Meeting, Membership, MembershipStatus
-from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW
+from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW, TARGET_WORKFLOW
 
 # The chain page's lists: (tab, title, who may open it).
-TABS = [("firms", "链上企业"), ("suggestions", "待确认建议"), ("actions", "会议任务"), ("appeals", "企业诉求"),
+TABS = [("firms", "链上企业"), ("suggestions", "待确认建议"), ("actions", "会议任务"), ("targets", "招商目标"),
+        ("appeals", "企业诉求"),
         ("demands", "用工需求"), ("policies", "政策兑现")]
 
 
@@ -81,6 +86,8 @@ def _tab_list(request, chain, tab: str, manage: bool):
         return selectors.memberships(user=user, chain=chain, status=MembershipStatus.SUGGESTED)
     if tab == "actions":
         return selectors.chain_actions(chain=chain)
+    if tab == "targets":
+        return selectors.chain_targets(user=user, chain=chain)
     if tab == "appeals":
         return selectors.chain_appeals(user=user, chain=chain)
     if tab == "demands":
@@ -300,3 +307,87 @@ def action_act(request, pk: int):
         messages.success(request, f"{action.title}：{ACTION_WORKFLOW[name].label}")
         return redirect("chain_meeting", code=action.chain.code, pk=action.meeting_id)
     return _meeting_page(request, action.chain, action.meeting, forms={"for": action.pk, "act": form}, status=400)
+
+
+# --- investment targets ----------------------------------------------------------------------------------------
+
+
+@require(perms.can_view_chain_members)
+def target_list(request, code: str):
+    chain = _chain(request, code)
+    filters = TargetFilterForm(request.GET or None, chain=chain)
+    status, node = "", None
+    if filters.is_valid():
+        status, node = filters.cleaned_data["status"], filters.cleaned_data["node"]
+    page, query = paginate(request, selectors.chain_targets(user=request.user, chain=chain, status=status,
+                                                            node_id=node.pk if node else None))
+    return render(request, "chains/target_list.html", {
+        "chain": chain, "page": page, "query": query, "filters": filters,
+        "can_add": perms.can_add_target(request.user, chain)})
+
+
+@require(perms.can_view_chain_members)
+def target_new(request, code: str):
+    chain = _chain(request, code)
+    if not perms.can_add_target(request.user, chain):
+        raise PermissionDenied("只有本产业链的链长和专班成员可以登记招商目标")
+    form = TargetForm(request.POST or None, chain=chain, initial={"node": request.GET.get("node")})
+    return _form_page(request, form, title=f"{chain.name}：登记招商目标", back=reverse("chain_targets", args=[code]),
+                      create=lambda: services.target_create(actor=request.user, chain=chain, **form.cleaned_data),
+                      done=lambda target: ("招商目标已登记", reverse("chain_target", args=[target.pk])))
+
+
+def _target(request, pk: int):
+    target = selectors.target_get(user=request.user, pk=pk)
+    if target is None:
+        raise Http404("招商目标不存在")
+    return target
+
+
+def _workable_target(request, pk: int):
+    target = selectors.target_get(user=request.user, pk=pk)
+    if target is None or not perms.targets_workable_by(request.user).filter(pk=pk).exists():
+        raise Http404("招商目标不存在或无权办理")
+    return target
+
+
+def _target_page(request, target, *, forms=None, status=200):
+    forms = forms or {}
+    user = request.user
+    work = perms.can_work_target(user, target)
+    context = {"target": target, "chain": target.chain, "work": work, "history": selectors.target_history(target),
+               "phone": target.contact_phone if work else target.masked_phone}
+    if work:
+        context["steps"] = TARGET_WORKFLOW.available(target, user)
+        context["act_form"] = forms.get("act") or TargetActForm(user=user)
+        context["contact_form"] = forms.get("contact") or TargetContactForm(
+            initial={"contacted_on": timezone.localdate()})
+    return render(request, "chains/target_detail.html", context, status=status)
+
+
+@require(perms.can_view_chain_members)
+def target_detail(request, pk: int):
+    return _target_page(request, _target(request, pk))
+
+
+@require_POST
+@require(perms.can_view_chain_members)
+def target_contact(request, pk: int):
+    target = _workable_target(request, pk)
+    form = TargetContactForm(request.POST)
+    if form.is_valid() and submit(form, lambda: services.target_contact_add(actor=request.user, target=target,
+                                                                          **form.cleaned_data)):
+        messages.success(request, "对接情况已登记")
+        return redirect("chain_target", pk=target.pk)
+    return _target_page(request, target, forms={"contact": form}, status=400)
+
+
+@require_POST
+@require(perms.can_view_chain_members)
+def target_act(request, pk: int):
+    target = _workable_target(request, pk)
+    form = TargetActForm(request.POST, user=request.user)
+    if apply_step(request, TARGET_WORKFLOW, form, lambda name, data: services.target_transition(
+            target=target, name=name, actor=request.user, reason=data["reason"], project=data["project"])):
+        return redirect("chain_target", pk=target.pk)
+    return _target_page(request, target, forms={"act": form}, status=400)

@@ -188,7 +188,7 @@ def _chain_routes() -> dict:
     """产业链: a chain is public, its management is the chief's, the task force's and the administrator's (403 for
     others, as for every user of a public object); a membership is addressed only on a chain the user manages."""
     from gaoxin.chains import permissions as chain_perms
-    from gaoxin.chains.models import ActionItem, Chain, Meeting, Membership, TaskForceMember
+    from gaoxin.chains.models import ActionItem, Chain, InvestmentTarget, Meeting, Membership, TaskForceMember
 
     manage = Route(lambda: Chain.objects.all(), lambda c: {"code": c.code},
                    lambda u: (lambda c: chain_perms.can_manage_chain(u, c)), public=True)
@@ -209,6 +209,18 @@ def _chain_routes() -> dict:
         **dict.fromkeys(("chain_action_note", "chain_action_act"),
                         Route(lambda: ActionItem.objects.all(), lambda a: {"pk": a.pk},
                               _visible(chain_perms.actions_actable_by))),
+        # Investment targets: staff read them (a firm is refused the room's staff pages), only the chain's chief and
+        # task force work them; a firm never sees one, not even through the API.
+        "chain_targets": Route(manage.objects, manage.kwargs,
+                               lambda u: (lambda c: chain_perms.can_view_chain_members(u)), public=True),
+        "chain_target_new": Route(manage.objects, manage.kwargs,
+                                  lambda u: (lambda c: chain_perms.can_add_target(u, c)), public=True),
+        **dict.fromkeys(("chain_target", "chain-target-detail"),
+                        Route(lambda: InvestmentTarget.objects.all(), lambda t: {"pk": t.pk},
+                              _visible(chain_perms.targets_visible_to))),
+        **dict.fromkeys(("chain_target_contact", "chain_target_act"),
+                        Route(lambda: InvestmentTarget.objects.all(), lambda t: {"pk": t.pk},
+                              _visible(chain_perms.targets_workable_by))),
     }
 
 
