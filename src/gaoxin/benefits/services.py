@@ -15,6 +15,7 @@ from django.utils import timezone
 from gaoxin.accounts.models import User
 from gaoxin.core.numbering import next_number
 from gaoxin.core.services import audit_record
+from gaoxin.core.validators import bank_account_problem
 from gaoxin.core.workflow import Conflict
 from gaoxin.enterprises.models import Enterprise, QualificationKind
 
@@ -491,8 +492,8 @@ def application_create(*, policy: Policy, enterprise, actor, amount: Decimal | N
     match = MatchResult.objects.filter(policy=policy, enterprise=enterprise).first()
     if policy.mode == PolicyMode.AUTO and (match is None or match.verdict != "eligible"):
         raise ValidationError("免申即享政策需经数据比对符合条件后确认")
-    if not bank_account.strip():
-        raise ValidationError({"bank_account": "请填写收款账户"})
+    if problem := bank_account_problem(bank_account):
+        raise ValidationError({"bank_account": problem})
     if amount is not None and amount <= 0:
         raise ValidationError({"amount": "申请金额应大于0"})
     if amount is not None and policy.amount_cap is not None and amount > policy.amount_cap:
@@ -592,8 +593,8 @@ def talent_claim_create(*, talent, item, actor, bank_account: str, note: str = "
     if check.ok is not True:
         reasons = check.refused + ([f"待完善数据：{'、'.join(check.missing)}"] if check.missing else [])
         raise ValidationError({"item": "不符合申领条件：" + "；".join(reasons)})
-    if not bank_account.strip():
-        raise ValidationError({"bank_account": "请填写收款账户"})
+    if problem := bank_account_problem(bank_account):
+        raise ValidationError({"bank_account": problem})
     channel = perms.claim_channel(actor)
     facts = {k: (fact_text(v) if not isinstance(v, list) else "、".join(v)) for k, v in check.row.items()
              if k != "talent_id" and v not in (None, [])}

@@ -78,3 +78,29 @@ def id_number_problem(value: str) -> str | None:
 
 def id_number_is_valid(value: str) -> bool:
     return id_number_problem(value) is None
+
+
+BANK_ACCOUNT_DIGITS = (8, 32)  # personal cards have 16–19 digits, corporate accounts 8–25 and more
+
+
+def bank_account_problem(value: str) -> str | None:
+    """A payee account written as 开户行 + 账号 ("湘潭银行高新支行 6222 0012 3456 7890"): the bank named, the account number
+    8–32 digits (spaces and hyphens between them allowed). None when it is such, else the Chinese reason."""
+    import re
+
+    value = (value or "").strip()
+    if not value:
+        return "请填写收款账户"
+    match = re.search(r"\d[\d\s-]*\d|\d", value)
+    digits = re.sub(r"\D", "", match.group(0)) if match else ""
+    bank = (value[:match.start()] + value[match.end():]).strip() if match else value
+    if not digits:
+        return "请填写收款账号（数字）"
+    if len(re.findall(r"\d", value)) != len(digits):
+        return "账号应为一串连续的数字（可用空格分隔），不要夹杂其他文字"
+    low, high = BANK_ACCOUNT_DIGITS
+    if not low <= len(digits) <= high:
+        return f"账号应为{low}至{high}位数字，现为{len(digits)}位"
+    if len(re.sub(r"[\s\W_]", "", bank)) < 2:
+        return "请写明开户行，如“湘潭银行高新支行 6222 0012 3456 7890”"
+    return None

@@ -57,7 +57,7 @@ def apply_policy(hrss, admin_user, own_enterprise, django_capture_on_commit_call
 @pytest.fixture
 def application(apply_policy, own_enterprise, enterprise_user):
     return services.application_create(policy=apply_policy, enterprise=own_enterprise, actor=enterprise_user,
-                                       bank_account="工商银行 6222****0002")
+                                       bank_account="工商银行 6222 0000 3333 0002")
 
 
 # --- the table and the spec ------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def test_a_fast_award_is_approved_for_payment_without_notice(apply_policy, own_e
                                                              hrss_officer):
     Policy.objects.filter(pk=apply_policy.pk).update(mode="fast")
     app = services.application_create(policy=apply_policy, enterprise=own_enterprise, actor=enterprise_user,
-                                      bank_account="6222")
+                                      bank_account="湘潭银行 6222 0012 3456 7890")
     app = services.application_transition(application=app, name="ACCEPT", actor=hrss_officer)
     assert app.payment_due is not None  # 快申快享: paid within 60 working days of acceptance
     app = services.application_transition(application=app, name="APPROVE", actor=hrss_officer)
@@ -157,13 +157,13 @@ def test_application_numbers_keep_their_format_and_never_repeat(application, app
     user = UserFactory(role=Role.ENTERPRISE)
     user.enterprise_memberships.create(enterprise=other_enterprise)
     second = services.application_create(policy=apply_policy, enterprise=other_enterprise, actor=user,
-                                         bank_account="6222", amount=D("0.15"))
+                                         bank_account="湘潭银行 6222 0012 3456 7890", amount=D("0.15"))
     day = timezone.localdate()
     assert application.number == f"HQ{day:%Y%m%d}00001" and second.number == f"HQ{day:%Y%m%d}00002"
     # A withdrawn application leaves its number behind; the next one does not take it again.
     services.application_transition(application=second, name="WITHDRAW", actor=user, reason="暂不申请")
     third = services.application_create(policy=apply_policy, enterprise=other_enterprise, actor=user,
-                                        bank_account="6222", amount=D("0.15"))
+                                        bank_account="湘潭银行 6222 0012 3456 7890", amount=D("0.15"))
     assert third.number == f"HQ{day:%Y%m%d}00003"
 
 
@@ -186,7 +186,7 @@ def test_everyone_is_told_of_the_work_that_arrives(apply_policy, own_enterprise,
     capture = django_capture_on_commit_callbacks
     with capture(execute=True):
         app = services.application_create(policy=apply_policy, enterprise=own_enterprise, actor=enterprise_user,
-                                          bank_account="6222")
+                                          bank_account="湘潭银行 6222 0012 3456 7890")
     url = f"/policies/applications/{app.number}/"
     note = _inbox(hrss_officer, "BENEFIT_APPLICATION").get()
     assert note.url == url and "已提交，请受理" in note.message and app.number in note.message
@@ -227,7 +227,7 @@ def test_a_confirmed_auto_application_goes_to_the_department_and_then_to_finance
     publish(policy, admin_user, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         app = services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
-                                          bank_account="6222")
+                                          bank_account="湘潭银行 6222 0012 3456 7890")
         services.application_transition(application=app, name="VERIFY", actor=hrss_officer)
     assert "数据比对" in _inbox(hrss_officer, "BENEFIT_APPLICATION").get().message
     assert _inbox(finance_officer, "BENEFIT_TO_PAY").exists()
@@ -243,7 +243,7 @@ def test_applying_on_the_page_keeps_the_input_and_names_the_field(apply_policy, 
     assert response.status_code == 400 and not BenefitApplication.objects.exists()
     assert "请填写收款账户" in html and "请填写正确的金额" in html and "is-invalid" in html
     assert 'value="abc"' in html
-    response = enterprise_client.post(url, {"enterprise_uscc": own_enterprise.uscc, "bank_account": "6222",
+    response = enterprise_client.post(url, {"enterprise_uscc": own_enterprise.uscc, "bank_account": "湘潭银行 6222 0012 3456 7890",
                                             "amount": "0.3"})
     app = BenefitApplication.objects.get()
     assert response.status_code == 302 and app.amount_requested == D("0.3") and app.status == A.SUBMITTED
@@ -252,10 +252,10 @@ def test_applying_on_the_page_keeps_the_input_and_names_the_field(apply_policy, 
 def test_a_second_application_is_refused_above_the_form(application, apply_policy, own_enterprise,
                                                         enterprise_client):
     response = enterprise_client.post(f"/policies/{apply_policy.code}/apply/",
-                                      {"enterprise_uscc": own_enterprise.uscc, "bank_account": "6222"})
+                                      {"enterprise_uscc": own_enterprise.uscc, "bank_account": "湘潭银行 6222 0012 3456 7890"})
     assert response.status_code == 400 and "本企业已申请该政策，请勿重复申请" in response.content.decode()
     api = enterprise_client.post("/api/v1/benefit-applications/", {
-        "policy": apply_policy.code, "enterprise_uscc": own_enterprise.uscc, "bank_account": "6222"},
+        "policy": apply_policy.code, "enterprise_uscc": own_enterprise.uscc, "bank_account": "湘潭银行 6222 0012 3456 7890"},
         content_type="application/json")
     assert api.status_code == 409 and api.json() == {"detail": ["本企业已申请该政策，请勿重复申请"]}
     assert BenefitApplication.objects.count() == 1
@@ -263,9 +263,9 @@ def test_a_second_application_is_refused_above_the_form(application, apply_polic
 
 def test_applying_for_another_firm_is_refused(apply_policy, other_enterprise, enterprise_client, clerk_client):
     response = enterprise_client.post(f"/policies/{apply_policy.code}/apply/",
-                                      {"enterprise_uscc": other_enterprise.uscc, "bank_account": "6222"})
+                                      {"enterprise_uscc": other_enterprise.uscc, "bank_account": "湘潭银行 6222 0012 3456 7890"})
     assert response.status_code == 400 and "请选择本企业" in response.content.decode()
-    assert clerk_client.post(f"/policies/{apply_policy.code}/apply/", {"bank_account": "6222"}).status_code == 403
+    assert clerk_client.post(f"/policies/{apply_policy.code}/apply/", {"bank_account": "湘潭银行 6222 0012 3456 7890"}).status_code == 403
     assert not BenefitApplication.objects.exists()
 
 
@@ -395,11 +395,11 @@ def test_the_api_applies_with_the_pages_form(apply_policy, own_enterprise, other
                                            "bank_account": ""}, content_type="application/json")
     assert refused.status_code == 400 and refused.json()["bank_account"] == ["请填写收款账户"]
     other = enterprise_client.post(url, {"policy": "p11", "enterprise_uscc": other_enterprise.uscc,
-                                         "bank_account": "6222"}, content_type="application/json")
+                                         "bank_account": "湘潭银行 6222 0012 3456 7890"}, content_type="application/json")
     assert other.status_code == 400 and "enterprise_uscc" in other.json()
     assert not BenefitApplication.objects.exists()
     created = enterprise_client.post(url, {"policy": "p11", "enterprise_uscc": own_enterprise.uscc.lower(),
-                                           "bank_account": "6222"}, content_type="application/json")
+                                           "bank_account": "湘潭银行 6222 0012 3456 7890"}, content_type="application/json")
     assert created.status_code == 201 and created.json()["status"] == "submitted"
 
 
@@ -419,7 +419,7 @@ def test_the_upgrade_starts_todays_counter_after_the_applications_already_number
     user = UserFactory(role=Role.ENTERPRISE)
     user.enterprise_memberships.create(enterprise=other_enterprise)
     again = services.application_create(policy=apply_policy, enterprise=other_enterprise, actor=user,
-                                        bank_account="6222", amount=D("0.15"))
+                                        bank_account="湘潭银行 6222 0012 3456 7890", amount=D("0.15"))
     assert again.number == f"HQ{day:%Y%m%d}00013"
 
 
@@ -455,15 +455,15 @@ def test_the_amount_is_checked_against_the_cap_and_the_estimate(apply_policy, ow
 
     url = f"/policies/{apply_policy.code}/apply/"
     Policy.objects.filter(pk=apply_policy.pk).update(amount_cap=D("0.5"))
-    refused = enterprise_client.post(url, {"enterprise_uscc": own_enterprise.uscc, "bank_account": "6222",
+    refused = enterprise_client.post(url, {"enterprise_uscc": own_enterprise.uscc, "bank_account": "湘潭银行 6222 0012 3456 7890",
                                            "amount": "0.6"})
     assert refused.status_code == 400 and "申请金额不能超过政策最高额度0.5万元" in refused.content.decode()
     api = enterprise_client.post("/api/v1/benefit-applications/", {
-        "policy": apply_policy.code, "enterprise_uscc": own_enterprise.uscc, "bank_account": "6222", "amount": "0.6"},
+        "policy": apply_policy.code, "enterprise_uscc": own_enterprise.uscc, "bank_account": "湘潭银行 6222 0012 3456 7890", "amount": "0.6"},
         content_type="application/json")
     assert api.status_code == 400 and "amount" in api.json() and not BenefitApplication.objects.exists()
 
-    page = enterprise_client.post(url, {"enterprise_uscc": own_enterprise.uscc, "bank_account": "6222",
+    page = enterprise_client.post(url, {"enterprise_uscc": own_enterprise.uscc, "bank_account": "湘潭银行 6222 0012 3456 7890",
                                         "amount": "0.5"}, follow=True).content.decode()
     assert "申请金额高于平台测算金额0.05万元" in page  # 3 new hires × 0.15 = 0.45
     app = BenefitApplication.objects.get()

@@ -32,7 +32,7 @@ def test_fifty_applications_at_once_get_fifty_numbers():
         applicants.append((user, firm))
 
     def apply(user, firm):
-        return services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="6222").number
+        return services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="湘潭银行 6222 0012 3456 7890").number
 
     numbers, errors = at_once(apply, applicants)
     today = timezone.localdate()
@@ -55,7 +55,7 @@ def test_one_firm_applying_fifty_times_at_once_has_one_live_application():
 
     def apply():
         try:
-            return services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="6222").number
+            return services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="湘潭银行 6222 0012 3456 7890").number
         except Conflict as exc:
             return exc.messages[0]
 

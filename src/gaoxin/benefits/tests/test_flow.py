@@ -107,10 +107,11 @@ def test_auto_policy_confirm_verify_pay(own_enterprise, enterprise_user, hrss, h
     policy = make_policy(hrss)
     publish(policy, admin_user, django_capture_on_commit_callbacks)
     app = services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
-                                      bank_account="中国银行湘潭分行 6217****0001")
+                                      bank_account="中国银行湘潭分行 6217 0000 1111 0001")
     assert app.status == AppStatus.CONFIRMED and app.amount_requested == D(12) and app.profile_snapshot["ui_paid"]
     with pytest.raises(ValidationError):
-        services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user, bank_account="x")
+        services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
+                                    bank_account="湘潭银行 6222 0012 3456 7890")
     with pytest.raises(PermissionDenied):
         services.application_transition(application=app, name="PAY", actor=hrss_officer, payment_ref="x")
     app = services.application_transition(application=app, name="VERIFY", actor=hrss_officer)
@@ -128,7 +129,7 @@ def test_apply_policy_review_publicity_payment(own_enterprise, enterprise_user, 
                          formula="eligible_new_hires * 0.15")
     publish(policy, admin_user, django_capture_on_commit_callbacks)
     app = services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
-                                      bank_account="工商银行 6222****0002")
+                                      bank_account="工商银行 6222 0000 3333 0002")
     app = services.application_transition(application=app, name="RETURN", actor=hrss_officer, reason="请补充劳动合同")
     app = services.application_transition(application=app, name="RESUBMIT", actor=enterprise_user)
     app = services.application_transition(application=app, name="ACCEPT", actor=hrss_officer)
@@ -158,7 +159,8 @@ def test_scoping_of_pages(enterprise_client, other_enterprise, own_enterprise, e
     assert "失业保险稳岗返还" in html and "12.00" in html
     assert enterprise_client.get(f"/policies/profile/{other_enterprise.pk}/").status_code == 404
     assert enterprise_client.get(f"/policies/profile/{own_enterprise.pk}/").status_code == 200
-    app = services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user, bank_account="x")
+    app = services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
+                                    bank_account="湘潭银行 6222 0012 3456 7890")
     other_officer = UserFactory(role=Role.DEPT_OFFICER, org_unit=department("tax", "税务局"))
     from django.test import Client
 
@@ -190,7 +192,7 @@ def test_api(enterprise_client, clerk_client, own_enterprise, hrss, admin_user, 
     mine = enterprise_client.get("/api/v1/policy-matches/").json()["results"]
     assert mine[0]["verdict"] == "eligible" and mine[0]["estimate"] == "12.0000"
     created = enterprise_client.post("/api/v1/benefit-applications/", {
-        "policy": "p10", "enterprise_uscc": own_enterprise.uscc, "bank_account": "6222"}, content_type="application/json")
+        "policy": "p10", "enterprise_uscc": own_enterprise.uscc, "bank_account": "湘潭银行 6222 0012 3456 7890"}, content_type="application/json")
     assert created.status_code == 201 and created.json()["status"] == "confirmed"
     assert enterprise_client.get("/api/v1/policies/p10/matches/").status_code == 403
     assert clerk_client.get("/api/v1/policies/p10/matches/").status_code == 403  # the policy's department only
@@ -228,7 +230,7 @@ def test_list_pages_have_constant_queries(enterprise_client, admin_client, own_e
             policy = make_policy(hrss, code=f"q{Policy.objects.count()}", rule="ui_months >= 12")
             publish(policy, admin_user, django_capture_on_commit_callbacks)
             services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
-                                        bank_account="6222")
+                                        bank_account="湘潭银行 6222 0012 3456 7890")
         for client, url, budget in ((admin_client, "/policies/", 9), (enterprise_client, "/policies/mine/", 10),
                                     (admin_client, "/policies/applications/", 9), (admin_client, "/policies/statistics/", 10)):
             with django_assert_max_num_queries(budget):

@@ -36,7 +36,7 @@ def test_firms_are_never_matched_on_a_person_policy_nor_apply_for_one(own_enterp
     assert not MatchResult.objects.exists()
     with pytest.raises(ValidationError, match="该政策面向人才个人"):
         services.application_create(policy=policy, enterprise=own_enterprise, actor=enterprise_user,
-                                    bank_account="6222")
+                                    bank_account="湘潭银行 6222 0012 3456 7890")
 
 
 def test_migration_moves_a_firm_p13_to_persons(own_enterprise):

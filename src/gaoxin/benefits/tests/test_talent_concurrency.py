@@ -26,7 +26,7 @@ def test_three_channels_at_once_make_one_claim():
     actors = [(person,), (office_user(),), (employer,)] * 3
 
     def claim(actor):
-        return services.talent_claim_create(talent=talent, item=item, actor=actor, bank_account="6222").number
+        return services.talent_claim_create(talent=talent, item=item, actor=actor, bank_account="湘潭银行 6222 0012 3456 7890").number
 
     numbers, errors = at_once(claim, actors)
     assert len(numbers) == 1 and TalentClaim.objects.filter(talent=talent, item=item).count() == 1

@@ -11,6 +11,7 @@ from django.test import Client
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.benefits import services
+from gaoxin.benefits.models import TalentClaim
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
 from .talent_fixtures import finance_user, make_talent, office_user, seed_items
@@ -95,6 +96,12 @@ def test_an_empty_account_is_refused_beside_the_field(world):
     client = _client(world["office"])
     response = client.post(f"/talent-benefits/people/{world['me'].pk}/claim/", {"item": "car", "bank_account": ""})
     assert response.status_code == 400 and "请填写收款账户" in response.content.decode()
+    for account, reason in (("abc", "请填写收款账号（数字）"), ("农业银行 6228", "账号应为8至32位数字，现为4位"),
+                            ("6228 4800 1234 5678", "请写明开户行")):
+        response = client.post(f"/talent-benefits/people/{world['me'].pk}/claim/", {"item": "car", "bank_account": account})
+        body = response.content.decode()
+        assert response.status_code == 400 and reason in body and f'value="{account}"' in body
+    assert not TalentClaim.objects.filter(item__code="car").exists()
 
 
 def test_claim_page_actions_and_errors(world):
@@ -138,7 +145,7 @@ def test_ledger_query_count_does_not_grow_with_claims(world, django_assert_max_n
         office.get("/talent-benefits/")
     for n in range(3, 15):
         services.talent_claim_create(talent=make_talent(n=n), item=world["items"]["living"], actor=world["office"],
-                                     bank_account="6222")
+                                     bank_account="湘潭银行 6222 0012 3456 7890")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert office.get("/talent-benefits/").status_code == 200
     with django_assert_max_num_queries(len(few.captured_queries)):
