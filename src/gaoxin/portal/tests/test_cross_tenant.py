@@ -436,5 +436,5 @@ def _complete_the_zone():
         policy = Policy.objects.filter(status="published", mode="apply").first()
         for user in User.objects.filter(role="enterprise", enterprise_memberships__isnull=False).distinct()[:3]:
             firm = user.enterprises.first()
-            services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="湘潭银行 6222001",
+            services.application_create(policy=policy, enterprise=firm, actor=user, bank_account="湘潭银行 6222 0012 3456 7890",
                                         amount=None)
