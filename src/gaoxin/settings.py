@@ -573,6 +573,8 @@ GAOXIN_NOTIFY_EMAIL = bool(env("GAOXIN_EMAIL_URL", default=""))
 GAOXIN_TALENT_DEPARTMENT_CODES = env.list("GAOXIN_TALENT_DEPARTMENT_CODES", default=["hrss"])
 # Retention checks after the first day on the job, in calendar days, each moved to a working day (default 30 and 90).
 GAOXIN_TALENT_RETENTION_DAYS = env.list("GAOXIN_TALENT_RETENTION_DAYS", cast=int, default=[30, 90])
+# A retention check not answered this many calendar days after its date is marked overdue (逾期) on the 待回访 list.
+GAOXIN_TALENT_RETENTION_GRACE_DAYS = env.int("GAOXIN_TALENT_RETENTION_GRACE_DAYS", default=7)
 # A school agreement without any activity for this many months is listed as dormant (沉睡协议).
 GAOXIN_TALENT_DORMANT_MONTHS = env.int("GAOXIN_TALENT_DORMANT_MONTHS", default=6)
 # Days before an agreement's expiry when the talent office and the firm are reminded.

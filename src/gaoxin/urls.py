@@ -232,6 +232,7 @@ urlpatterns = [
     path("talent/agreements/<int:pk>/activities/", talent_views.agreement_activity, name="talent_agreement_activity"),
     path("talent/agreements/<int:pk>/act/", talent_views.agreement_act, name="talent_agreement_act"),
     path("talent/shortage/", talent_views.shortage, name="talent_shortage"),
+    path("talent/retention/", talent_views.retention_list, name="talent_retention"),
     path("talent/appeals/", talent_views.appeal_list, name="talent_appeals"),
     path("talent/appeals/<str:number>/demand/", talent_views.appeal_to_demand, name="talent_appeal_demand"),
     # Talent registry and recognition rounds (人才库、人才认定).

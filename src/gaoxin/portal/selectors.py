@@ -12,6 +12,7 @@ from gaoxin.benefits.selectors import publicity_by_policy
 from gaoxin.catalog.models import Bundle
 from gaoxin.evaluation.models import CycleStatus
 from gaoxin.evaluation.selectors import public_cycles
+from gaoxin.talent.selectors import rounds_on_notice
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Notice:
 
 
 def public_notices(limit: int | None = None) -> list[Notice]:
-    """Evaluation results on notice (公示) or released (公告), and policy awards on notice."""
+    """Evaluation results on notice (公示) or released (公告), policy awards on notice and the talent recognition
+    rounds' 拟认定人选 on notice."""
     notices = []
     for cycle in public_cycles()[:limit] if limit else public_cycles():
         on_notice = cycle.status in (CycleStatus.PUBLIC_NOTICE, CycleStatus.OBJECTION_RESOLUTION)
@@ -39,6 +41,12 @@ def public_notices(limit: int | None = None) -> list[Notice]:
             kind="惠企政策兑现", title=f"{row['policy__title']} 兑现公示", on=row["notice_end"],
             url=reverse("policy_publicity", args=[row["policy__code"]]),
             note=f"{row['policy__issuer__name']} · {row['firms']} 家企业"))
+    rounds = rounds_on_notice()
+    for round in rounds[:limit] if limit else rounds:
+        notices.append(Notice(
+            kind="人才认定", title=f"{round.title}拟认定人选公示", on=round.notice_end,
+            url=reverse("talent_round_notice", args=[round.pk]),
+            note=f"“{round.talent_title.name}” · 公示期内可提出异议"))
     return notices[:limit] if limit else notices
 
 

@@ -33,6 +33,31 @@ def hires_to_confirm(*, user) -> list[Hire]:
                 .select_related("demand__enterprise")[:50])
 
 
+def retention_checks(*, user, today):
+    """待回访: the user's hires (scoped as hires are) whose next retention check (30 / 90 days) is due, oldest check
+    first; each with `check_due`, `check_label` and `overdue` (unanswered GAOXIN_TALENT_RETENTION_GRACE_DAYS after
+    its date)."""
+    from django.conf import settings
+    from django.db.models import Case, DateField, When
+
+    short, long = settings.GAOXIN_TALENT_RETENTION_DAYS
+    return (perms.hires_visible_to(user)
+            .filter(Q(status=HireStatus.CONFIRMED, short_check_due__lte=today)
+                    | Q(status=HireStatus.RETAINED_SHORT, long_check_due__lte=today))
+            .annotate(check_due=Case(When(status=HireStatus.CONFIRMED, then=F("short_check_due")),
+                                     default=F("long_check_due"), output_field=DateField()))
+            .select_related("demand__enterprise", "station").order_by("check_due", "pk"))
+
+
+def retention_overdue_before(today):
+    """Checks dated before this day are overdue (逾期)."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    return today - dt.timedelta(days=settings.GAOXIN_TALENT_RETENTION_GRACE_DAYS)
+
+
 def shortage() -> dict:
     """缺工指数: open places of live demands per firm (largest first), park and industry, and the zone's total."""
     live = JobDemand.objects.filter(status__in=LIVE).annotate(vacant=OPEN_PLACES)
@@ -83,3 +108,23 @@ def registry_counts() -> dict:
     return {"tiers": list(valid.values("tier__code", "tier__name").annotate(n=Count("talent", distinct=True))
                           .order_by("tier__rank", "tier__code")),
             "titles": list(valid.values("title__name").annotate(n=Count("talent", distinct=True)).order_by("title__name"))}
+
+
+def rounds_on_notice() -> QuerySet:
+    """Recognition rounds whose 拟认定人选 are on public notice now (公示), newest first: the public notices page."""
+    from .models import RecognitionRound, RoundStatus
+
+    return (RecognitionRound.objects.filter(status=RoundStatus.NOTICE).select_related("talent_title")
+            .order_by("-notice_start", "-pk"))
+
+
+def talent_office():
+    """The talent office's unit (the first of GAOXIN_TALENT_DEPARTMENT_CODES): its address and phone on public
+    pages, where objections by letter or phone go."""
+    from django.conf import settings
+
+    from gaoxin.accounts.models import OrgUnit
+
+    codes = list(settings.GAOXIN_TALENT_DEPARTMENT_CODES)
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+    return next((units[c] for c in codes if c in units), None)

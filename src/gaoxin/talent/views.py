@@ -35,7 +35,7 @@ from .forms import (
     RegisterForm,
 )
 from .models import MatchEvent
-from .workflow import AGREEMENT_WORKFLOW, DEMAND_WORKFLOW, HIRE_WORKFLOW
+from .workflow import AGREEMENT_WORKFLOW, DEMAND_WORKFLOW, HIRE_WORKFLOW, offered
 
 
 def tabs(user) -> dict:
@@ -63,8 +63,12 @@ def talent_index(request):
     qs = selectors.demand_list(user=request.user, status=d.get("status", ""), q=d.get("q", ""))
     page, query = paginate(request, qs)
     to_confirm = selectors.hires_to_confirm(user=request.user)
+    today = timezone.localdate()
+    checks = selectors.retention_checks(user=request.user, today=today)
     return render(request, "talent/index.html", {
         "page": page, "query": query, "filters": filters, "to_confirm": to_confirm,
+        "checks_due": checks.count(),
+        "checks_overdue": checks.filter(check_due__lt=selectors.retention_overdue_before(today)).count(),
         "can_post": perms.can_post_demand(request.user), "can_view_shortage": perms.can_view_shortage(request.user),
         "can_manage_agreements": perms.can_manage_agreements(request.user),
         "show_agreements": perms.agreements_visible_to(request.user).exists(), **tabs(request.user),
@@ -126,7 +130,7 @@ def _demand_page(request, demand, *, hire_form=None, act_form=None, status=200):
     for hire in perms.hires_visible_to(request.user).filter(demand=demand).select_related("event", "station"):
         hire.demand = demand  # the page's demand: the roles need no query per row
         rows.append({"hire": hire, "id_number": hire.id_number if full_ids else hire.masked_id_number,
-                     "actions": HIRE_WORKFLOW.available(hire, request.user)})
+                     "actions": offered(HIRE_WORKFLOW, hire, request.user)})
     return render(request, "talent/demand_detail.html", {
         "demand": demand, "rows": rows,
         "hire_form": hire_form or (HireForm(demand=demand) if perms.can_record_hire(request.user, demand) else None),
@@ -178,6 +182,22 @@ def hire_act(request, pk: int):
     if done:
         return redirect("talent_demand", number=hire.demand.number)
     return _demand_page(request, hire.demand, act_form=form, status=400)
+
+
+@require(perms.can_view_talent)
+def retention_list(request):
+    """待回访: the 30 / 90-day retention checks due on the user's hires (the office all, a station its own, a firm
+    its own), overdue ones marked; each links to its demand, where the 回访 buttons are."""
+    today = timezone.localdate()
+    page, query = paginate(request, selectors.retention_checks(user=request.user, today=today))
+    overdue_before = selectors.retention_overdue_before(today)
+    short, long = settings.GAOXIN_TALENT_RETENTION_DAYS
+    for hire in page:
+        hire.overdue = hire.check_due < overdue_before
+        hire.check_label = f"到岗{short}天回访" if hire.status == "confirmed" else f"到岗{long}天回访"
+    return render(request, "talent/retention.html", {
+        "page": page, "query": query, "grace": settings.GAOXIN_TALENT_RETENTION_GRACE_DAYS, "tab": "retention",
+        **tabs(request.user)})
 
 
 # --- events ----------------------------------------------------------------------------------------------------
@@ -336,7 +356,7 @@ def _agreement_page(request, agreement, *, activity_form=None, act_form=None, st
         "agreement": agreement, "activities": agreement.activities.select_related("recorded_by"),
         "activity_form": activity_form or (ActivityForm() if perms.can_log_agreement_activity(request.user, agreement)
                                            and agreement.status == "active" else None),
-        "act_form": act_form or ActForm(), "actions": AGREEMENT_WORKFLOW.available(agreement, request.user),
+        "act_form": act_form or ActForm(), "actions": offered(AGREEMENT_WORKFLOW, agreement, request.user),
     }, status=status)
 
 

@@ -412,6 +412,7 @@ def round_notice(request, pk: int, *, objection_form=None, status=200):
         "refusal": "" if is_open else notice.notice_refusal(round.notice_end),
         "can_object": is_open and perms.can_file_round_objection(request.user),
         "objection_form": objection_form or ObjectionForm(), "failed_for": getattr(objection_form, "for_pk", None),
+        "office": selectors.talent_office(),
     }, status=status)
 
 

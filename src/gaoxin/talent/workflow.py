@@ -343,3 +343,46 @@ OBJECTION_WORKFLOW = Workflow(
                    needs_reason=True, effect=_objection_decidable, style="outline-secondary"),
     ],
 )
+
+
+# --- what a page offers ------------------------------------------------------------------------------------------
+# `Workflow.available` is the table (state and role). Some steps are refused by their guard or effect for a reason
+# the page can already see (a retention check not yet due, a round without a quota, the notice not over, …): the
+# page does not offer them. The guards stay: a step sent anyway is refused as before.
+
+
+def _check_due(hire: Hire, today) -> bool:
+    due = hire.short_check_due if hire.status == HireStatus.CONFIRMED else hire.long_check_due
+    return due is None or today >= due
+
+
+def _has_upheld(application: RoundApplication, today) -> bool:
+    upheld = getattr(application, "n_upheld", None)
+    if upheld is None:
+        upheld = application.objections.filter(status=ObjectionStatus.UPHELD).count()
+    return application.round.status == RoundStatus.NOTICE and bool(upheld)
+
+
+def _publishable(round: RecognitionRound, today) -> bool:
+    statuses = set(round.applications.values_list("status", flat=True).distinct())
+    return A.PASSED in statuses and not statuses & {A.SUBMITTED, A.CHECKED}
+
+
+OFFERED_WHEN = {
+    ("talent.hire", "RETAIN"): _check_due,
+    ("talent.application", "OVER_QUOTA"): lambda a, today: a.round.quota is not None,
+    ("talent.application", "DISQUALIFY"): _has_upheld,
+    ("talent.round", "PUBLISH_NOTICE"): _publishable,
+    ("talent.round", "RECOGNISE"): lambda r, today: r.notice_end is not None and today > r.notice_end,
+    ("talent.agreement", "END"): lambda a, today: a.expires_on < today,
+}
+
+
+def offered(workflow: Workflow, obj, actor, today: dt.date | None = None) -> list:
+    """The buttons a page shows: the steps `available` to the actor that would not be refused for a visible
+    reason today."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return [t for t in workflow.available(obj, actor)
+            if OFFERED_WHEN.get((workflow.name, t.name), lambda o, d: True)(obj, today)]

@@ -541,3 +541,28 @@ def test_a_reviewer_finds_the_work_on_the_home_page(office, reviewer, round, tal
     assert "为通过形式审查的人才认定申报评分" in client.get("/").content.decode()
     page = client.get(reverse("talent_rounds")).content.decode()
     assert round.title in page
+
+
+# --- QA walk fixes ---------------------------------------------------------------------------------------------
+
+
+def _on_notice(round, application):
+    """The round put on notice (today to six days on) with `application` passed, without walking the review."""
+    RoundApplication.objects.filter(pk=application.pk).update(status=ApplicationStatus.PASSED, score=80)
+    round.__class__.objects.filter(pk=round.pk).update(status=RoundStatus.NOTICE, notice_start=TODAY,
+                                                       notice_end=TODAY + dt.timedelta(days=6))
+    round.refresh_from_db()
+    return round
+
+
+def test_a_round_on_notice_is_on_the_public_notices_page_and_says_how_to_object(office, round, talent, tiers,
+                                                                                 client):
+    from gaoxin.accounts.models import OrgUnit
+
+    OrgUnit.objects.filter(code="hrss").update(phone="0731-58000000", address="高新区人才大厦3楼")
+    round = _on_notice(round, _apply(office, round, talent, tiers["C"]))
+    page = client.get(reverse("public_notices")).content.decode()
+    assert "2026年度车城人才认定拟认定人选公示" in page and reverse("talent_round_notice", args=[round.pk]) in page
+    notice_page = client.get(reverse("talent_round_notice", args=[round.pk])).content.decode()
+    assert "0731-58000000" in notice_page and "高新区人才大厦3楼" in notice_page
+    assert "登录后在线提出异议" in notice_page

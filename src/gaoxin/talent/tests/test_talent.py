@@ -311,3 +311,50 @@ def test_the_check_in_qr_code_is_an_svg_an_img_can_draw(office, client):
     assert answer["Content-Type"] == "image/svg+xml"
     assert 'xmlns="http://www.w3.org/2000/svg"' in answer.content.decode()  # without it an <img> shows nothing
 
+
+
+# --- QA walk fixes ---------------------------------------------------------------------------------------------
+
+
+def test_retention_checks_due_are_listed_overdue_marked_and_scoped(demand, enterprise_user, enterprise_client, office,
+                                                                   other_enterprise, client, station_officer):
+    due = services.hire_record(actor=enterprise_user, demand=demand, name="回访甲", id_number=_id(31),
+                               hired_on=TODAY - dt.timedelta(days=33))
+    late = services.hire_record(actor=enterprise_user, demand=demand, name="回访乙", id_number=_id(32),
+                                hired_on=TODAY - dt.timedelta(days=60))
+    other = services.demand_create(actor=office, enterprise=other_enterprise, post="钳工", quantity=2,
+                                   skill_level="skilled", pay_min=5000, pay_max=8000, location="高新区")
+    third = services.hire_record(actor=office, demand=other, name="别家丙", id_number=_id(33),
+                                 hired_on=TODAY - dt.timedelta(days=60))
+    services.hire_transition(hire=third, name="CONFIRM", actor=office)
+    Hire.objects.filter(pk=due.pk).update(short_check_due=TODAY - dt.timedelta(days=1))
+    Hire.objects.filter(pk=late.pk).update(short_check_due=TODAY - dt.timedelta(days=20))
+    page = enterprise_client.get(reverse("talent_retention"))
+    body = page.content.decode()
+    assert page.status_code == 200 and "回访甲" in body and "回访乙" in body and "别家丙" not in body
+    assert body.count('data-testid="overdue"') == 1
+    assert "待回访" in enterprise_client.get(reverse("talent_index")).content.decode()
+    client.force_login(office)
+    assert "别家丙" in client.get(reverse("talent_retention")).content.decode()
+    client.force_login(station_officer)
+    assert "回访甲" not in client.get(reverse("talent_retention")).content.decode()  # not the station's hires
+
+
+def test_the_retention_button_is_offered_only_when_the_check_is_due(demand, enterprise_user, enterprise_client):
+    early = services.hire_record(actor=enterprise_user, demand=demand, name="新人", id_number=_id(34),
+                                 hired_on=TODAY - dt.timedelta(days=3))
+    page = enterprise_client.get(reverse("talent_demand", args=[demand.number])).content.decode()
+    assert "回访：仍在岗" not in page and "已离职" in page
+    Hire.objects.filter(pk=early.pk).update(short_check_due=TODAY)
+    page = enterprise_client.get(reverse("talent_demand", args=[demand.number])).content.decode()
+    assert "回访：仍在岗" in page
+
+
+def test_the_retention_list_has_constant_queries(demand, office, enterprise_user, client,
+                                                 django_assert_max_num_queries):
+    for n in range(2):
+        services.hire_record(actor=enterprise_user, demand=demand, name=f"人{n}", id_number=_id(40 + n),
+                             hired_on=TODAY - dt.timedelta(days=40))
+    client.force_login(office)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("talent_retention")).status_code == 200
