@@ -172,42 +172,72 @@ def build_demo_talent_benefits(*, office, finance, enterprise_user, enterprises:
         return services.talent_claim_create(talent=talent, item=items[code], actor=actor,
                                             bank_account=account.format(talent.pk % 10000))
 
-    def approve_and_pay(c, paid: int, *, waiting: bool = False, years_ago: int = 0):
+    def approve_and_pay(c, paid: int, *, waiting: bool = False, years_ago: int = 0, days_ago: int = 0):
         c = services.talent_claim_transition(claim=c, name="APPROVE", actor=office)
-        if years_ago:  # approved in an earlier year: its instalments fell due then
+        if years_ago or days_ago:  # approved earlier: its instalments fell due then
+            back = (lambda day: add_years(day, -years_ago) - dt.timedelta(days=days_ago))
             for inst in TalentInstalment.objects.filter(claim=c):
-                TalentInstalment.objects.filter(pk=inst.pk).update(due_on=add_years(inst.due_on, -years_ago))
-            TalentClaim.objects.filter(pk=c.pk).update(approved_on=add_years(c.approved_on, -years_ago))
+                TalentInstalment.objects.filter(pk=inst.pk).update(due_on=back(inst.due_on))
+            TalentClaim.objects.filter(pk=c.pk).update(approved_on=back(c.approved_on))
         for inst in TalentInstalment.objects.filter(claim=c).order_by("seq")[:paid + waiting]:
             inst = services.talent_instalment_transition(instalment=inst, name="APPROVE", actor=office)
             if inst.seq <= paid:
                 services.talent_instalment_transition(instalment=inst, name="PAY", actor=finance,
-                                                      payment_ref=f"ZF{today:%Y}-RC{inst.claim_id:03d}-{inst.seq}")
+                                                      payment_ref=f"ZF{inst.due_on:%Y}-RC{inst.claim_id:03d}-{inst.seq}")
+        _date_claim(c.pk, today=today)
+        return c
+
+    def filed(c, days_ago: int):
+        _date_claim(c.pk, today=today, submitted=today - dt.timedelta(days=days_ago))
         return c
 
     # The demo enterprise's employee: 个税奖补 filed by the employer, from the person's tax figures (P13: 30万).
     services.person_facts_update(talent=talents[0], values={"personal_taxable_income": 200, "iit_paid": 60},
                                  actor=office)
     first = talents[0]
-    if first.employer_id in {e.pk for e in own}:
-        claim(first, "iit", actor=enterprise_user)
-    else:
-        claim(first, "iit")
-    approve_and_pay(claim(first, "housing-purchase"), 1)
-    approve_and_pay(claim(talents[1], "living"), 1, waiting=True, years_ago=1)  # the second year's waits for finance
-    claim(talents[2], "housing-rent")  # waiting for the office
-    approve_and_pay(claim(talents[4], "car"), 1)  # one instalment: paid in full
-    approve_and_pay(claim(talents[5], "housing-purchase"), 2, years_ago=2)
+    filed(claim(first, "iit", actor=enterprise_user if first.employer_id in {e.pk for e in own} else office), 3)
+    approve_and_pay(claim(first, "housing-purchase"), 1, days_ago=20)
+    # The second year's instalment fell due ten days ago and waits for finance.
+    approve_and_pay(claim(talents[1], "living"), 1, waiting=True, years_ago=1, days_ago=10)
+    filed(claim(talents[2], "housing-rent"), 6)  # waiting for the office
+    approve_and_pay(claim(talents[4], "car"), 1, days_ago=12)  # one instalment: paid in full
+    approve_and_pay(claim(talents[5], "housing-purchase"), 2, years_ago=2, days_ago=30)
     # Left within the service period: the registry's employer changed, the system stops the payments and raises
     # the clawback to the office.
     leaver = talents[3]
-    approve_and_pay(claim(leaver, "living"), 1, years_ago=1)
+    approve_and_pay(claim(leaver, "living"), 1, years_ago=1, days_ago=40)
     new_employer = next(e for e in enterprises if e.pk != leaver.employer_id)
     leaver.employer = new_employer
     leaver.save(update_fields=["employer", "updated_at"])
     services.talent_departures_check(talent_ids=[leaver.pk])
     _demo_own_claim(items, account)
     return {"talents": len(talents), "claims": TalentClaim.objects.count()}
+
+
+def _date_claim(claim_id: int, *, today: dt.date, submitted: dt.date | None = None) -> None:
+    """Dates a demo claim as if it had been handled over the past months, not all at seeding: filed a week before
+    its approval (or on `submitted`), each instalment approved on its due date and paid three days later (never
+    after yesterday), and the timeline's steps at those dates."""
+    from django.utils import timezone
+
+    from .models import TalentClaim, TalentClaimEvent, TalentInstalment
+
+    claim = TalentClaim.objects.get(pk=claim_id)
+    at = (lambda day, hour: timezone.make_aware(dt.datetime.combine(day, dt.time(hour))))
+    submitted = submitted or (claim.approved_on - dt.timedelta(days=7))
+    TalentClaim.objects.filter(pk=claim_id).update(created_at=at(submitted, 9))
+    days = {"SUBMIT": at(submitted, 9), "APPROVE": at(claim.approved_on, 10) if claim.approved_on else None}
+    for inst in TalentInstalment.objects.filter(claim=claim, approved_on__isnull=False):
+        approved = max(inst.due_on, claim.approved_on)
+        paid = min(approved + dt.timedelta(days=3), today - dt.timedelta(days=1)) if inst.paid_on else None
+        TalentInstalment.objects.filter(pk=inst.pk).update(approved_on=approved, paid_on=paid)
+        days[f"INSTALMENT_APPROVE:第{inst.seq}期"] = at(approved, 10)
+        if paid:
+            days[f"INSTALMENT_PAY:第{inst.seq}期"] = at(paid, 15)
+    for event in TalentClaimEvent.objects.filter(claim=claim):
+        when = days.get(f"{event.transition}:{event.subject}") or days.get(event.transition)
+        if when is not None:
+            TalentClaimEvent.objects.filter(pk=event.pk).update(at=when)
 
 
 def _demo_own_claim(items: dict, account: str) -> None:
