@@ -16,7 +16,8 @@ class ChainsConfig(AppConfig):
                          "taskforce.add": "加入产业链专班", "taskforce.remove": "移出产业链专班",
                          "membership.add": "登记链上企业", "chain.refresh": "按企业档案更新链上企业建议",
                          "meeting.create": "记录产业链会议", "action.note": "登记会议任务进展",
-                         "target.create": "登记招商目标", "target.contact": "登记招商对接情况"},
+                         "target.create": "登记招商目标", "target.contact": "登记招商对接情况",
+                         "problem.tag": "标记产业链问题", "problem.untag": "取消标记产业链问题"},
                         prefix="chains.")
         for workflow in (MEMBERSHIP_WORKFLOW, ACTION_WORKFLOW, TARGET_WORKFLOW):
             events.register(workflow.labels(), prefix=f"{workflow.name}.")

@@ -96,7 +96,25 @@ def build_demo_chains(*, admin, leader, taskforce, enterprise_firm=None, today=N
         services.action_note_add(actor=taskforce[-1][0], action=progress, note="已梳理目标企业 6 家，完成 2 家电话对接")
         counts["meetings"] = 1
         counts["targets"] = build_demo_targets(worker=taskforce[-1][0], today=today)
+    counts["problems"] = tag_demo_problems(chief=leader)
     return counts
+
+
+def tag_demo_problems(*, chief, per_chain: int = 3) -> int:
+    """The chain chief marks the latest appeals of each chain's firms as the chain's problems (solved ones too, so
+    the appeals-solved figure shows)."""
+    from gaoxin.appeals.models import Appeal
+
+    from .models import Chain
+    from .selectors import member_firm_ids
+
+    tagged = 0
+    for chain in Chain.objects.order_by("pk"):
+        for appeal in (Appeal.objects.filter(enterprise_id__in=member_firm_ids(chain))
+                       .order_by("-received_at", "-pk")[:per_chain]):
+            services.appeal_tag(actor=chief, chain=chain, appeal=appeal)
+            tagged += 1
+    return tagged
 
 
 # (chain code, target, region, contact, phone, [(days ago, channel, note)], steps, drop reason)

@@ -157,3 +157,7 @@ class TargetActForm(forms.Form):
 
         self.fields["project"].queryset = (project_list(user=user).filter(chain_targets__isnull=True)
                                            .order_by("-created_at", "-pk") if user else Project.objects.none())
+
+
+class ProblemTagForm(forms.Form):
+    number = forms.CharField(label="诉求编号", max_length=24, help_text="标记为本产业链的问题，在“产业链问题”中跟踪")

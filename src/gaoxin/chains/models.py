@@ -313,3 +313,25 @@ class TargetEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class ChainAppeal(models.Model):
+    """An appeal tagged as a problem of the chain (产业链问题) by its chief or task force: the chain page's problem
+    list and its appeals-solved figure. The tag lives here because appeals sit below chains; the appeals of member
+    firms are offered for tagging, never tagged by themselves (docs/decisions/0010-chain-appeal-tags.md)."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="appeal_tags", verbose_name="产业链")
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.CASCADE, related_name="chain_tags",
+                               verbose_name="诉求")
+    tagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="标记人")
+    tagged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产业链问题"
+        ordering = ["chain_id", "-tagged_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "appeal"], name="chain_appeal_once",
+                                               violation_error_message="该诉求已标记为本产业链的问题")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} {self.appeal_id}"

@@ -14,6 +14,7 @@ from .models import (
     LOCAL_ROLES,
     ActionItem,
     Chain,
+    ChainAppeal,
     ChainNode,
     InvestmentTarget,
     MemberRole,
@@ -24,12 +25,15 @@ from .models import (
 from .suggest import gaps
 
 MAP_FIRMS_PER_NODE = 5
+SOLVED_APPEAL_STATES = ("resolved", "closed")  # appeals.AppealStatus.RESOLVED, CLOSED: the problem is solved
 
 
 def chain_list(*, user) -> QuerySet[Chain]:
     confirmed = Q(memberships__status=MembershipStatus.CONFIRMED)
     return perms.chains_visible_to(user).select_related("chief").annotate(
         n_nodes=Count("nodes", distinct=True),
+        n_problems=Count("appeal_tags", distinct=True),
+        n_solved=Count("appeal_tags", filter=Q(appeal_tags__appeal__status__in=SOLVED_APPEAL_STATES), distinct=True),
         n_firms=Count("memberships__enterprise", filter=confirmed & Q(memberships__role__in=LOCAL_ROLES),
                       distinct=True),
         n_suggested=Count("memberships", filter=Q(memberships__status=MembershipStatus.SUGGESTED), distinct=True),
@@ -84,11 +88,47 @@ def own_memberships(*, user) -> QuerySet[Membership]:
 
 
 def chain_appeals(*, user, chain: Chain) -> QuerySet:
-    """Problems of the chain: the appeals of its firms the user may read (newest first)."""
+    """Problems of the chain: the appeals tagged with it that the user may read (newest first), each with its
+    tag's id for untagging."""
     from gaoxin.appeals.permissions import appeals_visible_to
 
-    return (appeals_visible_to(user).filter(enterprise_id__in=member_firm_ids(chain))
+    tags = ChainAppeal.objects.filter(chain=chain)
+    return (appeals_visible_to(user).filter(pk__in=tags.values("appeal_id"))
             .select_related("enterprise", "lead").order_by("-received_at", "-pk"))
+
+
+def chain_appeal_tags(*, chain: Chain, appeal_ids) -> dict[int, int]:
+    """appeal id → tag id, for the untag buttons of one page."""
+    return dict(ChainAppeal.objects.filter(chain=chain, appeal_id__in=list(appeal_ids))
+                .values_list("appeal_id", "pk"))
+
+
+def chain_member_appeals_untagged(*, user, chain: Chain, limit: int = 10) -> list:
+    """Open appeals of the chain's confirmed firms, not yet tagged, the user may read: offered to the task force to
+    tag (newest first)."""
+    from gaoxin.appeals.permissions import appeals_visible_to
+
+    return list(appeals_visible_to(user).filter(enterprise_id__in=member_firm_ids(chain))
+                .exclude(pk__in=ChainAppeal.objects.filter(chain=chain).values("appeal_id"))
+                .exclude(status__in=SOLVED_APPEAL_STATES + ("referred_out",))
+                .select_related("enterprise").order_by("-received_at", "-pk")[:limit])
+
+
+def chain_problem_counts(chain: Chain) -> dict:
+    """The chain's tagged problems and how many are solved (aggregates, whoever reads)."""
+    return ChainAppeal.objects.filter(chain=chain).aggregate(
+        n=Count("pk"), solved=Count("pk", filter=Q(appeal__status__in=SOLVED_APPEAL_STATES)))
+
+
+def chain_projects(*, user, chain: Chain) -> QuerySet:
+    """Approval-chain projects of the chain: its confirmed firms' and those its investment targets started, the
+    user may read (newest first)."""
+    from gaoxin.assist.permissions import projects_visible_to
+
+    return (projects_visible_to(user)
+            .filter(Q(enterprise_id__in=member_firm_ids(chain)) | Q(pk__in=InvestmentTarget.objects.filter(
+                chain=chain, project__isnull=False).values("project_id")))
+            .select_related("enterprise", "template").order_by("-created_at", "-pk"))
 
 
 def chain_job_demands(*, user, chain: Chain) -> QuerySet:

@@ -27,6 +27,7 @@ from .models import (
     ActionNote,
     ActionStatus,
     Chain,
+    ChainAppeal,
     ChainNode,
     ContactChannel,
     InvestmentTarget,
@@ -44,7 +45,7 @@ from .suggest import FirmFacts, NodeSpec, suggest
 from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW, TARGET_WORKFLOW
 
 CODE_RE = re.compile(r"^\d{2,4}$")
-RESERVED_CODES = {"new", "memberships", "actions", "targets"}  # page addresses beside /chains/<code>/
+RESERVED_CODES = {"new", "memberships", "actions", "targets", "problems"}  # page addresses beside /chains/<code>/
 
 
 def _check_chief(chief) -> None:
@@ -373,3 +374,37 @@ def target_contact_add(*, actor, target: InvestmentTarget, contacted_on: dt.date
 def target_transition(*, target: InvestmentTarget, name: str, actor, reason: str = "",
                       project=None) -> InvestmentTarget:
     return TARGET_WORKFLOW.apply(target, name, actor=actor, reason=reason, project=project)
+
+
+# --- problems: appeals tagged with the chain -------------------------------------------------------------------
+
+
+def appeal_tag(*, actor, chain: Chain, appeal) -> ChainAppeal:
+    """Mark an appeal the actor may read as a problem of the chain (the chain's chief, task force or the
+    administrator)."""
+    from gaoxin.appeals.permissions import appeals_visible_to
+
+    if not perms.can_manage_chain(actor, chain):
+        raise PermissionDenied("只有本产业链的链长、专班成员和管委会管理员可以标记产业链问题")
+    if not appeals_visible_to(actor).filter(pk=appeal.pk).exists():
+        raise ValidationError({"number": "未找到该诉求或您无权查看"})
+    if ChainAppeal.objects.filter(chain=chain, appeal=appeal).exists():
+        raise ValidationError({"number": "该诉求已标记为本产业链的问题"})
+    try:
+        with transaction.atomic():
+            tag = ChainAppeal.objects.create(chain=chain, appeal=appeal, tagged_by=actor)
+            audit_record(event_type="chains.problem.tag", actor=actor, subject=chain,
+                         after={"appeal": appeal.number, "title": appeal.title})
+    except IntegrityError as exc:
+        raise ValidationError({"number": "该诉求已标记为本产业链的问题"}) from exc
+    return tag
+
+
+def appeal_untag(*, actor, tag: ChainAppeal) -> None:
+    chain = tag.chain
+    if not perms.can_manage_chain(actor, chain):
+        raise PermissionDenied("只有本产业链的链长、专班成员和管委会管理员可以取消标记")
+    with transaction.atomic():
+        number = tag.appeal.number
+        tag.delete()
+        audit_record(event_type="chains.problem.untag", actor=actor, subject=chain, before={"appeal": number})

@@ -1,5 +1,6 @@
 """产业链 pages: the chains, a chain's page (the drawn map, the roster and one live list at a time: firms,
-suggestions, problems, job demand, policies paid), and the task force's forms. Every POST is one service call; a
+suggestions, meeting actions, investment targets, projects, problems (appeals tagged with the chain), job demand,
+policies paid), and the task force's forms. Every POST is one service call; a
 refused form is shown again with what was typed."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .forms import (
     MembershipActForm,
     NodeForm,
     NoteForm,
+    ProblemTagForm,
     TargetActForm,
     TargetContactForm,
     TargetFilterForm,
@@ -39,7 +41,7 @@ from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW, TARGET_WORKFLOW
 
 # The chain page's lists: (tab, title, who may open it).
 TABS = [("firms", "链上企业"), ("suggestions", "待确认建议"), ("actions", "会议任务"), ("targets", "招商目标"),
-        ("appeals", "企业诉求"),
+        ("projects", "项目"), ("appeals", "产业链问题"),
         ("demands", "用工需求"), ("policies", "政策兑现")]
 
 
@@ -88,6 +90,8 @@ def _tab_list(request, chain, tab: str, manage: bool):
         return selectors.chain_actions(chain=chain)
     if tab == "targets":
         return selectors.chain_targets(user=user, chain=chain)
+    if tab == "projects":
+        return selectors.chain_projects(user=user, chain=chain)
     if tab == "appeals":
         return selectors.chain_appeals(user=user, chain=chain)
     if tab == "demands":
@@ -99,6 +103,7 @@ def _tab_list(request, chain, tab: str, manage: bool):
 
 def _chain_page(request, chain, *, forms=None, status=200):
     user = request.user
+    forms = forms or {}
     manage = perms.can_manage_chain(user, chain)
     staff = perms.can_view_chain_members(user)
     tabs = [(t, label) for t, label in TABS if staff and (t != "suggestions" or manage)]
@@ -117,9 +122,17 @@ def _chain_page(request, chain, *, forms=None, status=200):
         context.update(page=page, query=query)
         if tab == "suggestions":
             context["actions"] = {m.pk: MEMBERSHIP_WORKFLOW.available(m, user) for m in page}
+        if tab == "appeals":
+            context["problems"] = selectors.chain_problem_counts(chain)
+            if manage:
+                tags = selectors.chain_appeal_tags(chain=chain, appeal_ids=[a.pk for a in page])
+                for appeal in page:
+                    appeal.tag_id = tags.get(appeal.pk)
+                context["untag"] = True
+                context["untagged"] = selectors.chain_member_appeals_untagged(user=user, chain=chain)
+                context["tag_form"] = forms.get("tag") or ProblemTagForm()
     else:
         context["own"] = selectors.own_memberships(user=user).filter(chain=chain)
-    forms = forms or {}
     if manage:
         context["taskforce_form"] = forms.get("taskforce") or TaskForceForm()
         context["act_form"] = forms.get("act") or MembershipActForm()
@@ -391,3 +404,41 @@ def target_act(request, pk: int):
             target=target, name=name, actor=request.user, reason=data["reason"], project=data["project"])):
         return redirect("chain_target", pk=target.pk)
     return _target_page(request, target, forms={"act": form}, status=400)
+
+
+# --- problems: appeals tagged with the chain -------------------------------------------------------------------
+
+
+def _problems(code: str) -> str:
+    return f"{reverse('chain_detail', args=[code])}?tab=appeals"
+
+
+@require_POST
+@require(perms.can_view_chains)
+def problem_tag(request, code: str):
+    from gaoxin.appeals.permissions import appeals_visible_to
+
+    chain = _managed(request, code)
+    form = ProblemTagForm(request.POST)
+    if form.is_valid():
+        appeal = appeals_visible_to(request.user).filter(number=form.cleaned_data["number"].strip()).first()
+        if appeal is None:
+            form.add_error("number", "未找到该诉求或您无权查看")
+        elif submit(form, lambda: services.appeal_tag(actor=request.user, chain=chain, appeal=appeal)):
+            messages.success(request, f"诉求 {appeal.number} 已标记为本产业链的问题")
+            return redirect(_problems(code))
+    request.GET = request.GET.copy()
+    request.GET["tab"] = "appeals"
+    return _chain_page(request, chain, forms={"tag": form}, status=400)
+
+
+@require_POST
+@require(perms.can_view_chains)
+def problem_untag(request, code: str, pk: int):
+    chain = _managed(request, code)
+    tag = chain.appeal_tags.select_related("chain", "appeal").filter(pk=pk).first()
+    if tag is None:
+        raise Http404("该问题标记不存在")
+    services.appeal_untag(actor=request.user, tag=tag)
+    messages.success(request, f"已取消标记诉求 {tag.appeal.number}")
+    return redirect(_problems(code))

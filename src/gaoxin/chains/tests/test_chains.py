@@ -229,7 +229,8 @@ def _fill(chain, chief, n: int):
         services.membership_add(actor=chief, node=node, enterprise=firm, role=MemberRole.SUPPORT)
 
 
-@pytest.mark.parametrize("tab", ["firms", "suggestions", "actions", "appeals", "demands", "policies"])
+@pytest.mark.parametrize("tab", ["firms", "suggestions", "actions", "targets", "projects", "appeals", "demands",
+                                 "policies"])
 def test_the_chain_page_costs_the_same_queries_however_many_firms(client, chain, chief, tab):
     c = _client(client, chief)
     url = reverse("chain_detail", args=[chain.code]) + f"?tab={tab}"

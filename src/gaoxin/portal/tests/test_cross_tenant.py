@@ -188,7 +188,15 @@ def _chain_routes() -> dict:
     """产业链: a chain is public, its management is the chief's, the task force's and the administrator's (403 for
     others, as for every user of a public object); a membership is addressed only on a chain the user manages."""
     from gaoxin.chains import permissions as chain_perms
-    from gaoxin.chains.models import ActionItem, Chain, InvestmentTarget, Meeting, Membership, TaskForceMember
+    from gaoxin.chains.models import (
+        ActionItem,
+        Chain,
+        ChainAppeal,
+        InvestmentTarget,
+        Meeting,
+        Membership,
+        TaskForceMember,
+    )
 
     manage = Route(lambda: Chain.objects.all(), lambda c: {"code": c.code},
                    lambda u: (lambda c: chain_perms.can_manage_chain(u, c)), public=True)
@@ -218,6 +226,12 @@ def _chain_routes() -> dict:
         **dict.fromkeys(("chain_target", "chain-target-detail"),
                         Route(lambda: InvestmentTarget.objects.all(), lambda t: {"pk": t.pk},
                               _visible(chain_perms.targets_visible_to))),
+        # Problems: tagging an appeal and untagging it are the chain's management (the appeal itself is checked
+        # against the tagger's appeal scope by the service).
+        "chain_problem_tag": manage,
+        "chain_problem_untag": Route(lambda: ChainAppeal.objects.select_related("chain"),
+                                     lambda t: {"code": t.chain.code, "pk": t.pk},
+                                     lambda u: (lambda t: chain_perms.can_manage_chain(u, t.chain)), public=True),
         **dict.fromkeys(("chain_target_contact", "chain_target_act"),
                         Route(lambda: InvestmentTarget.objects.all(), lambda t: {"pk": t.pk},
                               _visible(chain_perms.targets_workable_by))),
