@@ -146,7 +146,17 @@ def can_log_agreement_activity(user, agreement: SchoolAgreement) -> bool:
 
 
 def can_view_shortage(user) -> bool:
+    """The zone's 缺工 index for staff who match people to jobs and leaders; a firm its own figures."""
+    return is_zone_shortage_viewer(user) or (has_role(user, Role.ENTERPRISE) and bool(firm_ids_of(user)))
+
+
+def is_zone_shortage_viewer(user) -> bool:
     return is_talent_office(user) or has_role(user, Role.LEADER, *FIELD_STAFF)
+
+
+def shortage_firms(user) -> list[int] | None:
+    """The firms whose 缺工 a user sees: None for the whole zone, else the firm user's own firms."""
+    return None if is_zone_shortage_viewer(user) else sorted(firm_ids_of(user))
 
 
 # --- talent registry and recognition rounds (benefits.md §6.2, platform.md §3) ------------------------------------

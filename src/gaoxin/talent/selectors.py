@@ -58,9 +58,18 @@ def retention_overdue_before(today):
     return today - dt.timedelta(days=settings.GAOXIN_TALENT_RETENTION_GRACE_DAYS)
 
 
-def shortage() -> dict:
-    """缺工指数: open places of live demands per firm (largest first), park and industry, and the zone's total."""
+def shortage(firms: list[int] | None = None) -> dict:
+    """缺工指数: open places of live demands per firm (largest first), park and industry, and the zone's total;
+    with `firms` (a firm user's own), those firms' figures and their open places by post."""
     live = JobDemand.objects.filter(status__in=LIVE).annotate(vacant=OPEN_PLACES)
+    if firms is not None:
+        live = live.filter(enterprise_id__in=firms)
+        total = live.aggregate(places=Sum("vacant"), demands=Count("id"))
+        posts = list(live.values("enterprise__name", "post").annotate(
+            places=Sum("vacant"), urgent=Sum("vacant", filter=Q(urgency="urgent")), demands=Count("id"))
+            .order_by("-places", "post")[:100])
+        return {"own": True, "posts": posts, "total": total["places"] or 0, "demands": total["demands"],
+                "several": len(firms) > 1}
     firms = list(live.values("enterprise_id", "enterprise__name", "enterprise__park_area__name")
                  .annotate(places=Sum("vacant"), urgent=Sum("vacant", filter=Q(urgency="urgent"))).order_by("-places")[:50])
     parks = list(live.values("enterprise__park_area__name").annotate(places=Sum("vacant")).order_by("-places"))

@@ -390,5 +390,6 @@ def agreement_act(request, pk: int):
 
 @require(perms.can_view_shortage)
 def shortage(request):
-    return render(request, "talent/shortage.html", {**selectors.shortage(), **tabs(request.user)})
+    return render(request, "talent/shortage.html", {**selectors.shortage(perms.shortage_firms(request.user)),
+                                                    **tabs(request.user)})
 

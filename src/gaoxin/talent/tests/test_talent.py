@@ -358,3 +358,13 @@ def test_the_retention_list_has_constant_queries(demand, office, enterprise_user
     client.force_login(office)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("talent_retention")).status_code == 200
+
+
+def test_a_firm_sees_its_own_shortage_by_post(demand, office, other_enterprise, enterprise_client):
+    services.demand_create(actor=office, enterprise=other_enterprise, post="电工", quantity=7, skill_level="skilled",
+                           pay_min=1, pay_max=2, location="x", urgency="urgent")
+    page = enterprise_client.get(reverse("talent_shortage"))
+    body = page.content.decode()
+    assert page.status_code == 200 and "数控车工" in body and "电工" not in body
+    assert 'data-testid="shortage-total">2<' in body and "全区" not in body
+    assert "缺工指数" in enterprise_client.get(reverse("talent_index")).content.decode()  # the tab is offered
