@@ -348,6 +348,11 @@ class TalentBenefitItem(models.Model):
     def tier_codes(self) -> list[str]:
         return [c.strip().upper() for c in self.eligible_tiers.replace("，", ",").split(",") if c.strip()]
 
+    @property
+    def tiers_text(self) -> str:
+        """The eligible tiers as people write them: "A、B、C类", or 全部层次."""
+        return "、".join(self.tier_codes) + "类" if self.tier_codes else "全部层次"
+
 
 class TierAmount(models.Model):
     """The zone's tier table of an item: tier → amount (元)."""

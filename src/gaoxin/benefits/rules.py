@@ -533,12 +533,17 @@ def evaluate_row(compiled: Compiled, row: dict):
 
 def unmet_conditions(compiled: Compiled, row: dict) -> list[str]:
     """Why a subject does not qualify, in plain Chinese: the conditions of the rule's top level (its `and`) that
-    are not met (FAIL, not UNKNOWN), each as people read it; the whole rule when it is a single condition."""
+    are not met (FAIL, not UNKNOWN), each a sentence of its own ("未持有“车城人才”", "未满足：上年营业收入 ≥ 1000万元");
+    the whole rule when it is a single condition."""
     body = compiled.tree.body
     parts = body.values if isinstance(body, ast.BoolOp) and isinstance(body.op, ast.And) else [body]
     unmet = []
     for part in parts:
         text = ast.get_source_segment(compiled.source, part) or ""
-        if evaluate_row(replace(compiled, source=text, tree=ast.parse(text, mode="eval")), row) is False:
-            unmet.append(humanize(text))
+        if evaluate_row(replace(compiled, source=text, tree=ast.parse(text, mode="eval")), row) is not False:
+            continue
+        if isinstance(part, ast.Call) and getattr(part.func, "id", "") == "has":
+            unmet.append(f"未持有“{part.args[0].value}”")
+        else:
+            unmet.append(f"未满足：{humanize(text)}")
     return unmet

@@ -167,6 +167,7 @@ class Eligibility:
     amount: Decimal | None
     basis: str
     row: dict
+    taken: bool = False  # a live claim of the item exists already (set by the page, which reads them at once)
 
 
 def talent_eligibility(talent, item, *, on: dt.date | None = None, row: dict | None = None) -> Eligibility:
@@ -177,20 +178,20 @@ def talent_eligibility(talent, item, *, on: dt.date | None = None, row: dict | N
     from .ledger import WAN, iit_subsidy
     from .matching import add_person_columns
     from .models import TalentItemKind
-    from .rules import compile_rule, evaluate_row
+    from .rules import compile_rule, evaluate_row, unmet_conditions
     from .services import has_names
 
     row = row if row is not None else person_row(talent, on=on)  # a page checking every item reads the person once
     refused, missing = [], []
     compiled = compile_rule(item.policy.rule, fields=PERSON_FIELDS, qualifications=has_names("person"))
     verdict = evaluate_row(compiled, row)
-    if verdict is not True:
+    if verdict is False:
+        refused += unmet_conditions(compiled, row)
+    elif verdict is None:
         frame = add_person_columns(pl.DataFrame([row], strict=False, infer_schema_length=None))
         values = frame.select([e.alias(f"l{i}") for i, e in enumerate(compiled.leaf_exprs)]).row(0)
         for leaf, value in zip(compiled.leaves, values, strict=True):
-            if value is False:
-                refused.append(f"不满足：{leaf.label}")
-            elif value is None:
+            if value is None:
                 missing += [PERSON_FIELDS[f].label for f in leaf.fields if row.get(f) is None]
     tiers = item.tier_codes
     if row["tier"] is None:

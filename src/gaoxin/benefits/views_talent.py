@@ -20,7 +20,14 @@ from . import permissions as perms
 from . import selectors, services
 from .fields import PERSON_FIELDS
 from .forms import PersonFactsForm, TalentActionForm, TalentClaimForm, TalentItemForm
-from .models import ClaimStatus, InstalmentStatus, PersonFact, TalentBenefitItem, TalentClaim
+from .models import (
+    CLAIM_ENDED_WITHOUT_BENEFIT,
+    ClaimStatus,
+    InstalmentStatus,
+    PersonFact,
+    TalentBenefitItem,
+    TalentClaim,
+)
 from .workflow import CLAIM_WORKFLOW, CLAWBACK_WORKFLOW, INSTALMENT_WORKFLOW
 
 can_use_talent_benefits = perms.can_use_talent_benefits
@@ -74,16 +81,22 @@ def _person_page(request, talent, form: TalentClaimForm | None = None, status: i
     can_claim = perms.can_claim_for(user, talent)
     checks = []
     row = selectors.person_row(talent)
+    # Items already claimed by any channel (同一事项不重复享受), including claims this user may not open.
+    taken = set(TalentClaim.objects.filter(talent=talent).exclude(status__in=CLAIM_ENDED_WITHOUT_BENEFIT)
+                .values_list("item_id", flat=True))
     if can_claim or perms.is_talent_office(user):
         for item in TalentBenefitItem.objects.filter(is_active=True).select_related("policy").order_by("code"):
-            checks.append((item, selectors.talent_eligibility(talent, item, row=row)))
+            check = selectors.talent_eligibility(talent, item, row=row)
+            check.taken = item.pk in taken
+            checks.append((item, check))
     facts = [(f.label, row.get(code), f.unit) for code, f in PERSON_FIELDS.items()]
-    claims = (perms.talent_claims_visible_to(user).filter(talent=talent).annotate(paid=_paid_sum())
-              .order_by("-created_at", "-id"))
+    claims = list(perms.talent_claims_visible_to(user).filter(talent=talent).annotate(paid=_paid_sum())
+                  .order_by("-created_at", "-id"))
+    hidden = len(taken - {c.item_id for c in claims if c.status not in CLAIM_ENDED_WITHOUT_BENEFIT})
     return render(request, "benefits/talent_person.html", {
         "talent": talent, "id_number": talent.id_number if perms.can_view_person_id_numbers(user, talent)
         else talent.masked_id_number, "facts": facts, "titles": row["qualifications"], "checks": checks,
-        "claims": claims, "can_claim": can_claim, "form": form or TalentClaimForm(),
+        "claims": claims, "hidden_claims": hidden, "can_claim": can_claim, "form": form or TalentClaimForm(),
         "can_edit_facts": perms.can_edit_person_facts(user),
     }, status=status)
 

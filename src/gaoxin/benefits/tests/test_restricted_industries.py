@@ -71,7 +71,7 @@ def test_a_firm_in_a_restricted_industry_is_told_why_it_does_not_qualify(own_ent
     with django_capture_on_commit_callbacks(execute=True):
         services.policy_publish(policy=policy, actor=admin_user)
     page = enterprise_client.get(reverse("policy_detail", args=["p5"])).content.decode()
-    assert 'data-testid="refusal"' in page and "属于国家限制和禁止行业 为 否" in page
+    assert 'data-testid="refusal"' in page and "未满足：属于国家限制和禁止行业 为 否" in page
     assert "本企业行业代码 3011 属于园区限制和禁止行业清单中的“3011 水泥制造”（限制类，《产业结构调整指导目录》限制类）" in page
     assert "应纳税所得额" not in page.split('data-testid="refusal"')[1].split("</ul>")[0]  # only the unmet condition
     RestrictedIndustry.objects.all().delete()  # off the list: matched (the staff figures from the quarters: 90)

@@ -216,3 +216,11 @@ def test_a_later_years_instalment_is_not_offered_before_its_date(world):
     page = _client(world["office"]).get(f"/talent-benefits/claims/{world['mine'].number}/").content.decode()
     later = world["mine"].instalments.count() - 1
     assert later >= 1 and page.count("审核本期") == 1 and page.count("未到期") == later
+
+
+def test_the_employer_is_told_of_claims_filed_by_others_and_sees_the_item_taken(world):
+    page = _client(world["employer"]).get(f"/talent-benefits/people/{world['me'].pk}/").content.decode()
+    assert world["mine"].number not in page  # filed by the person: not the employer's to open
+    assert 'data-testid="hidden-claims"' in page and "另有 1 件" in page
+    living = page.split("<strong>人才生活补贴</strong>")[1].split("</li>")[0]
+    assert "已申领" in living
