@@ -32,6 +32,11 @@ def appeals_visible_to(user) -> QuerySet[Appeal]:
     return Appeal.objects.none()
 
 
+def files_as_talent(user) -> bool:
+    """A talent's own log-in (人才): their requests are 人才服务诉求, kept on their own service page."""
+    return has_role(user, Role.TALENT)
+
+
 def is_talent_service_office(user) -> bool:
     """The talent office (GAOXIN_TALENT_DEPARTMENT_CODES) follows every talent-flagged appeal (人才服务), whichever
     department leads it. Read from the setting: appeals sits below the talent rooms and imports none of them."""

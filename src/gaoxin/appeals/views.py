@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gaoxin.core.masking import mask_phone
@@ -66,6 +67,9 @@ def _detail(request, appeal, failed: AppealActionForm | None = None, status: int
         actions.append({"transition": t, "form": form, "fields": fields})
     return render(request, "appeals/appeal_detail.html", {
         "appeal": appeal, "events": appeal.events.all(), "actions": actions, "cooperating": appeal.cooperating.all(),
+        # Where the page sits: a talent's own service request under 我的人才服务, any other under 企业诉求.
+        "crumb": ("我的人才服务", reverse("talentcare_me")) if perms.files_as_talent(request.user)
+        else ("人才服务诉求" if appeal.talent_service else "企业诉求", reverse("appeal_index")),
         "show_contact": perms.can_see_contact(request.user, appeal),
         "contact_phone": appeal.contact_phone if perms.can_call_contact(request.user, appeal)
         else mask_phone(appeal.contact_phone),
