@@ -10,7 +10,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from .forms import (
 )
 from .models import (
     ApplicationStatus,
+    ObjectionStatus,
     RecognitionRound,
     ReviewScore,
     RoundApplication,
@@ -44,7 +45,7 @@ from .models import (
     TalentEvidence,
 )
 from .views import _act, _create_page, tabs
-from .workflow import APPLICATION_WORKFLOW, OBJECTION_WORKFLOW, RECOGNITION_WORKFLOW, ROUND_WORKFLOW
+from .workflow import APPLICATION_WORKFLOW, OBJECTION_WORKFLOW, RECOGNITION_WORKFLOW, ROUND_WORKFLOW, offered
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
@@ -253,15 +254,19 @@ def _round_page(request, round, *, act_form=None, status=200):
         applications = applications.prefetch_related(Prefetch(
             "scores", queryset=ReviewScore.objects.filter(reviewer=user), to_attr="my_scores"))
     else:
-        applications = applications.annotate(n_scores=Count("scores"))
-    rows = [{"a": a, "id_number": _id_shown(user, a.talent), "actions": APPLICATION_WORKFLOW.available(a, user)}
-            for a in applications]
+        applications = applications.annotate(
+            n_scores=Count("scores", distinct=True),
+            n_upheld=Count("objections", filter=Q(objections__status=ObjectionStatus.UPHELD), distinct=True))
+    rows = []
+    for a in applications:
+        a.round = round  # the page's round: the offered steps need no query per row
+        rows.append({"a": a, "id_number": _id_shown(user, a.talent), "actions": offered(APPLICATION_WORKFLOW, a, user)})
     objections = (RoundObjection.objects.filter(application__round=round).select_related("application__talent")
                   if manage else [])
     return render(request, "talent/round_detail.html", {
         "round": round, "rows": rows, "manage": manage, "reviewer": reviewer,
         "tiers": round.tiers.all(), "reviewers": round.reviewers.all() if manage else [],
-        "actions": ROUND_WORKFLOW.available(round, user), "act_form": act_form or ActForm(),
+        "actions": offered(ROUND_WORKFLOW, round, user), "act_form": act_form or ActForm(),
         "objections": [{"o": o, "actions": OBJECTION_WORKFLOW.available(o, user)} for o in objections],
         "can_apply": perms.can_apply_in_round(user, round) and not (
             perms.own_talent(user) and round.applications.filter(talent=perms.own_talent(user)).exists()),
@@ -328,7 +333,7 @@ def _application_page(request, application, *, act_form=None, score_form=None, e
         "mine": mine, "score_form": score_form or (ScoreForm(initial={"score": mine.score, "comment": mine.comment}
                                                              if mine else None) if can_score else None),
         "evidence_form": evidence_form or (EvidenceForm() if can_add else None),
-        "actions": APPLICATION_WORKFLOW.available(application, user), "act_form": act_form or ActForm(),
+        "actions": offered(APPLICATION_WORKFLOW, application, user), "act_form": act_form or ActForm(),
         "events": _timeline(application.events.select_related("actor"), APPLICATION_WORKFLOW, ApplicationStatus),
         **tabs(user)}, status=status)
 

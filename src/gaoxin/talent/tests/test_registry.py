@@ -31,6 +31,7 @@ from gaoxin.talent.models import (
     RoundApplication,
     RoundObjection,
     RoundStatus,
+    School,
     Talent,
     TalentTier,
     TalentTitle,
@@ -566,3 +567,35 @@ def test_a_round_on_notice_is_on_the_public_notices_page_and_says_how_to_object(
     notice_page = client.get(reverse("talent_round_notice", args=[round.pk])).content.decode()
     assert "0731-58000000" in notice_page and "高新区人才大厦3楼" in notice_page
     assert "登录后在线提出异议" in notice_page
+
+
+def test_steps_the_guards_would_refuse_are_not_offered(office, round, talent, tiers, client, own_enterprise):
+    from gaoxin.talent.workflow import AGREEMENT_WORKFLOW, ROUND_WORKFLOW, offered
+
+    application = _apply(office, round, talent, tiers["C"])
+    application = services.application_transition(application=application, name="PASS_CHECK", actor=office)
+    round.__class__.objects.filter(pk=round.pk).update(status=RoundStatus.REVIEW)
+    round.refresh_from_db()
+    assert "PUBLISH_NOTICE" not in [t.name for t in offered(ROUND_WORKFLOW, round, office)]  # not concluded yet
+    RoundApplication.objects.filter(pk=application.pk).update(status=ApplicationStatus.PASSED, score=80)
+    round.refresh_from_db()
+    assert "PUBLISH_NOTICE" in [t.name for t in offered(ROUND_WORKFLOW, round, office)]
+    client.force_login(office)
+    page = client.get(reverse("talent_round", args=[round.pk])).content.decode()
+    assert "超出名额" not in page  # the round has no quota
+    round = _on_notice(round, application)
+    page = client.get(reverse("talent_round", args=[round.pk])).content.decode()
+    assert "公示期满，认定" not in page and "不予认定" not in page  # inside the notice, no upheld objection
+    with pytest.raises(ValidationError, match="期满后"):  # the guard stays
+        services.round_transition(round=round, name="RECOGNISE", actor=office)
+    application.refresh_from_db()
+    with pytest.raises(ValidationError, match="没有成立的异议"):
+        services.application_transition(application=application, name="DISQUALIFY", actor=office, reason="x")
+    round.__class__.objects.filter(pk=round.pk).update(notice_end=TODAY - dt.timedelta(days=1))
+    assert "公示期满，认定" in client.get(reverse("talent_round", args=[round.pk])).content.decode()
+    school = School.objects.create(name="湘潭大学")
+    agreement = services.agreement_create(actor=office, school=school, enterprise=own_enterprise, kind="internship",
+                                          title="实习基地", signed_on=TODAY - dt.timedelta(days=10),
+                                          expires_on=TODAY + dt.timedelta(days=100))
+    assert "END" not in [t.name for t in offered(AGREEMENT_WORKFLOW, agreement, office)]
+    assert "TERMINATE" in [t.name for t in offered(AGREEMENT_WORKFLOW, agreement, office)]
