@@ -215,3 +215,83 @@ def target_history(target: InvestmentTarget) -> list[dict]:
               "note": e.note, "by": e.actor, "step": True}
              for e in target.events.select_related("actor")]
     return sorted(rows, key=lambda r: (r["on"], r["at"]), reverse=True)
+
+
+CHAIN_MONEY_FIELDS = {"sales_wan": "sales", "tax_wan": "tax"}  # evaluation data fields summed per chain
+
+
+def chain_yearly(*, chain: Chain) -> list[dict]:
+    """The chain's figures per year, newest first: `chains_yearly` for one chain."""
+    return chains_yearly(chain_ids=[chain.pk]).get(chain.pk, [])
+
+
+def _year_row() -> dict:
+    return {"sales": None, "tax": None, "rated": 0, "problems": 0, "solved": 0, "paid": 0, "paid_amount": 0}
+
+
+def chains_yearly(*, chain_ids=None) -> dict[int, list[dict]]:
+    """Per chain (all, or those of `chain_ids`), its figures per year, newest first (issue 20 item 4), over its
+    confirmed local firms (链主, 配套; a firm on two nodes counted once):
+    - sales and tax (万元): the sum of the evaluation data (`sales_wan`, `tax_wan`; the department's verified value,
+      else the firm's report) of the firms rated in the latest released, non-trial cycle of each data year, with
+      how many were rated;
+    - problems and solved: the appeals tagged with the chain, by the year received and the year resolved (已办结待确认
+      or 已关闭; resolution date, else closing date);
+    - policies paid: applications paid in the year (by the payment step's date) and the amount paid (万元).
+    Six queries, whatever the number of chains, firms or years; the firms' sums are added up per chain here."""
+    from decimal import Decimal
+
+    from django.db.models import DecimalField, Value
+    from django.db.models.functions import Coalesce, ExtractYear
+
+    from gaoxin.benefits.models import ApplicationEvent, AppStatus
+    from gaoxin.evaluation.models import Cycle, CycleValue
+
+    members = Membership.objects.filter(status=MembershipStatus.CONFIRMED, role__in=LOCAL_ROLES)
+    tags = ChainAppeal.objects.all()
+    if chain_ids is not None:
+        members = members.filter(chain_id__in=list(chain_ids))
+        tags = tags.filter(chain_id__in=list(chain_ids))
+    chains_of = defaultdict(set)  # firm -> its chains
+    for chain_id, firm_id in members.values_list("chain_id", "enterprise_id").distinct():
+        chains_of[firm_id].add(chain_id)
+    out: dict[int, dict[int, dict]] = defaultdict(lambda: defaultdict(_year_row))
+    rated: dict[tuple[int, int], set] = defaultdict(set)
+    firm_ids = members.values("enterprise_id")
+    released = dict(Cycle.objects.filter(releases__isnull=False, trial=False).distinct()
+                    .order_by("data_year", "pk").values_list("data_year", "pk"))  # the latest cycle of each year
+    if released and chains_of:
+        for firm, year, field, total in (
+                CycleValue.objects.filter(participant__cycle_id__in=list(released.values()),
+                                          participant__participating=True, participant__enterprise_id__in=firm_ids,
+                                          field__in=list(CHAIN_MONEY_FIELDS))
+                .values_list("participant__enterprise_id", "participant__cycle__data_year", "field")
+                .annotate(total=Sum(Coalesce("verified", "reported"))).order_by()):
+            for chain_id in chains_of[firm]:
+                row = out[chain_id][year]
+                key = CHAIN_MONEY_FIELDS[field]
+                row[key] = (row[key] or 0) + (total or 0)
+                rated[(chain_id, year)].add(firm)
+    for (chain_id, year), firms in rated.items():
+        out[chain_id][year]["rated"] = len(firms)
+    for chain_id, year, n in (tags.annotate(y=ExtractYear("appeal__received_at")).values_list("chain_id", "y")
+                              .annotate(n=Count("pk")).order_by()):
+        out[chain_id][year]["problems"] = n
+    for chain_id, year, n in (tags.filter(appeal__status__in=SOLVED_APPEAL_STATES)
+                              .annotate(y=ExtractYear(Coalesce("appeal__resolved_on", "appeal__closed_on")))
+                              .exclude(y__isnull=True).values_list("chain_id", "y").annotate(n=Count("pk"))
+                              .order_by()):
+        out[chain_id][year]["solved"] = n
+    if chains_of:
+        amount = Coalesce("application__amount_paid", Value(Decimal(0)),
+                          output_field=DecimalField(max_digits=16, decimal_places=4))
+        for firm, year, n, paid in (
+                ApplicationEvent.objects.filter(to_status=AppStatus.PAID, application__enterprise_id__in=firm_ids)
+                .annotate(y=ExtractYear("at")).values_list("application__enterprise_id", "y")
+                .annotate(n=Count("application", distinct=True), amount=Sum(amount)).order_by()):
+            for chain_id in chains_of[firm]:
+                row = out[chain_id][year]
+                row["paid"] += n
+                row["paid_amount"] += paid or 0
+    return {chain_id: [{"year": y, **years[y]} for y in sorted(years, reverse=True)]
+            for chain_id, years in out.items()}

@@ -118,6 +118,7 @@ def _chain_page(request, chain, *, forms=None, status=200):
     }
     if staff:
         context["figures"] = selectors.chain_figures(chain=chain)
+        context["yearly"] = selectors.chain_yearly(chain=chain)
         page, query = paginate(request, _tab_list(request, chain, tab, manage))
         context.update(page=page, query=query)
         if tab == "suggestions":

@@ -249,3 +249,27 @@ def tiers() -> dict:
         {"tier": t, "name": name, "count": counts.get((latest, t), 0),
          "change": counts.get((latest, t), 0) - counts[(latest - 1, t)] if (latest - 1, t) in counts else None}
         for t, name in TIER_FIGURES.items()]}
+
+
+def chains(year: int) -> list[dict]:
+    """The industry chains' figures (issue 20 item 4), registered beside the tiers: like them yearly, not daily, so
+    read from the chains room (`chains.selectors.chains_yearly`, constant queries) rather than stored per day. Per
+    chain: sales and tax of its local firms in the latest released evaluation year, and its problems, problems
+    solved and policies paid in `year`."""
+    from gaoxin.chains.models import Chain
+    from gaoxin.chains.selectors import chains_yearly
+
+    names = list(Chain.objects.order_by("name", "pk").values_list("pk", "code", "name"))
+    if not names:
+        return []
+    yearly = chains_yearly()
+    out = []
+    for pk, code, name in names:
+        rows = yearly.get(pk, [])
+        money = next((r for r in rows if r["sales"] is not None or r["tax"] is not None), None)
+        this = next((r for r in rows if r["year"] == year), {})
+        out.append({"code": code, "name": name, "data_year": money["year"] if money else None,
+                    "sales": money["sales"] if money else None, "tax": money["tax"] if money else None,
+                    "problems": this.get("problems", 0), "solved": this.get("solved", 0),
+                    "paid": this.get("paid", 0), "paid_amount": this.get("paid_amount", 0)})
+    return out

@@ -63,6 +63,7 @@ def dashboard(request):
         trend = selectors.trend([f for f in TREND_FIGURES if f in {v.figure.id for v in vals}], end=period.end,
                                 scope=scope)
         tiers = selectors.tiers() if scope is None else {}
+        chains = selectors.chains(period.end.year) if scope is None else []
         state = selectors.refresh_state()
     sections = {}
     for v in vals:
@@ -78,7 +79,7 @@ def dashboard(request):
     return render(request, "dashboard/index.html", {
         "form": form, "period": period, "sections": sections, "chart": chart,
         "ranks": [(f, [r for r in ranks[f.id] if r[2] is not None and r[0]]) for f in ranking],
-        "tiers": tiers, "fresh": _fresh(state), "scope_name": own, "scope": scope,
+        "tiers": tiers, "chains": chains, "fresh": _fresh(state), "scope_name": own, "scope": scope,
         "partial": period.end >= timezone.localdate(),
         "warnings": [v.warning for v in vals if v.warning],
     }, status=status)

@@ -69,3 +69,92 @@ def test_chain_figures_count_only_the_confirmed_local_firms():
     assert figures["appeals"] == (4 if this_year else 3) and figures["appeals_done"] == (3 if this_year else 2)
     assert (figures["paid"], figures["paid_amount"]) == (2, Decimal("15.5"))
     assert figures["open_places"] == 7 + 4
+
+
+@pytest.mark.django_db
+def test_chain_yearly_figures_against_hand_computed_values():
+    """A hand-built registry: two local firms and a target on the chain, one firm off it. Released cycles for 2023
+    and 2024 (and a trial cycle and an unreleased one that must not count); tagged appeals; payments."""
+    from gaoxin.benefits.models import ApplicationEvent
+    from gaoxin.chains.models import ChainAppeal
+    from gaoxin.evaluation.models import Cycle, CycleValue, Participant, Release, ScoreRun
+
+    admin = UserFactory(role=Role.ZONE_ADMIN)
+    chain = services.chain_create(actor=admin, code="c", name="某产业链", chief=UserFactory(role=Role.LEADER))
+    node = services.node_create(actor=admin, chain=chain, segment="mid", name="节点", keywords="储能")
+    lead, supplier, target, outside = (EnterpriseFactory(name=f"湖南{n}储能有限公司") for n in "甲乙丙丁")
+    services.membership_add(actor=admin, node=node, enterprise=lead, role=MemberRole.LEAD)
+    services.membership_add(actor=admin, node=node, enterprise=supplier, role=MemberRole.SUPPORT)
+    services.membership_add(actor=admin, node=node, enterprise=target, role=MemberRole.TARGET)
+
+    def cycle(year, *, released=True, trial=False, values=()):
+        c = Cycle.objects.create(data_year=year, name=f"{year}年度{'试评价' if trial else ''}", trial=trial,
+                                 created_by=admin)
+        if released:
+            run = ScoreRun.objects.create(cycle=c, number=1, status="DONE", method_hash="x", created_by=admin)
+            Release.objects.create(cycle=c, version=1, run=run, doc_no="文号", released_by=admin)
+        for firm, participating, sales, tax, verified_tax in values:
+            p = Participant.objects.create(cycle=c, enterprise=firm, group="规上", participating=participating,
+                                           t_reason="" if participating else "新建")
+            CycleValue.objects.create(participant=p, field="sales_wan", reported=Decimal(sales))
+            CycleValue.objects.create(participant=p, field="tax_wan", reported=Decimal(tax),
+                                      verified=Decimal(verified_tax) if verified_tax else None)
+        return c
+
+    cycle(2023, values=[(lead, True, "1000", "50", None), (supplier, True, "300", "20", "18")])
+    cycle(2024, values=[(lead, True, "1200", "60", "61.5"), (supplier, False, "999", "99", None),
+                        (target, True, "500", "40", None), (outside, True, "800", "70", None)])
+    cycle(2024, trial=True, values=[(lead, True, "9999", "999", None)])
+    cycle(2025, released=False, values=[(lead, True, "9999", "999", None)])
+
+    def appeal(n, firm, status, received, resolved=None):
+        a = Appeal.objects.create(number=f"SQ{n}", enterprise=firm, channel="online", contact_name="张三",
+                                  contact_phone="13800000000", category="policy", request_type="help", title="诉求",
+                                  description="内容", received_by=admin, status=status, resolved_on=resolved)
+        Appeal.objects.filter(pk=a.pk).update(received_at=received)
+        return a
+
+    tz = timezone.get_current_timezone()
+    at = lambda y, m: dt.datetime(y, m, 15, 10, tzinfo=tz)  # noqa: E731
+    for a in (appeal(1, lead, "closed", at(2023, 11), dt.date(2024, 1, 10)),
+              appeal(2, supplier, "resolved", at(2024, 3), dt.date(2024, 4, 1)),
+              appeal(3, outside, "in_progress", at(2024, 5))):
+        ChainAppeal.objects.create(chain=chain, appeal=a, tagged_by=admin)
+    appeal(4, lead, "closed", at(2024, 6), dt.date(2024, 7, 1))  # not tagged: not the chain's problem
+
+    for n, (firm, amount, when) in enumerate(((lead, "12.5", at(2023, 12)), (supplier, "3", at(2024, 2)),
+                                              (lead, "4.25", at(2024, 8)), (target, "7", at(2024, 8)),
+                                              (outside, "99", at(2024, 8)))):
+        policy = Policy.objects.create(code=f"p{n}", title=f"某政策{n}", issuer=department(), kind="subsidy",
+                                       mode="apply", rule="True", effective_from=dt.date(2023, 1, 1))
+        application = BenefitApplication.objects.create(number=f"HQ{n}", enterprise=firm, policy=policy,
+                                                        policy_version=1, status="paid", amount_paid=Decimal(amount),
+                                                        created_by=admin)
+        event = ApplicationEvent.objects.create(application=application, transition="PAY", from_status="approved",
+                                                to_status="paid")
+        ApplicationEvent.objects.filter(pk=event.pk).update(at=when)
+
+    # the lead on a second node too (counted once), and on another chain (its figures there as well)
+    second = services.node_create(actor=admin, chain=chain, segment="up", name="另一节点", keywords="材料")
+    services.membership_add(actor=admin, node=second, enterprise=lead, role=MemberRole.SUPPORT)
+    other = services.chain_create(actor=admin, code="o", name="另一产业链")
+    services.membership_add(actor=admin, enterprise=lead, role=MemberRole.LEAD, node=services.node_create(
+        actor=admin, chain=other, segment="up", name="节点", keywords="x"))
+
+    rows = {r["year"]: r for r in selectors.chain_yearly(chain=chain)}
+    assert sorted(rows, reverse=True) == [2024, 2023]
+    # 2024: the lead only (the supplier did not take part, the target and the firm off the chain do not count);
+    # its tax is the verified 61.5, not the reported 60.
+    assert (rows[2024]["sales"], rows[2024]["tax"], rows[2024]["rated"]) == (Decimal("1200"), Decimal("61.5"), 1)
+    assert (rows[2023]["sales"], rows[2023]["tax"], rows[2023]["rated"]) == (Decimal("1300"), Decimal("68"), 2)
+    # problems by the year received (SQ1 2023; SQ2, SQ3 2024), solved by the year resolved (SQ1, SQ2 in 2024)
+    assert (rows[2023]["problems"], rows[2023]["solved"]) == (1, 0)
+    assert (rows[2024]["problems"], rows[2024]["solved"]) == (2, 2)
+    # paid: 2023 the lead's 12.5; 2024 the supplier's 3 and the lead's 4.25 (not the target's, not outside)
+    assert (rows[2023]["paid"], rows[2023]["paid_amount"]) == (1, Decimal("12.5"))
+    assert (rows[2024]["paid"], rows[2024]["paid_amount"]) == (2, Decimal("7.25"))
+
+    both = selectors.chains_yearly()
+    assert both[chain.pk] == selectors.chain_yearly(chain=chain)
+    assert [(r["year"], r["sales"], r["paid"]) for r in both[other.pk]] == [
+        (2024, Decimal("1200"), 1), (2023, Decimal("1000"), 1)]
