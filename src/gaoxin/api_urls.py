@@ -45,6 +45,8 @@ router.register("talent-apartments", talentcare_api.UnitViewSet, basename="talen
 router.register("talent-leases", talentcare_api.LeaseViewSet, basename="talentcare-lease")
 router.register("chains", chain_api.ChainViewSet, basename="chain")
 router.register("chain-targets", chain_api.TargetViewSet, basename="chain-target")
+router.register("competition-registrations", competition_api.RegistrationViewSet,
+                basename="competition-registration")
 router.register("competitions", competition_api.EditionViewSet, basename="competition")
 router.register("green-labels", green_api.GreenLabelViewSet, basename="green-label")
 router.register("carbon-grades", green_api.CarbonGradeViewSet, basename="carbon-grade")

@@ -1,5 +1,5 @@
 """创新创业大赛 API, read-only for integrators (the science and technology bureau's systems, the zone's data
-platform): the editions with their rules. Scoped as the pages."""
+platform): the editions with their rules, and the registrations (the organising department and leaders read all, a firm its own). Scoped as the pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from . import permissions as perms
-from .models import AwardLevel, Edition, Stage, Track
+from .models import AwardLevel, Edition, Registration, Stage, Track
 
 
 class TrackSerializer(serializers.ModelSerializer):
@@ -49,3 +49,29 @@ class EditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         return perms.editions_visible_to(self.request.user).prefetch_related(
             "tracks", "stages", "award_levels").order_by("-year", "name", "pk")
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    edition = serializers.CharField(source="edition.code")
+    uscc = serializers.CharField(source="enterprise.uscc")
+    enterprise = serializers.CharField(source="enterprise.name")
+    track = serializers.CharField(source="track.name", default="", help_text="报名时选择的行业赛道")
+
+    class Meta:
+        model = Registration
+        fields = ["id", "edition", "uscc", "enterprise", "group", "track", "project", "status", "basis", "invited_at",
+                  "answered_at"]
+
+
+@extend_schema_view(list=extend_schema(summary="参赛报名（科技局、领导看全部，企业只看本企业）"),
+                    retrieve=extend_schema(summary="参赛报名详情"))
+class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = RegistrationSerializer
+    queryset = Registration.objects.none()
+
+    def get_queryset(self):
+        rows = perms.registrations_visible_to(self.request.user).select_related("edition", "enterprise", "track")
+        edition = self.request.query_params.get("edition")
+        if edition:
+            rows = rows.filter(edition__code=edition)
+        return rows.order_by("edition_id", "enterprise__name", "pk")

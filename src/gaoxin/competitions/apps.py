@@ -9,8 +9,12 @@ class CompetitionsConfig(AppConfig):
     def ready(self):
         from gaoxin.core import events
 
+        from .workflow import REGISTRATION_WORKFLOW
+
         events.register_room("competitions", "创新创业大赛")
         events.register({"edition.create": "新建大赛届次", "edition.update": "修改大赛规则",
                          "track.create": "新增行业赛道", "stage.create": "新增赛程阶段",
-                         "award_level.create": "新增奖项等次", "prior_award.add": "登记历届获奖"},
+                         "award_level.create": "新增奖项等次", "prior_award.add": "登记历届获奖",
+                         "registration.invite": "邀请企业参赛"},
                         prefix="competitions.")
+        events.register(REGISTRATION_WORKFLOW.labels(), prefix=f"{REGISTRATION_WORKFLOW.name}.")

@@ -100,3 +100,25 @@ class StageForm(forms.Form):
 class AwardLevelForm(forms.Form):
     name = forms.CharField(label="奖项", max_length=40)
     count = forms.IntegerField(label="名额", min_value=0, required=False)
+
+
+class FirmIdsField(forms.MultipleChoiceField):
+    """The firms ticked in the candidate list (ids; the service checks each)."""
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class InviteForm(forms.Form):
+    enterprises = FirmIdsField(label="邀请企业", error_messages={"required": "请勾选要邀请的企业"})
+
+
+class RegistrationActForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput)
+    track = forms.ModelChoiceField(label="行业赛道", queryset=None, required=False, empty_label="请选择")
+    project = forms.CharField(label="参赛项目名称", max_length=100, required=False)
+    reason = forms.CharField(label="原因或说明", max_length=300, required=False)
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = edition.tracks.all()

@@ -137,3 +137,54 @@ class PriorAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.edition_name} {self.level}"
+
+
+class RegistrationStatus(models.TextChoices):
+    INVITED = "invited", "已邀请"
+    REGISTERED = "registered", "已报名"
+    DECLINED = "declined", "谢绝参赛"
+    WITHDRAWN = "withdrawn", "已退赛"
+    CHECKED = "checked", "资格已审核"
+
+
+class Registration(models.Model):
+    """A firm's place in an edition: invited by the bureau (with why it was suggested), then registered by the firm
+    (choosing its track) or declined, checked by the bureau, or withdrawn."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="registrations", verbose_name="届次")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT,
+                                   related_name="competition_registrations", verbose_name="企业")
+    group = models.CharField("组别", max_length=10, choices=Group.choices)
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, null=True, blank=True, related_name="registrations",
+                              verbose_name="行业赛道")
+    status = models.CharField("状态", max_length=10, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.INVITED, db_index=True)
+    basis = models.CharField("推荐依据", max_length=200, blank=True)
+    project = models.CharField("参赛项目", max_length=100, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参赛报名"
+        ordering = ["edition_id", "enterprise__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["edition", "enterprise"], name="registration_once",
+                                               violation_error_message="该企业已在本届名单中")]
+        indexes = [models.Index(fields=["edition", "status"], name="registration_edition_status"),
+                   models.Index(fields=["enterprise", "status"], name="registration_firm_status")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} @ {self.edition}"
+
+
+class RegistrationEvent(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=10, choices=RegistrationStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

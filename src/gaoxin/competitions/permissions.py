@@ -38,3 +38,32 @@ def can_manage_competitions(user) -> bool:
 def reads_all_registrations(user) -> bool:
     """The organising department, the administrator and leaders read every firm's place in an edition."""
     return is_competition_office(user) or has_role(user, Role.LEADER)
+
+
+def registrations_visible_to(user) -> QuerySet:
+    """The organising department, the administrator and leaders read every firm's place; a firm its own."""
+    from .models import Registration
+
+    if reads_all_registrations(user):
+        return Registration.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return Registration.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
+    return Registration.objects.none()
+
+
+def registration_roles(actor, registration) -> set[str]:
+    """"firm": a user of the invited firm (answers the invitation, withdraws); "office": the organising department
+    (checks eligibility, withdraws a firm)."""
+    roles = set()
+    if has_role(actor, Role.ENTERPRISE) and registration.enterprise_id in firm_ids_of(actor):
+        roles.add("firm")
+    if is_competition_office(actor):
+        roles.add("office")
+    return roles
+
+
+def firm_users(enterprise_id: int) -> list:
+    from gaoxin.accounts.models import User
+
+    return list(User.objects.filter(enterprise_memberships__enterprise_id=enterprise_id, is_active=True,
+                                    role=Role.ENTERPRISE).distinct().order_by("pk"))

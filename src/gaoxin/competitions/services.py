@@ -1,5 +1,6 @@
 """Writes of the competitions room: each a keyword-only service in one transaction with one audit event. An edition
-is created with its rules (tracks, stages and award levels as rows); rules are added to later one row at a time."""
+is created with its rules (tracks, stages and award levels as rows); rules are added to later one row at a time. The
+bureau invites firms (one registration each); a registration then moves through the kernel (workflow.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from django.db import IntegrityError, transaction
 
 from gaoxin.core.services import audit_record
 
+from . import notifications
 from . import permissions as perms
-from .models import AwardLevel, Edition, PriorAward, Stage, StageLevel, Track
+from .eligibility import assess
+from .models import AwardLevel, Edition, EditionStatus, PriorAward, Registration, Stage, StageLevel, Track
+from .workflow import REGISTRATION_WORKFLOW
 
 RESERVED_CODES = {"new", "registrations", "invitations"}  # page addresses beside /competitions/<code>/
 
@@ -161,3 +165,66 @@ def prior_award_add(*, actor, enterprise, year: int, edition_name: str, level: s
                      after={"enterprise": enterprise.name, "year": year, "edition": award.edition_name,
                             "level": award.level, "national_top3": national_top3})
     return award
+
+
+# --- invitations and registrations -----------------------------------------------------------------------------
+
+MAX_INVITES = 200
+
+
+def registrations_invite(*, actor, edition: Edition, enterprise_ids) -> list[Registration]:
+    """Invite firms to the edition (usually from the candidate pool): one registration per firm in state 已邀请 with
+    its group and why it was suggested, one audit event per firm, and the firm's users told after commit. A firm
+    already on the edition's list, or whose registration date is unknown (no group), is refused."""
+    from .selectors import firm_facts, rules_of
+
+    _office(actor)
+    ids = sorted(set(int(i) for i in enterprise_ids))
+    if not ids:
+        raise ValidationError({"enterprises": "请选择要邀请的企业"})
+    if len(ids) > MAX_INVITES:
+        raise ValidationError({"enterprises": f"一次至多邀请 {MAX_INVITES} 家企业"})
+    if edition.status == EditionStatus.CLOSED:
+        raise ValidationError("本届大赛已结束，不能再邀请企业")
+    facts = {f.firm_id: f for f in firm_facts(enterprise_ids=ids)}
+    held = set(edition.registrations.filter(enterprise_id__in=ids).values_list("enterprise_id", flat=True))
+    rules = rules_of(edition)
+    errors = []
+    assessed = {}
+    for eid in ids:
+        firm = facts.get(eid)
+        if firm is None:
+            errors.append("所选企业不存在")
+            continue
+        if eid in held:
+            errors.append(f"{firm.name}已在本届名单中")
+            continue
+        result = assess(firm, rules)
+        if result.group is None:
+            errors.append(f"{firm.name}：企业档案缺少成立日期，无法确定组别")
+        assessed[eid] = result
+    if errors:
+        raise ValidationError({"enterprises": errors})
+    made = []
+    try:
+        with transaction.atomic():
+            for eid in ids:
+                result = assessed[eid]
+                basis = result.basis if result.eligible else "不在推荐名单：" + "；".join(result.reasons)
+                registration = Registration.objects.create(edition=edition, enterprise_id=eid, group=result.group,
+                                                           basis=basis[:200], invited_by=actor)
+                registration.edition = edition
+                audit_record(event_type="competitions.registration.invite", actor=actor, subject=registration,
+                             after={"status": registration.status, "edition": edition.name,
+                                    "enterprise": facts[eid].name, "group": registration.get_group_display(),
+                                    "basis": registration.basis})
+                notifications.invited(registration)
+                made.append(registration)
+    except IntegrityError as exc:
+        raise ValidationError({"enterprises": "有企业已在本届名单中，请刷新后重试"}) from exc
+    return made
+
+
+def registration_transition(*, registration: Registration, name: str, actor, reason: str = "", track=None,
+                            project: str = "") -> Registration:
+    return REGISTRATION_WORKFLOW.apply(registration, name, actor=actor, reason=reason, track=track, project=project)

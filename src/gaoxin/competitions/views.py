@@ -1,21 +1,27 @@
 """创新创业大赛 pages: the editions, an edition's page (its rules as data: thresholds, groups, tracks, stages and
-award levels) and the organising department's forms. Every POST is one service call; a refused form is shown again
+award levels; for the organising department the registrations and the candidate pool to invite from; for a firm its
+own place), a registration's page (the firm answers its invitation there) and the department's forms. Every POST is one service call; a refused form is shown again
 with what was typed."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from gaoxin.core.views_utils import form_page, paginate, require
+from gaoxin.core.views_utils import apply_step, form_page, paginate, require, submit
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import AwardLevelForm, EditionForm, RulesForm, StageForm, TrackForm
+from .forms import AwardLevelForm, EditionForm, InviteForm, RegistrationActForm, RulesForm, StageForm, TrackForm
+from .models import RegistrationStatus
+from .workflow import REGISTRATION_WORKFLOW
 
 _form_page = partial(form_page, template="competitions/form.html")
 
@@ -37,8 +43,9 @@ def _managed(request, code: str):
 @require(perms.can_view_competitions)
 def edition_list(request):
     page, query = paginate(request, selectors.edition_list(user=request.user))
+    own = None if perms.reads_all_registrations(request.user) else selectors.own_registrations(user=request.user)[:50]
     return render(request, "competitions/index.html", {
-        "page": page, "query": query, "can_manage": perms.can_manage_competitions(request.user)})
+        "page": page, "query": query, "can_manage": perms.can_manage_competitions(request.user), "own": own})
 
 
 @require(perms.can_manage_competitions)
@@ -49,12 +56,87 @@ def edition_new(request):
                       done=lambda e: (f"“{e.name}”已新建", reverse("competition_detail", args=[e.code])))
 
 
+TABS = [("registrations", "参赛企业"), ("candidates", "推荐名单（可邀请）")]
+
+
+def _edition_page(request, edition, *, invite_form=None, status=200):
+    user = request.user
+    manage = perms.can_manage_competitions(user)
+    tabs = [(t, label) for t, label in TABS if perms.reads_all_registrations(user) and (t != "candidates" or manage)]
+    tab = request.GET.get("tab", "registrations")
+    if tab not in dict(tabs):
+        tab = "registrations"
+    context = {"edition": edition, "tracks": edition.tracks.all(), "stages": edition.stages.all(),
+               "award_levels": edition.award_levels.all(), "can_manage": manage, "tabs": tabs, "tab": tab}
+    if not tabs:
+        context["own"] = selectors.own_registrations(user=user).filter(edition=edition)
+    elif tab == "candidates":
+        rows, excluded = selectors.candidate_rows(edition=edition)
+        page = Paginator(rows, 100).get_page(request.GET.get("page"))
+        context.update(page=page, query="tab=candidates", excluded=excluded,
+                       invite_form=invite_form or InviteForm())
+    else:
+        wanted = request.GET.get("status", "")
+        wanted = wanted if wanted in RegistrationStatus.values else ""
+        page, query = paginate(request, selectors.registrations(user=user, edition=edition, status=wanted))
+        context.update(page=page, query=query, counts=selectors.registration_counts(edition=edition),
+                       statuses=RegistrationStatus.choices, wanted=wanted)
+    return render(request, "competitions/edition_detail.html", context, status=status)
+
+
 @require(perms.can_view_competitions)
 def edition_detail(request, code: str):
-    edition = _edition(request, code)
-    return render(request, "competitions/edition_detail.html", {
-        "edition": edition, "tracks": edition.tracks.all(), "stages": edition.stages.all(),
-        "award_levels": edition.award_levels.all(), "can_manage": perms.can_manage_competitions(request.user)})
+    return _edition_page(request, _edition(request, code))
+
+
+@require_POST
+@require(perms.can_manage_competitions)
+def edition_invite(request, code: str):
+    edition = _managed(request, code)
+    form = InviteForm(request.POST)
+    made = []
+    if form.is_valid() and submit(form, lambda: made.extend(services.registrations_invite(
+            actor=request.user, edition=edition, enterprise_ids=form.cleaned_data["enterprises"]))):
+        messages.success(request, f"已邀请 {len(made)} 家企业，企业用户已收到通知")
+        return redirect(f"{reverse('competition_detail', args=[code])}?tab=registrations")
+    request.GET = request.GET.copy()
+    request.GET["tab"] = "candidates"
+    return _edition_page(request, edition, invite_form=form, status=400)
+
+
+def _registration_page(request, registration, *, form=None, status=200):
+    steps = REGISTRATION_WORKFLOW.available(registration, request.user)
+    return render(request, "competitions/registration_detail.html", {
+        "registration": registration, "edition": registration.edition, "steps": steps,
+        "form": form or RegistrationActForm(edition=registration.edition),
+        "events": registration.events.select_related("actor"),
+        "register_step": next((t for t in steps if t.name == "REGISTER"), None),
+        "other_steps": [t for t in steps if t.name != "REGISTER"],
+    }, status=status)
+
+
+def _registration(request, pk: int):
+    registration = selectors.registration_get(user=request.user, pk=pk)
+    if registration is None:
+        raise Http404("参赛报名不存在")
+    return registration
+
+
+@require(perms.can_view_competitions)
+def registration_detail(request, pk: int):
+    return _registration_page(request, _registration(request, pk))
+
+
+@require_POST
+@require(perms.can_view_competitions)
+def registration_act(request, pk: int):
+    registration = _registration(request, pk)
+    form = RegistrationActForm(request.POST, edition=registration.edition)
+    if apply_step(request, REGISTRATION_WORKFLOW, form, lambda name, data: services.registration_transition(
+            registration=registration, name=name, actor=request.user, reason=data["reason"], track=data["track"],
+            project=data["project"])):
+        return redirect("competition_registration", pk=pk)
+    return _registration_page(request, registration, form=form, status=400)
 
 
 @require(perms.can_manage_competitions)

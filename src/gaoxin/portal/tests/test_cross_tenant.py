@@ -181,6 +181,7 @@ def _tables():
         **_talent_registry_routes(),
         **_chain_routes(),
         **_green_routes(),
+        **_competition_routes(),
     }
 
 
@@ -236,6 +237,18 @@ def _chain_routes() -> dict:
                         Route(lambda: InvestmentTarget.objects.all(), lambda t: {"pk": t.pk},
                               _visible(chain_perms.targets_workable_by))),
     }
+
+
+def _competition_routes() -> dict:
+    """创新创业大赛: a registration is read by the organising department, leaders and its own firm; another firm's, or
+    any for other staff, is a 404 (page, step, API)."""
+    from gaoxin.competitions import permissions as competition_perms
+    from gaoxin.competitions.models import Registration
+
+    registration = Route(lambda: Registration.objects.all(), lambda r: {"pk": r.pk},
+                         _visible(competition_perms.registrations_visible_to))
+    return dict.fromkeys(("competition_registration", "competition_registration_act",
+                          "competition-registration-detail"), registration)
 
 
 def _green_routes() -> dict:
@@ -347,7 +360,7 @@ EXEMPT = {
        for name in ("chain_detail", "chain-detail")},
     **{name: "创新创业大赛的届次与参赛规则全区公开（工作人员和企业均可查看）；维护仅科技局和管委会管理员（按角色拒绝）"
        for name in ("competition_detail", "competition-detail", "competition_rules", "competition_track_new",
-                    "competition_stage_new", "competition_award_level_new")},
+                    "competition_stage_new", "competition_award_level_new", "competition_invite")},
     "talent_item_edit": "人才待遇事项参数与层次金额：全区共用，仅人才办维护（按角色拒绝）",
     "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
     "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",
