@@ -241,6 +241,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.benefits import services as benefit_services
     from gaoxin.benefits.demo_data import (
         build_demo_policies,
+        build_demo_restricted_industries,
         build_demo_talent_benefits,
         demo_dispute,
         demo_facts,
@@ -249,6 +250,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.benefits.models import ProfileFact
 
     ProfileFact.objects.bulk_create(demo_facts(rng, [(e.pk, e.size_group) for e in ents]), batch_size=5000)
+    build_demo_restricted_industries(ents[1])  # the demo enterprise's second firm makes cement: refused P5, told why
     mark_supplied_facts()
     policies = build_demo_policies(actor=by_name["admin"])
     for policy in policies:
