@@ -454,7 +454,39 @@ GREEN_LABELS = Source(
      ("状态", "status")),
     _green_label_link, ("enterprise",))
 
-SOURCES = {s.id: s for s in (GREEN_LABELS, HIRES, DEMANDS, RECOGNITIONS, RECOGNITION_TITLES, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
+def _green_loans_scope(user):
+    from gaoxin.green.permissions import responses_visible_to
+
+    return responses_visible_to(user)
+
+
+def _green_loan_link(response):
+    from django.urls import reverse
+
+    return reverse("green_need", args=[response.need_id])
+
+
+GREEN_LOANS = Source(
+    "green_loan", "绿色金融对接的银行放款（按放款日期）", "green.BankResponse", "disbursed_on",
+    {"park": "need__enterprise__park_area_id"}, _green_loans_scope,
+    (("企业", "need__enterprise__name"), ("银行", "bank__name"), ("放款金额（元）", "disbursed_amount"),
+     ("放款日期", "disbursed_on"), ("绿色项目", "need__is_green")),
+    _green_loan_link, ("need__enterprise", "bank"))
+
+
+def _pool_movements_scope(user):
+    from gaoxin.green.selectors import movement_list
+
+    return movement_list(user=user)
+
+
+POOL_MOVEMENTS = Source(
+    "green_pool_movement", "风险补偿资金池收支（按日期）", "green.PoolMovement", "occurred_on",
+    {"park": "loan__need__enterprise__park_area_id"}, _pool_movements_scope,
+    (("类别", "kind"), ("企业", "loan__need__enterprise__name"), ("金额（元）", "amount"), ("日期", "occurred_on")),
+    None, ("loan__need__enterprise",))
+
+SOURCES = {s.id: s for s in (GREEN_LABELS, GREEN_LOANS, POOL_MOVEMENTS, HIRES, DEMANDS, RECOGNITIONS, RECOGNITION_TITLES, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
@@ -621,6 +653,20 @@ FIGURES: list[Figure] = [
            "期内登记的智能车间、智能工厂称号数（按级别；不含已撤销）",
            Q(kind__in=["smart_workshop", "smart_factory"]) & ~Q(status="revoked"), word="个",
            dimensions=("category", "park")),
+    # Green finance (benefits.md §7.3–7.4): loans disbursed on the finance board, subsidies paid from the risk pool.
+    Figure("green.loans", "绿色贷款笔数", "green", GREEN_LOANS, "count", "笔",
+           "期内放款的绿色项目贷款笔数（融资需求标有绿色项目类别；含其后违约的）",
+           Q(status__in=["disbursed", "defaulted", "compensated"]) & Q(need__is_green=True), word="笔"),
+    Figure("green.loan_amount", "绿色贷款金额", "green", GREEN_LOANS, "sum", "万元",
+           "期内放款的绿色项目贷款金额之和（万元）",
+           Q(status__in=["disbursed", "defaulted", "compensated"]) & Q(need__is_green=True),
+           value=lambda: Coalesce(F("disbursed_amount"), Value(0), output_field=FloatField()) / Value(10000.0)),
+    Figure("green.loan_share", "绿色贷款占比", "green", GREEN_LOANS, "share", "%",
+           "期内绿色金融对接放款的贷款中，绿色项目贷款的笔数占比",
+           Q(status__in=["disbursed", "defaulted", "compensated"]), Q(need__is_green=True)),
+    Figure("green.subsidies_paid", "贴息拨付金额", "green", POOL_MOVEMENTS, "sum", "万元",
+           "期内从风险补偿资金池拨付的贷款贴息之和（万元）", Q(kind="subsidy"),
+           value=lambda: Coalesce(F("amount"), Value(0), output_field=FloatField()) / Value(10000.0)),
     # Appeals (benefits.md §5.5).
     Figure("appeals.received", "诉求登记量", "appeals", APPEALS, "count", "件", "期内登记的企业诉求数",
            higher_is_better=None, word="件"),

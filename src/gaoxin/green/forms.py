@@ -65,7 +65,8 @@ class NeedForm(forms.Form):
                                     help_text="银行只能看到您选择共享的内容")
     all_banks = forms.TypedChoiceField(label="推送银行", widget=forms.RadioSelect, coerce=lambda v: v == "all",
                                        choices=[("all", "全部合作银行"), ("some", "指定银行")], initial="all")
-    banks = forms.ModelMultipleChoiceField(label="指定银行", queryset=None, required=False,
+    banks = forms.ModelMultipleChoiceField(label="推送给哪些银行", queryset=None, required=False,
+                                           help_text="选择“指定银行”时勾选",
                                            widget=forms.CheckboxSelectMultiple)
     contact_name = forms.CharField(label="联系人", max_length=30)
     contact_phone = forms.CharField(label="联系电话", max_length=20)

@@ -243,3 +243,24 @@ def loans_awaiting_subsidy(*, user):
     return list(perms.responses_visible_to(user).filter(status__in=LENT)
                 .exclude(movements__kind=MovementKind.SUBSIDY)
                 .select_related("bank", "need__enterprise").order_by("disbursed_on", "pk"))
+
+
+def finance_figures() -> dict:
+    """The green room's finance figures (issue 21 item 6): green loans (count, amount, share of the board's loans by
+    count and by amount), subsidies paid and the pool's balance; three queries."""
+    from django.db.models import Sum
+
+    from .models import LENT, BankResponse
+
+    zero = Decimal("0.00")
+    rows = {r["need__is_green"]: r for r in BankResponse.objects.filter(status__in=LENT)
+            .values("need__is_green").annotate(n=Count("pk"), amount=Sum("disbursed_amount")).order_by()}
+    green = rows.get(True, {"n": 0, "amount": zero})
+    total_n = sum(r["n"] for r in rows.values())
+    total_amount = sum((r["amount"] or zero for r in rows.values()), zero)
+    pool = pool_summary()
+    return {"green_loans": green["n"], "green_amount": green["amount"] or zero, "all_loans": total_n,
+            "all_amount": total_amount,
+            "count_share": round(100 * green["n"] / total_n, 1) if total_n else None,
+            "amount_share": round(float(100 * (green["amount"] or zero) / total_amount), 1) if total_amount else None,
+            "subsidies": pool["subsidies"], "subsidy_count": pool["subsidy_count"], "balance": pool["balance"]}

@@ -41,6 +41,9 @@ def label_list(request):
         "own_only": not perms.is_staff_role(request.user),
         # A firm sees its own carbon-efficiency grade beside its labels.
         "own_grades": None if perms.can_view_all_carbon(request.user) else selectors.carbon_list(user=request.user),
+        # Green finance figures (loans, subsidies, the pool) for staff; a firm sees its own needs on the board.
+        "finance": selectors.finance_figures() if perms.is_staff_role(request.user) else None,
+        "can_finance": perms.can_use_finance(request.user), "can_pool": perms.can_view_pool(request.user),
     })
 
 

@@ -118,6 +118,7 @@ def zone(db, admin_user):
                                    tier=TalentTier.objects.get(code="C"), basis="认定", recognised_on=on,
                                    valid_to=D(2029, 10, 14), created_by=staff)
     _green_labels(firm, staff)
+    _green_loans(firm, staff)
     figures_refresh(full=True, today=D(2026, 11, 2))
     return {"cases": cases, "market": market, "tax": tax}
 
@@ -134,6 +135,30 @@ def _green_labels(firm, staff):
         label = GreenLabel.objects.create(enterprise=firm, kind=kind, level=level, year=2026, status=status,
                                           created_by=staff)
         GreenLabel.objects.filter(pk=label.pk).update(created_at=_at(on))
+
+
+def _green_loans(firm, staff):
+    """Green finance: in October a green loan of 200万元 and another of 100万元 disbursed, a subsidy of 2.8万元 paid;
+    a green loan disbursed in September."""
+    from gaoxin.accounts.models import OrgKind
+    from gaoxin.accounts.tests.factories import OrgUnitFactory
+    from gaoxin.green.models import BankResponse, FinanceNeed, PoolMovement, RiskPool
+
+    bank = OrgUnitFactory(code="bank-fig", name="湘潭银行高新支行", kind=OrgKind.BANK)
+    loans = []
+    for green, amount, on in ((True, 2_000_000, D(2026, 10, 10)), (False, 1_000_000, D(2026, 10, 12)),
+                              (True, 500_000, D(2026, 9, 10))):
+        need = FinanceNeed.objects.create(enterprise=firm, amount=amount, term_months=12, purpose="技改",
+                                          is_green=green, green_tags=["energy_saving"] if green else [],
+                                          contact_name="张伟", contact_phone="138", posted_on=on, created_by=staff)
+        loans.append(BankResponse.objects.create(need=need, bank=bank, status="disbursed", respond_by=on,
+                                                 credit_amount=amount, rate="2.80", disbursed_amount=amount,
+                                                 disbursed_on=on, loan_term_months=12))
+    pool = RiskPool.objects.create(name="高新贷风险补偿资金池", balance=0)
+    PoolMovement.objects.create(pool=pool, kind="contribution", source="zone", amount=100000, balance_after=100000,
+                                occurred_on=D(2026, 10, 1))
+    PoolMovement.objects.create(pool=pool, kind="subsidy", amount=28000, balance_after=72000, loan=loans[0],
+                                occurred_on=D(2026, 10, 15))
 
 
 def _talent_benefit_payments(firm, staff):
@@ -183,6 +208,7 @@ def test_each_figure_from_the_records(zone):
         "benefits.pushed": 0, "benefits.applied": 1, "benefits.auto_share": 100.0, "benefits.paid": 1,
         "benefits.paid_amount": 12.5,
         "green.factories": 1, "green.smart": 1,
+        "green.loans": 1, "green.loan_amount": 200.0, "green.loan_share": 50.0, "green.subsidies_paid": 2.8,
     }
     assert {k: v[k].value for k in expected} == expected
     assert set(expected) == set(v)  # every registered figure is checked here

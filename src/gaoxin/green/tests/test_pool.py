@@ -193,3 +193,21 @@ def test_a_bank_cannot_pay_itself_a_subsidy(need, banker_a, finance):
     loan = _lend(need, banker_a)
     assert _client(banker_a).post(reverse("green_subsidy_pay", args=[loan.pk])).status_code == 403
     assert not BankResponse.objects.filter(movements__isnull=False).exists()
+
+
+def test_the_overview_shows_the_finance_figures(need, banker_a, banker_b, finance, leader_user, enterprise_user,
+                                                 own_enterprise, today):
+    services.pool_contribute(actor=finance, source="zone", amount="100000")
+    loan = _lend(need, banker_a)  # green: 2,000,000
+    plain = services.need_post(actor=enterprise_user, enterprise=own_enterprise, amount=1000000, term_months=12,
+                               purpose="流动资金", share_scope="need", contact_name="张伟", contact_phone="138",
+                               today=today)
+    _lend(plain, banker_b, amount="1000000")
+    services.subsidy_pay(loan=loan, actor=finance)
+    figures = selectors.finance_figures()
+    assert (figures["green_loans"], figures["green_amount"], figures["all_loans"]) == (1, Decimal("2000000.00"), 2)
+    assert (figures["count_share"], figures["amount_share"]) == (50.0, 66.7)
+    assert (figures["subsidies"], figures["balance"]) == (Decimal("28000.00"), Decimal("72000.00"))
+    page = _client(leader_user).get(reverse("green_labels")).content.decode()
+    assert "绿色贷款" in page and "笔数 50.0%，金额 66.7%" in page and "72,000.00" in page
+    assert 'data-testid="finance-figures"' not in _client(enterprise_user).get(reverse("green_labels")).content.decode()
