@@ -11,7 +11,7 @@ from gaoxin.core.masking import mask_id_number, mask_phone
 class Role(models.TextChoices):
     ZONE_ADMIN = "zone_admin", "管委会管理员"
     WINDOW_CLERK = "window_clerk", "窗口人员"
-    DEPT_OFFICER = "dept_officer", "审批部门人员"
+    DEPT_OFFICER = "dept_officer", "部门工作人员"
     AGENT = "agent", "帮代办专员"
     STATION_OFFICER = "station_officer", "驿站专员"
     ENTERPRISE = "enterprise", "企业用户"
