@@ -130,9 +130,10 @@ def _refusals(policy: Policy, compiled, firms: list) -> list[dict]:
         if row.get("restricted_industry") and "restricted_industry" in compiled.fields:
             if entries is None:
                 entries = list(RestrictedIndustry.objects.filter(is_active=True))
-            hit = next(e for e in entries if restricted_flag(row["industry_code"], [e.code]))
-            note = (f"本企业行业代码 {row['industry_code']} 属于园区限制和禁止行业清单中的“{hit.code} {hit.name}”"
-                    f"（{hit.get_kind_display()}{'，' + hit.basis if hit.basis else ''}）")
+            hit = next((e for e in entries if restricted_flag(row["industry_code"], [e.code])), None)
+            if hit is not None:
+                note = (f"本企业行业代码 {row['industry_code']} 属于园区限制和禁止行业清单中的“{hit.code} {hit.name}”"
+                        f"（{hit.get_kind_display()}{'，' + hit.basis if hit.basis else ''}）")
         out.append({"enterprise": firm, "unmet": unmet, "note": note})
     return out
 

@@ -6,6 +6,7 @@ reasons into ValidationErrors are in `core.field_validators`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
@@ -86,8 +87,6 @@ BANK_ACCOUNT_DIGITS = (8, 32)  # personal cards have 16–19 digits, corporate a
 def bank_account_problem(value: str) -> str | None:
     """A payee account written as 开户行 + 账号 ("湘潭银行高新支行 6222 0012 3456 7890"): the bank named, the account number
     8–32 digits (spaces and hyphens between them allowed). None when it is such, else the Chinese reason."""
-    import re
-
     value = (value or "").strip()
     if not value:
         return "请填写收款账户"

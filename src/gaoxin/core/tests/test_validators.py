@@ -103,3 +103,19 @@ def test_masking():
     assert mask_id_number("") == ""
     assert mask_bank_account("工商银行 6222020012345678") == "工商银行 ************5678"
     assert mask_bank_account("1234") == "****" and mask_bank_account("") == ""
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("湘潭银行高新支行 6222 0012 3456 7890", None),
+    ("建行 6227-0000-2222", None),
+    ("农业银行 6228 9999", None),  # 8 digits: the shortest accepted
+    ("", "请填写收款账户"),
+    ("abc", "请填写收款账号（数字）"),
+    ("工商银行 6222****0002", "账号应为一串连续的数字（可用空格分隔），不要夹杂其他文字"),
+    ("农业银行 6228", "账号应为8至32位数字，现为4位"),
+    ("6222001234567890", "请写明开户行，如“湘潭银行高新支行 6222 0012 3456 7890”"),
+])
+def test_a_payee_account_names_the_bank_and_a_full_number(value, problem):
+    from gaoxin.core.validators import bank_account_problem
+
+    assert bank_account_problem(value) == problem
