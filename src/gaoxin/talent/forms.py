@@ -51,6 +51,14 @@ class DemandForm(forms.Form):
         super().__init__(*args, **kwargs)
         _firm_choice(self, firms)
 
+    def clean(self):
+        # Checked here as well as in the service, so a bad amount is told together with every other error.
+        data = super().clean()
+        low, high = data.get("pay_min"), data.get("pay_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("pay_max", "月薪上限不能低于下限")
+        return data
+
     def service_kwargs(self) -> dict:
         d = dict(self.cleaned_data)
         return {"enterprise": d.pop("uscc"), **d}
@@ -66,7 +74,24 @@ class HireForm(forms.Form):
 
     def __init__(self, *args, demand: JobDemand, **kwargs):
         super().__init__(*args, **kwargs)
+        self.demand = demand
         self.fields["event"].queryset = demand.enterprise.match_events.order_by("-held_on")
+
+    # The service's checks, here too, so every error is shown at the first submit.
+    def clean_id_number(self):
+        code = normalize_code(self.cleaned_data["id_number"])
+        if problem := id_number_problem(code):
+            raise forms.ValidationError(problem)
+        return code
+
+    def clean_hired_on(self):
+        day = self.cleaned_data["hired_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("到岗日期不能晚于今天")
+        posted = timezone.localtime(self.demand.created_at).date()
+        if day < posted:
+            raise forms.ValidationError(f"到岗日期不能早于该需求的发布日期（{posted:%Y年%m月%d日}）")
+        return day
 
 
 class ActForm(forms.Form):
@@ -276,6 +301,13 @@ class ApplyForm(forms.Form):
         if talent is None:
             raise forms.ValidationError("人才库中没有该身份证号码，请先登记人才")
         return talent
+
+    def clean(self):
+        # The service's "at least one file", here too, so it is told together with the tier's and statement's errors.
+        data = super().clean()
+        if not data.get("file1") and not data.get("file2") and "file1" not in self.errors:
+            self.add_error("file1", "请上传至少一份证明材料")
+        return data
 
     def evidence(self) -> list:
         d = self.cleaned_data

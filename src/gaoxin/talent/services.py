@@ -116,6 +116,8 @@ def hire_record(*, actor, demand: JobDemand, name: str, id_number: str, hired_on
         errors["phone"] = "手机号码格式不正确"
     if hired_on > timezone.localdate():
         errors["hired_on"] = "到岗日期不能晚于今天"
+    elif hired_on < (posted := timezone.localtime(demand.created_at).date()):
+        errors["hired_on"] = f"到岗日期不能早于该需求的发布日期（{posted:%Y年%m月%d日}）"
     if errors:
         raise ValidationError(errors)
     by_firm = has_role(actor, Role.ENTERPRISE)

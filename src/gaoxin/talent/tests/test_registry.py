@@ -599,3 +599,11 @@ def test_steps_the_guards_would_refuse_are_not_offered(office, round, talent, ti
                                           expires_on=TODAY + dt.timedelta(days=100))
     assert "END" not in [t.name for t in offered(AGREEMENT_WORKFLOW, agreement, office)]
     assert "TERMINATE" in [t.name for t in offered(AGREEMENT_WORKFLOW, agreement, office)]
+
+
+def test_the_apply_form_tells_missing_evidence_with_the_other_errors(office, round, talent, talent_user, client):
+    client.force_login(talent_user)
+    bad = client.post(reverse("talent_round_apply", args=[round.pk]), {"tier": "", "statement": "",
+                                                                       "label1": "学位证书"})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and "请上传至少一份证明材料" in body and body.count("必填") + body.count("请") >= 3

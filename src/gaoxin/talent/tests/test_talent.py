@@ -40,8 +40,17 @@ def station_officer(db):
 
 @pytest.fixture
 def demand(enterprise_user, own_enterprise):
-    return services.demand_create(actor=enterprise_user, enterprise=own_enterprise, post="数控车工", quantity=2,
-                                  skill_level="skilled", pay_min=5000, pay_max=8000, location="高新区")
+    demand = services.demand_create(actor=enterprise_user, enterprise=own_enterprise, post="数控车工", quantity=2,
+                                    skill_level="skilled", pay_min=5000, pay_max=8000, location="高新区")
+    return _posted_days_ago(demand, 120)  # hires are dated after the posting
+
+
+def _posted_days_ago(demand, days: int):
+    from gaoxin.talent.models import JobDemand
+
+    JobDemand.objects.filter(pk=demand.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
+    demand.refresh_from_db()
+    return demand
 
 
 def _post(client, url, data):
@@ -322,8 +331,9 @@ def test_retention_checks_due_are_listed_overdue_marked_and_scoped(demand, enter
                                hired_on=TODAY - dt.timedelta(days=33))
     late = services.hire_record(actor=enterprise_user, demand=demand, name="回访乙", id_number=_id(32),
                                 hired_on=TODAY - dt.timedelta(days=60))
-    other = services.demand_create(actor=office, enterprise=other_enterprise, post="钳工", quantity=2,
-                                   skill_level="skilled", pay_min=5000, pay_max=8000, location="高新区")
+    other = _posted_days_ago(services.demand_create(actor=office, enterprise=other_enterprise, post="钳工", quantity=2,
+                                                    skill_level="skilled", pay_min=5000, pay_max=8000,
+                                                    location="高新区"), 120)
     third = services.hire_record(actor=office, demand=other, name="别家丙", id_number=_id(33),
                                  hired_on=TODAY - dt.timedelta(days=60))
     services.hire_transition(hire=third, name="CONFIRM", actor=office)
@@ -368,3 +378,31 @@ def test_a_firm_sees_its_own_shortage_by_post(demand, office, other_enterprise, 
     assert page.status_code == 200 and "数控车工" in body and "电工" not in body
     assert 'data-testid="shortage-total">2<' in body and "全区" not in body
     assert "缺工指数" in enterprise_client.get(reverse("talent_index")).content.decode()  # the tab is offered
+
+
+def test_forms_tell_every_error_at_the_first_submit(enterprise_client, own_enterprise, demand):
+    bad = enterprise_client.post(reverse("talent_demand_new"), {
+        "uscc": own_enterprise.uscc, "post": "焊工", "quantity": 0, "skill_level": "senior", "pay_min": 9000,
+        "pay_max": 6000, "location": "高新区"})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and "月薪上限不能低于下限" in body and "大于或等于1" in body  # both at once
+    bad = enterprise_client.post(reverse("talent_hire_new", args=[demand.number]), {
+        "name": "", "id_number": "430302199001011234", "phone": "12", "hired_on": TODAY.isoformat()})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and "校验" in body and "手机号码" in body
+
+
+def test_a_hire_before_the_demand_was_posted_is_refused_beside_the_date(demand, office, enterprise_client):
+    from gaoxin.talent.models import JobDemand
+
+    JobDemand.objects.filter(pk=demand.pk).update(created_at=timezone.now() - dt.timedelta(days=10))
+    demand.refresh_from_db()
+    with pytest.raises(ValidationError) as bad:
+        services.hire_record(actor=office, demand=demand, name="早到", id_number=_id(50),
+                             hired_on=TODAY - dt.timedelta(days=20))
+    assert "发布日期" in bad.value.message_dict["hired_on"][0]
+    page = enterprise_client.post(reverse("talent_hire_new", args=[demand.number]), {
+        "name": "早到", "id_number": _id(50), "hired_on": (TODAY - dt.timedelta(days=20)).isoformat()})
+    assert page.status_code == 400 and "不能早于该需求的发布日期" in page.content.decode()
+    services.hire_record(actor=office, demand=demand, name="按时", id_number=_id(51),
+                         hired_on=TODAY - dt.timedelta(days=5))
