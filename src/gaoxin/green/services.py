@@ -345,3 +345,22 @@ def subsidy_pay(*, loan, actor, occurred_on: dt.date | None = None):
                message=f"{loan.need.enterprise.name}在{loan.bank.name}的贷款已获贴息 {move.amount:,.2f} 元（风险补偿资金池拨付）",
                url=url, kind="green_finance")
     return move
+
+
+def responses_remind_overdue(*, today: dt.date | None = None) -> int:
+    """Tell each bank of the needs it has not answered past their deadline (once per response, the notice's key);
+    returns the number of overdue responses."""
+    from .models import BankResponse, NeedStatus, ResponseStatus
+    from .workflow import _bank_users
+
+    today = today or timezone.localdate()
+    overdue = list(BankResponse.objects.filter(status=ResponseStatus.PENDING, respond_by__lt=today,
+                                               need__status=NeedStatus.OPEN)
+                   .select_related("need__enterprise").order_by("pk"))
+    for response in overdue:
+        notify(_bank_users([response.bank_id]),
+               message=(f"{response.need.enterprise.name}的融资需求已超过响应期限"
+                        f"（{response.respond_by:%Y年%-m月%-d日}），请尽快响应"),
+               url=reverse("green_need", args=[response.need_id]), kind="green_finance_overdue",
+               key=str(response.pk))
+    return len(overdue)

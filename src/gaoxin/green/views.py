@@ -148,7 +148,7 @@ def finance_index(request):
     return render(request, "green/finance.html", {
         "form": form, "page": page, "query": query, "bank": bank, "today": timezone.localdate(),
         "can_post": perms.can_post_need(request.user), "all": perms.reads_all_finance(request.user),
-        "can_pool": perms.can_view_pool(request.user),
+        "can_pool": perms.can_view_pool(request.user), "can_green": perms.can_view_green(request.user),
         "workdays": settings.GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS,
     })
 
@@ -168,7 +168,7 @@ def need_new(request):
                      create=lambda: services.need_post(actor=request.user, **form.cleaned_data),
                      done=lambda need: (f"已发布融资需求并推送{need.responses.count()}家银行",
                                         reverse("green_need", args=[need.pk])),
-                     title="发布融资需求")
+                     title="发布融资需求", workdays=settings.GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS)
 
 
 def _need(request, pk: int):

@@ -247,3 +247,14 @@ def test_an_unrelated_firm_sees_nothing(need):
     other.enterprise_memberships.create(enterprise=EnterpriseFactory())
     assert not needs_visible_to(other).exists() and not responses_visible_to(other).exists()
     assert _client(other).get(reverse("green_need", args=[need.pk])).status_code == 404
+
+
+def test_the_sweep_reminds_banks_of_overdue_needs_once(need, banker_a, banker_b, django_capture_on_commit_callbacks):
+    services.response_transition(response=need.responses.get(bank=banker_b.org_unit), name="CONTACT",
+                                 actor=banker_b, reason="已电话联系")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.responses_remind_overdue(today=dt.date(2026, 11, 10)) == 1
+    assert Notification.objects.filter(user=banker_a, kind="green_finance_overdue").count() == 1
+    assert not Notification.objects.filter(user=banker_b, kind="green_finance_overdue").exists()
+    assert services.responses_remind_overdue(today=dt.date(2026, 11, 9)) == 0
