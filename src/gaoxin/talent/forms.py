@@ -265,11 +265,13 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from gaoxin.accounts.models import STAFF_ROLES, User
+        from gaoxin.accounts.models import STAFF_ROLES, OrgKind, User
 
-        self.fields["reviewers"].queryset = User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES)).order_by(
-            "full_name", "username")
-        self.fields["reviewers"].label_from_instance = lambda u: f"{u.get_full_name()}（{u.username}）"
+        # Reviewers are officers of the zone's departments, shown by name and department (never a log-in name).
+        self.fields["reviewers"].queryset = (
+            User.objects.filter(is_active=True, role__in=sorted(STAFF_ROLES), org_unit__kind=OrgKind.DEPARTMENT)
+            .select_related("org_unit").order_by("org_unit__sort_order", "org_unit__name", "full_name", "pk"))
+        self.fields["reviewers"].label_from_instance = lambda u: f"{u.get_full_name()}（{u.org_unit.name}）"
 
 
 class ApplyForm(forms.Form):

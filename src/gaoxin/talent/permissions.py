@@ -81,6 +81,14 @@ def talent_appeals_for_demand(user):
     return appeals_visible_to(user).filter(category=Category.TALENT, enterprise__isnull=False)
 
 
+# A 人才 appeal still being handled may become a job demand; a resolved, closed or referred-out one may not.
+APPEAL_DONE = ("resolved", "closed", "referred_out")
+
+
+def appeal_convertible(appeal) -> bool:
+    return appeal.status not in APPEAL_DONE
+
+
 def firms_for_demand(user) -> QuerySet | None:
     """The firms a user may post for: an enterprise user its own; staff any (None)."""
     from gaoxin.enterprises.models import Enterprise

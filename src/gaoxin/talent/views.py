@@ -98,6 +98,8 @@ def appeal_list(request):
     qs = (_appeals_scope(request).select_related("enterprise").order_by("-received_at", "-pk")
           .annotate(demands=Count("job_demands", distinct=True)))  # the scope may join cooperating units
     page, query = paginate(request, qs)
+    for appeal in page:
+        appeal.convertible = perms.appeal_convertible(appeal)
     return render(request, "talent/appeal_list.html", {"page": page, "query": query, "tab": "appeals",
                                                        **tabs(request.user)})
 
@@ -109,6 +111,8 @@ def appeal_to_demand(request, number: str):
     appeal = _appeals_scope(request).select_related("enterprise").filter(number=number).first()
     if appeal is None:
         raise Http404("企业诉求不存在或无权操作")
+    if not perms.appeal_convertible(appeal):
+        raise PermissionDenied(f"该诉求{appeal.get_status_display()}，不能再转为用工需求")
     form = DemandForm(request.POST or None, firms=perms.firms_for_demand(request.user),
                       initial={"uscc": appeal.enterprise.uscc, "description": appeal.description[:500]})
     return _create_page(

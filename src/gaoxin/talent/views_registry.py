@@ -232,7 +232,7 @@ def round_list(request):
 def round_new(request):
     form = RoundForm(request.POST or None)
     return _create_page(
-        request, form, title="发布认定批次", back=reverse("talent_rounds"),
+        request, form, title="发布认定批次", back=reverse("talent_rounds"), section="人才认定",
         create=lambda: services.round_create(actor=request.user, **form.cleaned_data),
         done=lambda r: ("认定批次已发布", reverse("talent_round", args=[r.pk])))
 
@@ -305,6 +305,7 @@ def round_apply(request, pk: int):
         return services.application_submit(actor=request.user, round=round, talent=talent, tier=d["tier"],
                                            statement=d["statement"], evidence=form.evidence())
     page = _create_page(request, form, title=f"申报：{round.title}", back=reverse("talent_round", args=[pk]),
+                        section="人才认定",
                         create=create, done=lambda a: ("申报已提交，等待形式审查", reverse("talent_application", args=[a.pk])))
     return page
 

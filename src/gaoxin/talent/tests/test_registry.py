@@ -607,3 +607,19 @@ def test_the_apply_form_tells_missing_evidence_with_the_other_errors(office, rou
                                                                        "label1": "学位证书"})
     body = bad.content.decode()
     assert bad.status_code == 400 and "请上传至少一份证明材料" in body and body.count("必填") + body.count("请") >= 3
+
+
+def test_round_pages_name_the_section_and_reviewers_by_department(office, round, talent_user, client):
+    from gaoxin.accounts.models import OrgKind
+    from gaoxin.accounts.tests.factories import OrgUnitFactory
+
+    UserFactory(role=Role.DEPT_OFFICER, org_unit=department("science", "科学技术局"), username="sci-expert",
+                full_name="李科技")
+    UserFactory(role=Role.STATION_OFFICER, org_unit=OrgUnitFactory(kind=OrgKind.STATION, code="st", name="某驿站"),
+                username="station-x", full_name="驿站员")
+    client.force_login(office)
+    page = client.get(reverse("talent_round_new")).content.decode()
+    assert "李科技（科学技术局）" in page and "sci-expert" not in page and "驿站员" not in page
+    client.force_login(talent_user)
+    page = client.get(reverse("talent_round_apply", args=[round.pk])).content.decode()
+    assert '">人才认定</a></li>' in page and '">人才与用工</a></li>' not in page

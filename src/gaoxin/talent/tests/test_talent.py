@@ -406,3 +406,19 @@ def test_a_hire_before_the_demand_was_posted_is_refused_beside_the_date(demand, 
     assert page.status_code == 400 and "不能早于该需求的发布日期" in page.content.decode()
     services.hire_record(actor=office, demand=demand, name="按时", id_number=_id(51),
                          hired_on=TODAY - dt.timedelta(days=5))
+
+
+def test_only_open_talent_appeals_are_offered_as_demands(office, clerk_user, enterprise_user, own_enterprise, client):
+    from gaoxin.appeals import services as appeal_services
+    from gaoxin.appeals.models import Appeal
+
+    appeal = appeal_services.appeal_submit(
+        actor=enterprise_user, enterprise=own_enterprise, channel="平台", category="talent", request_type="help",
+        title="招工难已办结", description="已解决", contact_name="王经理", contact_phone="13800000000")
+    appeal_services.appeal_transition(appeal=appeal, name="DISPATCH", actor=clerk_user, lead=office.org_unit)
+    Appeal.objects.filter(pk=appeal.pk).update(status="closed")
+    client.force_login(office)
+    url = reverse("talent_appeal_demand", args=[appeal.number])
+    listing = client.get(reverse("talent_appeals")).content.decode()
+    assert "招工难已办结" in listing and url not in listing
+    assert client.get(url).status_code == 403
