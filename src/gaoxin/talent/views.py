@@ -246,6 +246,7 @@ def _event_page(request, event, *, register_form=None, intent_form=None, status=
         "register_form": register_form or RegisterForm(firms=firms),
         "intent_form": intent_form or (IntentForm(event=event) if perms.can_record_intent(request.user, event) else None),
         "checkin_url": _checkin_url(request, event) if manage else "",
+        "past": event.held_on < timezone.localdate(),
     }, status=status)
 
 
@@ -264,6 +265,8 @@ def event_detail(request, pk: int):
 @require(perms.can_view_talent)
 def event_register(request, pk: int):
     event = _event(request, pk)
+    if event.held_on < timezone.localdate():
+        raise PermissionDenied("活动已结束，不再接受报名")
     firms = perms.firms_for_demand(request.user)
     form = RegisterForm(request.POST, firms=firms)
     if form.is_valid() and submit(form, lambda: services.event_register(

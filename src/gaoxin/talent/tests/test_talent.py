@@ -422,3 +422,16 @@ def test_only_open_talent_appeals_are_offered_as_demands(office, clerk_user, ent
     listing = client.get(reverse("talent_appeals")).content.decode()
     assert "招工难已办结" in listing and url not in listing
     assert client.get(url).status_code == 403
+
+
+def test_a_past_event_offers_no_registration_and_no_check_in_code(office, client):
+    past = services.event_create(actor=office, title="往届招聘会", kind="fair", organiser=office.org_unit,
+                                 held_on=TODAY - dt.timedelta(days=3), place="人力资源市场")
+    client.force_login(office)
+    page = client.get(reverse("talent_event", args=[past.pk])).content.decode()
+    assert "活动已" in page and 'data-testid="register-form"' not in page and 'data-testid="checkin-qr"' not in page
+    assert client.post(reverse("talent_event_register", args=[past.pk]), {}).status_code == 403
+    coming = services.event_create(actor=office, title="下周招聘会", kind="fair", organiser=office.org_unit,
+                                   held_on=TODAY + dt.timedelta(days=3), place="人力资源市场")
+    page = client.get(reverse("talent_event", args=[coming.pk])).content.decode()
+    assert 'data-testid="register-form"' in page and 'data-testid="checkin-qr"' in page and "</strong>：" not in page
