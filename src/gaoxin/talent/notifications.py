@@ -98,6 +98,25 @@ def reviewers_told(round) -> None:
            url=reverse("talent_round", args=[round.pk]), kind="talent_review", key=f"round:{round.pk}:review")
 
 
+def review_over(round) -> None:
+    """The round left review: the reviewers' "…有待评审的申报，请评分" notices are no longer true; mark them read
+    (after commit, as the notices themselves are sent)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from gaoxin.core.models import Notification
+
+    transaction.on_commit(lambda: Notification.objects.filter(
+        kind="talent_review", key=f"round:{round.pk}:review", read_at__isnull=True).update(read_at=timezone.now()))
+
+
+def all_scored(application) -> None:
+    """Every reviewer has scored an application: the talent office may conclude it (once per application)."""
+    notify(office_users(), message=f"“{application.round.title}”中{application.talent.name}的申报已由全部评审专家评分，"
+                                   "可作评审结论", url=reverse("talent_application", args=[application.pk]),
+           kind="talent_round", key=f"application:{application.pk}:scored")
+
+
 def round_changed(round, step) -> None:
     from .models import ApplicationStatus
 
@@ -108,6 +127,7 @@ def round_changed(round, step) -> None:
         return
     passed = round.applications.filter(status=ApplicationStatus.PASSED).select_related("talent__user")
     if step.transition.name == "PUBLISH_NOTICE":
+        review_over(round)
         message = f"“{round.title}”拟认定名单公示至{round.notice_end:%Y年%m月%d日}"
         notify(_talent_users(*[a.talent for a in passed]), message=message,
                url=reverse("talent_round_notice", args=[round.pk]), kind="talent_round")

@@ -583,6 +583,9 @@ def score_enter(*, actor, application: RoundApplication, score, comment: str = "
                                                       defaults={"score": value, "comment": comment.strip()[:300]})
         audit_record(event_type="talent.application.score", actor=actor, subject=application, before=before,
                      after={"score": str(value)})
+        reviewers = set(round.reviewers.values_list("pk", flat=True))
+        if reviewers <= set(application.scores.values_list("reviewer_id", flat=True)):
+            notifications.all_scored(application)
     return row
 
 

@@ -623,3 +623,19 @@ def test_round_pages_name_the_section_and_reviewers_by_department(office, round,
     client.force_login(talent_user)
     page = client.get(reverse("talent_round_apply", args=[round.pk])).content.decode()
     assert '">人才认定</a></li>' in page and '">人才与用工</a></li>' not in page
+
+
+def test_the_office_is_told_when_all_have_scored_and_review_notices_go_stale(office, reviewer, round, talent, tiers,
+                                                                             tell):
+    application = _apply(office, round, talent, tiers["C"])
+    application = services.application_transition(application=application, name="PASS_CHECK", actor=office)
+    tell(lambda: services.round_transition(round=round, name="CLOSE", actor=office))
+    review = Notification.objects.get(user=reviewer, kind="talent_review")
+    assert review.read_at is None
+    tell(lambda: services.score_enter(actor=reviewer, application=application, score=80))
+    assert Notification.objects.filter(user=office, message__contains="已由全部评审专家评分").count() == 1
+    application = services.application_transition(application=application, name="CONCLUDE", actor=office)
+    round.refresh_from_db()
+    tell(lambda: services.round_transition(round=round, name="PUBLISH_NOTICE", actor=office))
+    review.refresh_from_db()
+    assert review.read_at is not None  # no longer "请评分" once the round is on notice
