@@ -62,8 +62,8 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
     posted_on = {demand.pk: real - dt.timedelta(days=80 + 3 * n if n < 12 else 3 + 4 * (n - 12))
                  for n, demand in enumerate(demands)}
     for demand in demands:
-        JobDemand.objects.filter(pk=demand.pk).update(
-            created_at=timezone.make_aware(dt.datetime.combine(posted_on[demand.pk], dt.time(9))))
+        demand.created_at = timezone.make_aware(dt.datetime.combine(posted_on[demand.pk], dt.time(9)))
+        JobDemand.objects.filter(pk=demand.pk).update(created_at=demand.created_at)
     fair = event_create(actor=office, title=f"{(real - dt.timedelta(days=75)).year}年“千企百校”校企对接会", kind="thousand", organiser=office.org_unit,
                         held_on=real - dt.timedelta(days=75), place="高新区人力资源市场",
                         programme="09:00 开幕式\n09:30 企业岗位推介\n10:30 校企洽谈、现场签约\n12:00 结束")

@@ -35,6 +35,7 @@ from .forms import (
 )
 from .models import (
     ApplicationStatus,
+    ObjectionEvent,
     ObjectionStatus,
     RecognitionRound,
     ReviewScore,
@@ -244,7 +245,7 @@ def _round(request, pk: int) -> RecognitionRound:
     return round
 
 
-def _round_page(request, round, *, act_form=None, status=200):
+def _round_page(request, round, *, act_form=None, objection_form=None, failed_objection=None, status=200):
     user = request.user
     manage = perms.can_manage_rounds(user)
     reviewer = perms.is_reviewer(user, round)
@@ -270,8 +271,22 @@ def _round_page(request, round, *, act_form=None, status=200):
         "objections": [{"o": o, "actions": OBJECTION_WORKFLOW.available(o, user)} for o in objections],
         "can_apply": perms.can_apply_in_round(user, round) and not (
             perms.own_talent(user) and round.applications.filter(talent=perms.own_talent(user)).exists()),
-        "events": _timeline(round.events.select_related("actor"), ROUND_WORKFLOW, RoundStatus), "public": round.status in PUBLIC_STATES,
+        "events": _round_timeline(round) if manage else [], "public": round.status in PUBLIC_STATES,
+        "objection_errors": [e for errors in objection_form.errors.values() for e in errors] if objection_form else [],
+        "failed_objection": failed_objection,
         **tabs(user)}, status=status)
+
+
+def _round_timeline(round) -> list[dict]:
+    """批次记录: the round's own steps and the objection decisions, in time order."""
+    rows = _timeline(round.events.select_related("actor"), ROUND_WORKFLOW, RoundStatus)
+    objection_events = list(ObjectionEvent.objects.filter(objection__application__round=round)
+                            .select_related("actor", "objection__application__talent"))
+    for row, event in zip(_timeline(objection_events, OBJECTION_WORKFLOW, ObjectionStatus), objection_events,
+                          strict=True):
+        row["label"] = f"对{event.objection.application.talent.name}的异议：{row['label']}"
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["at"])
 
 
 @require(perms.can_view_rounds)
@@ -387,7 +402,9 @@ def objection_act(request, pk: int):
         objection=objection, name=name, actor=request.user, reason=d["reason"]))
     if done:
         return redirect("talent_round", pk=objection.application.round_id)
-    return _round_page(request, _round(request, objection.application.round_id), act_form=form, status=400)
+    # The error goes beside the objection's reason field, not at the top of the page.
+    return _round_page(request, _round(request, objection.application.round_id), objection_form=form,
+                       failed_objection=objection.pk, status=400)
 
 
 # --- the public notice (公示) -----------------------------------------------------------------------------------

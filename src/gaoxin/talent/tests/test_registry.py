@@ -639,3 +639,19 @@ def test_the_office_is_told_when_all_have_scored_and_review_notices_go_stale(off
     tell(lambda: services.round_transition(round=round, name="PUBLISH_NOTICE", actor=office))
     review.refresh_from_db()
     assert review.read_at is not None  # no longer "请评分" once the round is on notice
+
+
+def test_an_objection_decision_needs_a_reason_beside_it_and_joins_the_round_record(office, round, talent, tiers,
+                                                                                  client):
+    round = _on_notice(round, _apply(office, round, talent, tiers["C"]))
+    objector = UserFactory(role=Role.ENTERPRISE, username="citizen2")
+    objection = services.objection_file(actor=objector, application=round.applications.get(), reason="业绩存疑")
+    client.force_login(office)
+    bad = client.post(reverse("talent_objection_act", args=[objection.pk]), {"name": "DISMISS", "reason": ""})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and 'data-testid="objection-error"' in body and 'data-testid="act-error"' not in body
+    ok = client.post(reverse("talent_objection_act", args=[objection.pk]), {"name": "DISMISS", "reason": "经核查属实"})
+    assert ok.status_code == 302
+    page = client.get(reverse("talent_round", args=[round.pk])).content.decode()
+    record = page.split("批次记录")[1]
+    assert "对张工的异议" in record and "经核查属实" in record
