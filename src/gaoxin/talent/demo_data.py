@@ -177,16 +177,19 @@ def build_demo_registry(*, rng: random.Random, enterprises: list, office, enterp
         if k == 0:  # the demo talent: 车城人才, C 类
             tier = next((t for t in tiers if t.code == "C"), tier)
         title = titles[k % len(titles)]
+        if title.name == "领军人才" and tier.rank > tiers[min(2, len(tiers) - 1)].rank:
+            tier = tiers[min(2, len(tiers) - 1)]  # 领军人才 are recognised at A–C only, as its rounds offer
         lapsed = k % 13 == 5
         on = real - dt.timedelta(days=(1300 if lapsed else rng.randrange(30, 900)))
         valid_to = on + dt.timedelta(days=365 * title.validity_years - 1)
         services.recognition_grant(actor=office, talent=talent, title=title, tier=tier, recognised_on=on,
                                    valid_to=valid_to if valid_to > on else on + dt.timedelta(days=1),
-                                   basis=f"{on.year}年度{title.name}认定（{tier.code}类）")
+                                   basis=f"{on.year}年度{title.name}认定（第一批，{tier.code}类）")
         if k % 17 == 3 and len(titles) > 1:
             other = titles[(k + 1) % len(titles)]
             services.recognition_grant(actor=office, talent=talent, title=other, tier=tiers[min(2, len(tiers) - 1)],
-                                       recognised_on=real - dt.timedelta(days=60), basis=f"{real.year}年度{other.name}认定")
+                                       recognised_on=real - dt.timedelta(days=60),
+                                       basis=f"{(real - dt.timedelta(days=60)).year}年度{other.name}认定（第一批）")
     services.sweep(today=real)  # the lapsed ones expire as the daily sweep would
     revoked = Recognition.objects.filter(status=RecognitionStatus.VALID, talent__in=talents[40:]).first()
     if revoked:
@@ -238,7 +241,7 @@ def build_demo_registry(*, rng: random.Random, enterprises: list, office, enterp
 
     # A round open for applications (the demo talent may apply).
     services.round_create(
-        actor=office, title=f"{now.year}年度领军人才认定", talent_title=leaders, tiers=tiers[:3],
+        actor=office, title=f"{now.year}年度领军人才认定（第二批）", talent_title=leaders, tiers=tiers[:3],
         opens_on=now - dt.timedelta(days=5), closes_on=now + dt.timedelta(days=25), pass_score=75,
         reviewers=reviewers)
     return {"talents": len(talents), "recognitions": Recognition.objects.count()}

@@ -655,3 +655,20 @@ def test_an_objection_decision_needs_a_reason_beside_it_and_joins_the_round_reco
     page = client.get(reverse("talent_round", args=[round.pk])).content.decode()
     record = page.split("批次记录")[1]
     assert "对张工的异议" in record and "经核查属实" in record
+
+
+def test_the_demo_registry_recognitions_agree_with_the_rounds(office, reviewer, own_enterprise, other_enterprise,
+                                                              enterprise_user):
+    import random
+
+    from gaoxin.talent.demo_data import build_demo_registry
+    from gaoxin.talent.models import RecognitionRound
+
+    talent_user = UserFactory(role=Role.TALENT, username="demo-talent")
+    build_demo_registry(rng=random.Random(42), enterprises=[other_enterprise], office=office,
+                        enterprise_user=enterprise_user, talent_user=talent_user, reviewers=[reviewer], today=TODAY)
+    leaders = TalentTitle.objects.get(name="领军人才")
+    assert not Recognition.objects.filter(title=leaders, tier__code__in=["D", "E"]).exists()  # 领军人才 are A–C
+    rounds = list(RecognitionRound.objects.values_list("title", flat=True))
+    for basis in Recognition.objects.filter(application__isnull=True).values_list("basis", flat=True):
+        assert not any(basis.startswith(title) for title in rounds), basis  # not credited to a round it did not pass
