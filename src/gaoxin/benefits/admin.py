@@ -17,11 +17,17 @@ class RestrictedIndustryAdmin(ServiceAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
 
+    REMATCH = "已按新的清单在后台重新匹配全部已发布的政策，完成后政策页和企业的政策清单随之更新。"
+
     def create_object(self, request, obj, values, form):
-        return admin_services.restricted_industry_create(actor=request.user, values=values)
+        row = admin_services.restricted_industry_create(actor=request.user, values=values)
+        self.message_user(request, self.REMATCH)
+        return row
 
     def update_object(self, request, obj, changes):
         admin_services.restricted_industry_update(row=obj, actor=request.user, changes=changes)
+        self.message_user(request, self.REMATCH)
 
     def delete_object(self, request, obj):
         admin_services.restricted_industry_delete(row=obj, actor=request.user)
+        self.message_user(request, self.REMATCH)

@@ -70,11 +70,14 @@ def demo_facts(rng: random.Random, enterprises: list[tuple[int, str]]) -> list[P
             "retained_vat_now": Decimal(rng.choice([0, 50, 200])), "retained_vat_2019": Decimal(rng.choice([0, 80])),
             "input_ratio": Decimal("0.9"), "taxable_income": Decimal(rng.choice([120, 280, 450, 2000])),
             "avg_staff": employees, "avg_assets": revenue * Decimal("1.1"),
+            "tax_evasion_penalties_36m": 0,  # the tax bureau's (marked supplied below), so no firm is asked for it
         }
         if rng.random() < 0.5:
             values.update({"core_ip_count": rng.randrange(0, 8), "domestic_rd_share": Decimal(rng.choice(["0.5", "0.8", "1"])),
                            "ht_revenue_share": Decimal(rng.choice(["0.4", "0.65", "0.8"])),
-                           "innovation_score": Decimal(rng.choice(["65", "72", "80"]))})
+                           "innovation_score": Decimal(rng.choice(["65", "72", "80"])),
+                           # without a draw of its own, so the rest of the demo stays as it was
+                           "tech_in_priority_fields": ent_id % 4 != 0})
         if rng.random() < 0.4:
             values["eligible_new_hires"] = rng.randrange(1, 8)
         for field, value in values.items():
@@ -286,7 +289,10 @@ def build_demo_restricted_industries(firm) -> None:
     Enterprise.objects.filter(pk=firm.pk).update(industry_id="30", industry_code="3011", name=name)
     staff = [(86, 88), (88, 92), (92, 95), (95, 94)]
     assets = [(3200, 3260), (3260, 3310), (3310, 3390), (3390, 3450)]
-    values = {"taxable_income": Decimal(120), "avg_staff": None, "avg_assets": None}
+    # The rest of its figures agree with a firm of that size.
+    values = {"taxable_income": Decimal(120), "avg_staff": None, "avg_assets": None, "employees": 94,
+              "insured_count": 94, "assets": 3450, "liabilities": 1650, "revenue": 4800, "revenue_prev": 4500,
+              "main_business_revenue": 4650, "sales_3y": 13500, "ui_paid": Decimal("4.70")}
     for q, (s0, s1), (a0, a1) in zip(QUARTERS, staff, assets, strict=True):
         values.update({f"staff_q{q}_start": s0, f"staff_q{q}_end": s1, f"assets_q{q}_start": a0, f"assets_q{q}_end": a1})
     ProfileFact.objects.filter(enterprise=firm, field__in=list(values)).delete()

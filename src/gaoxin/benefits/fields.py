@@ -30,6 +30,7 @@ class Field:
     choices: tuple[str, ...] = ()  # a text fact's allowed values
     low: str | None = None  # a number fact's bounds (inclusive), as decimal strings
     high: str | None = None
+    integer: bool = False  # a count of people or events: a whole number
 
 
 SHARE = {"low": "0", "high": "1"}  # a proportion written as a decimal (0.05 = 5 %)
@@ -41,7 +42,7 @@ SCORE = {"low": "0", "high": "100"}
 # derived from them — (季初 + 季末) ÷ 2 per quarter, the four averaged — when all eight of a kind are recorded.
 QUARTERS = (1, 2, 3, 4)
 QUARTER_FIELDS = [Field(f"{kind}_q{q}_{edge}", f"第{'一二三四'[q - 1]}季度{'初' if edge == 'start' else '末'}{label}",
-                        "number", unit)
+                        "number", unit, integer=kind == "staff")
                   for kind, label, unit in (("staff", "从业人数", "人"), ("assets", "资产总额", "万元"))
                   for q in QUARTERS for edge in ("start", "end")]
 
@@ -96,7 +97,7 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("avg_assets", "全年季度平均资产总额（无季度数据时填写）", "number", "万元"),
     *QUARTER_FIELDS,
     Field("tech_in_priority_fields", "主要产品（服务）技术属于《国家重点支持的高新技术领域》", "bool"),
-    Field("tax_evasion_penalties_36m", "近36个月因偷税受行政处罚次数", "number", "次", supplier="tax"),
+    Field("tax_evasion_penalties_36m", "近36个月因偷税受行政处罚次数", "number", "次", supplier="tax", integer=True),
     Field("ism_innovation", "创新型中小企业评价：创新能力得分", "number", "分", low="0", high="40"),
     Field("ism_growth", "创新型中小企业评价：成长性得分", "number", "分", low="0", high="30"),
     Field("ism_specialisation", "创新型中小企业评价：专业化得分", "number", "分", low="0", high="30"),
@@ -112,7 +113,7 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("eligible_new_hires", "符合条件的新招用高校毕业生人数", "number", "人"),
     Field("green_loan_need", "绿色信贷需求", "number", "万元"),
     Field("srdi_score", "专精特新评价得分", "number", "分", **SCORE),
-    Field("evaluation_tier", "亩产效益评价等级（A/B/C/D）", "text", choices=("A", "B", "C", "D", "T")),
+    Field("evaluation_tier", "亩产效益评价等级（A/B/C/D，T为暂不评价）", "text", choices=("A", "B", "C", "D", "T")),
     Field("skill_cert_level", "职业技能等级证书（初级/中级/高级）", "text", choices=("初级", "中级", "高级")),
     Field("skill_cert_repeat", "同一职业同一等级已享受过补贴", "bool"),
     # Derived from the facts above (UNKNOWN when an input is missing).
@@ -184,6 +185,8 @@ def check_fact(code: str, value, fields: dict[str, Field] | None = None) -> str 
     low = f.low if f.low is not None else ("0" if f.unit else None)
     if low is not None and number < Decimal(low):
         return f"不能小于{low}" if low != "0" else "不能为负数"
+    if f.integer and number != number.to_integral_value():
+        return "应为整数"
     if f.high is not None and number > Decimal(f.high):
         return f"不能大于{f.high}" + ("（比例请写小数，如 0.05 表示 5%）" if f.high == "1" else "")
     return None

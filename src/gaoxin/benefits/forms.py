@@ -97,6 +97,18 @@ class ProfileForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="部门提供的数据（标有部门名称）不能直接修改：改动的数值连同理由作为数据异议提交该部门核实，核实前仍按部门数据匹配政策。")
 
+    def clean(self):
+        """Each fact's type and range (`check_fact`) beside its field, with the other fields' errors — not only
+        after they are fixed."""
+        from .fields import check_fact
+
+        cleaned = super().clean()
+        for f in self.facts:
+            value = cleaned.get(f.code)
+            if value not in (None, "") and (problem := check_fact(f.code, value)):
+                self.add_error(f.code, f"{f.label}{problem}")
+        return cleaned
+
     @staticmethod
     def initial_from(facts: dict) -> dict:
         """The form's initial values from the stored facts {field: ProfileFact}."""

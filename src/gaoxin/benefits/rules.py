@@ -544,6 +544,9 @@ def unmet_conditions(compiled: Compiled, row: dict) -> list[str]:
             continue
         if isinstance(part, ast.Call) and getattr(part.func, "id", "") == "has":
             unmet.append(f"未持有“{part.args[0].value}”")
+        elif (isinstance(part, ast.Compare) and isinstance(part.ops[0], ast.Eq) and isinstance(part.left, ast.Name)
+              and isinstance(part.comparators[0], ast.Constant) and part.comparators[0].value is False):
+            unmet.append(_short_label(part.left.id))  # `restricted_industry == False` failed: the fact is the reason
         else:
             unmet.append(f"未满足：{humanize(text)}")
     return unmet

@@ -286,7 +286,7 @@ def push_new_matches(policies: list[Policy], *, low: int | None = None, high: in
     if high is not None:
         untold = untold.filter(enterprise_id__lt=high)
     pending = list(untold.filter(Q(verdict="eligible") | Q(pass_ratio__gte=settings.GAOXIN_PARTIAL_PUSH_MIN_RATIO))
-                   .select_related("policy"))
+                   .select_related("policy", "enterprise"))
     if not pending:
         return 0
     users = {}
@@ -295,9 +295,11 @@ def push_new_matches(policies: list[Policy], *, low: int | None = None, high: in
         users.setdefault(ent_id, []).append(user_id)
     accounts = User.objects.in_bulk({uid for ids in users.values() for uid in ids})
     for m in pending:
-        text = (f"您可能符合“{m.policy.title}”" + ("" if m.verdict == "eligible" else f"，待完善：{'、'.join(m.missing)}")
-                + (f"，预计可享受约{m.estimate:.2f}万元（测算）" if m.estimate is not None
-                   else f"，金额{m.ESTIMATE_PENDING}" if m.estimate_pending else "") + "。")[:300]
+        # The firm named: a user may act for several firms.
+        text = (f"{m.enterprise.name}可能符合“{m.policy.title}”"
+                + ("" if m.verdict == "eligible" else f"，待完善：{'、'.join(m.missing)}")
+                + (f"，预计可享受约{m.estimate:.2f}万元（测算）" if m.estimate else "，按现有数据测算金额为0"
+                   if m.estimate is not None else f"，金额{m.ESTIMATE_PENDING}" if m.estimate_pending else "") + "。")[:300]
         notify([accounts[u] for u in users.get(m.enterprise_id, [])], kind="POLICY_MATCH", message=text,
                url=reverse("policy_detail", args=[m.policy.code]))
     MatchResult.objects.filter(pk__in=[m.pk for m in pending]).update(told_at=timezone.now())

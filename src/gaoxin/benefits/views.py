@@ -219,6 +219,8 @@ def profile_edit(request, pk: int):
             if disputes:
                 note += "；".join(f"“{d.field_label}”的异议已提交{d.supplier.name}核实" for d in disputes) + "。"
             messages.success(request, note)
+            for label, missing in _quarters_missing(form.values()):
+                messages.warning(request, f"季度{label}不全（缺{'、'.join(missing)}），暂按填写的全年季度平均值判断。")
             return redirect("profile_edit", pk=pk)
     quarterly = {f.code for f in QUARTER_FIELDS}
     rows = [(form[f.code], facts.get(f.code)) for f in form.facts if f.code not in quarterly]
@@ -229,8 +231,33 @@ def profile_edit(request, pk: int):
                 for q in QUARTERS] if quarterly <= editable else []
     return render(request, "benefits/profile_form.html", {
         "enterprise": enterprise, "form": form, "rows": rows, "quarters": quarters,
+        "quarter_averages": _quarter_averages(facts) if quarters else [],
         "disputes": perms.disputes_visible_to(user).filter(enterprise=enterprise)[:20],
     })
+
+
+QUARTER_KINDS = (("staff", "从业人数", "人"), ("assets", "资产总额", "万元"))
+
+
+def _quarters_missing(values: dict) -> list[tuple[str, list[str]]]:
+    """For each of 从业人数 and 资产总额 recorded for some quarters but not all: the quarters it lacks."""
+    out = []
+    for kind, label, _unit in QUARTER_KINDS:
+        have = {q for q in QUARTERS if all(values.get(f"{kind}_q{q}_{e}") is not None for e in ("start", "end"))}
+        some = any(values.get(f"{kind}_q{q}_{e}") is not None for q in QUARTERS for e in ("start", "end"))
+        if some and len(have) < len(QUARTERS):
+            out.append((label, [f"第{'一二三四'[q - 1]}季度" for q in QUARTERS if q not in have]))
+    return out
+
+
+def _quarter_averages(facts: dict) -> list[str]:
+    """The year's quarterly averages the rules use, from the stored quarters (all eight figures of a kind)."""
+    out = []
+    for kind, label, unit in QUARTER_KINDS:
+        numbers = [getattr(facts.get(f"{kind}_q{q}_{e}"), "number", None) for q in QUARTERS for e in ("start", "end")]
+        if all(n is not None for n in numbers):
+            out.append(f"{label} {format((sum(numbers) / 8).normalize(), 'f')}{unit}")
+    return out
 
 
 @require(perms.can_view_disputes)

@@ -61,7 +61,7 @@ def test_publish_matches_and_pushes(own_enterprise, other_enterprise, enterprise
     assert match.enterprise == own_enterprise and match.verdict == "eligible" and match.estimate == D(12)
     assert match.told_at is not None
     note = Notification.objects.get(user=enterprise_user, kind="POLICY_MATCH")
-    assert "您可能符合“失业保险稳岗返还”" in note.message and "12.00万元" in note.message
+    assert f"{own_enterprise.name}可能符合“失业保险稳岗返还”" in note.message and "12.00万元" in note.message
 
 
 def test_profile_update_rematches_and_missing_data_is_partial(own_enterprise, enterprise_user, hrss, admin_user,
