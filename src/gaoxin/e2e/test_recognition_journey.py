@@ -60,6 +60,7 @@ def test_a_talent_applies_through_notice_and_objection_to_recognition(live_serve
     assert talent_id(1) in hrss.get_by_test_id("applications").inner_text()  # in full for the talent office
     hrss.get_by_test_id(f"application-{application.pk}").get_by_role("button", name="形式审查通过").click()
     hrss.get_by_text("已完成：形式审查通过").wait_for()
+    hrss.get_by_test_id("close-reason").fill("申报已齐，提前截止")  # before the published deadline: a reason
     hrss.get_by_role("button", name="截止申报，进入评审").click()
     hrss.get_by_text("已完成：截止申报，进入评审").wait_for()
 

@@ -226,7 +226,8 @@ def build_demo_registry(*, rng: random.Random, enterprises: list, office, enterp
                                                     reason="社保缴纳地不在本区，不符合申报条件") if n == 7 else
                     services.application_transition(application=a, name="PASS_CHECK", actor=office)
                     for n, a in enumerate(applications)]
-    first = services.round_transition(round=first, name="CLOSE", actor=office)
+    first = services.round_transition(round=first, name="CLOSE", actor=office,
+                                      reason="申报材料已齐，经人才工作领导小组同意提前截止")
     for n, application in enumerate(applications[:7]):
         for m, reviewer in enumerate(reviewers):
             services.score_enter(actor=reviewer, application=application, score=[88, 82, 79, 91, 76, 85, 62][n] + m,

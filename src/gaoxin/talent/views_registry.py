@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.core import notice
@@ -272,6 +273,9 @@ def _round_page(request, round, *, act_form=None, objection_form=None, failed_ob
         "can_apply": perms.can_apply_in_round(user, round) and not (
             perms.own_talent(user) and round.applications.filter(talent=perms.own_talent(user)).exists()),
         "events": _round_timeline(round) if manage else [], "public": round.status in PUBLIC_STATES,
+        "early_close": round.status == RoundStatus.OPEN and timezone.localdate() <= round.closes_on,
+        "early_closed": round.events.filter(transition="CLOSE", at__date__lte=round.closes_on).exclude(note="")
+        .first() if round.status != RoundStatus.OPEN else None,
         "objection_errors": [e for errors in objection_form.errors.values() for e in errors] if objection_form else [],
         "failed_objection": failed_objection,
         **tabs(user)}, status=status)

@@ -264,6 +264,10 @@ APPLICATION_WORKFLOW = Workflow(
 def _close(round: RecognitionRound, step: Step) -> None:
     if not round.applications.exists():
         raise ValidationError("本批次还没有申报")
+    if step.today <= round.closes_on and not step.reason.strip():
+        # Closing before the published deadline takes applications away from people who were told they had time:
+        # the reason is recorded on the round's history.
+        raise ValidationError({"reason": f"公布的申报截止日期为{round.closes_on:%Y年%m月%d日}，提前截止须写明原因"})
 
 
 def _publish(round: RecognitionRound, step: Step) -> dict:

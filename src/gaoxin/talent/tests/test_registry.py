@@ -297,7 +297,7 @@ def test_a_round_from_application_to_recognition(office, reviewer, round, talent
     application = services.application_transition(application=application, name="PASS_CHECK", actor=office)
     with pytest.raises(ValidationError):  # scores come after the applications close
         services.score_enter(actor=reviewer, application=application, score=80)
-    tell(lambda: services.round_transition(round=round, name="CLOSE", actor=office))
+    tell(lambda: services.round_transition(round=round, name="CLOSE", actor=office, reason="申报已齐，提前截止"))
     assert Notification.objects.filter(user=reviewer, kind="talent_review").exists()
     with pytest.raises(PermissionDenied):
         services.score_enter(actor=office, application=application, score=80)
@@ -344,7 +344,7 @@ def test_an_upheld_objection_disqualifies(office, reviewer, round, talent, talen
                                           django_capture_on_commit_callbacks):
     application = _apply(office, round, talent, tiers["D"])  # the office applies on the talent's behalf
     application = services.application_transition(application=application, name="PASS_CHECK", actor=office)
-    services.round_transition(round=round, name="CLOSE", actor=office)
+    services.round_transition(round=round, name="CLOSE", actor=office, reason="申报已齐，提前截止")
     services.score_enter(actor=reviewer, application=application, score=70)
     application = services.application_transition(application=application, name="CONCLUDE", actor=office)
     round.refresh_from_db()
@@ -371,7 +371,7 @@ def test_a_quota_holds_the_notice(office, reviewer, round, talent, tiers):
     second = services.talent_create(actor=office, id_number=_id(6), name="赵工", education="doctor")
     apps = [_apply(office, round, t, tiers["C"]) for t in (talent, second)]
     apps = [services.application_transition(application=a, name="PASS_CHECK", actor=office) for a in apps]
-    services.round_transition(round=round, name="CLOSE", actor=office)
+    services.round_transition(round=round, name="CLOSE", actor=office, reason="申报已齐，提前截止")
     for a, score in zip(apps, (90, 70), strict=True):
         services.score_enter(actor=reviewer, application=a, score=score)
     apps = [services.application_transition(application=a, name="CONCLUDE", actor=office) for a in apps]
@@ -491,7 +491,8 @@ def test_round_and_objection_walks(office, reviewer, round, talent, tiers, title
         Recognition.objects.all().delete()
         RoundApplication.objects.all().delete()
         RecognitionRound.objects.filter(pk=round.pk).update(status=state, notice_start=TODAY - dt.timedelta(days=9),
-                                                            notice_end=TODAY - dt.timedelta(days=1))
+                                                            notice_end=TODAY - dt.timedelta(days=1),
+                                                            closes_on=TODAY - dt.timedelta(days=1))
         round.refresh_from_db()
         RoundApplication.objects.create(round=round, talent=talent, tier=tiers["C"], statement="x", score=80,
                                         status=ApplicationStatus.PASSED, submitted_by=office)
@@ -538,7 +539,7 @@ def test_a_reviewer_finds_the_work_on_the_home_page(office, reviewer, round, tal
     assert "为通过形式审查的人才认定申报评分" not in client.get("/").content.decode()  # nothing to review yet
     application = _apply(office, round, talent, tiers["C"])
     services.application_transition(application=application, name="PASS_CHECK", actor=office)
-    services.round_transition(round=round, name="CLOSE", actor=office)
+    services.round_transition(round=round, name="CLOSE", actor=office, reason="申报已齐，提前截止")
     assert "为通过形式审查的人才认定申报评分" in client.get("/").content.decode()
     page = client.get(reverse("talent_rounds")).content.decode()
     assert round.title in page
@@ -629,7 +630,7 @@ def test_the_office_is_told_when_all_have_scored_and_review_notices_go_stale(off
                                                                              tell):
     application = _apply(office, round, talent, tiers["C"])
     application = services.application_transition(application=application, name="PASS_CHECK", actor=office)
-    tell(lambda: services.round_transition(round=round, name="CLOSE", actor=office))
+    tell(lambda: services.round_transition(round=round, name="CLOSE", actor=office, reason="申报已齐，提前截止"))
     review = Notification.objects.get(user=reviewer, kind="talent_review")
     assert review.read_at is None
     tell(lambda: services.score_enter(actor=reviewer, application=application, score=80))
@@ -672,3 +673,19 @@ def test_the_demo_registry_recognitions_agree_with_the_rounds(office, reviewer, 
     rounds = list(RecognitionRound.objects.values_list("title", flat=True))
     for basis in Recognition.objects.filter(application__isnull=True).values_list("basis", flat=True):
         assert not any(basis.startswith(title) for title in rounds), basis  # not credited to a round it did not pass
+
+
+def test_closing_a_round_before_its_deadline_needs_a_reason_shown_on_the_page(office, round, talent, tiers, client):
+    _apply(office, round, talent, tiers["C"])
+    with pytest.raises(ValidationError) as err:
+        services.round_transition(round=round, name="CLOSE", actor=office)
+    assert "提前截止须写明原因" in err.value.message_dict["reason"][0]
+    client.force_login(office)
+    assert 'data-testid="close-reason"' in client.get(reverse("talent_round", args=[round.pk])).content.decode()
+    bad = client.post(reverse("talent_round_act", args=[round.pk]), {"name": "CLOSE"})
+    assert bad.status_code == 400 and "提前截止须写明原因" in bad.content.decode()
+    client.post(reverse("talent_round_act", args=[round.pk]), {"name": "CLOSE", "reason": "申报人数已满足评审需要"})
+    round.refresh_from_db()
+    assert round.status == RoundStatus.REVIEW
+    page = client.get(reverse("talent_round", args=[round.pk])).content.decode()
+    assert "提前于" in page and "申报人数已满足评审需要" in page
