@@ -53,6 +53,7 @@ router.register("carbon-grades", green_api.CarbonGradeViewSet, basename="carbon-
 router.register("finance-needs", green_api.FinanceNeedViewSet, basename="finance-need")
 router.register("bank-responses", green_api.BankResponseViewSet, basename="bank-response")
 router.register("risk-pool-movements", green_api.PoolMovementViewSet, basename="pool-movement")
+router.register("green-scores", green_api.ScorecardResultViewSet, basename="green-score")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -627,6 +627,12 @@ GAOXIN_GREEN_CARBON_FACTOR_TCE = env.float("GAOXIN_GREEN_CARBON_FACTOR_TCE", def
 GAOXIN_GREEN_CARBON_FACTOR_ELECTRICITY = env.float("GAOXIN_GREEN_CARBON_FACTOR_ELECTRICITY", default=5.703)
 # An industry (GB/T 4754 division) with fewer firms than this is benchmarked against the whole zone.
 GAOXIN_GREEN_CARBON_MIN_PEERS = env.int("GAOXIN_GREEN_CARBON_MIN_PEERS", default=5)
+# The green scorecard (绿色评价打分卡, benefits.md §7.4 "indicator list and weights configurable"): the method file in
+# green/methods/ (a zone copies green_default.yaml and names its copy here), and which evaluation adjustment rules
+# count as the scorecard's penalty events (column → rule ids of the evaluation method).
+GAOXIN_GREEN_SCORECARD_METHOD = env("GAOXIN_GREEN_SCORECARD_METHOD", default="green_default")
+GAOXIN_GREEN_SCORECARD_PENALTY_RULES = env.json("GAOXIN_GREEN_SCORECARD_PENALTY_RULES", default={
+    "env_penalties": ["ENV_PENALTY"], "safety_accidents": ["MAJOR_SAFETY"]})
 # Green finance board (绿贷通 style): the departments whose officers run it and the risk pool (the zone's finance
 # bureau; the zone administrator too); a partner bank answers a need shared with it within this many working days
 # (湖州: "within a week").

@@ -21,6 +21,7 @@ from gaoxin.enterprises import views as enterprise_views
 from gaoxin.evaluation import views as evaluation_views
 from gaoxin.evaluation import views_results as evaluation_results
 from gaoxin.green import views as green_views
+from gaoxin.green import views_scorecard as green_scorecard_views
 from gaoxin.portal import views as portal_views
 from gaoxin.stations import views as station_views
 from gaoxin.talent import views as talent_views
@@ -322,6 +323,9 @@ urlpatterns = [
     path("chains/<slug:code>/problems/", chain_views.problem_tag, name="chain_problem_tag"),
     path("chains/<slug:code>/problems/<int:pk>/untag/", chain_views.problem_untag, name="chain_problem_untag"),
     path("green/", green_views.label_list, name="green_labels"),
+    path("green/scorecard/", green_scorecard_views.scorecard, name="green_scorecard"),
+    path("green/scorecard/run/", green_scorecard_views.scorecard_run, name="green_scorecard_run"),
+    path("green/scorecard/<int:pk>/", green_scorecard_views.score_detail, name="green_score"),
     path("green/new/", green_views.label_new, name="green_label_new"),
     path("green/carbon/", green_views.carbon_list, name="green_carbon"),
     path("green/labels/<int:pk>/", green_views.label_detail, name="green_label"),

@@ -161,6 +161,7 @@ class Job(models.Model):
         "evaluation_adjustment_import": "亩产评价加减分事项导入",
         "figures_refresh": "驾驶舱指标计算",
         "monthly_report": "月度报告生成",
+        "green_scorecard": "绿色评价测算",
     }
 
     def get_kind_display(self) -> str:

@@ -10,7 +10,16 @@ from rest_framework.response import Response
 from . import permissions as perms
 from . import selectors
 from .carbon import GRADES
-from .models import BankResponse, FinanceNeed, GreenLabel, GreenProjectTag, PoolMovement
+from .models import (
+    BankResponse,
+    FinanceNeed,
+    GreenLabel,
+    GreenProjectTag,
+    PoolMovement,
+    ScorecardResult,
+    ScorecardRun,
+    ScorecardStatus,
+)
 
 
 class GreenLabelSerializer(serializers.ModelSerializer):
@@ -126,3 +135,31 @@ class PoolMovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def get_queryset(self):
         return selectors.movement_list(user=self.request.user)
+
+
+class ScorecardResultSerializer(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="enterprise.uscc")
+    enterprise = serializers.CharField(source="enterprise.name")
+    run = serializers.IntegerField(source="run.number")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = ScorecardResult
+        fields = ["id", "run", "uscc", "enterprise", "total", "grade", "grade_name", "reasons"]
+
+
+@extend_schema_view(list=extend_schema(summary="绿色评价结果（最近一次测算）"), retrieve=extend_schema(summary="绿色评价结果详情"))
+class ScorecardResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The latest finished scorecard run's grades (a retrieved result may be of an earlier run), scoped as the pages
+    (staff all, a firm user its own)."""
+
+    serializer_class = ScorecardResultSerializer
+    queryset = ScorecardResult.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        rows = perms.scorecard_results_visible_to(self.request.user).select_related("enterprise", "run")
+        if self.action == "list":
+            latest = (ScorecardRun.objects.filter(status=ScorecardStatus.DONE).order_by("-number")
+                      .values_list("pk", flat=True).first())
+            rows = rows.filter(run_id=latest)
+        return rows.order_by("-total", "enterprise_id")

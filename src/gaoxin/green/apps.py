@@ -22,6 +22,13 @@ class GreenConfig(AppConfig):
                          "pool.subsidy": "拨付贴息"}, prefix="green.")
         for workflow in (NEED_WORKFLOW, RESPONSE_WORKFLOW):
             events.register(workflow.labels(), prefix=f"{workflow.name}.")
+        events.register({"scorecard.start": "发起绿色评价测算", "scorecard.finish": "绿色评价测算完成",
+                         "scorecard.fail": "绿色评价测算失败"}, prefix="green.")
+        from gaoxin.core import jobs
+
+        from .tasks import scorecard_job_failed
+
+        jobs.on_failure("green_scorecard", scorecard_job_failed)  # a scorecard run fails with its job
         # An accident or a penalty recorded in the evaluation flags the firm's labels (after commit; the daily sweep
         # catches anything recorded around the services).
         post_save.connect(on_adjustment_saved, sender=CycleAdjustment, dispatch_uid="green_flag_on_adjustment")

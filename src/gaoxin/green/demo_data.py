@@ -52,6 +52,9 @@ def build_demo_green(*, office, enterprises, enterprise_firm, today: dt.date) ->
     label_create(actor=office, enterprise=first.enterprise, kind=LabelKind.GREEN_DESIGN_PRODUCT, level="national",
                  year=first.year, title="绿色设计产品（曳引电梯）", document="工业产品绿色设计示范企业名单")
     flagged = labels_flag_from_evaluation()
+    from .services_scorecard import scorecard_start
+
+    scorecard_start(actor=office, background=False)  # the bureau's first green scorecard run
     return {"labels": GreenLabel.objects.count(),
             "review": GreenLabel.objects.filter(status=LabelStatus.REVIEW).count(), "flagged": flagged}
 

@@ -285,3 +285,57 @@ class PoolMovement(models.Model):
     @property
     def inflow(self) -> bool:
         return self.kind == MovementKind.CONTRIBUTION
+
+
+# --- the green scorecard (绿色评价打分卡, benefits.md §7.4) ------------------------------------------------------------
+
+
+class ScorecardStatus(models.TextChoices):
+    RUNNING = "running", "测算中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ScorecardRun(models.Model):
+    """One scoring of every firm with the zone's scorecard method (scorecard.py), from the facts Gaoxin holds that
+    day: the latest released per-mu tier, the carbon grade, live labels, the latest evaluation's penalties."""
+
+    number = models.PositiveIntegerField("批次", unique=True)
+    method_name = models.CharField("评价方法", max_length=100)
+    method_hash = models.CharField("方法摘要", max_length=64)
+    status = models.CharField("状态", max_length=10, choices=ScorecardStatus.choices, default=ScorecardStatus.RUNNING)
+    firms = models.PositiveIntegerField("企业数", default=0)
+    counts = models.JSONField("各等级企业数", default=dict)
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "绿色评价测算"
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"第{self.number}次绿色评价测算"
+
+
+class ScorecardResult(models.Model):
+    run = models.ForeignKey(ScorecardRun, on_delete=models.CASCADE, related_name="results", verbose_name="测算",
+                            db_index=False)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="green_scores",
+                                   verbose_name="企业")
+    total = models.DecimalField("总分", max_digits=7, decimal_places=2)
+    grade = models.CharField("等级", max_length=20)
+    grade_name = models.CharField("等级名称", max_length=20)
+    capped_by = models.CharField("封顶原因", max_length=100, blank=True)
+    row = models.JSONField("评价数据与各项得分", default=dict)
+    reasons = models.JSONField("说明", default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "绿色评价结果"
+        ordering = ["run_id", "-total", "enterprise_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="green_score_once_per_run")]
+        indexes = [models.Index(fields=["run", "grade", "total"], name="green_score_grade_order")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.grade_name}"

@@ -136,3 +136,22 @@ def can_view_pool(user) -> bool:
 
 def can_manage_pool(user) -> bool:
     return is_finance_office(user)
+
+
+# --- the green scorecard --------------------------------------------------------------------------------------------
+# The economic bureau runs it; staff read every firm's grade (leaders report them); a firm sees its own card with the
+# reasons and what the next grade needs.
+
+
+def can_run_scorecard(user) -> bool:
+    return is_green_office(user)
+
+
+def scorecard_results_visible_to(user):
+    from .models import ScorecardResult
+
+    if is_staff_role(user):
+        return ScorecardResult.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return ScorecardResult.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
+    return ScorecardResult.objects.none()

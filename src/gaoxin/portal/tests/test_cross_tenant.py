@@ -254,7 +254,7 @@ def _competition_routes() -> dict:
 def _green_routes() -> dict:
     """绿色制造: a label is read by staff and its own firm; another firm's label is a 404 (page, action, API)."""
     from gaoxin.green import permissions as green_perms
-    from gaoxin.green.models import BankResponse, FinanceNeed, GreenLabel, PoolMovement
+    from gaoxin.green.models import BankResponse, FinanceNeed, GreenLabel, PoolMovement, ScorecardResult
     from gaoxin.green.selectors import movement_list
 
     label = Route(lambda: GreenLabel.objects.all(), lambda lb: {"pk": lb.pk}, _visible(green_perms.labels_visible_to))
@@ -266,6 +266,10 @@ def _green_routes() -> dict:
     return {**dict.fromkeys(("green_label", "green_label_act", "green-label-detail"), label),
             **dict.fromkeys(("green_need", "green_need_act", "finance-need-detail"), need),
             **dict.fromkeys(("green_response_act", "green_subsidy_pay", "bank-response-detail"), response),
+            # A firm's green scorecard result: staff and the firm itself.
+            **dict.fromkeys(("green_score", "green-score-detail"),
+                            Route(lambda: ScorecardResult.objects.all(), lambda r: {"pk": r.pk},
+                                  _visible(green_perms.scorecard_results_visible_to))),
             # The risk pool's movements are the finance office's and leaders' only.
             "pool-movement-detail": Route(lambda: PoolMovement.objects.all(), lambda m: {"pk": m.pk},
                                           _visible(lambda user: movement_list(user=user)))}
