@@ -115,6 +115,7 @@ class RestrictedIndustry(models.Model):
 
     code = models.CharField("行业代码", max_length=4, unique=True,
                             validators=[RegexValidator(r"^\d{2,4}$", "请填写2至4位国民经济行业分类代码，如 30 或 3011")],
+                            error_messages={"unique": "该行业代码已在清单中"},
                             help_text="国民经济行业分类（GB/T 4754）代码：2位大类、3位中类或4位小类，包括其下各级")
     name = models.CharField("行业名称", max_length=100)
     kind = models.CharField("类别", max_length=12, choices=RestrictionKind.choices, default=RestrictionKind.RESTRICTED)
@@ -127,6 +128,14 @@ class RestrictedIndustry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from gaoxin.enterprises.models import Industry
+
+        if self.code and len(self.code) >= 2 and not Industry.objects.filter(code=self.code[:2]).exists():
+            raise ValidationError({"code": f"“{self.code[:2]}”不是国民经济行业分类（GB/T 4754）的大类代码"})
 
 
 class DisputeStatus(models.TextChoices):

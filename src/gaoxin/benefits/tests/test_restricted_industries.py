@@ -134,3 +134,13 @@ def test_the_firm_records_its_quarters_in_one_table_and_a_bad_one_keeps_what_was
     assert "按季度计算的全年季度平均值（政策判断采用）：从业人数 90人" in saved
     frame = profile_frame([own_enterprise.pk])
     assert frame["avg_staff"].item() == 90 and frame["avg_assets"].item() is None  # assets' quarters incomplete
+
+
+@pytest.mark.django_db
+def test_the_list_takes_real_divisions_once(admin_client):
+    url = reverse("admin:benefits_restrictedindustry_add")
+    bad = admin_client.post(url, {"code": "9911", "name": "不存在的行业", "kind": "restricted", "is_active": "on"})
+    assert "“99”不是国民经济行业分类（GB/T 4754）的大类代码" in bad.content.decode()
+    assert admin_client.post(url, {"code": "3011", "name": "水泥制造", "kind": "restricted", "is_active": "on"}).status_code == 302
+    again = admin_client.post(url, {"code": "3011", "name": "水泥制造", "kind": "restricted", "is_active": "on"})
+    assert "该行业代码已在清单中" in again.content.decode() and RestrictedIndustry.objects.count() == 1
