@@ -227,6 +227,7 @@ urlpatterns = [
     path("talent/events/<int:pk>/programme/", talent_views.event_programme, name="talent_event_programme"),
     path("talent/events/<int:pk>/qr.svg", talent_views.event_qr, name="talent_event_qr"),
     path("talent/checkin/<str:token>/", talent_views.checkin, name="talent_checkin"),
+    path("talent/checkins/<int:pk>/resume/", talent_views.checkin_resume, name="talent_checkin_resume"),
     path("talent/agreements/", talent_views.agreement_list, name="talent_agreements"),
     path("talent/agreements/new/", talent_views.agreement_new, name="talent_agreement_new"),
     path("talent/agreements/<int:pk>/", talent_views.agreement_detail, name="talent_agreement"),

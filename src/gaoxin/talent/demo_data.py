@@ -80,6 +80,11 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
     CheckIn.objects.bulk_create([CheckIn(event=fair, name=_person(rng), phone=f"139{rng.randrange(10**8):08d}",
                                          school=rng.choice(schools).name, major=rng.choice(["机电一体化", "数控技术", "电气自动化", "护理"]))
                                  for _ in range(60)])
+    from django.core.files.base import ContentFile
+
+    with_resume = CheckIn.objects.filter(event=fair).order_by("pk").first()
+    if with_resume is not None:  # one job seeker left a résumé at the door
+        with_resume.resume.save("简历.pdf", ContentFile(PDF), save=True)
     for demand in demands[:8]:
         intent_record(event=fair, actor=office, enterprise=demand.enterprise, person=_person(rng), demand=demand)
     hires = []

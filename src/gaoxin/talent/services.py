@@ -409,6 +409,15 @@ def evidence_open(*, actor, evidence: TalentEvidence) -> TalentEvidence:
     return evidence
 
 
+def resume_open(*, actor, checkin) -> None:
+    """Hand out a résumé uploaded at an event's check-in to the talent office (who runs the events); every opening is
+    audited, as the evidence files are."""
+    if not perms.can_manage_events(actor):
+        raise PermissionDenied("无权查看该简历")
+    audit_record(event_type="talent.checkin.resume_open", actor=actor, subject=checkin.event,
+                 after={"name": checkin.name})
+
+
 def recognition_grant(*, actor, talent: Talent, title, tier, basis: str, recognised_on: dt.date,
                       valid_to: dt.date | None = None) -> Recognition:
     """The office records a recognition (a title at a tier, with its basis and validity; the title's default

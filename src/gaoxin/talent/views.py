@@ -326,6 +326,30 @@ def checkin(request, token: str):
                                                    "open": event.held_on == timezone.localdate()}, status=status)
 
 
+@require(perms.can_manage_events)
+def checkin_resume(request, pk: int):
+    """A résumé uploaded at the QR check-in, for the talent office only; each opening audited."""
+    import mimetypes
+
+    from django.http import FileResponse
+
+    from .models import CheckIn
+
+    checkin = (CheckIn.objects.filter(pk=pk, event__in=perms.events_visible_to(request.user)).exclude(resume="")
+               .select_related("event").first())
+    if checkin is None:
+        raise Http404("简历不存在或无权查看")
+    services.resume_open(actor=request.user, checkin=checkin)
+    name = checkin.resume.name.rsplit("/", 1)[-1]
+    try:
+        handle = checkin.resume.open("rb")
+    except FileNotFoundError:
+        raise Http404("简历文件已不存在") from None
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(handle, filename=f"{checkin.name}简历.{name.rsplit('.', 1)[-1]}", content_type=content_type,
+                        as_attachment=content_type not in ("application/pdf", "image/png", "image/jpeg"))
+
+
 # --- school agreements -----------------------------------------------------------------------------------------
 
 

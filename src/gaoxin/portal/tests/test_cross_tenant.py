@@ -80,7 +80,9 @@ def _tables():
     from gaoxin.stations.permissions import can_log_at_station
     from gaoxin.talent.models import Hire, JobDemand, SchoolAgreement
     from gaoxin.talent.permissions import (
+        APPEAL_DONE,
         agreements_visible_to,
+        can_manage_events,
         demands_visible_to,
         hires_visible_to,
         talent_appeals_for_demand,
@@ -150,7 +152,13 @@ def _tables():
                          "talent-demand-transition", "talent-demand-hires"),
                         Route(lambda: JobDemand.objects.all(), lambda d: {"number": d.number},
                               _visible(demands_visible_to))),
-        "talent_appeal_demand": Route(lambda: Appeal.objects.filter(category="talent", enterprise__isnull=False),
+        # The résumé left at an event's check-in: the talent office only.
+        "talent_checkin_resume": Route(
+            lambda: __import__("gaoxin.talent.models", fromlist=["CheckIn"]).CheckIn.objects.exclude(resume=""),
+            lambda c: {"pk": c.pk}, lambda u: (lambda c: can_manage_events(u))),
+        # Only an appeal still being handled may become a demand (a closed one is refused to everyone).
+        "talent_appeal_demand": Route(lambda: Appeal.objects.filter(category="talent", enterprise__isnull=False)
+                                      .exclude(status__in=APPEAL_DONE),
                                       lambda a: {"number": a.number},
                                       lambda u: _or_none(talent_appeals_for_demand(u), Appeal)),
         "station_log_demand": Route(lambda: StationService.objects.filter(category="hiring", enterprise__isnull=False),

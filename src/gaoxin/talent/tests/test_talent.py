@@ -435,3 +435,18 @@ def test_a_past_event_offers_no_registration_and_no_check_in_code(office, client
                                    held_on=TODAY + dt.timedelta(days=3), place="人力资源市场")
     page = client.get(reverse("talent_event", args=[coming.pk])).content.decode()
     assert 'data-testid="register-form"' in page and 'data-testid="checkin-qr"' in page and "</strong>：" not in page
+
+
+def test_a_check_in_resume_opens_for_the_office_only_audited(office, enterprise_client, client):
+    event = services.event_create(actor=office, title="今日招聘会", kind="fair", organiser=office.org_unit,
+                                  held_on=TODAY, place="人力资源市场")
+    pdf = SimpleUploadedFile("简历.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                             content_type="application/pdf")
+    checkin = services.checkin_create(event=event, name="求职者", phone="13900000009", resume=pdf)
+    url = reverse("talent_checkin_resume", args=[checkin.pk])
+    client.force_login(office)
+    assert url in client.get(reverse("talent_event", args=[event.pk])).content.decode()
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(event_type="talent.checkin.resume_open").count() == 1
+    assert enterprise_client.get(url).status_code in (403, 404)
