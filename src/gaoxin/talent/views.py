@@ -356,14 +356,31 @@ def checkin_resume(request, pk: int):
 @require(perms.can_view_talent)
 def agreement_list(request):
     qs = perms.agreements_visible_to(request.user).select_related("school", "enterprise")
-    dormant_since = timezone.localdate() - dt.timedelta(days=30 * settings.GAOXIN_TALENT_DORMANT_MONTHS)
+    today = timezone.localdate()
+    dormant_since = months_before(today, settings.GAOXIN_TALENT_DORMANT_MONTHS)
+    expiring_by = today + dt.timedelta(days=settings.GAOXIN_TALENT_AGREEMENT_REMINDER_DAYS)
     if request.GET.get("dormant"):
         qs = qs.filter(status="active").filter(Q(last_activity_on__lt=dormant_since) | Q(last_activity_on__isnull=True))
+    elif request.GET.get("expiring"):
+        qs = qs.filter(status="active", expires_on__gte=today, expires_on__lte=expiring_by).order_by("expires_on")
     page, query = paginate(request, qs)
+    for agreement in page:
+        agreement.expiring = agreement.status == "active" and today <= agreement.expires_on <= expiring_by
     return render(request, "talent/agreements.html", {
         "page": page, "query": query, "dormant": bool(request.GET.get("dormant")), "dormant_since": dormant_since,
+        "expiring": bool(request.GET.get("expiring")) and not request.GET.get("dormant"),
+        "reminder_days": settings.GAOXIN_TALENT_AGREEMENT_REMINDER_DAYS,
         "months": settings.GAOXIN_TALENT_DORMANT_MONTHS, "can_manage": perms.can_manage_agreements(request.user),
         **tabs(request.user)})
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (the month's last day when it is shorter)."""
+    import calendar
+
+    month = day.month - 1 - months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @require(perms.can_manage_agreements)

@@ -450,3 +450,22 @@ def test_a_check_in_resume_opens_for_the_office_only_audited(office, enterprise_
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     assert AuditEvent.objects.filter(event_type="talent.checkin.resume_open").count() == 1
     assert enterprise_client.get(url).status_code in (403, 404)
+
+
+def test_dormant_is_counted_in_months_and_expiring_agreements_are_marked(office, own_enterprise, client):
+    from gaoxin.talent.views import months_before
+
+    assert months_before(dt.date(2026, 12, 1), 6) == dt.date(2026, 6, 1)
+    assert months_before(dt.date(2026, 8, 31), 6) == dt.date(2026, 2, 28)
+    school = School.objects.create(name="湖南工程学院")
+    soon = services.agreement_create(actor=office, school=school, enterprise=own_enterprise, kind="internship",
+                                     title="快到期的协议", signed_on=TODAY - dt.timedelta(days=300),
+                                     expires_on=TODAY + dt.timedelta(days=10))
+    services.agreement_create(actor=office, school=school, enterprise=own_enterprise, kind="internship",
+                              title="长期协议", signed_on=TODAY - dt.timedelta(days=30),
+                              expires_on=TODAY + dt.timedelta(days=400))
+    client.force_login(office)
+    page = client.get(reverse("talent_agreements")).content.decode()
+    assert page.count('data-testid="expiring"') == 1
+    only = client.get(reverse("talent_agreements"), {"expiring": 1}).content.decode()
+    assert soon.title in only and "长期协议" not in only
