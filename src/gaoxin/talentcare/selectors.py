@@ -190,6 +190,7 @@ def leaders():
 
 
 def units_for_offer(application: HousingApplication) -> QuerySet[ApartmentUnit]:
+    """Free units with at least the rooms wanted, the exact number of rooms first (then the smaller ones)."""
     return ApartmentUnit.objects.filter(status=UnitStatus.FREE, rooms__gte=application.rooms_wanted).select_related(
-        "building").order_by("building__name", "number")
+        "building").order_by("rooms", "rent", "building__name", "number")
 

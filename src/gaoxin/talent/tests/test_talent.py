@@ -469,3 +469,9 @@ def test_dormant_is_counted_in_months_and_expiring_agreements_are_marked(office,
     assert page.count('data-testid="expiring"') == 1
     only = client.get(reverse("talent_agreements"), {"expiring": 1}).content.decode()
     assert soon.title in only and "长期协议" not in only
+
+
+def test_a_narrow_screen_is_told_the_hire_actions_are_to_the_right(demand, enterprise_user, enterprise_client):
+    services.hire_record(actor=enterprise_user, demand=demand, name="窄屏", id_number=_id(60), hired_on=TODAY)
+    page = enterprise_client.get(reverse("talent_demand", args=[demand.number])).content.decode()
+    assert 'data-testid="scroll-hint"' in page and "d-md-none" in page.split('data-testid="scroll-hint"')[0][-80:]

@@ -458,3 +458,17 @@ def test_the_centre_filters_appeals_flagged_talent_and_sees_who_raised_them(offi
     assert flagged.number in only and firm.number not in only and "配偶就业" in only
     api = client.get(reverse("appeal-detail", args=[flagged.number])).json()
     assert api["enterprise"] is None and api["talent_service"] == "spouse_job"
+
+
+def test_the_offer_picker_shows_rooms_area_and_rent_matching_rooms_first():
+    from decimal import Decimal
+
+    from gaoxin.talentcare.forms import ApplicationActForm
+
+    class Unit:
+        def __init__(self):
+            self.building, self.number, self.rooms = type("B", (), {"name": "人才公寓1栋"})(), "301", 2
+            self.area, self.rent = Decimal("68.50"), Decimal("1200.00")
+
+    form = ApplicationActForm(None)
+    assert form.fields["unit"].label_from_instance(Unit()) == "人才公寓1栋 301：2 居室，68.5㎡，月租金 1200 元"
