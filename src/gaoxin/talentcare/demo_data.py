@@ -70,7 +70,8 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
     for n, talent in enumerate(talents[:20]):
         applied = timezone.make_aware(dt.datetime.combine(real - dt.timedelta(days=400 - 15 * n), dt.time(10)))
         applications.append(services.application_submit(
-            actor=office, talent=talent, rooms_wanted=[1, 2, 1, 3, 2][n % 5], family_size=1 + n % 4, applied_at=applied))
+            actor=office, talent=talent, rooms_wanted=(rooms := [1, 2, 1, 3, 2][n % 5]),
+            family_size=min(1 + n % 4, rooms + 1), applied_at=applied))  # at most one more person than rooms
     # The demo talent's own log-in (when the talent demo made one) waits in the queue: its page shows its place.
     own = Talent.objects.filter(user__isnull=False).exclude(pk__in=[t.pk for t in talents[:20]]).order_by("pk").first()
     if own is not None and not own.housing_applications.exists():
@@ -86,8 +87,13 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
             continue  # offered, waiting to sign
         application.refresh_from_db()
         start = real - dt.timedelta(days=340 - 20 * n)
-        # Two-year leases; the fourth ends within the reminder window of the real today (the sweep reminds of it).
-        end = start + dt.timedelta(days=730) if n != 3 else timezone.localdate() + dt.timedelta(days=12)
+        # Two-year leases ending the day before the anniversary; the fourth is a one-year lease, ending the same way,
+        # within the reminder window of the real today (the sweep reminds of it).
+        if n == 3:
+            end = timezone.localdate() + dt.timedelta(days=12)
+            start = _years_after(end + dt.timedelta(days=1), -1)
+        else:
+            end = _years_after(start, 2) - dt.timedelta(days=1)
         APPLICATION_WORKFLOW.apply(application, "SIGN", actor=office, start_on=start, end_on=end,
                                    deposit=unit.rent)
     # One tenant moved out (not the demo talent's own log-in, which keeps its flat).
@@ -128,3 +134,11 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
 def _rank(talent: Talent) -> int:
     rec = talent.recognitions.filter(status="valid").select_related("tier").order_by("tier__rank").first()
     return rec.tier.rank if rec else 99
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` years later (or earlier); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -472,3 +472,26 @@ def test_the_offer_picker_shows_rooms_area_and_rent_matching_rooms_first():
 
     form = ApplicationActForm(None)
     assert form.fields["unit"].label_from_instance(Unit()) == "人才公寓1栋 301：2 居室，68.5㎡，月租金 1200 元"
+
+
+def test_the_demo_queue_and_leases_are_plausible(db, own_enterprise, other_enterprise):
+    import datetime as dt
+    import random
+
+    from gaoxin.accounts.models import Role
+    from gaoxin.accounts.tests.factories import UserFactory
+    from gaoxin.catalog.tests.factories import department
+    from django.db.models import F
+
+    from gaoxin.talentcare.demo_data import build_demo_talentcare
+    from gaoxin.talentcare.models import HousingApplication, Lease
+
+    office = UserFactory(role=Role.DEPT_OFFICER, org_unit=department("hrss", "人力资源和社会保障局"), username="hrss-d")
+    leader = UserFactory(role=Role.LEADER, username="leader-d")
+    admin = UserFactory(role=Role.ZONE_ADMIN, username="admin-d")
+    build_demo_talentcare(rng=random.Random(42), office=office, leader=leader, admin=admin,
+                          enterprises=[own_enterprise, other_enterprise], today=dt.date.today())
+    assert not HousingApplication.objects.filter(family_size__gt=F("rooms_wanted") + 1).exists()
+    for lease in Lease.objects.all():  # every lease ends the day before an anniversary of its start
+        following = lease.end_on + dt.timedelta(days=1)
+        assert (following.month, following.day) == (lease.start_on.month, lease.start_on.day), lease
