@@ -478,11 +478,11 @@ def test_the_demo_queue_and_leases_are_plausible(db, own_enterprise, other_enter
     import datetime as dt
     import random
 
+    from django.db.models import F
+
     from gaoxin.accounts.models import Role
     from gaoxin.accounts.tests.factories import UserFactory
     from gaoxin.catalog.tests.factories import department
-    from django.db.models import F
-
     from gaoxin.talentcare.demo_data import build_demo_talentcare
     from gaoxin.talentcare.models import HousingApplication, Lease
 
