@@ -44,6 +44,8 @@ def test_demand_hire_confirmation_and_retention(live_server, browser):
     page.get_by_role("button", name="提交").click()
     page.get_by_text("用工需求已发布").wait_for()
     demand = JobDemand.objects.get()
+    # Posted two months ago: the hire below is dated after it (a hire before its demand is refused).
+    JobDemand.objects.filter(pk=demand.pk).update(created_at=timezone.now() - dt.timedelta(days=60))
 
     fair = services.event_create(actor=office, title="千企百校对接会", kind="thousand", organiser=office.org_unit,
                                  held_on=today - dt.timedelta(days=40), place="人才市场")
@@ -68,6 +70,16 @@ def test_demand_hire_confirmation_and_retention(live_server, browser):
     row.get_by_role("button", name="确认到岗").click()
     page.get_by_text("已完成：确认到岗").wait_for()
     assert "已确认到岗" in page.get_by_test_id(f"hire-{hire.pk}").inner_text()
+    # On a phone (390 px) the table scrolls sideways: a visible hint says where the buttons are.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.get_by_test_id("scroll-hint").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # The 30-day check is due: the firm finds the person on its 待回访 list and goes to the check from there.
+    page.goto(f"{live_server.url}/talent/")
+    page.get_by_test_id("checks-due").get_by_role("link").click()
+    assert "李明" in page.get_by_test_id("retention").inner_text()
+    page.get_by_test_id(f"check-{hire.pk}").get_by_role("link", name="去回访").click()
     page.get_by_test_id(f"hire-{hire.pk}").get_by_role("button", name="回访：仍在岗").click()
     page.get_by_text("已完成：回访：仍在岗").wait_for()
     assert "首次回访在岗" in page.get_by_test_id(f"hire-{hire.pk}").inner_text()
