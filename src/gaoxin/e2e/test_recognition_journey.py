@@ -82,10 +82,12 @@ def test_a_talent_applies_through_notice_and_objection_to_recognition(live_serve
 
     # The public notice: masked; an objection inside the window.
     ent = session(browser, live_server, "ent")
-    ent.goto(f"{live_server.url}/talent/rounds/{round.pk}/notice/")
+    ent.goto(f"{live_server.url}/notices/")  # listed among the public notices
+    ent.get_by_role("link", name=f"{round.title}拟认定人选公示").click()
+    assert "人力资源和社会保障局" in ent.get_by_test_id("objection-how").inner_text()  # by letter or phone too
     listed = ent.get_by_test_id("notice-list").inner_text()
     assert "欧阳博文" in listed and talent_id(1) not in listed and "430302********" in listed
-    ent.get_by_text("提出异议").click()
+    ent.get_by_test_id("notice-list").get_by_text("提出异议").click()  # the page also says how to object
     ent.get_by_label("异议内容和理由").fill("其所报项目的完成时间与实际不符，请核查。")
     ent.get_by_role("button", name="提交异议").click()
     ent.get_by_text("异议已提交").wait_for()
