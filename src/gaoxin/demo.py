@@ -302,7 +302,8 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
                                  (by_name["officer-economic"], "招商与要素保障（经发）", "0731-58581002")])
     from gaoxin.competitions.demo_data import build_demo_competitions
 
-    build_demo_competitions(office=by_name["officer-science"], today=today, enterprise_firm=ents[0])
+    build_demo_competitions(office=by_name["officer-science"], today=today, enterprise_firm=ents[0],
+                            judges=[by_name["officer-industry"], by_name["officer-finance"], by_name["officer-economic"]])
     from gaoxin.green.demo_data import build_demo_green
 
     build_demo_green(office=by_name["officer-economic"], enterprises=ents[2:200], enterprise_firm=ents[0], today=today)

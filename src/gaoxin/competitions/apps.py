@@ -15,6 +15,7 @@ class CompetitionsConfig(AppConfig):
         events.register({"edition.create": "新建大赛届次", "edition.update": "修改大赛规则",
                          "track.create": "新增行业赛道", "stage.create": "新增赛程阶段",
                          "award_level.create": "新增奖项等次", "prior_award.add": "登记历届获奖",
-                         "registration.invite": "邀请企业参赛"},
+                         "registration.invite": "邀请企业参赛", "round.create": "新建评审轮次",
+                         "judge.add": "加入评委", "score.submit": "评委评分"},
                         prefix="competitions.")
         events.register(REGISTRATION_WORKFLOW.labels(), prefix=f"{REGISTRATION_WORKFLOW.name}.")

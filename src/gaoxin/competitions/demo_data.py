@@ -21,7 +21,7 @@ PROJECTS = ["智能检测装备", "高性能复合材料", "工业互联网平�
             "高端轴承", "半导体封装材料", "智慧能源管理系统", "特种电缆", "医疗影像设备"]
 
 
-def build_demo_competitions(*, office, today: dt.date, enterprise_firm=None) -> dict:
+def build_demo_competitions(*, office, today: dt.date, enterprise_firm=None, judges=()) -> dict:
     """The bureau's edition; the first candidates of the pool invited, 22 of them registered in the five tracks (the
     first 12 with their eligibility checked), one declined; the demo enterprise's firm invited and not yet answered
     (its user answers it on the registration page)."""
@@ -48,6 +48,35 @@ def build_demo_competitions(*, office, today: dt.date, enterprise_firm=None) -> 
     if len(invited) > REGISTERED:
         REGISTRATION_WORKFLOW.apply(invited[REGISTERED], "DECLINE", actor=office,
                                     reason="企业电话答复：今年集中精力开展新产品量产，暂不参赛")
+    if judges:
+        _judged_round(office=office, edition=edition, judges=judges)
     if enterprise_firm is not None and enterprise_firm.registered_on is not None:
         services.registrations_invite(actor=office, edition=edition, enterprise_ids=[enterprise_firm.pk])
     return {"editions": 1, "edition": edition, "registered": min(len(invited), REGISTERED)}
+
+
+def _judged_round(*, office, edition, judges) -> None:
+    """A zone roadshow judged by a technical and two investment judges (rank scores); the last judge works for the
+    first checked firm and is refused it (回避)."""
+    from decimal import Decimal
+
+    from .selectors import round_entries
+
+    technical, *investors = judges
+    round = services.round_create(
+        actor=office, edition=edition, name="区内路演评审（“8+7”）", method="rank", judges_per_entry=3,
+        mix={"technical": 1, "investment": 2}, tie_break="tech desc, key asc",
+        criteria=[("tech", "技术创新性", Decimal("0.4"), Decimal(100)), ("market", "市场前景", Decimal("0.3"), Decimal(100)),
+                  ("team", "团队与路演", Decimal("0.3"), Decimal(10))])
+    entries = list(round_entries(round))
+    services.judge_add(actor=office, round=round, user=technical, kind="technical")
+    for n, user in enumerate(investors):
+        employer = entries[0].enterprise if n == len(investors) - 1 and entries else None
+        services.judge_add(actor=office, round=round, user=user, kind="investment", employer=employer)
+    for j, user in enumerate([technical, *investors]):
+        for i, entry in enumerate(entries):
+            if j == len(investors) and i == 0:
+                continue  # refused: the judge's employer
+            services.score_submit(actor=user, round=round, registration=entry,
+                                  marks={"tech": 60 + (i * 7 + j * 3) % 35, "market": 55 + (i * 5 + j * 11) % 40,
+                                         "team": 5 + (i + j) % 5})

@@ -122,3 +122,14 @@ class RegistrationActForm(forms.Form):
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["track"].queryset = edition.tracks.all()
+
+
+class ScoreForm(forms.Form):
+    """One field per criterion of the round's rubric."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        for c in criteria:
+            self.fields[c.code] = forms.DecimalField(
+                label=f"{c.label}（满分 {c.max_score.normalize():f}，权重 {(c.weight * 100).normalize():f}%）",
+                min_value=0, max_value=c.max_score, decimal_places=2)

@@ -188,3 +188,84 @@ class RegistrationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Normalisation(models.TextChoices):
+    ZSCORE = "zscore", "标准分（z 分数）"
+    RANK = "rank", "名次分"
+    RAW = "raw", "原始分"
+
+
+class JudgeKind(models.TextChoices):
+    TECHNICAL = "technical", "技术专家"
+    INVESTMENT = "investment", "投资专家"
+    INDUSTRY = "industry", "产业专家"
+
+
+class JudgingRound(models.Model):
+    """A round the zone judges itself (区内路演评审): a weighted rubric, a panel of judges with a mix rule, a blind
+    option and how each judge's totals are normalised before they are averaged (judging.py)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rounds", verbose_name="届次")
+    name = models.CharField("评审轮次", max_length=60)
+    method = models.CharField("标准化方法", max_length=10, choices=Normalisation.choices, default=Normalisation.ZSCORE)
+    judges_per_entry = models.PositiveSmallIntegerField("每个项目的评委人数", default=3)
+    mix = models.JSONField("评委组合", default=dict, blank=True, help_text="如 {\"technical\": 1, \"investment\": 2}")
+    blind = models.BooleanField("匿名评审（评委看不到企业名称）", default=False)
+    precision = models.PositiveSmallIntegerField("得分保留小数位", default=4)
+    tie_break = models.CharField("同分排序", max_length=120, default="key asc",
+                                 help_text="以逗号分隔，如 tech desc, key asc（评分指标编码或 key）")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审轮次"
+        ordering = ["edition_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.name}"
+
+
+class RoundCriterion(models.Model):
+    round = models.ForeignKey(JudgingRound, on_delete=models.CASCADE, related_name="criteria")
+    code = models.SlugField("编码", max_length=20)
+    label = models.CharField("评分指标", max_length=40)
+    weight = models.DecimalField("权重", max_digits=5, decimal_places=4)
+    max_score = models.DecimalField("满分", max_digits=6, decimal_places=2, default=100)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round_id", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="round_criterion_once")]
+
+
+class Judge(models.Model):
+    """A judge of a round: the user, their kind (for the mix rule), their employer in the registry and firms they
+    declared as related (conflicts of interest, conflicts.py)."""
+
+    round = models.ForeignKey(JudgingRound, on_delete=models.CASCADE, related_name="judges")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="competition_judgings",
+                             verbose_name="评委")
+    kind = models.CharField("评委类别", max_length=12, choices=JudgeKind.choices)
+    employer = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name="任职单位（企业）")
+    declared = models.ManyToManyField("enterprises.Enterprise", blank=True, related_name="+",
+                                      verbose_name="申报的关联企业")
+
+    class Meta:
+        ordering = ["round_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "user"], name="judge_once_per_round")]
+
+
+class Score(models.Model):
+    """A judge's marks for one entry (criterion code -> mark)."""
+
+    round = models.ForeignKey(JudgingRound, on_delete=models.CASCADE, related_name="scores")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="scores")
+    judge = models.ForeignKey(Judge, on_delete=models.PROTECT, related_name="scores")
+    marks = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round_id", "registration_id", "judge_id"]
+        constraints = [models.UniqueConstraint(fields=["round", "registration", "judge"], name="score_once")]

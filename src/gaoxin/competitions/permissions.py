@@ -67,3 +67,24 @@ def firm_users(enterprise_id: int) -> list:
 
     return list(User.objects.filter(enterprise_memberships__enterprise_id=enterprise_id, is_active=True,
                                     role=Role.ENTERPRISE).distinct().order_by("pk"))
+
+
+# --- judging a zone round --------------------------------------------------------------------------------------
+
+
+def judge_of(user, round):
+    """The user's place on the round's panel, or None."""
+    if not is_staff_role(user):
+        return None
+    return round.judges.filter(user_id=user.pk).first()
+
+
+def rounds_visible_to(user) -> QuerySet:
+    """The organising department, the administrator and leaders read every round; a judge the rounds they sit on."""
+    from .models import JudgingRound
+
+    if reads_all_registrations(user):
+        return JudgingRound.objects.all()
+    if is_staff_role(user):
+        return JudgingRound.objects.filter(judges__user=user).distinct()
+    return JudgingRound.objects.none()

@@ -4,14 +4,17 @@ registry and the profile facts in five queries and hands them to the pure eligib
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import permissions as perms
+from .conflicts import FirmIdentity, JudgeTies, conflict_reasons
 from .eligibility import Assessment, FirmFacts, Pool, Rules, assess, pool
-from .models import Edition, PriorAward, RegistrationStatus
+from .judging import Criterion, Rubric, mix_shortfall, rank_entries
+from .models import Edition, JudgeKind, PriorAward, RegistrationStatus
 
 
 def edition_list(*, user) -> QuerySet[Edition]:
@@ -113,3 +116,57 @@ def own_registrations(*, user) -> QuerySet:
 def registration_get(*, user, pk: int):
     return (perms.registrations_visible_to(user).select_related("edition", "enterprise", "track", "invited_by")
             .filter(pk=pk).first())
+
+
+# --- judging a zone round --------------------------------------------------------------------------------------
+
+
+def rubric_of(round) -> Rubric:
+    return Rubric(tuple(Criterion(c.code, c.label, c.weight, c.max_score) for c in round.criteria.all()))
+
+
+def _identity(firm) -> FirmIdentity:
+    return FirmIdentity(firm.pk, firm.name, firm.legal_representative or "")
+
+
+def judge_ties(judge) -> JudgeTies:
+    return JudgeTies(employer=_identity(judge.employer) if judge.employer_id else None,
+                     declared=tuple(_identity(f) for f in judge.declared.all()))
+
+
+def round_entries(round) -> QuerySet:
+    """The entries of a round: the edition's firms whose eligibility the bureau checked."""
+    return (round.edition.registrations.filter(status=RegistrationStatus.CHECKED)
+            .select_related("enterprise", "track").order_by("track__sort_order", "enterprise__name", "pk"))
+
+
+def judge_sheet(*, round, judge) -> list[dict]:
+    """What a judge has to do: each entry with the conflict reasons that refuse them, or their marks when scored."""
+    ties = judge_ties(judge)
+    done = {s.registration_id: s for s in round.scores.filter(judge=judge)}
+    rows = []
+    for n, entry in enumerate(round_entries(round), 1):
+        rows.append({"entry": entry, "number": n, "conflicts": conflict_reasons(ties, _identity(entry.enterprise)),
+                     "score": done.get(entry.pk)})
+    return rows
+
+
+def round_results(*, round) -> list[dict]:
+    """The ranking (judging.rank_entries with the round's method, precision and tie-breaks; an entry needs its full
+    panel) and, for every entry, the kinds its panel still lacks against the mix rule."""
+    rubric = rubric_of(round)
+    entries = {e.pk: e for e in round_entries(round)}
+    scores, kinds = {}, defaultdict(list)
+    for s in round.scores.select_related("judge"):
+        if s.registration_id in entries:
+            scores[(str(s.registration_id), str(s.judge_id))] = {k: Decimal(str(v)) for k, v in s.marks.items()}
+            kinds[s.registration_id].append(s.judge.kind)
+    tie_break = tuple(t.strip() for t in round.tie_break.split(",") if t.strip())
+    ranked = {int(r.entry): r for r in rank_entries(scores, rubric, method=round.method, precision=round.precision,
+                                                    tie_break=tie_break, min_judges=round.judges_per_entry)}
+    labels = dict(JudgeKind.choices)
+    rows = [{"entry": entries[pk], "result": ranked.get(pk), "judges": len(kinds[pk]),
+             "missing": "、".join(f"{labels.get(k, k)} {n} 名" for k, n in mix_shortfall(round.mix, kinds[pk]).items())}
+            for pk in entries]
+    rows.sort(key=lambda r: (r["result"] is None, r["result"].rank if r["result"] else 0, r["entry"].enterprise.name))
+    return rows

@@ -5,16 +5,34 @@ bureau invites firms (one registration each); a registration then moves through 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from gaoxin.accounts.permissions import is_staff_role
 from gaoxin.core.services import audit_record
 
 from . import notifications
 from . import permissions as perms
 from .eligibility import assess
-from .models import AwardLevel, Edition, EditionStatus, PriorAward, Registration, Stage, StageLevel, Track
+from .judging import Criterion, Rubric
+from .models import (
+    AwardLevel,
+    Edition,
+    EditionStatus,
+    Judge,
+    JudgeKind,
+    JudgingRound,
+    PriorAward,
+    Registration,
+    RegistrationStatus,
+    RoundCriterion,
+    Score,
+    Stage,
+    StageLevel,
+    Track,
+)
 from .workflow import REGISTRATION_WORKFLOW
 
 RESERVED_CODES = {"new", "registrations", "invitations"}  # page addresses beside /competitions/<code>/
@@ -228,3 +246,92 @@ def registrations_invite(*, actor, edition: Edition, enterprise_ids) -> list[Reg
 def registration_transition(*, registration: Registration, name: str, actor, reason: str = "", track=None,
                             project: str = "") -> Registration:
     return REGISTRATION_WORKFLOW.apply(registration, name, actor=actor, reason=reason, track=track, project=project)
+
+
+# --- judging a zone round --------------------------------------------------------------------------------------
+
+
+def round_create(*, actor, edition: Edition, name: str, criteria: list[tuple[str, str, Decimal, Decimal]],
+                 method: str = "zscore", judges_per_entry: int = 3, mix: dict | None = None, blind: bool = False,
+                 precision: int = 4, tie_break: str = "key asc") -> JudgingRound:
+    """A zone round with its rubric [(code, label, weight, max score)]: the weights sum to 1 (judging.Rubric)."""
+    _office(actor)
+    try:
+        rubric = Rubric(tuple(Criterion(c, label, Decimal(w), Decimal(mx)) for c, label, w, mx in criteria))
+    except ValueError as exc:
+        raise ValidationError({"criteria": str(exc)}) from exc
+    mix = {k: int(n) for k, n in (mix or {}).items()}
+    if any(k not in JudgeKind.values or n < 0 for k, n in mix.items()):
+        raise ValidationError({"mix": "评委组合应为评委类别及人数"})
+    if sum(mix.values()) > judges_per_entry:
+        raise ValidationError({"mix": "评委组合的人数多于每个项目的评委人数"})
+    codes = {c.code for c in rubric.criteria} | {"key"}
+    for spec in (t.strip() for t in tie_break.split(",") if t.strip()):
+        parts = spec.split()
+        if len(parts) != 2 or parts[0] not in codes or parts[1] not in ("asc", "desc"):
+            raise ValidationError({"tie_break": f"同分排序“{spec}”应为“评分指标编码或 key + asc/desc”"})
+    with transaction.atomic():
+        round = JudgingRound.objects.create(edition=edition, name=name.strip(), method=method,
+                                            judges_per_entry=judges_per_entry, mix=mix, blind=blind,
+                                            precision=precision, tie_break=tie_break, created_by=actor)
+        RoundCriterion.objects.bulk_create([RoundCriterion(round=round, code=c.code, label=c.label, weight=c.weight,
+                                                           max_score=c.max_score, sort_order=i)
+                                            for i, c in enumerate(rubric.criteria)])
+        audit_record(event_type="competitions.round.create", actor=actor, subject=round,
+                     after={"edition": edition.name, "name": round.name, "method": method, "mix": mix,
+                            "blind": blind, "criteria": [[c.code, c.label, str(c.weight)] for c in rubric.criteria]})
+    return round
+
+
+def judge_add(*, actor, round: JudgingRound, user, kind: str, employer=None, declared=()) -> Judge:
+    _office(actor)
+    if not is_staff_role(user):
+        raise ValidationError({"user": "评委须为在职的工作人员或专家账号"})
+    if kind not in JudgeKind.values:
+        raise ValidationError({"kind": "请选择评委类别"})
+    try:
+        with transaction.atomic():
+            judge = Judge.objects.create(round=round, user=user, kind=kind, employer=employer)
+            judge.declared.set(declared)
+            audit_record(event_type="competitions.judge.add", actor=actor, subject=round,
+                         after={"judge": user.get_full_name(), "kind": kind,
+                                "employer": employer.name if employer else "",
+                                "declared": sorted(f.name for f in declared)})
+    except IntegrityError as exc:
+        raise ValidationError({"user": "该评委已在本轮评审中"}) from exc
+    return judge
+
+
+def score_submit(*, actor, round: JudgingRound, registration: Registration, marks: dict) -> Score:
+    """A judge's marks for an entry, once. A judge whose employer or related firms match the entry is refused with
+    the reasons (conflicts.py); an entry whose eligibility was not checked is not in the round."""
+    from .selectors import judge_sheet, rubric_of
+
+    judge = perms.judge_of(actor, round)
+    if judge is None:
+        raise PermissionDenied("您不是本轮评审的评委")
+    if registration.edition_id != round.edition_id or registration.status != RegistrationStatus.CHECKED:
+        raise ValidationError("该项目不在本轮评审中")
+    reasons = next((r["conflicts"] for r in judge_sheet(round=round, judge=judge) if r["entry"].pk == registration.pk),
+                   None)
+    if reasons is None:
+        reasons = []
+    if reasons:
+        raise ValidationError(f"您须回避该项目：{'；'.join(reasons)}")
+    rubric = rubric_of(round)
+    try:
+        marks = {c.code: Decimal(str(marks.get(c.code))) if marks.get(c.code) not in (None, "") else None
+                 for c in rubric.criteria}
+        rubric.weighted({k: v for k, v in marks.items() if v is not None})
+    except (ValueError, ArithmeticError) as exc:
+        raise ValidationError(str(exc)) from exc
+    try:
+        with transaction.atomic():
+            score = Score.objects.create(round=round, registration=registration, judge=judge,
+                                         marks={k: str(v) for k, v in marks.items()})
+            audit_record(event_type="competitions.score.submit", actor=actor, subject=score,
+                         after={"round": round.name, "entry": registration.enterprise.name if not round.blind
+                                else f"项目{registration.pk}", "marks": score.marks})
+    except IntegrityError as exc:
+        raise ValidationError("您已为该项目评分") from exc
+    return score

@@ -19,7 +19,16 @@ from gaoxin.core.views_utils import apply_step, form_page, paginate, require, su
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import AwardLevelForm, EditionForm, InviteForm, RegistrationActForm, RulesForm, StageForm, TrackForm
+from .forms import (
+    AwardLevelForm,
+    EditionForm,
+    InviteForm,
+    RegistrationActForm,
+    RulesForm,
+    ScoreForm,
+    StageForm,
+    TrackForm,
+)
 from .models import RegistrationStatus
 from .workflow import REGISTRATION_WORKFLOW
 
@@ -44,8 +53,11 @@ def _managed(request, code: str):
 def edition_list(request):
     page, query = paginate(request, selectors.edition_list(user=request.user))
     own = None if perms.reads_all_registrations(request.user) else selectors.own_registrations(user=request.user)[:50]
+    judging = None if perms.reads_all_registrations(request.user) else (
+        perms.rounds_visible_to(request.user).select_related("edition").order_by("-pk")[:20])
     return render(request, "competitions/index.html", {
-        "page": page, "query": query, "can_manage": perms.can_manage_competitions(request.user), "own": own})
+        "page": page, "query": query, "can_manage": perms.can_manage_competitions(request.user), "own": own,
+        "judging": judging})
 
 
 @require(perms.can_manage_competitions)
@@ -67,7 +79,8 @@ def _edition_page(request, edition, *, invite_form=None, status=200):
     if tab not in dict(tabs):
         tab = "registrations"
     context = {"edition": edition, "tracks": edition.tracks.all(), "stages": edition.stages.all(),
-               "award_levels": edition.award_levels.all(), "can_manage": manage, "tabs": tabs, "tab": tab}
+               "award_levels": edition.award_levels.all(), "can_manage": manage, "tabs": tabs, "tab": tab,
+               "rounds": perms.rounds_visible_to(user).filter(edition=edition).order_by("pk")}
     if not tabs:
         context["own"] = selectors.own_registrations(user=user).filter(edition=edition)
     elif tab == "candidates":
@@ -172,3 +185,47 @@ def stage_new(request, code: str):
 @require(perms.can_manage_competitions)
 def award_level_new(request, code: str):
     return _rule_row(request, code, AwardLevelForm, services.award_level_create, "新增奖项等次", "奖项等次已添加")
+
+
+# --- judging a zone round --------------------------------------------------------------------------------------
+
+
+def _round(request, pk: int):
+    round = perms.rounds_visible_to(request.user).select_related("edition").filter(pk=pk).first()
+    if round is None:
+        raise Http404("评审轮次不存在")
+    return round
+
+
+@require(perms.can_view_competitions)
+def round_detail(request, pk: int):
+    round = _round(request, pk)
+    judge = perms.judge_of(request.user, round)
+    context = {"round": round, "edition": round.edition, "criteria": round.criteria.all(), "judge": judge}
+    if perms.reads_all_registrations(request.user):
+        context["judges"] = round.judges.select_related("user", "employer")
+        context["results"] = selectors.round_results(round=round)
+    if judge is not None:
+        context["sheet"] = selectors.judge_sheet(round=round, judge=judge)
+    return render(request, "competitions/round_detail.html", context)
+
+
+@require(perms.can_view_competitions)
+def score_entry(request, pk: int, entry: int):
+    round = _round(request, pk)
+    judge = perms.judge_of(request.user, round)
+    row = next((r for r in selectors.judge_sheet(round=round, judge=judge) if r["entry"].pk == entry),
+               None) if judge else None
+    if row is None:
+        raise Http404("评审项目不存在")
+    criteria = list(round.criteria.all())
+    form = ScoreForm(request.POST or None, criteria=criteria)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and submit(form, lambda: services.score_submit(
+                actor=request.user, round=round, registration=row["entry"], marks=form.cleaned_data)):
+            messages.success(request, "评分已提交")
+            return redirect("competition_round", pk=round.pk)
+    return render(request, "competitions/score_form.html", {"round": round, "row": row, "form": form},
+                  status=status)

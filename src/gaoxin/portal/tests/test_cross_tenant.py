@@ -251,12 +251,18 @@ def _competition_routes() -> dict:
     """创新创业大赛: a registration is read by the organising department, leaders and its own firm; another firm's, or
     any for other staff, is a 404 (page, step, API)."""
     from gaoxin.competitions import permissions as competition_perms
-    from gaoxin.competitions.models import Registration
+    from gaoxin.competitions.models import JudgingRound, Registration
 
     registration = Route(lambda: Registration.objects.all(), lambda r: {"pk": r.pk},
                          _visible(competition_perms.registrations_visible_to))
-    return dict.fromkeys(("competition_registration", "competition_registration_act",
-                          "competition-registration-detail"), registration)
+    round = Route(lambda: JudgingRound.objects.all(), lambda r: {"pk": r.pk},
+                  _visible(competition_perms.rounds_visible_to))
+    score = Route(lambda: JudgingRound.objects.all(),
+                  lambda r: {"pk": r.pk, "entry": r.edition.registrations.order_by("pk").first().pk},
+                  _visible(competition_perms.rounds_visible_to))
+    return {**dict.fromkeys(("competition_registration", "competition_registration_act",
+                             "competition-registration-detail"), registration),
+            "competition_round": round, "competition_score": score}
 
 
 def _green_routes() -> dict:
