@@ -68,6 +68,11 @@ INDUSTRY_WORDS = {
     "65": ["软件", "信息技术", "数字科技"], "73": ["科技研发", "检测技术"], "72": ["企业管理", "供应链管理"],
     "51": ["贸易", "商贸"], "14": ["食品"], "21": ["家居", "智宅家居"],
 }
+# Where the public reaches a department (the talent office's notices tell objectors where to write and call).
+DEPARTMENT_CONTACTS = {
+    "hrss": {"address": "湘潭高新区晓塘路9号高新区人力资源服务中心2楼", "phone": "0731-58581120"},
+    "science": {"address": "湘潭高新区管委会4楼", "phone": "0731-58581080"},
+}
 DIVISION_WEIGHTS = {
     "38": 14, "35": 12, "34": 10, "39": 9, "36": 8, "30": 7, "26": 5, "33": 7, "29": 4, "27": 3, "40": 3, "31": 2,
     "65": 5, "73": 3, "72": 2, "51": 2, "14": 2, "21": 2,
@@ -110,7 +115,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
                                     kind=OrgKind.CENTRE, parent=admin_unit, phone="0731-58580000")
     depts = {
         code: OrgUnit.objects.create(code=code, name=name, short_name=short, kind=OrgKind.DEPARTMENT,
-                                     parent=admin_unit, sort_order=i)
+                                     parent=admin_unit, sort_order=i, **DEPARTMENT_CONTACTS.get(code, {}))
         for i, (code, name, short) in enumerate(DEPARTMENTS)
     }
     parks = {}
@@ -333,9 +338,10 @@ DEMO_LOGINS = [
     ("officer-tax", "税务局人员（亩产评价数据部门）", "生成模板并上报税收和销售数据、处理企业对本部门数据的异议"),
     ("officer-hrss", "人社局人员（人才办）", "用工需求、对接活动（签到二维码、签约意向）、到岗确认与回访、校企合作协议、缺工指数"),
     ("talent", "人才（本人账号，车城人才 C 类）", "我的人才档案、认定与证明材料；在开放的认定批次中申报（领军人才认定正在申报）"),
-    ("officer-science", "科技局人员（人才认定评审专家）", "认定批次进入评审后为通过形式审查的申报评分（演示批次已评审完毕、正在公示）"),
+    ("officer-science", "科技局人员（大赛组织部门、人才认定评审专家）",
+     "创新创业大赛：届次与规则、推荐名单与邀请、报名审核、本区评审；人才认定批次进入评审后为通过形式审查的申报评分（演示批次已评审完毕、正在公示）"),
     ("bank", "合作银行客户经理（湘潭银行高新支行）", "绿色金融对接：推送给本行的融资需求、按期响应、授信与放款；看不到其他银行的响应"),
     ("bank2", "合作银行客户经理（建设银行湘潭高新支行）", "同上，另一家银行：看不到湘潭银行的响应"),
     ("officer-finance", "财政局人员", "绿色金融对接（全部需求与银行响应）、风险补偿资金池与贴息、人才待遇拨付"),
-    ("officer-economic", "经济发展局人员", "亩产效益评价周期：测算、调档申请、公示、异议处理、发布与结果名单"),
+    ("officer-economic", "经济发展局人员", "亩产效益评价周期：测算、调档申请、公示、异议处理、发布与结果名单；绿色与智能制造称号、绿色评价测算"),
 ]
