@@ -23,6 +23,9 @@ class AwardLevelInline(ReadOnlyInline, admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(ReadOnlyAdmin):
+    """Read-only: editions, tracks, stages and award levels are created and changed on the science bureau's pages
+    (/competitions/), each change one audited service call."""
+
     list_display = ["name", "year", "status", "revenue_cap", "award_limit"]
     inlines = [TrackInline, StageInline, AwardLevelInline]
 

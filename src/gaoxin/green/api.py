@@ -119,7 +119,7 @@ class BankResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
 
 class PoolMovementSerializer(serializers.ModelSerializer):
-    loan = serializers.PrimaryKeyRelatedField(read_only=True, help_text="贴息或补偿所对应的银行响应（贷款）")
+    loan = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="贴息或补偿所对应的银行响应（贷款）")
 
     class Meta:
         model = PoolMovement

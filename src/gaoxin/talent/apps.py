@@ -18,7 +18,7 @@ class TalentConfig(AppConfig):
                          "agreement.end": "协议到期", "agreement.terminate": "终止协议",
                          "registry.create": "登记人才", "registry.update": "修改人才信息",
                          "registry.account": "开通人才本人账号", "evidence.add": "上传人才证明材料",
-                         "evidence.open": "查看人才证明材料", "recognition.create": "登记人才认定",
+                         "evidence.open": "查看人才证明材料", "checkin.resume_open": "查看签到简历", "recognition.create": "登记人才认定",
                          "recognition.expire": "人才认定到期", "recognition.revoke": "撤销人才认定",
                          "round.create": "发布认定批次", "round.close": "截止申报，进入评审",
                          "round.publish_notice": "发布认定公示", "round.recognise": "公示期满，认定",

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from gaoxin.accounts.models import Role
-from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.accounts.models import OrgKind, Role
+from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
 from gaoxin.portal.views import _CARDS, _url
 
 
@@ -45,7 +45,10 @@ def test_policy_awards_on_notice_are_listed_publicly(client, own_enterprise, adm
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [r for r in _CARDS])
 def test_every_home_card_opens_for_its_role(client, role, department):
-    user = UserFactory(role=role, org_unit=department if role == Role.DEPT_OFFICER else None)
+    # A department officer works in a department and a bank user for a partner bank (their pages need the unit).
+    unit = (department if role == Role.DEPT_OFFICER
+            else OrgUnitFactory(kind=OrgKind.BANK) if role == Role.BANK else None)
+    user = UserFactory(role=role, org_unit=unit)
     if role == Role.ENTERPRISE:
         from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
