@@ -311,7 +311,8 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
                             judges=[by_name["officer-industry"], by_name["officer-finance"], by_name["officer-economic"]])
     from gaoxin.green.demo_data import build_demo_green
 
-    build_demo_green(office=by_name["officer-economic"], enterprises=ents[2:200], enterprise_firm=ents[0], today=today)
+    build_demo_green(office=by_name["officer-economic"], enterprises=ents[2:200], enterprise_firm=ents[0], today=today,
+                     enterprise_user=by_name["enterprise"])
     from gaoxin.green.demo_data import build_demo_finance
 
     build_demo_finance(enterprise_user=by_name["enterprise"], firms=ents[:2], others=ents[2:12],

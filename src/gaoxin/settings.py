@@ -641,6 +641,10 @@ GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS = env.int("GAOXIN_GREEN_BANK_RESPONSE_WORKDA
 # The zone's risk-compensation pool (高新贷 risk funds): the interest subsidy (贴息) on a disbursed loan is this share of
 # its interest, at most at the ceiling rate (% a year; the 1-year LPR) and for the first months, capped per loan (元);
 # a defaulted loan is compensated up to this share of its principal. Placeholders: 高新贷's terms are not published.
+# A firm may object to its scorecard grade for this many days from the run's completion (counting that day; a
+# working-day window starts on the next working day), as evaluation objections are accepted during its notice.
+GAOXIN_GREEN_SCORECARD_OBJECTION_LENGTH = env.int("GAOXIN_GREEN_SCORECARD_OBJECTION_LENGTH", default=10)
+GAOXIN_GREEN_SCORECARD_OBJECTION_UNIT = env("GAOXIN_GREEN_SCORECARD_OBJECTION_UNIT", default="working")
 GAOXIN_GREEN_SUBSIDY_SHARE = env("GAOXIN_GREEN_SUBSIDY_SHARE", default="0.5")
 GAOXIN_GREEN_SUBSIDY_RATE_CEILING = env("GAOXIN_GREEN_SUBSIDY_RATE_CEILING", default="3.00")
 GAOXIN_GREEN_SUBSIDY_MONTHS = env.int("GAOXIN_GREEN_SUBSIDY_MONTHS", default=12)

@@ -23,7 +23,9 @@ class GreenConfig(AppConfig):
         for workflow in (NEED_WORKFLOW, RESPONSE_WORKFLOW):
             events.register(workflow.labels(), prefix=f"{workflow.name}.")
         events.register({"scorecard.start": "发起绿色评价测算", "scorecard.finish": "绿色评价测算完成",
-                         "scorecard.fail": "绿色评价测算失败"}, prefix="green.")
+                         "scorecard.fail": "绿色评价测算失败", "objection.file": "对绿色评价等级提出异议",
+                         "objection.decide": "处理绿色评价异议", "objection.evidence_open": "查看绿色评价异议证明材料"},
+                        prefix="green.")
         from gaoxin.core import jobs
 
         from .tasks import scorecard_job_failed

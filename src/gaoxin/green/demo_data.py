@@ -23,7 +23,7 @@ PLAN = [  # (kind, level, title, how many)
 ]
 
 
-def build_demo_green(*, office, enterprises, enterprise_firm, today: dt.date) -> dict:
+def build_demo_green(*, office, enterprises, enterprise_firm, today: dt.date, enterprise_user=None) -> dict:
     if GreenLabel.objects.exists():
         return {"labels": GreenLabel.objects.count()}
     from gaoxin.evaluation.models import CycleAdjustment
@@ -55,8 +55,26 @@ def build_demo_green(*, office, enterprises, enterprise_firm, today: dt.date) ->
     from .services_scorecard import scorecard_start
 
     scorecard_start(actor=office, background=False)  # the bureau's first green scorecard run
+    if enterprise_user is not None:
+        _demo_objection(enterprise_user, enterprise_firm)
     return {"labels": GreenLabel.objects.count(),
             "review": GreenLabel.objects.filter(status=LabelStatus.REVIEW).count(), "flagged": flagged}
+
+
+def _demo_objection(user, firm) -> None:
+    """The `enterprise` account's firm objects to its green grade (its green-design product is not counted), waiting
+    for the economic bureau."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import ScorecardResult
+    from .services_scorecard import score_objection_file
+
+    result = ScorecardResult.objects.filter(enterprise=firm).order_by("-run__number").first()
+    if result is None:
+        return
+    score_objection_file(actor=user, result=result, indicator="G7",
+                         reason="本企业的节能型变频控制柜已列入工业和信息化部绿色设计产品名单，评价中未计入",
+                         evidence=SimpleUploadedFile("绿色设计产品名单.pdf", b"%PDF-1.4\n% demo\n", "application/pdf"))
 
 
 # --- finance board ------------------------------------------------------------------------------------------------

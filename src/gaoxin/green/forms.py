@@ -136,3 +136,42 @@ class NeedFilterForm(forms.Form):
     def __init__(self, *args, statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "全部状态")] + list(statuses)
+
+
+class ScoreObjectionForm(forms.Form):
+    """A firm's objection to its green scorecard grade (as an evaluation objection: indicator, reason, evidence)."""
+
+    indicator = forms.ChoiceField(label="有异议的指标", required=False,
+                                  error_messages={"invalid_choice": "请选择有异议的指标"})
+    reason = forms.CharField(label="异议理由", max_length=2000, error_messages={"required": "请说明异议理由"},
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label="证明材料（PDF、图片等，加盖公章）",
+                               error_messages={"required": "请上传证明材料（认定文件、整改验收材料等）"})
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = indicators
+
+    def clean_evidence(self):
+        from gaoxin.core.uploads import check_upload
+
+        f = self.cleaned_data["evidence"]
+        if f is not None:
+            check_upload(f, kind="evidence", label="证明材料")
+        return f
+
+
+class ScoreObjectionDecideForm(forms.Form):
+    decision = forms.ChoiceField(label="处理", choices=[("uphold", "采纳"), ("reject", "不予采纳")],
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": "请选择采纳或不予采纳", "invalid_choice": "请选择采纳或不予采纳"})
+    remedy = forms.ChoiceField(label="采纳后的更正方式", required=False,
+                               choices=[("rescore", "按更正后的数据重新测算"), ("grade", "直接更正等级")],
+                               help_text="所依据的数据（如称号）已更正的，选“重新测算”；否则直接更正等级")
+    grade = forms.ChoiceField(label="更正后的等级", required=False)
+    reason = forms.CharField(label="处理意见", max_length=2000, error_messages={"required": "请填写处理意见"},
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, grades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [("", "—"), *grades]

@@ -339,3 +339,52 @@ class ScorecardResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.grade_name}"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", "待核实"
+    UPHELD = "upheld", "已采纳"
+    REJECTED = "rejected", "不予采纳"
+
+
+class ObjectionRemedy(models.TextChoices):
+    RESCORE = "rescore", "按更正后的数据重新测算"
+    GRADE = "grade", "直接更正等级"
+
+
+class ScoreObjection(models.Model):
+    """A firm objects to its green scorecard grade, as it objects to its evaluation figures (evaluation.objections):
+    within GAOXIN_GREEN_SCORECARD_OBJECTION_LENGTH days of the run (core.notice), naming the indicator it disputes,
+    with a reason and evidence. The economic bureau upholds it — the firm re-scored from the corrected facts, or its
+    grade corrected — or rejects it with a reason; the grade before and after stay on the objection."""
+
+    result = models.ForeignKey(ScorecardResult, on_delete=models.CASCADE, related_name="objections",
+                               verbose_name="评价结果")
+    indicator = models.CharField("异议指标", max_length=20, blank=True, help_text="方法文件中的指标或扣分项；空为总体等级")
+    indicator_name = models.CharField("异议指标名称", max_length=50)
+    reason = models.TextField("异议理由")
+    evidence = models.FileField("证明材料", upload_to="green/objections/%Y/")
+    status = models.CharField("处理状态", max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN,
+                              db_index=True)
+    remedy = models.CharField("更正方式", max_length=10, choices=ObjectionRemedy.choices, blank=True)
+    grade_before = models.CharField("原等级", max_length=20)
+    grade_before_name = models.CharField("原等级名称", max_length=20)
+    total_before = models.DecimalField("原总分", max_digits=7, decimal_places=2)
+    grade_after_name = models.CharField("更正后等级", max_length=20, blank=True)
+    total_after = models.DecimalField("更正后总分", max_digits=7, decimal_places=2, null=True, blank=True)
+    decision_reason = models.TextField("处理意见", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="处理人")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="提出人")
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "绿色评价异议"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["result"], condition=models.Q(status="open"),
+                                               name="green_objection_one_open")]
+
+    def __str__(self) -> str:
+        return f"{self.result.enterprise}对绿色评价等级的异议"

@@ -155,3 +155,36 @@ def scorecard_results_visible_to(user):
     if has_role(user, Role.ENTERPRISE):
         return ScorecardResult.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
     return ScorecardResult.objects.none()
+
+
+# --- objections to a scorecard grade --------------------------------------------------------------------------------
+# As evaluation objections: the firm files against its own result; the economic bureau decides; staff read them; the
+# evidence is opened by the bureau (audited) and by the firm itself.
+
+
+def can_object_to_score(user, result) -> bool:
+    return has_role(user, Role.ENTERPRISE) and result.enterprise_id in firm_ids_of(user)
+
+
+def can_decide_score_objection(user) -> bool:
+    return is_green_office(user)
+
+
+def score_objections_visible_to(user):
+    from .models import ScoreObjection
+
+    if is_staff_role(user):
+        return ScoreObjection.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return ScoreObjection.objects.filter(result__enterprise_id__in=sorted(firm_ids_of(user)))
+    return ScoreObjection.objects.none()
+
+
+def score_evidence_visible_to(user):
+    from .models import ScoreObjection
+
+    if is_green_office(user):
+        return ScoreObjection.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return ScoreObjection.objects.filter(result__enterprise_id__in=sorted(firm_ids_of(user)))
+    return ScoreObjection.objects.none()

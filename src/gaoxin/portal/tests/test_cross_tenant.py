@@ -268,7 +268,14 @@ def _competition_routes() -> dict:
 def _green_routes() -> dict:
     """绿色制造: a label is read by staff and its own firm; another firm's label is a 404 (page, action, API)."""
     from gaoxin.green import permissions as green_perms
-    from gaoxin.green.models import BankResponse, FinanceNeed, GreenLabel, PoolMovement, ScorecardResult
+    from gaoxin.green.models import (
+        BankResponse,
+        FinanceNeed,
+        GreenLabel,
+        PoolMovement,
+        ScorecardResult,
+        ScoreObjection,
+    )
     from gaoxin.green.selectors import movement_list
 
     label = Route(lambda: GreenLabel.objects.all(), lambda lb: {"pk": lb.pk}, _visible(green_perms.labels_visible_to))
@@ -281,9 +288,17 @@ def _green_routes() -> dict:
             **dict.fromkeys(("green_need", "green_need_act", "finance-need-detail"), need),
             **dict.fromkeys(("green_response_act", "green_subsidy_pay", "bank-response-detail"), response),
             # A firm's green scorecard result: staff and the firm itself.
-            **dict.fromkeys(("green_score", "green-score-detail"),
+            **dict.fromkeys(("green_score", "green-score-detail", "green_score_object"),
                             Route(lambda: ScorecardResult.objects.all(), lambda r: {"pk": r.pk},
                                   _visible(green_perms.scorecard_results_visible_to))),
+            # An objection to a grade: decided by the economic bureau only; its evidence opened by the bureau and the
+            # firm itself.
+            "green_score_objection_decide": Route(
+                lambda: ScoreObjection.objects.all(), lambda o: {"pk": o.pk},
+                lambda u: ScoreObjection.objects.all() if green_perms.can_decide_score_objection(u)
+                else ScoreObjection.objects.none()),
+            "green_score_objection_evidence": Route(lambda: ScoreObjection.objects.all(), lambda o: {"pk": o.pk},
+                                                    _visible(green_perms.score_evidence_visible_to)),
             # The risk pool's movements are the finance office's and leaders' only.
             "pool-movement-detail": Route(lambda: PoolMovement.objects.all(), lambda m: {"pk": m.pk},
                                           _visible(lambda user: movement_list(user=user)))}
@@ -385,6 +400,10 @@ EXEMPT = {
     "evaluation_regrade_decide": "审批调档：仅领导（按角色拒绝）",
     "evaluation_template": "部门模板：部门只能下载本部门的模板（见亩产采集测试）",
     "evaluation_upload": "部门上报：部门只能上传本部门的数据（见亩产采集测试）",
+    **{name: "智能微厅：只在登记的自助终端上、凭本次刷身份证登录使用（账号无关）；参数是公开事项的编码"
+       for name in ("kiosk_item", "kiosk_assist")},
+    **{name: "智能微厅：办件回执与代办订单只对办理它的那一次终端登录可见，其他登录与其他浏览器均不可见（见智能微厅测试）"
+       for name in ("kiosk_done", "kiosk_receipt", "kiosk_order_done")},
 }
 
 
