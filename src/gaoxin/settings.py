@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "gaoxin.talentcare",
     "gaoxin.dashboard",
     "gaoxin.portal",
+    "gaoxin.kiosk",
 ]
 
 MIDDLEWARE = [
@@ -650,3 +651,11 @@ GAOXIN_GREEN_SUBSIDY_RATE_CEILING = env("GAOXIN_GREEN_SUBSIDY_RATE_CEILING", def
 GAOXIN_GREEN_SUBSIDY_MONTHS = env.int("GAOXIN_GREEN_SUBSIDY_MONTHS", default=12)
 GAOXIN_GREEN_SUBSIDY_CAP = env("GAOXIN_GREEN_SUBSIDY_CAP", default="500000")
 GAOXIN_GREEN_COMPENSATION_SHARE = env("GAOXIN_GREEN_COMPENSATION_SHARE", default="0.5")
+
+# 智能微厅 (platform.md §1): seconds without a touch after which a kiosk page wipes the form and ends the visit;
+# the identity back-end (a class with `form_class`, `source` and `id_number(form)`, like the SMS back-end); how long a
+# terminal's browser stays registered; the validity of the 委托书 of a 帮代办 order placed at the kiosk.
+GAOXIN_KIOSK_IDLE_SECONDS = env.int("GAOXIN_KIOSK_IDLE_SECONDS", default=60)
+GAOXIN_KIOSK_IDENTITY_BACKEND = env("GAOXIN_KIOSK_IDENTITY_BACKEND", default="gaoxin.kiosk.identity.IdCardBackend")
+GAOXIN_KIOSK_COOKIE_DAYS = env.int("GAOXIN_KIOSK_COOKIE_DAYS", default=3650)
+GAOXIN_KIOSK_COMMISSION_DAYS = env.int("GAOXIN_KIOSK_COMMISSION_DAYS", default=180)

@@ -22,6 +22,7 @@ class OrderChannel(models.TextChoices):
     HOTLINE = "hotline", "热线"
     ONLINE = "online", "平台/小程序"
     VISIT = "visit", "上门预约"
+    KIOSK = "kiosk", "智能微厅"
 
 
 class AssistOrder(models.Model):
@@ -46,7 +47,9 @@ class AssistOrder(models.Model):
                               db_index=True)
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="assist_orders", verbose_name="帮代办专员")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for an order placed at a kiosk (智能微厅) by a legal representative without an account.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     completed_on = models.DateField(null=True, blank=True)
     handover = models.CharField("交付记录", max_length=200, blank=True)

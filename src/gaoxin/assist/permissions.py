@@ -74,7 +74,9 @@ def can_choose_order_channel(user) -> bool:
 
 def order_channels_for(user) -> tuple[str, ...]:
     """The channels an order placed by the user may carry."""
-    return tuple(OrderChannel.values) if can_choose_order_channel(user) else SELF_SERVICE_CHANNELS
+    # 智能微厅 is recorded by the kiosk itself (kiosk.services), never chosen on a form.
+    desk = tuple(c for c in OrderChannel.values if c != OrderChannel.KIOSK)
+    return desk if can_choose_order_channel(user) else SELF_SERVICE_CHANNELS
 
 
 def default_order_channel(user) -> str:

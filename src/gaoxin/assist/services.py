@@ -21,7 +21,7 @@ from gaoxin.core.uploads import check_upload
 from . import milestones as ms
 from . import notifications
 from . import permissions as perms
-from .models import AssistOrder, AssistVisit, OrderEvent, OrderStatus, Project, ProjectStep
+from .models import AssistOrder, AssistVisit, OrderChannel, OrderEvent, OrderStatus, Project, ProjectStep
 from .workflow import WORKFLOW
 
 O = OrderStatus
@@ -38,17 +38,23 @@ def _checked_upload(field: str, upload, label: str) -> None:
 @transaction.atomic
 def order_create(*, actor, enterprise, channel: str, description: str, contact_name: str, contact_phone: str,
                  commission_signed_on: dt.date, commission_valid_until: dt.date, item=None, bundle=None,
-                 project=None, commission_file=None) -> AssistOrder:
+                 project=None, commission_file=None, kiosk_verified: bool = False) -> AssistOrder:
     """An enterprise, or a station officer on its behalf, orders free help; the 委托书 is captured.
     Numbered "BD" + date + sequence by the locked counter; the centre is told at once. An enterprise's
-    own order carries a channel the system sets (`permissions.order_channels_for`)."""
-    if not perms.can_place_order(actor):
-        raise PermissionDenied("无权下单")
-    firms = perms.firms_for_order(actor)
-    if firms is not None and not firms.filter(pk=enterprise.pk).exists():
-        raise PermissionDenied("只能为本企业下单")
-    if channel not in perms.order_channels_for(actor):
-        raise ValidationError({"channel": "企业下单的渠道由系统确定（平台/小程序，或上门预约）"})
+    own order carries a channel the system sets (`permissions.order_channels_for`).
+    kiosk_verified: placed at a kiosk (智能微厅) by a person whose identity and firm the kiosk checked
+    (`kiosk.services.kiosk_order_place`); the actor is the person's account, or None without one."""
+    if kiosk_verified:
+        if channel != OrderChannel.KIOSK:
+            raise ValidationError({"channel": "智能微厅下单的渠道只能是“智能微厅”"})
+    else:
+        if not perms.can_place_order(actor):
+            raise PermissionDenied("无权下单")
+        firms = perms.firms_for_order(actor)
+        if firms is not None and not firms.filter(pk=enterprise.pk).exists():
+            raise PermissionDenied("只能为本企业下单")
+        if channel not in perms.order_channels_for(actor):
+            raise ValidationError({"channel": "企业下单的渠道由系统确定（平台/小程序，或上门预约）"})
     if not description.strip():
         raise ValidationError({"description": "请说明需要代办的事项"})
     if commission_valid_until < commission_signed_on:
@@ -64,7 +70,8 @@ def order_create(*, actor, enterprise, channel: str, description: str, contact_n
     order.save()
     if commission_file is not None:
         order.commission_file.save(commission_file.name, commission_file, save=True)
-    OrderEvent.objects.create(order=order, transition="REQUEST", to_status=order.status, actor_repr=actor.get_full_name())
+    who = actor.get_full_name() if actor is not None else f"{order.contact_name.strip()}（智能微厅）"
+    OrderEvent.objects.create(order=order, transition="REQUEST", to_status=order.status, actor_repr=who)
     audit_record(event_type="assist.order_created", actor=actor, subject=order, after={"status": order.status})
     notifications.order_created(order, actor)
     return order

@@ -61,6 +61,8 @@ class Enterprise(models.Model):
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
     name = models.CharField("企业名称", max_length=120)
     legal_representative = models.CharField("法定代表人", max_length=50)
+    # The legal representative's resident ID number: at a kiosk (智能微厅) a person logging in with it acts for the firm.
+    legal_representative_id_number = models.CharField("法定代表人身份证号码", max_length=18, blank=True, db_index=True)
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name="行业")
     industry_code = models.CharField("行业细类代码", max_length=4, blank=True, help_text="GB/T 4754-2017 中类或小类代码，可空")
     size_group = models.CharField("规模", max_length=5, choices=SizeGroup.choices, db_index=True)

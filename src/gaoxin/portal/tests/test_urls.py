@@ -228,6 +228,14 @@ PUBLIC_URLS: dict[str, Public] = {
                                   shows=lambda o: o.bundle.name),
     "catalog-bundle-detail": Public(lambda o: reverse("catalog-bundle-detail", args=[o.bundle.code]),
                                     needs=("bundle",), shows=lambda o: o.bundle.name),
+    # 智能微厅: open to the terminal, not to an account; a browser that is not a registered terminal is sent to
+    # the terminal set-up page (the kiosk's own tests walk terminals, visits and receipts).
+    "kiosk_activate": Public(lambda o: reverse("kiosk_activate"), shows=lambda o: "终端密钥"),
+    "kiosk_logout": Public(lambda o: reverse("kiosk_logout"), method="post", status=302, location="/kiosk/"),
+    **{name: Public(lambda o, name=name, args=args: reverse(name, args=args), status=302, location="/kiosk/activate/")
+       for name, args in (("kiosk_home", []), ("kiosk_items", []), ("kiosk_item", ["43037105GG0002"]),
+                          ("kiosk_assist", ["43037105GG0002"]), ("kiosk_done", ["GX2026010100001"]),
+                          ("kiosk_receipt", ["GX2026010100001"]), ("kiosk_order_done", ["BD2026010100001"]))},
 }
 
 

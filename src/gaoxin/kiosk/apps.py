@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class KioskConfig(AppConfig):
+    name = "gaoxin.kiosk"
+    label = "kiosk"
+    verbose_name = "智能微厅"
+
+    def ready(self):
+        from gaoxin.core import events
+
+        events.register_room("kiosk", "智能微厅")
+        events.register({"terminal_registered": "登记自助终端", "terminal_enabled": "启用自助终端",
+                         "terminal_disabled": "停用自助终端", "terminal_activated": "自助终端完成设置",
+                         "login": "自助终端登录", "login_refused": "自助终端登录未成功", "logout": "自助终端退出"},
+                        prefix="kiosk.")

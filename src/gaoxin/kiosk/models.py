@@ -1,0 +1,71 @@
+"""智能微厅 (platform.md §1): registered self-service terminals, the visits made at them and what each visit did.
+
+A terminal is known by a key typed once on its browser (kept there in a signed cookie; only the key's SHA-256 is
+stored). A visit starts when a person logs in at the terminal (ID number from the card reader or typed) and ends
+when the person leaves, the idle timer wipes it or a new person logs in. The full ID number lives only in the
+server-side session for the visit's length; the visit row keeps it masked."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Terminal(models.Model):
+    name = models.CharField("终端名称", max_length=60, unique=True)
+    location = models.CharField("放置地点", max_length=120)
+    key_hash = models.CharField("终端密钥摘要", max_length=64, unique=True)
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自助终端"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.location}）"
+
+
+class EndReason(models.TextChoices):
+    LOGOUT = "logout", "本人退出"
+    IDLE = "idle", "长时间无操作，自动退出"
+    REPLACED = "replaced", "下一位办事人登录"
+
+
+class Visit(models.Model):
+    terminal = models.ForeignKey(Terminal, on_delete=models.PROTECT, related_name="visits", verbose_name="终端")
+    id_number_masked = models.CharField("身份证号码（脱敏）", max_length=18)
+    person_name = models.CharField("姓名", max_length=50)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name="账号")
+    identity_source = models.CharField("身份核验方式", max_length=30)
+    started_at = models.DateTimeField("登录时间", auto_now_add=True, db_index=True)
+    ended_at = models.DateTimeField("退出时间", null=True, blank=True)
+    end_reason = models.CharField("退出原因", max_length=10, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自助终端使用记录"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} @ {self.terminal.name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ActionKind(models.TextChoices):
+    COMPLETED = "completed", "自助办结"
+    ASSIST_ORDER = "assist_order", "转帮代办"
+
+
+class Action(models.Model):
+    """What a visit did: an item completed on the spot (its case) or a 帮代办 order placed."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions", verbose_name="使用记录")
+    kind = models.CharField("操作", max_length=14, choices=ActionKind.choices)
+    item = models.ForeignKey("catalog.ServiceItem", on_delete=models.PROTECT, related_name="+", verbose_name="事项")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    order = models.ForeignKey("assist.AssistOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自助终端办理记录"
+        ordering = ["-created_at", "-id"]

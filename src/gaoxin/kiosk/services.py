@@ -1,0 +1,152 @@
+"""Writes of the kiosk: terminals, visits (log-in, log-out, idle wipe), items completed on the spot and 帮代办
+orders placed at the terminal. Each state change in one transaction with one audit event; a completed item is
+the cases room's own submission and 即办办结 (channel 智能微厅), each audited there, and an order is the assist
+room's own order (channel 智能微厅)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gaoxin.assist import services as assist_services
+from gaoxin.assist.models import AssistOrder, OrderChannel
+from gaoxin.cases import services as case_services
+from gaoxin.cases.models import ApplicantType, Case
+from gaoxin.core.masking import mask_id_number
+from gaoxin.core.services import audit_record
+from gaoxin.enterprises.models import Enterprise
+
+from .eligibility import kiosk_enabled, unavailable_reason
+from .models import Action, ActionKind, EndReason, Terminal, Visit
+from .selectors import Person, key_digest
+
+
+@transaction.atomic
+def terminal_register(*, name: str, location: str, actor) -> tuple[Terminal, str]:
+    """A new terminal and its key (shown once; only its digest is kept)."""
+    if not name.strip() or not location.strip():
+        raise ValidationError("请填写终端名称和放置地点")
+    if Terminal.objects.filter(name=name.strip()).exists():
+        raise ValidationError({"name": "已有同名终端"})
+    key = secrets.token_urlsafe(18)
+    terminal = Terminal.objects.create(name=name.strip(), location=location.strip(), key_hash=key_digest(key))
+    audit_record(event_type="kiosk.terminal_registered", actor=actor, subject=terminal,
+                 after={"name": terminal.name, "location": terminal.location})
+    return terminal, key
+
+
+@transaction.atomic
+def terminal_set_active(*, terminal: Terminal, active: bool, actor) -> Terminal:
+    terminal = Terminal.objects.select_for_update().get(pk=terminal.pk)
+    if terminal.is_active == active:
+        return terminal
+    terminal.is_active = active
+    terminal.save(update_fields=["is_active"])
+    audit_record(event_type="kiosk.terminal_enabled" if active else "kiosk.terminal_disabled", actor=actor,
+                 subject=terminal, before={"is_active": not active}, after={"is_active": active})
+    return terminal
+
+
+@transaction.atomic
+def terminal_activate(*, terminal: Terminal) -> None:
+    """A browser was set up as this terminal (the key typed on it): audited, nothing else changes."""
+    audit_record(event_type="kiosk.terminal_activated", actor=None, subject=terminal,
+                 after={"location": terminal.location})
+
+
+@transaction.atomic
+def login_refuse(*, terminal: Terminal, id_number: str, reason: str) -> None:
+    """A log-in that found nobody: audited with the masked number, so repeated tries are visible."""
+    audit_record(event_type="kiosk.login_refused", actor=None, subject=terminal,
+                 after={"id_number": mask_id_number(id_number), "reason": reason})
+
+
+@transaction.atomic
+def visit_start(*, terminal: Terminal, person: Person) -> Visit:
+    visit = Visit.objects.create(terminal=terminal, id_number_masked=mask_id_number(person.id_number),
+                                 person_name=person.name, user_id=person.user_id, identity_source=person.source)
+    audit_record(event_type="kiosk.login", actor=visit.user, subject=visit,
+                 after={"terminal": terminal.name, "location": terminal.location, "source": person.source,
+                        "id_number": visit.id_number_masked, "firms": len(person.firm_ids)})
+    return visit
+
+
+@transaction.atomic
+def visit_end(*, visit_id: int, reason: str) -> Visit | None:
+    """Log-out, the idle timer or the next person: ends the visit once (a second call changes nothing)."""
+    if reason not in EndReason.values:
+        raise ValidationError("未知的退出原因")
+    visit = Visit.objects.select_for_update().filter(pk=visit_id).select_related("terminal", "user").first()
+    if visit is None or visit.ended_at is not None:
+        return visit
+    visit.ended_at, visit.end_reason = timezone.now(), reason
+    visit.save(update_fields=["ended_at", "end_reason"])
+    audit_record(event_type="kiosk.logout", actor=visit.user, subject=visit,
+                 after={"reason": reason, "terminal": visit.terminal.name,
+                        "actions": visit.actions.count()})
+    return visit
+
+
+def _actor(person: Person):
+    from gaoxin.accounts.models import User
+
+    return User.objects.filter(pk=person.user_id, is_active=True).first() if person.user_id else None
+
+
+def _applicant(person: Person, choice: str, phone: str):
+    if choice == "self":
+        return case_services.Applicant(type=ApplicantType.CITIZEN, name=person.name, id_number=person.id_number,
+                                       phone=phone)
+    firm_id = int(choice.removeprefix("firm:")) if choice.startswith("firm:") else 0
+    if firm_id not in person.firm_ids:
+        raise ValidationError({"applicant": "请选择您名下的企业"})
+    firm = Enterprise.objects.get(pk=firm_id)
+    return case_services.Applicant(type=ApplicantType.ENTERPRISE, name=firm.name, enterprise=firm, phone=phone)
+
+
+@transaction.atomic
+def kiosk_item_complete(*, visit: Visit, person: Person, item, applicant: str, phone: str,
+                        situation=None, files: dict | None = None) -> Case:
+    """Apply for a 即办 item at the terminal and complete it on the spot: the cases room's `case_submit`
+    (channel 智能微厅) then 即办办结, all or nothing. Refused for an item the kiosk does not offer."""
+    if visit.ended_at is not None:
+        raise ValidationError("本次自助服务已结束，请重新刷身份证")
+    version = item.current_version
+    reason = unavailable_reason(item, version, has_firms=bool(person.firm_ids))
+    if reason is not None or not kiosk_enabled(item, version):
+        raise ValidationError(reason or "该事项暂不能自助办理。")
+    case = case_services.case_submit(item=item, applicant=_applicant(person, applicant, phone), channel="kiosk",
+                                     actor=_actor(person), files=files or {}, situation=situation,
+                                     note=f"智能微厅自助办理（{visit.terminal.name}）")
+    case = case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
+    Action.objects.create(visit=visit, kind=ActionKind.COMPLETED, item=item, case=case)
+    return case
+
+
+@transaction.atomic
+def kiosk_order_place(*, visit: Visit, person: Person, item, enterprise_id: int, phone: str, consent: bool,
+                      note: str = "") -> AssistOrder:
+    """"Not possible here" → a free 帮代办 order for one of the person's firms, with the person's consent;
+    the assist room's `order_create` (channel 智能微厅), the commission dated today."""
+    if visit.ended_at is not None:
+        raise ValidationError("本次自助服务已结束，请重新刷身份证")
+    if not consent:
+        raise ValidationError({"consent": "请确认同意委托帮代办专员代为办理"})
+    if enterprise_id not in person.firm_ids:
+        raise ValidationError({"enterprise": "请选择您名下的企业"})
+    today = timezone.localdate()
+    reason = unavailable_reason(item, item.current_version, has_firms=True) or "需要专员协助办理"
+    order = assist_services.order_create(
+        actor=_actor(person), enterprise=Enterprise.objects.get(pk=enterprise_id), channel=OrderChannel.KIOSK,
+        description=f"在智能微厅（{visit.terminal.location}）申请代办“{item.name}”：{reason}"
+                    + (f"\n补充说明：{note.strip()}" if note.strip() else ""),
+        contact_name=person.name, contact_phone=phone, item=item, commission_signed_on=today,
+        commission_valid_until=today + dt.timedelta(days=settings.GAOXIN_KIOSK_COMMISSION_DAYS),
+        kiosk_verified=True)
+    Action.objects.create(visit=visit, kind=ActionKind.ASSIST_ORDER, item=item, order=order)
+    return order

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="kiosk_home"),
+    path("activate/", views.activate, name="kiosk_activate"),
+    path("logout/", views.logout, name="kiosk_logout"),
+    path("items/", views.items, name="kiosk_items"),
+    path("items/<str:code>/", views.item, name="kiosk_item"),
+    path("items/<str:code>/assist/", views.assist, name="kiosk_assist"),
+    path("cases/<str:number>/", views.done, name="kiosk_done"),
+    path("cases/<str:number>/receipt/", views.receipt, name="kiosk_receipt"),
+    path("orders/<str:number>/", views.order_done, name="kiosk_order_done"),
+]
