@@ -349,6 +349,7 @@ urlpatterns = [
     path("green/finance/responses/<int:pk>/subsidy/", green_views.subsidy_pay, name="green_subsidy_pay"),
     path("green/pool/", green_views.pool_index, name="green_pool"),
     path("green/pool/contribute/", green_views.pool_contribute, name="green_pool_contribute"),
+    path("green/pool/subsidy-terms/", green_views.subsidy_terms, name="green_subsidy_terms"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

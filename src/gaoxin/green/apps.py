@@ -19,7 +19,7 @@ class GreenConfig(AppConfig):
         events.register({"label.create": "登记绿色与智能制造称号"}, prefix="green.")
         events.register(LABEL_WORKFLOW.labels(), prefix=f"{LABEL_WORKFLOW.name}.")
         events.register({"need.post": "发布融资需求", "pool.contribute": "风险补偿资金池注资",
-                         "pool.subsidy": "拨付贴息"}, prefix="green.")
+                         "pool.subsidy": "拨付贴息", "subsidy_terms.set": "设定贴息标准"}, prefix="green.")
         for workflow in (NEED_WORKFLOW, RESPONSE_WORKFLOW):
             events.register(workflow.labels(), prefix=f"{workflow.name}.")
         events.register({"scorecard.start": "发起绿色评价测算", "scorecard.finish": "绿色评价测算完成",

@@ -175,3 +175,31 @@ class ScoreObjectionDecideForm(forms.Form):
     def __init__(self, *args, grades, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grade"].choices = [("", "—"), *grades]
+
+
+class SubsidyTermsForm(forms.Form):
+    """The interest-subsidy terms from a date on; the share is typed in percent (the service takes a fraction)."""
+
+    effective_from = forms.DateField(label="执行日期", widget=forms.DateInput(attrs={"type": "date"}),
+                                     help_text="此日及以后放款的贷款按本标准贴息；此前放款的仍按原标准",
+                                     error_messages={"required": "请填写执行日期", "invalid": "请填写有效的日期"})
+    share = forms.DecimalField(label="贴息比例（%）", max_digits=7, decimal_places=2,
+                               help_text="占贷款利息的百分比，如 50 即贴一半利息",
+                               error_messages={"required": "请填写贴息比例", "invalid": "请填写数字"})
+    rate_ceiling = forms.DecimalField(label="计息利率上限（年利率 %）", max_digits=5, decimal_places=2,
+                                      help_text="贷款利率高于此数的，按此利率计算贴息",
+                                      error_messages={"required": "请填写计息利率上限", "invalid": "请填写数字"})
+    months = forms.IntegerField(label="最长贴息月数", error_messages={"required": "请填写最长贴息月数",
+                                                                  "invalid": "请填写整数"})
+    cap = forms.DecimalField(label="单笔贴息上限（元）", max_digits=14, decimal_places=2,
+                             error_messages={"required": "请填写单笔贴息上限", "invalid": "请填写数字"})
+    note = forms.CharField(label="依据或说明", required=False, max_length=300, help_text="如文件文号")
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_from"].initial = timezone.localdate()
+        if current is not None:
+            self.fields["share"].initial = (current.share * 100).normalize()
+            self.fields["rate_ceiling"].initial = current.rate_ceiling
+            self.fields["months"].initial = current.months
+            self.fields["cap"].initial = current.cap

@@ -287,6 +287,35 @@ class PoolMovement(models.Model):
         return self.kind == MovementKind.CONTRIBUTION
 
 
+class SubsidyTermsVersion(models.Model):
+    """The zone's interest-subsidy terms (贴息标准) from a date on: a loan is subsidised on the terms in force on its
+    disbursement date, so a change never alters the subsidy of a loan already made. Before the first version the
+    configured defaults apply (GAOXIN_GREEN_SUBSIDY_*). Set by the finance office through `subsidy_terms_set` (one
+    audit event); a version is never edited once in force — a later one replaces it."""
+
+    effective_from = models.DateField("执行日期", unique=True)
+    share = models.DecimalField("贴息比例", max_digits=5, decimal_places=4, help_text="占利息的比例，0.5 即一半")
+    rate_ceiling = models.DecimalField("计息利率上限（%）", max_digits=5, decimal_places=2)
+    months = models.PositiveSmallIntegerField("最长贴息月数")
+    cap = models.DecimalField("单笔贴息上限（元）", max_digits=14, decimal_places=2)
+    note = models.CharField("依据或说明", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="设定人")
+    created_at = models.DateTimeField("设定时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "贴息标准"
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(share__gt=0, share__lte=1), name="green_terms_share"),
+            models.CheckConstraint(condition=models.Q(rate_ceiling__gt=0, months__gt=0, cap__gt=0),
+                                   name="green_terms_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%Y-%m-%d}起执行的贴息标准"
+
+
 # --- the green scorecard (绿色评价打分卡, benefits.md §7.4) ------------------------------------------------------------
 
 

@@ -293,7 +293,8 @@ def pool_contribute(*, actor, source: str, amount, occurred_on: dt.date | None =
     return move
 
 
-def subsidy_terms():
+def default_subsidy_terms():
+    """The configured terms (GAOXIN_GREEN_SUBSIDY_*), in force before the zone sets its first version."""
     from decimal import Decimal
 
     from .subsidy import SubsidyTerms
@@ -304,12 +305,93 @@ def subsidy_terms():
                         cap=Decimal(str(settings.GAOXIN_GREEN_SUBSIDY_CAP)))
 
 
-def subsidy_quote(loan):
-    """The interest subsidy a disbursed loan earns (subsidy.interest_subsidy with the zone's terms)."""
+def subsidy_terms_versions() -> list:
+    """Every version of the terms, newest first (one query; pass it to `subsidy_terms` for many loans)."""
+    from .models import SubsidyTermsVersion
+
+    return list(SubsidyTermsVersion.objects.select_related("created_by").order_by("-effective_from"))
+
+
+def subsidy_terms(on: dt.date | None = None, versions: list | None = None):
+    """The terms in force on a date (today by default): the latest version from that date or before, else the
+    configured defaults."""
+    from .subsidy import SubsidyTerms
+
+    on = on or timezone.localdate()
+    versions = subsidy_terms_versions() if versions is None else versions
+    v = next((v for v in versions if v.effective_from <= on), None)
+    if v is None:
+        return default_subsidy_terms()
+    return SubsidyTerms(share=v.share, rate_ceiling=v.rate_ceiling, months=v.months, cap=v.cap)
+
+
+def subsidy_quote(loan, versions: list | None = None):
+    """The interest subsidy a disbursed loan earns (subsidy.interest_subsidy) on the terms in force on its
+    disbursement date: a later change of the terms does not touch it."""
     from .subsidy import interest_subsidy
 
     return interest_subsidy(principal=loan.disbursed_amount, annual_rate=loan.rate,
-                            term_months=loan.loan_term_months or 0, terms=subsidy_terms())
+                            term_months=loan.loan_term_months or 0,
+                            terms=subsidy_terms(loan.disbursed_on, versions))
+
+
+def subsidy_terms_set(*, actor, effective_from: dt.date, share, rate_ceiling, months, cap, note: str = ""):
+    """Set the interest-subsidy terms from a date on (today or later: the terms of loans already disbursed stay as
+    they were). A version not yet in force may be replaced on the same date; one in force never changes. One audit
+    event with the terms before and after."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import SubsidyTermsVersion
+
+    if not perms.can_manage_pool(actor):
+        raise PermissionDenied("只有财政局和管委会管理员可以设定贴息标准")
+
+    def number(value, cast=Decimal):
+        try:
+            n = cast(str(value))
+        except (InvalidOperation, TypeError, ValueError):
+            return None
+        return n if cast is not Decimal or n.is_finite() else None
+
+    share, rate_ceiling, cap, months = number(share), number(rate_ceiling), number(cap), number(months, int)
+    today = timezone.localdate()
+    errors = {}
+    if effective_from is None:
+        errors["effective_from"] = "请填写执行日期"
+    elif effective_from < today:
+        errors["effective_from"] = "执行日期不能早于今天（已放款贷款的贴息按放款时的标准计算，不能追溯调整）"
+    if share is None or not Decimal(0) < share <= Decimal(1):
+        errors["share"] = "贴息比例应大于 0%、不超过 100%"
+    if rate_ceiling is None or not Decimal(0) < rate_ceiling <= Decimal(24):
+        errors["rate_ceiling"] = "计息利率上限应大于 0%、不超过 24%"
+    if months is None or not 0 < months <= 120:
+        errors["months"] = "最长贴息月数应为 1 至 120 个月"
+    if cap is None or cap <= 0:
+        errors["cap"] = "单笔贴息上限应大于 0 元"
+    if errors:
+        raise ValidationError(errors)
+    values = {"share": share.quantize(Decimal("0.0001")), "rate_ceiling": rate_ceiling.quantize(Decimal("0.01")),
+              "months": months, "cap": cap.quantize(Decimal("0.01")), "note": (note or "").strip()[:300]}
+    with transaction.atomic():
+        before_terms = subsidy_terms(effective_from)
+        existing = SubsidyTermsVersion.objects.select_for_update().filter(effective_from=effective_from).first()
+        if existing is not None:  # not yet in force (the date is today or later): replaced
+            if existing.effective_from <= today:
+                raise ValidationError({"effective_from": "该日起执行的贴息标准已生效，不能修改；请另定以后的执行日期"})
+            for name, value in values.items():
+                setattr(existing, name, value)
+            existing.created_by = actor
+            existing.save()
+            version = existing
+        else:
+            version = SubsidyTermsVersion.objects.create(effective_from=effective_from, created_by=actor, **values)
+        audit_record(event_type="green.subsidy_terms.set", actor=actor, subject=version,
+                     before={"share": str(before_terms.share), "rate_ceiling": str(before_terms.rate_ceiling),
+                             "months": before_terms.months, "cap": str(before_terms.cap)},
+                     after={"effective_from": effective_from.isoformat(), "share": str(version.share),
+                            "rate_ceiling": str(version.rate_ceiling), "months": version.months,
+                            "cap": str(version.cap), "note": version.note, "replaced": existing is not None})
+    return version
 
 
 def subsidy_pay(*, loan, actor, occurred_on: dt.date | None = None):
@@ -331,7 +413,7 @@ def subsidy_pay(*, loan, actor, occurred_on: dt.date | None = None):
             raise ValidationError("该笔贷款的贴息金额为 0")
         note = (f"{loan.need.enterprise.name}在{loan.bank.name}的贷款 {loan.disbursed_amount:,.2f} 元，"
                 f"按年利率 {quote.rate}% 计 {quote.months} 个月利息 {quote.interest:,.2f} 元的"
-                f"{subsidy_terms().share * 100:.0f}%" + ("（已达单笔上限）" if quote.capped else ""))
+                f"{subsidy_terms(loan.disbursed_on).share * 100:.0f}%" + ("（已达单笔上限）" if quote.capped else ""))
         move = pool_move(pool=_pool_locked(), kind=MovementKind.SUBSIDY, amount=quote.amount, actor=actor,
                          occurred_on=occurred_on or timezone.localdate(), loan=loan, note=note)
         audit_record(event_type="green.pool.subsidy", actor=actor, subject=move,

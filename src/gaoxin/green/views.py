@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.core.views_utils import add_service_errors, apply_step, error_text, form_page, paginate, require, submit
@@ -115,9 +116,13 @@ def carbon_list(request):
     rows = selectors.carbon_list(user=request.user, **{k: v for k, v in filters.items() if v})
     page, query = paginate(request, rows)
     params = selectors.carbon_params()
+    staff = perms.can_view_all_carbon(request.user)
+    # The zone's firms per grade (issue 21 item 6), whatever the filter: for staff.
+    everyone = (rows if not any(filters.values()) else selectors.carbon_list(user=request.user)) if staff else []
+    counts = [(label, sum(1 for r in everyone if (r["grade"] or "none") == code)) for code, label in grades]
     return render(request, "green/carbon.html", {
         "form": form, "page": page, "query": query, "thresholds": params.thresholds,
-        "own_only": not perms.can_view_all_carbon(request.user),
+        "own_only": not staff, "counts": counts if everyone else [],
     })
 
 
@@ -186,7 +191,9 @@ def _need_page(request, need, *, act_form=None, response_forms=None, status=200)
     response_forms = response_forms or {}
     # The interest subsidy paid on each loan, and what the finance office would pay on one not yet subsidised.
     subsidies = selectors.loan_subsidies(responses)
-    quotes = ({r.pk: services.subsidy_quote(r) for r in responses if r.status in LENT and r.pk not in subsidies}
+    versions = services.subsidy_terms_versions() if perms.can_manage_pool(request.user) else []
+    quotes = ({r.pk: services.subsidy_quote(r, versions) for r in responses
+               if r.status in LENT and r.pk not in subsidies}
               if perms.can_manage_pool(request.user) else {})
     rows = []
     for r in responses:
@@ -252,13 +259,42 @@ def _pool_page(request, form=None, status=200):
     kind = kind if kind in MovementKind.values else ""
     page, query = paginate(request, selectors.movement_list(user=request.user, kind=kind))
     awaiting = selectors.loans_awaiting_subsidy(user=request.user)
+    versions = services.subsidy_terms_versions()
+    terms = services.subsidy_terms(versions=versions)
     return render(request, "green/pool.html", {
         "summary": selectors.pool_summary(), "page": page, "query": query, "kind": kind,
         "kinds": MovementKind.choices, "can_manage": perms.can_manage_pool(request.user),
         "form": form or ContributionForm(),
-        "awaiting": [(loan, services.subsidy_quote(loan)) for loan in awaiting],
-        "terms": services.subsidy_terms(), "share_pct": f"{services.subsidy_terms().share * 100:.0f}",
+        "awaiting": [(loan, services.subsidy_quote(loan, versions)) for loan in awaiting],
+        "terms": terms, "share_pct": f"{terms.share * 100:.0f}",
     }, status=status)
+
+
+@require(perms.can_view_pool)
+def subsidy_terms(request):
+    """贴息标准: the terms in force, the versions set (the configured defaults before the first) and, for the
+    finance office, the form to set them from a date on."""
+    from .forms import SubsidyTermsForm
+
+    versions = services.subsidy_terms_versions()
+    current = services.subsidy_terms(versions=versions)
+    can_manage = perms.can_manage_pool(request.user)
+    form = SubsidyTermsForm(request.POST or None, current=current) if can_manage else None
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("只有财政局和管委会管理员可以设定贴息标准")
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            if submit(form, lambda: services.subsidy_terms_set(
+                    actor=request.user, effective_from=d["effective_from"], share=d["share"] / 100,
+                    rate_ceiling=d["rate_ceiling"], months=d["months"], cap=d["cap"], note=d["note"])):
+                messages.success(request, f"已设定{d['effective_from']:%Y年%-m月%-d日}起执行的贴息标准")
+                return redirect("green_subsidy_terms")
+    return render(request, "green/subsidy_terms.html", {
+        "current": current, "versions": versions, "defaults": services.default_subsidy_terms(), "form": form,
+        "can_manage": can_manage, "today": timezone.localdate()}, status=status)
 
 
 @require(perms.can_view_pool)

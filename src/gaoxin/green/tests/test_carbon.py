@@ -4,6 +4,8 @@ evaluation's latest figures (staff all, a firm its own; filters; a constant quer
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,11 +101,15 @@ def test_the_page_lists_grades_a_firm_sees_its_own_and_the_query_count_is_consta
         counts.append(len(ctx))
     assert counts[0] == counts[1]
     assert "湖南自家电工有限公司" in page and "深绿" in page and "红" in page
+    # the zone's firms per grade, whatever the filter (issue 21 item 6): 12 firms, the own one 深绿
+    assert 'data-testid="carbon-counts"' in page and "全区：深绿 1 家、" in page
+    assert sum(int(n) for n in re.findall(r"(\d+) 家", page.split('data-testid="carbon-counts">')[1].split("</p>")[0])) == 12
     page = client.get(reverse("green_carbon"), {"grade": "red"}).content.decode()
-    assert "湖南自家电工有限公司" not in page
+    assert "湖南自家电工有限公司" not in page and "全区：深绿 1 家、" in page
     client.force_login(enterprise_user)
     page = client.get(reverse("green_carbon")).content.decode()
     assert "湖南自家电工有限公司" in page and page.count("<tr>") == 2  # the heading and its own row
+    assert 'data-testid="carbon-counts"' not in page
     assert "dark_green" not in page
     own = client.get(reverse("green_labels")).content.decode()
     assert "本企业碳效等级" in own and "湖南自家电工有限公司（2024年度）：<strong>深绿</strong>" in own

@@ -22,3 +22,10 @@ def test_the_demo_labels_match_the_source(django_capture_on_commit_callbacks):
     assert review.exists() and all("环境行政处罚" in lb.events.get().note or "生产安全事故" in lb.events.get().note
                                    for lb in review)
     assert GreenLabel.objects.filter(enterprise__memberships__user__username="enterprise").exists()
+    # the scorecard ran once and the enterprise account's firm objects to its grade, waiting for the bureau
+    from gaoxin.green.models import ScorecardRun, ScoreObjection
+
+    assert ScorecardRun.objects.filter(status="done").count() == 1
+    objection = ScoreObjection.objects.get()
+    assert objection.status == "open" and objection.indicator_name == "绿色设计产品"
+    assert objection.result.enterprise.memberships.filter(user__username="enterprise").exists()
