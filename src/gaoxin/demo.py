@@ -321,6 +321,9 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
     build_demo_talent_benefits(office=by_name["officer-hrss"], finance=by_name["officer-finance"],
                                enterprise_user=by_name["enterprise"], enterprises=ents[2:40], today=today)
+    from gaoxin.kiosk.demo_data import build_demo_kiosk
+
+    build_demo_kiosk(rng=rng, enterprise_firm=ents[0], enterprises=ents[2:200], clerk=by_name["clerk"], today=today)
     build_demo_dashboard(admin=by_name["admin"], leader=by_name["leader"], today=today)
     return {"cases": cases, "history": history_count, "appeal_history": appeal_count, "benefit_history": benefit_counts,
             "policies": len(policies), "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
@@ -329,7 +332,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
 DEMO_LOGINS = [
     ("admin", "管委会管理员", "企业名录导入导出、事项清单、惠企政策、亩产评价周期、工作日历、审计日志"),
-    ("clerk", "窗口人员", "受理队列、容缺受理、期限预警、企业查询"),
+    ("clerk", "窗口人员", "受理队列、容缺受理、期限预警、企业查询、叫号（排队取号、各窗口等候时间）"),
     ("officer", "部门工作人员（市场监管局负责人）", "本部门审查队列、差评整改、企业诉求办理、本部门驾驶舱与排名"),
     ("agent", "帮代办专员", "帮代办订单、项目审批链（四即）、企业查询"),
     ("station", "驿站专员（金荣驿站）", "驿站服务台账、活动、企业诉求登记、为企业登记用工需求和到岗"),

@@ -14,3 +14,5 @@ class KioskConfig(AppConfig):
                          "terminal_disabled": "停用自助终端", "terminal_activated": "自助终端完成设置",
                          "login": "自助终端登录", "login_refused": "自助终端登录未成功", "logout": "自助终端退出"},
                         prefix="kiosk.")
+        events.register({"issue": "取号", "call": "叫号", "serve": "叫号后办理完成", "miss": "过号"},
+                        prefix="kiosk.ticket.")

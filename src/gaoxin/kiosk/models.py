@@ -69,3 +69,41 @@ class Action(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "自助终端办理记录"
         ordering = ["-created_at", "-id"]
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", "等候中"
+    CALLED = "called", "已叫号"
+    SERVED = "served", "已办理"
+    MISSED = "missed", "过号"
+
+
+class Ticket(models.Model):
+    """取号: a queue ticket for a zone of the hall, numbered per zone and day (A001…), called to a window. The
+    wait (issue → call) is kept on the ticket for the window's waiting-time figure."""
+
+    zone = models.ForeignKey("catalog.ServiceZone", on_delete=models.PROTECT, related_name="tickets",
+                             verbose_name="专区")
+    issued_on = models.DateField("取号日期", db_index=True)
+    sequence = models.PositiveIntegerField("当日序号")
+    number = models.CharField("号码", max_length=10)
+    status = models.CharField("状态", max_length=8, choices=TicketStatus.choices, default=TicketStatus.WAITING)
+    terminal = models.ForeignKey(Terminal, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+                                 verbose_name="取号终端")
+    window = models.ForeignKey("catalog.Window", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="tickets", verbose_name="叫号窗口")
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="叫号人")
+    issued_at = models.DateTimeField("取号时间")
+    called_at = models.DateTimeField("叫号时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    waited_seconds = models.PositiveIntegerField("等候时长（秒）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "排队取号"
+        ordering = ["issued_on", "zone_id", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["zone", "issued_on", "sequence"], name="uniq_ticket_sequence")]
+        indexes = [models.Index(fields=["zone", "issued_on", "status", "sequence"], name="ticket_queue")]
+
+    def __str__(self) -> str:
+        return self.number

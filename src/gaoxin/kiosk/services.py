@@ -27,13 +27,13 @@ from .selectors import Person, key_digest
 
 
 @transaction.atomic
-def terminal_register(*, name: str, location: str, actor) -> tuple[Terminal, str]:
-    """A new terminal and its key (shown once; only its digest is kept)."""
+def terminal_register(*, name: str, location: str, actor, key: str = "") -> tuple[Terminal, str]:
+    """A new terminal and its key (shown once; only its digest is kept). `key` is given only by the demo."""
     if not name.strip() or not location.strip():
         raise ValidationError("请填写终端名称和放置地点")
     if Terminal.objects.filter(name=name.strip()).exists():
         raise ValidationError({"name": "已有同名终端"})
-    key = secrets.token_urlsafe(18)
+    key = key or secrets.token_urlsafe(18)
     terminal = Terminal.objects.create(name=name.strip(), location=location.strip(), key_hash=key_digest(key))
     audit_record(event_type="kiosk.terminal_registered", actor=actor, subject=terminal,
                  after={"name": terminal.name, "location": terminal.location})

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_queue
 
 urlpatterns = [
     path("", views.home, name="kiosk_home"),
     path("activate/", views.activate, name="kiosk_activate"),
     path("logout/", views.logout, name="kiosk_logout"),
+    path("ticket/", views_queue.ticket_take, name="kiosk_ticket_take"),
+    path("ticket/<int:pk>/", views_queue.ticket_slip, name="kiosk_ticket"),
     path("items/", views.items, name="kiosk_items"),
     path("items/<str:code>/", views.item, name="kiosk_item"),
     path("items/<str:code>/assist/", views.assist, name="kiosk_assist"),

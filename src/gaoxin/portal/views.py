@@ -45,6 +45,7 @@ _CARDS = {
         ("即将到期", "预警与超期办件", "case_at_risk"),
         ("企业诉求", "登记企业诉求、派单给主办单位", "appeal_index"),
         ("帮代办订单", "指派专员、跟踪代办进度", "order_index"),
+        ("叫号", "排队取号、叫号与各窗口等候时间", "queue_desk"),
     ],
     Role.DEPT_OFFICER: [
         ("审批队列", "本部门待审办件", "case_review_queue"),

@@ -104,6 +104,11 @@ def test_an_instant_item_is_completed_on_the_spot_with_a_receipt(kiosk, firm, it
     # The cases room's own two events: submitted (channel 智能微厅) and 即办办结.
     assert AuditEvent.objects.count() - before == 2
     assert Action.objects.get().case == case
+    from django.utils import timezone
+
+    from gaoxin.kiosk import queue
+
+    assert queue.queue_time_saved(timezone.localdate(), timezone.localdate())["kiosk_cases"] == 1
     receipt = kiosk.get(f"/kiosk/cases/{case.number}/receipt/").content.decode()
     assert case.number in receipt and "<svg" in receipt and "政务服务中心一楼智能微厅" in receipt
 

@@ -404,6 +404,8 @@ EXEMPT = {
        for name in ("kiosk_item", "kiosk_assist")},
     **{name: "智能微厅：办件回执与代办订单只对办理它的那一次终端登录可见，其他登录与其他浏览器均不可见（见智能微厅测试）"
        for name in ("kiosk_done", "kiosk_receipt", "kiosk_order_done")},
+    "kiosk_ticket": "智能微厅号票：只对取号的那台终端、当天可见（见取号测试）",
+    "queue_act": "叫号：号码不属于任何企业或部门，窗口人员与管理员均可操作，其他角色按角色拒绝（见取号测试）",
 }
 
 

@@ -235,7 +235,9 @@ PUBLIC_URLS: dict[str, Public] = {
     **{name: Public(lambda o, name=name, args=args: reverse(name, args=args), status=302, location="/kiosk/activate/")
        for name, args in (("kiosk_home", []), ("kiosk_items", []), ("kiosk_item", ["43037105GG0002"]),
                           ("kiosk_assist", ["43037105GG0002"]), ("kiosk_done", ["GX2026010100001"]),
-                          ("kiosk_receipt", ["GX2026010100001"]), ("kiosk_order_done", ["BD2026010100001"]))},
+                          ("kiosk_receipt", ["GX2026010100001"]), ("kiosk_order_done", ["BD2026010100001"]),
+                          ("kiosk_ticket_take", []), ("kiosk_ticket", [1]))},
+    "queue_screen": Public(lambda o: reverse("queue_screen"), shows=lambda o: "叫号"),
 }
 
 

@@ -37,7 +37,12 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { startIdleTimer(); keypad(); });
+  function printButtons() {
+    document.querySelectorAll("[data-kiosk-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { startIdleTimer(); keypad(); printButtons(); });
   // A page restored from the back-forward cache after the visit ended shows nothing typed.
   window.addEventListener("pageshow", function (event) { if (event.persisted) { window.location.reload(); } });
 }());

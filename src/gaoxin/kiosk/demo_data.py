@@ -1,0 +1,110 @@
+"""Demo 智能微厅: two terminals, the legal representatives' ID numbers of some firms (the enterprise account's
+first firm among them), a week of kiosk visits with 即办 cases completed on the spot, one 帮代办 order from a
+kiosk, and a week of queue tickets called at the windows with their waits (today: some still waiting)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from unittest import mock
+
+from django.utils import timezone
+
+from gaoxin.catalog.models import ServiceItem, ServiceZone, Window
+from gaoxin.core.selectors import work_calendar
+from gaoxin.core.validators import id_check_char
+from gaoxin.enterprises.models import Enterprise
+
+from . import queue, selectors, services
+from .eligibility import kiosk_enabled
+from .models import Visit
+
+TERMINALS = [("1号机", "政务服务中心一楼智能微厅", "demo-kiosk-1"), ("2号机", "金荣驿站自助服务区", "demo-kiosk-2")]
+# The enterprise account's first firm's legal representative logs in at the kiosk with this number.
+DEMO_REP_BODY = "43030219800101123"
+DEMO_REP_ID = DEMO_REP_BODY + id_check_char(DEMO_REP_BODY)
+
+
+def _id_number(rng: random.Random) -> str:
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(365 * 40))
+    body = f"430302{born:%Y%m%d}{rng.randrange(1000):03d}"
+    return body + id_check_char(body)
+
+
+def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, clerk, today: dt.date) -> dict:
+    terminals = [services.terminal_register(name=n, location=loc, actor=None, key=key)[0] for n, loc, key in TERMINALS]
+    Enterprise.objects.filter(pk=enterprise_firm.pk).update(legal_representative_id_number=DEMO_REP_ID)
+    reps = []
+    for firm in enterprises[:40]:
+        number = _id_number(rng)
+        Enterprise.objects.filter(pk=firm.pk).update(legal_representative_id_number=number)
+        reps.append(number)
+    items = [i for i in ServiceItem.objects.filter(status="published").select_related("current_version")
+             if kiosk_enabled(i, i.current_version) and i.current_version.service_object != "natural"]
+    calendar = work_calendar()
+    days = [d for d in (today - dt.timedelta(days=n) for n in range(7, -1, -1)) if calendar.is_workday(d)]
+    cases = 0
+    for day in days:
+        for _ in range(rng.randrange(3, 7)):
+            person = selectors.person_for(rng.choice(reps))
+            if person is None or not person.firm_ids:
+                continue
+            terminal = rng.choice(terminals)
+            item = rng.choice(items)
+            required = {m.pk for m in item.current_version.materials.all() if m.necessity == "required"}
+            # The demo writes a week back: the cases room's "today" is the day of the visit.
+            with mock.patch("gaoxin.cases.services.today", return_value=day):
+                visit = services.visit_start(terminal=terminal, person=person)
+                if required:
+                    case = _complete_seen(visit, person, item, required)
+                else:
+                    case = services.kiosk_item_complete(visit=visit, person=person, item=item, phone="13907320000",
+                                                        applicant=f"firm:{person.firm_ids[0]}")
+                services.visit_end(visit_id=visit.pk, reason=rng.choice(["logout", "logout", "idle"]))
+            cases += case is not None
+    person = selectors.person_for(DEMO_REP_ID)
+    visit = services.visit_start(terminal=terminals[0], person=person)
+    promised = next(i for i in ServiceItem.objects.filter(status="published").select_related("current_version")
+                    if "kiosk" in i.current_version.channels and i.current_version.case_type == "promised")
+    services.kiosk_order_place(visit=visit, person=person, item=promised, enterprise_id=person.firm_ids[0],
+                               phone="13907320001", consent=True, note="希望专员上门")
+    services.visit_end(visit_id=visit.pk, reason="logout")
+    tickets = _tickets(rng=rng, days=days, today=today, clerk=clerk)
+    return {"terminals": len(terminals), "kiosk_cases": cases, "tickets": tickets, "visits": Visit.objects.count()}
+
+
+def _complete_seen(visit, person, item, required):
+    """At the demo's terminals the document camera is the original seen: filed with the originals checked."""
+    from gaoxin.cases import services as case_services
+    from gaoxin.kiosk.models import Action, ActionKind
+
+    firm = Enterprise.objects.get(pk=person.firm_ids[0])
+    applicant = case_services.Applicant(type="enterprise", name=firm.name, enterprise=firm, phone="13907320000")
+    case = case_services.case_submit(item=item, applicant=applicant, channel="kiosk", actor=None,
+                                     originals_seen=required, note=f"智能微厅自助办理（{visit.terminal.name}）")
+    case = case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
+    Action.objects.create(visit=visit, kind=ActionKind.COMPLETED, item=item, case=case)
+    return case
+
+
+def _tickets(*, rng: random.Random, days: list[dt.date], today: dt.date, clerk) -> int:
+    zones = list(ServiceZone.objects.order_by("sort_order", "id"))
+    windows = {z.pk: list(Window.objects.filter(zone=z)) for z in zones}
+    tz = timezone.get_current_timezone()
+    count = 0
+    for day in days:
+        for zone in zones:
+            if not windows[zone.pk]:
+                continue
+            for n in range(rng.randrange(8, 16)):
+                issued = dt.datetime.combine(day, dt.time(9, 0), tz) + dt.timedelta(minutes=n * 17 + rng.randrange(10))
+                ticket = queue.ticket_issue(zone=zone, now=issued)
+                count += 1
+                if day == today and n >= 4:
+                    continue  # still waiting today
+                called = issued + dt.timedelta(minutes=rng.randrange(2, 26))
+                ticket = queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk,
+                                                 window=rng.choice(windows[zone.pk]), now=called)
+                queue.ticket_transition(ticket=ticket, name="MISS" if rng.random() < 0.05 else "SERVE", actor=clerk,
+                                        now=called + dt.timedelta(minutes=rng.randrange(3, 15)))
+    return count

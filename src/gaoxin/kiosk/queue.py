@@ -1,0 +1,138 @@
+"""取号 and 叫号 (platform.md §1 "queue tickets"): tickets per zone of the hall, called to a window, waiting times
+recorded. The ticket's table of named transitions (CALL, SERVE, MISS) is applied by `ticket_transition`, one audit
+event each; issuing is `ticket_issue` (numbered per zone and day under the zone's row lock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, Max, Q
+from django.utils import timezone
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.permissions import has_role
+from gaoxin.catalog.models import ServiceZone, Window
+from gaoxin.core.services import audit_record, lock_for_transition
+
+from .models import Ticket, TicketStatus
+
+T = TicketStatus
+CALLER = "caller"
+# name -> (from states, to state, role, label)
+TRANSITIONS = {
+    "CALL": ([T.WAITING], T.CALLED, CALLER, "叫号"),
+    "SERVE": ([T.CALLED], T.SERVED, CALLER, "办理完成"),
+    "MISS": ([T.CALLED], T.MISSED, CALLER, "过号"),
+}
+LABELS = {name: entry[3] for name, entry in TRANSITIONS.items()}
+
+
+def can_call_tickets(user) -> bool:
+    """Window clerks call the queue (the zone administrator too)."""
+    return has_role(user, Role.WINDOW_CLERK, Role.ZONE_ADMIN)
+
+
+def ticket_roles(user, ticket) -> set[str]:
+    return {CALLER} if can_call_tickets(user) else set()
+
+
+def zone_letter(zone: ServiceZone, zones: list[ServiceZone] | None = None) -> str:
+    """A, B, C… by the zones' order in the hall."""
+    zones = zones if zones is not None else list(ServiceZone.objects.order_by("sort_order", "id"))
+    index = next((i for i, z in enumerate(zones) if z.pk == zone.pk), 0)
+    return chr(ord("A") + index % 26)
+
+
+@transaction.atomic
+def ticket_issue(*, zone: ServiceZone, terminal=None, now: dt.datetime | None = None) -> Ticket:
+    """A new ticket for the zone: the day's next number, taken under the zone's row lock (no two alike)."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    ServiceZone.objects.select_for_update().get(pk=zone.pk)
+    last = Ticket.objects.filter(zone=zone, issued_on=day).aggregate(m=Max("sequence"))["m"] or 0
+    ticket = Ticket.objects.create(zone=zone, issued_on=day, sequence=last + 1, terminal=terminal, issued_at=now,
+                                   number=f"{zone_letter(zone)}{last + 1:03d}")
+    audit_record(event_type="kiosk.ticket.issue", actor=None, subject=ticket,
+                 after={"zone": zone.name, "number": ticket.number,
+                        "terminal": terminal.name if terminal is not None else ""})
+    return ticket
+
+
+@transaction.atomic
+def ticket_transition(*, ticket: Ticket, name: str, actor, window: Window | None = None,
+                      now: dt.datetime | None = None) -> Ticket:
+    locked, entry = lock_for_transition(ticket, transitions=TRANSITIONS, name=name, actor=actor, roles=ticket_roles,
+                                        noun="号码")
+    now = now or timezone.now()
+    before = locked.status
+    if name == "CALL":
+        if window is None or window.zone_id != locked.zone_id:
+            raise ValidationError({"window": "请选择本专区的窗口"})
+        locked.window, locked.called_by, locked.called_at = window, actor, now
+        locked.waited_seconds = max(0, int((now - locked.issued_at).total_seconds()))
+    else:
+        locked.finished_at = now
+    locked.status = entry[1]
+    locked.save()
+    audit_record(event_type=f"kiosk.ticket.{name.lower()}", actor=actor, subject=locked,
+                 before={"status": before},
+                 after={"status": locked.status, "window": str(locked.window or ""),
+                        **({"waited_seconds": locked.waited_seconds} if name == "CALL" else {})})
+    return locked
+
+
+def ticket_call_next(*, window: Window, actor, now: dt.datetime | None = None) -> Ticket | None:
+    """叫下一号: the oldest waiting ticket of the window's zone today (None when nobody waits)."""
+    if not can_call_tickets(actor):
+        raise PermissionDenied("您无权叫号")
+    day = timezone.localdate(now or timezone.now())
+    for _attempt in range(3):  # another window may take the same ticket first: try the next one
+        ticket = (Ticket.objects.filter(zone_id=window.zone_id, issued_on=day, status=T.WAITING)
+                  .order_by("sequence").first())
+        if ticket is None:
+            return None
+        try:
+            return ticket_transition(ticket=ticket, name="CALL", actor=actor, window=window, now=now)
+        except ValidationError:
+            continue
+    return None
+
+
+# --- reads ---------------------------------------------------------------------------------------------------------
+
+def waiting_counts(day: dt.date) -> dict[int, int]:
+    """Tickets still waiting per zone id today (one query)."""
+    return dict(Ticket.objects.filter(issued_on=day, status=T.WAITING).values_list("zone_id")
+                .annotate(n=Count("id")).values_list("zone_id", "n"))
+
+
+def calling_board(day: dt.date, limit: int = 8) -> list[Ticket]:
+    """The hall screen: the latest calls of the day, newest first (one query)."""
+    return list(Ticket.objects.filter(issued_on=day, status=T.CALLED).select_related("window", "zone")
+                .order_by("-called_at")[:limit])
+
+
+def window_waits(day_from: dt.date, day_to: dt.date) -> list[dict]:
+    """Per window: tickets called and the average and longest wait in minutes (one query)."""
+    rows = (Ticket.objects.filter(issued_on__range=(day_from, day_to), window__isnull=False)
+            .values("window__zone__name", "window__number", "window__name")
+            .annotate(called=Count("id"), avg=Avg("waited_seconds"), longest=Max("waited_seconds"))
+            .order_by("window__zone__name", "window__number"))
+    return [{"window": f"{r['window__zone__name']} {r['window__number']}号窗口（{r['window__name']}）",
+             "called": r["called"], "avg_minutes": round((r["avg"] or 0) / 60, 1),
+             "longest_minutes": round((r["longest"] or 0) / 60, 1)} for r in rows]
+
+
+def queue_time_saved(day_from: dt.date, day_to: dt.date) -> dict:
+    """Kiosk completions counted as queue time saved: each 即办 case completed at a kiosk in the period would have
+    waited the period's average wait at a window (services.md §14; platform.md §1)."""
+    from gaoxin.cases.models import Case
+
+    kiosk_cases = Case.objects.filter(channel="kiosk", received_on__range=(day_from, day_to)).count()
+    avg = (Ticket.objects.filter(issued_on__range=(day_from, day_to), waited_seconds__isnull=False)
+           .aggregate(a=Avg("waited_seconds"))["a"])
+    minutes = round(kiosk_cases * (avg or 0) / 60)
+    return {"kiosk_cases": kiosk_cases, "avg_wait_minutes": round((avg or 0) / 60, 1), "saved_minutes": minutes,
+            "measured": avg is not None}

@@ -1,0 +1,36 @@
+"""The demo's kiosk: two terminals, a week of kiosk cases and tickets, one kiosk 帮代办 order."""
+
+import random
+
+import pytest
+from django.utils import timezone
+
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
+from gaoxin.assist.models import AssistOrder
+from gaoxin.cases.models import Case, Status
+from gaoxin.catalog.models import ServiceZone, Window
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+from gaoxin.kiosk import selectors
+from gaoxin.kiosk.demo_data import DEMO_REP_ID, build_demo_kiosk
+from gaoxin.kiosk.models import Terminal, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_kiosk(items):
+    zone = ServiceZone.objects.create(code="general", name="综合服务", sort_order=1)
+    Window.objects.create(zone=zone, number="5", name="综合窗口")
+    firm = EnterpriseFactory(name="演示企业")
+    others = [EnterpriseFactory() for _ in range(5)]
+    clerk = UserFactory(role=Role.WINDOW_CLERK)
+    today = timezone.localdate()
+    result = build_demo_kiosk(rng=random.Random(7), enterprise_firm=firm, enterprises=others, clerk=clerk, today=today)
+    assert Terminal.objects.count() == 2 and selectors.terminal_for_key("demo-kiosk-1") is not None
+    assert selectors.person_for(DEMO_REP_ID).firm_ids == [firm.pk]
+    kiosk_cases = Case.objects.filter(channel="kiosk")
+    assert result["kiosk_cases"] == kiosk_cases.count() > 0
+    assert set(kiosk_cases.values_list("status", flat=True)) == {Status.DELIVERED}
+    assert kiosk_cases.values("received_on").distinct().count() > 1  # spread over the week
+    assert AssistOrder.objects.get().channel == "kiosk"
+    assert Ticket.objects.filter(waited_seconds__isnull=False).exists() and Ticket.objects.count() == result["tickets"]
