@@ -324,6 +324,13 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.kiosk.demo_data import build_demo_kiosk
 
     build_demo_kiosk(rng=rng, enterprise_firm=ents[0], enterprises=ents[2:200], clerk=by_name["clerk"], today=today)
+    from gaoxin.proactive.demo_data import build_demo_proactive
+
+    build_demo_proactive(admin=by_name["admin"], station_user=by_name["station"], enterprises=ents[:200], today=today,
+                         seed=seed)
+    from gaoxin.kiosk.demo_data import build_demo_kiosk
+
+    build_demo_kiosk(rng=rng, enterprise_firm=ents[0], enterprises=ents[2:200], clerk=by_name["clerk"], today=today)
     build_demo_dashboard(admin=by_name["admin"], leader=by_name["leader"], today=today)
     return {"cases": cases, "history": history_count, "appeal_history": appeal_count, "benefit_history": benefit_counts,
             "policies": len(policies), "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),
@@ -335,7 +342,7 @@ DEMO_LOGINS = [
     ("clerk", "窗口人员", "受理队列、容缺受理、期限预警、企业查询、叫号（排队取号、各窗口等候时间）"),
     ("officer", "部门工作人员（市场监管局负责人）", "本部门审查队列、差评整改、企业诉求办理、本部门驾驶舱与排名"),
     ("agent", "帮代办专员", "帮代办订单、项目审批链（四即）、企业查询"),
-    ("station", "驿站专员（金荣驿站）", "驿站服务台账、活动、企业诉求登记、为企业登记用工需求和到岗"),
+    ("station", "驿站专员（金荣驿站）", "驿站服务台账、活动、企业诉求登记、为企业登记用工需求和到岗；主动服务：企业一户式档案、春风行动走访（登记走访、需求一键转诉求/帮代办/用工）、驿站片区指标"),
     ("enterprise", "企业用户（绑定2家企业）", "网上申报、我的办件、好差评、亩产填报与异议、用工需求与到岗确认；只能看到本企业"),
     ("founder", "创业者（自然人注册，尚无企业）", "以个人名义一表申请“企业开办一件事”（已提交一件待受理）；企业登记后自动绑定"),
     ("leader", "领导（只读）", "领导驾驶舱（指标、钻取、月度报告、订阅）、期限预警、诉求三率、亩产评价（只读，审批调档）、企业档案、产业链链长（确认链上企业建议）"),

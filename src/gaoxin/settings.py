@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "gaoxin.competitions",
     "gaoxin.talent",
     "gaoxin.talentcare",
+    "gaoxin.proactive",
     "gaoxin.dashboard",
     "gaoxin.portal",
     "gaoxin.kiosk",

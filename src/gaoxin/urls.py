@@ -23,6 +23,7 @@ from gaoxin.evaluation import views_results as evaluation_results
 from gaoxin.green import views as green_views
 from gaoxin.green import views_scorecard as green_scorecard_views
 from gaoxin.portal import views as portal_views
+from gaoxin.proactive import views as proactive_views
 from gaoxin.stations import views as station_views
 from gaoxin.talent import views as talent_views
 from gaoxin.talent import views_registry as talent_registry_views
@@ -351,6 +352,19 @@ urlpatterns = [
     path("green/pool/", green_views.pool_index, name="green_pool"),
     path("green/pool/contribute/", green_views.pool_contribute, name="green_pool_contribute"),
     path("green/pool/subsidy-terms/", green_views.subsidy_terms, name="green_subsidy_terms"),
+    # 主动服务 (issue 25): the 一户式 view, visit campaigns, station areas, key firms.
+    path("firms/<int:pk>/", proactive_views.firm_view, name="firm_view"),
+    path("campaigns/", proactive_views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", proactive_views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", proactive_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/assign/", proactive_views.campaign_assign, name="campaign_assign"),
+    path("campaigns/<int:pk>/act/", proactive_views.campaign_act, name="campaign_act"),
+    path("campaigns/targets/<int:pk>/", proactive_views.target_detail, name="campaign_target"),
+    path("campaigns/needs/<int:pk>/", proactive_views.need_detail, name="campaign_need"),
+    path("campaigns/needs/<int:pk>/act/", proactive_views.need_act, name="campaign_need_act"),
+    path("station-areas/", proactive_views.station_areas, name="station_areas"),
+    path("key-firms/", proactive_views.key_firms, name="key_firms"),
+    path("key-firms/<int:pk>/remove/", proactive_views.key_firm_remove, name="key_firm_remove"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

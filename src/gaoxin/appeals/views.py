@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from gaoxin.core import hooks
 from gaoxin.core.masking import mask_phone
 from gaoxin.core.views_utils import add_service_errors, paginate, render_page, require
 
@@ -25,6 +26,7 @@ def appeal_index(request):
     page, query = paginate(request, qs)
     return render_page(request, "appeals/appeal_list.html", "appeals/appeal_table.html",
                        {"page": page, "query": query, "statuses": AppealStatus.choices,
+                        **hooks.flags("queue", request.user, enterprise_ids=[a.enterprise_id for a in page]),
                         "can_submit": perms.can_submit_appeal(request.user),
                         "can_view_statistics": perms.can_view_appeal_statistics(request.user)})
 

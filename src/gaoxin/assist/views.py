@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gaoxin.core import hooks
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.views_utils import add_service_errors, paginate, require
 
@@ -41,7 +42,9 @@ def _order(request, number: str) -> AssistOrder:
 def order_index(request):
     page, query = paginate(request, selectors.order_list(user=request.user, status=request.GET.get("status", "")))
     return render(request, "assist/order_list.html", {"page": page, "query": query, "statuses": OrderStatus.choices,
-                                                      "can_order": perms.can_place_order(request.user)})
+                                                      "can_order": perms.can_place_order(request.user),
+                                                      **hooks.flags("queue", request.user,
+                                                                    enterprise_ids=[o.enterprise_id for o in page])})
 
 
 @require(perms.can_place_order)

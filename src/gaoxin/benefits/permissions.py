@@ -60,6 +60,20 @@ def can_view_matched_firms(user, policy: Policy) -> bool:
         has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and user.org_unit_id == policy.issuer_id)
 
 
+def matches_visible_to(user) -> QuerySet:
+    """Match results with their estimates, as `can_view_matched_firms` allows per policy: the administrator all, a
+    department officer those of its own policies, an enterprise user its firms' (the 一户式 view reads this)."""
+    from .models import MatchResult
+
+    if has_role(user, Role.ZONE_ADMIN):
+        return MatchResult.objects.all()
+    if has_role(user, Role.DEPT_OFFICER) and user.org_unit_id:
+        return MatchResult.objects.filter(policy__issuer_id=user.org_unit_id)
+    if has_role(user, Role.ENTERPRISE):
+        return MatchResult.objects.filter(enterprise_id__in=sorted(firm_ids_of(user)))
+    return MatchResult.objects.none()
+
+
 def can_view_benefit_statistics(user) -> bool:
     return has_role(user, Role.ZONE_ADMIN, Role.DEPT_OFFICER, Role.LEADER)
 

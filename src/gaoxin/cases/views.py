@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.catalog import qr
 from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
+from gaoxin.core import hooks
 from gaoxin.core.masking import mask_id_number
 from gaoxin.core.pdf import pdf_response
 from gaoxin.core.views_utils import add_service_errors, error_text, paginate, render_page, require
@@ -70,6 +71,7 @@ def case_queue(request, queue: str = "all"):
     return render_page(request, "cases/case_queue.html", "cases/partials/case_table.html", {
         "page": page, "query": query, "queue": queue, "queues": selectors.queues_for(request.user),
         "statuses": Status.choices, "channels": Channel.choices,
+        **hooks.flags("queue", request.user, enterprise_ids=[c.enterprise_id for c in page.object_list]),
     })
 
 

@@ -17,6 +17,7 @@ from gaoxin.core import permissions as core_perms
 from gaoxin.core.models import Notification
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.evaluation import permissions as evaluation_perms
+from gaoxin.proactive import permissions as proactive_perms
 from gaoxin.green import permissions as green_perms
 from gaoxin.stations import permissions as station_perms
 from gaoxin.talent import permissions as talent_perms
@@ -53,6 +54,8 @@ def navigation(request):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
     if station_perms.can_view_stations(user):
         items.append((_("驿站"), reverse("station_index"), "stations"))
+    if proactive_perms.can_view_campaigns(user):
+        items.append((_("主动服务"), reverse("campaign_list"), "proactive"))
     if talent_perms.can_view_talent(user):
         items.append((_("人才用工"), reverse("talent_index"), "talent"))
     elif talent_perms.is_talent(user):

@@ -190,6 +190,7 @@ def _tables():
         **_chain_routes(),
         **_green_routes(),
         **_competition_routes(),
+        **_proactive_routes(),
     }
 
 
@@ -244,6 +245,32 @@ def _chain_routes() -> dict:
         **dict.fromkeys(("chain_target_contact", "chain_target_act"),
                         Route(lambda: InvestmentTarget.objects.all(), lambda t: {"pk": t.pk},
                               _visible(chain_perms.targets_workable_by))),
+    }
+
+
+def _proactive_routes() -> dict:
+    """主动服务: the 一户式 view is for every member of staff (its tabs cut by each room's scoper, see its tests); a
+    campaign is known to all staff and managed by its organiser (403 to others); a target, a visit's need and turning
+    it into work only for who the campaign assigns them to; the key-firm list is the administrator's."""
+    from gaoxin.enterprises.models import Enterprise
+    from gaoxin.proactive import permissions as proactive_perms
+    from gaoxin.proactive.models import Campaign, CampaignTarget, KeyFirm, Need
+
+    campaign = Route(lambda: Campaign.objects.all(), lambda c: {"pk": c.pk}, _visible(proactive_perms.campaigns_visible_to))
+    manage = Route(campaign.objects, campaign.kwargs,
+                   lambda u: (lambda c: proactive_perms.can_manage_campaign(u, c)), public=True)
+    need = Route(lambda: Need.objects.all(), lambda n: {"pk": n.pk}, _visible(proactive_perms.needs_visible_to))
+    return {
+        "firm_view": Route(lambda: Enterprise.objects.all(), lambda e: {"pk": e.pk},
+                           lambda u: Enterprise.objects.all() if proactive_perms.can_view_firm_view(u)
+                           else Enterprise.objects.none()),
+        "campaign_detail": campaign, "campaign_assign": manage, "campaign_act": manage,
+        "campaign_target": Route(lambda: CampaignTarget.objects.all(), lambda t: {"pk": t.pk},
+                                 lambda u: proactive_perms.targets_visible_to(u)),
+        "campaign_need": need, "campaign_need_act": need,
+        "key_firm_remove": Route(lambda: KeyFirm.objects.filter(removed_at__isnull=True), lambda k: {"pk": k.pk},
+                                 lambda u: KeyFirm.objects.all() if proactive_perms.can_manage_key_firms(u)
+                                 else KeyFirm.objects.none()),
     }
 
 
