@@ -45,9 +45,11 @@ SECTIONS = {
     "appeals": "企业诉求",
     "benefits": "惠企政策",
     "green": "绿色制造",
+    "chains": "产业链",
 }
 
-DIMENSIONS = {"department": "部门", "station": "驿站", "channel": "渠道", "category": "类别", "park": "园区"}
+DIMENSIONS = {"department": "部门", "station": "驿站", "channel": "渠道", "category": "类别", "park": "园区",
+              "chain": "产业链"}
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,16 @@ class Source:
 
         return apps.get_model(self.model)
 
+    def date_field(self):
+        """The date field, followed through relations when the date is a path (a chain problem dated by its
+        appeal's registration: `appeal__received_at`)."""
+        model, parts = self.model_class, self.date.split("__")
+        for part in parts[:-1]:
+            model = model._meta.get_field(part).related_model
+        return model._meta.get_field(parts[-1])
+
     def day_expression(self):
-        model_field = self.model_class._meta.get_field(self.date.split("__")[0])
+        model_field = self.date_field()
         if isinstance(model_field, DateTimeField):
             return TruncDate(self.date)
         if isinstance(model_field, DateField):
@@ -80,7 +90,7 @@ class Source:
         raise TypeError(f"{self.id}: {self.date} is not a date")
 
     def in_period(self, start, end) -> Q:
-        model_field = self.model_class._meta.get_field(self.date.split("__")[0])
+        model_field = self.date_field()
         if isinstance(model_field, DateTimeField):
             return Q(**{f"{self.date}__date__gte": start, f"{self.date}__date__lte": end})
         return Q(**{f"{self.date}__gte": start, f"{self.date}__lte": end})
@@ -95,12 +105,16 @@ class Figure:
     kind: str  # count | share | mean | sum
     unit: str
     formula: str
-    where: Q = field(default_factory=Q)
+    where: Q | Callable = field(default_factory=Q)  # a Q, or a callable returning one (a subquery over a model)
     numerator: Q | Callable | None = None  # share: a Q, or a callable returning an expression to sum
     value: Callable | None = None  # mean / sum: a callable returning the expression
     higher_is_better: bool | None = True
     word: str = ""  # the unit in a sentence ("次", "件", "个")
     dimensions: tuple[str, ...] | None = None  # default: every dimension of the source
+
+    @property
+    def where_q(self) -> Q:
+        return self.where() if callable(self.where) else self.where
 
     @property
     def dims(self) -> tuple[str, ...]:
@@ -486,7 +500,67 @@ POOL_MOVEMENTS = Source(
     (("类别", "kind"), ("企业", "loan__need__enterprise__name"), ("金额（元）", "amount"), ("日期", "occurred_on")),
     None, ("loan__need__enterprise",))
 
-SOURCES = {s.id: s for s in (GREEN_LABELS, GREEN_LOANS, POOL_MOVEMENTS, HIRES, DEMANDS, RECOGNITIONS, RECOGNITION_TITLES, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
+# --- industry chains (issue 20 item 4): the problems tagged with each chain and the policies paid to its firms, per
+# chain; a firm on two nodes of a chain counted once, a firm on two chains counted for each (so the total over the
+# chain dimension is the sum of the chains'). Sales, tax and the per-mu tier spread are yearly evaluation figures: on
+# the chain page and the dashboard's chains panel (dashboard.selectors.chains).
+
+
+def _chain_problems_scope(user):
+    from gaoxin.appeals.permissions import appeals_visible_to
+    from gaoxin.chains.models import ChainAppeal
+    from gaoxin.chains.permissions import can_view_chain_members
+
+    if not can_view_chain_members(user):
+        return ChainAppeal.objects.none()
+    return ChainAppeal.objects.filter(appeal__in=appeals_visible_to(user))
+
+
+def _chain_problem_link(tag):
+    return _appeal_link(tag.appeal)
+
+
+_CHAIN_PROBLEM_COLUMNS = (("产业链", "chain__name"), ("诉求编号", "appeal__number"), ("标题", "appeal__title"),
+                          ("企业", "appeal__enterprise__name"), ("状态", "appeal__status"),
+                          ("办结日期", "appeal__resolved_on"))
+CHAIN_PROBLEMS = Source(
+    "chain_problem", "产业链问题（标记为产业链问题的诉求，按诉求登记日期）", "chains.ChainAppeal", "appeal__received_at",
+    {"chain": "chain_id", "park": "appeal__enterprise__park_area_id"}, _chain_problems_scope,
+    _CHAIN_PROBLEM_COLUMNS, _chain_problem_link, ("chain", "appeal__enterprise"))
+CHAIN_PROBLEMS_SOLVED = Source(
+    "chain_problem_solved", "产业链问题（按诉求办结日期）", "chains.ChainAppeal", "appeal__resolved_on",
+    {"chain": "chain_id", "park": "appeal__enterprise__park_area_id"}, _chain_problems_scope,
+    _CHAIN_PROBLEM_COLUMNS, _chain_problem_link, ("chain", "appeal__enterprise"))
+
+_MEMBER = "application__enterprise__chain_memberships__"
+
+
+def _chain_member():
+    """The payment's firm is a confirmed 链主 or 配套 of the chain (the joined membership), taken once per chain: the
+    membership with the smallest id among the firm's confirmed local ones on that chain."""
+    from gaoxin.chains.models import LOCAL_ROLES, Membership, MembershipStatus
+
+    local = {"status": MembershipStatus.CONFIRMED, "role__in": [str(r) for r in LOCAL_ROLES]}
+    earlier = Membership.objects.filter(chain_id=OuterRef(f"{_MEMBER}chain_id"),
+                                        enterprise_id=OuterRef("application__enterprise_id"),
+                                        pk__lt=OuterRef(f"{_MEMBER}pk"), **local)
+    return Q(to_status="paid", **{f"{_MEMBER}{k}": v for k, v in local.items()}) & ~Q(Exists(earlier))
+
+
+def _chain_payments_scope(user):
+    from gaoxin.chains.permissions import can_view_chain_members
+
+    return _payments_scope(user) if can_view_chain_members(user) else _payments_scope(user).none()
+
+
+CHAIN_PAYMENTS = Source(
+    "chain_payment", "链上企业政策资金拨付（按拨付日期）", "benefits.ApplicationEvent", "at",
+    {"chain": f"{_MEMBER}chain_id"}, _chain_payments_scope,
+    (("申请编号", "application__number"), ("政策", "application__policy__title"), ("企业", "application__enterprise__name"),
+     ("拨付金额（万元）", "application__amount_paid"), ("拨付时间", "at")),
+    lambda event: _application_link(event.application), ("application__policy", "application__enterprise"))
+
+SOURCES = {s.id: s for s in (CHAIN_PROBLEMS, CHAIN_PROBLEMS_SOLVED, CHAIN_PAYMENTS, GREEN_LABELS, GREEN_LOANS, POOL_MOVEMENTS, HIRES, DEMANDS, RECOGNITIONS, RECOGNITION_TITLES, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
@@ -713,7 +787,22 @@ TIER_FIGURES = {"A": "A类企业", "B": "B类企业", "C": "C类企业", "D": "D
 def definitions_version() -> str:
     """A short hash of every figure's definition (formula text, filters, thresholds): a stored report names the
     version of the definitions it was computed with, so a changed formula is visible later."""
-    text = json.dumps([[f.id, f.kind, f.formula, f.source.id, f.source.date, str(f.where), str(f.numerator)
+    text = json.dumps([[f.id, f.kind, f.formula, f.source.id, f.source.date,
+                        str(f.where) if not callable(f.where) else f.where.__name__, str(f.numerator)
                         if not callable(f.numerator) else f.numerator.__name__, f.threshold] for f in FIGURES],
                       ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+    # Industry chains (issue 20 item 4; platform.md §4): per chain.
+    Figure("chains.problems", "产业链问题", "chains", CHAIN_PROBLEMS, "count", "件",
+           "期内登记、由链长或专班标记为本产业链问题的企业诉求数（按产业链）", higher_is_better=None, word="件",
+           dimensions=("chain", "park")),
+    Figure("chains.solved", "产业链问题已解决", "chains", CHAIN_PROBLEMS_SOLVED, "count", "件",
+           "期内办结（已办结待确认或企业已确认）的产业链问题数（按产业链）", Q(appeal__status__in=["resolved", "closed"]),
+           word="件", dimensions=("chain", "park")),
+    Figure("chains.paid", "链上企业政策兑现", "chains", CHAIN_PAYMENTS, "count", "件",
+           "期内完成资金拨付的政策兑现申请中，申请企业为本产业链已确认的链主或配套企业的件数（按产业链；同一企业在一条链的多个节点只计一次）",
+           _chain_member, word="件", dimensions=("chain",)),
+    Figure("chains.paid_amount", "链上企业政策兑现金额", "chains", CHAIN_PAYMENTS, "sum", "万元",
+           "上述拨付的金额之和（万元，按产业链）", _chain_member,
+           value=lambda: Coalesce(F("application__amount_paid"), Value(0), output_field=FloatField()),
+           dimensions=("chain",)),

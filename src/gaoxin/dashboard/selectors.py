@@ -162,7 +162,8 @@ def breakdown(period: P.Period, dim: str, *, figures: list[Figure] | None = None
 
 
 # What a record without a value for the dimension is.
-MISSING = {"station": "非驿站办理", "park": "园区未填写", "department": "未指定部门", "category": "未分类"}
+MISSING = {"station": "非驿站办理", "park": "园区未填写", "department": "未指定部门", "category": "未分类",
+           "chain": "未列入产业链"}
 
 
 def trend(figure_ids: list[str], *, end: dt.date, months: int = 13, scope: str | None = None) -> dict:
@@ -200,6 +201,11 @@ def labels(dim: str, keys) -> dict[str, str]:
 
         return {str(pk): name for pk, name in ParkArea.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()])
                 .values_list("pk", "name")}
+    if dim == "chain":
+        from gaoxin.chains.models import Chain
+
+        return {str(pk): name for pk, name in Chain.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()])
+                .values_list("pk", "name")}
     if dim == "channel":
         from gaoxin.catalog.models import Channel
 
@@ -218,7 +224,7 @@ def records(figure: Figure, period: P.Period, *, user, dim: str = "", key: str =
     """The records behind a figure in a period (and one dimension key), as far as the viewer may see them; each
     annotated `counted` (for a share: whether it is in the numerator)."""
     source = figure.source
-    qs = source.scope(user).filter(source.in_period(period.start, period.end)).filter(figure.where)
+    qs = source.scope(user).filter(source.in_period(period.start, period.end)).filter(figure.where_q)
     if dim and dim in figure.dims:
         path = source.dimensions[dim]
         if key:

@@ -46,8 +46,8 @@ def _source_rows(source, figures, dim: str, since: dt.date | None) -> list[Figur
         groups["_key"] = F(source.dimensions[dim])
     sums = {}
     for i, f in enumerate(wanted):
-        sums[f"n{i}"] = Sum(f.value_expression(), filter=f.where) if f.kind != "count" else Count("pk", filter=f.where)
-        sums[f"d{i}"] = Count("pk", filter=f.where)
+        sums[f"n{i}"] = Sum(f.value_expression(), filter=f.where_q) if f.kind != "count" else Count("pk", filter=f.where_q)
+        sums[f"d{i}"] = Count("pk", filter=f.where_q)
     out = []
     for row in qs.annotate(**groups).values(*groups).annotate(**sums).order_by():
         key = "" if not dim else ("" if row["_key"] is None else str(row["_key"]))

@@ -158,3 +158,30 @@ def test_chain_yearly_figures_against_hand_computed_values():
     assert both[chain.pk] == selectors.chain_yearly(chain=chain)
     assert [(r["year"], r["sales"], r["paid"]) for r in both[other.pk]] == [
         (2024, Decimal("1200"), 1), (2023, Decimal("1000"), 1)]
+
+    # The same figures registered in the dashboard's figure registry with the chain dimension (issue 20 item 4):
+    # stored per day, summed over each year, per chain, they agree with the chain's yearly figures.
+    from gaoxin.dashboard import periods as P
+    from gaoxin.dashboard import selectors as dashboard
+    from gaoxin.dashboard.figures import BY_ID
+    from gaoxin.dashboard.services import figures_refresh
+
+    figures_refresh(full=True)
+    ids = ("chains.problems", "chains.solved", "chains.paid", "chains.paid_amount")
+    keys = {"chains.problems": "problems", "chains.solved": "solved", "chains.paid": "paid",
+            "chains.paid_amount": "paid_amount"}
+    for year in (2023, 2024):
+        rows = dashboard.breakdown(P.Period("year", dt.date(year, 1, 1), dt.date(year, 12, 31)), "chain",
+                                   figures=[BY_ID[i] for i in ids])
+        for c in (chain, other):
+            yearly = {r["year"]: r for r in both[c.pk]}.get(year, {})
+            for fid in ids:
+                got = next((value for key, name, value, *_ in rows[fid] if key == str(c.pk)), 0)
+                assert Decimal(str(got)) == Decimal(str(yearly.get(keys[fid], 0))), (year, c.name, fid)
+                if got:
+                    assert next(name for key, name, *_ in rows[fid] if key == str(c.pk)) == c.name
+    # by hand: 2024 on this chain 2 problems, 2 solved, 2 paid for 7.25 万元; on the other chain the lead's 4.25
+    rows = dashboard.breakdown(P.Period("year", dt.date(2024, 1, 1), dt.date(2024, 12, 31)), "chain",
+                               figures=[BY_ID[i] for i in ids])
+    assert [(k, v) for k, _n, v, *_ in rows["chains.paid_amount"]] == [(str(chain.pk), 7.25), (str(other.pk), 4.25)]
+    assert [(k, v) for k, _n, v, *_ in rows["chains.problems"]] == [(str(chain.pk), 2)]
