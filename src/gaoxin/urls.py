@@ -180,6 +180,7 @@ urlpatterns = [
     path("appeals/statistics/", reporting_view(appeal_views.appeal_statistics), name="appeal_statistics"),
     path("appeals/<str:number>/", appeal_views.appeal_detail, name="appeal_detail"),
     path("appeals/<str:number>/act/", appeal_views.appeal_act, name="appeal_act"),
+    path("appeals/<str:number>/chains/", chain_views.appeal_chain_tag, name="appeal_chain_tag"),
     # Stations (驿站), 帮代办 and project approval chains.
     path("stations/", station_views.station_index, name="station_index"),
     path("stations/figures/", reporting_view(station_views.centre_figures), name="centre_figures"),

@@ -161,3 +161,14 @@ class TargetActForm(forms.Form):
 
 class ProblemTagForm(forms.Form):
     number = forms.CharField(label="诉求编号", max_length=24, help_text="标记为本产业链的问题，在“产业链问题”中跟踪")
+
+
+class AppealChainForm(forms.Form):
+    """From an appeal's page: the chain (of those the user manages) whose problem the appeal is."""
+
+    chain = forms.ModelChoiceField(label="产业链", queryset=None, empty_label="请选择产业链",
+                                   error_messages={"required": "请选择产业链", "invalid_choice": "请选择您负责的产业链"})
+
+    def __init__(self, *args, chains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chain"].queryset = chains

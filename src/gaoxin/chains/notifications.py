@@ -33,3 +33,14 @@ def action_changed(action, step) -> None:
     if step.transition.name == "CLOSE" and action.chain.chief_id and action.chain.chief_id != getattr(step.actor, "pk", None):
         notify([action.chain.chief], kind="chain_action", url=_url(action),
                message=f"{action.chain.name}会议任务已办结：{action.title}。")
+
+
+def problem_tagged(tag, actor) -> None:
+    """The chain's chief and task force (but the tagger) learn of a new chain problem."""
+    from gaoxin.accounts.models import User
+
+    chain = tag.chain
+    people = User.objects.filter(is_active=True).filter(
+        pk__in=[chain.chief_id, *chain.taskforce.values_list("user_id", flat=True)]).exclude(pk=actor.pk)
+    notify(people, kind="chain_problem", url=f"{reverse('chain_detail', args=[chain.code])}?tab=appeals",
+           message=f"诉求 {tag.appeal.number}（{tag.appeal.title}）已标记为{chain.name}的问题。")

@@ -138,6 +138,20 @@ def chain_job_demands(*, user, chain: Chain) -> QuerySet:
             .select_related("enterprise").order_by("-created_at", "-pk"))
 
 
+def chain_talents(*, user, chain: Chain) -> QuerySet:
+    """The registered talents working for the chain's confirmed firms, as far as the reader sees the registry, with
+    their valid recognitions (one query more, whatever the page)."""
+    from django.db.models import Prefetch
+
+    from gaoxin.talent.models import Recognition
+    from gaoxin.talent.permissions import talents_visible_to
+
+    valid = Recognition.objects.filter(status="valid").select_related("title", "tier").order_by("tier__code", "pk")
+    return (talents_visible_to(user).filter(employer_id__in=member_firm_ids(chain))
+            .select_related("employer").prefetch_related(Prefetch("recognitions", queryset=valid, to_attr="valid"))
+            .order_by("employer__name", "name", "pk"))
+
+
 def chain_policies_paid(*, user, chain: Chain) -> QuerySet:
     from gaoxin.benefits.models import AppStatus
     from gaoxin.benefits.permissions import applications_visible_to

@@ -395,6 +395,7 @@ def appeal_tag(*, actor, chain: Chain, appeal) -> ChainAppeal:
             tag = ChainAppeal.objects.create(chain=chain, appeal=appeal, tagged_by=actor)
             audit_record(event_type="chains.problem.tag", actor=actor, subject=chain,
                          after={"appeal": appeal.number, "title": appeal.title})
+            notifications.problem_tagged(tag, actor)
     except IntegrityError as exc:
         raise ValidationError({"number": "该诉求已标记为本产业链的问题"}) from exc
     return tag

@@ -42,7 +42,7 @@ from .workflow import ACTION_WORKFLOW, MEMBERSHIP_WORKFLOW, TARGET_WORKFLOW
 # The chain page's lists: (tab, title, who may open it).
 TABS = [("firms", "链上企业"), ("suggestions", "待确认建议"), ("actions", "会议任务"), ("targets", "招商目标"),
         ("projects", "项目"), ("appeals", "产业链问题"),
-        ("demands", "用工需求"), ("policies", "政策兑现")]
+        ("demands", "用工需求"), ("talents", "人才"), ("policies", "政策兑现")]
 
 
 # A creation form on chains/form.html (title, back): see core.views_utils.form_page.
@@ -96,6 +96,8 @@ def _tab_list(request, chain, tab: str, manage: bool):
         return selectors.chain_appeals(user=user, chain=chain)
     if tab == "demands":
         return selectors.chain_job_demands(user=user, chain=chain)
+    if tab == "talents":
+        return selectors.chain_talents(user=user, chain=chain)
     if tab == "policies":
         return selectors.chain_policies_paid(user=user, chain=chain)
     return selectors.memberships(user=user, chain=chain)
@@ -106,7 +108,11 @@ def _chain_page(request, chain, *, forms=None, status=200):
     forms = forms or {}
     manage = perms.can_manage_chain(user, chain)
     staff = perms.can_view_chain_members(user)
-    tabs = [(t, label) for t, label in TABS if staff and (t != "suggestions" or manage)]
+    from gaoxin.talent.permissions import can_view_registry
+
+    # The talents of the chain's firms only for those who read the talent registry (talent office, leaders).
+    tabs = [(t, label) for t, label in TABS if staff and (t != "suggestions" or manage)
+            and (t != "talents" or can_view_registry(user))]
     tab = request.GET.get("tab", "firms")
     if tab not in dict(tabs):
         tab = "firms"
@@ -443,3 +449,29 @@ def problem_untag(request, code: str, pk: int):
     services.appeal_untag(actor=request.user, tag=tag)
     messages.success(request, f"已取消标记诉求 {tag.appeal.number}")
     return redirect(_problems(code))
+
+
+# --- tagging from the appeal's page ------------------------------------------------------------------------------
+
+
+def appeal_chain_tag(request, number: str):
+    """标记为产业链问题 from an appeal: the chain's chief, task force or the administrator picks one of the chains they
+    manage (the appeal's page carries the same form; a refusal comes back here with the choice kept)."""
+    from gaoxin.appeals.permissions import appeals_visible_to
+
+    from .forms import AppealChainForm
+
+    if not perms.managed_chains(request.user).exists():
+        raise PermissionDenied("只有产业链的链长、专班成员和管委会管理员可以标记产业链问题")
+    appeal = appeals_visible_to(request.user).filter(number=number).first()
+    if appeal is None:
+        raise Http404("诉求不存在或无权查看")
+    chains = perms.managed_chains(request.user).exclude(appeal_tags__appeal=appeal).order_by("name")
+    form = AppealChainForm(request.POST or None, chains=chains)
+    return form_page(request, form, template="chains/form.html",
+                     create=lambda: services.appeal_tag(actor=request.user, chain=form.cleaned_data["chain"],
+                                                        appeal=appeal),
+                     done=lambda tag: (f"诉求 {appeal.number} 已标记为{tag.chain.name}的问题",
+                                       reverse("appeal_detail", args=[appeal.number])),
+                     title=f"将诉求 {appeal.number} 标记为产业链问题",
+                     back=reverse("appeal_detail", args=[appeal.number]))

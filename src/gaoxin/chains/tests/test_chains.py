@@ -230,7 +230,7 @@ def _fill(chain, chief, n: int):
 
 
 @pytest.mark.parametrize("tab", ["firms", "suggestions", "actions", "targets", "projects", "appeals", "demands",
-                                 "policies"])
+                                 "talents", "policies"])
 def test_the_chain_page_costs_the_same_queries_however_many_firms(client, chain, chief, tab):
     c = _client(client, chief)
     url = reverse("chain_detail", args=[chain.code]) + f"?tab={tab}"
@@ -274,6 +274,11 @@ def test_an_enterprise_sees_public_chain_information_and_only_its_own_membership
     members = api["results"][0]["members"] if "results" in api else api[0]["members"]
     assert [m["enterprise"] for m in members] == ["湖南博越储能科技有限公司"]
     assert c.get(reverse("chain_node_new", args=[chain.code])).status_code == 403
+    # None of the staff lists, targets, figures or tagging: the talents of the chain's firms, its investment targets,
+    # its yearly figures; an appeal is not tagged by a firm.
+    assert 'href="?tab=talents"' not in body and 'href="?tab=targets"' not in body and "历年指标" not in body
+    assert c.get(reverse("chain_targets", args=[chain.code])).status_code == 403
+    assert c.get(reverse("appeal_chain_tag", args=["SQ-any"])).status_code == 403
     # A person without a bound firm does not use the room.
     founder = UserFactory(role=Role.ENTERPRISE)
     assert _client(client, founder).get(reverse("chain_list")).status_code == 403

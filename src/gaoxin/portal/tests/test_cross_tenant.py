@@ -121,6 +121,7 @@ def _tables():
         "rectification_update": Route(lambda: Rectification.objects.all(), lambda r: {"pk": r.pk},
                                       _visible(rectifications_visible_to)),
         "appeal_detail": appeal, "appeal_act": appeal, "appeal-detail": appeal, "appeal-transition": appeal,
+        "appeal_chain_tag": appeal,  # 标记为产业链问题: refused (403) to all but chain managers, then the appeal's scope
         "order_detail": order, "order_act": order, "order_file_case": order, "assist-order-detail": order,
         "assist-order-transition": order,
         "order_file": Route(order.objects, lambda o: {"number": o.number, "kind": "commission"}, order.sees),
