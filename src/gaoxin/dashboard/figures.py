@@ -741,6 +741,20 @@ FIGURES: list[Figure] = [
     Figure("green.subsidies_paid", "贴息拨付金额", "green", POOL_MOVEMENTS, "sum", "万元",
            "期内从风险补偿资金池拨付的贷款贴息之和（万元）", Q(kind="subsidy"),
            value=lambda: Coalesce(F("amount"), Value(0), output_field=FloatField()) / Value(10000.0)),
+    # Industry chains (issue 20 item 4; platform.md §4): per chain.
+    Figure("chains.problems", "产业链问题", "chains", CHAIN_PROBLEMS, "count", "件",
+           "期内登记、由链长或专班标记为本产业链问题的企业诉求数（按产业链）", higher_is_better=None, word="件",
+           dimensions=("chain", "park")),
+    Figure("chains.solved", "产业链问题已解决", "chains", CHAIN_PROBLEMS_SOLVED, "count", "件",
+           "期内办结（已办结待确认或企业已确认）的产业链问题数（按产业链）", Q(appeal__status__in=["resolved", "closed"]),
+           word="件", dimensions=("chain", "park")),
+    Figure("chains.paid", "链上企业政策兑现", "chains", CHAIN_PAYMENTS, "count", "件",
+           "期内完成资金拨付的政策兑现申请中，申请企业为本产业链已确认的链主或配套企业的件数（按产业链；同一企业在一条链的多个节点只计一次）",
+           _chain_member, word="件", dimensions=("chain",)),
+    Figure("chains.paid_amount", "链上企业政策兑现金额", "chains", CHAIN_PAYMENTS, "sum", "万元",
+           "上述拨付的金额之和（万元，按产业链）", _chain_member,
+           value=lambda: Coalesce(F("application__amount_paid"), Value(0), output_field=FloatField()),
+           dimensions=("chain",)),
     # Appeals (benefits.md §5.5).
     Figure("appeals.received", "诉求登记量", "appeals", APPEALS, "count", "件", "期内登记的企业诉求数",
            higher_is_better=None, word="件"),
@@ -792,17 +806,3 @@ def definitions_version() -> str:
                         if not callable(f.numerator) else f.numerator.__name__, f.threshold] for f in FIGURES],
                       ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
-    # Industry chains (issue 20 item 4; platform.md §4): per chain.
-    Figure("chains.problems", "产业链问题", "chains", CHAIN_PROBLEMS, "count", "件",
-           "期内登记、由链长或专班标记为本产业链问题的企业诉求数（按产业链）", higher_is_better=None, word="件",
-           dimensions=("chain", "park")),
-    Figure("chains.solved", "产业链问题已解决", "chains", CHAIN_PROBLEMS_SOLVED, "count", "件",
-           "期内办结（已办结待确认或企业已确认）的产业链问题数（按产业链）", Q(appeal__status__in=["resolved", "closed"]),
-           word="件", dimensions=("chain", "park")),
-    Figure("chains.paid", "链上企业政策兑现", "chains", CHAIN_PAYMENTS, "count", "件",
-           "期内完成资金拨付的政策兑现申请中，申请企业为本产业链已确认的链主或配套企业的件数（按产业链；同一企业在一条链的多个节点只计一次）",
-           _chain_member, word="件", dimensions=("chain",)),
-    Figure("chains.paid_amount", "链上企业政策兑现金额", "chains", CHAIN_PAYMENTS, "sum", "万元",
-           "上述拨付的金额之和（万元，按产业链）", _chain_member,
-           value=lambda: Coalesce(F("application__amount_paid"), Value(0), output_field=FloatField()),
-           dimensions=("chain",)),
