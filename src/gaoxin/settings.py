@@ -635,6 +635,10 @@ GAOXIN_GREEN_CARBON_MIN_PEERS = env.int("GAOXIN_GREEN_CARBON_MIN_PEERS", default
 GAOXIN_GREEN_SCORECARD_METHOD = env("GAOXIN_GREEN_SCORECARD_METHOD", default="green_default")
 GAOXIN_GREEN_SCORECARD_PENALTY_RULES = env.json("GAOXIN_GREEN_SCORECARD_PENALTY_RULES", default={
     "env_penalties": ["ENV_PENALTY"], "safety_accidents": ["MAJOR_SAFETY"]})
+# A firm may object to its scorecard grade for this many days from the run's completion (counting that day; a
+# working-day window starts on the next working day), as evaluation objections are accepted during its notice.
+GAOXIN_GREEN_SCORECARD_OBJECTION_LENGTH = env.int("GAOXIN_GREEN_SCORECARD_OBJECTION_LENGTH", default=10)
+GAOXIN_GREEN_SCORECARD_OBJECTION_UNIT = env("GAOXIN_GREEN_SCORECARD_OBJECTION_UNIT", default="working")
 # Green finance board (绿贷通 style): the departments whose officers run it and the risk pool (the zone's finance
 # bureau; the zone administrator too); a partner bank answers a need shared with it within this many working days
 # (湖州: "within a week").
@@ -643,10 +647,6 @@ GAOXIN_GREEN_BANK_RESPONSE_WORKDAYS = env.int("GAOXIN_GREEN_BANK_RESPONSE_WORKDA
 # The zone's risk-compensation pool (高新贷 risk funds): the interest subsidy (贴息) on a disbursed loan is this share of
 # its interest, at most at the ceiling rate (% a year; the 1-year LPR) and for the first months, capped per loan (元);
 # a defaulted loan is compensated up to this share of its principal. Placeholders: 高新贷's terms are not published.
-# A firm may object to its scorecard grade for this many days from the run's completion (counting that day; a
-# working-day window starts on the next working day), as evaluation objections are accepted during its notice.
-GAOXIN_GREEN_SCORECARD_OBJECTION_LENGTH = env.int("GAOXIN_GREEN_SCORECARD_OBJECTION_LENGTH", default=10)
-GAOXIN_GREEN_SCORECARD_OBJECTION_UNIT = env("GAOXIN_GREEN_SCORECARD_OBJECTION_UNIT", default="working")
 GAOXIN_GREEN_SUBSIDY_SHARE = env("GAOXIN_GREEN_SUBSIDY_SHARE", default="0.5")
 GAOXIN_GREEN_SUBSIDY_RATE_CEILING = env("GAOXIN_GREEN_SUBSIDY_RATE_CEILING", default="3.00")
 GAOXIN_GREEN_SUBSIDY_MONTHS = env.int("GAOXIN_GREEN_SUBSIDY_MONTHS", default=12)
