@@ -47,6 +47,8 @@ router.register("chains", chain_api.ChainViewSet, basename="chain")
 router.register("chain-targets", chain_api.TargetViewSet, basename="chain-target")
 router.register("competition-registrations", competition_api.RegistrationViewSet,
                 basename="competition-registration")
+router.register("competition-results", competition_api.RoundResultViewSet, basename="competition-result")
+router.register("competition-awards", competition_api.AwardViewSet, basename="competition-award")
 router.register("competitions", competition_api.EditionViewSet, basename="competition")
 router.register("green-labels", green_api.GreenLabelViewSet, basename="green-label")
 router.register("carbon-grades", green_api.CarbonGradeViewSet, basename="carbon-grade")

@@ -308,7 +308,8 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.competitions.demo_data import build_demo_competitions
 
     build_demo_competitions(office=by_name["officer-science"], today=today, enterprise_firm=ents[0],
-                            judges=[by_name["officer-industry"], by_name["officer-finance"], by_name["officer-economic"]])
+                            judges=[by_name["officer-industry"], by_name["officer-finance"], by_name["officer-economic"],
+                                    by_name["officer-statistics"]])
     from gaoxin.green.demo_data import build_demo_green
 
     build_demo_green(office=by_name["officer-economic"], enterprises=ents[2:200], enterprise_firm=ents[0], today=today,

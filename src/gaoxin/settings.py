@@ -393,7 +393,8 @@ GAOXIN_READY_WORKER_SECONDS = env.float("GAOXIN_READY_WORKER_SECONDS", default=1
 # administrator (计划任务运行记录).
 GAOXIN_SCHEDULED_COMMANDS = env.list("GAOXIN_SCHEDULED_COMMANDS",
                                      default=["sweep_cases", "sweep_talent", "sweep_talentcare", "refresh_chains", "reap_jobs", "refresh_figures",
-                                              "sweep_talent_benefits", "sweep_green", "monthly_report"])
+                                              "sweep_talent_benefits", "sweep_green", "sweep_competitions",
+                                              "monthly_report"])
 # Backups (`gaoxin backup`, core/backup.py): where, and how many to keep — the newest N daily ones and the first of
 # each of the last M months.
 GAOXIN_BACKUP_DIR = env("GAOXIN_BACKUP_DIR", default=str(VAR_DIR / "backups"))
@@ -609,6 +610,11 @@ GAOXIN_COMPETITIONS_DEPARTMENT_CODES = env.list("GAOXIN_COMPETITIONS_DEPARTMENT_
 # (2亿 = 20000), and the most awards one firm may hold across editions.
 GAOXIN_COMPETITIONS_REVENUE_CAP = env.int("GAOXIN_COMPETITIONS_REVENUE_CAP", default=20000)
 GAOXIN_COMPETITIONS_AWARD_LIMIT = env.int("GAOXIN_COMPETITIONS_AWARD_LIMIT", default=2)
+# A zone round's results are on public notice (公示) for this many calendar or working days before they are final.
+GAOXIN_COMPETITIONS_NOTICE_LENGTH = env.int("GAOXIN_COMPETITIONS_NOTICE_LENGTH", default=5)
+GAOXIN_COMPETITIONS_NOTICE_UNIT = env("GAOXIN_COMPETITIONS_NOTICE_UNIT", default="working")
+# After an award: follow up investor contacts and financing this many months on (due on the next working day).
+GAOXIN_COMPETITIONS_FOLLOW_UP_MONTHS = env.list("GAOXIN_COMPETITIONS_FOLLOW_UP_MONTHS", cast=int, default=[6, 12])
 
 # --- Green manufacturing (green app; platform.md §5, benefits.md §7) ------------------------------------------------
 # The departments (org unit codes) that keep the green and smart labels: the zone's economic bureau.

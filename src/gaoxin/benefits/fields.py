@@ -105,6 +105,12 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("niche_years", "从事细分市场年限", "number", "年"),
     Field("equity_financing_2y", "近两年新增股权融资", "number", "万元"),
     Field("creative_china_top500", "近三年获“创客中国”全国500强", "bool"),
+    # 创新创业大赛 results, written by the science bureau's competition room when a round is final or an award is
+    # recorded (competitions.services): the zone's bonus policies read the award level (trigger: award_level).
+    Field("competition_zone_rank", "创新创业大赛区内评审名次", "number", "名", supplier="science", low="1", integer=True),
+    Field("competition_award_level", "创新创业大赛获奖等次", "text", supplier="science"),
+    Field("competition_award_year", "创新创业大赛获奖年度", "number", "年", supplier="science", integer=True),
+    Field("competition_awards", "创新创业大赛历届获奖次数", "number", "次", supplier="science", integer=True, **AMOUNT),
     Field("ui_paid", "上年失业保险实缴额（单位+个人）", "number", "万元", supplier="hrss", **AMOUNT),
     Field("ui_months", "失业保险连续足额缴费月数", "number", "月", supplier="hrss", **AMOUNT),
     Field("insured_count", "月均参保人数", "number", "人", supplier="hrss", **AMOUNT),

@@ -133,3 +133,197 @@ class ScoreForm(forms.Form):
             self.fields[c.code] = forms.DecimalField(
                 label=f"{c.label}（满分 {c.max_score.normalize():f}，权重 {(c.weight * 100).normalize():f}%）",
                 min_value=0, max_value=c.max_score, decimal_places=2)
+
+
+class StepForm(forms.Form):
+    """A workflow step's POST: its name and the reason or note it may need."""
+
+    name = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="原因或说明", max_length=500, required=False)
+
+
+class ObjectionForm(forms.Form):
+    result = forms.TypedChoiceField(label="异议对象", coerce=int, choices=(), empty_value=None,
+                                    error_messages={"required": "请选择异议对象"})
+    reason = forms.CharField(label="异议内容和理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请写明异议内容和理由"})
+    contact = forms.CharField(label="联系方式（选填）", max_length=60, required=False)
+
+    def __init__(self, *args, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [("", "请选择")] + [
+            (r.pk, f"第{r.rank}名 {r.registration.enterprise.name}") for r in results if not r.excluded]
+
+
+class AwardForm(forms.Form):
+    level = forms.ModelChoiceField(label="奖项", queryset=None, empty_label="请选择",
+                                   error_messages={"required": "请选择奖项"})
+    stage = forms.ModelChoiceField(label="获奖阶段（选填）", queryset=None, required=False, empty_label="—")
+    awarded_on = forms.DateField(label="获奖日期", widget=DATE, error_messages={"required": "请填写获奖日期"})
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = edition.award_levels.all()
+        self.fields["stage"].queryset = edition.stages.all()
+
+
+class FollowUpForm(forms.Form):
+    investor_contacts = forms.IntegerField(label="对接投资机构（家）", min_value=0,
+                                           error_messages={"required": "请填写对接的投资机构家数（没有填 0）"})
+    investors = forms.CharField(label="投资机构名称（选填）", max_length=300, required=False)
+    financing = forms.DecimalField(label="本期新增融资（万元）", min_value=0, max_digits=12, decimal_places=2,
+                                   error_messages={"required": "请填写本期新增融资金额（万元，没有填 0）"})
+    note = forms.CharField(label="说明（选填）", max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoundForm(forms.Form):
+    """A zone round: its rubric one criterion a line (编码，名称，权重%，满分)."""
+
+    name = forms.CharField(label="评审轮次名称", max_length=60)
+    method = forms.ChoiceField(label="标准化方法", choices=())
+    judges_per_entry = forms.IntegerField(label="每个项目的评委人数", min_value=1, max_value=15, initial=3)
+    technical = forms.IntegerField(label="其中技术专家至少", min_value=0, required=False, initial=1)
+    investment = forms.IntegerField(label="其中投资专家至少", min_value=0, required=False, initial=2)
+    industry = forms.IntegerField(label="其中产业专家至少", min_value=0, required=False)
+    blind = forms.BooleanField(label="匿名评审（评委看不到企业名称）", required=False)
+    criteria = forms.CharField(
+        label="评分细则", widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一项：编码，名称，权重%，满分。如：tech，技术创新性，40，100（权重之和为 100）")
+    tie_break = forms.CharField(label="同分排序", max_length=120, initial="key asc", required=False,
+                                help_text="以逗号分隔，如 tech desc, key asc：先比较该评分指标的平均分，再按报名先后")
+    service_fields = {"mix": "technical"}
+
+    def __init__(self, *args, **kwargs):
+        from .models import Normalisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = Normalisation.choices
+
+    def clean_criteria(self):
+        from decimal import Decimal, InvalidOperation
+
+        rows = []
+        for parts in _lines(self.cleaned_data["criteria"]):
+            line = "，".join(parts)
+            if len(parts) != 4:
+                raise forms.ValidationError(f"“{line}”应为：编码，名称，权重%，满分")
+            code, label, weight, top = parts
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,19}", code):
+                raise forms.ValidationError(f"“{line}”的编码应为小写英文字母开头的字母、数字或下划线")
+            try:
+                rows.append((code, label[:40], Decimal(weight) / 100, Decimal(top)))
+            except InvalidOperation:
+                raise forms.ValidationError(f"“{line}”的权重和满分应为数字") from None
+        if not rows:
+            raise forms.ValidationError("请至少填写一项评分指标")
+        return rows
+
+    def service_values(self) -> dict:
+        data = dict(self.cleaned_data)
+        mix = {k: data.pop(k) for k in ("technical", "investment", "industry")}
+        data["mix"] = {k: n for k, n in mix.items() if n}
+        data["tie_break"] = data["tie_break"] or "key asc"
+        return data
+
+
+class JudgeForm(forms.Form):
+    user = forms.ModelChoiceField(label="评委", queryset=None, empty_label="请选择",
+                                  error_messages={"required": "请选择评委"})
+    kind = forms.ChoiceField(label="评委类别", choices=())
+    employer = forms.CharField(label="任职单位统一社会信用代码（选填）", max_length=18, required=False,
+                               help_text="评委任职于园区企业的，填写该企业的统一社会信用代码，系统据此自动回避")
+    declared = forms.CharField(label="申报的关联企业（选填）", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text="评委持股、任职或有其他利害关系的企业，每行一个统一社会信用代码")
+
+    def __init__(self, *args, **kwargs):
+        from gaoxin.accounts.models import Role, User
+
+        from .models import JudgeKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            is_active=True, role__in=[Role.DEPT_OFFICER, Role.LEADER, Role.ZONE_ADMIN]).select_related("org_unit").order_by(
+            "full_name", "pk")
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name()}（{u.org_unit.name if u.org_unit_id else '管委会'}）"
+        self.fields["kind"].choices = JudgeKind.choices
+
+    def _firm(self, code: str):
+        from gaoxin.enterprises.models import Enterprise
+
+        firm = Enterprise.objects.filter(uscc=code.strip().upper()).first()
+        if firm is None:
+            raise forms.ValidationError(f"企业档案中没有统一社会信用代码为 {code.strip()} 的企业")
+        return firm
+
+    def clean_employer(self):
+        code = self.cleaned_data["employer"].strip()
+        return self._firm(code) if code else None
+
+    def clean_declared(self):
+        return [self._firm(code) for code in self.cleaned_data["declared"].split() if code.strip()]
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=80)
+    body = forms.CharField(label="内容", max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+    audience = forms.ChoiceField(label="发送范围", choices=())
+    track = forms.ModelChoiceField(label="行业赛道（选填）", queryset=None, required=False, empty_label="全部赛道")
+
+    def __init__(self, *args, edition, **kwargs):
+        from .models import Audience
+
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = Audience.choices
+        self.fields["track"].queryset = edition.tracks.all()
+
+
+class SessionForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=())
+    title = forms.CharField(label="名称", max_length=80)
+    held_on = forms.DateField(label="日期", widget=DATE)
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    experts = forms.CharField(label="辅导专家", max_length=200, required=False)
+    pitch_minutes = forms.IntegerField(label="路演陈述（分钟）", min_value=1, max_value=60, initial=8)
+    qa_minutes = forms.IntegerField(label="答辩提问（分钟）", min_value=1, max_value=60, initial=7)
+    participants = forms.ModelMultipleChoiceField(label="参加企业", queryset=None, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, edition, **kwargs):
+        from .models import RegistrationStatus, SessionKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SessionKind.choices
+        self.fields["participants"].queryset = edition.registrations.filter(
+            status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.CHECKED]).select_related(
+            "enterprise").order_by("enterprise__name", "pk")
+        self.fields["participants"].label_from_instance = lambda r: r.enterprise.name
+
+
+class FeedbackForm(forms.Form):
+    registration = forms.ModelChoiceField(label="参赛企业", queryset=None, empty_label="请选择",
+                                          error_messages={"required": "请选择企业"})
+    expert = forms.CharField(label="专家", max_length=40)
+    strengths = forms.CharField(label="亮点", max_length=500, required=False)
+    improvements = forms.CharField(label="改进建议", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, session, **kwargs):
+        from .models import FEEDBACK_ASPECTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = session.participants.select_related("enterprise").order_by(
+            "enterprise__name", "pk")
+        self.fields["registration"].label_from_instance = lambda r: r.enterprise.name
+        for code, label in FEEDBACK_ASPECTS:
+            self.fields[code] = forms.TypedChoiceField(label=f"{label}（1–5 分）", coerce=int,
+                                                       choices=[("", "请选择")] + [(n, n) for n in range(5, 0, -1)])
+        # The aspects before the texts.
+        order = ["registration", "expert", *(c for c, _ in FEEDBACK_ASPECTS), "strengths", "improvements"]
+        self.order_fields(order)
+
+    def service_values(self) -> dict:
+        from .models import FEEDBACK_ASPECTS
+
+        data = dict(self.cleaned_data)
+        data["marks"] = {c: data.pop(c) for c, _ in FEEDBACK_ASPECTS}
+        return data

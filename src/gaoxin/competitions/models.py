@@ -11,6 +11,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from gaoxin.core.notice import UNITS as NOTICE_UNITS
+
 
 class Group(models.TextChoices):
     STARTUP = "startup", "初创企业组"
@@ -202,9 +204,25 @@ class JudgeKind(models.TextChoices):
     INDUSTRY = "industry", "产业专家"
 
 
+class RoundStatus(models.TextChoices):
+    SCORING = "scoring", "评审中"
+    NOTICE = "notice", "结果公示中"
+    FINAL = "final", "结果已确定"
+
+
+def _default_notice_length() -> int:
+    return settings.GAOXIN_COMPETITIONS_NOTICE_LENGTH
+
+
+def _default_notice_unit() -> str:
+    return settings.GAOXIN_COMPETITIONS_NOTICE_UNIT
+
+
 class JudgingRound(models.Model):
     """A round the zone judges itself (区内路演评审): a weighted rubric, a panel of judges with a mix rule, a blind
-    option and how each judge's totals are normalised before they are averaged (judging.py)."""
+    option and how each judge's totals are normalised before they are averaged (judging.py). Its results are put on
+    notice (公示, core.notice: GAOXIN_COMPETITIONS_NOTICE_LENGTH calendar or working days), objections are decided,
+    then the results are final (workflow.py ROUND_WORKFLOW)."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rounds", verbose_name="届次")
     name = models.CharField("评审轮次", max_length=60)
@@ -215,6 +233,12 @@ class JudgingRound(models.Model):
     precision = models.PositiveSmallIntegerField("得分保留小数位", default=4)
     tie_break = models.CharField("同分排序", max_length=120, default="key asc",
                                  help_text="以逗号分隔，如 tech desc, key asc（评分指标编码或 key）")
+    status = models.CharField("状态", max_length=10, choices=RoundStatus.choices, default=RoundStatus.SCORING)
+    notice_length = models.PositiveSmallIntegerField("公示期长度", default=_default_notice_length)
+    notice_unit = models.CharField("公示期单位", max_length=10, choices=NOTICE_UNITS, default=_default_notice_unit)
+    notice_start = models.DateField("公示开始", null=True, blank=True)
+    notice_end = models.DateField("公示截止", null=True, blank=True)
+    finalised_on = models.DateField("结果确定日期", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -269,3 +293,174 @@ class Score(models.Model):
     class Meta:
         ordering = ["round_id", "registration_id", "judge_id"]
         constraints = [models.UniqueConstraint(fields=["round", "registration", "judge"], name="score_once")]
+
+
+class RoundResult(models.Model):
+    """An entry's result as published (frozen when the round goes on notice): its rank, normalised score and mean
+    weighted total. An upheld objection takes the entry out (取消名次, with the reason); when the round is final the
+    remaining entries are ranked again in the same order."""
+
+    round = models.ForeignKey(JudgingRound, on_delete=models.CASCADE, related_name="results")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="round_results")
+    rank = models.PositiveSmallIntegerField("名次", null=True, blank=True)
+    score = models.DecimalField("标准化得分", max_digits=12, decimal_places=6)
+    raw_mean = models.DecimalField("平均加权分", max_digits=7, decimal_places=2)
+    excluded = models.BooleanField("已取消名次", default=False)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审结果"
+        ordering = ["round_id", "excluded", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "registration"], name="round_result_once")]
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", "待核查"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+
+
+class ResultObjection(models.Model):
+    """An objection to an entry's published result, filed inside the notice window only (逾期不再受理)."""
+
+    result = models.ForeignKey(RoundResult, on_delete=models.PROTECT, related_name="objections",
+                               verbose_name="公示对象")
+    reason = models.CharField("异议内容", max_length=1000)
+    contact = models.CharField("联系方式", max_length=60, blank=True)
+    status = models.CharField("状态", max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN,
+                              db_index=True)
+    answer = models.CharField("核查结论", max_length=500, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审结果公示异议"
+        ordering = ["-filed_at", "-id"]
+
+
+class Award(models.Model):
+    """An award level won by an entry of the edition (in the zone's round, a local round or the national one). It
+    counts against the award limit of later editions and becomes profile facts of the firm (benefits)."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="award",
+                                        verbose_name="参赛企业")
+    level = models.ForeignKey(AwardLevel, on_delete=models.PROTECT, related_name="awards", verbose_name="奖项")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name="获奖阶段")
+    awarded_on = models.DateField("获奖日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "大赛获奖"
+        ordering = ["level__rank", "registration__enterprise__name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.registration.enterprise} {self.level}"
+
+
+class FollowUp(models.Model):
+    """What became of an award 6 and 12 months on: investor contacts and financing obtained in the period (万元),
+    due on a working day; the bureau and the firm are reminded when it is due (sweep_competitions)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="follow_ups")
+    months = models.PositiveSmallIntegerField("跟踪节点（月）")
+    due_on = models.DateField("跟踪日期")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    recorded_on = models.DateField("填报日期", null=True, blank=True)
+    investor_contacts = models.PositiveSmallIntegerField("对接投资机构（家）", null=True, blank=True)
+    investors = models.CharField("投资机构", max_length=300, blank=True)
+    financing = models.DecimalField("本期新增融资（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "获奖后跟踪"
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["award", "months"], name="follow_up_once")]
+
+
+# --- publicity and coaching (宣传、培训、模拟路演) ------------------------------------------------------------------
+
+
+class SessionKind(models.TextChoices):
+    TRAINING = "training", "专题培训"
+    BP_REVIEW = "bp_review", "商业计划书辅导"
+    MOCK_ROADSHOW = "mock_roadshow", "模拟路演（“8+7”）"
+
+
+class CoachingSession(models.Model):
+    """A training session, a business-plan review or a mock roadshow of the edition (a pitch of `pitch_minutes`
+    and questions for `qa_minutes`: the official "8+7"), with the firms asked to take part."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sessions", verbose_name="届次")
+    kind = models.CharField("类别", max_length=15, choices=SessionKind.choices)
+    title = models.CharField("名称", max_length=80)
+    held_on = models.DateField("日期")
+    place = models.CharField("地点", max_length=100, blank=True)
+    experts = models.CharField("辅导专家", max_length=200, blank=True)
+    pitch_minutes = models.PositiveSmallIntegerField("路演陈述（分钟）", default=8)
+    qa_minutes = models.PositiveSmallIntegerField("答辩提问（分钟）", default=7)
+    participants = models.ManyToManyField(Registration, blank=True, related_name="sessions",
+                                          verbose_name="参加企业")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培训与模拟路演"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+FEEDBACK_ASPECTS = (("technology", "技术创新"), ("market", "市场与商业模式"), ("team", "团队"),
+                    ("finance", "财务与融资"), ("delivery", "路演表达与时间把控"))
+
+
+class Feedback(models.Model):
+    """An expert's structured advice to one firm at a session: a mark of 1–5 per aspect, strengths, what to
+    improve."""
+
+    session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="feedback",
+                                     verbose_name="参赛企业")
+    expert = models.CharField("专家", max_length=40)
+    marks = models.JSONField("分项评价", default=dict)
+    strengths = models.CharField("亮点", max_length=500, blank=True)
+    improvements = models.CharField("改进建议", max_length=1000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专家辅导意见"
+        ordering = ["registration__enterprise__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "registration", "expert"], name="feedback_once")]
+
+
+class Audience(models.TextChoices):
+    ALL = "all", "本届全部参赛企业（已报名、资格已审核）"
+    INVITED = "invited", "已邀请、尚未答复的企业"
+    STARTUP = "startup", "初创企业组"
+    GROWTH = "growth", "成长企业组"
+    CHECKED = "checked", "资格已审核的企业"
+
+
+class CompetitionNotice(models.Model):
+    """A targeted notice to the edition's candidates (宣传动员、培训通知): sent to the firms' users of the audience
+    chosen (optionally one track)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="notices", verbose_name="届次")
+    title = models.CharField("标题", max_length=80)
+    body = models.CharField("内容", max_length=1000)
+    audience = models.CharField("发送范围", max_length=10, choices=Audience.choices)
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name="行业赛道")
+    firms = models.PositiveIntegerField("企业数", default=0)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "大赛通知"
+        ordering = ["-sent_at", "-id"]

@@ -88,3 +88,59 @@ def rounds_visible_to(user) -> QuerySet:
     if is_staff_role(user):
         return JudgingRound.objects.filter(judges__user=user).distinct()
     return JudgingRound.objects.none()
+
+
+def round_roles(actor, round) -> set[str]:
+    """"office": the organising department puts a round's results on notice, decides objections, makes them final."""
+    return {"office"} if is_competition_office(actor) else set()
+
+
+def published_rounds_visible_to(user) -> QuerySet:
+    """A round's results once on notice (公示) are read by whoever may use the room (staff and firm users)."""
+    from .models import JudgingRound, RoundStatus
+
+    if not can_view_competitions(user):
+        return JudgingRound.objects.none()
+    return JudgingRound.objects.filter(status__in=[RoundStatus.NOTICE, RoundStatus.FINAL])
+
+
+def can_file_objection(user) -> bool:
+    """Anyone who may read the notice may object to it inside its window (staff, firm users)."""
+    return can_view_competitions(user)
+
+
+def office_users() -> list:
+    """The organising department's officers (told of objections and of follow-ups that are due)."""
+    from gaoxin.accounts.models import User
+
+    return list(User.objects.filter(is_active=True, role=Role.DEPT_OFFICER,
+                                    org_unit__code__in=settings.GAOXIN_COMPETITIONS_DEPARTMENT_CODES).order_by("pk"))
+
+
+def awards_visible_to(user) -> QuerySet:
+    """Awards: the organising department, the administrator and leaders all; a firm its own."""
+    from .models import Award
+
+    return Award.objects.filter(registration__in=registrations_visible_to(user))
+
+
+def follow_up_roles(actor, follow_up) -> set[str]:
+    roles = set()
+    enterprise_id = follow_up.award.registration.enterprise_id
+    if has_role(actor, Role.ENTERPRISE) and enterprise_id in firm_ids_of(actor):
+        roles.add("firm")
+    if is_competition_office(actor):
+        roles.add("office")
+    return roles
+
+
+def sessions_visible_to(user) -> QuerySet:
+    """Coaching sessions: the organising department, the administrator and leaders all; a firm those it was asked
+    to."""
+    from .models import CoachingSession
+
+    if reads_all_registrations(user):
+        return CoachingSession.objects.all()
+    if has_role(user, Role.ENTERPRISE):
+        return CoachingSession.objects.filter(participants__enterprise_id__in=sorted(firm_ids_of(user))).distinct()
+    return CoachingSession.objects.none()

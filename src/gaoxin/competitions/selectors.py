@@ -14,7 +14,7 @@ from . import permissions as perms
 from .conflicts import FirmIdentity, JudgeTies, conflict_reasons
 from .eligibility import Assessment, FirmFacts, Pool, Rules, assess, pool
 from .judging import Criterion, Rubric, mix_shortfall, rank_entries
-from .models import Edition, JudgeKind, PriorAward, RegistrationStatus
+from .models import Award, Edition, JudgeKind, PriorAward, RegistrationStatus
 
 
 def edition_list(*, user) -> QuerySet[Edition]:
@@ -35,9 +35,9 @@ def rules_of(edition: Edition) -> Rules:
 
 
 def firm_facts(*, enterprise_ids=None, today: dt.date | None = None) -> list[FirmFacts]:
-    """The registry and profile facts the eligibility rules read, five queries whatever the number of firms: the
+    """The registry and profile facts the eligibility rules read, six queries whatever the number of firms: the
     firms, their prior-year revenue and listing facts, their valid HNTE and 科技型中小企业 qualifications (the latter
-    with its number), their awards in earlier editions."""
+    with its number), their awards in earlier editions (recorded before Gaoxin, and recorded here)."""
     from gaoxin.benefits.models import ProfileFact
     from gaoxin.enterprises.models import Enterprise, EnterpriseStatus, Qualification, QualificationKind
 
@@ -66,6 +66,13 @@ def firm_facts(*, enterprise_ids=None, today: dt.date | None = None) -> list[Fir
             tsme.add(eid)
     won = {eid: (n, top3) for eid, n, top3 in awards.values("enterprise_id").annotate(
         n=Count("pk"), top3=Count("pk", filter=Q(national_top3=True))).values_list("enterprise_id", "n", "top3")}
+    # Awards recorded here in earlier editions count against the limit too.
+    recorded = Award.objects.all() if enterprise_ids is None else Award.objects.filter(
+        registration__enterprise_id__in=sorted(enterprise_ids))
+    for eid, n in recorded.values("registration__enterprise_id").annotate(n=Count("pk")).values_list(
+            "registration__enterprise_id", "n"):
+        held, top3 = won.get(eid, (0, 0))
+        won[eid] = (held + n, top3)
     return [FirmFacts(pk, name, registered_on, status == EnterpriseStatus.OPERATING, revenue.get(pk), listed.get(pk),
                       pk in hnte, pk in tsme, won.get(pk, (0, 0))[0], bool(won.get(pk, (0, 0))[1]))
             for pk, name, registered_on, status in firms.order_by("name", "pk").values_list(
@@ -170,3 +177,30 @@ def round_results(*, round) -> list[dict]:
             for pk in entries]
     rows.sort(key=lambda r: (r["result"] is None, r["result"].rank if r["result"] else 0, r["entry"].enterprise.name))
     return rows
+
+
+# --- results on notice, objections, awards ----------------------------------------------------------------------
+
+
+def published_results(*, round) -> list:
+    """The published results of a round (on notice or final), ranked first, then the entries taken out."""
+    return list(round.results.select_related("registration__enterprise", "registration__track")
+                .order_by("excluded", "rank", "pk"))
+
+
+def round_objections(*, round) -> QuerySet:
+    from .models import ResultObjection
+
+    return (ResultObjection.objects.filter(result__round=round)
+            .select_related("result__registration__enterprise", "filed_by").order_by("status", "-filed_at", "-pk"))
+
+
+def edition_awards(*, user, edition) -> QuerySet:
+    return (perms.awards_visible_to(user).filter(registration__edition=edition)
+            .select_related("registration__enterprise", "registration__track", "level", "stage")
+            .order_by("level__rank", "registration__enterprise__name", "pk"))
+
+
+def notice_rounds(*, user) -> QuerySet:
+    """Rounds whose results are on notice or final (for the room's front page)."""
+    return perms.published_rounds_visible_to(user).select_related("edition").order_by("-notice_start", "-pk")

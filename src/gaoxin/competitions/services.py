@@ -18,6 +18,7 @@ from . import permissions as perms
 from .eligibility import assess
 from .judging import Criterion, Rubric
 from .models import (
+    Award,
     AwardLevel,
     Edition,
     EditionStatus,
@@ -28,12 +29,13 @@ from .models import (
     Registration,
     RegistrationStatus,
     RoundCriterion,
+    RoundStatus,
     Score,
     Stage,
     StageLevel,
     Track,
 )
-from .workflow import REGISTRATION_WORKFLOW
+from .workflow import OBJECTION_WORKFLOW, REGISTRATION_WORKFLOW, ROUND_WORKFLOW
 
 RESERVED_CODES = {"new", "registrations", "invitations"}  # page addresses beside /competitions/<code>/
 
@@ -285,6 +287,8 @@ def round_create(*, actor, edition: Edition, name: str, criteria: list[tuple[str
 
 def judge_add(*, actor, round: JudgingRound, user, kind: str, employer=None, declared=()) -> Judge:
     _office(actor)
+    if round.status != RoundStatus.SCORING:
+        raise ValidationError("本轮评审结果已公示，不能再加入评委")
     if not is_staff_role(user):
         raise ValidationError({"user": "评委须为在职的工作人员或专家账号"})
     if kind not in JudgeKind.values:
@@ -297,6 +301,7 @@ def judge_add(*, actor, round: JudgingRound, user, kind: str, employer=None, dec
                          after={"judge": user.get_full_name(), "kind": kind,
                                 "employer": employer.name if employer else "",
                                 "declared": sorted(f.name for f in declared)})
+            notifications.judge_added(judge)
     except IntegrityError as exc:
         raise ValidationError({"user": "该评委已在本轮评审中"}) from exc
     return judge
@@ -310,6 +315,8 @@ def score_submit(*, actor, round: JudgingRound, registration: Registration, mark
     judge = perms.judge_of(actor, round)
     if judge is None:
         raise PermissionDenied("您不是本轮评审的评委")
+    if round.status != RoundStatus.SCORING:
+        raise ValidationError("本轮评审结果已公示，不能再评分")
     if registration.edition_id != round.edition_id or registration.status != RegistrationStatus.CHECKED:
         raise ValidationError("该项目不在本轮评审中")
     reasons = next((r["conflicts"] for r in judge_sheet(round=round, judge=judge) if r["entry"].pk == registration.pk),
@@ -335,3 +342,303 @@ def score_submit(*, actor, round: JudgingRound, registration: Registration, mark
     except IntegrityError as exc:
         raise ValidationError("您已为该项目评分") from exc
     return score
+
+
+# --- results: notice, objections, final; awards into the enterprise file ----------------------------------------
+
+
+def round_transition(*, round: JudgingRound, name: str, actor, reason: str = "", today: dt.date | None = None
+                     ) -> JudgingRound:
+    """PUBLISH (results on notice) or FINALISE (after the notice) a zone round (workflow.ROUND_WORKFLOW)."""
+    return ROUND_WORKFLOW.apply(round, name, actor=actor, reason=reason, today=today)
+
+
+def objection_file(*, actor, result, reason: str, contact: str = "", today: dt.date | None = None):
+    """An objection to an entry's published result, inside the notice window only (逾期不再受理); the organising
+    department is told."""
+    from gaoxin.core import notice
+
+    from .models import ResultObjection, RoundResult, RoundStatus
+
+    if not perms.can_file_objection(actor):
+        raise PermissionDenied("请登录后提出异议")
+    result = RoundResult.objects.select_related("round__edition", "registration__enterprise").get(pk=result.pk)
+    round = result.round
+    if round.status == RoundStatus.SCORING:
+        raise ValidationError("评审结果尚未公示")
+    if round.status == RoundStatus.FINAL:
+        raise ValidationError("公示期已结束，评审结果已确定，逾期不再受理异议")
+    if not notice.notice_open(round.notice_start, round.notice_end, today):
+        raise ValidationError(notice.notice_refusal(round.notice_end, today))
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明异议内容和理由"})
+    with transaction.atomic():
+        objection = ResultObjection.objects.create(result=result, reason=reason.strip()[:1000],
+                                                   contact=contact.strip()[:60], filed_by=actor)
+        audit_record(event_type="competitions.objection.create", actor=actor, subject=objection,
+                     after={"round": round.name, "entry": result.registration.enterprise.name})
+        notifications.objection_filed(objection)
+    return objection
+
+
+def objection_transition(*, objection, name: str, actor, reason: str = ""):
+    """UPHOLD (the entry loses its rank) or DISMISS an objection (workflow.OBJECTION_WORKFLOW)."""
+    return OBJECTION_WORKFLOW.apply(objection, name, actor=actor, reason=reason)
+
+
+def _science_unit(actor):
+    return actor.org_unit if getattr(actor, "org_unit_id", None) and perms.is_competition_office(actor) and \
+        not perms.has_role(actor, perms.Role.ZONE_ADMIN) else None
+
+
+def round_rank_facts(*, round: JudgingRound, results, actor) -> int:
+    """A final round's ranks become the firms' profile fact 创新创业大赛区内评审名次 (an entry taken out loses it),
+    written by benefits' own service (audited there; published policies re-matched)."""
+    from gaoxin.benefits.services import profile_facts_set
+
+    facts = {r.registration.enterprise_id: {"competition_zone_rank": r.rank} for r in results}
+    return profile_facts_set(facts=facts, actor=actor, source=f"创新创业大赛{round.edition.year}"[:40],
+                             supplied_by=_science_unit(actor))
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def award_record(*, actor, registration: Registration, level: AwardLevel, stage=None,
+                 awarded_on: dt.date | None = None) -> Award:
+    """An award level won by a checked entry (one per entry, within the level's places). It counts against the
+    award limit, becomes the firm's profile facts (获奖等次, 年度, 历届获奖次数: the zone's bonus policies read them;
+    the firm is re-matched at once and told of a policy it now meets) and schedules the follow-ups of investor
+    contacts and financing 6 and 12 months on (GAOXIN_COMPETITIONS_FOLLOW_UP_MONTHS, due on a working day)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from gaoxin.benefits.models import Policy, PolicyStatus
+    from gaoxin.benefits.services import match_write, profile_facts_set
+    from gaoxin.core.selectors import work_calendar
+
+    from .models import FollowUp
+
+    _office(actor)
+    awarded_on = awarded_on or timezone.localdate()
+    with transaction.atomic():
+        registration = (Registration.objects.select_for_update(of=("self",))
+                        .select_related("edition", "enterprise").get(pk=registration.pk))
+        errors = {}
+        if registration.status != RegistrationStatus.CHECKED:
+            errors["registration"] = "只有资格已审核的参赛企业可以登记获奖"
+        if level is None or level.edition_id != registration.edition_id:
+            errors["level"] = "请选择本届的奖项等次"
+        elif level.count is not None and level.awards.count() >= level.count:
+            errors["level"] = f"“{level.name}”的 {level.count} 个名额已满"
+        if stage is not None and stage.edition_id != registration.edition_id:
+            errors["stage"] = "请选择本届的赛程阶段"
+        if Award.objects.filter(registration=registration).exists():
+            errors["registration"] = "该企业本届已登记获奖"
+        if awarded_on > timezone.localdate():
+            errors["awarded_on"] = "获奖日期不能晚于今天"
+        if errors:
+            raise ValidationError(errors)
+        award = Award.objects.create(registration=registration, level=level, stage=stage, awarded_on=awarded_on,
+                                     recorded_by=actor)
+        calendar = work_calendar()
+        FollowUp.objects.bulk_create([
+            FollowUp(award=award, months=m, due_on=calendar.next_workday(_months_later(awarded_on, m)))
+            for m in sorted(set(settings.GAOXIN_COMPETITIONS_FOLLOW_UP_MONTHS))])
+        firm = registration.enterprise
+        won = (Award.objects.filter(registration__enterprise=firm).count()
+               + PriorAward.objects.filter(enterprise=firm).count())
+        audit_record(event_type="competitions.award.record", actor=actor, subject=award,
+                     after={"edition": registration.edition.name, "enterprise": firm.name, "level": level.name,
+                            "stage": stage.name if stage else "", "awarded_on": awarded_on.isoformat(),
+                            "awards": won})
+        profile_facts_set(facts={firm.pk: {"competition_award_level": level.name,
+                                           "competition_award_year": registration.edition.year,
+                                           "competition_awards": won}},
+                          actor=actor, source=f"创新创业大赛{registration.edition.year}"[:40],
+                          supplied_by=_science_unit(actor))
+        policies = list(Policy.objects.filter(status=PolicyStatus.PUBLISHED))
+        if policies:  # the firm hears at once of a policy the award now meets ("您可能符合…")
+            match_write(policies=policies, enterprise_ids=[firm.pk])
+        award.registration = registration
+        notifications.awarded(award)
+    return award
+
+
+# --- follow-up of an award: investor contacts and financing at 6 and 12 months -----------------------------------
+
+
+def follow_up_record(*, actor, follow_up, investor_contacts: int, financing: Decimal, investors: str = "",
+                     note: str = ""):
+    """The firm or the organising department records what happened in the period (investor contacts, financing
+    obtained in 万元), once per follow-up; the department hears when the firm records it."""
+    from .models import FollowUp
+
+    roles = perms.follow_up_roles(actor, follow_up)
+    if not roles:
+        raise PermissionDenied("只有获奖企业和大赛组织部门可以填报获奖后跟踪")
+    errors = {}
+    if investor_contacts is None or int(investor_contacts) < 0:
+        errors["investor_contacts"] = "请填写对接的投资机构家数（没有填 0）"
+    if financing is None or Decimal(financing) < 0:
+        errors["financing"] = "请填写本期新增融资金额（万元，没有填 0）"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = FollowUp.objects.select_for_update(of=("self",)).select_related(
+            "award__registration__enterprise", "award__registration__edition", "award__level").get(pk=follow_up.pk)
+        if locked.recorded_on is not None:
+            raise ValidationError("该节点已填报")
+        from django.utils import timezone
+
+        locked.investor_contacts, locked.financing = int(investor_contacts), Decimal(financing)
+        locked.investors, locked.note = investors.strip()[:300], note.strip()[:500]
+        locked.recorded_on, locked.recorded_by = timezone.localdate(), actor
+        locked.save()
+        firm = locked.award.registration.enterprise
+        audit_record(event_type="competitions.follow_up.record", actor=actor, subject=locked,
+                     after={"enterprise": firm.name, "months": locked.months,
+                            "investor_contacts": locked.investor_contacts, "financing": str(locked.financing)})
+        if "office" not in roles:
+            notifications.follow_up_recorded(locked)
+    return locked
+
+
+def follow_ups_remind(*, today: dt.date | None = None) -> int:
+    """Tell the firm and the organising department of each follow-up that is due and not recorded (once each;
+    `gaoxin sweep_competitions`, daily)."""
+    from django.utils import timezone
+
+    from .models import FollowUp
+
+    today = today or timezone.localdate()
+    due = list(FollowUp.objects.filter(due_on__lte=today, recorded_on__isnull=True, reminded_at__isnull=True)
+               .select_related("award__registration__enterprise", "award__registration__edition", "award__level"))
+    with transaction.atomic():
+        for follow_up in due:
+            notifications.follow_up_due(follow_up)
+        FollowUp.objects.filter(pk__in=[f.pk for f in due]).update(reminded_at=timezone.now())
+    return len(due)
+
+
+# --- publicity and coaching ------------------------------------------------------------------------------------
+
+NOTICE_AUDIENCES = {
+    "all": {"status__in": [RegistrationStatus.REGISTERED, RegistrationStatus.CHECKED]},
+    "invited": {"status": RegistrationStatus.INVITED},
+    "startup": {"group": "startup", "status__in": [RegistrationStatus.INVITED, RegistrationStatus.REGISTERED,
+                                                   RegistrationStatus.CHECKED]},
+    "growth": {"group": "growth", "status__in": [RegistrationStatus.INVITED, RegistrationStatus.REGISTERED,
+                                                 RegistrationStatus.CHECKED]},
+    "checked": {"status": RegistrationStatus.CHECKED},
+}
+
+
+def notice_send(*, actor, edition: Edition, title: str, body: str, audience: str, track=None):
+    """A targeted notice (宣传动员、培训通知) to the firms of the audience (and track) chosen: one row, one audit
+    event, each firm's users told after commit."""
+    from .models import CompetitionNotice
+
+    _office(actor)
+    errors = {}
+    if audience not in NOTICE_AUDIENCES:
+        errors["audience"] = "请选择发送范围"
+    if track is not None and track.edition_id != edition.pk:
+        errors["track"] = "请选择本届的行业赛道"
+    if not title.strip():
+        errors["title"] = "请填写标题"
+    if not body.strip():
+        errors["body"] = "请填写通知内容"
+    if errors:
+        raise ValidationError(errors)
+    rows = edition.registrations.filter(**NOTICE_AUDIENCES[audience])
+    if track is not None:
+        rows = rows.filter(track=track)
+    firms = list(rows.select_related("enterprise").order_by("enterprise__name", "pk"))
+    if not firms:
+        raise ValidationError({"audience": "该范围内没有企业"})
+    with transaction.atomic():
+        sent = CompetitionNotice.objects.create(edition=edition, title=title.strip()[:80], body=body.strip()[:1000],
+                                                audience=audience, track=track, firms=len(firms), sent_by=actor)
+        audit_record(event_type="competitions.notice.send", actor=actor, subject=sent,
+                     after={"edition": edition.name, "title": sent.title, "audience": sent.get_audience_display(),
+                            "track": track.name if track else "", "firms": len(firms)})
+        for registration in firms:
+            notifications.notice_sent(sent, registration)
+    return sent
+
+
+def session_create(*, actor, edition: Edition, kind: str, title: str, held_on: dt.date, place: str = "",
+                   experts: str = "", pitch_minutes: int = 8, qa_minutes: int = 7, participants=()):
+    """A training session, BP review or mock roadshow ("8+7") with the firms asked to take part (registered or
+    checked entries of the edition); one audit event; each firm told after commit."""
+    from .models import CoachingSession, SessionKind
+
+    _office(actor)
+    errors = {}
+    if kind not in SessionKind.values:
+        errors["kind"] = "请选择类别"
+    if not title.strip():
+        errors["title"] = "请填写名称"
+    if not (1 <= int(pitch_minutes or 0) <= 60 and 1 <= int(qa_minutes or 0) <= 60):
+        errors["pitch_minutes"] = "路演陈述和答辩提问的时间应在 1 至 60 分钟之间"
+    chosen = list(edition.registrations.filter(pk__in=[p.pk for p in participants]).select_related("enterprise"))
+    if len(chosen) != len(participants) or any(
+            r.status not in (RegistrationStatus.REGISTERED, RegistrationStatus.CHECKED) for r in chosen):
+        errors["participants"] = "只能选择本届已报名或资格已审核的企业"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        session = CoachingSession.objects.create(edition=edition, kind=kind, title=title.strip()[:80],
+                                                 held_on=held_on, place=place.strip()[:100],
+                                                 experts=experts.strip()[:200], pitch_minutes=pitch_minutes,
+                                                 qa_minutes=qa_minutes, created_by=actor)
+        session.participants.set(chosen)
+        audit_record(event_type="competitions.session.create", actor=actor, subject=session,
+                     after={"edition": edition.name, "kind": session.get_kind_display(), "title": session.title,
+                            "held_on": held_on.isoformat(), "firms": sorted(r.enterprise.name for r in chosen)})
+        for registration in chosen:
+            notifications.session_invited(session, registration)
+    return session
+
+
+def feedback_record(*, actor, session, registration: Registration, expert: str, marks: dict, strengths: str = "",
+                    improvements: str):
+    """An expert's structured advice to a firm at a session (a mark of 1–5 per aspect): once per expert and firm;
+    the firm is told."""
+    from .models import FEEDBACK_ASPECTS, Feedback
+
+    _office(actor)
+    errors = {}
+    if not session.participants.filter(pk=registration.pk).exists():
+        errors["registration"] = "该企业不在本次活动的参加名单中"
+    if not expert.strip():
+        errors["expert"] = "请填写专家姓名"
+    clean = {}
+    for code, label in FEEDBACK_ASPECTS:
+        value = marks.get(code)
+        if value in (None, "") or not 1 <= int(value) <= 5:
+            errors[code] = f"“{label}”请评 1 至 5 分"
+        else:
+            clean[code] = int(value)
+    if not improvements.strip():
+        errors["improvements"] = "请填写改进建议"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            row = Feedback.objects.create(session=session, registration=registration, expert=expert.strip()[:40],
+                                          marks=clean, strengths=strengths.strip()[:500],
+                                          improvements=improvements.strip()[:1000], recorded_by=actor)
+            audit_record(event_type="competitions.feedback.record", actor=actor, subject=row,
+                         after={"session": session.title, "enterprise": registration.enterprise.name,
+                                "expert": row.expert, "marks": clean})
+            notifications.feedback_recorded(row)
+    except IntegrityError as exc:
+        raise ValidationError({"expert": "该专家已对该企业填写过意见"}) from exc
+    return row

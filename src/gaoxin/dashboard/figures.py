@@ -564,6 +564,91 @@ SOURCES = {s.id: s for s in (CHAIN_PROBLEMS, CHAIN_PROBLEMS_SOLVED, CHAIN_PAYMEN
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}
 
 
+# --- innovation competitions (platform.md §6, benefits.md §8) ---------------------------------------------------
+
+def _competition_registrations_scope(user):
+    from gaoxin.competitions.permissions import registrations_visible_to
+
+    return registrations_visible_to(user)
+
+
+def _competition_registration_link(registration):
+    from django.urls import reverse
+
+    return reverse("competition_registration", args=[registration.pk])
+
+
+_REGISTRATION_COLUMNS = (("届次", "edition__name"), ("企业", "enterprise__name"), ("行业赛道", "track__name"),
+                         ("参赛项目", "project"), ("状态", "status"))
+COMPETITION_INVITES = Source(
+    "competition_invite", "创新创业大赛邀请参赛的企业（按邀请时间，类别为行业赛道）", "competitions.Registration",
+    "invited_at", {"category": "track__name", "park": "enterprise__park_area_id"}, _competition_registrations_scope,
+    _REGISTRATION_COLUMNS, _competition_registration_link, ("edition", "enterprise", "track"))
+COMPETITION_ENTRIES = Source(
+    "competition_entry", "创新创业大赛报名（按报名答复时间，类别为行业赛道）", "competitions.Registration",
+    "answered_at", {"category": "track__name", "park": "enterprise__park_area_id"}, _competition_registrations_scope,
+    _REGISTRATION_COLUMNS, _competition_registration_link, ("edition", "enterprise", "track"))
+
+
+def _competition_sessions_scope(user):
+    from gaoxin.competitions.permissions import sessions_visible_to
+
+    return sessions_visible_to(user)
+
+
+def _competition_session_link(session):
+    from django.urls import reverse
+
+    return reverse("competition_session", args=[session.pk])
+
+
+COMPETITION_SESSIONS = Source(
+    "competition_session", "创新创业大赛培训与模拟路演（按活动日期）", "competitions.CoachingSession", "held_on", {},
+    _competition_sessions_scope, (("届次", "edition__name"), ("名称", "title"), ("日期", "held_on"),
+                                  ("地点", "place")), _competition_session_link, ("edition",))
+
+
+def _competition_awards_scope(user):
+    from gaoxin.competitions.permissions import awards_visible_to
+
+    return awards_visible_to(user)
+
+
+COMPETITION_AWARDS = Source(
+    "competition_award", "创新创业大赛获奖（按获奖日期，类别为行业赛道）", "competitions.Award", "awarded_on",
+    {"category": "registration__track__name", "park": "registration__enterprise__park_area_id"},
+    _competition_awards_scope,
+    (("届次", "registration__edition__name"), ("企业", "registration__enterprise__name"),
+     ("行业赛道", "registration__track__name"), ("奖项", "level__name"), ("获奖日期", "awarded_on")),
+    lambda award: _competition_registration_link(award.registration),
+    ("registration__edition", "registration__enterprise", "registration__track", "level"))
+
+
+def _competition_follow_ups_scope(user):
+    from gaoxin.competitions.models import FollowUp
+    from gaoxin.competitions.permissions import registrations_visible_to
+
+    return FollowUp.objects.filter(award__registration__in=registrations_visible_to(user))
+
+
+def _competition_follow_up_link(follow_up):
+    from django.urls import reverse
+
+    return reverse("competition_follow_up", args=[follow_up.pk])
+
+
+COMPETITION_FOLLOW_UPS = Source(
+    "competition_follow_up", "创新创业大赛获奖后跟踪（按填报日期）", "competitions.FollowUp", "recorded_on",
+    {"category": "award__registration__track__name", "park": "award__registration__enterprise__park_area_id"},
+    _competition_follow_ups_scope,
+    (("企业", "award__registration__enterprise__name"), ("奖项", "award__level__name"), ("跟踪节点（月）", "months"),
+     ("对接投资机构", "investor_contacts"), ("新增融资（万元）", "financing"), ("填报日期", "recorded_on")),
+    _competition_follow_up_link, ("award__registration__enterprise", "award__level"))
+SECTIONS["competitions"] = "创新创业大赛"
+SOURCES.update({s.id: s for s in (COMPETITION_INVITES, COMPETITION_ENTRIES, COMPETITION_SESSIONS, COMPETITION_AWARDS,
+                                  COMPETITION_FOLLOW_UPS)})
+
+
 # --- expressions used by several figures -----------------------------------------------------------------------
 
 def working_days_between(start: str, end: str):
@@ -788,6 +873,19 @@ FIGURES: list[Figure] = [
     Figure("benefits.paid_amount", "兑现金额", "benefits", PAYMENTS, "sum", "万元", "期内拨付金额之和（万元）",
            Q(to_status="paid"), value=lambda: Coalesce(F("application__amount_paid"), Value(0),
                                                       output_field=FloatField())),
+    # Innovation competitions (platform.md §6, benefits.md §8; issue 22 item 7).
+    Figure("competitions.candidates", "邀请参赛企业", "competitions", COMPETITION_INVITES, "count", "家",
+           "期内科技局从推荐名单邀请参加创新创业大赛的企业数", word="家"),
+    Figure("competitions.registrations", "报名参赛企业", "competitions", COMPETITION_ENTRIES, "count", "家",
+           "期内报名参赛的企业数（含资格已审核、已退赛的；按报名答复时间）",
+           Q(status__in=["registered", "checked", "withdrawn"]), word="家"),
+    Figure("competitions.sessions", "大赛培训与模拟路演", "competitions", COMPETITION_SESSIONS, "count", "场",
+           "期内举办的专题培训、商业计划书辅导和“8+7”模拟路演场次", word="场"),
+    Figure("competitions.awards", "大赛获奖（按赛道）", "competitions", COMPETITION_AWARDS, "count", "项",
+           "期内参赛企业获得的奖项数，按行业赛道分类", word="项"),
+    Figure("competitions.financing", "获奖后新增融资", "competitions", COMPETITION_FOLLOW_UPS, "sum", "万元",
+           "期内填报的获奖后 6 个月、12 个月跟踪中，企业新增融资金额之和（万元）", Q(recorded_on__isnull=False),
+           value=lambda: Coalesce(F("financing"), Value(0), output_field=FloatField())),
 ]
 
 BY_ID = {f.id: f for f in FIGURES}

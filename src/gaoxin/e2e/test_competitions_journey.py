@@ -1,7 +1,10 @@
 """An edition exists; the science and technology bureau's officer opens the candidate
 pool (suggested from the registry and profile facts with the basis), is refused inviting nobody, invites two firms;
 a firm's user sees the notice, opens its invitation, is refused registering without a track, registers in 新材料;
-the bureau sees it registered and checks its eligibility (issue 22)."""
+the bureau sees it registered and checks its eligibility (issue 22). Then a judged zone round: the bureau sets up
+the round and adds a judge in the browser, publishes the results (the firm is told and reads its rank on the
+notice), makes them final after the notice, records the firm's award, and the award raises the zone's matched
+bonus policy for that firm (the firm is told and finds it among its policies)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -82,3 +85,84 @@ def test_the_bureau_invites_and_a_firm_registers(live_server, browser):
     page.get_by_role("button", name="审核参赛资格").click()
     page.get_by_text("已完成：审核参赛资格").wait_for()
     assert page.get_by_test_id("registration-status").inner_text() == "资格已审核"
+
+
+def test_results_published_and_an_award_raises_a_matched_policy(live_server, browser):
+    from django.utils import timezone
+
+    from gaoxin.benefits.models import Policy
+    from gaoxin.benefits.services import policy_publish
+    from gaoxin.competitions.demo_data import AWARD_BONUS_POLICY
+    from gaoxin.competitions.models import JudgingRound, RegistrationStatus
+
+    science = department("science", "科技局")
+    office = UserFactory(username="officer-science", role=Role.DEPT_OFFICER, full_name="孙科", org_unit=science)
+    admin = UserFactory(username="admin", role=Role.ZONE_ADMIN, full_name="管理员")
+    edition = services.edition_create(actor=office, code="cxcy-2026", name="2026年中国创新创业大赛（湘潭高新区赛区）",
+                                      year=2026, tracks=[("高端装备制造", 6), ("新材料", 6)],
+                                      award_levels=[("一等奖", 1), ("二等奖", 2)])
+    own = _firm("湘潭精工智能装备有限公司", dt.date(2018, 4, 1), 6000, kind="hnte")
+    other = _firm("湖南华宇新材料有限公司", dt.date(2017, 4, 1), 5000, kind="hnte")
+    firm_user = UserFactory(username="firm", role=Role.ENTERPRISE, full_name="陈精")
+    firm_user.enterprise_memberships.create(enterprise=own)
+    tracks = list(edition.tracks.all())
+    entries = [Registration.objects.create(edition=edition, enterprise=f, group="growth", track=t, project=p,
+                                           status=RegistrationStatus.CHECKED, invited_by=office)
+               for f, t, p in ((own, tracks[0], "精密减速器"), (other, tracks[1], "高性能复合材料"))]
+    policy = Policy.objects.create(issuer=science, effective_from=dt.date(2024, 1, 1), **AWARD_BONUS_POLICY)
+    policy_publish(policy=policy, actor=admin)
+    judge_user = UserFactory(username="judge", role=Role.DEPT_OFFICER, full_name="评委甲",
+                             org_unit=department("finance", "财政局"))
+
+    page = session(browser, live_server, "officer-science")
+    page.goto(f"{live_server.url}/competitions/cxcy-2026/")
+    page.get_by_role("link", name="新建评审轮次").click()
+    page.get_by_label("评审轮次名称").fill("区内路演评审")
+    page.get_by_label("每个项目的评委人数").fill("1")
+    page.get_by_label("其中技术专家至少").fill("1")
+    page.get_by_label("其中投资专家至少").fill("0")
+    page.get_by_label("标准化方法").select_option(label="原始分")
+    page.get_by_role("button", name="提交").click()
+    page.get_by_text("已新建，请加入评委").wait_for()
+    page.get_by_role("link", name="加入评委").click()
+    page.locator("#id_user").select_option(label="评委甲（财政局）")
+    page.get_by_label("评委类别").select_option(label="技术专家")
+    page.get_by_role("button", name="提交").click()
+    page.get_by_text("已加入评委评委甲").wait_for()
+    round = JudgingRound.objects.get(edition=edition)
+    for entry, marks in ((entries[0], {"tech": 90, "market": 85, "team": 88}),
+                         (entries[1], {"tech": 70, "market": 75, "team": 72})):
+        services.score_submit(actor=judge_user, round=round, registration=entry, marks=marks)
+    page.reload()
+    page.get_by_role("button", name="发布结果公示").click()
+    page.get_by_text("已完成：发布结果公示").wait_for()
+    assert page.get_by_test_id("round-status").inner_text() == "结果公示中"
+
+    firm = session(browser, live_server, "firm")
+    firm.goto(f"{live_server.url}/notifications/")
+    assert "湘潭精工智能装备有限公司名列第1名" in firm.content()
+    firm.goto(f"{live_server.url}/competitions/rounds/{round.pk}/notice/")
+    assert "湖南华宇新材料有限公司" in firm.get_by_test_id("notice-results").inner_text()
+    assert firm.get_by_test_id("objection-form").is_visible()
+
+    # The notice is over (no objection): the bureau makes the results final and records the award.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    JudgingRound.objects.filter(pk=round.pk).update(notice_start=yesterday - dt.timedelta(days=6), notice_end=yesterday)
+    page.reload()
+    page.get_by_role("button", name="公示期满，确定结果").click()
+    page.get_by_text("已完成：公示期满，确定结果").wait_for()
+    assert page.get_by_test_id("round-status").inner_text() == "结果已确定"
+    page.get_by_role("link", name="湘潭精工智能装备有限公司").first.click()
+    award = page.get_by_test_id("award-form")
+    award.get_by_label("奖项").select_option(label="一等奖")
+    award.get_by_label("获奖日期").fill(timezone.localdate().isoformat())
+    award.get_by_role("button", name="登记获奖").click()
+    page.get_by_text("获奖已登记").wait_for()
+    assert "一等奖" in page.get_by_test_id("registration-award").inner_text()
+
+    firm.goto(f"{live_server.url}/notifications/")
+    body = firm.content()
+    assert "湘潭精工智能装备有限公司获2026年中国创新创业大赛（湘潭高新区赛区）一等奖" in body
+    assert "创新创业大赛获奖配套奖励" in body
+    firm.goto(f"{live_server.url}/policies/mine/")
+    assert "创新创业大赛获奖配套奖励" in firm.content()

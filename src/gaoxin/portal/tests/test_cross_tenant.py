@@ -279,7 +279,14 @@ def _competition_routes() -> dict:
     """创新创业大赛: a registration is read by the organising department, leaders and its own firm; another firm's, or
     any for other staff, is a 404 (page, step, API)."""
     from gaoxin.competitions import permissions as competition_perms
-    from gaoxin.competitions.models import JudgingRound, Registration
+    from gaoxin.competitions.models import (
+        CoachingSession,
+        FollowUp,
+        JudgingRound,
+        Registration,
+        ResultObjection,
+        RoundResult,
+    )
 
     registration = Route(lambda: Registration.objects.all(), lambda r: {"pk": r.pk},
                          _visible(competition_perms.registrations_visible_to))
@@ -288,9 +295,30 @@ def _competition_routes() -> dict:
     score = Route(lambda: JudgingRound.objects.all(),
                   lambda r: {"pk": r.pk, "entry": r.edition.registrations.order_by("pk").first().pk},
                   _visible(competition_perms.rounds_visible_to))
+    # Results on notice are read by whoever may use the room; deciding objections is the bureau's; a follow-up of
+    # an award is its firm's and the bureau's.
+    office = lambda u: competition_perms.can_manage_competitions(u)  # noqa: E731
     return {**dict.fromkeys(("competition_registration", "competition_registration_act",
-                             "competition-registration-detail"), registration),
-            "competition_round": round, "competition_score": score}
+                             "competition-registration-detail", "competition_award_new"), registration),
+            "competition_round": round, "competition_score": score, "competition_round_act": round,
+            "competition_judge_new": round,
+            **dict.fromkeys(("competition_session", "competition_session_timer"), Route(
+                lambda: CoachingSession.objects.all(), lambda c: {"pk": c.pk},
+                _visible(competition_perms.sessions_visible_to))),
+            "competition_round_notice": Route(lambda: JudgingRound.objects.all(), lambda r: {"pk": r.pk},
+                                              _visible(competition_perms.published_rounds_visible_to)),
+            "competition-result-detail": Route(
+                lambda: RoundResult.objects.all(), lambda r: {"pk": r.pk},
+                lambda u: RoundResult.objects.filter(round__in=competition_perms.published_rounds_visible_to(u))),
+            "competition_objection_act": Route(
+                lambda: ResultObjection.objects.all(), lambda o: {"pk": o.pk},
+                lambda u: ResultObjection.objects.all() if office(u) else ResultObjection.objects.none()),
+            "competition-award-detail": Route(lambda: __import__("gaoxin.competitions.models", fromlist=["Award"])
+                                              .Award.objects.all(), lambda a: {"pk": a.pk},
+                                              _visible(competition_perms.awards_visible_to)),
+            "competition_follow_up": Route(
+                lambda: FollowUp.objects.all(), lambda f: {"pk": f.pk},
+                lambda u: FollowUp.objects.filter(award__registration__in=competition_perms.registrations_visible_to(u)))}
 
 
 def _green_routes() -> dict:
@@ -421,7 +449,8 @@ EXEMPT = {
        for name in ("chain_detail", "chain-detail")},
     **{name: "创新创业大赛的届次与参赛规则全区公开（工作人员和企业均可查看）；维护仅科技局和管委会管理员（按角色拒绝）"
        for name in ("competition_detail", "competition-detail", "competition_rules", "competition_track_new",
-                    "competition_stage_new", "competition_award_level_new", "competition_invite")},
+                    "competition_stage_new", "competition_award_level_new", "competition_invite",
+                    "competition_round_new", "competition_session_new", "competition_notice_new")},
     "talent_item_edit": "人才待遇事项参数与层次金额：全区共用，仅人才办维护（按角色拒绝）",
     "evaluation_flag": "标记不参评：仅经济发展局（按角色拒绝）",
     "evaluation_regrade": "申请调档：仅经济发展局（按角色拒绝）",
