@@ -146,8 +146,10 @@ def home(request):
 def logout(request):
     """退出 by the person, or the idle timer (`reason=idle`): the visit ends and the session is wiped."""
     idle = request.POST.get("reason") == "idle"
+    had_visit = bool(request.session.get(SESSION))
     _end(request, EndReason.IDLE if idle else EndReason.LOGOUT)
-    messages.info(request, "因长时间无操作，已自动退出，您填写的内容已清除。" if idle else "您已退出，欢迎再来。")
+    if had_visit:  # the welcome screen's own timer only clears what was typed there
+        messages.info(request, "因长时间无操作，已自动退出，您填写的内容已清除。" if idle else "您已退出，欢迎再来。")
     return redirect("kiosk_home")
 
 

@@ -1,0 +1,129 @@
+"""智能微厅 (issue 23, "Done when"), on a 1080×1920 portrait touch screen: a person logs in with a typed ID number,
+completes an instant item and gets a receipt; the idle timer wipes a half-filled form; an unavailable item offers a
+帮代办 order."""
+
+import pytest
+
+from gaoxin.assist.models import AssistOrder
+from gaoxin.cases.models import Case, Status
+from gaoxin.catalog.tests.factories import department, make_item
+from gaoxin.core.validators import id_check_char
+from gaoxin.enterprises.tests.factories import EnterpriseFactory
+from gaoxin.kiosk import services
+from gaoxin.kiosk.models import EndReason, Visit
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+BODY = "43030219800101123"
+REP_ID = BODY + id_check_char(BODY)
+
+
+@pytest.fixture
+def screen(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1080, "height": 1920}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def hall(admin_user):
+    tax = department("tax", "税务局")
+    instant = make_item(admin_user, code="43037105GG0002", name="发票验旧", case_type="immediate", promised_limit=0,
+                        statutory_limit=1, situations=(), channels=["window", "web", "kiosk"], dept=tax)
+    promised = make_item(admin_user, code="43037105GG0003", name="不动产转移登记", promised_limit=3, situations=(),
+                         channels=["window", "kiosk"], dept=tax)
+    firm = EnterpriseFactory(name="湘潭恒达电气有限公司", legal_representative="刘建国",
+                             legal_representative_id_number=REP_ID)
+    _terminal, key = services.terminal_register(name="1号机", location="政务服务中心一楼智能微厅", actor=None)
+    return {"instant": instant, "promised": promised, "firm": firm, "key": key}
+
+
+def set_up_terminal(page, base: str, key: str) -> None:
+    page.goto(f"{base}/kiosk/", wait_until="domcontentloaded", timeout=60_000)
+    page.get_by_label("终端密钥").fill(key)
+    page.get_by_role("button", name="登记本终端").click()
+    page.wait_for_url(f"{base}/kiosk/")
+
+
+def log_in(page, number: str) -> None:
+    field = page.get_by_label("身份证号码")
+    field.fill(number[:-3])
+    for digit in number[-3:]:  # the last digits on the screen's keypad
+        page.locator(f'[data-kiosk-key="{digit}"]').click()
+    field.press("Enter")  # the card reader ends with Enter
+
+
+def test_typed_id_number_instant_item_and_receipt(live_server, screen, hall):
+    base = live_server.url
+    set_up_terminal(screen, base, hall["key"])
+    assert screen.get_by_test_id("kiosk-location").inner_text() == "政务服务中心一楼智能微厅"
+    # A wrong check digit: said beside the field, the digits kept.
+    wrong = REP_ID[:-1] + ("1" if REP_ID[-1] != "1" else "2")
+    screen.get_by_label("身份证号码").fill(wrong)
+    screen.get_by_role("button", name="确定").click()
+    assert "校验码" in screen.content() and screen.get_by_label("身份证号码").input_value() == wrong
+    screen.get_by_label("身份证号码").fill("")
+    log_in(screen, REP_ID)
+    screen.wait_for_url(f"{base}/kiosk/items/")
+    assert screen.get_by_test_id("kiosk-person").inner_text() == "刘建国，您好"
+    assert "不动产转移登记" in screen.get_by_test_id("kiosk-unavailable").inner_text()
+    screen.get_by_test_id("kiosk-items").get_by_role("link", name="发票验旧").click()
+    screen.locator("#id_contact_phone").fill("13900001111")
+    screen.get_by_role("button", name="提交并办结").click()  # the form material not captured yet
+    assert "请放入“发票验旧申请表”拍照或扫描（必要材料）" in screen.content()
+    assert screen.locator("#id_contact_phone").input_value() == "13900001111"
+    screen.get_by_label("发票验旧申请表").set_input_files(
+        {"name": "申请表.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    screen.get_by_role("button", name="提交并办结").click()
+    assert screen.get_by_test_id("kiosk-done").inner_text() == "已办结"
+    case = Case.objects.get()
+    assert case.status == Status.DELIVERED and case.channel == "kiosk" and case.enterprise == hall["firm"]
+    assert screen.get_by_test_id("kiosk-case-number").inner_text() == case.number
+    with screen.context.expect_page() as opened:
+        screen.get_by_role("link", name="打印回执").click()
+    receipt = opened.value
+    receipt.wait_for_load_state()
+    assert receipt.get_by_test_id("receipt-number").inner_text() == case.number
+    assert receipt.get_by_test_id("receipt-qr").locator("svg").count() == 1
+    assert "政务服务中心一楼智能微厅" in receipt.content()
+    screen.get_by_role("button", name="退出").click()
+    screen.wait_for_url(f"{base}/kiosk/")
+    assert Visit.objects.get().end_reason == EndReason.LOGOUT
+
+
+def test_the_idle_timer_wipes_a_half_filled_form(live_server, screen, hall, settings):
+    settings.GAOXIN_KIOSK_IDLE_SECONDS = 5
+    base = live_server.url
+    set_up_terminal(screen, base, hall["key"])
+    log_in(screen, REP_ID)
+    screen.wait_for_url(f"{base}/kiosk/items/")
+    screen.get_by_test_id("kiosk-items").get_by_role("link", name="发票验旧").click()
+    screen.locator("#id_contact_phone").fill("13900001111")
+    # Nobody touches the screen: the form is wiped and the visit ends.
+    screen.wait_for_url(f"{base}/kiosk/", timeout=20_000)
+    assert "已自动退出" in screen.content()
+    assert Visit.objects.get().end_reason == EndReason.IDLE and not Case.objects.exists()
+    screen.go_back()
+    assert "13900001111" not in screen.content()
+    assert screen.locator("#id_contact_phone").count() == 0  # back at the log-in, not the form
+
+
+def test_an_unavailable_item_offers_a_assist_order(live_server, screen, hall):
+    base = live_server.url
+    set_up_terminal(screen, base, hall["key"])
+    log_in(screen, REP_ID)
+    screen.wait_for_url(f"{base}/kiosk/items/")
+    screen.get_by_test_id("kiosk-unavailable").get_by_role("link", name="不动产转移登记").click()
+    assert "需要工作人员审查" in screen.get_by_test_id("kiosk-reason").inner_text()
+    screen.get_by_role("link", name="请专员帮我代办").click()
+    screen.locator("#id_contact_phone").fill("13900001111")
+    screen.get_by_role("button", name="提交代办").click()  # consent not given
+    assert "请确认同意委托帮代办专员代为办理" in screen.content()
+    assert screen.locator("#id_contact_phone").input_value() == "13900001111" and not AssistOrder.objects.exists()
+    screen.get_by_label("我同意委托帮代办专员免费代为办理，并同意专员使用以上联系电话联系我").check()
+    screen.get_by_role("button", name="提交代办").click()
+    order = AssistOrder.objects.get()
+    assert screen.get_by_test_id("kiosk-order-number").inner_text() == order.number
+    assert order.channel == "kiosk" and order.item == hall["promised"] and order.enterprise == hall["firm"]
