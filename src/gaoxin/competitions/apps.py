@@ -18,7 +18,8 @@ class CompetitionsConfig(AppConfig):
                          "registration.invite": "邀请企业参赛", "round.create": "新建评审轮次",
                          "judge.add": "加入评委", "score.submit": "评委评分",
                          "objection.create": "对评审结果提出异议", "award.record": "登记大赛获奖",
-                         "follow_up.record": "填报获奖后跟踪"},
+                         "follow_up.record": "填报获奖后跟踪", "notice.send": "向候选企业发送通知",
+                         "session.create": "安排辅导活动", "feedback.record": "登记专家辅导意见"},
                         prefix="competitions.")
         for workflow in (REGISTRATION_WORKFLOW, ROUND_WORKFLOW, OBJECTION_WORKFLOW):
             events.register(workflow.labels(), prefix=f"{workflow.name}.")

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
 from gaoxin.accounts.models import Role

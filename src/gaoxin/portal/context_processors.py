@@ -17,8 +17,8 @@ from gaoxin.core import permissions as core_perms
 from gaoxin.core.models import Notification
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.evaluation import permissions as evaluation_perms
-from gaoxin.proactive import permissions as proactive_perms
 from gaoxin.green import permissions as green_perms
+from gaoxin.proactive import permissions as proactive_perms
 from gaoxin.stations import permissions as station_perms
 from gaoxin.talent import permissions as talent_perms
 from gaoxin.talent.models import RecognitionRound

@@ -15,7 +15,7 @@ from gaoxin.talent.models import SkillLevel
 
 from .permissions import assignable_staff
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RULE_HELP = ("用惠企政策的条件写法，如 has('专精特新中小企业')、evaluation_tier == 'D'、open_appeals >= 1（有在办诉求）、"
              "key_firm == True（重点企业）、park == '中南智造产业园'，可用 and / or / not 组合。")
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.competitions import services
-from gaoxin.competitions.models import CoachingSession, Feedback, Registration, RegistrationStatus
+from gaoxin.competitions.models import CoachingSession, Feedback, Registration
 from gaoxin.core.models import AuditEvent, Notification
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 

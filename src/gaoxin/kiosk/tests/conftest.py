@@ -6,7 +6,6 @@ from gaoxin.catalog.tests.factories import department, make_item
 from gaoxin.core.validators import id_check_char
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 from gaoxin.kiosk import services
-from gaoxin.kiosk.views import COOKIE, SALT
 
 
 def id_number(body: str = "43030219800101123") -> str:
