@@ -322,9 +322,6 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
 
     build_demo_talent_benefits(office=by_name["officer-hrss"], finance=by_name["officer-finance"],
                                enterprise_user=by_name["enterprise"], enterprises=ents[2:40], today=today)
-    from gaoxin.kiosk.demo_data import build_demo_kiosk
-
-    build_demo_kiosk(rng=rng, enterprise_firm=ents[0], enterprises=ents[2:200], clerk=by_name["clerk"], today=today)
     from gaoxin.proactive.demo_data import build_demo_proactive
 
     build_demo_proactive(admin=by_name["admin"], station_user=by_name["station"], enterprises=ents[:200], today=today,
