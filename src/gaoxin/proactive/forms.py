@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 
 from gaoxin.accounts.models import OrgKind, OrgUnit
 from gaoxin.appeals.models import Category, RequestType
@@ -16,8 +17,10 @@ from gaoxin.talent.models import SkillLevel
 from .permissions import assignable_staff
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-RULE_HELP = ("用惠企政策的条件写法，如 has('专精特新中小企业')、evaluation_tier == 'D'、open_appeals >= 1（有在办诉求）、"
-             "key_firm == True（重点企业）、park == '中南智造产业园'，可用 and / or / not 组合。")
+# The rule language's own words are shown as code (the demo walk reads text outside <code> as screen text).
+RULE_HELP = mark_safe("用惠企政策的条件写法，如 <code>has('专精特新中小企业')</code>、<code>evaluation_tier == 'D'</code>、"
+                      "<code>open_appeals >= 1</code>（有在办诉求）、<code>key_firm == True</code>（重点企业）、"
+                      "<code>park == '中南智造产业园'</code>，可用 <code>and / or / not</code> 组合。")
 
 
 class CampaignForm(forms.Form):
