@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from gaoxin.core.models import NoticeObjection, NoticeObjectionStatus
 from gaoxin.core.notice import UNITS as NOTICE_UNITS
 
 
@@ -314,28 +315,17 @@ class RoundResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["round", "registration"], name="round_result_once")]
 
 
-class ObjectionStatus(models.TextChoices):
-    OPEN = "open", "待核查"
-    UPHELD = "upheld", "异议成立"
-    DISMISSED = "dismissed", "异议不成立"
+ObjectionStatus = NoticeObjectionStatus
 
 
-class ResultObjection(models.Model):
+class ResultObjection(NoticeObjection):
     """An objection to an entry's published result, filed inside the notice window only (逾期不再受理)."""
 
     result = models.ForeignKey(RoundResult, on_delete=models.PROTECT, related_name="objections",
                                verbose_name="公示对象")
-    reason = models.CharField("异议内容", max_length=1000)
-    contact = models.CharField("联系方式", max_length=60, blank=True)
-    status = models.CharField("状态", max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN,
-                              db_index=True)
-    answer = models.CharField("核查结论", max_length=500, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(NoticeObjection.Meta):
         verbose_name = verbose_name_plural = "评审结果公示异议"
-        ordering = ["-filed_at", "-id"]
 
 
 class Award(models.Model):

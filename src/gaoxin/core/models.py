@@ -271,3 +271,26 @@ class ScheduledRun(models.Model):
     @property
     def label(self) -> str:
         return self.LABELS.get(self.name, self.name)
+
+
+class NoticeObjectionStatus(models.TextChoices):
+    OPEN = "open", "待核查"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+
+
+class NoticeObjection(models.Model):
+    """An objection to a result on public notice (core.notice), filed inside the notice window only: what every
+    room's objection holds. The room adds the result objected to and its own verbose name."""
+
+    reason = models.CharField("异议内容", max_length=1000)
+    contact = models.CharField("联系方式", max_length=60, blank=True)
+    status = models.CharField("状态", max_length=10, choices=NoticeObjectionStatus.choices,
+                              default=NoticeObjectionStatus.OPEN, db_index=True)
+    answer = models.CharField("核查结论", max_length=500, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-filed_at", "-id"]

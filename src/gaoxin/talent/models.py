@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from gaoxin.core.masking import mask_id_number, mask_phone
+from gaoxin.core.models import NoticeObjection, NoticeObjectionStatus
 from gaoxin.core.notice import UNITS as NOTICE_UNITS
 
 
@@ -564,28 +565,17 @@ class ReviewScore(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_score_per_reviewer")]
 
 
-class ObjectionStatus(models.TextChoices):
-    OPEN = "open", "待核查"
-    UPHELD = "upheld", "异议成立"
-    DISMISSED = "dismissed", "异议不成立"
+ObjectionStatus = NoticeObjectionStatus
 
 
-class RoundObjection(models.Model):
+class RoundObjection(NoticeObjection):
     """An objection to a talent on the round's public notice, filed inside the notice window only."""
 
     application = models.ForeignKey(RoundApplication, on_delete=models.PROTECT, related_name="objections",
                                     verbose_name="公示对象")
-    reason = models.CharField("异议内容", max_length=1000)
-    contact = models.CharField("联系方式", max_length=60, blank=True)
-    status = models.CharField("状态", max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN,
-                              db_index=True)
-    answer = models.CharField("核查结论", max_length=500, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(NoticeObjection.Meta):
         verbose_name = verbose_name_plural = "认定公示异议"
-        ordering = ["-filed_at", "-id"]
 
 
 class ObjectionEvent(models.Model):
