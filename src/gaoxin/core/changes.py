@@ -16,7 +16,7 @@ from django.db.models import Model
 
 from .masking import mask_id_number, mask_phone
 
-MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+MASKS = {"phone": mask_phone, "id_number": mask_id_number, "legal_representative_id_number": mask_id_number}
 # Never written to the audit log, not even masked.
 SECRETS = frozenset({"password"})
 

@@ -3,6 +3,7 @@ completes an instant item and gets a receipt; the idle timer wipes a half-filled
 帮代办 order."""
 
 import pytest
+from playwright.sync_api import expect
 
 from gaoxin.assist.models import AssistOrder
 from gaoxin.cases.models import Case, Status
@@ -63,7 +64,8 @@ def test_typed_id_number_instant_item_and_receipt(live_server, screen, hall):
     wrong = REP_ID[:-1] + ("1" if REP_ID[-1] != "1" else "2")
     screen.get_by_label("身份证号码").fill(wrong)
     screen.get_by_role("button", name="确定").click()
-    assert "校验码" in screen.content() and screen.get_by_label("身份证号码").input_value() == wrong
+    expect(screen.locator("body")).to_contain_text("校验码")  # the answer page, not the one being left
+    assert screen.get_by_label("身份证号码").input_value() == wrong
     screen.get_by_label("身份证号码").fill("")
     log_in(screen, REP_ID)
     screen.wait_for_url(f"{base}/kiosk/items/")
@@ -72,7 +74,7 @@ def test_typed_id_number_instant_item_and_receipt(live_server, screen, hall):
     screen.get_by_test_id("kiosk-items").get_by_role("link", name="发票验旧").click()
     screen.locator("#id_contact_phone").fill("13900001111")
     screen.get_by_role("button", name="提交并办结").click()  # the form material not captured yet
-    assert "请放入“发票验旧申请表”拍照或扫描（必要材料）" in screen.content()
+    expect(screen.locator("body")).to_contain_text("请放入“发票验旧申请表”拍照或扫描（必要材料）")
     assert screen.locator("#id_contact_phone").input_value() == "13900001111"
     screen.get_by_label("发票验旧申请表").set_input_files(
         {"name": "申请表.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
@@ -120,7 +122,7 @@ def test_an_unavailable_item_offers_a_assist_order(live_server, screen, hall):
     screen.get_by_role("link", name="请专员帮我代办").click()
     screen.locator("#id_contact_phone").fill("13900001111")
     screen.get_by_role("button", name="提交代办").click()  # consent not given
-    assert "请确认同意委托帮代办专员代为办理" in screen.content()
+    expect(screen.locator("body")).to_contain_text("请确认同意委托帮代办专员代为办理")
     assert screen.locator("#id_contact_phone").input_value() == "13900001111" and not AssistOrder.objects.exists()
     screen.get_by_label("我同意委托帮代办专员免费代为办理，并同意专员使用以上联系电话联系我").check()
     screen.get_by_role("button", name="提交代办").click()

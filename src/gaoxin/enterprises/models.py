@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
-from gaoxin.core.field_validators import validate_uscc
+from gaoxin.core.field_validators import validate_id_number, validate_uscc
 from gaoxin.core.masking import mask_phone
 
 # 1 亩 = 10000/15 m²: convert with × 0.0015 exactly (evaluation.md §3).
@@ -62,7 +62,8 @@ class Enterprise(models.Model):
     name = models.CharField("企业名称", max_length=120)
     legal_representative = models.CharField("法定代表人", max_length=50)
     # The legal representative's resident ID number: at a kiosk (智能微厅) a person logging in with it acts for the firm.
-    legal_representative_id_number = models.CharField("法定代表人身份证号码", max_length=18, blank=True, db_index=True)
+    legal_representative_id_number = models.CharField(
+        "法定代表人身份证号码", max_length=18, blank=True, db_index=True, validators=[validate_id_number])
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name="行业")
     industry_code = models.CharField("行业细类代码", max_length=4, blank=True, help_text="GB/T 4754-2017 中类或小类代码，可空")
     size_group = models.CharField("规模", max_length=5, choices=SizeGroup.choices, db_index=True)

@@ -31,10 +31,11 @@ from gaoxin.core.excel import (
     code,
     date,
     decimal,
+    id_number,
     read_workbook,
     uscc,
 )
-from gaoxin.core.masking import mask_phone
+from gaoxin.core.masking import mask_id_number, mask_phone
 
 from .models import EnterpriseStatus, LandKind, QualificationKind, QualificationLevel, SizeGroup
 
@@ -97,6 +98,8 @@ ENTERPRISES = Sheet(ENTERPRISE_SHEET, [
     Column("园区", "park_area_name", max_length=60, absent=OMIT),
     Column("经营状态", "status", choice(STATUS_CHOICES), default="", absent=OMIT),
     *(Column(heading, key, max_length=30, absent=OMIT) for key, heading in UTILITY_COLUMNS.items()),
+    # At a kiosk (智能微厅) a person logging in with this number acts for the firm.
+    Column("法定代表人身份证号码", "legal_representative_id_number", id_number, default="", max_length=30, absent=OMIT),
 ], unique=("uscc",), empty="没有企业数据")
 
 PARCELS = Sheet(PARCEL_SHEET, [
@@ -167,13 +170,15 @@ def _with_industry(row: dict[str, Any]) -> dict[str, Any]:
 
 def export_sheets(enterprises, parcels, qualifications, contacts, *, mask_phones: bool = False):
     """Tables for `core.excel.write_workbook`. Arguments are iterables of model instances (enterprises
-    with industry and park_area selected; children with enterprise). `mask_phones`: contacts' phones masked, for
-    a reader without the right to personal data (a leader's export; such a file cannot be imported back)."""
+    with industry and park_area selected; children with enterprise). `mask_phones`: contacts' phones and the
+    legal representatives' ID numbers masked, for a reader without the right to personal data (a leader's export; such a file cannot be imported back)."""
     phone = mask_phone if mask_phones else (lambda value: value)
+    id_no = mask_id_number if mask_phones else (lambda value: value)
     yield Table(ENTERPRISE_SHEET, ENTERPRISE_COLUMNS, (
         [e.uscc, e.name, e.legal_representative, e.industry_code or e.industry_id, e.get_size_group_display(),
          e.registered_on, e.registered_capital, e.address, e.park_area.name if e.park_area else "",
-         e.get_status_display(), e.power_account, e.water_account, e.gas_account]
+         e.get_status_display(), e.power_account, e.water_account, e.gas_account,
+         id_no(e.legal_representative_id_number)]
         for e in enterprises
     ))
     yield Table(PARCEL_SHEET, PARCEL_COLUMNS, (

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from gaoxin.core.changes import apply_changes, json_value, snapshot
+from gaoxin.core.changes import MASKS, apply_changes, json_value, snapshot
 from gaoxin.core.services import audit_record
 
 from .models import Contact, Enterprise, EnterpriseStatus, LandParcel, ParkArea, Qualification
@@ -20,13 +20,14 @@ from .signals import registry_changed
 
 _ENTERPRISE_FIELDS = [
     "name", "legal_representative", "industry_id", "industry_code", "size_group", "registered_on",
-    "registered_capital", "address", "park_area_id", "status",
+    "registered_capital", "address", "park_area_id", "status", "legal_representative_id_number",
 ]
 # The row key an enterprise field is read from (the park by its name); the others share the field's name.
 _ROW_KEYS = {"park_area_id": "park_area_name"}
 # A new firm's value of a field whose column the workbook does not have (or, for the status, an empty cell).
 _NEW_FIRM_DEFAULTS = {"registered_on": None, "registered_capital": None, "address": "", "park_area_id": None,
-                      "status": EnterpriseStatus.OPERATING, **dict.fromkeys(UTILITY_COLUMNS, "")}
+                      "status": EnterpriseStatus.OPERATING, "legal_representative_id_number": "",
+                      **dict.fromkeys(UTILITY_COLUMNS, "")}
 _BATCH = 2000
 
 
@@ -131,9 +132,13 @@ def _audit_changes(changes: list, created: list[Enterprise], present: set[str]) 
                 for k, v in side.items() if k == "park_area_id" and v}
     park_names = dict(ParkArea.objects.filter(id__in=park_ids).values_list("id", "name"))
 
+    def value(k: str, v: Any) -> Any:
+        if k == "park_area_id":
+            return park_names.get(v)
+        return MASKS[k](json_value(v)) if k in MASKS else json_value(v)
+
     def shown(side: dict[str, Any]) -> dict[str, Any]:
-        return {("park_area" if k == "park_area_id" else k.removesuffix("_id")):
-                (park_names.get(v) if k == "park_area_id" else json_value(v)) for k, v in side.items()}
+        return {("park_area" if k == "park_area_id" else k.removesuffix("_id")): value(k, v) for k, v in side.items()}
 
     untouched = [c.heading for c in ENTERPRISES.columns if not c.required and c.field not in present]
     return {
@@ -151,6 +156,7 @@ def _audit_changes(changes: list, created: list[Enterprise], present: set[str]) 
 ENTERPRISE_FIELDS = (
     "uscc", "name", "legal_representative", "industry", "industry_code", "size_group", "registered_on",
     "registered_capital", "address", "park_area", "status", "power_account", "water_account", "gas_account",
+    "legal_representative_id_number",
 )
 # A firm's child rows: their fields and the audit event types of adding, changing and removing one.
 RECORDS = {

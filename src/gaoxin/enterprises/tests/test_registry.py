@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gaoxin.core.excel import SheetError, write_workbook
+from gaoxin.core.masking import mask_id_number
 from gaoxin.core.models import AuditEvent, Job
 from gaoxin.enterprises.models import Contact, Enterprise, LandParcel, Qualification
 from gaoxin.enterprises.registry import (
@@ -153,6 +154,21 @@ def test_utility_accounts_import_and_an_older_workbook_keeps_them(admin_client, 
     assert e.power_account == "0732000123"
 
 
+def test_the_legal_representatives_id_number_imports_checked_and_audits_masked(admin_client, upload):
+    """The kiosk logs a legal representative in by this number (issue 23): the registry carries it, checked."""
+    rep = "430302198001011234"
+    upload(admin_client, workbook([GOOD[0]], columns=ENTERPRISE_COLUMNS[:10]))
+    upload(admin_client, workbook([GOOD[0] + ["", "", "", rep]]))
+    e = Enterprise.objects.get(uscc="91110000600037341L")
+    assert e.legal_representative_id_number == rep
+    event = AuditEvent.objects.filter(event_type="enterprise.registry_imported").latest("id")
+    assert event.after["changes"][0]["after"] == {"legal_representative_id_number": mask_id_number(rep)}
+    with pytest.raises(SheetError) as caught:
+        parse_registry(workbook([GOOD[0] + ["", "", "", rep[:-1] + "5"]]), industry_codes={"39"})
+    (error,) = caught.value.errors
+    assert (error.sheet, error.row, error.column) == ("企业", 2, "法定代表人身份证号码") and "校验" in error.message
+
+
 def test_import_forbidden_for_clerks(clerk_client, upload):
     assert clerk_client.get("/enterprises/import/").status_code == 403
     assert upload(clerk_client, workbook()).status_code == 403
@@ -160,7 +176,8 @@ def test_import_forbidden_for_clerks(clerk_client, upload):
 
 
 def test_export_round_trips_through_import(admin_client, run):
-    e = EnterpriseFactory(uscc="91110000600037341L", name="导出企业", power_account="0732009")
+    e = EnterpriseFactory(uscc="91110000600037341L", name="导出企业", power_account="0732009",
+                          legal_representative_id_number="430302198001011234")
     LandParcelFactory(enterprise=e, area_m2=Decimal("1234.5"))
     response = run(admin_client, "/enterprises/export/")
     job = Job.objects.get(kind="enterprise_export")
@@ -174,23 +191,25 @@ def test_export_round_trips_through_import(admin_client, run):
     assert frame["电力户号"].to_list() == ["0732009"]
     parsed = parse_registry(content, industry_codes={"38"})
     assert parsed.parcels[0]["area_m2"] == Decimal("1234.50")
+    assert parsed.enterprises[0]["legal_representative_id_number"] == "430302198001011234"
 
 
 def test_a_leaders_export_masks_the_contacts_phones(admin_client, leader_client, run):
     """Issue 15 §2: the leader's registry export had full phones; the administrator's (re-importable) keeps them."""
     from gaoxin.enterprises.tests.factories import ContactFactory
 
-    e = EnterpriseFactory(uscc="91110000600037341L", name="导出企业")
+    e = EnterpriseFactory(uscc="91110000600037341L", name="导出企业", legal_representative_id_number="430302198001011234")
     ContactFactory(enterprise=e, name="王芳", phone="13812345678")
 
-    def phones(client):
+    def personal(client):
         run(client, "/enterprises/export/")
         job = Job.objects.filter(kind="enterprise_export").latest("pk")
-        content = b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)
-        return fastexcel.read_excel(content).load_sheet("联系人", dtypes="string").to_polars()["电话"].to_list()
+        reader = fastexcel.read_excel(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content))
+        return (reader.load_sheet("联系人", dtypes="string").to_polars()["电话"].to_list(),
+                reader.load_sheet("企业", dtypes="string").to_polars()["法定代表人身份证号码"].to_list())
 
-    assert phones(leader_client) == ["138****5678"]
-    assert phones(admin_client) == ["13812345678"]
+    assert personal(leader_client) == (["138****5678"], [mask_id_number("430302198001011234")])
+    assert personal(admin_client) == (["13812345678"], ["430302198001011234"])
 
 
 def test_export_forbidden_for_department_officer(officer_client):
@@ -253,7 +272,7 @@ def test_a_workbook_without_optional_columns_leaves_those_fields_on_file(admin_c
         dt.date(2015, 3, 1), Decimal("5000.00"), "芙蓉大道1号", "天易园", "cancelled", "0732000123")
     event = AuditEvent.objects.get(event_type="enterprise.registry_imported")
     assert event.after["columns_absent"] == ["成立日期", "注册资本（万元）", "注册地址", "园区", "经营状态",
-                                             "电力户号", "用水户号", "用气户号"]
+                                             "电力户号", "用水户号", "用气户号", "法定代表人身份证号码"]
 
 
 def test_a_new_firm_from_such_a_workbook_gets_the_defaults(admin_client, upload):
@@ -293,7 +312,7 @@ def test_the_audit_event_holds_each_changed_firm_before_and_after(firm_on_file, 
         "after": {"name": "新名称有限公司", "registered_capital": "6000.00", "park_area": "昭山园", "status": "operating"},
     }]
     assert event.after["created_firms"] == ["91350100M000100Y43"] and event.after["changed"] == 1
-    assert event.after["columns_absent"] == ["电力户号", "用水户号", "用气户号"]
+    assert event.after["columns_absent"] == ["电力户号", "用水户号", "用气户号", "法定代表人身份证号码"]
     assert Enterprise.objects.get(pk=unchanged.pk).updated_at == unchanged.updated_at  # not rewritten
 
     settings.GAOXIN_REGISTRY_AUDIT_MAX_FIRMS = 1  # a whole zone's import stays one bounded event
