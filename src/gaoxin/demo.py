@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from gaoxin.accounts.models import EnterpriseMembership, OrgAssignment, OrgKind, OrgUnit, Position, Role, User
+from gaoxin.core.audit_chain import sealing_deferred
 from gaoxin.core.validators import USCC_ALPHABET, uscc_check_char
 from gaoxin.enterprises.models import (
     Contact,
@@ -102,6 +103,7 @@ class DemoAlreadySeeded(Exception):
     pass
 
 
+@sealing_deferred()  # thousands of small commits: the audit chain is sealed once, at the end
 def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 5000, today: dt.date | None = None) -> dict:
     """Create the demo zone. Refuses when the demo administrator already exists."""
     if User.objects.filter(username="admin").exists():

@@ -11,6 +11,8 @@ update that seals an unsealed row without changing any other column."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
 from dataclasses import dataclass
@@ -62,9 +64,27 @@ def _seal_after_commit() -> None:
     seal()
 
 
+_deferred = contextvars.ContextVar("audit_seal_deferred", default=False)
+
+
+@contextlib.contextmanager
+def sealing_deferred():
+    """Seal once at the end instead of after every commit: for a bulk writer that commits thousands of
+    small transactions in a row (building the demo zone). The events get the same places in the chain
+    (sealing goes by id); usable as a decorator."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        seal()
+
+
 def schedule_seal() -> None:
     """Seal what was just written: after the current transaction commits (once per transaction, however
-    many events it wrote), or at once outside a transaction."""
+    many events it wrote), or at once outside a transaction; inside `sealing_deferred`, when it ends."""
+    if _deferred.get():
+        return
     if not connection.in_atomic_block:
         seal()
         return
