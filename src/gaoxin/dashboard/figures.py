@@ -66,6 +66,9 @@ class Source:
     columns: tuple[tuple[str, str], ...]  # (label, path) shown for each record
     link: Callable | None = None  # (record) -> url of its page
     related: tuple[str, ...] = ()
+    # Values a drill-down row shows that are not a path from the record: {name: expression over the records the
+    # scope and the figure's filter give} (a payment's chain: the membership the figure joined).
+    annotations: Callable[[], dict] | None = None
 
     @property
     def model_class(self):
@@ -556,9 +559,11 @@ def _chain_payments_scope(user):
 CHAIN_PAYMENTS = Source(
     "chain_payment", "链上企业政策资金拨付（按拨付日期）", "benefits.ApplicationEvent", "at",
     {"chain": f"{_MEMBER}chain_id"}, _chain_payments_scope,
-    (("申请编号", "application__number"), ("政策", "application__policy__title"), ("企业", "application__enterprise__name"),
+    # A payment to a firm on two chains counts on each: its drill-down row per chain says which.
+    (("产业链", "chain_name"), ("申请编号", "application__number"), ("政策", "application__policy__title"), ("企业", "application__enterprise__name"),
      ("拨付金额（万元）", "application__amount_paid"), ("拨付时间", "at")),
-    lambda event: _application_link(event.application), ("application__policy", "application__enterprise"))
+    lambda event: _application_link(event.application), ("application__policy", "application__enterprise"),
+    annotations=lambda: {"chain_name": F(f"{_MEMBER}chain__name")})
 
 SOURCES = {s.id: s for s in (CHAIN_PROBLEMS, CHAIN_PROBLEMS_SOLVED, CHAIN_PAYMENTS, GREEN_LABELS, GREEN_LOANS, POOL_MOVEMENTS, HIRES, DEMANDS, RECOGNITIONS, RECOGNITION_TITLES, LEASES, PAIRINGS, TALENT_PAYMENTS, CASES_ACCEPTED, CASES_RECEIVED, CASES_DECIDED, BAD_REVIEWS, STATION_SERVICES,
                              ASSIST_ORDERS, PROJECTS, APPEALS, APPLICATIONS, PAYMENTS, PUSHES)}

@@ -224,13 +224,18 @@ def records(figure: Figure, period: P.Period, *, user, dim: str = "", key: str =
     """The records behind a figure in a period (and one dimension key), as far as the viewer may see them; each
     annotated `counted` (for a share: whether it is in the numerator)."""
     source = figure.source
-    qs = source.scope(user).filter(source.in_period(period.start, period.end)).filter(figure.where_q)
+    dim_q = Q()
     if dim and dim in figure.dims:
         path = source.dimensions[dim]
         if key:
-            qs = qs.filter(**{path: key})
+            dim_q = Q(**{path: key})
         else:  # the records without a value for the dimension ("未填写")
-            qs = qs.filter(**{f"{path}__isnull": True}) if path.endswith("_id") else qs.filter(**{path: ""})
+            dim_q = Q(**{f"{path}__isnull": True}) if path.endswith("_id") else Q(**{path: ""})
+    # One filter call: a dimension across a multi-valued relation (a payment's chain, through the firm's
+    # memberships) is read on the same joined row as the figure's filter, so each record is listed once.
+    qs = source.scope(user).filter(source.in_period(period.start, period.end)).filter(figure.where_q, dim_q)
+    if source.annotations:
+        qs = qs.annotate(**source.annotations())
     if figure.kind == "share":
         qs = qs.annotate(counted=figure.numerator_expression())
     elif figure.kind in ("mean", "sum"):

@@ -185,3 +185,10 @@ def test_chain_yearly_figures_against_hand_computed_values():
                                figures=[BY_ID[i] for i in ids])
     assert [(k, v) for k, _n, v, *_ in rows["chains.paid_amount"]] == [(str(chain.pk), 7.25), (str(other.pk), 4.25)]
     assert [(k, v) for k, _n, v, *_ in rows["chains.problems"]] == [(str(chain.pk), 2)]
+    # The drill-down: the lead's 2024 payment counts on both chains, one row per chain saying which.
+    year_2024 = P.Period("year", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    listed = dashboard.records(BY_ID["chains.paid"], year_2024, user=admin)
+    assert sorted((r.chain_name, r.application.amount_paid) for r in listed) == sorted(
+        [(chain.name, Decimal("3")), (chain.name, Decimal("4.25")), (other.name, Decimal("4.25"))])
+    one = dashboard.records(BY_ID["chains.paid"], year_2024, user=admin, dim="chain", key=str(other.pk))
+    assert [(r.chain_name, r.application.amount_paid) for r in one] == [(other.name, Decimal("4.25"))]
