@@ -254,6 +254,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 GAOXIN_LOGIN_IP_FAILURE_LIMIT = env.int("GAOXIN_LOGIN_IP_FAILURE_LIMIT", default=30)
 
 LANGUAGE_CODE = "zh-hans"
+# Our zh_Hans input formats: ISO dates first, as <input type="date"> needs (gaoxin/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["gaoxin.formats"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
