@@ -56,6 +56,8 @@ router.register("finance-needs", green_api.FinanceNeedViewSet, basename="finance
 router.register("bank-responses", green_api.BankResponseViewSet, basename="bank-response")
 router.register("risk-pool-movements", green_api.PoolMovementViewSet, basename="pool-movement")
 router.register("green-scores", green_api.ScorecardResultViewSet, basename="green-score")
+router.register("green-score-objections", green_api.ScoreObjectionViewSet, basename="green-score-objection")
+router.register("green-subsidy-terms", green_api.SubsidyTermsViewSet, basename="green-subsidy-terms")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

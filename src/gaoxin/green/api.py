@@ -19,6 +19,8 @@ from .models import (
     ScorecardResult,
     ScorecardRun,
     ScorecardStatus,
+    ScoreObjection,
+    SubsidyTermsVersion,
 )
 
 
@@ -163,3 +165,49 @@ class ScorecardResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
                       .values_list("pk", flat=True).first())
             rows = rows.filter(run_id=latest)
         return rows.order_by("-total", "enterprise_id")
+
+
+class ScoreObjectionSerializer(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="result.enterprise.uscc")
+    enterprise = serializers.CharField(source="result.enterprise.name")
+    run = serializers.IntegerField(source="result.run.number", help_text="绿色评价测算的序号")
+
+    class Meta:
+        model = ScoreObjection
+        fields = ["id", "run", "uscc", "enterprise", "indicator", "indicator_name", "reason", "status", "remedy",
+                  "grade_before_name", "total_before", "grade_after_name", "total_after", "decision_reason",
+                  "created_at", "decided_at"]
+
+
+@extend_schema_view(list=extend_schema(summary="绿色评价异议"), retrieve=extend_schema(summary="绿色评价异议详情"))
+class ScoreObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Objections to green scorecard grades and how they were decided (grade and total before and after), newest
+    first; scoped as the pages (staff all, a firm user its own). The evidence files stay on the pages."""
+
+    serializer_class = ScoreObjectionSerializer
+    queryset = ScoreObjection.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        return (perms.score_objections_visible_to(self.request.user)
+                .select_related("result__enterprise", "result__run").order_by("-created_at", "-pk"))
+
+
+class SubsidyTermsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubsidyTermsVersion
+        fields = ["id", "effective_from", "share", "rate_ceiling", "months", "cap", "note"]
+
+
+@extend_schema_view(list=extend_schema(summary="贴息标准（各版本）"), retrieve=extend_schema(summary="贴息标准详情"))
+class SubsidyTermsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The interest-subsidy terms set from a date on, newest first: a loan is subsidised on the version in force on
+    its disbursement date (before the first version, the configured defaults). Readable by whoever may see the risk
+    pool page (the finance office, banks, leaders)."""
+
+    serializer_class = SubsidyTermsSerializer
+    queryset = SubsidyTermsVersion.objects.none()
+
+    def get_queryset(self):
+        if not perms.can_view_pool(self.request.user):
+            return SubsidyTermsVersion.objects.none()
+        return SubsidyTermsVersion.objects.order_by("-effective_from")

@@ -191,3 +191,22 @@ def test_the_bureau_decides_on_its_list_and_opens_the_evidence_audited(objection
     client.force_login(leader)
     assert client.get(reverse("green_score_objections")).status_code == 403
     assert client.get(reverse("green_score_objection_evidence", args=[objection.pk])).status_code == 404
+
+
+def test_the_api_gives_a_firm_its_own_objections_and_the_bureau_all(objection, office, enterprise_user,
+                                                                    other_enterprise):
+    from django.test import Client
+
+    services_scorecard.score_objection_decide(actor=office, objection=objection, uphold=False,
+                                              reason="名单中未见该企业")
+    c = Client()
+    for who in (office, enterprise_user):
+        c.force_login(who)
+        (row,) = c.get("/api/v1/green-score-objections/").json()["results"]
+        assert (row["uscc"], row["indicator_name"], row["status"], row["grade_before_name"], row["decision_reason"]) \
+            == (objection.result.enterprise.uscc, "绿色供应链管理企业", "rejected", "普绿", "名单中未见该企业")
+    stranger = UserFactory(role=Role.ENTERPRISE)
+    stranger.enterprise_memberships.create(enterprise=other_enterprise)
+    c.force_login(stranger)
+    assert c.get("/api/v1/green-score-objections/").json()["results"] == []
+    assert c.get(f"/api/v1/green-score-objections/{objection.pk}/").status_code == 404

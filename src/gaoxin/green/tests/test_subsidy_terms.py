@@ -113,3 +113,19 @@ def test_the_page_sets_terms_and_keeps_input_on_error(finance, leader_user, bank
     for who in (banker_a, enterprise_user):
         c.force_login(who)
         assert c.get(url).status_code == 403
+
+
+def test_the_api_lists_the_versions_to_whoever_reads_the_page(finance, leader_user, banker_a, enterprise_user):
+    today = timezone.localdate()
+    _terms(finance, today)
+    _terms(finance, today + dt.timedelta(days=30), share=Decimal("0.3"))
+    c = Client()
+    for who in (finance, leader_user):
+        c.force_login(who)
+        rows = c.get("/api/v1/green-subsidy-terms/").json()["results"]
+        assert [(r["effective_from"], r["share"]) for r in rows] == [
+            ((today + dt.timedelta(days=30)).isoformat(), "0.3000"), (today.isoformat(), "0.4000")]
+        assert rows[1]["note"] == "区财政〔2026〕8号"
+    for who in (banker_a, enterprise_user):  # as the page: not theirs
+        c.force_login(who)
+        assert c.get("/api/v1/green-subsidy-terms/").json()["results"] == []
