@@ -100,6 +100,8 @@ class StageForm(forms.Form):
 class AwardLevelForm(forms.Form):
     name = forms.CharField(label="奖项", max_length=40)
     count = forms.IntegerField(label="名额", min_value=0, required=False)
+    top500 = forms.BooleanField(label="计入“创客中国”全国500强", required=False,
+                                help_text="获此奖项即进入全国500强企业组名单：记入企业画像，作为专精特新、小巨人认定的直通条件")
 
 
 class FirmIdsField(forms.MultipleChoiceField):

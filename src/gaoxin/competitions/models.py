@@ -109,6 +109,10 @@ class AwardLevel(models.Model):
     name = models.CharField("奖项", max_length=40)
     rank = models.PositiveSmallIntegerField("等次", help_text="1 为最高")
     count = models.PositiveSmallIntegerField("名额", null=True, blank=True)
+    # “创客中国” national 500强 (企业组): a direct pass for 专精特新 and 小巨人 (benefits P8, P9), so an award of such a
+    # level sets the firm's profile fact creative_china_top500.
+    top500 = models.BooleanField("计入“创客中国”全国500强", default=False,
+                                 help_text="获此奖项即进入“创客中国”中小企业创新创业大赛全国500强企业组名单")
 
     class Meta:
         verbose_name = verbose_name_plural = "奖项等次"

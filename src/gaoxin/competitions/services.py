@@ -160,14 +160,15 @@ def stage_create(*, actor, edition: Edition, name: str, level: str, starts_on: d
     return stage
 
 
-def award_level_create(*, actor, edition: Edition, name: str, count: int | None = None) -> AwardLevel:
+def award_level_create(*, actor, edition: Edition, name: str, count: int | None = None,
+                       top500: bool = False) -> AwardLevel:
     _office(actor)
     try:
         with transaction.atomic():
-            level = AwardLevel.objects.create(edition=edition, name=name.strip(), count=count,
+            level = AwardLevel.objects.create(edition=edition, name=name.strip(), count=count, top500=top500,
                                               rank=edition.award_levels.count() + 1)
             audit_record(event_type="competitions.award_level.create", actor=actor, subject=edition,
-                         after={"award_level": level.name, "rank": level.rank, "count": count})
+                         after={"award_level": level.name, "rank": level.rank, "count": count, "top500": top500})
     except IntegrityError as exc:
         raise ValidationError({"name": "本届已有同名奖项"}) from exc
     return level
@@ -413,7 +414,8 @@ def award_record(*, actor, registration: Registration, level: AwardLevel, stage=
                  awarded_on: dt.date | None = None) -> Award:
     """An award level won by a checked entry (one per entry, within the level's places). It counts against the
     award limit, becomes the firm's profile facts (获奖等次, 年度, 历届获奖次数: the zone's bonus policies read them;
-    the firm is re-matched at once and told of a policy it now meets) and schedules the follow-ups of investor
+    the firm is re-matched at once and told of a policy it now meets; a level counted as “创客中国” 全国500强 also sets
+    近三年获“创客中国”全国500强, P8's and P9's direct pass) and schedules the follow-ups of investor
     contacts and financing 6 and 12 months on (GAOXIN_COMPETITIONS_FOLLOW_UP_MONTHS, due on a working day)."""
     from django.conf import settings
     from django.utils import timezone
@@ -457,9 +459,11 @@ def award_record(*, actor, registration: Registration, level: AwardLevel, stage=
                      after={"edition": registration.edition.name, "enterprise": firm.name, "level": level.name,
                             "stage": stage.name if stage else "", "awarded_on": awarded_on.isoformat(),
                             "awards": won})
-        profile_facts_set(facts={firm.pk: {"competition_award_level": level.name,
-                                           "competition_award_year": registration.edition.year,
-                                           "competition_awards": won}},
+        facts = {"competition_award_level": level.name, "competition_award_year": registration.edition.year,
+                 "competition_awards": won}
+        if level.top500:
+            facts["creative_china_top500"] = True
+        profile_facts_set(facts={firm.pk: facts},
                           actor=actor, source=f"创新创业大赛{registration.edition.year}"[:40],
                           supplied_by=_science_unit(actor))
         policies = list(Policy.objects.filter(status=PolicyStatus.PUBLISHED))

@@ -241,6 +241,17 @@ def test_the_award_counts_against_the_limit_of_later_editions(entries, edition, 
     assert facts[entries[1].enterprise_id].awards == 1
 
 
+def test_a_creative_china_top500_level_sets_the_p8_direct_pass_fact(entries, edition, science):
+    """A level counted as “创客中国” 全国500强 (benefits P8 (四), P9) sets creative_china_top500; another does not."""
+    top = services.award_level_create(actor=science, edition=edition, name="全国500强", top500=True)
+    assert AuditEvent.objects.filter(event_type="competitions.award_level.create").latest("pk").after["top500"] is True
+    services.award_record(actor=science, registration=entries[0], level=edition.award_levels.get(name="二等奖"))
+    assert not ProfileFact.objects.filter(enterprise=entries[0].enterprise, field="creative_china_top500").exists()
+    services.award_record(actor=science, registration=entries[1], level=top)
+    fact = ProfileFact.objects.get(enterprise=entries[1].enterprise, field="creative_china_top500")
+    assert fact.flag is True and fact.source == "创新创业大赛2026"
+
+
 def test_the_award_form_keeps_what_was_typed(entries, edition, science):
     client = _client(science)
     url = reverse("competition_award_new", args=[entries[1].pk])
