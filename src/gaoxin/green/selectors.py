@@ -235,12 +235,13 @@ def movement_list(*, user, kind: str = ""):
 
 
 def loans_awaiting_subsidy(*, user):
-    """Disbursed loans with no interest subsidy yet (the finance office's work list)."""
-    from .models import LENT, MovementKind
+    """Disbursed loans in good standing with no interest subsidy yet (the finance office's work list); a defaulted
+    or compensated loan earns none (`services.subsidy_pay`)."""
+    from .models import MovementKind, ResponseStatus
 
     if not perms.can_view_pool(user):
         return []
-    return list(perms.responses_visible_to(user).filter(status__in=LENT)
+    return list(perms.responses_visible_to(user).filter(status=ResponseStatus.DISBURSED)
                 .exclude(movements__kind=MovementKind.SUBSIDY)
                 .select_related("bank", "need__enterprise").order_by("disbursed_on", "pk"))
 

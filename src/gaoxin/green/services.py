@@ -396,8 +396,9 @@ def subsidy_terms_set(*, actor, effective_from: dt.date, share, rate_ceiling, mo
 
 def subsidy_pay(*, loan, actor, occurred_on: dt.date | None = None):
     """Pay a disbursed loan's interest subsidy from the pool, once per loan: the loan's row, then the pool's,
-    locked; refused when the pool cannot pay it. One audit event; the firm and the bank are told."""
-    from .models import LENT, BankResponse, MovementKind, PoolMovement
+    locked; refused when the pool cannot pay it, and for a loan in default or compensated from the pool (its
+    interest was not paid). One audit event; the firm and the bank are told."""
+    from .models import LENT, BankResponse, MovementKind, PoolMovement, ResponseStatus
 
     if actor is not None and not perms.can_manage_pool(actor):
         raise PermissionDenied("只有财政局和管委会管理员可以拨付贴息")
@@ -406,6 +407,8 @@ def subsidy_pay(*, loan, actor, occurred_on: dt.date | None = None):
                 .get(pk=loan.pk))
         if loan.status not in LENT or not loan.disbursed_amount or not loan.rate:
             raise ValidationError("只有已放款的贷款可以贴息")
+        if loan.status != ResponseStatus.DISBURSED:
+            raise ValidationError(f"该笔贷款{loan.get_status_display()}，未按期付息，不予贴息")
         if PoolMovement.objects.filter(loan=loan, kind=MovementKind.SUBSIDY).exists():
             raise ValidationError("该笔贷款的贴息已拨付，不能重复拨付")
         quote = subsidy_quote(loan)

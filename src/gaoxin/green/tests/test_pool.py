@@ -134,6 +134,13 @@ def test_a_defaulted_loan_is_compensated_up_to_its_share(need, banker_a, finance
     move = PoolMovement.objects.get(kind="compensation")
     assert move.loan == loan and move.balance_after == Decimal("1600000.00")
     assert selectors.pool_summary()["compensations"] == Decimal("400000.00")
+    # A loan in default pays no interest: it earns no subsidy and leaves the office's work list (the QA walk found
+    # a compensated loan offered a subsidy).
+    assert loan not in selectors.loans_awaiting_subsidy(user=finance)
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="该笔贷款已风险补偿，未按期付息，不予贴息"):
+        services.subsidy_pay(loan=loan, actor=finance)
+    assert AuditEvent.objects.count() == before and not PoolMovement.objects.filter(kind="subsidy").exists()
 
 
 def test_a_compensation_larger_than_the_balance_is_refused(need, banker_a, finance):
