@@ -226,10 +226,14 @@ def score_objection_decide(*, actor, objection: ScoreObjection, uphold: bool, re
     if uphold and remedy not in ObjectionRemedy.values:
         errors["remedy"] = "请选择更正方式"
     if uphold and remedy == ObjectionRemedy.GRADE:
-        if grade not in {g.code for g in method.grades}:
+        order = [g.code for g in sorted(method.grades, key=lambda g: g.min, reverse=True)]  # the best first
+        if grade not in order:
             errors["grade"] = "请选择更正后的等级"
         elif grade == result.grade:
             errors["grade"] = f"更正后的等级与现等级（{result.grade_name}）相同"
+        elif result.grade in order and order.index(grade) > order.index(result.grade):
+            # An objection is the firm's: upheld, it can only raise its grade (a lower one is a new run's matter).
+            errors["grade"] = f"采纳企业异议只能提高等级，不能低于现等级（{result.grade_name}）"
     if errors:
         raise ValidationError(errors)
     reason = reason.strip()

@@ -8,7 +8,7 @@ import mimetypes
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from gaoxin.core.views_utils import paginate, require, submit
 from . import permissions as perms
 from . import services_scorecard as services
 from .forms import ScoreObjectionDecideForm, ScoreObjectionForm
-from .models import ObjectionStatus, ScorecardRun, ScorecardStatus
+from .models import ObjectionStatus, ScorecardRun, ScorecardStatus, ScoreObjection
 from .scorecard import what_if
 from .scorecard_data import zone_method
 
@@ -49,7 +49,9 @@ def scorecard(request, run_form: RunForm | None = None, status: int = 200):
     run = _latest_run()
     grades = [(g.code, g.name_zh) for g in method.grades]
     form = ScoreFilterForm(request.GET or None, grades=grades)
-    rows = perms.scorecard_results_visible_to(user).filter(run=run).select_related("enterprise") if run else None
+    corrected = Exists(ScoreObjection.objects.filter(result=OuterRef("pk"), status=ObjectionStatus.UPHELD))
+    rows = (perms.scorecard_results_visible_to(user).filter(run=run).select_related("enterprise")
+            .annotate(corrected=corrected) if run else None)
     if rows is not None and form.is_valid():
         if form.cleaned_data["grade"]:
             rows = rows.filter(grade=form.cleaned_data["grade"])

@@ -109,12 +109,23 @@ def test_upheld_with_a_corrected_grade(objection, mine, run, office):
         services_scorecard.score_objection_decide(actor=office, objection=objection, uphold=True, reason="属实",
                                                   remedy="grade", grade="plain")
     assert exc.value.message_dict == {"grade": ["更正后的等级与现等级（普绿）相同"]}
+    with pytest.raises(ValidationError) as exc:  # the firm's objection cannot lower its grade
+        services_scorecard.score_objection_decide(actor=office, objection=objection, uphold=True, reason="属实",
+                                                  remedy="grade", grade="non_green")
+    assert exc.value.message_dict == {"grade": ["采纳企业异议只能提高等级，不能低于现等级（普绿）"]}
     services_scorecard.score_objection_decide(actor=office, objection=objection, uphold=True, reason="领导小组审定",
                                               remedy="grade", grade="light")
     mine.refresh_from_db()
     run.refresh_from_db()
     assert (mine.grade, mine.grade_name, mine.total) == ("light", "浅绿", Decimal("48.75"))
     assert run.counts == {"light": 1, "non_green": 1}
+    from django.test import Client
+
+    client = Client()
+    client.force_login(office)  # the list says why a grade differs from what the rule printed above it gives
+    page = client.get(reverse("green_scorecard")).content.decode()
+    row = next(r for r in page.split("<tr>") if mine.enterprise.name in r)
+    assert "浅绿" in row and "经异议复核更正" in row
 
 
 def test_refused_objections_write_nothing(mine, run, enterprise_user, office, other_enterprise, objection):
