@@ -199,7 +199,7 @@ class SubsidyTermsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["effective_from"].initial = timezone.localdate()
         if current is not None:
-            self.fields["share"].initial = (current.share * 100).normalize()
+            self.fields["share"].initial = f"{(current.share * 100).normalize():f}"  # 50, never 5E+1
             self.fields["rate_ceiling"].initial = current.rate_ceiling
             self.fields["months"].initial = current.months
             self.fields["cap"].initial = current.cap

@@ -92,6 +92,7 @@ def test_the_page_sets_terms_and_keeps_input_on_error(finance, leader_user, bank
     url = reverse("green_subsidy_terms")
     page = c.get(url).content.decode()
     assert "贴息比例 <strong>50%</strong>" in page and 'data-testid="terms-form"' in page
+    assert 'name="share" value="50"' in page  # not 5E+1 (the QA walk saw it in the field)
     bad = c.post(url, {"effective_from": "2020-01-01", "share": "150", "rate_ceiling": "2.5", "months": "24",
                        "cap": "30000", "note": "区财政〔2026〕8号"})
     text = bad.content.decode()
