@@ -18,8 +18,8 @@ PLAN = [  # (kind, level, title, how many)
     (LabelKind.GREEN_FACTORY, "provincial", "", 7),  # the 8th is the enterprise account's firm
     (LabelKind.NEAR_ZERO_CARBON, "municipal", "近零碳工厂", 1),
     (LabelKind.SMART_FACTORY, "provincial", "省级智能制造示范工厂", 1),
-    (LabelKind.SMART_WORKSHOP, "provincial", "省级示范智能车间", 16),
-    (LabelKind.SMART_WORKSHOP, "municipal", "市级示范智能车间", 37),
+    (LabelKind.SMART_WORKSHOP, "provincial", "示范智能车间", 16),
+    (LabelKind.SMART_WORKSHOP, "municipal", "示范智能车间", 37),
 ]
 
 

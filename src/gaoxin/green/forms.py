@@ -22,7 +22,7 @@ class LabelForm(forms.Form):
     enterprise = FirmField()
     kind = forms.ChoiceField(label="称号类别", choices=LabelKind.choices)
     level = forms.ChoiceField(label="级别", choices=LabelLevel.choices,
-                              help_text="绿色工厂等：国家级、省级、市级；智能工厂：基础级、先进级、卓越级、领航级；示范智能车间：省级或市级")
+                              help_text="绿色工厂等：国家级、省级、市级；智能工厂：基础级、先进级、卓越级、领航级（国家或省、市认定的，选国家级、省级或市级）；示范智能车间：省级或市级")
     title = forms.CharField(label="名称", required=False, max_length=100,
                             help_text="如“示范智能车间”、车间名称或绿色设计产品的产品名称（可不填）")
     year = forms.IntegerField(label="认定年度", min_value=2000, max_value=2100)

@@ -71,7 +71,8 @@ class GreenLabel(models.Model):
                    models.Index(fields=["enterprise", "status"], name="green_label_firm")]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}{self.title or self.get_kind_display()}"
+        level, name = self.get_level_display(), self.title or self.get_kind_display()
+        return name if name.startswith(level) else f"{level}{name}"  # a title typed as 市级示范智能车间: said once
 
     @property
     def expired(self) -> bool:
