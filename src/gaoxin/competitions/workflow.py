@@ -42,6 +42,14 @@ def _register(registration: Registration, step: Step) -> dict:
         raise ValidationError({"project": "请填写参赛项目名称"})
     if edition.registration_closes_on and step.today > edition.registration_closes_on:
         raise ValidationError(f"报名已于{edition.registration_closes_on:%Y年%m月%d日}截止")
+    from .selectors import assess_firm
+
+    # Not at the qualification check: an entry the check must refuse is refused now, while the firm can still put
+    # its record right (a certificate obtained, a figure corrected) and register again before the deadline.
+    result = assess_firm(edition, registration.enterprise_id)
+    if not result.eligible:
+        raise ValidationError("按企业档案暂不符合参赛条件：" + "；".join(result.reasons)
+                              + "。请先补充或更正企业档案，再报名参赛")
     registration.track, registration.project = track, project[:100]
     registration.answered_at = timezone.now()
     return {"track": track.name, "project": registration.project}

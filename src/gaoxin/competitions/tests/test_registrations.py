@@ -143,6 +143,23 @@ def test_the_check_refuses_a_firm_that_no_longer_qualifies(invited, enterprise_u
     assert services.registration_transition(registration=registration, name="CHECK", actor=science).status == "checked"
 
 
+def test_a_firm_the_check_would_refuse_cannot_register_until_its_record_is_right(invited, enterprise_user, edition,
+                                                                                 registry):
+    """The QA walk registered an invited firm outside the recommendation list that the check could never pass."""
+    ProfileFact.objects.filter(enterprise=registry["own"], field="listed").update(flag=True)
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as err:
+        services.registration_transition(registration=invited, name="REGISTER", actor=enterprise_user,
+                                         track=edition.tracks.first(), project="项目")
+    assert "按企业档案暂不符合参赛条件：上市企业不得参赛" in str(err.value)
+    invited.refresh_from_db()
+    assert invited.status == "invited" and AuditEvent.objects.count() == before
+    ProfileFact.objects.filter(enterprise=registry["own"], field="listed").update(flag=False)
+    done = services.registration_transition(registration=invited, name="REGISTER", actor=enterprise_user,
+                                            track=edition.tracks.first(), project="项目")
+    assert done.status == "registered"
+
+
 # --- pages -------------------------------------------------------------------------------------------------------
 
 
