@@ -181,10 +181,11 @@ def _node_specs(chain: Chain) -> list[NodeSpec]:
 
 
 def registry_facts() -> list[FirmFacts]:
-    """The registry as the suggestion function reads it: one query, four columns."""
-    return [FirmFacts(pk, division, code or "", name, status == EnterpriseStatus.OPERATING)
-            for pk, division, code, name, status in Enterprise.objects.values_list(
-                "pk", "industry_id", "industry_code", "name", "status").order_by("pk").iterator(chunk_size=5000)]
+    """The registry as the suggestion function reads it: one query, six columns."""
+    return [FirmFacts(pk, division, code or "", name, status == EnterpriseStatus.OPERATING, division_name)
+            for pk, division, code, name, status, division_name in Enterprise.objects.values_list(
+                "pk", "industry_id", "industry_code", "name", "status", "industry__name").order_by("pk")
+            .iterator(chunk_size=5000)]
 
 
 def chain_refresh(*, chain: Chain, actor=None, firms: list[FirmFacts] | None = None) -> dict:

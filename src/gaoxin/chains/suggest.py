@@ -30,13 +30,14 @@ class FirmFacts:
     industry_code: str = ""
     name: str = ""
     operating: bool = True
+    division_name: str = ""  # the GB/T 4754 division's name, for the basis a person reads
 
 
 @dataclass(frozen=True)
 class Suggestion:
     node_id: int
     firm_id: int
-    basis: str  # why, in Chinese: 行业 3841；关键词 储能
+    basis: str  # why, in Chinese: 行业 电池制造（3841）；关键词 储能
 
 
 def _industry_hit(node: NodeSpec, firm: FirmFacts) -> str | None:
@@ -61,7 +62,7 @@ def fits(node: NodeSpec, firm: FirmFacts) -> str | None:
         code = _industry_hit(node, firm)
         if code is None:
             return None
-        basis.append(f"行业 {code}")
+        basis.append(f"行业 {firm.division_name}（{code}）" if firm.division_name else f"行业 {code}")
     if node.keywords:
         word = _keyword_hit(node, firm)
         if word is None:

@@ -40,7 +40,7 @@ def test_a_chain_chief_confirms_a_suggested_member(live_server, browser):
     page.get_by_text("新增建议 1 家").wait_for()
     suggestion = Membership.objects.get(enterprise=firm)
     row = page.get_by_test_id(f"suggestion-{suggestion.pk}")
-    assert "行业 38；关键词 储能" in row.inner_text()
+    assert "行业 电气机械和器材制造业（38）；关键词 储能" in row.inner_text()
     row.get_by_role("button", name="排除").click()
     assert "需要填写原因" in page.get_by_test_id(f"suggestion-{suggestion.pk}").inner_text()
     row = page.get_by_test_id(f"suggestion-{suggestion.pk}")

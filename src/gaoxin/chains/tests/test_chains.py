@@ -115,7 +115,7 @@ def test_refresh_suggests_from_industry_and_keywords_once_and_keeps_dismissals(c
     assert _suggested(chain) == {("储能系统", "湖南博越储能科技有限公司"), ("储能系统", "湘潭金天储能有限公司"),
                                  ("新能源汽车部件", "湖南瑞恒汽车零部件有限公司")}
     basis = Membership.objects.get(enterprise=registry["storage"]).basis
-    assert basis == "行业 3841；关键词 储能"  # the finer code, when the registry has it
+    assert basis == "行业 电气机械和器材制造业（3841）；关键词 储能"  # the finer code, when the registry has it; the division named
     assert AuditEvent.objects.filter(event_type="chains.chain.refresh").count() == 1
     # Nothing new: nothing written, no audit event.
     assert services.chain_refresh(chain=chain, actor=member) == {"suggested": 0, "withdrawn": 0}

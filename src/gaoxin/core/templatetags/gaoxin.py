@@ -41,6 +41,19 @@ def as_control(field):
 
 
 @register.filter
+def figure(value) -> str:
+    """Figures as people write them: Decimal("1000.0000") as 1000 and 12.5000 as 12.5 (`Decimal.normalize()`
+    alone would show 1E+3); nothing for none."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return f"{value.normalize():f}"
+
+
+@register.filter
 def yuan(value) -> str:
     """Money in 元 as the zone's pages show it: thousands separators and two decimals (1,200,000.00); — for none."""
     from decimal import Decimal, InvalidOperation

@@ -1,20 +1,12 @@
-"""Figures as people write them: `{{ value|figure }}` shows Decimal("1000.0000") as 1000 and 12.5000 as 12.5
-(`Decimal.normalize()` alone would show 1E+3)."""
-
-from decimal import Decimal
+"""Figures as people write them: `{{ value|figure }}` (the kernel's filter, here too) shows Decimal("1000.0000") as
+1000 and 12.5000 as 12.5; `change` a year-on-year change with its sign."""
 
 from django import template
 
+from gaoxin.core.templatetags.gaoxin import figure
+
 register = template.Library()
-
-
-@register.filter
-def figure(value) -> str:
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    return f"{value.normalize():f}"
+register.filter("figure", figure)
 
 
 @register.filter
