@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from . import permissions as perms
 from .models import GreenLabel, LabelKind, LabelLevel, LabelStatus
@@ -127,10 +128,17 @@ def need_list(*, user, status: str = "", green: str = "", q: str = ""):
     if q:
         qs = qs.filter(Q(enterprise__name__icontains=q) | Q(purpose__icontains=q))
     # The answers the viewer may read, counted in the same query (a bank: its own only).
+    from .models import LENT
+
     seen = perms.responses_visible_to(user)
+    today = timezone.localdate()
     qs = qs.annotate(
         n_responses=Count("responses", filter=Q(responses__in=seen), distinct=True),
-        n_answered=Count("responses", filter=Q(responses__in=seen.exclude(status="pending")), distinct=True))
+        n_answered=Count("responses", filter=Q(responses__in=seen.exclude(status="pending")), distinct=True),
+        # what became of it, for the list: loans made, and banks past their deadline without an answer
+        n_lent=Count("responses", filter=Q(responses__in=seen.filter(status__in=LENT)), distinct=True),
+        n_overdue=Count("responses", filter=Q(responses__in=seen.filter(status="pending", respond_by__lt=today)),
+                        distinct=True))
     return qs.order_by("-posted_on", "-pk")
 
 

@@ -239,6 +239,22 @@ def test_the_selector_counts_only_answers_the_viewer_sees(need, banker_a, banker
     assert (row.n_responses, row.n_answered) == (1, 0)
 
 
+def test_the_list_says_a_loan_was_made_and_a_bank_is_late(need, banker_a, banker_b, finance, today):
+    """The QA walk saw every need 征集中 whatever became of it, and overdue banks only on the need's page."""
+    services.response_transition(response=need.responses.get(bank=banker_b.org_unit), name="GRANT", actor=banker_b,
+                                 credit_amount="1000000", rate="3.45")
+    services.response_transition(response=need.responses.get(bank=banker_b.org_unit), name="DISBURSE",
+                                 actor=banker_b, disbursed_amount="1000000", disbursed_on=today, loan_term_months=12)
+    late = need.responses.get(bank=banker_a.org_unit)
+    BankResponse.objects.filter(pk=late.pk).update(respond_by=today - dt.timedelta(days=1))
+    row = selectors.need_list(user=finance).get()
+    assert (row.n_lent, row.n_overdue) == (1, 1)
+    page = _client(finance).get(reverse("green_finance")).content.decode()
+    assert "已放款</span>" in page and "1 家超期未响应" in page
+    assert (selectors.need_list(user=banker_b).get().n_overdue, selectors.need_list(user=banker_a).get().n_lent) \
+        == (0, 0)  # each bank counts only what it may read
+
+
 def test_an_unrelated_firm_sees_nothing(need):
     from gaoxin.accounts.models import Role
     from gaoxin.accounts.tests.factories import UserFactory
