@@ -180,7 +180,10 @@ class FollowUpForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    """A zone round: its rubric one criterion a line (编码，名称，权重%，满分)."""
+    """A zone round: its rubric one criterion a line (名称，权重%，满分); each criterion gets an internal code (c1, c2,
+    …) nobody types. Ties: the chosen order, then the registration order."""
+
+    TIE_BREAKS = [("first", "先比较第一项评分指标的平均分，仍相同的按报名先后"), ("key", "按报名先后")]
 
     name = forms.CharField(label="评审轮次名称", max_length=60)
     method = forms.ChoiceField(label="标准化方法", choices=())
@@ -191,9 +194,8 @@ class RoundForm(forms.Form):
     blind = forms.BooleanField(label="匿名评审（评委看不到企业名称）", required=False)
     criteria = forms.CharField(
         label="评分细则", widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="每行一项：编码，名称，权重%，满分。如：tech，技术创新性，40，100（权重之和为 100）")
-    tie_break = forms.CharField(label="同分排序", max_length=120, initial="key asc", required=False,
-                                help_text="以逗号分隔，如 tech desc, key asc：先比较该评分指标的平均分，再按报名先后")
+        help_text="每行一项：名称，权重%，满分。如：技术创新性，40，100（权重之和为 100）")
+    tie_break = forms.ChoiceField(label="同分排序", choices=TIE_BREAKS, initial="first", widget=forms.RadioSelect)
     service_fields = {"mix": "technical"}
 
     def __init__(self, *args, **kwargs):
@@ -206,26 +208,27 @@ class RoundForm(forms.Form):
         from decimal import Decimal, InvalidOperation
 
         rows = []
-        for parts in _lines(self.cleaned_data["criteria"]):
+        for n, parts in enumerate(_lines(self.cleaned_data["criteria"]), start=1):
             line = "，".join(parts)
-            if len(parts) != 4:
-                raise forms.ValidationError(f"“{line}”应为：编码，名称，权重%，满分")
-            code, label, weight, top = parts
-            if not re.fullmatch(r"[a-z][a-z0-9_]{0,19}", code):
-                raise forms.ValidationError(f"“{line}”的编码应为小写英文字母开头的字母、数字或下划线")
+            if len(parts) != 3:
+                raise forms.ValidationError(f"“{line}”应为：名称，权重%，满分（如：技术创新性，40，100）")
+            label, weight, top = parts
             try:
-                rows.append((code, label[:40], Decimal(weight) / 100, Decimal(top)))
+                rows.append((f"c{n}", label[:40], Decimal(weight) / 100, Decimal(top)))
             except InvalidOperation:
                 raise forms.ValidationError(f"“{line}”的权重和满分应为数字") from None
         if not rows:
             raise forms.ValidationError("请至少填写一项评分指标")
+        if len({label for _code, label, _w, _t in rows}) != len(rows):
+            raise forms.ValidationError("评分指标的名称不能重复")
         return rows
 
     def service_values(self) -> dict:
         data = dict(self.cleaned_data)
         mix = {k: data.pop(k) for k in ("technical", "investment", "industry")}
         data["mix"] = {k: n for k, n in mix.items() if n}
-        data["tie_break"] = data["tie_break"] or "key asc"
+        first = data["criteria"][0][0] if data.get("criteria") else None
+        data["tie_break"] = f"{first} desc, key asc" if data["tie_break"] == "first" and first else "key asc"
         return data
 
 

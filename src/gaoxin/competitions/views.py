@@ -368,7 +368,7 @@ def follow_up(request, pk: int):
 def round_new(request, code: str):
     edition = _managed(request, code)
     form = RoundForm(request.POST or None, initial={
-        "criteria": "tech，技术创新性，40，100\nmarket，市场前景，30，100\nteam，团队与路演，30，100",
+        "criteria": "技术创新性，40，100\n市场前景，30，100\n团队与路演，30，100",
         "method": "zscore"})
     return _form_page(request, form, title=f"{edition.name}：新建评审轮次", back=reverse("competition_detail", args=[code]),
                       create=lambda: services.round_create(actor=request.user, edition=edition,

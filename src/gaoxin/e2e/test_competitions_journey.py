@@ -130,8 +130,8 @@ def test_results_published_and_an_award_raises_a_matched_policy(live_server, bro
     page.get_by_role("button", name="提交").click()
     page.get_by_text("已加入评委评委甲").wait_for()
     round = JudgingRound.objects.get(edition=edition)
-    for entry, marks in ((entries[0], {"tech": 90, "market": 85, "team": 88}),
-                         (entries[1], {"tech": 70, "market": 75, "team": 72})):
+    for entry, marks in ((entries[0], {"c1": 90, "c2": 85, "c3": 88}),  # the criteria as typed, in order
+                         (entries[1], {"c1": 70, "c2": 75, "c3": 72})):
         services.score_submit(actor=judge_user, round=round, registration=entry, marks=marks)
     page.reload()
     page.get_by_role("button", name="发布结果公示").click()

@@ -24,15 +24,16 @@ def _client(user):
 
 
 ROUND = {"name": "区内路演评审", "method": "rank", "judges_per_entry": "3", "technical": "1", "investment": "2",
-         "industry": "", "criteria": "tech，技术创新性，40，100\nmarket，市场前景，30，100\nteam，团队与路演，30，10",
-         "tie_break": "tech desc, key asc"}
+         "industry": "", "criteria": "技术创新性，40，100\n市场前景，30，100\n团队与路演，30，10", "tie_break": "first"}
 
 
 def test_the_bureau_creates_a_round_in_the_browser(edition, science, enterprise_client):
     client = _client(science)
     url = reverse("competition_round_new", args=[edition.code])
     assert "新建评审轮次" in client.get(reverse("competition_detail", args=[edition.code])).content.decode()
-    bad = client.post(url, {**ROUND, "criteria": "tech，技术创新性，40，100\nmarket，市场前景，30，100"})
+    bad = client.post(url, {**ROUND, "criteria": "tech，技术创新性，40，100"})  # the old form with a code
+    assert bad.status_code == 400 and "应为：名称，权重%，满分" in bad.content.decode()
+    bad = client.post(url, {**ROUND, "criteria": "技术创新性，40，100\n市场前景，30，100"})
     body = bad.content.decode()
     assert bad.status_code == 400 and "100%" in body and "市场前景" in body and not JudgingRound.objects.exists()
     bad = client.post(url, {**ROUND, "judges_per_entry": "2"})
@@ -41,8 +42,9 @@ def test_the_bureau_creates_a_round_in_the_browser(edition, science, enterprise_
     round = JudgingRound.objects.get()
     assert done.status_code == 302 and done["Location"] == reverse("competition_round", args=[round.pk])
     assert round.mix == {"technical": 1, "investment": 2} and round.method == "rank"
-    assert list(round.criteria.values_list("code", "weight")) == [("tech", D("0.4")), ("market", D("0.3")),
-                                                                    ("team", D("0.3"))]
+    assert list(round.criteria.values_list("code", "label", "weight")) == [
+        ("c1", "技术创新性", D("0.4")), ("c2", "市场前景", D("0.3")), ("c3", "团队与路演", D("0.3"))]
+    assert round.tie_break == "c1 desc, key asc"  # the first criterion's average, then the registration order
     assert AuditEvent.objects.filter(event_type="competitions.round.create").count() == 1
     assert enterprise_client.get(url).status_code == 403
 
