@@ -152,7 +152,7 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
         user("bank2", "钱程（建设银行客户经理）", Role.BANK, banks[1]),
     ]
     for code, dept in depts.items():
-        people.append(user(f"officer-{code}", f"{dept.short_name} {_person(rng)}", Role.DEPT_OFFICER, dept))
+        people.append(user(f"officer-{code}", _person(rng), Role.DEPT_OFFICER, dept))
     team = []
     for code, station in stations.items():
         head = user(f"{code}-head", f"{_person(rng)}", Role.STATION_OFFICER, station)
