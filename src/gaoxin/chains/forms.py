@@ -13,7 +13,15 @@ from . import permissions as perms
 from .models import ChainNode, ContactChannel, MemberRole, Segment, TargetStatus
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class _Picker(forms.ModelChoiceField):
+    """A picker whose empty choice reads 请选择 (not Django's dashes), unless the field names its own."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "请选择")
+        super().__init__(*args, **kwargs)
+
+
+class UserChoiceField(_Picker):
     def label_from_instance(self, obj) -> str:
         unit = obj.org_unit.short_name if obj.org_unit_id else ""
         return f"{obj.get_full_name()}（{unit}）" if unit else obj.get_full_name()
@@ -79,7 +87,9 @@ class ActionForm(forms.Form):
     """One decision of the meeting; a row left empty is ignored."""
 
     title = forms.CharField(label="任务", max_length=200, required=False)
-    owner_unit = forms.ModelChoiceField(label="责任单位", queryset=OrgUnit.objects.exclude(kind=OrgKind.STATION),
+    # the zone's own units: not a service station, not a partner bank
+    owner_unit = forms.ModelChoiceField(label="责任单位",
+                                        queryset=OrgUnit.objects.exclude(kind__in=[OrgKind.STATION, OrgKind.BANK]),
                                         required=False, empty_label="—")
     owner_user = UserChoiceField(label="责任人", queryset=perms.taskforce_candidates().select_related("org_unit"),
                                  required=False, empty_label="—")
@@ -106,7 +116,7 @@ class ActionActForm(forms.Form):
     reason = forms.CharField(label="办结情况或说明", max_length=300, required=False)
 
 
-class NodeChoiceField(forms.ModelChoiceField):
+class NodeChoiceField(_Picker):
     def label_from_instance(self, obj) -> str:
         return str(obj)
 
@@ -139,7 +149,7 @@ class TargetContactForm(forms.Form):
     note = forms.CharField(label="对接情况", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ProjectChoiceField(forms.ModelChoiceField):
+class ProjectChoiceField(_Picker):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name}（{obj.enterprise.name}）"
 
