@@ -307,5 +307,6 @@ def chains_yearly(*, chain_ids=None) -> dict[int, list[dict]]:
                 row = out[chain_id][year]
                 row["paid"] += n
                 row["paid_amount"] += paid or 0
-    return {chain_id: [{"year": y, **years[y]} for y in sorted(years, reverse=True)]
+    # every year from the first with a figure to the last, a year without any shown as such (not skipped)
+    return {chain_id: [{"year": y, **years.get(y, _year_row())} for y in range(max(years), min(years) - 1, -1)]
             for chain_id, years in out.items()}
