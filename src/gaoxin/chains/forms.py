@@ -93,11 +93,12 @@ class ActionForm(forms.Form):
                                         required=False, empty_label="—")
     owner_user = UserChoiceField(label="责任人", queryset=perms.taskforce_candidates().select_related("org_unit"),
                                  required=False, empty_label="—")
-    workdays = forms.IntegerField(label="办理时限（工作日）", min_value=1, max_value=250, required=False)
+    workdays = forms.IntegerField(label="办理时限（工作日）", min_value=1, max_value=250, required=False,
+                                  error_messages={"min_value": "办理时限至少为 1 个工作日", "max_value": "办理时限不能超过 250 个工作日"})
 
     def clean(self):
         data = super().clean()
-        if data.get("title") and not data.get("workdays"):
+        if data.get("title") and not data.get("workdays") and "workdays" not in self.errors:  # not typed at all
             self.add_error("workdays", "请填写办理时限")
         if data.get("title") and not (data.get("owner_unit") or data.get("owner_user")):
             self.add_error("owner_unit", "请填写责任单位或责任人")

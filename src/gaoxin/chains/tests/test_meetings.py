@@ -142,6 +142,8 @@ def test_pages_record_a_meeting_and_flag_the_overdue(client, chain, people):
             "actions-1-workdays": "200"}
     refused = client.post(url, {**data, "actions-1-workdays": ""})
     assert refused.status_code == 400 and "请填写办理时限" in refused.content.decode()
+    negative = client.post(url, {**data, "actions-1-workdays": "-3"}).content.decode()  # one error, the right one
+    assert "办理时限至少为 1 个工作日" in negative and "请填写办理时限" not in negative
     done = client.post(url, data)
     assert done.status_code == 302
     page = client.get(done["Location"]).content.decode()
