@@ -63,10 +63,37 @@ def build_demo_competitions(*, office, today: dt.date, enterprise_firm=None, jud
     if enterprise_firm is not None and enterprise_firm.registered_on is not None:
         services.registrations_invite(actor=office, edition=edition, enterprise_ids=[enterprise_firm.pk])
     _coaching(office=office, edition=edition, today=today)
+    editions = 1
     if judges:
-        round = _judged_round(office=office, edition=edition, judges=judges, today=today)
-        _results_and_award(office=office, round=round, today=today, objector=_firm_user(enterprise_firm))
-    return {"editions": 1, "edition": edition, "registered": min(len(invited), REGISTERED)}
+        past = _last_year(office=office, year=today.year - 1, enterprise_firm=enterprise_firm)
+        round = _judged_round(office=office, edition=past, judges=judges, today=today)
+        _results_and_award(office=office, round=round, objector=_firm_user(enterprise_firm))
+        services.edition_update_rules(actor=office, edition=past, status="closed",
+                                      registration_closes_on=dt.date(past.year, 6, 30))
+        editions = 2
+    return {"editions": editions, "edition": edition, "registered": min(len(invited), REGISTERED)}
+
+
+def _last_year(*, office, year: int, enterprise_firm=None):
+    """Last year's edition, over: its checked entries were judged in the zone roadshow in the autumn (below); closed
+    with its registration deadline once they are in."""
+    from .models import Registration
+    from .selectors import candidate_pool
+    from .workflow import REGISTRATION_WORKFLOW
+
+    edition = services.edition_create(
+        actor=office, code=f"cxcy-{year}", name=f"{year}年中国创新创业大赛（湘潭高新区赛区）", year=year,
+        organiser="湘潭高新区科技局", startup_quota=4, growth_quota=6, tracks=TRACKS, stages=STAGES, award_levels=AWARDS)
+    candidates = [a.firm_id for a in candidate_pool(edition=edition).candidates
+                  if enterprise_firm is None or a.firm_id != enterprise_firm.pk][:CHECKED]
+    services.registrations_invite(actor=office, edition=edition, enterprise_ids=candidates)
+    tracks = list(edition.tracks.all())
+    for n, registration in enumerate(Registration.objects.filter(edition=edition)
+                                     .select_related("edition", "enterprise", "invited_by").order_by("enterprise__name")):
+        registration = REGISTRATION_WORKFLOW.apply(registration, "REGISTER", actor=office, track=tracks[n % len(tracks)],
+                                                   project=PROJECTS[n % len(PROJECTS)])
+        REGISTRATION_WORKFLOW.apply(registration, "CHECK", actor=office)
+    return edition
 
 
 def _firm_user(firm):
@@ -76,29 +103,32 @@ def _firm_user(firm):
     return users[0] if users else None
 
 
-def _results_and_award(*, office, round, today: dt.date, objector=None) -> None:
-    """The round's results went on notice three weeks ago (a competing firm objected, the bureau found the scores
-    right), are final, and the first in 高端装备制造 won 优秀企业 at the national round 200 days ago (濮阳): the
-    zone's bonus policy for awards is published, so the award raises a matched policy for that firm; its 6-month
-    follow-up is recorded (investor contacts and financing), the 12-month one is still to come."""
+def _results_and_award(*, office, round, objector=None) -> None:
+    """Last year's round: its results went on notice in September (a competing firm objected, the bureau found the
+    scores right), are final, and the first in 高端装备制造 won 优秀企业 at the national final in late November
+    (濮阳): the zone's bonus policy for awards is published, so the award raises a matched policy for that firm; its
+    6-month follow-up is recorded (investor contacts and financing), the 12-month one falls due about now."""
     from decimal import Decimal
 
     from gaoxin.benefits.models import Policy
     from gaoxin.benefits.services import policy_publish
 
-    from .models import FollowUp, RoundResult
+    from .models import FollowUp, ResultObjection, RoundResult
 
-    started = today - dt.timedelta(days=21)
-    round = services.round_transition(round=round, name="PUBLISH", actor=office, today=started)
+    year = round.edition.year
+    round = services.round_transition(round=round, name="PUBLISH", actor=office, today=dt.date(year, 9, 21))
     if objector is not None:
         target = RoundResult.objects.filter(round=round).order_by("rank").first()
         objection = services.objection_file(actor=objector, result=target, today=round.notice_start,
                                             reason="该项目的市场前景得分偏高，请核查评委评分是否有误。")
         services.objection_transition(objection=objection, name="DISMISS", actor=office,
                                       reason="经核查，各评委评分记录完整、计算无误，维持评审结果。")
+        # filed on the notice's first day, not on the day the demo was built
+        filed = timezone.make_aware(dt.datetime.combine(round.notice_start, dt.time(10, 30)))
+        ResultObjection.objects.filter(pk=objection.pk).update(filed_at=filed)
     round = services.round_transition(round=round, name="FINALISE", actor=office,
                                       today=round.notice_end + dt.timedelta(days=1))
-    policy = Policy(issuer=office.org_unit, effective_from=dt.date(today.year - 1, 1, 1), **AWARD_BONUS_POLICY)
+    policy = Policy(issuer=office.org_unit, effective_from=dt.date(year, 1, 1), **AWARD_BONUS_POLICY)
     from gaoxin.benefits.services import policy_save
 
     policy_publish(policy=policy_save(policy=policy, actor=office), actor=office)
@@ -110,7 +140,7 @@ def _results_and_award(*, office, round, today: dt.date, objector=None) -> None:
     award = services.award_record(actor=office, registration=best.registration,
                                   level=edition.award_levels.get(name="优秀企业"),
                                   stage=edition.stages.filter(level="national").first(),
-                                  awarded_on=today - dt.timedelta(days=200))
+                                  awarded_on=dt.date(year, 11, 28))
     six = FollowUp.objects.get(award=award, months=6)
     services.follow_up_record(actor=office, follow_up=six, investor_contacts=3,
                               investors="湘江产业投资基金、长沙高新创投、国家中小企业发展基金子基金",

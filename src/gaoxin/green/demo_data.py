@@ -158,6 +158,12 @@ def build_demo_finance(*, enterprise_user, firms, others, bankers, finance, toda
         for loan in BankResponse.objects.filter(status="defaulted"):
             response_transition(response=loan, name="COMPENSATE", actor=finance,
                                  amount=loan.disbursed_amount * _compensation_share(), reason="银行申请风险补偿，已核实")
+        # Next year's terms, already set: the rate counted is capped lower and the subsidy runs longer.
+        from .services import subsidy_terms_set
+
+        subsidy_terms_set(actor=finance, effective_from=dt.date(max(today, timezone.localdate()).year + 1, 1, 1),
+                          share="0.5", rate_ceiling="2.80", months=24, cap="300000",
+                          note="湘潭高新区绿色信贷贴息实施细则（修订）")
     return {"needs": FinanceNeed.objects.count(), "responses": BankResponse.objects.count(),
             "movements": PoolMovement.objects.count()}
 

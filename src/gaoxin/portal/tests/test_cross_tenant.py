@@ -331,6 +331,7 @@ def _green_routes() -> dict:
         PoolMovement,
         ScorecardResult,
         ScoreObjection,
+        SubsidyTermsVersion,
     )
     from gaoxin.green.selectors import movement_list
 
@@ -355,6 +356,14 @@ def _green_routes() -> dict:
                 else ScoreObjection.objects.none()),
             "green_score_objection_evidence": Route(lambda: ScoreObjection.objects.all(), lambda o: {"pk": o.pk},
                                                     _visible(green_perms.score_evidence_visible_to)),
+            # Read through the API as the objections list: staff and the firm itself.
+            "green-score-objection-detail": Route(lambda: ScoreObjection.objects.all(), lambda o: {"pk": o.pk},
+                                                  _visible(green_perms.score_objections_visible_to)),
+            # The subsidy terms: whoever reads the pool page (the finance office, leaders), no one else.
+            "green-subsidy-terms-detail": Route(
+                lambda: SubsidyTermsVersion.objects.all(), lambda t: {"pk": t.pk},
+                lambda u: SubsidyTermsVersion.objects.all() if green_perms.can_view_pool(u)
+                else SubsidyTermsVersion.objects.none()),
             # The risk pool's movements are the finance office's and leaders' only.
             "pool-movement-detail": Route(lambda: PoolMovement.objects.all(), lambda m: {"pk": m.pk},
                                           _visible(lambda user: movement_list(user=user)))}
