@@ -494,6 +494,16 @@ GAOXIN_RULE_MAX_DEPTH = env.int("GAOXIN_RULE_MAX_DEPTH", default=30)
 GAOXIN_RULE_MAX_CONDITIONS = env.int("GAOXIN_RULE_MAX_CONDITIONS", default=64)
 GAOXIN_RULE_MAX_TERMS = env.int("GAOXIN_RULE_MAX_TERMS", default=64)
 GAOXIN_RULE_MAX_COST = env.int("GAOXIN_RULE_MAX_COST", default=5000)
+# A firm's life-cycle stage (生命周期阶段, benefits.lifecycle): [stage, rule in the rule language] in order, the first
+# that holds; shown on the firm's 一户式 page, usable in campaign and policy rules as life_stage. A JSON list.
+# (default, configurable: a zone must confirm its stages and their thresholds)
+GAOXIN_LIFE_STAGES = env.json("GAOXIN_LIFE_STAGES", default=[
+    ["上市", "listed == True"],
+    ["上市后备", "listing_reserve == True"],
+    ["规上", "size_group == 'ABOVE'"],
+    ["新设", "days_since_registration < 1095"],
+    ["成长", "days_since_registration >= 1095"],
+])
 # A PARTIAL match is pushed when at least this share of its conditions is already met (自测通过率 band "中").
 GAOXIN_PARTIAL_PUSH_MIN_RATIO = env.float("GAOXIN_PARTIAL_PUSH_MIN_RATIO", default=0.4)
 # Re-matching every published policy (after a registry import) writes its results per policy in batches of this

@@ -130,6 +130,10 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("debt_ratio", "资产负债率", "number", source="derived"),
     Field("revenue_growth", "营业收入增长率", "number", source="derived"),
     Field("main_business_share", "主营业务收入占营业收入比例", "number", source="derived"),
+    # The firm's life-cycle stage by the zone's ordered rules (benefits.lifecycle, GAOXIN_LIFE_STAGES).
+    Field("life_stage", "生命周期阶段", "text", source="derived"),
+    Field("listed", "已上市", "bool"),
+    Field("listing_reserve", "列入上市后备企业库", "bool"),
 ]}
 
 # name -> (numerator, denominator): computed as exact decimals, UNKNOWN if either is missing or the denominator is 0.

@@ -16,6 +16,7 @@ from gaoxin.enterprises.models import Enterprise, LandParcel, Qualification
 from . import permissions as perms
 from .fields import FIELDS
 from .industries import restricted_flag
+from .lifecycle import add_life_stage
 from .matching import add_derived
 from .models import BenefitApplication, MatchResult, Policy, PolicyStatus, ProfileFact, RestrictedIndustry
 from .rules import NUMBER
@@ -58,7 +59,7 @@ def profile_frame(enterprise_ids: list[int] | None = None, *, on: dt.date | None
     for code, f in FIELDS.items():
         if f.source != "derived":
             schema[code] = NUMBER if f.kind == "number" else (pl.Boolean if f.kind == "bool" else pl.String)
-    return add_derived(pl.DataFrame(data, schema=schema))
+    return add_life_stage(add_derived(pl.DataFrame(data, schema=schema)))
 
 
 def policy_list(*, user, q: str = "", kind: str = "", mode: str = "") -> QuerySet[Policy]:

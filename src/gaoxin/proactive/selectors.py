@@ -45,6 +45,15 @@ def station_of_firm(enterprise):
 
 # --- the 一户式 tabs -------------------------------------------------------------------------------
 
+def life_stage(enterprise) -> str | None:
+    """The firm's life-cycle stage by the zone's rules (benefits.lifecycle), from its whole profile; None when no
+    stage's rule holds. Five queries."""
+    from gaoxin.benefits.selectors import profile_frame
+
+    frame = profile_frame([enterprise.pk])
+    return frame["life_stage"][0] if frame.height and "life_stage" in frame.columns else None
+
+
 def firm_cases(*, user, enterprise) -> QuerySet:
     from gaoxin.cases.permissions import cases_visible_to
 

@@ -75,6 +75,7 @@ def firm_view(request, pk: int):
         tab = "timeline"
     context = {"e": firm, "tabs": selectors.TABS, "tab": tab, "figures": selectors.firm_figures(user=request.user, enterprise=firm),
                "key": selectors.key_listing(firm), "station": selectors.station_of_firm(firm),
+               "life_stage": selectors.life_stage(firm),
                "show_personal": can_view_personal_data(request.user), "today": timezone.localdate()}
     extra = _tab_context(request.user, firm, tab, request)
     if "rows" in extra:
