@@ -58,6 +58,9 @@ class BenefitsConfig(AppConfig):
 
         _configure_rules()
         setting_changed.connect(_rule_setting_changed, dispatch_uid="gaoxin.benefits.rule_limits")
+        from django.core import checks
+
+        checks.register(_check_life_stages)
 
 
 def _configure_rules() -> None:
@@ -70,6 +73,22 @@ def _configure_rules() -> None:
 
     configure(Limits(**{f.name: int(getattr(settings, f"GAOXIN_RULE_MAX_{f.name.upper()}", f.default))
                         for f in dataclasses.fields(Limits)}))
+
+
+def _check_life_stages(app_configs=None, **kwargs):
+    """GAOXIN_LIFE_STAGES must compile: a wrong rule is said at start-up (`gaoxin check`), not on a firm's page."""
+    from django.conf import settings
+    from django.core import checks
+
+    from .lifecycle import compile_stages
+    from .rules import RuleError
+
+    try:
+        compile_stages([tuple(pair) for pair in settings.GAOXIN_LIFE_STAGES])
+    except (RuleError, TypeError, ValueError) as exc:
+        return [checks.Error(f"GAOXIN_LIFE_STAGES：{exc}", hint="每项为 [阶段名称, 规则]，规则用惠企政策的规则语言",
+                             id="gaoxin.E_LIFE_STAGES")]
+    return []
 
 
 def _rule_setting_changed(setting: str, **kwargs) -> None:

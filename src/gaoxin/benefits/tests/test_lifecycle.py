@@ -59,3 +59,12 @@ def test_the_profile_carries_the_configured_stage_and_the_firm_page_shows_it(set
     client.force_login(admin_user)
     page = client.get(reverse("firm_view", args=[reserve.pk])).content.decode()
     assert 'data-testid="life-stage">上市后备<' in page
+
+
+def test_a_wrong_setting_is_said_by_the_system_check(settings):
+    from gaoxin.benefits.apps import _check_life_stages
+
+    assert _check_life_stages() == []
+    settings.GAOXIN_LIFE_STAGES = [["成长", "revenue >"]]
+    (error,) = _check_life_stages()
+    assert error.id == "gaoxin.E_LIFE_STAGES" and "生命周期阶段“成长”的条件有误" in error.msg
