@@ -14,7 +14,7 @@ from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 from gaoxin.green import api as green_api
-from gaoxin.stations.api import StationLogViewSet
+from gaoxin.stations.api import StationLogViewSet, TrainingSessionViewSet
 from gaoxin.talent import api as talent_api
 from gaoxin.talentcare import api as talentcare_api
 
@@ -29,6 +29,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("appeals", AppealViewSet, basename="appeal")
 router.register("assist-orders", OrderViewSet, basename="assist-order")
 router.register("station-logs", StationLogViewSet, basename="station-log")
+router.register("training-sessions", TrainingSessionViewSet, basename="training-session")
 router.register("evaluation-cycles", CycleViewSet, basename="evaluation-cycle")
 router.register("evaluation-objections", ObjectionViewSet, basename="evaluation-objection")
 router.register("evaluation-tier-policies", TierPolicyViewSet, basename="evaluation-tier-policy")

@@ -269,9 +269,10 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.assist.demo_data import build_demo_assist
 
     build_demo_assist(rng=rng, enterprises=ents[:200], today=today)
-    from gaoxin.stations.demo_data import build_demo_station_log
+    from gaoxin.stations.demo_data import build_demo_station_log, build_demo_training
 
     build_demo_station_log(rng=rng, enterprises=ents[:200], today=today)
+    build_demo_training(today=today, admin=by_name["admin"])
     from gaoxin.evaluation.demo_data import build_demo_evaluation
 
     build_demo_evaluation(seed=seed, today=today, admin=by_name["admin"], enterprise_user=by_name["enterprise"])

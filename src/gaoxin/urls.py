@@ -184,6 +184,14 @@ urlpatterns = [
     # Stations (驿站), 帮代办 and project approval chains.
     path("stations/", station_views.station_index, name="station_index"),
     path("stations/figures/", reporting_view(station_views.centre_figures), name="centre_figures"),
+    # 人员培训 before the station's own address (a station code is a slug too).
+    path("stations/training/", station_views.training_list, name="training_list"),
+    path("stations/training/new/", station_views.training_new, name="training_new"),
+    path("stations/training/<int:pk>/", station_views.training_session, name="training_session"),
+    path("stations/training/<int:pk>/attendees/add/", station_views.training_attendee_add,
+         name="training_attendee_add"),
+    path("stations/training/<int:pk>/attendees/remove/", station_views.training_attendee_remove,
+         name="training_attendee_remove"),
     path("stations/<slug:code>/", station_views.station_detail, name="station_detail"),
     path("stations/<slug:code>/log/", station_views.station_log, name="station_log"),
     path("stations/<slug:code>/events/", station_views.station_event, name="station_event"),

@@ -1,16 +1,19 @@
-"""Station service log API: read the log, record an entry, checked by the page's own form."""
+"""Station APIs: the service log (read, record an entry checked by the page's own form) and the staff training
+sessions (read-only, scoped as the pages)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from gaoxin.accounts.models import User
 from gaoxin.core.api import raise_api_error, raise_form_errors
 
 from . import permissions as perms
-from . import services
+from . import selectors, services
 from .forms import StationLogApiForm
-from .models import Outcome, ServiceCategory, StationService
+from .models import Outcome, ServiceCategory, StationService, TrainingKind, TrainingSession
 
 
 def _plain_data(data) -> dict:
@@ -69,3 +72,42 @@ class StationLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         except (ValidationError, PermissionDenied) as exc:
             raise_api_error(exc)
         return Response(StationLogSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class TrainingAttendeeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+    role = serializers.CharField()
+    org_unit = serializers.CharField(source="org_unit.code", default=None, allow_null=True)
+
+
+class TrainingSessionSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    organiser = serializers.CharField(source="organiser.code")
+    topics = serializers.ListField(source="topic_list", child=serializers.CharField())
+    attendees = TrainingAttendeeSerializer(many=True)
+
+    class Meta:
+        model = TrainingSession
+        fields = ["id", "kind", "kind_label", "title", "topics", "held_on", "hours", "place", "trainer", "organiser",
+                  "attendees"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="人员培训（集中培训、跟班学习、情景演练）", parameters=[
+        OpenApiParameter("kind", str, enum=TrainingKind.values, description="培训方式"),
+        OpenApiParameter("year", int, description="年度，如 2026")]),
+    retrieve=extend_schema(summary="一次培训及参训人员"))
+class TrainingSessionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only: sessions are recorded on the page. Scoped as the pages (administrators and leaders all; staff the
+    sessions they or their station's staff attended); enterprises see none."""
+
+    serializer_class = TrainingSessionSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        year = params.get("year", "")
+        qs = selectors.training_list(user=self.request.user, kind=params.get("kind", ""),
+                                     year=int(year) if year.isdigit() else None)
+        return qs.prefetch_related(Prefetch("attendees", queryset=User.objects.select_related("org_unit")
+                                            .order_by("full_name", "pk")))

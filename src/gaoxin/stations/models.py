@@ -62,3 +62,42 @@ class StationEvent(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "驿站活动"
         ordering = ["-held_on", "-id"]
+
+
+class TrainingKind(models.TextChoices):
+    """How station staff are trained (湘潭 stations: 集中培训、跟班学习、情景演练)."""
+
+    CENTRAL = "central", "集中培训"
+    SHADOWING = "shadowing", "跟班学习"
+    DRILL = "drill", "情景演练"
+
+
+class TrainingSession(models.Model):
+    """One training session of the service staff (驿站人员、帮代办专员、窗口人员…) with who attended; a station's
+    staff training record (sessions and hours per person) is read from the attendances."""
+
+    kind = models.CharField("培训方式", max_length=12, choices=TrainingKind.choices)
+    title = models.CharField("培训名称", max_length=120)
+    topics = models.TextField("培训内容（专题）", blank=True)
+    held_on = models.DateField("培训日期")
+    hours = models.DecimalField("学时（小时）", max_digits=4, decimal_places=1)
+    place = models.CharField("地点", max_length=120, blank=True)
+    trainer = models.CharField("授课/带教人", max_length=100, blank=True)
+    organiser = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="training_sessions",
+                                  verbose_name="组织单位")
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="training_sessions", blank=True,
+                                       verbose_name="参训人员")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员培训"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["-held_on"])]
+        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0), name="training_hours_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+    def topic_list(self) -> list[str]:
+        return [t.strip() for t in self.topics.replace("、", "\n").replace("；", "\n").splitlines() if t.strip()]

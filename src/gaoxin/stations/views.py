@@ -11,16 +11,24 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import Position
 from gaoxin.core.selectors import work_calendar
-from gaoxin.core.views_utils import add_service_errors, form_page, paginate, require
+from gaoxin.core.views_utils import add_service_errors, form_page, paginate, render_page, require, submit
 from gaoxin.talent.models import JobDemand
 
 from . import permissions as perms
-from . import services
-from .forms import LiaisonForm, StationEventForm, StationLogForm
+from . import selectors, services
+from .forms import (
+    LiaisonForm,
+    StationEventForm,
+    StationLogForm,
+    TrainingAttendeeForm,
+    TrainingFilterForm,
+    TrainingSessionForm,
+)
 from .models import Outcome, ServiceCategory, StationEvent, StationService
 
 
@@ -52,7 +60,12 @@ def _detail(request, station, *, log_form=None, event_form=None, liaison_form=No
     if request.GET.get("category"):
         log = log.filter(category=request.GET["category"])
     page, query = paginate(request, log)
+    year = timezone.localdate().year
+    training = (selectors.station_training_record(station=station, year=year)
+                if perms.can_view_station_training(user, station) else None)
     return render(request, "stations/station_detail.html", {
+        "training": training, "training_year": year,
+        "training_hours": sum((p.hours for p in training or ()), 0),
         "station": station, "page": page, "query": query, "categories": ServiceCategory.choices,
         "reads_whole_log": can_log or perms.can_read_every_station_log(user), "can_log": can_log,
         "assignments": station.assignments.select_related("user__org_unit").order_by("position"),
@@ -172,3 +185,84 @@ def log_to_demand(request, pk: int):
                                                                   **form.service_kwargs()),
                      done=lambda demand: (f"用工需求已登记，编号 {demand.number}",
                                           reverse("talent_demand", args=[demand.number])))
+
+
+# --- staff training (人员培训) -------------------------------------------------------------------------------
+
+@require(perms.can_view_training)
+def training_list(request):
+    """The sessions the user may read, filtered by kind and year (and by a station's staff from its page)."""
+    years = sorted(set(selectors.training_years(user=request.user)) | {timezone.localdate().year}, reverse=True)
+    form = TrainingFilterForm(request.GET or None, years=years)
+    station = None
+    if request.GET.get("station"):
+        station = _station(request, request.GET["station"])
+        if not perms.can_view_station_training(request.user, station):
+            raise Http404("驿站不存在")
+    sessions = selectors.training_list(user=request.user, station=station, **form.filters())
+    page, query = paginate(request, sessions)
+    return render_page(request, "stations/training_list.html", "stations/partials/training_table.html", {
+        "form": form, "page": page, "query": query, "station": station,
+        "can_organise": perms.can_organise_training(request.user),
+    })
+
+
+@require(perms.can_organise_training)
+def training_new(request):
+    form = TrainingSessionForm(request.POST or None, organisers=perms.training_organisers(request.user),
+                               initial={"held_on": timezone.localdate()})
+    return form_page(request, form, template="stations/training_form.html",
+                     create=lambda: services.training_session_create(actor=request.user, **form.service_kwargs()),
+                     done=lambda s: (f"已登记培训：{s.title}", reverse("training_session", args=[s.pk])))
+
+
+def _session(request, pk: int):
+    session = perms.trainings_visible_to(request.user).select_related("organiser", "created_by").filter(pk=pk).first()
+    if session is None:
+        raise Http404("培训不存在")
+    return session
+
+
+def _training_detail(request, session, *, add_form=None, remove_form=None, status: int = 200):
+    can_manage = perms.can_manage_training(request.user, session)
+    attendees = list(session.attendees.select_related("org_unit").order_by(
+        "org_unit__kind", "org_unit__sort_order", "full_name", "pk"))
+    if can_manage and add_form is None:
+        add_form = TrainingAttendeeForm(auto_id="id_add_%s", queryset=perms.training_attendee_candidates()
+                                        .exclude(pk__in=[p.pk for p in attendees]).select_related("org_unit")
+                                        .order_by("org_unit__kind", "org_unit__sort_order", "full_name", "pk"))
+    return render(request, "stations/training_detail.html", {
+        "session": session, "attendees": attendees, "can_manage": can_manage, "add_form": add_form,
+        "remove_form": remove_form,
+    }, status=status)
+
+
+@require(perms.can_view_training)
+def training_session(request, pk: int):
+    return _training_detail(request, _session(request, pk))
+
+
+def _change_attendees(request, pk: int, *, service, prefix: str, done: str):
+    session = _session(request, pk)
+    if not perms.can_manage_training(request.user, session):
+        raise PermissionDenied("只有管委会管理员和组织培训的驿站负责人可以修改参训人员")
+    form = TrainingAttendeeForm(request.POST, auto_id=f"id_{prefix}_%s")
+    if form.is_valid() and submit(form, lambda: service(session=session, user=form.cleaned_data["attendee"],
+                                                        actor=request.user)):
+        messages.success(request, done.format(name=form.cleaned_data["attendee"].get_full_name()))
+        return redirect("training_session", pk=session.pk)
+    return _training_detail(request, session, status=400, **{f"{prefix}_form": form})
+
+
+@require(perms.can_view_training)
+@require_POST
+def training_attendee_add(request, pk: int):
+    return _change_attendees(request, pk, service=services.training_attendee_add, prefix="add",
+                             done="已将{name}加入参训名单。")
+
+
+@require(perms.can_view_training)
+@require_POST
+def training_attendee_remove(request, pk: int):
+    return _change_attendees(request, pk, service=services.training_attendee_remove, prefix="remove",
+                             done="已将{name}移出参训名单。")

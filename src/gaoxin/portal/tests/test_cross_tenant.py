@@ -76,8 +76,8 @@ def _tables():
     from gaoxin.enterprises.permissions import enterprises_visible_to
     from gaoxin.evaluation.models import Objection, Participant
     from gaoxin.evaluation.permissions import can_view_report_card, objections_visible_to
-    from gaoxin.stations.models import StationService
-    from gaoxin.stations.permissions import can_log_at_station
+    from gaoxin.stations.models import StationService, TrainingSession
+    from gaoxin.stations.permissions import can_log_at_station, trainings_visible_to
     from gaoxin.talent.models import Hire, JobDemand, SchoolAgreement
     from gaoxin.talent.permissions import (
         APPEAL_DONE,
@@ -145,6 +145,12 @@ def _tables():
         "evaluation-objection-detail": Route(objection.objects, lambda o: {"pk": o.pk}, objection.sees),
         "evaluation-objection-decide": Route(objection.objects, lambda o: {"pk": o.pk}, objection.sees),
         "station_log": station, "station_event": station,
+        # 人员培训: a session is read by administrators, leaders, who attended it and its station's staff; its attendees
+        # changed by an administrator or the organising station's head (403 for others who may read it).
+        **dict.fromkeys(("training_session", "training_attendee_add", "training_attendee_remove",
+                         "training-session-detail"),
+                        Route(lambda: TrainingSession.objects.all(), lambda t: {"pk": t.pk},
+                              _visible(trainings_visible_to))),
         "job_detail": mine(Job), "job_download": mine(Job), "api_job_status": mine(Job),
         "notification_open": mine(Notification),
         **dict.fromkeys(("report_detail", "report_edit", "report_publish", "report_print", "report_pdf",
