@@ -14,6 +14,7 @@ from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 from gaoxin.green import api as green_api
+from gaoxin.proactive import api as proactive_api
 from gaoxin.stations.api import StationLogViewSet, TrainingSessionViewSet
 from gaoxin.talent import api as talent_api
 from gaoxin.talentcare import api as talentcare_api
@@ -59,6 +60,10 @@ router.register("risk-pool-movements", green_api.PoolMovementViewSet, basename="
 router.register("green-scores", green_api.ScorecardResultViewSet, basename="green-score")
 router.register("green-score-objections", green_api.ScoreObjectionViewSet, basename="green-score-objection")
 router.register("green-subsidy-terms", green_api.SubsidyTermsViewSet, basename="green-subsidy-terms")
+router.register("campaigns", proactive_api.CampaignViewSet, basename="campaign")
+router.register("campaign-visits", proactive_api.VisitViewSet, basename="campaign-visit")
+router.register("policy-coachings", proactive_api.CoachingViewSet, basename="policy-coaching")
+router.register("key-firms", proactive_api.KeyFirmViewSet, basename="key-firm")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -385,6 +385,8 @@ urlpatterns = [
     path("station-areas/", proactive_views.station_areas, name="station_areas"),
     path("key-firms/", proactive_views.key_firms, name="key_firms"),
     path("key-firms/<int:pk>/remove/", proactive_views.key_firm_remove, name="key_firm_remove"),
+    path("firms/<int:pk>/coaching/new/", proactive_views.coaching_new, name="coaching_new"),
+    path("coaching/", proactive_views.coaching_list, name="coaching_list"),
     path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]

@@ -95,7 +95,28 @@ def build_demo_proactive(*, admin, station_user, enterprises, today: dt.date, se
             else:
                 services.need_transition(need=need, name="SETTLE", actor=who, reason="走访时当场讲解政策口径")
             converted[kind] += 1
-    return {"campaign": campaign.pk, "targets": len(targets), "visits": len(visited), **converted}
+    coachings = _coachings(rng=rng, coaches=[station_user, *team[:2]], firms=[t.enterprise for t in visited[:16]],
+                           policies=policies, today=today)
+    return {"campaign": campaign.pk, "targets": len(targets), "visits": len(visited), "coachings": coachings,
+            **converted}
+
+
+def _coachings(*, rng, coaches, firms, policies, today: dt.date) -> int:
+    """点对点政策辅导 of the visited firms: one or two policies each, by the station's staff, over the last weeks."""
+    if not policies:
+        return 0
+    made = 0
+    for n, firm in enumerate(firms):
+        for policy in rng.sample(policies, k=min(len(policies), 1 + n % 2)):
+            services.coaching_record(
+                actor=coaches[n % len(coaches)], enterprise=firm, policy=policy,
+                coached_on=today - dt.timedelta(days=(n * 5) % 40), method=rng.choice(["visit", "phone", "window"]),
+                people_met=rng.choice(["财务总监", "总经理", "办公室主任"]) + " " + rng.choice("王李张刘陈") + "某",
+                content=rng.choice(["逐条讲解申报条件，核对企业已有数据，提示补充研发费用辅助账",
+                                    "说明申报时间和所需材料，约定材料齐全后由驿站帮代办提交",
+                                    "讲解政策口径，企业暂不符合营业收入条件，明年再评估"]))
+            made += 1
+    return made
 
 
 def demo_campaign() -> Campaign | None:

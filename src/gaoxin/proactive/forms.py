@@ -131,3 +131,30 @@ class KeyRuleForm(forms.Form):
 
 class KeyRemoveForm(forms.Form):
     reason = forms.CharField(label="移出理由", max_length=200)
+
+
+class CoachingForm(forms.Form):
+    """点对点政策辅导: one policy explained to the firm."""
+
+    policy = forms.ModelChoiceField(label="辅导的政策", queryset=None, empty_label="请选择",
+                                    error_messages={"required": "请选择辅导的政策"})
+    coached_on = forms.DateField(label="辅导日期", widget=DATE, error_messages={"required": "请填写辅导日期"})
+    method = forms.ChoiceField(label="辅导方式", choices=(), widget=forms.RadioSelect,
+                               error_messages={"required": "请选择辅导方式"})
+    people_met = forms.CharField(label="企业对接人", max_length=100, error_messages={"required": "请填写企业对接人"},
+                                 widget=forms.TextInput(attrs={"placeholder": "如：财务总监 王敏"}))
+    content = forms.CharField(label="辅导内容", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "请填写辅导内容"},
+                              help_text="讲解的条件、材料、申报时间，企业的情况与打算")
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        from gaoxin.benefits.models import Policy, PolicyStatus
+
+        from .models import CoachingMethod
+
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = Policy.objects.filter(status=PolicyStatus.PUBLISHED).order_by("title")
+        self.fields["method"].choices = CoachingMethod.choices
+        self.fields["coached_on"].initial = timezone.localdate()

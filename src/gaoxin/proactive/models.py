@@ -171,3 +171,37 @@ class Need(models.Model):
     @property
     def result(self):
         return self.appeal or self.order or self.demand
+
+
+class CoachingMethod(models.TextChoices):
+    VISIT = "visit", "上门辅导"
+    PHONE = "phone", "电话辅导"
+    ONLINE = "online", "线上辅导"
+    WINDOW = "window", "窗口辅导"
+
+
+class Coaching(models.Model):
+    """点对点政策辅导: a member of staff explains one policy to one firm (潍坊 "点对点" policy coaching); the firm's
+    match and application for that policy are read beside it, the counts per policy on /coaching/."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="coachings",
+                                   verbose_name="企业")
+    policy = models.ForeignKey("benefits.Policy", on_delete=models.PROTECT, related_name="coachings",
+                               verbose_name="政策")
+    coached_on = models.DateField("辅导日期")
+    method = models.CharField("辅导方式", max_length=8, choices=CoachingMethod.choices)
+    people_met = models.CharField("企业对接人", max_length=100)
+    content = models.CharField("辅导内容", max_length=1000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="辅导人员")
+    unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="辅导单位")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策辅导记录"
+        ordering = ["-coached_on", "-id"]
+        indexes = [models.Index(fields=["policy", "coached_on"], name="coaching_policy"),
+                   models.Index(fields=["enterprise", "coached_on"], name="coaching_firm")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}：{self.policy}"

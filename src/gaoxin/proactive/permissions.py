@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.permissions import has_role, is_staff_role
 
-from .models import Campaign, CampaignTarget, Need, Visit
+from .models import Campaign, CampaignTarget, Coaching, Need, Visit
 
 ORGANISERS = (Role.ZONE_ADMIN, Role.DEPT_OFFICER, Role.STATION_OFFICER)
 OVERSEERS = (Role.ZONE_ADMIN, Role.LEADER)
@@ -126,3 +126,26 @@ def can_manage_key_firms(user) -> bool:
 
 def can_view_key_firms(user) -> bool:
     return is_staff_role(user)
+
+
+# --- policy coaching (点对点辅导) ---------------------------------------------------------------------
+
+COACHES = (Role.ZONE_ADMIN, Role.DEPT_OFFICER, Role.STATION_OFFICER, Role.AGENT, Role.WINDOW_CLERK)
+
+
+def can_coach(user) -> bool:
+    """登记政策辅导: staff who explain policies to firms (departments, stations, 帮代办 agents, windows)."""
+    return has_role(user, *COACHES)
+
+
+def coachings_visible_to(user) -> QuerySet[Coaching]:
+    """The administrator and leaders see every record; other staff those they made, those of their unit and those
+    about their department's policies; nobody else."""
+    if has_role(user, *OVERSEERS):
+        return Coaching.objects.all()
+    if not is_staff_role(user):
+        return Coaching.objects.none()
+    q = Q(by=user)
+    if user.org_unit_id:
+        q |= Q(unit_id=user.org_unit_id) | Q(policy__issuer_id=user.org_unit_id)
+    return Coaching.objects.filter(q)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from gaoxin.accounts.models import OrgKind, OrgUnit
 
-from .models import Campaign, CampaignTarget, KeyFirm, Need, NeedStatus, StationArea, Visit
+from .models import Campaign, CampaignTarget, Coaching, KeyFirm, Need, NeedStatus, StationArea, Visit
 
 # The tabs of the 一户式 view: (key, title).
 TABS = [("cases", "办件"), ("appeals", "诉求"), ("assist", "帮代办与项目"), ("stations", "驿站服务"),
@@ -141,6 +141,42 @@ def firm_visits(*, user, enterprise) -> QuerySet:
             .order_by("-visited_on", "-id"))
 
 
+def coachings(*, user) -> QuerySet[Coaching]:
+    """The coaching records the user may see, each with the firm's match verdict and latest application status for
+    the policy as far as the user may see those (benefits' own scopers): beside the coaching, what came of it."""
+    from gaoxin.benefits.permissions import applications_visible_to, matches_visible_to
+
+    from .permissions import coachings_visible_to
+
+    match = matches_visible_to(user).filter(enterprise=OuterRef("enterprise"), policy=OuterRef("policy"))
+    application = (applications_visible_to(user).filter(enterprise=OuterRef("enterprise"), policy=OuterRef("policy"))
+                   .order_by("-created_at", "-pk"))
+    return (coachings_visible_to(user).select_related("enterprise", "policy", "by")
+            .annotate(match_verdict=Subquery(match.values("verdict")[:1]),
+                      application_status=Subquery(application.values("status")[:1]),
+                      application_number=Subquery(application.values("number")[:1]))
+            .order_by("-coached_on", "-id"))
+
+
+def coaching_counts(*, user, year: int | None = None) -> list[dict]:
+    """Per policy, the coachings the user may see (in a year, or all): records, firms coached, and how many of
+    those firms then applied. One query."""
+    from django.db.models import Exists
+
+    from gaoxin.benefits.models import BenefitApplication
+
+    from .permissions import coachings_visible_to
+
+    qs = coachings_visible_to(user)
+    if year:
+        qs = qs.filter(coached_on__year=year)
+    applied = BenefitApplication.objects.filter(enterprise=OuterRef("enterprise"), policy=OuterRef("policy"))
+    return list(qs.annotate(applied=Exists(applied)).values("policy_id", "policy__title", "policy__code")
+                .annotate(records=Count("id"), firms=Count("enterprise", distinct=True),
+                          applied_firms=Count("enterprise", filter=Q(applied=True), distinct=True))
+                .order_by("-records", "policy__title"))
+
+
 def firm_paid(*, enterprise) -> QuerySet:
     """The firm's paid policy awards (已拨付、已归档): public — awards are announced on the public notices — so every
     member of staff reads them, with the year of the payment step (the history's PAY event, else the last update)."""
@@ -205,6 +241,9 @@ def firm_timeline(*, user, enterprise) -> list[dict]:
     for v in firm_visits(user=user, enterprise=enterprise)[:n]:
         items.append({"on": v.visited_on, "kind": "走访", "text": f"{v.target.campaign.name}：见 {v.people_met}",
                       "url": reverse("campaign_detail", args=[v.target.campaign_id])})
+    for c in coachings(user=user).filter(enterprise=enterprise)[:n]:
+        items.append({"on": c.coached_on, "kind": "政策辅导", "text": f"{c.policy.title}（{c.get_method_display()}）",
+                      "url": ""})
     items.sort(key=lambda i: i["on"], reverse=True)
     return items
 

@@ -16,7 +16,7 @@ from gaoxin.core.notify import notify
 from gaoxin.core.services import audit_record
 
 from . import permissions as perms
-from .models import Campaign, CampaignTarget, KeyFirm, KeySource, Need, StationArea, Visit
+from .models import Campaign, CampaignTarget, Coaching, KeyFirm, KeySource, Need, StationArea, Visit
 from .rules import compile_target_rule, matching_firm_ids
 from .workflow import CAMPAIGN_WORKFLOW, NEED_WORKFLOW
 
@@ -191,3 +191,40 @@ def key_firm_remove(*, actor, key: KeyFirm, reason: str) -> KeyFirm:
     audit_record(event_type="proactive.keyfirm.remove", actor=actor, subject=key,
                  after={"enterprise": key.enterprise.name, "reason": key.removed_reason})
     return key
+
+
+# --- policy coaching (点对点辅导) ---------------------------------------------------------------------
+
+def coaching_record(*, actor, enterprise, policy, coached_on: dt.date, method: str, people_met: str,
+                    content: str) -> Coaching:
+    """A policy explained to a firm, point to point: which policy, when, how, to whom, what was said. One audit
+    event; refused (nothing written) for a policy not in force, a future date or missing answers."""
+    from gaoxin.benefits.models import PolicyStatus
+
+    from .models import CoachingMethod
+
+    if not perms.can_coach(actor):
+        raise PermissionDenied("只有部门、驿站、帮代办和窗口工作人员可以登记政策辅导")
+    errors = {}
+    if policy is None or policy.status != PolicyStatus.PUBLISHED:
+        errors["policy"] = "请选择一项生效中的政策"
+    if coached_on is None:
+        errors["coached_on"] = "请填写辅导日期"
+    elif coached_on > timezone.localdate():
+        errors["coached_on"] = "辅导日期不能晚于今天"
+    if method not in CoachingMethod.values:
+        errors["method"] = "请选择辅导方式"
+    if not (people_met or "").strip():
+        errors["people_met"] = "请填写企业对接人"
+    if not (content or "").strip():
+        errors["content"] = "请填写辅导内容"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        coaching = Coaching.objects.create(enterprise=enterprise, policy=policy, coached_on=coached_on, method=method,
+                                           people_met=people_met.strip()[:100], content=content.strip()[:1000],
+                                           by=actor, unit_id=getattr(actor, "org_unit_id", None))
+        audit_record(event_type="proactive.coaching.record", actor=actor, subject=coaching,
+                     after={"enterprise": enterprise.name, "policy": policy.title, "coached_on": coached_on.isoformat(),
+                            "method": CoachingMethod(method).label})
+    return coaching

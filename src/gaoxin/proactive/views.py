@@ -24,6 +24,7 @@ from .forms import (
     AssignForm,
     CampaignActForm,
     CampaignForm,
+    CoachingForm,
     KeyFirmForm,
     KeyRemoveForm,
     KeyRuleForm,
@@ -47,7 +48,9 @@ def _tab_context(user, firm, tab: str, request) -> dict:
         return {"rows": paginate(request, selectors.firm_station_services(**kw))}
     if tab == "policies":
         return {"matches": list(selectors.firm_matches(**kw)), "paid": list(selectors.firm_paid(enterprise=firm)[:100]),
-                "rows": paginate(request, selectors.firm_applications(**kw))}
+                "rows": paginate(request, selectors.firm_applications(**kw)),
+                "coachings": list(selectors.coachings(user=user).filter(enterprise=firm)[:100]),
+                "can_coach": perms.can_coach(user)}
     if tab == "evaluation":
         return {"tiers": selectors.firm_tiers(**kw)}
     if tab == "qualifications":
@@ -85,6 +88,38 @@ def firm_view(request, pk: int):
     template = "proactive/partials/firm_tab.html" if getattr(request, "htmx", False) and not request.htmx.boosted \
         else "proactive/firm_view.html"
     return render(request, template, context)
+
+
+@require(perms.can_coach)
+def coaching_new(request, pk: int):
+    """登记点对点政策辅导 for one firm; back to its 一户式 page's policy tab."""
+    firm = Enterprise.objects.filter(pk=pk).first()
+    if firm is None:
+        raise Http404("企业不存在")
+    form = CoachingForm(request.POST or None, initial={"policy": request.GET.get("policy")})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            if submit(form, lambda: services.coaching_record(actor=request.user, enterprise=firm, policy=d["policy"],
+                                                              coached_on=d["coached_on"], method=d["method"],
+                                                              people_met=d["people_met"], content=d["content"])):
+                messages.success(request, f"已登记对{firm.name}的政策辅导：{d['policy'].title}")
+                return redirect(reverse("firm_view", args=[firm.pk]) + "?tab=policies")
+    return render(request, "proactive/coaching_form.html", {"e": firm, "form": form}, status=status)
+
+
+@require(perms.can_view_campaigns)
+def coaching_list(request):
+    """点对点政策辅导: per policy, how many firms were coached and how many then applied; the records below."""
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else None
+    page, query = paginate(request, selectors.coachings(user=request.user)
+                           .filter(**({"coached_on__year": year} if year else {})))
+    return render(request, "proactive/coaching_list.html", {
+        "counts": selectors.coaching_counts(user=request.user, year=year), "page": page, "query": query,
+        "year": year, "section": "coaching"})
 
 
 # --- campaigns ----------------------------------------------------------------------------------------

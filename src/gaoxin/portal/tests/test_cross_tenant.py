@@ -261,7 +261,7 @@ def _proactive_routes() -> dict:
     it into work only for who the campaign assigns them to; the key-firm list is the administrator's."""
     from gaoxin.enterprises.models import Enterprise
     from gaoxin.proactive import permissions as proactive_perms
-    from gaoxin.proactive.models import Campaign, CampaignTarget, KeyFirm, Need
+    from gaoxin.proactive.models import Campaign, CampaignTarget, Coaching, KeyFirm, Need, Visit
 
     campaign = Route(lambda: Campaign.objects.all(), lambda c: {"pk": c.pk}, _visible(proactive_perms.campaigns_visible_to))
     manage = Route(campaign.objects, campaign.kwargs,
@@ -271,7 +271,18 @@ def _proactive_routes() -> dict:
         "firm_view": Route(lambda: Enterprise.objects.all(), lambda e: {"pk": e.pk},
                            lambda u: Enterprise.objects.all() if proactive_perms.can_view_firm_view(u)
                            else Enterprise.objects.none()),
-        "campaign_detail": campaign, "campaign_assign": manage, "campaign_act": manage,
+        # 登记政策辅导 for a firm: staff who coach (any firm: explaining a policy is no firm's secret), nobody else.
+        "coaching_new": Route(lambda: Enterprise.objects.all(), lambda e: {"pk": e.pk},
+                              lambda u: Enterprise.objects.all() if proactive_perms.can_coach(u)
+                              else Enterprise.objects.none()),
+        "campaign_detail": campaign, "campaign_assign": manage, "campaign_act": manage, "campaign-detail": campaign,
+        "campaign-visit-detail": Route(lambda: Visit.objects.all(), lambda v: {"pk": v.pk},
+                                       _visible(proactive_perms.visits_visible_to)),
+        "policy-coaching-detail": Route(lambda: Coaching.objects.all(), lambda c: {"pk": c.pk},
+                                        _visible(proactive_perms.coachings_visible_to)),
+        "key-firm-detail": Route(lambda: KeyFirm.objects.filter(removed_at__isnull=True), lambda k: {"pk": k.pk},
+                                 lambda u: KeyFirm.objects.all() if proactive_perms.can_view_key_firms(u)
+                                 else KeyFirm.objects.none()),
         "campaign_target": Route(lambda: CampaignTarget.objects.all(), lambda t: {"pk": t.pk},
                                  lambda u: proactive_perms.targets_visible_to(u)),
         "campaign_need": need, "campaign_need_act": need,

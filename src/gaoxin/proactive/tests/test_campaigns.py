@@ -134,6 +134,23 @@ def test_a_need_becomes_an_appeal_in_one_step(zone, django_capture_on_commit_cal
                                  contact_phone="13900000000")
 
 
+def test_the_api_gives_coverage_and_visits_with_what_each_need_became(zone, client,
+                                                                      django_capture_on_commit_callbacks):
+    campaign = _campaign(zone)
+    need = _visit(zone, campaign).needs.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        need = services.need_transition(need=need, name="TO_APPEAL", actor=zone["agent"], contact_name="王经理",
+                                        contact_phone="13900000000", category="talent", request_type="help")
+    client.force_login(zone["agent"])
+    (row,) = client.get("/api/v1/campaigns/").json()["results"]
+    assert (row["name"], row["targets"], row["visited"]) == ("春风行动", campaign.targets.count(), 1)
+    (visit,) = client.get("/api/v1/campaign-visits/").json()["results"]
+    assert visit["needs"] == [{"id": need.pk, "description": "缺少熟练焊工", "status": "converted", "kind": "appeal",
+                               "result_number": need.appeal.number, "settled_note": ""}]
+    client.force_login(zone["tax_officer"])  # not assigned, not the organiser: no visits
+    assert client.get("/api/v1/campaign-visits/").json()["results"] == []
+
+
 def test_a_need_becomes_an_order_or_a_demand_and_a_missing_field_is_named(zone):
     campaign = _campaign(zone)
     visit = _visit(zone, campaign, needs=("代办施工许可", "招 5 名焊工"))
