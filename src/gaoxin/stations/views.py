@@ -85,6 +85,8 @@ def station_detail(request, code: str):
 @require_POST
 def station_log(request, code: str):
     station = _station(request, code)
+    if not perms.can_log_at_station(request.user, station):  # before the form: refused, whatever was sent
+        raise PermissionDenied("只有本驿站服务队可以记录台账")
     form = StationLogForm(request.POST, auto_id="id_log_%s")
     if form.is_valid():
         try:
@@ -101,6 +103,8 @@ def station_log(request, code: str):
 @require_POST
 def station_event(request, code: str):
     station = _station(request, code)
+    if not perms.can_log_at_station(request.user, station):
+        raise PermissionDenied("只有本驿站服务队可以记录活动")
     form = StationEventForm(request.POST, auto_id="id_event_%s")
     if form.is_valid():
         try:

@@ -104,8 +104,9 @@ def _tables():
                         lambda u: (lambda p: can_view_report_card(u, p.cycle, p)))
     objection = Route(lambda: Objection.objects.all(), lambda o: {"pk": o.cycle_id, "objection_id": o.pk},
                       _visible(objections_visible_to))
+    # A station is known to all staff (the station list): logging at another's is refused (403), not hidden.
     station = Route(lambda: OrgUnit.objects.filter(kind=OrgKind.STATION),
-                    lambda s: {"code": s.code.removeprefix("station-")}, lambda u: (lambda s: can_log_at_station(u, s)))
+                    lambda s: {"code": s.code}, lambda u: (lambda s: can_log_at_station(u, s)), public=True)
     report = Route(lambda: MonthlyReport.objects.all(), lambda r: {"token": f"{r.month:%Y-%m}"},
                    _visible(reports_visible_to))
     mine = lambda model: Route(lambda: model.objects.all(), lambda o: {"pk": o.pk},  # noqa: E731
