@@ -51,6 +51,23 @@ def test_a_station_officer_sees_a_firm_whole_and_turns_a_visit_need_into_an_appe
         page.get_by_test_id(f"firm-tab-{tab}").wait_for()
         assert needle in page.get_by_test_id(f"firm-tab-{tab}").inner_text(), tab
 
+    # 点对点政策辅导 from the policy tab: a date in the future is refused beside the field, what was typed kept.
+    page.get_by_test_id("tab-policies").click()
+    page.get_by_test_id("coaching-new").click()
+    coaching = page.get_by_test_id("coaching-form")
+    coaching.get_by_label("辅导的政策").select_option(label="政策p1")
+    coaching.get_by_label("辅导日期").fill(f"{dt.date.today() + dt.timedelta(days=2):%Y-%m-%d}")
+    coaching.get_by_label("上门辅导").check()
+    coaching.get_by_label("企业对接人").fill("财务总监 王敏")
+    coaching.get_by_label("辅导内容").fill("讲解研发费用归集口径与申报材料")
+    coaching.get_by_role("button", name="登记").click()
+    page.get_by_text("辅导日期不能晚于今天").wait_for()
+    assert page.get_by_label("辅导内容").input_value() == "讲解研发费用归集口径与申报材料"
+    page.get_by_label("辅导日期").fill(f"{dt.date.today():%Y-%m-%d}")
+    page.get_by_role("button", name="登记").click()
+    page.get_by_text("已登记对湖南精工储能科技有限公司的政策辅导").wait_for()
+    assert "讲解研发费用归集口径与申报材料" in page.get_by_test_id("firm-tab-policies").inner_text()
+
     page.get_by_role("link", name="主动服务", exact=True).click()
     page.get_by_test_id("campaign-new").click()
     form = page.get_by_test_id("campaign-form")
