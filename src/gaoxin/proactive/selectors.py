@@ -160,17 +160,17 @@ def coachings(*, user) -> QuerySet[Coaching]:
 
 def coaching_counts(*, user, year: int | None = None) -> list[dict]:
     """Per policy, the coachings the user may see (in a year, or all): records, firms coached, and how many of
-    those firms then applied. One query."""
+    those firms applied (the applications the user may see, as beside each record). One query."""
     from django.db.models import Exists
 
-    from gaoxin.benefits.models import BenefitApplication
+    from gaoxin.benefits.permissions import applications_visible_to
 
     from .permissions import coachings_visible_to
 
     qs = coachings_visible_to(user)
     if year:
         qs = qs.filter(coached_on__year=year)
-    applied = BenefitApplication.objects.filter(enterprise=OuterRef("enterprise"), policy=OuterRef("policy"))
+    applied = applications_visible_to(user).filter(enterprise=OuterRef("enterprise"), policy=OuterRef("policy"))
     return list(qs.annotate(applied=Exists(applied)).values("policy_id", "policy__title", "policy__code")
                 .annotate(records=Count("id"), firms=Count("enterprise", distinct=True),
                           applied_firms=Count("enterprise", filter=Q(applied=True), distinct=True))
