@@ -72,6 +72,12 @@ def _convert_order(need: Need, step: Step) -> dict:
     return _converted(need, step, order.number)
 
 
+def _settle(need: Need, step: Step) -> dict:
+    """当场解决: what was done on the spot is the need's record (the visit page and the API show it)."""
+    need.settled_note = step.reason.strip()[:300]
+    return {"note": need.settled_note}
+
+
 def _convert_demand(need: Need, step: Step) -> dict:
     from gaoxin.talent.services import demand_create
 
@@ -106,6 +112,6 @@ NEED_WORKFLOW = Workflow(
         transition("TO_DEMAND", "转为用工需求", [NeedStatus.OPEN], NeedStatus.CONVERTED, [VISITOR],
                    effect=_convert_demand),
         transition("SETTLE", "当场解决", [NeedStatus.OPEN], NeedStatus.SETTLED, [VISITOR], needs_reason=True,
-                   style="secondary"),
+                   effect=_settle, style="secondary"),
     ],
 )

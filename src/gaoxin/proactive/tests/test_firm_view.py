@@ -109,3 +109,17 @@ def test_the_figures_count_benefits_by_payment_year(zone):
     assert figures["cases_decided"] == 4 and figures["close_days"] == Decimal("7.0")
     assert figures["paid_total"] == Decimal("12.5")
     assert [y for y, _ in figures["paid_per_year"]] == [dt.date.today().year]
+
+
+def test_an_appeal_not_yet_dispatched_is_listed_on_the_appeals_tab(client, zone):
+    """The QA walk found the tab failing (500) for 14 demo firms: an appeal with no lead unit yet."""
+    from gaoxin.appeals.models import Appeal
+
+    Appeal.objects.create(number="SQ99990001", enterprise=zone["small"], channel="驿站", contact_name="张三",
+                          contact_phone="13800000000", category="policy", request_type="help", title="待派单的诉求",
+                          description="内容", received_by=zone["station_officer"], station=zone["station"], lead=None)
+    client.force_login(zone["admin"])
+    page = client.get(reverse("firm_view", args=[zone["small"].pk]) + "?tab=appeals")
+    assert page.status_code == 200
+    row = next(r for r in page.content.decode().split("<tr>") if "待派单的诉求" in r)
+    assert "待派单" in row.split("待派单的诉求", 1)[1]
