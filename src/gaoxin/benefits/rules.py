@@ -33,7 +33,7 @@ import polars as pl
 
 from gaoxin.enterprises.industries import SECTIONS
 
-from .fields import ALL_FIELDS, FIELDS, Field
+from .fields import ALL_FIELDS, FIELDS, PERSON_FIELDS, Field
 
 NUMBER = pl.Decimal(28, 6)
 
@@ -315,7 +315,7 @@ class _Compiler:
                 self.fail(node, "has 的写法：has('高新技术企业')")
             qual = node.args[0].value
             if self.qualifications and qual not in self.qualifications:
-                noun = "资质" if self.registry is FIELDS else "人才称号"
+                noun = "人才称号" if self.registry is PERSON_FIELDS else "资质"
                 self.fail(node, f"未知{noun}“{qual}”（可用：{'、'.join(sorted(self.qualifications))}）")
             expr = pl.col("qualifications").list.contains(qual)
             self._leaf(node, expr)
@@ -400,6 +400,26 @@ def _check_size(tree: ast.Expression, limits: Limits, noun: str) -> None:
                         "请减少层层套用的 min/max、除法和 if … else")
 
 
+# Python's parser speaks English; a clerk reads the rule's mistake in Chinese (the position is given beside it).
+_SYNTAX_MESSAGES = [
+    (re.compile(r"'(.)' was never closed"), "“{0}”没有对应的右括号"),
+    (re.compile(r"unmatched '(.)'"), "多了一个“{0}”"),
+    (re.compile(r"closing parenthesis '(.)' does not match opening parenthesis '(.)'"), "“{1}”与“{0}”不配对"),
+    (re.compile(r"unterminated string literal"), "引号没有闭合（文字要用一对单引号括起来，如 'ABOVE'）"),
+    (re.compile(r"invalid character '(.)'"), "不能使用字符“{0}”（请用半角括号、引号和运算符）"),
+]
+
+
+def _syntax_message(message: str, source: str) -> str:
+    for pattern, text in _SYNTAX_MESSAGES:
+        found = pattern.search(message)
+        if found:
+            return text.format(*found.groups())
+    if re.search(r"(?<![=!<>])=(?!=)", source):
+        return "比较相等请写 ==（两个等号）"
+    return "写法有误（检查比较符号、and / or 和括号）"
+
+
 def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: str = "rule",
                  limits: Limits | None = None, fields: dict[str, Field] | None = None) -> Compiled:
     """Parse and check a rule (kind "rule", boolean) or a benefit formula (kind "formula", number).
@@ -417,7 +437,7 @@ def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: s
     except SyntaxError as exc:
         if "too many nested" in (exc.msg or ""):
             raise RuleError(f"{noun}嵌套过深（超过{limits.depth}层括号）") from None
-        raise RuleError(f"语法错误：{exc.msg}", (exc.offset or 1) - 1) from None
+        raise RuleError(f"语法错误：{_syntax_message(exc.msg or '', source)}", (exc.offset or 1) - 1) from None
     except (RecursionError, MemoryError):
         # CPython's parser gives up on very deep nesting (5,000 added terms) with one of these.
         raise RuleError(f"{noun}嵌套过深（超过{limits.depth}层括号、运算或 not 的层层套用）") from None

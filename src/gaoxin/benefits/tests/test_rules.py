@@ -14,7 +14,13 @@ from gaoxin.benefits.rules import Limits, RuleError, compile_rule, evaluate_row
 @pytest.mark.parametrize("rule,message", [
     ("rd_ratoi > 0.03", "未知字段“rd_ratoi”"),
     ("revenue > '很多'", "两边类型不同"),
-    ("revenue >", "语法错误"),
+    ("revenue >", "语法错误：写法有误"),
+    # Python's parser messages said in Chinese (the QA walk saw "'(' was never closed" on the campaign form)
+    ("has('高新技术企业'", "语法错误：“\\(”没有对应的右括号"),
+    ("size_group == 'ABOVE')", "语法错误：多了一个“\\)”"),
+    ("size_group == 'ABOVE", "引号没有闭合"),
+    ("size_group = 'ABOVE'", "比较相等请写 =="),
+    ("revenue （> 1", "不能使用字符“（”"),
     ("revenue", "结果应为“是/否”"),
     ("__import__('os').system('x')", "未知函数"),
     ("open('x') == 1", "未知函数“open”"),

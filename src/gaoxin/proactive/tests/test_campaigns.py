@@ -254,3 +254,10 @@ def test_the_pages_journey_through_a_campaign_with_constant_queries(client, zone
     client.force_login(zone["tax_officer"])
     assert client.get(reverse("campaign_target", args=[target.pk])).status_code == 404
     assert client.get(reverse("campaign_need", args=[need.pk])).status_code == 404
+
+
+def test_a_campaign_rules_unknown_qualification_is_called_a_qualification(zone):
+    """Not 人才称号 (the QA walk): a campaign selects firms, whose has('…') are qualifications."""
+    with pytest.raises(ValidationError) as exc:
+        _campaign(zone, rule="has('不存在的资质')")
+    assert "未知资质“不存在的资质”" in str(exc.value.error_dict["rule"])
