@@ -58,7 +58,7 @@ def test_the_profile_carries_the_configured_stage_and_the_firm_page_shows_it(set
     assert hits == [young.pk]
     client.force_login(admin_user)
     page = client.get(reverse("firm_view", args=[reserve.pk])).content.decode()
-    assert 'data-testid="life-stage">上市后备<' in page
+    assert 'data-testid="life-stage">生命周期：上市后备<' in page
 
 
 def test_a_wrong_setting_is_said_by_the_system_check(settings):
