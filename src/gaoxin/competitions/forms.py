@@ -132,9 +132,13 @@ class ScoreForm(forms.Form):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         for c in criteria:
+            top = f"{c.max_score.normalize():f}"
             self.fields[c.code] = forms.DecimalField(
-                label=f"{c.label}（满分 {c.max_score.normalize():f}，权重 {(c.weight * 100).normalize():f}%）",
-                min_value=0, max_value=c.max_score, decimal_places=2)
+                label=f"{c.label}（满分 {top}，权重 {(c.weight * 100).normalize():f}%）",
+                min_value=0, max_value=c.max_score, decimal_places=2,
+                error_messages={"required": f"请填写“{c.label}”的评分", "max_value": f"“{c.label}”最高 {top} 分",
+                                "min_value": f"“{c.label}”的评分不能为负数", "invalid": "请填写数字",
+                                "max_decimal_places": "评分最多保留两位小数"})
 
 
 class StepForm(forms.Form):

@@ -2,7 +2,8 @@
 pool (suggested from the registry and profile facts with the basis), is refused inviting nobody, invites two firms;
 a firm's user sees the notice, opens its invitation, is refused registering without a track, registers in 新材料;
 the bureau sees it registered and checks its eligibility (issue 22). Then a judged zone round: the bureau sets up
-the round and adds a judge in the browser, publishes the results (the firm is told and reads its rank on the
+the round and adds a judge in the browser, a judge employed by one firm sees that entry refused (回避) and the
+other judge scores both entries in the browser (a mark above full marks refused), the bureau publishes the results (the firm is told and reads its rank on the
 notice), makes them final after the notice, records the firm's award, and the award raises the zone's matched
 bonus policy for that firm (the firm is told and finds it among its policies)."""
 
@@ -130,9 +131,41 @@ def test_results_published_and_an_award_raises_a_matched_policy(live_server, bro
     page.get_by_role("button", name="提交").click()
     page.get_by_text("已加入评委评委甲").wait_for()
     round = JudgingRound.objects.get(edition=edition)
-    for entry, marks in ((entries[0], {"c1": 90, "c2": 85, "c3": 88}),  # the criteria as typed, in order
-                         (entries[1], {"c1": 70, "c2": 75, "c3": 72})):
-        services.score_submit(actor=judge_user, round=round, registration=entry, marks=marks)
+    # A second judge works for the first firm: refused that entry automatically, the reason shown (回避).
+    conflicted = UserFactory(username="judge2", role=Role.DEPT_OFFICER, full_name="评委乙",
+                             org_unit=department("finance", "财政局"))
+    services.judge_add(actor=office, round=round, user=conflicted, kind="investment", employer=own)
+    other_judge = session(browser, live_server, "judge2")
+    other_judge.goto(f"{live_server.url}/competitions/rounds/{round.pk}/")
+    row = other_judge.get_by_test_id("judge-sheet").get_by_role("row").filter(has_text="精密减速器")
+    assert "回避：" in row.inner_text() and "任职" in row.inner_text()
+    assert row.get_by_role("link", name="评分").count() == 0
+    other_judge.context.close()
+
+    # The judge scores both entries in the browser: a mark above the criterion's full marks is refused, kept.
+    judging = session(browser, live_server, "judge")
+    judging.goto(f"{live_server.url}/competitions/rounds/{round.pk}/")
+    for project, marks in (("精密减速器", ("90", "85", "88")), ("高性能复合材料", ("70", "75", "72"))):
+        judging.get_by_test_id("judge-sheet").get_by_role("row").filter(has_text=project).get_by_role(
+            "link", name="评分").click()
+        form = judging.get_by_test_id("score-form")
+        for field, mark in zip(("技术创新性", "市场前景", "团队与路演"), marks, strict=True):
+            form.get_by_label(field).fill(mark)
+        if project == "精密减速器":
+            form.get_by_label("技术创新性").fill("120")
+            form.get_by_role("button", name="提交评分").click()
+            judging.get_by_text("“技术创新性”最高 100 分").wait_for()
+            assert judging.get_by_label("市场前景").input_value() == "85"
+            judging.get_by_label("技术创新性").fill(marks[0])
+        judging.get_by_test_id("score-form").get_by_role("button", name="提交评分").click()
+        judging.get_by_text("评分已提交").wait_for()
+    assert "已评分" in judging.get_by_test_id("judge-sheet").inner_text()
+    judging.context.close()
+    from gaoxin.competitions.models import Score
+
+    scored = Score.objects.filter(round=round)
+    assert sorted(scored.values_list("registration_id", flat=True)) == sorted(e.pk for e in entries)
+    assert {s.judge.user_id for s in scored.select_related("judge")} == {judge_user.pk}  # none by the conflicted
     page.reload()
     page.get_by_role("button", name="发布结果公示").click()
     page.get_by_text("已完成：发布结果公示").wait_for()
