@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class ProactiveConfig(AppConfig):
     name = "gaoxin.proactive"
     label = "proactive"
-    verbose_name = "主动服务（一户式、走访、驿站片区、重点企业）"
+    verbose_name = "主动服务（一户式、走访、政策辅导、驿站片区、重点企业）"
 
     def ready(self):
         from gaoxin.core import events, hooks
@@ -15,7 +15,7 @@ class ProactiveConfig(AppConfig):
         events.register({"campaign.create": "发起走访活动", "campaign.assign": "分配走访对象",
                          "visit.record": "登记走访记录", "area.set": "设置驿站服务片区",
                          "keyfirm.add": "列入重点企业", "keyfirm.add_rule": "按条件列入重点企业",
-                         "keyfirm.remove": "移出重点企业"}, prefix="proactive.")
+                         "keyfirm.remove": "移出重点企业", "coaching.record": "登记政策辅导"}, prefix="proactive.")
         for workflow in (CAMPAIGN_WORKFLOW, NEED_WORKFLOW):
             events.register(workflow.labels(), prefix=f"{workflow.name}.")
         hooks.provide("enterprises.detail", _firm_page_flags)
