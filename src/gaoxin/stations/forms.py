@@ -161,7 +161,11 @@ class TrainingFilterForm(forms.Form):
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "全部年度")] + [(y, f"{y}年") for y in years]
+        years = set(years)
+        asked = str(self.data.get("year", ""))
+        if asked.isdigit() and 2000 <= int(asked) <= 2100:  # a year from a shared link: no sessions, not an error
+            years.add(int(asked))
+        self.fields["year"].choices = [("", "全部年度")] + [(y, f"{y}年") for y in sorted(years, reverse=True)]
 
     def filters(self) -> dict:
         if not self.is_valid():

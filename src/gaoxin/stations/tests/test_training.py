@@ -226,6 +226,9 @@ def test_the_list_filters_by_kind_and_year(admin_client, admin_user, centre, tea
     assert titles(f"year={YEAR}&kind=central") == {"今年集中培训"}
     assert titles(f"year={YEAR - 1}") == {"去年集中培训"}
     assert "没有符合条件的培训" in admin_client.get(f"/stations/training/?year={YEAR - 1}&kind=shadowing").content.decode()
+    # a year with no sessions the reader may see (a link from a colleague): an empty list, not a form error
+    empty = admin_client.get(f"/stations/training/?year={YEAR - 5}").content.decode()
+    assert "没有符合条件的培训" in empty and "不在可用的选项中" not in empty
     api = admin_client.get(f"/api/v1/training-sessions/?year={YEAR}&kind=central").json()
     assert [s["title"] for s in api["results"]] == ["今年集中培训"]
 
