@@ -81,7 +81,7 @@ def visit_end(*, visit_id: int, reason: str) -> Visit | None:
     """Log-out, the idle timer or the next person: ends the visit once (a second call changes nothing)."""
     if reason not in EndReason.values:
         raise ValidationError("未知的退出原因")
-    visit = Visit.objects.select_for_update().filter(pk=visit_id).select_related("terminal", "user").first()
+    visit = Visit.objects.select_for_update(of=("self",)).filter(pk=visit_id).select_related("terminal", "user").first()
     if visit is None or visit.ended_at is not None:
         return visit
     visit.ended_at, visit.end_reason = timezone.now(), reason
