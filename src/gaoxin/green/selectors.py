@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import permissions as perms
-from .models import GreenLabel, LabelKind, LabelLevel, LabelStatus
+from .models import LENT, GreenLabel, LabelKind, LabelLevel, LabelStatus
 
 
 def label_list(*, user, kind: str = "", level: str = "", status: str = "", q: str = ""):
@@ -128,8 +128,6 @@ def need_list(*, user, status: str = "", green: str = "", q: str = ""):
     if q:
         qs = qs.filter(Q(enterprise__name__icontains=q) | Q(purpose__icontains=q))
     # The answers the viewer may read, counted in the same query (a bank: its own only).
-    from .models import LENT
-
     seen = perms.responses_visible_to(user)
     today = timezone.localdate()
     qs = qs.annotate(
