@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.permissions import can_view_personal_data
-from gaoxin.core.views_utils import paginate, require, submit
+from gaoxin.core.views_utils import form_page, paginate, require, submit
 from gaoxin.enterprises.models import Enterprise
 
 from . import permissions as perms
@@ -96,18 +96,11 @@ def coaching_new(request, pk: int):
     firm = Enterprise.objects.filter(pk=pk).first()
     if firm is None:
         raise Http404("企业不存在")
-    form = CoachingForm(request.POST or None, initial={"policy": request.GET.get("policy")})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            d = form.cleaned_data
-            if submit(form, lambda: services.coaching_record(actor=request.user, enterprise=firm, policy=d["policy"],
-                                                              coached_on=d["coached_on"], method=d["method"],
-                                                              people_met=d["people_met"], content=d["content"])):
-                messages.success(request, f"已登记对{firm.name}的政策辅导：{d['policy'].title}")
-                return redirect(reverse("firm_view", args=[firm.pk]) + "?tab=policies")
-    return render(request, "proactive/coaching_form.html", {"e": firm, "form": form}, status=status)
+    form = CoachingForm(request.POST or None)
+    return form_page(request, form, template="proactive/coaching_form.html", e=firm,
+                     create=lambda: services.coaching_record(actor=request.user, enterprise=firm, **form.cleaned_data),
+                     done=lambda c: (f"已登记对{firm.name}的政策辅导：{c.policy.title}",
+                                     reverse("firm_view", args=[firm.pk]) + "?tab=policies"))
 
 
 @require(perms.can_view_campaigns)

@@ -3,7 +3,7 @@ defaults to deny (CONVENTIONS §5)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from gaoxin.accounts.models import STAFF_ROLES, OrgAssignment, OrgKind, OrgUnit, Position, Role, User
 from gaoxin.accounts.permissions import has_role, is_staff_role
@@ -31,8 +31,6 @@ def station_services_visible_to(user) -> QuerySet[StationService]:
     """服务台账 names the people served: the centre and leaders read all of it; a station's officers and its
     1+1+X team their station's; a department the entries handed to it (转部门办理); nobody else any
     (issue 15 §2: every member of staff read every station's ledger)."""
-    from django.db.models import Q
-
     if can_read_every_station_log(user):
         return StationService.objects.all()
     if not can_view_stations(user):
@@ -87,16 +85,12 @@ def station_staff(station) -> QuerySet[User]:
 
 
 def staff_of_stations(stations: QuerySet[OrgUnit]) -> QuerySet[User]:
-    from django.db.models import Q
-
     team = OrgAssignment.objects.filter(org_unit__in=stations, position__in=TEAM_POSITIONS).values("user_id")
     return User.objects.filter(Q(org_unit__in=stations) | Q(pk__in=team), is_active=True, role__in=sorted(STAFF_ROLES))
 
 
 def stations_of_staff(user) -> QuerySet[OrgUnit]:
     """The stations whose staff the user is: a station officer's own station and the teams they are on."""
-    from django.db.models import Q
-
     if not is_staff_role(user):
         return OrgUnit.objects.none()
     own = Q(assignments__user=user, assignments__position__in=TEAM_POSITIONS)
@@ -118,8 +112,6 @@ def can_read_all_training(user) -> bool:
 def trainings_visible_to(user) -> QuerySet[TrainingSession]:
     """Administrators and leaders: all; any member of staff: the sessions they attended or recorded; a station's
     staff also the sessions their station organised or any of its staff attended (the station's training record)."""
-    from django.db.models import Q
-
     if can_read_all_training(user):
         return TrainingSession.objects.all()
     if not can_view_training(user):
