@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Callable
+
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import STAFF_ROLES, Role
 
@@ -66,3 +68,58 @@ def forget_firm_ids(sender=None, instance=None, **kwargs) -> None:
         user = instance
     if user is not None:
         user.__dict__.pop(_FIRM_IDS, None)
+
+
+# --- what a page asks about its user, in one query ------------------------------------------------------------------
+
+_FACTS = "_gaoxin_user_facts"
+_FACT_EXPRESSIONS: dict[str, Callable] = {}
+
+
+def register_user_fact(name: str, expression: Callable) -> None:
+    """A room declares a fact about a user that its predicates ask on most pages (is a reviewer of a round, chairs a
+    chain, heads their unit, has unread notices…): `expression()` is an annotation over `User` in which
+    `OuterRef("pk")` is the user. Declared at import of the room's permissions module."""
+    _FACT_EXPRESSIONS[name] = expression
+
+
+def user_facts(user) -> dict:
+    """Every declared fact about the user, read together with the user's org unit in one query and kept on the user
+    object, so a request (whose `request.user` is loaded afresh) asks once however many rooms' navigation entries,
+    home cards and predicates look (the org unit is then no query of its own either). Empty for anyone not logged in.
+    A fact declared after the first read (its room imported late) reads them again."""
+    if not _active(user):
+        return {}
+    facts = user.__dict__.get(_FACTS)
+    if facts is None or not facts.keys() >= _FACT_EXPRESSIONS.keys():
+        from .models import User
+
+        names = list(_FACT_EXPRESSIONS)
+        row = (User.objects.filter(pk=user.pk).select_related("org_unit")
+               .annotate(**{name: _FACT_EXPRESSIONS[name]() for name in names}).first())
+        if row is None:
+            return {}
+        field = User._meta.get_field("org_unit")
+        if not field.is_cached(user) and row.org_unit_id == user.org_unit_id:
+            field.set_cached_value(user, row.org_unit)
+        facts = user.__dict__[_FACTS] = {name: getattr(row, name) for name in names}
+    return facts
+
+
+def user_fact(user, name: str, default=False):
+    return user_facts(user).get(name, default)
+
+
+def forget_user_facts(user) -> None:
+    """The facts kept on a loaded user object are stale (a service changed what they say)."""
+    user.__dict__.pop(_FACTS, None)
+
+
+def _heads_own_unit():
+    from .models import OrgAssignment, Position
+
+    return Exists(OrgAssignment.objects.filter(user=OuterRef("pk"), org_unit=OuterRef("org_unit"),
+                                               position=Position.HEAD))
+
+
+register_user_fact("heads_own_unit", _heads_own_unit)

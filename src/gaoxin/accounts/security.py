@@ -17,6 +17,8 @@ from django.utils import timezone
 from gaoxin.core.masking import mask_phone
 from gaoxin.core.services import audit_record
 
+from .permissions import user_facts
+
 MUST_CHANGE = "gx_must_change_password"
 ACTIVE_COOKIE = "gx_active"
 ACTIVE_SALT = "gaoxin.accounts.idle"
@@ -77,6 +79,10 @@ class SessionGuardMiddleware:
             response = self._idle(request) or self._forced_change(request)
             if response is not None:
                 return response
+            if not request.path_info.startswith("/api/"):
+                # A page's view, navigation and home cards ask about the user's org unit and duties (a reviewer, a
+                # chain chief, a department head, unread notices…): read them now, once, in one query.
+                user_facts(request.user)
         response = self.get_response(request)
         if settings.GAOXIN_IDLE_TIMEOUT_MINUTES and getattr(request, "user", None) is not None \
                 and request.user.is_authenticated:

@@ -217,13 +217,9 @@ OFFICE, CLAIMANT = "office", "claimant"
 
 def talent_of(user):
     """The registry row of a talent's own log-in (one query, kept on the user object), or None."""
-    from gaoxin.talent.models import Talent
+    from gaoxin.talent.permissions import own_talent
 
-    if not has_role(user, Role.TALENT):
-        return None
-    if not hasattr(user, "_benefit_talent"):
-        user._benefit_talent = Talent.objects.filter(user=user).select_related("employer").first()
-    return user._benefit_talent
+    return own_talent(user)  # the same row the talent rooms keep on the user: one query per request for all
 
 
 def is_talent_office(user) -> bool:

@@ -5,12 +5,16 @@ chain chief (链长) and the task force (专班) manage their chain: nodes, rost
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from gaoxin.accounts.models import Role
-from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role
+from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role, register_user_fact, user_fact
 
-from .models import Chain, Membership, MembershipStatus
+from .models import Chain, Membership, MembershipStatus, TaskForceMember
+
+# A chain chief or task-force member: asked by the home page, read with the user's other facts in one query.
+register_user_fact("chain_chief", lambda: Exists(Chain.objects.filter(chief=OuterRef("pk"))))
+register_user_fact("chain_taskforce", lambda: Exists(TaskForceMember.objects.filter(user=OuterRef("pk"))))
 
 
 def can_view_chains(user) -> bool:
@@ -80,11 +84,7 @@ def taskforce_candidates() -> QuerySet:
 
 def works_on_a_chain(user) -> bool:
     """A chain chief or task-force member (the home page's card)."""
-    from .models import TaskForceMember
-
-    if not is_staff_role(user):
-        return False
-    return Chain.objects.filter(chief=user).exists() or TaskForceMember.objects.filter(user=user).exists()
+    return is_staff_role(user) and (user_fact(user, "chain_chief") or user_fact(user, "chain_taskforce"))
 
 
 def action_owners(action) -> list:

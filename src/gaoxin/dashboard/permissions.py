@@ -4,18 +4,13 @@ and its rank; the administrators generate, edit and publish the monthly report, 
 
 from __future__ import annotations
 
-from gaoxin.accounts.models import Position, Role
-from gaoxin.accounts.permissions import has_role
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.permissions import has_role, user_fact
 
 
 def is_department_head(user) -> bool:
-    if not has_role(user, Role.DEPT_OFFICER) or not user.org_unit_id:
-        return False
-    cached = getattr(user, "_is_department_head", None)
-    if cached is None:
-        cached = user._is_department_head = user.assignments.filter(
-            org_unit_id=user.org_unit_id, position=Position.HEAD).exists()
-    return cached
+    """A department officer holding the head post of their own unit (read with the user's other facts, one query)."""
+    return has_role(user, Role.DEPT_OFFICER) and bool(user.org_unit_id) and user_fact(user, "heads_own_unit")
 
 
 def can_view_dashboard(user) -> bool:

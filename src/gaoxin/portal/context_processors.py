@@ -1,12 +1,11 @@
 """Role-aware navigation for the base layout."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions as perms
-from gaoxin.accounts.models import User
 from gaoxin.assist import permissions as assist_perms
 from gaoxin.benefits import permissions as benefit_perms
 from gaoxin.cases import permissions as case_perms
@@ -21,18 +20,18 @@ from gaoxin.green import permissions as green_perms
 from gaoxin.proactive import permissions as proactive_perms
 from gaoxin.stations import permissions as station_perms
 from gaoxin.talent import permissions as talent_perms
-from gaoxin.talent.models import RecognitionRound
 from gaoxin.talentcare import permissions as talentcare_perms
 
 
-def _flags(user) -> dict:
-    """What the navigation needs from the database, in one query: the unread notices and whether the user reviews
-    a talent recognition round (a staff member the talent office names, from any department)."""
-    unread = (Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
-              .values("user").annotate(n=Count("pk")).values("n"))
-    return User.objects.filter(pk=user.pk).values(
-        unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
-        reviewer=Exists(RecognitionRound.objects.filter(reviewers=OuterRef("pk")))).get()
+def _unread_notices():
+    return Coalesce(Subquery(Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
+                             .values("user").annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+                    Value(0))
+
+
+# The header's unread count, read with the user's org unit and the rooms' facts (a reviewer of a talent round, a
+# chain chief, a department head…) in one query per request: accounts.permissions.user_facts.
+perms.register_user_fact("unread_notices", _unread_notices)
 
 
 def navigation(request):
@@ -42,7 +41,7 @@ def navigation(request):
         return {"nav_items": [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide"),
                               (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices")],
                 "large_text": large}
-    flags = _flags(user)
+    facts = perms.user_facts(user)  # first: the predicates below then read the org unit and facts without a query
     items = [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide")]
     items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
     items.append((_("我的办件") if case_perms.can_apply_online(user) else _("办件"), reverse("case_queue_all"), "cases"))
@@ -61,7 +60,7 @@ def navigation(request):
     elif talent_perms.is_talent(user):
         items.append((_("我的人才档案"), reverse("talent_me"), "talent"))
         items.append((_("人才认定"), reverse("talent_rounds"), "talent_rounds"))
-    elif flags["reviewer"] and perms.is_staff_role(user):
+    elif talent_perms.is_round_reviewer(user):
         items.append((_("人才认定评审"), reverse("talent_rounds"), "talent_rounds"))
     if talentcare_perms.can_view_housing(user):
         items.append((_("人才服务"), reverse("talentcare_index"), "talentcare"))
@@ -98,7 +97,7 @@ def navigation(request):
     if perms.has_role(user, "bank"):
         # A partner bank's loan officer uses the finance board only (and the public guides and policies).
         items = [item for item in items if item[2] in BANK_SHOWN]
-    return {"nav_items": items, "large_text": large, "unread_notifications": flags["unread"]}
+    return {"nav_items": items, "large_text": large, "unread_notifications": facts.get("unread_notices", 0)}
 
 
 # Navigation a talent's own log-in (role 人才) does not get: the firm-side pages.

@@ -139,6 +139,7 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return public_home(request)
+    perms.user_facts(user)  # the org unit and every room's facts the cards below ask about, in one query
     stats = {}
     if perms.is_staff_role(user):
         stats["enterprises"] = enterprises_visible_to(user).count()

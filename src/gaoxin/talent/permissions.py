@@ -6,10 +6,10 @@ number is shown in full to the talent office only."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from gaoxin.accounts.models import Role
-from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role
+from gaoxin.accounts.permissions import firm_ids_of, has_role, is_staff_role, register_user_fact, user_fact
 
 from .models import (
     ApplicationStatus,
@@ -241,14 +241,25 @@ def rounds_visible_to(user) -> QuerySet[RecognitionRound]:
     return RecognitionRound.objects.none()
 
 
+# Whether a user reviews any round, or one in review now: asked by the navigation and the home page on every page,
+# so read with the user's other facts in one query (accounts.permissions.user_facts).
+register_user_fact("talent_reviewer", lambda: Exists(RecognitionRound.objects.filter(reviewers=OuterRef("pk"))))
+register_user_fact("talent_reviewing", lambda: Exists(RecognitionRound.objects.filter(
+    reviewers=OuterRef("pk"), status=RoundStatus.REVIEW)))
+
+
+def is_round_reviewer(user) -> bool:
+    """A staff member the talent office named a reviewer of a round (any department): the rounds are theirs to read."""
+    return is_staff_role(user) and user_fact(user, "talent_reviewer")
+
+
 def can_view_rounds(user) -> bool:
-    return (is_talent_office(user) or has_role(user, Role.LEADER) or is_talent(user)
-            or (is_staff_role(user) and RecognitionRound.objects.filter(reviewers=user).exists()))
+    return is_talent_office(user) or has_role(user, Role.LEADER) or is_talent(user) or is_round_reviewer(user)
 
 
 def reviews_rounds(user) -> bool:
     """A staff member named a reviewer of a round still in review (their home page shows the work)."""
-    return is_staff_role(user) and RecognitionRound.objects.filter(reviewers=user, status=RoundStatus.REVIEW).exists()
+    return is_staff_role(user) and user_fact(user, "talent_reviewing")
 
 
 def can_manage_rounds(user) -> bool:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.permissions import has_role
 from gaoxin.talent.models import Talent
-from gaoxin.talent.permissions import is_talent_office
+from gaoxin.talent.permissions import is_talent_office, own_talent
 
 from .models import ApartmentUnit, HousingApplication, Lease, Pairing
 
@@ -25,11 +25,7 @@ def is_leader(user) -> bool:
 
 def talent_of(user) -> Talent | None:
     """The registry entry a talent's log-in is bound to (kept on the user object: one query per request)."""
-    if not has_role(user, Role.TALENT):
-        return None
-    if not hasattr(user, "_talentcare_talent"):
-        user._talentcare_talent = Talent.objects.filter(user=user).first()
-    return user._talentcare_talent
+    return own_talent(user)  # the row the talent room keeps on the user (one query per request for every room)
 
 
 def can_view_housing(user) -> bool:
