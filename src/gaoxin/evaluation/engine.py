@@ -289,16 +289,21 @@ def _score_group(rated: pl.LazyFrame, bench: pl.LazyFrame, group: Group) -> pl.L
                 extra_penalty = extra_penalty + pl.when(x.is_null()).then(missing.penalty_points).otherwise(0.0)
         r = pl.col(f"_raw_{iid}")
         reason = pl.when(x.is_null()).then(fill_text)
+        clipped = pl.lit(False)
         if hi is not None:
-            reason = reason.when(r > hi).then(pl.format(f"{iid} {label}：得分{{}}超过上限，按{_num(hi)}计", r.round(4)))
+            reason = reason.when(r > hi).then(pl.lit(f"{iid} {label}：得分{_PH}超过上限，按{_num(hi)}计"))
+            clipped = clipped | (r > hi)
         if lo is not None:
-            reason = reason.when(r < lo).then(pl.format(f"{iid} {label}：得分{{}}低于下限，按{_num(lo)}计", r.round(4)))
+            reason = reason.when(r < lo).then(pl.lit(f"{iid} {label}：得分{_PH}低于下限，按{_num(lo)}计"))
+            clipped = clipped | (r < lo)
         finals[f"{iid}_score"] = s.fill_null(fill)
         finals[f"_r_{iid}"] = reason.otherwise(None)
+        finals[f"{_NUM}{iid}"] = pl.when(x.is_not_null() & clipped).then(r.round(4))
         reasons.append(f"_r_{iid}")
     coef = pl.col("correction_coefficient").fill_null(1.0)
     base = pl.sum_horizontal([pl.col(f"{i}_score") for i in group.indicators]) * coef
-    coef_reason = pl.when(coef != 1.0).then(pl.format("修正系数{}", coef)).otherwise(None)
+    coef_reason = pl.when(coef != 1.0).then(pl.lit(f"修正系数{_PH}")).otherwise(None)
+    finals[f"{_NUM}coef"] = pl.when(coef != 1.0).then(coef)
     return (
         out.with_columns(**raws)
         .pipe(_with_fills, fills, fill_texts)
@@ -312,19 +317,19 @@ def _score_group(rated: pl.LazyFrame, bench: pl.LazyFrame, group: Group) -> pl.L
 
 
 _SEP = "\x1f"  # the unit separator: no reason or note contains it
+# A number inside a reason (a clipped score, a correction coefficient) is written into its text after the plan, and
+# only for the firms that carry one (`_numbers_into_reasons`): a float-to-text cast costs as much for a million rows
+# whether or not they need it. In the plan the text holds a placeholder and the number travels in its own column.
+_PH = "\x1e"  # the record separator: no reason or note contains it either
+_NUM = "_num_"
 
 
 def _joined(texts: list[pl.Expr]) -> pl.Expr:
     """The non-null texts joined by `_SEP`; null when there are none. Reasons travel through the
-    plan as one string per firm and become a list once, at the end (`_list_of`): building lists
+    plan as one string per firm and become a list once, at the end (`_numbers_into_reasons`): building lists
     per step costs an order of magnitude more on large frames."""
     return (pl.when(pl.any_horizontal([t.is_not_null() for t in texts]))
             .then(pl.concat_str(texts, separator=_SEP, ignore_nulls=True)))
-
-
-def _list_of(texts: list[pl.Expr]) -> pl.Expr:
-    """The non-null texts as a list, in order: `concat_list(texts).list.drop_nulls()`."""
-    return _joined(texts).str.split(_SEP).fill_null(pl.lit([], dtype=pl.List(pl.String)))
 
 
 def _with_fills(out: pl.LazyFrame, fills: dict, texts: dict) -> pl.LazyFrame:
@@ -455,7 +460,7 @@ def _rank_and_tier(scored: pl.LazyFrame, method: Method, gname: str, group: Grou
         desc.append(direction == "desc")
     present = [(k, d) for k, d in zip(keys, desc, strict=True)
                if k in ("total_rounded", "uscc") or k in columns or k.removesuffix("_value") in group.indicators]
-    ranked = ranked.sort([k for k, _ in present], descending=[d for _, d in present], nulls_last=True)
+    ranked = _ordered(ranked, [k for k, _ in present], [d for _, d in present])
     tiers = method.tiers
     n_rated = pl.len().cast(pl.Int64)
     vetoed = pl.col("vetoed").sum().cast(pl.Int64)
@@ -489,6 +494,35 @@ def _rank_and_tier(scored: pl.LazyFrame, method: Method, gname: str, group: Grou
     ).filter(pl.col("_nr") > 0).drop("_nr")
     temps = ["total_rounded", "_nb", "_v", "_nr", "_a", "_b", "_m", "_dr", "_short", "_tb", "_ta"]
     return ranked.drop(temps), quota
+
+
+def _ordered(frame: pl.LazyFrame, keys: list[str], descending: list[bool]) -> pl.LazyFrame:
+    """`frame.sort(keys, descending=…, nulls_last=True)`, in a fraction of the time: a multi-key sort encodes every
+    key of every row, several times the cost of one key. So: one stable sort by the first key, then the full sort
+    only for the rows that share their first key with a neighbour; these lie together after the first sort and,
+    sorted by all keys, take the same positions in their new order. The permutation is computed on the keys alone
+    and the frame gathered once."""
+    if len(keys) == 1:
+        return frame.sort(keys[0], descending=descending[0], nulls_last=True, maintain_order=True)
+
+    def permute(df: pl.DataFrame) -> pl.DataFrame:
+        order = df.select(pl.arg_sort_by(keys[0], descending=descending[0], nulls_last=True,
+                                          maintain_order=True)).to_series()
+        first = df.get_column(keys[0]).gather(order)
+        same = first.eq_missing(first.shift(1))
+        if first.dtype.is_float():
+            same = same | (first.is_nan() & first.shift(1).is_nan())
+        same = same.fill_null(False)
+        tied = same | same.shift(-1, fill_value=False)
+        if tied.any():
+            at = tied.arg_true()
+            rows = order.gather(at)
+            resorted = df.select(keys).gather(rows).with_columns(_row=rows).sort(
+                keys, descending=descending, nulls_last=True, maintain_order=True).get_column("_row")
+            order = order.scatter(at, resorted)
+        return df.gather(order)
+
+    return frame.map_batches(permute, projection_pushdown=False, predicate_pushdown=False, slice_pushdown=False)
 
 
 # --- entry point ---------------------------------------------------------------------------
@@ -544,14 +578,15 @@ def evaluate(
     labels = method.tiers.labels
     combined = combined.with_columns(
         tier_label=pl.col("tier").replace_strict(labels, default=None),
-        reasons=_list_of([pl.col("_reasons"), pl.col("_adj_notes")]),
+        reasons=_joined([pl.col("_reasons"), pl.col("_adj_notes")]),
     )
     columns = ["uscc", "name", "group", "industry_code", "status", "t_reason", "area_mu", "pollution_eq"]
     for iid in ind_ids:
         columns += [f"{iid}_value", f"{iid}_benchmark", f"{iid}_score"]
     columns += ["base_score", "bonus", "penalty", "vetoed", "total", "rank", "tier", "tier_label", "reasons"]
-    have = set(combined.collect_schema().names())
-    combined = combined.select([pl.col(c) if c in have else pl.lit(None).alias(c) for c in columns])
+    have = combined.collect_schema().names()
+    numbers = [c for c in have if c.startswith(_NUM)]
+    combined = combined.select([pl.col(c) if c in have else pl.lit(None).alias(c) for c in columns] + numbers)
     # No predicate pushdown: each quantity is computed on the same rows as always (the land and
     # pollution figures on the whole frame, ratios per group, scores per group's rated firms).
     # Polars divides a column by a literal as a multiplication by its reciprocal, except on a
@@ -562,11 +597,36 @@ def evaluate(
         optimizations=_FLAGS, engine="in-memory")
     if results.is_empty():
         raise EngineError("没有可评价的企业：输入中的口径与评价方法的分组都不匹配")
+    results = _numbers_into_reasons(results, method)
     results = _null_absent(results, method, present.row(0, named=True))
     benchmarks = benchmarks.rename({"_part": "partition"})
     quotas = quotas.select(
         pl.col("group").cast(pl.String), *[pl.col(c).cast(pl.Int64) for c in ("n", "vetoed", *TIERS)])
     return EvaluationResult(method=method, results=results, benchmarks=benchmarks, quotas=quotas)
+
+
+def _numbers_into_reasons(results: pl.DataFrame, method: Method) -> pl.DataFrame:
+    """Each placeholder of a firm's reasons replaced by its number as `pl.format` writes it (the same cast), in the
+    order the plan wrote them (the group's indicators, then the correction coefficient), touching only the firms
+    and numbers there are; then the joined reasons become a list (none: [])."""
+    numbers = [c for c in results.columns if c.startswith(_NUM)]
+    reasons = results["reasons"]
+    carrying = results.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), "group", *numbers).filter(
+        pl.any_horizontal(pl.col(c).is_not_null() for c in numbers)) if numbers else None
+    if carrying is not None and carrying.height:
+        texts = reasons.gather(carrying["_i"])
+        for gname, group in method.groups.items():
+            for name in [f"{_NUM}{iid}" for iid in group.indicators] + [f"{_NUM}coef"]:
+                if name not in carrying.columns:
+                    continue
+                at = carrying.select(pl.arg_where((pl.col("group") == gname) & pl.col(name).is_not_null())).to_series()
+                if at.len():
+                    filled = pl.select(texts.gather(at).str.replace(
+                        _PH, carrying[name].gather(at).cast(pl.String), literal=True, n=1)).to_series()
+                    texts = texts.scatter(at, filled)
+        reasons = reasons.scatter(carrying["_i"], texts)
+    return results.drop(numbers).with_columns(
+        reasons.str.split(_SEP).fill_null(pl.lit([], dtype=pl.List(pl.String))).alias("reasons"))
 
 
 def _null_absent(results: pl.DataFrame, method: Method, present: dict) -> pl.DataFrame:

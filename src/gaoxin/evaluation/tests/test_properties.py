@@ -142,3 +142,24 @@ def test_what_if_answer_is_the_smallest_sufficient_value():
     assert answer.target_tier == "B"
     assert total_with(answer.required_value) >= answer.target_total - 1e-9
     assert total_with(answer.required_value - 1e-3) < answer.target_total
+
+
+# `_ordered` is `sort(keys, nulls_last=True)` done as one sort by the first key plus a full sort of the tied rows:
+# keys with few distinct values (many ties on every key), nulls, NaN and both signed zeros, unique last key.
+key_value = st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.5, 2.0, float("nan")]), st.floats(-3, 3))
+
+
+@given(st.lists(st.tuples(key_value, key_value, key_value), max_size=60),
+       st.lists(st.booleans(), min_size=3, max_size=3))
+@settings(max_examples=300)
+def test_ordering_by_the_first_key_then_the_tied_rows_is_the_full_sort(rows, descending):
+    from gaoxin.evaluation.engine import _ordered
+
+    frame = pl.DataFrame({"total_rounded": [r[0] for r in rows], "I1_value": [r[1] for r in rows],
+                          "I2_value": [r[2] for r in rows], "uscc": [f"{i:04d}" for i in range(len(rows))]},
+                         schema={"total_rounded": pl.Float64, "I1_value": pl.Float64, "I2_value": pl.Float64,
+                                 "uscc": pl.String})
+    keys = ["total_rounded", "I1_value", "I2_value", "uscc"]
+    order = [*descending, False]
+    expected = frame.sort(keys, descending=order, nulls_last=True)["uscc"].to_list()
+    assert _ordered(frame.lazy(), keys, order).collect()["uscc"].to_list() == expected

@@ -52,6 +52,24 @@ def test_variant_s_scores_and_tiers(variant_s):
     assert by_firm(variant_s, "rank") == {"E3": 1, "E1": 2, "E2": 3, "E4": 4, "E5": 5}
 
 
+def test_variant_s_reasons_word_for_word_in_order(variant_s):
+    """Each number in its reason as the score reads to 4 places (a clipped score, the coefficient), in the order:
+    the group's indicators, then the coefficient, then the adjustments."""
+    assert by_firm(variant_s, "reasons") == {
+        "E3": ["I1 单位用地税收：得分32.6569超过上限，按30.0000计", "I3 单位能耗销售收入：得分31.4961超过上限，按20.0000计",
+               "I4 单位污染物排放销售收入：无有效数据，按组内该项平均得分4.6104赋分", "I5 研发经费投入强度：得分12.5超过上限，按10.0000计"],
+        "E1": ["I4 单位污染物排放销售收入：得分11.5584超过上限，按10.0000计", "高新技术企业：+2.0000"],
+        "E2": ["环境行政处罚×1：−3.0000"], "E4": [], "E5": ["I1 单位用地税收：得分-0.2016低于下限，按0.0000计"],
+    }
+    import polars as pl
+
+    coefficient = above_frame().with_columns(correction_coefficient=pl.when(pl.col("name").is_in(["E1", "E3"]))
+                                             .then(pl.lit(0.85)).otherwise(None))
+    reasons = by_firm(evaluate(coefficient, builtin_method("shandong_default"), adjustments_frame()), "reasons")
+    assert reasons["E1"] == ["I4 单位污染物排放销售收入：得分11.5584超过上限，按10.0000计", "修正系数0.85", "高新技术企业：+2.0000"]
+    assert reasons["E3"][-1] == "修正系数0.85" and reasons["E4"] == []
+
+
 def test_variant_s_reasons_explain_caps_floors_and_fills(variant_s):
     reasons = by_firm(variant_s, "reasons")
     assert any("I1" in r and "上限" in r for r in reasons["E3"])
