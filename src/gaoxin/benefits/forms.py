@@ -200,7 +200,7 @@ class DisputeActionForm(forms.Form):
 class TalentClaimForm(forms.Form):
     """Claiming one item for one person (the person is the page's); the page and the service check the rest."""
 
-    item = forms.ModelChoiceField(label="申领事项", queryset=None, to_field_name="code",
+    item = forms.ModelChoiceField(label="申领事项", queryset=None, to_field_name="code", empty_label="请选择",
                                   error_messages={"required": "请选择申领事项", "invalid_choice": "该事项不存在或未启用"})
     bank_account = forms.CharField(label="收款账户", max_length=60, error_messages={"required": "请填写收款账户"},
                                    widget=forms.TextInput(attrs={"placeholder": "开户行及账号"}))

@@ -57,7 +57,7 @@ def test_office_allocates_leases_and_takes_back_a_flat_and_a_leader_logs_a_conta
     rows.nth(0).get_by_role("link", name="黎思远").click()
     assert "第 1 位" in page.get_by_test_id("position").inner_text()
     offer = page.get_by_test_id("action-offer")
-    offer.get_by_label("配租房源").select_option(label="人才公寓一期 101：2 居室，78㎡，月租金 2000 元")  # what the unit is
+    offer.get_by_label("配租房源").select_option(label="人才公寓一期 101：2 居室，78㎡，月租金 2,000.00 元")  # what the unit is
     offer.get_by_role("button", name="配租房源").click()
     page.get_by_text("已完成：配租房源").wait_for()
     sign = page.get_by_test_id("action-sign")

@@ -139,7 +139,7 @@ class CheckInForm(forms.Form):
 
 
 class IntentForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label="企业", queryset=None)
+    enterprise = forms.ModelChoiceField(empty_label="请选择", label="企业", queryset=None)
     person = forms.CharField(label="求职者姓名", max_length=50)
     demand = forms.ModelChoiceField(label="岗位", queryset=None, required=False, empty_label="（未指定）")
     signed_on = _date("签约日期", required=False)
@@ -152,7 +152,7 @@ class IntentForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    school = forms.ModelChoiceField(label="院校", queryset=School.objects.all())
+    school = forms.ModelChoiceField(empty_label="请选择", label="院校", queryset=School.objects.all())
     uscc = FirmField()
     kind = forms.ChoiceField(label="合作类型", choices=AgreementKind.choices)
     title = forms.CharField(label="协议名称", max_length=120)
@@ -237,8 +237,8 @@ class EvidenceForm(forms.Form):
 
 
 class RecognitionForm(forms.Form):
-    title = forms.ModelChoiceField(label="称号", queryset=TalentTitle.objects.filter(is_active=True))
-    tier = forms.ModelChoiceField(label="层次", queryset=TalentTier.objects.filter(is_active=True))
+    title = forms.ModelChoiceField(empty_label="请选择", label="称号", queryset=TalentTitle.objects.filter(is_active=True))
+    tier = forms.ModelChoiceField(empty_label="请选择", label="层次", queryset=TalentTier.objects.filter(is_active=True))
     basis = forms.CharField(label="认定依据", max_length=300)
     recognised_on = _date("认定日期", initial=timezone.localdate)
     valid_to = _date("有效期至（不填按称号的有效期）", required=False)
@@ -252,7 +252,7 @@ class AccountForm(forms.Form):
 
 class RoundForm(forms.Form):
     title = forms.CharField(label="批次名称", max_length=120)
-    talent_title = forms.ModelChoiceField(label="认定称号", queryset=TalentTitle.objects.filter(is_active=True))
+    talent_title = forms.ModelChoiceField(empty_label="请选择", label="认定称号", queryset=TalentTitle.objects.filter(is_active=True))
     tiers = forms.ModelMultipleChoiceField(label="可申报层次", queryset=TalentTier.objects.filter(is_active=True),
                                            widget=forms.CheckboxSelectMultiple)
     opens_on = _date("申报开始日期", initial=timezone.localdate)
@@ -278,7 +278,7 @@ class ApplyForm(forms.Form):
     """Applying in a round; the office names the talent by ID number, a talent applies for themself."""
 
     id_number = forms.CharField(label="申报人身份证号码", max_length=18)
-    tier = forms.ModelChoiceField(label="申报层次", queryset=None)
+    tier = forms.ModelChoiceField(empty_label="请选择", label="申报层次", queryset=None)
     statement = forms.CharField(label="申报理由及主要业绩", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
     label1 = forms.CharField(label="证明材料一名称", max_length=60, initial="学历学位证书")
     file1 = forms.FileField(label="证明材料一（PDF 或图片）", required=False)

@@ -265,6 +265,16 @@ class SchoolAgreement(models.Model):
         verbose_name = verbose_name_plural = "校企合作协议"
         ordering = ["expires_on", "id"]
 
+    @property
+    def status_label(self) -> str:
+        """履行中 turns 已到期 on the day after its date even before the daily sweep has ended it (a demo zone or an
+        installation whose scheduled run has not come yet never shows an expired agreement as 履行中)."""
+        from django.utils import timezone
+
+        if self.status == AgreementStatus.ACTIVE and self.expires_on < timezone.localdate():
+            return AgreementStatus.ENDED.label
+        return self.get_status_display()
+
     def __str__(self) -> str:
         return self.title
 

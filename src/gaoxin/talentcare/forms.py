@@ -95,7 +95,7 @@ class ApplicationActForm(forms.Form):
             self.fields["unit"].queryset = units
         # The office chooses by what the unit is: rooms, area and rent beside its address.
         self.fields["unit"].label_from_instance = (
-            lambda u: f"{u.building.name} {u.number}：{u.rooms} 居室，{u.area.normalize():f}㎡，月租金 {u.rent.normalize():f} 元")
+            lambda u: f"{u.building.name} {u.number}：{u.rooms} 居室，{u.area.normalize():f}㎡，月租金 {u.rent:,.2f} 元")
 
 
 class LeaseActForm(forms.Form):

@@ -54,14 +54,15 @@ def figure(value) -> str:
 
 
 @register.filter
-def yuan(value) -> str:
-    """Money in 元 as the zone's pages show it: thousands separators and two decimals (1,200,000.00); — for none."""
+def yuan(value, places=2) -> str:
+    """Money in 元 as the zone's pages show it: thousands separators and two decimals (1,200,000.00), or as many as
+    asked (`|yuan:0` for whole yuan such as a monthly pay band: 5,500); — for none."""
     from decimal import Decimal, InvalidOperation
 
     if value in (None, ""):
         return "—"
     try:
-        return f"{Decimal(value):,.2f}"
+        return f"{Decimal(value):,.{int(places)}f}"
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
 

@@ -16,7 +16,7 @@ from gaoxin.catalog.tests.factories import department
 from gaoxin.core.models import AuditEvent, Notification
 from gaoxin.core.validators import id_check_char
 from gaoxin.talent import selectors, services
-from gaoxin.talent.models import DemandStatus, Hire, HireStatus, School
+from gaoxin.talent.models import DemandStatus, Hire, HireStatus, School, SchoolAgreement
 from gaoxin.talent.workflow import HIRE_WORKFLOW
 
 TODAY = timezone.localdate()
@@ -469,6 +469,29 @@ def test_dormant_is_counted_in_months_and_expiring_agreements_are_marked(office,
     assert page.count('data-testid="expiring"') == 1
     only = client.get(reverse("talent_agreements"), {"expiring": 1}).content.decode()
     assert soon.title in only and "长期协议" not in only
+
+
+def test_an_agreement_past_its_date_reads_expired_before_the_sweep_ends_it(office, own_enterprise, client):
+    """The QA walk found an agreement past its date still 履行中 in a demo zone whose daily sweep had not run."""
+    school = School.objects.create(name="湘潭技师学院")
+    lapsed = services.agreement_create(actor=office, school=school, enterprise=own_enterprise, kind="order_class",
+                                       title="昨天到期的订单班协议", signed_on=TODAY - dt.timedelta(days=400),
+                                       expires_on=TODAY + dt.timedelta(days=5))
+    SchoolAgreement.objects.filter(pk=lapsed.pk).update(expires_on=TODAY - dt.timedelta(days=1))  # time went by
+    client.force_login(office)
+    row = client.get(reverse("talent_agreements")).content.decode().split("昨天到期的订单班协议")[-1].split("</tr>")[0]
+    assert "已到期" in row and "履行中" not in row
+    page = client.get(reverse("talent_agreement", args=[lapsed.pk])).content.decode()
+    assert "已到期</span>" in page
+    services.sweep(today=TODAY)  # the sweep ends it for good
+    lapsed.refresh_from_db()
+    assert lapsed.status == "ended" and lapsed.status_label == "已到期"
+
+
+def test_pay_bands_read_with_thousands_separators(demand, enterprise_client):
+    """The QA walk found 5000–8000 beside 1,200.00 elsewhere: pay bands in whole 元 with separators."""
+    assert "5,000–8,000" in enterprise_client.get(reverse("talent_index")).content.decode()
+    assert "5,000–8,000 元" in enterprise_client.get(reverse("talent_demand", args=[demand.number])).content.decode()
 
 
 def test_a_narrow_screen_is_told_the_hire_actions_are_to_the_right(demand, enterprise_user, enterprise_client):

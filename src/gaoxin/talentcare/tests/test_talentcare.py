@@ -121,7 +121,9 @@ def test_a_lease_signed_before_recognition_says_what_the_renewal_will_apply(offi
     lease = application.lease
     client.force_login(office)
     page = client.get(reverse("talentcare_lease", args=[lease.pk])).content.decode()
-    assert "未认定层次，补贴 0%" in page and 'data-testid="tier-change"' not in page
+    subsidy = page.split('data-testid="rent-subsidy">')[1].split("</dd>")[0]
+    assert "不享受：签约时尚未认定人才层次" in subsidy and "0%" not in subsidy  # the reason, not an unexplained 0 %
+    assert 'data-testid="tier-change"' not in page
     Recognition.objects.create(talent=talent, title=TalentTitle.objects.first(), tier=TalentTier.objects.get(code="B"),
                                basis="认定", created_by=office, recognised_on=TODAY, valid_to=TODAY + dt.timedelta(days=300))
     page = client.get(reverse("talentcare_lease", args=[lease.pk])).content.decode()
@@ -130,6 +132,20 @@ def test_a_lease_signed_before_recognition_says_what_the_renewal_will_apply(offi
     assert lease.tier_code == "B" and lease.subsidised_rent == Decimal("400.00")
     page = client.get(reverse("talentcare_lease", args=[lease.pk])).content.decode()
     assert 'data-testid="tier-change"' not in page and "B类人才，补贴 80%" in page
+
+
+def test_units_and_leases_read_in_yuan_and_square_metres_with_the_reason_for_no_subsidy(office, client):
+    """The QA walk found 2000.00 and 80.00 ㎡ on these pages and a full rent without a word on why."""
+    talent = _talent(office, 1)
+    application = services.application_transition(application=_apply(office, talent, 5), name="OFFER", actor=office,
+                                                  unit=_unit(office, rent="12000"))
+    services.application_transition(application=application, name="SIGN", actor=office, start_on=TODAY,
+                                    end_on=TODAY + dt.timedelta(days=365))
+    client.force_login(office)
+    units = client.get(reverse("talentcare_units")).content.decode()
+    assert "12,000.00" in units and "<td>80</td>" in units
+    leases = client.get(reverse("talentcare_leases")).content.decode()
+    assert "签约时未认定人才层次，无补贴" in leases
 
 
 def test_skipping_the_queue_needs_a_reason_and_a_reserved_unit_is_not_offered_twice(office):
@@ -471,7 +487,7 @@ def test_the_offer_picker_shows_rooms_area_and_rent_matching_rooms_first():
             self.area, self.rent = Decimal("68.50"), Decimal("1200.00")
 
     form = ApplicationActForm(None)
-    assert form.fields["unit"].label_from_instance(Unit()) == "人才公寓1栋 301：2 居室，68.5㎡，月租金 1200 元"
+    assert form.fields["unit"].label_from_instance(Unit()) == "人才公寓1栋 301：2 居室，68.5㎡，月租金 1,200.00 元"
 
 
 def test_the_demo_queue_and_leases_are_plausible(db, own_enterprise, other_enterprise):
