@@ -221,14 +221,22 @@ def _date_claim(claim_id: int, *, today: dt.date, submitted: dt.date | None = No
     """Dates a demo claim as if it had been handled over the past months, not all at seeding: filed a week before
     its approval (or on `submitted`), each instalment approved on its due date and paid three days later (never
     after yesterday), and the timeline's steps at those dates."""
+    from django.urls import reverse
     from django.utils import timezone
+
+    from gaoxin.core.models import Notification
+    from gaoxin.core.numbering import next_number
 
     from .models import TalentClaim, TalentClaimEvent, TalentInstalment
 
     claim = TalentClaim.objects.get(pk=claim_id)
     at = (lambda day, hour: timezone.make_aware(dt.datetime.combine(day, dt.time(hour))))
     submitted = submitted or (claim.approved_on - dt.timedelta(days=7))
-    TalentClaim.objects.filter(pk=claim_id).update(created_at=at(submitted, 9))
+    # Numbered on the day it was filed (RC + that date), as the service numbers a claim; its notices follow.
+    number = next_number("RC", on=submitted)
+    TalentClaim.objects.filter(pk=claim_id).update(created_at=at(submitted, 9), number=number)
+    Notification.objects.filter(url=reverse("talent_claim", args=[claim.number])).update(
+        url=reverse("talent_claim", args=[number]))
     days = {"SUBMIT": at(submitted, 9), "APPROVE": at(claim.approved_on, 10) if claim.approved_on else None}
     for inst in TalentInstalment.objects.filter(claim=claim, approved_on__isnull=False):
         approved = max(inst.due_on, claim.approved_on)

@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.urls import reverse
 from django.utils import timezone
 
+from gaoxin.core.models import Notification
+from gaoxin.core.numbering import next_number
 from gaoxin.core.validators import id_check_char
 
-from .models import Hire, HireStatus, JobDemand, MatchEvent, School, SchoolAgreement
+from .models import Hire, HireEvent, HireStatus, JobDemand, MatchEvent, School, SchoolAgreement
 from .services import (
     agreement_create,
     agreement_log,
@@ -62,8 +65,13 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
     posted_on = {demand.pk: real - dt.timedelta(days=80 + 3 * n if n < 12 else 3 + 4 * (n - 12))
                  for n, demand in enumerate(demands)}
     for demand in demands:
+        # Numbered on the day it was posted (YG + that date), as the service numbers a demand posted that day; the
+        # notices already sent about it follow it to its new number.
         demand.created_at = timezone.make_aware(dt.datetime.combine(posted_on[demand.pk], dt.time(9)))
-        JobDemand.objects.filter(pk=demand.pk).update(created_at=demand.created_at)
+        old_url = reverse("talent_demand", args=[demand.number])
+        demand.number = next_number("YG", on=posted_on[demand.pk])
+        JobDemand.objects.filter(pk=demand.pk).update(created_at=demand.created_at, number=demand.number)
+        Notification.objects.filter(url=old_url).update(url=reverse("talent_demand", args=[demand.number]))
     fair = event_create(actor=office, title=f"{(real - dt.timedelta(days=75)).year}年“千企百校”校企对接会", kind="thousand", organiser=office.org_unit,
                         held_on=real - dt.timedelta(days=75), place="高新区人力资源市场",
                         programme="09:00 开幕式\n09:30 企业岗位推介\n10:30 校企洽谈、现场签约\n12:00 结束")
@@ -110,9 +118,17 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
                 HIRE_WORKFLOW.apply(hire, "RETAIN", actor=admin)
         elif n % 7 == 0:
             HIRE_WORKFLOW.apply(hire, "LEAVE", actor=admin, left_on=min(hire.hired_on + dt.timedelta(days=20), real))
-    # Confirmed on the day after hiring, as a firm would, not all today.
+    # Confirmed on the day after hiring, as a firm would, not all today; each hire's record dated as it happened:
+    # the confirmation that day, each retention check on the day it fell due, a departure on its date.
     for hire in Hire.objects.exclude(status=HireStatus.RECORDED):
-        Hire.objects.filter(pk=hire.pk).update(confirmed_on=hire.hired_on + dt.timedelta(days=1))
+        confirmed = hire.hired_on + dt.timedelta(days=1)
+        Hire.objects.filter(pk=hire.pk).update(confirmed_on=confirmed)
+        on = {"CONFIRM": [confirmed], "RETAIN": [hire.short_check_due, hire.long_check_due],
+              "LEAVE": [hire.left_on or real]}
+        for event in HireEvent.objects.filter(hire=hire).order_by("pk"):
+            day = on[event.transition].pop(0) if on.get(event.transition) else real
+            HireEvent.objects.filter(pk=event.pk).update(at=timezone.make_aware(dt.datetime.combine(
+                min(day, real), dt.time(10))))
     for demand in JobDemand.objects.all():
         refill(demand)
     agreements = []
@@ -129,6 +145,11 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
         if n != 3:  # the fourth stays dormant: no activity since signing
             agreement_log(agreement=agreement, actor=office, held_on=real - dt.timedelta(days=20 + 15 * n),
                           note=["订单班开班", "实习生进厂", "岗前培训", "", "联合课题开题", "企业导师授课"][n], people=12 + n)
+    # The day's sweep, as the scheduled run would have done it: the retention checks due are asked of the firms, the
+    # agreement about to expire is announced, and none that is past its date still reads 履行中.
+    from .services import sweep
+
+    sweep(today=real)
     return {"demands": len(demands), "hires": len(hires), "events": MatchEvent.objects.count(),
             "agreements": SchoolAgreement.objects.count()}
 
@@ -186,6 +207,8 @@ def build_demo_registry(*, rng: random.Random, enterprises: list, office, enterp
             tier = tiers[min(2, len(tiers) - 1)]  # 领军人才 are recognised at A–C only, as its rounds offer
         lapsed = k % 13 == 5
         on = real - dt.timedelta(days=(1300 if lapsed else rng.randrange(30, 900)))
+        if k % 19 == 7 and not lapsed:  # a few recognised in the last weeks: the month's figures are not empty
+            on = real - dt.timedelta(days=3 + 7 * (k // 19))
         valid_to = on + dt.timedelta(days=365 * title.validity_years - 1)
         services.recognition_grant(actor=office, talent=talent, title=title, tier=tier, recognised_on=on,
                                    valid_to=valid_to if valid_to > on else on + dt.timedelta(days=1),

@@ -86,7 +86,7 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
         if n >= 12:
             continue  # offered, waiting to sign
         application.refresh_from_db()
-        start = real - dt.timedelta(days=340 - 20 * n)
+        start = real - dt.timedelta(days=340 - 20 * n if n < 11 else 16)  # the last moved in two weeks ago
         # Two-year leases ending the day before the anniversary; the fourth is a one-year lease, ending the same way,
         # within the reminder window of the real today (the sweep reminds of it).
         if n == 3:
@@ -107,8 +107,9 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
     for n, talent in enumerate(t for t in talents if _rank(t) <= 3):
         if n >= 6:
             break
+        # Paired over the months, the first only last month (contacted since), the last long ago and never contacted.
         pairings.append(services.pairing_assign(actor=office, leader=leader, talent=talent,
-                                                since=real - dt.timedelta(days=200)))
+                                                since=real - dt.timedelta(days=24 if n == 0 else 200)))
     for n, pairing in enumerate(pairings):
         if n == len(pairings) - 1:
             continue  # never contacted: overdue

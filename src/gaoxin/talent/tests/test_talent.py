@@ -498,3 +498,32 @@ def test_a_narrow_screen_is_told_the_hire_actions_are_to_the_right(demand, enter
     services.hire_record(actor=enterprise_user, demand=demand, name="窄屏", id_number=_id(60), hired_on=TODAY)
     page = enterprise_client.get(reverse("talent_demand", args=[demand.number])).content.decode()
     assert 'data-testid="scroll-hint"' in page and "d-md-none" in page.split('data-testid="scroll-hint"')[0][-80:]
+
+
+@pytest.mark.django_db(transaction=True)  # the notices are sent on commit, as when the demo is seeded
+def test_the_demo_is_dated_as_it_happened(office, station_officer, enterprise_user, admin_user):
+    """The QA walk: demo demands numbered on the seeding day though posted months before, every confirmation and
+    retention check stamped at seeding; the demo follows its dates, and its notices follow the numbers."""
+    import random
+
+    from gaoxin.enterprises.tests.factories import EnterpriseFactory
+    from gaoxin.talent.demo_data import build_demo_talent
+    from gaoxin.talent.models import HireEvent, JobDemand
+
+    build_demo_talent(rng=random.Random(42), enterprises=[EnterpriseFactory() for _ in range(14)], office=office,
+                      station_officer=station_officer, enterprise_user=enterprise_user, admin=admin_user, today=TODAY)
+    demands = {d.number: d for d in JobDemand.objects.all()}
+    for number, d in demands.items():
+        assert number[2:10] == f"{timezone.localtime(d.created_at):%Y%m%d}", number  # YG + the posting date
+    linked = Notification.objects.filter(url__startswith="/talent/demands/").values_list("url", flat=True)
+    assert linked and all(url.rstrip("/").split("/")[-1] in demands for url in linked)  # no notice to a dead link
+    events = list(HireEvent.objects.select_related("hire"))
+    assert {e.transition for e in events} >= {"CONFIRM", "RETAIN"}
+    for e in events:
+        day, hire = timezone.localtime(e.at).date(), e.hire
+        assert hire.hired_on <= day <= TODAY, (e.transition, hire.hired_on, day)
+        if e.transition == "CONFIRM":
+            assert day == hire.confirmed_on
+        if e.transition == "RETAIN":
+            assert day >= hire.short_check_due
+    assert not SchoolAgreement.objects.filter(status="active", expires_on__lt=TODAY).exists()
