@@ -15,7 +15,7 @@ from gaoxin.core.validators import id_check_char
 from gaoxin.talent.models import Education, Recognition, Talent, TalentTier, TalentTitle
 
 from . import services
-from .models import Contact, HousingApplication, Lease, Pairing
+from .models import ApplicationEvent, Contact, HousingApplication, Lease, LeaseEvent, Pairing, UnitEvent
 from .workflow import APPLICATION_WORKFLOW, LEASE_WORKFLOW
 
 NAMES = ["欧阳明", "谭晓峰", "黎思远", "彭博文", "龙海燕", "贺建新", "蒋文静", "易晨曦", "颜志强", "曾雨桐", "廖一鸣",
@@ -102,6 +102,7 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
                          moved_out_on=real - dt.timedelta(days=5))
     if len(units) > 19:
         services.unit_transition(unit=units[19], name="MAINTAIN", actor=office, reason="卫生间漏水维修")
+    _date_housing(real)
     # Leader–talent pairing (结对联系): the higher tiers paired with the leader, a few left uncovered.
     pairings = []
     for n, talent in enumerate(t for t in talents if _rank(t) <= 3):
@@ -130,6 +131,24 @@ def build_demo_talentcare(*, rng: random.Random, office, leader, admin, enterpri
                                     description=text)
     return {"units": len(units), "applications": HousingApplication.objects.count(),
             "leases": Lease.objects.count(), "pairings": Pairing.objects.count()}
+
+
+def _date_housing(real: dt.date) -> None:
+    """The housed talents' records dated as it happened, not all at seeding: offered a week before moving in,
+    signed on the first day of the lease, the move-out on its day (the lease, application and unit records)."""
+    def at(day: dt.date):
+        return timezone.make_aware(dt.datetime.combine(min(day, real), dt.time(10)))
+
+    for lease in Lease.objects.select_related("application"):
+        offered = max(lease.start_on - dt.timedelta(days=7), timezone.localtime(lease.application.applied_at).date())
+        HousingApplication.objects.filter(pk=lease.application_id).update(offered_on=offered)
+        days = {"OFFER": at(offered), "SIGN": at(lease.start_on)}
+        if lease.moved_out_on:
+            days["EXIT"] = at(lease.moved_out_on)
+        for events in (LeaseEvent.objects.filter(lease=lease), ApplicationEvent.objects.filter(application_id=lease.application_id),
+                       UnitEvent.objects.filter(unit_id=lease.unit_id)):
+            for transition, day in days.items():
+                events.filter(transition=transition).update(at=day)
 
 
 def _rank(talent: Talent) -> int:

@@ -511,3 +511,10 @@ def test_the_demo_queue_and_leases_are_plausible(db, own_enterprise, other_enter
     for lease in Lease.objects.all():  # every lease ends the day before an anniversary of its start
         following = lease.end_on + dt.timedelta(days=1)
         assert (following.month, following.day) == (lease.start_on.month, lease.start_on.day), lease
+    # Signed on the first day of the lease and offered before, not all on the day the demo was seeded (QA walk).
+    from django.utils import timezone
+
+    for lease in Lease.objects.select_related("application"):
+        signed = lease.events.get(transition="SIGN")
+        assert timezone.localtime(signed.at).date() == min(lease.start_on, dt.date.today()), lease
+        assert lease.application.offered_on <= lease.start_on
