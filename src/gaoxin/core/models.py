@@ -162,6 +162,7 @@ class Job(models.Model):
         "figures_refresh": "驾驶舱指标计算",
         "monthly_report": "月度报告生成",
         "green_scorecard": "绿色评价测算",
+        "news_delivery": "定向通知送达",
     }
 
     def get_kind_display(self) -> str:

@@ -39,7 +39,8 @@ def navigation(request):
     large = request.COOKIES.get("gx_large_text") == "1"
     if not (user and user.is_authenticated):
         return {"nav_items": [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide"),
-                              (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices")],
+                              (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices"),
+                              (_("云资讯"), reverse("news_index"), "news")],
                 "large_text": large}
     facts = perms.user_facts(user)  # first: the predicates below then read the org unit and facts without a query
     items = [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide")]
@@ -49,6 +50,7 @@ def navigation(request):
     if benefit_perms.can_use_talent_benefits(user):
         items.append((_("人才待遇"), reverse("talent_benefits"), "talent_benefits"))
     items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
+    items.append((_("云资讯"), reverse("news_index"), "news"))
     if assist_perms.can_view_orders(user):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
     if station_perms.can_view_stations(user):
@@ -104,7 +106,7 @@ def navigation(request):
 TALENT_HIDDEN = frozenset({"enterprises", "cases", "appeals", "assist"})
 
 # Navigation a partner bank's log-in (role 银行) gets.
-BANK_SHOWN = frozenset({"home", "guide", "policies", "green_finance"})
+BANK_SHOWN = frozenset({"home", "guide", "policies", "green_finance", "news"})
 
 # Navigation of an enterprise user that needs a bound firm.
 FIRM_ONLY = frozenset({"enterprises", "policies", "appeals", "assist", "evaluation", "talent"})

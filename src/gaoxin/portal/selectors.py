@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
+from django.utils.timezone import localdate
 
 from gaoxin.accounts.models import OrgKind, OrgUnit
 from gaoxin.benefits.selectors import publicity_by_policy
 from gaoxin.catalog.models import Bundle
 from gaoxin.evaluation.models import CycleStatus
 from gaoxin.evaluation.selectors import public_cycles
+from gaoxin.news.selectors import public_notices as news_notices
 from gaoxin.talent.selectors import rounds_on_notice
 
 
@@ -47,7 +49,15 @@ def public_notices(limit: int | None = None) -> list[Notice]:
             kind="人才认定", title=f"{round.title}拟认定人选公示", on=round.notice_end,
             url=reverse("talent_round_notice", args=[round.pk]),
             note=f"“{round.talent_title.name}” · 公示期内可提出异议"))
+    for article in news_notices(limit):  # 云资讯: the published notices for everyone
+        notices.append(Notice(kind="通知公告", title=article.title, url=reverse("news_detail", args=[article.pk]),
+                              note=f"{article.department.name} · {_day(article.published_at)}发布"))
     return notices[:limit] if limit else notices
+
+
+def _day(moment) -> str:
+    day = localdate(moment)
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def published_bundles():

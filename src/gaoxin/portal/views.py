@@ -17,6 +17,8 @@ from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.enterprises.permissions import enterprises_visible_to
 from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.green import permissions as green_perms
+from gaoxin.news import permissions as news_perms
+from gaoxin.news import selectors as news_selectors
 from gaoxin.talent import permissions as talent_perms
 from gaoxin.talentcare import permissions as talentcare_perms
 
@@ -79,6 +81,7 @@ _CARDS = {
         ("帮代办", "您点单、我来办：预约免费代办", "order_index"),
         ("亩产效益评价", "数据填报、核实确认、异议与本企业评价报告", "evaluation_my_report"),
         ("用工与人才", "发布用工需求、确认到岗、校企合作", "talent_index"),
+        ("云资讯", "新闻、通知公告、政策解读，以及发给本企业的定向通知", "news_index"),
     ],
     Role.LEADER: [
         ("领导驾驶舱", "办件、驿站、诉求、政策、亩产指标，环比同比，逐项钻取，月度报告", "dashboard"),
@@ -118,6 +121,8 @@ _DUTY_CARDS = [
     (green_perms.can_post_need, ("绿色金融对接", "发布融资需求，选择推送的银行和共享的内容，查看银行响应", "green_finance")),
     (green_perms.reads_all_finance, ("绿色金融对接", "企业融资需求、银行响应与放款、风险补偿资金池与贴息", "green_finance")),
     (evaluation_perms.can_view_evaluation, ("亩产效益评价", "评价周期、数据上报、异议处理与结果", "evaluation_index")),
+    (news_perms.can_manage_news, ("云资讯管理", "撰写、发布新闻、通知公告与政策解读；定向通知的送达与阅读回执",
+                                  "news_manage")),
 ]
 
 # Cards of an enterprise user that need a bound firm (a founder without one does not see them).
@@ -160,6 +165,7 @@ def public_home(request):
     """What a visitor sees first: find a guide, track a case, read the public notices."""
     return render(request, "portal/public_home.html", {
         "track_form": TrackForm(), "notices": selectors.public_notices(limit=5),
+        "news": news_selectors.latest_public(limit=5),
         "bundles": selectors.published_bundles(), "centre": selectors.centre(),
     })
 

@@ -198,6 +198,7 @@ def _tables():
         **_chain_routes(),
         **_green_routes(),
         **_competition_routes(),
+        **_news_routes(),
         **_proactive_routes(),
     }
 
@@ -290,6 +291,23 @@ def _proactive_routes() -> dict:
         "key_firm_remove": Route(lambda: KeyFirm.objects.filter(removed_at__isnull=True), lambda k: {"pk": k.pk},
                                  lambda u: KeyFirm.objects.all() if proactive_perms.can_manage_key_firms(u)
                                  else KeyFirm.objects.none()),
+    }
+
+
+def _news_routes() -> dict:
+    """云资讯: an article is opened by whoever may read it (a draft by its unit, a targeted notice by the firms it was
+    delivered to and by staff: another firm gets a 404 as for one that does not exist); editing, publishing and the
+    read receipts by the unit that wrote it (and the administrator and leaders)."""
+    from gaoxin.news import permissions as news_perms
+    from gaoxin.news.models import Article
+
+    read = Route(lambda: Article.objects.all(), lambda a: {"pk": a.pk}, _visible(news_perms.articles_readable_by))
+    manage = Route(lambda: Article.objects.all(), lambda a: {"pk": a.pk}, _visible(news_perms.articles_managed_by))
+    return {
+        **dict.fromkeys(("news_detail", "news_poster", "news_poster_pdf", "news-article-detail"), read),
+        **dict.fromkeys(("news_edit", "news_act", "news_receipts"), manage),
+        "news-receipt-detail": Route(lambda: Article.objects.exclude(rule=""), lambda a: {"pk": a.pk},
+                                     _visible(news_perms.articles_managed_by)),
     }
 
 

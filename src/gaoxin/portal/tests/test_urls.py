@@ -152,6 +152,18 @@ def recognition_round(db):
     return round_on_notice()
 
 
+@pytest.fixture
+def public_article(db):
+    """A published 云资讯 news item for everyone (no targeting rule)."""
+    from gaoxin.accounts.models import OrgKind, Role
+    from gaoxin.accounts.tests.factories import UserFactory
+    from gaoxin.news import services
+
+    writer = UserFactory(role=Role.WINDOW_CLERK, org_unit=OrgUnitFactory(code="centre", kind=OrgKind.CENTRE))
+    article = services.article_create(actor=writer, kind="news", title="智能微厅上线", body="即办业务自助办理。")
+    return services.article_transition(article=article, name="PUBLISH", actor=writer)
+
+
 @dataclass(frozen=True)
 class Public:
     """How to call one public route anonymously: the fixtures holding its real objects, the
@@ -238,6 +250,16 @@ PUBLIC_URLS: dict[str, Public] = {
                           ("kiosk_receipt", ["GX2026010100001"]), ("kiosk_order_done", ["BD2026010100001"]),
                           ("kiosk_ticket_take", []), ("kiosk_ticket", [1]))},
     "queue_screen": Public(lambda o: reverse("queue_screen"), shows=lambda o: "叫号"),
+    # 云资讯: published articles without a targeting rule are for everyone (a targeted one asks for a log-in).
+    "news_index": Public(lambda o: reverse("news_index"), needs=("public_article",),
+                         shows=lambda o: o.public_article.title),
+    **{name: Public(lambda o, name=name: reverse(name, args=[o.public_article.pk]), needs=("public_article",),
+                    shows=lambda o: o.public_article.title)
+       for name in ("news_detail", "news_poster", "news-article-detail")},
+    "news_poster_pdf": Public(lambda o: reverse("news_poster_pdf", args=[o.public_article.pk]),
+                              needs=("public_article",)),
+    "news-article-list": Public(lambda o: reverse("news-article-list"), needs=("public_article",),
+                                shows=lambda o: o.public_article.title),
 }
 
 

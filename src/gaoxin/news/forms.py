@@ -1,0 +1,91 @@
+"""Input edges of 云资讯, shared by the pages (and the API's documentation)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from gaoxin.accounts.models import OrgKind, OrgUnit, Role
+
+from .models import Article, ArticleKind, ArticleStatus
+from .rules import check_rule
+
+NEWS_TARGET = "新闻面向所有人，不设阅读对象；定向发送请选择“通知公告”或“政策解读”"
+
+
+class ArticleForm(forms.ModelForm):
+    """A draft. The rule is checked as it is typed in (the benefits rule language's Chinese errors beside it); a
+    policy is linked only to a 政策解读."""
+
+    class Meta:
+        model = Article
+        fields = ["kind", "title", "summary", "body", "source", "policy", "rule", "department"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 2}), "body": forms.Textarea(attrs={"rows": 12}),
+                   "rule": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})}
+        help_texts = {
+            "rule": "留空即面向所有人（公开）。填写后只送达符合条件的企业，写法与惠企政策的适用条件相同，"
+                    "如：size_group == 'ABOVE' and industry_section == 'C'，has('高新技术企业')，park == '金荣园区'",
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gaoxin.benefits.models import Policy, PolicyStatus
+
+        self.fields["policy"].queryset = Policy.objects.filter(status=PolicyStatus.PUBLISHED).order_by("title")
+        self.fields["policy"].required = False
+        self.fields["policy"].help_text = "仅“政策解读”：解读的惠企政策，资讯页链接到该政策"
+        self.fields["rule"].required = False
+        if user is not None and user.role == Role.ZONE_ADMIN:
+            self.fields["department"].queryset = OrgUnit.objects.filter(
+                kind__in=(OrgKind.ADMINISTRATION, OrgKind.CENTRE, OrgKind.DEPARTMENT), is_active=True)
+            self.fields["department"].required = False
+            self.fields["department"].help_text = "留空即本单位"
+        else:
+            del self.fields["department"]
+
+    def clean_rule(self):
+        rule = (self.cleaned_data.get("rule") or "").strip()
+        try:
+            check_rule(rule)
+        except ValidationError as exc:  # the rule language's Chinese message, beside the field
+            raise ValidationError(exc.message_dict["rule"]) from None
+        return rule
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ArticleKind.NEWS and data.get("rule"):
+            self.add_error("rule", NEWS_TARGET)
+        if data.get("policy") and data.get("kind") != ArticleKind.EXPLAINER:
+            self.add_error("policy", "只有“政策解读”可以关联政策")
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items()}
+
+
+class ArticleActionForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="原因或说明", required=False, max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NewsFilterForm(forms.Form):
+    q = forms.CharField(label="标题", required=False, max_length=60)
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部")] + ArticleKind.choices)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {"q": self.cleaned_data["q"].strip(), "kind": self.cleaned_data["kind"]}
+
+
+class ManageFilterForm(NewsFilterForm):
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + ArticleStatus.choices)
+
+    def filters(self) -> dict:
+        return {**super().filters(), "status": self.cleaned_data.get("status", "")} if self.is_valid() else {}
+
+
+class ReceiptFilterForm(forms.Form):
+    read = forms.ChoiceField(label="阅读情况", required=False,
+                             choices=[("unread", "未读企业"), ("read", "已读企业"), ("", "全部送达企业")])

@@ -1,0 +1,60 @@
+"""An article's states on the kernel (core.workflow): 草稿 → 已发布 → 已撤回 → (重新编辑) 草稿.
+
+Publishing checks the article is complete and its targeting rule compiles; a targeted article's delivery (resolving
+the firms, one row each, telling their members) runs after commit as a background job (`tasks.deliver_article_task`).
+Withdrawing needs a reason; a withdrawn article is no longer listed or opened by readers (its deliveries and read
+receipts stay). Returning it to draft lets its unit correct and publish it again: the firms already reached keep their
+receipts, newly matching firms are added."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from gaoxin.core.workflow import Step, Workflow, transition
+
+from .models import Article, ArticleEvent, ArticleKind, ArticleStatus, DeliveryState
+from .permissions import AUTHOR, article_roles
+from .rules import check_rule
+
+
+def _record(article: Article, step: Step, data: dict) -> None:
+    ArticleEvent.objects.create(article=article, transition=step.transition.name, to_status=article.status,
+                                actor=step.actor if getattr(step.actor, "pk", None) else None, note=step.reason[:300])
+
+
+def _check_complete(article: Article, step: Step) -> None:
+    if not article.title.strip() or not article.body.strip():
+        raise ValidationError("标题和正文不能为空，请先编辑")
+    if article.kind == ArticleKind.NEWS and article.targeted:
+        raise ValidationError({"rule": "新闻面向所有人，不设阅读对象；定向发送请选择“通知公告”或“政策解读”"})
+    if article.targeted:
+        check_rule(article.rule)
+
+
+def _publish(article: Article, step: Step) -> dict:
+    article.published_at, article.published_by = timezone.now(), step.actor
+    if not article.targeted:
+        article.delivery_state = DeliveryState.NONE
+        return {"targeted": False}
+    from gaoxin.core.services import job_enqueue
+
+    from .tasks import deliver_article_task
+
+    article.delivery_state = DeliveryState.PENDING
+    article.delivery_job = job_enqueue(kind="news_delivery", actor=step.actor, task=deliver_article_task,
+                                       args=(article.pk,))
+    return {"targeted": True, "rule": article.rule}
+
+
+WORKFLOW = Workflow(
+    name="news.article", noun="资讯", model=Article, roles=article_roles, record=_record,
+    transitions=[
+        transition("PUBLISH", "发布", [ArticleStatus.DRAFT], ArticleStatus.PUBLISHED, [AUTHOR],
+                   guard=_check_complete, effect=_publish),
+        transition("WITHDRAW", "撤回", [ArticleStatus.PUBLISHED], ArticleStatus.WITHDRAWN, [AUTHOR],
+                   needs_reason=True, style="outline-danger"),
+        transition("REDRAFT", "重新编辑", [ArticleStatus.WITHDRAWN], ArticleStatus.DRAFT, [AUTHOR],
+                   style="secondary"),
+    ],
+)
