@@ -154,6 +154,27 @@ def build_demo_talent(*, rng: random.Random, enterprises: list, office, station_
             "agreements": SchoolAgreement.objects.count()}
 
 
+def _date_round(round, now: dt.date) -> None:
+    """The demo round's records dated as it happened, not all at seeding: applications over its first weeks, each
+    formally checked two days after it came in, applications closed early twelve days ago (before the published
+    deadline, as its reason says), scored and concluded in the days after, the notice published today."""
+    from .models import ApplicationEvent, ReviewScore, RoundEvent
+
+    def at(day: dt.date, hour: int = 10):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+    closed = now - dt.timedelta(days=12)
+    for n, application in enumerate(round.applications.order_by("pk")):
+        submitted = round.opens_on + dt.timedelta(days=2 + 2 * n)
+        type(application).objects.filter(pk=application.pk).update(submitted_at=at(submitted, 9))
+        ApplicationEvent.objects.filter(application=application, transition__in=["PASS_CHECK", "REJECT"]).update(
+            at=at(submitted + dt.timedelta(days=2)))
+        ReviewScore.objects.filter(application=application).update(scored_at=at(closed + dt.timedelta(days=3 + n % 4)))
+        ApplicationEvent.objects.filter(application=application, transition="CONCLUDE").update(
+            at=at(now - dt.timedelta(days=2)))
+    RoundEvent.objects.filter(round=round, transition="CLOSE").update(at=at(closed, 17))
+
+
 # --- the talent registry and recognition rounds -------------------------------------------------------------------
 
 PRO_TITLES = ["高级工程师", "正高级工程师", "工程师", "研究员", "副研究员", "高级经济师", "主任医师", ""]
@@ -263,7 +284,7 @@ def build_demo_registry(*, rng: random.Random, enterprises: list, office, enterp
         services.application_transition(application=application, name="CONCLUDE", actor=office)
     first.refresh_from_db()
     first = services.round_transition(round=first, name="PUBLISH_NOTICE", actor=office)
-    type(first).objects.filter(pk=first.pk).update(closes_on=now - dt.timedelta(days=12))
+    _date_round(first, now)
     on_notice = applications[1]
     services.objection_file(actor=enterprise_user, application=on_notice, contact="0731-58581234",
                             reason=f"据了解，{on_notice.talent.name}所报省级科技项目的完成时间与实际不符，请核查。")

@@ -372,9 +372,20 @@ def _publishable(round: RecognitionRound, today) -> bool:
     return A.PASSED in statuses and not statuses & {A.SUBMITTED, A.CHECKED}
 
 
+def _over_quota(round: RecognitionRound) -> bool:
+    """超出名额 is offered while the round is in review and more passed than its quota (the QA walk found the button
+    on every passed row of a round on notice whose six passed filled its six places; the guard refused the click).
+    The count is kept on the round object the page shares between its rows."""
+    if round.status != RoundStatus.REVIEW or round.quota is None:
+        return False
+    if not hasattr(round, "_passed_count"):
+        round._passed_count = round.applications.filter(status=ApplicationStatus.PASSED).count()
+    return round._passed_count > round.quota
+
+
 OFFERED_WHEN = {
     ("talent.hire", "RETAIN"): _check_due,
-    ("talent.application", "OVER_QUOTA"): lambda a, today: a.round.quota is not None,
+    ("talent.application", "OVER_QUOTA"): lambda a, today: _over_quota(a.round),
     ("talent.application", "DISQUALIFY"): _has_upheld,
     ("talent.round", "PUBLISH_NOTICE"): _publishable,
     ("talent.round", "RECOGNISE"): lambda r, today: r.notice_end is not None and today > r.notice_end,

@@ -36,7 +36,7 @@ from gaoxin.talent.models import (
     TalentTier,
     TalentTitle,
 )
-from gaoxin.talent.workflow import APPLICATION_WORKFLOW, RECOGNITION_WORKFLOW, round_score
+from gaoxin.talent.workflow import APPLICATION_WORKFLOW, RECOGNITION_WORKFLOW, offered, round_score
 
 TODAY = timezone.localdate()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -378,9 +378,18 @@ def test_a_quota_holds_the_notice(office, reviewer, round, talent, tiers):
     round.refresh_from_db()
     with pytest.raises(ValidationError, match="超过认定名额1人"):
         services.round_transition(round=round, name="PUBLISH_NOTICE", actor=office)
+    for a in apps:  # two passed for one place: the office is offered 超出名额 on each
+        a.round = round
+        assert "OVER_QUOTA" in [t.name for t in offered(APPLICATION_WORKFLOW, a, office)]
     services.application_transition(application=apps[1], name="OVER_QUOTA", actor=office, reason="按得分排名")
-    round.refresh_from_db()
-    assert services.round_transition(round=round, name="PUBLISH_NOTICE", actor=office).status == RoundStatus.NOTICE
+    round = round.__class__.objects.get(pk=round.pk)  # as the next page load reads it
+    first = RoundApplication.objects.get(pk=apps[0].pk)
+    first.round = round  # one passed for one place: no longer offered (the QA walk found it on a full round)
+    assert "OVER_QUOTA" not in [t.name for t in offered(APPLICATION_WORKFLOW, first, office)]
+    round = services.round_transition(round=round, name="PUBLISH_NOTICE", actor=office)
+    assert round.status == RoundStatus.NOTICE
+    first.round = round  # nor on notice, where the service refuses it
+    assert "OVER_QUOTA" not in [t.name for t in offered(APPLICATION_WORKFLOW, first, office)]
 
 
 def test_scores_mean_or_trimmed():
@@ -673,6 +682,15 @@ def test_the_demo_registry_recognitions_agree_with_the_rounds(office, reviewer, 
     rounds = list(RecognitionRound.objects.values_list("title", flat=True))
     for basis in Recognition.objects.filter(application__isnull=True).values_list("basis", flat=True):
         assert not any(basis.startswith(title) for title in rounds), basis  # not credited to a round it did not pass
+    # The round on notice reads as it happened (QA walk: closed "early" on the seeding day, after its shown deadline;
+    # every application, check and score stamped at seeding): applications in its window, closed before its deadline.
+    on_notice = RecognitionRound.objects.get(status=RoundStatus.NOTICE)
+    closed = timezone.localtime(on_notice.events.get(transition="CLOSE").at).date()
+    assert on_notice.opens_on < closed <= on_notice.closes_on and closed < on_notice.notice_start
+    for application in on_notice.applications.all():
+        assert on_notice.opens_on <= timezone.localtime(application.submitted_at).date() < closed
+        for score in application.scores.all():
+            assert closed <= timezone.localtime(score.scored_at).date() <= on_notice.notice_start
 
 
 def test_closing_a_round_before_its_deadline_needs_a_reason_shown_on_the_page(office, round, talent, tiers, client):
