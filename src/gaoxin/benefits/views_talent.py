@@ -5,6 +5,8 @@ re-rendered with what the user typed."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
@@ -89,7 +91,9 @@ def _person_page(request, talent, form: TalentClaimForm | None = None, status: i
             check = selectors.talent_eligibility(talent, item, row=row)
             check.taken = item.pk in taken
             checks.append((item, check))
-    facts = [(f.label, row.get(code), f.unit) for code, f in PERSON_FIELDS.items()]
+    # Figures as people write them (60 万元, not the stored 60.000000 万元; QA walk).
+    facts = [(f.label, format(v.normalize(), "f") if isinstance(v := row.get(code), Decimal) else v, f.unit)
+             for code, f in PERSON_FIELDS.items()]
     claims = list(perms.talent_claims_visible_to(user).filter(talent=talent).annotate(paid=_paid_sum())
                   .order_by("-created_at", "-id"))
     hidden = len(taken - {c.item_id for c in claims if c.status not in CLAIM_ENDED_WITHOUT_BENEFIT})

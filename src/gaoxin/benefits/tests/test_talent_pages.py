@@ -128,6 +128,8 @@ def test_person_facts_and_item_pages_are_the_offices(world):
     response = office.post(url, {"iit_paid": "abc", "personal_taxable_income": "200"})
     assert response.status_code == 400 and "请填写数字" in response.content.decode()
     assert office.post(url, {"iit_paid": "60", "personal_taxable_income": "200"}).status_code == 302
+    facts = office.get(f"/talent-benefits/people/{world['me'].pk}/").content.decode().split('data-testid="person-facts"')[1]
+    assert "60 万元" in facts and "200 万元" in facts and ".000000" not in facts  # as written, not 60.000000 万元
     assert _client(world["employer"]).get(url).status_code == 403
     assert _client(world["employer"]).get("/talent-benefits/items/").status_code == 403
     response = office.post("/talent-benefits/items/car/", {"name": "人才购车补贴", "instalment_years": "1",
