@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "gaoxin.dashboard",
     "gaoxin.portal",
     "gaoxin.kiosk",
+    "gaoxin.guidance",
     "gaoxin.news",
 ]
 
@@ -681,3 +682,17 @@ GAOXIN_KIOSK_IDLE_SECONDS = env.int("GAOXIN_KIOSK_IDLE_SECONDS", default=60)
 GAOXIN_KIOSK_IDENTITY_BACKEND = env("GAOXIN_KIOSK_IDENTITY_BACKEND", default="gaoxin.kiosk.identity.IdCardBackend")
 GAOXIN_KIOSK_COOKIE_DAYS = env.int("GAOXIN_KIOSK_COOKIE_DAYS", default=3650)
 GAOXIN_KIOSK_COMMISSION_DAYS = env.int("GAOXIN_KIOSK_COMMISSION_DAYS", default=180)
+
+# 云导办 (platform.md §2): the guidance timetable of a working day (periods "HH:MM-HH:MM", comma-separated) cut into
+# slots of GAOXIN_GUIDANCE_SLOT_MINUTES; how many guides serve one slot at once; how many working days ahead a slot
+# may be booked; how early before its start a session may be begun; when the booker is reminded; the base URL of a
+# self-hosted meeting room (empty: the guide pastes an external link when confirming); the 委托书 validity of a
+# 帮代办 order raised in a session.
+GAOXIN_GUIDANCE_HOURS = env("GAOXIN_GUIDANCE_HOURS", default="09:00-11:30,14:00-17:00")
+GAOXIN_GUIDANCE_SLOT_MINUTES = env.int("GAOXIN_GUIDANCE_SLOT_MINUTES", default=30)
+GAOXIN_GUIDANCE_PARALLEL = env.int("GAOXIN_GUIDANCE_PARALLEL", default=2)
+GAOXIN_GUIDANCE_BOOKING_DAYS = env.int("GAOXIN_GUIDANCE_BOOKING_DAYS", default=10)
+GAOXIN_GUIDANCE_EARLY_MINUTES = env.int("GAOXIN_GUIDANCE_EARLY_MINUTES", default=15)
+GAOXIN_GUIDANCE_REMIND_MINUTES = env.int("GAOXIN_GUIDANCE_REMIND_MINUTES", default=60)
+GAOXIN_GUIDANCE_MEETING_BASE_URL = env("GAOXIN_GUIDANCE_MEETING_BASE_URL", default="")
+GAOXIN_GUIDANCE_COMMISSION_DAYS = env.int("GAOXIN_GUIDANCE_COMMISSION_DAYS", default=180)

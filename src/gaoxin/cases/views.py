@@ -128,6 +128,7 @@ def _detail_page(request, case: Case, **failed):
         "can_accept_package": case.kind == Kind.PACKAGE and case.status == Status.RECEIVED
         and perms.can_accept_package(user, case),
         "notices": _notices(case),
+        **hooks.flags("cases.detail", user, case=case),
     })
 
 

@@ -80,6 +80,7 @@ def guide_detail(request, code: str):
         "changed_since_print": printed.isdigit() and int(printed) < version.number,
         "can_manage": perms.can_manage_catalog(request.user),
         **hooks.flags("catalog.guide", request.user),
+        **hooks.flags("catalog.guide_item", request.user, item=item),
     }
     return render_page(request, "catalog/guide_detail.html", "catalog/partials/material_checklist.html", context)
 

@@ -1,0 +1,223 @@
+"""Pages and API: the 预约导办 buttons, booking with errors beside the fields, the scoped lists (a firm its own, a
+department its items'), the prefilled application that ends in a linked case, the FAQ pages, query counts."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from gaoxin.cases.models import Case
+from gaoxin.core.models import AuditEvent
+from gaoxin.guidance import services
+from gaoxin.guidance.models import FaqEntry, GuidanceSession, SessionStatus
+
+from .conftest import PAST_DAY, at, future_day
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_guide_page_offers_booking_and_anonymous_must_log_in(client, enterprise_client, clerk_client, item):
+    url = f"/guide/{item.implementation_code}/"
+    book = f"/guidance/book/{item.implementation_code}/"
+    assert book in client.get(url).content.decode()
+    assert book in enterprise_client.get(url).content.decode()
+    assert book not in clerk_client.get(url).content.decode()  # staff do not book
+    response = client.get(book)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_booking_page_books_a_future_slot(enterprise_client, own_enterprise, item):
+    day = future_day()
+    url = f"/guidance/book/{item.implementation_code}/"
+    page = enterprise_client.get(url).content.decode()
+    assert "选择时段" in page and f"{day:%Y-%m-%d}T09:00" in page
+    response = enterprise_client.post(url, {"starts_at": f"{day:%Y-%m-%d}T09:00", "enterprise": own_enterprise.pk,
+                                            "question": "需要什么材料？", "contact_name": "张伟",
+                                            "contact_phone": "13800000001"})
+    session = GuidanceSession.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/guidance/sessions/{session.number}/"
+    assert session.item == item and session.enterprise == own_enterprise
+
+
+def test_refused_booking_keeps_input_and_says_why_beside_the_slot(enterprise_client, own_enterprise, item):
+    url = f"/guidance/book/{item.implementation_code}/"
+    response = enterprise_client.post(url, {"starts_at": "2026-10-31T09:00", "enterprise": own_enterprise.pk,
+                                            "question": "我的问题很具体", "contact_name": "张伟",
+                                            "contact_phone": "138"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "我的问题很具体" in page and "请填写正确的联系电话" in page
+    response = enterprise_client.post(url, {"starts_at": "2026-10-31T09:00", "enterprise": own_enterprise.pk,
+                                            "question": "我的问题很具体", "contact_name": "张伟",
+                                            "contact_phone": "13800000001"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "不是工作日" in page and 'data-testid="error-starts_at"' in page
+    assert not GuidanceSession.objects.exists()
+
+
+def test_case_page_offers_booking_to_its_applicant(enterprise_user, own_enterprise, item, clerk_client, clerk_user):
+    from gaoxin.cases.services import Applicant, case_submit
+
+    case = case_submit(item=item, channel="window", actor=clerk_user,
+                       applicant=Applicant(type="enterprise", name=own_enterprise.name, enterprise=own_enterprise,
+                                           phone="13812345678"),
+                       originals_seen=set(item.current_version.materials.values_list("pk", flat=True)))
+    ent = _client(enterprise_user)
+    assert f"/guidance/book-case/{case.number}/" in ent.get(f"/cases/{case.number}/").content.decode()
+    assert "/guidance/book-case/" not in clerk_client.get(f"/cases/{case.number}/").content.decode()
+    page = ent.get(f"/guidance/book-case/{case.number}/")
+    assert page.status_code == 200 and case.number in page.content.decode()
+
+
+def test_lists_are_scoped(book, enterprise_user, other_firm_user, officer_user, clerk_user, admin_user):
+    from gaoxin.accounts.models import OrgUnit, Role
+    from gaoxin.accounts.tests.factories import UserFactory
+    from gaoxin.catalog.tests.factories import make_item
+
+    mine = book()
+    tax = OrgUnit.objects.create(code="tax", name="税务局", kind="department")
+    tax_item = make_item(admin_user, code="43037105XK0199", name="发票领用", dept=tax, situations=())
+    theirs = book(actor=other_firm_user, enterprise=other_firm_user.enterprise_memberships.get().enterprise,
+                  item=tax_item)
+    tax_officer = UserFactory(role=Role.DEPT_OFFICER, org_unit=tax)
+    for user, seen, unseen in ((enterprise_user, mine, theirs), (other_firm_user, theirs, mine),
+                               (officer_user, mine, theirs), (tax_officer, theirs, mine)):
+        c = _client(user)
+        page = c.get("/guidance/?when=all").content.decode()
+        assert seen.number in page and unseen.number not in page
+        assert c.get(f"/guidance/sessions/{unseen.number}/").status_code == 404
+        assert c.get(f"/api/v1/guidance/sessions/{unseen.number}/").status_code == 404
+        numbers = [s["number"] for s in c.get("/api/v1/guidance/sessions/?when=all").json()["results"]]
+        assert numbers == [seen.number]
+    page = _client(clerk_user).get("/guidance/?when=all").content.decode()
+    assert mine.number in page and theirs.number in page
+
+
+def test_session_list_queries_are_constant(book, clerk_user, django_assert_max_num_queries, admin_user,
+                                           department, other_firm_user, other_enterprise):
+    from gaoxin.catalog.tests.factories import make_item
+
+    book()
+    c = _client(clerk_user)
+    c.get("/guidance/?when=all")
+    with django_assert_max_num_queries(14) as few:
+        c.get("/guidance/?when=all")
+    for hour in (10, 11):
+        book(starts_at=at(PAST_DAY, hour))
+        book(actor=other_firm_user, enterprise=other_enterprise, starts_at=at(PAST_DAY, hour),
+             item=make_item(admin_user, code=f"43037105XK01{hour}", name=f"事项{hour}", dept=department,
+                            situations=()))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = c.get("/guidance/?when=all").content.decode()
+    assert page.count("/guidance/sessions/DY") == 5
+
+
+def test_actions_on_the_page_with_errors_beside_fields(book, clerk_user, enterprise_user):
+    session = book()
+    c = _client(clerk_user)
+    page = c.get(f"/guidance/sessions/{session.number}/").content.decode()
+    assert "确认预约" in page and "取消预约" in page
+    response = c.post(f"/guidance/sessions/{session.number}/act/", {"name": "CONFIRM", "meeting_url": ""})
+    assert response.status_code == 400 and "请填写视频会议链接" in response.content.decode()
+    response = c.post(f"/guidance/sessions/{session.number}/act/",
+                      {"name": "CONFIRM", "meeting_url": "https://meeting.tencent.com/dm/abc"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CONFIRMED
+    booker = _client(enterprise_user).get(f"/guidance/sessions/{session.number}/").content.decode()
+    assert "https://meeting.tencent.com/dm/abc" in booker
+    assert 'data-testid="action-confirm"' not in booker and 'data-testid="action-cancel"' in booker
+
+
+def _closed_with_application(book, clerk_user, item):
+    situation = item.current_version.situations.get(name="有限责任公司")
+    session = book()
+    for name, params in (("CONFIRM", {"meeting_url": "https://m.example.cn/1"}), ("HOLD", {}),
+                         ("CLOSE", {"outcome": "application", "situation": situation,
+                                    "note": "公司章程需全体股东签字；住所证明可容缺后补"})):
+        session = services.session_transition(session=session, name=name, actor=clerk_user, **params)
+    return session
+
+
+def test_prefilled_application_ends_in_a_linked_case(book, clerk_user, enterprise_user, own_enterprise, item,
+                                                     other_firm_user):
+    session = _closed_with_application(book, clerk_user, item)
+    url = f"/guidance/sessions/{session.number}/apply/"
+    assert _client(other_firm_user).get(url).status_code == 404
+    assert _client(clerk_user).get(url).status_code == 403
+    c = _client(enterprise_user)
+    page = c.get(url).content.decode()
+    assert "有限责任公司" in page and "公司章程需全体股东签字" in page and "13800000001" in page
+    assert f'value="{own_enterprise.pk}" selected' in page
+    materials = {m.name: m.pk for m in item.current_version.materials.all()}
+    data = {"situation": session.prefill_situation_id, "applicant_type": "enterprise", "enterprise": own_enterprise.pk,
+            "contact_phone": "13800000001", "note": "按导办约定提交"}
+    for name in ("企业设立登记申请表", "公司章程"):
+        data[f"material_{materials[name]}"] = SimpleUploadedFile(f"{name}.pdf", b"%PDF-1.4 test", "application/pdf")
+    response = c.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get()
+    session.refresh_from_db()
+    assert session.started_case == case and case.enterprise == own_enterprise
+    assert case.situation_id == session.prefill_situation_id
+    assert AuditEvent.objects.filter(event_type="guidance.session.case_linked").count() == 1
+    # a second visit goes to the case, never files twice
+    assert c.get(url)["Location"] == f"/cases/{case.number}/"
+
+
+def test_faq_pages(client, clerk_client, enterprise_client, item, clerk_user, officer_user, admin_user):
+    from gaoxin.accounts.models import OrgUnit
+    from gaoxin.catalog.tests.factories import make_item
+
+    entry = services.faq_create(item=item, question="营业执照丢了怎么办？", answer="登报声明后申请补领。",
+                                actor=clerk_user)
+    assert "营业执照丢了怎么办" in client.get("/guidance/faq/?q=yyzz").content.decode()
+    assert "营业执照丢了怎么办" in client.get(f"/guide/{item.implementation_code}/").content.decode()
+    assert "没有找到" in client.get("/guidance/faq/?q=公积金").content.decode()
+    assert client.get("/api/v1/guidance/faqs/?q=yyzz").json()["results"][0]["question"] == "营业执照丢了怎么办？"
+    # staff edit, withdraw: the public no longer sees it
+    response = clerk_client.post(f"/guidance/faq/manage/{entry.pk}/", {"question": "营业执照遗失怎么补领？",
+                                                                        "answer": ""})
+    assert response.status_code == 400 and "请填写解答" in response.content.decode()
+    assert "营业执照遗失怎么补领？" in response.content.decode()
+    clerk_client.post(f"/guidance/faq/manage/{entry.pk}/status/", {"status": "withdrawn"})
+    assert "营业执照丢了" not in client.get("/guidance/faq/?q=yyzz").content.decode()
+    assert enterprise_client.get("/guidance/faq/manage/").status_code == 403
+    # a department keeps its own items' entries only
+    tax_item = make_item(admin_user, code="43037105XK0198", name="发票领用",
+                         dept=OrgUnit.objects.create(code="tax", name="税务局", kind="department"), situations=())
+    other = services.faq_create(item=tax_item, question="发票怎么领？", answer="网上申领。", actor=clerk_user)
+    officer = _client(officer_user)
+    assert officer.get(f"/guidance/faq/manage/{other.pk}/").status_code == 404
+    assert officer.get(f"/guidance/faq/manage/{entry.pk}/").status_code == 200
+    response = officer.post("/guidance/faq/manage/new/", {"item": tax_item.pk, "question": "问", "answer": "答"})
+    assert response.status_code == 400 and FaqEntry.objects.count() == 2
+
+
+def test_faq_list_queries_are_constant(client, item, clerk_user, django_assert_max_num_queries):
+    for i in range(3):
+        services.faq_create(item=item, question=f"问题{i}", answer="答", actor=clerk_user)
+    client.get("/guidance/faq/")
+    with django_assert_max_num_queries(6) as few:
+        client.get("/guidance/faq/")
+    for i in range(3, 12):
+        services.faq_create(item=item, question=f"问题{i}", answer="答", actor=clerk_user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/guidance/faq/")
+
+
+def test_slots_api(enterprise_client, client):
+    days = enterprise_client.get("/api/v1/guidance/slots/").json()
+    assert len(days) == 10 and all(dt.date.fromisoformat(d["day"]).weekday() < 5 for d in days)
+    assert days[-1]["slots"][0]["label"] == "09:00–09:30"
+    assert client.get("/api/v1/guidance/slots/").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/guidance/", "/guidance/faq/manage/"])
+def test_anonymous_is_sent_to_log_in(client, path):
+    assert client.get(path).status_code == 302
