@@ -304,6 +304,21 @@ class ApplyForm(forms.Form):
             raise forms.ValidationError("人才库中没有该身份证号码，请先登记人才")
         return talent
 
+    def _checked(self, name: str, label: str):
+        # Each file checked beside its own field, naming it (the service checks them again, as one `evidence`).
+        from gaoxin.core.uploads import check_upload
+
+        f = self.cleaned_data.get(name)
+        if f:
+            check_upload(f, kind="evidence", label=label)
+        return f
+
+    def clean_file1(self):
+        return self._checked("file1", "证明材料一")
+
+    def clean_file2(self):
+        return self._checked("file2", "证明材料二")
+
     def clean(self):
         # The service's "at least one file", here too, so it is told together with the tier's and statement's errors.
         data = super().clean()

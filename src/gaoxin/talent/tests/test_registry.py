@@ -619,6 +619,20 @@ def test_the_apply_form_tells_missing_evidence_with_the_other_errors(office, rou
     assert bad.status_code == 400 and "请上传至少一份证明材料" in body and body.count("必填") + body.count("请") >= 3
 
 
+def test_a_bad_second_file_is_told_beside_it_with_the_statement_kept(office, round, talent, talent_user, tiers,
+                                                                     client):
+    client.force_login(talent_user)
+    bad = client.post(reverse("talent_round_apply", args=[round.pk]), {
+        "tier": tiers["C"].pk, "statement": "主持省级课题三项", "label1": "学位证书", "label2": "职称证书",
+        "file1": SimpleUploadedFile("学位.pdf", PDF, content_type="application/pdf"),
+        "file2": SimpleUploadedFile("职称.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and "主持省级课题三项" in body
+    beside = body.split('id="id_file2"')[1].split("</div>")[0]  # the error sits under the second file's input
+    assert "证明材料二：" in beside and "不是 PDF" in beside
+    assert "alert-danger" not in body.split('data-testid="talent-form"')[1].split('id="id_tier"')[0]
+
+
 def test_round_pages_name_the_section_and_reviewers_by_department(office, round, talent_user, client):
     from gaoxin.accounts.models import OrgKind
     from gaoxin.accounts.tests.factories import OrgUnitFactory
