@@ -682,6 +682,8 @@ GAOXIN_KIOSK_IDLE_SECONDS = env.int("GAOXIN_KIOSK_IDLE_SECONDS", default=60)
 GAOXIN_KIOSK_IDENTITY_BACKEND = env("GAOXIN_KIOSK_IDENTITY_BACKEND", default="gaoxin.kiosk.identity.IdCardBackend")
 GAOXIN_KIOSK_COOKIE_DAYS = env.int("GAOXIN_KIOSK_COOKIE_DAYS", default=3650)
 GAOXIN_KIOSK_COMMISSION_DAYS = env.int("GAOXIN_KIOSK_COMMISSION_DAYS", default=180)
+# 手机扫码登录: how long the QR code of the welcome screen stays valid (seconds).
+GAOXIN_KIOSK_HANDOFF_SECONDS = env.int("GAOXIN_KIOSK_HANDOFF_SECONDS", default=120)
 
 # 云导办 (platform.md §2): the guidance timetable of a working day (periods "HH:MM-HH:MM", comma-separated) cut into
 # slots of GAOXIN_GUIDANCE_SLOT_MINUTES; how many guides serve one slot at once; how many working days ahead a slot

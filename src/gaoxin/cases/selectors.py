@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Case as Conditional  # SQL CASE; `Case` is the 办件 model
 from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from gaoxin.catalog import qr
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.validators import normalize_code, uscc_is_valid
@@ -185,3 +186,42 @@ def deadline_explanation(case: Case) -> list[str]:
         lines.append(f"经批准延长 {case.extension_days} 个工作日")
     lines.append(f"办结期限 {case.due_date:%Y-%m-%d}" + ("（暂定：跨越尚未确认节假日安排的年度）" if case.due_provisional else ""))
     return lines
+
+
+# --- printed notices (文书) ------------------------------------------------------------------------------------------
+
+def notice_kinds(case: Case) -> list[tuple[str, str]]:
+    """The notices a case has, as (kind, title). A 即办件 completed on the spot has one: its 办结通知书."""
+    decision = getattr(case, "decision", None)
+    if case.status == Status.DELIVERED and decision is None and case.version.case_type == "immediate":
+        return [("completion", "即办件办结通知书")]
+    kinds = []
+    if case.accepted_on:
+        kinds.append(("acceptance", "受理通知书"))
+    if case.events.filter(transition="REQUEST_CORRECTION").exists():
+        kinds.append(("correction", "补正告知书"))
+    if case.tolerance:
+        kinds.append(("tolerance", "容缺受理通知书"))
+    if case.status == Status.REFUSED_ACCEPT:
+        kinds.append(("refusal", "不予受理决定书"))
+    if decision is not None:
+        kinds.append((decision.notice_kind, decision.notice_title))
+    return kinds
+
+
+def notice_context(case: Case, kind: str, track_url: str) -> dict | None:
+    """What the A4 notice `kind` of the case prints (cases/notice.html), with the tracking QR code; None when the
+    case has no such notice. Shared by the case page and the kiosk's receipt screen."""
+    titles = dict(notice_kinds(case))
+    if kind not in titles:
+        return None
+    decision = getattr(case, "decision", None)
+    today_ = today()
+    return {
+        "case": case, "kind": kind, "title": titles[kind], "qr_svg": qr.qr_svg(track_url, scalable=True),
+        "track_url": track_url, "correction": case.events.filter(transition="REQUEST_CORRECTION").last(),
+        "today": today_, "decision": decision,
+        # A decision notice is dated the day of the decision; the others the day they are printed.
+        "sign_date": decision.decided_on if decision and kind == decision.notice_kind else today_,
+        "owed": case.materials.filter(owed=True).select_related("material"),
+    }

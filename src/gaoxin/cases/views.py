@@ -15,12 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from gaoxin.catalog import qr
 from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
 from gaoxin.core import hooks
 from gaoxin.core.masking import mask_id_number
@@ -127,24 +125,9 @@ def _detail_page(request, case: Case, **failed):
         "review_form": (failed.get("review") or ReviewForm()) if can_review else None,
         "can_accept_package": case.kind == Kind.PACKAGE and case.status == Status.RECEIVED
         and perms.can_accept_package(user, case),
-        "notices": _notices(case),
+        "notices": selectors.notice_kinds(case),
         **hooks.flags("cases.detail", user, case=case),
     })
-
-
-def _notices(case: Case) -> list[tuple[str, str]]:
-    kinds = []
-    if case.accepted_on:
-        kinds.append(("acceptance", "受理通知书"))
-    if case.events.filter(transition="REQUEST_CORRECTION").exists():
-        kinds.append(("correction", "补正告知书"))
-    if case.tolerance:
-        kinds.append(("tolerance", "容缺受理通知书"))
-    if case.status == Status.REFUSED_ACCEPT:
-        kinds.append(("refusal", "不予受理决定书"))
-    if decision := getattr(case, "decision", None):
-        kinds.append((decision.notice_kind, decision.notice_title))
-    return kinds
 
 
 @require_POST
@@ -258,21 +241,13 @@ def case_review(request, number: str):
 
 def case_notice(request, number: str, kind: str, pdf: bool = False):
     case = _case(request, number)
-    titles = dict(_notices(case))
-    if kind not in titles:
-        raise Http404("该办件没有此类文书")
     track_url = request.build_absolute_uri(reverse("track") + f"?number={case.number}")
-    correction = case.events.filter(transition="REQUEST_CORRECTION").last()
-    decision = getattr(case, "decision", None)
-    context = {
-        "case": case, "kind": kind, "title": titles[kind], "qr_svg": qr.qr_svg(track_url, scalable=True),
-        "track_url": track_url, "correction": correction, "today": timezone.localdate(), "decision": decision,
-        # A decision notice is dated the day of the decision; the others the day they are printed.
-        "sign_date": decision.decided_on if decision and kind == decision.notice_kind else timezone.localdate(),
-        "owed": case.materials.filter(owed=True).select_related("material"), "pdf": pdf,
-    }
+    context = selectors.notice_context(case, kind, track_url)
+    if context is None:
+        raise Http404("该办件没有此类文书")
+    context["pdf"] = pdf
     if pdf:
-        return pdf_response(request, "cases/notice.html", context, quote(f"{titles[kind]}-{case.number}.pdf"))
+        return pdf_response(request, "cases/notice.html", context, quote(f"{context['title']}-{case.number}.pdf"))
     return render(request, "cases/notice.html", context)
 
 

@@ -107,3 +107,23 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Handoff(models.Model):
+    """手机扫码登录 (platform.md §1, the QR hand-off): the terminal shows a QR code of a one-time link; the person,
+    logged in on the phone, confirms it there; the terminal then starts the visit as that account. Only the token's
+    SHA-256 is kept; the link expires after GAOXIN_KIOSK_HANDOFF_SECONDS and serves one visit."""
+
+    terminal = models.ForeignKey(Terminal, on_delete=models.PROTECT, related_name="handoffs", verbose_name="终端")
+    token_hash = models.CharField("链接摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name="确认账号")
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="handoff",
+                                 verbose_name="登录记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "扫码登录"
+        ordering = ["-created_at", "-id"]

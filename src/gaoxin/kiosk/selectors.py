@@ -64,6 +64,29 @@ def person_for(id_number: str, *, source: str = "id_card") -> Person | None:
                   firm_ids=[pk for pk, _rep, _id in firms], source=source)
 
 
+def person_for_user(user: User, *, source: str = "qr_handoff") -> Person | None:
+    """The person of an account that confirmed a QR hand-off on its phone: its firms through the memberships of an
+    enterprise account, and those whose legal representative its registered ID number is. None when the account
+    acts for no firm and has no ID number (nothing could be done at the kiosk in its name)."""
+    firm_q = Q(pk__in=EnterpriseMembership.objects.filter(user=user).values("enterprise_id"))
+    if user.id_number:
+        firm_q |= Q(legal_representative_id_number=user.id_number)
+    firm_ids = list(Enterprise.objects.filter(firm_q).filter(status__in=LIVE).order_by("name", "pk")
+                    .values_list("pk", flat=True))
+    if not firm_ids and not user.id_number:
+        return None
+    return Person(id_number=user.id_number, name=user.full_name or user.get_full_name() or user.username,
+                  user_id=user.pk, firm_ids=firm_ids, source=source)
+
+
+def handoff_for_token(token: str):
+    from .models import Handoff
+
+    if not token:
+        return None
+    return Handoff.objects.filter(token_hash=key_digest(token)).select_related("terminal").first()
+
+
 def person_firms(person: Person) -> list[Enterprise]:
     return list(Enterprise.objects.filter(pk__in=person.firm_ids).order_by("name", "pk").only("pk", "name", "uscc"))
 
@@ -75,14 +98,14 @@ def _kiosk_candidates():
             .select_related("current_version", "department").order_by("name", "pk"))
 
 
-def kiosk_items(*, has_firms: bool) -> tuple[list[ServiceItem], list[tuple[ServiceItem, str]]]:
+def kiosk_items(*, has_firms: bool, as_self: bool = True) -> tuple[list[ServiceItem], list[tuple[ServiceItem, str]]]:
     """(the items the person can complete here, the kiosk items they cannot with the reason). Two queries."""
     available, unavailable = [], []
     for item in _kiosk_candidates():
         version = item.current_version
         if "kiosk" not in (version.channels or []):
             continue
-        reason = unavailable_reason(item, version, has_firms=has_firms)
+        reason = unavailable_reason(item, version, has_firms=has_firms, as_self=as_self)
         if reason is None and kiosk_enabled(item, version):
             available.append(item)
         else:

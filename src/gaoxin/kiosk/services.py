@@ -22,8 +22,8 @@ from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import Enterprise
 
 from .eligibility import kiosk_enabled, unavailable_reason
-from .models import Action, ActionKind, EndReason, Terminal, Visit
-from .selectors import Person, key_digest
+from .models import Action, ActionKind, EndReason, Handoff, Terminal, Visit
+from .selectors import Person, key_digest, person_for_user
 
 
 @transaction.atomic
@@ -77,6 +77,66 @@ def visit_start(*, terminal: Terminal, person: Person) -> Visit:
 
 
 @transaction.atomic
+def handoff_open(*, terminal: Terminal) -> tuple[Handoff, str]:
+    """手机扫码登录 asked for at the terminal: a one-time link (its token returned once, only its digest kept)."""
+    token = secrets.token_urlsafe(24)
+    handoff = Handoff.objects.create(
+        terminal=terminal, token_hash=key_digest(token),
+        expires_at=timezone.now() + dt.timedelta(seconds=settings.GAOXIN_KIOSK_HANDOFF_SECONDS))
+    audit_record(event_type="kiosk.handoff_opened", actor=None, subject=handoff,
+                 after={"terminal": terminal.name, "location": terminal.location})
+    return handoff, token
+
+
+def handoff_problem(handoff: Handoff | None) -> str | None:
+    if handoff is None:
+        return "二维码无效，请在自助终端上重新点击“手机扫码登录”。"
+    if handoff.visit_id is not None:
+        return "该二维码已使用过，请在自助终端上重新生成。"
+    if handoff.expires_at <= timezone.now():
+        return "二维码已过期，请在自助终端上重新点击“手机扫码登录”。"
+    return None
+
+
+@transaction.atomic
+def handoff_confirm(*, handoff: Handoff, user) -> Handoff:
+    """The person, logged in on the phone, confirms the terminal's QR code: that terminal may start a visit as this
+    account. Refused when the link is used or expired, confirmed by someone else, or the account acts for no firm
+    and has no ID number."""
+    handoff = Handoff.objects.select_for_update(of=("self",)).select_related("terminal").get(pk=handoff.pk)
+    if problem := handoff_problem(handoff):
+        raise ValidationError(problem)
+    if handoff.confirmed_by_id is not None:
+        if handoff.confirmed_by_id == user.pk:
+            return handoff
+        raise ValidationError("该二维码已由其他账号确认，请在自助终端上重新生成。")
+    if not user.is_active or person_for_user(user) is None:
+        raise ValidationError("您的账号没有关联企业，也没有登记身份证号码，不能在自助终端办理。请到窗口咨询。")
+    handoff.confirmed_by, handoff.confirmed_at = user, timezone.now()
+    handoff.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit_record(event_type="kiosk.handoff_confirmed", actor=user, subject=handoff,
+                 after={"terminal": handoff.terminal.name, "location": handoff.terminal.location})
+    return handoff
+
+
+@transaction.atomic
+def handoff_redeem(*, handoff_id: int, terminal: Terminal) -> tuple[Visit, Person] | None:
+    """The terminal collects a confirmed hand-off: the visit starts as the confirming account (the log-in is the one
+    audit event) and the link is spent. None while it waits for the phone (or when it is spent or expired)."""
+    handoff = (Handoff.objects.select_for_update(of=("self",)).select_related("confirmed_by")
+               .filter(pk=handoff_id, terminal=terminal).first())
+    if handoff is None or handoff.confirmed_by is None or handoff_problem(handoff):
+        return None
+    person = person_for_user(handoff.confirmed_by)
+    if person is None:
+        return None
+    visit = visit_start(terminal=terminal, person=person)
+    handoff.visit = visit
+    handoff.save(update_fields=["visit"])
+    return visit, person
+
+
+@transaction.atomic
 def visit_end(*, visit_id: int, reason: str) -> Visit | None:
     """Log-out, the idle timer or the next person: ends the visit once (a second call changes nothing)."""
     if reason not in EndReason.values:
@@ -100,6 +160,8 @@ def _actor(person: Person):
 
 def _applicant(person: Person, choice: str, phone: str):
     if choice == "self":
+        if not person.id_number:
+            raise ValidationError({"applicant": "扫码登录的账号未登记身份证号码，只能为名下企业办理"})
         return case_services.Applicant(type=ApplicantType.CITIZEN, name=person.name, id_number=person.id_number,
                                        phone=phone)
     firm_id = int(choice.removeprefix("firm:")) if choice.startswith("firm:") else 0
@@ -117,7 +179,7 @@ def kiosk_item_complete(*, visit: Visit, person: Person, item, applicant: str, p
     if visit.ended_at is not None:
         raise ValidationError("本次自助服务已结束，请重新刷身份证")
     version = item.current_version
-    reason = unavailable_reason(item, version, has_firms=bool(person.firm_ids))
+    reason = unavailable_reason(item, version, has_firms=bool(person.firm_ids), as_self=bool(person.id_number))
     if reason is not None or not kiosk_enabled(item, version):
         raise ValidationError(reason or "该事项暂不能自助办理。")
     case = case_services.case_submit(item=item, applicant=_applicant(person, applicant, phone), channel="kiosk",

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +22,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gaoxin.cases import application
+from gaoxin.cases.selectors import notice_context
 from gaoxin.catalog import qr
 from gaoxin.core.views_utils import add_service_errors
 
 from . import identity, selectors, services
 from .eligibility import applicant_choices, kiosk_enabled, unavailable_reason
 from .forms import KioskApplyForm, KioskAssistForm, TerminalKeyForm
-from .models import EndReason, Visit
+from .models import EndReason, Handoff, Visit
 
 COOKIE = "gx_kiosk_terminal"
 SALT = "gaoxin.kiosk.terminal"
@@ -133,11 +134,80 @@ def home(request):
             form.add_error(None, "未找到与该身份证号码关联的账号或企业。请先在网上注册，或到窗口办理。")
         else:
             request.session.flush()  # nothing of an earlier user or visit survives into this one
-            visit = services.visit_start(terminal=request.kiosk.terminal, person=person)
-            request.session[SESSION] = {"terminal": request.kiosk.terminal.pk, "visit": visit.pk,
-                                        "person": person.as_session(), "seen": time.time()}
+            _begin(request, services.visit_start(terminal=request.kiosk.terminal, person=person), person)
             return redirect("kiosk_items")
     return _render(request, "kiosk/home.html", {"form": form, "backend": backend})
+
+
+def _begin(request, visit: Visit, person) -> None:
+    request.session[SESSION] = {"terminal": request.kiosk.terminal.pk, "visit": visit.pk,
+                                "person": person.as_session(), "seen": time.time()}
+
+
+HANDOFF = "kiosk_handoff"
+
+
+@require_POST
+@kiosk_page(person=False)
+def handoff_start(request):
+    """手机扫码登录: a one-time QR code on the screen; the page asks every two seconds whether the phone confirmed."""
+    if request.kiosk.person is not None:
+        return redirect("kiosk_items")
+    handoff, token = services.handoff_open(terminal=request.kiosk.terminal)
+    request.session[HANDOFF] = handoff.pk
+    url = request.build_absolute_uri(reverse("kiosk_handoff_confirm", args=[token]))
+    base = settings.GAOXIN_PUBLIC_BASE_URL.rstrip("/")
+    if base:
+        url = base + reverse("kiosk_handoff_confirm", args=[token])
+    return _render(request, "kiosk/handoff.html", {
+        "qr_svg": qr.qr_svg(url, scalable=True, title="用手机扫码登录自助终端"), "expires_at": handoff.expires_at,
+        "seconds": settings.GAOXIN_KIOSK_HANDOFF_SECONDS})
+
+
+@kiosk_page(person=False)
+def handoff_wait(request):
+    """The terminal's question: confirmed yet? On confirmation the visit starts and the page moves on (htmx)."""
+    if request.kiosk.person is not None:
+        return _hx_redirect(request, reverse("kiosk_items"))
+    handoff_id = request.session.get(HANDOFF)
+    if handoff_id is None:
+        return _hx_redirect(request, reverse("kiosk_home"))
+    started = services.handoff_redeem(handoff_id=handoff_id, terminal=request.kiosk.terminal)
+    if started is not None:
+        visit, person = started
+        request.session.flush()
+        _begin(request, visit, person)
+        return _hx_redirect(request, reverse("kiosk_items"))
+    expired = not Handoff.objects.filter(pk=handoff_id, expires_at__gt=timezone.now(), visit__isnull=True).exists()
+    return render(request, "kiosk/partials/handoff_wait.html", {"expired": expired})
+
+
+def _hx_redirect(request, url: str):
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def handoff_confirm(request, token: str):
+    """On the phone (logged in as usual): confirm the log-in at the terminal whose QR code was scanned."""
+    handoff = selectors.handoff_for_token(token)
+    problem = None
+    if request.method == "POST":
+        try:
+            services.handoff_confirm(handoff=handoff, user=request.user) if handoff else None
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        else:
+            if handoff is not None:
+                return render(request, "kiosk/handoff_confirm.html", {"handoff": handoff, "confirmed": True})
+    if handoff is None:
+        problem = "二维码无效，请在自助终端上重新点击“手机扫码登录”。"
+    elif problem is None:
+        problem = services.handoff_problem(handoff)
+    return render(request, "kiosk/handoff_confirm.html", {"handoff": handoff, "problem": problem},
+                  status=400 if problem and request.method == "POST" else 200)
 
 
 @require_POST
@@ -156,7 +226,7 @@ def logout(request):
 @kiosk_page()
 def items(request):
     person = request.kiosk.person
-    available, unavailable = selectors.kiosk_items(has_firms=bool(person.firm_ids))
+    available, unavailable = selectors.kiosk_items(has_firms=bool(person.firm_ids), as_self=bool(person.id_number))
     return _render(request, "kiosk/items.html", {"available": available, "unavailable": unavailable})
 
 
@@ -173,7 +243,7 @@ def item(request, code: str):
     phone and the materials); any other: why not, and the 帮代办 order."""
     item = _item_or_404(code)
     person, version = request.kiosk.person, item.current_version
-    reason = unavailable_reason(item, version, has_firms=bool(person.firm_ids))
+    reason = unavailable_reason(item, version, has_firms=bool(person.firm_ids), as_self=bool(person.id_number))
     if reason is not None or not kiosk_enabled(item, version):
         return _render(request, "kiosk/unavailable.html", {
             "item": item, "reason": reason or "该事项暂不能自助办理。", "can_order": bool(person.firm_ids)})
@@ -184,7 +254,8 @@ def item(request, code: str):
     materials = application.situation_materials(all_materials, situation)
     firms = selectors.person_firms(person)
     form = KioskApplyForm(request.POST or None, request.FILES or None, materials=materials,
-                          choices=applicant_choices(version, person_name=person.name, firms=firms))
+                          choices=applicant_choices(version, person_name=person.name, firms=firms,
+                                                    as_self=bool(person.id_number)))
     if request.method == "POST" and form.is_valid():
         try:
             case = services.kiosk_item_complete(
@@ -248,6 +319,16 @@ def receipt(request, number: str):
     return render(request, "kiosk/receipt.html", {
         "action": action, "case": action.case, "terminal": action.visit.terminal, "track_url": url,
         "qr_svg": qr.qr_svg(url, scalable=True, title="扫码查询办件进度"), "printed_at": timezone.localtime()})
+
+
+@kiosk_page()
+def notice(request, number: str):
+    """The A4 办结通知书 of an item completed at this visit, with the tracking QR code (the case room's notice)."""
+    action = _action(request, case_number=number)
+    context = notice_context(action.case, "completion", _track_url(request, number))
+    if context is None:
+        raise Http404("该办件没有办结通知书")
+    return render(request, "cases/notice.html", {**context, "pdf": False, "kiosk_print": True})
 
 
 @kiosk_page()

@@ -111,6 +111,13 @@ def test_an_instant_item_is_completed_on_the_spot_with_a_receipt(kiosk, firm, it
     assert queue.queue_time_saved(timezone.localdate(), timezone.localdate())["kiosk_cases"] == 1
     receipt = kiosk.get(f"/kiosk/cases/{case.number}/receipt/").content.decode()
     assert case.number in receipt and "<svg" in receipt and "政务服务中心一楼智能微厅" in receipt
+    # The A4 notice: the case room's 办结通知书 (not a 受理通知书 promising a later decision), with the QR code.
+    notice = kiosk.get(f"/kiosk/cases/{case.number}/notice/").content.decode()
+    assert "即办件办结通知书" in notice and "当场办结（智能微厅自助办理）" in notice and "<svg" in notice
+    assert "受理通知书" not in notice and "下载 PDF" not in notice
+    from gaoxin.cases.selectors import notice_kinds
+
+    assert notice_kinds(case) == [("completion", "即办件办结通知书")]
 
 
 def test_a_person_applies_for_a_firm_only_of_their_own(kiosk, firm, items):
@@ -137,6 +144,7 @@ def test_a_receipt_is_only_for_the_visit_that_did_it(kiosk, client, firm, items,
     assert kiosk.get(f"/kiosk/cases/{number}/receipt/")["Location"] == "/kiosk/"
     log_in(kiosk)  # the same person again: a new visit, the earlier receipt is not reachable
     assert kiosk.get(f"/kiosk/cases/{number}/receipt/").status_code == 404
+    assert kiosk.get(f"/kiosk/cases/{number}/notice/").status_code == 404
 
 
 def test_the_service_refuses_an_item_the_kiosk_does_not_complete(firm, items, terminal_key):

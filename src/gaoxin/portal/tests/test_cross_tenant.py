@@ -505,7 +505,8 @@ EXEMPT = {
     **{name: "智能微厅：只在登记的自助终端上、凭本次刷身份证登录使用（账号无关）；参数是公开事项的编码"
        for name in ("kiosk_item", "kiosk_assist")},
     **{name: "智能微厅：办件回执与代办订单只对办理它的那一次终端登录可见，其他登录与其他浏览器均不可见（见智能微厅测试）"
-       for name in ("kiosk_done", "kiosk_receipt", "kiosk_order_done")},
+       for name in ("kiosk_done", "kiosk_receipt", "kiosk_notice", "kiosk_order_done")},
+    "kiosk_handoff_confirm": "手机扫码登录：参数是终端屏幕上的一次性令牌（只存摘要，限时、限一次、限一个账号），不指向任何企业的数据（见扫码登录测试）",
     "kiosk_ticket": "智能微厅号票：只对取号的那台终端、当天可见（见取号测试）",
     "queue_act": "叫号：号码不属于任何企业或部门，窗口人员与管理员均可操作，其他角色按角色拒绝（见取号测试）",
 }

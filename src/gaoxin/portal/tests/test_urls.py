@@ -247,8 +247,11 @@ PUBLIC_URLS: dict[str, Public] = {
     **{name: Public(lambda o, name=name, args=args: reverse(name, args=args), status=302, location="/kiosk/activate/")
        for name, args in (("kiosk_home", []), ("kiosk_items", []), ("kiosk_item", ["43037105GG0002"]),
                           ("kiosk_assist", ["43037105GG0002"]), ("kiosk_done", ["GX2026010100001"]),
-                          ("kiosk_receipt", ["GX2026010100001"]), ("kiosk_order_done", ["BD2026010100001"]),
+                          ("kiosk_receipt", ["GX2026010100001"]), ("kiosk_notice", ["GX2026010100001"]),
+                          ("kiosk_order_done", ["BD2026010100001"]), ("kiosk_handoff_wait", []),
                           ("kiosk_ticket_take", []), ("kiosk_ticket", [1]))},
+    "kiosk_handoff": Public(lambda o: reverse("kiosk_handoff"), method="post", status=302,
+                            location="/kiosk/activate/"),
     "queue_screen": Public(lambda o: reverse("queue_screen"), shows=lambda o: "叫号"),
     # 云资讯: published articles without a targeting rule are for everyone (a targeted one asks for a log-in).
     "news_index": Public(lambda o: reverse("news_index"), needs=("public_article",),
