@@ -14,6 +14,7 @@ from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 from gaoxin.green import api as green_api
+from gaoxin.news import api as news_api
 from gaoxin.guidance import api as guidance_api
 from gaoxin.news import api as news_api
 from gaoxin.proactive import api as proactive_api
@@ -66,6 +67,8 @@ router.register("campaigns", proactive_api.CampaignViewSet, basename="campaign")
 router.register("campaign-visits", proactive_api.VisitViewSet, basename="campaign-visit")
 router.register("policy-coachings", proactive_api.CoachingViewSet, basename="policy-coaching")
 router.register("key-firms", proactive_api.KeyFirmViewSet, basename="key-firm")
+router.register("news", news_api.ArticleViewSet, basename="news-article")
+router.register("news-receipts", news_api.ReceiptViewSet, basename="news-receipt")
 router.register("guidance/slots", guidance_api.SlotViewSet, basename="guidance-slot")
 router.register("guidance/sessions", guidance_api.SessionViewSet, basename="guidance-session")
 router.register("guidance/faqs", guidance_api.FaqViewSet, basename="guidance-faq")

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "gaoxin.dashboard",
     "gaoxin.portal",
     "gaoxin.kiosk",
+    "gaoxin.news",
     "gaoxin.guidance",
     "gaoxin.news",
 ]

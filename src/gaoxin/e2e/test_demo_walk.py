@@ -68,7 +68,7 @@ def test_the_walk_covers_the_rooms(walks):
     visited = {path for result in walks.values() for path in result.visited}
     for prefix in ("/enterprises/", "/guide/", "/cases/", "/policies/", "/appeals/", "/assist/", "/stations/",
                    "/evaluation/", "/notices/", "/track/", "/audit/", "/calendar/", "/catalog/manage/",
-                   "/green/", "/campaigns/", "/coaching/", "/firms/"):
+                   "/green/", "/campaigns/", "/coaching/", "/firms/", "/news/"):
         assert any(p.startswith(prefix) for p in visited), prefix
     print(f"\ndemo walk: {sum(len(r.visited) for r in walks.values())} page visits, "
           f"{len(visited)} distinct pages, {len(WHO)} visitors")
