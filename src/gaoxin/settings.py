@@ -105,7 +105,6 @@ INSTALLED_APPS = [
     "gaoxin.dashboard",
     "gaoxin.portal",
     "gaoxin.kiosk",
-    "gaoxin.news",
     "gaoxin.guidance",
     "gaoxin.news",
 ]

@@ -38,7 +38,6 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("kiosk/", include("gaoxin.kiosk.urls")),
     path("queue/", include("gaoxin.kiosk.queue_urls")),
-    path("news/", include("gaoxin.news.urls")),
     path("guidance/", include("gaoxin.guidance.urls")),
     path("news/", include("gaoxin.news.urls")),
     path("notices/", portal_views.notices, name="public_notices"),
