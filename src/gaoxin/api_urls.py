@@ -14,7 +14,6 @@ from gaoxin.dashboard import api as dashboard_api
 from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 from gaoxin.green import api as green_api
-from gaoxin.news import api as news_api
 from gaoxin.guidance import api as guidance_api
 from gaoxin.news import api as news_api
 from gaoxin.proactive import api as proactive_api
