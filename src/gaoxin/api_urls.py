@@ -15,6 +15,7 @@ from gaoxin.enterprises.api import EnterpriseViewSet
 from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyViewSet
 from gaoxin.green import api as green_api
 from gaoxin.guidance import api as guidance_api
+from gaoxin.kiosk import api as kiosk_api
 from gaoxin.news import api as news_api
 from gaoxin.proactive import api as proactive_api
 from gaoxin.stations.api import StationLogViewSet, TrainingSessionViewSet
@@ -77,6 +78,7 @@ urlpatterns = [
     path("v1/workdays/due-date/", core_api.due_date, name="api_due_date"),
     path("v1/jobs/<int:pk>/", core_api.job_status, name="api_job_status"),
     path("v1/figures/", dashboard_api.figure_definitions, name="api_figures"),
+    path("v1/queue/", kiosk_api.queue_status, name="api_queue_status"),
     path("v1/figures/<str:figure_id>/", dashboard_api.figure_value, name="api_figure_value"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file of its own (no inline script: Content-Security-Policy).

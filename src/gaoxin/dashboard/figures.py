@@ -654,6 +654,43 @@ SOURCES.update({s.id: s for s in (COMPETITION_INVITES, COMPETITION_ENTRIES, COMP
                                   COMPETITION_FOLLOW_UPS)})
 
 
+# --- 智能微厅 and the hall's queue (platform.md §1, issue 23 item 9): visits at the terminals and who left without
+# doing anything, tickets taken and the wait before a window called them. Neither belongs to a firm or a department:
+# staff read them.
+
+def _kiosk_visits_scope(user):
+    from gaoxin.accounts.permissions import is_staff_role
+    from gaoxin.kiosk.models import Visit
+
+    return Visit.objects.all() if is_staff_role(user) else Visit.objects.none()
+
+
+def _tickets_scope(user):
+    from gaoxin.accounts.permissions import is_staff_role
+    from gaoxin.kiosk.models import Ticket
+
+    return Ticket.objects.all() if is_staff_role(user) else Ticket.objects.none()
+
+
+KIOSK_VISITS = Source(
+    "kiosk_visit", "智能微厅自助终端登录（按登录时间）", "kiosk.Visit", "started_at", {}, _kiosk_visits_scope,
+    (("终端", "terminal__name"), ("地点", "terminal__location"), ("办事人", "person_name"),
+     ("登录时间", "started_at"), ("退出时间", "ended_at")), None, ("terminal",))
+TICKETS = Source(
+    "queue_ticket", "排队取号（按取号日期，类别为专区）", "kiosk.Ticket", "issued_on", {"category": "zone__name"},
+    _tickets_scope, (("号码", "number"), ("专区", "zone__name"), ("窗口", "window__name"), ("取号日期", "issued_on"),
+                     ("等候（秒）", "waited_seconds")), None, ("zone", "window"))
+SECTIONS["kiosk"] = "智能微厅与排队"
+SOURCES.update({s.id: s for s in (KIOSK_VISITS, TICKETS)})
+
+
+def _visit_without_action():
+    from gaoxin.kiosk.models import Action
+
+    return Case(When(Exists(Action.objects.filter(visit=OuterRef("pk"))), then=Value(0)), default=Value(1),
+                output_field=IntegerField())
+
+
 # --- expressions used by several figures -----------------------------------------------------------------------
 
 def working_days_between(start: str, end: str):
@@ -752,6 +789,19 @@ FIGURES: list[Figure] = [
     Figure("cases.kiosk_share", "自助办理率", "cases", CASES_ACCEPTED, "share", "%",
            "期内受理的办件中，经自助终端（智能微厅）提交的比例", ACCEPTED, Q(channel="kiosk"),
            dimensions=("department", "park")),
+    Figure("kiosk.immediate_share", "即办件自助办结率", "kiosk", CASES_ACCEPTED, "share", "%",
+           "期内受理的即办件中，在自助终端（智能微厅）当场办结的比例", ACCEPTED & Q(version__case_type="immediate"),
+           Q(channel="kiosk"), dimensions=("department", "park")),
+    Figure("kiosk.visits", "自助终端登录人次", "kiosk", KIOSK_VISITS, "count", "人次",
+           "期内在智能微厅自助终端登录（刷身份证或手机扫码）的人次", word="人次"),
+    Figure("kiosk.drop_off", "登录未办理离开率", "kiosk", KIOSK_VISITS, "share", "%",
+           "期内已结束的终端登录中，没有办结任何事项、也没有转帮代办就退出（含超时自动退出）的比例",
+           Q(ended_at__isnull=False), _visit_without_action, higher_is_better=False),
+    Figure("queue.tickets", "取号量", "kiosk", TICKETS, "count", "个", "期内在大厅取号的号码数", word="个"),
+    Figure("queue.avg_wait", "平均等候时长", "kiosk", TICKETS, "mean", "分钟",
+           "期内取号并被叫号的号码，从取号到叫号的等候分钟数的平均值", Q(waited_seconds__isnull=False),
+           value=lambda: ExpressionWrapper(F("waited_seconds") / 60.0, output_field=FloatField()),
+           higher_is_better=False),
     Figure("cases.tolerance", "容缺受理量", "cases", CASES_ACCEPTED, "count", "件", "期内以容缺方式受理的办件数",
            ACCEPTED & Q(tolerance=True), word="件"),
     Figure("cases.tolerance_supplied", "容缺材料补齐率", "cases", CASES_ACCEPTED, "share", "%",

@@ -133,3 +133,15 @@ def test_queue_time_saved_is_kiosk_cases_times_the_average_wait(hall, clerk, mon
     saved = queue.queue_time_saved(today, today)
     assert saved["measured"] and saved["kiosk_cases"] == 0 and saved["saved_minutes"] == 0
     assert 9.9 <= saved["avg_wait_minutes"] <= 10.1
+
+
+def test_the_queue_api_is_public_and_says_what_the_screen_says(client, hall, clerk, django_assert_max_num_queries):
+    for _ in range(3):
+        queue.ticket_issue(zone=hall["startup"])
+    queue.ticket_issue(zone=hall["general"])
+    queue.ticket_call_next(window=hall["w1"], actor=clerk)
+    with django_assert_max_num_queries(3):
+        body = client.get("/api/v1/queue/").json()
+    assert {z["name"]: z["waiting"] for z in body["zones"]} == {"企业开办": 2, "综合服务": 1}
+    assert [(c["number"], c["window"]) for c in body["calls"]] == [("A001", "1号窗口（企业开办综窗）")]
+    assert client.post("/api/v1/queue/").status_code == 405
