@@ -684,6 +684,8 @@ GAOXIN_KIOSK_COOKIE_DAYS = env.int("GAOXIN_KIOSK_COOKIE_DAYS", default=3650)
 GAOXIN_KIOSK_COMMISSION_DAYS = env.int("GAOXIN_KIOSK_COMMISSION_DAYS", default=180)
 # 手机扫码登录: how long the QR code of the welcome screen stays valid (seconds).
 GAOXIN_KIOSK_HANDOFF_SECONDS = env.int("GAOXIN_KIOSK_HANDOFF_SECONDS", default=120)
+# Log-ins at one terminal that found nobody, per period (count, seconds), before the terminal pauses its log-in.
+GAOXIN_KIOSK_LOGIN_LIMIT = tuple(env.list("GAOXIN_KIOSK_LOGIN_LIMIT", cast=int, default=[10, 600]))
 
 # 云导办 (platform.md §2): the guidance timetable of a working day (periods "HH:MM-HH:MM", comma-separated) cut into
 # slots of GAOXIN_GUIDANCE_SLOT_MINUTES; how many guides serve one slot at once; how many working days ahead a slot

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from gaoxin.accounts.models import EnterpriseMembership, Role, User
 from gaoxin.catalog.models import ServiceItem
+from gaoxin.core.models import AuditEvent
 from gaoxin.enterprises.models import Enterprise, EnterpriseStatus
 
 from .eligibility import kiosk_enabled, unavailable_reason
@@ -125,3 +128,10 @@ def visit_action(*, visit_id: int, case_number: str = "", order_number: str = ""
     if case_number:
         return qs.filter(case__number=case_number).first()
     return qs.filter(order__number=order_number).first()
+
+
+def refused_log_ins(terminal: Terminal, seconds: int) -> int:
+    """Log-ins at this terminal that found nobody in the last `seconds` (the audit's own record of them)."""
+    return AuditEvent.objects.filter(event_type="kiosk.login_refused", subject_type="kiosk.terminal",
+                                     subject_id=str(terminal.pk),
+                                     created_at__gte=timezone.now() - dt.timedelta(seconds=seconds)).count()

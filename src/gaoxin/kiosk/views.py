@@ -126,6 +126,12 @@ def home(request):
         return redirect("kiosk_items")
     backend = identity.backend()
     form = backend.form_class(request.POST or None)
+    limit, seconds = settings.GAOXIN_KIOSK_LOGIN_LIMIT
+    if request.method == "POST" and selectors.refused_log_ins(request.kiosk.terminal, seconds) >= limit:
+        # Numbers tried one after another at a terminal: it pauses before anyone can try more.
+        form.is_valid()
+        form.add_error(None, f"本终端登录尝试次数过多，请 {seconds // 60} 分钟后再试，或向大厅工作人员求助。")
+        return _render(request, "kiosk/home.html", {"form": form, "backend": backend}, status=429)
     if request.method == "POST" and form.is_valid():
         id_number = backend.id_number(form)
         person = selectors.person_for(id_number, source=backend.source)

@@ -210,3 +210,19 @@ def test_a_desk_cannot_pick_the_kiosk_channel():
     from gaoxin.assist.permissions import order_channels_for
 
     assert "kiosk" not in order_channels_for(UserFactory(role=Role.WINDOW_CLERK))
+
+
+def test_a_terminal_pauses_its_log_in_after_many_numbers_that_found_nobody(kiosk, firm, settings):
+    settings.GAOXIN_KIOSK_LOGIN_LIMIT = (3, 600)
+    for body in ("11010519491231002", "11010519491231003", "11010519491231004"):
+        assert "未找到" in kiosk.post("/kiosk/", {"id_number": id_number(body)}).content.decode()
+    paused = kiosk.post("/kiosk/", {"id_number": REP_ID})
+    assert paused.status_code == 429 and "登录尝试次数过多" in paused.content.decode()
+    assert f'value="{REP_ID}"' in paused.content.decode() and not Visit.objects.exists()
+    # another terminal is not paused
+    _other, key = services.terminal_register(name="2号机", location="二楼", actor=None)
+    from django.test import Client
+
+    second = Client()
+    second.post("/kiosk/activate/", {"key": key})
+    assert log_in(second)["Location"] == "/kiosk/items/"
