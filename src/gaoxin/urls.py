@@ -35,6 +35,8 @@ handler404 = "gaoxin.core.errors.page_not_found"
 handler500 = "gaoxin.core.errors.server_error"
 
 urlpatterns = [
+    # The API first: an integrator's request is resolved before the ~300 page routes are tried (issue 17).
+    path("api/", include("gaoxin.api_urls")),
     path("", portal_views.home, name="home"),
     path("kiosk/", include("gaoxin.kiosk.urls")),
     path("queue/", include("gaoxin.kiosk.queue_urls")),
@@ -389,6 +391,5 @@ urlpatterns = [
     path("key-firms/<int:pk>/remove/", proactive_views.key_firm_remove, name="key_firm_remove"),
     path("firms/<int:pk>/coaching/new/", proactive_views.coaching_new, name="coaching_new"),
     path("coaching/", proactive_views.coaching_list, name="coaching_list"),
-    path("api/", include("gaoxin.api_urls")),
     path(settings.GAOXIN_ADMIN_PATH, admin.site.urls),  # configurable address (GAOXIN_ADMIN_PATH)
 ]
