@@ -332,6 +332,10 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.kiosk.demo_data import build_demo_kiosk
 
     build_demo_kiosk(rng=rng, enterprise_firm=ents[0], enterprises=ents[2:200], clerk=by_name["clerk"], today=today)
+    from gaoxin.guidance.demo_data import build_demo_guidance
+
+    build_demo_guidance(enterprise_user=by_name["enterprise"], founder=User.objects.get(username="founder"),
+                        firms=ents[:2], clerk=by_name["clerk"], officer=by_name["officer"], today=today)
     from gaoxin.news.demo_data import build_demo_news
 
     build_demo_news(users=by_name, enterprises=ents, today=today, rng=random.Random(seed + 23))

@@ -70,6 +70,7 @@ def test_the_walk_covers_the_rooms(walks):
                    "/evaluation/", "/notices/", "/track/", "/audit/", "/calendar/", "/catalog/manage/",
                    "/green/", "/campaigns/", "/coaching/", "/firms/", "/news/"):
         assert any(p.startswith(prefix) for p in visited), prefix
+    assert any(p.startswith("/guidance/") for p in visited), "/guidance/"  # 云导办 and its FAQ
     print(f"\ndemo walk: {sum(len(r.visited) for r in walks.values())} page visits, "
           f"{len(visited)} distinct pages, {len(WHO)} visitors")
 

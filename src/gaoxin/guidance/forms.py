@@ -87,7 +87,8 @@ class SessionActionForm(forms.Form):
 
 
 class SessionFilterForm(forms.Form):
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")])
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")],
+                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
 
     def __init__(self, *args, **kwargs):
         from .models import SessionStatus
@@ -113,4 +114,5 @@ class FaqForm(forms.Form):
 
 class FaqSearchForm(forms.Form):
     q = forms.CharField(label="搜索常见问题", max_length=50, required=False)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *FaqStatus.choices])
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *FaqStatus.choices],
+                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))

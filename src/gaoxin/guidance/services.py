@@ -112,7 +112,30 @@ def session_book(*, actor, item, starts_at: dt.datetime, question: str, contact_
 
 
 def session_transition(*, session: GuidanceSession, name: str, actor, reason: str = "", **params) -> GuidanceSession:
+    """Any step of the table by name (the page's and the API's one verb); the named functions below are the same."""
     return WORKFLOW.apply(session, name, actor=actor, reason=reason, **params)
+
+
+def session_confirm(*, session: GuidanceSession, actor, meeting_url: str = "") -> GuidanceSession:
+    return session_transition(session=session, name="CONFIRM", actor=actor, meeting_url=meeting_url)
+
+
+def session_hold(*, session: GuidanceSession, actor) -> GuidanceSession:
+    return session_transition(session=session, name="HOLD", actor=actor)
+
+
+def session_close(*, session: GuidanceSession, actor, outcome: str, note: str, faq_question: str = "",
+                  situation=None, appeal_title: str = "") -> GuidanceSession:
+    return session_transition(session=session, name="CLOSE", actor=actor, outcome=outcome, note=note,
+                              faq_question=faq_question, situation=situation, appeal_title=appeal_title)
+
+
+def session_no_show(*, session: GuidanceSession, actor) -> GuidanceSession:
+    return session_transition(session=session, name="NO_SHOW", actor=actor)
+
+
+def session_cancel(*, session: GuidanceSession, actor, reason: str) -> GuidanceSession:
+    return session_transition(session=session, name="CANCEL", actor=actor, reason=reason)
 
 
 @transaction.atomic

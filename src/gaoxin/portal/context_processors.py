@@ -17,6 +17,7 @@ from gaoxin.core.models import Notification
 from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.green import permissions as green_perms
+from gaoxin.guidance import permissions as guidance_perms
 from gaoxin.proactive import permissions as proactive_perms
 from gaoxin.stations import permissions as station_perms
 from gaoxin.talent import permissions as talent_perms
@@ -40,7 +41,8 @@ def navigation(request):
     if not (user and user.is_authenticated):
         return {"nav_items": [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide"),
                               (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices"),
-                              (_("云资讯"), reverse("news_index"), "news")],
+                              (_("云资讯"), reverse("news_index"), "news"),
+                              (_("常见问题"), reverse("guidance_faq"), "guidance_faq")],
                 "large_text": large}
     facts = perms.user_facts(user)  # first: the predicates below then read the org unit and facts without a query
     items = [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide")]
@@ -51,6 +53,8 @@ def navigation(request):
         items.append((_("人才待遇"), reverse("talent_benefits"), "talent_benefits"))
     items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
     items.append((_("云资讯"), reverse("news_index"), "news"))
+    if guidance_perms.can_view_sessions(user):
+        items.append((_("云导办"), reverse("guidance_sessions"), "guidance"))
     if assist_perms.can_view_orders(user):
         items.append((_("帮代办"), reverse("order_index"), "assist"))
     if station_perms.can_view_stations(user):

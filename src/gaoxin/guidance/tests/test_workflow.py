@@ -180,3 +180,12 @@ def test_reminders_once(book, clerk_user, django_capture_on_commit_callbacks):
         assert services.sessions_remind(now=before) == 1
         assert services.sessions_remind(now=before) == 0
     assert Notification.objects.filter(kind="GUIDANCE_REMIND", user=session.booked_by).count() == 1
+
+
+def test_named_services_are_the_table_steps(book, clerk_user, enterprise_user):
+    session = services.session_confirm(session=book(), actor=clerk_user, meeting_url="https://m.example.cn/2")
+    session = services.session_hold(session=session, actor=clerk_user)
+    session = services.session_close(session=session, actor=clerk_user, outcome="answered", note="已解答")
+    assert (session.status, session.outcome) == (S.CLOSED, Outcome.ANSWERED)
+    other = book(starts_at=at(session.starts_at.date(), 10))
+    assert services.session_cancel(session=other, actor=enterprise_user, reason="改期").status == S.CANCELLED
