@@ -48,6 +48,8 @@ class BookingForm(forms.Form):
             self.fields["enterprise"].required = True
             self.fields["enterprise"].empty_label = "请选择企业"
             self.fields["enterprise"].error_messages["required"] = "请选择为哪家企业预约"
+            if len(only := list(firms[:2])) == 1:  # one firm: nothing to choose
+                self.initial.setdefault("enterprise", only[0].pk)
         self.has_firms = firms.exists() if case is None else False
 
 

@@ -199,6 +199,7 @@ def _tables():
         **_green_routes(),
         **_competition_routes(),
         **_news_routes(),
+        **_guidance_routes(),
         **_proactive_routes(),
     }
 
@@ -308,6 +309,26 @@ def _news_routes() -> dict:
         **dict.fromkeys(("news_edit", "news_act", "news_receipts"), manage),
         "news-receipt-detail": Route(lambda: Article.objects.exclude(rule=""), lambda a: {"pk": a.pk},
                                      _visible(news_perms.articles_managed_by)),
+    }
+
+
+def _guidance_routes() -> dict:
+    """云导办: a firm never addresses another firm's (or person's) booking, a department only its items' sessions;
+    the FAQ is kept by the centre and by a department for its own items."""
+    from gaoxin.cases.models import Case
+    from gaoxin.cases.permissions import cases_visible_to
+    from gaoxin.guidance import permissions as guidance_perms
+    from gaoxin.guidance.models import FaqEntry, GuidanceSession
+
+    session = Route(lambda: GuidanceSession.objects.all(), lambda s: {"number": s.number},
+                    _visible(guidance_perms.sessions_visible_to))
+    faq = Route(lambda: FaqEntry.objects.all(), lambda f: {"pk": f.pk}, _visible(guidance_perms.faqs_managed_by))
+    return {
+        **dict.fromkeys(("guidance_session", "guidance_session_act", "guidance_apply", "guidance-session-detail"),
+                        session),
+        **dict.fromkeys(("guidance_faq_edit", "guidance_faq_status"), faq),
+        "guidance_book_case": Route(lambda: Case.objects.filter(item__isnull=False), lambda c: {"number": c.number},
+                                    _visible(cases_visible_to)),
     }
 
 
@@ -509,6 +530,8 @@ EXEMPT = {
     "kiosk_handoff_confirm": "手机扫码登录：参数是终端屏幕上的一次性令牌（只存摘要，限时、限一次、限一个账号），不指向任何企业的数据（见扫码登录测试）",
     "kiosk_ticket": "智能微厅号票：只对取号的那台终端、当天可见（见取号测试）",
     "queue_act": "叫号：号码不属于任何企业或部门，窗口人员与管理员均可操作，其他角色按角色拒绝（见取号测试）",
+    "guidance_book": "预约导办：参数是公开事项的编码（办事指南公开）；预约只记在本人和本企业名下（见云导办测试）",
+    "guidance-faq-detail": "常见问题公开（已发布的条目任何人可查）；维护按单位（见云导办测试）",
 }
 
 

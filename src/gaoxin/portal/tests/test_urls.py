@@ -164,6 +164,15 @@ def public_article(db):
     return services.article_transition(article=article, name="PUBLISH", actor=writer)
 
 
+@pytest.fixture
+def public_faq(item, admin_user):
+    """A published 云导办 FAQ entry on the item's current version (public, searchable)."""
+    from gaoxin.guidance import services
+
+    return services.faq_create(item=item, question="营业执照遗失怎么补领？", answer="登报声明作废后申请补领。",
+                               actor=admin_user)
+
+
 @dataclass(frozen=True)
 class Public:
     """How to call one public route anonymously: the fixtures holding its real objects, the
@@ -263,6 +272,13 @@ PUBLIC_URLS: dict[str, Public] = {
                               needs=("public_article",)),
     "news-article-list": Public(lambda o: reverse("news-article-list"), needs=("public_article",),
                                 shows=lambda o: o.public_article.title),
+    # 云导办 FAQ: published entries are for everyone (booking a session needs a log-in).
+    "guidance_faq": Public(lambda o: f"{reverse('guidance_faq')}?q=yyzz", needs=("public_faq",),
+                           shows=lambda o: o.public_faq.question),
+    "guidance-faq-list": Public(lambda o: reverse("guidance-faq-list"), needs=("public_faq",),
+                                shows=lambda o: o.public_faq.question),
+    "guidance-faq-detail": Public(lambda o: reverse("guidance-faq-detail", args=[o.public_faq.pk]),
+                                  needs=("public_faq",), shows=lambda o: o.public_faq.question),
 }
 
 
