@@ -142,6 +142,14 @@ class Visitor:
             text = body.decode("utf-8", "replace") if "text/html" in content_type else ""
             return Page(response.status, content_type, text, response.headers.get("Location", ""))
 
+    def post_form(self, path: str, data: dict) -> Page:
+        """Submit a form of the page at `path` (its CSRF token read from the page), as a browser would."""
+        page = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        return self._open(urllib.request.Request(self.base_url + path, data=body, headers={
+            "Referer": self.base_url + path, "Content-Type": "application/x-www-form-urlencoded"}))
+
     def log_in(self, username: str, password: str) -> None:
         page = self.get("/accounts/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
