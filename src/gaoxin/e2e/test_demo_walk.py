@@ -64,6 +64,7 @@ def walks(demo_site, vocabulary):
 def test_every_linked_page_opens_cleanly(walks, demo_site, who):
     result = walks[who]
     least = 3 if who == KIOSK else 8  # the terminal's pages: its items and two of each kind of item page
+    assert len(result.visited) >= least, f"{who or '访客'} reached only {sorted(result.visited)}"
     if result.findings:
         detail = "\n".join(str(f) for f in result.findings)
         if any("服务器错误" in f.problem for f in result.findings):
