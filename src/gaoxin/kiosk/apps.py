@@ -12,7 +12,8 @@ class KioskConfig(AppConfig):
         events.register_room("kiosk", "智能微厅")
         events.register({"terminal_registered": "登记自助终端", "terminal_enabled": "启用自助终端",
                          "terminal_disabled": "停用自助终端", "terminal_activated": "自助终端完成设置",
-                         "login": "自助终端登录", "login_refused": "自助终端登录未成功", "logout": "自助终端退出"},
+                         "login": "自助终端登录", "login_refused": "自助终端登录未成功", "logout": "自助终端退出",
+                         "handoff_opened": "自助终端生成扫码登录二维码", "handoff_confirmed": "手机确认自助终端扫码登录"},
                         prefix="kiosk.")
         events.register({"issue": "取号", "call": "叫号", "serve": "叫号后办理完成", "miss": "过号"},
                         prefix="kiosk.ticket.")

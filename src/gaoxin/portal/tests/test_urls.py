@@ -237,6 +237,7 @@ PUBLIC_URLS: dict[str, Public] = {
     "guide_qr": Public(lambda o: reverse("guide_qr", args=[o.item.implementation_code, "png"]), needs=("item",)),
     "guide_download": Public(lambda o: reverse("guide_download", args=[
         o.material.version.item.implementation_code, o.material.pk, "blank"]), needs=("material",)),
+    "api_queue_status": Public(lambda o: reverse("api_queue_status"), shows=lambda o: "zones"),
     "catalog-item-list": Public(lambda o: reverse("catalog-item-list"), needs=("item",),
                                 shows=lambda o: o.item.implementation_code),
     "catalog-item-detail": Public(lambda o: reverse("catalog-item-detail", args=[o.item.implementation_code]),
