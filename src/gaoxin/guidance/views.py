@@ -110,7 +110,8 @@ def _detail(request, session: GuidanceSession, *, failed=None, status=200):
     return render(request, "guidance/session_detail.html", {
         "s": session, "actions": actions, "stray_errors": stray, "events": session.events.all(),
         "can_apply": perms.can_apply_from_session(request.user, session),
-        "is_guide": "guide" in perms.session_roles(request.user, session),
+        "is_guide": "guide" in (roles := perms.session_roles(request.user, session)),
+        "is_booker": "booker" in roles,
     }, status=status)
 
 

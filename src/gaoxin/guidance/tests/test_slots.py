@@ -110,9 +110,9 @@ def test_contact_and_question_are_required(book):
 def test_availability_counts_places_left(book, settings):
     settings.GAOXIN_GUIDANCE_PARALLEL = 2
     book()
-    days = selectors.availability(now=BOOKED_ON)
+    days = selectors.availability(now=at(BOOKED_ON.date(), 9, 45))  # Friday 09:45: its 09:00 and 09:30 are past
     assert days[0]["day"] == BOOKED_ON.date() and days[1]["day"] == PAST_DAY  # Friday, then Monday
-    assert days[0]["slots"][0]["past"] and days[0]["slots"][0]["left"] == 0
+    assert [(s["past"], s["left"]) for s in days[0]["slots"][:3]] == [(True, 0), (True, 0), (False, 2)]
     first = days[1]["slots"][0]
     assert (first["label"], first["left"], first["past"]) == ("09:00–09:30", 1, False)
     assert days[1]["slots"][1]["left"] == 2
