@@ -27,15 +27,16 @@ def _env_file(path: Path) -> dict[str, str]:
 def test_compose_runs_every_process_with_secrets_from_the_environment():
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert set(services) == {"db", "migrate", "app", "worker", "scheduler", "proxy"}
+    assert set(services) == {"db", "migrate", "app", "worker", "scheduler", "frequent", "proxy"}
     assert services["app"]["command"] == ["serve"] and services["worker"]["command"] == ["worker"]
     assert services["migrate"]["command"] == ["migrate", "--noinput"]
-    for name in ("app", "worker", "scheduler"):
+    for name in ("app", "worker", "scheduler", "frequent"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         env = services[name]["environment"]
         assert env["GAOXIN_HTTPS"] == "true" and env["GAOXIN_PROXY_SSL_HEADER"] == "true"
         assert "${GAOXIN_SECRET_KEY" in env["GAOXIN_SECRET_KEY"] and "${POSTGRES_PASSWORD" in env["DATABASE_URL"]
     assert "backup" in services["scheduler"]["environment"]["GAOXIN_SCHEDULED_COMMANDS"]
+    assert "run_scheduled refresh_figures remind_guidance" in services["frequent"]["command"][0]  # every 15 minutes
     assert "8000" not in str(services["app"].get("ports", ""))  # only the proxy is published
     assert services["proxy"]["ports"] == ["80:80", "443:443"]
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
