@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gaoxin.catalog.models import ItemStatus, ServiceItem
+from gaoxin.catalog.models import CaseType, ItemStatus, ServiceItem
 from gaoxin.core.numbering import next_number
 from gaoxin.core.selectors import work_calendar
 from gaoxin.core.services import audit_record
@@ -194,6 +194,22 @@ def case_submit(*, item: ServiceItem, applicant: Applicant, channel: str, actor,
                         "channel": channel, **({"situation": situation.name} if situation else {})})
     notifications.case_changed(case, "SUBMIT")
     return case
+
+
+@transaction.atomic
+def case_apply_online(*, item: ServiceItem, applicant: Applicant, actor, files: dict | None = None, note: str = "",
+                      situation=None, linked=None) -> tuple[Case, str]:
+    """An application filed online (the applicant's own page, or one prefilled by a 云导办 guide): submitted on
+    channel web and, for a 即办件, completed on the spot, all or nothing; `linked(case)` records in the same
+    transaction what the case came from. Returns the case and what the applicant is told."""
+    case = case_submit(item=item, channel="web", actor=actor, files=files, note=note, applicant=applicant,
+                       situation=situation)
+    if linked is not None:
+        linked(case)
+    if item.current_version.case_type == CaseType.IMMEDIATE:
+        case = case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
+        return case, f"即办件已办结，办件编号 {case.number}。"
+    return case, f"申请已提交，办件编号 {case.number}，请留意受理通知。"
 
 
 def _station_of(actor, channel: str):

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from gaoxin.catalog.models import Bundle, CaseType, Channel, ServiceItem
+from gaoxin.catalog.models import Bundle, Channel, ServiceItem
 from gaoxin.core import hooks
 from gaoxin.core.masking import mask_id_number
 from gaoxin.core.pdf import pdf_response
@@ -420,18 +420,14 @@ def apply_online(request, code: str):
                      initial={"contact_phone": request.user.phone, "situation": situation})
     if posted and form.is_valid():
         try:
-            case = services.case_submit(
-                item=item, channel="web", actor=request.user, files=form.files_by_material(),
-                note=form.cleaned_data["note"], applicant=form.applicant(), situation=situation,
-            )
-            if version.case_type == CaseType.IMMEDIATE:
-                case = services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
-                messages.success(request, f"即办件已办结，办件编号 {case.number}。")
-            else:
-                messages.success(request, f"申请已提交，办件编号 {case.number}，请留意受理通知。")
-            return redirect("case_detail", number=case.number)
+            case, told = services.case_apply_online(
+                item=item, actor=request.user, files=form.files_by_material(), note=form.cleaned_data["note"],
+                applicant=form.applicant(), situation=situation)
         except ValidationError as exc:
             add_service_errors(form, exc)
+        else:
+            messages.success(request, told)
+            return redirect("case_detail", number=case.number)
     return render(request, "cases/apply.html", {"item": item, "v": version, "form": form, "situations": situations,
                                                 "situation": situation, "citizen": citizen})
 

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from gaoxin.cases import selectors as case_selectors
 from gaoxin.cases import services as case_services
 from gaoxin.cases.forms import ApplyForm
 from gaoxin.cases.models import Case
-from gaoxin.catalog.models import CaseType, ServiceItem
+from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.keyset import keyset_paginate
 from gaoxin.core.views_utils import add_service_errors, apply_step, paginate, render_page, require, submit
 
@@ -164,19 +163,15 @@ def session_apply(request, number: str):
         status = 400
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    case = case_services.case_submit(
-                        item=item, channel="web", actor=request.user, files=form.files_by_material(),
-                        note=form.cleaned_data["note"], applicant=form.applicant(), situation=situation)
-                    services.session_link_case(session=session, case=case, actor=request.user)
-                if version.case_type == CaseType.IMMEDIATE:
-                    case = case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
-                    messages.success(request, f"即办件已办结，办件编号 {case.number}。")
-                else:
-                    messages.success(request, f"申请已提交，办件编号 {case.number}，请留意受理通知。")
-                return redirect("case_detail", number=case.number)
+                case, told = case_services.case_apply_online(
+                    item=item, actor=request.user, files=form.files_by_material(), note=form.cleaned_data["note"],
+                    applicant=form.applicant(), situation=situation,
+                    linked=lambda case: services.session_link_case(session=session, case=case, actor=request.user))
             except ValidationError as exc:
                 add_service_errors(form, exc)
+            else:
+                messages.success(request, told)
+                return redirect("case_detail", number=case.number)
     return render(request, "guidance/apply.html", {
         "s": session, "item": item, "v": version, "form": form, "situation": situation, "situations": situations,
         "citizen": citizen, "materials": materials}, status=status)
