@@ -25,6 +25,15 @@ TITLES = {
 }
 
 
+# A room whose pages live in their own layout (the kiosk's full screen) shows its errors there too:
+# {path prefix: (template, extra context from the request)}, registered by the room's AppConfig.ready.
+ROOM_TEMPLATES: dict[str, tuple[str, object]] = {}
+
+
+def register_error_template(prefix: str, template: str, context=None) -> None:
+    ROOM_TEMPLATES[prefix] = (template, context)
+
+
 def _message(exception) -> str:
     """Our own messages are Chinese and meant for the user (e.g. "办件不存在或无权查看"); Django's
     and libraries' English messages are not shown."""
@@ -38,8 +47,14 @@ def _render(request, status: int, kind, message: str = "") -> HttpResponse:
                             status=status, json_dumps_params={"ensure_ascii": False})
     context = {"status": status, "kind": kind, "title": TITLES[kind], "message": message,
                "request_id": getattr(request, "request_id", "")}
+    template = "errors/error.html"
+    for prefix, (room_template, extra) in ROOM_TEMPLATES.items():
+        if request.path.startswith(prefix):
+            template = room_template
+            context.update(extra(request) if extra else {})
+            break
     try:
-        body = loader.render_to_string("errors/error.html", context, request=request)
+        body = loader.render_to_string(template, context, request=request)
     except Exception:  # noqa: BLE001 - the page must render even when the database is down
         logger.exception("error page rendered without the site navigation")
         body = loader.render_to_string("errors/plain.html", context)

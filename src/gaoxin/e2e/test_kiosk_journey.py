@@ -83,13 +83,19 @@ def test_typed_id_number_instant_item_and_receipt(live_server, screen, hall):
     case = Case.objects.get()
     assert case.status == Status.DELIVERED and case.channel == "kiosk" and case.enterprise == hall["firm"]
     assert screen.get_by_test_id("kiosk-case-number").inner_text() == case.number
-    with screen.context.expect_page() as opened:
-        screen.get_by_role("link", name="打印回执").click()
-    receipt = opened.value
-    receipt.wait_for_load_state()
-    assert receipt.get_by_test_id("receipt-number").inner_text() == case.number
-    assert receipt.get_by_test_id("receipt-qr").locator("svg").count() == 1
-    assert "政务服务中心一楼智能微厅" in receipt.content()
+    # The receipt and the A4 notice open in the same full screen (no tab left behind) and lead back.
+    screen.get_by_role("link", name="打印回执").click()
+    screen.wait_for_url(f"{base}/kiosk/cases/{case.number}/receipt/")
+    assert screen.get_by_test_id("receipt-number").inner_text() == case.number
+    assert screen.get_by_test_id("receipt-qr").locator("svg").count() == 1
+    assert "政务服务中心一楼智能微厅" in screen.content()
+    screen.get_by_test_id("receipt-back").click()
+    screen.get_by_test_id("kiosk-notice-link").click()
+    screen.wait_for_url(f"{base}/kiosk/cases/{case.number}/notice/")
+    assert "即办件办结通知书" in screen.content()
+    screen.get_by_test_id("notice-back").click()
+    screen.wait_for_url(f"{base}/kiosk/cases/{case.number}/")
+    assert len(screen.context.pages) == 1
     screen.get_by_role("button", name="退出").click()
     screen.wait_for_url(f"{base}/kiosk/")
     assert Visit.objects.get().end_reason == EndReason.LOGOUT

@@ -7,7 +7,13 @@ class KioskConfig(AppConfig):
     verbose_name = "智能微厅"
 
     def ready(self):
-        from gaoxin.core import events
+        from django.conf import settings
+
+        from gaoxin.core import errors, events
+
+        # An error at the terminal stays in the kiosk's full screen (no site menu, no web log-in), idle timer included.
+        errors.register_error_template("/kiosk/", "kiosk/error.html",
+                                       lambda request: {"idle_seconds": settings.GAOXIN_KIOSK_IDLE_SECONDS})
 
         events.register_room("kiosk", "智能微厅")
         events.register({"terminal_registered": "登记自助终端", "terminal_enabled": "启用自助终端",

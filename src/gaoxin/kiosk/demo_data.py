@@ -17,7 +17,7 @@ from gaoxin.enterprises.models import Enterprise
 
 from . import queue, selectors, services
 from .eligibility import kiosk_enabled
-from .models import Visit
+from .models import Action, Visit
 
 TERMINALS = [("1号机", "政务服务中心一楼智能微厅", "demo-kiosk-1"), ("2号机", "金荣驿站自助服务区", "demo-kiosk-2")]
 # The enterprise account's first firm's legal representative logs in at the kiosk with this number.
@@ -61,7 +61,14 @@ def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, 
                     case = services.kiosk_item_complete(visit=visit, person=person, item=item, phone="13907320000",
                                                         applicant=f"firm:{person.firm_ids[0]}")
                 services.visit_end(visit_id=visit.pk, reason=rng.choice(["logout", "logout", "idle"]))
+            _dated(visit, day, rng)
             cases += case is not None
+        for _ in range(rng.randrange(0, 3)):  # some log in, look and leave (the drop-off figure)
+            person = selectors.person_for(rng.choice(reps))
+            if person is not None:
+                visit = services.visit_start(terminal=rng.choice(terminals), person=person)
+                services.visit_end(visit_id=visit.pk, reason=rng.choice(["logout", "idle"]))
+                _dated(visit, day, rng)
     person = selectors.person_for(DEMO_REP_ID)
     visit = services.visit_start(terminal=terminals[0], person=person)
     promised = next(i for i in ServiceItem.objects.filter(status="published").select_related("current_version")
@@ -85,6 +92,13 @@ def _complete_seen(visit, person, item, required):
     case = case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
     Action.objects.create(visit=visit, kind=ActionKind.COMPLETED, item=item, case=case)
     return case
+
+
+def _dated(visit, day: dt.date, rng: random.Random) -> None:
+    """A demo visit (and what it did) at its own hour of `day`, not at seeding time."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)) + dt.timedelta(minutes=rng.randrange(0, 480)))
+    Visit.objects.filter(pk=visit.pk).update(started_at=start, ended_at=start + dt.timedelta(minutes=rng.randrange(2, 9)))
+    Action.objects.filter(visit=visit).update(created_at=start + dt.timedelta(minutes=1))
 
 
 def _tickets(*, rng: random.Random, days: list[dt.date], today: dt.date, clerk) -> int:

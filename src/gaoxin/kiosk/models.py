@@ -108,6 +108,16 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def waited_text(self) -> str:
+        """The wait as a clerk reads it: 不到1分钟, 12 分钟, 2 小时 5 分."""
+        if self.waited_seconds is None:
+            return "—"
+        minutes = self.waited_seconds // 60
+        if minutes < 1:
+            return "不到1分钟"
+        return f"{minutes} 分钟" if minutes < 60 else f"{minutes // 60} 小时 {minutes % 60} 分"
+
 
 class Handoff(models.Model):
     """手机扫码登录 (platform.md §1, the QR hand-off): the terminal shows a QR code of a one-time link; the person,

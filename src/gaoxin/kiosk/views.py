@@ -153,12 +153,14 @@ def _begin(request, visit: Visit, person) -> None:
 HANDOFF = "kiosk_handoff"
 
 
-@require_POST
 @kiosk_page(person=False)
 def handoff_start(request):
-    """手机扫码登录: a one-time QR code on the screen; the page asks every two seconds whether the phone confirmed."""
+    """手机扫码登录: a one-time QR code on the screen; the page asks every two seconds whether the phone confirmed.
+    Opened again (a reload, the back button): the welcome screen, where a new code is one tap away."""
     if request.kiosk.person is not None:
         return redirect("kiosk_items")
+    if request.method != "POST":
+        return redirect("kiosk_home")
     handoff, token = services.handoff_open(terminal=request.kiosk.terminal)
     request.session[HANDOFF] = handoff.pk
     url = request.build_absolute_uri(reverse("kiosk_handoff_confirm", args=[token]))
@@ -324,7 +326,8 @@ def receipt(request, number: str):
     url = _track_url(request, number)
     return render(request, "kiosk/receipt.html", {
         "action": action, "case": action.case, "terminal": action.visit.terminal, "track_url": url,
-        "qr_svg": qr.qr_svg(url, scalable=True, title="扫码查询办件进度"), "printed_at": timezone.localtime()})
+        "qr_svg": qr.qr_svg(url, scalable=True, title="扫码查询办件进度"), "printed_at": timezone.localtime(),
+        "idle_seconds": settings.GAOXIN_KIOSK_IDLE_SECONDS})
 
 
 @kiosk_page()
@@ -334,7 +337,8 @@ def notice(request, number: str):
     context = notice_context(action.case, "completion", _track_url(request, number))
     if context is None:
         raise Http404("该办件没有办结通知书")
-    return render(request, "cases/notice.html", {**context, "pdf": False, "kiosk_print": True})
+    return render(request, "cases/notice.html", {**context, "pdf": False, "kiosk_print": True,
+                                                 "idle_seconds": settings.GAOXIN_KIOSK_IDLE_SECONDS})
 
 
 @kiosk_page()

@@ -121,3 +121,7 @@ def test_an_account_without_an_id_number_acts_only_for_its_firms(kiosk, items, t
 def test_an_id_card_log_in_is_unchanged(kiosk, firm, items):
     assert log_in(kiosk)["Location"] == "/kiosk/items/"
     assert Visit.objects.get().identity_source == "id_card"
+
+
+def test_opening_the_code_page_again_goes_back_to_the_welcome_screen(kiosk):
+    assert kiosk.get("/kiosk/handoff/")["Location"] == "/kiosk/"

@@ -226,3 +226,13 @@ def test_a_terminal_pauses_its_log_in_after_many_numbers_that_found_nobody(kiosk
     second = Client()
     second.post("/kiosk/activate/", {"key": key})
     assert log_in(second)["Location"] == "/kiosk/items/"
+
+
+def test_an_error_at_the_terminal_stays_in_the_kiosk_screen(kiosk, firm, items):
+    log_in(kiosk)
+    page = kiosk.get("/kiosk/items/NO-SUCH-ITEM/")
+    html = page.content.decode()
+    assert page.status_code == 404 and 'data-testid="kiosk-error"' in html and "返回首页" in html
+    assert "/accounts/login/" not in html and 'data-kiosk-idle="60"' in html and "kiosk-idle-form" in html
+    receipt = kiosk.get("/kiosk/cases/GX2099010100001/receipt/")
+    assert receipt.status_code == 404 and 'data-testid="kiosk-error"' in receipt.content.decode()

@@ -145,3 +145,9 @@ def test_the_queue_api_is_public_and_says_what_the_screen_says(client, hall, cle
     assert {z["name"]: z["waiting"] for z in body["zones"]} == {"企业开办": 2, "综合服务": 1}
     assert [(c["number"], c["window"]) for c in body["calls"]] == [("A001", "1号窗口（企业开办综窗）")]
     assert client.post("/api/v1/queue/").status_code == 405
+
+
+@pytest.mark.parametrize("seconds,text", [(None, "—"), (59, "不到1分钟"), (60, "1 分钟"), (3599, "59 分钟"),
+                                          (3600, "1 小时 0 分"), (33008, "9 小时 10 分")])
+def test_a_wait_reads_in_minutes_and_hours(seconds, text):
+    assert Ticket(waited_seconds=seconds).waited_text == text
