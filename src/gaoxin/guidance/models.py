@@ -123,3 +123,11 @@ class FaqEntry(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+def moment_text(moment) -> str:
+    """A session's time as the site writes dates: 12月2日 09:30 (local time, no leading zero in the day)."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from gaoxin.accounts.models import Role, User
 from gaoxin.core.notify import notify
 
-from .models import GuidanceSession, Outcome
+from .models import GuidanceSession, Outcome, moment_text
 
 
 def _url(session: GuidanceSession) -> str:
@@ -32,7 +31,7 @@ def _others(users, actor) -> list[User]:
 
 
 def _when(session: GuidanceSession) -> str:
-    return f"{timezone.localtime(session.starts_at):%m月%d日 %H:%M}"
+    return moment_text(session.starts_at)
 
 
 def session_booked(session: GuidanceSession, actor) -> None:

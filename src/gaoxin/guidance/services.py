@@ -20,7 +20,7 @@ from gaoxin.core.validators import PHONE_PATTERN
 
 from . import notifications, slots
 from . import permissions as perms
-from .models import ACTIVE, FaqEntry, FaqStatus, GuidanceSession, SessionEvent, SessionStatus
+from .models import ACTIVE, FaqEntry, FaqStatus, GuidanceSession, SessionEvent, SessionStatus, moment_text
 from .workflow import WORKFLOW
 
 
@@ -44,13 +44,13 @@ def slot_refusal(starts_at: dt.datetime, *, now: dt.datetime) -> tuple[str, slot
     local = timezone.localtime(starts_at)
     day = local.date()
     if not work_calendar().is_workday(day):
-        return f"{day:%Y年%m月%d日}不是工作日，不安排导办，请选择工作日的时段", None
+        return f"{day.year}年{day.month}月{day.day}日不是工作日，不安排导办，请选择工作日的时段", None
     slot = slots.slot_at(settings.GAOXIN_GUIDANCE_HOURS, settings.GAOXIN_GUIDANCE_SLOT_MINUTES,
                          local.time().replace(tzinfo=None))
     if slot is None:
         return "请选择导办时段表中的时段", None
     if starts_at <= now:
-        return f"{local:%m月%d日 %H:%M}的时段已过，请选择之后的时段", None
+        return f"{moment_text(local)}的时段已过，请选择之后的时段", None
     if day not in bookable_days(timezone.localtime(now).date()):
         return f"只能预约{settings.GAOXIN_GUIDANCE_BOOKING_DAYS}个工作日内的时段", None
     return "", slot
@@ -93,7 +93,7 @@ def session_book(*, actor, item, starts_at: dt.datetime, question: str, contact_
     next_sequence("DYSLOT", f"{timezone.localtime(starts_at):%y%m%d%H%M}")
     taken = GuidanceSession.objects.filter(starts_at=starts_at, status__in=ACTIVE).count()
     if taken >= settings.GAOXIN_GUIDANCE_PARALLEL:
-        raise ValidationError({"starts_at": f"{timezone.localtime(starts_at):%m月%d日 %H:%M}的时段已约满，请选择其他时段"})
+        raise ValidationError({"starts_at": f"{moment_text(starts_at)}的时段已约满，请选择其他时段"})
     clash = (GuidanceSession.objects.filter(booked_by=actor, status__in=ACTIVE, starts_at__lt=ends_at,
                                             ends_at__gt=starts_at).first())
     if clash is not None:

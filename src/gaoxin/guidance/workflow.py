@@ -22,7 +22,7 @@ from django.utils import timezone
 from gaoxin.core.workflow import Step, Workflow, transition
 
 from . import notifications
-from .models import GuidanceSession, Outcome, SessionEvent, SessionStatus
+from .models import GuidanceSession, Outcome, SessionEvent, SessionStatus, moment_text
 from .permissions import session_roles
 
 B, C, H, X, N, D = (SessionStatus.BOOKED, SessionStatus.CONFIRMED, SessionStatus.HELD, SessionStatus.CLOSED,
@@ -39,7 +39,7 @@ def meeting_link(session: GuidanceSession) -> str:
 
 
 def _local(moment: dt.datetime) -> str:
-    return f"{timezone.localtime(moment):%m月%d日 %H:%M}"
+    return moment_text(moment)
 
 
 def _confirm(session: GuidanceSession, step: Step) -> dict:
