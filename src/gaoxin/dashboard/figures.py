@@ -658,27 +658,25 @@ SOURCES.update({s.id: s for s in (COMPETITION_INVITES, COMPETITION_ENTRIES, COMP
 # doing anything, tickets taken and the wait before a window called them. Neither belongs to a firm or a department:
 # staff read them.
 
-def _kiosk_visits_scope(user):
-    from gaoxin.accounts.permissions import is_staff_role
-    from gaoxin.kiosk.models import Visit
+def _staff_only(label: str):
+    """A scope for records of no firm or department: staff read them all, anyone else none."""
+    def scope(user):
+        from django.apps import apps
 
-    return Visit.objects.all() if is_staff_role(user) else Visit.objects.none()
+        from gaoxin.accounts.permissions import is_staff_role
 
-
-def _tickets_scope(user):
-    from gaoxin.accounts.permissions import is_staff_role
-    from gaoxin.kiosk.models import Ticket
-
-    return Ticket.objects.all() if is_staff_role(user) else Ticket.objects.none()
+        model = apps.get_model(label)
+        return model.objects.all() if is_staff_role(user) else model.objects.none()
+    return scope
 
 
 KIOSK_VISITS = Source(
-    "kiosk_visit", "智能微厅自助终端登录（按登录时间）", "kiosk.Visit", "started_at", {}, _kiosk_visits_scope,
+    "kiosk_visit", "智能微厅自助终端登录（按登录时间）", "kiosk.Visit", "started_at", {}, _staff_only("kiosk.Visit"),
     (("终端", "terminal__name"), ("地点", "terminal__location"), ("办事人", "person_name"),
      ("登录时间", "started_at"), ("退出时间", "ended_at")), None, ("terminal",))
 TICKETS = Source(
     "queue_ticket", "排队取号（按取号日期，类别为专区）", "kiosk.Ticket", "issued_on", {"category": "zone__name"},
-    _tickets_scope, (("号码", "number"), ("专区", "zone__name"), ("窗口", "window__name"), ("取号日期", "issued_on"),
+    _staff_only("kiosk.Ticket"), (("号码", "number"), ("专区", "zone__name"), ("窗口", "window__name"), ("取号日期", "issued_on"),
                      ("等候（秒）", "waited_seconds")), None, ("zone", "window"))
 SECTIONS["kiosk"] = "智能微厅与排队"
 SOURCES.update({s.id: s for s in (KIOSK_VISITS, TICKETS)})

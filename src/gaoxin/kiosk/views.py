@@ -201,19 +201,14 @@ def _hx_redirect(request, url: str):
 def handoff_confirm(request, token: str):
     """On the phone (logged in as usual): confirm the log-in at the terminal whose QR code was scanned."""
     handoff = selectors.handoff_for_token(token)
-    problem = None
-    if request.method == "POST":
+    problem = services.handoff_problem(handoff)  # unknown, spent or expired: said before anything is tried
+    if request.method == "POST" and problem is None:
         try:
-            services.handoff_confirm(handoff=handoff, user=request.user) if handoff else None
+            services.handoff_confirm(handoff=handoff, user=request.user)
         except ValidationError as exc:
             problem = " ".join(exc.messages)
         else:
-            if handoff is not None:
-                return render(request, "kiosk/handoff_confirm.html", {"handoff": handoff, "confirmed": True})
-    if handoff is None:
-        problem = "二维码无效，请在自助终端上重新点击“手机扫码登录”。"
-    elif problem is None:
-        problem = services.handoff_problem(handoff)
+            return render(request, "kiosk/handoff_confirm.html", {"handoff": handoff, "confirmed": True})
     return render(request, "kiosk/handoff_confirm.html", {"handoff": handoff, "problem": problem},
                   status=400 if problem and request.method == "POST" else 200)
 
