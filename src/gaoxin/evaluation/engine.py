@@ -8,8 +8,9 @@
 
 Every group is benchmarked, scored, ranked and tiered separately. The whole evaluation is one
 lazy Polars plan, collected once: benchmarks, scores, fills, adjustments, totals, ranks, tiers
-(quota counts in exact integer arithmetic inside the plan) and reasons (one joined string per firm,
-split into a list at the end). Python loops run over groups, indicators and the distinct
+(quota counts in exact integer arithmetic inside the plan) and reasons (in the plan a number per firm
+saying which reasons apply; after it, the text of each distinct number is written once, gathered, and
+split into a list). Python loops run over groups, indicators and the distinct
 (rule, count) pairs of the adjustments only; no per-enterprise Python.
 
 Results are identical, to the last bit, to the eager engine this replaced; the collect settings
@@ -246,7 +247,7 @@ def _score_group(rated: pl.LazyFrame, bench: pl.LazyFrame, group: Group) -> pl.L
         )
     # A join, not a broadcast: x ÷ benchmark must divide column by column (see `evaluate`).
     out = rated.join(wide, on="_part", how="left", maintain_order="left").cache()
-    raws, finals, reasons, fills, fill_texts = {}, {}, [], {}, {}
+    raws, finals, codes, fills = {}, {}, [], {}
     extra_penalty = pl.lit(0.0)
     for iid, ind in group.indicators.items():
         w = ind.weight
@@ -274,46 +275,67 @@ def _score_group(rated: pl.LazyFrame, bench: pl.LazyFrame, group: Group) -> pl.L
         raws[f"_raw_{iid}"] = raw
         raws[f"_s_{iid}"] = pl.when(x.is_not_null()).then(clamped)
         s = pl.col(f"_s_{iid}")
-        label = ind.name_zh or iid
         # Missing data (§9): fill with the group's average score, zero, or zero plus a penalty.
         if missing.rule == "fill_group_average_score":
             fills[f"_fill_{iid}"] = s.mean().fill_null(0.0)
-            fill_texts[f"_ft_{iid}"] = (pl.lit(f"{iid} {label}：无有效数据，按组内该项平均得分")
-                                        + _num_expr(pl.col(f"_fill_{iid}")) + pl.lit("赋分"))
-            fill, fill_text = pl.col(f"_fill_{iid}"), pl.col(f"_ft_{iid}")
+            fill = pl.col(f"_fill_{iid}")
         else:
             fill = pl.lit(0.0)
-            fill_text = pl.lit(f"{iid} {label}：无有效数据，得0分"
-                               + (f"并扣{missing.penalty_points:g}分" if missing.rule == "penalty_points" else ""))
             if missing.rule == "penalty_points":
                 extra_penalty = extra_penalty + pl.when(x.is_null()).then(missing.penalty_points).otherwise(0.0)
         r = pl.col(f"_raw_{iid}")
-        reason = pl.when(x.is_null()).then(fill_text)
+        # Which reason the indicator gives (`_reason_texts` writes it): the first that applies.
+        code = pl.when(x.is_null()).then(_MISSING)
         clipped = pl.lit(False)
         if hi is not None:
-            reason = reason.when(r > hi).then(pl.lit(f"{iid} {label}：得分{_PH}超过上限，按{_num(hi)}计"))
+            code = code.when(r > hi).then(_OVER)
             clipped = clipped | (r > hi)
         if lo is not None:
-            reason = reason.when(r < lo).then(pl.lit(f"{iid} {label}：得分{_PH}低于下限，按{_num(lo)}计"))
+            code = code.when(r < lo).then(_UNDER)
             clipped = clipped | (r < lo)
         finals[f"{iid}_score"] = s.fill_null(fill)
-        finals[f"_r_{iid}"] = reason.otherwise(None)
         finals[f"{_NUM}{iid}"] = pl.when(x.is_not_null() & clipped).then(r.round(4))
-        reasons.append(f"_r_{iid}")
+        codes.append(code.otherwise(_NONE).cast(pl.Int64))
     coef = pl.col("correction_coefficient").fill_null(1.0)
     base = pl.sum_horizontal([pl.col(f"{i}_score") for i in group.indicators]) * coef
-    coef_reason = pl.when(coef != 1.0).then(pl.lit(f"修正系数{_PH}")).otherwise(None)
+    codes.append((coef != 1.0).cast(pl.Int64))
     finals[f"{_NUM}coef"] = pl.when(coef != 1.0).then(coef)
+    # The reasons of a firm as one number: a digit in base 4 per indicator, then one for the coefficient.
+    key = pl.sum_horizontal([c * (4 ** k) for k, c in enumerate(codes)])
     return (
         out.with_columns(**raws)
-        .pipe(_with_fills, fills, fill_texts)
+        .pipe(_with_fills, fills)
         .with_columns(**finals, _missing_penalty=extra_penalty)
-        .with_columns(
-            base_score=base,
-            _reasons=_joined([pl.col(c) for c in reasons] + [coef_reason]),
-        )
-        .drop(*raws, *reasons, *fills, *fill_texts)
+        .with_columns(base_score=base, _rkey=key)
+        .drop(*raws, *fills)
     )
+
+
+_NONE, _MISSING, _OVER, _UNDER = 0, 1, 2, 3
+
+
+def _reason_texts(group: Group, key: int, scores: dict) -> str | None:
+    """The reasons a `_rkey` stands for, joined by `_SEP` (None: none). A fill's number is the group's average
+    score, which is the score of every firm filled by it (`scores`: one such firm's indicator scores); a clipped
+    score and a coefficient are the firm's own and keep their placeholder (`_numbers_into_reasons`)."""
+    scoring, missing = group.scoring, group.missing
+    texts = []
+    for iid, ind in group.indicators.items():
+        key, code = divmod(key, 4)
+        label = f"{iid} {ind.name_zh or iid}"
+        if code == _MISSING:
+            if missing.rule == "fill_group_average_score":
+                texts.append(f"{label}：无有效数据，按组内该项平均得分{_num(scores[f'{iid}_score'])}赋分")
+            else:
+                texts.append(f"{label}：无有效数据，得0分"
+                             + (f"并扣{missing.penalty_points:g}分" if missing.rule == "penalty_points" else ""))
+        elif code == _OVER:
+            texts.append(f"{label}：得分{_PH}超过上限，按{_num(scoring.cap_multiple * ind.weight)}计")
+        elif code == _UNDER:
+            texts.append(f"{label}：得分{_PH}低于下限，按{_num(scoring.floor * ind.weight)}计")
+    if key:
+        texts.append(f"修正系数{_PH}")
+    return _SEP.join(texts) or None
 
 
 _SEP = "\x1f"  # the unit separator: no reason or note contains it
@@ -332,13 +354,12 @@ def _joined(texts: list[pl.Expr]) -> pl.Expr:
             .then(pl.concat_str(texts, separator=_SEP, ignore_nulls=True)))
 
 
-def _with_fills(out: pl.LazyFrame, fills: dict, texts: dict) -> pl.LazyFrame:
-    """The group's average scores and their wording, computed once on a one-row frame."""
+def _with_fills(out: pl.LazyFrame, fills: dict) -> pl.LazyFrame:
+    """The group's average scores, computed once on a one-row frame."""
     if not fills:
         return out
     out = out.cache()
-    one = out.select(**fills).with_columns(**texts)
-    return out.join(one, how="cross", maintain_order="left")
+    return out.join(out.select(**fills), how="cross", maintain_order="left")
 
 
 # --- adjustments -------------------------------------------------------------------------
@@ -576,17 +597,16 @@ def evaluate(
                      ((pl.col("group") == gname) & (pl.col("status") == T_CLASS)).any().alias(f"{gname}\x00T")]
     combined = pl.concat(parts_out, how="diagonal_relaxed")
     labels = method.tiers.labels
-    combined = combined.with_columns(
-        tier_label=pl.col("tier").replace_strict(labels, default=None),
-        reasons=_joined([pl.col("_reasons"), pl.col("_adj_notes")]),
-    )
+    combined = combined.with_columns(tier_label=pl.col("tier").replace_strict(labels, default=None))
     columns = ["uscc", "name", "group", "industry_code", "status", "t_reason", "area_mu", "pollution_eq"]
     for iid in ind_ids:
         columns += [f"{iid}_value", f"{iid}_benchmark", f"{iid}_score"]
-    columns += ["base_score", "bonus", "penalty", "vetoed", "total", "rank", "tier", "tier_label", "reasons"]
+    columns += ["base_score", "bonus", "penalty", "vetoed", "total", "rank", "tier", "tier_label"]
     have = combined.collect_schema().names()
     numbers = [c for c in have if c.startswith(_NUM)]
-    combined = combined.select([pl.col(c) if c in have else pl.lit(None).alias(c) for c in columns] + numbers)
+    reasons = [pl.col(c) if c in have else pl.lit(None, dtype=t).alias(c)
+               for c, t in (("_rkey", pl.Int64), ("_reasons", pl.String), ("_adj_notes", pl.String))]
+    combined = combined.select([pl.col(c) if c in have else pl.lit(None).alias(c) for c in columns] + reasons + numbers)
     # No predicate pushdown: each quantity is computed on the same rows as always (the land and
     # pollution figures on the whole frame, ratios per group, scores per group's rated firms).
     # Polars divides a column by a literal as a multiplication by its reciprocal, except on a
@@ -597,12 +617,35 @@ def evaluate(
         optimizations=_FLAGS, engine="in-memory")
     if results.is_empty():
         raise EngineError("没有可评价的企业：输入中的口径与评价方法的分组都不匹配")
-    results = _numbers_into_reasons(results, method)
+    results = _numbers_into_reasons(_reasons(results, method), method)
     results = _null_absent(results, method, present.row(0, named=True))
     benchmarks = benchmarks.rename({"_part": "partition"})
     quotas = quotas.select(
         pl.col("group").cast(pl.String), *[pl.col(c).cast(pl.Int64) for c in ("n", "vetoed", *TIERS)])
     return EvaluationResult(method=method, results=results, benchmarks=benchmarks, quotas=quotas)
+
+
+def _reasons(results: pl.DataFrame, method: Method) -> pl.DataFrame:
+    """Each firm's reasons as one string: its indicators' and coefficient's (`_rkey`, written once per distinct key
+    and group) or a T firm's, then its adjustments' notes. Strings are built for the few distinct keys and
+    gathered, and joined to notes only for the firms that have some."""
+    keyed = results.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), "group", "_rkey",
+                           *[f"{i}_score" for i in method.indicator_ids() if f"{i}_score" in results.columns]
+                           ).filter(pl.col("_rkey").is_not_null())
+    rows = []
+    for gname, group in method.groups.items():
+        firsts = keyed.filter(pl.col("group") == gname).group_by("_rkey").agg(
+            [pl.col(f"{i}_score").first() for i in group.indicators])
+        rows += [(gname, row["_rkey"], _reason_texts(group, row["_rkey"], row)) for row in firsts.iter_rows(named=True)]
+    table = pl.DataFrame(rows, schema={"group": pl.String, "_rkey": pl.Int64, "_rtext": pl.String}, orient="row")
+    text = results.select("group", "_rkey").join(table, on=["group", "_rkey"], how="left", maintain_order="left")
+    text = text.get_column("_rtext").fill_null(results.get_column("_reasons"))
+    noted = results.select(pl.arg_where(pl.col("_adj_notes").is_not_null())).to_series()
+    if noted.len():
+        joined = pl.select(_joined([text.gather(noted).alias("t"),
+                                    results.get_column("_adj_notes").gather(noted).alias("n")])).to_series()
+        text = text.scatter(noted, joined)
+    return results.drop("_rkey", "_reasons", "_adj_notes").with_columns(text.alias("reasons"))
 
 
 def _numbers_into_reasons(results: pl.DataFrame, method: Method) -> pl.DataFrame:
