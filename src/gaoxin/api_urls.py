@@ -16,6 +16,7 @@ from gaoxin.evaluation.api import CycleViewSet, ObjectionViewSet, TierPolicyView
 from gaoxin.green import api as green_api
 from gaoxin.guidance import api as guidance_api
 from gaoxin.kiosk import api as kiosk_api
+from gaoxin.live import api as live_api
 from gaoxin.news import api as news_api
 from gaoxin.proactive import api as proactive_api
 from gaoxin.stations.api import StationLogViewSet, TrainingSessionViewSet
@@ -72,6 +73,8 @@ router.register("guidance/sessions", guidance_api.SessionViewSet, basename="guid
 router.register("guidance/faqs", guidance_api.FaqViewSet, basename="guidance-faq")
 router.register("news", news_api.ArticleViewSet, basename="news-article")
 router.register("news-receipts", news_api.ReceiptViewSet, basename="news-receipt")
+router.register("live/sessions", live_api.LiveSessionViewSet, basename="live-session")
+router.register("live/questions", live_api.QuestionViewSet, basename="live-question")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -339,6 +339,9 @@ def build_demo_zone(*, seed: int = 42, enterprises: int = 300, history: int = 50
     from gaoxin.news.demo_data import build_demo_news
 
     build_demo_news(users=by_name, enterprises=ents, today=today, rng=random.Random(seed + 23))
+    from gaoxin.live.demo_data import build_demo_live
+
+    build_demo_live(users=by_name, firms=ents[:2], today=today)
     build_demo_dashboard(admin=by_name["admin"], leader=by_name["leader"], today=today)
     return {"cases": cases, "history": history_count, "appeal_history": appeal_count, "benefit_history": benefit_counts,
             "policies": len(policies), "enterprises": len(ents), "parcels": len(parcels), "qualifications": len(quals), "users": len(people),

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "gaoxin.kiosk",
     "gaoxin.guidance",
     "gaoxin.news",
+    "gaoxin.live",
 ]
 
 MIDDLEWARE = [
@@ -700,3 +701,9 @@ GAOXIN_GUIDANCE_EARLY_MINUTES = env.int("GAOXIN_GUIDANCE_EARLY_MINUTES", default
 GAOXIN_GUIDANCE_REMIND_MINUTES = env.int("GAOXIN_GUIDANCE_REMIND_MINUTES", default=60)
 GAOXIN_GUIDANCE_MEETING_BASE_URL = env("GAOXIN_GUIDANCE_MEETING_BASE_URL", default="")
 GAOXIN_GUIDANCE_COMMISSION_DAYS = env.int("GAOXIN_GUIDANCE_COMMISSION_DAYS", default=180)
+
+# 云直播 (platform.md §2): whether a visitor who is not logged in may ask a question in a live session (leaving a
+# name and a phone; such a question is answered by SMS and cannot become an appeal), and how many such questions one
+# address may ask per hour.
+GAOXIN_LIVE_ANONYMOUS_QUESTIONS = env.bool("GAOXIN_LIVE_ANONYMOUS_QUESTIONS", default=True)
+GAOXIN_LIVE_ANONYMOUS_PER_HOUR = env.int("GAOXIN_LIVE_ANONYMOUS_PER_HOUR", default=5)

@@ -42,6 +42,7 @@ urlpatterns = [
     path("queue/", include("gaoxin.kiosk.queue_urls")),
     path("guidance/", include("gaoxin.guidance.urls")),
     path("news/", include("gaoxin.news.urls")),
+    path("live/", include("gaoxin.live.urls")),
     path("notices/", portal_views.notices, name="public_notices"),
     path("notices/policies/<slug:code>/", portal_views.policy_publicity, name="policy_publicity"),
     path("accounts/login/", LoginView.as_view(), name="login"),

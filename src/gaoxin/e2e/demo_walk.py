@@ -234,8 +234,8 @@ def _local(href: str, base: str) -> str | None:
     parts = urlsplit(absolute)
     if parts.scheme and parts.scheme not in ("http", "https"):
         return None
-    if parts.netloc and urlsplit(base).netloc and parts.netloc != urlsplit(base).netloc:
-        return None
+    if parts.netloc and parts.netloc != urlsplit(base).netloc:
+        return None  # another site (a live room, a video meeting): not the walk's to open
     path = parts.path or "/"
     if path.startswith(SKIP_PREFIXES):
         return None

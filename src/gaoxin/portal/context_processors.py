@@ -41,7 +41,7 @@ def navigation(request):
     if not (user and user.is_authenticated):
         return {"nav_items": [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide"),
                               (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices"),
-                              (_("云资讯"), reverse("news_index"), "news"),
+                              (_("云资讯"), reverse("news_index"), "news"), (_("云直播"), reverse("live_index"), "live"),
                               (_("常见问题"), reverse("guidance_faq"), "guidance_faq")],
                 "large_text": large}
     facts = perms.user_facts(user)  # first: the predicates below then read the org unit and facts without a query
@@ -53,6 +53,7 @@ def navigation(request):
         items.append((_("人才待遇"), reverse("talent_benefits"), "talent_benefits"))
     items.append((_("企业诉求"), reverse("appeal_index"), "appeals"))
     items.append((_("云资讯"), reverse("news_index"), "news"))
+    items.append((_("云直播"), reverse("live_index"), "live"))
     if guidance_perms.can_view_sessions(user):
         items.append((_("云导办"), reverse("guidance_sessions"), "guidance"))
     if assist_perms.can_view_orders(user):

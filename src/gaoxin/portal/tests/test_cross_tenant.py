@@ -200,6 +200,7 @@ def _tables():
         **_competition_routes(),
         **_news_routes(),
         **_guidance_routes(),
+        **_live_routes(),
         **_proactive_routes(),
     }
 
@@ -329,6 +330,26 @@ def _guidance_routes() -> dict:
         **dict.fromkeys(("guidance_faq_edit", "guidance_faq_status"), faq),
         "guidance_book_case": Route(lambda: Case.objects.filter(item__isnull=False), lambda c: {"number": c.number},
                                     _visible(cases_visible_to)),
+    }
+
+
+def _live_routes() -> dict:
+    """云直播: a session is public (its page, its question form), so managing one outside the user's unit is refused
+    like any use of a public object (403 or 404); a question's details, its moderation and its consent are the
+    asker's firm's, the session's hosts' and leaders' only: another firm or unit gets a 404."""
+    from gaoxin.live import permissions as live_perms
+    from gaoxin.live.models import Chapter, LiveSession, Question
+
+    hosted = Route(lambda: LiveSession.objects.all(), lambda s: {"pk": s.pk},
+                   lambda u: LiveSession.objects.filter(pk__in=[s.pk for s in LiveSession.objects.all()
+                                                                if live_perms.can_edit_session(u, s)]), public=True)
+    question = Route(lambda: Question.objects.all(), lambda q: {"pk": q.pk},
+                     _visible(live_perms.questions_visible_to))
+    return {
+        **dict.fromkeys(("live_edit", "live_session_act", "live_chapter_add"), hosted),
+        "live_chapter_remove": Route(lambda: Chapter.objects.all(), lambda c: {"pk": c.session_id, "chapter": c.pk},
+                                     lambda u: Chapter.objects.filter(session__in=hosted.sees(u)), public=True),
+        **dict.fromkeys(("live_question", "live_question_act", "live-question-detail"), question),
     }
 
 
@@ -532,6 +553,8 @@ EXEMPT = {
     "queue_act": "叫号：号码不属于任何企业或部门，窗口人员与管理员均可操作，其他角色按角色拒绝（见取号测试）",
     "guidance_book": "预约导办：参数是公开事项的编码（办事指南公开）；预约只记在本人和本企业名下（见云导办测试）",
     "guidance-faq-detail": "常见问题公开（已发布的条目任何人可查）；维护按单位（见云导办测试）",
+    **{name: "云直播的场次、章节和公开的解答任何人可看，直播前和直播中任何人可提问（提问人信息不公开；见云直播测试）"
+       for name in ("live_session", "live_ask", "live-session-detail")},
 }
 
 

@@ -173,6 +173,22 @@ def public_faq(item, admin_user):
                                actor=admin_user)
 
 
+@pytest.fixture
+def public_live(db):
+    """A 云直播 session announced by the centre (the schedule and the session page are for everyone)."""
+    from django.utils import timezone
+
+    from gaoxin.accounts.models import OrgKind, Role
+    from gaoxin.accounts.tests.factories import UserFactory
+    from gaoxin.live import services
+
+    unit = OrgUnitFactory(code="centre", kind=OrgKind.CENTRE)
+    host = UserFactory(role=Role.WINDOW_CLERK, org_unit=unit)
+    start = timezone.now() + dt.timedelta(days=2)
+    return services.session_create(actor=host, title="小高说政务｜企业开办一件事", department=unit, starts_at=start,
+                                   ends_at=start + dt.timedelta(hours=1), stream_url="https://live.example.cn/1")
+
+
 @dataclass(frozen=True)
 class Public:
     """How to call one public route anonymously: the fixtures holding its real objects, the
@@ -280,6 +296,16 @@ PUBLIC_URLS: dict[str, Public] = {
                                 shows=lambda o: o.public_faq.question),
     "guidance-faq-detail": Public(lambda o: reverse("guidance-faq-detail", args=[o.public_faq.pk]),
                                   needs=("public_faq",), shows=lambda o: o.public_faq.question),
+    # 云直播: the schedule, the replays and a session's page are for everyone; a visitor may ask with a name and a
+    # phone (GAOXIN_LIVE_ANONYMOUS_QUESTIONS), a question's details need a log-in.
+    **{name: Public(lambda o, name=name: reverse(name), needs=("public_live",), shows=lambda o: o.public_live.title)
+       for name in ("live_index", "live-session-list")},
+    **{name: Public(lambda o, name=name: reverse(name, args=[o.public_live.pk]), needs=("public_live",),
+                    shows=lambda o: o.public_live.title)
+       for name in ("live_session", "live-session-detail")},
+    "live_ask": Public(lambda o: reverse("live_ask", args=[o.public_live.pk]), needs=("public_live",), method="post",
+                       data={"text": "个体户怎么转为公司？", "contact_name": "刘女士", "contact_phone": "13907321234"},
+                       status=302),  # back to the session page (the live tests check the question is kept)
 }
 
 

@@ -1,0 +1,206 @@
+"""云直播 pages and API: the public schedule and session page (anonymous), asking with errors beside the field, the
+hosts' steps, chapters and queue, the asker's consent on the question page, 我的提问, scopes across firms, and lists
+in a constant number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from gaoxin.appeals.models import Appeal
+from gaoxin.live import services
+from gaoxin.live.models import LiveStatus, Question, QuestionStatus
+
+from .conftest import go
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_public_schedule_and_replays(client, make_session, host, item, policy):
+    upcoming = make_session(title="企业开办一件事")
+    held = make_session(title="高企认定政策解读", starts_at=timezone.now() - dt.timedelta(days=3))
+    services.chapter_add(session=held, actor=host, offset_seconds=240, title="认定条件", policy=policy)
+    services.chapter_add(session=held, actor=host, offset_seconds=900, title="设立登记", item=item)
+    go(held, "START", "END", "PUBLISH_REPLAY", actor=host)
+    page = client.get("/live/")
+    assert page.status_code == 200 and "企业开办一件事" in page.text and "高企认定政策解读" not in page.text
+    page = client.get("/live/?tab=replay")
+    assert "高企认定政策解读" in page.text and "4:00 认定条件" in page.text
+    detail = client.get(f"/live/{held.pk}/")
+    assert detail.status_code == 200
+    assert f"/guide/{item.implementation_code}/" in detail.text and f"/policies/{policy.code}/" in detail.text
+    assert "观看回放" in detail.text and "本场直播已结束" in detail.text
+    assert 'data-testid="ask-form"' in client.get(f"/live/{upcoming.pk}/").text
+
+
+def test_lists_answer_in_constant_queries(client, make_session, host, item, ask, django_assert_max_num_queries):
+    def add(n):
+        for i in range(n):
+            s = make_session(title=f"直播{i}", starts_at=timezone.now() + dt.timedelta(days=1, hours=i))
+            services.chapter_add(session=s, actor=host, offset_seconds=60, title="章节", item=item)
+            ask(s)
+
+    add(2)
+    hostc = _client(host)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get("/live/").status_code == 200
+    with django_assert_max_num_queries(20) as few_queue:
+        assert hostc.get("/live/questions/").status_code == 200
+    with django_assert_max_num_queries(20) as few_manage:
+        assert hostc.get("/live/manage/").status_code == 200
+    add(5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/live/")
+    with django_assert_max_num_queries(len(few_queue.captured_queries)):
+        hostc.get("/live/questions/")
+    with django_assert_max_num_queries(len(few_manage.captured_queries)):
+        hostc.get("/live/manage/")
+
+
+def test_mine_answers_in_constant_queries(session, make_session, ask, enterprise_client, django_assert_max_num_queries):
+    ask(session)
+    with django_assert_max_num_queries(14) as few:
+        assert enterprise_client.get("/live/mine/").status_code == 200
+    for i in range(4):
+        ask(make_session(title=f"直播{i}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        enterprise_client.get("/live/mine/")
+
+
+def test_anonymous_question_with_contact_and_errors_beside_fields(client, session):
+    bad = client.post(f"/live/{session.pk}/ask/", {"text": "个体户怎么转公司？", "contact_name": "刘女士",
+                                                   "contact_phone": "１３９"})
+    assert bad.status_code == 400 and "请填写正确的联系电话" in bad.text and "个体户怎么转公司？" in bad.text
+    ok = client.post(f"/live/{session.pk}/ask/", {"text": "个体户怎么转公司？", "contact_name": "刘女士",
+                                                  "contact_phone": "13907321234"})
+    assert ok.status_code == 302
+    question = Question.objects.get()
+    assert question.asked_by is None and question.contact_phone == "13907321234"
+
+
+def test_anonymous_questions_limited_per_address(client, session, settings):
+    settings.GAOXIN_LIVE_ANONYMOUS_PER_HOUR = 2
+    data = {"text": "问题", "contact_name": "刘", "contact_phone": "13907321234"}
+    assert [client.post(f"/live/{session.pk}/ask/", data).status_code for _ in range(3)] == [302, 302, 429]
+    assert Question.objects.count() == 2
+
+
+def test_login_asked_when_anonymous_questions_off(client, session, settings):
+    settings.GAOXIN_LIVE_ANONYMOUS_QUESTIONS = False
+    page = client.get(f"/live/{session.pk}/")
+    assert 'data-testid="ask-form"' not in page.text and "登录</a>后提问" in page.text
+    answer = client.post(f"/live/{session.pk}/ask/", {"text": "问题", "contact_name": "刘",
+                                                      "contact_phone": "13907321234"})
+    assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+
+
+def test_enterprise_asks_and_sees_outcomes(enterprise_client, session, own_enterprise):
+    page = enterprise_client.get(f"/live/{session.pk}/")
+    assert "湖南自家电工有限公司" in page.text
+    done = enterprise_client.post(f"/live/{session.pk}/ask/", {"enterprise": own_enterprise.pk,
+                                                              "text": "名称申报后多久提交？", "contact_name": "张伟",
+                                                              "contact_phone": "13800000001"})
+    assert done.status_code == 302
+    mine = enterprise_client.get("/live/mine/")
+    assert "名称申报后多久提交？" in mine.text and "待解答" in mine.text
+
+
+def test_host_steps_chapters_and_moderation(session, host, ask, item, django_capture_on_commit_callbacks):
+    c = _client(host)
+    page = c.get(f"/live/{session.pk}/")
+    assert 'data-testid="action-start"' in page.text and 'data-testid="chapter-form"' in page.text
+    bad = c.post(f"/live/{session.pk}/chapters/", {"offset": "12:75", "title": "设立登记", "item": item.pk})
+    assert bad.status_code == 400 and "请按“分:秒”" in bad.text and 'value="设立登记"' in bad.text
+    assert c.post(f"/live/{session.pk}/chapters/", {"offset": "3:05", "title": "设立登记",
+                                                    "item": item.pk}).status_code == 302
+    chapter = session.chapters.get()
+    assert c.post(f"/live/{session.pk}/act/", {"name": "START"}).status_code == 302
+    session.refresh_from_db()
+    assert session.status == LiveStatus.LIVE
+    question = ask(session)
+    queue = c.get("/live/questions/")
+    assert question.text in queue.text
+    refused = c.post(f"/live/questions/{question.pk}/act/", {"name": "ANSWER_WRITTEN", "answer": ""})
+    assert refused.status_code == 400 and "请填写书面答复" in refused.text
+    with django_capture_on_commit_callbacks(execute=True):
+        done = c.post(f"/live/questions/{question.pk}/act/", {"name": "ANSWER_LIVE", "chapter": chapter.pk,
+                                                              "offset": "", "answer": "保留30天", "public": "on"})
+    assert done.status_code == 302
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ANSWERED_LIVE and question.answered_offset == 185
+    assert "保留30天" in Client().get(f"/live/{session.pk}/").text  # public answer, no asker shown
+    assert "湖南自家电工有限公司" not in Client().get(f"/live/{session.pk}/").text
+
+
+def test_cancel_needs_a_reason_on_the_page(session, host):
+    c = _client(host)
+    refused = c.post(f"/live/{session.pk}/act/", {"name": "CANCEL", "reason": ""})
+    assert refused.status_code == 400 and "需要填写原因" in refused.text
+    assert c.post(f"/live/{session.pk}/act/", {"name": "CANCEL", "reason": "主讲人临时出差"}).status_code == 302
+    assert "本场直播已取消" in Client().get(f"/live/{session.pk}/").text
+
+
+def test_consent_on_the_question_page(session, host, ask, enterprise_client, enterprise_user):
+    question = ask(session)
+    go(session, "START", "END", actor=host)
+    services.question_transition(question=question, name="LEAVE_UNANSWERED", actor=host)
+    page = enterprise_client.get(f"/live/questions/{question.pk}/")
+    assert 'data-testid="action-consent"' in page.text and 'data-testid="action-decline"' in page.text
+    assert "请答复是否转为诉求" in enterprise_client.get("/live/mine/").text
+    done = enterprise_client.post(f"/live/questions/{question.pk}/act/", {"name": "CONSENT", "note": ""})
+    assert done.status_code == 302
+    appeal = Appeal.objects.get()
+    page = enterprise_client.get(f"/live/questions/{question.pk}/")
+    assert appeal.number in page.text and "同意转为诉求" in page.text
+
+
+def test_other_firms_and_strangers_do_not_see_a_question(session, ask, other_firm_user, officer_client,
+                                                         leader_client, client):
+    question = ask(session)
+    assert _client(other_firm_user).get(f"/live/questions/{question.pk}/").status_code == 404
+    assert officer_client.get(f"/live/questions/{question.pk}/").status_code == 404  # another unit's session
+    leader = leader_client.get(f"/live/questions/{question.pk}/")
+    assert leader.status_code == 200 and "13800000001" not in leader.text  # read, phone masked
+    assert 'data-testid="actions"' not in leader.text
+    assert client.get(f"/live/questions/{question.pk}/").status_code == 302  # log in first
+    assert _client(other_firm_user).post(f"/live/questions/{question.pk}/act/",
+                                         {"name": "CONSENT"}).status_code == 404
+
+
+def test_staff_pages_refused_to_firms(enterprise_client, session):
+    assert enterprise_client.get("/live/manage/").status_code == 403
+    assert enterprise_client.get("/live/questions/").status_code == 403
+    assert enterprise_client.get("/live/manage/new/").status_code == 403
+    assert enterprise_client.post(f"/live/{session.pk}/act/", {"name": "START"}).status_code == 403
+
+
+def test_new_session_form_keeps_input(host, centre):
+    c = _client(host)
+    bad = c.post("/live/manage/new/", {"title": "企业开办", "department": centre.pk, "starts_at": "2026-12-10T15:00",
+                                       "ends_at": "2026-12-10T14:00", "stream_url": "https://live.example.cn/1"})
+    assert bad.status_code == 400 and "结束时间应晚于开始时间" in bad.text and 'value="企业开办"' in bad.text
+    ok = c.post("/live/manage/new/", {"title": "企业开办", "department": centre.pk, "starts_at": "2026-12-10T15:00",
+                                      "ends_at": "2026-12-10T16:00", "stream_url": "https://live.example.cn/1"})
+    assert ok.status_code == 302
+
+
+def test_api(client, session, host, item, ask, enterprise_client, other_firm_user):
+    services.chapter_add(session=session, actor=host, offset_seconds=60, title="设立登记", item=item)
+    ask(session)
+    listed = client.get("/api/v1/live/sessions/").json()
+    row = listed["results"][0] if isinstance(listed, dict) else listed[0]
+    assert row["title"] == session.title and row["chapters"][0]["guide_url"] == f"/guide/{item.implementation_code}/"
+    assert row["questions"] == 1
+    assert client.get(f"/api/v1/live/sessions/{session.pk}/").status_code == 200
+    assert client.get("/api/v1/live/questions/").status_code in (401, 403)
+    mine = enterprise_client.get("/api/v1/live/questions/").json()
+    assert (mine["count"] if isinstance(mine, dict) else len(mine)) == 1
+    other = _client(other_firm_user).get("/api/v1/live/questions/").json()
+    assert (other["count"] if isinstance(other, dict) else len(other)) == 0
