@@ -682,6 +682,52 @@ SECTIONS["kiosk"] = "智能微厅与排队"
 SOURCES.update({s.id: s for s in (KIOSK_VISITS, TICKETS)})
 
 
+
+# --- 云直播 and 云资讯 (platform.md §2, issue 23 items 8 and 9): questions asked in live sessions and where each
+# ended (answered in the stream or in writing, turned into an appeal with the asker's consent), sessions held, and
+# the reach of targeted notices (the firms that opened what was delivered to them).
+
+def _live_questions_scope(user):
+    from gaoxin.live.permissions import questions_visible_to
+
+    return questions_visible_to(user)
+
+
+def _live_question_link(question):
+    from django.urls import reverse
+
+    return reverse("live_question", args=[question.pk])
+
+
+def _live_session_link(session):
+    from django.urls import reverse
+
+    return reverse("live_session", args=[session.pk])
+
+
+def _news_deliveries_scope(user):
+    from gaoxin.news.models import Delivery
+    from gaoxin.news.permissions import articles_managed_by
+
+    return Delivery.objects.filter(article__in=articles_managed_by(user))
+
+
+LIVE_QUESTIONS = Source(
+    "live_question", "云直播提问（按提问时间）", "live.Question", "asked_at", {"department": "session__department_id"},
+    _live_questions_scope, (("问题", "text"), ("直播", "session__title"), ("提问时段", "phase"), ("提问时间", "asked_at"),
+                            ("处理结果", "status")), _live_question_link, ("session",))
+LIVE_SESSIONS = Source(
+    "live_session", "云直播场次（按计划开始时间）", "live.LiveSession", "starts_at", {"department": "department_id"},
+    _staff_only("live.LiveSession"), (("直播", "title"), ("主办单位", "department__name"), ("开始时间", "starts_at"),
+                                      ("状态", "status")), _live_session_link, ("department",))
+NEWS_DELIVERIES = Source(
+    "news_delivery", "云资讯定向通知送达企业（按送达时间）", "news.Delivery", "delivered_at",
+    {"department": "article__department_id"}, _news_deliveries_scope,
+    (("通知", "article__title"), ("企业", "enterprise__name"), ("送达时间", "delivered_at"), ("首次阅读时间", "read_at")),
+    None, ("article", "enterprise"))
+SECTIONS["portal"] = "云直播与云资讯"
+SOURCES.update({s.id: s for s in (LIVE_QUESTIONS, LIVE_SESSIONS, NEWS_DELIVERIES)})
+
 def _visit_without_action():
     from gaoxin.kiosk.models import Action
 
@@ -939,6 +985,22 @@ FIGURES: list[Figure] = [
     Figure("competitions.financing", "获奖后新增融资", "competitions", COMPETITION_FOLLOW_UPS, "sum", "万元",
            "期内填报的获奖后 6 个月、12 个月跟踪中，企业新增融资金额之和（万元）", Q(recorded_on__isnull=False),
            value=lambda: Coalesce(F("financing"), Value(0), output_field=FloatField())),
+    # 云直播 and 云资讯 (platform.md §2: every question from a session or a stream is traced to its outcome and counted).
+    Figure("live.questions", "云直播提问", "portal", LIVE_QUESTIONS, "count", "条",
+           "期内在云直播直播前和直播中收到的提问数", higher_is_better=None, word="条"),
+    Figure("live.answered", "云直播提问已解答", "portal", LIVE_QUESTIONS, "count", "条",
+           "期内提问中，已在直播中解答或书面答复的条数", Q(status__in=["answered_live", "answered_written"]), word="条"),
+    Figure("live.answer_rate", "云直播提问解答率", "portal", LIVE_QUESTIONS, "share", "%",
+           "期内已处理的提问（不含仍待解答的）中，在直播中解答或书面答复的比例", ~Q(status="pending"),
+           Q(status__in=["answered_live", "answered_written"])),
+    Figure("live.escalated", "云直播提问转为诉求", "portal", LIVE_QUESTIONS, "count", "条",
+           "期内提问中，未能解答、经提问企业同意转为企业诉求的条数", Q(status="escalated"), higher_is_better=None,
+           word="条"),
+    Figure("live.sessions_held", "云直播场次", "portal", LIVE_SESSIONS, "count", "场",
+           "计划开始时间在期内、已开播并结束的直播场次（已结束或已发布回放）", Q(status__in=["ended", "replay"]), word="场"),
+    Figure("news.reach", "定向通知阅读率", "portal", NEWS_DELIVERIES, "share", "%",
+           "期内送达企业的云资讯定向通知中，企业用户已打开阅读的比例（每家企业每份通知计一次）", Q(),
+           Q(read_at__isnull=False)),
 ]
 
 BY_ID = {f.id: f for f in FIGURES}

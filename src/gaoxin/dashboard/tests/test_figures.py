@@ -217,6 +217,9 @@ def test_each_figure_from_the_records(zone):
         # no 即办件, visit or ticket in this zone: checked against hand-built ones in kiosk/tests/test_figures.py
         "kiosk.immediate_share": None, "kiosk.visits": 0, "kiosk.drop_off": None, "queue.tickets": 0,
         "queue.avg_wait": None,
+        # no live session or targeted notice in this zone: checked in live/tests/test_figures.py
+        "live.questions": 0, "live.answered": 0, "live.answer_rate": None, "live.escalated": 0,
+        "live.sessions_held": 0, "news.reach": None,
     }
     assert {k: v[k].value for k in expected} == expected
     assert set(expected) == set(v)  # every registered figure is checked here
