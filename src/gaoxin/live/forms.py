@@ -65,8 +65,8 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = host_units(user)
         self.fields["department"].queryset = units
-        if "department" not in self.initial and len(only := list(units[:2])) == 1:
-            self.initial["department"] = only[0].pk
+        if "department" not in self.initial and user.org_unit_id and units.filter(pk=user.org_unit_id).exists():
+            self.initial["department"] = user.org_unit_id  # the host's own unit first
 
     def clean(self):
         data = super().clean()

@@ -183,6 +183,8 @@ def test_staff_pages_refused_to_firms(enterprise_client, session):
 
 def test_new_session_form_keeps_input(host, centre):
     c = _client(host)
+    form = c.get("/live/manage/new/")
+    assert f'<option value="{centre.pk}" selected>' in form.text  # the host's own unit first
     bad = c.post("/live/manage/new/", {"title": "企业开办", "department": centre.pk, "starts_at": "2026-12-10T15:00",
                                        "ends_at": "2026-12-10T14:00", "stream_url": "https://live.example.cn/1"})
     assert bad.status_code == 400 and "结束时间应晚于开始时间" in bad.text and 'value="企业开办"' in bad.text
