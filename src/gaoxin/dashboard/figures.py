@@ -49,7 +49,7 @@ SECTIONS = {
 }
 
 DIMENSIONS = {"department": "部门", "station": "驿站", "channel": "渠道", "category": "类别", "park": "园区",
-              "chain": "产业链"}
+              "chain": "产业链", "window": "窗口"}
 
 
 @dataclass(frozen=True)
@@ -671,15 +671,46 @@ def _staff_only(label: str):
 
 
 KIOSK_VISITS = Source(
-    "kiosk_visit", "智能微厅自助终端登录（按登录时间）", "kiosk.Visit", "started_at", {}, _staff_only("kiosk.Visit"),
+    "kiosk_visit", "智能微厅自助终端登录（按登录时间，类别为到达的步骤）", "kiosk.Visit", "started_at",
+    {"category": "last_step"}, _staff_only("kiosk.Visit"),
     (("终端", "terminal__name"), ("地点", "terminal__location"), ("办事人", "person_name"),
-     ("登录时间", "started_at"), ("退出时间", "ended_at")), None, ("terminal",))
+     ("登录时间", "started_at"), ("退出时间", "ended_at"), ("到达的步骤", "last_step")), None, ("terminal",))
 TICKETS = Source(
-    "queue_ticket", "排队取号（按取号日期，类别为专区）", "kiosk.Ticket", "issued_on", {"category": "zone__name"},
-    _staff_only("kiosk.Ticket"), (("号码", "number"), ("专区", "zone__name"), ("窗口", "window__name"), ("取号日期", "issued_on"),
-                     ("等候（秒）", "waited_seconds")), None, ("zone", "window"))
+    "queue_ticket", "排队取号（按取号日期，类别为专区）", "kiosk.Ticket", "issued_on",
+    {"category": "zone__name", "window": "window_id"},
+    _staff_only("kiosk.Ticket"), (("号码", "number"), ("专区", "zone__name"), ("叫号窗口", "window_label"),
+                                  ("取号日期", "issued_on"), ("状态", "status"), ("等候", "waited_text")),
+    None, ("zone", "window"))
+KIOSK_COVERAGE = Source(
+    "kiosk_coverage", "已发布的即办事项（每天一次，按日期）", "kiosk.CoverageDay", "day",
+    {"department": "department_id"}, _staff_only("kiosk.CoverageDay"),
+    (("日期", "day"), ("事项", "item__name"), ("部门", "department__name"), ("自助办理", "kiosk_text")), None,
+    ("item", "department"))
 SECTIONS["kiosk"] = "智能微厅与排队"
-SOURCES.update({s.id: s for s in (KIOSK_VISITS, TICKETS)})
+SOURCES.update({s.id: s for s in (KIOSK_VISITS, TICKETS, KIOSK_COVERAGE)})
+
+
+# --- 云导办 (platform.md §2, issue 23 item 9): sessions booked and what each ended with.
+
+def _guidance_scope(user):
+    from gaoxin.guidance.permissions import sessions_visible_to
+
+    return sessions_visible_to(user)
+
+
+def _guidance_link(session):
+    from django.urls import reverse
+
+    return reverse("guidance_session", args=[session.number])
+
+
+GUIDANCE_SESSIONS = Source(
+    "guidance_session", "云导办预约（按导办时间，类别为导办结果）", "guidance.GuidanceSession", "starts_at",
+    {"department": "department_id", "category": "outcome"}, _guidance_scope,
+    (("预约编号", "number"), ("事项", "item__name"), ("部门", "department__name"), ("导办时间", "starts_at"),
+     ("状态", "status"), ("导办结果", "outcome")), _guidance_link, ("item", "department"))
+SECTIONS["guidance"] = "云导办"
+SOURCES.update({GUIDANCE_SESSIONS.id: GUIDANCE_SESSIONS})
 
 
 
@@ -841,11 +872,30 @@ FIGURES: list[Figure] = [
     Figure("kiosk.drop_off", "登录未办理离开率", "kiosk", KIOSK_VISITS, "share", "%",
            "期内已结束的终端登录中，没有办结任何事项、也没有转帮代办就退出（含超时自动退出）的比例",
            Q(ended_at__isnull=False), _visit_without_action, higher_is_better=False),
-    Figure("queue.tickets", "取号量", "kiosk", TICKETS, "count", "个", "期内在大厅取号的号码数", word="个"),
+    Figure("kiosk.left_at_step", "未办理离开（按步骤）", "kiosk", KIOSK_VISITS, "count", "人次",
+           "期内已结束、没有办结任何事项也没有转帮代办或请驿站联系的终端登录，按离开前到达的步骤分类"
+           "（登录后未选事项、查看事项、填写申请、填写帮代办或驿站联系）",
+           Q(ended_at__isnull=False) & ~Q(last_step="finished"), higher_is_better=False, word="人次"),
+    Figure("kiosk.coverage", "即办事项自助覆盖率", "kiosk", KIOSK_COVERAGE, "share", "%",
+           "已发布、现行版本为即办件的事项中，现行版本开通自助终端（智能微厅）办理的比例；每天按当天的事项清单记一次"
+           "（计划任务每 15 分钟更新当天），一段时期为各天合计", Q(), Q(kiosk_enabled=True)),
+    Figure("queue.tickets", "取号量", "kiosk", TICKETS, "count", "个", "期内在大厅取号的号码数（含闭厅时作废的）", word="个",
+           dimensions=("category",)),
     Figure("queue.avg_wait", "平均等候时长", "kiosk", TICKETS, "mean", "分钟",
-           "期内取号并被叫号的号码，从取号到叫号的等候分钟数的平均值", Q(waited_seconds__isnull=False),
+           "期内取号并被叫号的号码，从取号到叫号的等候分钟数的平均值（闭厅时仍未办结而作废的号码不计）；可按专区、窗口分解",
+           Q(waited_seconds__isnull=False) & ~Q(status="void"),
            value=lambda: ExpressionWrapper(F("waited_seconds") / 60.0, output_field=FloatField()),
            higher_is_better=False),
+    Figure("guidance.booked", "云导办预约", "guidance", GUIDANCE_SESSIONS, "count", "次",
+           "导办时间在期内的云导办预约数（含已取消、未到场的）", higher_is_better=None, word="次",
+           dimensions=("department",)),
+    Figure("guidance.outcomes", "云导办办结（按导办结果）", "guidance", GUIDANCE_SESSIONS, "count", "次",
+           "导办时间在期内、已办结的云导办，按导办结果分类：已解答、新增FAQ、发起申请、转帮代办、转诉求",
+           Q(status="closed") & ~Q(outcome=""), word="次"),
+    Figure("guidance.no_show", "云导办未到场率", "guidance", GUIDANCE_SESSIONS, "share", "%",
+           "导办时间在期内、已导办或登记未到场的预约中，预约人未到场的比例",
+           Q(status__in=["held", "closed", "no_show"]), Q(status="no_show"), higher_is_better=False,
+           dimensions=("department",)),
     Figure("cases.tolerance", "容缺受理量", "cases", CASES_ACCEPTED, "count", "件", "期内以容缺方式受理的办件数",
            ACCEPTED & Q(tolerance=True), word="件"),
     Figure("cases.tolerance_supplied", "容缺材料补齐率", "cases", CASES_ACCEPTED, "share", "%",

@@ -210,13 +210,20 @@ def labels(dim: str, keys) -> dict[str, str]:
         from gaoxin.catalog.models import Channel
 
         return {**{k: k for k in keys}, **dict(Channel.choices)}
+    if dim == "window":
+        from gaoxin.catalog.models import Window
+
+        return {str(w.pk): f"{w.zone.name} {w.number}号窗口（{w.name}）" for w in
+                Window.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()]).select_related("zone")}
     if dim == "category":
         from gaoxin.appeals.models import Category
         from gaoxin.green.models import LabelLevel
+        from gaoxin.guidance.models import Outcome
+        from gaoxin.kiosk.models import VisitStep
         from gaoxin.stations.models import ServiceCategory
 
         return {**{k: k for k in keys}, **dict(Category.choices), **dict(ServiceCategory.choices),
-                **dict(LabelLevel.choices)}
+                **dict(LabelLevel.choices), **dict(VisitStep.choices), **dict(Outcome.choices)}
     return {k: k for k in keys}
 
 

@@ -1,6 +1,8 @@
-"""Demo 智能微厅: two terminals, the legal representatives' ID numbers of some firms (the enterprise account's
-first firm among them), a week of kiosk visits with 即办 cases completed on the spot, one 帮代办 order from a
-kiosk, and a week of queue tickets called at the windows with their waits (today: some still waiting)."""
+"""Demo 智能微厅: two terminals (each with its nearest station), the legal representatives' ID numbers of some firms
+(the enterprise account's first firm among them), a week of kiosk visits with 即办 cases completed on the spot and
+people who left at some step, one 帮代办 order and one call-back request to the station from a kiosk, the week's
+kiosk coverage of 即办 items, and a week of queue tickets called at the windows with their waits (an earlier day's
+unfinished ticket voided at closing; today: some still waiting)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from gaoxin.enterprises.models import Enterprise
 
 from . import queue, selectors, services
 from .eligibility import kiosk_enabled
-from .models import Action, Visit
+from .models import Action, Visit, VisitStep
 
 TERMINALS = [("1号机", "政务服务中心一楼智能微厅", "demo-kiosk-1"), ("2号机", "金荣驿站自助服务区", "demo-kiosk-2")]
 # The enterprise account's first firm's legal representative logs in at the kiosk with this number.
@@ -32,7 +34,11 @@ def _id_number(rng: random.Random) -> str:
 
 
 def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, clerk, today: dt.date) -> dict:
-    terminals = [services.terminal_register(name=n, location=loc, actor=None, key=key)[0] for n, loc, key in TERMINALS]
+    from gaoxin.accounts.models import OrgKind, OrgUnit
+
+    station = OrgUnit.objects.filter(kind=OrgKind.STATION, name__startswith="金荣").first()
+    terminals = [services.terminal_register(name=n, location=loc, actor=None, key=key, station=station)[0]
+                 for n, loc, key in TERMINALS]
     Enterprise.objects.filter(pk=enterprise_firm.pk).update(legal_representative_id_number=DEMO_REP_ID)
     reps = []
     for firm in enterprises[:40]:
@@ -67,6 +73,8 @@ def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, 
             person = selectors.person_for(rng.choice(reps))
             if person is not None:
                 visit = services.visit_start(terminal=rng.choice(terminals), person=person)
+                services.visit_reach(visit=visit, step=rng.choice([VisitStep.LOGIN, VisitStep.ITEM, VisitStep.ITEM,
+                                                                   VisitStep.FORM]))
                 services.visit_end(visit_id=visit.pk, reason=rng.choice(["logout", "idle"]))
                 _dated(visit, day, rng)
     person = selectors.person_for(DEMO_REP_ID)
@@ -76,6 +84,14 @@ def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, 
     services.kiosk_order_place(visit=visit, person=person, item=promised, enterprise_id=person.firm_ids[0],
                                phone="13907320001", consent=True, note="希望专员上门")
     services.visit_end(visit_id=visit.pk, reason="logout")
+    if station is not None:  # a representative asks the station to call back about an item not done here
+        person = selectors.person_for(reps[1])
+        visit = services.visit_start(terminal=terminals[1], person=person)
+        services.kiosk_station_call(visit=visit, person=person, item=promised, phone="13907320002", consent=True,
+                                    note="想了解需要准备的材料")
+        services.visit_end(visit_id=visit.pk, reason="logout")
+    for day in days:  # the catalogue of the demo week does not change: each day's coverage is today's
+        services.kiosk_coverage_record(day=day)
     tickets = _tickets(rng=rng, days=days, today=today, clerk=clerk)
     return {"terminals": len(terminals), "kiosk_cases": cases, "tickets": tickets, "visits": Visit.objects.count()}
 
@@ -105,6 +121,7 @@ def _tickets(*, rng: random.Random, days: list[dt.date], today: dt.date, clerk) 
     zones = list(ServiceZone.objects.order_by("sort_order", "id"))
     windows = {z.pk: list(Window.objects.filter(zone=z)) for z in zones}
     tz = timezone.get_current_timezone()
+    first = next((z for z in zones if windows[z.pk]), None)
     count = 0
     for day in days:
         for zone in zones:
@@ -116,9 +133,12 @@ def _tickets(*, rng: random.Random, days: list[dt.date], today: dt.date, clerk) 
                 count += 1
                 if day == today and n >= 4:
                     continue  # still waiting today
+                if day != today and n == 7 and zone == first:
+                    continue  # left before being called: voided at closing
                 called = issued + dt.timedelta(minutes=rng.randrange(2, 26))
                 ticket = queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk,
                                                  window=rng.choice(windows[zone.pk]), now=called)
                 queue.ticket_transition(ticket=ticket, name="MISS" if rng.random() < 0.05 else "SERVE", actor=clerk,
                                         now=called + dt.timedelta(minutes=rng.randrange(3, 15)))
+    queue.tickets_void_stale(now=dt.datetime.combine(today, dt.time(8, 0), tz))  # the earlier days' closing
     return count

@@ -75,3 +75,15 @@ class KioskAssistForm(forms.Form):
         self.fields["enterprise"].choices = [(f.pk, f.name) for f in firms]
         if len(firms) == 1:
             self.fields["enterprise"].initial = firms[0].pk
+
+
+class KioskStationForm(forms.Form):
+    """请驿站联系我: the phone the station calls, what the person needs, and the consent to be called."""
+
+    contact_phone = forms.CharField(label="联系电话", max_length=20, validators=[PHONE],
+                                    error_messages={"required": "请填写联系电话，驿站工作人员会打电话联系您"},
+                                    widget=forms.TextInput(attrs=LARGE | {"inputmode": "tel", "autocomplete": "off"}))
+    note = forms.CharField(label="需要什么帮助（可选）", max_length=300, required=False,
+                           widget=forms.TextInput(attrs=LARGE | {"autocomplete": "off"}))
+    consent = forms.BooleanField(label="我同意驿站工作人员使用以上联系电话联系我，并查看我本次要办理的事项",
+                                 error_messages={"required": "请确认同意驿站工作人员使用该电话联系您"})

@@ -16,6 +16,9 @@ class Terminal(models.Model):
     location = models.CharField("放置地点", max_length=120)
     key_hash = models.CharField("终端密钥摘要", max_length=64, unique=True)
     is_active = models.BooleanField("启用", default=True)
+    # The station nearest the terminal: asked to call back a person whose business cannot be done here.
+    station = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name="就近驿站")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -32,6 +35,19 @@ class EndReason(models.TextChoices):
     REPLACED = "replaced", "下一位办事人登录"
 
 
+class VisitStep(models.TextChoices):
+    """How far a visit got (the furthest step reached): where a person who leaves without finishing gave up."""
+
+    LOGIN = "at_login", "登录后未选择事项"
+    ITEM = "at_item", "查看事项（含不能自助办理的说明）"
+    FORM = "at_form", "填写申请"
+    FALLBACK = "at_fallback", "填写帮代办或驿站联系"
+    DONE = "finished", "已办结或已转办"
+
+
+STEP_ORDER = [s.value for s in VisitStep]
+
+
 class Visit(models.Model):
     terminal = models.ForeignKey(Terminal, on_delete=models.PROTECT, related_name="visits", verbose_name="终端")
     id_number_masked = models.CharField("身份证号码（脱敏）", max_length=18)
@@ -42,6 +58,7 @@ class Visit(models.Model):
     started_at = models.DateTimeField("登录时间", auto_now_add=True, db_index=True)
     ended_at = models.DateTimeField("退出时间", null=True, blank=True)
     end_reason = models.CharField("退出原因", max_length=10, choices=EndReason.choices, blank=True)
+    last_step = models.CharField("到达的步骤", max_length=12, choices=VisitStep.choices, default=VisitStep.LOGIN)
 
     class Meta:
         verbose_name = verbose_name_plural = "自助终端使用记录"
@@ -54,6 +71,7 @@ class Visit(models.Model):
 class ActionKind(models.TextChoices):
     COMPLETED = "completed", "自助办结"
     ASSIST_ORDER = "assist_order", "转帮代办"
+    STATION_CALL = "station_call", "请驿站联系"
 
 
 class Action(models.Model):
@@ -61,6 +79,14 @@ class Action(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions", verbose_name="使用记录")
     kind = models.CharField("操作", max_length=14, choices=ActionKind.choices)
+    # 请驿站联系: the station asked to call the person back, and what the person agreed to be called on.
+    station = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name="驿站")
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    note = models.CharField("补充说明", max_length=300, blank=True)
+    handled_at = models.DateTimeField("驿站已联系", null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="联系人员")
     item = models.ForeignKey("catalog.ServiceItem", on_delete=models.PROTECT, related_name="+", verbose_name="事项")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     order = models.ForeignKey("assist.AssistOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -76,6 +102,7 @@ class TicketStatus(models.TextChoices):
     CALLED = "called", "已叫号"
     SERVED = "served", "已办理"
     MISSED = "missed", "过号"
+    VOID = "void", "闭厅时未办理，已作废"
 
 
 class Ticket(models.Model):
@@ -109,6 +136,13 @@ class Ticket(models.Model):
         return self.number
 
     @property
+    def window_label(self) -> str:
+        """The window as the hall names it: 综合服务专区 9号窗口（综合受理）; "" before a call."""
+        if self.window is None:
+            return ""
+        return f"{self.window.number}号窗口（{self.window.name}）"
+
+    @property
     def waited_text(self) -> str:
         """The wait as a clerk reads it: 不到1分钟, 12 分钟, 2 小时 5 分."""
         if self.waited_seconds is None:
@@ -137,3 +171,25 @@ class Handoff(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "扫码登录"
         ordering = ["-created_at", "-id"]
+
+
+class CoverageDay(models.Model):
+    """Kiosk coverage of 即办 items on a day (platform.md §1 figures): one row per item that was published with a
+    即办 current version that day, and whether that version was offered at the kiosk. Written from the catalogue by
+    `kiosk_coverage_record` (the 15-minute job), so the figure is computed from the records and keeps its history
+    when an item's channels change later."""
+
+    day = models.DateField("日期", db_index=True)
+    item = models.ForeignKey("catalog.ServiceItem", on_delete=models.CASCADE, related_name="+", verbose_name="事项")
+    department = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="部门")
+    kiosk_enabled = models.BooleanField("开通自助办理")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "即办事项自助办理覆盖（按日）"
+        ordering = ["-day", "item_id"]
+        constraints = [models.UniqueConstraint(fields=["day", "item"], name="uniq_coverage_day_item")]
+
+    @property
+    def kiosk_text(self) -> str:
+        return "已开通" if self.kiosk_enabled else "未开通"

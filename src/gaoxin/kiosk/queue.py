@@ -1,6 +1,12 @@
 """取号 and 叫号 (platform.md §1 "queue tickets"): tickets per zone of the hall, called to a window, waiting times
 recorded. The ticket's table of named transitions (CALL, SERVE, MISS) is applied by `ticket_transition`, one audit
-event each; issuing is `ticket_issue` (numbered per zone and day under the zone's row lock)."""
+event each; issuing is `ticket_issue` (numbered per zone and day under the zone's row lock).
+
+Service rules a hall expects:
+- one number at a window at a time: a window that has called a number calls the next only after that one is
+  办理完成 or 过号 (the clerk says which; calling on would have to guess whether the person came);
+- at closing time (GAOXIN_QUEUE_CLOSING_TIME) the day's tickets still waiting or called but unfinished are voided
+  (VOID, by `tickets_void_stale`, run by `gaoxin sweep_queue`); voided tickets count in no wait."""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Max
+from django.conf import settings
+from django.db.models import Avg, Count, Max, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from gaoxin.accounts.models import Role
@@ -20,12 +28,16 @@ from .models import Ticket, TicketStatus
 
 T = TicketStatus
 CALLER = "caller"
+SYSTEM = "system"
 # name -> (from states, to state, role, label)
 TRANSITIONS = {
     "CALL": ([T.WAITING], T.CALLED, CALLER, "叫号"),
     "SERVE": ([T.CALLED], T.SERVED, CALLER, "办理完成"),
     "MISS": ([T.CALLED], T.MISSED, CALLER, "过号"),
+    "VOID": ([T.WAITING, T.CALLED], T.VOID, SYSTEM, "闭厅作废"),
 }
+# Tickets whose wait counts: called, and not voided at closing.
+COUNTED = ~Q(status=T.VOID)
 LABELS = {name: entry[3] for name, entry in TRANSITIONS.items()}
 
 
@@ -35,7 +47,20 @@ def can_call_tickets(user) -> bool:
 
 
 def ticket_roles(user, ticket) -> set[str]:
+    if user is None:  # the closing-time sweep
+        return {SYSTEM}
     return {CALLER} if can_call_tickets(user) else set()
+
+
+def window_order():
+    """Windows as the hall numbers them: 9号 before 10号 (the number is text: shorter first, then by text)."""
+    return ("zone__sort_order", "zone_id", Length("number"), "number")
+
+
+def closing_time() -> dt.time:
+    """GAOXIN_QUEUE_CLOSING_TIME as a time (HH:MM); ValueError when it cannot be read (a start-up check says so)."""
+    hours, _, minutes = str(settings.GAOXIN_QUEUE_CLOSING_TIME).strip().partition(":")
+    return dt.time(int(hours), int(minutes or 0))
 
 
 def zone_letter(zone: ServiceZone, zones: list[ServiceZone] | None = None) -> str:
@@ -60,6 +85,15 @@ def ticket_issue(*, zone: ServiceZone, terminal=None, now: dt.datetime | None = 
     return ticket
 
 
+def _current(window: Window) -> Ticket | None:
+    """The number a window has called and not yet finished."""
+    return Ticket.objects.filter(window=window, status=T.CALLED).order_by("called_at").first()
+
+
+def _busy(window: Window, current: Ticket) -> str:
+    return f"{window.number}号窗口的 {current.number} 还没有办结，请先点“办理完成”或“过号”，再叫下一号。"
+
+
 @transaction.atomic
 def ticket_transition(*, ticket: Ticket, name: str, actor, window: Window | None = None,
                       now: dt.datetime | None = None) -> Ticket:
@@ -70,6 +104,9 @@ def ticket_transition(*, ticket: Ticket, name: str, actor, window: Window | None
     if name == "CALL":
         if window is None or window.zone_id != locked.zone_id:
             raise ValidationError({"window": "请选择本专区的窗口"})
+        Window.objects.select_for_update().get(pk=window.pk)  # two calls at one window: one waits for the other
+        if (current := _current(window)) is not None:
+            raise ValidationError(_busy(window, current))
         locked.window, locked.called_by, locked.called_at = window, actor, now
         locked.waited_seconds = max(0, int((now - locked.issued_at).total_seconds()))
     else:
@@ -84,7 +121,8 @@ def ticket_transition(*, ticket: Ticket, name: str, actor, window: Window | None
 
 
 def ticket_call_next(*, window: Window, actor, now: dt.datetime | None = None) -> Ticket | None:
-    """叫下一号: the oldest waiting ticket of the window's zone today (None when nobody waits)."""
+    """叫下一号: the oldest waiting ticket of the window's zone today (None when nobody waits). Refused while the
+    window's current number is not finished (办理完成 or 过号 first)."""
     if not can_call_tickets(actor):
         raise PermissionDenied("您无权叫号")
     day = timezone.localdate(now or timezone.now())
@@ -93,11 +131,30 @@ def ticket_call_next(*, window: Window, actor, now: dt.datetime | None = None) -
                   .order_by("sequence").first())
         if ticket is None:
             return None
+        if (current := _current(window)) is not None:
+            raise ValidationError(_busy(window, current))
         try:
             return ticket_transition(ticket=ticket, name="CALL", actor=actor, window=window, now=now)
         except ValidationError:
             continue
     return None
+
+
+def tickets_void_stale(*, now: dt.datetime | None = None) -> int:
+    """Closing time: void every ticket still waiting or called but unfinished from an earlier day, and today's once
+    the hall has closed (GAOXIN_QUEUE_CLOSING_TIME). Each ticket its own transition and audit event; idempotent.
+    Returns how many were voided."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    last_day = local.date() if local.time() >= closing_time() else local.date() - dt.timedelta(days=1)
+    voided = 0
+    for ticket in Ticket.objects.filter(issued_on__lte=last_day, status__in=[T.WAITING, T.CALLED]).order_by("pk"):
+        try:
+            ticket_transition(ticket=ticket, name="VOID", actor=None, now=now)
+        except ValidationError:  # finished at the window a moment ago
+            continue
+        voided += 1
+    return voided
 
 
 # --- reads ---------------------------------------------------------------------------------------------------------
@@ -116,10 +173,10 @@ def calling_board(day: dt.date, limit: int = 8) -> list[Ticket]:
 
 def window_waits(day_from: dt.date, day_to: dt.date) -> list[dict]:
     """Per window: tickets called and the average and longest wait in minutes (one query)."""
-    rows = (Ticket.objects.filter(issued_on__range=(day_from, day_to), window__isnull=False)
+    rows = (Ticket.objects.filter(COUNTED, issued_on__range=(day_from, day_to), window__isnull=False)
             .values("window__zone__name", "window__number", "window__name")
             .annotate(called=Count("id"), avg=Avg("waited_seconds"), longest=Max("waited_seconds"))
-            .order_by("window__zone__name", "window__number"))
+            .order_by("window__zone__sort_order", "window__zone_id", Length("window__number"), "window__number"))
     return [{"window": f"{r['window__zone__name']} {r['window__number']}号窗口（{r['window__name']}）",
              "called": r["called"], "avg_minutes": round((r["avg"] or 0) / 60, 1),
              "longest_minutes": round((r["longest"] or 0) / 60, 1)} for r in rows]
@@ -131,7 +188,7 @@ def queue_time_saved(day_from: dt.date, day_to: dt.date) -> dict:
     from gaoxin.cases.models import Case
 
     kiosk_cases = Case.objects.filter(channel="kiosk", received_on__range=(day_from, day_to)).count()
-    avg = (Ticket.objects.filter(issued_on__range=(day_from, day_to), waited_seconds__isnull=False)
+    avg = (Ticket.objects.filter(COUNTED, issued_on__range=(day_from, day_to), waited_seconds__isnull=False)
            .aggregate(a=Avg("waited_seconds"))["a"])
     minutes = round(kiosk_cases * (avg or 0) / 60)
     return {"kiosk_cases": kiosk_cases, "avg_wait_minutes": round((avg or 0) / 60, 1), "saved_minutes": minutes,

@@ -17,27 +17,51 @@ from gaoxin.assist import services as assist_services
 from gaoxin.assist.models import AssistOrder, OrderChannel
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import ApplicantType, Case
-from gaoxin.core.masking import mask_id_number
+from gaoxin.core.masking import mask_id_number, mask_phone
+from gaoxin.core.notify import notify
 from gaoxin.core.services import audit_record
 from gaoxin.enterprises.models import Enterprise
 
 from .eligibility import kiosk_enabled, unavailable_reason
-from .models import Action, ActionKind, EndReason, Handoff, Terminal, Visit
+from .models import STEP_ORDER, Action, ActionKind, CoverageDay, EndReason, Handoff, Terminal, Visit, VisitStep
 from .selectors import Person, key_digest, person_for_user
 
 
+def _station(station):
+    from gaoxin.accounts.models import OrgKind
+
+    if station is not None and station.kind != OrgKind.STATION:
+        raise ValidationError({"station": "请选择政务服务驿站"})
+    return station
+
+
 @transaction.atomic
-def terminal_register(*, name: str, location: str, actor, key: str = "") -> tuple[Terminal, str]:
-    """A new terminal and its key (shown once; only its digest is kept). `key` is given only by the demo."""
+def terminal_register(*, name: str, location: str, actor, key: str = "", station=None) -> tuple[Terminal, str]:
+    """A new terminal and its key (shown once; only its digest is kept). `key` is given only by the demo; `station`
+    is the station nearest the terminal (asked to call back a person whose business cannot be done here)."""
     if not name.strip() or not location.strip():
         raise ValidationError("请填写终端名称和放置地点")
     if Terminal.objects.filter(name=name.strip()).exists():
         raise ValidationError({"name": "已有同名终端"})
     key = key or secrets.token_urlsafe(18)
-    terminal = Terminal.objects.create(name=name.strip(), location=location.strip(), key_hash=key_digest(key))
+    terminal = Terminal.objects.create(name=name.strip(), location=location.strip(), key_hash=key_digest(key),
+                                       station=_station(station))
     audit_record(event_type="kiosk.terminal_registered", actor=actor, subject=terminal,
-                 after={"name": terminal.name, "location": terminal.location})
+                 after={"name": terminal.name, "location": terminal.location,
+                        "station": station.name if station else ""})
     return terminal, key
+
+
+@transaction.atomic
+def terminal_set_station(*, terminal: Terminal, station, actor) -> Terminal:
+    """The station nearest the terminal (None: no station takes its call-back requests)."""
+    terminal = Terminal.objects.select_for_update().select_related("station").get(pk=terminal.pk)
+    before = terminal.station.name if terminal.station else ""
+    terminal.station = _station(station)
+    terminal.save(update_fields=["station"])
+    audit_record(event_type="kiosk.terminal_station", actor=actor, subject=terminal, before={"station": before},
+                 after={"station": station.name if station else ""})
+    return terminal
 
 
 @transaction.atomic
@@ -148,8 +172,37 @@ def visit_end(*, visit_id: int, reason: str) -> Visit | None:
     visit.save(update_fields=["ended_at", "end_reason"])
     audit_record(event_type="kiosk.logout", actor=visit.user, subject=visit,
                  after={"reason": reason, "terminal": visit.terminal.name,
-                        "actions": visit.actions.count()})
+                        "actions": visit.actions.count(), "step": visit.get_last_step_display()})
     return visit
+
+
+def visit_reach(*, visit: Visit, step: str) -> None:
+    """The visit got as far as `step` (only ever forward): where a person who leaves without finishing gave up,
+    for the drop-off per step figure. A progress marker, not a change of anything: the log-out's audit event
+    carries the step reached."""
+    if step not in STEP_ORDER:
+        raise ValidationError("未知的步骤")
+    if STEP_ORDER.index(step) > STEP_ORDER.index(visit.last_step):
+        Visit.objects.filter(pk=visit.pk, ended_at__isnull=True).exclude(last_step=VisitStep.DONE).update(last_step=step)
+        visit.last_step = step
+
+
+@transaction.atomic
+def kiosk_coverage_record(*, day: dt.date | None = None) -> int:
+    """Kiosk coverage of 即办 items on `day` (default today) from the catalogue: a row for each published item whose
+    current version is 即办, saying whether that version is offered at the kiosk. Rewritten when run again the same
+    day (the 15-minute job). Returns the number of items."""
+    from gaoxin.catalog.models import ServiceItem
+
+    day = day or timezone.localdate()
+    items = (ServiceItem.objects.filter(status="published", current_version__case_type="immediate")
+             .select_related("current_version").only("pk", "department_id", "status", "current_version__case_type",
+                                                     "current_version__channels"))
+    CoverageDay.objects.filter(day=day).delete()
+    rows = [CoverageDay(day=day, item_id=i.pk, department_id=i.department_id,
+                        kiosk_enabled=kiosk_enabled(i, i.current_version)) for i in items]
+    CoverageDay.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _actor(person: Person):
@@ -187,6 +240,7 @@ def kiosk_item_complete(*, visit: Visit, person: Person, item, applicant: str, p
                                      note=f"智能微厅自助办理（{visit.terminal.name}）")
     case = case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
     Action.objects.create(visit=visit, kind=ActionKind.COMPLETED, item=item, case=case)
+    visit_reach(visit=visit, step=VisitStep.DONE)
     return case
 
 
@@ -211,4 +265,51 @@ def kiosk_order_place(*, visit: Visit, person: Person, item, enterprise_id: int,
         commission_valid_until=today + dt.timedelta(days=settings.GAOXIN_KIOSK_COMMISSION_DAYS),
         kiosk_verified=True)
     Action.objects.create(visit=visit, kind=ActionKind.ASSIST_ORDER, item=item, order=order)
+    visit_reach(visit=visit, step=VisitStep.DONE)
     return order
+
+
+@transaction.atomic
+def kiosk_station_call(*, visit: Visit, person: Person, item, phone: str, consent: bool, note: str = "") -> Action:
+    """"Not possible here" → the station nearest the terminal is asked to call the person back, with the person's
+    consent to be called on this phone. Its staff are told (inbox); one audit event (phone masked)."""
+    from gaoxin.accounts.models import Role, User
+
+    if visit.ended_at is not None:
+        raise ValidationError("本次自助服务已结束，请重新刷身份证")
+    if not consent:
+        raise ValidationError({"consent": "请确认同意驿站工作人员使用该电话联系您"})
+    station = visit.terminal.station
+    if station is None:
+        raise ValidationError("本终端未设置就近驿站，请到窗口咨询或排队取号。")
+    action = Action.objects.create(visit=visit, kind=ActionKind.STATION_CALL, item=item, station=station,
+                                   contact_phone=phone.strip(), note=note.strip())
+    visit_reach(visit=visit, step=VisitStep.DONE)
+    audit_record(event_type="kiosk.station_call", actor=_actor(person), subject=action,
+                 after={"terminal": visit.terminal.name, "station": station.name, "item": item.name,
+                        "person": person.name, "phone": mask_phone(phone)})
+    from django.urls import reverse
+
+    staff = User.objects.filter(role=Role.STATION_OFFICER, org_unit=station, is_active=True)
+    notify(staff, message=f"智能微厅（{visit.terminal.location}）：{person.name}办理“{item.name}”需要帮助，请电话联系",
+           url=reverse("kiosk_station_calls"), kind="kiosk_station_call", key=str(action.pk))
+    return action
+
+
+@transaction.atomic
+def station_call_handle(*, action: Action, actor) -> Action:
+    """The station called the person back: recorded once (a second time is refused)."""
+    from .permissions import can_handle_station_call
+
+    action = Action.objects.select_for_update(of=("self",)).select_related("item").get(pk=action.pk)
+    if not can_handle_station_call(actor, action):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("您无权处理该请求")
+    if action.handled_at is not None:
+        raise ValidationError("该请求已登记为已联系")
+    action.handled_at, action.handled_by = timezone.now(), actor
+    action.save(update_fields=["handled_at", "handled_by"])
+    audit_record(event_type="kiosk.station_call_handled", actor=actor, subject=action,
+                 before={"handled": False}, after={"handled": True, "item": action.item.name})
+    return action

@@ -14,6 +14,7 @@ urlpatterns = [
     path("items/", views.items, name="kiosk_items"),
     path("items/<str:code>/", views.item, name="kiosk_item"),
     path("items/<str:code>/assist/", views.assist, name="kiosk_assist"),
+    path("items/<str:code>/station/", views.station_call, name="kiosk_station_call"),
     path("cases/<str:number>/", views.done, name="kiosk_done"),
     path("cases/<str:number>/receipt/", views.receipt, name="kiosk_receipt"),
     path("cases/<str:number>/notice/", views.notice, name="kiosk_notice"),

@@ -28,8 +28,8 @@ from gaoxin.core.views_utils import add_service_errors
 
 from . import identity, selectors, services
 from .eligibility import applicant_choices, kiosk_enabled, unavailable_reason
-from .forms import KioskApplyForm, KioskAssistForm, TerminalKeyForm
-from .models import EndReason, Handoff, Visit
+from .forms import KioskApplyForm, KioskAssistForm, KioskStationForm, TerminalKeyForm
+from .models import EndReason, Handoff, Visit, VisitStep
 
 COOKIE = "gx_kiosk_terminal"
 SALT = "gaoxin.kiosk.terminal"
@@ -248,12 +248,16 @@ def item(request, code: str):
     person, version = request.kiosk.person, item.current_version
     reason = unavailable_reason(item, version, has_firms=bool(person.firm_ids), as_self=bool(person.id_number))
     if reason is not None or not kiosk_enabled(item, version):
+        services.visit_reach(visit=request.kiosk.visit, step=VisitStep.ITEM)
         return _render(request, "kiosk/unavailable.html", {
-            "item": item, "reason": reason or "该事项暂不能自助办理。", "can_order": bool(person.firm_ids)})
+            "item": item, "reason": reason or "该事项暂不能自助办理。", "can_order": bool(person.firm_ids),
+            "station": request.kiosk.terminal.station})
     situations, all_materials = application.version_situations_and_materials(version)
     situation = application.pick_situation(situations, request.POST.get("situation") or request.GET.get("situation"))
     if situations and situation is None:
+        services.visit_reach(visit=request.kiosk.visit, step=VisitStep.ITEM)
         return _render(request, "kiosk/situation.html", {"item": item, "situations": situations})
+    services.visit_reach(visit=request.kiosk.visit, step=VisitStep.FORM)
     materials = application.situation_materials(all_materials, situation)
     firms = selectors.person_firms(person)
     form = KioskApplyForm(request.POST or None, request.FILES or None, materials=materials,
@@ -280,7 +284,9 @@ def assist(request, code: str):
     firms = selectors.person_firms(person)
     if not firms:
         return _render(request, "kiosk/unavailable.html", {
-            "item": item, "reason": "帮代办为企业提供服务，您的身份证号码没有关联企业。请到窗口咨询。", "can_order": False})
+            "item": item, "reason": "帮代办为企业提供服务，您的身份证号码没有关联企业。请到窗口咨询。", "can_order": False,
+            "station": request.kiosk.terminal.station})
+    services.visit_reach(visit=request.kiosk.visit, step=VisitStep.FALLBACK)
     form = KioskAssistForm(request.POST or None, firms=firms)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -293,6 +299,27 @@ def assist(request, code: str):
         else:
             return redirect("kiosk_order_done", number=order.number)
     return _render(request, "kiosk/assist.html", {"item": item, "form": form})
+
+
+@kiosk_page()
+def station_call(request, code: str):
+    """One tap from "not possible here": the station nearest the terminal is asked to call the person back."""
+    item = _item_or_404(code)
+    station = request.kiosk.terminal.station
+    if station is None:
+        raise Http404("本终端未设置就近驿站")
+    services.visit_reach(visit=request.kiosk.visit, step=VisitStep.FALLBACK)
+    form = KioskStationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            action = services.kiosk_station_call(visit=request.kiosk.visit, person=request.kiosk.person, item=item,
+                                                 phone=d["contact_phone"], consent=d["consent"], note=d["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _render(request, "kiosk/station_done.html", {"item": item, "station": station, "action": action})
+    return _render(request, "kiosk/station_call.html", {"item": item, "station": station, "form": form})
 
 
 def _action(request, **kw):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db import models
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.catalog.models import ServiceZone, Window
-from gaoxin.core.views_utils import require
+from gaoxin.core.views_utils import paginate, require
 
-from . import queue
-from .models import Ticket, TicketStatus
+from . import permissions, queue, services
+from .models import Action, Ticket, TicketStatus
 from .views import _render, kiosk_page
 
 
@@ -65,7 +66,7 @@ def screen(request):
 
 
 def _window(request):
-    windows = list(Window.objects.select_related("zone").order_by("zone__sort_order", "number"))
+    windows = list(Window.objects.select_related("zone").order_by(*queue.window_order()))
     raw = request.POST.get("window") or request.GET.get("window") or request.session.get("queue_window")
     chosen = next((w for w in windows if str(w.pk) == str(raw)), None)
     if chosen is not None:
@@ -87,7 +88,7 @@ def desk(request):
         "windows": windows, "window": window, "called": called,
         "zones": [(z, letter, waiting.get(z.pk, 0)) for z, letter in _zones()],
         "waits_today": queue.window_waits(today, today), "saved_today": queue.queue_time_saved(today, today),
-        "saved_week": queue.queue_time_saved(week, today)})
+        "saved_week": queue.queue_time_saved(week, today), "closing": f"{queue.closing_time():%H:%M}"})
 
 
 @require_POST
@@ -96,10 +97,16 @@ def desk_call(request):
     windows, window = _window(request)
     if window is None:
         messages.error(request, "请先选择您的窗口")
-    elif (ticket := queue.ticket_call_next(window=window, actor=request.user)) is None:
-        messages.info(request, "当前没有等候的号码。")
+        return redirect("queue_desk")
+    try:
+        ticket = queue.ticket_call_next(window=window, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已叫号：{ticket.number}，请到{window.number}号窗口。")
+        if ticket is None:
+            messages.info(request, "当前没有等候的号码。")
+        else:
+            messages.success(request, f"已叫号：{ticket.number}，请到{window.number}号窗口。")
     return redirect("queue_desk")
 
 
@@ -115,3 +122,27 @@ def desk_act(request, pk: int):
     else:
         messages.success(request, f"{ticket.number}：{queue.LABELS[name]}。")
     return redirect("queue_desk")
+
+
+@require(permissions.can_view_station_calls)
+def station_calls(request):
+    """驿站联系请求: people at a kiosk who asked the nearest station to call them back (the station's own; the
+    centre sees every station's), newest first, the open ones on top. Paged; a constant number of queries."""
+    calls = (permissions.station_calls_visible_to(request.user)
+             .select_related("visit__terminal", "item", "station", "handled_by")
+             .order_by(models.F("handled_at").asc(nulls_first=True), "-created_at", "-pk"))
+    page, query = paginate(request, calls)
+    return render(request, "kiosk/station_calls.html", {"page": page, "query": query})
+
+
+@require_POST
+@require(permissions.can_view_station_calls)
+def station_call_handled(request, pk: int):
+    action = get_object_or_404(permissions.station_calls_visible_to(request.user), pk=pk)
+    try:
+        services.station_call_handle(action=action, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已登记为已联系。")
+    return redirect("kiosk_station_calls")

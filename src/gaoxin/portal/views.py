@@ -66,6 +66,7 @@ _CARDS = {
     ],
     Role.STATION_OFFICER: [
         ("驿站服务台账", "记录驿站服务、活动与部门联络", "station_index"),
+        ("微厅联系请求", "智能微厅办不了、请本驿站电话联系的办事人", "kiosk_station_calls"),
         ("企业诉求", "为企业登记诉求、跟踪办理", "appeal_index"),
         ("帮代办下单", "为企业预约帮代办服务", "order_index"),
         ("用工服务", "为企业登记用工需求和到岗人员", "talent_index"),

@@ -216,7 +216,9 @@ def test_each_figure_from_the_records(zone):
         "competitions.awards": 0, "competitions.financing": 0,
         # no 即办件, visit or ticket in this zone: checked against hand-built ones in kiosk/tests/test_figures.py
         "kiosk.immediate_share": None, "kiosk.visits": 0, "kiosk.drop_off": None, "queue.tickets": 0,
-        "queue.avg_wait": None,
+        "queue.avg_wait": None, "kiosk.left_at_step": 0, "kiosk.coverage": None,
+        # no guidance session in this zone: checked in guidance/tests/test_figures.py
+        "guidance.booked": 0, "guidance.outcomes": 0, "guidance.no_show": None,
         # no live session or targeted notice in this zone: checked in live/tests/test_figures.py
         "live.questions": 0, "live.answered": 0, "live.answer_rate": None, "live.escalated": 0,
         "live.sessions_held": 0, "news.reach": None,

@@ -19,6 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_kiosk(items):
+    from gaoxin.accounts.models import OrgKind, OrgUnit
+    from gaoxin.kiosk.models import Action, CoverageDay, TicketStatus, Visit
+
+    OrgUnit.objects.create(code="jinrong", name="金荣政务服务驿站", kind=OrgKind.STATION)
     zone = ServiceZone.objects.create(code="general", name="综合服务", sort_order=1)
     Window.objects.create(zone=zone, number="5", name="综合窗口")
     firm = EnterpriseFactory(name="演示企业")
@@ -34,3 +38,10 @@ def test_demo_kiosk(items):
     assert kiosk_cases.values("received_on").distinct().count() > 1  # spread over the week
     assert AssistOrder.objects.get().channel == "kiosk"
     assert Ticket.objects.filter(waited_seconds__isnull=False).exists() and Ticket.objects.count() == result["tickets"]
+    # An earlier day's ticket left unfinished was voided at closing; today's waiting ones are not.
+    assert Ticket.objects.filter(status=TicketStatus.VOID).exclude(issued_on=today).exists()
+    assert not Ticket.objects.filter(status=TicketStatus.VOID, issued_on=today).exists()
+    assert Terminal.objects.filter(station__name="金荣政务服务驿站").count() == 2
+    assert Action.objects.filter(kind="station_call").count() == 1
+    assert CoverageDay.objects.values("day").distinct().count() > 1
+    assert Visit.objects.filter(last_step="finished").exists()

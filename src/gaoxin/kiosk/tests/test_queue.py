@@ -66,13 +66,14 @@ def test_the_table_allowed_and_refused(hall, clerk, name, state):
     Ticket.objects.filter(pk=ticket.pk).update(status=state)
     ticket.refresh_from_db()
     before = AuditEvent.objects.count()
-    sources, target, _who, _label = queue.TRANSITIONS[name]
+    sources, target, who, _label = queue.TRANSITIONS[name]
+    actor = None if who == queue.SYSTEM else clerk  # VOID is the closing-time sweep's
     if state in sources:
-        done = queue.ticket_transition(ticket=ticket, name=name, actor=clerk, window=hall["w1"])
+        done = queue.ticket_transition(ticket=ticket, name=name, actor=actor, window=hall["w1"])
         assert done.status == target and AuditEvent.objects.count() == before + 1
     else:
         with pytest.raises(ValidationError):
-            queue.ticket_transition(ticket=ticket, name=name, actor=clerk, window=hall["w1"])
+            queue.ticket_transition(ticket=ticket, name=name, actor=actor, window=hall["w1"])
         ticket.refresh_from_db()
         assert ticket.status == state and AuditEvent.objects.count() == before
 
@@ -151,3 +152,111 @@ def test_the_queue_api_is_public_and_says_what_the_screen_says(client, hall, cle
                                           (3600, "1 小时 0 分"), (33008, "9 小时 10 分")])
 def test_a_wait_reads_in_minutes_and_hours(seconds, text):
     assert Ticket(waited_seconds=seconds).waited_text == text
+
+
+def test_a_clerk_cannot_void_a_ticket(hall, clerk):
+    ticket = queue.ticket_issue(zone=hall["startup"])
+    with pytest.raises(PermissionDenied):
+        queue.ticket_transition(ticket=ticket, name="VOID", actor=clerk)
+    assert Ticket.objects.get().status == TicketStatus.WAITING
+
+
+def test_one_number_at_a_window_at_a_time(hall, clerk):
+    """A window calls the next number only after its current one is 办理完成 or 过号; another window goes on."""
+    first, second, third = (queue.ticket_issue(zone=hall["startup"]) for _ in range(3))
+    w2 = Window.objects.create(zone=hall["startup"], number="2", name="企业开办二窗")
+    assert queue.ticket_call_next(window=hall["w1"], actor=clerk) == first
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="A001 还没有办结"):
+        queue.ticket_call_next(window=hall["w1"], actor=clerk)
+    with pytest.raises(ValidationError, match="请先点“办理完成”或“过号”"):
+        queue.ticket_transition(ticket=second, name="CALL", actor=clerk, window=hall["w1"])
+    assert AuditEvent.objects.count() == before
+    assert Ticket.objects.get(pk=second.pk).status == TicketStatus.WAITING
+    assert queue.ticket_call_next(window=w2, actor=clerk) == second
+    queue.ticket_transition(ticket=Ticket.objects.get(pk=first.pk), name="MISS", actor=clerk)
+    assert queue.ticket_call_next(window=hall["w1"], actor=clerk) == third
+
+
+def test_the_desk_says_to_finish_the_current_number_first(client, hall, clerk):
+    client.force_login(clerk)
+    for _ in range(2):
+        queue.ticket_issue(zone=hall["startup"])
+    client.post("/queue/call/", {"window": hall["w1"].pk})
+    page = client.post("/queue/call/", {"window": hall["w1"].pk}, follow=True).content.decode()
+    assert "1号窗口的 A001 还没有办结" in page and "disabled" in page
+    assert list(Ticket.objects.values_list("status", flat=True)) == [TicketStatus.CALLED, TicketStatus.WAITING]
+
+
+@pytest.fixture
+def closing(settings):
+    settings.GAOXIN_QUEUE_CLOSING_TIME = "17:30"
+
+
+def _at(day, hh, mm=0):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hh, mm)))
+
+
+def test_unfinished_tickets_are_voided_at_closing_time_and_left_out_of_the_waits(hall, clerk, closing):
+    today = timezone.localdate()
+    morning = _at(today, 9)
+    waiting = queue.ticket_issue(zone=hall["startup"], now=morning)
+    called = queue.ticket_issue(zone=hall["startup"], now=morning)
+    served = queue.ticket_issue(zone=hall["general"], now=morning)
+    queue.ticket_transition(ticket=served, name="CALL", actor=clerk, window=hall["w5"], now=_at(today, 9, 10))
+    queue.ticket_transition(ticket=Ticket.objects.get(pk=served.pk), name="SERVE", actor=clerk, now=_at(today, 9, 20))
+    # The morning's second ticket called late in the afternoon and never finished: a wait of 7 hours.
+    queue.ticket_transition(ticket=called, name="CALL", actor=clerk, window=hall["w1"], now=_at(today, 16))
+    yesterday = queue.ticket_issue(zone=hall["general"], now=morning - dt.timedelta(days=1))
+    assert queue.tickets_void_stale(now=_at(today, 12)) == 1  # only yesterday's before closing
+    assert Ticket.objects.get(pk=yesterday.pk).status == TicketStatus.VOID
+    assert Ticket.objects.get(pk=waiting.pk).status == TicketStatus.WAITING
+    before = AuditEvent.objects.count()
+    assert queue.tickets_void_stale(now=_at(today, 17, 30)) == 2
+    assert AuditEvent.objects.count() == before + 2
+    assert set(AuditEvent.objects.filter(event_type="kiosk.ticket.void").values_list("subject_id", flat=True)) == {
+        str(yesterday.pk), str(waiting.pk), str(called.pk)}
+    assert {t.pk: t.status for t in Ticket.objects.all()} == {
+        waiting.pk: TicketStatus.VOID, called.pk: TicketStatus.VOID, served.pk: TicketStatus.SERVED,
+        yesterday.pk: TicketStatus.VOID}
+    assert queue.tickets_void_stale(now=_at(today, 18)) == 0  # idempotent
+    waits = queue.window_waits(today, today)
+    assert [(w["window"], w["called"], w["avg_minutes"]) for w in waits] == [("综合服务 5号窗口（综合窗口）", 1, 10.0)]
+    assert queue.queue_time_saved(today, today)["avg_wait_minutes"] == 10.0
+
+
+def test_the_sweep_command_voids_and_records_the_coverage(hall, closing, capsys):
+    from django.core.management import call_command
+
+    queue.ticket_issue(zone=hall["startup"], now=timezone.now() - dt.timedelta(days=1))
+    call_command("sweep_kiosk")
+    assert Ticket.objects.get().status == TicketStatus.VOID
+    assert "作废号码 1 个" in capsys.readouterr().out
+
+
+def test_a_closing_time_that_cannot_be_read_is_said_at_start_up(settings):
+    from gaoxin.kiosk.checks import queue_settings
+
+    assert queue_settings(None) == []
+    settings.GAOXIN_QUEUE_CLOSING_TIME = "half past five"
+    errors = queue_settings(None)
+    assert errors and errors[0].id == "gaoxin.kiosk.E001"
+
+
+def test_windows_sort_naturally(client, hall, clerk):
+    """9号 before 10号 (the window number is text)."""
+    w10 = Window.objects.create(zone=hall["general"], number="10", name="十号窗")
+    w9 = Window.objects.create(zone=hall["general"], number="9", name="九号窗")
+    client.force_login(clerk)
+    page = client.get("/queue/").content.decode()
+    assert page.index("5号窗口") < page.index("9号窗口") < page.index("10号窗口")
+    for window in (w10, w9):
+        ticket = queue.ticket_issue(zone=hall["general"])
+        queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=window)
+    today = timezone.localdate()
+    assert [w["window"].split("（")[0] for w in queue.window_waits(today, today)] == ["综合服务 9号窗口", "综合服务 10号窗口"]
+
+
+def test_the_hall_screen_is_set_for_a_large_display(client, hall):
+    page = client.get("/queue/screen/").content.decode()
+    assert 'class="kiosk hall-screen"' in page and "正在等候" in page

@@ -545,11 +545,12 @@ EXEMPT = {
     "evaluation_template": "部门模板：部门只能下载本部门的模板（见亩产采集测试）",
     "evaluation_upload": "部门上报：部门只能上传本部门的数据（见亩产采集测试）",
     **{name: "智能微厅：只在登记的自助终端上、凭本次刷身份证登录使用（账号无关）；参数是公开事项的编码"
-       for name in ("kiosk_item", "kiosk_assist")},
+       for name in ("kiosk_item", "kiosk_assist", "kiosk_station_call")},
     **{name: "智能微厅：办件回执与代办订单只对办理它的那一次终端登录可见，其他登录与其他浏览器均不可见（见智能微厅测试）"
        for name in ("kiosk_done", "kiosk_receipt", "kiosk_notice", "kiosk_order_done")},
     "kiosk_handoff_confirm": "手机扫码登录：参数是终端屏幕上的一次性令牌（只存摘要，限时、限一次、限一个账号），不指向任何企业的数据（见扫码登录测试）",
     "kiosk_ticket": "智能微厅号票：只对取号的那台终端、当天可见（见取号测试）",
+    "kiosk_station_call_handled": "智能微厅联系请求：只有被请求的驿站的专员与中心窗口人员、管理员可见、可登记，其他驿站 404，其他角色按角色拒绝（见驿站联系测试）",
     "queue_act": "叫号：号码不属于任何企业或部门，窗口人员与管理员均可操作，其他角色按角色拒绝（见取号测试）",
     "guidance_book": "预约导办：参数是公开事项的编码（办事指南公开）；预约只记在本人和本企业名下（见云导办测试）",
     "guidance-faq-detail": "常见问题公开（已发布的条目任何人可查）；维护按单位（见云导办测试）",

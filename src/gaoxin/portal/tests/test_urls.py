@@ -272,7 +272,8 @@ PUBLIC_URLS: dict[str, Public] = {
     "kiosk_logout": Public(lambda o: reverse("kiosk_logout"), method="post", status=302, location="/kiosk/"),
     **{name: Public(lambda o, name=name, args=args: reverse(name, args=args), status=302, location="/kiosk/activate/")
        for name, args in (("kiosk_home", []), ("kiosk_items", []), ("kiosk_item", ["43037105GG0002"]),
-                          ("kiosk_assist", ["43037105GG0002"]), ("kiosk_done", ["GX2026010100001"]),
+                          ("kiosk_assist", ["43037105GG0002"]), ("kiosk_station_call", ["43037105GG0002"]),
+                          ("kiosk_done", ["GX2026010100001"]),
                           ("kiosk_receipt", ["GX2026010100001"]), ("kiosk_notice", ["GX2026010100001"]),
                           ("kiosk_order_done", ["BD2026010100001"]), ("kiosk_handoff_wait", []),
                           ("kiosk_ticket_take", []), ("kiosk_ticket", [1]))},
