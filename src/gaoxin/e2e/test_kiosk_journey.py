@@ -76,8 +76,14 @@ def test_typed_id_number_instant_item_and_receipt(live_server, screen, hall):
     screen.get_by_role("button", name="提交并办结").click()  # the form material not captured yet
     expect(screen.locator("body")).to_contain_text("请放入“发票验旧申请表”拍照或扫描（必要材料）")
     assert screen.locator("#id_contact_phone").input_value() == "13900001111"
+    # Touch-sized: each choice a whole row at least 48 px high; the file picker says 选择文件 and the chosen name.
+    for box in screen.locator(".kiosk-choice, .kiosk-file-btn").all():
+        assert box.bounding_box()["height"] >= 48
+    assert screen.locator(".kiosk-file-btn").first.inner_text() == "选择文件"
+    assert screen.locator("[data-kiosk-file-name]").first.inner_text() == "未选择文件"
     screen.get_by_label("发票验旧申请表").set_input_files(
         {"name": "申请表.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    assert screen.locator("[data-kiosk-file-name]").first.inner_text() == "申请表.pdf"
     screen.get_by_role("button", name="提交并办结").click()
     assert screen.get_by_test_id("kiosk-done").inner_text() == "已办结"
     case = Case.objects.get()

@@ -236,3 +236,12 @@ def test_an_error_at_the_terminal_stays_in_the_kiosk_screen(kiosk, firm, items):
     assert "/accounts/login/" not in html and 'data-kiosk-idle="60"' in html and "kiosk-idle-form" in html
     receipt = kiosk.get("/kiosk/cases/GX2099010100001/receipt/")
     assert receipt.status_code == 404 and 'data-testid="kiosk-error"' in receipt.content.decode()
+
+
+def test_the_form_is_touch_sized_and_its_file_picker_in_chinese(kiosk, firm, items):
+    """Choices are whole rows (≥ 48 px, checked in the browser journey); the file picker is a 选择文件 button with
+    the chosen file's name, the browser's own English picker hidden."""
+    log_in(kiosk)
+    page = kiosk.get(f"/kiosk/items/{items['instant'].implementation_code}/").content.decode()
+    assert 'class="kiosk-choice"' in page and 'role="radiogroup"' in page
+    assert ">选择文件</label>" in page and "未选择文件" in page and 'class="kiosk-file-input"' in page

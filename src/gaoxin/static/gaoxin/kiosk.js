@@ -8,6 +8,7 @@
       form.querySelectorAll("input, textarea, select").forEach(function (el) {
         if (el.type === "hidden" || el.type === "submit" || el.type === "button") { return; }
         if (el.type === "checkbox" || el.type === "radio") { el.checked = false; }
+        else if (el.type === "file") { el.value = ""; el.dispatchEvent(new Event("change")); }
         else if (el.tagName === "SELECT") { el.selectedIndex = -1; }
         else { el.value = ""; }
       });
@@ -37,12 +38,25 @@
       });
     });
   }
+  function filePickers() {
+    // The chosen file's name beside the 选择文件 button (the browser's own picker, in English, is hidden).
+    document.querySelectorAll("[data-kiosk-file]").forEach(function (box) {
+      var input = box.querySelector("input[type=file]");
+      var name = box.querySelector("[data-kiosk-file-name]");
+      if (!input || !name) { return; }
+      function show() {
+        name.textContent = input.files && input.files.length ? input.files[0].name : name.getAttribute("data-empty");
+      }
+      input.addEventListener("change", show);
+      show();
+    });
+  }
   function printButtons() {
     document.querySelectorAll("[data-kiosk-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { startIdleTimer(); keypad(); printButtons(); });
+  document.addEventListener("DOMContentLoaded", function () { startIdleTimer(); keypad(); filePickers(); printButtons(); });
   // A page restored from the back-forward cache after the visit ended shows nothing typed.
   window.addEventListener("pageshow", function (event) { if (event.persisted) { window.location.reload(); } });
 }());
