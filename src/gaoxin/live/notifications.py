@@ -81,6 +81,13 @@ def question_changed(question: Question, step) -> None:
 
 
 def session_changed(session: LiveSession, step) -> None:
+    if step.transition.name == "END":
+        pending = session.questions.filter(status=QuestionStatus.PENDING).count()
+        if pending:  # the hosts' work left after the stream: answer in writing or leave unanswered
+            notify(_others(_hosts(session), step.actor), kind="LIVE_QUESTION",
+                   url=f"{reverse('live_questions')}?status=pending&session={session.pk}",
+                   message=f"云直播“{session.title}”已结束，还有{pending}条提问待处理（书面答复或登记未能解答）。")
+        return
     if step.transition.name != "CANCEL":
         return
     askers = User.objects.filter(pk__in=session.questions.filter(status=QuestionStatus.PENDING,

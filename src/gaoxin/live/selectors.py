@@ -80,3 +80,9 @@ def question_get(*, user, pk: int) -> Question:
     return perms.questions_visible_to(user).select_related(
         "session__department", "enterprise", "asked_by", "answered_chapter", "answered_by", "consent_by",
         "appeal").get(pk=pk)
+
+
+def item_chapters(item, *, limit: int = 5) -> list[Chapter]:
+    """Chapters about a catalogue item in sessions that are announced, on air or held (one query, newest first)."""
+    return list(Chapter.objects.filter(item=item).exclude(session__status=LiveStatus.CANCELLED)
+                .select_related("session").order_by("-session__starts_at", "offset_seconds")[:limit])

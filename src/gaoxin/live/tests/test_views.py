@@ -206,3 +206,22 @@ def test_api(client, session, host, item, ask, enterprise_client, other_firm_use
     assert (mine["count"] if isinstance(mine, dict) else len(mine)) == 1
     other = _client(other_firm_user).get("/api/v1/live/questions/").json()
     assert (other["count"] if isinstance(other, dict) else len(other)) == 0
+
+
+def test_guide_page_links_the_chapters_about_its_item(client, session, host, item):
+    services.chapter_add(session=session, actor=host, offset_seconds=305, title="名称自主申报", item=item)
+    page = client.get(f"/guide/{item.implementation_code}/")
+    assert 'data-testid="guide-live"' in page.text and f"/live/{session.pk}/#chapters" in page.text
+    assert "5:05 名称自主申报" in page.text
+
+
+def test_hosts_told_of_questions_left_after_the_stream(session, host, ask, django_capture_on_commit_callbacks):
+    from gaoxin.core.models import Notification
+
+    ask(session)
+    other_host = type(host).objects.create(username="host2", full_name="王芳", role=host.role, org_unit=host.org_unit)
+    session = go(session, "START", actor=host)
+    with django_capture_on_commit_callbacks(execute=True):
+        go(session, "END", actor=host)
+    told = Notification.objects.filter(user=other_host, kind="LIVE_QUESTION", message__contains="还有1条提问待处理")
+    assert told.count() == 1 and not Notification.objects.filter(user=host, message__contains="待处理").exists()
