@@ -70,6 +70,8 @@ class SessionActionForm(forms.Form):
                                        error_messages={"invalid_choice": "请选择本事项的办理情形"})
     appeal_title = forms.CharField(label="诉求标题（转诉求时填写）", max_length=60, required=False)
 
+    # The outcome form's fields of one outcome only (shown when that outcome is chosen; the note is every outcome's).
+    SHOW_WHEN = {"faq_question": "faq", "situation": "application", "appeal_title": "appeal"}
     STEP_FIELDS = {"CONFIRM": ["meeting_url"], "CANCEL": ["reason"],
                    "CLOSE": ["outcome", "note", "faq_question", "situation", "appeal_title"]}
 
@@ -81,7 +83,10 @@ class SessionActionForm(forms.Form):
             self.initial.setdefault("faq_question", session.question[:200])
 
     def shown(self, name: str):
-        return [self[f] for f in self.STEP_FIELDS.get(name, [])]
+        fields = [self[f] for f in self.STEP_FIELDS.get(name, [])]
+        for field in fields:
+            field.show_when = self.SHOW_WHEN.get(field.name, "")
+        return fields
 
     def params(self) -> dict:
         d = self.cleaned_data

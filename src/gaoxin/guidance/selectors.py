@@ -66,8 +66,8 @@ def availability(*, today: dt.date | None = None, now: dt.datetime | None = None
             past = starts_at <= now
             entries.append({"starts_at": starts_at, "label": slot.label, "left": 0 if past else left, "past": past,
                             "value": starts_at.strftime("%Y-%m-%dT%H:%M")})
-        result.append({"day": day, "slots": entries,
-                       "open": sum(1 for e in entries if e["left"] > 0)})
+        result.append({"day": day, "slots": entries, "open": sum(1 for e in entries if e["left"] > 0),
+                       "expired": all(e["past"] for e in entries)})
     return result
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.conf import settings
 from django.db.models import Avg, Count, Max, Q
 from django.db.models.functions import Length
 from django.utils import timezone

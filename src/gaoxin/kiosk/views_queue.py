@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db import models
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from gaoxin.catalog.models import ServiceZone, Window
 from gaoxin.core.views_utils import paginate, require
 
 from . import permissions, queue, services
-from .models import Action, Ticket, TicketStatus
+from .models import Ticket, TicketStatus
 from .views import _render, kiosk_page
 
 

@@ -70,10 +70,13 @@ def build_demo_news(*, users: dict[str, User], enterprises: list, today: dt.date
             services.article_transition(article=article, name="PUBLISH", actor=users[author])
             Article.objects.filter(pk=article.pk).update(published_at=now - dt.timedelta(days=days))
         made.append(article)
+    # The deadline after the notice's publication (six days ago): three weeks from today.
+    due = today + dt.timedelta(days=21)
+    due_text = f"{due.month}月{due.day}日"
     hiring = _targeted(users["officer-hrss"], "关于开展规上企业春季用工需求摸底的通知",
-                       "规上企业且职工人数100人以上的企业，请于11月20日前在平台填报春季用工需求。",
+                       f"规上企业且职工人数100人以上的企业，请于{due_text}前在平台填报春季用工需求。",
                        ("各有关企业：为做好春节后企业用工保障，区人社局联合各政务服务驿站开展春季用工需求摸底。",
-                        "请于11月20日前登录平台，在“用工与人才”中发布用工需求（岗位、人数、技能要求、薪酬），"
+                        f"请于{due_text}前登录平台，在“用工与人才”中发布用工需求（岗位、人数、技能要求、薪酬），"
                         "驿站专员将上门对接，组织“千企百校”对接活动和订单班。",
                         "联系电话：0731-58581010（区人社局人才办）"),
                        "size_group == 'ABOVE' and employees >= 100", now - dt.timedelta(days=6))

@@ -221,3 +221,39 @@ def test_slots_api(enterprise_client, client):
 @pytest.mark.parametrize("path", ["/guidance/", "/guidance/faq/manage/"])
 def test_anonymous_is_sent_to_log_in(client, path):
     assert client.get(path).status_code == 302
+
+
+def test_passed_slots_read_expired_not_full(enterprise_client, item):
+    """At 23:00 on a working day every slot of that day is past: 已过期, never 已约满."""
+    from unittest import mock
+
+    from gaoxin.guidance import selectors
+
+    days = selectors.availability(now=at(PAST_DAY, 23), today=PAST_DAY)
+    assert days[0]["day"] == PAST_DAY and days[0]["expired"] and not days[1]["expired"]
+    with mock.patch("django.utils.timezone.now", return_value=at(PAST_DAY, 23)):
+        page = enterprise_client.get(f"/guidance/book/{item.implementation_code}/").content.decode()
+    first = page.split("</fieldset>")[0]
+    assert "已过期" in first and "已约满" not in first
+
+
+def test_the_outcome_form_marks_the_fields_of_each_outcome(book, clerk_user):
+    """The FAQ question, the situation and the appeal title each shown only for their outcome (gaoxin.js hides the
+    others; without script all show); the note is every outcome's."""
+    session = book()
+    services.session_transition(session=session, name="CONFIRM", actor=clerk_user,
+                                meeting_url="https://meeting.example.cn/j/1")
+    session = services.session_transition(session=GuidanceSession.objects.get(pk=session.pk), name="HOLD",
+                                          actor=clerk_user)
+    page = _client(clerk_user).get(f"/guidance/sessions/{session.number}/").content.decode()
+    close = page.split('data-testid="action-close"')[1].split("</form>")[0]
+    for name, outcome in (("faq_question", "faq"), ("situation", "application"), ("appeal_title", "appeal")):
+        part = close.split(f'data-gx-show-when="outcome:{outcome}"')[1].split("</div>")[0]
+        assert f'name="{name}"' in part
+    assert 'data-gx-show-when="outcome:answered"' not in close and 'name="note"' in close
+
+
+def test_the_session_list_stacks_on_a_phone(book, clerk_user):
+    book()
+    page = _client(clerk_user).get("/guidance/?when=all").content.decode()
+    assert 'class="table table-sm align-middle gx-stack"' in page and 'data-label="事项"' in page

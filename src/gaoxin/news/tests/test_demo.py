@@ -37,6 +37,7 @@ def test_demo_news(centre):
     hiring = Article.objects.get(title__startswith="关于开展规上企业春季用工需求摸底")
     assert hiring.targeted_count == Delivery.objects.filter(article=hiring).count() > 0
     assert hiring.unknown_count == 4  # the firms without a staff figure
+    assert "11月22日前" in hiring.summary and "11月22日前" in hiring.body  # due after it was published (10月26日)
     assert Delivery.objects.filter(article=hiring, read_by__isnull=False).exists()
     assert User.objects.filter(username__startswith="firm-contact-").exists()
     mine = set(selectors.news_list(user=own).values_list("title", flat=True))

@@ -33,3 +33,22 @@ function gxStyleFields() {
 }
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", gxStyleFields);
 else gxStyleFields();
+// Parts of a form shown only for one choice of one of its fields (data-gx-show-when="outcome:faq"): the 云导办
+// outcome form shows the FAQ question only for 新增FAQ, the situation only for 发起申请 … Without script all show.
+function gxShowWhen(form) {
+  form.querySelectorAll("[data-gx-show-when]").forEach(function (part) {
+    var rule = part.getAttribute("data-gx-show-when").split(":");
+    var field = form.elements[rule[0]];
+    part.hidden = !!field && field.value !== rule[1];
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.form && event.target.form.querySelector("[data-gx-show-when]")) gxShowWhen(event.target.form);
+});
+function gxShowWhenAll() {
+  document.querySelectorAll("form").forEach(function (form) {
+    if (form.querySelector("[data-gx-show-when]")) gxShowWhen(form);
+  });
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", gxShowWhenAll);
+else gxShowWhenAll();
