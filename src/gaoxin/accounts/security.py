@@ -84,9 +84,10 @@ class SessionGuardMiddleware:
                 # chain chief, a department head, unread notices…): read them now, once, in one query.
                 user_facts(request.user)
         response = self.get_response(request)
-        if settings.GAOXIN_IDLE_TIMEOUT_MINUTES and getattr(request, "user", None) is not None \
-                and request.user.is_authenticated:
-            # A signed, timestamped cookie marks activity: no session write (and no query) per request.
+        if settings.GAOXIN_IDLE_TIMEOUT_MINUTES and settings.SESSION_COOKIE_NAME in request.COOKIES \
+                and getattr(request, "user", None) is not None and request.user.is_authenticated:
+            # A signed, timestamped cookie marks activity: no session write (and no query) per request. Only for a
+            # browser's session: an API client with a token has no idle time-out (and no use for the cookie).
             response.set_signed_cookie(ACTIVE_COOKIE, "1", salt=ACTIVE_SALT, httponly=True, samesite="Lax",
                                        secure=settings.SESSION_COOKIE_SECURE)
         return response

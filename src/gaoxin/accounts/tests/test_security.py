@@ -98,6 +98,20 @@ def test_idle_sessions_are_logged_out(wang, settings, monkeypatch):
     assert c.get("/enterprises/").status_code == 302  # logged out, not just redirected once
 
 
+def test_the_activity_cookie_is_set_for_a_browser_session_only(wang, settings):
+    from rest_framework.authtoken.models import Token
+
+    from gaoxin.accounts.security import ACTIVE_COOKIE
+
+    settings.GAOXIN_IDLE_TIMEOUT_MINUTES = 30
+    browser = Client()
+    browser.force_login(wang)
+    assert ACTIVE_COOKIE in browser.get("/enterprises/").cookies
+    token = Token.objects.create(user=wang)
+    response = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/cases/")
+    assert response.status_code == 200 and ACTIVE_COOKIE not in response.cookies
+
+
 def test_the_demo_password_must_be_changed_outside_the_demo(db, settings):
     settings.GAOXIN_DEMO_MODE = False
     user = UserFactory(username="demo-user", role=Role.WINDOW_CLERK)
