@@ -28,6 +28,12 @@ def public_sessions(*, tab: str = "upcoming") -> QuerySet:
     return _with_counts(qs.filter(status__in=[LiveStatus.SCHEDULED, LiveStatus.LIVE])).order_by("starts_at", "pk")
 
 
+def upcoming(*, limit: int = 3) -> list[LiveSession]:
+    """The next sessions on air or announced (the public home page; one query)."""
+    return list(LiveSession.objects.filter(status__in=[LiveStatus.SCHEDULED, LiveStatus.LIVE])
+                .select_related("department").order_by("starts_at", "pk")[:limit])
+
+
 def session_get(*, pk: int) -> LiveSession:
     """Every session's page is public (a cancelled one says so)."""
     return LiveSession.objects.select_related("department").get(pk=pk)

@@ -17,6 +17,8 @@ from gaoxin.dashboard import permissions as dashboard_perms
 from gaoxin.enterprises.permissions import enterprises_visible_to
 from gaoxin.evaluation import permissions as evaluation_perms
 from gaoxin.green import permissions as green_perms
+from gaoxin.live import permissions as live_perms
+from gaoxin.live import selectors as live_selectors
 from gaoxin.news import permissions as news_perms
 from gaoxin.news import selectors as news_selectors
 from gaoxin.talent import permissions as talent_perms
@@ -83,6 +85,7 @@ _CARDS = {
         ("亩产效益评价", "数据填报、核实确认、异议与本企业评价报告", "evaluation_my_report"),
         ("用工与人才", "发布用工需求、确认到岗、校企合作", "talent_index"),
         ("云资讯", "新闻、通知公告、政策解读，以及发给本企业的定向通知", "news_index"),
+        ("云直播", "“小高说政务”直播预告与回放；直播前、直播中提问，查看我的提问和答复", "live_index"),
     ],
     Role.LEADER: [
         ("领导驾驶舱", "办件、驿站、诉求、政策、亩产指标，环比同比，逐项钻取，月度报告", "dashboard"),
@@ -124,6 +127,7 @@ _DUTY_CARDS = [
     (evaluation_perms.can_view_evaluation, ("亩产效益评价", "评价周期、数据上报、异议处理与结果", "evaluation_index")),
     (news_perms.can_manage_news, ("云资讯管理", "撰写、发布新闻、通知公告与政策解读；定向通知的送达与阅读回执",
                                   "news_manage")),
+    (live_perms.can_host, ("云直播管理", "安排直播、章节与回放；处理直播前和直播中收到的提问", "live_manage")),
 ]
 
 # Cards of an enterprise user that need a bound firm (a founder without one does not see them).
@@ -166,7 +170,7 @@ def public_home(request):
     """What a visitor sees first: find a guide, track a case, read the public notices."""
     return render(request, "portal/public_home.html", {
         "track_form": TrackForm(), "notices": selectors.public_notices(limit=5),
-        "news": news_selectors.latest_public(limit=5),
+        "news": news_selectors.latest_public(limit=5), "live": live_selectors.upcoming(limit=3),
         "bundles": selectors.published_bundles(), "centre": selectors.centre(),
     })
 

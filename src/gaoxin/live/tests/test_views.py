@@ -225,3 +225,10 @@ def test_hosts_told_of_questions_left_after_the_stream(session, host, ask, djang
         go(session, "END", actor=host)
     told = Notification.objects.filter(user=other_host, kind="LIVE_QUESTION", message__contains="还有1条提问待处理")
     assert told.count() == 1 and not Notification.objects.filter(user=host, message__contains="待处理").exists()
+
+
+def test_home_pages_point_to_the_live_room(client, session, host, enterprise_client):
+    public = client.get("/")
+    assert 'data-testid="home-live"' in public.text and session.title in public.text
+    assert "/live/" in enterprise_client.get("/").text
+    assert "云直播管理" in _client(host).get("/").text
