@@ -690,6 +690,9 @@ GAOXIN_KIOSK_HANDOFF_SECONDS = env.int("GAOXIN_KIOSK_HANDOFF_SECONDS", default=1
 GAOXIN_QUEUE_CLOSING_TIME = env("GAOXIN_QUEUE_CLOSING_TIME", default="17:30")
 # Log-ins at one terminal that found nobody, per period (count, seconds), before the terminal pauses its log-in.
 GAOXIN_KIOSK_LOGIN_LIMIT = tuple(env.list("GAOXIN_KIOSK_LOGIN_LIMIT", cast=int, default=[10, 600]))
+# A person whose ID number finds no account and no firm may still do, as a private person, the kiosk's 即办 items
+# that take natural persons (name and phone typed at the terminal; name and number masked on its screens).
+GAOXIN_KIOSK_GUESTS = env.bool("GAOXIN_KIOSK_GUESTS", default=True)
 
 # 云导办 (platform.md §2): the guidance timetable of a working day (periods "HH:MM-HH:MM", comma-separated) cut into
 # slots of GAOXIN_GUIDANCE_SLOT_MINUTES; how many guides serve one slot at once; how many working days ahead a slot

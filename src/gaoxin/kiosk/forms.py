@@ -87,3 +87,22 @@ class KioskStationForm(forms.Form):
                            widget=forms.TextInput(attrs=LARGE | {"autocomplete": "off"}))
     consent = forms.BooleanField(label="我同意驿站工作人员使用以上联系电话联系我，并查看我本次要办理的事项",
                                  error_messages={"required": "请确认同意驿站工作人员使用该电话联系您"})
+
+
+class KioskGuestForm(forms.Form):
+    """个人办理 without an account: the person's name and phone, with the number already read from the card."""
+
+    name = forms.CharField(label="姓名", max_length=20, min_length=2, strip=True,
+                           error_messages={"required": "请填写您的姓名", "min_length": "请填写您的姓名（至少两个字）"},
+                           widget=forms.TextInput(attrs=LARGE | {"autocomplete": "off"}))
+    phone = forms.CharField(label="手机号码", max_length=20, validators=[PHONE],
+                            error_messages={"required": "请填写手机号码，用于接收办理结果"},
+                            widget=forms.TextInput(attrs=LARGE | {"inputmode": "tel", "autocomplete": "off"}))
+    consent = forms.BooleanField(label="我确认身份证是本人的，姓名和手机号码由本人填写；只办理本人的个人事项",
+                                 error_messages={"required": "请确认以本人身份办理"})
+
+    def clean_name(self) -> str:
+        value = self.cleaned_data["name"]
+        if any(ch.isdigit() for ch in value):
+            raise forms.ValidationError("姓名不能包含数字")
+        return value

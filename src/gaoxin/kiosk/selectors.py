@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gaoxin.accounts.models import EnterpriseMembership, Role, User
+from gaoxin.cases.models import mask_name
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.models import AuditEvent
 from gaoxin.enterprises.models import Enterprise, EnterpriseStatus
@@ -37,14 +38,35 @@ class Person:
     user_id: int | None = None
     firm_ids: list[int] = field(default_factory=list)
     source: str = "id_card"
+    phone: str = ""  # a guest's, typed at the terminal
+
+    @property
+    def is_guest(self) -> bool:
+        """No account and no firm: identified by the ID number with a name and phone typed at the terminal."""
+        return self.source == GUEST
+
+    @property
+    def shown_name(self) -> str:
+        """The name on the terminal's screens: a guest's masked (刘**), as a passer-by may read it."""
+        return mask_name(self.name) if self.is_guest else self.name
 
     def as_session(self) -> dict:
         return {"id_number": self.id_number, "name": self.name, "user_id": self.user_id,
-                "firm_ids": list(self.firm_ids), "source": self.source}
+                "firm_ids": list(self.firm_ids), "source": self.source, "phone": self.phone}
 
     @classmethod
     def from_session(cls, data: dict) -> Person:
-        return cls(**{k: data[k] for k in ("id_number", "name", "user_id", "firm_ids", "source")})
+        return cls(**{k: data[k] for k in ("id_number", "name", "user_id", "firm_ids", "source")},
+                   phone=data.get("phone", ""))
+
+
+GUEST = "guest"
+
+
+def guest_person(id_number: str, *, name: str, phone: str) -> Person:
+    """A person without an account or firm (GAOXIN_KIOSK_GUESTS): only their own 个人 items are open to them."""
+    return Person(id_number=id_number, name=name.strip(), user_id=None, firm_ids=[], source=GUEST,
+                  phone=phone.strip())
 
 
 LIVE = (EnterpriseStatus.OPERATING,)  # a relocated or deregistered firm has nothing to do at this hall

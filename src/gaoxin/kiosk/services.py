@@ -235,9 +235,11 @@ def kiosk_item_complete(*, visit: Visit, person: Person, item, applicant: str, p
     reason = unavailable_reason(item, version, has_firms=bool(person.firm_ids), as_self=bool(person.id_number))
     if reason is not None or not kiosk_enabled(item, version):
         raise ValidationError(reason or "该事项暂不能自助办理。")
+    note = f"智能微厅自助办理（{visit.terminal.name}）"
+    if person.is_guest:
+        note += "；申请人未注册账号，姓名和手机号码由本人在终端填写"
     case = case_services.case_submit(item=item, applicant=_applicant(person, applicant, phone), channel="kiosk",
-                                     actor=_actor(person), files=files or {}, situation=situation,
-                                     note=f"智能微厅自助办理（{visit.terminal.name}）")
+                                     actor=_actor(person), files=files or {}, situation=situation, note=note)
     case = case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
     Action.objects.create(visit=visit, kind=ActionKind.COMPLETED, item=item, case=case)
     visit_reach(visit=visit, step=VisitStep.DONE)

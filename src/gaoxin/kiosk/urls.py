@@ -5,6 +5,7 @@ from . import views, views_queue
 urlpatterns = [
     path("", views.home, name="kiosk_home"),
     path("activate/", views.activate, name="kiosk_activate"),
+    path("guest/", views.guest, name="kiosk_guest"),
     path("logout/", views.logout, name="kiosk_logout"),
     path("handoff/", views.handoff_start, name="kiosk_handoff"),
     path("handoff/wait/", views.handoff_wait, name="kiosk_handoff_wait"),

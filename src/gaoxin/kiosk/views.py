@@ -28,7 +28,7 @@ from gaoxin.core.views_utils import add_service_errors
 
 from . import identity, selectors, services
 from .eligibility import applicant_choices, kiosk_enabled, unavailable_reason
-from .forms import KioskApplyForm, KioskAssistForm, KioskStationForm, TerminalKeyForm
+from .forms import KioskApplyForm, KioskAssistForm, KioskGuestForm, KioskStationForm, TerminalKeyForm
 from .models import EndReason, Handoff, Visit, VisitStep
 
 COOKIE = "gx_kiosk_terminal"
@@ -135,6 +135,14 @@ def home(request):
     if request.method == "POST" and form.is_valid():
         id_number = backend.id_number(form)
         person = selectors.person_for(id_number, source=backend.source)
+        if person is None and settings.GAOXIN_KIOSK_GUESTS:
+            # No account, no firm: the person may go on as a private person (name and phone on the next screen).
+            # Still a number that found nobody: it counts towards the terminal's pause like any other.
+            services.login_refuse(terminal=request.kiosk.terminal, id_number=id_number, reason="guest_offered")
+            request.session.flush()
+            request.session[GUEST] = {"terminal": request.kiosk.terminal.pk, "id_number": id_number,
+                                      "seen": time.time()}
+            return redirect("kiosk_guest")
         if person is None:
             services.login_refuse(terminal=request.kiosk.terminal, id_number=id_number, reason="unknown")
             form.add_error(None, "未找到与该身份证号码关联的账号或企业。请先在网上注册，或到窗口办理。")
@@ -143,6 +151,34 @@ def home(request):
             _begin(request, services.visit_start(terminal=request.kiosk.terminal, person=person), person)
             return redirect("kiosk_items")
     return _render(request, "kiosk/home.html", {"form": form, "backend": backend})
+
+
+GUEST = "kiosk_guest"
+
+
+@kiosk_page(person=False)
+def guest(request):
+    """个人办理: the ID number read, no account or firm found; the person types a name and a phone and confirms it
+    is their own card. The visit starts as a guest (only 个人 即办 items; name and number masked on screens)."""
+    if request.kiosk.person is not None:
+        return redirect("kiosk_items")
+    pending = request.session.get(GUEST)
+    if (not settings.GAOXIN_KIOSK_GUESTS or not pending or pending.get("terminal") != request.kiosk.terminal.pk
+            or time.time() - pending["seen"] > settings.GAOXIN_KIOSK_IDLE_SECONDS + SERVER_GRACE_SECONDS):
+        request.session.pop(GUEST, None)
+        return redirect("kiosk_home")
+    form = KioskGuestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = selectors.guest_person(pending["id_number"], name=form.cleaned_data["name"],
+                                        phone=form.cleaned_data["phone"])
+        request.session.flush()
+        _begin(request, services.visit_start(terminal=request.kiosk.terminal, person=person), person)
+        return redirect("kiosk_items")
+    pending["seen"] = time.time()
+    request.session[GUEST] = pending
+    from gaoxin.core.masking import mask_id_number
+
+    return _render(request, "kiosk/guest.html", {"form": form, "masked": mask_id_number(pending["id_number"])})
 
 
 def _begin(request, visit: Visit, person) -> None:
@@ -261,8 +297,9 @@ def item(request, code: str):
     materials = application.situation_materials(all_materials, situation)
     firms = selectors.person_firms(person)
     form = KioskApplyForm(request.POST or None, request.FILES or None, materials=materials,
-                          choices=applicant_choices(version, person_name=person.name, firms=firms,
-                                                    as_self=bool(person.id_number)))
+                          choices=applicant_choices(version, person_name=person.shown_name, firms=firms,
+                                                    as_self=bool(person.id_number)),
+                          initial={"contact_phone": person.phone})
     if request.method == "POST" and form.is_valid():
         try:
             case = services.kiosk_item_complete(
@@ -335,10 +372,18 @@ def _track_url(request, number: str) -> str:
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
+def _applicant_shown(request, case) -> str:
+    """The applicant on the terminal's screens: a guest's name masked (刘**), as a passer-by may read it."""
+    from gaoxin.cases.models import mask_name
+
+    return mask_name(case.applicant_name) if request.kiosk.person.is_guest else case.applicant_name
+
+
 @kiosk_page()
 def done(request, number: str):
     action = _action(request, case_number=number)
-    return _render(request, "kiosk/done.html", {"action": action, "case": action.case})
+    return _render(request, "kiosk/done.html", {"action": action, "case": action.case,
+                                                "applicant_shown": _applicant_shown(request, action.case)})
 
 
 @kiosk_page()
@@ -348,6 +393,7 @@ def receipt(request, number: str):
     url = _track_url(request, number)
     return render(request, "kiosk/receipt.html", {
         "action": action, "case": action.case, "terminal": action.visit.terminal, "track_url": url,
+        "applicant_shown": _applicant_shown(request, action.case),
         "qr_svg": qr.qr_svg(url, scalable=True, title="扫码查询办件进度"), "printed_at": timezone.localtime(),
         "idle_seconds": settings.GAOXIN_KIOSK_IDLE_SECONDS})
 

@@ -275,7 +275,7 @@ PUBLIC_URLS: dict[str, Public] = {
                           ("kiosk_assist", ["43037105GG0002"]), ("kiosk_station_call", ["43037105GG0002"]),
                           ("kiosk_done", ["GX2026010100001"]),
                           ("kiosk_receipt", ["GX2026010100001"]), ("kiosk_notice", ["GX2026010100001"]),
-                          ("kiosk_order_done", ["BD2026010100001"]), ("kiosk_handoff_wait", []),
+                          ("kiosk_order_done", ["BD2026010100001"]), ("kiosk_handoff_wait", []), ("kiosk_guest", []),
                           ("kiosk_ticket_take", []), ("kiosk_ticket", [1]))},
     "kiosk_handoff": Public(lambda o: reverse("kiosk_handoff"), method="post", status=302,
                             location="/kiosk/activate/"),
