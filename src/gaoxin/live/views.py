@@ -108,6 +108,9 @@ def live_ask(request, pk: int):
 
             return redirect_to_login(reverse("live_session", args=[pk]))
         raise PermissionDenied("请以企业用户登录后提问")
+    if not session.asking:  # it ended (or was cancelled) while the page was open
+        messages.error(request, f"本场直播{session.get_status_display()}，不再接受提问。")
+        return redirect("live_session", pk=pk)
     form = QuestionForm(request.POST, user=user)
     if not user.is_authenticated:
         key = _anonymous_key(request)

@@ -90,9 +90,11 @@ def _answered(question: Question, step: Step, answer: str) -> None:
     question.public = bool(step.param("public"))
 
 
+def _on_air_or_held(question: Question) -> bool:
+    return question.session.status in (L.LIVE, L.ENDED, L.REPLAY)
+
+
 def _answer_live(question: Question, step: Step) -> dict:
-    if question.session.status not in (L.LIVE, L.ENDED, L.REPLAY):
-        raise ValidationError("直播尚未开始，不能登记为直播中已解答；可书面答复")
     chapter = step.param("chapter")
     offset = step.param("offset")
     if chapter is not None and (not isinstance(chapter, Chapter) or chapter.session_id != question.session_id):
@@ -158,7 +160,8 @@ QUESTION_WORKFLOW = Workflow(
     lock_queryset=lambda: Question.objects.select_related("session", "enterprise", "asked_by"),
     transitions=[
         transition("ANSWER_LIVE", "直播中已解答", [Q.PENDING, Q.UNANSWERED], Q.ANSWERED_LIVE, [HOST],
-                   effect=_answer_live),
+                   effect=_answer_live, applies_to=_on_air_or_held,
+                   not_applicable="直播尚未开始，不能登记为直播中已解答；可书面答复"),
         transition("ANSWER_WRITTEN", "书面答复", [Q.PENDING, Q.UNANSWERED], Q.ANSWERED_WRITTEN, [HOST],
                    effect=_answer_written),
         transition("LEAVE_UNANSWERED", "未能解答", [Q.PENDING], Q.UNANSWERED, [HOST], effect=_unanswered,

@@ -232,3 +232,18 @@ def test_home_pages_point_to_the_live_room(client, session, host, enterprise_cli
     assert 'data-testid="home-live"' in public.text and session.title in public.text
     assert "/live/" in enterprise_client.get("/").text
     assert "云直播管理" in _client(host).get("/").text
+
+
+def test_asking_after_the_stream_ended_says_so(client, session, host):
+    go(session, "START", "END", actor=host)
+    answer = client.post(f"/live/{session.pk}/ask/", {"text": "问题", "contact_name": "刘",
+                                                      "contact_phone": "13907321234"}, follow=True)
+    assert "本场直播已结束，不再接受提问" in answer.text and not Question.objects.exists()
+
+
+def test_answer_in_the_stream_offered_once_on_air(session, host, ask):
+    question = ask(session)
+    c = _client(host)
+    assert 'data-testid="action-answer_live"' not in c.get(f"/live/questions/{question.pk}/").text
+    go(session, "START", actor=host)
+    assert 'data-testid="action-answer_live"' in c.get(f"/live/questions/{question.pk}/").text
