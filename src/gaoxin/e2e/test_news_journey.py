@@ -1,6 +1,6 @@
 """云资讯 (issue 23 item 5, done-when "A targeted notice reaches only the matching firms"): the human-resources bureau
-writes a notice for the 规上 firms with 100 staff or more — a wrong rule is refused beside the field in Chinese, what was
-typed kept — and publishes it; a matching firm's user sees it unread and opens it (the firm's read receipt), a
+writes a notice for the 规上 firms with 100 staff or more — a wrong rule is refused beside the field in Chinese, what
+was typed kept, then the rule is picked from the vocabulary — and publishes it; a matching firm's user sees it unread and opens it (the firm's read receipt), a
 non-matching firm's user neither sees nor opens it, and the bureau sees 1 read."""
 
 from decimal import Decimal
@@ -50,7 +50,17 @@ def test_a_targeted_notice_reaches_only_the_matching_firms(live_server, browser)
     error = hr.locator("#id_rule ~ .invalid-feedback")
     assert "阅读对象条件有误" in error.inner_text() and "==" in error.inner_text()
     assert hr.get_by_label("标题").input_value() == TITLE  # what was typed is kept
-    hr.get_by_label("阅读对象（条件）").fill("size_group == 'ABOVE' and employees >= 100")
+    # The rule picked instead of typed: 规模 等于 规上, 职工人数 大于或等于 100, written into the rule field.
+    picker = hr.get_by_test_id("rule-picker")
+    picker.locator("summary").click()
+    picker.get_by_label("条件1", exact=True).select_option("size_group")
+    picker.get_by_label("条件1的取值").fill("规上")
+    picker.get_by_label("条件2", exact=True).select_option("employees")
+    picker.get_by_label("条件2的比较").select_option("ge")
+    picker.get_by_label("条件2的取值").fill("100")
+    hr.get_by_role("button", name="生成条件").click()
+    assert hr.get_by_label("阅读对象（条件）").input_value() == "size_group == 'ABOVE' and employees >= 100"
+    assert hr.get_by_label("标题").input_value() == TITLE
     hr.get_by_role("button", name="保存草稿").click()
     assert hr.get_by_test_id("staff-status").inner_text() == "草稿"
     hr.get_by_role("button", name="发布").click()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role
 
 from .models import Article, ArticleKind, ArticleStatus
-from .rules import check_rule
+from .rules import OPERATORS, build_rule, check_rule, condition_code, picker_fields, qualification_names
 
 NEWS_TARGET = "新闻面向所有人，不设阅读对象；定向发送请选择“通知公告”或“政策解读”"
 
@@ -42,6 +42,7 @@ class ArticleForm(forms.ModelForm):
             self.fields["department"].help_text = "留空即本单位"
         else:
             del self.fields["department"]
+        self.picker = RulePickerForm(prefix=RulePickerForm.PREFIX)
 
     def clean_rule(self):
         rule = (self.cleaned_data.get("rule") or "").strip()
@@ -61,6 +62,58 @@ class ArticleForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items()}
+
+
+class RulePickerForm(forms.Form):
+    """阅读对象 by picking: up to ROWS conditions chosen from the rule vocabulary (the enterprise profile's fields and
+    持有资质), a comparison and a value, all or any of them; "生成条件" writes the rule into the article form's rule
+    field (the staff member can read and adjust it there; saving checks it as before)."""
+
+    PREFIX = "pick"
+    ROWS = 3
+    join = forms.ChoiceField(label="条件之间", choices=[("and", "同时满足以下全部条件"), ("or", "满足以下任一条件")],
+                             initial="and")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [("", "请选择条件"), *picker_fields()]
+        for i in range(1, self.ROWS + 1):
+            self.fields[f"field_{i}"] = forms.ChoiceField(label=f"条件{i}", choices=fields, required=False,
+                                                          error_messages={"invalid_choice": "请选择条件"})
+            self.fields[f"op_{i}"] = forms.ChoiceField(label=f"条件{i}的比较", required=False, initial="eq",
+                                                       choices=[(k, label) for k, (label, _s) in OPERATORS.items()])
+            self.fields[f"value_{i}"] = forms.CharField(label=f"条件{i}的取值", max_length=60, required=False,
+                                                        widget=forms.TextInput(attrs={"list": "pick-values"}))
+
+    def rows(self):
+        return [(self[f"field_{i}"], self[f"op_{i}"], self[f"value_{i}"]) for i in range(1, self.ROWS + 1)]
+
+    def value_words(self) -> list[str]:
+        return [*qualification_names(), "规上", "规下", "是", "否"]
+
+    def clean(self):
+        data = super().clean()
+        chosen = []
+        for i in range(1, self.ROWS + 1):
+            field, op, value = data.get(f"field_{i}"), data.get(f"op_{i}") or "eq", data.get(f"value_{i}", "")
+            if not field:
+                if value:
+                    self.add_error(f"field_{i}", "请选择条件")
+                continue
+            try:
+                condition_code(field, op, value)
+            except ValidationError as exc:
+                self.add_error(f"value_{i}", exc.messages)
+                continue
+            chosen.append((field, op, value))
+        if not chosen and not self.errors:
+            raise ValidationError("请至少选择一个条件")
+        if chosen and not self.errors:
+            try:
+                data["rule"] = build_rule(chosen, data.get("join") or "and")
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+        return data
 
 
 class ArticleActionForm(forms.Form):

@@ -5,10 +5,11 @@ policy's conditions. Three-valued: a firm whose facts the rule reads are missing
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from gaoxin.benefits.fields import FIELDS
+from gaoxin.benefits.fields import FIELDS, QUARTER_FIELDS
 from gaoxin.benefits.rules import RuleError, compile_rule
 from gaoxin.benefits.services import QUALIFICATION_NAMES
 
@@ -23,6 +24,75 @@ def compile_target(source: str):
 def check_rule(source: str) -> None:
     if source.strip():
         compile_target(source)
+
+
+# --- the picker: conditions chosen from the rule vocabulary, written out as a rule ---------------------------------
+
+HAS = "has"  # not a field: 持有资质 (the rule language's has('…'))
+OPERATORS = {"eq": ("等于", "=="), "ne": ("不等于", "!="), "gt": ("大于", ">"), "ge": ("大于或等于", ">="),
+             "lt": ("小于", "<"), "le": ("小于或等于", "<=")}
+# Words a staff member types for a value whose stored form is a code.
+VALUE_WORDS = {"size_group": {"规上": "ABOVE", "规下": "BELOW", "规模以上": "ABOVE", "规模以下": "BELOW"}}
+_QUARTERS = {f.code for f in QUARTER_FIELDS}
+
+
+def picker_fields() -> list[tuple[str, str]]:
+    """The conditions a staff member may choose: 持有资质, then the enterprise profile's fields (label and unit)."""
+    fields = [(f.code, f"{f.label}（{f.unit}）" if f.unit else f.label)
+              for f in FIELDS.values() if f.code not in _QUARTERS]
+    return [(HAS, "持有资质（如 高新技术企业）"), *fields]
+
+
+def qualification_names() -> list[str]:
+    return sorted(QUALIFICATION_NAMES)
+
+
+def condition_code(field: str, op: str, value: str) -> str:
+    """One condition written in the rule language; ValidationError (Chinese) for a value the field cannot take."""
+    value = (value or "").strip()
+    if op not in OPERATORS:
+        raise ValidationError("请选择比较方式")
+    if not value:
+        raise ValidationError("请填写取值")
+    if "'" in value or "\\" in value or "\n" in value:
+        raise ValidationError("取值不能包含引号或换行")
+    if field == HAS:
+        if op not in ("eq", "ne"):
+            raise ValidationError("持有资质只能选“等于”或“不等于”")
+        if value not in QUALIFICATION_NAMES:
+            raise ValidationError(f"没有名为“{value}”的资质，可选：{'、'.join(qualification_names())}")
+        return f"has('{value}')" if op == "eq" else f"not has('{value}')"
+    spec = FIELDS.get(field)
+    if spec is None or field in _QUARTERS:
+        raise ValidationError("请选择条件")
+    symbol = OPERATORS[op][1]
+    if spec.kind == "number":
+        try:
+            number = Decimal(value.replace(",", "").replace("，", ""))
+        except InvalidOperation:
+            raise ValidationError(f"“{spec.label}”的取值应为数字") from None
+        if not number.is_finite():
+            raise ValidationError(f"“{spec.label}”的取值应为数字")
+        return f"{field} {symbol} {format(number.normalize(), 'f')}"
+    if op not in ("eq", "ne"):
+        raise ValidationError(f"“{spec.label}”只能选“等于”或“不等于”")
+    if spec.kind == "bool":
+        if value not in ("是", "否"):
+            raise ValidationError("请填写“是”或“否”")
+        return f"{field} {symbol} {'True' if value == '是' else 'False'}"
+    value = VALUE_WORDS.get(field, {}).get(value, value)
+    if spec.choices and value not in spec.choices:
+        raise ValidationError(f"“{spec.label}”可选：{'、'.join(spec.choices)}")
+    return f"{field} {symbol} '{value}'"
+
+
+def build_rule(conditions: list[tuple[str, str, str]], join: str) -> str:
+    """The chosen conditions joined (and: all of them; or: any of them), checked as the rule field checks."""
+    if join not in ("and", "or"):
+        raise ValidationError("请选择条件之间的关系")
+    rule = f" {join} ".join(condition_code(*c) for c in conditions)
+    check_rule(rule)
+    return rule
 
 
 @dataclass(frozen=True)

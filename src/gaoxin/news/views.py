@@ -25,7 +25,7 @@ from gaoxin.core.views_utils import form_page, paginate, render_page, require, s
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ArticleActionForm, ArticleForm, ManageFilterForm, NewsFilterForm, ReceiptFilterForm
+from .forms import ArticleActionForm, ArticleForm, ManageFilterForm, NewsFilterForm, ReceiptFilterForm, RulePickerForm
 from .models import ArticleStatus
 from .workflow import WORKFLOW
 
@@ -95,8 +95,26 @@ def news_detail(request, pk: int):
     return _detail(request, _readable(request, pk))
 
 
+ARTICLE_INPUTS = ("kind", "title", "summary", "body", "source", "policy", "department", "rule")
+
+
+def _rule_picked(request, article=None):
+    """“生成条件” of the rule picker: the article form shown again with what was typed and the generated rule in its
+    rule field (nothing saved); the picker's errors beside its fields."""
+    picker = RulePickerForm(request.POST, prefix=RulePickerForm.PREFIX)
+    initial = {name: request.POST.get(name, "") for name in ARTICLE_INPUTS}
+    if picker.is_valid():
+        initial["rule"] = picker.cleaned_data["rule"]
+    form = ArticleForm(initial=initial, instance=article, user=request.user)
+    form.picker = picker
+    return render(request, "news/form.html", {"form": form, "article": article, "picked": picker.is_valid()},
+                  status=200 if picker.is_valid() else 400)
+
+
 @require(perms.can_write_news)
 def news_new(request):
+    if request.method == "POST" and "pick-build" in request.POST:
+        return _rule_picked(request)
     form = ArticleForm(request.POST or None, user=request.user, initial={"kind": "news"})
     return form_page(request, form, template="news/form.html",
                      create=lambda: services.article_create(actor=request.user, **form.service_kwargs()),
@@ -118,6 +136,8 @@ def news_edit(request, pk: int):
     if article.status != ArticleStatus.DRAFT:
         messages.error(request, f"“{article.get_status_display()}”的资讯不能编辑，请先撤回并重新编辑")
         return redirect("news_detail", pk=article.pk)
+    if request.method == "POST" and "pick-build" in request.POST:
+        return _rule_picked(request, article)
     form = ArticleForm(request.POST or None, instance=article, user=request.user)
     status = 200
     if request.method == "POST":
