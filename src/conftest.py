@@ -7,7 +7,7 @@ from hypothesis import settings as hypothesis_settings
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
-from gaoxin.core.testing import running_in_ci
+from gaoxin.core.testing import held_on_test_day, running_in_ci, test_day
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
 PASSWORD = "Secret-pass-123"
@@ -24,6 +24,18 @@ hypothesis_settings.register_profile("ci", _hypothesis_default, print_blob=True,
 hypothesis_settings.register_profile("local", _hypothesis_default, deadline=None,
                                      suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("ci" if running_in_ci() else "local")
+
+
+@pytest.fixture(autouse=True)
+def _one_day_per_run():
+    """Tests name "today" at import (`TODAY = test_day()`); should the run cross midnight, each later test runs on
+    that day's clock (core.testing.held_on_test_day). The day is fixed before any test module is imported."""
+    with held_on_test_day():
+        yield
+
+
+def pytest_collection(session):
+    test_day()  # the run's day, before the test modules (and their TODAY) are imported
 
 
 def _seed_reference_data() -> None:

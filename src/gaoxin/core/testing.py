@@ -1,5 +1,5 @@
-"""Helpers for the test suite and its tooling that must not import Django (conftest files load
-them before settings are configured)."""
+"""Helpers for the test suite and its tooling. Nothing here imports Django at import time (conftest files load
+this module before settings are configured)."""
 
 from __future__ import annotations
 
@@ -13,3 +13,34 @@ def running_in_ci(environ: dict[str, str] | None = None) -> bool:
     `CI=false`, `CI=0` or an empty value is a local run: a set-but-false variable is not CI."""
     value = (os.environ if environ is None else environ).get("CI", "")
     return value.strip().lower() in _TRUE
+
+
+_TEST_DAY = []
+
+
+def test_day():
+    """The day this test run calls "today": the zone's local date when first asked (a test module's `TODAY`, at
+    import). `held_on_test_day` keeps the clock on it, so a run that crosses midnight (16:00 UTC for Asia/Shanghai)
+    does not find the services dating things a day after the tests' `TODAY`."""
+    if not _TEST_DAY:
+        from django.utils import timezone
+
+        _TEST_DAY.append(timezone.localdate())
+    return _TEST_DAY[0]
+
+
+def held_on_test_day():
+    """A context manager: nothing while the local date is still `test_day()`; after midnight, the clock moved back
+    to noon of that day (ticking) for the duration of the block."""
+    import contextlib
+    import datetime as dt
+
+    from django.utils import timezone
+
+    day = test_day()
+    if timezone.localdate() == day:
+        return contextlib.nullcontext()
+    import time_machine
+
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+    return time_machine.travel(noon, tick=True)

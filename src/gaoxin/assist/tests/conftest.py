@@ -12,8 +12,9 @@ from gaoxin.assist import services
 from gaoxin.catalog import services as catalog_services
 from gaoxin.catalog.models import Material
 from gaoxin.catalog.tests.factories import make_item
+from gaoxin.core.testing import test_day
 
-TODAY = dt.date.today()
+TODAY = test_day()
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

@@ -15,11 +15,12 @@ from gaoxin.assist.workflow import WORKFLOW
 from gaoxin.cases import services as case_services
 from gaoxin.cases.models import Case, Status
 from gaoxin.catalog.tests.factories import department, make_item
+from gaoxin.core.testing import test_day
 from gaoxin.core.tests.workflow_walk import available_from, check_pair, check_roles_refused, pairs
 from gaoxin.stations import services as station_services
 from gaoxin.stations.models import StationService
 
-TODAY = dt.date.today()
+TODAY = test_day()
 
 
 def test_order_from_request_to_rating(order, clerk_user, agent, enterprise_user, admin_user):

@@ -15,12 +15,13 @@ from gaoxin.benefits.models import ApplicationEvent, AppStatus, BenefitApplicati
 from gaoxin.benefits.workflow import POLICY_WORKFLOW, WORKFLOW
 from gaoxin.catalog.tests.factories import department
 from gaoxin.core.models import AuditEvent, Notification
+from gaoxin.core.testing import test_day
 from gaoxin.core.tests.workflow_walk import available_from, check_pair, check_roles_refused, pairs
 
 from .test_flow import facts, make_policy, publish
 
 A = AppStatus
-TODAY = dt.date.today()
+TODAY = test_day()
 
 
 @pytest.fixture

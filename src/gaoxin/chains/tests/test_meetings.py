@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
@@ -19,9 +18,10 @@ from gaoxin.chains.models import ActionItem, ActionStatus
 from gaoxin.chains.workflow import ACTION_WORKFLOW
 from gaoxin.core.models import AuditEvent, Notification
 from gaoxin.core.selectors import work_calendar
+from gaoxin.core.testing import test_day
 from gaoxin.core.tests.workflow_walk import available_from, check_pair, check_roles_refused, pairs
 
-TODAY = timezone.localdate()
+TODAY = test_day()
 
 
 @pytest.fixture

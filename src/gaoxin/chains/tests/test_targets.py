@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from gaoxin.accounts.models import EnterpriseMembership, Role
 from gaoxin.accounts.tests.factories import UserFactory
@@ -20,10 +19,11 @@ from gaoxin.chains import services
 from gaoxin.chains.models import InvestmentTarget, TargetStatus
 from gaoxin.chains.workflow import TARGET_WORKFLOW
 from gaoxin.core.models import AuditEvent
+from gaoxin.core.testing import test_day
 from gaoxin.core.tests.workflow_walk import available_from, check_pair, check_roles_refused, pairs
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 
-TODAY = timezone.localdate()
+TODAY = test_day()
 T = TargetStatus
 
 

@@ -1,4 +1,4 @@
-"""CI detection for the test suite: only a truthy CI variable means CI."""
+"""The test suite's own helpers: CI detection (only a truthy CI variable means CI) and one day per run."""
 
 import pytest
 
@@ -37,3 +37,22 @@ def test_hypothesis_profile_follows_running_in_ci():
     assert ci.print_blob is True and ci.deadline is None and ci.derandomize is False
     assert local.deadline is None and local.print_blob is False  # a busy machine must not fail a property
     assert settings._current_profile == ("ci" if running_in_ci() else "local")
+
+
+def test_a_run_that_crosses_midnight_keeps_its_day():
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from gaoxin.core.testing import held_on_test_day, test_day
+
+    day = test_day()
+    after_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 5), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(after_midnight, tick=False):
+        assert timezone.localdate() == day + dt.timedelta(days=1)
+        with held_on_test_day():
+            assert timezone.localdate() == day and timezone.localtime().hour == 12
+        assert timezone.localdate() == day + dt.timedelta(days=1)
+    with held_on_test_day():  # the same day: the clock is left alone
+        assert abs((timezone.now() - dt.datetime.now(dt.UTC)).total_seconds()) < 5

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from gaoxin.appeals.models import Appeal
 from gaoxin.assist.models import AssistOrder
 from gaoxin.benefits.models import ProfileFact
 from gaoxin.core.models import AuditEvent, Notification
+from gaoxin.core.testing import test_day
 from gaoxin.core.workflow import Conflict
 from gaoxin.enterprises.models import EnterpriseStatus, QualificationKind
 from gaoxin.enterprises.tests.factories import ContactFactory, EnterpriseFactory, QualificationFactory
@@ -23,7 +23,7 @@ from gaoxin.talent.models import JobDemand
 
 from .helpers import staff
 
-TODAY = timezone.localdate()
+TODAY = test_day()
 
 
 @pytest.fixture

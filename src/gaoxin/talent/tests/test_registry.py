@@ -20,6 +20,7 @@ from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.catalog.tests.factories import department
 from gaoxin.core.models import AuditEvent, Notification
+from gaoxin.core.testing import test_day
 from gaoxin.core.tests.workflow_walk import check_pair, pairs
 from gaoxin.core.validators import id_check_char
 from gaoxin.talent import selectors, services
@@ -38,7 +39,7 @@ from gaoxin.talent.models import (
 )
 from gaoxin.talent.workflow import APPLICATION_WORKFLOW, RECOGNITION_WORKFLOW, offered, round_score
 
-TODAY = timezone.localdate()
+TODAY = test_day()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

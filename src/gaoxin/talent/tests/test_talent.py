@@ -14,12 +14,13 @@ from gaoxin.accounts.models import OrgKind, Role
 from gaoxin.accounts.tests.factories import OrgUnitFactory, UserFactory
 from gaoxin.catalog.tests.factories import department
 from gaoxin.core.models import AuditEvent, Notification
+from gaoxin.core.testing import test_day
 from gaoxin.core.validators import id_check_char
 from gaoxin.talent import selectors, services
 from gaoxin.talent.models import DemandStatus, Hire, HireStatus, School, SchoolAgreement
 from gaoxin.talent.workflow import HIRE_WORKFLOW
 
-TODAY = timezone.localdate()
+TODAY = test_day()
 
 
 def _id(n: int) -> str:

@@ -18,13 +18,14 @@ from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.appeals.models import Appeal
 from gaoxin.catalog.tests.factories import department
 from gaoxin.core.models import AuditEvent, Notification
+from gaoxin.core.testing import test_day
 from gaoxin.core.validators import id_check_char
 from gaoxin.talent.models import Recognition, Talent, TalentTier, TalentTitle
 from gaoxin.talentcare import selectors, services
 from gaoxin.talentcare.models import ApplicationStatus, Contact, LeaseStatus, UnitStatus
 from gaoxin.talentcare.workflow import APPLICATION_WORKFLOW, LEASE_WORKFLOW, UNIT_WORKFLOW
 
-TODAY = timezone.localdate()
+TODAY = test_day()
 
 
 def _id(n: int) -> str:
