@@ -141,3 +141,32 @@ def test_an_unavailable_item_offers_a_assist_order(live_server, screen, hall):
     order = AssistOrder.objects.get()
     assert screen.get_by_test_id("kiosk-order-number").inner_text() == order.number
     assert order.channel == "kiosk" and order.item == hall["promised"] and order.enterprise == hall["firm"]
+
+
+def test_the_hall_screen_fits_a_landscape_display_in_large_type(live_server, browser, admin_user):
+    """The calling screen on a 1920×1080 hall display: eight calls and the waiting counts without scrolling, the
+    latest number at least 64 px high, 10号窗口 after 9号窗口 in the windows' order."""
+    from gaoxin.accounts.models import Role
+    from gaoxin.accounts.tests.factories import UserFactory
+    from gaoxin.catalog.models import ServiceZone, Window
+    from gaoxin.kiosk import queue
+
+    zones = [ServiceZone.objects.create(code=f"z{i}", name=name, sort_order=i)
+             for i, name in enumerate(["企业开办专区", "综合服务专区", "工程建设专区"])]
+    clerk = UserFactory(role=Role.WINDOW_CLERK)
+    for n in range(8):
+        window = Window.objects.create(zone=zones[n % 3], number=str(n + 3), name=f"{n + 3}号综窗")
+        ticket = queue.ticket_issue(zone=window.zone)
+        queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=window)
+    for zone in zones:
+        queue.ticket_issue(zone=zone)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/queue/screen/")
+    board = page.get_by_test_id("queue-board")
+    assert board.locator("tbody tr").count() == 8
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= 1080
+    latest = board.locator("tr.hall-latest td").first
+    assert float(latest.evaluate("el => getComputedStyle(el).fontSize").removesuffix("px")) >= 64
+    assert "等候 1 人" not in page.content() and "1 人" in board.inner_text()
+    context.close()
