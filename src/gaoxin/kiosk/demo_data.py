@@ -107,6 +107,7 @@ def _complete_seen(visit, person, item, required):
                                      originals_seen=required, note=f"智能微厅自助办理（{visit.terminal.name}）")
     case = case_services.case_transition(case=case, name="COMPLETE_IMMEDIATE", actor=None)
     Action.objects.create(visit=visit, kind=ActionKind.COMPLETED, item=item, case=case)
+    services.visit_reach(visit=visit, step=VisitStep.DONE)  # as kiosk_item_complete does: not a drop-off
     return case
 
 

@@ -45,3 +45,6 @@ def test_demo_kiosk(items):
     assert Action.objects.filter(kind="station_call").count() == 1
     assert CoverageDay.objects.values("day").distinct().count() > 1
     assert Visit.objects.filter(last_step="finished").exists()
+    # A visit that did something is no drop-off at any step (QA: the step figure counted every demo visit).
+    assert not Visit.objects.filter(actions__isnull=False).exclude(last_step="finished").exists()
+    assert Visit.objects.filter(actions__isnull=True).exclude(last_step="finished").exists()
