@@ -43,9 +43,9 @@ def uscc_problem(value: str) -> str | None:
         return f"含有不允许的字符“{bad[0]}”（代码不使用I、O、Z、S、V）"
     if not code[2:8].isdigit():
         return "第3至8位应为行政区划代码（数字）"
-    expected = uscc_check_char(code[:17])
-    if code[17] != expected:
-        return f"校验码错误：第18位应为“{expected}”"
+    # Not the expected check character: a slip anywhere changes it, so naming it would lead to a wrong code.
+    if code[17] != uscc_check_char(code[:17]):
+        return "校验码错误：代码中有字符输入有误，请逐位核对"
     return None
 
 
@@ -71,9 +71,8 @@ def id_number_problem(value: str) -> str | None:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return f"出生日期{number[6:14]}不是有效日期"
-    expected = id_check_char(number[:17])
-    if number[17] != expected:
-        return f"校验码错误：第18位应为“{expected}”"
+    if number[17] != id_check_char(number[:17]):
+        return "校验码错误：号码中有数字输入有误，请逐位核对"
     return None
 
 
