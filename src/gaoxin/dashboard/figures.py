@@ -870,7 +870,7 @@ FIGURES: list[Figure] = [
     Figure("kiosk.visits", "自助终端登录人次", "kiosk", KIOSK_VISITS, "count", "人次",
            "期内在智能微厅自助终端登录（刷身份证或手机扫码）的人次", word="人次"),
     Figure("kiosk.drop_off", "登录未办理离开率", "kiosk", KIOSK_VISITS, "share", "%",
-           "期内已结束的终端登录中，没有办结任何事项、也没有转帮代办就退出（含超时自动退出）的比例",
+           "期内已结束的终端登录中，没有办结任何事项、也没有转帮代办或请驿站联系就退出（含超时自动退出）的比例",
            Q(ended_at__isnull=False), _visit_without_action, higher_is_better=False),
     Figure("kiosk.left_at_step", "未办理离开（按步骤）", "kiosk", KIOSK_VISITS, "count", "人次",
            "期内已结束、没有办结任何事项也没有转帮代办或请驿站联系的终端登录，按离开前到达的步骤分类"

@@ -33,12 +33,14 @@ OPERATORS = {"eq": ("等于", "=="), "ne": ("不等于", "!="), "gt": ("大于",
              "lt": ("小于", "<"), "le": ("小于或等于", "<=")}
 # Words a staff member types for a value whose stored form is a code.
 VALUE_WORDS = {"size_group": {"规上": "ABOVE", "规下": "BELOW", "规模以上": "ABOVE", "规模以下": "BELOW"}}
+# Labels of the vocabulary that name a stored code, as the picker shows them (the value is typed as the word).
+PICKER_LABELS = {"size_group": "规模（规上 / 规下）"}
 _QUARTERS = {f.code for f in QUARTER_FIELDS}
 
 
 def picker_fields() -> list[tuple[str, str]]:
     """The conditions a staff member may choose: 持有资质, then the enterprise profile's fields (label and unit)."""
-    fields = [(f.code, f"{f.label}（{f.unit}）" if f.unit else f.label)
+    fields = [(f.code, f"{f.label}（{f.unit}）" if f.unit else PICKER_LABELS.get(f.code, f.label))
               for f in FIELDS.values() if f.code not in _QUARTERS]
     return [(HAS, "持有资质（如 高新技术企业）"), *fields]
 

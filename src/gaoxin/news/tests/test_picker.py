@@ -47,6 +47,7 @@ def test_a_value_the_field_cannot_take_is_refused(field, op, value, message):
 def test_the_vocabulary_is_in_chinese():
     labels = dict(picker_fields())
     assert labels["has"].startswith("持有资质") and labels["employees"] == "职工人数（人）"
+    assert labels["size_group"] == "规模（规上 / 规下）"  # no stored code (ABOVE) on the page
     assert not any(code.startswith(("staff_q", "assets_q")) for code in labels)
 
 
