@@ -247,3 +247,11 @@ def test_answer_in_the_stream_offered_once_on_air(session, host, ask):
     assert 'data-testid="action-answer_live"' not in c.get(f"/live/questions/{question.pk}/").text
     go(session, "START", actor=host)
     assert 'data-testid="action-answer_live"' in c.get(f"/live/questions/{question.pk}/").text
+
+
+def test_tables_stack_on_a_phone(session, host, ask, enterprise_client):
+    ask(session)
+    for page in (enterprise_client.get("/live/mine/"), _client(host).get("/live/questions/"),
+                 _client(host).get("/live/manage/")):
+        assert "gx-stack" in page.text and 'data-label="' in page.text
+    assert 'data-label="处理结果"' in enterprise_client.get("/live/mine/").text
