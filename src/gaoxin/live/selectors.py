@@ -4,6 +4,7 @@ counts in a constant number of queries."""
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from . import permissions as perms
 from .models import ANSWERED, Chapter, LiveSession, LiveStatus, Question, QuestionStatus
@@ -17,14 +18,15 @@ def _with_counts(qs: QuerySet) -> QuerySet:
 
 
 def public_sessions(*, tab: str = "upcoming") -> QuerySet:
-    """The schedule (预告 and 直播中, soonest first) or the sessions held (已结束 and 回放, newest first), with their
+    """The schedule (预告 and 直播中, soonest first) or the replays (回放已发布, the latest held first), with their
     chapters and question counts."""
     qs = LiveSession.objects.select_related("department").prefetch_related(
         Prefetch("chapters", queryset=Chapter.objects.select_related("item", "policy")))
     if tab == "all":  # one session's page in the API: any but a cancelled one
         return _with_counts(qs.exclude(status=LiveStatus.CANCELLED)).order_by("-starts_at", "-pk")
-    if tab == "replay":
-        return _with_counts(qs.filter(status__in=[LiveStatus.ENDED, LiveStatus.REPLAY])).order_by("-starts_at", "-pk")
+    if tab == "replay":  # only what can be watched: an ended session joins once its replay is published
+        return _with_counts(qs.filter(status=LiveStatus.REPLAY)).order_by(
+            Coalesce("started_at", "starts_at").desc(), "-pk")
     return _with_counts(qs.filter(status__in=[LiveStatus.SCHEDULED, LiveStatus.LIVE])).order_by("starts_at", "pk")
 
 

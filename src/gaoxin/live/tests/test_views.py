@@ -249,6 +249,15 @@ def test_answer_in_the_stream_offered_once_on_air(session, host, ask):
     assert 'data-testid="action-answer_live"' in c.get(f"/live/questions/{question.pk}/").text
 
 
+def test_replay_tab_lists_only_published_replays(client, make_session, host):
+    ended = make_session(title="稳岗返还怎么领", starts_at=timezone.now() - dt.timedelta(days=1))
+    ended = go(ended, "START", "END", actor=host)
+    replays = client.get("/live/?tab=replay").text
+    assert "稳岗返还怎么领" not in replays and "还没有发布回放的直播" in replays
+    go(ended, "PUBLISH_REPLAY", actor=host)
+    assert "稳岗返还怎么领" in client.get("/live/?tab=replay").text
+
+
 def test_tables_stack_on_a_phone(session, host, ask, enterprise_client):
     ask(session)
     for page in (enterprise_client.get("/live/mine/"), _client(host).get("/live/questions/"),
