@@ -55,7 +55,7 @@ def terminal_register(*, name: str, location: str, actor, key: str = "", station
 @transaction.atomic
 def terminal_set_station(*, terminal: Terminal, station, actor) -> Terminal:
     """The station nearest the terminal (None: no station takes its call-back requests)."""
-    terminal = Terminal.objects.select_for_update().select_related("station").get(pk=terminal.pk)
+    terminal = Terminal.objects.select_for_update(of=("self",)).select_related("station").get(pk=terminal.pk)
     before = terminal.station.name if terminal.station else ""
     terminal.station = _station(station)
     terminal.save(update_fields=["station"])
