@@ -713,3 +713,8 @@ GAOXIN_GUIDANCE_COMMISSION_DAYS = env.int("GAOXIN_GUIDANCE_COMMISSION_DAYS", def
 # address may ask per hour.
 GAOXIN_LIVE_ANONYMOUS_QUESTIONS = env.bool("GAOXIN_LIVE_ANONYMOUS_QUESTIONS", default=True)
 GAOXIN_LIVE_ANONYMOUS_PER_HOUR = env.int("GAOXIN_LIVE_ANONYMOUS_PER_HOUR", default=5)
+# A session started more than GAOXIN_LIVE_EARLY_START_MINUTES before its announced time needs the host's confirmation
+# and a note (the public were told another time); one still marked on air GAOXIN_LIVE_OVERRUN_MINUTES after it should
+# have ended reads 已超出计划时间 for the public and takes no more questions (the hosts are asked to end it).
+GAOXIN_LIVE_EARLY_START_MINUTES = env.int("GAOXIN_LIVE_EARLY_START_MINUTES", default=60)
+GAOXIN_LIVE_OVERRUN_MINUTES = env.int("GAOXIN_LIVE_OVERRUN_MINUTES", default=60)

@@ -1,8 +1,9 @@
 """云直播 (issue 23 item 8): a firm asks in a live session; unanswered, it consents and the question becomes an
 appeal. The centre announces the session on its page; the firm finds it on the public schedule and asks before the
-stream (an empty question refused beside the field); the host starts the stream, finds the question in the
-moderation queue and records it as not answered; when the stream ends the firm is asked whether the question should
-become an appeal, says yes on the question's page, and follows the appeal it became."""
+stream (an empty question refused beside the field); the host starts the stream (long before the announced time:
+confirmed, with a note), finds the question in the moderation queue and records it as not answered; when the stream
+ends the firm is asked whether the question should become an appeal, says yes on the question's page, and follows the
+appeal it became."""
 
 import pytest
 
@@ -53,8 +54,15 @@ def test_an_unanswered_question_becomes_an_appeal_with_consent(live_server, brow
     assert question.enterprise == firm and question.phase == "before"
 
     host.goto(f"{live_server.url}/live/{live.pk}/")
-    host.get_by_role("button", name="开始直播").click()
+    start = host.get_by_test_id("action-start")  # announced for 2030: starting now is confirmed, with a note
+    start.get_by_role("button", name="开始直播").click()
+    assert "请勾选“确认提前开播”" in host.get_by_test_id("action-start").inner_text()
+    start = host.get_by_test_id("action-start")
+    start.get_by_label("确认提前开播（公众看到的是预告时间）").check()
+    start.get_by_label("原因").fill("应企业要求提前讲解")
+    start.get_by_role("button", name="开始直播").click()
     assert host.get_by_test_id("live-status").inner_text() == "直播中"
+    assert "2030年12月10日 15:00–16:00" in host.get_by_test_id("planned-time").inner_text()
     host.goto(f"{live_server.url}/live/questions/")
     host.get_by_test_id("question-link").first.click()
     leave = host.get_by_test_id("action-leave_unanswered")

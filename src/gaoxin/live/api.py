@@ -33,7 +33,10 @@ class ChapterSerializer(serializers.ModelSerializer):
 
 class LiveSessionSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name")
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField(help_text="公众看到的状态；直播中超过计划结束时间未结束的为“已超出计划时间”")
+    overrun = serializers.BooleanField(help_text="直播中且已超过计划结束时间（GAOXIN_LIVE_OVERRUN_MINUTES），不再接受提问")
+    started_at = serializers.DateTimeField(help_text="实际开播时间（开始直播时记录）", allow_null=True)
+    ended_at = serializers.DateTimeField(help_text="实际结束时间（结束直播时记录）", allow_null=True)
     chapters = ChapterSerializer(many=True)
     questions = serializers.IntegerField(source="n_questions", help_text="收到的提问数")
     answered = serializers.IntegerField(source="n_answered", help_text="已解答（直播中或书面）的提问数")
@@ -42,7 +45,8 @@ class LiveSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = LiveSession
         fields = ["id", "title", "series", "channel", "department", "speaker", "summary", "starts_at", "ends_at",
-                  "status", "status_label", "stream_url", "replay_url", "chapters", "questions", "answered", "url"]
+                  "started_at", "ended_at", "status", "status_label", "overrun", "stream_url", "replay_url",
+                  "chapters", "questions", "answered", "url"]
 
     def get_url(self, obj) -> str:
         return reverse("live_session", args=[obj.pk])
@@ -51,7 +55,7 @@ class LiveSessionSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(summary="云直播：直播预告与回放（公开，含章节）", parameters=[
         OpenApiParameter("tab", str, enum=list(selectors.TABS),
-                         description="upcoming 预告与直播中（默认，先开始的在前）；replay 已结束与回放（新的在前）")]),
+                         description="upcoming 预告与直播中（默认，先开始的在前）；replay 已发布回放的直播（新的在前）")]),
     retrieve=extend_schema(summary="一场直播（含章节）"))
 class LiveSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [AllowAny]

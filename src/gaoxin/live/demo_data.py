@@ -158,9 +158,11 @@ def build_demo_live(*, users: dict, firms: list, today: dt.date) -> dict:
     # 4. Today, on air: 企业变更登记, by the centre.
     now = timezone.now()
     start = min(now - dt.timedelta(minutes=20), _at(today, 9, 30)) if now.date() == today else _at(today, 9, 30)
+    # On air for at least three more hours from the seed (a demo seeded in the evening is not already overrun).
+    minutes = max(60 * 8, int((now + dt.timedelta(hours=3) - start).total_seconds() // 60))
     change = _session(clerk, centre, title="小高说政务｜企业变更登记：住所、经营范围、法定代表人变更", speaker="李娜（政务服务中心）",
                       summary="变更登记的材料、章程修正案的写法，以及变更后税务、社保信息同步。",
-                      starts_at=start, minutes=60 * 8, slug="biangeng")
+                      starts_at=start, minutes=minutes, slug="biangeng")
     _chapters(change, clerk, [(0, "开场", None, None), (300, "住所变更", "企业变更登记", None)], items=items,
               policies={})
     _ask(change, firm_user, start - dt.timedelta(hours=20), "公司搬到新厂房，需要先做税务迁移吗？", firm=firms[0])

@@ -133,13 +133,18 @@ class SessionActionForm(forms.Form):
     replay_url = forms.URLField(label="回放链接", max_length=300, required=False, assume_scheme="https",
                                 error_messages={"invalid": "请填写以 http:// 或 https:// 开头的链接"})
 
-    STEP_FIELDS = {"CANCEL": ["reason"], "PUBLISH_REPLAY": ["replay_url"]}
+    confirm_early = forms.BooleanField(label="确认提前开播（公众看到的是预告时间）", required=False)
 
-    def shown(self, name: str):
-        return [self[f] for f in self.STEP_FIELDS.get(name, [])]
+    STEP_FIELDS = {"CANCEL": ["reason"], "PUBLISH_REPLAY": ["replay_url"]}
+    EARLY_START_FIELDS = ["confirm_early", "reason"]
+
+    def shown(self, name: str, *, early: bool = False):
+        fields = self.EARLY_START_FIELDS if name == "START" and early else self.STEP_FIELDS.get(name, [])
+        return [self[f] for f in fields]
 
     def params(self) -> dict:
-        return {"replay_url": self.cleaned_data.get("replay_url") or ""}
+        return {"replay_url": self.cleaned_data.get("replay_url") or "",
+                "confirm_early": bool(self.cleaned_data.get("confirm_early"))}
 
 
 class QuestionActionForm(forms.Form):

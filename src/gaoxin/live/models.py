@@ -6,8 +6,11 @@ time), answered in writing, or left unanswered — then, with the asker's record
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class LiveStatus(models.TextChoices):
@@ -58,8 +61,81 @@ class LiveSession(models.Model):
         return self.status in HELD
 
     @property
+    def expected_end(self) -> dt.datetime:
+        """When the stream should be over: the planned length from the actual start (an early or late start moves
+        it), else the planned end."""
+        if self.started_at is None:
+            return self.ends_at
+        return self.started_at + (self.ends_at - self.starts_at)
+
+    @property
+    def overrun(self) -> bool:
+        """Still marked on air GAOXIN_LIVE_OVERRUN_MINUTES after it should have ended (the host did not press 结束直播):
+        the public read 已超出计划时间 and are no longer offered questions; the hosts are asked to end it."""
+        return (self.status == LiveStatus.LIVE and timezone.now()
+                > self.expected_end + dt.timedelta(minutes=settings.GAOXIN_LIVE_OVERRUN_MINUTES))
+
+    @property
     def asking(self) -> bool:
-        return self.status in ASKING
+        return self.status in ASKING and not self.overrun
+
+    @property
+    def status_label(self) -> str:
+        """The state as the public read it."""
+        return "已超出计划时间" if self.overrun else self.get_status_display()
+
+    # --- times as shown: the actual start and end once on air, the planned ones for 预告 ---
+
+    @property
+    def shown_start(self) -> dt.datetime:
+        return self.started_at if self.started_at and self.status != LiveStatus.SCHEDULED else self.starts_at
+
+    @property
+    def shown_end(self) -> dt.datetime | None:
+        """The actual end once held; none while on air (not over yet); the planned end for 预告 and 已取消."""
+        if self.status == LiveStatus.LIVE:
+            return None
+        if self.held and self.ended_at:
+            return self.ended_at
+        return self.ends_at
+
+    @property
+    def when(self) -> str:
+        """"2026年12月1日 14:50–15:20" (actual) or "2026年12月10日 15:00–16:00" (planned); on air "… 14:50 开播"."""
+        if self.status == LiveStatus.LIVE and self.started_at:
+            return f"{_day_time(self.started_at)} 开播"
+        return _span(self.shown_start, self.shown_end)
+
+    @property
+    def planned_when(self) -> str:
+        return _span(self.starts_at, self.ends_at)
+
+    @property
+    def off_plan(self) -> bool:
+        """Held (or on air) at a time other than announced: the page also shows the planned time."""
+        if self.status == LiveStatus.SCHEDULED or self.started_at is None:
+            return False
+        late = dt.timedelta(minutes=OFF_PLAN_MINUTES)
+        if abs(self.started_at - self.starts_at) > late:
+            return True
+        return bool(self.held and self.ended_at and abs(self.ended_at - self.ends_at) > late)
+
+
+# An actual start or end further than this from the plan is shown beside the planned time.
+OFF_PLAN_MINUTES = 15
+
+
+def _day_time(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _span(start: dt.datetime, end: dt.datetime | None) -> str:
+    text = _day_time(start)
+    if end is None:
+        return text
+    a, b = timezone.localtime(start), timezone.localtime(end)
+    return f"{text}–{b:%H:%M}" if a.date() == b.date() else f"{text}–{b.month}月{b.day}日 {b:%H:%M}"
 
 
 def offset_text(seconds: int | None) -> str:

@@ -149,7 +149,7 @@ def question_ask(*, session: LiveSession, actor, text: str, contact_name: str, c
     if not perms.can_ask(actor):
         raise PermissionDenied("请以企业用户登录后提问")
     if not locked.asking:
-        raise ValidationError(f"本场直播{locked.get_status_display()}，不再接受提问")
+        raise ValidationError(f"本场直播{locked.status_label}，不再接受提问")
     authenticated = getattr(actor, "is_authenticated", False)
     if authenticated:
         firms = firm_ids_of(actor)

@@ -30,7 +30,7 @@ from .forms import (
     SessionForm,
 )
 from .models import Chapter, LiveSession, Question
-from .workflow import QUESTION_WORKFLOW, SESSION_WORKFLOW
+from .workflow import QUESTION_WORKFLOW, SESSION_WORKFLOW, starts_early
 
 
 @login_not_required
@@ -59,10 +59,12 @@ def _detail(request, session: LiveSession, *, ask_form=None, chapter_form=None, 
     actions = []
     if host:
         failed_name = failed.data.get("name") if failed is not None else None
+        early = starts_early(session)
         for t in SESSION_WORKFLOW.available(session, user):
             form = failed if failed_name == t.name else SessionActionForm(initial={"name": t.name},
                                                                           auto_id=f"id_{t.name.lower()}_%s")
-            actions.append({"transition": t, "form": form, "fields": form.shown(t.name)})
+            actions.append({"transition": t, "form": form, "fields": form.shown(t.name, early=early),
+                            "early": early and t.name == "START"})
     can_ask = session.asking and perms.can_ask(user)
     if can_ask and ask_form is None:
         initial = {"contact_name": user.get_full_name(), "contact_phone": user.phone} \
@@ -108,8 +110,8 @@ def live_ask(request, pk: int):
 
             return redirect_to_login(reverse("live_session", args=[pk]))
         raise PermissionDenied("请以企业用户登录后提问")
-    if not session.asking:  # it ended (or was cancelled) while the page was open
-        messages.error(request, f"本场直播{session.get_status_display()}，不再接受提问。")
+    if not session.asking:  # it ended (or was cancelled, or ran past its time) while the page was open
+        messages.error(request, f"本场直播{session.status_label}，不再接受提问。")
         return redirect("live_session", pk=pk)
     form = QuestionForm(request.POST, user=user)
     if not user.is_authenticated:

@@ -1,7 +1,8 @@
 """云直播 on the kernel (core.workflow): a session's states and a question's outcome.
 
 Session: 预告 --START--> 直播中 --END--> 已结束 --PUBLISH_REPLAY (the replay link)--> 回放已发布; 预告 --CANCEL
-(reason)--> 已取消. Hosts only (the centre, the administration, the session's department).
+(reason)--> 已取消. Hosts only (the centre, the administration, the session's department). START and END record the
+actual start and end (shown once held); a START long before the announced time needs `confirm_early` and a note.
 
 Question: 待解答 --ANSWER_LIVE (the chapter and/or the time in the stream)--> 直播中已解答; 待解答 | 未解答
 --ANSWER_WRITTEN (the answer)--> 已书面答复; 待解答 --LEAVE_UNANSWERED--> 未解答. Once the session has been held an
@@ -11,6 +12,9 @@ and DECLINE records the answer no; either way the consent answer, who gave it an
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -36,8 +40,31 @@ def _record_session(session: LiveSession, step: Step, data: dict) -> None:
 
 
 def _start(session: LiveSession, step: Step) -> dict:
-    session.started_at = timezone.now()
-    return {}
+    """The actual start is recorded. Starting long before the announced time (GAOXIN_LIVE_EARLY_START_MINUTES) is
+    taken only with the host's confirmation and a note: the public were told another time."""
+    now = timezone.now()
+    early = session.starts_at - now
+    if early > dt.timedelta(minutes=settings.GAOXIN_LIVE_EARLY_START_MINUTES):
+        planned = timezone.localtime(session.starts_at)
+        told = f"本场直播已预告于{planned.month}月{planned.day}日 {planned:%H:%M}开始，现在开播比预告提前{_lead(early)}"
+        if not step.param("confirm_early"):
+            raise ValidationError({"confirm_early": f"{told}。确需提前开播，请勾选“确认提前开播”并在“原因”中说明。"})
+        if not step.reason:
+            raise ValidationError({"reason": f"{told}，请说明提前开播的原因。"})
+    session.started_at = now
+    return {"early_minutes": int(early.total_seconds() // 60)} if early > dt.timedelta(0) else {}
+
+
+def _lead(delta: dt.timedelta) -> str:
+    minutes = round(delta.total_seconds() / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    return "".join(f"{n}{unit}" for n, unit in ((days, "天"), (hours, "小时"), (minutes, "分钟")) if n) or "不到1分钟"
+
+
+def starts_early(session: LiveSession) -> bool:
+    """Whether 开始直播 now needs the early-start confirmation (the page shows its fields)."""
+    return session.starts_at - timezone.now() > dt.timedelta(minutes=settings.GAOXIN_LIVE_EARLY_START_MINUTES)
 
 
 def _end(session: LiveSession, step: Step) -> dict:
@@ -137,7 +164,7 @@ def _consent(question: Question, step: Step) -> dict:
     note = (step.param("note") or "").strip()
     category = "policy" if session.chapters.filter(policy__isnull=False).exists() else "other"
     description = (f"{question.text}\n{('补充说明：' + note) if note else ''}\n"
-                   f"（来自云直播“{session.title}”{timezone.localtime(session.starts_at):%Y年%m月%d日}的提问，"
+                   f"（来自云直播“{session.title}”{timezone.localtime(session.shown_start):%Y年%m月%d日}的提问，"
                    f"直播中未能解答，提问人同意转为诉求）").replace("\n\n", "\n")
     appeal = appeal_submit(actor=step.actor, enterprise=question.enterprise, channel="云直播", category=category,
                            request_type="consult", title=f"云直播提问：{question.text}"[:60],

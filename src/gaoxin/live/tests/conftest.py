@@ -64,7 +64,8 @@ def ask(enterprise_user, own_enterprise):
 def go(session, *names, actor, **params):
     for name in names:
         session = services.session_transition(session=session, name=name, actor=actor,
-                                              replay_url="https://live.example.cn/replay/1", reason="说明")
+                                              replay_url="https://live.example.cn/replay/1", reason="说明",
+                                              confirm_early=True)  # the fixture's session is two days ahead
     return session
 
 

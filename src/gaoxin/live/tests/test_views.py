@@ -121,7 +121,8 @@ def test_host_steps_chapters_and_moderation(session, host, ask, item, django_cap
     assert c.post(f"/live/{session.pk}/chapters/", {"offset": "3:05", "title": "设立登记",
                                                     "item": item.pk}).status_code == 302
     chapter = session.chapters.get()
-    assert c.post(f"/live/{session.pk}/act/", {"name": "START"}).status_code == 302
+    assert c.post(f"/live/{session.pk}/act/", {"name": "START", "confirm_early": "on",
+                                              "reason": "提前开讲"}).status_code == 302  # two days early
     session.refresh_from_db()
     assert session.status == LiveStatus.LIVE
     question = ask(session)
@@ -247,6 +248,68 @@ def test_answer_in_the_stream_offered_once_on_air(session, host, ask):
     assert 'data-testid="action-answer_live"' not in c.get(f"/live/questions/{question.pk}/").text
     go(session, "START", actor=host)
     assert 'data-testid="action-answer_live"' in c.get(f"/live/questions/{question.pk}/").text
+
+
+def test_early_start_confirmed_and_actual_times_shown(client, make_session, host, settings):
+    """Planned nine days ahead, started, ended and published today: the start needs the host's confirmation and a
+    note; the replay list and the page then show today's actual times, the page the planned time beside them."""
+    settings.GAOXIN_LIVE_EARLY_START_MINUTES = 60
+    session = make_session(title="企业开办一件事", starts_at=timezone.now() + dt.timedelta(days=9))
+    planned = session.planned_when
+    c = _client(host)
+    page = c.get(f"/live/{session.pk}/")
+    assert 'data-testid="early-start"' in page.text and "确认提前开播" in page.text
+    refused = c.post(f"/live/{session.pk}/act/", {"name": "START"})
+    assert refused.status_code == 400 and "现在开播比预告提前9天" in refused.text
+    unexplained = c.post(f"/live/{session.pk}/act/", {"name": "START", "confirm_early": "on"})
+    assert unexplained.status_code == 400 and "请说明提前开播的原因" in unexplained.text
+    session.refresh_from_db()
+    assert session.status == LiveStatus.SCHEDULED and session.started_at is None
+    assert c.post(f"/live/{session.pk}/act/", {"name": "START", "confirm_early": "on",
+                                              "reason": "应企业要求提前讲解"}).status_code == 302
+    session.refresh_from_db()
+    assert session.status == LiveStatus.LIVE and session.started_at is not None
+    assert session.events.get(transition="START").reason == "应企业要求提前讲解"
+    go(session, "END", "PUBLISH_REPLAY", actor=host)
+    session.refresh_from_db()
+    actual = session.when
+    assert session.ended_at and actual != planned and session.off_plan
+    replays = client.get("/live/?tab=replay").text
+    assert actual in replays and planned not in replays
+    detail = client.get(f"/live/{session.pk}/").text
+    assert actual in detail and f'data-testid="planned-time">{planned}' in detail
+
+
+def test_start_within_the_margin_needs_no_confirmation(make_session, host):
+    session = make_session(starts_at=timezone.now() + dt.timedelta(minutes=50))
+    assert 'data-testid="early-start"' not in _client(host).get(f"/live/{session.pk}/").text
+    session = services.session_transition(session=session, name="START", actor=host)
+    assert session.status == LiveStatus.LIVE and session.off_plan  # 50 minutes early: the page shows the plan too
+    assert session.expected_end == session.started_at + dt.timedelta(hours=1) and not session.overrun
+
+
+def test_overrun_session_reads_so_and_takes_no_questions(client, make_session, host, enterprise_client, settings):
+    """Planned 09:30–17:30, still marked on air at 22:30: the public read 已超出计划时间 and may not ask; the hosts are
+    asked to end it."""
+    from gaoxin.live.models import LiveSession
+
+    settings.GAOXIN_LIVE_OVERRUN_MINUTES = 60
+    start = timezone.now() - dt.timedelta(hours=13)
+    session = make_session(title="企业变更登记", starts_at=start)
+    LiveSession.objects.filter(pk=session.pk).update(ends_at=start + dt.timedelta(hours=8), status=LiveStatus.LIVE,
+                                                     started_at=start)
+    home = client.get("/").text
+    assert "已超出计划时间" in home and "正在直播，可提问" not in home
+    page = client.get(f"/live/{session.pk}/").text
+    assert "已超出计划时间" in page and 'data-testid="ask-form"' not in page
+    asked = enterprise_client.post(f"/live/{session.pk}/ask/", {"text": "问题", "contact_name": "张伟",
+                                                                "contact_phone": "13800000001"}, follow=True)
+    assert "本场直播已超出计划时间，不再接受提问" in asked.text and not Question.objects.exists()
+    hostc = _client(host)
+    assert "请点“结束直播”" in hostc.get(f"/live/{session.pk}/").text
+    assert "已超出计划时间，请结束直播" in hostc.get("/live/manage/").text
+    settings.GAOXIN_LIVE_OVERRUN_MINUTES = 60 * 6  # within a longer grace it is still on air
+    assert "正在直播，可提问" in client.get("/").text
 
 
 def test_replay_tab_lists_only_published_replays(client, make_session, host):

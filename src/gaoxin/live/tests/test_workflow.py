@@ -2,8 +2,11 @@
 refused: nothing written), their roles, and the consent rule: an unanswered question becomes an appeal only when
 its asker says yes, after the session, through the appeals service."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from gaoxin.appeals.models import Appeal
 from gaoxin.core.models import AuditEvent, Notification
@@ -34,7 +37,8 @@ def test_tables_match_spec():
 
 @pytest.mark.parametrize("name", [t.name for t in SESSION_WORKFLOW.transitions])
 @pytest.mark.parametrize("state", L.values)
-def test_session_walk(name, state, session, host):
+def test_session_walk(name, state, make_session, host):
+    session = make_session(starts_at=timezone.now() + dt.timedelta(minutes=20))  # starting on time
     session = go(session, *SESSION_PATH[state], actor=host)
     check_pair(SESSION_WORKFLOW, session, name, actor=host,
                history=lambda: LiveEvent.objects.filter(session=session, question__isnull=True).count(),
@@ -87,7 +91,8 @@ def test_session_roles(session, host, officer_user, enterprise_user, leader_user
 def test_department_officer_hosts_own_unit(make_session, officer_user, department):
     own = make_session(actor=officer_user, department=department)
     assert own.department == department
-    started = services.session_transition(session=own, name="START", actor=officer_user)
+    started = services.session_transition(session=own, name="START", actor=officer_user,
+                                           confirm_early=True, reason="提前开讲")
     assert started.status == L.LIVE
     from gaoxin.accounts.models import OrgUnit
 
