@@ -362,7 +362,7 @@ def station_call(request, code: str):
 def _action(request, **kw):
     action = selectors.visit_action(visit_id=request.kiosk.visit.pk, **kw)
     if action is None:
-        raise Http404("没有该办件")
+        raise Http404("本次登录没有这条办理记录")
     return action
 
 

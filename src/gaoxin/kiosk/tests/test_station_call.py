@@ -86,11 +86,14 @@ def test_the_station_sees_and_marks_its_calls(client, kiosk, firm, items, near, 
     with django_assert_max_num_queries(12):
         page = client.get("/queue/station-calls/").content.decode()
     assert "13900002222" in page and "不动产转移登记" in page and "刘建国" in page
+    # The state reads as a state and the button as an action (QA: a green "已联系" button read as done).
+    assert page.count("待联系") == 3 and page.count(">登记已联系</button>") == 3
     first = Action.objects.order_by("pk").first()
     client.post(f"/queue/station-calls/{first.pk}/handled/")
     first.refresh_from_db()
     assert first.handled_by == station_officer and AuditEvent.objects.filter(
         event_type="kiosk.station_call_handled").count() == 1
+    assert client.get("/queue/station-calls/").content.decode().count(">登记已联系</button>") == 2
     again = client.post(f"/queue/station-calls/{first.pk}/handled/", follow=True).content.decode()
     assert "该请求已登记为已联系" in again
     # Another station, a firm: nothing to see or mark.
