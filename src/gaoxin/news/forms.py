@@ -23,8 +23,8 @@ class ArticleForm(forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 2}), "body": forms.Textarea(attrs={"rows": 12}),
                    "rule": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})}
         help_texts = {
-            "rule": "留空即面向所有人（公开）。填写后只送达符合条件的企业，写法与惠企政策的适用条件相同，"
-                    "如：size_group == 'ABOVE' and industry_section == 'C'，has('高新技术企业')，park == '金荣园区'",
+            "rule": "留空即面向所有人（公开）。填写后只送达符合条件的企业，写法与惠企政策的适用条件相同；"
+                    "可用下方“选择条件”生成，如 has('高新技术企业')",
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -33,6 +33,8 @@ class ArticleForm(forms.ModelForm):
 
         self.fields["policy"].queryset = Policy.objects.filter(status=PolicyStatus.PUBLISHED).order_by("title")
         self.fields["policy"].required = False
+        self.fields["policy"].empty_label = "不关联政策"
+        self.fields["kind"].choices = [("", "请选择类别"), *ArticleKind.choices]
         self.fields["policy"].help_text = "仅“政策解读”：解读的惠企政策，资讯页链接到该政策"
         self.fields["rule"].required = False
         if user is not None and user.role == Role.ZONE_ADMIN:
