@@ -629,9 +629,8 @@ def _reasons(results: pl.DataFrame, method: Method) -> pl.DataFrame:
     """Each firm's reasons as one string: its indicators' and coefficient's (`_rkey`, written once per distinct key
     and group) or a T firm's, then its adjustments' notes. Strings are built for the few distinct keys and
     gathered, and joined to notes only for the firms that have some."""
-    keyed = results.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), "group", "_rkey",
-                           *[f"{i}_score" for i in method.indicator_ids() if f"{i}_score" in results.columns]
-                           ).filter(pl.col("_rkey").is_not_null())
+    keyed = results.select("group", "_rkey", *[f"{i}_score" for i in method.indicator_ids()
+                                               if f"{i}_score" in results.columns]).filter(pl.col("_rkey").is_not_null())
     rows = []
     for gname, group in method.groups.items():
         firsts = keyed.filter(pl.col("group") == gname).group_by("_rkey").agg(
