@@ -70,7 +70,7 @@ def test_staff_see_counts_and_the_unread_firms(client, writer, targeted, members
     staff = _client(client, writer)
     page = staff.get(reverse("news_detail", args=[targeted.pk])).content.decode()
     assert 'data-testid="count-delivered">1 家' in page and 'data-testid="count-read">0 家' in page
-    assert "另有 1 家企业缺少条件所需的数据" in page
+    assert "另有 1 家企业缺少条件所需的数据" in page and 'data-testid="reached-none"' not in page
     assert not Delivery.objects.filter(read_at__isnull=False).exists()  # staff reading is no receipt
     unread = staff.get(reverse("news_receipts", args=[targeted.pk])).content.decode()
     assert firms["matching"].name in unread
@@ -169,3 +169,13 @@ def test_api_lists_public_articles_and_receipts_for_staff(client, writer, public
     assert (got["delivered"], got["read"], got["unread"], got["unknown"]) == (1, 1, 0, 1)
     client.force_login(UserFactory(role=Role.ENTERPRISE))
     assert client.get(f"/api/v1/news-receipts/{targeted.pk}/").status_code == 404
+
+
+def test_a_notice_that_reached_no_firm_says_so(client, writer, firms, members, django_capture_on_commit_callbacks):
+    """QA: a rule naming a park the zone does not have was published and read 送达企业 0 家, with no warning."""
+    from .conftest import make_article
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(writer, rule="employees >= 1000000", publish=True)
+    page = _client(client, writer).get(reverse("news_detail", args=[article.pk])).content.decode()
+    assert 'data-testid="count-delivered">0 家' in page and 'data-testid="reached-none"' in page
