@@ -23,15 +23,21 @@ def test_day():
     import). `held_on_test_day` keeps the clock on it, so a run that crosses midnight (16:00 UTC for Asia/Shanghai)
     does not find the services dating things a day after the tests' `TODAY`."""
     if not _TEST_DAY:
+        import datetime as dt
+
         from django.utils import timezone
 
-        _TEST_DAY.append(timezone.localdate())
+        # GAOXIN_TEST_DAY=YYYY-MM-DD names an earlier day: a run then behaves as one started before midnight
+        # that crossed it (how a midnight failure is reproduced at any hour).
+        forced = os.environ.get("GAOXIN_TEST_DAY")
+        _TEST_DAY.append(dt.date.fromisoformat(forced) if forced else timezone.localdate())
     return _TEST_DAY[0]
 
 
 def held_on_test_day():
     """A context manager: nothing while the local date is still `test_day()`; after midnight, the clock moved back
-    to noon of that day (ticking) for the duration of the block."""
+    to noon of that day (ticking) for the duration of the block. Only for code that shares this process' clock: a
+    browser (whose HTTP cache dates responses by its own clock) or a worker process would be hours apart from it."""
     import contextlib
     import datetime as dt
 

@@ -123,6 +123,7 @@ def zone(db):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.real_clock
 def test_the_production_server_serves_a_zone(tmp_path, zone):
     admin, firm, item = zone
     port = _free_port()

@@ -19,7 +19,8 @@ from gaoxin.core.models import DocumentCounter
 SRC = Path(__file__).resolve().parents[3]
 TASKS = 60
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="several workers need PostgreSQL")
+pytestmark = [pytest.mark.skipif(connection.vendor != "postgresql", reason="several workers need PostgreSQL"),
+              pytest.mark.real_clock]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

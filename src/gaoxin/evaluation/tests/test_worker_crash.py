@@ -90,6 +90,7 @@ def run_command(args: list[str], env: dict, log: Path) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.real_clock
 def test_a_worker_killed_mid_scoring_is_reaped_and_the_cycle_scored_again(admin_user, confirming, tmp_path,
                                                                              settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued as in a zone
