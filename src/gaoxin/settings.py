@@ -685,8 +685,11 @@ GAOXIN_KIOSK_COOKIE_DAYS = env.int("GAOXIN_KIOSK_COOKIE_DAYS", default=3650)
 GAOXIN_KIOSK_COMMISSION_DAYS = env.int("GAOXIN_KIOSK_COMMISSION_DAYS", default=180)
 # 手机扫码登录: how long the QR code of the welcome screen stays valid (seconds).
 GAOXIN_KIOSK_HANDOFF_SECONDS = env.int("GAOXIN_KIOSK_HANDOFF_SECONDS", default=120)
-# 取号: the hall's closing time (local, HH:MM). From then on (and for any earlier day) tickets still waiting or called
-# but not finished are voided by `gaoxin sweep_kiosk` (the 15-minute job), so they do not count in the waits.
+# 取号: the hall's opening and closing time (local, HH:MM). Tickets are issued only on the calendar's working days
+# between the two, and no number is called after closing. From closing on (and for any earlier day) tickets still
+# waiting or called but not finished are voided by `gaoxin sweep_kiosk` (the 15-minute job), so they do not count in
+# the waits.
+GAOXIN_QUEUE_OPENING_TIME = env("GAOXIN_QUEUE_OPENING_TIME", default="08:30")
 GAOXIN_QUEUE_CLOSING_TIME = env("GAOXIN_QUEUE_CLOSING_TIME", default="17:30")
 # Log-ins at one terminal that found nobody, per period (count, seconds), before the terminal pauses its log-in.
 GAOXIN_KIOSK_LOGIN_LIMIT = tuple(env.list("GAOXIN_KIOSK_LOGIN_LIMIT", cast=int, default=[10, 600]))

@@ -50,3 +50,14 @@ def held_on_test_day():
 
     noon = dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
     return time_machine.travel(noon, tick=True)
+
+
+def held_at(day, time, *, tick: bool = True):
+    """A context manager: the clock at `time` (local) of `day` for the duration of the block, ticking by default.
+    For tests whose outcome depends on the hour (a hall's opening hours) and not only on the day."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    return time_machine.travel(dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone()), tick=tick)

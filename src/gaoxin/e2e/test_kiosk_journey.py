@@ -143,7 +143,17 @@ def test_an_unavailable_item_offers_a_assist_order(live_server, screen, hall):
     assert order.channel == "kiosk" and order.item == hall["promised"] and order.enterprise == hall["firm"]
 
 
-def test_the_hall_screen_fits_a_landscape_display_in_large_type(live_server, browser, admin_user):
+@pytest.fixture
+def hall_open(monkeypatch):
+    """The hall open whatever the real hour and day: the browser keeps the real clock (no time travel for a live
+    server), and tickets are issued and called in opening hours only."""
+    from gaoxin.kiosk import queue
+
+    monkeypatch.setattr(queue, "issue_refusal", lambda now=None: None)
+    monkeypatch.setattr(queue, "call_refusal", lambda now=None: None)
+
+
+def test_the_hall_screen_fits_a_landscape_display_in_large_type(live_server, browser, admin_user, hall_open):
     """The calling screen on a 1920×1080 hall display: eight calls and the waiting counts without scrolling, the
     latest number at least 64 px high, 10号窗口 after 9号窗口 in the windows' order."""
     from gaoxin.accounts.models import Role

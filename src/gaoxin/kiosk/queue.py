@@ -5,8 +5,10 @@ event each; issuing is `ticket_issue` (numbered per zone and day under the zone'
 Service rules a hall expects:
 - one number at a window at a time: a window that has called a number calls the next only after that one is
   办理完成 or 过号 (the clerk says which; calling on would have to guess whether the person came);
+- tickets are issued only during opening hours (GAOXIN_QUEUE_OPENING_TIME to GAOXIN_QUEUE_CLOSING_TIME) of the
+  working-day calendar's working days, and no number is called after closing (`issue_refusal`, `call_refusal`);
 - at closing time (GAOXIN_QUEUE_CLOSING_TIME) the day's tickets still waiting or called but unfinished are voided
-  (VOID, by `tickets_void_stale`, run by `gaoxin sweep_queue`); voided tickets count in no wait."""
+  (VOID, by `tickets_void_stale`, run by `gaoxin sweep_kiosk`); voided tickets count in no wait."""
 
 from __future__ import annotations
 
@@ -57,10 +59,67 @@ def window_order():
     return ("zone__sort_order", "zone_id", Length("number"), "number")
 
 
+def _clock(value) -> dt.time:
+    hours, _, minutes = str(value).strip().partition(":")
+    return dt.time(int(hours), int(minutes or 0))
+
+
 def closing_time() -> dt.time:
     """GAOXIN_QUEUE_CLOSING_TIME as a time (HH:MM); ValueError when it cannot be read (a start-up check says so)."""
-    hours, _, minutes = str(settings.GAOXIN_QUEUE_CLOSING_TIME).strip().partition(":")
-    return dt.time(int(hours), int(minutes or 0))
+    return _clock(settings.GAOXIN_QUEUE_CLOSING_TIME)
+
+
+def opening_time() -> dt.time:
+    """GAOXIN_QUEUE_OPENING_TIME as a time (HH:MM); ValueError when it cannot be read (a start-up check says so)."""
+    return _clock(settings.GAOXIN_QUEUE_OPENING_TIME)
+
+
+def _is_workday(day: dt.date) -> bool:
+    from gaoxin.core.selectors import work_calendar
+    from gaoxin.core.workdays import CalendarRangeError
+
+    try:
+        return work_calendar().is_workday(day)
+    except CalendarRangeError:  # beyond the calendar's years: Monday to Friday
+        return day.weekday() < 5
+
+
+def _next_open_day(day: dt.date) -> dt.date:
+    """The next working day after `day` (a fortnight of holidays at most is looked through)."""
+    for n in range(1, 15):
+        if _is_workday(nxt := day + dt.timedelta(days=n)):
+            return nxt
+    return day + dt.timedelta(days=1)
+
+
+def _day_text(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日（{'一二三四五六日'[day.weekday()]}）"
+
+
+def issue_refusal(now: dt.datetime | None = None) -> str | None:
+    """Why no ticket can be taken at `now` (None: the hall is open): a day that is not a working day of the calendar,
+    before opening or from closing time on. Said on the kiosk's ticket page as it is."""
+    local = timezone.localtime(now or timezone.now())
+    opens, closes = opening_time(), closing_time()
+    hours = f"工作日 {opens:%H:%M}–{closes:%H:%M}"
+    if not _is_workday(local.date()):
+        return (f"今天是节假日或休息日，大厅不办理窗口业务，不能取号。取号时间为{hours}，"
+                f"请于{_day_text(_next_open_day(local.date()))}{opens:%H:%M}后来取号。")
+    if local.time() < opens:
+        return f"大厅 {opens:%H:%M} 开始取号，现在还不能取号，请稍候。取号时间为{hours}。"
+    if local.time() >= closes:
+        return (f"大厅已于 {closes:%H:%M} 停止服务，今天不再取号。取号时间为{hours}，"
+                f"请于{_day_text(_next_open_day(local.date()))}{opens:%H:%M}后来取号。")
+    return None
+
+
+def call_refusal(now: dt.datetime | None = None) -> str | None:
+    """Why no number can be called at `now` (None: it can): from closing time on the hall calls nobody (the tickets
+    still waiting are voided by the closing-time sweep)."""
+    closes = closing_time()
+    if timezone.localtime(now or timezone.now()).time() >= closes:
+        return f"已过闭厅时间（{closes:%H:%M}），不再叫号；仍在等候的号码将自动作废。"
+    return None
 
 
 def zone_letter(zone: ServiceZone, zones: list[ServiceZone] | None = None) -> str:
@@ -72,8 +131,11 @@ def zone_letter(zone: ServiceZone, zones: list[ServiceZone] | None = None) -> st
 
 @transaction.atomic
 def ticket_issue(*, zone: ServiceZone, terminal=None, now: dt.datetime | None = None) -> Ticket:
-    """A new ticket for the zone: the day's next number, taken under the zone's row lock (no two alike)."""
+    """A new ticket for the zone: the day's next number, taken under the zone's row lock (no two alike). Refused
+    outside opening hours and on a day that is not a working day (`issue_refusal`)."""
     now = now or timezone.now()
+    if (refusal := issue_refusal(now)) is not None:
+        raise ValidationError(refusal)
     day = timezone.localdate(now)
     ServiceZone.objects.select_for_update().get(pk=zone.pk)
     last = Ticket.objects.filter(zone=zone, issued_on=day).aggregate(m=Max("sequence"))["m"] or 0
@@ -102,6 +164,8 @@ def ticket_transition(*, ticket: Ticket, name: str, actor, window: Window | None
     now = now or timezone.now()
     before = locked.status
     if name == "CALL":
+        if (refusal := call_refusal(now)) is not None:
+            raise ValidationError(refusal)
         if window is None or window.zone_id != locked.zone_id:
             raise ValidationError({"window": "请选择本专区的窗口"})
         Window.objects.select_for_update().get(pk=window.pk)  # two calls at one window: one waits for the other
@@ -125,6 +189,8 @@ def ticket_call_next(*, window: Window, actor, now: dt.datetime | None = None) -
     window's current number is not finished (办理完成 or 过号 first)."""
     if not can_call_tickets(actor):
         raise PermissionDenied("您无权叫号")
+    if (refusal := call_refusal(now)) is not None:
+        raise ValidationError(refusal)
     day = timezone.localdate(now or timezone.now())
     for _attempt in range(3):  # another window may take the same ticket first: try the next one
         ticket = (Ticket.objects.filter(zone_id=window.zone_id, issued_on=day, status=T.WAITING)

@@ -28,18 +28,25 @@ def _zones():
 
 @kiosk_page(person=False)
 def ticket_take(request):
-    """取号 at the terminal: no log-in needed; pick the zone, get a numbered slip."""
+    """取号 at the terminal: no log-in needed; pick the zone, get a numbered slip. Outside opening hours (or on a day
+    that is not a working day) the page says why and when to come, and offers no zone."""
     today = timezone.localdate()
-    if request.method == "POST":
+    closed = queue.issue_refusal()
+    if request.method == "POST" and closed is None:
         zone = ServiceZone.objects.filter(pk=request.POST.get("zone") or 0).first()
         if zone is None:
             messages.error(request, "请选择办理业务的专区")
         else:
-            ticket = queue.ticket_issue(zone=zone, terminal=request.kiosk.terminal)
-            return redirect("kiosk_ticket", pk=ticket.pk)
+            try:
+                ticket = queue.ticket_issue(zone=zone, terminal=request.kiosk.terminal)
+            except ValidationError as exc:  # closing time passed while the page was open
+                closed = "；".join(exc.messages)
+            else:
+                return redirect("kiosk_ticket", pk=ticket.pk)
     waiting = queue.waiting_counts(today)
     return _render(request, "kiosk/ticket_take.html", {
-        "zones": [(z, letter, waiting.get(z.pk, 0)) for z, letter in _zones()]})
+        "zones": [(z, letter, waiting.get(z.pk, 0)) for z, letter in _zones()], "closed": closed},
+        status=409 if closed is not None and request.method == "POST" else 200)
 
 
 @kiosk_page(person=False)
@@ -88,7 +95,9 @@ def desk(request):
         "windows": windows, "window": window, "called": called,
         "zones": [(z, letter, waiting.get(z.pk, 0)) for z, letter in _zones()],
         "waits_today": queue.window_waits(today, today), "saved_today": queue.queue_time_saved(today, today),
-        "saved_week": queue.queue_time_saved(week, today), "closing": f"{queue.closing_time():%H:%M}"})
+        "saved_week": queue.queue_time_saved(week, today), "closing": f"{queue.closing_time():%H:%M}",
+        "opening": f"{queue.opening_time():%H:%M}",
+        "call_closed": queue.call_refusal()})
 
 
 @require_POST

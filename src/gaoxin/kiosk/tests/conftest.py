@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.catalog.tests.factories import department, make_item
+from gaoxin.core.testing import held_at, test_day
 from gaoxin.core.validators import id_check_char
 from gaoxin.enterprises.tests.factories import EnterpriseFactory
 from gaoxin.kiosk import services
@@ -56,3 +59,30 @@ def owner(db, firm):
     other = EnterpriseFactory(name="湘潭云帆科技有限公司")
     user.enterprise_memberships.create(enterprise=other)
     return user
+
+
+def working_day_on_or_before(day: dt.date) -> dt.date:
+    from gaoxin.core.selectors import work_calendar
+
+    cal = work_calendar()
+    while not cal.is_workday(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def previous_working_day(day: dt.date) -> dt.date:
+    return working_day_on_or_before(day - dt.timedelta(days=1))
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    from gaoxin.core.selectors import work_calendar
+
+    return work_calendar().add_working_days(day, 1)
+
+
+@pytest.fixture
+def opening_hours(db):
+    """The hall open: 10:00 of the run's day, or of the working day before it when the run's day is a weekend or a
+    holiday (tickets are issued only in opening hours of working days), whatever the hour the suite runs at."""
+    with held_at(working_day_on_or_before(test_day()), dt.time(10)):
+        yield

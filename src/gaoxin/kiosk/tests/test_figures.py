@@ -26,6 +26,7 @@ def _values(day):
     return {v.figure.id: v.value for v in selectors.values(P.Period("custom", day, day), figures=OURS)}
 
 
+@pytest.mark.usefixtures("opening_hours")  # tickets are issued in opening hours only
 def test_kiosk_and_queue_figures_from_the_records(kiosk, firm, items):
     today = timezone.localdate()
     # Three visits: one completes the 即办 item, one leaves without doing anything, one still at the terminal.
@@ -119,6 +120,7 @@ def test_drop_off_per_step_names_the_step(kiosk, firm, items, client):
     assert "填写申请" in page and "at_form" not in page.split("data-testid=\"records\"")[1]
 
 
+@pytest.mark.usefixtures("opening_hours")
 def test_waits_per_window_in_minutes_with_the_window_number(client, clerk_and_hall):
     """The queue's drill-down: a window by its number and name, a wait in minutes (not seconds, no internal
     id); the average wait broken down by window."""

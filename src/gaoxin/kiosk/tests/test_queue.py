@@ -1,5 +1,7 @@
 """取号 / 叫号 (issue 23 item 4): tickets per zone and day, called to a window, waiting times recorded, kiosk
-completions counted as queue time saved; the ticket's table walked (allowed: one audit event; refused: nothing)."""
+completions counted as queue time saved; the ticket's table walked (allowed: one audit event; refused: nothing).
+Every test runs at 10:00 of a working day (`opening_hours`): tickets are issued only in the hall's opening hours,
+whatever the hour the suite runs at."""
 
 import datetime as dt
 
@@ -14,7 +16,9 @@ from gaoxin.core.models import AuditEvent
 from gaoxin.kiosk import queue
 from gaoxin.kiosk.models import Ticket, TicketStatus
 
-pytestmark = pytest.mark.django_db
+from .conftest import next_working_day, previous_working_day
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opening_hours")]
 
 
 @pytest.fixture
@@ -34,8 +38,8 @@ def clerk(db):
 def test_tickets_are_numbered_per_zone_and_day(hall):
     numbers = [queue.ticket_issue(zone=hall["startup"]).number for _ in range(2)]
     assert numbers == ["A001", "A002"] and queue.ticket_issue(zone=hall["general"]).number == "B001"
-    tomorrow = timezone.now() + dt.timedelta(days=1)
-    assert queue.ticket_issue(zone=hall["startup"], now=tomorrow).number == "A001"
+    next_day = timezone.now() + dt.timedelta(days=(next_working_day(timezone.localdate()) - timezone.localdate()).days)
+    assert queue.ticket_issue(zone=hall["startup"], now=next_day).number == "A001"
     assert AuditEvent.objects.filter(event_type="kiosk.ticket.issue").count() == 4
 
 
@@ -207,7 +211,7 @@ def test_unfinished_tickets_are_voided_at_closing_time_and_left_out_of_the_waits
     queue.ticket_transition(ticket=Ticket.objects.get(pk=served.pk), name="SERVE", actor=clerk, now=_at(today, 9, 20))
     # The morning's second ticket called late in the afternoon and never finished: a wait of 7 hours.
     queue.ticket_transition(ticket=called, name="CALL", actor=clerk, window=hall["w1"], now=_at(today, 16))
-    yesterday = queue.ticket_issue(zone=hall["general"], now=morning - dt.timedelta(days=1))
+    yesterday = queue.ticket_issue(zone=hall["general"], now=_at(previous_working_day(today), 9))
     assert queue.tickets_void_stale(now=_at(today, 12)) == 1  # only yesterday's before closing
     assert Ticket.objects.get(pk=yesterday.pk).status == TicketStatus.VOID
     assert Ticket.objects.get(pk=waiting.pk).status == TicketStatus.WAITING
@@ -228,7 +232,7 @@ def test_unfinished_tickets_are_voided_at_closing_time_and_left_out_of_the_waits
 def test_the_sweep_command_voids_and_records_the_coverage(hall, closing, capsys):
     from django.core.management import call_command
 
-    queue.ticket_issue(zone=hall["startup"], now=timezone.now() - dt.timedelta(days=1))
+    queue.ticket_issue(zone=hall["startup"], now=_at(previous_working_day(timezone.localdate()), 10))
     call_command("sweep_kiosk")
     assert Ticket.objects.get().status == TicketStatus.VOID
     assert "作废号码 1 个" in capsys.readouterr().out
@@ -260,3 +264,90 @@ def test_windows_sort_naturally(client, hall, clerk):
 def test_the_hall_screen_is_set_for_a_large_display(client, hall):
     page = client.get("/queue/screen/").content.decode()
     assert 'class="kiosk hall-screen"' in page and "正在等候" in page
+
+
+# --- opening hours -------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def hours(settings):
+    settings.GAOXIN_QUEUE_OPENING_TIME = "08:30"
+    settings.GAOXIN_QUEUE_CLOSING_TIME = "17:30"
+
+
+def test_no_ticket_before_opening_time(kiosk, hall, hours):
+    from gaoxin.core.testing import held_at
+
+    with held_at(timezone.localdate(), dt.time(8, 29)):
+        with pytest.raises(ValidationError, match="大厅 08:30 开始取号"):
+            queue.ticket_issue(zone=hall["startup"])
+        page = kiosk.get("/kiosk/ticket/").content.decode()
+        assert "大厅 08:30 开始取号，现在还不能取号" in page and "工作日 08:30–17:30" in page
+        assert 'data-testid="kiosk-ticket-zones"' not in page
+        response = kiosk.post("/kiosk/ticket/", {"zone": hall["startup"].pk})
+        assert response.status_code == 409 and "开始取号" in response.content.decode()
+    assert not Ticket.objects.exists() and not AuditEvent.objects.filter(event_type="kiosk.ticket.issue").exists()
+    with held_at(timezone.localdate(), dt.time(8, 30)):
+        assert queue.ticket_issue(zone=hall["startup"]).number == "A001"
+
+
+def test_no_ticket_from_closing_time_on(kiosk, hall, hours):
+    from gaoxin.core.testing import held_at
+
+    today = timezone.localdate()
+    with held_at(today, dt.time(17, 29)):
+        assert queue.ticket_issue(zone=hall["startup"]).number == "A001"
+    with held_at(today, dt.time(17, 30)):
+        page = kiosk.get("/kiosk/ticket/").content.decode()
+        nxt = next_working_day(today)
+        assert "大厅已于 17:30 停止服务，今天不再取号" in page
+        assert f"请于{nxt.month}月{nxt.day}日（{'一二三四五六日'[nxt.weekday()]}）08:30后来取号" in page
+        assert kiosk.post("/kiosk/ticket/", {"zone": hall["startup"].pk}).status_code == 409
+    assert Ticket.objects.count() == 1
+
+
+def test_no_ticket_on_a_day_that_is_not_a_working_day(hall, hours):
+    from gaoxin.core.selectors import work_calendar
+    from gaoxin.core.testing import held_at
+
+    cal = work_calendar()
+    day = timezone.localdate()
+    while cal.is_workday(day):
+        day += dt.timedelta(days=1)
+    with held_at(day, dt.time(10)):
+        with pytest.raises(ValidationError, match="今天是节假日或休息日，大厅不办理窗口业务，不能取号"):
+            queue.ticket_issue(zone=hall["startup"])
+    assert not Ticket.objects.exists()
+
+
+def test_no_number_is_called_after_closing(client, hall, clerk, hours):
+    from gaoxin.core.testing import held_at
+
+    today = timezone.localdate()
+    ticket = queue.ticket_issue(zone=hall["startup"], now=_at(today, 17))
+    client.force_login(clerk)
+    with held_at(today, dt.time(17, 31)):
+        before = AuditEvent.objects.count()
+        with pytest.raises(ValidationError, match=r"已过闭厅时间（17:30），不再叫号"):
+            queue.ticket_call_next(window=hall["w1"], actor=clerk)
+        with pytest.raises(ValidationError, match="不再叫号"):
+            queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=hall["w1"])
+        page = client.get(f"/queue/?window={hall['w1'].pk}").content.decode()
+        assert 'data-testid="call-closed"' in page and "disabled" in page
+        page = client.post("/queue/call/", {"window": hall["w1"].pk}, follow=True).content.decode()
+        assert "已过闭厅时间（17:30），不再叫号" in page
+        assert AuditEvent.objects.count() == before
+    assert Ticket.objects.get().status == TicketStatus.WAITING
+    # The number called before closing may still be finished after it.
+    with held_at(today, dt.time(17, 29)):
+        called = queue.ticket_call_next(window=hall["w1"], actor=clerk)
+    with held_at(today, dt.time(17, 40)):
+        assert queue.ticket_transition(ticket=called, name="SERVE", actor=clerk).status == TicketStatus.SERVED
+
+
+def test_opening_hours_that_cannot_be_read_are_said_at_start_up(settings):
+    from gaoxin.kiosk.checks import queue_settings
+
+    settings.GAOXIN_QUEUE_OPENING_TIME = "early"
+    assert [e.id for e in queue_settings(None)] == ["gaoxin.kiosk.E002"]
+    settings.GAOXIN_QUEUE_OPENING_TIME = "18:00"
+    assert [e.id for e in queue_settings(None)] == ["gaoxin.kiosk.E003"]
