@@ -16,6 +16,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from gaoxin.enterprises.industries import SECTIONS
+
 
 @dataclass(frozen=True)
 class Field:
@@ -27,10 +29,24 @@ class Field:
     # The department (org unit code) that supplies this fact when it has it (纳税信用等级 from the tax bureau): a
     # value it supplied is the department's, which the enterprise may dispute but not overwrite (issue 14 §6).
     supplier: str = ""
-    choices: tuple[str, ...] = ()  # a text fact's allowed values
+    choices: tuple[str, ...] = ()  # a text field's allowed values (a rule comparing it with another is refused)
+    words: tuple[tuple[str, str], ...] = ()  # what a stored code reads as on a page: ("ABOVE", "规上")
     low: str | None = None  # a number fact's bounds (inclusive), as decimal strings
     high: str | None = None
     integer: bool = False  # a count of people or events: a whole number
+
+    def word(self, value: str) -> str:
+        """A value as people read it: a stored code by its word (ABOVE -> 规上), any other value as it is."""
+        return dict(self.words).get(value, value)
+
+    def code_for(self, word: str) -> str | None:
+        """The stored code a word stands for (规上 -> ABOVE), or None."""
+        return next((code for code, w in self.words if w == word), None)
+
+    def allowed_text(self) -> str:
+        """The allowed values as a rule writes them, each code with its word: 'ABOVE'（规上）、'BELOW'（规下）."""
+        words = dict(self.words)
+        return "、".join(f"'{c}'（{words[c]}）" if c in words else f"'{c}'" for c in self.choices)
 
 
 SHARE = {"low": "0", "high": "1"}  # a proportion written as a decimal (0.05 = 5 %)
@@ -52,8 +68,11 @@ FIELDS: dict[str, Field] = {f.code: f for f in [
     # The registry's industry code against the zone's list of restricted and prohibited industries
     # (RestrictedIndustry); UNKNOWN when the code is missing or too coarse to tell.
     Field("restricted_industry", "属于国家限制和禁止行业", "bool", source="registry"),
-    Field("industry_section", "行业门类", "text", source="registry"),
-    Field("size_group", "规模（ABOVE 规上 / BELOW 规下）", "text", source="registry"),
+    Field("industry_section", "行业门类", "text", source="registry", choices=tuple(SECTIONS),
+          words=tuple(SECTIONS.items())),
+    # The registry's codes (enterprises.SizeGroup), read as 规上 / 规下.
+    Field("size_group", "规模（ABOVE 规上 / BELOW 规下）", "text", source="registry", choices=("ABOVE", "BELOW"),
+          words=(("ABOVE", "规上"), ("BELOW", "规下"))),
     Field("park", "园区", "text", source="registry"),
     Field("days_since_registration", "成立天数", "number", "天", "registry"),
     Field("registered_capital", "注册资本", "number", "万元", "registry"),
@@ -155,9 +174,12 @@ SUBJECT_ENTERPRISE, SUBJECT_PERSON = "enterprise", "person"
 PERSON_FIELDS: dict[str, Field] = {f.code: f for f in [
     Field("tier", "人才层次（A/B/C/D/E）", "text", source="registry"),
     Field("tier_rank", "人才层次排序（1 为最高）", "number", source="registry"),
-    Field("education", "学历（大专/本科/硕士研究生/博士研究生）", "text", source="registry"),
+    # As the talent registry shows them (talent.Education, talent.SkillGrade).
+    Field("education", "学历（大专/本科/硕士研究生/博士研究生）", "text", source="registry",
+          choices=("高中/中专及以下", "大专", "本科", "硕士研究生", "博士研究生")),
     Field("professional_title", "职称", "text", source="registry"),
-    Field("skill_grade", "技能等级", "text", source="registry"),
+    Field("skill_grade", "技能等级", "text", source="registry",
+          choices=("初级工（五级）", "中级工（四级）", "高级工（三级）", "技师（二级）", "高级技师（一级）")),
     Field("employer_uscc", "工作单位统一社会信用代码", "text", source="registry"),
     Field("employer_park", "工作单位所在园区", "text", source="registry"),
     Field("work_location", "工作地", "text", source="registry"),

@@ -31,8 +31,6 @@ from decimal import Decimal, InvalidOperation
 
 import polars as pl
 
-from gaoxin.enterprises.industries import SECTIONS
-
 from .fields import ALL_FIELDS, FIELDS, PERSON_FIELDS, Field
 
 NUMBER = pl.Decimal(28, 6)
@@ -125,15 +123,28 @@ def _conditional_words(text: str) -> str | None:
     return f"{humanize(ast.unparse(node.left))} {op} 下列值：{'；'.join(parts)}"
 
 
+def _coded_value(m: re.Match) -> str:
+    """`size_group == 'ABOVE'` -> `size_group == '规上'`: a field's stored code read as its word."""
+    f = ALL_FIELDS.get(m.group(1))
+    return f"{m.group(1)} {m.group(2)} '{f.word(m.group(3)) if f else m.group(3)}'"
+
+
+def _coded_list(m: re.Match) -> str:
+    """`industry_section in ['C', 'M']` -> its items by their words (“制造业”、“科学研究和技术服务业”)."""
+    f = ALL_FIELDS.get(m.group(1))
+    return f"{m.group(1)} {m.group(2)} {_list_words(m.group(3), dict(f.words) if f else {})}"
+
+
 def humanize(text: str) -> str:
     """A condition in plain Chinese for enterprises: field names become their labels (with their units), text
-    values and lists their quoted items, operators words and signs (× ÷ ≥ ≤ ≠), a threshold that depends on
-    another field as its cases."""
+    values and lists their quoted items (a stored code by its word: 规上, 制造业), operators words and signs
+    (× ÷ ≥ ≤ ≠), a threshold that depends on another field as its cases."""
     if " if " in text and (words := _conditional_words(text)) is not None:
         return words
-    names = SECTIONS if "industry_section" in text else {}
     out = re.sub(r"\b([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\d.])", _with_unit, text)
-    out = re.sub(r"\[([^\]]*)\]", lambda m: _list_words(m.group(1), names), out)
+    out = re.sub(r"\b([a-z_][a-z0-9_]*)\s*(==|!=)\s*'([^']*)'", _coded_value, out)
+    out = re.sub(r"\b([a-z_][a-z0-9_]*)\s+(not\s+in|in)\s*\[([^\]]*)\]", _coded_list, out)
+    out = re.sub(r"\[([^\]]*)\]", lambda m: _list_words(m.group(1), {}), out)
     out = re.sub(r"'([^']*)'|\"([^\"]*)\"", lambda m: f"“{m.group(1) if m.group(1) is not None else m.group(2)}”", out)
     out = re.sub(r"\b[a-z_][a-z0-9_]*\b", lambda m: _short_label(m.group(0)) if m.group(0) in ALL_FIELDS else m.group(0), out)
     out = out.replace(" * ", " × ").replace(" / ", " ÷ ")
@@ -449,6 +460,36 @@ def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: s
     if result_kind != wanted:
         raise RuleError("条件的结果应为“是/否”" if kind == "rule" else "测算公式的结果应为数字")
     return Compiled(source, expr, compiler.leaves, compiler.leaf_exprs, compiler.fields, tree, registry)
+
+
+def check_values(compiled: Compiled) -> None:
+    """A rule's text values against the fields' known value sets (`Field.choices`): a comparison (==, !=, in,
+    not in) of such a field with a value it never takes is refused — it would silently hold for no one (== '规上'
+    when the registry stores ABOVE) or for everyone (!=). The message names the field and its values in Chinese.
+    Called when a rule is saved (policies, targeted notices), not when a stored rule is matched."""
+    registry = compiled.registry
+    for node in ast.walk(compiled.tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        for left, op, right in zip(operands[:-1], node.ops, operands[1:], strict=True):
+            if isinstance(op, ast.In | ast.NotIn):
+                pairs = [(left, v) for v in getattr(right, "elts", [])]
+            elif isinstance(op, ast.Eq | ast.NotEq):
+                pairs = [(left, right), (right, left)]
+            else:
+                continue
+            for name, value in pairs:
+                if not (isinstance(name, ast.Name) and isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                    continue
+                f = registry.get(name.id)
+                if f is None or not f.choices or value.value in f.choices:
+                    continue
+                code = f.code_for(value.value)
+                hint = f"；“{value.value}”请写作 '{code}'" if code else ""
+                column = len(compiled.source.encode()[:value.col_offset].decode(errors="ignore"))  # ast counts bytes
+                raise RuleError(f"“{_short_label(f.code)}”没有“{value.value}”这个取值，可选：{f.allowed_text()}{hint}",
+                                column)
 
 
 # --- the rule as a readable tree (issue 14 §5) ---------------------------------------------------

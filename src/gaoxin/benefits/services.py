@@ -35,7 +35,7 @@ from .models import (
     PolicySubject,
     ProfileFact,
 )
-from .rules import RuleError, compile_rule
+from .rules import RuleError, check_values, compile_rule
 from .workflow import WORKFLOW
 
 QUALIFICATION_NAMES = {str(label) for label in QualificationKind.labels}
@@ -61,10 +61,11 @@ def compile_policy(policy: Policy) -> matching.PolicyRule:
 
 
 def check_rule_text(rule: str, formula: str = "", subject: str = PolicySubject.ENTERPRISE) -> None:
-    """Called by the policy form: a rule is checked when it is saved, against its subject's fields."""
+    """Called by the policy form: a rule is checked when it is saved, against its subject's fields and their value
+    sets (a value a field never takes is refused)."""
     fields = SUBJECT_FIELDS.get(subject, FIELDS)
     try:
-        compile_rule(rule, qualifications=has_names(subject), fields=fields)
+        check_values(compile_rule(rule, qualifications=has_names(subject), fields=fields))
     except RuleError as exc:
         raise ValidationError({"rule": f"适用条件有误：{exc}"}) from None
     if formula.strip():
