@@ -180,3 +180,34 @@ def test_the_hall_screen_fits_a_landscape_display_in_large_type(live_server, bro
     assert float(latest.evaluate("el => getComputedStyle(el).fontSize").removesuffix("px")) >= 64
     assert "等候 1 人" not in page.content() and "1 人" in board.inner_text()
     context.close()
+
+
+def test_the_hall_screen_keeps_its_calls_and_fits_a_phone(live_server, browser, admin_user, hall_open):
+    """The same screen opened on a phone (390 px wide): one column, nothing wider than the phone; a number already
+    finished at its window still listed, the waiting total under the calls."""
+    from gaoxin.accounts.models import Role
+    from gaoxin.accounts.tests.factories import UserFactory
+    from gaoxin.catalog.models import ServiceZone, Window
+    from gaoxin.kiosk import queue
+
+    zones = [ServiceZone.objects.create(code=f"z{i}", name=name, sort_order=i)
+             for i, name in enumerate(["企业开办专区", "综合服务专区", "工程建设专区"])]
+    clerk = UserFactory(role=Role.WINDOW_CLERK)
+    for n in range(5):
+        window = Window.objects.create(zone=zones[n % 3], number=str(n + 8), name=f"{n + 8}号综窗")
+        ticket = queue.ticket_transition(ticket=queue.ticket_issue(zone=window.zone), name="CALL", actor=clerk,
+                                         window=window)
+        if n < 2:
+            queue.ticket_transition(ticket=ticket, name="SERVE", actor=clerk)
+    queue.ticket_issue(zone=zones[0])
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/queue/screen/")
+    board = page.get_by_test_id("queue-board")
+    assert board.locator("tbody tr").count() == 5 and board.locator("tr.hall-done").count() == 2
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    table, waiting = board.locator("table").bounding_box(), board.locator(".hall-waiting").bounding_box()
+    assert waiting["y"] >= table["y"] + table["height"] and waiting["width"] > 300
+    assert page.get_by_test_id("queue-waiting-total").inner_text().replace("\n", " ").split() == ["合计", "1", "人"]
+    context.close()

@@ -32,7 +32,7 @@ class CallSerializer(serializers.Serializer):
 class QueueStatusSerializer(serializers.Serializer):
     day = serializers.DateField(help_text="日期（今日）")
     zones = ZoneQueueSerializer(many=True)
-    calls = CallSerializer(many=True, help_text="最近的叫号，最新在前（最多 8 个）")
+    calls = CallSerializer(many=True, help_text="今日最近的叫号，最新在前（最多 8 个；含已办理完成和过号的号码，不含闭厅作废的）")
 
 
 @extend_schema(summary="大厅排队情况（今日各专区等候人数与最近叫号）", responses=QueueStatusSerializer)

@@ -232,9 +232,10 @@ def waiting_counts(day: dt.date) -> dict[int, int]:
 
 
 def calling_board(day: dt.date, limit: int = 8) -> list[Ticket]:
-    """The hall screen: the latest calls of the day, newest first (one query)."""
-    return list(Ticket.objects.filter(issued_on=day, status=T.CALLED).select_related("window", "zone")
-                .order_by("-called_at")[:limit])
+    """The hall screen: the latest calls of the day, newest first, whether still at the window or already finished
+    (办理完成 / 过号): the screen keeps the recent calls between two calls. Voided tickets are left out (one query)."""
+    return list(Ticket.objects.filter(issued_on=day, called_at__isnull=False).exclude(status=T.VOID)
+                .select_related("window", "zone").order_by("-called_at", "-pk")[:limit])
 
 
 def window_waits(day_from: dt.date, day_to: dt.date) -> list[dict]:

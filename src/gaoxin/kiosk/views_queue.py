@@ -63,11 +63,13 @@ def ticket_slip(request, pk: int):
 
 @login_not_required
 def screen(request):
-    """The hall's calling screen (public: numbers and windows only), refreshed every few seconds."""
+    """The hall's calling screen (public: numbers and windows only), refreshed every few seconds: the day's latest
+    calls (kept after they are finished, so the screen does not empty between calls) and the waiting counts."""
     today = timezone.localdate()
     waiting = queue.waiting_counts(today)
     context = {"calls": queue.calling_board(today),
-               "zones": [(z, letter, waiting.get(z.pk, 0)) for z, letter in _zones()]}
+               "zones": [(z, letter, waiting.get(z.pk, 0)) for z, letter in _zones()],
+               "waiting_total": sum(waiting.values())}
     template = "kiosk/partials/screen_board.html" if request.htmx else "kiosk/screen.html"
     return render(request, template, context)
 

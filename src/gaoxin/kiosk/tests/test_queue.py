@@ -351,3 +351,36 @@ def test_opening_hours_that_cannot_be_read_are_said_at_start_up(settings):
     assert [e.id for e in queue_settings(None)] == ["gaoxin.kiosk.E002"]
     settings.GAOXIN_QUEUE_OPENING_TIME = "18:00"
     assert [e.id for e in queue_settings(None)] == ["gaoxin.kiosk.E003"]
+
+
+def test_the_screen_keeps_the_latest_calls_after_they_are_finished(client, hall, clerk):
+    """Between two calls the screen does not empty: the day's latest calls stay, newest first, finished or not;
+    with the waiting counts and their total."""
+    now = timezone.now()
+    tickets = [queue.ticket_issue(zone=hall["startup"], now=now - dt.timedelta(minutes=30)) for _ in range(3)]
+    queue.ticket_issue(zone=hall["general"])
+    for n, (ticket, name) in enumerate(zip(tickets[:2], ("SERVE", "MISS"), strict=True)):
+        called = queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=hall["w1"],
+                                         now=now - dt.timedelta(minutes=10 - n))
+        queue.ticket_transition(ticket=called, name=name, actor=clerk)
+    board = queue.calling_board(timezone.localdate())
+    assert [(t.number, t.status) for t in board] == [("A002", TicketStatus.MISSED), ("A001", TicketStatus.SERVED)]
+    page = client.get("/queue/screen/", headers={"HX-Request": "true"}).content.decode()
+    assert "暂无叫号" not in page and page.index("A002") < page.index("A001")
+    assert 'class="hall-latest"><td>A002' in page and 'class="hall-done"><td>A001' in page
+    total = page.split('data-testid="queue-waiting-total"')[1]
+    assert "2 人" in total.split("</li>")[0]  # A003 and B001
+    body = client.get("/api/v1/queue/").json()
+    assert [c["number"] for c in body["calls"]] == ["A002", "A001"]
+
+
+def test_voided_tickets_leave_the_screen(hall, clerk, closing):
+    from gaoxin.core.testing import held_at
+
+    today = timezone.localdate()
+    ticket = queue.ticket_issue(zone=hall["startup"], now=_at(today, 9))
+    queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=hall["w1"], now=_at(today, 9, 5))
+    assert len(queue.calling_board(today)) == 1
+    with held_at(today, dt.time(17, 45)):
+        queue.tickets_void_stale()
+    assert queue.calling_board(today) == []
