@@ -95,10 +95,15 @@ def test_typed_id_number_instant_item_and_receipt(live_server, screen, hall):
     assert screen.get_by_test_id("receipt-number").inner_text() == case.number
     assert screen.get_by_test_id("receipt-qr").locator("svg").count() == 1
     assert "政务服务中心一楼智能微厅" in screen.content()
+    for button in ("receipt-print", "receipt-back"):  # touch-sized on the terminal
+        assert screen.get_by_test_id(button).bounding_box()["height"] >= 48
     screen.get_by_test_id("receipt-back").click()
     screen.get_by_test_id("kiosk-notice-link").click()
     screen.wait_for_url(f"{base}/kiosk/cases/{case.number}/notice/")
     assert "即办件办结通知书" in screen.content()
+    for button in ("notice-print", "notice-back"):
+        box = screen.get_by_test_id(button).bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 48
     screen.get_by_test_id("notice-back").click()
     screen.wait_for_url(f"{base}/kiosk/cases/{case.number}/")
     assert len(screen.context.pages) == 1
