@@ -78,6 +78,21 @@ def session_roles(actor, session) -> set[str]:
     return roles
 
 
+def can_see_contact_phone(user, session) -> bool:
+    """The booking's contact phone in full: the guides who call the booker (the centre, the item's department) and the
+    booker's own side. Roles that only oversee (leaders) see it masked (138****1234)."""
+    return bool(session_roles(user, session) & {"guide", "booker"})
+
+
+def sessions_title(user) -> str:
+    """The sessions list as the user's role reads it (the list page's title and the session page's breadcrumb)."""
+    if is_guide(user):
+        return "导办队列"
+    if can_book(user):
+        return "我的导办预约"
+    return "全区导办预约"  # leaders oversee every session
+
+
 def can_apply_from_session(user, session) -> bool:
     """发起申请: the booker opens the prefilled application while the session's case is not yet filed."""
     from .models import Outcome, SessionStatus

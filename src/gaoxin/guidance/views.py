@@ -19,6 +19,7 @@ from gaoxin.cases.forms import ApplyForm
 from gaoxin.cases.models import Case
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.keyset import keyset_paginate
+from gaoxin.core.masking import mask_phone
 from gaoxin.core.views_utils import add_service_errors, apply_step, paginate, render_page, require, submit
 
 from . import permissions as perms
@@ -94,6 +95,7 @@ def session_list(request):
     return render_page(request, "guidance/session_list.html", "guidance/partials/session_table.html", {
         "page": page, "query": query, "when": when, "whens": selectors.WHEN, "filters": filters,
         "is_guide": perms.is_guide(request.user), "counts": selectors.counts(user=request.user),
+        "title": perms.sessions_title(request.user), "can_book": perms.can_book(request.user),
     })
 
 
@@ -110,7 +112,9 @@ def _detail(request, session: GuidanceSession, *, failed=None, status=200):
         "s": session, "actions": actions, "stray_errors": stray, "events": session.events.all(),
         "can_apply": perms.can_apply_from_session(request.user, session),
         "is_guide": "guide" in (roles := perms.session_roles(request.user, session)),
-        "is_booker": "booker" in roles,
+        "is_booker": "booker" in roles, "list_title": perms.sessions_title(request.user),
+        "contact_phone": session.contact_phone if perms.can_see_contact_phone(request.user, session)
+        else mask_phone(session.contact_phone),
     }, status=status)
 
 

@@ -257,3 +257,24 @@ def test_the_session_list_stacks_on_a_phone(book, clerk_user):
     book()
     page = _client(clerk_user).get("/guidance/?when=all").content.decode()
     assert 'class="table table-sm align-middle gx-stack"' in page and 'data-label="事项"' in page
+
+
+def test_the_phone_is_masked_for_those_who_only_oversee_and_the_breadcrumb_names_their_list(
+        book, leader_client, clerk_client, officer_client, enterprise_client):
+    """A leader reads every session but calls nobody: the contact phone masked, the breadcrumb and the list named
+    for what a leader sees (全区导办预约, not 我的导办预约). The guides who call (the centre, the item's department) and
+    the booker keep the full number."""
+    session = book(contact_phone="13812341234")
+    url = f"/guidance/sessions/{session.number}/"
+    expected = {leader_client: ("138****1234", "全区导办预约"), clerk_client: ("13812341234", "导办队列"),
+                officer_client: ("13812341234", "导办队列"), enterprise_client: ("13812341234", "我的导办预约")}
+    for client, (phone, title) in expected.items():
+        page = client.get(url).content.decode()
+        contact = page.split('data-testid="session-contact">')[1].split("</dd>")[0]
+        crumb = page.split('data-testid="session-breadcrumb">')[1].split("</a>")[0]
+        assert contact == f"张伟 {phone}" and crumb == title
+        listing = client.get("/guidance/?when=all").content.decode()
+        assert f"<h1 class=\"h4 me-auto mb-0\">{title}</h1>" in listing
+    page = leader_client.get(url).content.decode()
+    assert "13812341234" not in page and "我的导办预约" not in page
+    assert "即可预约" not in leader_client.get("/guidance/").content.decode()  # a leader books nothing
