@@ -71,6 +71,9 @@ class CalendarYear(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # One more on every change of the year or one of its days: the processes' cached calendar is keyed by it (a key
+    # of times would miss an edit made after the clock was set back).
+    revision = models.PositiveIntegerField("修订次数", default=0, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "日历年度"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max, Sum
 
 from .models import CalendarDay, CalendarYear
 from .workdays import WorkCalendar
@@ -18,8 +18,8 @@ def work_calendar() -> WorkCalendar:
     """The working-day calendar from the database, rebuilt only when it was edited.
     One small query per call tells whether the cached calendar is still current."""
     global _cached
-    stamp = CalendarYear.objects.aggregate(m=Max("updated_at"), n=Max("year"))
-    key = (stamp["m"], stamp["n"], settings.GAOXIN_MAKEUP_DAYS_COUNT)
+    stamp = CalendarYear.objects.aggregate(r=Sum("revision"), c=Count("year"), n=Max("year"))
+    key = (stamp["r"], stamp["c"], stamp["n"], settings.GAOXIN_MAKEUP_DAYS_COUNT)
     with _lock:
         if _cached is not None and _cached[0] == key:
             return _cached[1]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 
 from .audit_chain import schedule_seal
@@ -118,7 +118,7 @@ def calendar_day_set(*, date: dt.date, kind: str, name: str = "", source: str = 
             "edited_by": actor, "edited_at": timezone.now(),
         },
     )
-    CalendarYear.objects.filter(year=date.year).update(updated_at=timezone.now())
+    CalendarYear.objects.filter(year=date.year).update(updated_at=timezone.now(), revision=F("revision") + 1)
     audit_record(event_type="calendar.day_set", actor=actor, subject=day, before=before, after=_day_snapshot(day))
     return day
 
@@ -137,6 +137,7 @@ def calendar_year_confirm(*, year: int, source_document: str, actor) -> Calendar
     cal_year.source_document = source_document.strip()
     cal_year.confirmed_by = actor
     cal_year.confirmed_at = timezone.now()
+    cal_year.revision += 1
     cal_year.save()
     audit_record(
         event_type="calendar.year_confirmed", actor=actor, subject=cal_year,

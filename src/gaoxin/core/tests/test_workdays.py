@@ -5,7 +5,9 @@ import datetime as dt
 
 import numpy as np
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,6 +123,18 @@ def test_admin_enters_2027_and_deadlines_follow(admin_user):
     # 29, 30, 31 Dec; Jan 1 holiday; Jan 4 off; Jan 5, 6 → due Wed 2027-01-06.
     assert result.date == D(2027, 1, 6) and not result.provisional
     assert work_calendar().is_workday(D(2027, 1, 9))
+
+
+def test_an_edit_made_after_the_clock_was_set_back_reaches_the_cached_calendar(admin_user):
+    # The calendar each process caches is keyed by revisions, not by times: an edit stamped earlier than the last
+    # one (a clock set back, as a test run held on its day after midnight does) still replaces it.
+    with time_machine.travel(timezone.now() - dt.timedelta(days=2), tick=True):  # before the seeded years' stamps
+        services.calendar_year_add(year=2027, actor=admin_user)
+        assert work_calendar().due_date(D(2026, 12, 28), 5).provisional
+        services.calendar_day_set(date=D(2027, 1, 4), kind="in_lieu", name="元旦", actor=admin_user)
+        services.calendar_year_confirm(year=2027, source_document="国办发明电〔2026〕1号", actor=admin_user)
+    result = work_calendar().due_date(D(2026, 12, 28), 5)
+    assert result.date == D(2027, 1, 5) and not result.provisional  # 29, 30, 31 Dec, Jan 1 (Fri), Jan 4 off → Jan 5
 
 
 def test_calendar_changes_write_one_audit_event_each(admin_user):
