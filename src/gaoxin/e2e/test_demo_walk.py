@@ -80,6 +80,7 @@ def test_the_walk_covers_the_rooms(walks):
                    "/green/", "/campaigns/", "/coaching/", "/firms/", "/news/", "/kiosk/items/"):
         assert any(p.startswith(prefix) for p in visited), prefix
     assert any(p.startswith("/guidance/") for p in visited), "/guidance/"  # 云导办 and its FAQ
+    assert "/guidance/about/" in walks[""].visited, "/guidance/about/"  # 云导办's public entry, for a visitor
     assert any(p.startswith("/live/") for p in visited), "/live/"  # 云直播: schedule, replays, questions
     print(f"\ndemo walk: {sum(len(r.visited) for r in walks.values())} page visits, "
           f"{len(visited)} distinct pages, {len(WHO)} visitors")

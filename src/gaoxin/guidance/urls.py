@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.session_list, name="guidance_sessions"),
+    path("about/", views.about, name="guidance_about"),
     path("book/<str:code>/", views.book, name="guidance_book"),
     path("book-case/<str:number>/", views.book_for_case, name="guidance_book_case"),
     path("faq/", views.faq_index, name="guidance_faq"),

@@ -36,6 +36,25 @@ def _session(request, number: str) -> GuidanceSession:
         raise Http404("导办预约不存在或无权查看") from None
 
 
+# --- the public entry ----------------------------------------------------------------------------------------------
+
+@login_not_required
+def about(request):
+    """云导办 for everyone (the public navigation and home page lead here): what a guidance session is, when guides
+    serve, how to book (find the item, 预约导办 on its guide page), the next days with free slots; a visitor is led
+    to log in (or register), a booker to their own bookings."""
+    from . import slots
+
+    days = [d for d in selectors.availability() if d["open"]][:3]
+    return render(request, "guidance/about.html", {
+        "hours": "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in slots.parse_hours(settings.GAOXIN_GUIDANCE_HOURS)),
+        "slot_minutes": settings.GAOXIN_GUIDANCE_SLOT_MINUTES, "booking_days": settings.GAOXIN_GUIDANCE_BOOKING_DAYS,
+        "open_days": days, "can_book": perms.can_book(request.user),
+        "can_view_sessions": perms.can_view_sessions(request.user),
+        "sessions_title": perms.sessions_title(request.user) if request.user.is_authenticated else "",
+    })
+
+
 # --- booking -------------------------------------------------------------------------------------------------------
 
 def _book_page(request, *, item: ServiceItem, case: Case | None):

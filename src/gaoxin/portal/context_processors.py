@@ -42,6 +42,7 @@ def navigation(request):
         return {"nav_items": [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide"),
                               (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices"),
                               (_("云资讯"), reverse("news_index"), "news"), (_("云直播"), reverse("live_index"), "live"),
+                              (_("云导办"), reverse("guidance_about"), "guidance"),
                               (_("常见问题"), reverse("guidance_faq"), "guidance_faq")],
                 "large_text": large}
     facts = perms.user_facts(user)  # first: the predicates below then read the org unit and facts without a query

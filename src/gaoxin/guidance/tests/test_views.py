@@ -278,3 +278,25 @@ def test_the_phone_is_masked_for_those_who_only_oversee_and_the_breadcrumb_names
     page = leader_client.get(url).content.decode()
     assert "13812341234" not in page and "我的导办预约" not in page
     assert "即可预约" not in leader_client.get("/guidance/").content.decode()  # a leader books nothing
+
+
+def test_a_public_entry_explains_and_leads_to_booking(client, enterprise_client, leader_client, settings,
+                                                     django_assert_max_num_queries):
+    """云导办 has a public entry: in the visitors' navigation and on the public home; the page says what it is, when
+    guides serve and how to book, and leads a visitor to log in; a booker to the guides and their own bookings."""
+    settings.GAOXIN_GUIDANCE_HOURS = "09:00-11:30,14:00-17:00"
+    home = client.get("/").content.decode()
+    assert 'href="/guidance/about/"' in home and 'data-testid="home-guidance"' in home
+    nav = home.split("<nav")[1].split("</nav>")[0]
+    assert ">云导办<" in nav and "/guidance/about/" in nav
+    with django_assert_max_num_queries(6):
+        response = client.get("/guidance/about/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "预约导办" in page and "工作日 09:00–11:30、14:00–17:00" in page
+    assert 'data-testid="guidance-login"' in page and "/accounts/login/?next=/guide/" in page
+    assert "/accounts/register/" in page and "/guidance/faq/" in page and "个时段可约" in page
+    page = enterprise_client.get("/guidance/about/").content.decode()
+    assert "选择事项并预约" in page and "我的导办预约" in page and "guidance-login" not in page
+    assert 'href="/guidance/about/"' in enterprise_client.get("/").content.decode()  # the firm's home card
+    page = leader_client.get("/guidance/about/").content.decode()
+    assert "全区导办预约" in page and "选择事项并预约" not in page

@@ -290,6 +290,8 @@ PUBLIC_URLS: dict[str, Public] = {
                               needs=("public_article",)),
     "news-article-list": Public(lambda o: reverse("news-article-list"), needs=("public_article",),
                                 shows=lambda o: o.public_article.title),
+    # 云导办's public entry: what it is, when, how to book (booking itself needs a log-in).
+    "guidance_about": Public(lambda o: reverse("guidance_about"), shows=lambda o: "登录后预约"),
     # 云导办 FAQ: published entries are for everyone (booking a session needs a log-in).
     "guidance_faq": Public(lambda o: f"{reverse('guidance_faq')}?q=yyzz", needs=("public_faq",),
                            shows=lambda o: o.public_faq.question),
