@@ -38,7 +38,7 @@ class Person:
     user_id: int | None = None
     firm_ids: list[int] = field(default_factory=list)
     source: str = "id_card"
-    phone: str = ""  # a guest's, typed at the terminal
+    phone: str = ""  # a guest's, typed at the terminal; an account holder's from their profile (prefills the forms)
 
     @property
     def is_guest(self) -> bool:
@@ -86,7 +86,7 @@ def person_for(id_number: str, *, source: str = "id_card") -> Person | None:
     name = (user.full_name if user is not None and user.full_name else
             next((rep for _pk, rep, rep_id in firms if rep_id == id_number), "") or (user.get_full_name() if user else ""))
     return Person(id_number=id_number, name=name, user_id=user.pk if user else None,
-                  firm_ids=[pk for pk, _rep, _id in firms], source=source)
+                  firm_ids=[pk for pk, _rep, _id in firms], source=source, phone=user.phone if user else "")
 
 
 def person_for_user(user: User, *, source: str = "qr_handoff") -> Person | None:
@@ -101,7 +101,7 @@ def person_for_user(user: User, *, source: str = "qr_handoff") -> Person | None:
     if not firm_ids and not user.id_number:
         return None
     return Person(id_number=user.id_number, name=user.full_name or user.get_full_name() or user.username,
-                  user_id=user.pk, firm_ids=firm_ids, source=source)
+                  user_id=user.pk, firm_ids=firm_ids, source=source, phone=user.phone)
 
 
 def handoff_for_token(token: str):

@@ -324,7 +324,7 @@ def assist(request, code: str):
             "item": item, "reason": "帮代办为企业提供服务，您的身份证号码没有关联企业。请到窗口咨询。", "can_order": False,
             "station": request.kiosk.terminal.station})
     services.visit_reach(visit=request.kiosk.visit, step=VisitStep.FALLBACK)
-    form = KioskAssistForm(request.POST or None, firms=firms)
+    form = KioskAssistForm(request.POST or None, firms=firms, initial={"contact_phone": person.phone})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -346,7 +346,7 @@ def station_call(request, code: str):
     if station is None:
         raise Http404("本终端未设置就近驿站")
     services.visit_reach(visit=request.kiosk.visit, step=VisitStep.FALLBACK)
-    form = KioskStationForm(request.POST or None)
+    form = KioskStationForm(request.POST or None, initial={"contact_phone": request.kiosk.person.phone})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -2,6 +2,8 @@
 from the station nearest the terminal, with the person's consent; the station's staff are told, see the request
 with the phone and mark it called; other stations and firms see nothing."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -111,3 +113,24 @@ def test_a_terminal_station_must_be_a_station(terminal_key):
     dept = OrgUnit.objects.create(code="tax", name="税务局", kind=OrgKind.DEPARTMENT)
     with pytest.raises(ValidationError):
         services.terminal_set_station(terminal=Terminal.objects.get(), station=dept, actor=None)
+
+
+def test_the_contact_phone_is_prefilled_from_the_account(kiosk, owner, items, near):
+    """An account holder logged in at the terminal finds the phone of their profile already in every contact phone
+    field (请驿站联系, 帮代办, the application); it may be changed. A legal representative without an account types it."""
+    from .conftest import OWNER_ID
+
+    owner.phone = "13907325555"
+    owner.save(update_fields=["phone"])
+    log_in(kiosk, OWNER_ID)
+    promised, instant = items["promised"].implementation_code, items["instant"].implementation_code
+    for url in (f"/kiosk/items/{promised}/station/", f"/kiosk/items/{promised}/assist/", f"/kiosk/items/{instant}/"):
+        field = re.search(r'<input[^>]*name="contact_phone"[^>]*>', kiosk.get(url).content.decode())[0]
+        assert 'value="13907325555"' in field, url
+    # Typed over, the typed number is the one kept and called.
+    kiosk.post(f"/kiosk/items/{promised}/station/", {"contact_phone": "13900002222", "consent": "on"})
+    assert Action.objects.get().contact_phone == "13900002222"
+    kiosk.post("/kiosk/logout/")
+    log_in(kiosk)  # the legal representative: no account, no phone known
+    page = kiosk.get(f"/kiosk/items/{promised}/station/").content.decode()
+    assert "13907325555" not in page
