@@ -14,6 +14,7 @@ from gaoxin.core.workflow import Step, Workflow, transition
 
 from .models import ItemEvent, ItemStatus, ItemVersion, ServiceItem, VersionStatus
 from .permissions import KEEPER, item_roles
+from .signals import version_published
 
 S = ItemStatus
 LIVE = [S.PUBLISHED, S.SUSPENDED]
@@ -41,7 +42,12 @@ def _publish(item: ServiceItem, step: Step) -> dict:
     item.search_text = search_text_for(item, version.name)
     if item.status == S.DRAFT:
         step.target = S.PUBLISHED
-    return {"version": version.number, "previous": previous.number if previous is not None else None}
+    data = {"version": version.number, "previous": previous.number if previous is not None else None}
+    if previous is not None:
+        for _receiver, extra in version_published.send(sender=ServiceItem, item=item, version=version,
+                                                       previous=previous, actor=step.actor):
+            data.update(extra or {})
+    return data
 
 
 def _has_current_version(item: ServiceItem, step: Step) -> None:

@@ -19,7 +19,18 @@ class GuidanceConfig(AppConfig):
                          "faq.publish": "发布常见问题", "faq.withdraw": "撤回常见问题",
                          "session.case_linked": "导办发起的申请已提交"}, prefix="guidance.")
         hooks.provide("catalog.guide_item", _guide_flags)
+        from gaoxin.catalog.signals import version_published
+
+        version_published.connect(_carry_faqs, dispatch_uid="gaoxin.guidance.carry_faqs")
         hooks.provide("cases.detail", _case_flags)
+
+
+def _carry_faqs(sender, *, item, version, previous, actor, **kwargs) -> dict:
+    """A new guide version keeps the item's FAQ entries (copied; the publish's audit data counts them)."""
+    from . import services
+
+    carried = services.faq_carry_over(item=item, version=version, previous=previous, actor=actor)
+    return {"faqs_carried": carried} if carried else {}
 
 
 def _guide_flags(user, *, item=None, **context) -> dict:

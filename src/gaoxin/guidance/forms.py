@@ -121,5 +121,6 @@ class FaqForm(forms.Form):
 
 class FaqSearchForm(forms.Form):
     q = forms.CharField(label="搜索常见问题", max_length=50, required=False)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *FaqStatus.choices],
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "全部状态"), *FaqStatus.choices, ("history", "历史版本的问题")],
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))

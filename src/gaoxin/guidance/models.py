@@ -109,6 +109,10 @@ class FaqEntry(models.Model):
     status = models.CharField("状态", max_length=12, choices=FaqStatus.choices, default=FaqStatus.PUBLISHED)
     source_session = models.ForeignKey(GuidanceSession, on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="+", verbose_name="来源导办")
+    # The entry of the item's earlier version this one was carried over from when a new version was published (the
+    # earlier entry stays with its version).
+    carried_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name="沿用自")
     # The question's, the item's name and keywords' pinyin (full and initials), as the guide search keeps them.
     search_text = models.TextField("检索文本", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -73,3 +73,13 @@ def session_reminder(session: GuidanceSession) -> None:
            phones=[session.contact_phone], key=f"guidance-remind-{session.pk}",
            message=f"提醒：您预约的导办{session.number}（{session.item.name}）将于{_when(session)}开始，"
                    f"会议链接：{session.meeting_url}")
+
+
+def faqs_carried(item, version, count: int, actor) -> None:
+    """A new guide version took over the item's FAQ entries: the item's department's officers (who keep its FAQ)
+    are asked to check they still hold."""
+    officers = User.objects.filter(role=Role.DEPT_OFFICER, org_unit_id=item.department_id, is_active=True)
+    notify(_others(officers, actor), kind="GUIDANCE_FAQ",
+           url=f"{reverse('guidance_faq_manage')}?q={item.implementation_code}",
+           message=f"事项“{item.name}”发布了第{version.number}版，原有的{count}条常见问题已沿用到新版本，"
+                   f"请核对解答是否仍然适用。")

@@ -115,7 +115,14 @@ def public_faqs(*, q: str = "", item: str = "") -> QuerySet:
 
 
 def managed_faqs(*, user, q: str = "", status: str = "") -> QuerySet:
-    qs = perms.faqs_managed_by(user).select_related("item", "version", "source_session", "created_by")
+    """The entries of the items' current versions (by status), or with status "history" those of earlier versions
+    (a new version carries the published ones over as copies)."""
+    from django.db.models import F
+
+    qs = perms.faqs_managed_by(user).select_related("item", "version", "source_session", "created_by",
+                                                    "carried_from__version")
+    current = Q(version_id=F("item__current_version_id"))
+    qs = qs.exclude(current) if status == "history" else qs.filter(current)
     if status in FaqStatus.values:
         qs = qs.filter(status=status)
     return _search(qs, q)

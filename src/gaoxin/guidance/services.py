@@ -200,6 +200,20 @@ def faq_create(*, item, question: str, answer: str, actor, source: GuidanceSessi
     return entry
 
 
+def faq_carry_over(*, item, version, previous, actor) -> int:
+    """Part of publishing an item's new guide version (catalog's PUBLISH, inside its transaction and audit record):
+    each published entry of the replaced version is copied onto the new one (the earlier entry stays with its
+    version), and the item's FAQ keepers are asked to check them. Returns how many were carried."""
+    entries = list(FaqEntry.objects.filter(version=previous, status=FaqStatus.PUBLISHED).order_by("pk"))
+    FaqEntry.objects.bulk_create([
+        FaqEntry(item=item, version=version, question=e.question, answer=e.answer, source_session_id=e.source_session_id,
+                 carried_from=e, created_by_id=e.created_by_id, search_text=faq_search_text(item, e.question))
+        for e in entries])
+    if entries:
+        notifications.faqs_carried(item, version, len(entries), actor)
+    return len(entries)
+
+
 @transaction.atomic
 def faq_update(*, entry: FaqEntry, question: str, answer: str, actor) -> FaqEntry:
     if not perms.can_edit_faq(actor, entry):

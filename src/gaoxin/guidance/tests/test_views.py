@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from gaoxin.cases.models import Case
+from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.models import AuditEvent
 from gaoxin.guidance import services
 from gaoxin.guidance.models import FaqEntry, GuidanceSession, SessionStatus
@@ -300,3 +301,41 @@ def test_a_public_entry_explains_and_leads_to_booking(client, enterprise_client,
     assert 'href="/guidance/about/"' in enterprise_client.get("/").content.decode()  # the firm's home card
     page = leader_client.get("/guidance/about/").content.decode()
     assert "全区导办预约" in page and "选择事项并预约" not in page
+
+
+def test_a_new_guide_version_carries_the_faq_over(client, clerk_client, item, clerk_user, officer_user, admin_user,
+                                                   django_capture_on_commit_callbacks):
+    from gaoxin.catalog import services as catalog
+    from gaoxin.core.models import Notification
+
+    kept = services.faq_create(item=item, question="营业执照丢了怎么办？", answer="登报声明后申请补领。", actor=clerk_user)
+    withdrawn = services.faq_create(item=item, question="名称预先核准要多久？", answer="已取消。", actor=clerk_user)
+    services.faq_set_status(entry=withdrawn, status="withdrawn", actor=clerk_user)
+    first = item.current_version
+    draft = catalog.version_create_draft(item=item, actor=admin_user)
+    before = AuditEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog.version_publish(version=draft, actor=admin_user)
+    item.refresh_from_db()
+    # One audited change: the publish, which counts what it carried.
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.first().after["faqs_carried"] == 1
+    copy = FaqEntry.objects.get(version=item.current_version)
+    assert (copy.question, copy.answer, copy.carried_from, copy.status) == (kept.question, kept.answer, kept, "published")
+    assert FaqEntry.objects.filter(version=first).count() == 2  # the earlier version keeps its own entries
+    assert "营业执照丢了怎么办" in client.get(f"/guide/{item.implementation_code}/").content.decode()
+    assert "营业执照丢了怎么办" in client.get("/guidance/faq/?q=yyzz").content.decode()
+    told = Notification.objects.get(user=officer_user, kind="GUIDANCE_FAQ")  # the item's department keeps its FAQ
+    assert f"第{item.current_version.number}版" in told.message and "1条常见问题" in told.message
+    assert not Notification.objects.filter(user=admin_user, kind="GUIDANCE_FAQ").exists()
+    # The keepers see the current version's entries, the carried one marked; the earlier ones under 历史版本.
+    manage = clerk_client.get("/guidance/faq/manage/").content.decode()
+    assert manage.count("营业执照丢了怎么办") == 1 and f"沿用自第{first.number}版" in manage
+    assert "名称预先核准" not in manage
+    history = clerk_client.get("/guidance/faq/manage/?status=history").content.decode()
+    assert "名称预先核准" in history and "营业执照丢了怎么办" in history
+    # Publishing again carries only what is published on the version it replaces.
+    services.faq_set_status(entry=copy, status="withdrawn", actor=clerk_user)
+    catalog.version_publish(version=catalog.version_create_draft(item=item, actor=admin_user), actor=admin_user)
+    assert "faqs_carried" not in AuditEvent.objects.first().after
+    assert not FaqEntry.objects.filter(version_id=ServiceItem.objects.get(pk=item.pk).current_version_id).exists()
