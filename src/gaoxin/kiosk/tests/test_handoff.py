@@ -50,7 +50,7 @@ def test_a_firm_account_logs_in_at_the_terminal_from_its_phone(kiosk, owner, ite
     assert "已确认" in mobile.post(f"/kiosk/handoff/{TOKEN}/").content.decode()
 
     moved = wait(kiosk)
-    assert moved.status_code == 204 and moved["HX-Redirect"] == "/kiosk/items/"
+    assert moved.status_code == 200 and moved["HX-Redirect"] == "/kiosk/items/"
     visit = Visit.objects.get()
     assert visit.user == owner and visit.identity_source == "qr_handoff" and visit.handoff.confirmed_by == owner
     assert kiosk.session[SESSION]["person"]["firm_ids"] and "王芳，您好" in kiosk.get("/kiosk/items/").content.decode()
