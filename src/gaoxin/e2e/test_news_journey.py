@@ -1,11 +1,15 @@
 """云资讯 (issue 23 item 5, done-when "A targeted notice reaches only the matching firms"): the human-resources bureau
-writes a notice for the 规上 firms with 100 staff or more — a wrong rule is refused beside the field in Chinese, what
-was typed kept, then the rule is picked from the vocabulary — and publishes it; a matching firm's user sees it unread and opens it (the firm's read receipt), a
-non-matching firm's user neither sees nor opens it, and the bureau sees 1 read."""
+writes a notice for the 规上 firms with 100 staff or more — a wrong rule is refused beside the field in Chinese (a
+syntax slip, then a value the field never takes: 规上 for the stored ABOVE), what was typed kept, then the rule is
+picked from the vocabulary — previews its reach before publishing (a threshold that reaches no firm says which
+condition shuts them out; the right rule names the firm it reaches), reads the rule in words on the draft and
+publishes it; a matching firm's user sees it unread and opens it (the firm's read receipt), a non-matching firm's user
+neither sees nor opens it, and the bureau sees 1 read."""
 
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
@@ -50,6 +54,11 @@ def test_a_targeted_notice_reaches_only_the_matching_firms(live_server, browser)
     error = hr.locator("#id_rule ~ .invalid-feedback")
     assert "阅读对象条件有误" in error.inner_text() and "==" in error.inner_text()
     assert hr.get_by_label("标题").input_value() == TITLE  # what was typed is kept
+    hr.get_by_label("阅读对象（条件）").fill("size_group == '规上' and employees >= 100")
+    hr.get_by_role("button", name="保存草稿").click()
+    error = hr.locator("#id_rule ~ .invalid-feedback")
+    assert "“规模”没有“规上”这个取值" in error.inner_text() and "'ABOVE'（规上）" in error.inner_text()
+    assert hr.get_by_label("标题").input_value() == TITLE
     # The rule picked instead of typed: 规模 等于 规上, 职工人数 大于或等于 100, written into the rule field.
     picker = hr.get_by_test_id("rule-picker")
     picker.locator("summary").click()
@@ -59,10 +68,30 @@ def test_a_targeted_notice_reaches_only_the_matching_firms(live_server, browser)
     picker.get_by_label("条件2的比较").select_option("ge")
     picker.get_by_label("条件2的取值").fill("100")
     hr.get_by_role("button", name="生成条件").click()
-    assert hr.get_by_label("阅读对象（条件）").input_value() == "size_group == 'ABOVE' and employees >= 100"
+    rule = "size_group == 'ABOVE' and employees >= 100"
+    assert hr.get_by_label("阅读对象（条件）").input_value() == rule
     assert hr.get_by_label("标题").input_value() == TITLE
+    expect(hr.get_by_test_id("reach-count")).to_have_text("1 家")  # the generated rule's reach, shown at once
+    # The reach previewed before publishing (htmx swaps the preview alone): a threshold no firm meets says so and
+    # which condition shuts them out; the picked rule reaches the one matching firm, named.
+    reach = hr.get_by_test_id("reach-preview")
+    hr.get_by_label("阅读对象（条件）").fill("size_group == 'ABOVE' and employees >= 1000")
+    hr.get_by_role("button", name="预览送达范围").click()
+    expect(hr.get_by_test_id("reach-none")).to_be_visible()
+    assert "职工人数 ≥ 1000人：没有企业满足" in reach.inner_text() and "企业档案中“职工人数”为 20人 至 300人" in reach.inner_text()
+    hr.get_by_label("阅读对象（条件）").fill(rule)
+    hr.get_by_role("button", name="预览送达范围").click()
+    expect(hr.get_by_test_id("reach-count")).to_have_text("1 家")
+    assert hr.get_by_test_id("reach-names").inner_text() == "包括：湖南湘电动力有限公司"
+    assert "另有 1 家企业缺少条件所需的数据" in reach.inner_text()
+    assert hr.get_by_label("标题").input_value() == TITLE and not Article.objects.exists()  # nothing saved
     hr.get_by_role("button", name="保存草稿").click()
     assert hr.get_by_test_id("staff-status").inner_text() == "草稿"
+    words = hr.get_by_test_id("rule-words")  # the rule in words; the code folded under 规则原文
+    assert "规模 为 “规上”" in words.inner_text() and "职工人数 ≥ 100人" in words.inner_text()
+    expect(hr.get_by_test_id("rule-code")).to_be_hidden()
+    expect(hr.get_by_test_id("reach-count")).to_have_text("1 家")
+    expect(hr.get_by_test_id("confirm-empty")).to_have_count(0)  # it reaches a firm: no 仍然发布 asked
     hr.get_by_role("button", name="发布").click()
     assert hr.get_by_test_id("staff-status").inner_text() == "已发布"
     hr.reload()  # the delivery job ran when the publication committed

@@ -122,6 +122,8 @@ class ArticleActionForm(forms.Form):
     name = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label="原因或说明", required=False, max_length=300,
                              widget=forms.Textarea(attrs={"rows": 2}))
+    # Publishing a targeted notice that reaches no firm now (the page shows it only then).
+    confirm_empty = forms.BooleanField(label="仍然发布（目前没有企业符合条件，不会送达任何企业）", required=False)
 
 
 class NewsFilterForm(forms.Form):

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import polars as pl
 from django.core.exceptions import ValidationError
 
 from gaoxin.benefits.fields import FIELDS, QUARTER_FIELDS
-from gaoxin.benefits.rules import RuleError, compile_rule
+from gaoxin.benefits.rules import RuleError, check_values, compile_rule
 from gaoxin.benefits.services import QUALIFICATION_NAMES
 
 
@@ -22,8 +23,13 @@ def compile_target(source: str):
 
 
 def check_rule(source: str) -> None:
+    """A rule as it is saved or published: it compiles, and a field with a known value set is compared only with
+    its values (size_group == '规上' is refused, naming 'ABOVE'（规上）、'BELOW'（规下）)."""
     if source.strip():
-        compile_target(source)
+        try:
+            check_values(compile_target(source))
+        except RuleError as exc:
+            raise ValidationError({"rule": f"阅读对象条件有误：{exc}"}) from None
 
 
 # --- the picker: conditions chosen from the rule vocabulary, written out as a rule ---------------------------------
@@ -31,8 +37,8 @@ def check_rule(source: str) -> None:
 HAS = "has"  # not a field: 持有资质 (the rule language's has('…'))
 OPERATORS = {"eq": ("等于", "=="), "ne": ("不等于", "!="), "gt": ("大于", ">"), "ge": ("大于或等于", ">="),
              "lt": ("小于", "<"), "le": ("小于或等于", "<=")}
-# Words a staff member types for a value whose stored form is a code.
-VALUE_WORDS = {"size_group": {"规上": "ABOVE", "规下": "BELOW", "规模以上": "ABOVE", "规模以下": "BELOW"}}
+# Words a staff member types for a value whose stored form is a code, besides the field's own words (规上 -> ABOVE).
+VALUE_WORDS = {"size_group": {"规模以上": "ABOVE", "规模以下": "BELOW"}}
 # Labels of the vocabulary that name a stored code, as the picker shows them (the value is typed as the word).
 PICKER_LABELS = {"size_group": "规模（规上 / 规下）"}
 _QUARTERS = {f.code for f in QUARTER_FIELDS}
@@ -82,9 +88,9 @@ def condition_code(field: str, op: str, value: str) -> str:
         if value not in ("是", "否"):
             raise ValidationError("请填写“是”或“否”")
         return f"{field} {symbol} {'True' if value == '是' else 'False'}"
-    value = VALUE_WORDS.get(field, {}).get(value, value)
+    value = spec.code_for(value) or VALUE_WORDS.get(field, {}).get(value, value)
     if spec.choices and value not in spec.choices:
-        raise ValidationError(f"“{spec.label}”可选：{'、'.join(spec.choices)}")
+        raise ValidationError(f"“{spec.label}”可选：{'、'.join(spec.word(c) for c in spec.choices)}")
     return f"{field} {symbol} '{value}'"
 
 
@@ -103,17 +109,91 @@ class Targets:
     unknown: list[int]  # operating firms it cannot decide (facts missing)
 
 
-def resolve_targets(source: str) -> Targets:
-    """Evaluate the rule over every operating firm's profile in one vectorised pass."""
+def _operating_frame():
+    """The profile frame of the operating firms (the only ones a notice reaches)."""
     from gaoxin.benefits.selectors import profile_frame
     from gaoxin.enterprises.models import Enterprise, EnterpriseStatus
 
-    compiled = compile_target(source)
     frame = profile_frame()
     if frame.is_empty():
+        return frame
+    operating = list(Enterprise.objects.filter(status=EnterpriseStatus.OPERATING).values_list("pk", flat=True))
+    return frame.filter(pl.col("enterprise_id").is_in(operating))
+
+
+def _targets(compiled, frame) -> Targets:
+    if frame.is_empty():
         return Targets([], [])
-    operating = set(Enterprise.objects.filter(status=EnterpriseStatus.OPERATING).values_list("pk", flat=True))
     result = frame.select("enterprise_id", compiled.expr.alias("hit"))
-    matched = sorted(i for i in result.filter(result["hit"].fill_null(False))["enterprise_id"].to_list() if i in operating)
-    unknown = sorted(i for i in result.filter(result["hit"].is_null())["enterprise_id"].to_list() if i in operating)
-    return Targets(matched, unknown)
+    return Targets(sorted(result.filter(result["hit"].fill_null(False))["enterprise_id"].to_list()),
+                   sorted(result.filter(result["hit"].is_null())["enterprise_id"].to_list()))
+
+
+def resolve_targets(source: str) -> Targets:
+    """Evaluate the rule over every operating firm's profile in one vectorised pass."""
+    return _targets(compile_target(source), _operating_frame())
+
+
+def reached_count(source: str) -> int:
+    """How many operating firms the rule reaches now (publishing one that reaches none asks for 仍然发布)."""
+    return len(resolve_targets(source).matched)
+
+
+# --- the reach preview: how many firms a rule reaches now, and what to check when it reaches none ---------------
+
+VALUES_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class ConditionReach:
+    """One condition of the rule on its own: in words, the operating firms that meet it and those it cannot decide,
+    and what the firms' profiles hold for the field it reads (its most common texts, or a number's range)."""
+
+    label: str
+    met: int
+    unknown: int
+    present: str = ""
+
+
+@dataclass(frozen=True)
+class Reach:
+    targets: Targets
+    firms: int  # operating firms with a profile
+    conditions: list[ConditionReach]
+
+
+def _present(frame, field: str) -> str:
+    spec = FIELDS.get(field)
+    if spec is None or field not in frame.columns:
+        return ""
+    column = frame[field].drop_nulls()
+    if column.is_empty():
+        return f"没有企业填报“{spec.label}”"
+    if spec.kind == "number":
+        low, high = (f"{format(Decimal(str(v)).normalize(), 'f')}{spec.unit}" for v in (column.min(), column.max()))
+        return f"企业档案中“{spec.label}”为 {low} 至 {high}（{column.len()}家有数据）"
+    if spec.kind == "text":
+        counts = column.value_counts(sort=True).head(VALUES_SHOWN)
+        shown = "、".join(f"“{spec.word(v)}”（{n}家）" for v, n in counts.iter_rows())
+        more = "等" if column.n_unique() > VALUES_SHOWN else ""
+        return f"企业档案中“{spec.label}”的取值有：{shown}{more}"
+    return ""
+
+
+def reach(source: str) -> Reach:
+    """The firms the rule reaches if published now (the delivery job's own evaluation), and for each condition on
+    its own how many firms meet it, so a rule that reaches no one shows which condition shuts everyone out and
+    what the profiles hold instead (a park name spelt otherwise, a figure in 万元 written in 元)."""
+    compiled = compile_target(source)
+    frame = _operating_frame()
+    targets = _targets(compiled, frame)
+    conditions = []
+    if not frame.is_empty() and compiled.leaf_exprs:
+        counts = frame.select([e for i, expr in enumerate(compiled.leaf_exprs)
+                               for e in (expr.fill_null(False).sum().alias(f"met{i}"),
+                                         expr.is_null().sum().alias(f"unknown{i}"))]).row(0, named=True)
+        for i, leaf in enumerate(compiled.leaves):
+            met = counts[f"met{i}"]
+            present = "；".join(p for f in leaf.fields if (p := _present(frame, f))) if not met else ""
+            conditions.append(ConditionReach(leaf.label, met, counts[f"unknown{i}"], present))
+    return Reach(targets, frame.height, conditions)

@@ -71,3 +71,24 @@ def receipts(article: Article, *, read: str = "unread") -> QuerySet[Delivery]:
     elif read == "read":
         qs = qs.filter(read_at__isnull=False)
     return qs
+
+
+REACH_NAMES = 10
+
+
+def target_reach(*, user, rule: str) -> dict:
+    """The reach preview of a rule, for a writer only: the operating firms it reaches if published now (REACH_NAMES of
+    them named: the first registered, by name), those it cannot decide, and each condition's own count (what to check
+    when it reaches none). A rule that would not be saved raises its ValidationError."""
+    from gaoxin.enterprises.models import Enterprise
+
+    from .rules import check_rule, reach
+
+    if not perms.can_write_news(user):
+        return {}
+    check_rule(rule)
+    found = reach(rule)
+    matched = found.targets.matched
+    names = list(Enterprise.objects.filter(pk__in=matched[:REACH_NAMES]).order_by("name").values_list("name", flat=True))
+    return {"matched": len(matched), "unknown": len(found.targets.unknown), "firms": found.firms, "names": names,
+            "more": len(matched) > len(names), "conditions": found.conditions}

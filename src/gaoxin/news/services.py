@@ -15,7 +15,7 @@ from gaoxin.core.services import audit_record
 
 from . import permissions as perms
 from .models import Article, ArticleKind, ArticleStatus, Delivery, DeliveryState
-from .rules import check_rule, resolve_targets
+from .rules import check_rule, reached_count, resolve_targets
 from .workflow import WORKFLOW
 
 EDITABLE = ("kind", "title", "summary", "body", "source", "policy", "rule")
@@ -61,8 +61,17 @@ def article_update(*, article: Article, actor, **values) -> Article:
     return locked
 
 
-def article_transition(*, article: Article, name: str, actor, reason: str = "") -> Article:
-    return WORKFLOW.apply(article, name, actor=actor, reason=reason)
+def article_transition(*, article: Article, name: str, actor, reason: str = "", confirm_empty: bool = False) -> Article:
+    """A step of the article's workflow. Publishing a targeted notice its rule reaches no firm with needs
+    `confirm_empty` (仍然发布). The firms are counted here, before the row is locked (the whole profile is read;
+    the guard uses the count only if the rule is still the one counted)."""
+    params = {"confirm_empty": confirm_empty}
+    if name == "PUBLISH" and article.targeted and not confirm_empty:
+        try:
+            params["reach"] = (article.rule, reached_count(article.rule))
+        except ValidationError:
+            pass  # the guard refuses the rule, beside its field
+    return WORKFLOW.apply(article, name, actor=actor, reason=reason, **params)
 
 
 # --- delivery (the background job's body) ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.accounts.permissions import firm_ids_of
+from gaoxin.benefits.rules import rule_tree
 from gaoxin.catalog.qr import qr_svg
 from gaoxin.core.keyset import keyset_paginate
 from gaoxin.core.pdf import pdf_response
@@ -25,8 +26,17 @@ from gaoxin.core.views_utils import form_page, paginate, render_page, require, s
 
 from . import permissions as perms
 from . import selectors, services
-from .forms import ArticleActionForm, ArticleForm, ManageFilterForm, NewsFilterForm, ReceiptFilterForm, RulePickerForm
-from .models import ArticleStatus
+from .forms import (
+    NEWS_TARGET,
+    ArticleActionForm,
+    ArticleForm,
+    ManageFilterForm,
+    NewsFilterForm,
+    ReceiptFilterForm,
+    RulePickerForm,
+)
+from .models import ArticleKind, ArticleStatus
+from .rules import compile_target
 from .workflow import WORKFLOW
 
 RECEIPT_ORDER = ("pk",)
@@ -72,16 +82,47 @@ def _login_first(view):
     return wrapped
 
 
+def _rule_words(article):
+    """The targeting rule as a readable tree (the benefits room's, as a policy's conditions read); None when the
+    stored rule no longer compiles (its text is shown as written)."""
+    if not article.targeted:
+        return None
+    try:
+        return rule_tree(compile_target(article.rule))
+    except ValidationError:
+        return None
+
+
+def _reach(request, rule: str, kind: str) -> dict:
+    """The reach preview's context: a public article, a rule that would not be saved (its messages), or the firms it
+    reaches now."""
+    rule = (rule or "").strip()
+    if not rule:
+        return {"state": "public"}
+    if kind == ArticleKind.NEWS:
+        return {"state": "error", "errors": [NEWS_TARGET]}
+    try:
+        return {"state": "ok", **selectors.target_reach(user=request.user, rule=rule)}
+    except ValidationError as exc:
+        return {"state": "error", "errors": exc.messages}
+
+
 def _detail(request, article, *, act_form=None, status: int = 200):
     if article.status == ArticleStatus.PUBLISHED and not perms.can_view_receipts(request.user, article):
         services.delivery_mark_read(article=article, user=request.user)
     can_edit = perms.can_edit_article(request.user, article)
     staff_view = perms.can_view_receipts(request.user, article)
     labels = WORKFLOW.labels()
+    act_form = act_form or ArticleActionForm()
+    # A draft's publisher sees whom it would reach now; one that reaches no firm asks for 仍然发布.
+    reach = (_reach(request, article.rule, article.kind)
+             if can_edit and article.targeted and article.status == ArticleStatus.DRAFT else None)
+    ask_confirm = bool(reach and reach["state"] == "ok" and not reach["matched"]) or "confirm_empty" in act_form.errors
     return render(request, "news/detail.html", {
         "article": article, "can_edit": can_edit, "staff_view": staff_view,
         "actions": WORKFLOW.available(article, request.user) if can_edit else [],
-        "act_form": act_form or ArticleActionForm(),
+        "act_form": act_form, "reach": reach, "ask_confirm": ask_confirm,
+        "rule_tree": _rule_words(article) if staff_view else None,
         "counts": selectors.receipt_counts(article) if staff_view and article.targeted else None,
         "events": [(ev, labels.get(ev.transition, "")) for ev in article.events.select_related("actor")]
         if staff_view else [],
@@ -98,23 +139,35 @@ def news_detail(request, pk: int):
 ARTICLE_INPUTS = ("kind", "title", "summary", "body", "source", "policy", "department", "rule")
 
 
-def _rule_picked(request, article=None):
-    """“生成条件” of the rule picker: the article form shown again with what was typed and the generated rule in its
-    rule field (nothing saved); the picker's errors beside its fields."""
-    picker = RulePickerForm(request.POST, prefix=RulePickerForm.PREFIX)
+def _form_again(request, article=None):
+    """The article form shown again with what was typed, nothing saved: “生成条件” of the rule picker (the generated
+    rule in the rule field, the picker's errors beside its fields, the new rule's reach below it) or “预览送达范围”
+    (the firms the typed rule reaches now; the htmx button gets the preview alone)."""
     initial = {name: request.POST.get(name, "") for name in ARTICLE_INPUTS}
-    if picker.is_valid():
-        initial["rule"] = picker.cleaned_data["rule"]
+    picker = None
+    if "pick-build" in request.POST:
+        picker = RulePickerForm(request.POST, prefix=RulePickerForm.PREFIX)
+        if picker.is_valid():
+            initial["rule"] = picker.cleaned_data["rule"]
+    picked = picker is not None and picker.is_valid()
     form = ArticleForm(initial=initial, instance=article, user=request.user)
-    form.picker = picker
-    return render(request, "news/form.html", {"form": form, "article": article, "picked": picker.is_valid()},
-                  status=200 if picker.is_valid() else 400)
+    if picker is not None:
+        form.picker = picker
+    context = {"form": form, "article": article, "picked": picked,
+               "reach": _reach(request, initial["rule"], initial["kind"]) if picker is None or picked else None}
+    if picker is None:
+        return render_page(request, "news/form.html", "news/partials/reach_preview.html", context)
+    return render(request, "news/form.html", context, status=200 if picked else 400)
+
+
+def _again(request) -> bool:
+    return request.method == "POST" and ("pick-build" in request.POST or "reach" in request.POST)
 
 
 @require(perms.can_write_news)
 def news_new(request):
-    if request.method == "POST" and "pick-build" in request.POST:
-        return _rule_picked(request)
+    if _again(request):
+        return _form_again(request)
     form = ArticleForm(request.POST or None, user=request.user, initial={"kind": "news"})
     return form_page(request, form, template="news/form.html",
                      create=lambda: services.article_create(actor=request.user, **form.service_kwargs()),
@@ -136,8 +189,8 @@ def news_edit(request, pk: int):
     if article.status != ArticleStatus.DRAFT:
         messages.error(request, f"“{article.get_status_display()}”的资讯不能编辑，请先撤回并重新编辑")
         return redirect("news_detail", pk=article.pk)
-    if request.method == "POST" and "pick-build" in request.POST:
-        return _rule_picked(request, article)
+    if _again(request):
+        return _form_again(request, article)
     form = ArticleForm(request.POST or None, instance=article, user=request.user)
     status = 200
     if request.method == "POST":
@@ -159,7 +212,8 @@ def news_act(request, pk: int):
     name = request.POST.get("name", "")
     if form.is_valid() and name in WORKFLOW and submit(
             form, lambda: services.article_transition(article=article, name=name, actor=request.user,
-                                                      reason=form.cleaned_data["reason"])):
+                                                      reason=form.cleaned_data["reason"],
+                                                      confirm_empty=form.cleaned_data["confirm_empty"])):
         label = WORKFLOW[name].label
         note = "，正在确定送达企业（后台任务）" if name == "PUBLISH" and article.targeted else ""
         messages.success(request, f"已{label}：{article.title}{note}")

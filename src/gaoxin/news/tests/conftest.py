@@ -59,11 +59,13 @@ def members(firms):
     return {key: member(firm, f"m-{key}") for key, firm in firms.items()}
 
 
-def make_article(actor, *, kind="notice", title="关于规上企业用工需求摸底的通知", rule="", publish=False, **extra):
+def make_article(actor, *, kind="notice", title="关于规上企业用工需求摸底的通知", rule="", publish=False,
+                 confirm_empty=False, **extra):
     article = services.article_create(actor=actor, kind=kind, title=title, summary="请于月底前填报。",
                                       body="各有关企业：\n\n请登录平台填报用工需求。", source="小高说政务", rule=rule, **extra)
     if publish:
-        article = services.article_transition(article=article, name="PUBLISH", actor=actor)
+        article = services.article_transition(article=article, name="PUBLISH", actor=actor,
+                                              confirm_empty=confirm_empty)
     return article
 
 

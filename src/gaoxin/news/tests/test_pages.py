@@ -176,6 +176,6 @@ def test_a_notice_that_reached_no_firm_says_so(client, writer, firms, members, d
     from .conftest import make_article
 
     with django_capture_on_commit_callbacks(execute=True):
-        article = make_article(writer, rule="employees >= 1000000", publish=True)
+        article = make_article(writer, rule="employees >= 1000000", publish=True, confirm_empty=True)
     page = _client(client, writer).get(reverse("news_detail", args=[article.pk])).content.decode()
     assert 'data-testid="count-delivered">0 家' in page and 'data-testid="reached-none"' in page

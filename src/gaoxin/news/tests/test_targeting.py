@@ -37,7 +37,7 @@ def test_a_cancelled_firm_is_not_delivered(writer, firms, django_capture_on_comm
     firms["matching"].status = EnterpriseStatus.CANCELLED
     firms["matching"].save()
     with django_capture_on_commit_callbacks(execute=True):
-        article = make_article(writer, rule=RULE, publish=True)
+        article = make_article(writer, rule=RULE, publish=True, confirm_empty=True)  # it reaches no firm now
     assert not Delivery.objects.filter(article=article).exists()
 
 
