@@ -95,7 +95,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="直播提问及处理结果（企业为本人和本企业的提问；主办单位为本单位直播的提问）", parameters=[
         OpenApiParameter("status", str, description="处理结果：pending 待解答、answered_live 直播中已解答、"
                                                     "answered_written 已书面答复、unanswered 未解答、escalated 已转为诉求、"
-                                                    "declined 未解答（提问人不转诉求）")]),
+                                                    "declined 未解答（提问人不转诉求）、withdrawn 提问人已撤回")]),
     retrieve=extend_schema(summary="一条直播提问及其处理结果"))
 class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = QuestionSerializer

@@ -179,6 +179,9 @@ def build_demo_live(*, users: dict, firms: list, today: dt.date) -> dict:
     with _when(_at(today, 8)):
         services.question_ask(session=upcoming, actor=firm_user, text="我们符合小型微利企业优惠，还需要在平台申请吗？",
                               contact_name="张伟", contact_phone="13807320001", enterprise=firms[0])
+    # Asked, then taken back by the firm before the session (撤回): the answer was found at a station meanwhile.
+    withdrawn = _ask(upcoming, firm_user, _at(today, 8, 5), "免申即享的政策到账后还要开具收据吗？", firm=firms[1])
+    _moderate(withdrawn, "WITHDRAW", firm_user, _at(today, 8, 40), reason="已在驿站问清楚")
     counts["sessions"] += 1
-    counts["questions"] += 1
+    counts["questions"] += 2
     return counts

@@ -162,7 +162,7 @@ class QuestionActionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     STEP_FIELDS = {"ANSWER_LIVE": ["chapter", "offset", "answer", "public"], "ANSWER_WRITTEN": ["answer", "public"],
-                   "LEAVE_UNANSWERED": ["reason"], "CONSENT": ["note"]}
+                   "LEAVE_UNANSWERED": ["reason"], "CONSENT": ["note"], "WITHDRAW": ["reason"]}
 
     def __init__(self, *args, question=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -178,6 +178,7 @@ class QuestionStatus(models.TextChoices):
     UNANSWERED = "unanswered", "未解答"
     ESCALATED = "escalated", "已转为诉求"
     DECLINED = "declined", "未解答（提问人不转诉求）"
+    WITHDRAWN = "withdrawn", "提问人已撤回"
 
 
 ANSWERED = (QuestionStatus.ANSWERED_LIVE, QuestionStatus.ANSWERED_WRITTEN)

@@ -181,7 +181,8 @@ def question_ask(*, session: LiveSession, actor, text: str, contact_name: str, c
 
 def question_transition(*, question: Question, name: str, actor, reason: str = "", **params) -> Question:
     """Any step of the question's table by name: ANSWER_LIVE (`chapter`, `offset`, `answer`, `public`),
-    ANSWER_WRITTEN (`answer`, `public`), LEAVE_UNANSWERED, CONSENT (`note`), DECLINE."""
+    ANSWER_WRITTEN (`answer`, `public`), LEAVE_UNANSWERED, CONSENT (`note`), DECLINE, WITHDRAW (the asker, while it
+    waits for an answer; `reason` optional)."""
     return QUESTION_WORKFLOW.apply(question, name, actor=actor, reason=reason, **params)
 
 

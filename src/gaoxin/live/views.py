@@ -261,6 +261,7 @@ def _question_page(request, question: Question, *, failed=None, status=200):
     roles = perms.question_roles(request.user, question)
     return render(request, "live/question_detail.html", {
         "q": question, "actions": actions, "is_host": perms.HOST in roles, "is_asker": perms.ASKER in roles,
+        "consent_open": any(a["transition"].name in ("CONSENT", "DECLINE") for a in actions),
         # The full number is for who answers (the hosts) and the asker's own side; a leader reads it masked.
         "contact_phone": question.contact_phone if roles else mask_phone(question.contact_phone),
         "stray_errors": _stray_errors(failed, actions),

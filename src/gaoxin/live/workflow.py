@@ -5,7 +5,8 @@ Session: 预告 --START--> 直播中 --END--> 已结束 --PUBLISH_REPLAY (the re
 actual start and end (shown once held); a START long before the announced time needs `confirm_early` and a note.
 
 Question: 待解答 --ANSWER_LIVE (the chapter and/or the time in the stream)--> 直播中已解答; 待解答 | 未解答
---ANSWER_WRITTEN (the answer)--> 已书面答复; 待解答 --LEAVE_UNANSWERED--> 未解答. Once the session has been held an
+--ANSWER_WRITTEN (the answer)--> 已书面答复; 待解答 --LEAVE_UNANSWERED--> 未解答; 待解答 --WITHDRAW (the asker, before
+any answer; a note optional)--> 提问人已撤回 (the hosts' queue no longer holds it). Once the session has been held an
 unanswered question's asker is asked whether it should become an appeal: CONSENT (the asker, with their firm) files it
 through `appeals.services.appeal_submit` — the appeal carries its own audit event and notifications, and links back —
 and DECLINE records the answer no; either way the consent answer, who gave it and when are kept."""
@@ -181,6 +182,12 @@ def _decline(question: Question, step: Step) -> dict:
     return {"consent": False}
 
 
+def _withdraw(question: Question, step: Step) -> dict:
+    """The asker takes the question back before anyone answered it: nothing public, nobody told."""
+    question.public = False
+    return {}
+
+
 QUESTION_WORKFLOW = Workflow(
     name="live.question", noun="提问", model=Question, roles=question_roles, record=_record_question,
     notify=notifications.question_changed,
@@ -196,5 +203,7 @@ QUESTION_WORKFLOW = Workflow(
         transition("CONSENT", "同意转为诉求", [Q.UNANSWERED], Q.ESCALATED, [ASKER], effect=_consent),
         transition("DECLINE", "不需要转为诉求", [Q.UNANSWERED], Q.DECLINED, [ASKER], effect=_decline,
                    style="outline-secondary"),
+        transition("WITHDRAW", "撤回提问", [Q.PENDING], Q.WITHDRAWN, [ASKER], effect=_withdraw,
+                   style="outline-danger"),
     ],
 )

@@ -162,6 +162,23 @@ def test_consent_on_the_question_page(session, host, ask, enterprise_client, ent
     assert appeal.number in page.text and "同意转为诉求" in page.text
 
 
+def test_withdrawing_on_the_question_page(session, host, ask, enterprise_client, enterprise_user):
+    """撤回 on the asker's question page while it waits for an answer; then it leaves the hosts' queue of pending
+    questions and reads 提问人已撤回 in 我的提问. The host's page offers no 撤回."""
+    question = ask(session)
+    page = enterprise_client.get(f"/live/questions/{question.pk}/").text
+    assert 'data-testid="action-withdraw"' in page and "撤回提问" in page and "是否转为企业诉求" not in page
+    assert 'data-testid="action-withdraw"' not in _client(host).get(f"/live/questions/{question.pk}/").text
+    done = enterprise_client.post(f"/live/questions/{question.pk}/act/", {"name": "WITHDRAW", "reason": "不用了"})
+    assert done.status_code == 302
+    page = enterprise_client.get(f"/live/questions/{question.pk}/").text
+    assert "提问人已撤回" in page and 'data-testid="actions"' not in page and "不用了" in page
+    assert "提问人已撤回" in enterprise_client.get("/live/mine/").text
+    assert question.text not in _client(host).get("/live/questions/").text  # the pending queue
+    again = enterprise_client.post(f"/live/questions/{question.pk}/act/", {"name": "WITHDRAW"})
+    assert again.status_code == 400
+
+
 def test_other_firms_and_strangers_do_not_see_a_question(session, ask, other_firm_user, officer_client,
                                                          leader_client, client):
     question = ask(session)

@@ -22,9 +22,10 @@ L, Q = LiveStatus, QuestionStatus
 
 SESSION_SPEC = {L.SCHEDULED: {"START", "CANCEL"}, L.LIVE: {"END"}, L.ENDED: {"PUBLISH_REPLAY"}, L.REPLAY: set(),
                 L.CANCELLED: set()}
-QUESTION_SPEC = {Q.PENDING: {"ANSWER_LIVE", "ANSWER_WRITTEN", "LEAVE_UNANSWERED"},
+QUESTION_SPEC = {Q.PENDING: {"ANSWER_LIVE", "ANSWER_WRITTEN", "LEAVE_UNANSWERED", "WITHDRAW"},
                  Q.UNANSWERED: {"ANSWER_LIVE", "ANSWER_WRITTEN", "CONSENT", "DECLINE"},
-                 Q.ANSWERED_LIVE: set(), Q.ANSWERED_WRITTEN: set(), Q.ESCALATED: set(), Q.DECLINED: set()}
+                 Q.ANSWERED_LIVE: set(), Q.ANSWERED_WRITTEN: set(), Q.ESCALATED: set(), Q.DECLINED: set(),
+                 Q.WITHDRAWN: set()}
 SESSION_PATH = {L.SCHEDULED: [], L.LIVE: ["START"], L.ENDED: ["START", "END"],
                 L.REPLAY: ["START", "END", "PUBLISH_REPLAY"], L.CANCELLED: ["CANCEL"]}
 SESSION_PARAMS = {"PUBLISH_REPLAY": {"replay_url": "https://live.example.cn/replay/1"}}
@@ -52,7 +53,8 @@ def _question_in(state, session, host, ask, enterprise_user):
     steps = {Q.PENDING: [], Q.UNANSWERED: [("LEAVE_UNANSWERED", host)],
              Q.ANSWERED_LIVE: [("ANSWER_LIVE", host)], Q.ANSWERED_WRITTEN: [("ANSWER_WRITTEN", host)],
              Q.ESCALATED: [("LEAVE_UNANSWERED", host), ("CONSENT", enterprise_user)],
-             Q.DECLINED: [("LEAVE_UNANSWERED", host), ("DECLINE", enterprise_user)]}
+             Q.DECLINED: [("LEAVE_UNANSWERED", host), ("DECLINE", enterprise_user)],
+             Q.WITHDRAWN: [("WITHDRAW", enterprise_user)]}
     for name, actor in steps[state]:
         question = services.question_transition(question=question, name=name, actor=actor, **PARAMS.get(name, {}))
     return question
@@ -65,7 +67,7 @@ PARAMS = {"ANSWER_LIVE": {"offset": 95, "answer": "保留30天"}, "ANSWER_WRITTE
 @pytest.mark.parametrize("state", Q.values)
 def test_question_walk(name, state, session, host, ask, enterprise_user):
     question = _question_in(state, session, host, ask, enterprise_user)
-    actor = enterprise_user if name in ("CONSENT", "DECLINE") else host
+    actor = enterprise_user if name in ("CONSENT", "DECLINE", "WITHDRAW") else host
     if name == "CONSENT" and QUESTION_WORKFLOW[name].starts_from(state):
         # The appeal is the firm's own request: the appeals room writes its own audit event besides this step's one.
         audits, rows = AuditEvent.objects.count(), LiveEvent.objects.filter(question=question).count()
@@ -109,6 +111,32 @@ def test_question_roles(session, host, ask, enterprise_user, other_firm_user, le
     check_roles_refused(QUESTION_WORKFLOW, question, "CONSENT", actors)
     check_roles_refused(QUESTION_WORKFLOW, question, "ANSWER_WRITTEN",
                         {"asker": enterprise_user, "other_firm": other_firm_user, "leader": leader_user})
+
+
+def test_the_asker_withdraws_a_question_before_it_is_answered(session, host, ask, enterprise_user, other_firm_user,
+                                                             leader_user, django_capture_on_commit_callbacks):
+    """撤回: the asker (or their firm) takes a question back while it waits for an answer, through the one transition
+    service, one audit event; the hosts, another firm and a leader cannot; an answered question stays."""
+    question = ask(session)
+    check_roles_refused(QUESTION_WORKFLOW, question, "WITHDRAW",
+                        {"host": host, "other_firm": other_firm_user, "leader": leader_user})
+    audits = AuditEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = services.question_transition(question=question, name="WITHDRAW", actor=enterprise_user,
+                                            reason="已在窗口问清楚")
+    assert done.status == Q.WITHDRAWN and not done.public
+    assert AuditEvent.objects.count() == audits + 1
+    assert AuditEvent.objects.filter(event_type="live.question.withdraw", actor=enterprise_user).count() == 1
+    event = LiveEvent.objects.filter(question=done).last()
+    assert (event.transition, event.to_status, event.reason) == ("WITHDRAW", Q.WITHDRAWN, "已在窗口问清楚")
+    assert not Notification.objects.filter(user=host, kind="LIVE_QUESTION", message__contains="撤回").exists()
+    with pytest.raises(ValidationError):  # withdrawn: nothing more to answer
+        services.question_transition(question=done, name="ANSWER_WRITTEN", actor=host, answer="答复")
+    answered = services.question_transition(question=ask(session, text="第二个问题"), name="ANSWER_WRITTEN",
+                                            actor=host, answer="请在30天内提交")
+    with pytest.raises(ValidationError):  # answered: too late to withdraw
+        services.question_transition(question=answered, name="WITHDRAW", actor=enterprise_user)
+    assert answered.status == Q.ANSWERED_WRITTEN
 
 
 def test_consent_makes_the_appeal_only_with_the_askers_yes(session, host, ask, enterprise_user, own_enterprise,
