@@ -8,7 +8,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 
 from gaoxin.benefits.fields import FIELDS, Field
-from gaoxin.benefits.rules import NUMBER, RuleError, compile_rule
+from gaoxin.benefits.rules import NUMBER, RuleError, check_values, compile_rule
 from gaoxin.benefits.services import QUALIFICATION_NAMES
 
 EXTRA_FIELDS = {f.code: f for f in [
@@ -22,6 +22,15 @@ OPEN_APPEAL_EXCLUDED = ("closed", "referred_out")
 def compile_target_rule(source: str, field: str = "rule"):
     try:
         return compile_rule(source, qualifications=QUALIFICATION_NAMES, fields=CAMPAIGN_FIELDS)
+    except RuleError as exc:
+        raise ValidationError({field: f"条件有误：{exc}"}) from None
+
+
+def check_target_rule(source: str, field: str = "rule") -> None:
+    """A rule as a staff member types it (a campaign's, a key-firm rule): it compiles, and a field with a known value
+    set is compared only with its values (size_group == '规上' is refused, naming 'ABOVE'（规上）)."""
+    try:
+        check_values(compile_target_rule(source, field))
     except RuleError as exc:
         raise ValidationError({field: f"条件有误：{exc}"}) from None
 

@@ -17,7 +17,7 @@ from gaoxin.core.services import audit_record
 
 from . import permissions as perms
 from .models import Campaign, CampaignTarget, Coaching, KeyFirm, KeySource, Need, StationArea, Visit
-from .rules import compile_target_rule, matching_firm_ids
+from .rules import check_target_rule, matching_firm_ids
 from .workflow import CAMPAIGN_WORKFLOW, NEED_WORKFLOW
 
 MAX_TARGETS = 5000
@@ -36,6 +36,7 @@ def campaign_create(*, actor, name: str, rule: str, starts_on: dt.date, ends_on:
         errors["ends_on"] = "结束日期不能早于开始日期"
     if errors:
         raise ValidationError(errors)
+    check_target_rule(rule)
     ids = matching_firm_ids(rule)
     if not ids:
         raise ValidationError({"rule": "按此条件没有选出任何企业，请调整条件"})
@@ -164,7 +165,7 @@ def key_firm_add_by_rule(*, actor, rule: str, reason: str) -> int:
         raise PermissionDenied("只有管委会管理员可以维护重点企业名单")
     if not reason.strip():
         raise ValidationError({"reason": "请填写列入理由"})
-    compile_target_rule(rule)
+    check_target_rule(rule)
     listed = set(KeyFirm.objects.select_for_update().filter(removed_at__isnull=True)
                  .values_list("enterprise_id", flat=True))
     new = [i for i in matching_firm_ids(rule) if i not in listed]
