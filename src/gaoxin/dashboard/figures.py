@@ -37,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThanOrEqual
 
 SECTIONS = {
     "cases": "政务服务办件",
@@ -69,6 +70,9 @@ class Source:
     # Values a drill-down row shows that are not a path from the record: {name: expression over the records the
     # scope and the figure's filter give} (a payment's chain: the membership the figure joined).
     annotations: Callable[[], dict] | None = None
+    # A date computed from the record instead of the field `date` (which still gives its type): a live session
+    # held is dated by its actual start, one not held by its planned start.
+    date_expression: Callable[[], object] | None = None
 
     @property
     def model_class(self):
@@ -84,19 +88,34 @@ class Source:
             model = model._meta.get_field(part).related_model
         return model._meta.get_field(parts[-1])
 
+    def date_value(self):
+        """The record's date (or time) as an expression: the computed one, else the field."""
+        return self.date_expression() if self.date_expression else F(self.date)
+
     def day_expression(self):
         model_field = self.date_field()
         if isinstance(model_field, DateTimeField):
-            return TruncDate(self.date)
+            return TruncDate(self.date_value())
         if isinstance(model_field, DateField):
-            return F(self.date)
+            return self.date_value()
         raise TypeError(f"{self.id}: {self.date} is not a date")
 
     def in_period(self, start, end) -> Q:
+        if self.date_expression:
+            day = self.day_expression()
+            return Q(GreaterThanOrEqual(day, start)) & Q(LessThanOrEqual(day, end))
         model_field = self.date_field()
         if isinstance(model_field, DateTimeField):
             return Q(**{f"{self.date}__date__gte": start, f"{self.date}__date__lte": end})
         return Q(**{f"{self.date}__gte": start, f"{self.date}__lte": end})
+
+    def dated(self) -> Q:
+        """The records that have a date at all."""
+        return Q(IsNull(self.date_value(), False)) if self.date_expression else Q(**{f"{self.date}__isnull": False})
+
+    def newest_first(self) -> tuple:
+        """A drill-down's order: by the date, newest first, then the newest record."""
+        return (self.date_value().desc(), "-pk") if self.date_expression else (f"-{self.date}", "-pk")
 
 
 @dataclass(frozen=True)
@@ -748,9 +767,11 @@ LIVE_QUESTIONS = Source(
     _live_questions_scope, (("问题", "text"), ("直播", "session__title"), ("提问时段", "phase"), ("提问时间", "asked_at"),
                             ("处理结果", "status")), _live_question_link, ("session",))
 LIVE_SESSIONS = Source(
-    "live_session", "云直播场次（按计划开始时间）", "live.LiveSession", "starts_at", {"department": "department_id"},
-    _staff_only("live.LiveSession"), (("直播", "title"), ("主办单位", "department__name"), ("开始时间", "starts_at"),
-                                      ("状态", "status")), _live_session_link, ("department",))
+    "live_session", "云直播场次（开播的按实际开播时间，未开播的按计划开始时间）", "live.LiveSession", "starts_at",
+    {"department": "department_id"}, _staff_only("live.LiveSession"),
+    (("直播", "title"), ("主办单位", "department__name"), ("实际开播时间", "started_at"), ("计划开始时间", "starts_at"),
+     ("状态", "status")), _live_session_link, ("department",),
+    date_expression=lambda: Coalesce("started_at", "starts_at"))
 NEWS_DELIVERIES = Source(
     "news_delivery", "云资讯定向通知送达企业（按送达时间）", "news.Delivery", "delivered_at",
     {"department": "article__department_id"}, _news_deliveries_scope,
@@ -1049,7 +1070,7 @@ FIGURES: list[Figure] = [
            "期内提问中，未能解答、经提问企业同意转为企业诉求的条数", Q(status="escalated"), higher_is_better=None,
            word="条"),
     Figure("live.sessions_held", "云直播场次", "portal", LIVE_SESSIONS, "count", "场",
-           "计划开始时间在期内、已开播并结束的直播场次（已结束或已发布回放）", Q(status__in=["ended", "replay"]), word="场"),
+           "实际开播时间在期内、已开播并结束的直播场次（已结束或已发布回放）", Q(status__in=["ended", "replay"]), word="场"),
     Figure("news.reach", "定向通知阅读率", "portal", NEWS_DELIVERIES, "share", "%",
            "期内送达企业的云资讯定向通知中，企业用户已打开阅读的比例（每家企业每份通知计一次）", Q(),
            Q(read_at__isnull=False)),

@@ -247,7 +247,7 @@ def records(figure: Figure, period: P.Period, *, user, dim: str = "", key: str =
         qs = qs.annotate(counted=figure.numerator_expression())
     elif figure.kind in ("mean", "sum"):
         qs = qs.annotate(counted=figure.value_expression())
-    return qs.select_related(*source.related).order_by(f"-{source.date}", "-pk")
+    return qs.select_related(*source.related).order_by(*source.newest_first())
 
 
 def dimension_names() -> dict[str, str]:

@@ -40,7 +40,7 @@ def _source_rows(source, figures, dim: str, since: dt.date | None) -> list[Figur
     if since:
         qs = qs.filter(source.in_period(since, dt.date(9999, 12, 31)))
     else:
-        qs = qs.filter(**{f"{source.date}__isnull": False})
+        qs = qs.filter(source.dated())
     groups = {"_day": source.day_expression()}
     if dim:
         groups["_key"] = F(source.dimensions[dim])

@@ -67,3 +67,24 @@ def test_news_reach(db):
     figures_refresh(full=True, today=today)
     got = {v.figure.id: v.value for v in selectors.values(P.Period("custom", today, today), figures=OURS)}
     assert got["news.reach"] == 25.0
+
+
+def test_a_session_held_is_dated_by_its_actual_start(make_session, host, leader_user):
+    """Announced for yesterday, started (late) today: the session counts on the day it was held, not the day it was
+    planned; its drill-down lists it under today with both times."""
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    planned = dt.datetime.combine(yesterday, dt.time(15), tzinfo=timezone.get_current_timezone())
+    late = make_session(title="推迟一天的直播", starts_at=planned)
+    go(late, "START", "END", actor=host)
+    make_session(title="昨天的预告", starts_at=planned)  # never held
+    figures_refresh(full=True, today=today)
+    held = next(f for f in OURS if f.id == "live.sessions_held")
+    counted = {day: {v.figure.id: v.value for v in selectors.values(P.Period("custom", day, day), figures=[held])}
+               for day in (yesterday, today)}
+    assert counted == {yesterday: {"live.sessions_held": 0}, today: {"live.sessions_held": 1}}
+    records = selectors.records(held, P.Period("custom", today, today), user=leader_user)
+    assert [s.title for s in records] == ["推迟一天的直播"]
+    assert not selectors.records(held, P.Period("custom", yesterday, yesterday), user=leader_user).exists()
+    everything = held.source.scope(leader_user).filter(held.source.in_period(yesterday, yesterday))
+    assert [s.title for s in everything] == ["昨天的预告"]  # not held: its planned day
