@@ -23,7 +23,7 @@ from gaoxin.catalog.models import Bundle, Channel, ServiceItem
 from gaoxin.core import hooks
 from gaoxin.core.masking import mask_id_number
 from gaoxin.core.pdf import pdf_response
-from gaoxin.core.views_utils import add_service_errors, error_text, paginate, render_page, require
+from gaoxin.core.views_utils import add_service_errors, error_text, paginate, render_page, require, stray_errors
 
 from . import application, pending, selectors, services
 from . import permissions as perms
@@ -95,9 +95,6 @@ def _detail_page(request, case: Case, **failed):
                 CaseActionForm(initial={"name": t.name}, auto_id=f"id_{t.name.lower()}_%s")
             entry.update(form=form, fields=form.shown(t))
         actions.append(entry)
-    # A step refused because the case moved on is no longer among the buttons: its error goes above them.
-    stray = [] if failed_action is None or any(a["transition"].name == failed_name for a in actions) else \
-        [e for errors in failed_action.errors.values() for e in errors]
     candidates = tolerance_candidates(case)
     can_tolerance = (any(t.name == "ACCEPT_TOLERANCE" for t in available) and case.version_id
                      and case.version.tolerance_allowed and candidates)
@@ -110,7 +107,8 @@ def _detail_page(request, case: Case, **failed):
     can_review = case.status == Status.DELIVERED and not hasattr(case, "review") and perms.can_review_case(user, case)
     [case] = selectors.with_time_left([case])
     return render(request, "cases/case_detail.html", {
-        "case": case, "actions": actions, "stray_errors": stray, "materials": materials, "events": case.events.all(),
+        "case": case, "actions": actions, "stray_errors": stray_errors(failed_action, actions), "materials": materials,
+        "events": case.events.all(),
         "deadline_lines": selectors.deadline_explanation(case),
         "tolerance_form": failed.get("tolerance") or (ToleranceForm(materials=candidates) if can_tolerance else None),
         "delivery_form": failed.get("delivery") or (DeliveryForm(initial=selectors.postal_defaults(case))

@@ -46,6 +46,15 @@ def error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
+def stray_errors(failed, actions) -> list[str]:
+    """The errors of a failed step whose form the page no longer shows (the object moved on meanwhile, so the step
+    is not offered any more): listed above the buttons, not lost. `actions` are the page's steps, each a dict whose
+    "form" (if any) is the failed form when that step is still offered."""
+    if failed is None or any(a.get("form") is failed for a in actions):
+        return []
+    return [e for errors in failed.errors.values() for e in errors]
+
+
 def flash_action(request, action, success: str) -> bool:
     """Run a service call; flash its success message, or its validation or permission error."""
     from django.contrib import messages

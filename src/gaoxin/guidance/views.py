@@ -20,7 +20,7 @@ from gaoxin.cases.models import Case
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.keyset import keyset_paginate
 from gaoxin.core.masking import mask_phone
-from gaoxin.core.views_utils import add_service_errors, apply_step, paginate, render_page, require, submit
+from gaoxin.core.views_utils import add_service_errors, apply_step, paginate, render_page, require, stray_errors, submit
 
 from . import permissions as perms
 from . import selectors, services
@@ -125,10 +125,9 @@ def _detail(request, session: GuidanceSession, *, failed=None, status=200):
         form = failed if failed_name == t.name else SessionActionForm(
             initial={"name": t.name}, session=session, auto_id=f"id_{t.name.lower()}_%s")
         actions.append({"transition": t, "form": form, "fields": form.shown(t.name)})
-    stray = [] if failed is None or any(a["transition"].name == failed_name for a in actions) else \
-        [e for errors in failed.errors.values() for e in errors]
     return render(request, "guidance/session_detail.html", {
-        "s": session, "actions": actions, "stray_errors": stray, "events": session.events.all(),
+        "s": session, "actions": actions, "stray_errors": stray_errors(failed, actions),
+        "events": session.events.all(),
         "can_apply": perms.can_apply_from_session(request.user, session),
         "is_guide": "guide" in (roles := perms.session_roles(request.user, session)),
         "is_booker": "booker" in roles, "list_title": perms.sessions_title(request.user),

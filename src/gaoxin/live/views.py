@@ -16,7 +16,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from gaoxin.core.masking import mask_phone
-from gaoxin.core.views_utils import apply_step, flash_action, form_page, paginate, render_page, require, submit
+from gaoxin.core.views_utils import (
+    apply_step,
+    flash_action,
+    form_page,
+    paginate,
+    render_page,
+    require,
+    stray_errors,
+    submit,
+)
 
 from . import permissions as perms
 from . import selectors, services
@@ -52,13 +61,6 @@ def _session(pk: int) -> LiveSession:
         raise Http404("直播不存在") from None
 
 
-def _stray_errors(failed, actions) -> list[str]:
-    """The errors of a failed step whose form the page does not show (the step is no longer offered), listed apart."""
-    if failed is None or any(a["form"] is failed for a in actions):
-        return []
-    return [e for errors in failed.errors.values() for e in errors]
-
-
 def _detail(request, session: LiveSession, *, ask_form=None, chapter_form=None, failed=None, status=200):
     user = request.user
     host = perms.can_edit_session(user, session)
@@ -84,7 +86,7 @@ def _detail(request, session: LiveSession, *, ask_form=None, chapter_form=None, 
         "mine": list(selectors.own_questions(user=user, session=session)) if perms.can_view_own_questions(user)
         else [],
         "host": host, "staff_view": staff_view, "actions": actions,
-        "stray_errors": _stray_errors(failed, actions),
+        "stray_errors": stray_errors(failed, actions),
         "chapter_form": (chapter_form or ChapterForm()) if host and session.status != "cancelled" else None,
         "counts": selectors.outcome_counts(session.questions.all()) if staff_view else None,
         "events": session.events.filter(question__isnull=True) if staff_view else [],
@@ -264,7 +266,7 @@ def _question_page(request, question: Question, *, failed=None, status=200):
         "consent_open": any(a["transition"].name in ("CONSENT", "DECLINE") for a in actions),
         # The full number is for who answers (the hosts) and the asker's own side; a leader reads it masked.
         "contact_phone": question.contact_phone if roles else mask_phone(question.contact_phone),
-        "stray_errors": _stray_errors(failed, actions),
+        "stray_errors": stray_errors(failed, actions),
         "events": question.events.all(),
     }, status=status)
 
