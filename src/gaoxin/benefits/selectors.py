@@ -11,6 +11,7 @@ import polars as pl
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from gaoxin.core.validators import year_param
 from gaoxin.enterprises.models import Enterprise, LandParcel, Qualification
 
 from . import permissions as perms
@@ -240,8 +241,8 @@ def talent_claim_list(*, user, item: str = "", status: str = "", tier: str = "",
         qs = qs.filter(status=status)
     if tier:
         qs = qs.filter(tier_code=tier)
-    if year.isdigit():
-        qs = qs.filter(created_at__year=int(year))
+    if (year := year_param(year)) is not None:
+        qs = qs.filter(created_at__year=year)
     if q:
         qs = qs.filter(Q(talent__name__icontains=q) | Q(number__icontains=q) | Q(enterprise__name__icontains=q))
     return qs

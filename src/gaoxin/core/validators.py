@@ -22,6 +22,13 @@ PHONE_PATTERN = r"(?a)^(?:1\d{10}|0\d{2,3}-?\d{7,8})$"
 MOBILE_PATTERN = r"(?a)^1\d{10}$"
 
 
+def year_param(value) -> int | None:
+    """A `year` filter from a query string as a year a date can have (1–9999), else None: no year filter (a year
+    like 32767 would make the database's date bounds fail; the pages ignore such a year, as they do a word)."""
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and 1 <= int(value) <= 9999 else None
+
+
 def normalize_code(value: str) -> str:
     """Strip all whitespace and upper-case, as clerks paste codes with spaces."""
     return "".join(str(value).split()).upper()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.permissions import can_view_personal_data
+from gaoxin.core.validators import year_param
 from gaoxin.core.views_utils import form_page, paginate, require, submit
 from gaoxin.enterprises.models import Enterprise
 
@@ -106,8 +107,7 @@ def coaching_new(request, pk: int):
 @require(perms.can_view_campaigns)
 def coaching_list(request):
     """点对点政策辅导: per policy, how many firms were coached and how many then applied; the records below."""
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else None
+    year = year_param(request.GET.get("year"))
     page, query = paginate(request, selectors.coachings(user=request.user)
                            .filter(**({"coached_on__year": year} if year else {})))
     return render(request, "proactive/coaching_list.html", {

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from gaoxin.accounts.models import User
 from gaoxin.core.api import raise_api_error, raise_form_errors
+from gaoxin.core.validators import year_param
 
 from . import permissions as perms
 from . import selectors, services
@@ -106,8 +107,7 @@ class TrainingSessionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
-        year = params.get("year", "")
         qs = selectors.training_list(user=self.request.user, kind=params.get("kind", ""),
-                                     year=int(year) if year.isdigit() else None)
+                                     year=year_param(params.get("year")))
         return qs.prefetch_related(Prefetch("attendees", queryset=User.objects.select_related("org_unit")
                                             .order_by("full_name", "pk")))
