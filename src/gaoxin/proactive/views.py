@@ -297,10 +297,7 @@ def need_act(request, pk: int):
 
 @require(perms.can_view_station_figures)
 def station_areas(request):
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_param(request.GET.get("year")) or timezone.localdate().year
     form = None
     status = 200
     if perms.can_set_areas(request.user):

@@ -14,9 +14,11 @@ def test_a_year_a_date_can_have_or_none():
 
 
 @pytest.mark.parametrize("path", ["/api/v1/training-sessions/", "/api/v1/talent-benefit-claims/",
-                                  "/stations/training/", "/talent-benefits/", "/coaching/"])
+                                  "/stations/training/", "/talent-benefits/", "/coaching/",
+                                  "/station-areas/"])
 def test_an_impossible_year_is_no_filter(leader_user, path):
     client = Client()
     client.force_login(leader_user)
     assert client.get(path, {"year": "32767"}).status_code == 200
     assert client.get(path, {"year": "0"}).status_code == 200
+    assert client.get(path, {"year": "-5"}).status_code == 200
