@@ -12,8 +12,12 @@ from .models import ANSWERED, Chapter, LiveSession, LiveStatus, Question, Questi
 TABS = {"upcoming": "预告与直播", "replay": "回放"}
 
 
+# A question its asker withdrew before the answer is not counted (as on the dashboard's 云直播提问).
+COUNTED = ~Q(questions__status=QuestionStatus.WITHDRAWN)
+
+
 def _with_counts(qs: QuerySet) -> QuerySet:
-    return qs.annotate(n_questions=Count("questions", distinct=True),
+    return qs.annotate(n_questions=Count("questions", filter=COUNTED, distinct=True),
                        n_answered=Count("questions", filter=Q(questions__status__in=ANSWERED), distinct=True))
 
 
@@ -69,7 +73,7 @@ def managed_sessions(*, user, status: str = "") -> QuerySet:
     qs = perms.sessions_managed_by(user).select_related("department")
     if status in LiveStatus.values:
         qs = qs.filter(status=status)
-    return qs.annotate(n_questions=Count("questions", distinct=True),
+    return qs.annotate(n_questions=Count("questions", filter=COUNTED, distinct=True),
                        n_pending=Count("questions", filter=Q(questions__status=QuestionStatus.PENDING),
                                        distinct=True)).order_by("-starts_at", "-pk")
 

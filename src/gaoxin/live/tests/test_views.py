@@ -179,6 +179,17 @@ def test_withdrawing_on_the_question_page(session, host, ask, enterprise_client,
     assert again.status_code == 400
 
 
+def test_withdrawn_questions_are_not_counted_in_the_lists(client, session, host, ask, enterprise_user):
+    """The schedule's 提问 N 条 and the hosts' 提问 column leave out what the asker withdrew (as the dashboard)."""
+    kept, *gone = [ask(session, text=f"问题{i}") for i in range(3)]
+    for question in gone:
+        services.question_transition(question=question, name="WITHDRAW", actor=enterprise_user, reason="已问清楚")
+    assert "提问 1 条，已解答 0 条" in client.get("/live/").text
+    manage = _client(host).get("/live/manage/").text
+    assert 'data-label="提问">1</td>' in manage and 'data-label="待解答">' in manage
+    assert kept.status == QuestionStatus.PENDING
+
+
 def test_other_firms_and_strangers_do_not_see_a_question(session, ask, other_firm_user, officer_client,
                                                          leader_client, client):
     question = ask(session)
