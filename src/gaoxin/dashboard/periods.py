@@ -90,8 +90,19 @@ class PeriodError(ValueError):
 MAX_CUSTOM_DAYS = 3660
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the working-day calendar's years: a period beyond them has no figures
+
+
 def parse(token: str, *, today: dt.date) -> Period:
     """Read a period token; an empty token is the last complete month (a month's figures are read after it ends)."""
+    period = _parse(token, today=today)
+    # The trend, 环比 and 同比 reach a year around it: a year 9999 would make them dates no calendar has.
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        raise PeriodError(f"统计期间应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间")
+    return period
+
+
+def _parse(token: str, *, today: dt.date) -> Period:
     token = (token or "").strip()
     try:
         if not token:

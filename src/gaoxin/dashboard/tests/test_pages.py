@@ -61,6 +61,10 @@ def test_the_period_picker(leader_client, zone):  # noqa: F811
     bad = leader_client.get(reverse("dashboard") + "?period=custom&start=2026-10-31&end=2026-10-01")
     assert bad.status_code == 400 and "结束日期不能早于开始日期" in bad.content.decode()
     assert 'value="2026-10-31"' in bad.content.decode()  # what was typed is kept
+    far = leader_client.get(reverse("dashboard") + "?period=custom&start=9999-12-01&end=9999-12-31")
+    assert far.status_code == 400 and "统计期间应在 2000 年至 2100 年之间" in far.content.decode()
+    figure = leader_client.get(reverse("dashboard_figure", args=["cases.on_time_rate"]) + "?period=9999-12")
+    assert figure.status_code == 400
 
 
 def test_drill_down_opens_the_records(leader_client, zone):  # noqa: F811
@@ -180,7 +184,8 @@ def test_periods(token, label):
 
 
 def test_period_errors_are_chinese():
-    for bad in ("2026-13", "2026-Q5", "abc", "2026-01-02~2025-01-01", "2000-01-01~2020-01-01"):
+    for bad in ("2026-13", "2026-Q5", "abc", "2026-01-02~2025-01-01", "2000-01-01~2020-01-01", "9999-12",
+                "9999-12-01~9999-12-31", "1999", "2101-Q1"):
         with pytest.raises(P.PeriodError):
             P.parse(bad, today=dt.date(2026, 11, 30))
 
