@@ -2,7 +2,11 @@
 (the enterprise account's first firm among them), a week of kiosk visits with 即办 cases completed on the spot and
 people who left at some step, one 帮代办 order and one call-back request to the station from a kiosk, the week's
 kiosk coverage of 即办 items, and a week of queue tickets called at the windows with their waits (an earlier day's
-unfinished ticket voided at closing; today: some still waiting)."""
+unfinished ticket voided at closing; today, when the hall is open at seeding time: some still waiting).
+
+Nothing is dated after the seeding moment: seeded before opening time (or on a day the hall is closed), the week
+ends with the previous working day, the hall's "today" being then a closed day; seeded during opening hours, today's
+visits and tickets stop at the seeding moment (`hall_days`)."""
 
 from __future__ import annotations
 
@@ -33,6 +37,24 @@ def _id_number(rng: random.Random) -> str:
     return body + id_check_char(body)
 
 
+def hall_days(today: dt.date, now: dt.datetime | None = None) -> tuple[list[dt.date], dt.datetime | None]:
+    """The demo week's working days up to the last day the hall has opened by `now` (the seeding moment), and the
+    moment that day's activity stops when the hall is still open at `now` (None: every day is a whole, closed day).
+    A `today` before the real day (a demo dated back) is a whole day."""
+    now = timezone.localtime(now or timezone.now())
+    calendar = work_calendar()
+    opens, closes = queue.opening_time(), queue.closing_time()
+    last, cutoff = today, None
+    if today >= now.date() and (not calendar.is_workday(today) or now.time() < opens):
+        last = today - dt.timedelta(days=1)  # the hall has not opened yet today: its last day is an earlier one
+    elif today >= now.date() and now.time() < closes:
+        cutoff = now  # open at the seeding moment: today's activity stops now
+    while not calendar.is_workday(last):
+        last -= dt.timedelta(days=1)
+    days = [d for d in (last - dt.timedelta(days=n) for n in range(7, -1, -1)) if calendar.is_workday(d)]
+    return days, cutoff
+
+
 def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, clerk, today: dt.date) -> dict:
     from gaoxin.accounts.models import OrgKind, OrgUnit
 
@@ -47,10 +69,12 @@ def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, 
         reps.append(number)
     items = [i for i in ServiceItem.objects.filter(status="published").select_related("current_version")
              if kiosk_enabled(i, i.current_version) and i.current_version.service_object != "natural"]
-    calendar = work_calendar()
-    days = [d for d in (today - dt.timedelta(days=n) for n in range(7, -1, -1)) if calendar.is_workday(d)]
+    days, cutoff = hall_days(today)
+    live = days[-1] if cutoff is not None else None  # the day still going on at the seeding moment
     cases = 0
     for day in days:
+        if day == live and _latest_start(day, cutoff) is None:
+            continue  # the hall opened a moment ago: nobody at the kiosks yet
         for _ in range(rng.randrange(3, 7)):
             person = selectors.person_for(rng.choice(reps))
             if person is None or not person.firm_ids:
@@ -67,7 +91,7 @@ def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, 
                     case = services.kiosk_item_complete(visit=visit, person=person, item=item, phone="13907320000",
                                                         applicant=f"firm:{person.firm_ids[0]}")
                 services.visit_end(visit_id=visit.pk, reason=rng.choice(["logout", "logout", "idle"]))
-            _dated(visit, day, rng)
+            _dated(visit, day, rng, cutoff if day == live else None)
             cases += case is not None
         for _ in range(rng.randrange(0, 3)):  # some log in, look and leave (the drop-off figure)
             person = selectors.person_for(rng.choice(reps))
@@ -76,7 +100,7 @@ def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, 
                 services.visit_reach(visit=visit, step=rng.choice([VisitStep.LOGIN, VisitStep.ITEM, VisitStep.ITEM,
                                                                    VisitStep.FORM]))
                 services.visit_end(visit_id=visit.pk, reason=rng.choice(["logout", "idle"]))
-                _dated(visit, day, rng)
+                _dated(visit, day, rng, cutoff if day == live else None)
     person = selectors.person_for(DEMO_REP_ID)
     visit = services.visit_start(terminal=terminals[0], person=person)
     promised = next(i for i in ServiceItem.objects.filter(status="published").select_related("current_version")
@@ -92,7 +116,7 @@ def build_demo_kiosk(*, rng: random.Random, enterprise_firm, enterprises: list, 
         services.visit_end(visit_id=visit.pk, reason="logout")
     for day in days:  # the catalogue of the demo week does not change: each day's coverage is today's
         services.kiosk_coverage_record(day=day)
-    tickets = _tickets(rng=rng, days=days, today=today, clerk=clerk)
+    tickets = _tickets(rng=rng, days=days, cutoff=cutoff, clerk=clerk)
     return {"terminals": len(terminals), "kiosk_cases": cases, "tickets": tickets, "visits": Visit.objects.count()}
 
 
@@ -111,14 +135,28 @@ def _complete_seen(visit, person, item, required):
     return case
 
 
-def _dated(visit, day: dt.date, rng: random.Random) -> None:
-    """A demo visit (and what it did) at its own hour of `day`, not at seeding time."""
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)) + dt.timedelta(minutes=rng.randrange(0, 480)))
+def _latest_start(day: dt.date, cutoff: dt.datetime) -> dt.datetime | None:
+    """The latest a visit of the day still going on may start to be over by `cutoff` (None: no room since 09:00)."""
+    latest = cutoff - dt.timedelta(minutes=10)
+    return latest if latest > timezone.make_aware(dt.datetime.combine(day, dt.time(9))) else None
+
+
+def _dated(visit, day: dt.date, rng: random.Random, cutoff: dt.datetime | None = None) -> None:
+    """A demo visit (and what it did) at its own hour of `day`, not at seeding time; on the day still going on, over
+    before `cutoff` (the seeding moment)."""
+    first = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+    if cutoff is None:
+        start = first + dt.timedelta(minutes=rng.randrange(0, 480))
+    else:
+        start = first + (_latest_start(day, cutoff) - first) * rng.random()
     Visit.objects.filter(pk=visit.pk).update(started_at=start, ended_at=start + dt.timedelta(minutes=rng.randrange(2, 9)))
     Action.objects.filter(visit=visit).update(created_at=start + dt.timedelta(minutes=1))
 
 
-def _tickets(*, rng: random.Random, days: list[dt.date], today: dt.date, clerk) -> int:
+def _tickets(*, rng: random.Random, days: list[dt.date], cutoff: dt.datetime | None, clerk) -> int:
+    """Tickets of the demo week. On the day still going on (`cutoff`, the seeding moment) nothing is issued, called
+    or finished after the cutoff, and some are still waiting; every other day closes with its unfinished ticket
+    voided."""
     zones = list(ServiceZone.objects.order_by("sort_order", "id"))
     windows = {z.pk: list(Window.objects.filter(zone=z)) for z in zones}
     tz = timezone.get_current_timezone()
@@ -128,18 +166,28 @@ def _tickets(*, rng: random.Random, days: list[dt.date], today: dt.date, clerk) 
         for zone in zones:
             if not windows[zone.pk]:
                 continue
+            queued = False  # on the day going on: once one waits, the later numbers wait behind it
             for n in range(rng.randrange(8, 16)):
                 issued = dt.datetime.combine(day, dt.time(9, 0), tz) + dt.timedelta(minutes=n * 17 + rng.randrange(10))
+                going_on = cutoff is not None and day == days[-1]
+                if going_on and issued > cutoff:
+                    break  # not yet taken at the seeding moment
                 ticket = queue.ticket_issue(zone=zone, now=issued)
                 count += 1
-                if day == today and n >= 4:
+                if going_on and (n >= 4 or queued):
                     continue  # still waiting today
-                if day != today and n == 7 and zone == first:
+                if not going_on and n == 7 and zone == first:
                     continue  # left before being called: voided at closing
                 called = issued + dt.timedelta(minutes=rng.randrange(2, 26))
+                finished = called + dt.timedelta(minutes=rng.randrange(3, 15))
+                outcome = "MISS" if rng.random() < 0.05 else "SERVE"
+                if going_on and finished > cutoff:
+                    queued = True  # not yet called and done at the seeding moment: still waiting
+                    continue
                 ticket = queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk,
                                                  window=rng.choice(windows[zone.pk]), now=called)
-                queue.ticket_transition(ticket=ticket, name="MISS" if rng.random() < 0.05 else "SERVE", actor=clerk,
-                                        now=called + dt.timedelta(minutes=rng.randrange(3, 15)))
-    queue.tickets_void_stale(now=dt.datetime.combine(today, dt.time(8, 0), tz))  # the earlier days' closing
+                queue.ticket_transition(ticket=ticket, name=outcome, actor=clerk, now=finished)
+    # The closing sweep: of the earlier days when today is still going on, else of the week's last day at its closing.
+    queue.tickets_void_stale(now=cutoff if cutoff is not None
+                             else dt.datetime.combine(days[-1], queue.closing_time(), tz))
     return count

@@ -3,7 +3,8 @@ chapters tied to the demo's items and policies, one session that ended yesterday
 questions waiting in the hosts' queue), one on air today and one announced for the coming days. Questions with every
 outcome: answered in the stream at a chapter, answered in writing, left unanswered and — with the firm's recorded
 consent — turned into an appeal, left unanswered and declined, one still awaiting the firm's answer, and a visitor's
-question without an account. Every write goes through the room's services at the time it would have happened."""
+question without an account. Every write goes through the room's services at the time it would have happened, and
+none after the seeding moment (seeded in the small hours, today's stream went on air twenty minutes before)."""
 
 from __future__ import annotations
 
@@ -156,7 +157,8 @@ def build_demo_live(*, users: dict, firms: list, today: dt.date) -> dict:
     counts["questions"] += 2
 
     # 4. Today, on air: 企业变更登记, by the centre.
-    now = timezone.now()
+    # Nothing after the seeding moment: seeded early in the morning, the stream went on air twenty minutes before.
+    now = timezone.localtime()
     start = min(now - dt.timedelta(minutes=20), _at(today, 9, 30)) if now.date() == today else _at(today, 9, 30)
     # On air for at least three more hours from the seed (a demo seeded in the evening is not already overrun).
     minutes = max(60 * 8, int((now + dt.timedelta(hours=3) - start).total_seconds() // 60))
@@ -176,12 +178,14 @@ def build_demo_live(*, users: dict, firms: list, today: dt.date) -> dict:
     upcoming = _session(clerk, centre, title="小高说政务｜惠企政策“免申即享”与网上兑现操作演示",
                         speaker="政务服务中心、财政局", summary="在平台查看“您可能符合”的政策、确认免申即享、在线申请与到账查询。",
                         starts_at=_at(day, 15), minutes=60, slug="duixian")
-    with _when(_at(today, 8)):
+    asked = min(_at(today, 8), now - dt.timedelta(hours=1))  # this morning, or an hour before a seeding before 09:00
+    with _when(asked):
         services.question_ask(session=upcoming, actor=firm_user, text="我们符合小型微利企业优惠，还需要在平台申请吗？",
                               contact_name="张伟", contact_phone="13807320001", enterprise=firms[0])
     # Asked, then taken back by the firm before the session (撤回): the answer was found at a station meanwhile.
-    withdrawn = _ask(upcoming, firm_user, _at(today, 8, 5), "免申即享的政策到账后还要开具收据吗？", firm=firms[1])
-    _moderate(withdrawn, "WITHDRAW", firm_user, _at(today, 8, 40), reason="已在驿站问清楚")
+    withdrawn = _ask(upcoming, firm_user, asked + dt.timedelta(minutes=5), "免申即享的政策到账后还要开具收据吗？",
+                     firm=firms[1])
+    _moderate(withdrawn, "WITHDRAW", firm_user, asked + dt.timedelta(minutes=40), reason="已在驿站问清楚")
     counts["sessions"] += 1
     counts["questions"] += 2
     return counts

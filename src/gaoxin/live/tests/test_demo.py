@@ -5,12 +5,15 @@ firm's consent."""
 import datetime as dt
 
 import pytest
+from django.db.models import Max
+from django.utils import timezone
 
 from gaoxin.accounts.models import Role
 from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.catalog.tests.factories import department, make_item
+from gaoxin.core.testing import held_at
 from gaoxin.live.demo_data import build_demo_live
-from gaoxin.live.models import LiveSession, LiveStatus, Question, QuestionStatus
+from gaoxin.live.models import LiveEvent, LiveSession, LiveStatus, Question, QuestionStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +40,23 @@ def test_demo_live(host, admin_user, own_enterprise, other_enterprise, enterpris
     tech = LiveSession.objects.get(title__contains="高新技术企业")
     assert tech.chapters.filter(policy=policy).exists()
     assert Question.objects.filter(asked_by__isnull=True).exists()  # a visitor's question
+
+
+def test_demo_live_seeded_at_night_dates_nothing_after_the_seeding_moment(host, admin_user, own_enterprise,
+                                                                          other_enterprise, enterprise_user, policy):
+    """QA: seeded at 01:07, today's session was 直播中 from 09:30 and its questions asked at 08:00."""
+    enterprise_user.enterprise_memberships.create(enterprise=other_enterprise)
+    hrss, science = department("hrss", "人力资源和社会保障局"), department("science", "科技局")
+    users = {"clerk": host, "enterprise": enterprise_user,
+             "officer-hrss": UserFactory(role=Role.DEPT_OFFICER, org_unit=hrss),
+             "officer-science": UserFactory(role=Role.DEPT_OFFICER, org_unit=science)}
+    day = dt.date(2026, 11, 4)
+    with held_at(day, dt.time(1)):
+        build_demo_live(users=users, firms=[own_enterprise, other_enterprise], today=day)
+        now = timezone.now()
+    on_air = LiveSession.objects.get(status=LiveStatus.LIVE)
+    assert on_air.starts_at <= now and on_air.started_at <= now and on_air.ends_at > now
+    latest = [Question.objects.aggregate(a=Max("asked_at"), b=Max("answered_at"), c=Max("consent_at")),
+              LiveSession.objects.aggregate(a=Max("started_at"), b=Max("ended_at")),
+              LiveEvent.objects.aggregate(a=Max("at"))]
+    assert max(m for row in latest for m in row.values() if m is not None) <= now
