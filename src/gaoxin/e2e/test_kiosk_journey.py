@@ -104,6 +104,9 @@ def test_typed_id_number_instant_item_and_receipt(live_server, screen, hall):
     for button in ("notice-print", "notice-back"):
         box = screen.get_by_test_id(button).bounding_box()
         assert box["height"] >= 48 and box["width"] >= 48
+    screen.emulate_media(media="print")  # the printed sheet carries no buttons
+    assert not screen.get_by_test_id("notice-print").is_visible()
+    screen.emulate_media(media="screen")
     screen.get_by_test_id("notice-back").click()
     screen.wait_for_url(f"{base}/kiosk/cases/{case.number}/")
     assert len(screen.context.pages) == 1
