@@ -6,7 +6,8 @@ Service rules a hall expects:
 - one number at a window at a time: a window that has called a number calls the next only after that one is
   办理完成 or 过号 (the clerk says which; calling on would have to guess whether the person came);
 - tickets are issued only during opening hours (GAOXIN_QUEUE_OPENING_TIME to GAOXIN_QUEUE_CLOSING_TIME) of the
-  working-day calendar's working days, and no number is called after closing (`issue_refusal`, `call_refusal`);
+  working-day calendar's working days, and no number is called before opening or after closing (`issue_refusal`,
+  `call_refusal`);
 - at closing time (GAOXIN_QUEUE_CLOSING_TIME) the day's tickets still waiting or called but unfinished are voided
   (VOID, by `tickets_void_stale`, run by `gaoxin sweep_kiosk`); voided tickets count in no wait."""
 
@@ -114,10 +115,13 @@ def issue_refusal(now: dt.datetime | None = None) -> str | None:
 
 
 def call_refusal(now: dt.datetime | None = None) -> str | None:
-    """Why no number can be called at `now` (None: it can): from closing time on the hall calls nobody (the tickets
-    still waiting are voided by the closing-time sweep)."""
-    closes = closing_time()
-    if timezone.localtime(now or timezone.now()).time() >= closes:
+    """Why no number can be called at `now` (None: it can): before opening time the hall calls nobody yet, and from
+    closing time on nobody any more (the tickets still waiting are voided by the closing-time sweep)."""
+    opens, closes = opening_time(), closing_time()
+    local = timezone.localtime(now or timezone.now()).time()
+    if local < opens:
+        return f"未到开厅时间（{opens:%H:%M}），还不能叫号；请于 {opens:%H:%M} 开厅后再叫号。"
+    if local >= closes:
         return f"已过闭厅时间（{closes:%H:%M}），不再叫号；仍在等候的号码将自动作废。"
     return None
 

@@ -344,6 +344,29 @@ def test_no_number_is_called_after_closing(client, hall, clerk, hours):
         assert queue.ticket_transition(ticket=called, name="SERVE", actor=clerk).status == TicketStatus.SERVED
 
 
+def test_no_number_is_called_before_opening(client, hall, clerk, hours):
+    """QA: the clerk could call the next number before opening time (only calls after closing were refused)."""
+    from gaoxin.core.testing import held_at
+
+    today = timezone.localdate()
+    ticket = queue.ticket_issue(zone=hall["startup"], now=_at(today, 9))
+    client.force_login(clerk)
+    with held_at(today, dt.time(8, 29)):
+        before = AuditEvent.objects.count()
+        with pytest.raises(ValidationError, match=r"未到开厅时间（08:30），还不能叫号"):
+            queue.ticket_call_next(window=hall["w1"], actor=clerk)
+        with pytest.raises(ValidationError, match="还不能叫号"):
+            queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=hall["w1"])
+        page = client.get(f"/queue/?window={hall['w1'].pk}").content.decode()
+        assert 'data-testid="call-closed"' in page and "未到开厅时间（08:30），还不能叫号" in page
+        page = client.post("/queue/call/", {"window": hall["w1"].pk}, follow=True).content.decode()
+        assert "未到开厅时间（08:30），还不能叫号" in page
+        assert AuditEvent.objects.count() == before
+    assert Ticket.objects.get().status == TicketStatus.WAITING
+    with held_at(today, dt.time(8, 30)):  # from opening time on, the number is called
+        assert queue.ticket_call_next(window=hall["w1"], actor=clerk).status == TicketStatus.CALLED
+
+
 def test_opening_hours_that_cannot_be_read_are_said_at_start_up(settings):
     from gaoxin.kiosk.checks import queue_settings
 
