@@ -911,7 +911,7 @@ FIGURES: list[Figure] = [
            "导办时间在期内的云导办预约数（含已取消、未到场的）", higher_is_better=None, word="次",
            dimensions=("department",)),
     Figure("guidance.outcomes", "云导办办结（按导办结果）", "guidance", GUIDANCE_SESSIONS, "count", "次",
-           "导办时间在期内、已办结的云导办，按导办结果分类：已解答、新增FAQ、发起申请、转帮代办、转诉求",
+           "导办时间在期内、已办结的云导办，按导办结果分类：已解答、新增常见问题、发起申请、转帮代办、转诉求",
            Q(status="closed") & ~Q(outcome=""), word="次"),
     Figure("guidance.no_show", "云导办未到场率", "guidance", GUIDANCE_SESSIONS, "share", "%",
            "导办时间在期内、已导办或登记未到场的预约中，预约人未到场的比例",

@@ -61,13 +61,13 @@ def test_a_booked_session_ends_in_a_prefilled_case(live_server, browser):
     clerk.get_by_role("button", name="开始导办").click()
     assert clerk.get_by_test_id("session-status").inner_text() == "已导办"
     close = clerk.get_by_test_id("action-close")
-    # Only the chosen outcome's fields show: none before a choice, the FAQ question for 新增FAQ, the situation for 发起申请.
-    expect(close.get_by_label("常见问题（新增FAQ时填写）")).to_be_hidden()
+    # Only the chosen outcome's fields show: none before a choice, the FAQ question for 新增常见问题, the situation for 发起申请.
+    expect(close.get_by_label("常见问题（新增常见问题时填写）")).to_be_hidden()
     expect(close.get_by_label("约定的办理情形（发起申请时选择）")).to_be_hidden()
-    close.get_by_label("导办结果").select_option(label="新增FAQ")
-    expect(close.get_by_label("常见问题（新增FAQ时填写）")).to_be_visible()
+    close.get_by_label("导办结果").select_option(label="新增常见问题")
+    expect(close.get_by_label("常见问题（新增常见问题时填写）")).to_be_visible()
     close.get_by_label("导办结果").select_option(label="发起申请")
-    expect(close.get_by_label("常见问题（新增FAQ时填写）")).to_be_hidden()
+    expect(close.get_by_label("常见问题（新增常见问题时填写）")).to_be_hidden()
     expect(close.get_by_label("约定的办理情形（发起申请时选择）")).to_be_visible()
     expect(close.get_by_label("诉求标题（转诉求时填写）")).to_be_hidden()
     close.get_by_role("button", name="办结导办").click()

@@ -18,7 +18,7 @@ class GuidanceSessionAdmin(ReadOnlyAdmin):
 @admin.register(FaqEntry)
 class FaqEntryAdmin(ReadOnlyAdmin):
     """Read-only: FAQ entries are written by `guidance.services.faq_create` / `faq_update` / `faq_set_status` from the
-    FAQ pages (or a session's 新增FAQ outcome), each one audit event."""
+    FAQ pages (or a session's 新增常见问题 outcome), each one audit event."""
 
     list_display = ("question", "item", "status", "updated_at")
     list_filter = ("status",)

@@ -62,9 +62,9 @@ class SessionActionForm(forms.Form):
                                  error_messages={"invalid": "请填写以 http:// 或 https:// 开头的会议链接"})
     outcome = forms.ChoiceField(label="导办结果", choices=[("", "请选择")] + Outcome.choices, required=False)
     note = forms.CharField(label="结果说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="已解答：解答内容；新增FAQ：问题的解答；发起申请：约定的材料清单和注意事项；"
+                           help_text="已解答：解答内容；新增常见问题：问题的解答；发起申请：约定的材料清单和注意事项；"
                                      "转帮代办：需代办的内容；转诉求：诉求内容")
-    faq_question = forms.CharField(label="常见问题（新增FAQ时填写）", max_length=200, required=False)
+    faq_question = forms.CharField(label="常见问题（新增常见问题时填写）", max_length=200, required=False)
     situation = forms.ModelChoiceField(label="约定的办理情形（发起申请时选择）", queryset=Situation.objects.none(),
                                        required=False, empty_label="（本事项不分情形）",
                                        error_messages={"invalid_choice": "请选择本事项的办理情形"})

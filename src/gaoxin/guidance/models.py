@@ -21,7 +21,7 @@ ACTIVE = (SessionStatus.BOOKED, SessionStatus.CONFIRMED)
 
 class Outcome(models.TextChoices):
     ANSWERED = "answered", "已解答"
-    FAQ = "faq", "新增FAQ"
+    FAQ = "faq", "新增常见问题"
     APPLICATION = "application", "发起申请"
     ORDER = "order", "转帮代办"
     APPEAL = "appeal", "转诉求"

@@ -4,7 +4,7 @@ booked --CONFIRM [guide]--> confirmed --HOLD [guide]--> held --CLOSE [guide, wit
 booked | confirmed --CANCEL [guide, booker; reason]--> cancelled
 confirmed --NO_SHOW [guide, once the slot has begun]--> no_show
 
-CLOSE needs the session's outcome: 已解答 (the answer), 新增FAQ (an FAQ entry on the item's current version),
+CLOSE needs the session's outcome: 已解答 (the answer), 新增常见问题 (an FAQ entry on the item's current version),
 发起申请 (the agreed situation and notes, prefilled on the booker's online application), 转帮代办 (an assist order
 through `assist.services.order_create`) or 转诉求 (an appeal through `appeals.services.appeal_submit`). The order and
 the appeal are the firm's own requests raised in the session: the booker is their actor, so they carry that room's

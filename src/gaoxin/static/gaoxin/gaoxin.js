@@ -34,7 +34,7 @@ function gxStyleFields() {
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", gxStyleFields);
 else gxStyleFields();
 // Parts of a form shown only for one choice of one of its fields (data-gx-show-when="outcome:faq"): the 云导办
-// outcome form shows the FAQ question only for 新增FAQ, the situation only for 发起申请 … Without script all show.
+// outcome form shows the FAQ question only for 新增常见问题, the situation only for 发起申请 … Without script all show.
 function gxShowWhen(form) {
   form.querySelectorAll("[data-gx-show-when]").forEach(function (part) {
     var rule = part.getAttribute("data-gx-show-when").split(":");
