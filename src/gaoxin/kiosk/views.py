@@ -266,6 +266,15 @@ def items(request):
     return _render(request, "kiosk/items.html", {"available": available, "unavailable": unavailable})
 
 
+def _tickets_issued() -> bool:
+    """The hall issues tickets now: it has zones and is in opening hours (the 排队取号 offer beside 帮代办)."""
+    from gaoxin.catalog.models import ServiceZone
+
+    from . import queue
+
+    return queue.issue_refusal() is None and ServiceZone.objects.exists()
+
+
 def _item_or_404(code: str):
     item = selectors.kiosk_item(code)
     if item is None:
@@ -276,7 +285,7 @@ def _item_or_404(code: str):
 @kiosk_page()
 def item(request, code: str):
     """An item the person can complete here: the simplified application (situation first, then who applies, a
-    phone and the materials); any other: why not, and the 帮代办 order."""
+    phone and the materials); any other: why not, and the 帮代办 order, the station's call-back or a queue ticket."""
     item = _item_or_404(code)
     person, version = request.kiosk.person, item.current_version
     reason = unavailable_reason(item, version, has_firms=bool(person.firm_ids), as_self=bool(person.id_number))
@@ -284,7 +293,7 @@ def item(request, code: str):
         services.visit_reach(visit=request.kiosk.visit, step=VisitStep.ITEM)
         return _render(request, "kiosk/unavailable.html", {
             "item": item, "reason": reason or "该事项暂不能自助办理。", "can_order": bool(person.firm_ids),
-            "station": request.kiosk.terminal.station})
+            "station": request.kiosk.terminal.station, "tickets": _tickets_issued()})
     situations, all_materials = application.version_situations_and_materials(version)
     situation = application.pick_situation(situations, request.POST.get("situation") or request.GET.get("situation"))
     if situations and situation is None:

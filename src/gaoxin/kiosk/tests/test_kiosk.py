@@ -205,6 +205,27 @@ def test_not_possible_here_becomes_a_kiosk_assist_order(kiosk, firm, items):
     assert order.number in kiosk.get(response["Location"]).content.decode()
 
 
+def test_not_possible_here_offers_assist_station_and_a_ticket(kiosk, firm, items, opening_hours, monkeypatch):
+    """QA: 排队取号 was offered only when 帮代办 could not be ordered; the README promises 帮代办, 请驿站联系 or 排队取号."""
+    from gaoxin.accounts.models import OrgKind, OrgUnit
+    from gaoxin.catalog.models import ServiceZone
+    from gaoxin.kiosk import queue
+    from gaoxin.kiosk.models import Terminal
+
+    station = OrgUnit.objects.create(code="jinrong", name="金荣政务服务驿站", kind=OrgKind.STATION)
+    Terminal.objects.update(station=station)
+    log_in(kiosk)
+    url = f"/kiosk/items/{items['promised'].implementation_code}/"
+    ServiceZone.objects.get_or_create(code="general", defaults={"name": "综合服务", "sort_order": 1})
+    page = kiosk.get(url).content.decode()
+    assert "请专员帮我代办" in page and 'data-testid="kiosk-station-link"' in page
+    assert 'data-testid="kiosk-ticket-link"' in page and 'href="/kiosk/ticket/"' in page
+    # Outside opening hours the hall issues no ticket: none is offered.
+    monkeypatch.setattr(queue, "issue_refusal", lambda now=None: "大厅已于 17:30 停止服务，今天不再取号。")
+    page = kiosk.get(url).content.decode()
+    assert "请专员帮我代办" in page and 'data-testid="kiosk-ticket-link"' not in page
+
+
 def test_a_desk_cannot_pick_the_kiosk_channel():
     from gaoxin.accounts.models import Role
     from gaoxin.accounts.tests.factories import UserFactory
