@@ -214,10 +214,18 @@ def faq_carry_over(*, item, version, previous, actor) -> int:
     return len(entries)
 
 
+def _faq_current(entry: FaqEntry) -> None:
+    """An entry of a replaced guide version is history (its copy on the current version is the one to change)."""
+    if entry.version_id != entry.item.current_version_id:
+        raise ValidationError(f"该问题属于事项的历史版本（第{entry.version.number}版），仅供查阅，不能修改；"
+                              f"请修改现行版本上的同一问题")
+
+
 @transaction.atomic
 def faq_update(*, entry: FaqEntry, question: str, answer: str, actor) -> FaqEntry:
     if not perms.can_edit_faq(actor, entry):
         raise PermissionDenied("您无权修改该常见问题")
+    _faq_current(entry)
     _faq_check(question, answer)
     before = {"question": entry.question, "answer": entry.answer}
     entry.question, entry.answer = question.strip()[:200], answer.strip()[:2000]
@@ -235,6 +243,7 @@ def faq_set_status(*, entry: FaqEntry, status: str, actor) -> FaqEntry:
         raise PermissionDenied("您无权修改该常见问题")
     if status not in FaqStatus.values:
         raise ValidationError("未知状态")
+    _faq_current(entry)
     if entry.status == status:
         raise ValidationError(f"该常见问题已是“{FaqStatus(status).label}”")
     before = entry.status

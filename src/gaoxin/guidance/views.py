@@ -255,7 +255,8 @@ def faq_edit(request, pk: int):
                 actor=request.user)):
             messages.success(request, "已保存常见问题。")
             return redirect("guidance_faq_manage")
-    return render(request, "guidance/faq_form.html", {"form": form, "entry": entry}, status=status)
+    return render(request, "guidance/faq_form.html", {
+        "form": form, "entry": entry, "history": entry.version_id != entry.item.current_version_id}, status=status)
 
 
 @require_POST

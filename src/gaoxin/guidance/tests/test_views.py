@@ -334,6 +334,14 @@ def test_a_new_guide_version_carries_the_faq_over(client, clerk_client, item, cl
     assert "名称预先核准" not in manage
     history = clerk_client.get("/guidance/faq/manage/?status=history").content.decode()
     assert "名称预先核准" in history and "营业执照丢了怎么办" in history
+    assert "历史版本" in history and "修改</a>" not in history and "撤回</button>" not in history
+    # An entry of the replaced version is read only: its copy on the current version is the one to change.
+    page = clerk_client.get(f"/guidance/faq/manage/{kept.pk}/").content.decode()
+    assert "仅供查阅" in page and "<form" not in page.split("</nav>", 1)[1].split("</main>", 1)[0]
+    refused = clerk_client.post(f"/guidance/faq/manage/{kept.pk}/", {"question": "改了", "answer": "改了"})
+    assert refused.status_code == 400 and FaqEntry.objects.get(pk=kept.pk).question == "营业执照丢了怎么办？"
+    clerk_client.post(f"/guidance/faq/manage/{kept.pk}/status/", {"status": "withdrawn"})
+    assert FaqEntry.objects.get(pk=kept.pk).status == "published"
     # Publishing again carries only what is published on the version it replaces.
     services.faq_set_status(entry=copy, status="withdrawn", actor=clerk_user)
     catalog.version_publish(version=catalog.version_create_draft(item=item, actor=admin_user), actor=admin_user)
