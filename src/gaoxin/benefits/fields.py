@@ -43,10 +43,16 @@ class Field:
         """The stored code a word stands for (规上 -> ABOVE), or None."""
         return next((code for code, w in self.words if w == word), None)
 
+    @property
+    def short_label(self) -> str:
+        """The label without its bracketed hint of values ("规模（ABOVE 规上 / BELOW 规下）" -> "规模")."""
+        return re.sub(r"（[^）]*）$", "", self.label)
+
     def allowed_text(self) -> str:
-        """The allowed values as a rule writes them, each code with its word: 'ABOVE'（规上）、'BELOW'（规下）."""
+        """The allowed values as people read them, in a message: a stored code by its word, never the code
+        (“规上”、“规下”; 'A'、'B'、'M'、'C'、'D' where the values are written as they are)."""
         words = dict(self.words)
-        return "、".join(f"'{c}'（{words[c]}）" if c in words else f"'{c}'" for c in self.choices)
+        return "、".join(f"“{words[c]}”" if c in words else f"'{c}'" for c in self.choices)
 
 
 SHARE = {"low": "0", "high": "1"}  # a proportion written as a decimal (0.05 = 5 %)

@@ -462,10 +462,12 @@ def compile_rule(source: str, *, qualifications: set[str] | None = None, kind: s
     return Compiled(source, expr, compiler.leaves, compiler.leaf_exprs, compiler.fields, tree, registry)
 
 
-def check_values(compiled: Compiled) -> None:
+def check_values(compiled: Compiled, *, how: str = "") -> None:
     """A rule's text values against the fields' known value sets (`Field.choices`): a comparison (==, !=, in,
     not in) of such a field with a value it never takes is refused — it would silently hold for no one (== '规上'
-    when the registry stores ABOVE) or for everyone (!=). The message names the field and its values in Chinese.
+    when the registry stores ABOVE) or for everyone (!=). The message names the field and its values in Chinese,
+    a stored code by its word (规上、规下), never the code itself; `how` says where the page shows the fixed
+    form of a word (the policy form's 条件写法, the notice form's picker).
     Called when a rule is saved (policies, targeted notices), not when a stored rule is matched."""
     registry = compiled.registry
     for node in ast.walk(compiled.tree):
@@ -485,11 +487,11 @@ def check_values(compiled: Compiled) -> None:
                 f = registry.get(name.id)
                 if f is None or not f.choices or value.value in f.choices:
                     continue
-                code = f.code_for(value.value)
-                hint = f"；“{value.value}”请写作 '{code}'" if code else ""
                 column = len(compiled.source.encode()[:value.col_offset].decode(errors="ignore"))  # ast counts bytes
-                raise RuleError(f"“{_short_label(f.code)}”没有“{value.value}”这个取值，可选：{f.allowed_text()}{hint}",
-                                column)
+                if f.code_for(value.value):  # the word of a stored code: the rule writes the code, which is not said
+                    raise RuleError(f"“{f.short_label}”的“{value.value}”在条件中须用该字段的固定写法"
+                                    f"（可选：{f.allowed_text()}）{'，' + how if how else ''}", column)
+                raise RuleError(f"“{f.short_label}”没有“{value.value}”这个取值，可选：{f.allowed_text()}", column)
 
 
 # --- the rule as a readable tree (issue 14 §5) ---------------------------------------------------

@@ -65,7 +65,8 @@ def check_rule_text(rule: str, formula: str = "", subject: str = PolicySubject.E
     sets (a value a field never takes is refused)."""
     fields = SUBJECT_FIELDS.get(subject, FIELDS)
     try:
-        check_values(compile_rule(rule, qualifications=has_names(subject), fields=fields))
+        check_values(compile_rule(rule, qualifications=has_names(subject), fields=fields),
+                     how="写法见“条件写法”的字段表")
     except RuleError as exc:
         raise ValidationError({"rule": f"适用条件有误：{exc}"}) from None
     if formula.strip():

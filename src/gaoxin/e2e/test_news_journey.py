@@ -57,7 +57,7 @@ def test_a_targeted_notice_reaches_only_the_matching_firms(live_server, browser)
     hr.get_by_label("阅读对象（条件）").fill("size_group == '规上' and employees >= 100")
     hr.get_by_role("button", name="保存草稿").click()
     error = hr.locator("#id_rule ~ .invalid-feedback")
-    assert "“规模”没有“规上”这个取值" in error.inner_text() and "'ABOVE'（规上）" in error.inner_text()
+    assert "“规模”的“规上”在条件中须用该字段的固定写法" in error.inner_text() and "ABOVE" not in error.inner_text()
     assert hr.get_by_label("标题").input_value() == TITLE
     # The rule picked instead of typed: 规模 等于 规上, 职工人数 大于或等于 100, written into the rule field.
     picker = hr.get_by_test_id("rule-picker")

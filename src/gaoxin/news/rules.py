@@ -24,10 +24,10 @@ def compile_target(source: str):
 
 def check_rule(source: str) -> None:
     """A rule as it is saved or published: it compiles, and a field with a known value set is compared only with
-    its values (size_group == '规上' is refused, naming 'ABOVE'（规上）、'BELOW'（规下）)."""
+    its values (size_group == '规上' is refused, naming 规上、规下 and the picker, never the codes)."""
     if source.strip():
         try:
-            check_values(compile_target(source))
+            check_values(compile_target(source), how="可在“按条件选择阅读对象”中选择该字段和取值生成")
         except RuleError as exc:
             raise ValidationError({"rule": f"阅读对象条件有误：{exc}"}) from None
 
@@ -78,19 +78,19 @@ def condition_code(field: str, op: str, value: str) -> str:
         try:
             number = Decimal(value.replace(",", "").replace("，", ""))
         except InvalidOperation:
-            raise ValidationError(f"“{spec.label}”的取值应为数字") from None
+            raise ValidationError(f"“{spec.short_label}”的取值应为数字") from None
         if not number.is_finite():
-            raise ValidationError(f"“{spec.label}”的取值应为数字")
+            raise ValidationError(f"“{spec.short_label}”的取值应为数字")
         return f"{field} {symbol} {format(number.normalize(), 'f')}"
     if op not in ("eq", "ne"):
-        raise ValidationError(f"“{spec.label}”只能选“等于”或“不等于”")
+        raise ValidationError(f"“{spec.short_label}”只能选“等于”或“不等于”")
     if spec.kind == "bool":
         if value not in ("是", "否"):
             raise ValidationError("请填写“是”或“否”")
         return f"{field} {symbol} {'True' if value == '是' else 'False'}"
     value = spec.code_for(value) or VALUE_WORDS.get(field, {}).get(value, value)
     if spec.choices and value not in spec.choices:
-        raise ValidationError(f"“{spec.label}”可选：{'、'.join(spec.word(c) for c in spec.choices)}")
+        raise ValidationError(f"“{spec.short_label}”可选：{'、'.join(f'“{spec.word(c)}”' for c in spec.choices)}")
     return f"{field} {symbol} '{value}'"
 
 
@@ -168,15 +168,15 @@ def _present(frame, field: str) -> str:
         return ""
     column = frame[field].drop_nulls()
     if column.is_empty():
-        return f"没有企业填报“{spec.label}”"
+        return f"没有企业填报“{spec.short_label}”"
     if spec.kind == "number":
         low, high = (f"{format(Decimal(str(v)).normalize(), 'f')}{spec.unit}" for v in (column.min(), column.max()))
-        return f"企业档案中“{spec.label}”为 {low} 至 {high}（{column.len()}家有数据）"
+        return f"企业档案中“{spec.short_label}”为 {low} 至 {high}（{column.len()}家有数据）"
     if spec.kind == "text":
         counts = column.value_counts(sort=True).head(VALUES_SHOWN)
         shown = "、".join(f"“{spec.word(v)}”（{n}家）" for v, n in counts.iter_rows())
         more = "等" if column.n_unique() > VALUES_SHOWN else ""
-        return f"企业档案中“{spec.label}”的取值有：{shown}{more}"
+        return f"企业档案中“{spec.short_label}”的取值有：{shown}{more}"
     return ""
 
 

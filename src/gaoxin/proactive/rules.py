@@ -28,7 +28,7 @@ def compile_target_rule(source: str, field: str = "rule"):
 
 def check_target_rule(source: str, field: str = "rule") -> None:
     """A rule as a staff member types it (a campaign's, a key-firm rule): it compiles, and a field with a known value
-    set is compared only with its values (size_group == '规上' is refused, naming 'ABOVE'（规上）)."""
+    set is compared only with its values (size_group == '规上' is refused, naming 规上、规下)."""
     try:
         check_values(compile_target_rule(source, field))
     except RuleError as exc:

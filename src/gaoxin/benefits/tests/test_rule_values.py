@@ -2,6 +2,8 @@
 for no firm): a comparison of such a field with a value it never takes is refused when the rule is saved — policies
 and targeted notices alike — naming the field and its values in Chinese; stored codes read as words on pages."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -16,11 +18,12 @@ def _check(source: str, fields=None) -> None:
 
 
 @pytest.mark.parametrize(("rule", "words"), [
-    ("size_group == '规上'", ["第15个字符处", "“规模”没有“规上”这个取值", "'ABOVE'（规上）、'BELOW'（规下）", "“规上”请写作 'ABOVE'"]),
+    ("size_group == '规上'", ["第15个字符处", "“规模”的“规上”在条件中须用该字段的固定写法", "可选：“规上”、“规下”"]),
     ("'规模以上' != size_group", ["“规模”没有“规模以上”这个取值"]),
     ("tax_credit_rating in ['A', 'E']", ["“纳税信用等级”没有“E”这个取值", "'A'、'B'、'M'、'C'、'D'"]),
-    ("employees >= 10 and industry_section not in ['制造业']", ["“行业门类”没有“制造业”", "'C'（制造业）",
-                                                                 "“制造业”请写作 'C'"]),
+    ("employees >= 10 and industry_section not in ['制造业']", ["“行业门类”的“制造业”在条件中须用该字段的固定写法",
+                                                                 "“农、林、牧、渔业”、“采矿业”、“制造业”"]),
+    ("industry_section == '造车'", ["“行业门类”没有“造车”这个取值，可选：“农、林、牧、渔业”、"]),
     ("collection_method == '查帐征收'", ["'查账征收'、'核定征收'"]),
 ])
 def test_a_value_the_field_never_takes_is_refused(rule, words):
@@ -28,6 +31,7 @@ def test_a_value_the_field_never_takes_is_refused(rule, words):
         _check(rule)
     for word in words:
         assert word in str(exc.value)
+    assert not re.search(r"ABOVE|BELOW|'C'（|请写作", str(exc.value))  # the words, never the stored codes
 
 
 def test_the_column_counts_characters_not_bytes():
@@ -54,7 +58,8 @@ def test_person_fields_have_the_registry_values():
 def test_a_policy_is_checked_when_saved():
     with pytest.raises(ValidationError) as exc:
         check_rule_text("size_group == '规上' and employees >= 100")
-    assert "适用条件有误" in exc.value.message_dict["rule"][0] and "'ABOVE'（规上）" in exc.value.message_dict["rule"][0]
+    assert "适用条件有误" in exc.value.message_dict["rule"][0] and "可选：“规上”、“规下”" in exc.value.message_dict["rule"][0]
+    assert "写法见“条件写法”的字段表" in exc.value.message_dict["rule"][0] and "ABOVE" not in exc.value.message_dict["rule"][0]
     with pytest.raises(ValidationError, match="学历"):
         check_rule_text("education == '硕士'", subject="person")
     check_rule_text("size_group == 'ABOVE' and employees >= 100")

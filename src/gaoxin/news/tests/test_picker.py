@@ -44,6 +44,15 @@ def test_a_value_the_field_cannot_take_is_refused(field, op, value, message):
         condition_code(field, op, value)
 
 
+def test_a_word_the_field_never_takes_names_its_words_not_its_codes():
+    with pytest.raises(ValidationError) as exc:
+        condition_code("size_group", "eq", "大型")
+    assert exc.value.messages == ["“规模”可选：“规上”、“规下”"]
+    with pytest.raises(ValidationError) as exc:
+        condition_code("size_group", "gt", "规上")
+    assert exc.value.messages == ["“规模”只能选“等于”或“不等于”"]
+
+
 def test_the_vocabulary_is_in_chinese():
     labels = dict(picker_fields())
     assert labels["has"].startswith("持有资质") and labels["employees"] == "职工人数（人）"

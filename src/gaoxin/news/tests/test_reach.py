@@ -41,8 +41,8 @@ def test_a_value_the_field_never_takes_is_refused_on_save(client, writer):
     with pytest.raises(ValidationError) as exc:
         check_rule("size_group == '规上' and employees >= 100")
     message = exc.value.message_dict["rule"][0]
-    assert "阅读对象条件有误" in message and "“规模”没有“规上”这个取值" in message
-    assert "'ABOVE'（规上）、'BELOW'（规下）" in message and "请写作 'ABOVE'" in message
+    assert "阅读对象条件有误" in message and "“规模”的“规上”在条件中须用该字段的固定写法" in message
+    assert "可选：“规上”、“规下”" in message and "按条件选择阅读对象" in message and "ABOVE" not in message
     with pytest.raises(ValidationError, match="纳税信用等级"):
         services.article_create(actor=writer, kind="notice", title="通知", body="正文", rule="tax_credit_rating == 'E'")
     assert not Article.objects.exists()
@@ -52,7 +52,7 @@ def test_a_value_the_field_never_takes_is_refused_on_save(client, writer):
     response = client.post(reverse("news_new"), _form("size_group == '规上'"))
     page = response.content.decode()
     assert response.status_code == 400 and not Article.objects.exists()
-    assert "“规模”没有“规上”这个取值" in page and "invalid-feedback" in page
+    assert "“规模”的“规上”在条件中须用该字段的固定写法" in page and "invalid-feedback" in page
     assert 'value="关于规上企业用工摸底的通知"' in page and "size_group == &#x27;规上&#x27;</textarea>" in page
 
 
@@ -110,7 +110,7 @@ def test_a_park_name_the_registry_does_not_have_lists_those_it_has(client, write
 
 @pytest.mark.parametrize(("rule", "kind", "words"), [
     ("", "notice", ['data-testid="reach-public"', "面向所有人公开"]),
-    ("size_group == '规上'", "notice", ['data-testid="reach-error"', "“规模”没有“规上”这个取值"]),
+    ("size_group == '规上'", "notice", ['data-testid="reach-error"', "“规模”的“规上”在条件中须用该字段的固定写法"]),
     ("size_group = 'ABOVE'", "notice", ['data-testid="reach-error"', "=="]),
     (RULE, "news", ['data-testid="reach-error"', "新闻面向所有人"]),
 ])
