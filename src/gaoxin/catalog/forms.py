@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms import inlineformset_factory
 
 from gaoxin.accounts.models import OrgKind, OrgUnit
+from gaoxin.core.forms import FileNameInput
 from gaoxin.core.uploads import check_upload, upload_help
 
 from .models import Channel, ItemVersion, Material, ServiceZone, Situation, Theme
@@ -76,7 +77,8 @@ class MaterialForm(forms.ModelForm):
         model = Material
         fields = ["name", "necessity", "originals", "copies", "form", "source", "spec", "notes", "situations",
                   "blank_form", "sample_form", "sort_order"]
-        widgets = {"situations": forms.CheckboxSelectMultiple}
+        widgets = {"situations": forms.CheckboxSelectMultiple, "blank_form": FileNameInput,
+                   "sample_form": FileNameInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -212,7 +212,7 @@ class ItemVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.number}"
+        return f"{self.name}（第{self.number}版）"
 
     def channel_labels(self) -> list[str]:
         return [Channel(c).label for c in self.channels if c in Channel.values]

@@ -45,3 +45,29 @@ class XlsxUploadForm(forms.Form):
         f = self.cleaned_data["file"]
         check_upload(f, kind=self.kind, label=self.fields["file"].label)
         return f
+
+
+class _FileName:
+    """A stored file as the clearable file input shows it: its link, and its file name rather than its storage
+    path (catalog/<code>/v1/blank.xlsx → blank.xlsx)."""
+
+    def __init__(self, file):
+        self.url = file.url
+        self.name = file.name.rsplit("/", 1)[-1]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FileNameInput(forms.ClearableFileInput):
+    """A file field's input that names the file kept so far by its file name, in the forms' words."""
+
+    initial_text = "现有文件"
+    input_text = "更换为"
+    clear_checkbox_label = "删除现有文件"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _FileName(value)
+        return context

@@ -36,3 +36,13 @@ def test_a_page_named_pdf_is_refused_as_a_materials_blank_form(admin_client, adm
     assert response.context["materials"].forms[0].errors["blank_form"] == [
         "空白表格：文件内容是网页或 SVG 等标记代码，不是 PDF 文件，不能上传"]
     assert not Material.objects.filter(blank_form__endswith=".pdf").exists()
+
+
+def test_a_drafts_materials_name_their_files_not_their_storage_paths(admin_client, admin_user):
+    item = make_item(admin_user)
+    stored = item.current_version.materials.exclude(blank_form="").first().blank_form.name
+    edit_url = admin_client.post(f"/catalog/manage/{item.implementation_code}/draft/")["Location"]
+    text = admin_client.get(edit_url).content.decode()
+    assert stored.rsplit("/", 1)[-1] in text and f">{stored}<" not in text  # the name, not catalog/<code>/v1/…
+    assert "现有文件" in text and "更换为" in text
+    assert f"编辑 {item.current_version.name}（第2版）" in text  # the draft, in words (not “v2”)
