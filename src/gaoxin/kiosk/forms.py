@@ -7,9 +7,10 @@ from django.core.validators import RegexValidator
 
 from gaoxin.cases import application
 from gaoxin.core.uploads import check_upload
-from gaoxin.core.validators import PHONE_PATTERN
+from gaoxin.core.validators import MOBILE_PATTERN, PHONE_PATTERN
 
 PHONE = RegexValidator(PHONE_PATTERN, "请填写正确的手机号或座机号")
+MOBILE = RegexValidator(MOBILE_PATTERN, "请填写正确的手机号码（11位，办理结果以短信发送）")
 LARGE = {"class": "form-control form-control-lg"}
 
 
@@ -95,7 +96,7 @@ class KioskGuestForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=20, min_length=2, strip=True,
                            error_messages={"required": "请填写您的姓名", "min_length": "请填写您的姓名（至少两个字）"},
                            widget=forms.TextInput(attrs=LARGE | {"autocomplete": "off"}))
-    phone = forms.CharField(label="手机号码", max_length=20, validators=[PHONE],
+    phone = forms.CharField(label="手机号码", max_length=20, validators=[MOBILE],
                             error_messages={"required": "请填写手机号码，用于接收办理结果"},
                             widget=forms.TextInput(attrs=LARGE | {"inputmode": "tel", "autocomplete": "off"}))
     consent = forms.BooleanField(label="我确认身份证是本人的，姓名和手机号码由本人填写；只办理本人的个人事项",

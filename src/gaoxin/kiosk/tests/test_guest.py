@@ -31,7 +31,10 @@ def test_a_person_without_an_account_does_a_personal_item(kiosk, personal, items
     assert "430302********" in page and GUEST_ID not in page
     # Errors beside the fields, what was typed kept; nothing started.
     page = kiosk.post("/kiosk/guest/", {"name": "张三丰", "phone": "123"}).content.decode()
-    assert "请填写正确的手机号或座机号" in page and "请确认以本人身份办理" in page and 'value="张三丰"' in page
+    assert "请填写正确的手机号码" in page and "请确认以本人身份办理" in page and 'value="张三丰"' in page
+    # The result goes out by SMS: a landline is not taken.
+    page = kiosk.post("/kiosk/guest/", {"name": "张三丰", "phone": "0731-58881234", "consent": "on"}).content.decode()
+    assert "请填写正确的手机号码" in page and 'value="0731-58881234"' in page
     assert not Visit.objects.exists()
     assert kiosk.post("/kiosk/guest/", {"name": "张三丰", "phone": "13900004444", "consent": "on"})["Location"] == \
         "/kiosk/items/"
