@@ -46,7 +46,11 @@ def test_a_targeted_notice_reaches_only_the_matching_firms(live_server, browser)
     hr.goto(f"{live_server.url}/")
     hr.get_by_role("link", name="云资讯管理").click()
     hr.get_by_role("link", name="撰写资讯").click()
+    # The form opens on 新闻, which has no 阅读对象: the rule, its preview and the picker show once 通知公告 is chosen.
+    assert hr.get_by_label("类别").input_value() == "news"
+    assert not hr.get_by_label("阅读对象（条件）").is_visible() and not hr.get_by_test_id("rule-picker").is_visible()
     hr.get_by_label("类别").select_option("notice")
+    assert hr.get_by_label("阅读对象（条件）").is_visible() and hr.get_by_test_id("rule-picker").is_visible()
     hr.get_by_label("标题").fill(TITLE)
     hr.get_by_label("正文").fill("各有关企业：\n\n请于11月20日前在平台填报春季用工需求。")
     hr.get_by_label("阅读对象（条件）").fill("size_group = 'ABOVE' and employees >= 100")

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 
 from gaoxin.accounts.models import OrgKind, OrgUnit, Role
 
-from .models import Article, ArticleKind, ArticleStatus
+from .models import NEWS_TARGET, TARGETED_KINDS, Article, ArticleKind, ArticleStatus
 from .rules import OPERATORS, build_rule, check_rule, condition_code, picker_fields, qualification_names
 
-NEWS_TARGET = "新闻面向所有人，不设阅读对象；定向发送请选择“通知公告”或“政策解读”"
 
 
 class ArticleForm(forms.ModelForm):
@@ -53,6 +52,12 @@ class ArticleForm(forms.ModelForm):
         except ValidationError as exc:  # the rule language's Chinese message, beside the field
             raise ValidationError(exc.message_dict["rule"]) from None
         return rule
+
+    @property
+    def targeting_show_when(self) -> str:
+        """The 阅读对象 parts (the rule, its reach, the picker) show only while the 类别 is one that may target
+        (gaoxin.js data-gx-show-when; all show without script). A rule refused beside the field stays in view."""
+        return "" if self["rule"].errors else "kind:" + ",".join(TARGETED_KINDS)
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,12 @@ class ArticleKind(models.TextChoices):
     EXPLAINER = "explainer", "政策解读"
 
 
+# The kinds that may have 阅读对象 (a targeting rule); 新闻 is for everyone. The message names the category, not the
+# rule: the rule is not wrong, the category is.
+TARGETED_KINDS = (ArticleKind.NOTICE, ArticleKind.EXPLAINER)
+NEWS_TARGET = "“新闻”面向所有人，不设阅读对象；定向发送请将类别选为“通知公告”或“政策解读”"
+
+
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"

@@ -14,7 +14,7 @@ from gaoxin.core.notify import notify
 from gaoxin.core.services import audit_record
 
 from . import permissions as perms
-from .models import Article, ArticleKind, ArticleStatus, Delivery, DeliveryState
+from .models import NEWS_TARGET, Article, ArticleKind, ArticleStatus, Delivery, DeliveryState
 from .rules import check_rule, reached_count, resolve_targets
 from .workflow import WORKFLOW
 
@@ -28,7 +28,7 @@ def _clean(values: dict) -> dict:
         if key in values:
             values[key] = (values[key] or "").strip()
     if values.get("kind") == ArticleKind.NEWS and values.get("rule"):
-        raise ValidationError({"rule": "新闻面向所有人，不设阅读对象；定向发送请选择“通知公告”或“政策解读”"})
+        raise ValidationError({"rule": NEWS_TARGET})
     if values.get("kind") != ArticleKind.EXPLAINER:
         values["policy"] = None
     check_rule(values.get("rule", ""))

@@ -27,7 +27,6 @@ from gaoxin.core.views_utils import form_page, paginate, render_page, require, s
 from . import permissions as perms
 from . import selectors, services
 from .forms import (
-    NEWS_TARGET,
     ArticleActionForm,
     ArticleForm,
     ManageFilterForm,
@@ -35,7 +34,7 @@ from .forms import (
     ReceiptFilterForm,
     RulePickerForm,
 )
-from .models import ArticleKind, ArticleStatus
+from .models import NEWS_TARGET, ArticleKind, ArticleStatus
 from .rules import compile_target
 from .workflow import WORKFLOW
 
@@ -99,8 +98,8 @@ def _reach(request, rule: str, kind: str) -> dict:
     rule = (rule or "").strip()
     if not rule:
         return {"state": "public"}
-    if kind == ArticleKind.NEWS:
-        return {"state": "error", "errors": [NEWS_TARGET]}
+    if kind == ArticleKind.NEWS:  # not a wrong rule: a category that has no 阅读对象
+        return {"state": "kind", "errors": [NEWS_TARGET]}
     try:
         return {"state": "ok", **selectors.target_reach(user=request.user, rule=rule)}
     except ValidationError as exc:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from gaoxin.core.workflow import Step, Workflow, transition
 
-from .models import Article, ArticleEvent, ArticleKind, ArticleStatus, DeliveryState
+from .models import NEWS_TARGET, Article, ArticleEvent, ArticleKind, ArticleStatus, DeliveryState
 from .permissions import AUTHOR, article_roles
 from .rules import check_rule, reached_count
 
@@ -31,7 +31,7 @@ def _check_complete(article: Article, step: Step) -> None:
     if not article.title.strip() or not article.body.strip():
         raise ValidationError("标题和正文不能为空，请先编辑")
     if article.kind == ArticleKind.NEWS and article.targeted:
-        raise ValidationError({"rule": "新闻面向所有人，不设阅读对象；定向发送请选择“通知公告”或“政策解读”"})
+        raise ValidationError({"rule": NEWS_TARGET})
     if article.targeted:
         check_rule(article.rule)
         if not step.param("confirm_empty"):

@@ -112,13 +112,26 @@ def test_a_park_name_the_registry_does_not_have_lists_those_it_has(client, write
     ("", "notice", ['data-testid="reach-public"', "面向所有人公开"]),
     ("size_group == '规上'", "notice", ['data-testid="reach-error"', "“规模”的“规上”在条件中须用该字段的固定写法"]),
     ("size_group = 'ABOVE'", "notice", ['data-testid="reach-error"', "=="]),
-    (RULE, "news", ['data-testid="reach-error"', "新闻面向所有人"]),
+    (RULE, "news", ['data-testid="reach-kind"', "“新闻”面向所有人，不设阅读对象；定向发送请将类别选为“通知公告”或“政策解读”"]),
 ])
 def test_the_preview_of_no_rule_or_a_wrong_one(client, writer, rule, kind, words):
     client.force_login(writer)
     page = client.post(reverse("news_new"), _form(rule, kind=kind, reach="1"), **HTMX).content.decode()
     for word in words:
         assert word in page
+    if kind == "news":  # the category is the problem, not the rule
+        assert "条件有误" not in page and 'data-testid="reach-error"' not in page
+
+
+def test_the_targeting_parts_show_only_for_the_categories_that_target(client, writer):
+    """新闻 has no 阅读对象: the rule, its preview and the picker are marked to show only for 通知公告 and 政策解读
+    (hidden by script while 新闻 is chosen; all shown without script). A rule refused for 新闻 stays in view."""
+    client.force_login(writer)
+    page = client.get(reverse("news_new")).content.decode()
+    assert page.count('data-gx-show-when="kind:notice,explainer"') == 3
+    refused = client.post(reverse("news_new"), _form(RULE, kind="news")).content.decode()
+    assert "“新闻”面向所有人" in refused and "条件有误" not in refused
+    assert 'data-gx-show-when="kind:notice,explainer" data-testid="rule-field"' not in refused
 
 
 def test_the_edit_page_previews_too_and_a_generated_rule_shows_its_reach(client, writer, firms):

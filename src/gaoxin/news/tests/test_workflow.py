@@ -65,7 +65,7 @@ def test_withdrawing_needs_a_reason(writer):
 def test_a_news_item_takes_no_rule_and_a_bad_rule_is_refused_in_chinese(writer):
     with pytest.raises(ValidationError) as exc:
         make_article(writer, kind="news", rule="size_group == 'ABOVE'")
-    assert "新闻面向所有人" in str(exc.value)
+    assert "“新闻”面向所有人" in str(exc.value) and "类别选为“通知公告”或“政策解读”" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
         make_article(writer, rule="size_group = 'ABOVE'")
     assert exc.value.message_dict["rule"][0].startswith("阅读对象条件有误")

@@ -33,13 +33,14 @@ function gxStyleFields() {
 }
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", gxStyleFields);
 else gxStyleFields();
-// Parts of a form shown only for one choice of one of its fields (data-gx-show-when="outcome:faq"): the 云导办
-// outcome form shows the FAQ question only for 新增常见问题, the situation only for 发起申请 … Without script all show.
+// Parts of a form shown only for one choice of one of its fields (data-gx-show-when="outcome:faq"), or one of several
+// ("kind:notice,explainer"): the 云导办 outcome form shows the FAQ question only for 新增常见问题, the situation only
+// for 发起申请 …; 云资讯 shows 阅读对象 only for the categories that may target. Without script all show.
 function gxShowWhen(form) {
   form.querySelectorAll("[data-gx-show-when]").forEach(function (part) {
     var rule = part.getAttribute("data-gx-show-when").split(":");
     var field = form.elements[rule[0]];
-    part.hidden = !!field && field.value !== rule[1];
+    part.hidden = !!field && rule[1].split(",").indexOf(field.value) < 0;
   });
 }
 document.addEventListener("change", function (event) {
