@@ -2,6 +2,8 @@
 completes an instant item and gets a receipt; the idle timer wipes a half-filled form; an unavailable item offers a
 帮代办 order."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -159,6 +161,40 @@ def hall_open(monkeypatch):
 
     monkeypatch.setattr(queue, "issue_refusal", lambda now=None: None)
     monkeypatch.setattr(queue, "call_refusal", lambda now=None: None)
+
+
+def test_the_printed_ticket_is_a_slip(live_server, screen, hall, hall_open):
+    """QA: 打印号票 printed the whole kiosk screen (header, buttons, footer, grey background). On paper the page is
+    the ticket slip only, receipt-printer wide: number, zone, people ahead and the time taken."""
+    from gaoxin.catalog.models import ServiceZone, Window
+    from gaoxin.kiosk import queue
+
+    zone = ServiceZone.objects.create(code="slip", name="综合受理专区", sort_order=99)
+    Window.objects.create(zone=zone, number="31", name="综合受理窗口")
+    number = queue.ticket_issue(zone=zone).number.replace("001", "002")  # one person already waiting
+    base = live_server.url
+    set_up_terminal(screen, base, hall["key"])
+    screen.goto(f"{base}/kiosk/ticket/")
+    screen.get_by_role("button", name="综合受理专区").click()
+    expect(screen.get_by_test_id("kiosk-ticket-number")).to_have_text(number)
+    screen.wait_for_load_state("load")  # the slip's stylesheet too
+    assert not screen.get_by_test_id("kiosk-ticket-slip").is_visible()  # on the screen: the kiosk page
+    screen.emulate_media(media="print")
+    slip = screen.get_by_test_id("kiosk-ticket-slip")
+    expect(slip).to_be_visible()
+    text = slip.inner_text()
+    assert number in text and "综合受理专区" in text and "您前面还有 1 人等候" in text and "取号时间：" in text
+    for hidden in ("kiosk-ticket", "kiosk-ticket-print"):
+        assert not screen.get_by_test_id(hidden).is_visible()
+    assert not screen.locator(".kiosk-header").is_visible() and not screen.locator(".kiosk-footer").is_visible()
+    assert not screen.get_by_role("link", name="完成").is_visible()
+    assert slip.bounding_box()["width"] <= 80 / 25.4 * 96  # no wider than the 80 mm roll
+    pdf = screen.pdf(prefer_css_page_size=True)  # one slip of the 80 mm roll (80 mm = 226.8 pt), not a sheet
+    width = float(re.search(rb"MediaBox\s*\[0 0 ([\d.]+)", pdf).group(1))
+    assert 220 < width < 232 and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    background = screen.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    screen.emulate_media(media="screen")
 
 
 def test_the_hall_screen_fits_a_landscape_display_in_large_type(live_server, browser, admin_user, hall_open):
