@@ -17,14 +17,27 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _content_once_loaded(original):
+    """`page.content()` as the journeys read it right after a click: the page a click navigated to, once loaded.
+    A click returns when the navigation has committed; the document may still be parsing (its head only), and
+    its content then lacks the text asserted (a journey failed so, on a busy machine)."""
+
+    def content(self) -> str:
+        self.wait_for_load_state()
+        return original(self)
+
+    return content
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if running_in_ci():
             pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install Debian's chromium")
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
 
+    Page.content = _content_once_loaded(Page.content)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser

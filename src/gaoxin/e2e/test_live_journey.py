@@ -87,6 +87,7 @@ def test_an_unanswered_question_becomes_an_appeal_with_consent(live_server, brow
     assert appeal.number in ent.get_by_test_id("question-appeal").inner_text()
     assert "同意转为诉求" in ent.get_by_test_id("consent").inner_text()
     ent.get_by_test_id("question-appeal").get_by_role("link", name=appeal.number).click()
+    ent.wait_for_url(f"**/appeals/{appeal.number}/")
     assert appeal.number in ent.content()
     question.refresh_from_db()
     assert question.appeal == appeal and question.consent_by.username == "ent"
