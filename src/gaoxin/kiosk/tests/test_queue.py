@@ -319,6 +319,21 @@ def test_no_ticket_on_a_day_that_is_not_a_working_day(hall, hours):
     assert not Ticket.objects.exists()
 
 
+def _no_call(client, hall, clerk, ticket, message: str) -> None:
+    """At this moment no number is called, by the service, a step of the ticket or the desk (which says why and
+    disables its button); nothing is written and the ticket still waits."""
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match=message):
+        queue.ticket_call_next(window=hall["w1"], actor=clerk)
+    with pytest.raises(ValidationError, match=message):
+        queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=hall["w1"])
+    page = client.get(f"/queue/?window={hall['w1'].pk}").content.decode()
+    assert 'data-testid="call-closed"' in page and message in page and "disabled" in page
+    assert message in client.post("/queue/call/", {"window": hall["w1"].pk}, follow=True).content.decode()
+    assert AuditEvent.objects.count() == before
+    assert Ticket.objects.get().status == TicketStatus.WAITING
+
+
 def test_no_number_is_called_after_closing(client, hall, clerk, hours):
     from gaoxin.core.testing import held_at
 
@@ -326,17 +341,7 @@ def test_no_number_is_called_after_closing(client, hall, clerk, hours):
     ticket = queue.ticket_issue(zone=hall["startup"], now=_at(today, 17))
     client.force_login(clerk)
     with held_at(today, dt.time(17, 31)):
-        before = AuditEvent.objects.count()
-        with pytest.raises(ValidationError, match=r"已过闭厅时间（17:30），不再叫号"):
-            queue.ticket_call_next(window=hall["w1"], actor=clerk)
-        with pytest.raises(ValidationError, match="不再叫号"):
-            queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=hall["w1"])
-        page = client.get(f"/queue/?window={hall['w1'].pk}").content.decode()
-        assert 'data-testid="call-closed"' in page and "disabled" in page
-        page = client.post("/queue/call/", {"window": hall["w1"].pk}, follow=True).content.decode()
-        assert "已过闭厅时间（17:30），不再叫号" in page
-        assert AuditEvent.objects.count() == before
-    assert Ticket.objects.get().status == TicketStatus.WAITING
+        _no_call(client, hall, clerk, ticket, "已过闭厅时间（17:30），不再叫号")
     # The number called before closing may still be finished after it.
     with held_at(today, dt.time(17, 29)):
         called = queue.ticket_call_next(window=hall["w1"], actor=clerk)
@@ -352,17 +357,7 @@ def test_no_number_is_called_before_opening(client, hall, clerk, hours):
     ticket = queue.ticket_issue(zone=hall["startup"], now=_at(today, 9))
     client.force_login(clerk)
     with held_at(today, dt.time(8, 29)):
-        before = AuditEvent.objects.count()
-        with pytest.raises(ValidationError, match=r"未到开厅时间（08:30），还不能叫号"):
-            queue.ticket_call_next(window=hall["w1"], actor=clerk)
-        with pytest.raises(ValidationError, match="还不能叫号"):
-            queue.ticket_transition(ticket=ticket, name="CALL", actor=clerk, window=hall["w1"])
-        page = client.get(f"/queue/?window={hall['w1'].pk}").content.decode()
-        assert 'data-testid="call-closed"' in page and "未到开厅时间（08:30），还不能叫号" in page
-        page = client.post("/queue/call/", {"window": hall["w1"].pk}, follow=True).content.decode()
-        assert "未到开厅时间（08:30），还不能叫号" in page
-        assert AuditEvent.objects.count() == before
-    assert Ticket.objects.get().status == TicketStatus.WAITING
+        _no_call(client, hall, clerk, ticket, "未到开厅时间（08:30），还不能叫号")
     with held_at(today, dt.time(8, 30)):  # from opening time on, the number is called
         assert queue.ticket_call_next(window=hall["w1"], actor=clerk).status == TicketStatus.CALLED
 
