@@ -11,7 +11,6 @@ from .models import NEWS_TARGET, TARGETED_KINDS, Article, ArticleKind, ArticleSt
 from .rules import OPERATORS, build_rule, check_rule, condition_code, picker_fields, qualification_names
 
 
-
 class ArticleForm(forms.ModelForm):
     """A draft. The rule is checked as it is typed in (the benefits rule language's Chinese errors beside it); a
     policy is linked only to a 政策解读."""
