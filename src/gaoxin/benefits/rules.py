@@ -126,7 +126,8 @@ def _conditional_words(text: str) -> str | None:
 def _coded_value(m: re.Match) -> str:
     """`size_group == 'ABOVE'` -> `size_group == '规上'`: a field's stored code read as its word."""
     f = ALL_FIELDS.get(m.group(1))
-    return f"{m.group(1)} {m.group(2)} '{f.word(m.group(3)) if f else m.group(3)}'"
+    value = m.group(3) if m.group(3) is not None else m.group(4)  # 'ABOVE' or "ABOVE"
+    return f"{m.group(1)} {m.group(2)} '{f.word(value) if f else value}'"
 
 
 def _coded_list(m: re.Match) -> str:
@@ -142,7 +143,7 @@ def humanize(text: str) -> str:
     if " if " in text and (words := _conditional_words(text)) is not None:
         return words
     out = re.sub(r"\b([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)(?![\d.])", _with_unit, text)
-    out = re.sub(r"\b([a-z_][a-z0-9_]*)\s*(==|!=)\s*'([^']*)'", _coded_value, out)
+    out = re.sub(r"\b([a-z_][a-z0-9_]*)\s*(==|!=)\s*(?:'([^']*)'|\"([^\"]*)\")", _coded_value, out)
     out = re.sub(r"\b([a-z_][a-z0-9_]*)\s+(not\s+in|in)\s*\[([^\]]*)\]", _coded_list, out)
     out = re.sub(r"\[([^\]]*)\]", lambda m: _list_words(m.group(1), {}), out)
     out = re.sub(r"'([^']*)'|\"([^\"]*)\"", lambda m: f"“{m.group(1) if m.group(1) is not None else m.group(2)}”", out)

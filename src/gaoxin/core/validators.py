@@ -15,11 +15,11 @@ _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1 3 9 27 19 26 16 ...
 _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]  # 7 9 10 5 8 4 2 1 6 3 ...
 _ID_CHECK = "10X98765432"
 
-# A contact phone as every form accepts it, page and API alike: a mobile number (11 digits from 1) or a landline
-# with its area code (0 and 2-3 digits, an optional hyphen, 7-8 digits). ASCII digits only ((?a)): Python's \d
-# also matches full-width and other scripts' digits, which no SMS gateway dials.
-PHONE_PATTERN = r"(?a)^(?:1\d{10}|0\d{2,3}-?\d{7,8})$"
-MOBILE_PATTERN = r"(?a)^1\d{10}$"
+# A contact phone as every form accepts it, page and API alike: a mobile number (11 digits, 13–19 first: no network
+# issues 10–12) or a landline with its area code (0 and 2-3 digits, an optional hyphen, 7-8 digits). ASCII digits
+# only ((?a)): Python's \d also matches full-width and other scripts' digits, which no SMS gateway dials.
+PHONE_PATTERN = r"(?a)^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
+MOBILE_PATTERN = r"(?a)^1[3-9]\d{9}$"
 
 
 def year_param(value) -> int | None:

@@ -84,5 +84,6 @@ def test_the_value_sets_are_the_registry_choices():
 def test_stored_codes_read_as_words():
     assert humanize("size_group == 'ABOVE' and employees >= 100") == "规模 为 “规上” 且 职工人数 ≥ 100人"
     assert humanize("size_group != 'BELOW'") == "规模 ≠ “规下”"
+    assert humanize('size_group == "ABOVE"') == "规模 为 “规上”"  # either quote (QA: “ABOVE” was shown)
     assert humanize("industry_section in ['C', 'M']") == "行业门类 属于 “制造业”、“科学研究和技术服务业”"
     assert humanize("tax_credit_rating in ['A', 'B']") == "纳税信用等级 属于 “A”、“B”"
