@@ -86,11 +86,14 @@ def _is_workday(day: dt.date) -> bool:
 
 
 def _next_open_day(day: dt.date) -> dt.date:
-    """The next working day after `day` (a fortnight of holidays at most is looked through)."""
-    for n in range(1, 15):
-        if _is_workday(nxt := day + dt.timedelta(days=n)):
-            return nxt
-    return day + dt.timedelta(days=1)
+    """The next working day after `day` (the working-day calendar's; beyond its years the next weekday)."""
+    from gaoxin.core.selectors import work_calendar
+    from gaoxin.core.workdays import CalendarRangeError
+
+    try:
+        return work_calendar().add_working_days(day, 1)
+    except CalendarRangeError:
+        return day + dt.timedelta(days=3 if day.weekday() == 4 else 2 if day.weekday() == 5 else 1)
 
 
 def _day_text(day: dt.date) -> str:
