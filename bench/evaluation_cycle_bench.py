@@ -9,6 +9,8 @@ N defaults to 100,000 participants. Every database is a scratch one of its own: 
 GAOXIN_VAR_DIR, PostgreSQL (the server on 127.0.0.1:5432, user postgres, as on the CI machines) a database
 `gaoxin_cycle_bench` created and dropped by the bench. Each database runs in a child process of this script.
 The last page is the one the first page's “末页” link opens; a page's time is the median of three views.
+On PostgreSQL the scoring run is printed beside its floor: the same result rows, already as COPY text in memory,
+written into a table with no index, constraint or foreign key and committed (`write_floor`).
 With GAOXIN_BENCH_PROFILE=<folder> (and pyinstrument installed) the large size's steps are profiled into it.
 """
 
@@ -37,7 +39,8 @@ OBJECTIONS_EVERY = 20  # one objection per 20 participants
 
 # (key, heading, unit) of every figure, in the order printed
 FIGURES = [
-    ("build", "build data", "s"), ("score", "scoring run", "s"), ("export", "released list export", "s"),
+    ("build", "build data", "s"), ("score", "scoring run", "s"),
+    ("write_floor", "  floor: its rows to a bare table", "s"), ("export", "released list export", "s"),
     ("results", "results, first page", "ms"), ("tier_d", "results, tier D + group", "ms"),
     ("last", "results, last page (末页)", "ms"), ("objections", "objections, first page", "ms"),
     ("objections_last", "objections, last page", "ms"), ("notice", "public notice", "ms"),
@@ -178,6 +181,36 @@ def page(client, url, repeat=3, name: str = "") -> tuple[float, int, str]:
     return statistics.median(times) * 1000, len(ctx.captured_queries), response.content.decode()
 
 
+def write_floor(run) -> float:
+    """Seconds to write the run's result rows, as COPY text already in memory, into a table of the same columns
+    with no index, constraint or foreign key, and commit: what PostgreSQL needs for these bytes alone on this
+    machine, the floor under the scoring run's write (which also keeps the indexes the pages read by and checks
+    every row's run and participant)."""
+    import io
+
+    from django.db import connection, transaction
+
+    from gaoxin.evaluation.models import ScoreResult
+
+    table = connection.ops.quote_name(ScoreResult._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in ScoreResult._meta.concrete_fields if f.name != "id")
+    data = io.BytesIO()
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY (SELECT {columns} FROM {table} WHERE run_id = %s) TO STDOUT", (run.pk,)) as out:
+            for chunk in out:
+                data.write(chunk)
+        cursor.execute(f"CREATE TABLE bench_floor AS SELECT {columns} FROM {table} WITH NO DATA")
+    try:
+        t0 = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY bench_floor ({columns}) FROM STDIN") as copy:
+                copy.write(data.getvalue())
+        return time.perf_counter() - t0
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_floor")
+
+
 def last_link(base: str, text: str) -> str:
     """The href of the page's “末页” link (whatever the paginator puts in it)."""
     found = re.search(r'href="([^"]*)"[^>]*>末页<', text)
@@ -204,7 +237,9 @@ def measure_size(n: int, offset: int, profile: bool = False) -> dict:
     if connection.vendor == "postgresql":
         _analyze()  # as autovacuum would after a bulk load
     tag = (lambda name: name) if profile else (lambda name: "")
-    out["score"], _ = timed(lambda: scoring.score_compute(scoring.score_start(actor=admin, cycle=cycle)), tag("score"))
+    out["score"], run = timed(lambda: scoring.score_compute(scoring.score_start(actor=admin, cycle=cycle)), tag("score"))
+    if connection.vendor == "postgresql":
+        out["write_floor"] = write_floor(run)
     cycle = walk(Cycle.objects.get(pk=cycle.pk), admin, S.APPROVED_FOR_NOTICE, S.PUBLIC_NOTICE,
                  S.OBJECTION_RESOLUTION, S.RELEASED)
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
@@ -258,6 +293,9 @@ def main() -> None:
         for r in results:
             for size, width in ((str(args.small), 18), (str(args.n), 20)):
                 got = r["sizes"][size]
+                if key not in got:
+                    cells += f"{'—':>{width}}"
+                    continue
                 value = f"{got[key]:.2f} s" if unit == "s" else f"{got[key]:.0f} ms"
                 if f"{key}_q" in got:
                     value += f" ({got[f'{key}_q']} q)"

@@ -307,7 +307,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_UPLOAD_TABLE_MAX_BYTES
 REST_FRAMEWORK = {
     # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "gaoxin.core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

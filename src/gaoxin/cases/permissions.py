@@ -22,25 +22,48 @@ def cases_visible_to(user) -> QuerySet:
     """The centre's clerks, administrators and leaders see every case; a department
     officer the cases of the department; an agent or station officer the cases they filed;
     an enterprise user the cases of its enterprises or filed by itself."""
+    kind, values = case_scope(user)
+    return scope_cases(kind, **values)
+
+
+def case_scope(user) -> tuple[str, dict]:
+    """`cases_visible_to` as a kind of scope and its values: what a compiled read of one case
+    (core.statements) binds on each request."""
+    if has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER):
+        return "all", {}
+    if has_role(user, Role.DEPT_OFFICER):
+        return "department", {"department": user.org_unit_id}
+    if has_role(user, Role.AGENT, Role.STATION_OFFICER):
+        return "filed", {"user": user.pk}
+    if has_role(user, Role.ENTERPRISE):
+        return "own", {"user": user.pk, "firms": sorted(firm_ids_of(user))}
+    return "none", {}
+
+
+def scope_cases(kind: str, **values) -> QuerySet:
+    """The cases of a scope made by `case_scope`."""
     from .models import Case
 
-    if has_role(user, Role.ZONE_ADMIN, Role.WINDOW_CLERK, Role.LEADER):
+    if kind == "all":
         return Case.objects.all()
-    if has_role(user, Role.DEPT_OFFICER):
-        return Case.objects.filter(department_id=user.org_unit_id)
-    if has_role(user, Role.AGENT, Role.STATION_OFFICER):
-        return Case.objects.filter(submitted_by=user)
-    if has_role(user, Role.ENTERPRISE):
-        return Case.objects.filter(own_cases(user))
+    if kind == "department":
+        return Case.objects.filter(department_id=values["department"])
+    if kind == "filed":
+        return Case.objects.filter(submitted_by_id=values["user"])
+    if kind == "own":
+        return Case.objects.filter(_own_cases(values["user"], values["firms"]))
     return Case.objects.none()
 
 
 def own_cases(user) -> Q:
     """An enterprise user's cases: of the firms it acts for (their ids, `firm_ids_of`: no join through the
     memberships, no DISTINCT; an index range scan per firm) or filed by itself (a person without a firm)."""
-    firms = firm_ids_of(user)
-    mine = Q(submitted_by_id=user.pk)
-    return Q(enterprise_id__in=sorted(firms)) | mine if firms else mine
+    return _own_cases(user.pk, sorted(firm_ids_of(user)))
+
+
+def _own_cases(user_id: int, firms: list[int]) -> Q:
+    mine = Q(submitted_by_id=user_id)
+    return Q(enterprise_id__in=firms) | mine if firms else mine
 
 
 def _is_applicant(actor, case) -> bool:

@@ -12,6 +12,7 @@ from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
 from gaoxin.catalog import qr
 from gaoxin.catalog.models import ServiceItem
 from gaoxin.core.selectors import work_calendar
+from gaoxin.core.statements import Statement, attach_prefetched
 from gaoxin.core.validators import normalize_code, uscc_is_valid
 
 from . import permissions as perms
@@ -139,19 +140,22 @@ def case_material_get(*, user, number: str, material_id: int) -> CaseMaterial:
 
 def track(number: str, identity: str) -> Case | None:
     """Public tracking: the case number plus the applicant's ID number or USCC. Only the columns the tracking page
-    shows are read (a public page under load: issue 17), and no ordering (the number is unique)."""
+    shows are read (a public page under load: issue 17), and no ordering (the number is unique); both reads are
+    compiled once per process (core.statements)."""
     identity = normalize_code(identity)
     if not number or not identity:
         return None
-    found = (
-        Case.objects.select_related("version", "bundle", "department")
-        .only(*TRACK_COLUMNS)
-        .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.only("case", "transition", "at")))
-        .filter(number=number.strip().upper())
-        .filter(Q(applicant_id_number=identity) | Q(enterprise__uscc=identity))
-        .order_by()[:1]
-    )
-    return found[0] if found else None
+    found = _TRACKED_CASE.fetch(number=number.strip().upper(), identity=identity)
+    if not found:
+        return None
+    attach_prefetched(found[0], "events", _TRACKED_STEPS.fetch(case=found[0].pk))
+    return found[0]
+
+
+_TRACKED_CASE = Statement(lambda variant, number, identity: (
+    Case.objects.select_related("version", "bundle", "department").only(*TRACK_COLUMNS)
+    .filter(number=number).filter(Q(applicant_id_number=identity) | Q(enterprise__uscc=identity)).order_by()[:1]))
+_TRACKED_STEPS = Statement(lambda variant, case: CaseEvent.objects.only("case", "transition", "at").filter(case_id=case))
 
 
 # What cases/track.html shows of a case.

@@ -35,6 +35,15 @@ class FieldsBuiltOnce:
         return built
 
 
+class ChoiceLabel(serializers.CharField):
+    # The label of a choice (`source="get_<field>_display"`), called directly: DRF inspects the signature of a bound
+    # method on every read to learn whether it may call it (inspect.signature, about 0.1 ms a field; issue 17).
+    # Output only, as the answers that use it.
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source)()
+
+
 class ConflictError(APIException):
     """409: someone else changed or created the thing first (core.workflow.Conflict)."""
 

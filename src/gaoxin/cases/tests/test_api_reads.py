@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from gaoxin.accounts.models import Role
+from gaoxin.accounts.tests.factories import UserFactory
 from gaoxin.cases import services
 
 APPROVAL = {"opinion": "申请材料齐全，符合法定条件、标准。", "licence_number": "湘高新许字〔2026〕第0012号",
@@ -78,3 +80,25 @@ def test_public_tracking_reads_the_case_and_its_timeline_only(delivered, own_ent
     with django_assert_num_queries(1):
         response = client.post("/track/", {"number": delivered.number, "identity": "91430300MA4L000000"})
     assert 'data-testid="track-not-found"' in response.content.decode()
+
+
+def test_the_compiled_detail_read_answers_as_the_scoped_queryset_for_every_role(
+        delivered, item, submit, enterprise_user, other_enterprise, officer, other_officer, clerk_user, leader_user):
+    """The detail's compiled statements (core.statements) against the queryset path (`?status=` reads through
+    `get_queryset`): the same answer, or the same 404, for each role in and out of the case's scope."""
+    outsider = UserFactory(role=Role.ENTERPRISE, username="outsider")
+    outsider.enterprise_memberships.create(enterprise=other_enterprise)
+    lone = UserFactory(role=Role.ENTERPRISE, username="lone")  # no firm: only cases it filed itself
+    agent = UserFactory(role=Role.AGENT, username="agent")
+    unplaced = UserFactory(role=Role.DEPT_OFFICER, username="unplaced", org_unit=None)
+    expected = {"ent": 200, "outsider": 404, "lone": 404, "agent": 404, "unplaced": 404, "market-officer": 200,
+                "tax-officer": 404, "clerk": 200, "leader": 200}
+    for user in (enterprise_user, outsider, lone, agent, unplaced, officer, other_officer, clerk_user, leader_user):
+        client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        compiled = client.get(f"/api/v1/cases/{delivered.number}/")
+        scoped = client.get(f"/api/v1/cases/{delivered.number}/?status={delivered.status}")
+        assert (compiled.status_code, scoped.status_code) == (expected[user.username],) * 2, user.username
+        assert compiled.json() == scoped.json(), user.username
+    filed = submit(item, actor=lone)  # what a user filed itself is in its scope, whatever the firm
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=lone).key}")
+    assert client.get(f"/api/v1/cases/{filed.number}/").json()["number"] == filed.number
