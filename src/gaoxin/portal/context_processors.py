@@ -1,8 +1,10 @@
 """Role-aware navigation for the base layout."""
 
+import functools
+
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import permissions as perms
@@ -35,16 +37,21 @@ def _unread_notices():
 perms.register_user_fact("unread_notices", _unread_notices)
 
 
+@functools.cache
+def _public_items(prefix: str) -> tuple:
+    """A visitor's menu: the same for every visitor under one script prefix (the labels translate when shown), so
+    made once, not by eight `reverse` calls on every public page (the public tracking page under load; issue 17)."""
+    return ((_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide"),
+            (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices"),
+            (_("云资讯"), reverse("news_index"), "news"), (_("云直播"), reverse("live_index"), "live"),
+            (_("云导办"), reverse("guidance_about"), "guidance"), (_("常见问题"), reverse("guidance_faq"), "guidance_faq"))
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     large = request.COOKIES.get("gx_large_text") == "1"
     if not (user and user.is_authenticated):
-        return {"nav_items": [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide"),
-                              (_("办件查询"), reverse("track"), "track"), (_("公示公告"), reverse("public_notices"), "notices"),
-                              (_("云资讯"), reverse("news_index"), "news"), (_("云直播"), reverse("live_index"), "live"),
-                              (_("云导办"), reverse("guidance_about"), "guidance"),
-                              (_("常见问题"), reverse("guidance_faq"), "guidance_faq")],
-                "large_text": large}
+        return {"nav_items": _public_items(get_script_prefix()), "large_text": large}
     facts = perms.user_facts(user)  # first: the predicates below then read the org unit and facts without a query
     items = [(_("首页"), reverse("home"), "home"), (_("办事指南"), reverse("guide_index"), "guide")]
     items.append((_("企业档案") if perms.is_staff_role(user) else _("我的企业"), reverse("enterprise_index"), "enterprises"))
