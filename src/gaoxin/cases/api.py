@@ -162,7 +162,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if self.action != "retrieve" or "q" in params or "status" in params:
             return super().get_object()
         # The same case as `get_queryset` gives, read by statements compiled once (a third of the request was the
-        # ORM compiling the same SQL again; issue 17). tests/test_api.py compares both reads.
+        # ORM compiling the same SQL again; issue 17). tests/test_api_reads.py compares both reads.
         kind, scope = perms.case_scope(self.request.user)
         found = CASE_DETAIL.fetch(kind, number=self.kwargs[self.lookup_field], **scope)
         if not found:
