@@ -102,8 +102,9 @@ def guide_poster(request, code: str, pdf: bool = False):
     """Printable A4 poster (HTML, or PDF): the QR opens the guide; it records the version printed."""
     item = _public_item(code)
     url = qr.guide_url(request, code, item.current_version.number)
+    # The address printed under the code is the one a person types: without the printed version the code carries.
     context = {"item": item, "v": item.current_version, "qr_url": url, "qr_svg": qr.qr_svg(url, scalable=True),
-               "printed_on": timezone.localdate(), "pdf": pdf}
+               "address": qr.guide_url(request, code), "printed_on": timezone.localdate(), "pdf": pdf}
     if pdf:
         return pdf_response(request, "catalog/poster.html", context, quote(f"{item.name}-二维码海报.pdf"))
     return render(request, "catalog/poster.html", context)

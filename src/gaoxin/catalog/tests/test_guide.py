@@ -71,6 +71,8 @@ def test_poster_qr_opens_the_guide(client, item):
     assert url == f"http://testserver/guide/{item.implementation_code}/?printed=1"
     poster = client.get(f"/guide/{item.implementation_code}/poster/").content.decode()
     assert url in poster and "码上查" in poster and "依据第1版办事指南" in poster
+    # the address printed for typing is the guide's own, without the version the code records
+    assert f'data-testid="poster-address">http://testserver/guide/{item.implementation_code}/</div>' in poster
     assert client.get(url).status_code == 200
 
 
