@@ -27,16 +27,23 @@ class PeriodForm(forms.Form):
             self.fields["period"].choices.insert(1, (given, given))
 
     def clean(self):
+        """An error is shown beside what caused it: a missing date beside that date, a custom range that does not
+        hold beside its end date, a period from the list (or the address) beside the list."""
         data = super().clean()
-        token = data.get("period") or ""
+        token, field = data.get("period") or "", "period"
+        if self.has_error("start") or self.has_error("end"):
+            return data  # a date that is not a date: already said beside it
         if token == "custom" or data.get("start") or data.get("end"):
-            if not data.get("start") or not data.get("end"):
-                raise forms.ValidationError("自定义期间请填写开始和结束日期")
-            token = f"{data['start']:%Y-%m-%d}~{data['end']:%Y-%m-%d}"
+            for name, word in (("start", "开始"), ("end", "结束")):
+                if not data.get(name):
+                    self.add_error(name, f"自定义期间请填写{word}日期")
+            if self.errors:
+                return data
+            token, field = f"{data['start']:%Y-%m-%d}~{data['end']:%Y-%m-%d}", "end"
         try:
             data["parsed"] = P.parse(token, today=self.today)
         except P.PeriodError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            self.add_error(field, str(exc))
         return data
 
 

@@ -60,6 +60,13 @@ def test_the_period_picker(leader_client, zone):  # noqa: F811
     assert ok.status_code == 200 and ok.context["period"] == P.Period("custom", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     bad = leader_client.get(reverse("dashboard") + "?period=custom&start=2026-10-31&end=2026-10-01")
     assert bad.status_code == 400 and "结束日期不能早于开始日期" in bad.content.decode()
+    # beside the end date, not above the form
+    assert '<div class="invalid-feedback" data-testid="error-end">自定义期间的结束日期不能早于开始日期</div>' in bad.content.decode()
+    half = leader_client.get(reverse("dashboard") + "?period=custom&start=2026-10-01")
+    assert half.status_code == 400 and 'data-testid="error-end">自定义期间请填写结束日期<' in half.content.decode()
+    assert 'data-testid="error-start"' not in half.content.decode()
+    odd = leader_client.get(reverse("dashboard") + "?period=2026-13")
+    assert odd.status_code == 400 and 'data-testid="error-period">月份应为 1 至 12<' in odd.content.decode()
     assert 'value="2026-10-31"' in bad.content.decode()  # what was typed is kept
     far = leader_client.get(reverse("dashboard") + "?period=custom&start=9999-12-01&end=9999-12-31")
     assert far.status_code == 400 and "统计期间应在 2000 年至 2100 年之间" in far.content.decode()
