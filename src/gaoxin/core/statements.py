@@ -110,7 +110,7 @@ class Statement:
         self._forms: OrderedDict[Hashable, _Compiled] = OrderedDict()
         self._lock = threading.Lock()
 
-    def fetch(self, variant: Hashable = None, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Model]:
+    def fetch(self, variant: Hashable = None, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
         """The rows of `build(variant, **values)`, as the queryset would give them (model instances, or the tuples
         or values of a `values_list`)."""
         key = (using, variant, *sorted((name, _form_of(value)) for name, value in values.items()))
