@@ -126,9 +126,14 @@ def load(label: str, make_request, clients: int, seconds: float) -> dict:
         t.join()
     elapsed = time.perf_counter() - began
     assert not errors, errors
-    every = sorted(x for one in latencies for x in one)
-    return {"label": label, "rps": len(every) / elapsed, "n": len(every), "latencies": every,
-            "p50": every[len(every) // 2] * 1000, "p99": every[int(0.99 * (len(every) - 1))] * 1000}
+    every = [x for one in latencies for x in one]
+    return {"label": label, "rps": len(every) / elapsed, "latencies": every}
+
+
+def percentiles(latencies: list[float]) -> dict:
+    """p50 and p99 in milliseconds of latencies in seconds."""
+    every = sorted(latencies)
+    return {"p50": every[len(every) // 2] * 1000, "p99": every[int(0.99 * (len(every) - 1))] * 1000}
 
 
 def sequential_p95(client: Client, path: str, repeat: int) -> tuple[float, bytes]:
@@ -310,10 +315,9 @@ def main() -> None:
                 rounds[label].append(load(label, make, args.clients, args.seconds))
         runs = []
         for label, done in rounds.items():
-            every = sorted(x for r in done for x in r["latencies"])
             rates = sorted(r["rps"] for r in done)
             runs.append({"label": label, "rps": statistics.median(rates), "low": rates[0], "high": rates[-1],
-                         "p50": every[len(every) // 2] * 1000, "p99": every[int(0.99 * (len(every) - 1))] * 1000})
+                         **percentiles([x for r in done for x in r["latencies"]])})
     finally:
         server.terminate()
         try:
